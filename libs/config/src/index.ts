@@ -1,0 +1,4 @@
+export * from './schema';
+export * from './loader';
+export * from './env';
+export * from './document';

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+
+const isTimeZone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const ROLE_NAMES = ['reception', 'guard', 'facility-manager', 'responder', 'admin', 'auditor'] as const;
+
+/**
+ * A secret is never written in a configuration file: it names a file (owner-only
+ * permissions expected) or an environment variable that holds it.
+ */
+export const secretRef = z.union([
+  z.strictObject({ file: z.string().min(1).describe('Path of a file holding the secret') }),
+  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).describe('Environment variable holding the secret') }),
+]);
+export type SecretRef = z.infer<typeof secretRef>;
+
+const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1).describe('Version of this file format; migrated by the gateway when it changes'),
+  dataDir: z
+    .string()
+    .min(1)
+    .default('data')
+    .describe('Folder for the database, keys and captures (relative paths are from the working directory)'),
+  site: section({
+    name: z.string().min(1).max(100).default('Gatehouse').describe('Site name shown in the console and written into evidence'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'unknown IANA time zone')
+      .default('UTC')
+      .describe('IANA time zone of the site: schedules, and device times that carry no zone'),
+  }),
+  http: section({
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Address to listen on; loopback by default, a site opens it to its LAN deliberately'),
+    port: z.number().int().min(1).max(65535).default(8080).describe('TCP port of the API and console'),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(64 * 1024 * 1024)
+      .default(1024 * 1024)
+      .describe('Largest request body accepted; larger ones get 413'),
+    trustProxy: z.boolean().default(false).describe('Take the client address from X-Forwarded-For (only behind a trusted proxy)'),
+    metricsPublic: z
+      .boolean()
+      .default(false)
+      .describe('Serve /metrics without authentication (otherwise an admin or auditor session or token is needed)'),
+    consoleDir: z.string().default('').describe('Folder of the built console; empty means the one built with the gateway'),
+    tls: section({
+      certFile: z.string().default('').describe('PEM certificate chain; with keyFile, serve HTTPS only'),
+      keyFile: z.string().default('').describe('PEM private key (a secret: keep it owner-readable only)'),
+    }),
+  }),
+  storage: section({
+    sqlitePath: z.string().default('').describe('SQLite database file; empty means <dataDir>/gatehouse.db'),
+    synchronous: z
+      .enum(['full', 'normal'])
+      .default('full')
+      .describe('SQLite durability: full survives power loss at the cost of an fsync per group commit'),
+    readWorkers: z
+      .number()
+      .int()
+      .min(1)
+      .max(8)
+      .default(1)
+      .describe('Worker threads running heavy reads (search, export) off the event loop'),
+  }),
+  journal: section({
+    batchMaxEntries: z.number().int().min(1).max(10000).default(1000).describe('Most entries in one group commit'),
+    batchMaxDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(2)
+      .describe('Longest an entry waits for others to join its group commit'),
+    checkpointEveryEntries: z
+      .number()
+      .int()
+      .min(1)
+      .default(1000)
+      .describe('Sign a checkpoint at least every this many entries'),
+    checkpointEverySeconds: z
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe('Sign a checkpoint at least this often while new entries arrive'),
+    signingKeyFile: z
+      .string()
+      .default('')
+      .describe('Ed25519 private key (PEM) signing checkpoints; empty means <dataDir>/keys/journal-signing.pem, made at first start'),
+  }),
+  auth: section({
+    sessionIdleMinutes: z.number().int().min(1).max(1440).default(30).describe('A session ends after this long without a request'),
+    sessionAbsoluteHours: z.number().int().min(1).max(168).default(12).describe('A session ends this long after sign-in, used or not'),
+    lockoutThreshold: z.number().int().min(1).max(100).default(5).describe('Failed sign-ins within the window that lock the account'),
+    lockoutWindowMinutes: z.number().int().min(1).max(1440).default(15).describe('Window in which failures are counted'),
+    lockoutMinutes: z.number().int().min(1).max(1440).default(15).describe('How long a locked account stays locked'),
+    addressThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(20)
+      .describe('Failed sign-ins from one address within the window before that address is throttled'),
+    passwordMinLength: z.number().int().min(8).max(128).default(12).describe('Shortest password accepted'),
+    totpRequiredRoles: z
+      .array(z.enum(ROLE_NAMES))
+      .default(['admin', 'responder'])
+      .describe('Roles whose operators must use a second factor (TOTP)'),
+    bootstrapTokenHours: z.number().int().min(1).max(168).default(24).describe('Lifetime of the first-start bootstrap token'),
+    tokenMaxDays: z.number().int().min(1).max(3650).default(365).describe('Longest lifetime of an API token'),
+  }),
+  events: section({
+    replayLimit: z
+      .number()
+      .int()
+      .min(0)
+      .max(100000)
+      .default(10000)
+      .describe('Most journal entries replayed to a live stream resuming with Last-Event-ID'),
+  }),
+  log: section({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level'),
+  }),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;

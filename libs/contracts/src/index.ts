@@ -1,0 +1,7 @@
+export * from './json';
+export * from './errors';
+export * from './clock';
+export * from './journal';
+export * from './event-bus';
+export * from './events';
+export * from './tokens';

@@ -1,0 +1,66 @@
+import type { JsonObject } from './json';
+
+/** Things an entry can be about; the journal indexes each for search. */
+export const SUBJECT_KINDS = [
+  'person',
+  'credential',
+  'door',
+  'zone',
+  'workstation',
+  'visitor',
+  'alarm',
+  'operator',
+  'reader',
+  'device',
+  'incident',
+] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+export interface SubjectRef {
+  kind: SubjectKind;
+  id: string;
+}
+
+/** How the entry's `sourceTime` was learned (ARCHITECTURE.md, "Time"). */
+export type TimeSource = 'gateway' | 'device' | 'device-assumed-zone' | 'client';
+
+/** Who caused an entry: an operator (console or API token), the CLI, or the system itself. */
+export interface Actor {
+  kind: 'operator' | 'token' | 'cli' | 'system' | 'anonymous';
+  id?: string;
+  name?: string;
+  /** Network address the request came from. */
+  address?: string;
+  requestId?: string;
+}
+
+export interface JournalEntryInput {
+  /** Dotted lower-case type; its first segment is the category roles are filtered by. */
+  type: string;
+  /** Component or device that reported the fact, e.g. `gateway`, `http`, `reader:lobby-in`. */
+  source: string;
+  subjects?: SubjectRef[];
+  payload?: JsonObject;
+  actor?: Actor;
+  /** The source's own time as it sent it (verbatim) and its zone, when it had one. */
+  sourceTime?: string;
+  sourceZone?: string;
+  timeSource?: TimeSource;
+}
+
+/** An entry as stored: the canonical JSON of this object is the Merkle leaf. */
+export interface JournalEntry {
+  seq: number;
+  /** Gateway UTC time the entry was committed, ISO 8601 with milliseconds. */
+  time: string;
+  type: string;
+  source: string;
+  subjects: SubjectRef[];
+  payload: JsonObject;
+  actor?: Actor;
+  sourceTime?: string;
+  sourceZone?: string;
+  timeSource: TimeSource;
+}
+
+export const entryCategory = (type: string): string => type.split('.', 1)[0] ?? type;

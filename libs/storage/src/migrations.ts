@@ -1,0 +1,119 @@
+/**
+ * Forward-only, versioned schema changes. A migration, once released, is never
+ * edited: its checksum is stored, and a changed one stops the start. New work
+ * adds a new version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal',
+    sql: `
+      CREATE TABLE journal_entries (
+        seq        INTEGER PRIMARY KEY,
+        time_ms    INTEGER NOT NULL,
+        type       TEXT    NOT NULL,
+        category   TEXT    NOT NULL,
+        source     TEXT    NOT NULL,
+        entry_json TEXT    NOT NULL,
+        leaf_hash  BLOB    NOT NULL
+      ) STRICT;
+      CREATE INDEX journal_entries_time ON journal_entries (time_ms, seq);
+      CREATE INDEX journal_entries_type ON journal_entries (type, seq);
+      CREATE INDEX journal_entries_category ON journal_entries (category, seq);
+
+      -- One row per subject reference, so "everything about person X" is an index range.
+      CREATE TABLE journal_subjects (
+        kind TEXT    NOT NULL,
+        ref  TEXT    NOT NULL,
+        seq  INTEGER NOT NULL,
+        PRIMARY KEY (kind, ref, seq)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE journal_checkpoints (
+        id         INTEGER PRIMARY KEY,
+        tree_size  INTEGER NOT NULL UNIQUE,
+        body_json  TEXT    NOT NULL,
+        hash       BLOB    NOT NULL,
+        signature  BLOB    NOT NULL,
+        key_id     TEXT    NOT NULL
+      ) STRICT;
+
+      -- The right edge of the Merkle tree after the last commit. Any process that
+      -- appends (gateway, CLI) reads it inside its write transaction.
+      CREATE TABLE journal_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        tree_size INTEGER NOT NULL,
+        frontier  TEXT    NOT NULL
+      ) STRICT;
+      INSERT INTO journal_state (id, tree_size, frontier) VALUES (1, 0, '[]');
+    `,
+  },
+  {
+    version: 2,
+    name: 'operators-sessions-tokens',
+    sql: `
+      CREATE TABLE operators (
+        id               TEXT PRIMARY KEY,
+        username         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        display_name     TEXT NOT NULL,
+        roles            TEXT NOT NULL,
+        password_hash    TEXT NOT NULL,
+        password_changed_at INTEGER NOT NULL,
+        must_change_password INTEGER NOT NULL DEFAULT 0,
+        totp_secret      TEXT,
+        totp_last_step   INTEGER,
+        recovery_codes   TEXT NOT NULL DEFAULT '[]',
+        disabled         INTEGER NOT NULL DEFAULT 0,
+        failed_count     INTEGER NOT NULL DEFAULT 0,
+        failed_window_start INTEGER,
+        locked_until     INTEGER,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE sessions (
+        id_hash       BLOB PRIMARY KEY,
+        operator_id   TEXT NOT NULL REFERENCES operators(id) ON DELETE CASCADE,
+        stage         TEXT NOT NULL,
+        csrf_token    TEXT NOT NULL,
+        created_at    INTEGER NOT NULL,
+        last_seen_at  INTEGER NOT NULL,
+        expires_at    INTEGER NOT NULL,
+        address       TEXT NOT NULL,
+        user_agent    TEXT NOT NULL,
+        pending_totp_secret TEXT
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX sessions_operator ON sessions (operator_id);
+
+      CREATE TABLE api_tokens (
+        id           TEXT PRIMARY KEY,
+        name         TEXT NOT NULL,
+        secret_hash  BLOB NOT NULL,
+        roles        TEXT NOT NULL,
+        created_by   TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        revoked_at   INTEGER,
+        last_used_at INTEGER
+      ) STRICT;
+
+      CREATE TABLE address_failures (
+        address      TEXT PRIMARY KEY,
+        count        INTEGER NOT NULL,
+        window_start INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE bootstrap_tokens (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        token_hash  BLOB NOT NULL,
+        expires_at  INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+];
