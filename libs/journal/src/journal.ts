@@ -1,0 +1,282 @@
+import { type Clock, DomainError, type GatehouseBus, type JournalEntry, type JournalEntryInput, entryCategory } from '@gatehouse/contracts';
+import { buildEntry, serializeEntry, validateInput } from './entry';
+import { makeCheckpoint, type CheckpointBody } from './checkpoint';
+import { leafHash, MerkleFrontier } from './merkle';
+import type { CheckpointSigner } from './signer';
+import type { JournalStore } from './store';
+
+export interface JournalOptions {
+  batchMaxEntries: number;
+  batchMaxDelayMs: number;
+  checkpointEveryEntries: number;
+  checkpointEverySeconds: number;
+}
+
+interface Waiting {
+  input: JournalEntryInput;
+  resolve: (entry: JournalEntry) => void;
+  reject: (error: Error) => void;
+}
+
+export interface JournalStats {
+  treeSize: number;
+  lastCheckpointSize: number;
+  lastCheckpointTime: string | null;
+  queued: number;
+  commits: number;
+  failedCommits: number;
+  lastCommitError: string | null;
+}
+
+/**
+ * The append-only journal. `append` resolves only after the entry's transaction
+ * committed (group commit: entries arriving together share one transaction and
+ * one fsync). Each entry is a leaf of an RFC 6962 Merkle tree whose right edge
+ * is kept in memory and in `journal_state`; signed checkpoints are cut every N
+ * entries or M seconds.
+ */
+export class Journal {
+  private queue: Waiting[] = [];
+  private frontier = MerkleFrontier.empty();
+  private lastCheckpoint: { treeSize: number; hash: string | null; time: string | null; atMs: number } = {
+    treeSize: 0,
+    hash: null,
+    time: null,
+    atMs: 0,
+  };
+  private flushTimer: NodeJS.Timeout | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private opened = false;
+  private closed = false;
+  private commits = 0;
+  private failedCommits = 0;
+  private lastCommitError: string | null = null;
+
+  constructor(
+    private readonly store: JournalStore,
+    private readonly signer: CheckpointSigner,
+    private readonly clock: Clock,
+    private readonly options: JournalOptions,
+    private readonly bus?: GatehouseBus,
+  ) {}
+
+  get publicKeyPem(): string {
+    return this.signer.publicKeyPem;
+  }
+
+  get keyId(): string {
+    return this.signer.keyId;
+  }
+
+  /**
+   * Loads the tree's state and records the start: `journal.created` on an empty
+   * journal, otherwise `journal.restarted` with the last sequence seen and whether
+   * the previous run stopped cleanly, so the gap is visible in the record itself.
+   */
+  async open(details: Record<string, string> = {}): Promise<JournalEntry> {
+    this.reload();
+    this.opened = true;
+    const last = this.store.lastEntry();
+    const entry = last
+      ? await this.append({
+          type: 'journal.restarted',
+          source: 'gateway',
+          payload: {
+            lastSeq: last.seq,
+            lastEntryTime: new Date(last.time_ms).toISOString(),
+            previousShutdown: last.type === 'journal.stopped' ? 'clean' : 'unclean',
+            lastCheckpointSize: this.lastCheckpoint.treeSize,
+            uncheckpointedEntries: last.seq - this.lastCheckpoint.treeSize,
+            ...details,
+          },
+        })
+      : await this.append({ type: 'journal.created', source: 'gateway', payload: { keyId: this.signer.keyId, ...details } });
+    // Cover whatever the last run left unsigned right away.
+    this.checkpointNow();
+    this.checkpointTimer = setInterval(() => this.checkpointIfDue(), Math.min(1000, this.options.checkpointEverySeconds * 1000));
+    this.checkpointTimer.unref();
+    return entry;
+  }
+
+  append(input: JournalEntryInput): Promise<JournalEntry> {
+    if (this.closed) return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
+    try {
+      validateInput(input);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  appendMany(inputs: readonly JournalEntryInput[]): Promise<JournalEntry[]> {
+    return Promise.all(inputs.map((input) => this.append(input)));
+  }
+
+  private scheduleFlush(): void {
+    if (this.queue.length >= this.options.batchMaxEntries) {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+      setImmediate(() => this.flush());
+      return;
+    }
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flush();
+    }, this.options.batchMaxDelayMs);
+  }
+
+  /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
+  flush(): void {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.batchMaxEntries);
+      let committed: JournalEntry[];
+      try {
+        committed = this.commitBatch(batch);
+      } catch (error) {
+        this.failedCommits += 1;
+        this.lastCommitError = (error as Error).message;
+        // Nothing of this batch was acknowledged; the in-memory tree goes back to what is stored.
+        this.reload();
+        for (const w of batch) w.reject(error as Error);
+        continue;
+      }
+      this.commits += 1;
+      this.lastCommitError = null;
+      batch.forEach((w, i) => w.resolve(committed[i]!));
+      this.bus?.emit('journal.committed', committed);
+    }
+  }
+
+  private commitBatch(batch: readonly Waiting[]): JournalEntry[] {
+    return this.store.writeTransaction(() => {
+      const state = this.store.readState();
+      // Another process (the CLI) may have appended since: continue from what is stored.
+      if (state.treeSize !== this.frontier.treeSize) this.reload();
+      const frontier = this.frontier.clone();
+      const now = this.clock.now();
+      const entries: JournalEntry[] = [];
+      const rejected: { index: number; error: Error }[] = [];
+      for (const [index, w] of batch.entries()) {
+        const seq = frontier.treeSize + 1;
+        const entry = buildEntry(w.input, seq, now);
+        let json: string;
+        try {
+          json = serializeEntry(entry);
+        } catch (error) {
+          rejected.push({ index, error: error as Error });
+          continue;
+        }
+        const leaf = leafHash(json);
+        this.store.insertEntry(
+          {
+            seq,
+            time_ms: now.getTime(),
+            type: entry.type,
+            category: entryCategory(entry.type),
+            source: entry.source,
+            entry_json: json,
+            leaf_hash: leaf,
+          },
+          entry.subjects,
+        );
+        frontier.append(leaf);
+        entries.push(entry);
+      }
+      if (rejected.length > 0) {
+        // Entries that cannot be stored fail alone; the rest of the batch still commits.
+        for (const r of rejected.reverse()) {
+          batch[r.index]!.reject(r.error);
+          (batch as Waiting[]).splice(r.index, 1);
+        }
+      }
+      this.store.writeState(frontier.treeSize, frontier.toHex());
+      this.frontier = frontier;
+      if (frontier.treeSize - this.lastCheckpoint.treeSize >= this.options.checkpointEveryEntries) this.writeCheckpoint();
+      return entries;
+    });
+  }
+
+  private writeCheckpoint(): CheckpointBody {
+    const now = this.clock.now();
+    const cp = makeCheckpoint(this.signer, this.frontier.treeSize, this.frontier.root(), now, this.lastCheckpoint.hash);
+    this.store.insertCheckpoint({
+      tree_size: cp.body.treeSize,
+      body_json: cp.bodyJson,
+      hash: cp.hash,
+      signature: cp.signature,
+      key_id: cp.body.keyId,
+    });
+    this.lastCheckpoint = {
+      treeSize: cp.body.treeSize,
+      hash: cp.hash.toString('hex'),
+      time: cp.body.time,
+      atMs: this.clock.monotonicMs(),
+    };
+    return cp.body;
+  }
+
+  /** Signs a checkpoint now if entries arrived since the last one. */
+  checkpointNow(): CheckpointBody | undefined {
+    this.flush();
+    return this.store.writeTransaction(() => {
+      if (this.store.readState().treeSize !== this.frontier.treeSize) this.reload();
+      return this.frontier.treeSize > this.lastCheckpoint.treeSize ? this.writeCheckpoint() : undefined;
+    });
+  }
+
+  private checkpointIfDue(): void {
+    if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000) return;
+    try {
+      this.checkpointNow();
+    } catch (error) {
+      this.lastCommitError = (error as Error).message;
+    }
+  }
+
+  private reload(): void {
+    const state = this.store.readState();
+    this.frontier = MerkleFrontier.restore(state.treeSize, state.frontier);
+    const cp = this.store.lastCheckpoint();
+    this.lastCheckpoint = cp
+      ? {
+          treeSize: cp.tree_size,
+          hash: cp.hash.toString('hex'),
+          time: (JSON.parse(cp.body_json) as CheckpointBody).time,
+          atMs: this.clock.monotonicMs(),
+        }
+      : { treeSize: 0, hash: null, time: null, atMs: this.clock.monotonicMs() };
+  }
+
+  stats(): JournalStats {
+    return {
+      treeSize: this.frontier.treeSize,
+      lastCheckpointSize: this.lastCheckpoint.treeSize,
+      lastCheckpointTime: this.lastCheckpoint.time,
+      queued: this.queue.length,
+      commits: this.commits,
+      failedCommits: this.failedCommits,
+      lastCommitError: this.lastCommitError,
+    };
+  }
+
+  get isOpen(): boolean {
+    return this.opened && !this.closed;
+  }
+
+  /** Records a clean stop, commits it and signs a final checkpoint. */
+  async close(details: Record<string, string> = {}): Promise<void> {
+    if (this.closed) return;
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    if (this.opened) {
+      const stopped = this.append({ type: 'journal.stopped', source: 'gateway', payload: { ...details } });
+      this.flush();
+      await stopped;
+      this.checkpointNow();
+    }
+    this.closed = true;
+  }
+}

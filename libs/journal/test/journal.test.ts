@@ -1,0 +1,187 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatehouseBus, ManualClock, type JournalEntry } from '@gatehouse/contracts';
+import { openDatabase, type Db } from '@gatehouse/storage';
+import {
+  Journal,
+  SqliteJournalStore,
+  loadOrCreateSigningKey,
+  verifyJournal,
+  type StoredCheckpointRow,
+  type StoredEntryRow,
+} from '@gatehouse/journal';
+
+const options = { batchMaxEntries: 100, batchMaxDelayMs: 0, checkpointEveryEntries: 50, checkpointEverySeconds: 60 };
+
+const verifyDb = async (db: Db, publicKeyPem: string, keyId: string) => {
+  const rows = db.prepare('SELECT * FROM journal_entries ORDER BY seq').all() as StoredEntryRow[];
+  const chunks = async function* () {
+    for (let i = 0; i < rows.length; i += 37) yield rows.slice(i, i + 37);
+  };
+  const state = db.prepare('SELECT tree_size AS treeSize, frontier FROM journal_state').get() as {
+    treeSize: number;
+    frontier: string;
+  };
+  return verifyJournal({
+    entries: chunks(),
+    checkpoints: db.prepare('SELECT * FROM journal_checkpoints').all() as StoredCheckpointRow[],
+    state: { treeSize: state.treeSize, frontier: JSON.parse(state.frontier) as string[] },
+    subjectRows: db.prepare('SELECT count(*) FROM journal_subjects').pluck().get() as number,
+    publicKeys: new Map([[keyId, publicKeyPem]]),
+  });
+};
+
+describe('Journal on a real SQLite file', () => {
+  let dir: string;
+  let db: Db;
+  let clock: ManualClock;
+  const make = (bus?: GatehouseBus) => {
+    const signer = loadOrCreateSigningKey(join(dir, 'keys', 'signing.pem'));
+    return new Journal(new SqliteJournalStore(db), signer, clock, options, bus);
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-journal-'));
+    db = openDatabase({ path: join(dir, 'j.db') });
+    clock = new ManualClock('2026-03-01T10:00:00Z');
+  });
+  afterEach(() => {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('group-commits appends, signs checkpoints and verifies', async () => {
+    const bus = new GatehouseBus();
+    const committed: JournalEntry[][] = [];
+    bus.on('journal.committed', 'test', (entries) => committed.push([...entries]));
+    const journal = make(bus);
+    await journal.open();
+    const entries = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        journal.append({
+          type: 'test.fact',
+          source: 'test',
+          subjects: [{ kind: 'person', id: `p${i % 3}` }],
+          payload: { i },
+          sourceTime: '2026-03-01 11:00:00',
+          sourceZone: 'Europe/Paris',
+          timeSource: 'device',
+        }),
+      ),
+    );
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 2));
+    // One transaction for the batch of 100, one for the rest (plus the open entry before).
+    expect(committed.length).toBeLessThanOrEqual(3);
+    expect(statSync(join(dir, 'keys', 'signing.pem')).mode & 0o777).toBe(0o600);
+    await journal.close();
+    const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
+    expect(report).toMatchObject({ ok: true, entries: 122, uncheckpointedEntries: 0 });
+    expect(report.checkpoints).toBeGreaterThanOrEqual(3);
+  });
+
+  it('records a restart with the last sequence and whether the previous stop was clean', async () => {
+    const first = make();
+    await first.open();
+    await first.append({ type: 'test.fact', source: 'test' });
+    first.flush();
+    // No close(): as after kill -9.
+    const second = make();
+    const restarted = await second.open();
+    expect(restarted.type).toBe('journal.restarted');
+    expect(restarted.payload).toMatchObject({ lastSeq: 2, previousShutdown: 'unclean', uncheckpointedEntries: 1 });
+    await second.close();
+    const third = make();
+    expect((await third.open()).payload).toMatchObject({ previousShutdown: 'clean' });
+    await third.close();
+    expect((await verifyDb(db, third.publicKeyPem, third.keyId)).ok).toBe(true);
+  });
+
+  it('names the entry whose stored bytes were changed', async () => {
+    const journal = make();
+    await journal.open();
+    for (let i = 0; i < 30; i++) await journal.append({ type: 'test.fact', source: 'test', payload: { i } });
+    await journal.close();
+    db.prepare("UPDATE journal_entries SET entry_json = replace(entry_json, '\"i\":7', '\"i\":8') WHERE seq = 9").run();
+    const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
+    expect(report.ok).toBe(false);
+    expect(report.firstProblem).toMatchObject({ kind: 'entry', seq: 9, reason: 'entry does not match its stored leaf hash' });
+  });
+
+  it('catches an entry rewritten together with its leaf hash through the signed root', async () => {
+    const journal = make();
+    await journal.open();
+    for (let i = 0; i < 10; i++) await journal.append({ type: 'test.fact', source: 'test', payload: { i } });
+    await journal.close();
+    const row = db.prepare('SELECT entry_json FROM journal_entries WHERE seq = 5').get() as { entry_json: string };
+    const forged = row.entry_json.replace('"i":3', '"i":4');
+    const { leafHash } = await import('@gatehouse/journal');
+    db.prepare('UPDATE journal_entries SET entry_json = ?, leaf_hash = ? WHERE seq = 5').run(forged, leafHash(forged));
+    const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
+    expect(report.ok).toBe(false);
+    expect(report.firstProblem).toMatchObject({ kind: 'checkpoint' });
+    expect(report.firstProblem!.reason).toMatch(/signed root differs/);
+  });
+
+  it('names a checkpoint whose signature or link was changed', async () => {
+    const journal = make();
+    await journal.open();
+    for (let i = 0; i < 120; i++) void journal.append({ type: 'test.fact', source: 'test', payload: { i } });
+    journal.flush();
+    await journal.close();
+    const cps = db.prepare('SELECT id, signature FROM journal_checkpoints ORDER BY id').all() as { id: number; signature: Buffer }[];
+    const victim = cps[1]!;
+    const sig = Buffer.from(victim.signature);
+    sig[10] ^= 0x01;
+    db.prepare('UPDATE journal_checkpoints SET signature = ? WHERE id = ?').run(sig, victim.id);
+    const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
+    expect(report.firstProblem).toMatchObject({ kind: 'checkpoint', checkpointId: victim.id, reason: 'signature does not verify' });
+  });
+
+  it('continues the tree correctly when another process appended in between', async () => {
+    const a = make();
+    await a.open();
+    await a.append({ type: 'test.fact', source: 'a' });
+    // A second writer on its own connection (as the CLI would be).
+    const otherDb = openDatabase({ path: join(dir, 'j.db') });
+    const b = new Journal(new SqliteJournalStore(otherDb), loadOrCreateSigningKey(join(dir, 'keys', 'signing.pem')), clock, options);
+    await b.open();
+    await b.append({ type: 'test.fact', source: 'b' });
+    await b.close();
+    otherDb.close();
+    const next = await a.append({ type: 'test.fact', source: 'a' });
+    expect(next.seq).toBe(6);
+    await a.close();
+    expect((await verifyDb(db, a.publicKeyPem, a.keyId)).ok).toBe(true);
+  });
+
+  it('rejects malformed entries without losing the rest of the batch', async () => {
+    const journal = make();
+    await journal.open();
+    const good = journal.append({ type: 'test.fact', source: 'test' });
+    await expect(journal.append({ type: 'Bad Type', source: 'test' })).rejects.toThrow(/bad entry type/);
+    const huge = journal.append({ type: 'test.fact', source: 'test', payload: { blob: 'x'.repeat(70_000) } });
+    const after = journal.append({ type: 'test.fact', source: 'test' });
+    await expect(huge).rejects.toThrow(/over 65536 bytes/);
+    expect((await good).seq).toBe(2);
+    expect((await after).seq).toBe(3);
+    await journal.close();
+    expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
+  });
+
+  it('cuts a checkpoint after the configured time', async () => {
+    const journal = new Journal(
+      new SqliteJournalStore(db),
+      loadOrCreateSigningKey(join(dir, 'k.pem')),
+      clock,
+      { ...options, checkpointEveryEntries: 1000, checkpointEverySeconds: 5 },
+    );
+    await journal.open();
+    await journal.append({ type: 'test.fact', source: 'test' });
+    expect(journal.stats().lastCheckpointSize).toBe(1);
+    clock.advance(6000);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(journal.stats().lastCheckpointSize).toBe(2);
+    await journal.close();
+  });
+});
