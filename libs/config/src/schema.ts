@@ -21,7 +21,8 @@ export const secretRef = z.union([
 ]);
 export type SecretRef = z.infer<typeof secretRef>;
 
-const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({});
+// prefault({}) parses the empty object through the section, so its own defaults apply.
+const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
 
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1).describe('Version of this file format; migrated by the gateway when it changes'),

@@ -95,7 +95,7 @@ class ReadWorker {
       this.onCrash(error);
     });
   }
-  send(message: object & { id: number }): Promise<Reply> {
+  send(message: { op: string; id: number; [key: string]: unknown }): Promise<Reply> {
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { resolve, reject });
       this.worker.postMessage(message);

@@ -1,0 +1,49 @@
+import { ROLE_NAMES } from '@gatehouse/config';
+
+export type Role = (typeof ROLE_NAMES)[number];
+export const ROLES: readonly Role[] = ROLE_NAMES;
+export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
+
+/**
+ * Which journal categories (an entry type's first segment) each role may read,
+ * in the journal search and the live stream alike. Deny by default: a category
+ * no role lists is seen only by the roles marked `all`. Later issues add their
+ * categories here in the same change that introduces them.
+ */
+const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
+  admin: 'all',
+  auditor: 'all',
+  responder: 'all',
+  guard: ['access', 'door', 'alarm', 'reader', 'sensor', 'camera', 'visitor', 'note', 'correlation', 'presence'],
+  'facility-manager': [
+    'access',
+    'door',
+    'alarm',
+    'reader',
+    'sensor',
+    'cardholder',
+    'credential',
+    'level',
+    'schedule',
+    'zone',
+    'note',
+    'presence',
+  ],
+  reception: ['visitor', 'note'],
+};
+
+/** The union over the operator's roles; `undefined` means every category. */
+export const visibleCategories = (roles: readonly Role[]): readonly string[] | undefined => {
+  const set = new Set<string>();
+  for (const role of roles) {
+    const v = VISIBILITY[role];
+    if (v === 'all') return undefined;
+    v.forEach((c) => set.add(c));
+  }
+  return [...set].sort();
+};
+
+export const canSeeCategory = (roles: readonly Role[], category: string): boolean => {
+  const visible = visibleCategories(roles);
+  return visible === undefined || visible.includes(category);
+};

@@ -1,0 +1,61 @@
+import type { Actor } from '@gatehouse/contracts';
+import type { Role } from './roles';
+
+export type SessionStage = 'full' | 'totp' | 'enroll';
+
+/** An operator as the API shows it: no hashes, no secrets. */
+export interface OperatorView {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+  totpEnrolled: boolean;
+  totpRequired: boolean;
+  mustChangePassword: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Who is making a request, resolved from a session cookie or a bearer token. */
+export interface Principal {
+  kind: 'session' | 'token';
+  /** Operator id for sessions; token id for tokens. */
+  id: string;
+  name: string;
+  roles: Role[];
+  stage: SessionStage;
+  mustChangePassword: boolean;
+  csrfToken?: string;
+  sessionKey?: Buffer;
+  pendingTotpSecret?: string | null;
+}
+
+export interface RequestContext {
+  address: string;
+  userAgent: string;
+  requestId: string;
+}
+
+export interface TokenView {
+  id: string;
+  name: string;
+  roles: Role[];
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export const actorOf = (principal: Principal | undefined, ctx: RequestContext): Actor =>
+  principal
+    ? {
+        kind: principal.kind === 'session' ? 'operator' : 'token',
+        id: principal.id,
+        name: principal.name,
+        address: ctx.address,
+        requestId: ctx.requestId,
+      }
+    : { kind: 'anonymous', address: ctx.address, requestId: ctx.requestId };
