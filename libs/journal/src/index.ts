@@ -7,3 +7,4 @@ export * from './store';
 export * from './journal';
 export * from './verifier';
 export * from './query';
+export * from './reader';

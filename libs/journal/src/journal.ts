@@ -98,6 +98,14 @@ export class Journal {
     return entry;
   }
 
+  /**
+   * Joins an existing journal without recording a start: for short-lived writers
+   * such as the CLI, whose appends carry their own actor.
+   */
+  attach(): void {
+    this.reload();
+  }
+
   append(input: JournalEntryInput): Promise<JournalEntry> {
     if (this.closed) return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
     try {

@@ -1,0 +1,167 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { AuthService, MAX_PASSWORD_LENGTH, visibleCategories, type Principal, type RequestContext } from '@gatehouse/auth';
+import { DomainError } from '@gatehouse/contracts';
+import { AllowDuringPasswordChange, AllowStages, AnyRole, Public } from '../http/auth.guard';
+import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
+import { ApiJsonBody, zod } from '../http/validation';
+import { SessionCookie } from './session-cookie';
+
+const username = z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password });
+const SecondFactorBody = z
+  .strictObject({ code: z.string().regex(/^\d{6}$/).optional(), recoveryCode: z.string().min(8).max(20).optional() })
+  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), 'send either code or recoveryCode');
+const ConfirmBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+const PasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
+export const BootstrapBody = z.strictObject({
+  token: z.string().min(10).max(100),
+  username,
+  displayName: z.string().min(1).max(100),
+  password,
+});
+
+@ApiTags('auth')
+@Controller('api/v1/auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    @Inject(SessionCookie) private readonly cookie: SessionCookie,
+  ) {}
+
+  private sessionView(principal: Principal) {
+    const operator = principal.kind === 'session' ? this.auth.getOperator(principal.id) : undefined;
+    return {
+      kind: principal.kind,
+      name: principal.name,
+      stage: principal.stage,
+      roles: principal.roles,
+      mustChangePassword: principal.mustChangePassword,
+      csrfToken: principal.csrfToken ?? null,
+      visibleCategories: visibleCategories(principal.roles) ?? 'all',
+      operator,
+    };
+  }
+
+  @Get('bootstrap')
+  @Public()
+  @ApiOperation({ summary: 'Whether the first administrator still has to be created' })
+  bootstrapState() {
+    return { pending: this.auth.bootstrapPending() };
+  }
+
+  @Post('bootstrap')
+  @Public()
+  @ApiOperation({ summary: 'Create the first administrator with the one-time token printed at first start' })
+  @ApiJsonBody(BootstrapBody)
+  async bootstrap(@Body(zod(BootstrapBody)) body: z.infer<typeof BootstrapBody>, @RequestCtx() ctx: RequestContext) {
+    const { token, ...operator } = body;
+    return { operator: await this.auth.bootstrap(token, operator, ctx) };
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with user name and password; the answer says whether a second factor follows' })
+  @ApiJsonBody(LoginBody)
+  async login(
+    @Body(zod(LoginBody)) body: z.infer<typeof LoginBody>,
+    @RequestCtx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.auth.login(body.username, body.password, ctx);
+    this.cookie.set(reply, result.sessionId);
+    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
+  }
+
+  @Post('second-factor')
+  @AnyRole()
+  @AllowStages('totp')
+  @AllowDuringPasswordChange()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Complete sign-in with a TOTP code or a one-time recovery code' })
+  @ApiJsonBody(SecondFactorBody)
+  async secondFactor(
+    @Body(zod(SecondFactorBody)) body: z.infer<typeof SecondFactorBody>,
+    @CurrentPrincipal() principal: Principal,
+    @RequestCtx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.auth.verifySecondFactor(principal, body, ctx);
+    this.cookie.set(reply, result.sessionId);
+    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
+  }
+
+  @Post('enrollment')
+  @AnyRole()
+  @AllowStages('enroll')
+  @AllowDuringPasswordChange()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start second-factor enrolment: a new TOTP secret and its QR code' })
+  async beginEnrollment(@CurrentPrincipal() principal: Principal) {
+    const { secret, uri } = this.auth.beginEnrollment(principal);
+    const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1 });
+    return { secret, uri, qrSvg };
+  }
+
+  @Post('enrollment/confirm')
+  @AnyRole()
+  @AllowStages('enroll')
+  @AllowDuringPasswordChange()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Confirm enrolment with a code from the authenticator; returns recovery codes once' })
+  @ApiJsonBody(ConfirmBody)
+  async confirmEnrollment(
+    @Body(zod(ConfirmBody)) body: z.infer<typeof ConfirmBody>,
+    @CurrentPrincipal() principal: Principal,
+    @RequestCtx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.auth.confirmEnrollment(principal, body.code, ctx);
+    this.cookie.set(reply, result.sessionId);
+    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator, recoveryCodes: result.recoveryCodes };
+  }
+
+  @Get('session')
+  @AnyRole()
+  @AllowStages('totp', 'enroll')
+  @AllowDuringPasswordChange()
+  @ApiOperation({ summary: 'Who is signed in, at which stage, with the CSRF token for mutations' })
+  session(@CurrentPrincipal() principal: Principal) {
+    return this.sessionView(principal);
+  }
+
+  @Post('password')
+  @AnyRole()
+  @AllowDuringPasswordChange()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Change your own password (ends your other sessions)' })
+  @ApiJsonBody(PasswordBody)
+  async changePassword(
+    @Body(zod(PasswordBody)) body: z.infer<typeof PasswordBody>,
+    @CurrentPrincipal() principal: Principal,
+    @RequestCtx() ctx: RequestContext,
+  ) {
+    await this.auth.changeOwnPassword(principal, body.currentPassword, body.newPassword, ctx);
+  }
+
+  @Post('logout')
+  @AnyRole()
+  @AllowStages('totp', 'enroll')
+  @AllowDuringPasswordChange()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End this session' })
+  async logout(
+    @CurrentPrincipal() principal: Principal,
+    @RequestCtx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (principal.kind !== 'session') throw new DomainError('invalid', 'auth.not-a-session', 'tokens are revoked, not logged out');
+    await this.auth.logout(principal, ctx);
+    this.cookie.clear(reply);
+  }
+}

@@ -1,0 +1,117 @@
+import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { canSeeCategory, visibleCategories, type Principal } from '@gatehouse/auth';
+import { EVENT_BUS, GatehouseBus, type JournalEntry, entryCategory, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
+import type { GatehouseConfig } from '@gatehouse/config';
+import { JournalReader } from '@gatehouse/journal';
+import { AnyRole, AuthGuard } from '../http/auth.guard';
+import { CurrentPrincipal } from '../http/request.decorators';
+import { zod } from '../http/validation';
+import { Metrics } from '../metrics';
+
+const StreamQuery = z.strictObject({ lastEventId: z.coerce.number().int().min(0).optional() });
+const HEARTBEAT_MS = 15_000;
+/** A client this far behind is cut off rather than buffered without bound; it reconnects and resumes. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+let nextClient = 1;
+
+@ApiTags('events')
+@Controller('api/v1/events')
+export class EventsController {
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: GatehouseBus,
+    private readonly reader: JournalReader,
+    private readonly guard: AuthGuard,
+    private readonly metrics: Metrics,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+  ) {}
+
+  @Get()
+  @AnyRole()
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'Live journal entries as Server-Sent Events (id = sequence number), filtered by role; resumes after Last-Event-ID',
+  })
+  async stream(
+    @Query(zod(StreamQuery)) query: z.infer<typeof StreamQuery>,
+    @CurrentPrincipal() principal: Principal,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const header = req.headers['last-event-id'];
+    const lastEventId = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : query.lastEventId;
+    const owner = `sse-${nextClient++}`;
+    const raw = reply.raw;
+    reply.hijack();
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': String(req.id),
+    });
+    raw.write('retry: 3000\n\n');
+    let closed = false;
+    let lastSent = lastEventId ?? 0;
+    let replaying = lastEventId !== undefined;
+    const held: JournalEntry[] = [];
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      this.bus.off('journal.committed', owner);
+      clearInterval(heartbeat);
+      this.metrics.sseClients.dec();
+      raw.end();
+    };
+    const send = (entry: JournalEntry) => {
+      if (closed || entry.seq <= lastSent || !canSeeCategory(principal.roles, entryCategory(entry.type))) return;
+      lastSent = entry.seq;
+      raw.write(`id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
+      if (raw.writableLength > MAX_BUFFERED_BYTES) {
+        raw.write('event: overflow\ndata: {}\n\n');
+        close();
+      }
+    };
+    this.metrics.sseClients.inc();
+    this.bus.on('journal.committed', owner, (entries) => {
+      if (replaying) held.push(...entries);
+      else entries.forEach(send);
+    });
+    // The session or token can end while the stream is open: check it with each heartbeat.
+    const heartbeat = setInterval(() => {
+      let still: Principal | undefined;
+      try {
+        still = this.guard.authenticate(req);
+      } catch {
+        still = undefined;
+      }
+      if (!still || still.stage !== 'full') {
+        raw.write('event: end\ndata: {"reason":"session ended"}\n\n');
+        close();
+        return;
+      }
+      raw.write(': keep-alive\n\n');
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    req.raw.on('close', close);
+
+    if (lastEventId !== undefined) {
+      const limit = this.config.events.replayLimit;
+      try {
+        const missed = await this.reader.since(lastEventId, { visibleCategories: visibleCategories(principal.roles) }, limit + 1);
+        if (missed.length > limit) {
+          // Too much to replay: say so; the console then reloads from the journal search.
+          raw.write(`event: gap\ndata: ${JSON.stringify({ after: lastEventId, replayLimit: limit })}\n\n`);
+          lastSent = Math.max(lastSent, ...held.map((e) => e.seq - 1), lastEventId);
+        } else {
+          missed.forEach(send);
+        }
+      } finally {
+        replaying = false;
+        held.splice(0).forEach(send);
+      }
+    }
+  }
+}

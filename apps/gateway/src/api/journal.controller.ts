@@ -1,0 +1,139 @@
+import { Readable } from 'node:stream';
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { visibleCategories, type Principal } from '@gatehouse/auth';
+import { type Actor, DomainError, type JournalEntry, SUBJECT_KINDS, type SubjectKind } from '@gatehouse/contracts';
+import { csvHeader, csvRow, Journal, JournalReader, type JournalFilter, MAX_PAGE } from '@gatehouse/journal';
+import { AnyRole, Public, Roles } from '../http/auth.guard';
+import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
+import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
+
+const ref = z.string().min(1).max(200);
+const subjectFields = Object.fromEntries(SUBJECT_KINDS.map((k) => [k, ref.optional().describe(`Entries about this ${k} id`)])) as Record<
+  SubjectKind,
+  z.ZodOptional<typeof ref>
+>;
+const filterShape = {
+  from: z.string().max(40).optional().describe('ISO 8601 time, inclusive'),
+  to: z.string().max(40).optional().describe('ISO 8601 time, exclusive'),
+  type: listParam.optional().describe('Entry types; `door.*` matches a prefix; repeat or comma-separate'),
+  q: z.string().min(1).max(200).optional().describe('Free text, case-insensitive'),
+  ...subjectFields,
+};
+const JournalQuery = z.strictObject({
+  ...filterShape,
+  cursor: z.string().max(100).optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+});
+const ExportQuery = z.strictObject({ ...filterShape, format: z.enum(['jsonl', 'csv']).default('jsonl') });
+const NoteBody = z.strictObject({
+  text: z.string().trim().min(1).max(2000),
+  subjects: z
+    .array(z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: ref }))
+    .max(20)
+    .optional(),
+});
+
+type FilterQuery = z.infer<typeof ExportQuery>;
+
+const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principal): JournalFilter => ({
+  from: query.from,
+  to: query.to,
+  types: query.type,
+  text: query.q,
+  subjects: SUBJECT_KINDS.filter((k) => query[k] !== undefined).map((k) => ({ kind: k, id: query[k]! })),
+  visibleCategories: visibleCategories(principal.roles),
+});
+
+@ApiTags('journal')
+@Controller('api/v1/journal')
+export class JournalController {
+  constructor(
+    private readonly journal: Journal,
+    private readonly reader: JournalReader,
+  ) {}
+
+  @Get()
+  @AnyRole()
+  @ApiOperation({ summary: 'Search the journal, newest first; only the categories your roles may see' })
+  @ApiQueryOf(JournalQuery)
+  search(@Query(zod(JournalQuery)) query: z.infer<typeof JournalQuery>, @CurrentPrincipal() principal: Principal) {
+    return this.reader.page(toFilter(query, principal), query.limit, query.cursor);
+  }
+
+  @Get('export')
+  @Roles('facility-manager', 'responder', 'admin', 'auditor')
+  @ApiOperation({ summary: 'Stream every matching entry, oldest first, as JSON Lines or CSV' })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiQueryOf(ExportQuery)
+  async export(
+    @Query(zod(ExportQuery)) query: FilterQuery,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+    @Res() reply: FastifyReply,
+  ) {
+    const filter = toFilter(query, principal);
+    // Exports of personal data are themselves facts worth recording.
+    const { visibleCategories: _v, ...described } = filter;
+    await this.journal.append({ type: 'journal.exported', source: 'http', actor, payload: JSON.parse(JSON.stringify({ format: query.format, filter: described })) });
+    const reader = this.reader;
+    const csv = query.format === 'csv';
+    const body = Readable.from(
+      (async function* () {
+        if (csv) yield csvHeader();
+        for await (const chunk of reader.exportRaw(filter)) {
+          yield csv ? chunk.map((json) => csvRow(JSON.parse(json) as JournalEntry)).join('') : `${chunk.join('\n')}\n`;
+        }
+      })(),
+    );
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    void reply
+      .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="gatehouse-journal-${stamp}.${csv ? 'csv' : 'jsonl'}"`)
+      .header('cache-control', 'no-store')
+      .send(body);
+  }
+
+  @Get('verify')
+  @Roles('auditor', 'admin', 'responder')
+  @ApiOperation({ summary: 'Recompute the Merkle tree and every checkpoint; names the first entry or checkpoint that does not match' })
+  async verify(@CurrentActor() actor: Actor) {
+    const report = await this.reader.verify(new Map([[this.journal.keyId, this.journal.publicKeyPem]]));
+    await this.journal.append({
+      type: 'journal.verified',
+      source: 'http',
+      actor,
+      payload: JSON.parse(JSON.stringify({ ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, firstProblem: report.firstProblem })),
+    });
+    return report;
+  }
+
+  @Get('checkpoints')
+  @AnyRole()
+  @ApiOperation({ summary: 'The latest signed checkpoints (tree heads), newest first' })
+  checkpoints() {
+    return this.reader.checkpoints(100).then((items) => ({ items }));
+  }
+
+  @Get('public-key')
+  @Public()
+  @Header('content-type', 'application/x-pem-file')
+  @Header('content-disposition', 'attachment; filename="gatehouse-journal-public-key.pem"')
+  @ApiOperation({ summary: 'The Ed25519 public key that verifies checkpoint signatures (PEM)' })
+  publicKey(): string {
+    return this.journal.publicKeyPem;
+  }
+
+  @Post('notes')
+  @Roles('guard', 'reception', 'facility-manager', 'responder', 'admin')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Write a note into the journal (the occurrence book of a shift)' })
+  @ApiJsonBody(NoteBody)
+  async note(@Body(zod(NoteBody)) body: z.infer<typeof NoteBody>, @CurrentActor() actor: Actor) {
+    if (!this.journal.isOpen) throw new DomainError('unavailable', 'journal.closed', 'the journal is not accepting entries');
+    const entry = await this.journal.append({ type: 'note.added', source: 'http', actor, subjects: body.subjects ?? [], payload: { text: body.text } });
+    return { seq: entry.seq, time: entry.time };
+  }
+}

@@ -1,0 +1,121 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AuthService, MAX_PASSWORD_LENGTH, ROLES, type TokenView } from '@gatehouse/auth';
+import { type Actor, DomainError } from '@gatehouse/contracts';
+import { Roles } from '../http/auth.guard';
+import { CurrentActor } from '../http/request.decorators';
+import { ApiJsonBody, zod } from '../http/validation';
+
+const role = z.enum(ROLES as [string, ...string[]]);
+const CreateOperator = z.strictObject({
+  username: z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+  displayName: z.string().min(1).max(100),
+  roles: z.array(role).min(1).max(6),
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH).describe('Initial password; the operator must change it at first sign-in'),
+});
+const UpdateOperator = z.strictObject({
+  displayName: z.string().min(1).max(100).optional(),
+  roles: z.array(role).min(1).max(6).optional(),
+  disabled: z.boolean().optional(),
+});
+const ResetPassword = z.strictObject({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
+const CreateToken = z.strictObject({
+  name: z.string().min(1).max(100),
+  roles: z.array(role).min(1).max(6),
+  expiresInDays: z.number().int().min(1).max(3650),
+});
+
+/** Ids are UUIDs (operators) or 12 alphanumerics (tokens); anything else cannot exist, so it is a 404 before any lookup. */
+const checkId = (id: string, pattern: RegExp, what: string): string => {
+  if (!pattern.test(id)) throw new DomainError('not-found', `${what}.not-found`, `no such ${what}`);
+  return id;
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TOKEN_ID = /^[A-Za-z0-9]{12}$/;
+
+@ApiTags('operators')
+@Controller('api/v1/operators')
+export class OperatorsController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  @Roles('admin', 'auditor')
+  @ApiOperation({ summary: 'All operators with their roles and state' })
+  list() {
+    return { items: this.auth.listOperators() };
+  }
+
+  @Get(':id')
+  @Roles('admin', 'auditor')
+  get(@Param('id') id: string) {
+    return this.auth.getOperator(checkId(id, UUID, 'operator'));
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create an operator' })
+  @ApiJsonBody(CreateOperator)
+  create(@Body(zod(CreateOperator)) body: z.infer<typeof CreateOperator>, @CurrentActor() actor: Actor) {
+    return this.auth.createOperator(body, actor);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change display name, roles, or disable/enable' })
+  @ApiJsonBody(UpdateOperator)
+  update(@Param('id') id: string, @Body(zod(UpdateOperator)) body: z.infer<typeof UpdateOperator>, @CurrentActor() actor: Actor) {
+    return this.auth.updateOperator(checkId(id, UUID, 'operator'), body, actor);
+  }
+
+  @Post(':id/password')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Set a temporary password (to be changed at next sign-in) and end their sessions' })
+  @ApiJsonBody(ResetPassword)
+  resetPassword(@Param('id') id: string, @Body(zod(ResetPassword)) body: z.infer<typeof ResetPassword>, @CurrentActor() actor: Actor) {
+    return this.auth.resetPassword(checkId(id, UUID, 'operator'), body.password, actor);
+  }
+
+  @Post(':id/second-factor/reset')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remove the second factor (lost phone); the operator enrols again' })
+  resetSecondFactor(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), actor);
+  }
+
+  @Post(':id/unlock')
+  @Roles('admin')
+  @HttpCode(200)
+  unlock(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    return this.auth.unlock(checkId(id, UUID, 'operator'), actor);
+  }
+}
+
+@ApiTags('tokens')
+@Controller('api/v1/tokens')
+export class TokensController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get()
+  @Roles('admin', 'auditor')
+  list(): { items: TokenView[] } {
+    return { items: this.auth.listTokens() };
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create an API token for a machine; the token is shown in this answer only' })
+  @ApiJsonBody(CreateToken)
+  create(@Body(zod(CreateToken)) body: z.infer<typeof CreateToken>, @CurrentActor() actor: Actor) {
+    return this.auth.createToken(body, actor);
+  }
+
+  @Post(':id/revoke')
+  @Roles('admin')
+  @HttpCode(200)
+  revoke(@Param('id') id: string, @CurrentActor() actor: Actor) {
+    return this.auth.revokeToken(checkId(id, TOKEN_ID, 'token'), actor);
+  }
+}

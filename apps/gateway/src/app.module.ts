@@ -1,0 +1,46 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuthService } from '@gatehouse/auth';
+import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
+import { Journal, JournalReader } from '@gatehouse/journal';
+import { ReadPool } from '@gatehouse/storage';
+import { AuthController } from './api/auth.controller';
+import { EventsController } from './api/events.controller';
+import { JournalController } from './api/journal.controller';
+import { OperatorsController, TokensController } from './api/operators.controller';
+import { SessionCookie } from './api/session-cookie';
+import { SystemController } from './api/system.controller';
+import type { Core } from './core';
+import { HealthRegistry } from './health';
+import { AuthGuard } from './http/auth.guard';
+import { AllErrorsFilter } from './http/errors';
+import { Metrics } from './metrics';
+
+export interface AppExtras {
+  notFoundPage?: ConstructorParameters<typeof AllErrorsFilter>[0];
+}
+
+/** The root module: binds the core's objects as providers; controllers stay thin. */
+@Module({})
+export class AppModule {
+  static forCore(core: Core, extras: AppExtras = {}): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [AuthController, OperatorsController, TokensController, JournalController, EventsController, SystemController],
+      providers: [
+        { provide: GATEHOUSE_CONFIG, useValue: core.config },
+        { provide: EVENT_BUS, useValue: core.bus },
+        { provide: Journal, useValue: core.journal },
+        { provide: JournalReader, useValue: core.reader },
+        { provide: ReadPool, useValue: core.readPool },
+        { provide: AuthService, useValue: core.auth },
+        { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
+        Metrics,
+        HealthRegistry,
+        AuthGuard,
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_FILTER, useValue: new AllErrorsFilter(extras.notFoundPage) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,85 @@
+import '../../aliases';
+import 'reflect-metadata';
+import { join } from 'node:path';
+import pino from 'pino';
+import { ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
+import { createCore } from './core';
+import { createServer } from './server';
+
+const argValue = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+/** Secrets never reach the log: cookies, tokens and anything named like a password. */
+const REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.token',
+];
+
+const main = async (): Promise<void> => {
+  // --config wins, then GATEHOUSE_CONFIG, then --default-config (what `npm start` uses for the demo site).
+  const siteFile = argValue('--config') ?? process.env.GATEHOUSE_CONFIG ?? argValue('--default-config');
+  let config: GatehouseConfig;
+  try {
+    config = loadConfig({ siteFile, builtConsoleDir: join(__dirname, '..', '..', 'console') });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`gatehouse: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'gatehouse' } });
+  const started = performance.now();
+  const core = await createCore(config, { logger, role: 'gateway' });
+  const app = await createServer(core, logger);
+  const scheme = config.http.tls.certFile ? 'https' : 'http';
+  await app.listen({ port: config.http.port, host: config.http.host });
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  const url = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
+  logger.info({ url, sources: config.resolved.sources, readyMs: Math.round(performance.now() - started) }, 'gatehouse ready');
+
+  // Printed, not logged: the bootstrap token is a secret for the person at the console, not for log shippers.
+  const lines = [`Gatehouse (${config.site.name}) is ready. Console: ${url}`];
+  const bootstrapToken = await core.auth.issueBootstrapToken();
+  if (bootstrapToken) {
+    lines.push(
+      'No administrator exists yet. Open the console and create one with this one-time bootstrap token',
+      `(valid ${config.auth.bootstrapTokenHours} h, or use \`npm run gatehouse -- admin create\`):`,
+      `  BOOTSTRAP TOKEN: ${bootstrapToken}`,
+    );
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+
+  const purge = setInterval(() => core.auth.purgeExpiredSessions(), 10 * 60_000);
+  purge.unref();
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    clearInterval(purge);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await app.close();
+      await core.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gatehouse: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

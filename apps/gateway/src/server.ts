@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import type { LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { VERSION, type Core } from './core';
+import { HealthRegistry } from './health';
+import { toErrorResponse } from './http/errors';
+import { Metrics } from './metrics';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const API_PREFIXES = ['/api/', '/health/', '/metrics'];
+
+/** Nest's own messages go to the same pino logger as requests. */
+const nestLogger = (logger: Logger): LoggerService => ({
+  log: (message: unknown, context?: string) => logger.info({ context }, String(message)),
+  error: (message: unknown, trace?: string, context?: string) => logger.error({ context, trace }, String(message)),
+  warn: (message: unknown, context?: string) => logger.warn({ context }, String(message)),
+  debug: (message: unknown, context?: string) => logger.debug({ context }, String(message)),
+  verbose: (message: unknown, context?: string) => logger.trace({ context }, String(message)),
+});
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export const createServer = async (core: Core, logger: Logger): Promise<NestFastifyApplication> => {
+  const { config } = core;
+  const tls = config.http.tls.certFile
+    ? { cert: readFileSync(config.http.tls.certFile), key: readFileSync(config.http.tls.keyFile) }
+    : undefined;
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ...(tls ? { https: tls } : {}),
+  });
+  const consoleDir = config.resolved.consoleDir;
+  const consoleIndex = consoleDir ? join(consoleDir, 'index.html') : '';
+  const hasConsole = Boolean(consoleIndex) && existsSync(consoleIndex);
+  // The console is a single-page app: an unknown GET outside the API gets its index page.
+  const notFoundPage = (req: FastifyRequest, reply: FastifyReply): boolean => {
+    if (!hasConsole || req.method !== 'GET' || API_PREFIXES.some((p) => req.url.startsWith(p))) return false;
+    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    return true;
+  };
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forCore(core, { notFoundPage }), adapter, {
+    logger: nestLogger(logger),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.setErrorHandler((error, req, reply) => {
+    const { status, body } = toErrorResponse(error, String(req.id));
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    void reply.status(status).send(body);
+  });
+  await app.register(fastifyCookie);
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', String(req.id));
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    if (!req.url.startsWith('/api/docs')) reply.header('content-security-policy', CONSOLE_CSP);
+    if (tls) reply.header('strict-transport-security', 'max-age=31536000');
+    if (req.url.startsWith('/api/')) reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    return payload;
+  });
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  metrics.observe('gatehouse_journal_entries', 'Entries in the journal', () => core.journal.stats().treeSize);
+  metrics.observe('gatehouse_journal_commits', 'Group commits since start', () => core.journal.stats().commits);
+  metrics.observe('gatehouse_journal_failed_commits', 'Failed group commits since start', () => core.journal.stats().failedCommits);
+  metrics.observe('gatehouse_event_bus_failures', 'Event subscribers that threw', () => core.bus.failureCount);
+  metrics.observe('gatehouse_read_pool_crashes', 'Read worker crashes', () => core.readPool.crashCount);
+
+  const health = app.get(HealthRegistry);
+  health.register('storage', () => {
+    core.db.prepare('SELECT 1').get();
+    return core.readPool.crashCount > 0
+      ? { status: 'degraded', detail: `${core.readPool.crashCount} read worker crash(es)` }
+      : { status: 'up', detail: config.resolved.sqlitePath };
+  });
+  health.register('journal', () => {
+    const s = core.journal.stats();
+    const status = !core.journal.isOpen ? 'down' : s.lastCommitError ? 'degraded' : 'up';
+    return { status, treeSize: s.treeSize, lastCheckpointSize: s.lastCheckpointSize, lastCheckpointTime: s.lastCheckpointTime, detail: s.lastCommitError ?? undefined };
+  });
+
+  if (hasConsole) {
+    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Gatehouse API')
+      .setDescription(
+        'Access control edge service. Errors are {"error": {"code", "message", "details"}}. Sign in at /api/v1/auth/login (session cookie + X-CSRF-Token on mutations) or send an API token as Bearer.',
+      )
+      .setVersion(VERSION)
+      .addBearerAuth()
+      .addCookieAuth('gh_session')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return app;
+};
