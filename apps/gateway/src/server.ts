@@ -64,6 +64,8 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   };
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forCore(core, { notFoundPage }), adapter, {
     logger: nestLogger(logger),
+    // JSON only: no form-encoded bodies, which any web page could post.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setErrorHandler((error, req, reply) => {

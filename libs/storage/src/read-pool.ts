@@ -67,6 +67,17 @@ interface Pending {
   reject: (error: Error) => void;
 }
 
+/** BLOBs cross the thread boundary as plain Uint8Array; callers get the Buffers the main connection gives. */
+const asBuffers = (row: unknown): unknown => {
+  if (typeof row !== 'object' || row === null) return row;
+  const record = row as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const v = record[key];
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) record[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  }
+  return record;
+};
+
 class ReadWorker {
   private worker!: Worker;
   readonly pending = new Map<number, Pending>();
@@ -83,6 +94,7 @@ class ReadWorker {
     });
     this.worker.unref();
     this.worker.on('message', (reply: Reply) => {
+      if (reply.rows) reply.rows = reply.rows.map(asBuffers);
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);

@@ -57,6 +57,9 @@ describe('storage (real SQLite file)', () => {
         break;
       }
       await expect(pool.all('SELECT count(*) AS c FROM t')).resolves.toEqual([{ c: 5005 }]);
+      const [blob] = await pool.all<{ b: Buffer }>("SELECT x'00ff' AS b");
+      expect(Buffer.isBuffer(blob!.b)).toBe(true);
+      expect(blob!.b.toString('hex')).toBe('00ff');
       await expect(pool.all('DELETE FROM t')).rejects.toThrow(/read query failed/);
       await expect(pool.all('SELECT * FROM missing_table')).rejects.toThrow(/no such table/);
     } finally {

@@ -1,0 +1,84 @@
+/** Thin client of the gateway's API: one error shape, the CSRF header on every mutation. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+let csrfToken: string | null = null;
+export const setCsrfToken = (token: string | null) => {
+  csrfToken = token;
+};
+
+const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const e = (data as ApiErrorBody | undefined)?.error;
+    throw new ApiError(res.status, e?.code ?? `http.${res.status}`, e?.message ?? res.statusText, e?.details ?? {});
+  }
+  return data as T;
+};
+
+export const api = {
+  get: <T>(path: string) => request<T>('GET', path),
+  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+};
+
+export type Role = 'reception' | 'guard' | 'facility-manager' | 'responder' | 'admin' | 'auditor';
+export const ROLES: Role[] = ['reception', 'guard', 'facility-manager', 'responder', 'admin', 'auditor'];
+
+export interface Operator {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  disabled: boolean;
+  totpEnrolled: boolean;
+  totpRequired: boolean;
+  mustChangePassword: boolean;
+  lockedUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionInfo {
+  kind: 'session' | 'token';
+  name: string;
+  stage: 'full' | 'totp' | 'enroll';
+  roles: Role[];
+  mustChangePassword: boolean;
+  csrfToken: string | null;
+  visibleCategories: string[] | 'all';
+  operator?: Operator;
+}
+
+export interface JournalEntry {
+  seq: number;
+  time: string;
+  type: string;
+  source: string;
+  subjects: { kind: string; id: string }[];
+  payload: Record<string, unknown>;
+  actor?: { kind: string; id?: string; name?: string; address?: string };
+  sourceTime?: string;
+  sourceZone?: string;
+  timeSource: string;
+}
+
+export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));

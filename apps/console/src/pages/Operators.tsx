@@ -1,0 +1,146 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, describeError, ROLES, type Operator, type Role } from '../api';
+
+const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
+  <span className="roles">
+    {ROLES.map((r) => (
+      <label key={r} className="check">
+        <input
+          type="checkbox"
+          name={`role-${r}`}
+          checked={value.includes(r)}
+          onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))}
+        />
+        {r}
+      </label>
+    ))}
+  </span>
+);
+
+export const Operators = ({ canEdit }: { canEdit: boolean }) => {
+  const [items, setItems] = useState<Operator[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [draft, setDraft] = useState({ username: '', displayName: '', password: '', roles: ['guard'] as Role[] });
+  const [editing, setEditing] = useState<{ id: string; roles: Role[] } | null>(null);
+
+  const refresh = useCallback(() => {
+    api
+      .get<{ items: Operator[] }>('/api/v1/operators')
+      .then((r) => setItems(r.items))
+      .catch((e: unknown) => setError(describeError(e)));
+  }, []);
+  useEffect(refresh, [refresh]);
+
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    setError(null);
+    setMessage(null);
+    try {
+      await fn();
+      setMessage(what);
+      refresh();
+    } catch (e) {
+      setError(describeError(e));
+    }
+  };
+
+  const create = (e: FormEvent) => {
+    e.preventDefault();
+    void act(`Created ${draft.username}; they choose their own password at first sign-in.`, async () => {
+      await api.post('/api/v1/operators', draft);
+      setDraft({ username: '', displayName: '', password: '', roles: ['guard'] });
+    });
+  };
+
+  return (
+    <section>
+      <header className="page-header">
+        <h2>Operators</h2>
+      </header>
+      {error && <p className="error" role="alert">{error}</p>}
+      {message && <p className="ok">{message}</p>}
+      <table className="entries" data-testid="operators">
+        <thead>
+          <tr>
+            <th>User</th>
+            <th>Name</th>
+            <th>Roles</th>
+            <th>Second factor</th>
+            <th>State</th>
+            {canEdit && <th>Actions</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((o) => (
+            <tr key={o.id}>
+              <td>{o.username}</td>
+              <td>{o.displayName}</td>
+              <td>
+                {editing?.id === o.id ? (
+                  <>
+                    <RolePicker value={editing.roles} onChange={(roles) => setEditing({ id: o.id, roles })} />
+                    <button onClick={() => void act('Roles changed.', () => api.patch(`/api/v1/operators/${o.id}`, { roles: editing.roles })).then(() => setEditing(null))}>
+                      Save
+                    </button>
+                  </>
+                ) : (
+                  o.roles.join(', ')
+                )}
+              </td>
+              <td>{o.totpEnrolled ? 'enrolled' : o.totpRequired ? 'required, not yet set up' : 'optional'}</td>
+              <td>{o.disabled ? 'disabled' : o.lockedUntil ? `locked until ${new Date(o.lockedUntil).toLocaleTimeString()}` : 'active'}</td>
+              {canEdit && (
+                <td className="row-actions">
+                  <button className="link" onClick={() => setEditing({ id: o.id, roles: o.roles })}>
+                    Roles
+                  </button>
+                  <button className="link" onClick={() => void act(o.disabled ? 'Enabled.' : 'Disabled.', () => api.patch(`/api/v1/operators/${o.id}`, { disabled: !o.disabled }))}>
+                    {o.disabled ? 'Enable' : 'Disable'}
+                  </button>
+                  <button
+                    className="link"
+                    onClick={() => {
+                      const password = window.prompt(`Temporary password for ${o.username} (they must change it at sign-in):`);
+                      if (password) void act('Password reset; their sessions ended.', () => api.post(`/api/v1/operators/${o.id}/password`, { password }));
+                    }}
+                  >
+                    Reset password
+                  </button>
+                  {o.totpEnrolled && (
+                    <button className="link" onClick={() => void act('Second factor removed.', () => api.post(`/api/v1/operators/${o.id}/second-factor/reset`))}>
+                      Reset 2FA
+                    </button>
+                  )}
+                  {o.lockedUntil && (
+                    <button className="link" onClick={() => void act('Unlocked.', () => api.post(`/api/v1/operators/${o.id}/unlock`))}>
+                      Unlock
+                    </button>
+                  )}
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {canEdit && (
+        <form className="panel" onSubmit={create}>
+          <h3>New operator</h3>
+          <label>
+            User name
+            <input name="new-username" value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} required />
+          </label>
+          <label>
+            Full name
+            <input name="new-displayName" value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} required />
+          </label>
+          <label>
+            Temporary password
+            <input name="new-password" type="password" value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} autoComplete="new-password" required />
+          </label>
+          <RolePicker value={draft.roles} onChange={(roles) => setDraft({ ...draft, roles })} />
+          <button>Create operator</button>
+        </form>
+      )}
+    </section>
+  );
+};

@@ -1,0 +1,214 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { api, describeError, setCsrfToken, type Operator } from '../api';
+
+interface StepProps {
+  onDone: () => void;
+}
+
+const Card = ({ title, children }: { title: string; children: ReactNode }) => (
+  <div className="auth-card">
+    <h1>Gatehouse</h1>
+    <h2>{title}</h2>
+    {children}
+  </div>
+);
+
+const useSubmit = (action: () => Promise<void>) => {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, submit };
+};
+
+export const Bootstrap = ({ onDone }: StepProps) => {
+  const [token, setToken] = useState('');
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [created, setCreated] = useState<Operator | null>(null);
+  const { error, busy, submit } = useSubmit(async () => {
+    const res = await api.post<{ operator: Operator }>('/api/v1/auth/bootstrap', { token: token.trim(), username, displayName, password });
+    setCreated(res.operator);
+  });
+  if (created) {
+    return (
+      <Card title="Administrator created">
+        <p>
+          <strong>{created.username}</strong> can now sign in. Administrators set up a second factor (an authenticator app) at their
+          first sign-in.
+        </p>
+        <button onClick={onDone}>Continue to sign in</button>
+      </Card>
+    );
+  }
+  return (
+    <Card title="First start: create the administrator">
+      <p className="hint">Use the one-time bootstrap token the gateway printed when it started.</p>
+      <form onSubmit={submit}>
+        <label>
+          Bootstrap token
+          <input name="token" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" required />
+        </label>
+        <label>
+          User name
+          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
+        </label>
+        <label>
+          Full name
+          <input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} required />
+        </label>
+        <label>
+          Password (12 characters or more; a passphrase is best)
+          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" required />
+        </label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button disabled={busy}>Create administrator</button>
+      </form>
+    </Card>
+  );
+};
+
+export const Login = ({ onDone }: StepProps) => {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const { error, busy, submit } = useSubmit(async () => {
+    const res = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { username, password });
+    setCsrfToken(res.csrfToken);
+    onDone();
+  });
+  return (
+    <Card title="Sign in">
+      <form onSubmit={submit}>
+        <label>
+          User name
+          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoFocus required />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+        </label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button disabled={busy}>Sign in</button>
+      </form>
+    </Card>
+  );
+};
+
+export const SecondFactor = ({ onDone }: StepProps) => {
+  const [code, setCode] = useState('');
+  const [useRecovery, setUseRecovery] = useState(false);
+  const { error, busy, submit } = useSubmit(async () => {
+    const body = useRecovery ? { recoveryCode: code.trim() } : { code: code.trim() };
+    const res = await api.post<{ csrfToken: string }>('/api/v1/auth/second-factor', body);
+    setCsrfToken(res.csrfToken);
+    onDone();
+  });
+  return (
+    <Card title="Second factor">
+      <form onSubmit={submit}>
+        <label>
+          {useRecovery ? 'Recovery code' : 'Six-digit code from your authenticator app'}
+          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} inputMode={useRecovery ? 'text' : 'numeric'} autoComplete="one-time-code" autoFocus required />
+        </label>
+        {error && <p className="error" role="alert">{error}</p>}
+        <button disabled={busy}>Verify</button>
+        <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
+          {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
+        </button>
+      </form>
+    </Card>
+  );
+};
+
+export const Enroll = ({ onDone }: StepProps) => {
+  const [setup, setSetup] = useState<{ secret: string; uri: string; qrSvg: string } | null>(null);
+  const [code, setCode] = useState('');
+  const [recovery, setRecovery] = useState<string[] | null>(null);
+  const start = useSubmit(async () => setSetup(await api.post('/api/v1/auth/enrollment')));
+  const confirm = useSubmit(async () => {
+    const res = await api.post<{ csrfToken: string; recoveryCodes: string[] }>('/api/v1/auth/enrollment/confirm', { code: code.trim() });
+    setCsrfToken(res.csrfToken);
+    setRecovery(res.recoveryCodes);
+  });
+  if (recovery) {
+    return (
+      <Card title="Keep your recovery codes">
+        <p>Each code signs you in once if you lose your phone. They are shown only now: print them or keep them in a safe.</p>
+        <ol className="recovery" data-testid="recovery-codes">
+          {recovery.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ol>
+        <button onClick={onDone}>I have stored them</button>
+      </Card>
+    );
+  }
+  return (
+    <Card title="Set up your second factor">
+      <p className="hint">Your role requires an authenticator app (TOTP) at every sign-in.</p>
+      {!setup ? (
+        <form onSubmit={start.submit}>
+          {start.error && <p className="error" role="alert">{start.error}</p>}
+          <button disabled={start.busy}>Start set-up</button>
+        </form>
+      ) : (
+        <form onSubmit={confirm.submit}>
+          <img className="qr" alt="QR code for the authenticator app" src={`data:image/svg+xml;base64,${btoa(setup.qrSvg)}`} />
+          <p className="hint">
+            Or type this key: <code data-testid="totp-secret">{setup.secret}</code>
+          </p>
+          <label>
+            Code shown by the app
+            <input name="code" value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" autoComplete="one-time-code" required />
+          </label>
+          {confirm.error && <p className="error" role="alert">{confirm.error}</p>}
+          <button disabled={confirm.busy}>Confirm</button>
+        </form>
+      )}
+    </Card>
+  );
+};
+
+export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolean }) => {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [done, setDone] = useState(false);
+  const { error, busy, submit } = useSubmit(async () => {
+    if (next !== repeat) throw new Error('the two new passwords differ');
+    await api.post('/api/v1/auth/password', { currentPassword: current, newPassword: next });
+    setDone(true);
+    onDone();
+  });
+  const form = (
+    <form onSubmit={submit}>
+      <label>
+        Current password
+        <input name="currentPassword" type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" required />
+      </label>
+      <label>
+        New password
+        <input name="newPassword" type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" required />
+      </label>
+      <label>
+        New password again
+        <input name="repeatPassword" type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" required />
+      </label>
+      {error && <p className="error" role="alert">{error}</p>}
+      {done && !forced && <p className="ok">Password changed; your other sessions were signed out.</p>}
+      <button disabled={busy}>Change password</button>
+    </form>
+  );
+  return forced ? <Card title="Choose your own password">{form}</Card> : form;
+};

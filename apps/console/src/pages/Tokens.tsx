@@ -1,0 +1,115 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, describeError, ROLES, type Role } from '../api';
+
+interface Token {
+  id: string;
+  name: string;
+  roles: Role[];
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
+  const [items, setItems] = useState<Token[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [shown, setShown] = useState<string | null>(null);
+  const [draft, setDraft] = useState({ name: '', role: 'auditor' as Role, expiresInDays: 90 });
+
+  const refresh = useCallback(() => {
+    api
+      .get<{ items: Token[] }>('/api/v1/tokens')
+      .then((r) => setItems(r.items))
+      .catch((e: unknown) => setError(describeError(e)));
+  }, []);
+  useEffect(refresh, [refresh]);
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      const res = await api.post<{ token: string }>('/api/v1/tokens', { name: draft.name, roles: [draft.role], expiresInDays: draft.expiresInDays });
+      setShown(res.token);
+      refresh();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+
+  const revoke = async (id: string) => {
+    try {
+      await api.post(`/api/v1/tokens/${id}/revoke`);
+      refresh();
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+
+  return (
+    <section>
+      <header className="page-header">
+        <h2>API tokens</h2>
+      </header>
+      <p className="hint">For machines: login ingest, integrations, metrics scrapers. Each token has its own roles and an expiry.</p>
+      {error && <p className="error" role="alert">{error}</p>}
+      {shown && (
+        <div className="ok-box">
+          <p>Copy this token now; it is not shown again:</p>
+          <code data-testid="new-token">{shown}</code>
+        </div>
+      )}
+      <table className="entries">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Roles</th>
+            <th>Created</th>
+            <th>Expires</th>
+            <th>Last used</th>
+            <th>State</th>
+            {canEdit && <th />}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((t) => (
+            <tr key={t.id}>
+              <td>{t.name}</td>
+              <td>{t.roles.join(', ')}</td>
+              <td>
+                {new Date(t.createdAt).toLocaleDateString()} by {t.createdBy}
+              </td>
+              <td>{new Date(t.expiresAt).toLocaleDateString()}</td>
+              <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : 'never'}</td>
+              <td>{t.revokedAt ? 'revoked' : new Date(t.expiresAt) < new Date() ? 'expired' : 'active'}</td>
+              {canEdit && <td>{!t.revokedAt && <button className="link" onClick={() => void revoke(t.id)}>Revoke</button>}</td>}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {canEdit && (
+        <form className="panel" onSubmit={(e) => void create(e)}>
+          <h3>New token</h3>
+          <label>
+            Name
+            <input name="token-name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required />
+          </label>
+          <label>
+            Role
+            <select name="token-role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}>
+              {ROLES.map((r) => (
+                <option key={r}>{r}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Days valid
+            <input name="token-days" type="number" min={1} max={3650} value={draft.expiresInDays} onChange={(e) => setDraft({ ...draft, expiresInDays: Number(e.target.value) })} />
+          </label>
+          <button>Create token</button>
+        </form>
+      )}
+    </section>
+  );
+};
