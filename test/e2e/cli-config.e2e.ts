@@ -57,12 +57,20 @@ describe('gatehouse CLI', () => {
   it('creates an administrator headless, without a bootstrap token, and journals it', async () => {
     const gw = await startGateway();
     const env = { GATEHOUSE_DATA_DIR: gw.dataDir };
-    const weak = runCli(['admin', 'create', '--username', 'ops', '--display-name', 'Ops Admin', '--password-stdin'], env, 'password123\n');
+    const weak = runCli(
+      ['admin', 'create', '--username', 'ops', '--display-name', 'Ops Admin', '--password-stdin'],
+      env,
+      'password123\n',
+    );
     expect(weak.code).toBe(1);
     expect(weak.stderr).toContain('password');
     const noPassword = runCli(['admin', 'create', '--username', 'ops', '--display-name', 'Ops Admin'], env);
     expect(noPassword.stderr).toContain('--password-file');
-    const made = runCli(['admin', 'create', '--username', 'ops', '--display-name', 'Ops Admin', '--password-stdin'], env, 'quiet river lantern 9\n');
+    const made = runCli(
+      ['admin', 'create', '--username', 'ops', '--display-name', 'Ops Admin', '--password-stdin'],
+      env,
+      'quiet river lantern 9\n',
+    );
     expect(made.stdout).toContain('created operator ops (admin)');
     expect(made.code).toBe(0);
     // The running gateway sees the new operator and the CLI's journal entry continues its tree.

@@ -28,7 +28,9 @@ describe('console in headless Chromium', () => {
       await walkThrough(page, problems);
     } catch (error) {
       // What the browser showed when it failed: kept beside the test output for diagnosis.
-      await page.screenshot({ path: join(tmpdir(), 'gatehouse-console-failure.png'), fullPage: true }).catch(() => undefined);
+      await page
+        .screenshot({ path: join(tmpdir(), 'gatehouse-console-failure.png'), fullPage: true })
+        .catch(() => undefined);
       throw error;
     }
   });
@@ -74,8 +76,13 @@ describe('console in headless Chromium', () => {
     const machine = new Client(gw.url);
     machine.bearer = token;
     const posted = Date.now();
-    expect((await machine.post('/api/v1/journal/notes', { text: 'Shift note from the e2e test' })).status).toBe(201);
-    await page.getByTestId('live-feed').getByText('text=Shift note from the e2e test').waitFor({ timeout: 5000 });
+    expect(
+      (await machine.post('/api/v1/journal/notes', { text: 'Shift note from the e2e test' })).status,
+    ).toBe(201);
+    await page
+      .getByTestId('live-feed')
+      .getByText('text=Shift note from the e2e test')
+      .waitFor({ timeout: 5000 });
     expect(Date.now() - posted).toBeLessThan(5000);
 
     // Journal search with a filter, and export links carrying the same filter.
@@ -90,7 +97,10 @@ describe('console in headless Chromium', () => {
     // Integrity check from the console.
     await page.getByRole('link', { name: 'Integrity' }).click();
     await page.getByRole('button', { name: 'Verify the whole journal' }).click();
-    await page.getByTestId('verify-report').getByText(/Verified: \d+ entries/).waitFor();
+    await page
+      .getByTestId('verify-report')
+      .getByText(/Verified: \d+ entries/)
+      .waitFor();
 
     // Operator administration: create a reception operator.
     await page.getByRole('link', { name: 'Operators' }).click();

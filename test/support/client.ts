@@ -63,7 +63,12 @@ export const PERMANENT_PASSWORD = 'permanent orchard phrase 7';
 /** Bootstraps the first admin, signs in, enrols TOTP: returns a fully signed-in client and the TOTP secret. */
 export const bootstrapAdmin = async (base: string, token: string, username = 'ada') => {
   const client = new Client(base);
-  const created = await client.post('/api/v1/auth/bootstrap', { token, username, displayName: 'Ada Admin', password: ADMIN_PASSWORD });
+  const created = await client.post('/api/v1/auth/bootstrap', {
+    token,
+    username,
+    displayName: 'Ada Admin',
+    password: ADMIN_PASSWORD,
+  });
   if (created.status !== 201) throw new Error(`bootstrap failed: ${created.text}`);
   const login = await client.post('/api/v1/auth/login', { username, password: ADMIN_PASSWORD });
   if (login.body.stage !== 'enroll') throw new Error(`expected enrolment, got ${login.text}`);
@@ -78,11 +83,19 @@ export const bootstrapAdmin = async (base: string, token: string, username = 'ad
 /** Creates an operator as admin and signs them in (changing the temporary password first). */
 export const operatorClient = async (admin: Client, base: string, username: string, roles: string[]) => {
   const temp = 'temporary entry pass 1';
-  const created = await admin.post('/api/v1/operators', { username, displayName: `${username} tester`, roles, password: temp });
+  const created = await admin.post('/api/v1/operators', {
+    username,
+    displayName: `${username} tester`,
+    roles,
+    password: temp,
+  });
   if (created.status !== 201) throw new Error(`create failed: ${created.text}`);
   const client = new Client(base);
   await client.post('/api/v1/auth/login', { username, password: temp });
-  const changed = await client.post('/api/v1/auth/password', { currentPassword: temp, newPassword: PERMANENT_PASSWORD });
+  const changed = await client.post('/api/v1/auth/password', {
+    currentPassword: temp,
+    newPassword: PERMANENT_PASSWORD,
+  });
   if (changed.status !== 204) throw new Error(`password change failed: ${changed.text}`);
   return client;
 };

@@ -3,8 +3,20 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, configJsonSchema, defaultsYaml, loadConfig, type GatehouseConfig } from '@gatehouse/config';
-import { describeProblem, loadOrCreateSigningKey, verifyJournal, type StoredCheckpointRow, type StoredEntryRow } from '@gatehouse/journal';
+import {
+  ConfigError,
+  configJsonSchema,
+  defaultsYaml,
+  loadConfig,
+  type GatehouseConfig,
+} from '@gatehouse/config';
+import {
+  describeProblem,
+  loadOrCreateSigningKey,
+  verifyJournal,
+  type StoredCheckpointRow,
+  type StoredEntryRow,
+} from '@gatehouse/journal';
 import { openDatabase } from '@gatehouse/storage';
 import { isDomainError } from '@gatehouse/contracts';
 import { createCore } from '../../gateway/src/core';
@@ -29,7 +41,8 @@ Options for every command: --config FILE (else GATEHOUSE_CONFIG).`;
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`gatehouse: ${text}\n`);
 
-const load = (file?: string): GatehouseConfig => loadConfig({ siteFile: file ?? process.env.GATEHOUSE_CONFIG });
+const load = (file?: string): GatehouseConfig =>
+  loadConfig({ siteFile: file ?? process.env.GATEHOUSE_CONFIG });
 
 const verify = async (config: GatehouseConfig, json: boolean, publicKeyFile?: string): Promise<number> => {
   const db = openDatabase({ path: config.resolved.sqlitePath, readonly: true });
@@ -52,7 +65,10 @@ const verify = async (config: GatehouseConfig, json: boolean, publicKeyFile?: st
       }
       if (chunk.length) yield chunk;
     })();
-    const state = db.prepare('SELECT tree_size AS treeSize, frontier FROM journal_state').get() as { treeSize: number; frontier: string };
+    const state = db.prepare('SELECT tree_size AS treeSize, frontier FROM journal_state').get() as {
+      treeSize: number;
+      frontier: string;
+    };
     const report = await verifyJournal({
       entries,
       checkpoints: db.prepare('SELECT * FROM journal_checkpoints ORDER BY id').all() as StoredCheckpointRow[],
@@ -62,8 +78,11 @@ const verify = async (config: GatehouseConfig, json: boolean, publicKeyFile?: st
     });
     if (json) out(JSON.stringify(report));
     else if (report.ok) {
-      out(`journal OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, root ${report.rootHash}`);
-      if (report.uncheckpointedEntries > 0) out(`note: the last ${report.uncheckpointedEntries} entries are not yet under a signed checkpoint`);
+      out(
+        `journal OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, root ${report.rootHash}`,
+      );
+      if (report.uncheckpointedEntries > 0)
+        out(`note: the last ${report.uncheckpointedEntries} entries are not yet under a signed checkpoint`);
     } else {
       out(`journal FAILED verification: ${describeProblem(report.firstProblem!)}`);
       for (const p of report.problems.slice(1, 10)) out(`  also: ${describeProblem(p)}`);
@@ -77,7 +96,9 @@ const verify = async (config: GatehouseConfig, json: boolean, publicKeyFile?: st
 const readPassword = (values: { 'password-file'?: string; 'password-stdin'?: boolean }): string => {
   if (values['password-file']) return readFileSync(values['password-file'], 'utf8').replace(/\r?\n$/, '');
   if (values['password-stdin']) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-  throw new Error('give the password with --password-file FILE or --password-stdin (never on the command line)');
+  throw new Error(
+    'give the password with --password-file FILE or --password-stdin (never on the command line)',
+  );
 };
 
 const run = async (argv: string[]): Promise<number> => {
@@ -115,21 +136,33 @@ const run = async (argv: string[]): Promise<number> => {
     out(JSON.stringify(config, null, 2));
     return 0;
   }
-  if (group === 'journal' && command === 'verify') return verify(config, values.json === true, values['public-key']);
+  if (group === 'journal' && command === 'verify')
+    return verify(config, values.json === true, values['public-key']);
   if (group === 'journal' && command === 'public-key') {
     out(loadOrCreateSigningKey(config.resolved.signingKeyFile).publicKeyPem.trimEnd());
     return 0;
   }
   if (group === 'admin' && command === 'create') {
-    if (!values.username || !values['display-name']) throw new Error('--username and --display-name are required');
+    if (!values.username || !values['display-name'])
+      throw new Error('--username and --display-name are required');
     const password = readPassword(values);
-    const core = await createCore(config, { logger: pino({ level: 'warn' }, pino.destination(2)), role: 'cli' });
+    const core = await createCore(config, {
+      logger: pino({ level: 'warn' }, pino.destination(2)),
+      role: 'cli',
+    });
     try {
       const operator = await core.auth.createOperator(
-        { username: values.username, displayName: values['display-name'], password, roles: values.role ?? ['admin'] },
+        {
+          username: values.username,
+          displayName: values['display-name'],
+          password,
+          roles: values.role ?? ['admin'],
+        },
         { kind: 'cli', name: process.env.SUDO_USER ?? process.env.USER ?? 'cli' },
       );
-      out(`created operator ${operator.username} (${operator.roles.join(', ')})${operator.totpRequired ? '; a second factor is set up at first sign-in' : ''}`);
+      out(
+        `created operator ${operator.username} (${operator.roles.join(', ')})${operator.totpRequired ? '; a second factor is set up at first sign-in' : ''}`,
+      );
       return 0;
     } finally {
       await core.close();

@@ -25,7 +25,8 @@ const PAGES: Page[] = [
   { id: 'account', title: 'My account', roles: 'all' },
 ];
 
-const allowed = (page: Page, roles: Role[]) => page.roles === 'all' || page.roles.some((r) => roles.includes(r));
+const allowed = (page: Page, roles: Role[]) =>
+  page.roles === 'all' || page.roles.some((r) => roles.includes(r));
 const currentHash = () => window.location.hash.replace(/^#\/?/, '') || 'live';
 
 export const App = () => {
@@ -41,7 +42,15 @@ export const App = () => {
       const s = await api.get<SessionInfo>('/api/v1/auth/session');
       setCsrfToken(s.csrfToken);
       setSession(s);
-      setView(s.stage === 'totp' ? 'totp' : s.stage === 'enroll' ? 'enroll' : s.mustChangePassword ? 'password' : 'app');
+      setView(
+        s.stage === 'totp'
+          ? 'totp'
+          : s.stage === 'enroll'
+            ? 'enroll'
+            : s.mustChangePassword
+              ? 'password'
+              : 'app',
+      );
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
         setSession(null);

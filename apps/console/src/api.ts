@@ -23,13 +23,23 @@ const request = async <T>(method: string, path: string, body?: unknown): Promise
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const e = (data as ApiErrorBody | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? `http.${res.status}`, e?.message ?? res.statusText, e?.details ?? {});
+    throw new ApiError(
+      res.status,
+      e?.code ?? `http.${res.status}`,
+      e?.message ?? res.statusText,
+      e?.details ?? {},
+    );
   }
   return data as T;
 };

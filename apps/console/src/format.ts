@@ -2,13 +2,18 @@ import type { JournalEntry } from './api';
 
 export const formatTime = (iso: string): string => {
   const d = new Date(iso);
-  return `${d.toLocaleDateString(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' })} ${d.toLocaleTimeString(undefined, {
-    hour12: false,
-  })}`;
+  return `${d.toLocaleDateString(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' })} ${d.toLocaleTimeString(
+    undefined,
+    {
+      hour12: false,
+    },
+  )}`;
 };
 
 export const actorLabel = (e: JournalEntry): string =>
-  e.actor ? `${e.actor.name ?? e.actor.id ?? e.actor.kind}${e.actor.address ? ` @ ${e.actor.address}` : ''}` : e.source;
+  e.actor
+    ? `${e.actor.name ?? e.actor.id ?? e.actor.kind}${e.actor.address ? ` @ ${e.actor.address}` : ''}`
+    : e.source;
 
 /** A one-line reading of the payload for the tables; the full entry is one click away. */
 export const summary = (e: JournalEntry): string => {

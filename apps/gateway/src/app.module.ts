@@ -26,7 +26,14 @@ export class AppModule {
   static forCore(core: Core, extras: AppExtras = {}): DynamicModule {
     return {
       module: AppModule,
-      controllers: [AuthController, OperatorsController, TokensController, JournalController, EventsController, SystemController],
+      controllers: [
+        AuthController,
+        OperatorsController,
+        TokensController,
+        JournalController,
+        EventsController,
+        SystemController,
+      ],
       providers: [
         { provide: GATEHOUSE_CONFIG, useValue: core.config },
         { provide: EVENT_BUS, useValue: core.bus },

@@ -31,7 +31,9 @@ export interface CoreOptions {
 export const createCore = async (config: GatehouseConfig, options: CoreOptions): Promise<Core> => {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const bus = new GatehouseBus((event, owner, error) => logger.error({ err: error, event, owner }, 'event subscriber failed'));
+  const bus = new GatehouseBus((event, owner, error) =>
+    logger.error({ err: error, event, owner }, 'event subscriber failed'),
+  );
   const db = openDatabase({ path: config.resolved.sqlitePath, synchronous: config.storage.synchronous });
   const signer = loadOrCreateSigningKey(config.resolved.signingKeyFile, (m) => logger.warn(m));
   const journal = new Journal(new SqliteJournalStore(db), signer, clock, config.journal, bus);
@@ -39,7 +41,13 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   else journal.attach();
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   const secrets = SecretBox.fromFile(join(config.resolved.dataDir, 'keys', 'secrets.key'));
-  const auth = new AuthService(new AuthStore(db), journal, clock, { ...config.auth, siteName: config.site.name }, secrets);
+  const auth = new AuthService(
+    new AuthStore(db),
+    journal,
+    clock,
+    { ...config.auth, siteName: config.site.name },
+    secrets,
+  );
   return {
     config,
     clock,

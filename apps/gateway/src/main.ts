@@ -34,7 +34,11 @@ const main = async (): Promise<void> => {
     }
     throw error;
   }
-  const logger = pino({ level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: 'gatehouse' } });
+  const logger = pino({
+    level: config.log.level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { service: 'gatehouse' },
+  });
   const started = performance.now();
   const core = await createCore(config, { logger, role: 'gateway' });
   const app = await createServer(core, logger);
@@ -42,9 +46,13 @@ const main = async (): Promise<void> => {
   await app.listen({ port: config.http.port, host: config.http.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
-  const shownHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  const shownHost =
+    config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const url = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}/`;
-  logger.info({ url, sources: config.resolved.sources, readyMs: Math.round(performance.now() - started) }, 'gatehouse ready');
+  logger.info(
+    { url, sources: config.resolved.sources, readyMs: Math.round(performance.now() - started) },
+    'gatehouse ready',
+  );
 
   // Printed, not logged: the bootstrap token is a secret for the person at the console, not for log shippers.
   const lines = [`Gatehouse (${config.site.name}) is ready. Console: ${url}`];
@@ -80,6 +88,8 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
-  process.stderr.write(`gatehouse: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `gatehouse: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -18,7 +18,11 @@ export class Metrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly sseClients = new Gauge({ name: 'gatehouse_sse_clients', help: 'Open live event streams', registers: [this.registry] });
+  readonly sseClients = new Gauge({
+    name: 'gatehouse_sse_clients',
+    help: 'Open live event streams',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'gatehouse_' });

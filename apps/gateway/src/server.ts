@@ -21,7 +21,8 @@ const API_PREFIXES = ['/api/', '/health/', '/metrics'];
 /** Nest's own messages go to the same pino logger as requests. */
 const nestLogger = (logger: Logger): LoggerService => ({
   log: (message: unknown, context?: string) => logger.info({ context }, String(message)),
-  error: (message: unknown, trace?: string, context?: string) => logger.error({ context, trace }, String(message)),
+  error: (message: unknown, trace?: string, context?: string) =>
+    logger.error({ context, trace }, String(message)),
   warn: (message: unknown, context?: string) => logger.warn({ context }, String(message)),
   debug: (message: unknown, context?: string) => logger.debug({ context }, String(message)),
   verbose: (message: unknown, context?: string) => logger.trace({ context }, String(message)),
@@ -62,11 +63,15 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
     void reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
     return true;
   };
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forCore(core, { notFoundPage }), adapter, {
-    logger: nestLogger(logger),
-    // JSON only: no form-encoded bodies, which any web page could post.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forCore(core, { notFoundPage }),
+    adapter,
+    {
+      logger: nestLogger(logger),
+      // JSON only: no form-encoded bodies, which any web page could post.
+      bodyParser: false,
+    },
+  );
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setErrorHandler((error, req, reply) => {
     const { status, body } = toErrorResponse(error, String(req.id));
@@ -79,7 +84,8 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     if (!req.url.startsWith('/api/docs')) reply.header('content-security-policy', CONSOLE_CSP);
     if (tls) reply.header('strict-transport-security', 'max-age=31536000');
-    if (req.url.startsWith('/api/')) reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
+    if (req.url.startsWith('/api/'))
+      reply.header('cache-control', reply.getHeader('cache-control') ?? 'no-store');
     return payload;
   });
   const metrics = app.get(Metrics);
@@ -89,9 +95,21 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
     metrics.httpDuration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   });
   metrics.observe('gatehouse_journal_entries', 'Entries in the journal', () => core.journal.stats().treeSize);
-  metrics.observe('gatehouse_journal_commits', 'Group commits since start', () => core.journal.stats().commits);
-  metrics.observe('gatehouse_journal_failed_commits', 'Failed group commits since start', () => core.journal.stats().failedCommits);
-  metrics.observe('gatehouse_event_bus_failures', 'Event subscribers that threw', () => core.bus.failureCount);
+  metrics.observe(
+    'gatehouse_journal_commits',
+    'Group commits since start',
+    () => core.journal.stats().commits,
+  );
+  metrics.observe(
+    'gatehouse_journal_failed_commits',
+    'Failed group commits since start',
+    () => core.journal.stats().failedCommits,
+  );
+  metrics.observe(
+    'gatehouse_event_bus_failures',
+    'Event subscribers that threw',
+    () => core.bus.failureCount,
+  );
   metrics.observe('gatehouse_read_pool_crashes', 'Read worker crashes', () => core.readPool.crashCount);
 
   const health = app.get(HealthRegistry);
@@ -104,11 +122,22 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   health.register('journal', () => {
     const s = core.journal.stats();
     const status = !core.journal.isOpen ? 'down' : s.lastCommitError ? 'degraded' : 'up';
-    return { status, treeSize: s.treeSize, lastCheckpointSize: s.lastCheckpointSize, lastCheckpointTime: s.lastCheckpointTime, detail: s.lastCommitError ?? undefined };
+    return {
+      status,
+      treeSize: s.treeSize,
+      lastCheckpointSize: s.lastCheckpointSize,
+      lastCheckpointTime: s.lastCheckpointTime,
+      detail: s.lastCommitError ?? undefined,
+    };
   });
 
   if (hasConsole) {
-    await app.register(fastifyStatic, { root: consoleDir, prefix: '/', wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: consoleDir,
+      prefix: '/',
+      wildcard: false,
+      index: ['index.html'],
+    });
   }
   const document = SwaggerModule.createDocument(
     app,

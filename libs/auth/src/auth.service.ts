@@ -1,12 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, type Clock, DomainError, type JournalEntry, type JournalEntryInput } from '@gatehouse/contracts';
+import {
+  type Actor,
+  type Clock,
+  DomainError,
+  type JournalEntry,
+  type JournalEntryInput,
+} from '@gatehouse/contracts';
 import { burnVerification, hashSecret, needsRehash, passwordProblems, verifySecret } from './password';
 import { isRole, type Role } from './roles';
 import { SecretBox } from './secret-box';
 import { newRecoveryCodes, normaliseRecoveryCode, randomToken, sameSecret, sha256 } from './secrets';
 import { AuthStore, rolesOf, type OperatorRow, type SessionRow, type TokenRow } from './store';
 import { matchTotp, newTotpSecret, otpauthUri } from './totp';
-import { actorOf, type OperatorView, type Principal, type RequestContext, type SessionStage, type TokenView } from './types';
+import {
+  actorOf,
+  type OperatorView,
+  type Principal,
+  type RequestContext,
+  type SessionStage,
+  type TokenView,
+} from './types';
 
 export interface JournalWriter {
   append(input: JournalEntryInput): Promise<JournalEntry>;
@@ -42,8 +55,12 @@ const TOKEN_PREFIX = 'ghk';
 const TOKEN_PATTERN = /^ghk_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const fail = (kind: ConstructorParameters<typeof DomainError>[0], code: string, message: string, details = {}) =>
-  new DomainError(kind, code, message, details);
+const fail = (
+  kind: ConstructorParameters<typeof DomainError>[0],
+  code: string,
+  message: string,
+  details = {},
+) => new DomainError(kind, code, message, details);
 
 /**
  * Operators, sessions, second factor, API tokens and the first-start bootstrap.
@@ -96,7 +113,12 @@ export class AuthService {
     return roles.some((r) => this.settings.totpRequiredRoles.includes(r));
   }
 
-  private async record(type: string, actor: Actor, payload: Record<string, unknown>, subjects: { kind: 'operator'; id: string }[] = []) {
+  private async record(
+    type: string,
+    actor: Actor,
+    payload: Record<string, unknown>,
+    subjects: { kind: 'operator'; id: string }[] = [],
+  ) {
     await this.journal.append({
       type,
       source: 'auth',
@@ -107,7 +129,10 @@ export class AuthService {
   }
 
   private checkPassword(password: string, username: string, displayName: string): void {
-    const problems = passwordProblems(password, { minLength: this.settings.passwordMinLength }, [username, displayName]);
+    const problems = passwordProblems(password, { minLength: this.settings.passwordMinLength }, [
+      username,
+      displayName,
+    ]);
     if (problems.length > 0) {
       throw fail('invalid', 'auth.weak-password', `password ${problems.join('; ')}`, { problems });
     }
@@ -116,7 +141,11 @@ export class AuthService {
   private checkRoles(roles: readonly string[]): Role[] {
     const bad = roles.filter((r) => !isRole(r));
     if (roles.length === 0 || bad.length > 0) {
-      throw fail('invalid', 'auth.bad-roles', bad.length ? `unknown roles: ${bad.join(', ')}` : 'at least one role is needed');
+      throw fail(
+        'invalid',
+        'auth.bad-roles',
+        bad.length ? `unknown roles: ${bad.join(', ')}` : 'at least one role is needed',
+      );
     }
     return [...new Set(roles)] as Role[];
   }
@@ -151,7 +180,9 @@ export class AuthService {
     const stored = this.store.bootstrapToken();
     const now = this.clock.now().getTime();
     const valid =
-      stored !== undefined && stored.expires_at > now && sameSecret(sha256(token).toString('hex'), stored.token_hash.toString('hex'));
+      stored !== undefined &&
+      stored.expires_at > now &&
+      sameSecret(sha256(token).toString('hex'), stored.token_hash.toString('hex'));
     if (!valid || this.store.countOperators() > 0) {
       await this.record('auth.bootstrap-refused', actorOf(undefined, ctx), {});
       throw fail('forbidden', 'auth.bootstrap-refused', 'the bootstrap token is wrong, used or expired');
@@ -167,7 +198,13 @@ export class AuthService {
   // ---------- operators ----------
 
   private async createOperatorRow(
-    input: { username: string; displayName: string; password: string; roles: readonly string[]; mustChangePassword?: boolean },
+    input: {
+      username: string;
+      displayName: string;
+      password: string;
+      roles: readonly string[];
+      mustChangePassword?: boolean;
+    },
     actor: Actor,
   ): Promise<OperatorView> {
     const roles = this.checkRoles(input.roles);
@@ -195,12 +232,18 @@ export class AuthService {
       updated_at: now,
     };
     // The name may have been taken while the hash was computed.
-    if (this.store.operatorByName(input.username)) throw fail('conflict', 'operator.username-taken', `user name ${input.username} is taken`);
+    if (this.store.operatorByName(input.username))
+      throw fail('conflict', 'operator.username-taken', `user name ${input.username} is taken`);
     this.store.insertOperator(row);
     await this.record(
       'operator.created',
       actor,
-      { username: row.username, displayName: row.display_name, roles, mustChangePassword: row.must_change_password === 1 },
+      {
+        username: row.username,
+        displayName: row.display_name,
+        roles,
+        mustChangePassword: row.must_change_password === 1,
+      },
       [{ kind: 'operator', id: row.id }],
     );
     return this.view(row);
@@ -250,9 +293,16 @@ export class AuthService {
       changes.disabled = { from: row.disabled === 1, to: patch.disabled };
       fields.disabled = patch.disabled ? 1 : 0;
     }
-    const losesAdmin = oldRoles.includes('admin') && row.disabled === 0 && (!newRoles.includes('admin') || patch.disabled === true);
+    const losesAdmin =
+      oldRoles.includes('admin') &&
+      row.disabled === 0 &&
+      (!newRoles.includes('admin') || patch.disabled === true);
     if (losesAdmin && this.store.countActiveAdmins() <= 1) {
-      throw fail('conflict', 'operator.last-admin', 'the last active administrator cannot be disabled or lose the admin role');
+      throw fail(
+        'conflict',
+        'operator.last-admin',
+        'the last active administrator cannot be disabled or lose the admin role',
+      );
     }
     if (Object.keys(changes).length === 0) return this.view(row);
     fields.updated_at = this.clock.now().getTime();
@@ -261,7 +311,9 @@ export class AuthService {
       // Disabling ends every session; a role change takes effect on the next request anyway.
       if (fields.disabled === 1) this.store.deleteSessionsOf(id);
     });
-    await this.record('operator.updated', actor, { username: row.username, changes }, [{ kind: 'operator', id }]);
+    await this.record('operator.updated', actor, { username: row.username, changes }, [
+      { kind: 'operator', id },
+    ]);
     return this.view(this.store.operatorById(id)!);
   }
 
@@ -282,7 +334,9 @@ export class AuthService {
       });
       this.store.deleteSessionsOf(id);
     });
-    await this.record('operator.password-reset', actor, { username: row.username }, [{ kind: 'operator', id }]);
+    await this.record('operator.password-reset', actor, { username: row.username }, [
+      { kind: 'operator', id },
+    ]);
     return this.view(this.store.operatorById(id)!);
   }
 
@@ -291,17 +345,29 @@ export class AuthService {
     if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
     const now = this.clock.now().getTime();
     this.store.transaction(() => {
-      this.store.updateOperator(id, { totp_secret: null, totp_last_step: null, recovery_codes: '[]', updated_at: now });
+      this.store.updateOperator(id, {
+        totp_secret: null,
+        totp_last_step: null,
+        recovery_codes: '[]',
+        updated_at: now,
+      });
       this.store.deleteSessionsOf(id);
     });
-    await this.record('operator.second-factor-reset', actor, { username: row.username }, [{ kind: 'operator', id }]);
+    await this.record('operator.second-factor-reset', actor, { username: row.username }, [
+      { kind: 'operator', id },
+    ]);
     return this.view(this.store.operatorById(id)!);
   }
 
   async unlock(id: string, actor: Actor): Promise<OperatorView> {
     const row = this.store.operatorById(id);
     if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
-    this.store.updateOperator(id, { failed_count: 0, failed_window_start: null, locked_until: null, updated_at: this.clock.now().getTime() });
+    this.store.updateOperator(id, {
+      failed_count: 0,
+      failed_window_start: null,
+      locked_until: null,
+      updated_at: this.clock.now().getTime(),
+    });
     await this.record('operator.unlocked', actor, { username: row.username }, [{ kind: 'operator', id }]);
     return this.view(this.store.operatorById(id)!);
   }
@@ -315,7 +381,10 @@ export class AuthService {
     const count = fresh ? 1 : current.count + 1;
     this.store.setAddressFailures(ctx.address, count, fresh ? now : current.window_start);
     if (count === this.settings.addressThreshold) {
-      await this.record('auth.address-throttled', actorOf(undefined, ctx), { failures: count, minutes: this.settings.lockoutWindowMinutes });
+      await this.record('auth.address-throttled', actorOf(undefined, ctx), {
+        failures: count,
+        minutes: this.settings.lockoutWindowMinutes,
+      });
     }
   }
 
@@ -329,7 +398,12 @@ export class AuthService {
   }
 
   /** Counts a failed password or second factor against the account; locks it at the threshold. */
-  private async accountFailure(row: OperatorRow, ctx: RequestContext, now: number, reason: string): Promise<void> {
+  private async accountFailure(
+    row: OperatorRow,
+    ctx: RequestContext,
+    now: number,
+    reason: string,
+  ): Promise<void> {
     const windowMs = this.settings.lockoutWindowMinutes * 60_000;
     const fresh = row.failed_window_start === null || now - row.failed_window_start > windowMs;
     const count = fresh ? 1 : row.failed_count + 1;
@@ -342,18 +416,35 @@ export class AuthService {
     });
     await this.addressFailure(ctx, now);
     const subjects = [{ kind: 'operator' as const, id: row.id }];
-    await this.record('auth.login-failed', actorOf(undefined, ctx), { username: row.username, reason, failures: count }, subjects);
+    await this.record(
+      'auth.login-failed',
+      actorOf(undefined, ctx),
+      { username: row.username, reason, failures: count },
+      subjects,
+    );
     if (lock) {
-      await this.record('auth.account-locked', actorOf(undefined, ctx), { username: row.username, until: iso(lockedUntil) }, subjects);
+      await this.record(
+        'auth.account-locked',
+        actorOf(undefined, ctx),
+        { username: row.username, until: iso(lockedUntil) },
+        subjects,
+      );
     }
   }
 
   async login(username: string, password: string, ctx: RequestContext): Promise<LoginResult> {
     const now = this.clock.now().getTime();
-    const invalid = () => fail('unauthenticated', 'auth.invalid-credentials', 'user name or password is wrong');
+    const invalid = () =>
+      fail('unauthenticated', 'auth.invalid-credentials', 'user name or password is wrong');
     if (this.addressThrottled(ctx, now)) {
-      await this.record('auth.login-throttled', actorOf(undefined, ctx), { username: username.slice(0, 100) });
-      throw fail('rate-limited', 'auth.throttled', 'too many failed sign-ins from this address; try again later');
+      await this.record('auth.login-throttled', actorOf(undefined, ctx), {
+        username: username.slice(0, 100),
+      });
+      throw fail(
+        'rate-limited',
+        'auth.throttled',
+        'too many failed sign-ins from this address; try again later',
+      );
     }
     const row = this.store.operatorByName(username);
     if (!row || row.disabled === 1) {
@@ -370,9 +461,14 @@ export class AuthService {
       await this.record('auth.login-refused-locked', actorOf(undefined, ctx), { username: row.username }, [
         { kind: 'operator', id: row.id },
       ]);
-      throw fail('locked', 'auth.locked', 'this account is locked after repeated failures; try again later or ask an administrator', {
-        until: iso(row.locked_until),
-      });
+      throw fail(
+        'locked',
+        'auth.locked',
+        'this account is locked after repeated failures; try again later or ask an administrator',
+        {
+          until: iso(row.locked_until),
+        },
+      );
     }
     if (!(await verifySecret(row.password_hash, password))) {
       await this.accountFailure(this.store.operatorById(row.id)!, ctx, now, 'wrong-password');
@@ -383,11 +479,15 @@ export class AuthService {
     this.store.updateOperator(row.id, fields);
     this.store.clearAddressFailures(ctx.address);
     const roles = rolesOf(row);
-    const stage: SessionStage = row.totp_secret !== null ? 'totp' : this.totpRequired(roles) ? 'enroll' : 'full';
+    const stage: SessionStage =
+      row.totp_secret !== null ? 'totp' : this.totpRequired(roles) ? 'enroll' : 'full';
     const session = this.newSession(row.id, stage, ctx, now);
-    await this.record('auth.login-succeeded', actorOf(this.principalOf(row, stage), ctx), { username: row.username, stage }, [
-      { kind: 'operator', id: row.id },
-    ]);
+    await this.record(
+      'auth.login-succeeded',
+      actorOf(this.principalOf(row, stage), ctx),
+      { username: row.username, stage },
+      [{ kind: 'operator', id: row.id }],
+    );
     return { ...session, stage, operator: this.view(row) };
   }
 
@@ -401,7 +501,8 @@ export class AuthService {
       csrf_token: csrfToken,
       created_at: now,
       last_seen_at: now,
-      expires_at: stage === 'full' ? now + this.settings.sessionAbsoluteHours * 3_600_000 : now + PENDING_SESSION_MS,
+      expires_at:
+        stage === 'full' ? now + this.settings.sessionAbsoluteHours * 3_600_000 : now + PENDING_SESSION_MS,
       address: ctx.address.slice(0, 100),
       user_agent: ctx.userAgent.slice(0, 300),
       pending_totp_secret: null,
@@ -431,7 +532,7 @@ export class AuthService {
     const session = this.store.sessionByHash(key);
     if (!session) return null;
     const now = this.clock.now().getTime();
-    const idleMs = (session.stage === 'full' ? this.settings.sessionIdleMinutes * 60_000 : PENDING_SESSION_MS);
+    const idleMs = session.stage === 'full' ? this.settings.sessionIdleMinutes * 60_000 : PENDING_SESSION_MS;
     if (session.expires_at <= now || now - session.last_seen_at > idleMs) {
       this.store.deleteSession(key);
       return null;
@@ -453,21 +554,36 @@ export class AuthService {
     return { ...session, stage: 'full', operator: this.getOperator(principal.id) };
   }
 
-  async verifySecondFactor(principal: Principal, input: { code?: string; recoveryCode?: string }, ctx: RequestContext): Promise<LoginResult> {
+  async verifySecondFactor(
+    principal: Principal,
+    input: { code?: string; recoveryCode?: string },
+    ctx: RequestContext,
+  ): Promise<LoginResult> {
     if (principal.kind !== 'session' || principal.stage !== 'totp') {
       throw fail('conflict', 'auth.no-second-factor-pending', 'no second factor is pending for this session');
     }
     const row = this.store.operatorById(principal.id)!;
     const now = this.clock.now().getTime();
     if (row.locked_until !== null && row.locked_until > now) {
-      throw fail('locked', 'auth.locked', 'this account is locked after repeated failures', { until: iso(row.locked_until) });
+      throw fail('locked', 'auth.locked', 'this account is locked after repeated failures', {
+        until: iso(row.locked_until),
+      });
     }
     const subjects = [{ kind: 'operator' as const, id: row.id }];
     if (input.code !== undefined && row.totp_secret) {
       const step = matchTotp(this.secrets.open(row.totp_secret), input.code, now, row.totp_last_step);
       if (step !== null) {
-        this.store.updateOperator(row.id, { totp_last_step: step, failed_count: 0, failed_window_start: null });
-        await this.record('auth.second-factor-verified', actorOf(principal, ctx), { username: row.username, method: 'totp' }, subjects);
+        this.store.updateOperator(row.id, {
+          totp_last_step: step,
+          failed_count: 0,
+          failed_window_start: null,
+        });
+        await this.record(
+          'auth.second-factor-verified',
+          actorOf(principal, ctx),
+          { username: row.username, method: 'totp' },
+          subjects,
+        );
         return this.upgradeSession(principal, ctx);
       }
     } else if (input.recoveryCode !== undefined) {
@@ -476,7 +592,11 @@ export class AuthService {
       for (const [i, hash] of hashes.entries()) {
         if (await verifySecret(hash, code)) {
           hashes.splice(i, 1);
-          this.store.updateOperator(row.id, { recovery_codes: JSON.stringify(hashes), failed_count: 0, failed_window_start: null });
+          this.store.updateOperator(row.id, {
+            recovery_codes: JSON.stringify(hashes),
+            failed_count: 0,
+            failed_window_start: null,
+          });
           await this.record(
             'auth.recovery-code-used',
             actorOf(principal, ctx),
@@ -501,14 +621,23 @@ export class AuthService {
     return { secret, uri: otpauthUri(secret, principal.name, this.settings.siteName) };
   }
 
-  async confirmEnrollment(principal: Principal, code: string, ctx: RequestContext): Promise<LoginResult & { recoveryCodes: string[] }> {
+  async confirmEnrollment(
+    principal: Principal,
+    code: string,
+    ctx: RequestContext,
+  ): Promise<LoginResult & { recoveryCodes: string[] }> {
     if (principal.kind !== 'session' || !principal.pendingTotpSecret) {
       throw fail('conflict', 'auth.no-enrollment-pending', 'start enrolment first');
     }
     const secret = this.secrets.open(principal.pendingTotpSecret);
     const now = this.clock.now().getTime();
     const step = matchTotp(secret, code, now, null);
-    if (step === null) throw fail('invalid', 'auth.invalid-second-factor', 'the code does not match; check the device clock and try again');
+    if (step === null)
+      throw fail(
+        'invalid',
+        'auth.invalid-second-factor',
+        'the code does not match; check the device clock and try again',
+      );
     const recoveryCodes = newRecoveryCodes();
     const hashes = await Promise.all(recoveryCodes.map((c) => hashSecret(normaliseRecoveryCode(c))));
     this.store.transaction(() => {
@@ -526,33 +655,52 @@ export class AuthService {
     return { ...this.upgradeSession(principal, ctx), recoveryCodes };
   }
 
-  async changeOwnPassword(principal: Principal, current: string, next: string, ctx: RequestContext): Promise<void> {
-    if (principal.kind !== 'session') throw fail('forbidden', 'auth.session-required', 'only a signed-in operator can change a password');
+  async changeOwnPassword(
+    principal: Principal,
+    current: string,
+    next: string,
+    ctx: RequestContext,
+  ): Promise<void> {
+    if (principal.kind !== 'session')
+      throw fail('forbidden', 'auth.session-required', 'only a signed-in operator can change a password');
     const row = this.store.operatorById(principal.id)!;
     if (!(await verifySecret(row.password_hash, current))) {
       await this.accountFailure(row, ctx, this.clock.now().getTime(), 'wrong-current-password');
       throw fail('unauthenticated', 'auth.invalid-credentials', 'the current password is wrong');
     }
-    if (current === next) throw fail('invalid', 'auth.password-unchanged', 'the new password must differ from the current one');
+    if (current === next)
+      throw fail('invalid', 'auth.password-unchanged', 'the new password must differ from the current one');
     this.checkPassword(next, row.username, row.display_name);
     const hash = await hashSecret(next);
     const now = this.clock.now().getTime();
     this.store.transaction(() => {
-      this.store.updateOperator(row.id, { password_hash: hash, password_changed_at: now, must_change_password: 0, updated_at: now });
+      this.store.updateOperator(row.id, {
+        password_hash: hash,
+        password_changed_at: now,
+        must_change_password: 0,
+        updated_at: now,
+      });
       // Other sessions (a forgotten browser elsewhere) end with the old password.
       this.store.deleteSessionsOf(row.id, principal.sessionKey);
     });
-    await this.record('auth.password-changed', actorOf(principal, ctx), { username: row.username }, [{ kind: 'operator', id: row.id }]);
+    await this.record('auth.password-changed', actorOf(principal, ctx), { username: row.username }, [
+      { kind: 'operator', id: row.id },
+    ]);
   }
 
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {
     if (principal.kind !== 'session' || !principal.sessionKey) return;
     this.store.deleteSession(principal.sessionKey);
-    await this.record('auth.logout', actorOf(principal, ctx), { username: principal.name }, [{ kind: 'operator', id: principal.id }]);
+    await this.record('auth.logout', actorOf(principal, ctx), { username: principal.name }, [
+      { kind: 'operator', id: principal.id },
+    ]);
   }
 
   purgeExpiredSessions(): number {
-    return this.store.deleteExpiredSessions(this.clock.now().getTime(), this.settings.sessionIdleMinutes * 60_000);
+    return this.store.deleteExpiredSessions(
+      this.clock.now().getTime(),
+      this.settings.sessionIdleMinutes * 60_000,
+    );
   }
 
   // ---------- API tokens ----------
@@ -565,7 +713,9 @@ export class AuthService {
     if (input.expiresInDays < 1 || input.expiresInDays > this.settings.tokenMaxDays) {
       throw fail('invalid', 'token.bad-expiry', `a token lives 1 to ${this.settings.tokenMaxDays} days`);
     }
-    const id = randomToken(9).replace(/[^A-Za-z0-9]/g, 'x').slice(0, 12);
+    const id = randomToken(9)
+      .replace(/[^A-Za-z0-9]/g, 'x')
+      .slice(0, 12);
     const secret = randomToken(32);
     const now = this.clock.now().getTime();
     const row: TokenRow = {
@@ -580,7 +730,12 @@ export class AuthService {
       last_used_at: null,
     };
     this.store.insertToken(row);
-    await this.record('token.created', actor, { tokenId: id, name: input.name, roles, expiresAt: iso(row.expires_at) });
+    await this.record('token.created', actor, {
+      tokenId: id,
+      name: input.name,
+      roles,
+      expiresAt: iso(row.expires_at),
+    });
     return { token: `${TOKEN_PREFIX}_${id}_${secret}`, view: this.tokenView(row) };
   }
 
@@ -607,7 +762,15 @@ export class AuthService {
     const now = this.clock.now().getTime();
     if (row.expires_at <= now) return null;
     if (!sameSecret(sha256(match[2]!).toString('hex'), row.secret_hash.toString('hex'))) return null;
-    if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS) this.store.touchToken(row.id, now);
-    return { kind: 'token', id: row.id, name: `token:${row.name}`, roles: rolesOf(row), stage: 'full', mustChangePassword: false };
+    if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS)
+      this.store.touchToken(row.id, now);
+    return {
+      kind: 'token',
+      id: row.id,
+      name: `token:${row.name}`,
+      roles: rolesOf(row),
+      stage: 'full',
+      mustChangePassword: false,
+    };
   }
 }

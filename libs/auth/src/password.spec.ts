@@ -8,7 +8,9 @@ describe('password policy', () => {
     expect(passwordProblems('1qaz2wsx3edc', policy)).toContain('is a commonly used or breached password');
     expect(passwordProblems('Gatehouse2026!', policy)).toContain('is a commonly used or breached password');
     expect(passwordProblems('abcabcabcabc', policy)).toContain('is a repeated pattern');
-    expect(passwordProblems('alice-rocks-the-desk', policy, ['alice'])).toContain('must not contain your user name or display name');
+    expect(passwordProblems('alice-rocks-the-desk', policy, ['alice'])).toContain(
+      'must not contain your user name or display name',
+    );
     expect(passwordProblems('x'.repeat(300), policy)).toContain('must be at most 256 characters');
   });
   it('accepts a long passphrase', () => {

@@ -8,7 +8,12 @@ import { SITE_WEAK_WORDS } from './site-weak-passwords';
  * offline guess costs the same memory. The parameters live in the hash string,
  * so raising them later re-hashes at the next sign-in.
  */
-export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export const ARGON2_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 
 export const hashSecret = (secret: string): Promise<string> => argon2.hash(secret, ARGON2_OPTIONS);
 
@@ -38,7 +43,11 @@ export interface PasswordPolicy {
 }
 
 /** Reasons the password is refused; empty when it is acceptable. Never includes the password. */
-export const passwordProblems = (password: string, policy: PasswordPolicy, context: string[] = []): string[] => {
+export const passwordProblems = (
+  password: string,
+  policy: PasswordPolicy,
+  context: string[] = [],
+): string[] => {
   const problems: string[] = [];
   const length = [...password].length;
   if (length < policy.minLength) problems.push(`must be at least ${policy.minLength} characters`);

@@ -63,15 +63,16 @@ export class AuthStore {
     return this.db.prepare('SELECT count(*) FROM operators').pluck().get() as number;
   }
   countActiveAdmins(): number {
-    return (this.db.prepare('SELECT roles FROM operators WHERE disabled = 0').all() as { roles: string }[]).filter((r) =>
-      rolesOf(r).includes('admin'),
-    ).length;
+    return (
+      this.db.prepare('SELECT roles FROM operators WHERE disabled = 0').all() as { roles: string }[]
+    ).filter((r) => rolesOf(r).includes('admin')).length;
   }
   operatorById(id: string): OperatorRow | undefined {
     return this.db.prepare('SELECT * FROM operators WHERE id = ?').get(id) as OperatorRow | undefined;
   }
   operatorByName(username: string): OperatorRow | undefined {
-    return this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as OperatorRow | undefined;
+    return this.db.prepare('SELECT * FROM operators WHERE username = ?').get(username) as
+      OperatorRow | undefined;
   }
   listOperators(): OperatorRow[] {
     return this.db.prepare('SELECT * FROM operators ORDER BY username').all() as OperatorRow[];
@@ -89,7 +90,9 @@ export class AuthStore {
   updateOperator(id: string, fields: Partial<Omit<OperatorRow, 'id'>>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE operators SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id });
+    this.db
+      .prepare(`UPDATE operators SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
+      .run({ ...fields, id });
   }
 
   insertSession(row: SessionRow): void {
@@ -114,17 +117,20 @@ export class AuthStore {
   }
   deleteSessionsOf(operatorId: string, except?: Buffer): number {
     return except
-      ? this.db.prepare('DELETE FROM sessions WHERE operator_id = ? AND id_hash != ?').run(operatorId, except).changes
+      ? this.db.prepare('DELETE FROM sessions WHERE operator_id = ? AND id_hash != ?').run(operatorId, except)
+          .changes
       : this.db.prepare('DELETE FROM sessions WHERE operator_id = ?').run(operatorId).changes;
   }
   deleteExpiredSessions(now: number, idleMs: number): number {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?').run(now, now - idleMs).changes;
+    return this.db
+      .prepare('DELETE FROM sessions WHERE expires_at <= ? OR last_seen_at <= ?')
+      .run(now, now - idleMs).changes;
   }
 
   addressFailures(address: string): { count: number; window_start: number } | undefined {
-    return this.db.prepare('SELECT count, window_start FROM address_failures WHERE address = ?').get(address) as
-      | { count: number; window_start: number }
-      | undefined;
+    return this.db
+      .prepare('SELECT count, window_start FROM address_failures WHERE address = ?')
+      .get(address) as { count: number; window_start: number } | undefined;
   }
   setAddressFailures(address: string, count: number, windowStart: number): void {
     this.db
@@ -160,8 +166,7 @@ export class AuthStore {
 
   bootstrapToken(): { token_hash: Buffer; expires_at: number } | undefined {
     return this.db.prepare('SELECT token_hash, expires_at FROM bootstrap_tokens WHERE id = 1').get() as
-      | { token_hash: Buffer; expires_at: number }
-      | undefined;
+      { token_hash: Buffer; expires_at: number } | undefined;
   }
   setBootstrapToken(hash: Buffer, expiresAt: number): void {
     this.db

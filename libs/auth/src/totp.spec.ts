@@ -2,7 +2,18 @@ import { base32Decode, base32Encode, hotp, matchTotp, totpCode, totpStep } from 
 
 describe('TOTP (RFC 6238) and HOTP (RFC 4226)', () => {
   // RFC 4226 Appendix D: secret "12345678901234567890", counters 0-9.
-  const HOTP = ['755224', '287082', '359152', '969429', '338314', '254676', '287922', '162583', '399871', '520489'];
+  const HOTP = [
+    '755224',
+    '287082',
+    '359152',
+    '969429',
+    '338314',
+    '254676',
+    '287922',
+    '162583',
+    '399871',
+    '520489',
+  ];
   it('reproduces the RFC 4226 HOTP vectors', () => {
     HOTP.forEach((code, counter) => expect(hotp(Buffer.from('12345678901234567890'), counter)).toBe(code));
   });

@@ -54,7 +54,8 @@ export const hotp = (key: Buffer, counter: number, digits = TOTP_DIGITS, algorit
 
 export const totpStep = (timeMs: number): number => Math.floor(timeMs / 1000 / TOTP_PERIOD_S);
 
-export const totpCode = (secretBase32: string, timeMs: number): string => hotp(base32Decode(secretBase32), totpStep(timeMs));
+export const totpCode = (secretBase32: string, timeMs: number): string =>
+  hotp(base32Decode(secretBase32), totpStep(timeMs));
 
 export const newTotpSecret = (): string => base32Encode(randomBytes(20));
 
@@ -63,7 +64,12 @@ export const newTotpSecret = (): string => base32Encode(randomBytes(20));
  * Returns the matched step, which the caller stores: a step at or before the
  * last one used is refused, so an observed code cannot be replayed.
  */
-export const matchTotp = (secretBase32: string, code: string, timeMs: number, lastUsedStep: number | null): number | null => {
+export const matchTotp = (
+  secretBase32: string,
+  code: string,
+  timeMs: number,
+  lastUsedStep: number | null,
+): number | null => {
   if (!/^\d{6}$/.test(code)) return null;
   const key = base32Decode(secretBase32);
   const now = totpStep(timeMs);

@@ -164,7 +164,9 @@ export const readSecret = (ref: SecretRef, env: NodeJS.ProcessEnv = process.env)
     try {
       return readFileSync(ref.file, 'utf8').trim();
     } catch (e) {
-      throw new ConfigError([`secret file ${ref.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`]);
+      throw new ConfigError([
+        `secret file ${ref.file}: cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      ]);
     }
   }
   const value = env[ref.env];

@@ -9,7 +9,14 @@ const isTimeZone = (zone: string): boolean => {
   }
 };
 
-export const ROLE_NAMES = ['reception', 'guard', 'facility-manager', 'responder', 'admin', 'auditor'] as const;
+export const ROLE_NAMES = [
+  'reception',
+  'guard',
+  'facility-manager',
+  'responder',
+  'admin',
+  'auditor',
+] as const;
 
 /**
  * A secret is never written in a configuration file: it names a file (owner-only
@@ -17,7 +24,12 @@ export const ROLE_NAMES = ['reception', 'guard', 'facility-manager', 'responder'
  */
 export const secretRef = z.union([
   z.strictObject({ file: z.string().min(1).describe('Path of a file holding the secret') }),
-  z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).describe('Environment variable holding the secret') }),
+  z.strictObject({
+    env: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .describe('Environment variable holding the secret'),
+  }),
 ]);
 export type SecretRef = z.infer<typeof secretRef>;
 
@@ -25,14 +37,22 @@ export type SecretRef = z.infer<typeof secretRef>;
 const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
 
 export const configSchema = z.strictObject({
-  version: z.literal(1).default(1).describe('Version of this file format; migrated by the gateway when it changes'),
+  version: z
+    .literal(1)
+    .default(1)
+    .describe('Version of this file format; migrated by the gateway when it changes'),
   dataDir: z
     .string()
     .min(1)
     .default('data')
     .describe('Folder for the database, keys and captures (relative paths are from the working directory)'),
   site: section({
-    name: z.string().min(1).max(100).default('Gatehouse').describe('Site name shown in the console and written into evidence'),
+    name: z
+      .string()
+      .min(1)
+      .max(100)
+      .default('Gatehouse')
+      .describe('Site name shown in the console and written into evidence'),
     timeZone: z
       .string()
       .refine(isTimeZone, 'unknown IANA time zone')
@@ -53,12 +73,20 @@ export const configSchema = z.strictObject({
       .max(64 * 1024 * 1024)
       .default(1024 * 1024)
       .describe('Largest request body accepted; larger ones get 413'),
-    trustProxy: z.boolean().default(false).describe('Take the client address from X-Forwarded-For (only behind a trusted proxy)'),
+    trustProxy: z
+      .boolean()
+      .default(false)
+      .describe('Take the client address from X-Forwarded-For (only behind a trusted proxy)'),
     metricsPublic: z
       .boolean()
       .default(false)
-      .describe('Serve /metrics without authentication (otherwise an admin or auditor session or token is needed)'),
-    consoleDir: z.string().default('').describe('Folder of the built console; empty means the one built with the gateway'),
+      .describe(
+        'Serve /metrics without authentication (otherwise an admin or auditor session or token is needed)',
+      ),
+    consoleDir: z
+      .string()
+      .default('')
+      .describe('Folder of the built console; empty means the one built with the gateway'),
     tls: section({
       certFile: z.string().default('').describe('PEM certificate chain; with keyFile, serve HTTPS only'),
       keyFile: z.string().default('').describe('PEM private key (a secret: keep it owner-readable only)'),
@@ -79,7 +107,13 @@ export const configSchema = z.strictObject({
       .describe('Worker threads running heavy reads (search, export) off the event loop'),
   }),
   journal: section({
-    batchMaxEntries: z.number().int().min(1).max(10000).default(1000).describe('Most entries in one group commit'),
+    batchMaxEntries: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(1000)
+      .describe('Most entries in one group commit'),
     batchMaxDelayMs: z
       .number()
       .int()
@@ -102,14 +136,46 @@ export const configSchema = z.strictObject({
     signingKeyFile: z
       .string()
       .default('')
-      .describe('Ed25519 private key (PEM) signing checkpoints; empty means <dataDir>/keys/journal-signing.pem, made at first start'),
+      .describe(
+        'Ed25519 private key (PEM) signing checkpoints; empty means <dataDir>/keys/journal-signing.pem, made at first start',
+      ),
   }),
   auth: section({
-    sessionIdleMinutes: z.number().int().min(1).max(1440).default(30).describe('A session ends after this long without a request'),
-    sessionAbsoluteHours: z.number().int().min(1).max(168).default(12).describe('A session ends this long after sign-in, used or not'),
-    lockoutThreshold: z.number().int().min(1).max(100).default(5).describe('Failed sign-ins within the window that lock the account'),
-    lockoutWindowMinutes: z.number().int().min(1).max(1440).default(15).describe('Window in which failures are counted'),
-    lockoutMinutes: z.number().int().min(1).max(1440).default(15).describe('How long a locked account stays locked'),
+    sessionIdleMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(30)
+      .describe('A session ends after this long without a request'),
+    sessionAbsoluteHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(168)
+      .default(12)
+      .describe('A session ends this long after sign-in, used or not'),
+    lockoutThreshold: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(5)
+      .describe('Failed sign-ins within the window that lock the account'),
+    lockoutWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe('Window in which failures are counted'),
+    lockoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe('How long a locked account stays locked'),
     addressThreshold: z
       .number()
       .int()
@@ -122,7 +188,13 @@ export const configSchema = z.strictObject({
       .array(z.enum(ROLE_NAMES))
       .default(['admin', 'responder'])
       .describe('Roles whose operators must use a second factor (TOTP)'),
-    bootstrapTokenHours: z.number().int().min(1).max(168).default(24).describe('Lifetime of the first-start bootstrap token'),
+    bootstrapTokenHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(168)
+      .default(24)
+      .describe('Lifetime of the first-start bootstrap token'),
     tokenMaxDays: z.number().int().min(1).max(3650).default(365).describe('Longest lifetime of an API token'),
   }),
   events: section({

@@ -9,7 +9,9 @@ describe('canonicalJson', () => {
   });
 
   it('sorts by UTF-16 code units as RFC 8785 asks', () => {
-    expect(canonicalJson({ '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3, '1': 4 })).toBe('{"\\r":2,"1":4,"€":1,"😀":3}');
+    expect(canonicalJson({ '\u20ac': 1, '\r': 2, '\ud83d\ude00': 3, '1': 4 })).toBe(
+      '{"\\r":2,"1":4,"€":1,"😀":3}',
+    );
   });
 
   it('refuses values JSON cannot carry', () => {

@@ -1,4 +1,10 @@
-import { DomainError, SUBJECT_KINDS, entryCategory, type JournalEntry, type JournalEntryInput } from '@gatehouse/contracts';
+import {
+  DomainError,
+  SUBJECT_KINDS,
+  entryCategory,
+  type JournalEntry,
+  type JournalEntryInput,
+} from '@gatehouse/contracts';
 import { canonicalJson } from './canonical-json';
 
 const TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+){1,5}$/;
@@ -14,7 +20,8 @@ export const validateInput = (input: JournalEntryInput): void => {
   if (!input.source || input.source.length > 200) fail('entry source must be 1-200 characters');
   for (const s of input.subjects ?? []) {
     if (!SUBJECT_KIND_SET.has(s.kind)) fail(`unknown subject kind "${s.kind}"`);
-    if (typeof s.id !== 'string' || s.id.length === 0 || s.id.length > 200) fail('subject ids must be 1-200 characters');
+    if (typeof s.id !== 'string' || s.id.length === 0 || s.id.length > 200)
+      fail('subject ids must be 1-200 characters');
   }
 };
 
@@ -48,9 +55,14 @@ const dedupeSubjects = (subjects: JournalEntryInput['subjects'] & object) => {
 export const serializeEntry = (entry: JournalEntry): string => {
   const json = canonicalJson(entry);
   if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
-    throw new DomainError('too-large', 'journal.entry-too-large', `journal entry over ${MAX_PAYLOAD_BYTES} bytes`, {
-      type: entry.type,
-    });
+    throw new DomainError(
+      'too-large',
+      'journal.entry-too-large',
+      `journal entry over ${MAX_PAYLOAD_BYTES} bytes`,
+      {
+        type: entry.type,
+      },
+    );
   }
   return json;
 };

@@ -1,4 +1,11 @@
-import { type Clock, DomainError, type GatehouseBus, type JournalEntry, type JournalEntryInput, entryCategory } from '@gatehouse/contracts';
+import {
+  type Clock,
+  DomainError,
+  type GatehouseBus,
+  type JournalEntry,
+  type JournalEntryInput,
+  entryCategory,
+} from '@gatehouse/contracts';
 import { buildEntry, serializeEntry, validateInput } from './entry';
 import { makeCheckpoint, type CheckpointBody } from './checkpoint';
 import { leafHash, MerkleFrontier } from './merkle';
@@ -90,10 +97,17 @@ export class Journal {
             ...details,
           },
         })
-      : await this.append({ type: 'journal.created', source: 'gateway', payload: { keyId: this.signer.keyId, ...details } });
+      : await this.append({
+          type: 'journal.created',
+          source: 'gateway',
+          payload: { keyId: this.signer.keyId, ...details },
+        });
     // Cover whatever the last run left unsigned right away.
     this.checkpointNow();
-    this.checkpointTimer = setInterval(() => this.checkpointIfDue(), Math.min(1000, this.options.checkpointEverySeconds * 1000));
+    this.checkpointTimer = setInterval(
+      () => this.checkpointIfDue(),
+      Math.min(1000, this.options.checkpointEverySeconds * 1000),
+    );
     this.checkpointTimer.unref();
     return entry;
   }
@@ -107,7 +121,8 @@ export class Journal {
   }
 
   append(input: JournalEntryInput): Promise<JournalEntry> {
-    if (this.closed) return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
+    if (this.closed)
+      return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
     try {
       validateInput(input);
     } catch (error) {
@@ -203,14 +218,21 @@ export class Journal {
       }
       this.store.writeState(frontier.treeSize, frontier.toHex());
       this.frontier = frontier;
-      if (frontier.treeSize - this.lastCheckpoint.treeSize >= this.options.checkpointEveryEntries) this.writeCheckpoint();
+      if (frontier.treeSize - this.lastCheckpoint.treeSize >= this.options.checkpointEveryEntries)
+        this.writeCheckpoint();
       return entries;
     });
   }
 
   private writeCheckpoint(): CheckpointBody {
     const now = this.clock.now();
-    const cp = makeCheckpoint(this.signer, this.frontier.treeSize, this.frontier.root(), now, this.lastCheckpoint.hash);
+    const cp = makeCheckpoint(
+      this.signer,
+      this.frontier.treeSize,
+      this.frontier.root(),
+      now,
+      this.lastCheckpoint.hash,
+    );
     this.store.insertCheckpoint({
       tree_size: cp.body.treeSize,
       body_json: cp.bodyJson,
@@ -237,7 +259,8 @@ export class Journal {
   }
 
   private checkpointIfDue(): void {
-    if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000) return;
+    if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
+      return;
     try {
       this.checkpointNow();
     } catch (error) {

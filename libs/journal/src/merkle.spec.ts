@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { EMPTY_ROOT, inclusionProof, leafHash, MerkleFrontier, rootOf, verifyInclusion } from './merkle';
 
 // The leaves and roots used by the Certificate Transparency reference implementation's tests.
-const CT_LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+const CT_LEAVES = [
+  '',
+  '00',
+  '10',
+  '2021',
+  '3031',
+  '40414243',
+  '5051525354555657',
+  '606162636465666768696a6b6c6d6e6f',
+];
 const CT_ROOTS = [
   '6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d',
   'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
@@ -18,7 +27,9 @@ describe('Merkle tree (RFC 6962)', () => {
   const leaves = CT_LEAVES.map((h) => leafHash(Buffer.from(h, 'hex')));
 
   it('reproduces the reference roots for trees of 1 to 8 leaves', () => {
-    expect(rootOf([]).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(rootOf([]).toString('hex')).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
     for (let n = 1; n <= 8; n++) expect(rootOf(leaves.slice(0, n)).toString('hex')).toBe(CT_ROOTS[n - 1]);
   });
 

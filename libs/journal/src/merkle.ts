@@ -2,10 +2,17 @@ import { createHash } from 'node:crypto';
 
 /** RFC 6962 / 9162 Merkle tree hashing with domain separation of leaves and nodes. */
 export const leafHash = (data: Uint8Array | string): Buffer =>
-  createHash('sha256').update(Buffer.from([0])).update(data).digest();
+  createHash('sha256')
+    .update(Buffer.from([0]))
+    .update(data)
+    .digest();
 
 export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  createHash('sha256').update(Buffer.from([1])).update(left).update(right).digest();
+  createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(left)
+    .update(right)
+    .digest();
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
@@ -41,7 +48,8 @@ export class MerkleFrontier {
   static restore(size: number, hexHashes: readonly string[]): MerkleFrontier {
     let bits = 0;
     for (let s = size; s > 0; s = Math.floor(s / 2)) bits += s % 2;
-    if (bits !== hexHashes.length) throw new Error(`frontier of size ${size} needs ${bits} hashes, has ${hexHashes.length}`);
+    if (bits !== hexHashes.length)
+      throw new Error(`frontier of size ${size} needs ${bits} hashes, has ${hexHashes.length}`);
     return new MerkleFrontier(
       size,
       hexHashes.map((h) => Buffer.from(h, 'hex')),

@@ -29,7 +29,9 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 const parseTime = (value: string, name: string): number => {
   const ms = Date.parse(value);
   if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
-    throw new DomainError('invalid', 'journal.bad-time', `${name} must be an ISO 8601 time`, { [name]: value });
+    throw new DomainError('invalid', 'journal.bad-time', `${name} must be an ISO 8601 time`, {
+      [name]: value,
+    });
   }
   return ms;
 };
@@ -69,7 +71,9 @@ export const buildJournalQuery = (
     where.push('s0.kind = ? AND s0.ref = ?');
     params.push(first!.kind, first!.id);
     rest.forEach((s, i) => {
-      where.push(`EXISTS (SELECT 1 FROM journal_subjects s${i + 1} WHERE s${i + 1}.seq = e.seq AND s${i + 1}.kind = ? AND s${i + 1}.ref = ?)`);
+      where.push(
+        `EXISTS (SELECT 1 FROM journal_subjects s${i + 1} WHERE s${i + 1}.seq = e.seq AND s${i + 1}.kind = ? AND s${i + 1}.ref = ?)`,
+      );
       params.push(s.kind, s.id);
     });
   }
@@ -122,7 +126,18 @@ export interface JournalPage {
   nextCursor: string | null;
 }
 
-const CSV_HEADER = ['seq', 'time', 'type', 'source', 'actor', 'subjects', 'sourceTime', 'sourceZone', 'timeSource', 'payload'];
+const CSV_HEADER = [
+  'seq',
+  'time',
+  'type',
+  'source',
+  'actor',
+  'subjects',
+  'sourceTime',
+  'sourceZone',
+  'timeSource',
+  'payload',
+];
 
 /**
  * A CSV cell, quoted when needed. Cells that a spreadsheet would run as a

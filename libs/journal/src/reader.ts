@@ -38,8 +38,13 @@ export class JournalReader {
     }
   }
 
-  async checkpoints(limit = 100): Promise<(CheckpointBody & { id: number; hash: string; signature: string })[]> {
-    const rows = await this.pool.all<StoredCheckpointRow>('SELECT * FROM journal_checkpoints ORDER BY id DESC LIMIT ?', [limit]);
+  async checkpoints(
+    limit = 100,
+  ): Promise<(CheckpointBody & { id: number; hash: string; signature: string })[]> {
+    const rows = await this.pool.all<StoredCheckpointRow>(
+      'SELECT * FROM journal_checkpoints ORDER BY id DESC LIMIT ?',
+      [limit],
+    );
     return rows.map((r) => ({
       ...(JSON.parse(r.body_json) as CheckpointBody),
       id: r.id,
@@ -53,12 +58,20 @@ export class JournalReader {
     const state = await this.pool.all<{ treeSize: number; frontier: string }>(
       'SELECT tree_size AS treeSize, frontier FROM journal_state',
     );
-    const checkpoints = await this.pool.all<StoredCheckpointRow>('SELECT * FROM journal_checkpoints ORDER BY id');
+    const checkpoints = await this.pool.all<StoredCheckpointRow>(
+      'SELECT * FROM journal_checkpoints ORDER BY id',
+    );
     const size = state[0]?.treeSize ?? 0;
     return verifyJournal({
-      entries: this.pool.iterate<StoredEntryRow>('SELECT * FROM journal_entries WHERE seq <= ? ORDER BY seq', [size], 1000),
+      entries: this.pool.iterate<StoredEntryRow>(
+        'SELECT * FROM journal_entries WHERE seq <= ? ORDER BY seq',
+        [size],
+        1000,
+      ),
       checkpoints: checkpoints.filter((c) => c.tree_size <= size),
-      state: state[0] ? { treeSize: state[0].treeSize, frontier: JSON.parse(state[0].frontier) as string[] } : undefined,
+      state: state[0]
+        ? { treeSize: state[0].treeSize, frontier: JSON.parse(state[0].frontier) as string[] }
+        : undefined,
       // The subject index is compared by the offline check (CLI), which sees a quiet database.
       publicKeys,
     });

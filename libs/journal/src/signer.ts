@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -36,7 +44,10 @@ export const signerFromPrivateKey = (privateKey: KeyObject): CheckpointSigner =>
  * owner-only (0600) in an owner-only folder; looser permissions found on an
  * existing file are tightened and reported through `warn`.
  */
-export const loadOrCreateSigningKey = (path: string, warn: (message: string) => void = () => undefined): CheckpointSigner => {
+export const loadOrCreateSigningKey = (
+  path: string,
+  warn: (message: string) => void = () => undefined,
+): CheckpointSigner => {
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const { privateKey } = generateKeyPairSync('ed25519');

@@ -69,17 +69,27 @@ export const verifyJournal = async (input: VerifyInput): Promise<VerifyReport> =
     try {
       body = JSON.parse(cp.body_json) as CheckpointBody;
     } catch {
-      report({ kind: 'checkpoint', checkpointId: cp.id, treeSize: cp.tree_size, reason: 'checkpoint body is not JSON' });
+      report({
+        kind: 'checkpoint',
+        checkpointId: cp.id,
+        treeSize: cp.tree_size,
+        reason: 'checkpoint body is not JSON',
+      });
       return;
     }
     const where = { kind: 'checkpoint' as const, checkpointId: cp.id, treeSize: cp.tree_size };
-    if (canonicalJson(body) !== cp.body_json) report({ ...where, reason: 'checkpoint body is not in canonical form' });
-    if (body.treeSize !== cp.tree_size) report({ ...where, reason: 'tree size column differs from the signed body' });
-    if (sha256hex(cp.body_json) !== cp.hash.toString('hex')) report({ ...where, reason: 'stored checkpoint hash differs' });
+    if (canonicalJson(body) !== cp.body_json)
+      report({ ...where, reason: 'checkpoint body is not in canonical form' });
+    if (body.treeSize !== cp.tree_size)
+      report({ ...where, reason: 'tree size column differs from the signed body' });
+    if (sha256hex(cp.body_json) !== cp.hash.toString('hex'))
+      report({ ...where, reason: 'stored checkpoint hash differs' });
     const key = input.publicKeys.get(body.keyId);
     if (!key) report({ ...where, reason: `signed by unknown key ${body.keyId}` });
-    else if (!verifySignature(key, Buffer.from(cp.body_json), cp.signature)) report({ ...where, reason: 'signature does not verify' });
-    if (body.previousHash !== previousHash) report({ ...where, reason: 'does not link to the previous checkpoint' });
+    else if (!verifySignature(key, Buffer.from(cp.body_json), cp.signature))
+      report({ ...where, reason: 'signature does not verify' });
+    if (body.previousHash !== previousHash)
+      report({ ...where, reason: 'does not link to the previous checkpoint' });
     if (body.rootHash !== frontier.root().toString('hex')) {
       report({
         ...where,
@@ -95,7 +105,12 @@ export const verifyJournal = async (input: VerifyInput): Promise<VerifyReport> =
     while (cpIndex < checkpoints.length && checkpoints[cpIndex]!.tree_size <= size) {
       const cp = checkpoints[cpIndex]!;
       if (cp.tree_size < size || cp.tree_size < frontier.treeSize) {
-        report({ kind: 'checkpoint', checkpointId: cp.id, treeSize: cp.tree_size, reason: 'checkpoints are out of order' });
+        report({
+          kind: 'checkpoint',
+          checkpointId: cp.id,
+          treeSize: cp.tree_size,
+          reason: 'checkpoints are out of order',
+        });
       }
       checkCheckpoint(cp);
       cpIndex += 1;
@@ -118,15 +133,22 @@ export const verifyJournal = async (input: VerifyInput): Promise<VerifyReport> =
       }
       if (entry) {
         subjectCount += Array.isArray(entry.subjects) ? entry.subjects.length : 0;
-        if (canonicalJson(entry) !== row.entry_json) report({ kind: 'entry', seq: row.seq, reason: 'entry is not in canonical form' });
-        else if (entry.seq !== row.seq) report({ kind: 'entry', seq: row.seq, reason: 'sequence inside the entry differs' });
-        else if (entry.type !== row.type || entryCategory(entry.type) !== row.category || entry.source !== row.source)
+        if (canonicalJson(entry) !== row.entry_json)
+          report({ kind: 'entry', seq: row.seq, reason: 'entry is not in canonical form' });
+        else if (entry.seq !== row.seq)
+          report({ kind: 'entry', seq: row.seq, reason: 'sequence inside the entry differs' });
+        else if (
+          entry.type !== row.type ||
+          entryCategory(entry.type) !== row.category ||
+          entry.source !== row.source
+        )
           report({ kind: 'entry', seq: row.seq, reason: 'type or source columns differ from the entry' });
         else if (new Date(entry.time).getTime() !== row.time_ms)
           report({ kind: 'entry', seq: row.seq, reason: 'time column differs from the entry' });
       }
       const leaf = leafHash(row.entry_json);
-      if (!leaf.equals(row.leaf_hash)) report({ kind: 'entry', seq: row.seq, reason: 'entry does not match its stored leaf hash' });
+      if (!leaf.equals(row.leaf_hash))
+        report({ kind: 'entry', seq: row.seq, reason: 'entry does not match its stored leaf hash' });
       frontier.append(leaf);
       drainCheckpointsAt(frontier.treeSize);
     }
@@ -136,17 +158,34 @@ export const verifyJournal = async (input: VerifyInput): Promise<VerifyReport> =
   function finish(): VerifyReport {
     for (; cpIndex < checkpoints.length; cpIndex++) {
       const cp = checkpoints[cpIndex]!;
-      report({ kind: 'checkpoint', checkpointId: cp.id, treeSize: cp.tree_size, reason: 'checkpoint covers entries that are missing' });
+      report({
+        kind: 'checkpoint',
+        checkpointId: cp.id,
+        treeSize: cp.tree_size,
+        reason: 'checkpoint covers entries that are missing',
+      });
     }
     if (input.state) {
-      if (input.state.treeSize !== frontier.treeSize || input.state.frontier.join() !== frontier.toHex().join()) {
-        report({ kind: 'state', treeSize: input.state.treeSize, reason: 'stored tree edge differs from the recomputed tree' });
+      if (
+        input.state.treeSize !== frontier.treeSize ||
+        input.state.frontier.join() !== frontier.toHex().join()
+      ) {
+        report({
+          kind: 'state',
+          treeSize: input.state.treeSize,
+          reason: 'stored tree edge differs from the recomputed tree',
+        });
       }
     }
     if (input.subjectRows !== undefined && input.subjectRows !== subjectCount) {
-      report({ kind: 'subjects', reason: `subject index has ${input.subjectRows} rows, entries name ${subjectCount}` });
+      report({
+        kind: 'subjects',
+        reason: `subject index has ${input.subjectRows} rows, entries name ${subjectCount}`,
+      });
     }
-    const ordered = [...problems].sort((a, b) => (a.seq ?? a.treeSize ?? Infinity) - (b.seq ?? b.treeSize ?? Infinity));
+    const ordered = [...problems].sort(
+      (a, b) => (a.seq ?? a.treeSize ?? Infinity) - (b.seq ?? b.treeSize ?? Infinity),
+    );
     return {
       ok: problems.length === 0,
       entries: frontier.treeSize,

@@ -12,7 +12,12 @@ import {
   type StoredEntryRow,
 } from '@gatehouse/journal';
 
-const options = { batchMaxEntries: 100, batchMaxDelayMs: 0, checkpointEveryEntries: 50, checkpointEverySeconds: 60 };
+const options = {
+  batchMaxEntries: 100,
+  batchMaxDelayMs: 0,
+  checkpointEveryEntries: 50,
+  checkpointEverySeconds: 60,
+};
 
 const verifyDb = async (db: Db, publicKeyPem: string, keyId: string) => {
   const rows = db.prepare('SELECT * FROM journal_entries ORDER BY seq').all() as StoredEntryRow[];
@@ -89,7 +94,11 @@ describe('Journal on a real SQLite file', () => {
     const second = make();
     const restarted = await second.open();
     expect(restarted.type).toBe('journal.restarted');
-    expect(restarted.payload).toMatchObject({ lastSeq: 2, previousShutdown: 'unclean', uncheckpointedEntries: 1 });
+    expect(restarted.payload).toMatchObject({
+      lastSeq: 2,
+      previousShutdown: 'unclean',
+      uncheckpointedEntries: 1,
+    });
     await second.close();
     const third = make();
     expect((await third.open()).payload).toMatchObject({ previousShutdown: 'clean' });
@@ -102,10 +111,16 @@ describe('Journal on a real SQLite file', () => {
     await journal.open();
     for (let i = 0; i < 30; i++) await journal.append({ type: 'test.fact', source: 'test', payload: { i } });
     await journal.close();
-    db.prepare("UPDATE journal_entries SET entry_json = replace(entry_json, '\"i\":7', '\"i\":8') WHERE seq = 9").run();
+    db.prepare(
+      'UPDATE journal_entries SET entry_json = replace(entry_json, \'"i":7\', \'"i":8\') WHERE seq = 9',
+    ).run();
     const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
     expect(report.ok).toBe(false);
-    expect(report.firstProblem).toMatchObject({ kind: 'entry', seq: 9, reason: 'entry does not match its stored leaf hash' });
+    expect(report.firstProblem).toMatchObject({
+      kind: 'entry',
+      seq: 9,
+      reason: 'entry does not match its stored leaf hash',
+    });
   });
 
   it('catches an entry rewritten together with its leaf hash through the signed root', async () => {
@@ -113,10 +128,15 @@ describe('Journal on a real SQLite file', () => {
     await journal.open();
     for (let i = 0; i < 10; i++) await journal.append({ type: 'test.fact', source: 'test', payload: { i } });
     await journal.close();
-    const row = db.prepare('SELECT entry_json FROM journal_entries WHERE seq = 5').get() as { entry_json: string };
+    const row = db.prepare('SELECT entry_json FROM journal_entries WHERE seq = 5').get() as {
+      entry_json: string;
+    };
     const forged = row.entry_json.replace('"i":3', '"i":4');
     const { leafHash } = await import('@gatehouse/journal');
-    db.prepare('UPDATE journal_entries SET entry_json = ?, leaf_hash = ? WHERE seq = 5').run(forged, leafHash(forged));
+    db.prepare('UPDATE journal_entries SET entry_json = ?, leaf_hash = ? WHERE seq = 5').run(
+      forged,
+      leafHash(forged),
+    );
     const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
     expect(report.ok).toBe(false);
     expect(report.firstProblem).toMatchObject({ kind: 'checkpoint' });
@@ -129,13 +149,20 @@ describe('Journal on a real SQLite file', () => {
     for (let i = 0; i < 120; i++) void journal.append({ type: 'test.fact', source: 'test', payload: { i } });
     journal.flush();
     await journal.close();
-    const cps = db.prepare('SELECT id, signature FROM journal_checkpoints ORDER BY id').all() as { id: number; signature: Buffer }[];
+    const cps = db.prepare('SELECT id, signature FROM journal_checkpoints ORDER BY id').all() as {
+      id: number;
+      signature: Buffer;
+    }[];
     const victim = cps[1]!;
     const sig = Buffer.from(victim.signature);
     sig[10] ^= 0x01;
     db.prepare('UPDATE journal_checkpoints SET signature = ? WHERE id = ?').run(sig, victim.id);
     const report = await verifyDb(db, journal.publicKeyPem, journal.keyId);
-    expect(report.firstProblem).toMatchObject({ kind: 'checkpoint', checkpointId: victim.id, reason: 'signature does not verify' });
+    expect(report.firstProblem).toMatchObject({
+      kind: 'checkpoint',
+      checkpointId: victim.id,
+      reason: 'signature does not verify',
+    });
   });
 
   it('continues the tree correctly when another process appended in between', async () => {
@@ -144,7 +171,12 @@ describe('Journal on a real SQLite file', () => {
     await a.append({ type: 'test.fact', source: 'a' });
     // A second writer on its own connection (as the CLI would be).
     const otherDb = openDatabase({ path: join(dir, 'j.db') });
-    const b = new Journal(new SqliteJournalStore(otherDb), loadOrCreateSigningKey(join(dir, 'keys', 'signing.pem')), clock, options);
+    const b = new Journal(
+      new SqliteJournalStore(otherDb),
+      loadOrCreateSigningKey(join(dir, 'keys', 'signing.pem')),
+      clock,
+      options,
+    );
     await b.open();
     await b.append({ type: 'test.fact', source: 'b' });
     await b.close();

@@ -27,14 +27,19 @@ export const migrate = (db: Db, migrations: readonly Migration[] = MIGRATIONS): 
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL
   ) STRICT`);
   const applied = new Map(
-    (db.prepare('SELECT version, checksum FROM schema_migrations').all() as { version: number; checksum: string }[]).map(
-      (r) => [r.version, r.checksum],
-    ),
+    (
+      db.prepare('SELECT version, checksum FROM schema_migrations').all() as {
+        version: number;
+        checksum: string;
+      }[]
+    ).map((r) => [r.version, r.checksum]),
   );
   const known = new Set(migrations.map((m) => m.version));
   for (const version of applied.keys()) {
     if (!known.has(version)) {
-      throw new MigrationError(`database has migration ${version}, unknown to this release: refusing to downgrade`);
+      throw new MigrationError(
+        `database has migration ${version}, unknown to this release: refusing to downgrade`,
+      );
     }
   }
   const ran: number[] = [];
@@ -42,17 +47,15 @@ export const migrate = (db: Db, migrations: readonly Migration[] = MIGRATIONS): 
     const sum = checksum(m);
     const previous = applied.get(m.version);
     if (previous !== undefined) {
-      if (previous !== sum) throw new MigrationError(`migration ${m.version} (${m.name}) was changed after it was applied`);
+      if (previous !== sum)
+        throw new MigrationError(`migration ${m.version} (${m.name}) was changed after it was applied`);
       continue;
     }
     db.transaction(() => {
       db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)').run(
-        m.version,
-        m.name,
-        sum,
-        new Date().toISOString(),
-      );
+      db.prepare(
+        'INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)',
+      ).run(m.version, m.name, sum, new Date().toISOString());
     })();
     ran.push(m.version);
   }
@@ -61,7 +64,10 @@ export const migrate = (db: Db, migrations: readonly Migration[] = MIGRATIONS): 
 
 export const openDatabase = (options: OpenOptions): Db => {
   if (!options.readonly) mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
-  const db = new Database(options.path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  const db = new Database(options.path, {
+    readonly: options.readonly ?? false,
+    fileMustExist: options.readonly ?? false,
+  });
   db.pragma('busy_timeout = 5000');
   if (!options.readonly) {
     db.pragma('journal_mode = WAL');

@@ -73,7 +73,8 @@ const asBuffers = (row: unknown): unknown => {
   const record = row as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const v = record[key];
-    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) record[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v))
+      record[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
   }
   return record;
 };
@@ -124,7 +125,10 @@ export class ReadPool {
   private crashes = 0;
 
   constructor(path: string, size = 1) {
-    this.workers = Array.from({ length: Math.max(1, size) }, () => new ReadWorker(path, () => (this.crashes += 1)));
+    this.workers = Array.from(
+      { length: Math.max(1, size) },
+      () => new ReadWorker(path, () => (this.crashes += 1)),
+    );
   }
 
   /** The least busy worker: cursors stay on the worker that opened them. */

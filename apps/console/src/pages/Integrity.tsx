@@ -16,7 +16,13 @@ interface Report {
   checkpoints: number;
   rootHash: string;
   uncheckpointedEntries: number;
-  firstProblem: { kind: string; seq?: number; checkpointId?: number; treeSize?: number; reason: string } | null;
+  firstProblem: {
+    kind: string;
+    seq?: number;
+    checkpointId?: number;
+    treeSize?: number;
+    reason: string;
+  } | null;
 }
 
 export const Integrity = () => {
@@ -55,18 +61,24 @@ export const Integrity = () => {
           Download public key
         </a>
       </header>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {report && (
         <div className={report.ok ? 'ok-box' : 'error-box'} data-testid="verify-report">
           {report.ok ? (
             <p>
-              Verified: {report.entries} entries under {report.checkpoints} signed checkpoints. Root <code>{report.rootHash.slice(0, 16)}…</code>
-              {report.uncheckpointedEntries > 0 && ` (${report.uncheckpointedEntries} newest entries await the next checkpoint)`}
+              Verified: {report.entries} entries under {report.checkpoints} signed checkpoints. Root{' '}
+              <code>{report.rootHash.slice(0, 16)}…</code>
+              {report.uncheckpointedEntries > 0 &&
+                ` (${report.uncheckpointedEntries} newest entries await the next checkpoint)`}
             </p>
           ) : (
             <p>
-              Verification FAILED at {report.firstProblem?.kind} {report.firstProblem?.seq ?? report.firstProblem?.checkpointId}:{' '}
-              {report.firstProblem?.reason}
+              Verification FAILED at {report.firstProblem?.kind}{' '}
+              {report.firstProblem?.seq ?? report.firstProblem?.checkpointId}: {report.firstProblem?.reason}
             </p>
           )}
         </div>

@@ -2,7 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { api, describeError, type JournalEntry, type Role } from '../api';
 import { actorLabel, formatTime, summary } from '../format';
 
-const FIELDS = ['person', 'credential', 'door', 'zone', 'workstation', 'visitor', 'alarm', 'operator'] as const;
+const FIELDS = [
+  'person',
+  'credential',
+  'door',
+  'zone',
+  'workstation',
+  'visitor',
+  'alarm',
+  'operator',
+] as const;
 type Filter = Partial<Record<(typeof FIELDS)[number] | 'from' | 'to' | 'type' | 'q', string>>;
 
 const toQuery = (f: Filter): URLSearchParams => {
@@ -31,7 +40,9 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
       const q = new URLSearchParams(params);
       q.set('limit', '50');
       if (after) q.set('cursor', after);
-      const page = await api.get<{ items: JournalEntry[]; nextCursor: string | null }>(`/api/v1/journal?${q.toString()}`);
+      const page = await api.get<{ items: JournalEntry[]; nextCursor: string | null }>(
+        `/api/v1/journal?${q.toString()}`,
+      );
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
     } catch (e) {
@@ -48,7 +59,8 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
     void load(params, null);
   };
 
-  const set = (k: keyof Filter) => (e: { target: { value: string } }) => setFilter({ ...filter, [k]: e.target.value });
+  const set = (k: keyof Filter) => (e: { target: { value: string } }) =>
+    setFilter({ ...filter, [k]: e.target.value });
   const exportHref = (format: 'csv' | 'jsonl') => {
     const q = new URLSearchParams(applied ?? toQuery(filter));
     q.set('format', format);
@@ -71,7 +83,12 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         </label>
         <label>
           Type
-          <input name="type" placeholder="auth.* or door.forced" value={filter.type ?? ''} onChange={set('type')} />
+          <input
+            name="type"
+            placeholder="auth.* or door.forced"
+            value={filter.type ?? ''}
+            onChange={set('type')}
+          />
         </label>
         {FIELDS.map((f) => (
           <label key={f}>
@@ -97,7 +114,11 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
           )}
         </div>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <table className="entries" data-testid="journal-results">
         <thead>
           <tr>
@@ -110,7 +131,11 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         </thead>
         <tbody>
           {items.map((e) => (
-            <tr key={e.seq} onClick={() => setSelected(e)} className={selected?.seq === e.seq ? 'selected' : ''}>
+            <tr
+              key={e.seq}
+              onClick={() => setSelected(e)}
+              className={selected?.seq === e.seq ? 'selected' : ''}
+            >
               <td>{e.seq}</td>
               <td>{formatTime(e.time)}</td>
               <td>{e.type}</td>

@@ -23,7 +23,9 @@ export const LiveFeed = () => {
       if (pausedRef.current) held.current.unshift(entry);
       else setEntries((prev) => [entry, ...prev].slice(0, KEEP));
     });
-    source.addEventListener('gap', () => setNotice('More happened while disconnected than the stream replays: use Journal search for the gap.'));
+    source.addEventListener('gap', () =>
+      setNotice('More happened while disconnected than the stream replays: use Journal search for the gap.'),
+    );
     source.addEventListener('end', () => {
       setState('ended');
       source.close();
@@ -44,7 +46,11 @@ export const LiveFeed = () => {
         <span className={`badge state-${state}`} data-testid="stream-state">
           {state}
         </span>
-        {paused ? <button onClick={resume}>Resume ({held.current.length})</button> : <button onClick={() => setPaused(true)}>Pause</button>}
+        {paused ? (
+          <button onClick={resume}>Resume ({held.current.length})</button>
+        ) : (
+          <button onClick={() => setPaused(true)}>Pause</button>
+        )}
       </header>
       {notice && <p className="warning">{notice}</p>}
       <table className="entries" data-testid="live-feed">

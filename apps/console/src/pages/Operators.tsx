@@ -21,7 +21,12 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
   const [items, setItems] = useState<Operator[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [draft, setDraft] = useState({ username: '', displayName: '', password: '', roles: ['guard'] as Role[] });
+  const [draft, setDraft] = useState({
+    username: '',
+    displayName: '',
+    password: '',
+    roles: ['guard'] as Role[],
+  });
   const [editing, setEditing] = useState<{ id: string; roles: Role[] } | null>(null);
 
   const refresh = useCallback(() => {
@@ -57,7 +62,11 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
       <header className="page-header">
         <h2>Operators</h2>
       </header>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {message && <p className="ok">{message}</p>}
       <table className="entries" data-testid="operators">
         <thead>
@@ -79,7 +88,13 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
                 {editing?.id === o.id ? (
                   <>
                     <RolePicker value={editing.roles} onChange={(roles) => setEditing({ id: o.id, roles })} />
-                    <button onClick={() => void act('Roles changed.', () => api.patch(`/api/v1/operators/${o.id}`, { roles: editing.roles })).then(() => setEditing(null))}>
+                    <button
+                      onClick={() =>
+                        void act('Roles changed.', () =>
+                          api.patch(`/api/v1/operators/${o.id}`, { roles: editing.roles }),
+                        ).then(() => setEditing(null))
+                      }
+                    >
                       Save
                     </button>
                   </>
@@ -87,32 +102,64 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
                   o.roles.join(', ')
                 )}
               </td>
-              <td>{o.totpEnrolled ? 'enrolled' : o.totpRequired ? 'required, not yet set up' : 'optional'}</td>
-              <td>{o.disabled ? 'disabled' : o.lockedUntil ? `locked until ${new Date(o.lockedUntil).toLocaleTimeString()}` : 'active'}</td>
+              <td>
+                {o.totpEnrolled ? 'enrolled' : o.totpRequired ? 'required, not yet set up' : 'optional'}
+              </td>
+              <td>
+                {o.disabled
+                  ? 'disabled'
+                  : o.lockedUntil
+                    ? `locked until ${new Date(o.lockedUntil).toLocaleTimeString()}`
+                    : 'active'}
+              </td>
               {canEdit && (
                 <td className="row-actions">
                   <button className="link" onClick={() => setEditing({ id: o.id, roles: o.roles })}>
                     Roles
                   </button>
-                  <button className="link" onClick={() => void act(o.disabled ? 'Enabled.' : 'Disabled.', () => api.patch(`/api/v1/operators/${o.id}`, { disabled: !o.disabled }))}>
+                  <button
+                    className="link"
+                    onClick={() =>
+                      void act(o.disabled ? 'Enabled.' : 'Disabled.', () =>
+                        api.patch(`/api/v1/operators/${o.id}`, { disabled: !o.disabled }),
+                      )
+                    }
+                  >
                     {o.disabled ? 'Enable' : 'Disable'}
                   </button>
                   <button
                     className="link"
                     onClick={() => {
-                      const password = window.prompt(`Temporary password for ${o.username} (they must change it at sign-in):`);
-                      if (password) void act('Password reset; their sessions ended.', () => api.post(`/api/v1/operators/${o.id}/password`, { password }));
+                      const password = window.prompt(
+                        `Temporary password for ${o.username} (they must change it at sign-in):`,
+                      );
+                      if (password)
+                        void act('Password reset; their sessions ended.', () =>
+                          api.post(`/api/v1/operators/${o.id}/password`, { password }),
+                        );
                     }}
                   >
                     Reset password
                   </button>
                   {o.totpEnrolled && (
-                    <button className="link" onClick={() => void act('Second factor removed.', () => api.post(`/api/v1/operators/${o.id}/second-factor/reset`))}>
+                    <button
+                      className="link"
+                      onClick={() =>
+                        void act('Second factor removed.', () =>
+                          api.post(`/api/v1/operators/${o.id}/second-factor/reset`),
+                        )
+                      }
+                    >
                       Reset 2FA
                     </button>
                   )}
                   {o.lockedUntil && (
-                    <button className="link" onClick={() => void act('Unlocked.', () => api.post(`/api/v1/operators/${o.id}/unlock`))}>
+                    <button
+                      className="link"
+                      onClick={() =>
+                        void act('Unlocked.', () => api.post(`/api/v1/operators/${o.id}/unlock`))
+                      }
+                    >
                       Unlock
                     </button>
                   )}
@@ -127,15 +174,32 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
           <h3>New operator</h3>
           <label>
             User name
-            <input name="new-username" value={draft.username} onChange={(e) => setDraft({ ...draft, username: e.target.value })} required />
+            <input
+              name="new-username"
+              value={draft.username}
+              onChange={(e) => setDraft({ ...draft, username: e.target.value })}
+              required
+            />
           </label>
           <label>
             Full name
-            <input name="new-displayName" value={draft.displayName} onChange={(e) => setDraft({ ...draft, displayName: e.target.value })} required />
+            <input
+              name="new-displayName"
+              value={draft.displayName}
+              onChange={(e) => setDraft({ ...draft, displayName: e.target.value })}
+              required
+            />
           </label>
           <label>
             Temporary password
-            <input name="new-password" type="password" value={draft.password} onChange={(e) => setDraft({ ...draft, password: e.target.value })} autoComplete="new-password" required />
+            <input
+              name="new-password"
+              type="password"
+              value={draft.password}
+              onChange={(e) => setDraft({ ...draft, password: e.target.value })}
+              autoComplete="new-password"
+              required
+            />
           </label>
           <RolePicker value={draft.roles} onChange={(roles) => setDraft({ ...draft, roles })} />
           <button>Create operator</button>

@@ -38,15 +38,20 @@ export const Bootstrap = ({ onDone }: StepProps) => {
   const [password, setPassword] = useState('');
   const [created, setCreated] = useState<Operator | null>(null);
   const { error, busy, submit } = useSubmit(async () => {
-    const res = await api.post<{ operator: Operator }>('/api/v1/auth/bootstrap', { token: token.trim(), username, displayName, password });
+    const res = await api.post<{ operator: Operator }>('/api/v1/auth/bootstrap', {
+      token: token.trim(),
+      username,
+      displayName,
+      password,
+    });
     setCreated(res.operator);
   });
   if (created) {
     return (
       <Card title="Administrator created">
         <p>
-          <strong>{created.username}</strong> can now sign in. Administrators set up a second factor (an authenticator app) at their
-          first sign-in.
+          <strong>{created.username}</strong> can now sign in. Administrators set up a second factor (an
+          authenticator app) at their first sign-in.
         </p>
         <button onClick={onDone}>Continue to sign in</button>
       </Card>
@@ -58,21 +63,49 @@ export const Bootstrap = ({ onDone }: StepProps) => {
       <form onSubmit={submit}>
         <label>
           Bootstrap token
-          <input name="token" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" required />
+          <input
+            name="token"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            autoComplete="off"
+            required
+          />
         </label>
         <label>
           User name
-          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
+          <input
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            required
+          />
         </label>
         <label>
           Full name
-          <input name="displayName" value={displayName} onChange={(e) => setDisplayName(e.target.value)} required />
+          <input
+            name="displayName"
+            value={displayName}
+            onChange={(e) => setDisplayName(e.target.value)}
+            required
+          />
         </label>
         <label>
           Password (12 characters or more; a passphrase is best)
-          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" required />
+          <input
+            name="password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="new-password"
+            required
+          />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button disabled={busy}>Create administrator</button>
       </form>
     </Card>
@@ -92,13 +125,31 @@ export const Login = ({ onDone }: StepProps) => {
       <form onSubmit={submit}>
         <label>
           User name
-          <input name="username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" autoFocus required />
+          <input
+            name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            autoFocus
+            required
+          />
         </label>
         <label>
           Password
-          <input name="password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+          <input
+            name="password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+          />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button disabled={busy}>Sign in</button>
       </form>
     </Card>
@@ -119,9 +170,21 @@ export const SecondFactor = ({ onDone }: StepProps) => {
       <form onSubmit={submit}>
         <label>
           {useRecovery ? 'Recovery code' : 'Six-digit code from your authenticator app'}
-          <input name="code" value={code} onChange={(e) => setCode(e.target.value)} inputMode={useRecovery ? 'text' : 'numeric'} autoComplete="one-time-code" autoFocus required />
+          <input
+            name="code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            inputMode={useRecovery ? 'text' : 'numeric'}
+            autoComplete="one-time-code"
+            autoFocus
+            required
+          />
         </label>
-        {error && <p className="error" role="alert">{error}</p>}
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
         <button disabled={busy}>Verify</button>
         <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
           {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
@@ -137,14 +200,20 @@ export const Enroll = ({ onDone }: StepProps) => {
   const [recovery, setRecovery] = useState<string[] | null>(null);
   const start = useSubmit(async () => setSetup(await api.post('/api/v1/auth/enrollment')));
   const confirm = useSubmit(async () => {
-    const res = await api.post<{ csrfToken: string; recoveryCodes: string[] }>('/api/v1/auth/enrollment/confirm', { code: code.trim() });
+    const res = await api.post<{ csrfToken: string; recoveryCodes: string[] }>(
+      '/api/v1/auth/enrollment/confirm',
+      { code: code.trim() },
+    );
     setCsrfToken(res.csrfToken);
     setRecovery(res.recoveryCodes);
   });
   if (recovery) {
     return (
       <Card title="Keep your recovery codes">
-        <p>Each code signs you in once if you lose your phone. They are shown only now: print them or keep them in a safe.</p>
+        <p>
+          Each code signs you in once if you lose your phone. They are shown only now: print them or keep them
+          in a safe.
+        </p>
         <ol className="recovery" data-testid="recovery-codes">
           {recovery.map((c) => (
             <li key={c}>{c}</li>
@@ -159,20 +228,39 @@ export const Enroll = ({ onDone }: StepProps) => {
       <p className="hint">Your role requires an authenticator app (TOTP) at every sign-in.</p>
       {!setup ? (
         <form onSubmit={start.submit}>
-          {start.error && <p className="error" role="alert">{start.error}</p>}
+          {start.error && (
+            <p className="error" role="alert">
+              {start.error}
+            </p>
+          )}
           <button disabled={start.busy}>Start set-up</button>
         </form>
       ) : (
         <form onSubmit={confirm.submit}>
-          <img className="qr" alt="QR code for the authenticator app" src={`data:image/svg+xml;base64,${btoa(setup.qrSvg)}`} />
+          <img
+            className="qr"
+            alt="QR code for the authenticator app"
+            src={`data:image/svg+xml;base64,${btoa(setup.qrSvg)}`}
+          />
           <p className="hint">
             Or type this key: <code data-testid="totp-secret">{setup.secret}</code>
           </p>
           <label>
             Code shown by the app
-            <input name="code" value={code} onChange={(e) => setCode(e.target.value)} inputMode="numeric" autoComplete="one-time-code" required />
+            <input
+              name="code"
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+            />
           </label>
-          {confirm.error && <p className="error" role="alert">{confirm.error}</p>}
+          {confirm.error && (
+            <p className="error" role="alert">
+              {confirm.error}
+            </p>
+          )}
           <button disabled={confirm.busy}>Confirm</button>
         </form>
       )}
@@ -195,17 +283,42 @@ export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolea
     <form onSubmit={submit}>
       <label>
         Current password
-        <input name="currentPassword" type="password" value={current} onChange={(e) => setCurrent(e.target.value)} autoComplete="current-password" required />
+        <input
+          name="currentPassword"
+          type="password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          autoComplete="current-password"
+          required
+        />
       </label>
       <label>
         New password
-        <input name="newPassword" type="password" value={next} onChange={(e) => setNext(e.target.value)} autoComplete="new-password" required />
+        <input
+          name="newPassword"
+          type="password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          autoComplete="new-password"
+          required
+        />
       </label>
       <label>
         New password again
-        <input name="repeatPassword" type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="new-password" required />
+        <input
+          name="repeatPassword"
+          type="password"
+          value={repeat}
+          onChange={(e) => setRepeat(e.target.value)}
+          autoComplete="new-password"
+          required
+        />
       </label>
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {done && !forced && <p className="ok">Password changed; your other sessions were signed out.</p>}
       <button disabled={busy}>Change password</button>
     </form>

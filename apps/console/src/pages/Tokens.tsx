@@ -30,7 +30,11 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
     e.preventDefault();
     setError(null);
     try {
-      const res = await api.post<{ token: string }>('/api/v1/tokens', { name: draft.name, roles: [draft.role], expiresInDays: draft.expiresInDays });
+      const res = await api.post<{ token: string }>('/api/v1/tokens', {
+        name: draft.name,
+        roles: [draft.role],
+        expiresInDays: draft.expiresInDays,
+      });
       setShown(res.token);
       refresh();
     } catch (err) {
@@ -52,8 +56,15 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
       <header className="page-header">
         <h2>API tokens</h2>
       </header>
-      <p className="hint">For machines: login ingest, integrations, metrics scrapers. Each token has its own roles and an expiry.</p>
-      {error && <p className="error" role="alert">{error}</p>}
+      <p className="hint">
+        For machines: login ingest, integrations, metrics scrapers. Each token has its own roles and an
+        expiry.
+      </p>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {shown && (
         <div className="ok-box">
           <p>Copy this token now; it is not shown again:</p>
@@ -83,7 +94,15 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               <td>{new Date(t.expiresAt).toLocaleDateString()}</td>
               <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : 'never'}</td>
               <td>{t.revokedAt ? 'revoked' : new Date(t.expiresAt) < new Date() ? 'expired' : 'active'}</td>
-              {canEdit && <td>{!t.revokedAt && <button className="link" onClick={() => void revoke(t.id)}>Revoke</button>}</td>}
+              {canEdit && (
+                <td>
+                  {!t.revokedAt && (
+                    <button className="link" onClick={() => void revoke(t.id)}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -93,11 +112,20 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
           <h3>New token</h3>
           <label>
             Name
-            <input name="token-name" value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} required />
+            <input
+              name="token-name"
+              value={draft.name}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              required
+            />
           </label>
           <label>
             Role
-            <select name="token-role" value={draft.role} onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}>
+            <select
+              name="token-role"
+              value={draft.role}
+              onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
+            >
               {ROLES.map((r) => (
                 <option key={r}>{r}</option>
               ))}
@@ -105,7 +133,14 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
           </label>
           <label>
             Days valid
-            <input name="token-days" type="number" min={1} max={3650} value={draft.expiresInDays} onChange={(e) => setDraft({ ...draft, expiresInDays: Number(e.target.value) })} />
+            <input
+              name="token-days"
+              type="number"
+              min={1}
+              max={3650}
+              value={draft.expiresInDays}
+              onChange={(e) => setDraft({ ...draft, expiresInDays: Number(e.target.value) })}
+            />
           </label>
           <button>Create token</button>
         </form>

@@ -3,19 +3,38 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { AuthService, MAX_PASSWORD_LENGTH, visibleCategories, type Principal, type RequestContext } from '@gatehouse/auth';
+import {
+  AuthService,
+  MAX_PASSWORD_LENGTH,
+  visibleCategories,
+  type Principal,
+  type RequestContext,
+} from '@gatehouse/auth';
 import { DomainError } from '@gatehouse/contracts';
 import { AllowDuringPasswordChange, AllowStages, AnyRole, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 import { SessionCookie } from './session-cookie';
 
-const username = z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+const username = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only');
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password });
 const SecondFactorBody = z
-  .strictObject({ code: z.string().regex(/^\d{6}$/).optional(), recoveryCode: z.string().min(8).max(20).optional() })
-  .refine((b) => (b.code === undefined) !== (b.recoveryCode === undefined), 'send either code or recoveryCode');
+  .strictObject({
+    code: z
+      .string()
+      .regex(/^\d{6}$/)
+      .optional(),
+    recoveryCode: z.string().min(8).max(20).optional(),
+  })
+  .refine(
+    (b) => (b.code === undefined) !== (b.recoveryCode === undefined),
+    'send either code or recoveryCode',
+  );
 const ConfirmBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 const PasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
 export const BootstrapBody = z.strictObject({
@@ -58,7 +77,10 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Create the first administrator with the one-time token printed at first start' })
   @ApiJsonBody(BootstrapBody)
-  async bootstrap(@Body(zod(BootstrapBody)) body: z.infer<typeof BootstrapBody>, @RequestCtx() ctx: RequestContext) {
+  async bootstrap(
+    @Body(zod(BootstrapBody)) body: z.infer<typeof BootstrapBody>,
+    @RequestCtx() ctx: RequestContext,
+  ) {
     const { token, ...operator } = body;
     return { operator: await this.auth.bootstrap(token, operator, ctx) };
   }
@@ -66,7 +88,9 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with user name and password; the answer says whether a second factor follows' })
+  @ApiOperation({
+    summary: 'Sign in with user name and password; the answer says whether a second factor follows',
+  })
   @ApiJsonBody(LoginBody)
   async login(
     @Body(zod(LoginBody)) body: z.infer<typeof LoginBody>,
@@ -113,7 +137,9 @@ export class AuthController {
   @AllowStages('enroll')
   @AllowDuringPasswordChange()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Confirm enrolment with a code from the authenticator; returns recovery codes once' })
+  @ApiOperation({
+    summary: 'Confirm enrolment with a code from the authenticator; returns recovery codes once',
+  })
   @ApiJsonBody(ConfirmBody)
   async confirmEnrollment(
     @Body(zod(ConfirmBody)) body: z.infer<typeof ConfirmBody>,
@@ -123,7 +149,12 @@ export class AuthController {
   ) {
     const result = await this.auth.confirmEnrollment(principal, body.code, ctx);
     this.cookie.set(reply, result.sessionId);
-    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator, recoveryCodes: result.recoveryCodes };
+    return {
+      stage: result.stage,
+      csrfToken: result.csrfToken,
+      operator: result.operator,
+      recoveryCodes: result.recoveryCodes,
+    };
   }
 
   @Get('session')
@@ -160,7 +191,8 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    if (principal.kind !== 'session') throw new DomainError('invalid', 'auth.not-a-session', 'tokens are revoked, not logged out');
+    if (principal.kind !== 'session')
+      throw new DomainError('invalid', 'auth.not-a-session', 'tokens are revoked, not logged out');
     await this.auth.logout(principal, ctx);
     this.cookie.clear(reply);
   }

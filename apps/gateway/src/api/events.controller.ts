@@ -3,7 +3,13 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canSeeCategory, visibleCategories, type Principal } from '@gatehouse/auth';
-import { EVENT_BUS, GatehouseBus, type JournalEntry, entryCategory, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
+import {
+  EVENT_BUS,
+  GatehouseBus,
+  type JournalEntry,
+  entryCategory,
+  GATEHOUSE_CONFIG,
+} from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { JournalReader } from '@gatehouse/journal';
 import { AnyRole, AuthGuard } from '../http/auth.guard';
@@ -32,7 +38,8 @@ export class EventsController {
   @AnyRole()
   @ApiProduces('text/event-stream')
   @ApiOperation({
-    summary: 'Live journal entries as Server-Sent Events (id = sequence number), filtered by role; resumes after Last-Event-ID',
+    summary:
+      'Live journal entries as Server-Sent Events (id = sequence number), filtered by role; resumes after Last-Event-ID',
   })
   async stream(
     @Query(zod(StreamQuery)) query: z.infer<typeof StreamQuery>,
@@ -41,7 +48,8 @@ export class EventsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const header = req.headers['last-event-id'];
-    const lastEventId = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : query.lastEventId;
+    const lastEventId =
+      typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : query.lastEventId;
     const owner = `sse-${nextClient++}`;
     const raw = reply.raw;
     reply.hijack();
@@ -66,7 +74,8 @@ export class EventsController {
       raw.end();
     };
     const send = (entry: JournalEntry) => {
-      if (closed || entry.seq <= lastSent || !canSeeCategory(principal.roles, entryCategory(entry.type))) return;
+      if (closed || entry.seq <= lastSent || !canSeeCategory(principal.roles, entryCategory(entry.type)))
+        return;
       lastSent = entry.seq;
       raw.write(`id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
       if (raw.writableLength > MAX_BUFFERED_BYTES) {
@@ -100,7 +109,11 @@ export class EventsController {
     if (lastEventId !== undefined) {
       const limit = this.config.events.replayLimit;
       try {
-        const missed = await this.reader.since(lastEventId, { visibleCategories: visibleCategories(principal.roles) }, limit + 1);
+        const missed = await this.reader.since(
+          lastEventId,
+          { visibleCategories: visibleCategories(principal.roles) },
+          limit + 1,
+        );
         if (missed.length > limit) {
           // Too much to replay: say so; the console then reloads from the journal search.
           raw.write(`event: gap\ndata: ${JSON.stringify({ after: lastEventId, replayLimit: limit })}\n\n`);

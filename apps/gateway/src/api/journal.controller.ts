@@ -4,17 +4,22 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { visibleCategories, type Principal } from '@gatehouse/auth';
-import { type Actor, DomainError, type JournalEntry, SUBJECT_KINDS, type SubjectKind } from '@gatehouse/contracts';
+import {
+  type Actor,
+  DomainError,
+  type JournalEntry,
+  SUBJECT_KINDS,
+  type SubjectKind,
+} from '@gatehouse/contracts';
 import { csvHeader, csvRow, Journal, JournalReader, type JournalFilter, MAX_PAGE } from '@gatehouse/journal';
 import { AnyRole, Public, Roles } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
 
 const ref = z.string().min(1).max(200);
-const subjectFields = Object.fromEntries(SUBJECT_KINDS.map((k) => [k, ref.optional().describe(`Entries about this ${k} id`)])) as Record<
-  SubjectKind,
-  z.ZodOptional<typeof ref>
->;
+const subjectFields = Object.fromEntries(
+  SUBJECT_KINDS.map((k) => [k, ref.optional().describe(`Entries about this ${k} id`)]),
+) as Record<SubjectKind, z.ZodOptional<typeof ref>>;
 const filterShape = {
   from: z.string().max(40).optional().describe('ISO 8601 time, inclusive'),
   to: z.string().max(40).optional().describe('ISO 8601 time, exclusive'),
@@ -59,7 +64,10 @@ export class JournalController {
   @AnyRole()
   @ApiOperation({ summary: 'Search the journal, newest first; only the categories your roles may see' })
   @ApiQueryOf(JournalQuery)
-  search(@Query(zod(JournalQuery)) query: z.infer<typeof JournalQuery>, @CurrentPrincipal() principal: Principal) {
+  search(
+    @Query(zod(JournalQuery)) query: z.infer<typeof JournalQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     return this.reader.page(toFilter(query, principal), query.limit, query.cursor);
   }
 
@@ -77,35 +85,55 @@ export class JournalController {
     const filter = toFilter(query, principal);
     // Exports of personal data are themselves facts worth recording.
     const { visibleCategories: _v, ...described } = filter;
-    await this.journal.append({ type: 'journal.exported', source: 'http', actor, payload: JSON.parse(JSON.stringify({ format: query.format, filter: described })) });
+    await this.journal.append({
+      type: 'journal.exported',
+      source: 'http',
+      actor,
+      payload: JSON.parse(JSON.stringify({ format: query.format, filter: described })),
+    });
     const reader = this.reader;
     const csv = query.format === 'csv';
     const body = Readable.from(
       (async function* () {
         if (csv) yield csvHeader();
         for await (const chunk of reader.exportRaw(filter)) {
-          yield csv ? chunk.map((json) => csvRow(JSON.parse(json) as JournalEntry)).join('') : `${chunk.join('\n')}\n`;
+          yield csv
+            ? chunk.map((json) => csvRow(JSON.parse(json) as JournalEntry)).join('')
+            : `${chunk.join('\n')}\n`;
         }
       })(),
     );
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     void reply
       .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
-      .header('content-disposition', `attachment; filename="gatehouse-journal-${stamp}.${csv ? 'csv' : 'jsonl'}"`)
+      .header(
+        'content-disposition',
+        `attachment; filename="gatehouse-journal-${stamp}.${csv ? 'csv' : 'jsonl'}"`,
+      )
       .header('cache-control', 'no-store')
       .send(body);
   }
 
   @Get('verify')
   @Roles('auditor', 'admin', 'responder')
-  @ApiOperation({ summary: 'Recompute the Merkle tree and every checkpoint; names the first entry or checkpoint that does not match' })
+  @ApiOperation({
+    summary:
+      'Recompute the Merkle tree and every checkpoint; names the first entry or checkpoint that does not match',
+  })
   async verify(@CurrentActor() actor: Actor) {
     const report = await this.reader.verify(new Map([[this.journal.keyId, this.journal.publicKeyPem]]));
     await this.journal.append({
       type: 'journal.verified',
       source: 'http',
       actor,
-      payload: JSON.parse(JSON.stringify({ ok: report.ok, entries: report.entries, checkpoints: report.checkpoints, firstProblem: report.firstProblem })),
+      payload: JSON.parse(
+        JSON.stringify({
+          ok: report.ok,
+          entries: report.entries,
+          checkpoints: report.checkpoints,
+          firstProblem: report.firstProblem,
+        }),
+      ),
     });
     return report;
   }
@@ -132,8 +160,15 @@ export class JournalController {
   @ApiOperation({ summary: 'Write a note into the journal (the occurrence book of a shift)' })
   @ApiJsonBody(NoteBody)
   async note(@Body(zod(NoteBody)) body: z.infer<typeof NoteBody>, @CurrentActor() actor: Actor) {
-    if (!this.journal.isOpen) throw new DomainError('unavailable', 'journal.closed', 'the journal is not accepting entries');
-    const entry = await this.journal.append({ type: 'note.added', source: 'http', actor, subjects: body.subjects ?? [], payload: { text: body.text } });
+    if (!this.journal.isOpen)
+      throw new DomainError('unavailable', 'journal.closed', 'the journal is not accepting entries');
+    const entry = await this.journal.append({
+      type: 'note.added',
+      source: 'http',
+      actor,
+      subjects: body.subjects ?? [],
+      payload: { text: body.text },
+    });
     return { seq: entry.seq, time: entry.time };
   }
 }

@@ -9,10 +9,18 @@ import { ApiJsonBody, zod } from '../http/validation';
 
 const role = z.enum(ROLES as [string, ...string[]]);
 const CreateOperator = z.strictObject({
-  username: z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+  username: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
   displayName: z.string().min(1).max(100),
   roles: z.array(role).min(1).max(6),
-  password: z.string().min(1).max(MAX_PASSWORD_LENGTH).describe('Initial password; the operator must change it at first sign-in'),
+  password: z
+    .string()
+    .min(1)
+    .max(MAX_PASSWORD_LENGTH)
+    .describe('Initial password; the operator must change it at first sign-in'),
 });
 const UpdateOperator = z.strictObject({
   displayName: z.string().min(1).max(100).optional(),
@@ -64,16 +72,26 @@ export class OperatorsController {
   @Roles('admin')
   @ApiOperation({ summary: 'Change display name, roles, or disable/enable' })
   @ApiJsonBody(UpdateOperator)
-  update(@Param('id') id: string, @Body(zod(UpdateOperator)) body: z.infer<typeof UpdateOperator>, @CurrentActor() actor: Actor) {
+  update(
+    @Param('id') id: string,
+    @Body(zod(UpdateOperator)) body: z.infer<typeof UpdateOperator>,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.auth.updateOperator(checkId(id, UUID, 'operator'), body, actor);
   }
 
   @Post(':id/password')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Set a temporary password (to be changed at next sign-in) and end their sessions' })
+  @ApiOperation({
+    summary: 'Set a temporary password (to be changed at next sign-in) and end their sessions',
+  })
   @ApiJsonBody(ResetPassword)
-  resetPassword(@Param('id') id: string, @Body(zod(ResetPassword)) body: z.infer<typeof ResetPassword>, @CurrentActor() actor: Actor) {
+  resetPassword(
+    @Param('id') id: string,
+    @Body(zod(ResetPassword)) body: z.infer<typeof ResetPassword>,
+    @CurrentActor() actor: Actor,
+  ) {
     return this.auth.resetPassword(checkId(id, UUID, 'operator'), body.password, actor);
   }
 

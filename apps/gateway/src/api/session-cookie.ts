@@ -20,6 +20,11 @@ export class SessionCookie {
   }
 
   clear(reply: FastifyReply): void {
-    void reply.clearCookie(this.tls ? SECURE_SESSION_COOKIE : SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'strict', secure: this.tls });
+    void reply.clearCookie(this.tls ? SECURE_SESSION_COOKIE : SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.tls,
+    });
   }
 }

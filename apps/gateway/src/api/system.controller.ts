@@ -26,7 +26,10 @@ export class SystemController {
 
   @Get('health/ready')
   @Public()
-  @ApiOperation({ summary: 'Ready to serve: status per component (storage, journal, later each device); 503 when any is down' })
+  @ApiOperation({
+    summary:
+      'Ready to serve: status per component (storage, journal, later each device); 503 when any is down',
+  })
   ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const report = this.health.report();
     void reply.status(report.ready ? 200 : 503);
@@ -40,11 +43,14 @@ export class SystemController {
   async scrape(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     if (!this.config.http.metricsPublic) {
       const principal = this.guard.authenticate(req);
-      if (!principal || principal.stage !== 'full') throw new DomainError('unauthenticated', 'auth.required', 'metrics need an admin or auditor token');
+      if (!principal || principal.stage !== 'full')
+        throw new DomainError('unauthenticated', 'auth.required', 'metrics need an admin or auditor token');
       if (!principal.roles.some((r) => r === 'admin' || r === 'auditor')) {
         throw new DomainError('forbidden', 'auth.forbidden', 'metrics need the admin or auditor role');
       }
     }
-    void reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+    void reply
+      .header('content-type', this.metrics.registry.contentType)
+      .send(await this.metrics.registry.metrics());
   }
 }

@@ -2,7 +2,15 @@ import { type CanActivate, type ExecutionContext, Injectable, Logger, SetMetadat
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@gatehouse/contracts';
-import { AuthService, ROLES, sameSecret, type Principal, type RequestContext, type Role, type SessionStage } from '@gatehouse/auth';
+import {
+  AuthService,
+  ROLES,
+  sameSecret,
+  type Principal,
+  type RequestContext,
+  type Role,
+  type SessionStage,
+} from '@gatehouse/auth';
 import { Journal } from '@gatehouse/journal';
 
 const ROLES_KEY = 'gatehouse:roles';
@@ -32,7 +40,11 @@ declare module 'fastify' {
 }
 
 export const contextOf = (req: FastifyRequest): RequestContext =>
-  (req.ctx ??= { address: req.ip, userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300), requestId: String(req.id) });
+  (req.ctx ??= {
+    address: req.ip,
+    userAgent: String(req.headers['user-agent'] ?? '').slice(0, 300),
+    requestId: String(req.id),
+  });
 
 /**
  * Deny by default: authenticates from a bearer token or the session cookie,
@@ -54,7 +66,12 @@ export class AuthGuard implements CanActivate {
     if (header !== undefined) {
       const match = /^Bearer (\S+)$/i.exec(header);
       const principal = match ? this.auth.resolveToken(match[1]!) : null;
-      if (!principal) throw new DomainError('unauthenticated', 'auth.invalid-token', 'the API token is invalid, expired or revoked');
+      if (!principal)
+        throw new DomainError(
+          'unauthenticated',
+          'auth.invalid-token',
+          'the API token is invalid, expired or revoked',
+        );
       return principal;
     }
     const cookies = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies ?? {};
@@ -75,7 +92,8 @@ export class AuthGuard implements CanActivate {
     }
     req.principal = principal;
     if (isPublic) return true;
-    if (!principal) throw new DomainError('unauthenticated', 'auth.required', 'sign in first (session expired or missing)');
+    if (!principal)
+      throw new DomainError('unauthenticated', 'auth.required', 'sign in first (session expired or missing)');
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles) {
@@ -86,7 +104,11 @@ export class AuthGuard implements CanActivate {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !principal.csrfToken || !sameSecret(sent, principal.csrfToken)) {
         this.deny(principal, ctx, req, 'csrf');
-        throw new DomainError('forbidden', 'auth.csrf', 'missing or wrong CSRF token (send the X-CSRF-Token header from /auth/session)');
+        throw new DomainError(
+          'forbidden',
+          'auth.csrf',
+          'missing or wrong CSRF token (send the X-CSRF-Token header from /auth/session)',
+        );
       }
     }
     const stages = this.reflector.getAllAndOverride<SessionStage[] | undefined>(STAGES_KEY, targets) ?? [];
@@ -94,11 +116,20 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(
         'forbidden',
         principal.stage === 'totp' ? 'auth.second-factor-required' : 'auth.enrollment-required',
-        principal.stage === 'totp' ? 'enter your second-factor code first' : 'set up your second factor first',
+        principal.stage === 'totp'
+          ? 'enter your second-factor code first'
+          : 'set up your second factor first',
       );
     }
-    if (principal.mustChangePassword && this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_KEY, targets) !== true) {
-      throw new DomainError('forbidden', 'auth.password-change-required', 'change the password you were given first');
+    if (
+      principal.mustChangePassword &&
+      this.reflector.getAllAndOverride<boolean>(PASSWORD_CHANGE_KEY, targets) !== true
+    ) {
+      throw new DomainError(
+        'forbidden',
+        'auth.password-change-required',
+        'change the password you were given first',
+      );
     }
     if (!principal.roles.some((r) => roles.includes(r))) {
       this.deny(principal, ctx, req, 'role');
@@ -112,7 +143,13 @@ export class AuthGuard implements CanActivate {
       .append({
         type: 'auth.access-denied',
         source: 'http',
-        actor: { kind: principal.kind === 'session' ? 'operator' : 'token', id: principal.id, name: principal.name, address: ctx.address, requestId: ctx.requestId },
+        actor: {
+          kind: principal.kind === 'session' ? 'operator' : 'token',
+          id: principal.id,
+          name: principal.name,
+          address: ctx.address,
+          requestId: ctx.requestId,
+        },
         payload: { method: req.method, route: String(req.routeOptions.url ?? req.url).slice(0, 200), reason },
       })
       .catch((error: unknown) => this.logger.error({ err: error }, 'could not journal a refusal'));

@@ -43,19 +43,26 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
 /** One error shape for every failure, whoever raised it. Anything unexpected is a 500 that hides its cause but logs it. */
 export const toErrorResponse = (error: unknown, requestId: string): { status: number; body: ErrorBody } => {
   if (isDomainError(error)) {
-    return { status: STATUS[error.kind], body: { error: { code: error.code, message: error.message, details: error.details } } };
+    return {
+      status: STATUS[error.kind],
+      body: { error: { code: error.code, message: error.message, details: error.details } },
+    };
   }
   if (error instanceof HttpException) {
     // Nest wraps Fastify's body-parsing errors; the original says what went wrong.
     const cause = (error as { cause?: { code?: string } }).cause;
-    const fastifyCode = cause?.code ?? (/not valid JSON/.test(error.message) ? 'FST_ERR_CTP_INVALID_JSON_BODY' : undefined);
+    const fastifyCode =
+      cause?.code ?? (/not valid JSON/.test(error.message) ? 'FST_ERR_CTP_INVALID_JSON_BODY' : undefined);
     if (fastifyCode && FASTIFY_CODES[fastifyCode]) {
       const [status, code, message] = FASTIFY_CODES[fastifyCode]!;
       return { status, body: { error: { code, message, details: {} } } };
     }
     const status = error.getStatus();
     const message = status === 404 ? 'no such resource' : error.message;
-    return { status, body: { error: { code: HTTP_CODES[status] ?? `http.${status}`, message, details: {} } } };
+    return {
+      status,
+      body: { error: { code: HTTP_CODES[status] ?? `http.${status}`, message, details: {} } },
+    };
   }
   const fe = error as Partial<FastifyError>;
   if (fe?.code && FASTIFY_CODES[fe.code]) {
@@ -63,15 +70,29 @@ export const toErrorResponse = (error: unknown, requestId: string): { status: nu
     return { status, body: { error: { code, message, details: {} } } };
   }
   if (error instanceof SyntaxError || (fe?.statusCode === 400 && /JSON/i.test(String(fe.message)))) {
-    return { status: 400, body: { error: { code: 'request.malformed-json', message: 'body is not valid JSON', details: {} } } };
+    return {
+      status: 400,
+      body: { error: { code: 'request.malformed-json', message: 'body is not valid JSON', details: {} } },
+    };
   }
   if (typeof fe?.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const status = fe.statusCode;
-    return { status, body: { error: { code: HTTP_CODES[status] ?? `http.${status}`, message: String(fe.message), details: {} } } };
+    return {
+      status,
+      body: {
+        error: { code: HTTP_CODES[status] ?? `http.${status}`, message: String(fe.message), details: {} },
+      },
+    };
   }
   return {
     status: 500,
-    body: { error: { code: 'internal', message: 'internal error; the request id identifies it in the log', details: { requestId } } },
+    body: {
+      error: {
+        code: 'internal',
+        message: 'internal error; the request id identifies it in the log',
+        details: { requestId },
+      },
+    },
   };
 };
 
@@ -84,7 +105,8 @@ export class AllErrorsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const req = http.getRequest<FastifyRequest>();
-    if (error instanceof HttpException && error.getStatus() === 404 && this.onNotFoundPage?.(req, reply)) return;
+    if (error instanceof HttpException && error.getStatus() === 404 && this.onNotFoundPage?.(req, reply))
+      return;
     const { status, body } = toErrorResponse(error, String(req.id));
     if (status >= 500) this.logger.error({ err: error, reqId: req.id }, 'request failed');
     if (reply.sent || reply.raw.headersSent) return;

@@ -5,9 +5,11 @@ import type { Actor } from '@gatehouse/contracts';
 import { contextOf } from './auth.guard';
 
 /** The authenticated caller (the guard has run; undefined only on public endpoints). */
-export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal | undefined => {
-  return ctx.switchToHttp().getRequest<FastifyRequest>().principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): Principal | undefined => {
+    return ctx.switchToHttp().getRequest<FastifyRequest>().principal;
+  },
+);
 
 /** Address, user agent and request id of the call. */
 export const RequestCtx = createParamDecorator((_: unknown, ctx: ExecutionContext) =>

@@ -16,9 +16,14 @@ export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.ou
       path: i.path.map(String).join('.') || '(body)',
       message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
     }));
-    throw new DomainError('invalid', 'request.invalid', `request does not match: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
-      issues,
-    });
+    throw new DomainError(
+      'invalid',
+      'request.invalid',
+      `request does not match: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      {
+        issues,
+      },
+    );
   }
 }
 
@@ -26,7 +31,10 @@ export const zod = <T extends z.ZodType>(schema: T) => new ZodPipe(schema);
 
 type OpenApiSchema = Record<string, unknown>;
 const jsonSchema = (schema: z.ZodType): OpenApiSchema => {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as OpenApiSchema;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+  }) as OpenApiSchema;
   return rest;
 };
 
@@ -37,7 +45,12 @@ export const ApiJsonBody = (schema: z.ZodType) => ApiBody({ schema: jsonSchema(s
 export const ApiQueryOf = (schema: z.ZodObject) =>
   applyDecorators(
     ...Object.entries(jsonSchema(schema).properties as Record<string, OpenApiSchema>).map(([name, s]) =>
-      ApiQuery({ name, required: false, schema: s as never, description: (s.description as string) ?? undefined }),
+      ApiQuery({
+        name,
+        required: false,
+        schema: s as never,
+        description: (s.description as string) ?? undefined,
+      }),
     ),
   );
 
