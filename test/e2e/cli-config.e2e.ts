@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -85,5 +86,82 @@ describe('gatehouse CLI', () => {
     expect(key.stdout).toContain('BEGIN PUBLIC KEY');
     expect(runCli(['nonsense'], env).code).toBe(2);
     removeDir(gw.dataDir);
+  });
+});
+
+describe('TLS from configured certificate and key', () => {
+  it('serves HTTPS only, with a Secure __Host- session cookie and HSTS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-tls-'));
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(made.status).toBe(0);
+    const gw = await startGateway({
+      env: { GATEHOUSE_HTTP_TLS_CERT_FILE: cert, GATEHOUSE_HTTP_TLS_KEY_FILE: key },
+    });
+    expect(gw.url).toMatch(/^https:/);
+    const ca = readFileSync(cert);
+    const call = (method: string, path: string, body?: unknown) =>
+      new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>(
+        (done, fail) => {
+          const req = httpsRequest(
+            `${gw.url}${path}`,
+            { method, ca, headers: body ? { 'content-type': 'application/json' } : {} },
+            (res) => {
+              let text = '';
+              res.on('data', (d: Buffer) => (text += d.toString()));
+              res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+            },
+          );
+          req.on('error', fail);
+          req.end(body ? JSON.stringify(body) : undefined);
+        },
+      );
+    const ready = await call('GET', '/health/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.headers['strict-transport-security']).toContain('max-age=');
+    const boot = await call('POST', '/api/v1/auth/bootstrap', {
+      token: gw.bootstrapToken,
+      username: 'tls',
+      displayName: 'TLS Admin',
+      password: 'violet anchor meadow 42',
+    });
+    expect(boot.status).toBe(201);
+    const login = await call('POST', '/api/v1/auth/login', {
+      username: 'tls',
+      password: 'violet anchor meadow 42',
+    });
+    const cookie = String(login.headers['set-cookie']);
+    expect(cookie).toMatch(/^__Host-gh_session=/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    // Plain HTTP on the same port is not served.
+    await expect(fetch(`http://127.0.0.1:${gw.port}/health/live`)).rejects.toThrow();
+    expect(await gw.stop()).toBe(0);
+    removeDir(gw.dataDir);
+    removeDir(dir);
   });
 });

@@ -9,7 +9,9 @@ class SummaryReporter {
   }
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
-    const line = `jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : '');
+    const line =
+      `jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed` +
+      (skipped ? `, ${skipped} skipped` : '');
     process.stdout.write(`\n${line}\n`);
     if (process.env.CI === 'true' && skipped > 0) {
       this.error = new Error(`${skipped} test(s) skipped under CI`);

@@ -22,7 +22,7 @@ describe('every endpoint declares who may call it', () => {
     for (const controller of CONTROLLERS) {
       const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as Record<string, unknown>)[name];
+        const handler = (controller.prototype as unknown as Record<string, unknown>)[name];
         if (
           name === 'constructor' ||
           typeof handler !== 'function' ||

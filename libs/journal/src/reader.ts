@@ -31,7 +31,7 @@ export class JournalReader {
   }
 
   /** Streams every matching entry oldest first, as raw canonical JSON, in chunks. */
-  async *exportRaw(filter: JournalFilter, chunk = 500): AsyncGenerator<string[]> {
+  async *exportRaw(filter: JournalFilter, chunk = 250): AsyncGenerator<string[]> {
     const q = buildJournalQuery(filter, 'asc');
     for await (const rows of this.pool.iterate<{ entry_json: string }>(q.sql, q.params, chunk)) {
       yield rows.map((r) => r.entry_json);

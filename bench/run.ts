@@ -1,0 +1,30 @@
+import '../apps/aliases';
+import { journalBench } from './journal';
+import { startupBench } from './startup';
+
+/**
+ * `npm run bench -- <name> [options]` runs one benchmark, `npm run bench` all.
+ * Each prints its workload and every figure beside its reference measured in the
+ * same run, and ends with one line holding a JSON object of its figures.
+ */
+const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number | string>>> = {
+  journal: journalBench,
+  startup: startupBench,
+};
+
+const main = async () => {
+  const [name, ...rest] = process.argv.slice(2);
+  const chosen = name && !name.startsWith('--') ? [name] : Object.keys(BENCHES);
+  for (const bench of chosen) {
+    const run = BENCHES[bench];
+    if (!run) throw new Error(`unknown benchmark ${bench}; known: ${Object.keys(BENCHES).join(', ')}`);
+    process.stdout.write(`\n# ${bench}\n`);
+    const figures = await run(name === bench ? rest : []);
+    process.stdout.write(`${JSON.stringify({ bench, ...figures })}\n`);
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
