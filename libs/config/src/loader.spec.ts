@@ -33,7 +33,10 @@ describe('configuration loader', () => {
 
   it('layers defaults, the site file and environment variables, in that order', () => {
     const site = file('site.yaml', 'site:\n  name: Docks\nhttp:\n  port: 9000\n  host: 0.0.0.0\n');
-    const c = loadConfig({ siteFile: site, env: { GATEHOUSE_HTTP_PORT: '9100', GATEHOUSE_AUTH_TOTP_REQUIRED_ROLES: 'admin,guard' } });
+    const c = loadConfig({
+      siteFile: site,
+      env: { GATEHOUSE_HTTP_PORT: '9100', GATEHOUSE_AUTH_TOTP_REQUIRED_ROLES: 'admin,guard' },
+    });
     expect(c.site.name).toBe('Docks');
     expect(c.http.host).toBe('0.0.0.0');
     expect(c.http.port).toBe(9100);
@@ -42,17 +45,30 @@ describe('configuration loader', () => {
   });
 
   it('names the key, the reason and where the bad value came from', () => {
-    const site = file('bad.yaml', 'http:\n  port: "eighty"\n  colour: red\nstorage:\n  synchronous: sometimes\n');
-    const problems = problemsOf(() => loadConfig({ siteFile: site, env: { GATEHOUSE_AUTH_LOCKOUT_THRESHOLD: '0' } }));
+    const site = file(
+      'bad.yaml',
+      'http:\n  port: "eighty"\n  colour: red\nstorage:\n  synchronous: sometimes\n',
+    );
+    const problems = problemsOf(() =>
+      loadConfig({ siteFile: site, env: { GATEHOUSE_AUTH_LOCKOUT_THRESHOLD: '0' } }),
+    );
     expect(problems.join('\n')).toMatch(/http\.port: .*expected number.*\(from .*bad\.yaml\)/);
-    expect(problems).toContainEqual(expect.stringMatching(/^http\.colour: unknown key \(from .*bad\.yaml\)$/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^http\.colour: unknown key \(from .*bad\.yaml\)$/),
+    );
     expect(problems.join('\n')).toMatch(/storage\.synchronous: .*\(from .*bad\.yaml\)/);
-    expect(problems.join('\n')).toMatch(/auth\.lockoutThreshold: .*\(from GATEHOUSE_AUTH_LOCKOUT_THRESHOLD\)/);
+    expect(problems.join('\n')).toMatch(
+      /auth\.lockoutThreshold: .*\(from GATEHOUSE_AUTH_LOCKOUT_THRESHOLD\)/,
+    );
   });
 
   it('refuses a top level that is not a mapping, and TLS with only one half', () => {
-    expect(problemsOf(() => loadConfig({ siteFile: file('list.yaml', '- a\n- b\n'), env: {} }))[0]).toContain('must be a mapping');
-    expect(problemsOf(() => loadConfig({ env: { GATEHOUSE_HTTP_TLS_CERT_FILE: '/x.pem' } }))[0]).toContain('go together');
+    expect(problemsOf(() => loadConfig({ siteFile: file('list.yaml', '- a\n- b\n'), env: {} }))[0]).toContain(
+      'must be a mapping',
+    );
+    expect(problemsOf(() => loadConfig({ env: { GATEHOUSE_HTTP_TLS_CERT_FILE: '/x.pem' } }))[0]).toContain(
+      'go together',
+    );
   });
 
   it('reads secrets from files or the environment, never inline', () => {
@@ -71,6 +87,8 @@ describe('configuration loader', () => {
 
   it('accepts the shipped demo site', () => {
     const root = resolve(__dirname, '..', '..', '..');
-    expect(loadConfig({ siteFile: join(root, 'config', 'demo-site.yaml'), env: {} }).site.name).toBe('Demo site');
+    expect(loadConfig({ siteFile: join(root, 'config', 'demo-site.yaml'), env: {} }).site.name).toBe(
+      'Demo site',
+    );
   });
 });

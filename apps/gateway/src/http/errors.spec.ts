@@ -25,13 +25,19 @@ describe('error mapping', () => {
 
   it('maps Fastify body errors and Nest exceptions', () => {
     expect(toErrorResponse({ code: 'FST_ERR_CTP_BODY_TOO_LARGE', statusCode: 413 }, 'r').status).toBe(413);
-    expect(toErrorResponse({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }, 'r').body.error.code).toBe(
-      'request.unsupported-media-type',
-    );
-    expect(toErrorResponse(new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"), 'r').body.error.code).toBe(
-      'request.malformed-json',
-    );
-    expect(toErrorResponse(new NotFoundException(), 'r')).toMatchObject({ status: 404, body: { error: { code: 'http.not-found' } } });
+    expect(
+      toErrorResponse({ code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }, 'r').body.error.code,
+    ).toBe('request.unsupported-media-type');
+    expect(
+      toErrorResponse(
+        new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'"),
+        'r',
+      ).body.error.code,
+    ).toBe('request.malformed-json');
+    expect(toErrorResponse(new NotFoundException(), 'r')).toMatchObject({
+      status: 404,
+      body: { error: { code: 'http.not-found' } },
+    });
   });
 
   it('hides the cause of unexpected errors behind the request id', () => {
