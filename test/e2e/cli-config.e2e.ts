@@ -54,6 +54,27 @@ describe('configuration at start (real process)', () => {
   });
 });
 
+describe("npm start's demo site", () => {
+  it('runs config/demo-site.yaml by default, unless GATEHOUSE_CONFIG names another site', async () => {
+    const demo = await startGateway({ args: ['--default-config', 'config/demo-site.yaml'] });
+    expect(demo.output()).toContain('Gatehouse (Demo site) is ready');
+    expect(demo.bootstrapToken).toMatch(/^gbt_/);
+    expect(await demo.stop()).toBe(0);
+    removeDir(demo.dataDir);
+    const dir = mkdtempSync(join(tmpdir(), 'gh-site-'));
+    const site = join(dir, 'site.yaml');
+    writeFileSync(site, 'site:\n  name: Real Site\n');
+    const real = await startGateway({
+      args: ['--default-config', 'config/demo-site.yaml'],
+      env: { GATEHOUSE_CONFIG: site },
+    });
+    expect(real.output()).toContain('Gatehouse (Real Site) is ready');
+    expect(await real.stop()).toBe(0);
+    removeDir(real.dataDir);
+    removeDir(dir);
+  });
+});
+
 describe('gatehouse CLI', () => {
   it('creates an administrator headless, without a bootstrap token, and journals it', async () => {
     const gw = await startGateway();

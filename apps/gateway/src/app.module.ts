@@ -20,6 +20,15 @@ export interface AppExtras {
   notFoundPage?: ConstructorParameters<typeof AllErrorsFilter>[0];
 }
 
+export const CONTROLLERS = [
+  AuthController,
+  OperatorsController,
+  TokensController,
+  JournalController,
+  EventsController,
+  SystemController,
+];
+
 /** The root module: binds the core's objects as providers; controllers stay thin. */
 @Module({})
 export class AppModule {

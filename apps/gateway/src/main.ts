@@ -43,7 +43,14 @@ const main = async (): Promise<void> => {
   const core = await createCore(config, { logger, role: 'gateway' });
   const app = await createServer(core, logger);
   const scheme = config.http.tls.certFile ? 'https' : 'http';
-  await app.listen({ port: config.http.port, host: config.http.host });
+  try {
+    await app.listen({ port: config.http.port, host: config.http.host });
+  } catch (error) {
+    // A port in use is an operator's fix, not a crash: stop the journal cleanly first.
+    await app.close().catch(() => undefined);
+    await core.close();
+    throw error;
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const shownHost =

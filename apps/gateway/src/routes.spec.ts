@@ -1,19 +1,6 @@
 import 'reflect-metadata';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import { AuthController } from './api/auth.controller';
-import { EventsController } from './api/events.controller';
-import { JournalController } from './api/journal.controller';
-import { OperatorsController, TokensController } from './api/operators.controller';
-import { SystemController } from './api/system.controller';
-
-const CONTROLLERS = [
-  AuthController,
-  OperatorsController,
-  TokensController,
-  JournalController,
-  EventsController,
-  SystemController,
-];
+import { CONTROLLERS } from './app.module';
 
 describe('every endpoint declares who may call it', () => {
   it('has @Roles/@AnyRole or an explicit @Public on each handler', () => {

@@ -12,7 +12,6 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { VERSION, type Core } from './core';
 import { HealthRegistry } from './health';
-import { toErrorResponse } from './http/errors';
 import { Metrics } from './metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -72,12 +71,9 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
       bodyParser: false,
     },
   );
+  // Nest installs Fastify's error handler itself and hands body-parsing errors to
+  // the global filter (AllErrorsFilter), so every error leaves in one shape.
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.setErrorHandler((error, req, reply) => {
-    const { status, body } = toErrorResponse(error, String(req.id));
-    if (status >= 500) req.log.error({ err: error }, 'request failed');
-    void reply.status(status).send(body);
-  });
   await app.register(fastifyCookie);
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', String(req.id));

@@ -10,7 +10,7 @@ import { burnVerification, hashSecret, needsRehash, passwordProblems, verifySecr
 import { isRole, type Role } from './roles';
 import { SecretBox } from './secret-box';
 import { newRecoveryCodes, normaliseRecoveryCode, randomToken, sameSecret, sha256 } from './secrets';
-import { AuthStore, rolesOf, type OperatorRow, type SessionRow, type TokenRow } from './store';
+import { rolesOf, type AuthRepository, type OperatorRow, type SessionRow, type TokenRow } from './store';
 import { matchTotp, newTotpSecret, otpauthUri } from './totp';
 import {
   actorOf,
@@ -69,7 +69,7 @@ const fail = (
  */
 export class AuthService {
   constructor(
-    private readonly store: AuthStore,
+    private readonly store: AuthRepository,
     private readonly journal: JournalWriter,
     private readonly clock: Clock,
     private readonly settings: AuthSettings,

@@ -46,6 +46,12 @@ export interface TokenRow {
   last_used_at: number | null;
 }
 
+/**
+ * What auth needs from storage. The SQLite implementation below is synchronous
+ * (better-sqlite3); a PostgreSQL adapter implements the same operations.
+ */
+export type AuthRepository = Omit<AuthStore, 'db'>;
+
 export const rolesOf = (row: { roles: string }): Role[] => JSON.parse(row.roles) as Role[];
 
 /**

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, describeError, type JournalEntry, type Role } from '../api';
-import { actorLabel, formatTime, summary } from '../format';
+import { EntriesTable } from '../EntriesTable';
 
 const FIELDS = [
   'person',
@@ -119,39 +119,13 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
           {error}
         </p>
       )}
-      <table className="entries" data-testid="journal-results">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Time</th>
-            <th>Type</th>
-            <th>By</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((e) => (
-            <tr
-              key={e.seq}
-              onClick={() => setSelected(e)}
-              className={selected?.seq === e.seq ? 'selected' : ''}
-            >
-              <td>{e.seq}</td>
-              <td>{formatTime(e.time)}</td>
-              <td>{e.type}</td>
-              <td>{actorLabel(e)}</td>
-              <td>{summary(e)}</td>
-            </tr>
-          ))}
-          {applied && items.length === 0 && !busy && (
-            <tr>
-              <td colSpan={5} className="empty">
-                Nothing matches.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <EntriesTable
+        entries={items}
+        testId="journal-results"
+        empty={applied && !busy ? 'Nothing matches.' : undefined}
+        selectedSeq={selected?.seq}
+        onSelect={setSelected}
+      />
       {cursor && (
         <button disabled={busy} onClick={() => applied && void load(applied, cursor)}>
           Load older entries

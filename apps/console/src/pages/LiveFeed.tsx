@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { JournalEntry } from '../api';
-import { actorLabel, category, formatTime, summary } from '../format';
+import { EntriesTable } from '../EntriesTable';
 
 const KEEP = 300;
 
@@ -53,35 +53,7 @@ export const LiveFeed = () => {
         )}
       </header>
       {notice && <p className="warning">{notice}</p>}
-      <table className="entries" data-testid="live-feed">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>Time</th>
-            <th>Type</th>
-            <th>By</th>
-            <th>Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr key={e.seq} className={`cat-${category(e.type)}`}>
-              <td>{e.seq}</td>
-              <td>{formatTime(e.time)}</td>
-              <td>{e.type}</td>
-              <td>{actorLabel(e)}</td>
-              <td>{summary(e)}</td>
-            </tr>
-          ))}
-          {entries.length === 0 && (
-            <tr>
-              <td colSpan={5} className="empty">
-                Waiting for events…
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
+      <EntriesTable entries={entries} testId="live-feed" empty="Waiting for events…" />
     </section>
   );
 };

@@ -7,6 +7,7 @@ import {
   AuthService,
   MAX_PASSWORD_LENGTH,
   visibleCategories,
+  type LoginResult,
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
@@ -51,6 +52,12 @@ export class AuthController {
     private readonly auth: AuthService,
     @Inject(SessionCookie) private readonly cookie: SessionCookie,
   ) {}
+
+  /** Sets the new session cookie and answers with what the console needs next. */
+  private issue(reply: FastifyReply, result: LoginResult) {
+    this.cookie.set(reply, result.sessionId);
+    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
+  }
 
   private sessionView(principal: Principal) {
     const operator = principal.kind === 'session' ? this.auth.getOperator(principal.id) : undefined;
@@ -97,9 +104,7 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.auth.login(body.username, body.password, ctx);
-    this.cookie.set(reply, result.sessionId);
-    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
+    return this.issue(reply, await this.auth.login(body.username, body.password, ctx));
   }
 
   @Post('second-factor')
@@ -115,9 +120,7 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.auth.verifySecondFactor(principal, body, ctx);
-    this.cookie.set(reply, result.sessionId);
-    return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
+    return this.issue(reply, await this.auth.verifySecondFactor(principal, body, ctx));
   }
 
   @Post('enrollment')
