@@ -127,6 +127,17 @@ describe('console in headless Chromium', () => {
     await page.getByTestId('who').getByText('reception', { exact: true }).waitFor();
     await expect(page.getByRole('link', { name: 'Operators' }).count()).resolves.toBe(0);
     await expect(page.getByRole('link', { name: 'Integrity' }).count()).resolves.toBe(0);
+
+    // A second factor is optional for reception, and can be set up from the account page.
+    await page.getByRole('link', { name: 'My account' }).click();
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByRole('button', { name: 'Start set-up' }).click();
+    const ritaSecret = (await page.getByTestId('totp-secret').textContent())!;
+    await page.getByLabel('Code shown by the app').fill(totpCode(ritaSecret, Date.now()));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('recovery-codes').locator('li').nth(9).waitFor();
+    await page.getByRole('button', { name: 'I have stored them' }).click();
+    await page.getByText('Second factor: enrolled').waitFor();
     expect(problems).toEqual([]);
   };
 });

@@ -34,6 +34,7 @@ export const App = () => {
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [page, setPage] = useState(currentHash());
   const [error, setError] = useState<string | null>(null);
+  const [enrolling, setEnrolling] = useState(false);
 
   const refresh = useCallback(async () => {
     try {
@@ -135,6 +136,16 @@ export const App = () => {
               Signed in as <strong>{session?.operator?.username}</strong> ({roles.join(', ')}). Second factor:{' '}
               {session?.operator?.totpEnrolled ? 'enrolled' : 'not set up'}.
             </p>
+            {!session?.operator?.totpEnrolled && (
+              <>
+                <h3>Second factor</h3>
+                {enrolling ? (
+                  <Enroll onDone={() => void refresh().then(() => setEnrolling(false))} />
+                ) : (
+                  <button onClick={() => setEnrolling(true)}>Set up an authenticator app</button>
+                )}
+              </>
+            )}
             <h3>Change password</h3>
             <ChangePassword onDone={() => undefined} />
           </section>
