@@ -1,0 +1,4 @@
+export * from './model';
+export * from './schedule';
+export * from './index-data';
+export * from './engine';
