@@ -1,3 +1,11 @@
+import type {
+  AccessDecided,
+  AlarmRaised,
+  CredentialPresented,
+  DoorCommand,
+  DoorModeChanged,
+  KeypadEntered,
+} from './access';
 import type { JournalEntry } from './journal';
 import { TypedEventBus } from './event-bus';
 
@@ -7,6 +15,17 @@ export interface GatehouseEvents {
   'journal.committed': readonly JournalEntry[];
   /** A component's health changed (storage, journal, later each device). */
   'health.changed': { component: string; status: 'up' | 'down' | 'degraded'; detail?: string };
+  /** A reader read a card (readers → access). */
+  'credential.presented': CredentialPresented;
+  /** Digits typed on a reader's keypad (readers → access). */
+  'keypad.entered': KeypadEntered;
+  /** A decision was made (access → readers, doors): feedback and unlock. */
+  'access.decided': AccessDecided;
+  /** Open, lock or unlock a door (access/guards → door actuators). */
+  'door.command': DoorCommand;
+  'door.mode-changed': DoorModeChanged;
+  /** Something an operator must see (any context → alarms). */
+  'alarm.raised': AlarmRaised;
 }
 
 export class GatehouseBus extends TypedEventBus<GatehouseEvents> {}

@@ -21,6 +21,8 @@ export interface JournalOptions {
 
 interface Waiting {
   input: JournalEntryInput;
+  /** A change to a view, run inside the entry's commit transaction: both happen or neither. */
+  effect?: () => void;
   resolve: (entry: JournalEntry) => void;
   reject: (error: Error) => void;
 }
@@ -55,6 +57,7 @@ export class Journal {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private opened = false;
   private closed = false;
+  private readonly projectors = new Map<string, (entries: readonly JournalEntry[]) => void>();
   private commits = 0;
   private failedCommits = 0;
   private lastCommitError: string | null = null;
@@ -116,11 +119,25 @@ export class Journal {
    * Joins an existing journal without recording a start: for short-lived writers
    * such as the CLI, whose appends carry their own actor.
    */
+  /**
+   * Registers a view kept beside the journal: called inside each commit's
+   * transaction with the entries being committed, so the view and the journal
+   * can never disagree. A projector that throws fails the whole commit.
+   */
+  addProjector(name: string, project: (entries: readonly JournalEntry[]) => void): void {
+    this.projectors.set(name, project);
+  }
+
   attach(): void {
     this.reload();
   }
 
-  append(input: JournalEntryInput): Promise<JournalEntry> {
+  /**
+   * Appends an entry; resolves once it is committed. `effect`, when given, is the
+   * state change the entry records (a row written to a view): it runs inside the
+   * same transaction, so the change and its record are committed together or not at all.
+   */
+  append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry> {
     if (this.closed)
       return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
     try {
@@ -129,9 +146,46 @@ export class Journal {
       return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, effect, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  /**
+   * Appends several entries and one effect in a single transaction, whatever the
+   * batch size: an import commits every record and its entries, or nothing.
+   */
+  appendAll(inputs: readonly JournalEntryInput[], effect: () => void): JournalEntry[] {
+    if (this.closed) throw new DomainError('unavailable', 'journal.closed', 'the journal is closed');
+    inputs.forEach(validateInput);
+    this.flush();
+    let failure: Error | undefined;
+    const batch: Waiting[] = inputs.map((input) => ({
+      input,
+      resolve: () => undefined,
+      reject: (e) => (failure ??= e),
+    }));
+    const committed = this.commitGroup(batch, effect);
+    if (failure) throw failure;
+    return committed;
+  }
+
+  private commitGroup(batch: Waiting[], groupEffect?: () => void): JournalEntry[] {
+    try {
+      const committed = this.commitBatch(batch, groupEffect);
+      this.commits += 1;
+      this.lastCommitError = null;
+      committed.forEach((e, i) => batch[i]!.resolve(e));
+      this.bus?.emit('journal.committed', committed);
+      return committed;
+    } catch (error) {
+      this.failedCommits += 1;
+      this.lastCommitError = (error as Error).message;
+      // Nothing of this batch was acknowledged; the in-memory tree goes back to what is stored.
+      this.reload();
+      for (const w of batch) w.reject(error as Error);
+      throw error;
+    }
   }
 
   appendMany(inputs: readonly JournalEntryInput[]): Promise<JournalEntry[]> {
@@ -155,26 +209,24 @@ export class Journal {
   /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
   flush(): void {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.batchMaxEntries);
-      let committed: JournalEntry[];
+      // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
+      const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
+      const size =
+        firstEffect === 0
+          ? 1
+          : firstEffect > 0
+            ? Math.min(firstEffect, this.options.batchMaxEntries)
+            : this.options.batchMaxEntries;
+      const batch = this.queue.splice(0, size);
       try {
-        committed = this.commitBatch(batch);
-      } catch (error) {
-        this.failedCommits += 1;
-        this.lastCommitError = (error as Error).message;
-        // Nothing of this batch was acknowledged; the in-memory tree goes back to what is stored.
-        this.reload();
-        for (const w of batch) w.reject(error as Error);
-        continue;
+        this.commitGroup(batch);
+      } catch {
+        // Already rejected to each waiting caller; the next batch goes on.
       }
-      this.commits += 1;
-      this.lastCommitError = null;
-      batch.forEach((w, i) => w.resolve(committed[i]!));
-      this.bus?.emit('journal.committed', committed);
     }
   }
 
-  private commitBatch(batch: readonly Waiting[]): JournalEntry[] {
+  private commitBatch(batch: readonly Waiting[], groupEffect?: () => void): JournalEntry[] {
     return this.store.writeTransaction(() => {
       const state = this.store.readState();
       // Another process (the CLI) may have appended since: continue from what is stored.
@@ -208,7 +260,10 @@ export class Journal {
         );
         frontier.append(leaf);
         entries.push(entry);
+        w.effect?.();
       }
+      // A group (appendAll) is all or nothing: one bad entry aborts the transaction.
+      if (groupEffect && rejected.length > 0) throw rejected[0]!.error;
       if (rejected.length > 0) {
         // Entries that cannot be stored fail alone; the rest of the batch still commits.
         for (const r of rejected.reverse()) {
@@ -216,6 +271,8 @@ export class Journal {
           (batch as Waiting[]).splice(r.index, 1);
         }
       }
+      groupEffect?.();
+      for (const project of this.projectors.values()) project(entries);
       this.store.writeState(frontier.treeSize, frontier.toHex());
       this.frontier = frontier;
       if (frontier.treeSize - this.lastCheckpoint.treeSize >= this.options.checkpointEveryEntries)

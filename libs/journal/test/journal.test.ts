@@ -216,4 +216,46 @@ describe('Journal on a real SQLite file', () => {
     expect(journal.stats().lastCheckpointSize).toBe(2);
     await journal.close();
   });
+
+  it('commits an effect with its entry, and a failing effect takes only its own entry with it', async () => {
+    db.exec('CREATE TABLE view (k TEXT PRIMARY KEY)');
+    const journal = make();
+    await journal.open();
+    const put = (k: string) => () => void db.prepare('INSERT INTO view (k) VALUES (?)').run(k);
+    const before = journal.append({ type: 'test.fact', source: 'test' });
+    const ok = journal.append({ type: 'test.changed', source: 'test', payload: { k: 'a' } }, put('a'));
+    const dup = journal.append({ type: 'test.changed', source: 'test', payload: { k: 'a' } }, put('a'));
+    const after = journal.append({ type: 'test.fact', source: 'test' });
+    await expect(ok).resolves.toMatchObject({ type: 'test.changed' });
+    await expect(dup).rejects.toThrow(/UNIQUE/);
+    await expect(before).resolves.toBeDefined();
+    await expect(after).resolves.toBeDefined();
+    expect(db.prepare('SELECT count(*) FROM view').pluck().get()).toBe(1);
+    const changed = db
+      .prepare("SELECT count(*) FROM journal_entries WHERE type = 'test.changed'")
+      .pluck()
+      .get();
+    expect(changed).toBe(1);
+    // appendAll: everything or nothing.
+    expect(() =>
+      journal.appendAll(
+        [
+          { type: 'test.bulk', source: 'test' },
+          { type: 'test.bulk', source: 'test' },
+        ],
+        put('a'),
+      ),
+    ).toThrow(/UNIQUE/);
+    expect(db.prepare("SELECT count(*) FROM journal_entries WHERE type = 'test.bulk'").pluck().get()).toBe(0);
+    const all = journal.appendAll(
+      [
+        { type: 'test.bulk', source: 'test' },
+        { type: 'test.bulk', source: 'test' },
+      ],
+      put('b'),
+    );
+    expect(all).toHaveLength(2);
+    await journal.close();
+    expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
+  });
 });

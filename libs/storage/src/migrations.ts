@@ -116,4 +116,42 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'access',
+    sql: `
+      -- Records are JSON documents; the columns a lookup or a uniqueness rule needs
+      -- are generated from them and indexed.
+      CREATE TABLE access_zones (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+      CREATE TABLE access_doors (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+      CREATE TABLE access_schedules (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+      CREATE TABLE access_holidays (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+      CREATE TABLE access_levels (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+      CREATE TABLE access_groups (id TEXT PRIMARY KEY, data TEXT NOT NULL) STRICT;
+      CREATE TABLE cardholders (
+        id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        name TEXT GENERATED ALWAYS AS (json_extract(data, '$.name')) VIRTUAL,
+        employee_number TEXT GENERATED ALWAYS AS (json_extract(data, '$.employeeNumber')) VIRTUAL
+      ) STRICT;
+      CREATE UNIQUE INDEX cardholders_employee_number ON cardholders (employee_number) WHERE employee_number IS NOT NULL;
+      CREATE INDEX cardholders_name ON cardholders (name COLLATE NOCASE);
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        pin_hash TEXT,
+        duress_pin_hash TEXT,
+        cardholder_id TEXT GENERATED ALWAYS AS (json_extract(data, '$.cardholderId')) VIRTUAL,
+        format TEXT GENERATED ALWAYS AS (json_extract(data, '$.format')) VIRTUAL,
+        number TEXT GENERATED ALWAYS AS (json_extract(data, '$.number')) VIRTUAL
+      ) STRICT;
+      CREATE UNIQUE INDEX credentials_number ON credentials (format, number);
+      CREATE INDEX credentials_cardholder ON credentials (cardholder_id);
+      CREATE TABLE cardholder_photos (cardholder_id TEXT PRIMARY KEY, content_type TEXT NOT NULL, data BLOB NOT NULL) STRICT;
+      -- Run-time state that must survive a restart: a guard's lockdown or manual
+      -- unlock, and where each person is believed to be.
+      CREATE TABLE door_overrides (door_id TEXT PRIMARY KEY, mode TEXT NOT NULL, until_ms INTEGER, set_by TEXT NOT NULL, reason TEXT NOT NULL, set_at INTEGER NOT NULL) STRICT;
+      CREATE TABLE presence (cardholder_id TEXT PRIMARY KEY, zone TEXT NOT NULL, at_ms INTEGER NOT NULL, door_id TEXT NOT NULL) STRICT;
+    `,
+  },
 ];

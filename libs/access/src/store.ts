@@ -1,0 +1,189 @@
+import type { Db } from '@gatehouse/storage';
+import type { AccessSnapshot, CredentialRecord } from './index-data';
+import type { AccessLevel, Cardholder, Door, Group, Holiday, Schedule, Zone } from './model';
+import type { ManualMode, Presence } from './engine';
+
+export type DocumentTable =
+  | 'access_zones'
+  | 'access_doors'
+  | 'access_schedules'
+  | 'access_holidays'
+  | 'access_levels'
+  | 'access_groups'
+  | 'cardholders';
+
+export interface DocumentTypes {
+  access_zones: Zone;
+  access_doors: Door;
+  access_schedules: Schedule;
+  access_holidays: Holiday;
+  access_levels: AccessLevel;
+  access_groups: Group;
+  cardholders: Cardholder;
+}
+
+/** Access records in SQLite; the service holds the rules, this only reads and writes. */
+export class AccessStore {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  all<K extends DocumentTable>(table: K): DocumentTypes[K][] {
+    return (this.db.prepare(`SELECT data FROM ${table}`).pluck().all() as string[]).map(
+      (d) => JSON.parse(d) as DocumentTypes[K],
+    );
+  }
+  get<K extends DocumentTable>(table: K, id: string): DocumentTypes[K] | undefined {
+    const data = this.db.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck().get(id) as
+      string | undefined;
+    return data === undefined ? undefined : (JSON.parse(data) as DocumentTypes[K]);
+  }
+  put<K extends DocumentTable>(table: K, doc: DocumentTypes[K] & { id: string }): void {
+    this.db
+      .prepare(
+        `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
+      )
+      .run(doc.id, JSON.stringify(doc));
+  }
+  remove(table: DocumentTable, id: string): boolean {
+    return this.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0;
+  }
+
+  cardholderByEmployeeNumber(employeeNumber: string): Cardholder | undefined {
+    const data = this.db
+      .prepare('SELECT data FROM cardholders WHERE employee_number = ?')
+      .pluck()
+      .get(employeeNumber) as string | undefined;
+    return data === undefined ? undefined : (JSON.parse(data) as Cardholder);
+  }
+
+  credentials(): CredentialRecord[] {
+    return (
+      this.db.prepare('SELECT data, pin_hash, duress_pin_hash FROM credentials').all() as {
+        data: string;
+        pin_hash: string | null;
+        duress_pin_hash: string | null;
+      }[]
+    ).map((r) => ({
+      ...(JSON.parse(r.data) as CredentialRecord),
+      pinHash: r.pin_hash,
+      duressPinHash: r.duress_pin_hash,
+    }));
+  }
+  credential(id: string): CredentialRecord | undefined {
+    const r = this.db
+      .prepare('SELECT data, pin_hash, duress_pin_hash FROM credentials WHERE id = ?')
+      .get(id) as { data: string; pin_hash: string | null; duress_pin_hash: string | null } | undefined;
+    return r
+      ? { ...(JSON.parse(r.data) as CredentialRecord), pinHash: r.pin_hash, duressPinHash: r.duress_pin_hash }
+      : undefined;
+  }
+  credentialByNumber(format: string, number: string): CredentialRecord | undefined {
+    const idOf = this.db
+      .prepare('SELECT id FROM credentials WHERE format = ? AND number = ?')
+      .pluck()
+      .get(format, number) as string | undefined;
+    return idOf === undefined ? undefined : this.credential(idOf);
+  }
+  credentialsOf(cardholderId: string): CredentialRecord[] {
+    const ids = this.db
+      .prepare('SELECT id FROM credentials WHERE cardholder_id = ?')
+      .pluck()
+      .all(cardholderId) as string[];
+    return ids.map((i) => this.credential(i)!);
+  }
+  putCredential(c: CredentialRecord): void {
+    const { pinHash, duressPinHash, ...doc } = c;
+    this.db
+      .prepare(
+        'INSERT INTO credentials (id, data, pin_hash, duress_pin_hash) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, pin_hash = excluded.pin_hash, duress_pin_hash = excluded.duress_pin_hash',
+      )
+      .run(c.id, JSON.stringify(doc), pinHash, duressPinHash);
+  }
+  removeCredential(id: string): boolean {
+    return this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id).changes > 0;
+  }
+  touchCredential(id: string, at: number): void {
+    this.db
+      .prepare("UPDATE credentials SET data = json_set(data, '$.lastUsedAt', ?) WHERE id = ?")
+      .run(at, id);
+  }
+
+  snapshot(): AccessSnapshot {
+    return {
+      zones: this.all('access_zones'),
+      doors: this.all('access_doors'),
+      schedules: this.all('access_schedules'),
+      holidays: this.all('access_holidays'),
+      levels: this.all('access_levels'),
+      groups: this.all('access_groups'),
+      cardholders: this.all('cardholders'),
+      credentials: this.credentials(),
+    };
+  }
+
+  photo(cardholderId: string): { contentType: string; data: Buffer } | undefined {
+    const r = this.db
+      .prepare('SELECT content_type, data FROM cardholder_photos WHERE cardholder_id = ?')
+      .get(cardholderId) as { content_type: string; data: Buffer } | undefined;
+    return r ? { contentType: r.content_type, data: r.data } : undefined;
+  }
+  putPhoto(cardholderId: string, contentType: string, data: Buffer): void {
+    this.db
+      .prepare(
+        'INSERT INTO cardholder_photos (cardholder_id, content_type, data) VALUES (?, ?, ?) ON CONFLICT(cardholder_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data',
+      )
+      .run(cardholderId, contentType, data);
+  }
+
+  overrides(): (ManualMode & { doorId: string })[] {
+    return (
+      this.db.prepare('SELECT * FROM door_overrides').all() as {
+        door_id: string;
+        mode: ManualMode['mode'];
+        until_ms: number | null;
+        set_by: string;
+        reason: string;
+      }[]
+    ).map((r) => ({ doorId: r.door_id, mode: r.mode, until: r.until_ms, by: r.set_by, reason: r.reason }));
+  }
+  setOverride(doorId: string, m: ManualMode | null, at: number): void {
+    if (!m) this.db.prepare('DELETE FROM door_overrides WHERE door_id = ?').run(doorId);
+    else
+      this.db
+        .prepare(
+          'INSERT INTO door_overrides (door_id, mode, until_ms, set_by, reason, set_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(door_id) DO UPDATE SET mode = excluded.mode, until_ms = excluded.until_ms, set_by = excluded.set_by, reason = excluded.reason, set_at = excluded.set_at',
+        )
+        .run(doorId, m.mode, m.until, m.by, m.reason, at);
+  }
+
+  presence(): (Presence & { cardholderId: string })[] {
+    return (
+      this.db.prepare('SELECT * FROM presence').all() as {
+        cardholder_id: string;
+        zone: string;
+        at_ms: number;
+        door_id: string;
+      }[]
+    ).map((r) => ({
+      cardholderId: r.cardholder_id,
+      zone: r.zone,
+      at: r.at_ms,
+      doorId: r.door_id,
+    }));
+  }
+  setPresence(cardholderId: string, p: Presence | null): void {
+    if (!p) this.db.prepare('DELETE FROM presence WHERE cardholder_id = ?').run(cardholderId);
+    else
+      this.db
+        .prepare(
+          'INSERT INTO presence (cardholder_id, zone, at_ms, door_id) VALUES (?, ?, ?, ?) ON CONFLICT(cardholder_id) DO UPDATE SET zone = excluded.zone, at_ms = excluded.at_ms, door_id = excluded.door_id',
+        )
+        .run(cardholderId, p.zone, p.at, p.doorId);
+  }
+  clearPresence(): void {
+    this.db.prepare('DELETE FROM presence').run();
+  }
+}
