@@ -85,13 +85,14 @@ export class AccessService {
     private readonly clock: Clock,
     private readonly bus?: GatehouseBus,
   ) {
+    // The outside world is a zone every site has: doors lead in from it.
+    if (!store.get('access_zones', OUTSIDE_ZONE))
+      store.put('access_zones', { id: OUTSIDE_ZONE, name: 'Outside', parentId: null });
     this.engine = new AccessEngine(AccessIndex.build(store.snapshot()));
     const now = clock.now().getTime();
     for (const o of store.overrides())
       if (o.until === null || o.until > now) this.engine.manualModes.set(o.doorId, o);
     for (const p of store.presence()) this.engine.presence.set(p.cardholderId, p);
-    if (!store.get('access_zones', OUTSIDE_ZONE))
-      store.put('access_zones', { id: OUTSIDE_ZONE, name: 'Outside', parentId: null });
     // Presence and "last used" are views of the decisions: written in the journal's own transaction.
     journal.addProjector('access', (entries) => {
       for (const e of entries) {
@@ -130,6 +131,11 @@ export class AccessService {
     effect?: () => void,
   ): Promise<void> {
     await this.journal.append({ type, source: 'access', actor, subjects, payload: json(payload) }, effect);
+  }
+
+  /** Journals several entries and writes their effect in one transaction (imports). */
+  journalAll(entries: readonly JournalEntryInput[], effect: () => void): void {
+    this.journal.appendAll(entries, effect);
   }
 
   /** Rebuilds the whole index from the store and swaps it in (after an import). */
@@ -248,11 +254,11 @@ export class AccessService {
 
   // ---------- zones, doors, schedules, holidays, levels, groups ----------
 
-  saveZone(input: z.output<typeof ZoneInput>, actor: Actor, mode: 'create' | 'update') {
+  async saveZone(input: z.output<typeof ZoneInput>, actor: Actor, mode: 'create' | 'update') {
     if (input.parentId) this.requireAll('zone', [input.parentId], (i) => this.engine.index.zones.has(i));
     return this.save('access_zones', input, actor, mode);
   }
-  deleteZone(id: string, actor: Actor) {
+  async deleteZone(id: string, actor: Actor) {
     if (id === OUTSIDE_ZONE) throw conflict('zone.builtin', 'the outside zone is built in');
     return this.removeDoc('access_zones', id, actor, () =>
       [...this.engine.index.doors.values()]
@@ -261,7 +267,7 @@ export class AccessService {
     );
   }
 
-  saveDoor(input: z.output<typeof DoorInput>, actor: Actor, mode: 'create' | 'update') {
+  async saveDoor(input: z.output<typeof DoorInput>, actor: Actor, mode: 'create' | 'update') {
     const idx = this.engine.index;
     this.requireAll('zone', [input.zoneIn, input.zoneOut], (i) => idx.zones.has(i));
     if (input.unlockScheduleId)
@@ -276,7 +282,7 @@ export class AccessService {
     }
     return this.save('access_doors', input, actor, mode);
   }
-  deleteDoor(id: string, actor: Actor) {
+  async deleteDoor(id: string, actor: Actor) {
     return this.removeDoc('access_doors', id, actor, () =>
       [...this.engine.index.levelRecords.values()]
         .filter((l) => l.doorIds.includes(id))
@@ -284,11 +290,11 @@ export class AccessService {
     );
   }
 
-  saveSchedule(input: z.output<typeof ScheduleInput>, actor: Actor, mode: 'create' | 'update') {
+  async saveSchedule(input: z.output<typeof ScheduleInput>, actor: Actor, mode: 'create' | 'update') {
     validateSchedule(input);
     return this.save('access_schedules', input, actor, mode);
   }
-  deleteSchedule(id: string, actor: Actor) {
+  async deleteSchedule(id: string, actor: Actor) {
     const idx = this.engine.index;
     return this.removeDoc('access_schedules', id, actor, () => [
       ...[...idx.levelRecords.values()].filter((l) => l.scheduleId === id).map((l) => `level ${l.id}`),
@@ -296,20 +302,20 @@ export class AccessService {
     ]);
   }
 
-  saveHoliday(input: z.output<typeof HolidayInput>, actor: Actor, mode: 'create' | 'update') {
+  async saveHoliday(input: z.output<typeof HolidayInput>, actor: Actor, mode: 'create' | 'update') {
     return this.save('access_holidays', input, actor, mode);
   }
-  deleteHoliday(id: string, actor: Actor) {
+  async deleteHoliday(id: string, actor: Actor) {
     return this.removeDoc('access_holidays', id, actor, () => []);
   }
 
-  saveLevel(input: z.output<typeof LevelInput>, actor: Actor, mode: 'create' | 'update') {
+  async saveLevel(input: z.output<typeof LevelInput>, actor: Actor, mode: 'create' | 'update') {
     const idx = this.engine.index;
     this.requireAll('schedule', [input.scheduleId], (i) => idx.schedules.has(i));
     this.requireAll('door', input.doorIds, (i) => idx.doors.has(i));
     return this.save('access_levels', { ...input, doorIds: [...new Set(input.doorIds)] }, actor, mode);
   }
-  deleteLevel(id: string, actor: Actor) {
+  async deleteLevel(id: string, actor: Actor) {
     const idx = this.engine.index;
     return this.removeDoc('access_levels', id, actor, () => [
       ...[...idx.groups.values()].filter((g) => g.levelIds.includes(id)).map((g) => `group ${g.id}`),
@@ -319,11 +325,11 @@ export class AccessService {
     ]);
   }
 
-  saveGroup(input: z.output<typeof GroupInput>, actor: Actor, mode: 'create' | 'update') {
+  async saveGroup(input: z.output<typeof GroupInput>, actor: Actor, mode: 'create' | 'update') {
     this.requireAll('level', input.levelIds, (i) => this.engine.index.levels.has(i));
     return this.save('access_groups', input, actor, mode);
   }
-  deleteGroup(id: string, actor: Actor) {
+  async deleteGroup(id: string, actor: Actor) {
     return this.removeDoc('access_groups', id, actor, () =>
       [...this.engine.index.cardholders.values()]
         .filter((c) => c.groupIds.includes(id))
@@ -719,7 +725,13 @@ export class AccessService {
   }
 
   /** A guard's mode for a door: unlocked, locked, card-and-PIN…, until a time or until changed; null returns to normal. */
-  setDoorMode(doorId: string, mode: DoorMode | null, untilMs: number | null, reason: string, actor: Actor) {
+  async setDoorMode(
+    doorId: string,
+    mode: DoorMode | null,
+    untilMs: number | null,
+    reason: string,
+    actor: Actor,
+  ) {
     if (!this.engine.index.doors.has(doorId)) throw notFound('door', doorId);
     if (mode === 'lockdown' || mode === 'emergency')
       throw new DomainError(
@@ -740,7 +752,7 @@ export class AccessService {
   }
 
   /** Lockdown (privileged people only) or emergency release (everything open) of the given doors, or all. */
-  lockdown(kind: 'lockdown' | 'emergency', doorIds: string[] | 'all', reason: string, actor: Actor) {
+  async lockdown(kind: 'lockdown' | 'emergency', doorIds: string[] | 'all', reason: string, actor: Actor) {
     const ids = doorIds === 'all' ? [...this.engine.index.doors.keys()] : doorIds;
     this.requireAll('door', ids, (i) => this.engine.index.doors.has(i));
     return this.setModes(
@@ -754,7 +766,7 @@ export class AccessService {
   }
 
   /** Ends lockdown or emergency release wherever it is set. */
-  releaseLockdown(reason: string, actor: Actor) {
+  async releaseLockdown(reason: string, actor: Actor) {
     const ids = [...this.engine.manualModes]
       .filter(([, m]) => m.mode === 'lockdown' || m.mode === 'emergency')
       .map(([id]) => id);

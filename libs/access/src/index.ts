@@ -5,3 +5,5 @@ export * from './engine';
 export * from './schemas';
 export * from './store';
 export * from './access.service';
+export * from './csv';
+export * from './import';

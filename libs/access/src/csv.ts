@@ -1,0 +1,116 @@
+import { DomainError } from '@gatehouse/contracts';
+
+export interface CsvRow {
+  /** 1-based line number where the record starts (the header is line 1). */
+  line: number;
+  cells: string[];
+}
+
+export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Bytes to text: UTF-8 only (a UTF-8 byte-order mark is dropped). UTF-16 and
+ * invalid UTF-8 (a file saved as Latin-1 or Windows-1252) are refused with the
+ * line of the first bad byte, rather than importing mangled names.
+ */
+export const decodeCsv = (bytes: Buffer): string => {
+  if (bytes.length > MAX_IMPORT_BYTES)
+    throw new DomainError(
+      'too-large',
+      'import.too-large',
+      `an import is at most ${MAX_IMPORT_BYTES / 1024 / 1024} MiB`,
+    );
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new DomainError(
+      'invalid',
+      'import.encoding',
+      'the file is UTF-16; save it as UTF-8 (CSV UTF-8 in spreadsheet programs)',
+    );
+  }
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    // Find the first line holding an invalid sequence.
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i <= body.length; i++) {
+      if (i === body.length || body[i] === 0x0a) {
+        try {
+          new TextDecoder('utf-8', { fatal: true }).decode(body.subarray(start, i));
+        } catch {
+          throw new DomainError(
+            'invalid',
+            'import.encoding',
+            `line ${line}: not valid UTF-8; save the file as UTF-8`,
+            { line },
+          );
+        }
+        line += 1;
+        start = i + 1;
+      }
+    }
+    throw new DomainError('invalid', 'import.encoding', 'not valid UTF-8; save the file as UTF-8');
+  }
+};
+
+/** RFC 4180: quoted fields with doubled quotes, commas and line breaks inside quotes, CRLF or LF. */
+export const parseCsv = (text: string): CsvRow[] => {
+  const rows: CsvRow[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let i = 0;
+  const endRow = () => {
+    cells.push(cell);
+    if (!(cells.length === 1 && cells[0] === '')) rows.push({ line: rowLine, cells });
+    cells = [];
+    cell = '';
+  };
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        if (ch === '\n') line += 1;
+        cell += ch;
+      }
+      i += 1;
+      continue;
+    }
+    if (ch === '"' && cell === '') quoted = true;
+    else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i += 1;
+      endRow();
+      line += 1;
+      rowLine = line;
+    } else cell += ch;
+    i += 1;
+  }
+  if (quoted)
+    throw new DomainError('invalid', 'import.csv', `line ${rowLine}: a quoted field is not closed`, {
+      line: rowLine,
+    });
+  if (cell !== '' || cells.length > 0) endRow();
+  return rows;
+};
+
+const needsQuotes = /[",\r\n]/;
+/** A CSV cell; values a spreadsheet would run as a formula get a leading apostrophe. */
+export const csvCell = (value: string | number | boolean | null | undefined): string => {
+  if (value === null || value === undefined) return '';
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};

@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { type Actor, DomainError, type JournalEntryInput } from '@gatehouse/contracts';
+import type { AccessService } from './access.service';
+import { csvCell, decodeCsv, parseCsv } from './csv';
+import type { CredentialRecord } from './index-data';
+import {
+  CARDHOLDER_KINDS,
+  CARDHOLDER_STATES,
+  CREDENTIAL_FORMATS,
+  CREDENTIAL_STATES,
+  type Cardholder,
+  type CredentialFormat,
+  type CredentialState,
+} from './model';
+
+/**
+ * One row per credential; a cardholder with several credentials has several
+ * rows (their cardholder columns must agree), one without any has one row with
+ * the credential columns empty. Cardholders are matched on employee_number.
+ */
+export const IMPORT_COLUMNS = [
+  'employee_number',
+  'name',
+  'department',
+  'directory_account',
+  'kind',
+  'state',
+  'levels',
+  'groups',
+  'credential_format',
+  'credential_number',
+  'credential_state',
+  'valid_from',
+  'valid_until',
+] as const;
+const REQUIRED = ['employee_number', 'name'];
+
+export interface ImportError {
+  line: number;
+  message: string;
+}
+
+export interface ImportReport {
+  rows: number;
+  cardholders: { create: number; update: number; unchanged: number };
+  credentials: { create: number; update: number; unchanged: number };
+  errors: ImportError[];
+  /** SHA-256 of the file as received: the journal names exactly what was imported. */
+  sha256: string;
+  applied: boolean;
+}
+
+interface PlannedCardholder {
+  line: number;
+  record: Cardholder;
+  action: 'create' | 'update' | 'unchanged';
+}
+interface PlannedCredential {
+  line: number;
+  record: CredentialRecord;
+  action: 'create' | 'update' | 'unchanged';
+}
+
+const MAX_ERRORS = 500;
+const splitList = (v: string) =>
+  v
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean);
+const time = (v: string, line: number, column: string, errors: ImportError[]): number | null => {
+  if (!v) return null;
+  const ms = Date.parse(v);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(ms)) {
+    errors.push({ line, message: `${column}: "${v}" is not an ISO 8601 date or time` });
+    return null;
+  }
+  return ms;
+};
+
+export class CardholderImport {
+  constructor(private readonly access: AccessService) {}
+
+  /** Reads and checks the whole file against the current data; nothing is written. */
+  plan(bytes: Buffer): {
+    report: ImportReport;
+    cardholders: PlannedCardholder[];
+    credentials: PlannedCredential[];
+  } {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const rows = parseCsv(decodeCsv(bytes));
+    const [header, ...data] = rows;
+    if (!header) throw new DomainError('invalid', 'import.empty', 'the file is empty');
+    const columns = header.cells.map((c) => c.trim().toLowerCase());
+    const unknown = columns.filter((c) => !(IMPORT_COLUMNS as readonly string[]).includes(c));
+    const missing = REQUIRED.filter((c) => !columns.includes(c));
+    const duplicated = columns.filter((c, i) => columns.indexOf(c) !== i);
+    if (unknown.length || missing.length || duplicated.length) {
+      throw new DomainError(
+        'invalid',
+        'import.columns',
+        [
+          unknown.length ? `unknown columns: ${unknown.join(', ')}` : '',
+          missing.length ? `missing columns: ${missing.join(', ')}` : '',
+          duplicated.length ? `repeated columns: ${duplicated.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ') + `. Expected: ${IMPORT_COLUMNS.join(', ')}`,
+        { unknown, missing, expected: IMPORT_COLUMNS },
+      );
+    }
+    const idx = this.access.engine.index;
+    const errors: ImportError[] = [];
+    const people = new Map<string, PlannedCardholder>();
+    const credentials: PlannedCredential[] = [];
+    const seenCredentials = new Map<string, number>();
+    const now = Date.now();
+    for (const row of data) {
+      if (errors.length >= MAX_ERRORS) break;
+      const get = (c: string) => (columns.includes(c) ? (row.cells[columns.indexOf(c)] ?? '').trim() : '');
+      const line = row.line;
+      const fail = (message: string) => errors.push({ line, message });
+      if (row.cells.length !== columns.length) {
+        fail(`has ${row.cells.length} fields, the header has ${columns.length}`);
+        continue;
+      }
+      const employeeNumber = get('employee_number');
+      const name = get('name');
+      if (!employeeNumber || employeeNumber.length > 40) {
+        fail('employee_number is required (at most 40 characters)');
+        continue;
+      }
+      if (!name || name.length > 120) {
+        fail('name is required (at most 120 characters)');
+        continue;
+      }
+      const kind = get('kind') || 'employee';
+      const state = get('state') || 'active';
+      if (!(CARDHOLDER_KINDS as readonly string[]).includes(kind))
+        fail(`kind "${kind}" is not one of ${CARDHOLDER_KINDS.join(', ')}`);
+      if (!(CARDHOLDER_STATES as readonly string[]).includes(state))
+        fail(`state "${state}" is not one of ${CARDHOLDER_STATES.join(', ')}`);
+      const levelIds = splitList(get('levels'));
+      const groupIds = splitList(get('groups'));
+      for (const l of levelIds) if (!idx.levels.has(l)) fail(`unknown level "${l}"`);
+      for (const g of groupIds) if (!idx.groups.has(g)) fail(`unknown group "${g}"`);
+
+      const existing = this.access.store.cardholderByEmployeeNumber(employeeNumber);
+      const fields = {
+        name,
+        department: get('department') || null,
+        directoryAccount: get('directory_account') || null,
+        kind: kind as Cardholder['kind'],
+        state: state as Cardholder['state'],
+        levelIds,
+        groupIds,
+      };
+      const planned = people.get(employeeNumber);
+      if (planned) {
+        const same = (Object.keys(fields) as (keyof typeof fields)[]).every(
+          (k) => JSON.stringify(planned.record[k]) === JSON.stringify(fields[k]),
+        );
+        if (!same)
+          fail(`cardholder ${employeeNumber} already appears on line ${planned.line} with other details`);
+      } else {
+        const record: Cardholder = existing
+          ? { ...existing, ...fields }
+          : {
+              id: randomUUID(),
+              employeeNumber,
+              privileged: false,
+              watchListed: false,
+              hasPhoto: false,
+              ...fields,
+            };
+        const action = !existing
+          ? 'create'
+          : JSON.stringify(existing) === JSON.stringify(record)
+            ? 'unchanged'
+            : 'update';
+        people.set(employeeNumber, { line, record, action });
+      }
+      const owner = people.get(employeeNumber)!.record;
+
+      const format = get('credential_format');
+      const number = get('credential_number');
+      if (!format && !number) continue;
+      if (!(CREDENTIAL_FORMATS as readonly string[]).includes(format)) {
+        fail(`credential_format "${format}" is not one of ${CREDENTIAL_FORMATS.join(', ')}`);
+        continue;
+      }
+      if (!number || number.length > 64) {
+        fail('credential_number is required with a credential_format (at most 64 characters)');
+        continue;
+      }
+      const key = `${format}/${number}`;
+      const earlier = seenCredentials.get(key);
+      if (earlier !== undefined) {
+        fail(`credential ${format} ${number} already appears on line ${earlier}`);
+        continue;
+      }
+      seenCredentials.set(key, line);
+      const credState = get('credential_state') || 'active';
+      if (!(CREDENTIAL_STATES as readonly string[]).includes(credState))
+        fail(`credential_state "${credState}" is not one of ${CREDENTIAL_STATES.join(', ')}`);
+      const validFrom = time(get('valid_from'), line, 'valid_from', errors);
+      const validUntil = time(get('valid_until'), line, 'valid_until', errors);
+      if (validFrom !== null && validUntil !== null && validUntil <= validFrom)
+        fail('valid_until must come after valid_from');
+      const current = this.access.store.credentialByNumber(format, number);
+      if (current && current.cardholderId !== owner.id) {
+        fail(`credential ${format} ${number} belongs to another cardholder`);
+        continue;
+      }
+      const record: CredentialRecord = current
+        ? { ...current, state: credState as CredentialState, validFrom, validUntil }
+        : {
+            id: randomUUID(),
+            cardholderId: owner.id,
+            format: format as CredentialFormat,
+            number,
+            hasPin: false,
+            hasDuressPin: false,
+            pinHash: null,
+            duressPinHash: null,
+            validFrom,
+            validUntil,
+            state: credState as CredentialState,
+            expireUnusedDays: null,
+            lastUsedAt: null,
+            createdAt: now,
+          };
+      const action = !current
+        ? 'create'
+        : JSON.stringify(current) === JSON.stringify(record)
+          ? 'unchanged'
+          : 'update';
+      credentials.push({ line, record, action });
+    }
+    const count = <T extends { action: string }>(list: T[]) => ({
+      create: list.filter((x) => x.action === 'create').length,
+      update: list.filter((x) => x.action === 'update').length,
+      unchanged: list.filter((x) => x.action === 'unchanged').length,
+    });
+    const cardholders = [...people.values()];
+    return {
+      report: {
+        rows: data.length,
+        cardholders: count(cardholders),
+        credentials: count(credentials),
+        errors,
+        sha256,
+        applied: false,
+      },
+      cardholders,
+      credentials,
+    };
+  }
+
+  /**
+   * Applies a file with no errors in one transaction with its journal entries
+   * (all or nothing), then swaps in a rebuilt index: decisions see the old data
+   * or the new, never half.
+   */
+  apply(bytes: Buffer, actor: Actor, fileName: string): ImportReport {
+    const { report, cardholders, credentials } = this.plan(bytes);
+    if (report.errors.length > 0) {
+      throw new DomainError(
+        'invalid',
+        'import.has-errors',
+        `the file has ${report.errors.length} error(s); fix them and try again`,
+        { report },
+      );
+    }
+    const changedPeople = cardholders.filter((c) => c.action !== 'unchanged');
+    const changedCreds = credentials.filter((c) => c.action !== 'unchanged');
+    const entries: JournalEntryInput[] = [
+      {
+        type: 'cardholder.imported',
+        source: 'access',
+        actor,
+        payload: JSON.parse(
+          JSON.stringify({
+            fileName,
+            sha256: report.sha256,
+            rows: report.rows,
+            cardholders: report.cardholders,
+            credentials: report.credentials,
+          }),
+        ),
+      },
+      ...changedPeople.map((c) => ({
+        type: `cardholder.${c.action === 'create' ? 'created' : 'updated'}`,
+        source: 'access',
+        actor,
+        subjects: [{ kind: 'person' as const, id: c.record.id }],
+        payload: JSON.parse(
+          JSON.stringify({ id: c.record.id, via: 'import', line: c.line, record: c.record }),
+        ),
+      })),
+      ...changedCreds.map((c) => ({
+        type: `credential.${c.action === 'create' ? 'created' : 'updated'}`,
+        source: 'access',
+        actor,
+        subjects: [
+          { kind: 'credential' as const, id: c.record.id },
+          { kind: 'person' as const, id: c.record.cardholderId },
+        ],
+        payload: JSON.parse(
+          JSON.stringify({
+            id: c.record.id,
+            via: 'import',
+            line: c.line,
+            format: c.record.format,
+            number: c.record.number,
+            state: c.record.state,
+            validFrom: c.record.validFrom,
+            validUntil: c.record.validUntil,
+          }),
+        ),
+      })),
+    ];
+    this.access.journalAll(entries, () => {
+      for (const c of changedPeople) this.access.store.put('cardholders', c.record);
+      for (const c of changedCreds) this.access.store.putCredential(c.record);
+    });
+    this.access.rebuild();
+    return { ...report, applied: true };
+  }
+
+  /** Every cardholder with their credentials, in the import's own format (round-trips). */
+  export(): string {
+    const idx = this.access.engine.index;
+    const byOwner = new Map<string, CredentialRecord[]>();
+    for (const c of idx.credentialsById.values())
+      byOwner.set(c.cardholderId, [...(byOwner.get(c.cardholderId) ?? []), c]);
+    const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+    const lines = [IMPORT_COLUMNS.join(',')];
+    for (const p of idx.cardholders.values()) {
+      const base = [
+        p.employeeNumber ?? '',
+        p.name,
+        p.department ?? '',
+        p.directoryAccount ?? '',
+        p.kind,
+        p.state,
+        p.levelIds.join(';'),
+        p.groupIds.join(';'),
+      ];
+      const creds = byOwner.get(p.id) ?? [];
+      if (creds.length === 0) lines.push([...base, '', '', '', '', ''].map(csvCell).join(','));
+      for (const c of creds)
+        lines.push(
+          [...base, c.format, c.number, c.state, iso(c.validFrom), iso(c.validUntil)].map(csvCell).join(','),
+        );
+    }
+    return `${lines.join('\r\n')}\r\n`;
+  }
+}

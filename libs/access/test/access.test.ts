@@ -1,0 +1,346 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatehouseBus, ManualClock, type Actor, type AlarmRaised } from '@gatehouse/contracts';
+import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
+import { openDatabase, type Db } from '@gatehouse/storage';
+import { AccessService, AccessStore, CardholderImport, DoorInput, ScheduleInput } from '@gatehouse/access';
+
+const fm: Actor = { kind: 'operator', name: 'fran', address: '127.0.0.1' };
+
+describe('AccessService (real SQLite, real journal)', () => {
+  let dir: string;
+  let db: Db;
+  let clock: ManualClock;
+  let journal: Journal;
+  let bus: GatehouseBus;
+  let access: AccessService;
+  const entries = (type: string) =>
+    (
+      db
+        .prepare('SELECT entry_json FROM journal_entries WHERE type = ? ORDER BY seq')
+        .pluck()
+        .all(type) as string[]
+    ).map(
+      (j) =>
+        JSON.parse(j) as {
+          payload: Record<string, unknown>;
+          subjects: { kind: string; id: string }[];
+          actor?: Actor;
+        },
+    );
+  const open = async () => {
+    journal = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
+      batchMaxEntries: 500,
+      batchMaxDelayMs: 0,
+      checkpointEveryEntries: 1000,
+      checkpointEverySeconds: 60,
+    });
+    await journal.open();
+    bus = new GatehouseBus();
+    access = new AccessService(new AccessStore(db), journal, clock, bus);
+  };
+  const seed = async () => {
+    await access.saveZone({ id: 'lobby', name: 'Lobby', parentId: null }, fm, 'create');
+    await access.saveSchedule(
+      ScheduleInput.parse({
+        id: 'always',
+        name: 'Always',
+        timeZone: 'UTC',
+        intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+      }),
+      fm,
+      'create',
+    );
+    await access.saveDoor(
+      DoorInput.parse({
+        id: 'front',
+        name: 'Front door',
+        zoneIn: 'lobby',
+        readers: [
+          { id: 'front-in', direction: 'entry' },
+          { id: 'front-out', direction: 'exit' },
+        ],
+        antiPassback: 'hard',
+      }),
+      fm,
+      'create',
+    );
+    await access.saveDoor(
+      DoorInput.parse({
+        id: 'vault',
+        name: 'Vault',
+        zoneIn: 'lobby',
+        mode: 'card-and-pin',
+        readers: [{ id: 'vault-in', direction: 'entry' }],
+      }),
+      fm,
+      'create',
+    );
+    await access.saveLevel(
+      { id: 'staff', name: 'Staff', scheduleId: 'always', doorIds: ['front', 'vault'] },
+      fm,
+      'create',
+    );
+    const ann = await access.createCardholder(
+      {
+        name: 'Ann Archer',
+        employeeNumber: 'E100',
+        department: 'Ops',
+        directoryAccount: 'ann',
+        kind: 'employee',
+        state: 'active',
+        privileged: false,
+        watchListed: false,
+        levelIds: ['staff'],
+        groupIds: [],
+      },
+      fm,
+    );
+    await access.createCredential(
+      {
+        cardholderId: ann.id,
+        format: 'H10301',
+        number: '12:345',
+        pin: '2468',
+        duressPin: '2469',
+        validFrom: null,
+        validUntil: null,
+        state: 'active',
+        expireUnusedDays: null,
+      },
+      fm,
+    );
+    return ann;
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-access-'));
+    db = openDatabase({ path: join(dir, 'a.db'), synchronous: 'normal' });
+    clock = new ManualClock('2026-06-01T09:00:00Z');
+    await open();
+  });
+  afterEach(async () => {
+    await journal.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('journals every change with what changed, and keeps references whole', async () => {
+    const ann = await seed();
+    await access.updateCardholder(ann.id, { department: 'Security' }, fm);
+    const updated = entries('cardholder.updated')[0]!;
+    expect(updated.payload.changes).toEqual({ department: { from: 'Ops', to: 'Security' } });
+    expect(updated.actor).toMatchObject({ name: 'fran' });
+    expect(updated.subjects).toEqual([{ kind: 'person', id: ann.id }]);
+    // PINs never reach the journal, not even hashed.
+    expect(JSON.stringify(db.prepare('SELECT entry_json FROM journal_entries').pluck().all())).not.toMatch(
+      /argon2|2468/,
+    );
+    await expect(
+      access.createCredential(
+        {
+          cardholderId: ann.id,
+          format: 'H10301',
+          number: '12:345',
+          validFrom: null,
+          validUntil: null,
+          state: 'active',
+          expireUnusedDays: null,
+        },
+        fm,
+      ),
+    ).rejects.toMatchObject({
+      code: 'credential.duplicate',
+    });
+    await expect(
+      access.saveLevel({ id: 'x', name: 'X', scheduleId: 'nope', doorIds: ['front'] }, fm, 'create'),
+    ).rejects.toMatchObject({ code: 'schedule.unknown' });
+    await expect(access.deleteSchedule('always', fm)).rejects.toMatchObject({ code: 'schedule.in-use' });
+    await expect(access.deleteDoor('front', fm)).rejects.toMatchObject({ code: 'door.in-use' });
+    await expect(
+      access.saveSchedule(
+        ScheduleInput.parse({ id: 'bad', name: 'Bad', timeZone: 'Mars/Base', intervals: [] }),
+        fm,
+        'create',
+      ),
+    ).rejects.toMatchObject({ code: 'schedule.invalid' });
+  });
+
+  it('journals each decision with the raw credential, and keeps presence across a restart', async () => {
+    const ann = await seed();
+    const decided: unknown[] = [];
+    bus.on('access.decided', 'test', (d) => decided.push(d));
+    const d = await access.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      raw: { bits: 26, hex: '0c00b2f2' },
+      at: clock.now().getTime(),
+    });
+    expect(d).toMatchObject({ grant: true, reason: 'granted', presenceZone: 'lobby' });
+    expect(decided).toHaveLength(1);
+    await journal.append({ type: 'test.sync', source: 'test' }); // wait for the group commit
+    const granted = entries('access.granted')[0]!;
+    expect(granted.payload).toMatchObject({
+      reason: 'granted',
+      credential: { format: 'H10301', number: '12:345', raw: { bits: 26, hex: '0c00b2f2' } },
+    });
+    expect(granted.subjects).toEqual(
+      expect.arrayContaining([
+        { kind: 'person', id: ann.id },
+        { kind: 'door', id: 'front' },
+        { kind: 'reader', id: 'front-in' },
+      ]),
+    );
+    expect(db.prepare('SELECT zone FROM presence WHERE cardholder_id = ?').pluck().get(ann.id)).toBe('lobby');
+
+    await access.lockdown('lockdown', ['vault'], 'drill', fm);
+    // A new process: presence and lockdown come back from the store.
+    await journal.close();
+    await open();
+    expect(access.presenceList()).toEqual([expect.objectContaining({ cardholderId: ann.id, zone: 'lobby' })]);
+    expect(
+      (
+        await access.present({
+          readerId: 'front-in',
+          format: 'H10301',
+          number: '12:345',
+          at: clock.now().getTime(),
+        })
+      ).reason,
+    ).toBe('anti-passback');
+    expect(access.doorStates().find((s) => s.doorId === 'vault')!.mode).toBe('lockdown');
+    await access.releaseLockdown('drill over', fm);
+    expect(await access.forgive(ann.id, 'came in with a visitor', fm)).toBe(1);
+    expect(
+      (
+        await access.present({
+          readerId: 'front-in',
+          format: 'H10301',
+          number: '12:345',
+          at: clock.now().getTime(),
+        })
+      ).grant,
+    ).toBe(true);
+  });
+
+  it('asks for a PIN on the keypad, raises a silent duress alarm, and locks out PIN guessing', async () => {
+    await seed();
+    const alarms: AlarmRaised[] = [];
+    bus.on('alarm.raised', 'test', (a) => alarms.push(a));
+    const at = () => clock.now().getTime();
+    expect(
+      (await access.present({ readerId: 'vault-in', format: 'H10301', number: '12:345', at: at() })).reason,
+    ).toBe('pin-required');
+    expect((await access.keypad('vault-in', '2468#', at()))!.reason).toBe('granted');
+    expect(await access.keypad('vault-in', '2468#', at())).toBeNull(); // no card waiting
+    const duress = await access.present({
+      readerId: 'vault-in',
+      format: 'H10301',
+      number: '12:345',
+      pin: '2469',
+      at: at(),
+    });
+    expect(duress.grant).toBe(true);
+    expect(alarms).toEqual([expect.objectContaining({ type: 'duress', silent: true, doorId: 'vault' })]);
+    for (const pin of ['1111', '2222', '3333'])
+      await access.present({ readerId: 'vault-in', format: 'H10301', number: '12:345', pin, at: at() });
+    expect(alarms.map((a) => a.type)).toEqual(['duress', 'pin-brute-force']);
+    expect(
+      (
+        await access.present({
+          readerId: 'vault-in',
+          format: 'H10301',
+          number: '12:345',
+          pin: '2468',
+          at: at(),
+        })
+      ).reason,
+    ).toBe('pin-locked-out');
+  });
+
+  describe('CSV import', () => {
+    const importer = () => new CardholderImport(access);
+    const header =
+      'employee_number,name,department,levels,credential_format,credential_number,credential_state\n';
+
+    it('refuses wrong columns, UTF-16, invalid UTF-8 and unclosed quotes with the reason', async () => {
+      await seed();
+      expect(() => importer().plan(Buffer.from('employee,name,colour\n1,A,red\n'))).toThrow(
+        /unknown columns: employee, colour; missing columns: employee_number/,
+      );
+      expect(() => importer().plan(Buffer.from('\ufeffemployee_number,name\n', 'utf16le'))).toThrow(/UTF-16/);
+      const latin1 = Buffer.concat([
+        Buffer.from(header),
+        Buffer.from('E1,Jos', 'latin1'),
+        Buffer.from([0xe9]),
+        Buffer.from(',Ops,staff,,,\n'),
+      ]);
+      expect(() => importer().plan(latin1)).toThrow(/line 2: not valid UTF-8/);
+      expect(() => importer().plan(Buffer.from(`${header}E1,"Unclosed,Ops,staff,,,\n`))).toThrow(
+        /line 2: a quoted field is not closed/,
+      );
+    });
+
+    it('names each bad line among 10,000 in a dry run, then applies the fixed file in one transaction', async () => {
+      await seed();
+      const lines = Array.from(
+        { length: 10_000 },
+        (_, i) => `E${2000 + i},"Person ${i}, Jr",Sales,staff,H10301,${100 + (i % 200)}:${i},active`,
+      );
+      lines[41] = 'E2041,Bad Level,Sales,nolevel,H10301,7:41,active';
+      lines[4999] = 'E6999,Bad Format,Sales,staff,HID99,7:4999,active';
+      lines[8000] = 'E10000,Dup Credential,Sales,staff,H10301,100:0,active';
+      lines[9998] = 'E11998,Ann Clash,Sales,staff,H10301,12:345,active';
+      const bad = Buffer.from(header + lines.join('\r\n'));
+      const dry = importer().plan(bad).report;
+      expect(dry.rows).toBe(10_000);
+      expect(dry.errors).toEqual([
+        { line: 43, message: 'unknown level "nolevel"' },
+        { line: 5001, message: expect.stringContaining('credential_format "HID99" is not one of') },
+        { line: 8002, message: 'credential H10301 100:0 already appears on line 2' },
+        { line: 10000, message: 'credential H10301 12:345 belongs to another cardholder' },
+      ]);
+      expect(() => importer().apply(bad, fm, 'people.csv')).toThrow(/4 error/);
+      expect(db.prepare('SELECT count(*) FROM cardholders').pluck().get()).toBe(1);
+
+      lines[41] = 'E2041,Good Level,Sales,staff,H10301,7:41,active';
+      lines[4999] = 'E6999,Good Format,Sales,staff,H10301,7:4999,active';
+      lines[8000] = 'E10000,Own Credential,Sales,staff,H10301,7:8000,suspended';
+      lines[9998] = 'E11998,Own Card,Sales,staff,H10301,7:9998,active';
+      const good = Buffer.from(header + lines.join('\r\n'));
+      // Decisions before and after the swap: old data, then new, never half.
+      const before = access.engine.index;
+      expect(access.simulate('front-in', 'H10301', '7:8000', clock.now().getTime()).reason).toBe(
+        'unknown-credential',
+      );
+      const report = importer().apply(good, fm, 'people.csv');
+      expect(report).toMatchObject({
+        applied: true,
+        cardholders: { create: 10_000 },
+        credentials: { create: 10_000 },
+        errors: [],
+      });
+      expect(access.engine.index).not.toBe(before);
+      expect(access.simulate('front-in', 'H10301', '7:8000', clock.now().getTime()).reason).toBe(
+        'credential-suspended',
+      );
+      expect(access.simulate('front-in', 'H10301', '101:1', clock.now().getTime()).reason).toBe('granted');
+      const imported = entries('cardholder.imported')[0]!;
+      expect(imported.payload).toMatchObject({ fileName: 'people.csv', rows: 10_000, sha256: report.sha256 });
+      expect(entries('credential.created').length).toBe(10_001);
+      // Again: nothing changes; the export reads back as unchanged.
+      expect(importer().plan(good).report).toMatchObject({
+        cardholders: { create: 0, update: 0, unchanged: 10_000 },
+        errors: [],
+      });
+      const exported = Buffer.from(importer().export());
+      expect(importer().plan(exported).report).toMatchObject({
+        cardholders: { create: 0, update: 0 },
+        credentials: { create: 0, update: 0 },
+        errors: [],
+      });
+    });
+  });
+});
