@@ -1,9 +1,13 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AccessService } from '@gatehouse/access';
 import { AuthService } from '@gatehouse/auth';
 import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Journal, JournalReader } from '@gatehouse/journal';
 import { ReadPool } from '@gatehouse/storage';
+import { CardholdersController } from './api/access/cardholders.controller';
+import { GuardController } from './api/access/guard.controller';
+import { RECORD_CONTROLLERS } from './api/access/records.controller';
 import { AuthController } from './api/auth.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
@@ -27,6 +31,9 @@ export const CONTROLLERS = [
   JournalController,
   EventsController,
   SystemController,
+  ...RECORD_CONTROLLERS,
+  CardholdersController,
+  GuardController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -35,14 +42,7 @@ export class AppModule {
   static forCore(core: Core, extras: AppExtras = {}): DynamicModule {
     return {
       module: AppModule,
-      controllers: [
-        AuthController,
-        OperatorsController,
-        TokensController,
-        JournalController,
-        EventsController,
-        SystemController,
-      ],
+      controllers: CONTROLLERS,
       providers: [
         { provide: GATEHOUSE_CONFIG, useValue: core.config },
         { provide: EVENT_BUS, useValue: core.bus },
@@ -50,6 +50,7 @@ export class AppModule {
         { provide: JournalReader, useValue: core.reader },
         { provide: ReadPool, useValue: core.readPool },
         { provide: AuthService, useValue: core.auth },
+        { provide: AccessService, useValue: core.access },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { AccessService, AccessStore } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
@@ -18,6 +19,7 @@ export interface Core {
   journal: Journal;
   reader: JournalReader;
   auth: AuthService;
+  access: AccessService;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     { ...config.auth, siteName: config.site.name },
     secrets,
   );
+  const access = new AccessService(new AccessStore(db), journal, clock, bus);
   return {
     config,
     clock,
@@ -57,6 +60,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     reader: new JournalReader(readPool),
     auth,
+    access,
     async close() {
       if (options.role === 'gateway') await journal.close();
       else journal.flush();

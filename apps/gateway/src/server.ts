@@ -75,6 +75,17 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   // the global filter (AllErrorsFilter), so every error leaves in one shape.
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);
+  // Files sent as themselves, each with its own size limit: CSV imports and cardholder photos.
+  fastify.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
+  fastify.addContentTypeParser(
+    ['image/jpeg', 'image/png'],
+    { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 },
+    (_req, body, done) => done(null, body),
+  );
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', String(req.id));
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);

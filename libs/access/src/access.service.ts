@@ -765,7 +765,11 @@ export class AccessService {
     );
   }
 
-  /** Ends lockdown or emergency release wherever it is set. */
+  /**
+   * Ends lockdown or emergency release wherever it is set. Doors return to their
+   * normal (or scheduled) mode; a manual unlock that the lockdown replaced is
+   * deliberately not restored: after an incident nothing should reopen by itself.
+   */
   async releaseLockdown(reason: string, actor: Actor) {
     const ids = [...this.engine.manualModes]
       .filter(([, m]) => m.mode === 'lockdown' || m.mode === 'emergency')

@@ -1,0 +1,161 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AccessService, DOOR_MODES, reasonText } from '@gatehouse/access';
+import { type Actor, DomainError } from '@gatehouse/contracts';
+import { Roles } from '../../http/auth.guard';
+import { CurrentActor } from '../../http/request.decorators';
+import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
+import { ACCESS_READERS, checkId } from './records.controller';
+
+const Reason = z.strictObject({ reason: reasonText });
+const ModeBody = z.strictObject({
+  mode: z
+    .enum(['locked', 'card-only', 'card-and-pin', 'unlocked'])
+    .nullable()
+    .describe('null returns the door to its normal mode'),
+  until: z
+    .string()
+    .max(40)
+    .nullable()
+    .default(null)
+    .describe('ISO time when the mode ends by itself; null: until changed'),
+  reason: reasonText,
+});
+const LockdownBody = z.strictObject({
+  kind: z.enum(['lockdown', 'emergency']).default('lockdown'),
+  doors: z.union([z.literal('all'), z.array(z.string().max(64)).min(1).max(2000)]).default('all'),
+  reason: reasonText,
+});
+const ForgiveBody = z.strictObject({
+  cardholderId: z.string().max(64).nullable().describe('null forgives everyone'),
+  reason: reasonText,
+});
+const SimulateBody = z.strictObject({
+  readerId: z.string().min(1).max(64),
+  format: z.string().min(1).max(20),
+  number: z.string().min(1).max(64),
+  at: z.string().max(40).optional(),
+  pin: z.enum(['ok', 'wrong', 'duress']).optional(),
+});
+const AtQuery = z.strictObject({ at: z.string().max(40).optional() });
+const at = (v?: string | null): number | null => {
+  if (!v) return null;
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(v))
+    throw new DomainError('invalid', 'request.bad-time', `"${v.slice(0, 40)}" is not an ISO 8601 time`);
+  return ms;
+};
+
+@ApiTags('guard')
+@Controller('api/v1/access')
+export class GuardController {
+  constructor(private readonly access: AccessService) {}
+
+  @Get('door-states')
+  @Roles(...ACCESS_READERS)
+  @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
+  doorStates() {
+    return { items: this.access.doorStates(), modes: DOOR_MODES };
+  }
+
+  @Post('doors/:id/unlock')
+  @Roles('guard')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Unlock a door once for its unlock time (remote unlock); a reason is required' })
+  @ApiJsonBody(Reason)
+  async unlock(
+    @Param('id') id: string,
+    @Body(zod(Reason)) body: z.infer<typeof Reason>,
+    @CurrentActor() actor: Actor,
+  ) {
+    await this.access.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
+    return { doorId: id, accepted: true };
+  }
+
+  @Post('doors/:id/mode')
+  @Roles('guard')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Set a door's mode (locked, card-only, card-and-PIN, unlocked) until a time or until changed",
+  })
+  @ApiJsonBody(ModeBody)
+  async mode(
+    @Param('id') id: string,
+    @Body(zod(ModeBody)) body: z.infer<typeof ModeBody>,
+    @CurrentActor() actor: Actor,
+  ) {
+    await this.access.setDoorMode(checkId(id, 'door'), body.mode, at(body.until), body.reason, actor);
+    return this.access.doorStates().find((s) => s.doorId === id);
+  }
+
+  @Post('lockdown')
+  @Roles('guard')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Lockdown (privileged credentials only) or emergency release (all open), of all doors or some',
+  })
+  @ApiJsonBody(LockdownBody)
+  async lockdown(@Body(zod(LockdownBody)) body: z.infer<typeof LockdownBody>, @CurrentActor() actor: Actor) {
+    await this.access.lockdown(body.kind, body.doors, body.reason, actor);
+    return { items: this.access.doorStates() };
+  }
+
+  @Post('lockdown/release')
+  @Roles('guard')
+  @HttpCode(200)
+  @ApiJsonBody(Reason)
+  async release(@Body(zod(Reason)) body: z.infer<typeof Reason>, @CurrentActor() actor: Actor) {
+    await this.access.releaseLockdown(body.reason, actor);
+    return { items: this.access.doorStates() };
+  }
+
+  @Post('anti-passback/forgive')
+  @Roles('guard')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Forget where a person (or everyone) is believed to be, so anti-passback starts afresh',
+  })
+  @ApiJsonBody(ForgiveBody)
+  async forgive(@Body(zod(ForgiveBody)) body: z.infer<typeof ForgiveBody>, @CurrentActor() actor: Actor) {
+    return {
+      forgiven: await this.access.forgive(
+        body.cardholderId ? checkId(body.cardholderId, 'cardholder') : null,
+        body.reason,
+        actor,
+      ),
+    };
+  }
+
+  @Get('presence')
+  @Roles(...ACCESS_READERS, 'reception')
+  @ApiOperation({ summary: 'Where each person is believed to be, learned from grants, and since when' })
+  presence() {
+    return { items: this.access.presenceList() };
+  }
+
+  @Get('doors/:id/who-can-open')
+  @Roles(...ACCESS_READERS)
+  @ApiOperation({ summary: 'Who can open this door at a time (now by default), from the decision index' })
+  @ApiQueryOf(AtQuery)
+  whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
+    const when = at(query.at) ?? Date.now();
+    const ids = this.access.engine.whoCanOpen(checkId(id, 'door'), when);
+    const people = this.access.engine.index.cardholders;
+    return {
+      at: new Date(when).toISOString(),
+      items: ids.map((p) => ({ id: p, name: people.get(p)?.name ?? null })),
+    };
+  }
+
+  @Post('simulate')
+  @Roles('facility-manager')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'What the engine would decide for a credential at a reader (changes nothing, opens nothing)',
+  })
+  @ApiJsonBody(SimulateBody)
+  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>) {
+    return this.access.simulate(body.readerId, body.format, body.number, at(body.at) ?? Date.now(), body.pin);
+  }
+}

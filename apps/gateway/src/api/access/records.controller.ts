@@ -1,0 +1,149 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, type Type } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import {
+  AccessService,
+  DoorInput,
+  GroupInput,
+  HolidayInput,
+  LevelInput,
+  ScheduleInput,
+  ZoneInput,
+  type DocumentTable,
+} from '@gatehouse/access';
+import { type Actor, DomainError } from '@gatehouse/contracts';
+import { Roles } from '../../http/auth.guard';
+import { CurrentActor } from '../../http/request.decorators';
+import { ApiJsonBody, zod } from '../../http/validation';
+
+/** Who reads and who changes access data: facility managers change, security staff and auditors read. */
+export const ACCESS_READERS = ['facility-manager', 'guard', 'responder', 'auditor', 'admin'] as const;
+export const ACCESS_WRITERS = ['facility-manager'] as const;
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const checkId = (id: string, what: string): string => {
+  if (!ID.test(id))
+    throw new DomainError('not-found', `${what}.not-found`, `no ${what} "${id.slice(0, 64)}"`);
+  return id;
+};
+
+type Saver<S extends z.ZodType> = (
+  access: AccessService,
+  input: z.output<S>,
+  actor: Actor,
+  mode: 'create' | 'update',
+) => Promise<unknown>;
+
+/**
+ * One controller shape for the site's simple records (zones, doors, schedules,
+ * holidays, levels, groups): list, get, create, replace, delete. Each is still
+ * its own class with its own route, tag and schema in the OpenAPI document.
+ */
+const recordsController = <S extends z.ZodObject>(
+  path: string,
+  what: string,
+  table: DocumentTable,
+  schema: S,
+  save: Saver<S>,
+  remove: (access: AccessService, id: string, actor: Actor) => Promise<void>,
+): Type<unknown> => {
+  @ApiTags('access')
+  @Controller(`api/v1/access/${path}`)
+  class RecordsController {
+    constructor(readonly access: AccessService) {}
+
+    @Get()
+    @Roles(...ACCESS_READERS)
+    @ApiOperation({ summary: `All ${path}` })
+    list() {
+      return { items: this.access.list(table) };
+    }
+
+    @Get(':id')
+    @Roles(...ACCESS_READERS)
+    get(@Param('id') id: string) {
+      return this.access.get(table, checkId(id, what));
+    }
+
+    @Post()
+    @Roles(...ACCESS_WRITERS)
+    @ApiOperation({ summary: `Create a ${what}` })
+    @ApiJsonBody(schema)
+    create(@Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
+      return save(this.access, body, actor, 'create');
+    }
+
+    @Put(':id')
+    @Roles(...ACCESS_WRITERS)
+    @ApiOperation({ summary: `Replace a ${what} (the id in the path and the body must agree)` })
+    @ApiJsonBody(schema)
+    replace(@Param('id') id: string, @Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
+      if ((body as { id: string }).id !== checkId(id, what))
+        throw new DomainError('invalid', 'request.id-mismatch', 'the id in the path and in the body differ');
+      return save(this.access, body, actor, 'update');
+    }
+
+    @Delete(':id')
+    @Roles(...ACCESS_WRITERS)
+    @HttpCode(204)
+    @ApiOperation({ summary: `Delete a ${what} that nothing uses any more` })
+    async remove(@Param('id') id: string, @CurrentActor() actor: Actor) {
+      await remove(this.access, checkId(id, what), actor);
+    }
+  }
+  Object.defineProperty(RecordsController, 'name', {
+    value: `${what[0]!.toUpperCase()}${what.slice(1)}RecordsController`,
+  });
+  return RecordsController;
+};
+
+export const RECORD_CONTROLLERS = [
+  recordsController(
+    'zones',
+    'zone',
+    'access_zones',
+    ZoneInput,
+    (a, i, actor, m) => a.saveZone(i, actor, m),
+    (a, id, actor) => a.deleteZone(id, actor),
+  ),
+  recordsController(
+    'doors',
+    'door',
+    'access_doors',
+    DoorInput,
+    (a, i, actor, m) => a.saveDoor(i, actor, m),
+    (a, id, actor) => a.deleteDoor(id, actor),
+  ),
+  recordsController(
+    'schedules',
+    'schedule',
+    'access_schedules',
+    ScheduleInput,
+    (a, i, actor, m) => a.saveSchedule(i, actor, m),
+    (a, id, actor) => a.deleteSchedule(id, actor),
+  ),
+  recordsController(
+    'holidays',
+    'holiday',
+    'access_holidays',
+    HolidayInput,
+    (a, i, actor, m) => a.saveHoliday(i, actor, m),
+    (a, id, actor) => a.deleteHoliday(id, actor),
+  ),
+  recordsController(
+    'levels',
+    'level',
+    'access_levels',
+    LevelInput,
+    (a, i, actor, m) => a.saveLevel(i, actor, m),
+    (a, id, actor) => a.deleteLevel(id, actor),
+  ),
+  recordsController(
+    'groups',
+    'group',
+    'access_groups',
+    GroupInput,
+    (a, i, actor, m) => a.saveGroup(i, actor, m),
+    (a, id, actor) => a.deleteGroup(id, actor),
+  ),
+];
