@@ -138,7 +138,7 @@ describe('access control API (real process)', () => {
       ],
     });
     expect(overlap.status).toBe(400);
-    expect((overlap.body as ErrorShape).error.message).toMatch(/overlaps/);
+    expect((overlap.body as unknown as ErrorShape).error.message).toMatch(/overlaps/);
     const inverted = await fm.post('/api/v1/access/schedules', {
       id: 'bad',
       name: 'Bad',
