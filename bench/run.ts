@@ -1,4 +1,5 @@
 import '../apps/aliases';
+import { decisionBench } from './decision';
 import { journalBench } from './journal';
 import { startupBench } from './startup';
 
@@ -9,6 +10,7 @@ import { startupBench } from './startup';
  */
 const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number | string>>> = {
   journal: journalBench,
+  decision: decisionBench,
   startup: startupBench,
 };
 

@@ -4,6 +4,7 @@ import { type Actor, DomainError, type JournalEntryInput } from '@gatehouse/cont
 import type { AccessService } from './access.service';
 import { csvCell, decodeCsv, parseCsv } from './csv';
 import type { CredentialRecord } from './index-data';
+import { cardholderFrom } from './store';
 import {
   CARDHOLDER_KINDS,
   CARDHOLDER_STATES,
@@ -81,12 +82,14 @@ const time = (v: string, line: number, column: string, errors: ImportError[]): n
 export class CardholderImport {
   constructor(private readonly access: AccessService) {}
 
-  /** Reads and checks the whole file against the current data; nothing is written. */
-  plan(bytes: Buffer): {
-    report: ImportReport;
-    cardholders: PlannedCardholder[];
-    credentials: PlannedCredential[];
-  } {
+  /**
+   * Reads and checks the whole file against the current data; nothing is written.
+   * Yields to the event loop every thousand rows, so a large file does not hold
+   * up the decisions of readers meanwhile.
+   */
+  async plan(
+    bytes: Buffer,
+  ): Promise<{ report: ImportReport; cardholders: PlannedCardholder[]; credentials: PlannedCredential[] }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const rows = parseCsv(decodeCsv(bytes));
     const [header, ...data] = rows;
@@ -115,8 +118,13 @@ export class CardholderImport {
     const credentials: PlannedCredential[] = [];
     const seenCredentials = new Map<string, number>();
     const now = Date.now();
+    let sinceYield = 0;
     for (const row of data) {
       if (errors.length >= MAX_ERRORS) break;
+      if (++sinceYield === 1000) {
+        sinceYield = 0;
+        await new Promise((done) => setImmediate(done));
+      }
       const get = (c: string) => (columns.includes(c) ? (row.cells[columns.indexOf(c)] ?? '').trim() : '');
       const line = row.line;
       const fail = (message: string) => errors.push({ line, message });
@@ -259,11 +267,14 @@ export class CardholderImport {
 
   /**
    * Applies a file with no errors in one transaction with its journal entries
-   * (all or nothing), then swaps in a rebuilt index: decisions see the old data
-   * or the new, never half.
+   * (all or nothing), then updates the decision index in one synchronous step:
+   * decisions see the old data or the new, never half. Data changed by someone
+   * else between the plan and the transaction makes the transaction fail whole
+   * (a unique credential number) or is overwritten by the file (a cardholder's
+   * details), as the journal then shows.
    */
-  apply(bytes: Buffer, actor: Actor, fileName: string): ImportReport {
-    const { report, cardholders, credentials } = this.plan(bytes);
+  async apply(bytes: Buffer, actor: Actor, fileName: string): Promise<ImportReport> {
+    const { report, cardholders, credentials } = await this.plan(bytes);
     if (report.errors.length > 0) {
       throw new DomainError(
         'invalid',
@@ -324,7 +335,9 @@ export class CardholderImport {
       for (const c of changedPeople) this.access.store.put('cardholders', c.record);
       for (const c of changedCreds) this.access.store.putCredential(c.record);
     });
-    this.access.rebuild();
+    const idx = this.access.engine.index;
+    for (const c of changedPeople) idx.cardholders.set(c.record.id, cardholderFrom(c.record));
+    for (const c of changedCreds) idx.putCredential(c.record);
     return { ...report, applied: true };
   }
 

@@ -203,7 +203,7 @@ export class CardholdersController {
     const body = rawBody(req, ['text/csv']);
     return query.mode === 'apply'
       ? this.importer.apply(body, actor, query.fileName)
-      : this.importer.plan(body).report;
+      : this.importer.plan(body).then((p) => p.report);
   }
 
   @Get('export')
