@@ -1,6 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, setCsrfToken, type Role, type SessionInfo } from './api';
+import { Doors } from './pages/Doors';
+import { Import } from './pages/Import';
 import { Integrity } from './pages/Integrity';
+import { People } from './pages/People';
+import { Levels, Schedules } from './pages/Schedules';
 import { JournalSearch } from './pages/JournalSearch';
 import { LiveFeed } from './pages/LiveFeed';
 import { Operators } from './pages/Operators';
@@ -19,6 +23,23 @@ interface Page {
 const PAGES: Page[] = [
   { id: 'live', title: 'Live events', roles: 'all' },
   { id: 'journal', title: 'Journal', roles: 'all' },
+  { id: 'doors', title: 'Doors', roles: ['guard', 'facility-manager', 'responder', 'auditor', 'admin'] },
+  {
+    id: 'people',
+    title: 'People',
+    roles: ['facility-manager', 'guard', 'reception', 'responder', 'auditor', 'admin'],
+  },
+  {
+    id: 'levels',
+    title: 'Access levels',
+    roles: ['facility-manager', 'guard', 'responder', 'auditor', 'admin'],
+  },
+  {
+    id: 'schedules',
+    title: 'Schedules',
+    roles: ['facility-manager', 'guard', 'responder', 'auditor', 'admin'],
+  },
+  { id: 'import', title: 'Import', roles: ['facility-manager'] },
   { id: 'integrity', title: 'Integrity', roles: ['auditor', 'admin', 'responder'] },
   { id: 'operators', title: 'Operators', roles: ['admin', 'auditor'] },
   { id: 'tokens', title: 'API tokens', roles: ['admin', 'auditor'] },
@@ -124,6 +145,11 @@ export const App = () => {
       <main>
         {active.id === 'live' && <LiveFeed />}
         {active.id === 'journal' && <JournalSearch roles={roles} />}
+        {active.id === 'doors' && <Doors roles={roles} />}
+        {active.id === 'people' && <People roles={roles} />}
+        {active.id === 'levels' && <Levels roles={roles} />}
+        {active.id === 'schedules' && <Schedules roles={roles} />}
+        {active.id === 'import' && <Import />}
         {active.id === 'integrity' && <Integrity />}
         {active.id === 'operators' && <Operators canEdit={roles.includes('admin')} />}
         {active.id === 'tokens' && <Tokens canEdit={roles.includes('admin')} />}

@@ -44,10 +44,34 @@ const request = async <T>(method: string, path: string, body?: unknown): Promise
   return data as T;
 };
 
+/** A request whose body is a file (photo, CSV): sent as itself with its content type. */
+export const sendFile = async <T>(method: string, path: string, body: Blob, type: string): Promise<T> => {
+  const res = await fetch(path, {
+    method,
+    body,
+    headers: { 'content-type': type, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) },
+    credentials: 'same-origin',
+  });
+  const text = await res.text();
+  const data: unknown = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    const e = (data as ApiErrorBody | undefined)?.error;
+    throw new ApiError(
+      res.status,
+      e?.code ?? `http.${res.status}`,
+      e?.message ?? res.statusText,
+      e?.details ?? {},
+    );
+  }
+  return data as T;
+};
+
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  delete: <T>(path: string) => request<T>('DELETE', path),
 };
 
 export type Role = 'reception' | 'guard' | 'facility-manager' | 'responder' | 'admin' | 'auditor';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
 import { createCore } from './core';
+import { seedDemoSite } from './demo';
 import { createServer } from './server';
 
 const argValue = (name: string): string | undefined => {
@@ -41,6 +42,7 @@ const main = async (): Promise<void> => {
   });
   const started = performance.now();
   const core = await createCore(config, { logger, role: 'gateway' });
+  if (config.demo.seedSite && (await seedDemoSite(core.access))) logger.info('demo site seeded');
   const app = await createServer(core, logger);
   const scheme = config.http.tls.certFile ? 'https' : 'http';
   try {

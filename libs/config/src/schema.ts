@@ -206,6 +206,14 @@ export const configSchema = z.strictObject({
       .default(10000)
       .describe('Most journal entries replayed to a live stream resuming with Last-Event-ID'),
   }),
+  demo: section({
+    seedSite: z
+      .boolean()
+      .default(false)
+      .describe(
+        'On a site with no doors yet, create a sample site (zones, doors, schedules, levels, people) to explore; for the demo only',
+      ),
+  }),
   log: section({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level'),
   }),

@@ -227,7 +227,11 @@ describe('Journal on a real SQLite file', () => {
     const dup = journal.append({ type: 'test.changed', source: 'test', payload: { k: 'a' } }, put('a'));
     const after = journal.append({ type: 'test.fact', source: 'test' });
     await expect(ok).resolves.toMatchObject({ type: 'test.changed' });
-    await expect(dup).rejects.toThrow(/UNIQUE/);
+    const dupOutcome = await dup.then(
+      (v) => ({ resolved: v }),
+      (e: unknown) => ({ rejected: String(e), isError: e instanceof Error }),
+    );
+    expect(dupOutcome).toMatchObject({ rejected: expect.stringMatching(/UNIQUE/) });
     await expect(before).resolves.toBeDefined();
     await expect(after).resolves.toBeDefined();
     expect(db.prepare('SELECT count(*) FROM view').pluck().get()).toBe(1);

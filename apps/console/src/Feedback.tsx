@@ -1,0 +1,35 @@
+import { useState } from 'react';
+import { describeError } from './api';
+
+/** Runs an action, shows its error or a confirmation; one pattern for every form in the console. */
+export const useAction = () => {
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const run = async (done: string, fn: () => Promise<unknown>): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      await fn();
+      setMessage(done);
+      return true;
+    } catch (e) {
+      setError(describeError(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const view = (
+    <>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {message && <p className="ok">{message}</p>}
+    </>
+  );
+  return { run, busy, view, setError };
+};

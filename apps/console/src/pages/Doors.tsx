@@ -1,0 +1,370 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, type Role } from '../api';
+import {
+  canEditAccess,
+  FORMATS,
+  isGuard,
+  type Decision,
+  type Door,
+  type DoorState,
+  type Zone,
+} from '../access-api';
+import { useAction } from '../Feedback';
+
+const ask = (what: string) => window.prompt(`Reason for ${what} (recorded in the journal):`)?.trim();
+
+export const Doors = ({ roles }: { roles: Role[] }) => {
+  const edit = canEditAccess(roles);
+  const guard = isGuard(roles);
+  const [doors, setDoors] = useState<Door[]>([]);
+  const [states, setStates] = useState<DoorState[]>([]);
+  const [zones, setZones] = useState<Zone[]>([]);
+  const [who, setWho] = useState<{ doorId: string; names: string[] } | null>(null);
+  const [zone, setZone] = useState({ id: '', name: '' });
+  const [door, setDoor] = useState({
+    id: '',
+    name: '',
+    zoneIn: '',
+    entryReader: '',
+    exitReader: '',
+    mode: 'card-only',
+    antiPassback: 'none',
+    escortRequired: false,
+  });
+  const [test, setTest] = useState({ readerId: '', format: 'H10301', number: '', at: '' });
+  const [decision, setDecision] = useState<Decision | null>(null);
+  const { run, view, busy } = useAction();
+
+  const load = useCallback(async () => {
+    const [d, s, z] = await Promise.all([
+      api.get<{ items: Door[] }>('/api/v1/access/doors'),
+      api.get<{ items: DoorState[] }>('/api/v1/access/door-states'),
+      api.get<{ items: Zone[] }>('/api/v1/access/zones'),
+    ]);
+    setDoors(d.items);
+    setStates(s.items);
+    setZones(z.items);
+  }, []);
+  useEffect(() => void load().catch(() => undefined), [load]);
+
+  const guardAction = (what: string, path: string, body: Record<string, unknown>) => {
+    const reason = ask(what);
+    if (reason)
+      void run(`${what}: done.`, async () => {
+        await api.post(path, { ...body, reason });
+        await load();
+      });
+  };
+  const whoCanOpen = (doorId: string) =>
+    void run('', async () => {
+      const r = await api.get<{ items: { name: string }[] }>(`/api/v1/access/doors/${doorId}/who-can-open`);
+      setWho({ doorId, names: r.items.map((i) => i.name) });
+    });
+  const createZone = (e: FormEvent) => {
+    e.preventDefault();
+    void run(`Zone ${zone.name} added.`, async () => {
+      await api.post('/api/v1/access/zones', zone);
+      setZone({ id: '', name: '' });
+      await load();
+    });
+  };
+  const createDoor = (e: FormEvent) => {
+    e.preventDefault();
+    const readers = [
+      ...(door.entryReader ? [{ id: door.entryReader, direction: 'entry' }] : []),
+      ...(door.exitReader ? [{ id: door.exitReader, direction: 'exit' }] : []),
+    ];
+    void run(`Door ${door.name} added.`, async () => {
+      await api.post('/api/v1/access/doors', {
+        id: door.id,
+        name: door.name,
+        zoneIn: door.zoneIn,
+        readers,
+        mode: door.mode,
+        antiPassback: door.antiPassback,
+        escortRequired: door.escortRequired,
+      });
+      await load();
+    });
+  };
+  const simulate = (e: FormEvent) => {
+    e.preventDefault();
+    void run('', async () =>
+      setDecision(
+        await api.post<Decision>('/api/v1/access/simulate', {
+          ...test,
+          at: test.at ? new Date(test.at).toISOString() : undefined,
+        }),
+      ),
+    );
+  };
+
+  return (
+    <section>
+      <header className="page-header">
+        <h2>Doors</h2>
+        {guard && (
+          <>
+            <button
+              className="danger"
+              onClick={() =>
+                guardAction('lockdown of every door', '/api/v1/access/lockdown', {
+                  kind: 'lockdown',
+                  doors: 'all',
+                })
+              }
+            >
+              Lockdown
+            </button>
+            <button
+              onClick={() => guardAction('the end of the lockdown', '/api/v1/access/lockdown/release', {})}
+            >
+              Release lockdown
+            </button>
+          </>
+        )}
+      </header>
+      {view}
+      <table className="entries" data-testid="doors">
+        <thead>
+          <tr>
+            <th>Door</th>
+            <th>Readers</th>
+            <th>Zones</th>
+            <th>Mode now</th>
+            <th>Set by</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {doors.map((d) => {
+            const s = states.find((x) => x.doorId === d.id);
+            return (
+              <tr key={d.id}>
+                <td>
+                  {d.name} <code>{d.id}</code>
+                </td>
+                <td>{d.readers.map((r) => `${r.id} (${r.direction})`).join(', ')}</td>
+                <td>
+                  {d.zoneOut} → {d.zoneIn}
+                </td>
+                <td className={`mode-${s?.mode}`}>{s?.mode}</td>
+                <td>{s?.manual ? `${s.manual.by}: ${s.manual.reason}` : ''}</td>
+                <td className="row-actions">
+                  {guard && (
+                    <button
+                      className="link"
+                      onClick={() =>
+                        guardAction(`unlocking ${d.name}`, `/api/v1/access/doors/${d.id}/unlock`, {})
+                      }
+                    >
+                      Unlock once
+                    </button>
+                  )}
+                  {guard && (
+                    <button
+                      className="link"
+                      onClick={() =>
+                        guardAction(
+                          `holding ${d.name} unlocked for an hour`,
+                          `/api/v1/access/doors/${d.id}/mode`,
+                          { mode: 'unlocked', until: new Date(Date.now() + 3_600_000).toISOString() },
+                        )
+                      }
+                    >
+                      Unlock 1 h
+                    </button>
+                  )}
+                  {guard && s?.manual && (
+                    <button
+                      className="link"
+                      onClick={() =>
+                        guardAction(`returning ${d.name} to normal`, `/api/v1/access/doors/${d.id}/mode`, {
+                          mode: null,
+                        })
+                      }
+                    >
+                      Normal
+                    </button>
+                  )}
+                  <button className="link" onClick={() => whoCanOpen(d.id)}>
+                    Who can open?
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {who && (
+        <div className="panel" data-testid="who-can-open">
+          <h3>
+            Who can open {who.doorId} now ({who.names.length})
+          </h3>
+          <p>{who.names.slice(0, 200).join(', ') || 'nobody'}</p>
+        </div>
+      )}
+      {edit && (
+        <>
+          <form className="panel" onSubmit={simulate}>
+            <h3>Decision tester</h3>
+            <label>
+              Reader
+              <input
+                name="test-reader"
+                value={test.readerId}
+                onChange={(e) => setTest({ ...test, readerId: e.target.value })}
+                required
+              />
+            </label>
+            <label>
+              Format
+              <select
+                name="test-format"
+                value={test.format}
+                onChange={(e) => setTest({ ...test, format: e.target.value })}
+              >
+                {FORMATS.map((f) => (
+                  <option key={f}>{f}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Number
+              <input
+                name="test-number"
+                value={test.number}
+                onChange={(e) => setTest({ ...test, number: e.target.value })}
+                required
+              />
+            </label>
+            <label>
+              At (empty: now)
+              <input
+                name="test-at"
+                type="datetime-local"
+                value={test.at}
+                onChange={(e) => setTest({ ...test, at: e.target.value })}
+              />
+            </label>
+            <button disabled={busy}>Test</button>
+            {decision && (
+              <p data-testid="decision" className={decision.grant ? 'ok' : 'error'}>
+                {decision.grant ? 'GRANT' : 'DENY'}: {decision.reason}{' '}
+                {decision.alarms.length ? `(alarms: ${decision.alarms.map((a) => a.type).join(', ')})` : ''}
+              </p>
+            )}
+          </form>
+          <form className="panel" onSubmit={createDoor}>
+            <h3>New door</h3>
+            <label>
+              Id
+              <input
+                name="door-id"
+                value={door.id}
+                onChange={(e) => setDoor({ ...door, id: e.target.value })}
+                required
+              />
+            </label>
+            <label>
+              Name
+              <input
+                name="door-name"
+                value={door.name}
+                onChange={(e) => setDoor({ ...door, name: e.target.value })}
+                required
+              />
+            </label>
+            <label>
+              Leads into
+              <select
+                name="door-zone"
+                value={door.zoneIn}
+                onChange={(e) => setDoor({ ...door, zoneIn: e.target.value })}
+                required
+              >
+                <option value="" />
+                {zones.map((z) => (
+                  <option key={z.id} value={z.id}>
+                    {z.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Entry reader
+              <input
+                name="door-entry-reader"
+                value={door.entryReader}
+                onChange={(e) => setDoor({ ...door, entryReader: e.target.value })}
+              />
+            </label>
+            <label>
+              Exit reader
+              <input
+                name="door-exit-reader"
+                value={door.exitReader}
+                onChange={(e) => setDoor({ ...door, exitReader: e.target.value })}
+              />
+            </label>
+            <label>
+              Mode
+              <select
+                name="door-mode"
+                value={door.mode}
+                onChange={(e) => setDoor({ ...door, mode: e.target.value })}
+              >
+                <option>card-only</option>
+                <option>card-and-pin</option>
+                <option>locked</option>
+              </select>
+            </label>
+            <label>
+              Anti-passback
+              <select
+                name="door-apb"
+                value={door.antiPassback}
+                onChange={(e) => setDoor({ ...door, antiPassback: e.target.value })}
+              >
+                <option>none</option>
+                <option>soft</option>
+                <option>hard</option>
+              </select>
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={door.escortRequired}
+                onChange={(e) => setDoor({ ...door, escortRequired: e.target.checked })}
+              />
+              Visitors need an escort
+            </label>
+            <button disabled={busy}>Add door</button>
+          </form>
+          <form className="panel" onSubmit={createZone}>
+            <h3>Zones: {zones.map((z) => z.name).join(', ')}</h3>
+            <label>
+              Id
+              <input
+                name="zone-id"
+                value={zone.id}
+                onChange={(e) => setZone({ ...zone, id: e.target.value })}
+                required
+              />
+            </label>
+            <label>
+              Name
+              <input
+                name="zone-name"
+                value={zone.name}
+                onChange={(e) => setZone({ ...zone, name: e.target.value })}
+                required
+              />
+            </label>
+            <button disabled={busy}>Add zone</button>
+          </form>
+        </>
+      )}
+    </section>
+  );
+};

@@ -1,0 +1,411 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, sendFile, type Role } from '../api';
+import {
+  canEditAccess,
+  FORMATS,
+  type Cardholder,
+  type Credential,
+  type Group,
+  type Level,
+} from '../access-api';
+import { useAction } from '../Feedback';
+
+type Detail = Cardholder & { credentials: Credential[] };
+const blank = {
+  name: '',
+  employeeNumber: '',
+  department: '',
+  kind: 'employee',
+  levelIds: [] as string[],
+  groupIds: [] as string[],
+};
+
+const Checks = ({
+  options,
+  value,
+  onChange,
+  name,
+}: {
+  options: { id: string; name: string }[];
+  value: string[];
+  onChange: (v: string[]) => void;
+  name: string;
+}) => (
+  <span className="roles">
+    {options.map((o) => (
+      <label key={o.id} className="check">
+        <input
+          type="checkbox"
+          name={`${name}-${o.id}`}
+          checked={value.includes(o.id)}
+          onChange={(e) => onChange(e.target.checked ? [...value, o.id] : value.filter((x) => x !== o.id))}
+        />
+        {o.name}
+      </label>
+    ))}
+  </span>
+);
+
+export const People = ({ roles }: { roles: Role[] }) => {
+  const edit = canEditAccess(roles);
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<Cardholder[]>([]);
+  const [total, setTotal] = useState(0);
+  const [levels, setLevels] = useState<Level[]>([]);
+  const [groups, setGroups] = useState<Group[]>([]);
+  const [selected, setSelected] = useState<Detail | null>(null);
+  const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
+  const [draft, setDraft] = useState(blank);
+  const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
+  const { run, view, busy } = useAction();
+
+  const search = useCallback(async (text: string) => {
+    const r = await api.get<{ total: number; items: Cardholder[] }>(
+      `/api/v1/access/cardholders?limit=100&q=${encodeURIComponent(text)}`,
+    );
+    setItems(r.items);
+    setTotal(r.total);
+  }, []);
+  useEffect(() => {
+    void search('');
+    if (!roles.includes('reception')) {
+      api
+        .get<{ items: Level[] }>('/api/v1/access/levels')
+        .then((r) => setLevels(r.items))
+        .catch(() => undefined);
+      api
+        .get<{ items: Group[] }>('/api/v1/access/groups')
+        .then((r) => setGroups(r.items))
+        .catch(() => undefined);
+    }
+  }, [search, roles]);
+
+  const open = async (id: string) => {
+    setSelected(await api.get<Detail>(`/api/v1/access/cardholders/${id}`));
+    if (!roles.includes('reception') || roles.length > 1) {
+      setDoors(
+        (
+          await api
+            .get<{ items: { doorId: string; now: boolean }[] }>(`/api/v1/access/cardholders/${id}/doors`)
+            .catch(() => ({ items: [] }))
+        ).items,
+      );
+    }
+  };
+  const refresh = async () => {
+    await search(q);
+    if (selected) await open(selected.id);
+  };
+
+  const create = (e: FormEvent) => {
+    e.preventDefault();
+    void run(`Added ${draft.name}.`, async () => {
+      const c = await api.post<Cardholder>('/api/v1/access/cardholders', {
+        ...draft,
+        employeeNumber: draft.employeeNumber || null,
+        department: draft.department || null,
+      });
+      setDraft(blank);
+      await search(q);
+      await open(c.id);
+    });
+  };
+  const patch = (body: Partial<Cardholder>, done: string) =>
+    selected &&
+    void run(done, async () => {
+      await api.patch(`/api/v1/access/cardholders/${selected.id}`, body);
+      await refresh();
+    });
+  const setCredState = (c: Credential, state: Credential['state']) =>
+    void run(`Credential ${c.number} is ${state}.`, async () => {
+      await api.patch(`/api/v1/access/credentials/${c.id}`, { state });
+      await refresh();
+    });
+  const addCredential = (e: FormEvent) => {
+    e.preventDefault();
+    if (!selected) return;
+    void run('Credential issued.', async () => {
+      await api.post('/api/v1/access/credentials', {
+        cardholderId: selected.id,
+        format: cred.format,
+        number: cred.number.trim(),
+        pin: cred.pin || null,
+        validUntil: cred.validUntil ? new Date(cred.validUntil).toISOString() : null,
+      });
+      setCred({ format: 'H10301', number: '', pin: '', validUntil: '' });
+      await refresh();
+    });
+  };
+  const upload = (file: File | undefined) => {
+    if (!file || !selected) return;
+    void run('Photo saved.', async () => {
+      await sendFile('PUT', `/api/v1/access/cardholders/${selected.id}/photo`, file, file.type);
+      await refresh();
+    });
+  };
+
+  return (
+    <section>
+      <header className="page-header">
+        <h2>People</h2>
+      </header>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search(q);
+        }}
+      >
+        <label className="wide">
+          Search
+          <input
+            name="people-search"
+            placeholder="name, employee number, department, account"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+        </label>
+        <div className="actions">
+          <button>Search</button>
+          {edit && (
+            <a className="button secondary" href="/api/v1/access/export" download>
+              Export CSV
+            </a>
+          )}
+        </div>
+      </form>
+      {view}
+      <div className="split">
+        <table className="entries" data-testid="people">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Employee #</th>
+              <th>Department</th>
+              <th>State</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) => (
+              <tr
+                key={c.id}
+                onClick={() => void open(c.id)}
+                className={selected?.id === c.id ? 'selected' : ''}
+              >
+                <td>{c.name}</td>
+                <td>{c.employeeNumber}</td>
+                <td>{c.department}</td>
+                <td>
+                  {c.state}
+                  {c.watchListed ? ' · watch list' : ''}
+                </td>
+              </tr>
+            ))}
+            {items.length === 0 && (
+              <tr>
+                <td colSpan={4} className="empty">
+                  Nobody matches.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        {selected && (
+          <aside className="panel detail-panel" data-testid="person-detail">
+            <h3>{selected.name}</h3>
+            {selected.hasPhoto && (
+              <img
+                className="photo"
+                alt={`Photo of ${selected.name}`}
+                src={`/api/v1/access/cardholders/${selected.id}/photo?v=${Date.now()}`}
+              />
+            )}
+            <p className="hint">
+              {selected.kind} · {selected.state} · {selected.employeeNumber ?? 'no employee number'} ·{' '}
+              {selected.directoryAccount ?? 'no account'}
+            </p>
+            {edit && (
+              <div className="row-actions">
+                {selected.state === 'active' ? (
+                  <button onClick={() => patch({ state: 'suspended' }, 'Suspended.')}>Suspend</button>
+                ) : (
+                  <button onClick={() => patch({ state: 'active' }, 'Reactivated.')}>Reactivate</button>
+                )}
+                <label className="button secondary">
+                  Photo…
+                  <input
+                    type="file"
+                    accept="image/jpeg,image/png"
+                    hidden
+                    onChange={(e) => upload(e.target.files?.[0])}
+                  />
+                </label>
+              </div>
+            )}
+            <h4>Access levels and groups</h4>
+            {edit ? (
+              <>
+                <Checks
+                  name="level"
+                  options={levels}
+                  value={selected.levelIds}
+                  onChange={(levelIds) => setSelected({ ...selected, levelIds })}
+                />
+                <Checks
+                  name="group"
+                  options={groups}
+                  value={selected.groupIds}
+                  onChange={(groupIds) => setSelected({ ...selected, groupIds })}
+                />
+                <button
+                  onClick={() =>
+                    patch({ levelIds: selected.levelIds, groupIds: selected.groupIds }, 'Access changed.')
+                  }
+                >
+                  Save access
+                </button>
+              </>
+            ) : (
+              <p>{[...selected.levelIds, ...selected.groupIds].join(', ') || 'none'}</p>
+            )}
+            <h4>Doors this person can open</h4>
+            <ul className="compact" data-testid="person-doors">
+              {doors.map((d) => (
+                <li key={d.doorId}>
+                  {d.doorId} {d.now ? '(now)' : '(not at this hour)'}
+                </li>
+              ))}
+              {doors.length === 0 && <li>none</li>}
+            </ul>
+            <h4>Credentials</h4>
+            <table className="entries">
+              <tbody>
+                {selected.credentials.map((c) => (
+                  <tr key={c.id}>
+                    <td>
+                      {c.format} {c.number}
+                    </td>
+                    <td>
+                      {c.state}
+                      {c.hasPin ? ' · PIN' : ''}
+                    </td>
+                    <td>{c.lastUsedAt ? `used ${new Date(c.lastUsedAt).toLocaleString()}` : 'never used'}</td>
+                    {edit && (
+                      <td className="row-actions">
+                        {c.state !== 'active' && (
+                          <button className="link" onClick={() => setCredState(c, 'active')}>
+                            Activate
+                          </button>
+                        )}
+                        {c.state === 'active' && (
+                          <button className="link" onClick={() => setCredState(c, 'suspended')}>
+                            Suspend
+                          </button>
+                        )}
+                        {c.state !== 'lost' && c.state !== 'revoked' && (
+                          <button className="link" onClick={() => setCredState(c, 'lost')}>
+                            Lost
+                          </button>
+                        )}
+                        {c.state !== 'revoked' && (
+                          <button className="link" onClick={() => setCredState(c, 'revoked')}>
+                            Revoke
+                          </button>
+                        )}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {edit && (
+              <form className="inline-form" onSubmit={addCredential}>
+                <select
+                  name="credential-format"
+                  value={cred.format}
+                  onChange={(e) => setCred({ ...cred, format: e.target.value })}
+                >
+                  {FORMATS.map((f) => (
+                    <option key={f}>{f}</option>
+                  ))}
+                </select>
+                <input
+                  name="credential-number"
+                  placeholder="facility:card, e.g. 12:34567"
+                  value={cred.number}
+                  onChange={(e) => setCred({ ...cred, number: e.target.value })}
+                  required
+                />
+                <input
+                  name="credential-pin"
+                  placeholder="PIN (optional)"
+                  inputMode="numeric"
+                  value={cred.pin}
+                  onChange={(e) => setCred({ ...cred, pin: e.target.value })}
+                />
+                <input
+                  name="credential-until"
+                  type="datetime-local"
+                  title="valid until (optional)"
+                  value={cred.validUntil}
+                  onChange={(e) => setCred({ ...cred, validUntil: e.target.value })}
+                />
+                <button disabled={busy}>Issue credential</button>
+              </form>
+            )}
+          </aside>
+        )}
+      </div>
+      <p className="hint">{total} people</p>
+      {edit && (
+        <form className="panel" onSubmit={create}>
+          <h3>New person</h3>
+          <label>
+            Name
+            <input
+              name="new-person-name"
+              value={draft.name}
+              onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              required
+            />
+          </label>
+          <label>
+            Employee number
+            <input
+              name="new-person-number"
+              value={draft.employeeNumber}
+              onChange={(e) => setDraft({ ...draft, employeeNumber: e.target.value })}
+            />
+          </label>
+          <label>
+            Department
+            <input
+              name="new-person-department"
+              value={draft.department}
+              onChange={(e) => setDraft({ ...draft, department: e.target.value })}
+            />
+          </label>
+          <label>
+            Kind
+            <select
+              name="new-person-kind"
+              value={draft.kind}
+              onChange={(e) => setDraft({ ...draft, kind: e.target.value })}
+            >
+              <option>employee</option>
+              <option>contractor</option>
+              <option>visitor</option>
+            </select>
+          </label>
+          <Checks
+            name="new-level"
+            options={levels}
+            value={draft.levelIds}
+            onChange={(levelIds) => setDraft({ ...draft, levelIds })}
+          />
+          <button disabled={busy}>Add person</button>
+        </form>
+      )}
+    </section>
+  );
+};

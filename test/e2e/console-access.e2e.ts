@@ -1,0 +1,127 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { bootstrapAdmin, operatorClient, PERMANENT_PASSWORD } from '../support/client';
+import { launchChromium } from '../support/browser';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+
+describe('facility manager and guard pages in headless Chromium (demo site)', () => {
+  let gw: RunningGateway;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    gw = await startGateway({ env: { GATEHOUSE_DEMO_SEED_SITE: 'true' } });
+    const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
+    await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+    await operatorClient(admin, gw.url, 'gina', ['guard']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+    if (gw) removeDir(gw.dataDir);
+  });
+
+  const signIn = async (username: string): Promise<Page> => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(gw.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').waitFor();
+    return page;
+  };
+  const guarded = async (page: Page, name: string, steps: () => Promise<void>) => {
+    try {
+      await steps();
+    } catch (error) {
+      await page
+        .screenshot({ path: join(tmpdir(), `gatehouse-${name}-failure.png`), fullPage: true })
+        .catch(() => undefined);
+      throw error;
+    }
+  };
+
+  it('lets a facility manager find people and their doors, add a person and a card, test a decision and import a file', async () => {
+    const page = await signIn('fran');
+    await guarded(page, 'facility-manager', async () => {
+      await page.getByRole('link', { name: 'People' }).click();
+      await page.getByTestId('people').getByText('Ann Archer').click();
+      await page.getByTestId('person-doors').getByText('server-door').waitFor();
+
+      await page.locator('input[name="new-person-name"]').fill('Zoe Tester');
+      await page.locator('input[name="new-person-number"]').fill('CC9999');
+      await page.locator('input[name="new-level-staff"]').check();
+      await page.getByRole('button', { name: 'Add person' }).click();
+      await page.getByTestId('person-detail').getByRole('heading', { name: 'Zoe Tester' }).waitFor();
+      await page.locator('input[name="credential-number"]').fill('21:99999');
+      await page.getByRole('button', { name: 'Issue credential' }).click();
+      await page.getByTestId('person-detail').getByText('H10301 21:99999').waitFor();
+
+      await page.getByRole('link', { name: 'Doors' }).click();
+      await page.getByTestId('doors').getByText('Front door').waitFor();
+      await page.locator('input[name="test-reader"]').fill('front-in');
+      await page.locator('input[name="test-number"]').fill('21:99999');
+      await page.locator('input[name="test-at"]').fill('2026-06-03T10:00');
+      await page.getByRole('button', { name: 'Test' }).click();
+      await page.getByTestId('decision').getByText('GRANT: granted').waitFor();
+      await page.locator('input[name="test-at"]').fill('2026-06-06T10:00'); // a Saturday
+      await page.getByRole('button', { name: 'Test' }).click();
+      await page.getByTestId('decision').getByText('DENY: outside-schedule').waitFor();
+
+      await page.getByRole('link', { name: 'Import' }).click();
+      const header = 'employee_number,name,levels,credential_format,credential_number\n';
+      await page.locator('input[name="import-file"]').setInputFiles({
+        name: 'bad.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          `${header}CC5000,Pat,staff,H10301,21:50000\nCC5001,Quinn,nolevel,H10301,21:50001\n`,
+        ),
+      });
+      await page.getByRole('button', { name: 'Check (dry run)' }).click();
+      await page.getByTestId('import-report').getByText('unknown level "nolevel"').waitFor();
+      await page.locator('input[name="import-file"]').setInputFiles({
+        name: 'good.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          `${header}CC5000,Pat,staff,H10301,21:50000\nCC5001,Quinn,staff,H10301,21:50001\n`,
+        ),
+      });
+      await page.getByRole('button', { name: 'Check (dry run)' }).click();
+      await page
+        .getByTestId('import-report')
+        .getByText(/Dry run: 2 rows\. People: 2 new/)
+        .waitFor();
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await page
+        .getByTestId('import-report')
+        .getByText(/Applied: 2 rows/)
+        .waitFor();
+      await page.getByRole('link', { name: 'People' }).click();
+      await page.locator('input[name="people-search"]').fill('Quinn');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByTestId('people').getByText('Quinn').waitFor();
+    });
+  });
+
+  it('lets a guard lock every door down and release it, with a reason', async () => {
+    const page = await signIn('gina');
+    await guarded(page, 'guard', async () => {
+      await page.getByRole('link', { name: 'Doors' }).click();
+      await page.getByTestId('doors').getByText('Server room').waitFor();
+      page.once('dialog', (d) => void d.accept('intruder reported in the lobby'));
+      await page.getByRole('button', { name: 'Lockdown', exact: true }).click();
+      await page.getByTestId('doors').locator('td.mode-lockdown').nth(2).waitFor();
+      expect(await page.getByTestId('doors').getByText('gina: intruder reported in the lobby').count()).toBe(
+        3,
+      );
+      page.once('dialog', (d) => void d.accept('all clear'));
+      await page.getByRole('button', { name: 'Release lockdown' }).click();
+      await page.getByTestId('doors').locator('td.mode-card-and-pin').waitFor();
+      expect(await page.getByTestId('doors').locator('td.mode-lockdown').count()).toBe(0);
+      // Guards see no editing forms.
+      expect(await page.getByRole('button', { name: 'Add door' }).count()).toBe(0);
+    });
+  });
+});
