@@ -344,5 +344,45 @@ describe('AccessService (real SQLite, real journal)', () => {
         errors: [],
       });
     });
+
+    it('keeps decisions consistent while an import runs: old data or new, never half, never back', async () => {
+      await seed();
+      const rows = ['employee_number,name,levels,credential_format,credential_number,credential_state'];
+      for (let i = 0; i < 5000; i++) rows.push(`F${i},Filler ${i},staff,H10301,9:${i},active`);
+      // The file also suspends Ann's card (E100 owns 12:345).
+      rows.push('E100,Ann Archer,staff,H10301,12:345,suspended');
+      const reasons: string[] = [];
+      let importing = true;
+      const applying = importer()
+        .apply(Buffer.from(rows.join('\n')), fm, 'concurrent.csv')
+        .finally(() => (importing = false));
+      // In and out in turn, as a person would (the front door has hard anti-passback).
+      let n = 0;
+      while (importing) {
+        const d = await access.present({
+          readerId: n++ % 2 === 0 ? 'front-in' : 'front-out',
+          format: 'H10301',
+          number: '12:345',
+          at: clock.now().getTime(),
+        });
+        reasons.push(d.reason);
+        await new Promise((r) => setImmediate(r));
+      }
+      await applying;
+      reasons.push(
+        (
+          await access.present({
+            readerId: 'front-out',
+            format: 'H10301',
+            number: '12:345',
+            at: clock.now().getTime(),
+          })
+        ).reason,
+      );
+      expect(reasons.length).toBeGreaterThan(2); // decisions really ran during the import
+      expect(new Set(reasons)).toEqual(new Set(['granted', 'credential-suspended']));
+      const firstNew = reasons.indexOf('credential-suspended');
+      expect(reasons.slice(firstNew).every((r) => r === 'credential-suspended')).toBe(true);
+    });
   });
 });
