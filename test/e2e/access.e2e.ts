@@ -206,6 +206,12 @@ describe('access control API (real process)', () => {
     const exported = await fm.get('/api/v1/access/export');
     expect(exported.text).toContain('E11,Cal,,,employee,active,staff,,H10301,1:11,active');
     expect((await reception.get<{ total: number }>('/api/v1/access/cardholders?q=cal')).body.total).toBe(1);
+    // The import was committed by a worker thread on its own connection: the journal still verifies.
+    expect((await admin.get<{ ok: boolean }>('/api/v1/journal/verify')).body.ok).toBe(true);
+    expect((await admin.post('/api/v1/journal/notes', { text: 'after the import' })).status).toBe(201);
+    expect(
+      (await admin.get<{ ok: boolean; firstProblem: unknown }>('/api/v1/journal/verify')).body,
+    ).toMatchObject({ ok: true, firstProblem: null });
   });
 
   it('stores a photo only when its bytes are an image of the declared type', async () => {

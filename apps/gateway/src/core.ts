@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { AccessService, AccessStore } from '@gatehouse/access';
+import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
@@ -51,6 +51,19 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     secrets,
   );
   const access = new AccessService(new AccessStore(db), journal, clock, bus);
+  if (options.role === 'gateway' && importWorkerAvailable()) {
+    access.useImportWriter(
+      workerImportWriter(
+        {
+          sqlitePath: config.resolved.sqlitePath,
+          synchronous: config.storage.synchronous,
+          signingKeyFile: config.resolved.signingKeyFile,
+          journal: config.journal,
+        },
+        journal,
+      ),
+    );
+  }
   return {
     config,
     clock,

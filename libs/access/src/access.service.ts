@@ -28,6 +28,7 @@ import type {
   ScheduleInput,
   ZoneInput,
 } from './schemas';
+import type { ImportWriter } from './import-writer';
 import { AccessStore, type DocumentTable, type DocumentTypes } from './store';
 
 export interface JournalPort {
@@ -133,9 +134,24 @@ export class AccessService {
     await this.journal.append({ type, source: 'access', actor, subjects, payload: json(payload) }, effect);
   }
 
-  /** Journals several entries and writes their effect in one transaction (imports). */
-  journalAll(entries: readonly JournalEntryInput[], effect: () => void): void {
-    this.journal.appendAll(entries, effect);
+  private importWriter: ImportWriter | null = null;
+
+  /** Where imports write: by default in this thread; the gateway sets a worker-thread writer. */
+  useImportWriter(writer: ImportWriter): void {
+    this.importWriter = writer;
+  }
+
+  /** Writes an import's records with their journal entries in one transaction. */
+  async commitImport(
+    entries: readonly JournalEntryInput[],
+    cardholders: readonly Cardholder[],
+    credentials: readonly CredentialRecord[],
+  ): Promise<void> {
+    if (this.importWriter) return this.importWriter(entries, cardholders, credentials);
+    this.journal.appendAll(entries, () => {
+      for (const c of cardholders) this.store.put('cardholders', c);
+      for (const c of credentials) this.store.putCredential(c);
+    });
   }
 
   /** Rebuilds the whole index from the store and swaps it in (after an import). */

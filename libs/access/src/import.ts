@@ -331,10 +331,11 @@ export class CardholderImport {
         ),
       })),
     ];
-    this.access.journalAll(entries, () => {
-      for (const c of changedPeople) this.access.store.put('cardholders', c.record);
-      for (const c of changedCreds) this.access.store.putCredential(c.record);
-    });
+    await this.access.commitImport(
+      entries,
+      changedPeople.map((c) => c.record),
+      changedCreds.map((c) => c.record),
+    );
     const idx = this.access.engine.index;
     for (const c of changedPeople) idx.cardholders.set(c.record.id, cardholderFrom(c.record));
     for (const c of changedCreds) idx.putCredential(c.record);

@@ -7,3 +7,4 @@ export * from './store';
 export * from './access.service';
 export * from './csv';
 export * from './import';
+export * from './import-writer';

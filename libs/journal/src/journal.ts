@@ -57,6 +57,7 @@ export class Journal {
   private checkpointTimer: NodeJS.Timeout | undefined;
   private opened = false;
   private closed = false;
+  private paused = false;
   private readonly projectors = new Map<string, (entries: readonly JournalEntry[]) => void>();
   private commits = 0;
   private failedCommits = 0;
@@ -192,7 +193,25 @@ export class Journal {
     return Promise.all(inputs.map((input) => this.append(input)));
   }
 
+  /**
+   * Holds commits while another writer (an import in a worker thread, on its own
+   * connection) holds the database's write lock: appends are still accepted and
+   * queued, so nothing on the event loop waits on that lock. `resume` commits
+   * what queued, continuing the tree from where the other writer left it.
+   */
+  pause(): void {
+    this.flush();
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    this.reload();
+    this.flush();
+  }
+
   private scheduleFlush(): void {
+    if (this.paused) return;
     if (this.queue.length >= this.options.batchMaxEntries) {
       if (this.flushTimer) clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
@@ -208,6 +227,7 @@ export class Journal {
 
   /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
   flush(): void {
+    if (this.paused) return;
     while (this.queue.length > 0) {
       // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
       const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
@@ -308,6 +328,7 @@ export class Journal {
 
   /** Signs a checkpoint now if entries arrived since the last one. */
   checkpointNow(): CheckpointBody | undefined {
+    if (this.paused) return undefined;
     this.flush();
     return this.store.writeTransaction(() => {
       if (this.store.readState().treeSize !== this.frontier.treeSize) this.reload();
@@ -316,6 +337,7 @@ export class Journal {
   }
 
   private checkpointIfDue(): void {
+    if (this.paused) return;
     if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
       return;
     try {

@@ -262,4 +262,36 @@ describe('Journal on a real SQLite file', () => {
     await journal.close();
     expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
   });
+
+  it('holds commits while another connection writes, then continues the tree after it', async () => {
+    const journal = make();
+    await journal.open();
+    journal.pause();
+    const held = journal.append({ type: 'test.fact', source: 'main', payload: { n: 1 } });
+    // The other writer (an import worker) on its own connection, while this one is paused.
+    const otherDb = openDatabase({ path: join(dir, 'j.db') });
+    const other = new Journal(
+      new SqliteJournalStore(otherDb),
+      loadOrCreateSigningKey(join(dir, 'keys', 'signing.pem')),
+      clock,
+      options,
+    );
+    other.attach();
+    other.appendAll(
+      [
+        { type: 'test.bulk', source: 'worker' },
+        { type: 'test.bulk', source: 'worker' },
+      ],
+      () => undefined,
+    );
+    otherDb.close();
+    let settled = false;
+    void held.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false); // not committed while paused
+    journal.resume();
+    expect((await held).seq).toBe(4); // after the other writer's two entries
+    await journal.close();
+    expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
+  });
 });
