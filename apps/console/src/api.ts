@@ -19,16 +19,8 @@ export const setCsrfToken = (token: string | null) => {
   csrfToken = token;
 };
 
-const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const res = await fetch(path, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'same-origin',
-  });
+/** Reads an answer: the JSON body, or the one error shape thrown as an ApiError. */
+const answer = async <T>(res: Response): Promise<T> => {
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   const data: unknown = text ? JSON.parse(text) : undefined;
@@ -44,6 +36,19 @@ const request = async <T>(method: string, path: string, body?: unknown): Promise
   return data as T;
 };
 
+const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  return answer<T>(res);
+};
+
 /** A request whose body is a file (photo, CSV): sent as itself with its content type. */
 export const sendFile = async <T>(method: string, path: string, body: Blob, type: string): Promise<T> => {
   const res = await fetch(path, {
@@ -52,18 +57,7 @@ export const sendFile = async <T>(method: string, path: string, body: Blob, type
     headers: { 'content-type': type, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) },
     credentials: 'same-origin',
   });
-  const text = await res.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
-    const e = (data as ApiErrorBody | undefined)?.error;
-    throw new ApiError(
-      res.status,
-      e?.code ?? `http.${res.status}`,
-      e?.message ?? res.statusText,
-      e?.details ?? {},
-    );
-  }
-  return data as T;
+  return answer<T>(res);
 };
 
 export const api = {
