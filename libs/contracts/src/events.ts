@@ -7,6 +7,7 @@ import type {
   KeypadEntered,
 } from './access';
 import type { JournalEntry } from './journal';
+import type { DeadLetter, SensorReading } from './sensors';
 import { TypedEventBus } from './event-bus';
 
 /** The process-wide event map. Later issues add device and domain events here. */
@@ -26,6 +27,10 @@ export interface GatehouseEvents {
   'door.mode-changed': DoorModeChanged;
   /** Something an operator must see (any context → alarms). */
   'alarm.raised': AlarmRaised;
+  /** A door sensor's state (adapters → doors). */
+  'sensor.reading': SensorReading;
+  /** A device message that was refused (adapters → journal, metrics). */
+  'device.dead-letter': DeadLetter;
 }
 
 export class GatehouseBus extends TypedEventBus<GatehouseEvents> {}

@@ -6,3 +6,4 @@ export * from './access';
 export * from './event-bus';
 export * from './events';
 export * from './tokens';
+export * from './sensors';

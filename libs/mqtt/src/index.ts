@@ -1,0 +1,3 @@
+export * from './converter';
+export * from './converters';
+export * from './router';

@@ -1,0 +1,74 @@
+import type { DeadLetter, SensorReading } from '@gatehouse/contracts';
+import { MAX_PAYLOAD_BYTES, type SensorBinding } from './converter';
+import { CONVERTER_TABLE } from './converters';
+
+export type Routed = { reading: SensorReading } | { deadLetter: DeadLetter } | { ignored: true };
+
+const RAW_KEPT = 1024;
+
+/**
+ * Maps topics to the sensors configured on them and runs their converter. Every
+ * message ends as a reading or a dead letter (with its raw bytes and a reason):
+ * nothing a device sends can throw past here.
+ */
+export class SensorRouter {
+  private readonly byTopic = new Map<string, SensorBinding[]>();
+  readonly counters = { accepted: 0, refused: 0, unknownTopic: 0, tooLarge: 0 };
+
+  constructor(bindings: readonly SensorBinding[]) {
+    for (const b of bindings) {
+      for (const topic of CONVERTER_TABLE[b.converter].topics(b)) {
+        this.byTopic.set(topic, [...(this.byTopic.get(topic) ?? []), b]);
+      }
+    }
+  }
+
+  get topics(): string[] {
+    return [...this.byTopic.keys()];
+  }
+
+  route(topic: string, payload: Buffer, at: number, retained = false): Routed[] {
+    const dead = (reason: string): Routed => ({
+      deadLetter: {
+        source: 'mqtt',
+        origin: topic.slice(0, 300),
+        reason,
+        raw: payload.subarray(0, RAW_KEPT).toString('base64'),
+        bytes: payload.length,
+        at,
+      },
+    });
+    const bindings = this.byTopic.get(topic);
+    if (!bindings) {
+      this.counters.unknownTopic += 1;
+      return [dead('no sensor is configured for this topic')];
+    }
+    if (payload.length > MAX_PAYLOAD_BYTES) {
+      this.counters.tooLarge += 1;
+      return [dead(`payload of ${payload.length} bytes is over the ${MAX_PAYLOAD_BYTES}-byte limit`)];
+    }
+    return bindings.map((b) => {
+      let result;
+      try {
+        result = CONVERTER_TABLE[b.converter].convert(b, topic, payload);
+      } catch (error) {
+        result = { refused: `converter failed: ${(error as Error).message}` };
+      }
+      if ('refused' in result) {
+        this.counters.refused += 1;
+        return dead(`${b.id}: ${result.refused}`);
+      }
+      if (result.signals.length === 0) return { ignored: true as const };
+      this.counters.accepted += 1;
+      return {
+        reading: {
+          sensorId: b.id,
+          signals: result.signals,
+          at,
+          origin: topic,
+          ...(retained ? { retained: true } : {}),
+        },
+      };
+    });
+  }
+}
