@@ -1,0 +1,202 @@
+import fc from 'fast-check';
+import { DEFAULT_DOOR_TIMING, DoorMachine, type DoorInput, type DoorOutput } from './door-machine';
+
+const make = () => new DoorMachine({ id: 'front', ...DEFAULT_DOOR_TIMING });
+/** Feeds inputs and ticks at each input's time and at the given extra times; returns everything that came out. */
+const run = (m: DoorMachine, inputs: DoorInput[], until: number): DoorOutput[] => {
+  const out: DoorOutput[] = [];
+  for (const i of inputs) {
+    out.push(...m.tick(i.at), ...m.feed(i));
+  }
+  for (let t = inputs.length ? inputs[inputs.length - 1]!.at : 0; t <= until; t += 50) out.push(...m.tick(t));
+  return out;
+};
+const alarms = (out: DoorOutput[]) =>
+  out.filter((o) => o.kind === 'alarm').map((o) => (o as { type: string }).type);
+const phases = (out: DoorOutput[]) =>
+  out.filter((o) => o.kind === 'state').map((o) => (o as { phase: string }).phase);
+
+describe('door state machine', () => {
+  const settle = (m: DoorMachine) => run(m, [{ kind: 'contact', open: false, at: 0 }], 500);
+
+  it('a grant, an opening and a closing: unlocked, open, secure, no alarm', () => {
+    const m = make();
+    settle(m);
+    const out = run(
+      m,
+      [
+        { kind: 'grant', at: 1000 },
+        { kind: 'contact', open: true, at: 2000 },
+        { kind: 'contact', open: false, at: 6000 },
+      ],
+      8000,
+    );
+    expect(phases(out)).toEqual(['unlocked', 'open', 'secure']);
+    expect(alarms(out)).toEqual([]);
+  });
+
+  it('an opening with no grant and no request to exit is forced, cleared when it closes', () => {
+    const m = make();
+    settle(m);
+    const out = run(
+      m,
+      [
+        { kind: 'contact', open: true, at: 1000 },
+        { kind: 'contact', open: false, at: 3000 },
+      ],
+      4000,
+    );
+    expect(alarms(out)).toEqual(['forced-open']);
+    expect(out).toContainEqual({ kind: 'clear', door: 'front', type: 'forced-open', at: 3000 });
+    expect(m.state).toMatchObject({ phase: 'secure', alarms: [] });
+  });
+
+  it('a request to exit masks the forced alarm; an opening after the unlock time ran out does not', () => {
+    const m = make();
+    settle(m);
+    expect(
+      alarms(
+        run(
+          m,
+          [
+            { kind: 'rex', at: 1000 },
+            { kind: 'contact', open: true, at: 1500 },
+            { kind: 'contact', open: false, at: 3000 },
+          ],
+          3500,
+        ),
+      ),
+    ).toEqual([]);
+    const late = run(
+      m,
+      [
+        { kind: 'grant', at: 10_000 },
+        { kind: 'contact', open: true, at: 16_000 },
+      ],
+      16_500,
+    );
+    expect(late).toContainEqual(
+      expect.objectContaining({
+        kind: 'alarm',
+        type: 'forced-open',
+        detail: 'opened after the unlock time ran out',
+      }),
+    );
+  });
+
+  it('held open: the warning before the held time, the alarm at it (timed from the opening), cleared on closing', () => {
+    const m = make();
+    settle(m);
+    const out = run(
+      m,
+      [
+        { kind: 'grant', at: 1000 },
+        { kind: 'contact', open: true, at: 2000 },
+      ],
+      33_000,
+    );
+    const raised = out.filter((o) => o.kind === 'alarm');
+    expect(raised).toEqual([
+      { kind: 'alarm', door: 'front', type: 'held-open-warning', at: 2000 + 25_000 },
+      expect.objectContaining({ type: 'held-open', at: 2000 + 30_000 }),
+    ]);
+    expect(m.nextDue()).toBeNull();
+    const closed = run(m, [{ kind: 'contact', open: false, at: 40_000 }], 41_000);
+    expect(
+      closed
+        .filter((o) => o.kind === 'clear')
+        .map((o) => (o as { type: string }).type)
+        .sort(),
+    ).toEqual(['held-open', 'held-open-warning']);
+  });
+
+  it('debounces contact bounces: a flicker shorter than the debounce time is nothing', () => {
+    const m = make();
+    settle(m);
+    const out = run(
+      m,
+      [
+        { kind: 'contact', open: true, at: 1000 },
+        { kind: 'contact', open: false, at: 1080 },
+        { kind: 'contact', open: true, at: 1150 },
+        { kind: 'contact', open: false, at: 1200 },
+      ],
+      3000,
+    );
+    expect(out).toEqual([]);
+  });
+
+  it('an unlocked mode: no forced or held alarms, closed-unlocked when shut', () => {
+    const m = make();
+    settle(m);
+    const out = run(
+      m,
+      [
+        { kind: 'mode', unlocked: true, at: 1000 },
+        { kind: 'contact', open: true, at: 2000 },
+      ],
+      60_000,
+    );
+    expect(alarms(out)).toEqual([]);
+    expect(phases(run(m, [{ kind: 'contact', open: false, at: 61_000 }], 62_000))).toEqual([
+      'closed-unlocked',
+    ]);
+  });
+
+  it('tailgating: more people through than grants in one open cycle', () => {
+    const m = make();
+    settle(m);
+    const out = run(
+      m,
+      [
+        { kind: 'grant', at: 1000 },
+        { kind: 'contact', open: true, at: 1500 },
+        { kind: 'passage', count: 1, at: 2000 },
+        { kind: 'passage', count: 1, at: 2500 },
+      ],
+      3000,
+    );
+    expect(out).toContainEqual(
+      expect.objectContaining({ type: 'tailgating', detail: '2 people through on 1 grant(s)' }),
+    );
+  });
+
+  it('never raises the same alarm twice without a clear, whatever the inputs (fast-check)', () => {
+    const input = fc.oneof(
+      fc.record({ kind: fc.constant('contact' as const), open: fc.boolean() }),
+      fc.record({ kind: fc.constant('grant' as const) }),
+      fc.record({ kind: fc.constant('rex' as const) }),
+      fc.record({ kind: fc.constant('mode' as const), unlocked: fc.boolean() }),
+      fc.record({ kind: fc.constant('passage' as const), count: fc.integer({ min: 1, max: 3 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(input, fc.integer({ min: 0, max: 20_000 })), { maxLength: 60 }),
+        (steps) => {
+          const m = make();
+          let t = 0;
+          const active = new Set<string>();
+          const check = (outs: DoorOutput[]) => {
+            for (const o of outs) {
+              if (o.kind === 'alarm') {
+                expect(active.has(o.type)).toBe(false);
+                active.add(o.type);
+              } else if (o.kind === 'clear') {
+                expect(active.has(o.type)).toBe(true);
+                active.delete(o.type);
+              }
+            }
+          };
+          for (const [i, dt] of steps) {
+            t += dt;
+            check(m.tick(t));
+            check(m.feed({ ...i, at: t } as DoorInput));
+          }
+          check(m.tick(t + 100_000));
+          expect([...active].sort()).toEqual([...m.state.alarms].sort());
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});

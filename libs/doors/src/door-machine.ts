@@ -1,0 +1,215 @@
+/**
+ * One door's state, from its contact, lock, request-to-exit, grants and people
+ * counter (DOMAIN.md, "Door states and alarms"). A pure state machine: inputs
+ * carry their own time, `tick(now)` runs the timers, and every call returns
+ * what happened. Nothing here reads a clock or knows a protocol.
+ */
+export type DoorPhase =
+  'secure' | 'unlocked' | 'open' | 'held-warning' | 'held' | 'forced' | 'closed-unlocked' | 'unknown';
+export type DoorAlarmType = 'forced-open' | 'held-open' | 'held-open-warning' | 'tailgating';
+
+export interface DoorSettings {
+  id: string;
+  /** How long a grant unlocks the door. */
+  unlockMs: number;
+  /** Open longer than this is "held open". */
+  heldOpenMs: number;
+  /** The warning comes this long before the held-open alarm. */
+  preAlarmMs: number;
+  /** A contact change counts once it has been stable this long (bounce filter). */
+  debounceMs: number;
+  /** A request-to-exit excuses an opening within this window. */
+  rexWindowMs: number;
+}
+
+export type DoorInput =
+  | { kind: 'contact'; open: boolean; at: number }
+  | { kind: 'grant'; at: number; unlockMs?: number }
+  | { kind: 'rex'; at: number }
+  | { kind: 'mode'; unlocked: boolean; at: number }
+  | { kind: 'passage'; count: number; at: number };
+
+export type DoorOutput =
+  | { kind: 'state'; door: string; phase: DoorPhase; at: number }
+  | { kind: 'alarm'; door: string; type: DoorAlarmType; at: number; detail?: string }
+  | { kind: 'clear'; door: string; type: DoorAlarmType; at: number };
+
+export const DEFAULT_DOOR_TIMING = {
+  unlockMs: 5000,
+  heldOpenMs: 30_000,
+  preAlarmMs: 5000,
+  debounceMs: 250,
+  rexWindowMs: 10_000,
+};
+
+export class DoorMachine {
+  private phase: DoorPhase = 'unknown';
+  private open: boolean | null = null;
+  private pending: { open: boolean; since: number } | null = null;
+  private openedAt = 0;
+  private unlockedUntil = -1;
+  private modeUnlocked = false;
+  private lastRex = -Infinity;
+  private lastGrant = -Infinity;
+  /** Grants not yet used by an opening, and passages counted in the current open cycle. */
+  private grantsThisCycle = 0;
+  private passagesThisCycle = 0;
+  private readonly active = new Set<DoorAlarmType>();
+
+  constructor(readonly settings: DoorSettings) {}
+
+  get state(): { phase: DoorPhase; open: boolean | null; alarms: DoorAlarmType[] } {
+    return { phase: this.phase, open: this.open, alarms: [...this.active] };
+  }
+
+  feed(input: DoorInput): DoorOutput[] {
+    const out: DoorOutput[] = [];
+    switch (input.kind) {
+      case 'contact':
+        if (this.pending && this.pending.open !== input.open) {
+          // It bounced back before settling: nothing happened.
+          this.pending = null;
+        } else if (input.open !== this.open && !this.pending) {
+          this.pending = { open: input.open, since: input.at };
+        }
+        if (this.settings.debounceMs === 0) out.push(...this.tick(input.at));
+        return out;
+      case 'grant':
+        this.lastGrant = input.at;
+        this.grantsThisCycle += 1;
+        this.unlockedUntil = input.at + (input.unlockMs ?? this.settings.unlockMs);
+        if (!this.open) this.setPhase('unlocked', input.at, out);
+        return out;
+      case 'rex':
+        this.lastRex = input.at;
+        return out;
+      case 'mode':
+        this.modeUnlocked = input.unlocked;
+        if (!this.open) this.setPhase(this.lockedPhaseAt(input.at), input.at, out);
+        else if (input.unlocked) this.clearHeld(input.at, out);
+        return out;
+      case 'passage':
+        this.passagesThisCycle += input.count;
+        if (!this.modeUnlocked && this.passagesThisCycle > Math.max(1, this.grantsThisCycle)) {
+          this.raise(
+            'tailgating',
+            input.at,
+            out,
+            `${this.passagesThisCycle} people through on ${this.grantsThisCycle} grant(s)`,
+          );
+        }
+        return out;
+    }
+  }
+
+  /** Runs the timers up to `now`: debounce settling, unlock expiry, held-open warning and alarm. */
+  tick(now: number): DoorOutput[] {
+    const out: DoorOutput[] = [];
+    if (this.pending && now - this.pending.since >= this.settings.debounceMs) {
+      const { open, since } = this.pending;
+      this.pending = null;
+      this.commitContact(open, since, out);
+    }
+    if (this.open) {
+      const openFor = now - this.openedAt;
+      if (!this.modeUnlocked && this.phase !== 'forced') {
+        if (openFor >= this.settings.heldOpenMs && !this.active.has('held-open')) {
+          this.raise(
+            'held-open',
+            this.openedAt + this.settings.heldOpenMs,
+            out,
+            `open ${Math.round(openFor / 1000)} s`,
+          );
+          this.setPhase('held', now, out);
+        } else if (
+          openFor >= this.settings.heldOpenMs - this.settings.preAlarmMs &&
+          !this.active.has('held-open-warning') &&
+          !this.active.has('held-open')
+        ) {
+          this.raise(
+            'held-open-warning',
+            this.openedAt + this.settings.heldOpenMs - this.settings.preAlarmMs,
+            out,
+          );
+          this.setPhase('held-warning', now, out);
+        }
+      }
+    } else if (this.phase === 'unlocked' && now >= this.unlockedUntil) {
+      this.setPhase(this.lockedPhaseAt(now), now, out);
+    }
+    return out;
+  }
+
+  /** When the next timer is due, so a scheduler can sleep until then (no polling loop). */
+  nextDue(): number | null {
+    const due: number[] = [];
+    if (this.pending) due.push(this.pending.since + this.settings.debounceMs);
+    if (this.open && !this.modeUnlocked) {
+      if (!this.active.has('held-open-warning'))
+        due.push(this.openedAt + this.settings.heldOpenMs - this.settings.preAlarmMs);
+      if (!this.active.has('held-open')) due.push(this.openedAt + this.settings.heldOpenMs);
+    }
+    if (!this.open && this.phase === 'unlocked') due.push(this.unlockedUntil);
+    return due.length ? Math.min(...due) : null;
+  }
+
+  private commitContact(open: boolean, at: number, out: DoorOutput[]): void {
+    const first = this.open === null;
+    this.open = open;
+    if (open) {
+      this.openedAt = at;
+      this.passagesThisCycle = 0;
+      const authorised =
+        this.modeUnlocked || at <= this.unlockedUntil || at - this.lastRex <= this.settings.rexWindowMs;
+      if (!authorised && !first) {
+        this.raise(
+          'forced-open',
+          at,
+          out,
+          at - this.lastGrant < 60_000
+            ? 'opened after the unlock time ran out'
+            : 'no grant and no request to exit',
+        );
+        this.setPhase('forced', at, out);
+      } else {
+        this.setPhase('open', at, out);
+      }
+      // The grant is used by this opening; the lock falls back when the door closes.
+      this.unlockedUntil = Math.min(this.unlockedUntil, at);
+    } else {
+      this.clearHeld(at, out);
+      if (this.active.has('forced-open')) this.clear('forced-open', at, out);
+      if (this.active.has('tailgating')) this.clear('tailgating', at, out);
+      this.grantsThisCycle = 0;
+      this.setPhase(this.lockedPhaseAt(at), at, out);
+    }
+  }
+
+  private lockedPhaseAt(at: number): DoorPhase {
+    if (this.open) return this.phase;
+    if (this.modeUnlocked) return 'closed-unlocked';
+    return at < this.unlockedUntil ? 'unlocked' : 'secure';
+  }
+
+  private clearHeld(at: number, out: DoorOutput[]): void {
+    if (this.active.has('held-open-warning')) this.clear('held-open-warning', at, out);
+    if (this.active.has('held-open')) this.clear('held-open', at, out);
+  }
+
+  private raise(type: DoorAlarmType, at: number, out: DoorOutput[], detail?: string): void {
+    if (this.active.has(type)) return; // one alarm per cause, not one per message
+    this.active.add(type);
+    out.push({ kind: 'alarm', door: this.settings.id, type, at, ...(detail ? { detail } : {}) });
+  }
+
+  private clear(type: DoorAlarmType, at: number, out: DoorOutput[]): void {
+    this.active.delete(type);
+    out.push({ kind: 'clear', door: this.settings.id, type, at });
+  }
+
+  private setPhase(phase: DoorPhase, at: number, out: DoorOutput[]): void {
+    if (phase === this.phase) return;
+    this.phase = phase;
+    out.push({ kind: 'state', door: this.settings.id, phase, at });
+  }
+}
