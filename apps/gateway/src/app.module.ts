@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessService } from '@gatehouse/access';
 import { AuthService } from '@gatehouse/auth';
+import { DoorsService } from '@gatehouse/doors';
 import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Journal, JournalReader } from '@gatehouse/journal';
 import { ReadPool } from '@gatehouse/storage';
@@ -9,6 +10,7 @@ import { CardholdersController } from './api/access/cardholders.controller';
 import { GuardController } from './api/access/guard.controller';
 import { RECORD_CONTROLLERS } from './api/access/records.controller';
 import { AuthController } from './api/auth.controller';
+import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
 import { OperatorsController, TokensController } from './api/operators.controller';
@@ -34,6 +36,7 @@ export const CONTROLLERS = [
   ...RECORD_CONTROLLERS,
   CardholdersController,
   GuardController,
+  DoorsController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -51,6 +54,7 @@ export class AppModule {
         { provide: ReadPool, useValue: core.readPool },
         { provide: AuthService, useValue: core.auth },
         { provide: AccessService, useValue: core.access },
+        { provide: DoorsService, useValue: core.doors },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
-import type { GatehouseConfig } from '@gatehouse/config';
+import { readSecret, type GatehouseConfig } from '@gatehouse/config';
+import { DoorsService } from '@gatehouse/doors';
+import { MqttSensorSource } from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
@@ -20,6 +22,8 @@ export interface Core {
   reader: JournalReader;
   auth: AuthService;
   access: AccessService;
+  doors: DoorsService;
+  mqtt: MqttSensorSource | null;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,53 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       ),
     );
   }
+  const doors = new DoorsService(
+    bus,
+    journal,
+    clock,
+    () =>
+      access
+        .list('access_doors')
+        .map((d) => ({ id: d.id, name: d.name, unlockMs: d.unlockMs, heldOpenMs: d.heldOpenMs })),
+    config.sensors.map((s) => ({ sensorId: s.id, doorId: s.door, role: s.role })),
+  );
+  // Refused device messages are kept with their raw bytes: counted, logged, never fatal.
+  bus.on('device.dead-letter', 'journal', (d) => {
+    logger.warn(
+      { source: d.source, origin: d.origin, reason: d.reason, bytes: d.bytes },
+      'device message refused',
+    );
+    journal
+      .append({ type: 'device.message-refused', source: d.source, subjects: [], payload: { ...d } })
+      .catch(() => undefined);
+  });
+  let mqtt: MqttSensorSource | null = null;
+  if (options.role === 'gateway' && config.mqtt.url) {
+    mqtt = new MqttSensorSource(
+      { ...config.mqtt, password: config.mqtt.password ? readSecret(config.mqtt.password) : undefined },
+      config.sensors.map((s) => ({
+        id: s.id,
+        converter: s.converter,
+        device: s.device,
+        channel: s.channel,
+        invert: s.invert,
+        generic: s.generic,
+      })),
+      bus,
+      (e) => {
+        logger.info({ mqtt: e.state, detail: e.detail }, 'mqtt connection');
+        journal
+          .append({
+            type: `device.mqtt-${e.state}`,
+            source: 'mqtt',
+            subjects: [],
+            payload: { url: config.mqtt.url, detail: e.detail ?? null },
+          })
+          .catch(() => undefined);
+      },
+    );
+    mqtt.start();
+  }
   return {
     config,
     clock,
@@ -74,7 +125,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     reader: new JournalReader(readPool),
     auth,
     access,
+    doors,
+    mqtt,
     async close() {
+      doors.stop();
+      await mqtt?.stop();
       if (options.role === 'gateway') await journal.close();
       else journal.flush();
       await readPool.close();

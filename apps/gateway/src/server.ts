@@ -138,6 +138,26 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
     };
   });
 
+  if (core.mqtt) {
+    const mqtt = core.mqtt;
+    health.register('mqtt', () => {
+      const st = mqtt.state;
+      const status =
+        st.state === 'connected'
+          ? 'up'
+          : st.state === 'refused' || st.state === 'closed'
+            ? 'down'
+            : 'degraded';
+      return { status, ...st, messages: mqtt.counters.messages, ...mqtt.router.counters };
+    });
+    metrics.observe('gatehouse_mqtt_messages', 'MQTT messages received', () => mqtt.counters.messages);
+    metrics.observe(
+      'gatehouse_mqtt_refused',
+      'MQTT messages refused (dead letters)',
+      () => mqtt.router.counters.refused + mqtt.router.counters.tooLarge + mqtt.router.counters.unknownTopic,
+    );
+  }
+
   if (hasConsole) {
     await app.register(fastifyStatic, {
       root: consoleDir,

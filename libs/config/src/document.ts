@@ -29,7 +29,12 @@ export const defaultsYaml = (): string => {
         continue;
       }
       if (child.description) lines.push(`${indent}# ${String(child.description)} (${envNameFor(childPath)})`);
-      const rendered = stringify({ [key]: child.default ?? null }).trimEnd();
+      if (child.default === undefined) {
+        // Optional and unset by default: shown, commented out, for a site file to copy.
+        lines.push(`${indent}# ${key}: …`);
+        continue;
+      }
+      const rendered = stringify({ [key]: child.default }).trimEnd();
       lines.push(...rendered.split('\n').map((l) => `${indent}${l}`));
     }
   };

@@ -206,6 +206,63 @@ export const configSchema = z.strictObject({
       .default(10000)
       .describe('Most journal entries replayed to a live stream resuming with Last-Event-ID'),
   }),
+  mqtt: section({
+    url: z
+      .string()
+      .default('')
+      .describe('Broker URL (mqtt://host:1883 or mqtts://host:8883); empty: no MQTT'),
+    clientId: z
+      .string()
+      .min(1)
+      .max(64)
+      .default('gatehouse')
+      .describe(
+        'Fixed client id: with a persistent session, what sensors publish while the gateway is down is delivered later',
+      ),
+    username: z.string().max(200).default('').describe('User name at the broker'),
+    password: secretRef.optional().describe('The broker password, from a file or an environment variable'),
+    caFile: z.string().default('').describe('CA certificate (PEM) to trust for mqtts://'),
+    certFile: z.string().default('').describe('Client certificate (PEM), with keyFile'),
+    keyFile: z.string().default('').describe('Client key (PEM)'),
+    reconnectMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(600)
+      .default(30)
+      .describe('Longest wait between reconnection attempts (backoff doubles up to it)'),
+  }),
+  sensors: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(64).describe('Sensor id (journal, health)'),
+        door: z.string().min(1).max(64).describe('The door it belongs to (an access door id)'),
+        role: z.enum(['contact', 'rex']).default('contact').describe('What it tells about the door'),
+        converter: z.enum(['zigbee2mqtt', 'shelly-gen1', 'shelly-gen2', 'tasmota', 'esphome', 'generic']),
+        device: z
+          .string()
+          .min(1)
+          .max(200)
+          .describe('Friendly name, device id, Tasmota topic or ESPHome node'),
+        channel: z
+          .string()
+          .max(64)
+          .optional()
+          .describe('ESPHome binary sensor name, Tasmota switch or Shelly input number'),
+        invert: z.boolean().default(false),
+        generic: z
+          .strictObject({
+            topic: z.string().min(1).max(300),
+            path: z.string().max(200).optional(),
+            openValues: z.array(z.string().max(100)).min(1),
+            closedValues: z.array(z.string().max(100)).min(1),
+            signal: z.enum(['contact', 'rex', 'tamper']).optional(),
+          })
+          .optional(),
+      }),
+    )
+    .default([])
+    .describe('Door sensors reached over MQTT'),
   demo: section({
     seedSite: z
       .boolean()

@@ -31,6 +31,8 @@ export interface GatehouseEvents {
   'sensor.reading': SensorReading;
   /** A device message that was refused (adapters → journal, metrics). */
   'device.dead-letter': DeadLetter;
+  /** A door's state changed (doors → board, publishers). */
+  'door.state-changed': { doorId: string; phase: string; open: boolean | null; alarms: string[]; at: number };
 }
 
 export class GatehouseBus extends TypedEventBus<GatehouseEvents> {}

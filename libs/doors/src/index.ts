@@ -1,1 +1,2 @@
 export * from './door-machine';
+export * from './doors.service';

@@ -1,3 +1,4 @@
 export * from './converter';
 export * from './converters';
 export * from './router';
+export * from './client';

@@ -1,0 +1,131 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { GatehouseBus } from '@gatehouse/contracts';
+import { SensorRouter } from './router';
+import type { SensorBinding } from './converter';
+
+export interface MqttSettings {
+  url: string;
+  clientId: string;
+  username: string;
+  password?: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  reconnectMaxSeconds: number;
+}
+
+export type MqttConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
+
+export interface ConnectionEvent {
+  state: MqttConnectionState;
+  at: number;
+  detail?: string;
+}
+
+/**
+ * Door sensors over MQTT. QoS 1 with a persistent session (fixed client id,
+ * clean=false): what sensors publish while the gateway is down waits at the
+ * broker and arrives when it is back. Reconnects with a backoff that doubles up
+ * to a limit. Every message becomes a reading or a dead letter on the bus.
+ */
+export class MqttSensorSource {
+  readonly router: SensorRouter;
+  private client: MqttClient | undefined;
+  private period = 1000;
+  private stateValue: MqttConnectionState = 'closed';
+  private since = Date.now();
+  private lastError: string | undefined;
+  readonly counters = { messages: 0, connects: 0 };
+
+  constructor(
+    private readonly settings: MqttSettings,
+    bindings: readonly SensorBinding[],
+    private readonly bus: GatehouseBus,
+    private readonly onConnection: (e: ConnectionEvent) => void = () => undefined,
+  ) {
+    this.router = new SensorRouter(bindings);
+  }
+
+  get state(): { state: MqttConnectionState; since: string; lastError?: string } {
+    return {
+      state: this.stateValue,
+      since: new Date(this.since).toISOString(),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  private setState(state: MqttConnectionState, detail?: string): void {
+    if (state === this.stateValue && detail === undefined) return;
+    this.stateValue = state;
+    this.since = Date.now();
+    this.onConnection({ state, at: this.since, ...(detail ? { detail } : {}) });
+  }
+
+  start(): void {
+    const s = this.settings;
+    const options: IClientOptions = {
+      clientId: s.clientId,
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: this.period,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      ...(s.username ? { username: s.username } : {}),
+      ...(s.password ? { password: s.password } : {}),
+      ...(s.caFile ? { ca: readFileSync(s.caFile) } : {}),
+      ...(s.certFile ? { cert: readFileSync(s.certFile), key: readFileSync(s.keyFile) } : {}),
+    };
+    this.setState('connecting');
+    const client = mqtt.connect(s.url, options);
+    this.client = client;
+    client.on('connect', (ack) => {
+      this.period = 1000;
+      client.options.reconnectPeriod = this.period;
+      this.counters.connects += 1;
+      this.lastError = undefined;
+      this.setState('connected', ack.sessionPresent ? 'session resumed' : 'new session');
+      const topics = this.router.topics;
+      // Subscribing again is harmless with a resumed session and picks up newly configured
+      // sensors; retained messages it replays are marked as such.
+      if (topics.length > 0) {
+        client.subscribe(
+          topics.map((t) => t),
+          { qos: 1 },
+          (error) => {
+            if (error) this.lastError = `subscribe failed: ${error.message}`;
+          },
+        );
+      }
+    });
+    client.on('reconnect', () => {
+      // Back off: 1 s, 2 s, 4 s … up to the limit.
+      this.period = Math.min(this.period * 2, this.settings.reconnectMaxSeconds * 1000);
+      client.options.reconnectPeriod = this.period;
+      this.setState('reconnecting');
+    });
+    client.on('error', (error: Error & { code?: number }) => {
+      this.lastError = error.message;
+      // 4 / 5: bad user name or password, not authorised. Retrying is pointless until someone changes them.
+      if (error.code === 4 || error.code === 5 || /Not authorized|Bad username/i.test(error.message))
+        this.setState('refused', error.message);
+    });
+    client.on('close', () => {
+      if (this.stateValue === 'connected') this.setState('reconnecting', 'connection lost');
+    });
+    client.on('message', (topic, payload, packet) => {
+      this.counters.messages += 1;
+      for (const r of this.router.route(topic, payload, Date.now(), packet.retain)) {
+        if ('reading' in r) this.bus.emit('sensor.reading', r.reading);
+        else if ('deadLetter' in r) this.bus.emit('device.dead-letter', r.deadLetter);
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    this.setState('closed');
+  }
+}

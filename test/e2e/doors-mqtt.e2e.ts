@@ -1,0 +1,160 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bootstrapAdmin, Client, operatorClient } from '../support/client';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+
+const BROKER = { host: '127.0.0.1', port: 1883 };
+
+/** mosquitto_pub, a real client, publishing at QoS 1. */
+const publish = (topic: string, message: string | Buffer) => {
+  const file = join(tmpdir(), `gh-pub-${randomBytes(4).toString('hex')}`);
+  writeFileSync(file, message);
+  const r = spawnSync(
+    'mosquitto_pub',
+    ['-h', BROKER.host, '-p', String(BROKER.port), '-q', '1', '-t', topic, '-f', file],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  if (r.status !== 0)
+    throw new Error(
+      `mosquitto_pub failed (is Mosquitto running on ${BROKER.host}:${BROKER.port}?): ${r.stderr}`,
+    );
+};
+
+const waitFor = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 8000): Promise<T> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe('doors over MQTT through a real Mosquitto broker', () => {
+  let gw: RunningGateway;
+  let admin: Client;
+  let guard: Client;
+  let dir: string;
+  const device = `e2e_front_${randomBytes(3).toString('hex')}`;
+  const topic = `zigbee2mqtt/${device}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-mqtt-'));
+    const site = join(dir, 'site.yaml');
+    writeFileSync(
+      site,
+      [
+        'demo:',
+        '  seedSite: true',
+        'mqtt:',
+        `  url: mqtt://${BROKER.host}:${BROKER.port}`,
+        `  clientId: gatehouse-e2e-${randomBytes(4).toString('hex')}`,
+        'sensors:',
+        '  - id: front-contact',
+        '    door: front-door',
+        '    converter: zigbee2mqtt',
+        `    device: ${device}`,
+        '',
+      ].join('\n'),
+    );
+    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
+    ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
+    guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
+    await waitFor('the broker connection', async () => {
+      const r = await fetch(`${gw.url}/health/ready`);
+      const body = (await r.json()) as { components: { mqtt?: { status: string } } };
+      return body.components.mqtt?.status === 'up' ? true : undefined;
+    });
+    // Let the subscription settle before publishing.
+    await new Promise((r) => setTimeout(r, 300));
+  });
+  afterAll(async () => {
+    await gw?.stop();
+    if (gw) removeDir(gw.dataDir);
+    removeDir(dir);
+  });
+
+  const board = async () =>
+    (
+      await guard.get<{
+        items: { doorId: string; phase: string; alarms: string[]; sensors: { lastSeen: string | null }[] }[];
+      }>('/api/v1/doors/board')
+    ).body.items.find((d) => d.doorId === 'front-door')!;
+  const journal = async (type: string) =>
+    (
+      await admin.get<{ items: { payload: Record<string, unknown> }[] }>(
+        `/api/v1/journal?type=${type}&limit=50`,
+      )
+    ).body.items;
+
+  it('raises a forced-open alarm for an opening without a grant, and clears it when the door closes', async () => {
+    publish(topic, '{"contact":true,"battery":91,"linkquality":140}');
+    // The contact counts once it has been stable for the debounce time.
+    await waitFor('the first reading, settled', async () =>
+      (await board()).phase === 'secure' ? true : undefined,
+    );
+    publish(topic, '{"contact":false}');
+    await waitFor('the forced state', async () => ((await board()).phase === 'forced' ? true : undefined));
+    expect((await board()).alarms).toEqual(['forced-open']);
+    const raised = await waitFor('the alarm in the journal', async () =>
+      (await journal('alarm.raised')).find((e) => e.payload.type === 'forced-open'),
+    );
+    expect(raised.payload).toMatchObject({ doorId: 'front-door', priority: 'high' });
+    publish(topic, '{"contact":true}');
+    await waitFor('the door secure again', async () =>
+      (await board()).phase === 'secure' ? true : undefined,
+    );
+    expect((await journal('alarm.cleared')).some((e) => e.payload.type === 'forced-open')).toBe(true);
+  });
+
+  it('treats an opening after a remote unlock as authorised', async () => {
+    expect(
+      (await guard.post('/api/v1/access/doors/front-door/unlock', { reason: 'delivery at the front' }))
+        .status,
+    ).toBe(202);
+    await waitFor('the unlocked state', async () =>
+      (await board()).phase === 'unlocked' ? true : undefined,
+    );
+    publish(topic, '{"contact":false}');
+    await waitFor('the open state', async () => ((await board()).phase === 'open' ? true : undefined));
+    expect((await board()).alarms).toEqual([]);
+    publish(topic, '{"contact":true}');
+    await waitFor('the door secure again', async () =>
+      (await board()).phase === 'secure' ? true : undefined,
+    );
+  });
+
+  it('refuses bad payloads into the journal with their raw bytes, and goes on working', async () => {
+    publish(topic, 'this is not json');
+    publish(topic, '{"contact":"maybe"}');
+    publish(topic, Buffer.alloc(64 * 1024, 0x7b));
+    const refused = await waitFor('three refusals', async () => {
+      const items = await journal('device.message-refused');
+      return items.length >= 3 ? items : undefined;
+    });
+    const reasons = refused.map((e) => String(e.payload.reason));
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/not JSON/),
+        expect.stringMatching(/contact is not a boolean/),
+        expect.stringMatching(/over the 8192-byte limit/),
+      ]),
+    );
+    const notJson = refused.find((e) => /not JSON/.test(String(e.payload.reason)))!;
+    expect(Buffer.from(String(notJson.payload.raw), 'base64').toString()).toBe('this is not json');
+    // Still alive and still reading.
+    publish(topic, '{"contact":false}');
+    await waitFor('the next reading', async () => ((await board()).phase === 'forced' ? true : undefined));
+    publish(topic, '{"contact":true}');
+    const health = (await (await fetch(`${gw.url}/health/ready`)).json()) as {
+      components: { mqtt: Record<string, unknown> };
+    };
+    expect(health.components.mqtt).toMatchObject({ status: 'up', state: 'connected' });
+    expect(
+      Number(health.components.mqtt.refused) + Number(health.components.mqtt.tooLarge),
+    ).toBeGreaterThanOrEqual(3);
+  });
+});
