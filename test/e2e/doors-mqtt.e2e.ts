@@ -107,7 +107,29 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
     await waitFor('the door secure again', async () =>
       (await board()).phase === 'secure' ? true : undefined,
     );
-    expect((await journal('alarm.cleared')).some((e) => e.payload.type === 'forced-open')).toBe(true);
+    await waitFor('the cause-ended record', async () =>
+      (await journal('alarm.cause-ended')).some((e) => e.payload.type === 'forced-open') ? true : undefined,
+    );
+    // The alarm stays in the guard's queue, marked as no longer active, until a guard deals with it.
+    type AlarmView = { id: string; type: string; state: string; active: boolean; doorId: string };
+    const queue = (await guard.get<{ items: AlarmView[] }>('/api/v1/alarms')).body.items;
+    const forced = queue.find((a) => a.type === 'forced-open' && a.doorId === 'front-door')!;
+    expect(forced).toMatchObject({ state: 'new', active: false });
+    expect(
+      (await guard.post(`/api/v1/alarms/${forced.id}/acknowledge`, { comment: 'checking the camera' })).body,
+    ).toMatchObject({ state: 'acknowledged', owner: 'gina' });
+    expect(
+      (
+        await guard.post(`/api/v1/alarms/${forced.id}/resolve`, {
+          comment: 'cleaner propped it',
+          falseAlarm: true,
+        })
+      ).body,
+    ).toMatchObject({ state: 'false-alarm' });
+    expect(
+      (await guard.get<{ items: AlarmView[] }>('/api/v1/alarms')).body.items.some((a) => a.id === forced.id),
+    ).toBe(false);
+    expect((await admin.post(`/api/v1/alarms/${forced.id}/resolve`, { comment: 'x' })).status).toBe(403);
   });
 
   it('treats an opening after a remote unlock as authorised', async () => {

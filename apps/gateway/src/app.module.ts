@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessService } from '@gatehouse/access';
+import { AlarmsService } from '@gatehouse/alarms';
 import { AuthService } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
 import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
@@ -9,6 +10,7 @@ import { ReadPool } from '@gatehouse/storage';
 import { CardholdersController } from './api/access/cardholders.controller';
 import { GuardController } from './api/access/guard.controller';
 import { RECORD_CONTROLLERS } from './api/access/records.controller';
+import { AlarmsController } from './api/alarms.controller';
 import { AuthController } from './api/auth.controller';
 import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
@@ -37,6 +39,7 @@ export const CONTROLLERS = [
   CardholdersController,
   GuardController,
   DoorsController,
+  AlarmsController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -55,6 +58,7 @@ export class AppModule {
         { provide: AuthService, useValue: core.auth },
         { provide: AccessService, useValue: core.access },
         { provide: DoorsService, useValue: core.doors },
+        { provide: AlarmsService, useValue: core.alarms },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
 import { readSecret, type GatehouseConfig } from '@gatehouse/config';
+import { AlarmsService, DEFAULT_ALARM_SETTINGS } from '@gatehouse/alarms';
 import { DoorsService } from '@gatehouse/doors';
 import { MqttSensorSource } from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
@@ -23,6 +24,7 @@ export interface Core {
   auth: AuthService;
   access: AccessService;
   doors: DoorsService;
+  alarms: AlarmsService;
   mqtt: MqttSensorSource | null;
   close(): Promise<void>;
 }
@@ -68,6 +70,10 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       ),
     );
   }
+  const alarms = new AlarmsService(db, journal, clock, bus, {
+    ...DEFAULT_ALARM_SETTINGS,
+    escalateAfterSeconds: config.alarms.escalateAfterSeconds,
+  });
   const doors = new DoorsService(
     bus,
     journal,
@@ -126,9 +132,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     auth,
     access,
     doors,
+    alarms,
     mqtt,
     async close() {
       doors.stop();
+      alarms.stop();
       await mqtt?.stop();
       if (options.role === 'gateway') await journal.close();
       else journal.flush();

@@ -646,6 +646,7 @@ export class AccessService {
         }),
       })
       .catch(() => undefined);
+    // The alarm service keeps and journals alarms; decisions only announce them.
     for (const a of d.alarms) {
       this.bus?.emit('alarm.raised', {
         ...a,
@@ -654,14 +655,6 @@ export class AccessService {
         cardholderId: d.cardholderId,
         at: d.at,
       });
-      this.journal
-        .append({
-          type: 'alarm.raised',
-          source: `reader:${d.readerId}`,
-          subjects: subjects.filter((s) => s.kind !== 'zone'),
-          payload: json({ ...a, doorId: d.doorId }),
-        })
-        .catch(() => undefined);
     }
     this.bus?.emit('access.decided', {
       readerId: d.readerId,

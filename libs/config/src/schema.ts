@@ -263,6 +263,38 @@ export const configSchema = z.strictObject({
     )
     .default([])
     .describe('Door sensors reached over MQTT'),
+  alarms: section({
+    escalateAfterSeconds: section({
+      critical: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(30)
+        .describe('Escalate a critical alarm not acknowledged within this many seconds (0: never)'),
+      high: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(60)
+        .describe('Escalate a high-priority alarm not acknowledged within this many seconds (0: never)'),
+      medium: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(300)
+        .describe('Escalate a medium-priority alarm not acknowledged within this many seconds (0: never)'),
+      low: z
+        .number()
+        .int()
+        .min(0)
+        .max(86_400)
+        .default(0)
+        .describe('Escalate a low-priority alarm not acknowledged within this many seconds (0: never)'),
+    }),
+  }),
   demo: section({
     seedSite: z
       .boolean()

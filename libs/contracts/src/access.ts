@@ -43,12 +43,14 @@ export interface DoorCommand {
 }
 
 export interface AlarmRaised {
+  /** What happened, e.g. forced-open, held-open, duress, sensor-offline. */
   type: string;
   priority: 'critical' | 'high' | 'medium' | 'low';
   silent: boolean;
   doorId?: string | null;
   readerId?: string | null;
   cardholderId?: string | null;
+  sensorId?: string | null;
   detail?: string;
   at: number;
 }
@@ -59,4 +61,13 @@ export interface DoorModeChanged {
   until: number | null;
   by: string;
   reason: string;
+}
+
+/** The cause of an alarm ended (the door closed, the sensor came back). */
+export interface AlarmCleared {
+  type: string;
+  doorId?: string | null;
+  readerId?: string | null;
+  sensorId?: string | null;
+  at: number;
 }

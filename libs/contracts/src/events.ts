@@ -1,5 +1,6 @@
 import type {
   AccessDecided,
+  AlarmCleared,
   AlarmRaised,
   CredentialPresented,
   DoorCommand,
@@ -27,6 +28,10 @@ export interface GatehouseEvents {
   'door.mode-changed': DoorModeChanged;
   /** Something an operator must see (any context → alarms). */
   'alarm.raised': AlarmRaised;
+  /** The cause of an alarm ended (any context → alarms). */
+  'alarm.cleared': AlarmCleared;
+  /** An alarm record changed (alarms → desk, notifications). */
+  'alarm.changed': { id: string; state: string; priority: string; type: string; change: string };
   /** A door sensor's state (adapters → doors). */
   'sensor.reading': SensorReading;
   /** A device message that was refused (adapters → journal, metrics). */

@@ -203,28 +203,17 @@ export class DoorsService {
           payload: { phase: o.phase, at: o.at },
         });
       } else if (o.kind === 'alarm') {
-        const priority = PRIORITY[o.type];
+        // The alarm service keeps (and journals) the alarm; this only announces it.
         this.bus.emit('alarm.raised', {
           type: o.type,
-          priority,
+          priority: PRIORITY[o.type],
           silent: false,
           doorId,
           at: o.at,
           ...(o.detail ? { detail: o.detail } : {}),
         });
-        this.record({
-          type: 'alarm.raised',
-          source: `door:${doorId}`,
-          subjects,
-          payload: { type: o.type, priority, doorId, at: o.at, detail: o.detail ?? null },
-        });
       } else {
-        this.record({
-          type: 'alarm.cleared',
-          source: `door:${doorId}`,
-          subjects,
-          payload: { type: o.type, doorId, at: o.at, cause: 'ended' },
-        });
+        this.bus.emit('alarm.cleared', { type: o.type, doorId, at: o.at });
       }
     }
     const st = m.state;
@@ -243,43 +232,19 @@ export class DoorsService {
     at: number,
     detail?: string,
   ): void {
-    const subjects: SubjectRef[] = [
-      { kind: 'door', id: b.doorId },
-      { kind: 'device', id: b.sensorId },
-    ];
     this.bus.emit('alarm.raised', {
       type,
       priority: PRIORITY[type],
       silent: false,
       doorId: b.doorId,
+      sensorId: b.sensorId,
       at,
       ...(detail ? { detail } : {}),
-    });
-    this.record({
-      type: 'alarm.raised',
-      source: `sensor:${b.sensorId}`,
-      subjects,
-      payload: {
-        type,
-        priority: PRIORITY[type],
-        doorId: b.doorId,
-        sensorId: b.sensorId,
-        at,
-        detail: detail ?? null,
-      },
     });
   }
 
   private sensorClear(b: SensorDoorBinding, type: string, at: number): void {
-    this.record({
-      type: 'alarm.cleared',
-      source: `sensor:${b.sensorId}`,
-      subjects: [
-        { kind: 'door', id: b.doorId },
-        { kind: 'device', id: b.sensorId },
-      ],
-      payload: { type, sensorId: b.sensorId, at, cause: 'ended' },
-    });
+    this.bus.emit('alarm.cleared', { type, doorId: b.doorId, sensorId: b.sensorId, at });
   }
 
   private record(input: JournalEntryInput): void {

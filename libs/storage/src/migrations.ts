@@ -154,4 +154,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE presence (cardholder_id TEXT PRIMARY KEY, zone TEXT NOT NULL, at_ms INTEGER NOT NULL, door_id TEXT NOT NULL) STRICT;
     `,
   },
+  {
+    version: 4,
+    name: 'alarms',
+    sql: `
+      CREATE TABLE alarms (
+        id TEXT PRIMARY KEY,
+        data TEXT NOT NULL,
+        state TEXT GENERATED ALWAYS AS (json_extract(data, '$.state')) VIRTUAL,
+        dedupe_key TEXT GENERATED ALWAYS AS (json_extract(data, '$.key')) VIRTUAL,
+        raised_at INTEGER GENERATED ALWAYS AS (json_extract(data, '$.raisedAt')) VIRTUAL
+      ) STRICT;
+      CREATE INDEX alarms_open ON alarms (state, raised_at);
+      CREATE INDEX alarms_key ON alarms (dedupe_key, state);
+    `,
+  },
 ];

@@ -1,0 +1,57 @@
+export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const ALARM_STATES = ['new', 'acknowledged', 'resolved', 'false-alarm'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+export interface AlarmComment {
+  by: string;
+  at: number;
+  text: string;
+}
+
+/** One alarm as the guard's queue shows it; kept after it ends, for the record. */
+export interface Alarm {
+  id: string;
+  /** Same type and source: repeats of an open alarm count here instead of making new ones. */
+  key: string;
+  type: string;
+  priority: Priority;
+  state: AlarmState;
+  doorId: string | null;
+  readerId: string | null;
+  sensorId: string | null;
+  cardholderId: string | null;
+  detail: string | null;
+  silent: boolean;
+  raisedAt: number;
+  lastAt: number;
+  count: number;
+  /** Whether the cause is still there (the door still open). */
+  active: boolean;
+  clearedAt: number | null;
+  owner: string | null;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  escalations: number;
+  comments: AlarmComment[];
+}
+
+export const isOpen = (a: Pick<Alarm, 'state'>) => a.state === 'new' || a.state === 'acknowledged';
+
+export const dedupeKey = (
+  type: string,
+  src: {
+    doorId?: string | null;
+    readerId?: string | null;
+    sensorId?: string | null;
+    cardholderId?: string | null;
+  },
+) => [type, src.doorId ?? '', src.readerId ?? '', src.sensorId ?? '', src.cardholderId ?? ''].join('|');
+
+/** Higher priority first, then oldest first: the order of the guard's queue. */
+export const queueOrder = (a: Alarm, b: Alarm) =>
+  PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || a.raisedAt - b.raisedAt;
+
+export const raisePriority = (p: Priority): Priority => PRIORITIES[Math.max(0, PRIORITIES.indexOf(p) - 1)]!;

@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type Actor,
+  type AlarmCleared,
+  type AlarmRaised,
+  type Clock,
+  DomainError,
+  type GatehouseBus,
+  type JournalEntry,
+  type JournalEntryInput,
+  type JsonObject,
+  type SubjectRef,
+} from '@gatehouse/contracts';
+import type { Db } from '@gatehouse/storage';
+import { type Alarm, dedupeKey, isOpen, type Priority, queueOrder, raisePriority } from './alarm';
+
+export interface AlarmJournal {
+  append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
+}
+
+export interface AlarmSettings {
+  /** Seconds an alarm may stay unacknowledged before it escalates, per priority (0: never). */
+  escalateAfterSeconds: Record<Priority, number>;
+  /** Priorities whose alarms resolve by themselves when the cause ends (a pre-alarm, say). */
+  autoResolve: readonly Priority[];
+}
+
+export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
+  escalateAfterSeconds: { critical: 30, high: 60, medium: 300, low: 0 },
+  autoResolve: ['low'],
+};
+
+const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as JsonObject;
+const fail = (code: string, message: string) => new DomainError('conflict', code, message);
+
+/**
+ * The alarm queue: every source raises alarms on the bus; this keeps their
+ * records (de-duplicated, cleared when the cause ends, escalated when nobody
+ * acknowledges them in time) and the guards' actions on them. Each change is a
+ * journal entry first, written with the record in one transaction.
+ */
+export class AlarmsService {
+  private readonly open = new Map<string, Alarm>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly journal: AlarmJournal,
+    private readonly clock: Clock,
+    private readonly bus: GatehouseBus,
+    private readonly settings: AlarmSettings = DEFAULT_ALARM_SETTINGS,
+  ) {
+    for (const d of db
+      .prepare("SELECT data FROM alarms WHERE state IN ('new', 'acknowledged')")
+      .pluck()
+      .all() as string[]) {
+      const a = JSON.parse(d) as Alarm;
+      this.open.set(a.key, a);
+      this.scheduleEscalation(a);
+    }
+    bus.on('alarm.raised', 'alarms', (r) => void this.raise(r).catch(() => undefined));
+    bus.on('alarm.cleared', 'alarms', (c) => void this.cleared(c).catch(() => undefined));
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
+  private subjects(a: Alarm): SubjectRef[] {
+    const s: SubjectRef[] = [{ kind: 'alarm', id: a.id }];
+    if (a.doorId) s.push({ kind: 'door', id: a.doorId });
+    if (a.readerId) s.push({ kind: 'reader', id: a.readerId });
+    if (a.sensorId) s.push({ kind: 'device', id: a.sensorId });
+    if (a.cardholderId) s.push({ kind: 'person', id: a.cardholderId });
+    return s;
+  }
+
+  /** Journals a change to an alarm and stores the record in the same transaction. */
+  private async write(
+    a: Alarm,
+    type: string,
+    payload: Record<string, unknown>,
+    actor?: Actor,
+  ): Promise<Alarm> {
+    await this.journal.append(
+      {
+        type,
+        source: 'alarms',
+        subjects: this.subjects(a),
+        ...(actor ? { actor } : {}),
+        payload: json({
+          alarmId: a.id,
+          type: a.type,
+          priority: a.priority,
+          state: a.state,
+          doorId: a.doorId,
+          ...payload,
+        }),
+      },
+      () =>
+        void this.db
+          .prepare(
+            'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
+          )
+          .run(a.id, JSON.stringify(a)),
+    );
+    if (isOpen(a)) this.open.set(a.key, a);
+    else {
+      this.open.delete(a.key);
+      this.clearTimer(a.id);
+    }
+    this.bus.emit('alarm.changed', {
+      id: a.id,
+      state: a.state,
+      priority: a.priority,
+      type: a.type,
+      change: type,
+    });
+    return a;
+  }
+
+  async raise(r: AlarmRaised): Promise<Alarm> {
+    const key = dedupeKey(r.type, r);
+    const existing = this.open.get(key);
+    if (existing) {
+      // A repeat of an open alarm: counted on it, not a new alarm in the queue.
+      const repeated: Alarm = {
+        ...existing,
+        count: existing.count + 1,
+        lastAt: r.at,
+        active: true,
+        clearedAt: null,
+      };
+      this.open.set(key, repeated);
+      this.db.prepare('UPDATE alarms SET data = ? WHERE id = ?').run(JSON.stringify(repeated), repeated.id);
+      return repeated;
+    }
+    const a: Alarm = {
+      id: randomUUID(),
+      key,
+      type: r.type,
+      priority: r.priority,
+      state: 'new',
+      doorId: r.doorId ?? null,
+      readerId: r.readerId ?? null,
+      sensorId: r.sensorId ?? null,
+      cardholderId: r.cardholderId ?? null,
+      detail: r.detail ?? null,
+      silent: r.silent,
+      raisedAt: r.at,
+      lastAt: r.at,
+      count: 1,
+      active: true,
+      clearedAt: null,
+      owner: null,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      escalations: 0,
+      comments: [],
+    };
+    await this.write(a, 'alarm.raised', { detail: a.detail, silent: a.silent, at: a.raisedAt });
+    this.scheduleEscalation(a);
+    return a;
+  }
+
+  /** The cause ended: the record says so; low-priority alarms nobody touched resolve by themselves. */
+  async cleared(c: AlarmCleared): Promise<Alarm | null> {
+    const a = this.open.get(dedupeKey(c.type, c));
+    if (!a) return null;
+    const auto = a.state === 'new' && this.settings.autoResolve.includes(a.priority);
+    const next: Alarm = {
+      ...a,
+      active: false,
+      clearedAt: c.at,
+      ...(auto ? { state: 'resolved' as const, resolvedAt: c.at, resolvedBy: 'system' } : {}),
+    };
+    return this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto });
+  }
+
+  private scheduleEscalation(a: Alarm): void {
+    this.clearTimer(a.id);
+    const seconds = this.settings.escalateAfterSeconds[a.priority];
+    if (a.state !== 'new' || seconds <= 0) return;
+    const due = a.raisedAt + (a.escalations + 1) * seconds * 1000;
+    const timer = setTimeout(
+      () => void this.escalate(a.id, null, 'not acknowledged in time').catch(() => undefined),
+      Math.max(0, due - this.now()),
+    );
+    timer.unref();
+    this.timers.set(a.id, timer);
+  }
+
+  private clearTimer(id: string): void {
+    const t = this.timers.get(id);
+    if (t) clearTimeout(t);
+    this.timers.delete(id);
+  }
+
+  private openById(id: string): Alarm {
+    for (const a of this.open.values()) if (a.id === id) return a;
+    const stored = this.get(id);
+    throw fail('alarm.closed', `alarm ${stored.id} is ${stored.state}`);
+  }
+
+  /** Raises the priority one step (not past critical) and announces it again; by a guard, or by the timer. */
+  async escalate(id: string, actor: Actor | null, reason: string): Promise<Alarm> {
+    const a = this.openById(id);
+    const next: Alarm = { ...a, priority: raisePriority(a.priority), escalations: a.escalations + 1 };
+    await this.write(
+      next,
+      'alarm.escalated',
+      { from: a.priority, reason, automatic: actor === null },
+      actor ?? undefined,
+    );
+    this.scheduleEscalation(next);
+    return next;
+  }
+
+  async acknowledge(id: string, actor: Actor, comment?: string): Promise<Alarm> {
+    const a = this.openById(id);
+    if (a.state !== 'new') throw fail('alarm.already-acknowledged', 'this alarm is already acknowledged');
+    const by = actor.name ?? actor.id ?? 'unknown';
+    const now = this.now();
+    const next: Alarm = {
+      ...a,
+      state: 'acknowledged',
+      acknowledgedAt: now,
+      acknowledgedBy: by,
+      owner: a.owner ?? by,
+      comments: comment ? [...a.comments, { by, at: now, text: comment }] : a.comments,
+    };
+    this.clearTimer(a.id);
+    return this.write(next, 'alarm.acknowledged', { comment: comment ?? null }, actor);
+  }
+
+  async comment(id: string, actor: Actor, text: string): Promise<Alarm> {
+    const a = this.get(id);
+    const by = actor.name ?? actor.id ?? 'unknown';
+    return this.write(
+      { ...a, comments: [...a.comments, { by, at: this.now(), text }] },
+      'alarm.commented',
+      { comment: text },
+      actor,
+    );
+  }
+
+  async assign(id: string, actor: Actor, owner: string | null): Promise<Alarm> {
+    const a = this.openById(id);
+    return this.write({ ...a, owner }, 'alarm.assigned', { from: a.owner, to: owner }, actor);
+  }
+
+  /** Ends an alarm: resolved, or a false alarm. A comment says what was found. */
+  async resolve(id: string, actor: Actor, comment: string, falseAlarm: boolean): Promise<Alarm> {
+    const a = this.openById(id);
+    const by = actor.name ?? actor.id ?? 'unknown';
+    const now = this.now();
+    const next: Alarm = {
+      ...a,
+      state: falseAlarm ? 'false-alarm' : 'resolved',
+      resolvedAt: now,
+      resolvedBy: by,
+      comments: [...a.comments, { by, at: now, text: comment }],
+    };
+    return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor);
+  }
+
+  get(id: string): Alarm {
+    const data = this.db.prepare('SELECT data FROM alarms WHERE id = ?').pluck().get(id) as
+      string | undefined;
+    if (!data) throw new DomainError('not-found', 'alarm.not-found', 'no such alarm');
+    return JSON.parse(data) as Alarm;
+  }
+
+  /** The queue: open alarms, highest priority first, oldest first. */
+  queue(): Alarm[] {
+    return [...this.open.values()].sort(queueOrder);
+  }
+
+  /** Recently ended alarms, newest first. */
+  history(limit: number): Alarm[] {
+    return (
+      this.db
+        .prepare(
+          "SELECT data FROM alarms WHERE state IN ('resolved', 'false-alarm') ORDER BY raised_at DESC LIMIT ?",
+        )
+        .pluck()
+        .all(limit) as string[]
+    ).map((d) => JSON.parse(d) as Alarm);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}

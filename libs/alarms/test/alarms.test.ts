@@ -1,0 +1,157 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatehouseBus, ManualClock, type Actor } from '@gatehouse/contracts';
+import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
+import { openDatabase, type Db } from '@gatehouse/storage';
+import { AlarmsService } from '@gatehouse/alarms';
+
+const gina: Actor = { kind: 'operator', name: 'gina', address: '127.0.0.1' };
+
+describe('AlarmsService (real SQLite, real journal)', () => {
+  let dir: string;
+  let db: Db;
+  let clock: ManualClock;
+  let journal: Journal;
+  let bus: GatehouseBus;
+  let alarms: AlarmsService;
+  const types = () =>
+    db
+      .prepare("SELECT type FROM journal_entries WHERE type LIKE 'alarm.%' ORDER BY seq")
+      .pluck()
+      .all() as string[];
+  const settle = () => journal.append({ type: 'test.sync', source: 'test' });
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-alarms-'));
+    db = openDatabase({ path: join(dir, 'a.db'), synchronous: 'normal' });
+    clock = new ManualClock('2026-06-01T09:00:00Z');
+    journal = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
+      batchMaxEntries: 100,
+      batchMaxDelayMs: 0,
+      checkpointEveryEntries: 1000,
+      checkpointEverySeconds: 60,
+    });
+    await journal.open();
+    bus = new GatehouseBus();
+    alarms = new AlarmsService(db, journal, clock, bus, {
+      escalateAfterSeconds: { critical: 30, high: 60, medium: 300, low: 0 },
+      autoResolve: ['low'],
+    });
+  });
+  afterEach(async () => {
+    alarms.stop();
+    await journal.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps one alarm per cause, counts repeats, and orders the queue by priority then age', async () => {
+    const at = clock.now().getTime();
+    await alarms.raise({ type: 'held-open', priority: 'medium', silent: false, doorId: 'd1', at });
+    await alarms.raise({ type: 'held-open', priority: 'medium', silent: false, doorId: 'd1', at: at + 1000 });
+    await alarms.raise({ type: 'forced-open', priority: 'high', silent: false, doorId: 'd2', at: at + 2000 });
+    const q = alarms.queue();
+    expect(q.map((a) => [a.type, a.count])).toEqual([
+      ['forced-open', 1],
+      ['held-open', 2],
+    ]);
+    await settle();
+    expect(types()).toEqual(['alarm.raised', 'alarm.raised']);
+  });
+
+  it('acknowledge, comment, assign and resolve are journaled with the guard; a closed alarm refuses further actions', async () => {
+    const a = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'd2',
+      at: clock.now().getTime(),
+    });
+    await alarms.acknowledge(a.id, gina, 'on my way');
+    await expect(alarms.acknowledge(a.id, gina)).rejects.toMatchObject({
+      code: 'alarm.already-acknowledged',
+    });
+    await alarms.assign(a.id, gina, 'sam');
+    await alarms.comment(a.id, gina, 'door was pushed, latch worn');
+    const done = await alarms.resolve(a.id, gina, 'latch replaced', false);
+    expect(done).toMatchObject({ state: 'resolved', resolvedBy: 'gina', owner: 'sam' });
+    expect(done.comments.map((c) => c.text)).toEqual([
+      'on my way',
+      'door was pushed, latch worn',
+      'latch replaced',
+    ]);
+    await expect(alarms.resolve(a.id, gina, 'again', false)).rejects.toMatchObject({ code: 'alarm.closed' });
+    expect(alarms.queue()).toEqual([]);
+    await settle();
+    expect(types()).toEqual([
+      'alarm.raised',
+      'alarm.acknowledged',
+      'alarm.assigned',
+      'alarm.commented',
+      'alarm.resolved',
+    ]);
+    const entry = JSON.parse(
+      db
+        .prepare("SELECT entry_json FROM journal_entries WHERE type = 'alarm.acknowledged'")
+        .pluck()
+        .get() as string,
+    );
+    expect(entry.actor).toMatchObject({ name: 'gina' });
+    expect(entry.subjects).toEqual(
+      expect.arrayContaining([
+        { kind: 'alarm', id: a.id },
+        { kind: 'door', id: 'd2' },
+      ]),
+    );
+  });
+
+  it('marks the cause ended but keeps the record; low-priority alarms resolve by themselves', async () => {
+    const at = clock.now().getTime();
+    const held = await alarms.raise({
+      type: 'held-open',
+      priority: 'medium',
+      silent: false,
+      doorId: 'd1',
+      at,
+    });
+    const warn = await alarms.raise({
+      type: 'held-open-warning',
+      priority: 'low',
+      silent: false,
+      doorId: 'd1',
+      at,
+    });
+    bus.emit('alarm.cleared', { type: 'held-open', doorId: 'd1', at: at + 5000 });
+    bus.emit('alarm.cleared', { type: 'held-open-warning', doorId: 'd1', at: at + 5000 });
+    await settle();
+    await settle();
+    expect(alarms.get(held.id)).toMatchObject({ state: 'new', active: false, clearedAt: at + 5000 });
+    expect(alarms.get(warn.id)).toMatchObject({ state: 'resolved', resolvedBy: 'system' });
+    expect(alarms.queue().map((a) => a.id)).toEqual([held.id]);
+  });
+
+  it('escalates an alarm nobody acknowledges in time, and the queue survives a restart', async () => {
+    alarms.stop();
+    // Real timers with a short escalation time (fake timers would also stop the journal's commits).
+    const quick = new AlarmsService(db, journal, clock, new GatehouseBus(), {
+      escalateAfterSeconds: { critical: 0, high: 0.05, medium: 0, low: 0 },
+      autoResolve: [],
+    });
+    const a = await quick.raise({
+      type: 'duress',
+      priority: 'high',
+      silent: true,
+      cardholderId: 'p1',
+      at: clock.now().getTime(),
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    await settle();
+    expect(quick.get(a.id)).toMatchObject({ priority: 'critical', escalations: 1 });
+    expect(types()).toContain('alarm.escalated');
+    quick.stop();
+    const again = new AlarmsService(db, journal, clock, new GatehouseBus());
+    expect(again.queue().map((x) => x.type)).toEqual(['duress']);
+    again.stop();
+  });
+});
