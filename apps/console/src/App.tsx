@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, describeError, setCsrfToken, type Role, type SessionInfo } from './api';
 import { Doors } from './pages/Doors';
+import { GuardDesk } from './pages/GuardDesk';
 import { Import } from './pages/Import';
 import { Integrity } from './pages/Integrity';
 import { People } from './pages/People';
@@ -23,6 +24,7 @@ interface Page {
 const PAGES: Page[] = [
   { id: 'live', title: 'Live events', roles: 'all' },
   { id: 'journal', title: 'Journal', roles: 'all' },
+  { id: 'desk', title: 'Guard desk', roles: ['guard', 'responder', 'facility-manager', 'auditor', 'admin'] },
   { id: 'doors', title: 'Doors', roles: ['guard', 'facility-manager', 'responder', 'auditor', 'admin'] },
   {
     id: 'people',
@@ -145,6 +147,7 @@ export const App = () => {
       <main>
         {active.id === 'live' && <LiveFeed />}
         {active.id === 'journal' && <JournalSearch roles={roles} />}
+        {active.id === 'desk' && <GuardDesk roles={roles} />}
         {active.id === 'doors' && <Doors roles={roles} />}
         {active.id === 'people' && <People roles={roles} />}
         {active.id === 'levels' && <Levels roles={roles} />}
