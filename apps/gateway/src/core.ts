@@ -5,7 +5,7 @@ import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
 import { readSecret, type GatehouseConfig } from '@gatehouse/config';
 import { AlarmsService, DEFAULT_ALARM_SETTINGS } from '@gatehouse/alarms';
 import { DoorsService } from '@gatehouse/doors';
-import { MqttSensorSource } from '@gatehouse/mqtt';
+import { type EmbeddedBroker, MqttSensorSource, startEmbeddedBroker } from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
@@ -26,6 +26,8 @@ export interface Core {
   doors: DoorsService;
   alarms: AlarmsService;
   mqtt: MqttSensorSource | null;
+  /** The broker in use (external or embedded), if any. */
+  brokerUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -95,9 +97,21 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       .catch(() => undefined);
   });
   let mqtt: MqttSensorSource | null = null;
-  if (options.role === 'gateway' && config.mqtt.url) {
+  let embedded: EmbeddedBroker | null = null;
+  let brokerUrl = config.mqtt.url;
+  // The embedded broker only when no external one is configured.
+  if (options.role === 'gateway' && !brokerUrl && config.mqtt.embeddedBroker.enabled) {
+    embedded = await startEmbeddedBroker(config.mqtt.embeddedBroker.host, config.mqtt.embeddedBroker.port);
+    brokerUrl = embedded.url;
+    logger.info({ url: brokerUrl }, 'embedded MQTT broker started');
+  }
+  if (options.role === 'gateway' && brokerUrl) {
     mqtt = new MqttSensorSource(
-      { ...config.mqtt, password: config.mqtt.password ? readSecret(config.mqtt.password) : undefined },
+      {
+        ...config.mqtt,
+        url: brokerUrl,
+        password: config.mqtt.password ? readSecret(config.mqtt.password) : undefined,
+      },
       config.sensors.map((s) => ({
         id: s.id,
         converter: s.converter,
@@ -134,10 +148,12 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     doors,
     alarms,
     mqtt,
+    brokerUrl: brokerUrl || null,
     async close() {
       doors.stop();
       alarms.stop();
       await mqtt?.stop();
+      await embedded?.close();
       if (options.role === 'gateway') await journal.close();
       else journal.flush();
       await readPool.close();

@@ -1,5 +1,6 @@
 import '../../aliases';
 import 'reflect-metadata';
+import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
@@ -73,8 +74,16 @@ const main = async (): Promise<void> => {
       `  BOOTSTRAP TOKEN: ${bootstrapToken}`,
     );
   }
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
 
+  // The demo's simulated door sensors, as their own process (the same program as `apps/sim`).
+  let simulator: ChildProcess | null = null;
+  if (config.demo.simulator && core.brokerUrl) {
+    simulator = fork(join(__dirname, '..', '..', 'sim', 'src', 'main.js'), [core.brokerUrl], {
+      stdio: 'inherit',
+    });
+    lines.push(`Simulated door sensors publish to ${core.brokerUrl}.`);
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
   const purge = setInterval(() => core.auth.purgeExpiredSessions(), 10 * 60_000);
   purge.unref();
   let stopping = false;
@@ -83,6 +92,7 @@ const main = async (): Promise<void> => {
     stopping = true;
     logger.info({ signal }, 'stopping');
     clearInterval(purge);
+    simulator?.kill('SIGTERM');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     try {

@@ -231,6 +231,22 @@ export const configSchema = z.strictObject({
       .max(600)
       .default(30)
       .describe('Longest wait between reconnection attempts (backoff doubles up to it)'),
+    embeddedBroker: section({
+      enabled: z
+        .boolean()
+        .default(false)
+        .describe(
+          'Run a small MQTT broker inside the gateway when no external broker (url) is set: for a machine with none',
+        ),
+      host: z.string().min(1).default('127.0.0.1').describe('Address the embedded broker listens on'),
+      port: z
+        .number()
+        .int()
+        .min(1)
+        .max(65535)
+        .default(1884)
+        .describe('Port of the embedded broker (1883 is usually an installed broker)'),
+    }),
   }),
   sensors: z
     .array(
@@ -296,6 +312,12 @@ export const configSchema = z.strictObject({
     }),
   }),
   demo: section({
+    simulator: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Start the simulated door sensors of the demo site (apps/sim) beside the gateway; for the demo only',
+      ),
     seedSite: z
       .boolean()
       .default(false)

@@ -2,3 +2,4 @@ export * from './converter';
 export * from './converters';
 export * from './router';
 export * from './client';
+export * from './embedded-broker';
