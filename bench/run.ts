@@ -1,5 +1,6 @@
 import '../apps/aliases';
 import { decisionBench } from './decision';
+import { doorsBench } from './doors';
 import { journalBench } from './journal';
 import { startupBench } from './startup';
 
@@ -11,6 +12,7 @@ import { startupBench } from './startup';
 const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number | string>>> = {
   journal: journalBench,
   decision: decisionBench,
+  doors: doorsBench,
   startup: startupBench,
 };
 

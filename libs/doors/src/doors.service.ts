@@ -66,6 +66,7 @@ export class DoorsService {
     private readonly clock: Clock,
     private readonly doors: () => DoorDefinition[],
     bindings: readonly SensorDoorBinding[],
+    private readonly timing: Partial<typeof DEFAULT_DOOR_TIMING> = {},
   ) {
     for (const d of doors()) this.define(d);
     for (const b of bindings) {
@@ -108,6 +109,7 @@ export class DoorsService {
         d.id,
         new DoorMachine({
           ...DEFAULT_DOOR_TIMING,
+          ...this.timing,
           id: d.id,
           unlockMs: d.unlockMs,
           heldOpenMs: d.heldOpenMs,
