@@ -102,7 +102,8 @@ export class MqttSensorSource {
       // Back off: 1 s, 2 s, 4 s … up to the limit.
       this.period = Math.min(this.period * 2, this.settings.reconnectMaxSeconds * 1000);
       client.options.reconnectPeriod = this.period;
-      this.setState('reconnecting');
+      // A refusal stays reported until a connection succeeds: retrying does not make the credentials right.
+      if (this.stateValue !== 'refused') this.setState('reconnecting');
     });
     client.on('error', (error: Error & { code?: number }) => {
       this.lastError = error.message;

@@ -1,0 +1,212 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { bootstrapAdmin, Client, operatorClient } from '../support/client';
+import { startPrivateBroker, type PrivateBroker } from '../support/broker';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+
+const waitFor = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> => {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+const publishAll = async (url: string, messages: [string, string, boolean?][]) => {
+  const c = mqtt.connect(url, { clientId: `test-pub-${Math.random().toString(16).slice(2)}`, clean: true });
+  await new Promise<void>((r, j) => {
+    c.once('connect', () => r());
+    c.once('error', j);
+  });
+  for (const [topic, payload, retain] of messages) {
+    await new Promise<void>((r, j) =>
+      c.publish(topic, payload, { qos: 1, retain: retain ?? false }, (e) => (e ? j(e) : r())),
+    );
+  }
+  await new Promise<void>((r) => c.end(false, {}, () => r()));
+};
+
+const siteFile = (dir: string, lines: string[]) => {
+  const file = join(dir, 'site.yaml');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+};
+
+const health = async (gw: RunningGateway) =>
+  (
+    (await (await fetch(`${gw.url}/health/ready`)).json()) as {
+      components: { mqtt?: { status: string; state: string } };
+    }
+  ).components.mqtt;
+
+describe('MQTT faults (a private Mosquitto)', () => {
+  const DOORS = 10;
+
+  describe('a broker restart in the middle of a burst', () => {
+    let broker: PrivateBroker;
+    let gw: RunningGateway;
+    let admin: Client;
+    let dir: string;
+
+    beforeAll(async () => {
+      broker = await startPrivateBroker({ persistent: true });
+      dir = mkdtempSync(join(tmpdir(), 'gh-restart-'));
+      const sensors = Array.from({ length: DOORS }, (_, i) => [
+        `  - { id: rs${i}, door: rdoor-${i}, converter: zigbee2mqtt, device: restart_${i} }`,
+      ]).flat();
+      gw = await startGateway({
+        env: {
+          GATEHOUSE_CONFIG: siteFile(dir, [
+            'mqtt:',
+            `  url: ${broker.url}`,
+            '  clientId: gatehouse-restart-test',
+            '  reconnectMaxSeconds: 2',
+            'sensors:',
+            ...sensors,
+          ]),
+        },
+      });
+      ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
+      const fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+      await fm.post('/api/v1/access/zones', { id: 'restart-zone', name: 'Restart zone' });
+      for (let i = 0; i < DOORS; i++)
+        await fm.post('/api/v1/access/doors', {
+          id: `rdoor-${i}`,
+          name: `Restart door ${i}`,
+          zoneIn: 'restart-zone',
+        });
+      await waitFor('the broker connection', async () =>
+        (await health(gw))?.status === 'up' ? true : undefined,
+      );
+    });
+    afterAll(async () => {
+      await gw?.stop();
+      await broker?.remove();
+      if (gw) removeDir(gw.dataDir);
+      removeDir(dir);
+    });
+
+    it('processes what was published while the gateway was away, and nothing twice in effect', async () => {
+      await publishAll(
+        broker.url,
+        Array.from(
+          { length: DOORS },
+          (_, i) => [`zigbee2mqtt/restart_${i}`, '{"contact":true}'] as [string, string],
+        ),
+      );
+      const board = async () =>
+        (
+          await admin.get<{ items: { doorId: string; phase: string }[] }>('/api/v1/doors/board')
+        ).body.items.filter((d) => d.doorId.startsWith('rdoor-'));
+      await waitFor('every door secure', async () =>
+        (await board()).filter((d) => d.phase === 'secure').length === DOORS ? true : undefined,
+      );
+
+      await broker.stop();
+      await waitFor('the gateway to notice', async () =>
+        (await health(gw))?.status !== 'up' ? true : undefined,
+      );
+      await broker.start();
+      // Published while the gateway is still away; each twice, as a QoS 1 redelivery would.
+      const burst = Array.from(
+        { length: DOORS },
+        (_, i) => [`zigbee2mqtt/restart_${i}`, '{"contact":false}'] as [string, string],
+      );
+      await publishAll(broker.url, [...burst, ...burst]);
+
+      await waitFor('the broker connection back', async () =>
+        (await health(gw))?.status === 'up' ? true : undefined,
+      );
+      await waitFor('every door forced', async () =>
+        (await board()).filter((d) => d.phase === 'forced').length === DOORS ? true : undefined,
+      );
+      const forcedEntries = (
+        await admin.get<{ items: { source: string }[] }>('/api/v1/journal?type=door.forced&limit=100')
+      ).body.items.filter((e) => e.source.startsWith('door:rdoor-'));
+      expect(forcedEntries).toHaveLength(DOORS);
+      const alarms = (
+        await admin.get<{ items: { type: string; doorId: string; count: number }[] }>('/api/v1/alarms')
+      ).body.items.filter((a) => a.doorId.startsWith('rdoor-'));
+      expect(alarms).toHaveLength(DOORS);
+      expect(alarms.every((a) => a.type === 'forced-open' && a.count === 1)).toBe(true);
+      const states = (
+        await admin.get<{ items: { type: string }[] }>('/api/v1/journal?type=device.*&limit=50')
+      ).body.items.map((e) => e.type);
+      expect(states).toEqual(expect.arrayContaining(['device.mqtt-reconnecting', 'device.mqtt-connected']));
+    });
+  });
+
+  it('reports a broker that refuses the credentials in health and the journal, and keeps serving', async () => {
+    const broker = await startPrivateBroker({ user: { name: 'gatehouse', password: 'the right one' } });
+    const dir = mkdtempSync(join(tmpdir(), 'gh-refused-'));
+    const gw = await startGateway({
+      env: {
+        GATEHOUSE_CONFIG: siteFile(dir, [
+          'mqtt:',
+          `  url: ${broker.url}`,
+          '  username: gatehouse',
+          '  password: { env: TEST_MQTT_PASSWORD }',
+        ]),
+        TEST_MQTT_PASSWORD: 'the wrong one',
+      },
+    });
+    try {
+      await waitFor('the refusal', async () => ((await health(gw))?.state === 'refused' ? true : undefined));
+      const h = await fetch(`${gw.url}/health/ready`);
+      expect(h.status).toBe(503);
+      expect((await health(gw))?.status).toBe('down');
+      const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
+      const refused = (
+        await admin.get<{ items: { payload: { detail: string } }[] }>(
+          '/api/v1/journal?type=device.mqtt-refused',
+        )
+      ).body.items;
+      expect(refused.length).toBeGreaterThan(0);
+      // The password is never in the log or the journal.
+      expect(gw.output()).not.toContain('the wrong one');
+      expect(JSON.stringify(refused)).not.toContain('the wrong one');
+    } finally {
+      await gw.stop();
+      await broker.remove();
+      removeDir(gw.dataDir);
+      removeDir(dir);
+    }
+  });
+
+  it('takes a retained stale "open" as the current state, not as a forced opening', async () => {
+    const broker = await startPrivateBroker();
+    await publishAll(broker.url, [['zigbee2mqtt/stale_door', '{"contact":false}', true]]);
+    const dir = mkdtempSync(join(tmpdir(), 'gh-stale-'));
+    const gw = await startGateway({
+      env: {
+        GATEHOUSE_CONFIG: siteFile(dir, [
+          'demo:',
+          '  seedSite: true',
+          'mqtt:',
+          `  url: ${broker.url}`,
+          'sensors:',
+          '  - { id: stale, door: front-door, converter: zigbee2mqtt, device: stale_door }',
+        ]),
+      },
+    });
+    try {
+      const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
+      const guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
+      const phase = async () =>
+        (
+          await guard.get<{ items: { doorId: string; phase: string }[] }>('/api/v1/doors/board')
+        ).body.items.find((d) => d.doorId === 'front-door')?.phase;
+      await waitFor('the retained state', async () => ((await phase()) === 'open' ? true : undefined));
+      expect((await guard.get<{ items: unknown[] }>('/api/v1/alarms')).body.items).toEqual([]);
+    } finally {
+      await gw.stop();
+      await broker.remove();
+      removeDir(gw.dataDir);
+      removeDir(dir);
+    }
+  });
+});
