@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mqtt from 'mqtt';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,9 +45,27 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
   let dir: string;
   const device = `e2e_front_${randomBytes(3).toString('hex')}`;
   const topic = `zigbee2mqtt/${device}`;
+  const prefix = `gh-e2e-${randomBytes(3).toString('hex')}`;
+  const hooks: { headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+  const syslog: string[] = [];
+  let hookServer: Server;
+  let syslogSocket: Socket;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-mqtt-'));
+    // A webhook receiver and a syslog collector on loopback, as a SIEM would be.
+    hookServer = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        hooks.push({ headers: req.headers, body });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
+    syslogSocket = createSocket('udp4');
+    syslogSocket.on('message', (m) => syslog.push(m.toString()));
+    await new Promise<void>((r) => syslogSocket.bind(0, '127.0.0.1', () => r()));
     const site = join(dir, 'site.yaml');
     writeFileSync(
       site,
@@ -53,6 +75,13 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
         'mqtt:',
         `  url: mqtt://${BROKER.host}:${BROKER.port}`,
         `  clientId: gatehouse-e2e-${randomBytes(4).toString('hex')}`,
+        `  topicPrefix: ${prefix}`,
+        'notifications:',
+        '  webhooks:',
+        `    - url: http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`,
+        '      secret: { env: TEST_WEBHOOK_SECRET }',
+        '  syslog:',
+        `    - { host: 127.0.0.1, port: ${syslogSocket.address().port} }`,
         'sensors:',
         '  - id: front-contact',
         '    door: front-door',
@@ -61,7 +90,7 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
         '',
       ].join('\n'),
     );
-    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
+    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site, TEST_WEBHOOK_SECRET: 'hook secret' } });
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
     await waitFor('the broker connection', async () => {
@@ -73,6 +102,8 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
     await new Promise((r) => setTimeout(r, 300));
   });
   afterAll(async () => {
+    hookServer?.close();
+    syslogSocket?.close();
     await gw?.stop();
     if (gw) removeDir(gw.dataDir);
     removeDir(dir);
@@ -206,6 +237,67 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
       await page.getByTestId('phase-front-door').getByText('Secure').waitFor({ timeout: 5000 });
     } finally {
       await browser.close();
+    }
+  });
+
+  it('publishes door states and alarms for other systems, Home Assistant discovery, a signed webhook and syslog', async () => {
+    const seen = new Map<string, string>();
+    const sub = mqtt.connect(`mqtt://${BROKER.host}:${BROKER.port}`, { clean: true });
+    await new Promise<void>((r) => sub.once('connect', () => r()));
+    sub.on('message', (t, p) => seen.set(t, p.toString()));
+    await new Promise<void>((r) =>
+      sub.subscribe(
+        [`${prefix}/#`, 'homeassistant/binary_sensor/gatehouse_front-door/config'],
+        { qos: 1 },
+        () => r(),
+      ),
+    );
+    try {
+      const discovery = await waitFor('the discovery config', async () =>
+        seen.get('homeassistant/binary_sensor/gatehouse_front-door/config'),
+      );
+      expect(JSON.parse(discovery)).toMatchObject({
+        device_class: 'door',
+        state_topic: `${prefix}/doors/front-door/contact`,
+        availability_topic: `${prefix}/status`,
+      });
+      expect(await waitFor('the gateway status', async () => seen.get(`${prefix}/status`))).toBe('online');
+      // Earlier tests left the front door's alarm open; a repeat of an open alarm is (rightly) not notified again.
+      for (const a of (
+        await guard.get<{ items: { id: string; doorId: string }[] }>('/api/v1/alarms')
+      ).body.items.filter((x) => x.doorId === 'front-door')) {
+        await guard.post(`/api/v1/alarms/${a.id}/resolve`, { comment: 'test reset' });
+      }
+      hooks.length = 0;
+      syslog.length = 0;
+      publish(topic, '{"contact":false}');
+      await waitFor('the door state topic', async () =>
+        seen.get(`${prefix}/doors/front-door/contact`) === 'open' ? true : undefined,
+      );
+      expect(JSON.parse(seen.get(`${prefix}/doors/front-door/state`)!)).toMatchObject({
+        phase: 'forced',
+        alarms: ['forced-open'],
+      });
+      const hook = await waitFor('the webhook', async () =>
+        hooks.find((h) => JSON.parse(h.body).type === 'forced-open'),
+      );
+      const signature = createHmac('sha256', 'hook secret')
+        .update(`${String(hook.headers['x-gatehouse-timestamp'])}.${hook.body}`)
+        .digest('hex');
+      expect(hook.headers['x-gatehouse-signature']).toBe(`sha256=${signature}`);
+      expect(
+        await waitFor('the syslog message', async () => syslog.find((l) => l.includes('type="forced-open"'))),
+      ).toMatch(/^<107>1 /);
+      const alarmTopic = await waitFor('the alarm topic', async () =>
+        [...seen.keys()].find((t) => t.startsWith(`${prefix}/alarms/`)),
+      );
+      expect(JSON.parse(seen.get(alarmTopic)!)).toMatchObject({ type: 'forced-open', doorId: 'front-door' });
+      publish(topic, '{"contact":true}');
+      await waitFor('the door closed on the topic', async () =>
+        seen.get(`${prefix}/doors/front-door/contact`) === 'closed' ? true : undefined,
+      );
+    } finally {
+      await new Promise<void>((r) => sub.end(false, {}, () => r()));
     }
   });
 });

@@ -3,9 +3,22 @@ import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
 import { readSecret, type GatehouseConfig } from '@gatehouse/config';
-import { AlarmsService, DEFAULT_ALARM_SETTINGS } from '@gatehouse/alarms';
+import {
+  AlarmNotifier,
+  AlarmsService,
+  type AlarmTransport,
+  DEFAULT_ALARM_SETTINGS,
+  mqttTransport,
+  syslogTransport,
+  webhookTransport,
+} from '@gatehouse/alarms';
 import { DoorsService } from '@gatehouse/doors';
-import { type EmbeddedBroker, MqttSensorSource, startEmbeddedBroker } from '@gatehouse/mqtt';
+import {
+  DoorStatePublisher,
+  type EmbeddedBroker,
+  MqttSensorSource,
+  startEmbeddedBroker,
+} from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
@@ -134,7 +147,36 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       },
     );
     mqtt.start();
+    new DoorStatePublisher(
+      mqtt,
+      bus,
+      () => access.list('access_doors').map((d) => ({ id: d.id, name: d.name })),
+      config.mqtt.topicPrefix,
+      config.mqtt.homeAssistantDiscovery ? 'homeassistant' : null,
+    ).start();
   }
+  const transports: AlarmTransport[] = [
+    ...(mqtt
+      ? [
+          mqttTransport(
+            (t, p) => mqtt!.publish(t, p),
+            config.mqtt.topicPrefix,
+            config.notifications.mqttEvents,
+          ),
+        ]
+      : []),
+    ...config.notifications.webhooks.map((w) => webhookTransport(w.url, readSecret(w.secret), w.events)),
+    ...config.notifications.syslog.map((l) =>
+      syslogTransport(l.host, l.port, l.protocol, l.format, l.events),
+    ),
+  ];
+  const notifier = new AlarmNotifier(bus, alarms, transports, (transport, error) =>
+    logger.warn(
+      { transport, err: error instanceof Error ? error.message : String(error) },
+      'alarm notification failed',
+    ),
+  );
+  notifier.start();
   return {
     config,
     clock,

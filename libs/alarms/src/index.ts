@@ -1,2 +1,3 @@
 export * from './alarm';
 export * from './alarms.service';
+export * from './notifier';

@@ -231,6 +231,15 @@ export const configSchema = z.strictObject({
       .max(600)
       .default(30)
       .describe('Longest wait between reconnection attempts (backoff doubles up to it)'),
+    topicPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, 'topic levels of letters, digits, _ and -')
+      .default('gatehouse')
+      .describe('Where the gateway publishes door states, alarms and its own status'),
+    homeAssistantDiscovery: z
+      .boolean()
+      .default(true)
+      .describe('Publish Home Assistant MQTT discovery for every door'),
     embeddedBroker: section({
       enabled: z
         .boolean()
@@ -279,6 +288,36 @@ export const configSchema = z.strictObject({
     )
     .default([])
     .describe('Door sensors reached over MQTT'),
+  notifications: section({
+    mqttEvents: z
+      .array(z.string())
+      .default(['alarm.raised', 'alarm.escalated', 'alarm.resolved', 'alarm.false-alarm'])
+      .describe('Alarm changes published on <topicPrefix>/alarms/<id> (needs MQTT)'),
+    webhooks: z
+      .array(
+        z.strictObject({
+          url: z.url({ protocol: /^https?$/ }).describe('Receiver of a signed JSON POST per alarm change'),
+          secret: secretRef.describe('HMAC-SHA256 key for the X-Gatehouse-Signature header'),
+          events: z.array(z.string()).default(['alarm.raised', 'alarm.escalated']),
+        }),
+      )
+      .default([])
+      .describe('Webhooks notified of alarm changes'),
+    syslog: z
+      .array(
+        z.strictObject({
+          host: z.string().min(1),
+          port: z.number().int().min(1).max(65535).default(514),
+          protocol: z.enum(['udp', 'tcp']).default('udp'),
+          format: z.enum(['rfc5424', 'cef']).default('rfc5424'),
+          events: z
+            .array(z.string())
+            .default(['alarm.raised', 'alarm.escalated', 'alarm.resolved', 'alarm.false-alarm']),
+        }),
+      )
+      .default([])
+      .describe('SIEMs receiving alarm changes over syslog'),
+  }),
   alarms: section({
     escalateAfterSeconds: section({
       critical: z

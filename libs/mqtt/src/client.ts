@@ -6,6 +6,8 @@ import type { SensorBinding } from './converter';
 
 export interface MqttSettings {
   url: string;
+  /** Topic prefix of what the gateway publishes (door states, alarms, its own status). */
+  topicPrefix?: string;
   clientId: string;
   username: string;
   password?: string;
@@ -64,8 +66,11 @@ export class MqttSensorSource {
 
   start(): void {
     const s = this.settings;
+    const prefix = s.topicPrefix ?? 'gatehouse';
     const options: IClientOptions = {
       clientId: s.clientId,
+      // The broker announces the gateway offline if the connection drops without a goodbye.
+      will: { topic: `${prefix}/status`, payload: Buffer.from('offline'), qos: 1, retain: true },
       clean: false,
       protocolVersion: 4,
       reconnectPeriod: this.period,
@@ -85,6 +90,8 @@ export class MqttSensorSource {
       this.counters.connects += 1;
       this.lastError = undefined;
       this.setState('connected', ack.sessionPresent ? 'session resumed' : 'new session');
+      client.publish(`${prefix}/status`, 'online', { qos: 1, retain: true });
+      for (const l of this.connectListeners) l();
       const topics = this.router.topics;
       // Subscribing again is harmless with a resumed session and picks up newly configured
       // sensors; retained messages it replays are marked as such.
@@ -123,9 +130,34 @@ export class MqttSensorSource {
     });
   }
 
+  private readonly connectListeners: (() => void)[] = [];
+
+  /** Runs after every (re)connection: publishers re-announce what they keep retained. */
+  onConnect(listener: () => void): void {
+    this.connectListeners.push(listener);
+  }
+
+  /** Publishes at QoS 1; queued by the client while disconnected. */
+  publish(topic: string, payload: string, retain = false): Promise<void> {
+    const client = this.client;
+    if (!client) return Promise.resolve();
+    return new Promise((resolve, reject) =>
+      client.publish(topic, payload, { qos: 1, retain }, (e) => (e ? reject(e) : resolve())),
+    );
+  }
+
+  get connected(): boolean {
+    return this.stateValue === 'connected';
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    // A clean goodbye: say offline ourselves (the will is only for a dropped connection).
+    if (this.stateValue === 'connected')
+      await this.publish(`${this.settings.topicPrefix ?? 'gatehouse'}/status`, 'offline', true).catch(
+        () => undefined,
+      );
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
     this.setState('closed');
   }

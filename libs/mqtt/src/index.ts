@@ -3,3 +3,4 @@ export * from './converters';
 export * from './router';
 export * from './client';
 export * from './embedded-broker';
+export * from './publisher';
