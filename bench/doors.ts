@@ -179,6 +179,62 @@ export const doorsBench = async (args: string[]): Promise<Record<string, number 
     say(`gateway path, reports that change nothing: ${Math.round(steadyRate)} msgs/s`);
     await source.stop();
 
+    // What a guard sees: publish → the door's new state committed to the journal (the live stream
+    // pushes it to the board from there), with the real contact debounce (250 ms).
+    const liveDefs = Array.from({ length: 20 }, (_, i) => ({
+      id: `l${i}`,
+      name: `Live ${i}`,
+      unlockMs: 5000,
+      heldOpenMs: 3_600_000,
+    }));
+    const liveDoors = new DoorsService(
+      bus,
+      journal,
+      systemClock,
+      () => liveDefs,
+      liveDefs.map((d, i) => ({ sensorId: `ls${i}`, doorId: d.id, role: 'contact' as const })),
+    );
+    const liveSource = new MqttSensorSource(
+      {
+        url: broker.url,
+        clientId: 'bench-live',
+        username: '',
+        caFile: '',
+        certFile: '',
+        keyFile: '',
+        reconnectMaxSeconds: 5,
+      },
+      liveDefs.map((_, i) => ({ id: `ls${i}`, converter: 'zigbee2mqtt' as const, device: `live_${i}` })),
+      bus,
+    );
+    liveSource.start();
+    while (liveSource.state.state !== 'connected') await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    const livePub = mqtt.connect(broker.url, { clean: true });
+    await new Promise<void>((r) => livePub.once('connect', () => r()));
+    const boardLatency: number[] = [];
+    for (let round = 0; round < 100; round++) {
+      const door = `l${round % 20}`;
+      const open = Math.floor(round / 20) % 2 === 0;
+      const seen = new Promise<number>((resolve) => {
+        bus.on('journal.committed', 'bench-live', (entries) => {
+          if (entries.some((e) => e.source === `door:${door}` && e.type.startsWith('door.')))
+            resolve(performance.now());
+        });
+      });
+      const t0 = performance.now();
+      livePub.publish(`zigbee2mqtt/live_${round % 20}`, payload(open), { qos: 1 });
+      boardLatency.push((await seen) - t0);
+      bus.off('journal.committed', 'bench-live');
+    }
+    await new Promise<void>((r) => livePub.end(false, {}, () => r()));
+    await liveSource.stop();
+    liveDoors.stop();
+    const boardP99 = percentile(boardLatency, 99);
+    say(
+      `sensor message to committed door state (what the board's live stream carries): p99 ${Math.round(boardP99)} ms, of which the debounce is 250 ms`,
+    );
+
     // Held-open alarm delay: 200 doors opened together with a 1 s held time; when does each alarm arrive?
     const heldDefs = Array.from({ length: 200 }, (_, i) => ({
       id: `h${i}`,
@@ -243,6 +299,7 @@ export const doorsBench = async (args: string[]): Promise<Record<string, number 
       ratio: round(gatewayRate / bareRate, 2),
       unchanged_reports_msgs_per_s: Math.round(steadyRate),
       held_alarm_delay_p99_ms: round(heldP99, 1),
+      board_state_p99_ms: Math.round(boardP99),
       broker_settings: broker.settings.join('; '),
     };
   } finally {

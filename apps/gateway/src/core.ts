@@ -16,6 +16,7 @@ import { DoorsService } from '@gatehouse/doors';
 import {
   DoorStatePublisher,
   type EmbeddedBroker,
+  MqttDoorActuators,
   MqttSensorSource,
   startEmbeddedBroker,
 } from '@gatehouse/mqtt';
@@ -147,6 +148,28 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       },
     );
     mqtt.start();
+    const actuators = new MqttDoorActuators(mqtt, bus, config.actuators, (r) => {
+      const subjects = [{ kind: 'door' as const, id: r.door }];
+      journal
+        .append({
+          type: r.confirmed ? 'door.actuator-confirmed' : 'door.actuator-unconfirmed',
+          source: 'mqtt',
+          subjects,
+          payload: { ...r },
+        })
+        .catch(() => undefined);
+      if (!r.confirmed) {
+        bus.emit('alarm.raised', {
+          type: 'actuator-unconfirmed',
+          priority: 'medium',
+          silent: false,
+          doorId: r.door,
+          at: Date.now(),
+          detail: 'the relay did not confirm it switched',
+        });
+      }
+    });
+    actuators.start();
     new DoorStatePublisher(
       mqtt,
       bus,

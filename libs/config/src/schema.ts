@@ -288,6 +288,27 @@ export const configSchema = z.strictObject({
     )
     .default([])
     .describe('Door sensors reached over MQTT'),
+  actuators: z
+    .array(
+      z.strictObject({
+        door: z.string().min(1).max(64).describe('The door whose strike the relay switches'),
+        kind: z.enum(['shelly-gen1', 'tasmota', 'esphome', 'generic']),
+        device: z.string().min(1).max(200).describe('Shelly device id, Tasmota topic or ESPHome node'),
+        channel: z.string().max(64).optional().describe('Relay index, POWER number or switch name'),
+        generic: z
+          .strictObject({
+            commandTopic: z.string().min(1),
+            stateTopic: z.string().min(1),
+            on: z.string(),
+            off: z.string(),
+            onState: z.string(),
+            offState: z.string(),
+          })
+          .optional(),
+      }),
+    )
+    .default([])
+    .describe('Door strikes switched over MQTT, each confirmed by the device'),
   notifications: section({
     mqttEvents: z
       .array(z.string())

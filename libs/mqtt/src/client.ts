@@ -95,14 +95,11 @@ export class MqttSensorSource {
       const topics = this.router.topics;
       // Subscribing again is harmless with a resumed session and picks up newly configured
       // sensors; retained messages it replays are marked as such.
-      if (topics.length > 0) {
-        client.subscribe(
-          topics.map((t) => t),
-          { qos: 1 },
-          (error) => {
-            if (error) this.lastError = `subscribe failed: ${error.message}`;
-          },
-        );
+      const all = [...topics, ...this.topicHandlers.keys()];
+      if (all.length > 0) {
+        client.subscribe(all, { qos: 1 }, (error) => {
+          if (error) this.lastError = `subscribe failed: ${error.message}`;
+        });
       }
     });
     client.on('reconnect', () => {
@@ -123,6 +120,15 @@ export class MqttSensorSource {
     });
     client.on('message', (topic, payload, packet) => {
       this.counters.messages += 1;
+      const own = this.topicHandlers.get(topic);
+      if (own) {
+        try {
+          own(payload);
+        } catch {
+          /* a handler's bug must not stop the stream */
+        }
+        return;
+      }
       for (const r of this.router.route(topic, payload, Date.now(), packet.retain)) {
         if ('reading' in r) this.bus.emit('sensor.reading', r.reading);
         else if ('deadLetter' in r) this.bus.emit('device.dead-letter', r.deadLetter);
@@ -131,6 +137,13 @@ export class MqttSensorSource {
   }
 
   private readonly connectListeners: (() => void)[] = [];
+  private readonly topicHandlers = new Map<string, (payload: Buffer) => void>();
+
+  /** Subscribes a topic that is not a sensor's (an actuator's state): its messages go to `handler`. */
+  handleTopic(topic: string, handler: (payload: Buffer) => void): void {
+    this.topicHandlers.set(topic, handler);
+    if (this.client?.connected) this.client.subscribe(topic, { qos: 1 });
+  }
 
   /** Runs after every (re)connection: publishers re-announce what they keep retained. */
   onConnect(listener: () => void): void {

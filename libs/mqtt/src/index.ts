@@ -4,3 +4,4 @@ export * from './router';
 export * from './client';
 export * from './embedded-broker';
 export * from './publisher';
+export * from './actuators';
