@@ -19,6 +19,8 @@ export interface SensorReading {
   origin: string;
   /** The payload was a retained message: state from before we subscribed, maybe stale. */
   retained?: boolean;
+  /** The device's own time for the reading (epoch ms), when its payload carries one: orders deliveries. */
+  deviceTime?: number;
 }
 
 /** A device message refused: kept with its raw bytes, counted, logged, never fatal. */

@@ -59,6 +59,7 @@ export class DoorsService {
   private readonly bindings = new Map<string, SensorDoorBinding>();
   private readonly sensors = new Map<string, SensorHealth>();
   private readonly names = new Map<string, string>();
+  private readonly lastDeviceTime = new Map<string, number>();
 
   constructor(
     private readonly bus: GatehouseBus,
@@ -122,6 +123,22 @@ export class DoorsService {
   private onReading(r: SensorReading): void {
     const binding = this.bindings.get(r.sensorId);
     if (!binding) return;
+    // A delivery older than one already applied (QoS 1 gives no order across a reconnect): refused.
+    if (r.deviceTime !== undefined) {
+      const last = this.lastDeviceTime.get(r.sensorId);
+      if (last !== undefined && r.deviceTime < last) {
+        this.bus.emit('device.dead-letter', {
+          source: 'doors',
+          origin: r.origin,
+          reason: `${r.sensorId}: out of order (device time ${new Date(r.deviceTime).toISOString()} before ${new Date(last).toISOString()})`,
+          raw: Buffer.from(JSON.stringify(r.signals)).toString('base64'),
+          bytes: 0,
+          at: r.at,
+        });
+        return;
+      }
+      this.lastDeviceTime.set(r.sensorId, r.deviceTime);
+    }
     const health = this.sensors.get(r.sensorId)!;
     health.lastSeen = new Date(r.at).toISOString();
     for (const s of r.signals) {

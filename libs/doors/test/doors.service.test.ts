@@ -78,4 +78,28 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     expect(doors.board()[0]!.phase).toBe('open');
     doors.stop();
   });
+
+  it("refuses a delivery older than one already applied, by the device's own time", () => {
+    const { bus, doors } = setup();
+    const dead: string[] = [];
+    bus.on('device.dead-letter', 'test', (d) => dead.push(d.reason));
+    const at = Date.now();
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: false }],
+      at,
+      origin: 't',
+      deviceTime: 2000,
+    });
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: true }],
+      at,
+      origin: 't',
+      deviceTime: 1000,
+    });
+    expect(dead).toEqual([expect.stringMatching(/^c1: out of order/)]);
+    expect(doors.board()[0]!.phase).toBe('secure');
+    doors.stop();
+  });
 });

@@ -30,7 +30,7 @@ export const CONVERTERS = [
 ] as const;
 export type ConverterName = (typeof CONVERTERS)[number];
 
-export type Converted = { signals: SensorSignal[] } | { refused: string };
+export type Converted = { signals: SensorSignal[]; deviceTime?: number } | { refused: string };
 
 /** One ecosystem's knowledge, as data and pure functions (the zigbee2mqtt habit). */
 export interface Converter {

@@ -96,6 +96,12 @@ describe('sensor converters on real payload shapes', () => {
       { kind: 'contact', open: false },
       { kind: 'battery', percent: 71 },
     ]);
+    const [withTime] = route(
+      s,
+      'shellyplusi4-a8032ab1/events/rpc',
+      rpc({ 'input:0': { id: 0, state: true } }),
+    );
+    expect(withTime).toMatchObject({ reading: { deviceTime: 1700000000500 } });
     // Other notifications (NotifyEvent: button presses) are not door state: ignored, not refused.
     expect(
       route(

@@ -67,6 +67,7 @@ export class SensorRouter {
           at,
           origin: topic,
           ...(retained ? { retained: true } : {}),
+          ...(result.deviceTime !== undefined ? { deviceTime: result.deviceTime } : {}),
         },
       };
     });

@@ -83,6 +83,9 @@ export const shellyGen2: Converter = {
       if (pc === null) return refuse('battery percent is not a percentage');
       signals.push({ kind: 'battery', percent: pc });
     }
-    return { signals };
+    // NotifyStatus carries the device's own time (seconds, fractional): it orders deliveries.
+    const ts =
+      typeof p.ts === 'number' && Number.isFinite(p.ts) && p.ts > 0 ? Math.round(p.ts * 1000) : undefined;
+    return ts === undefined ? { signals } : { signals, deviceTime: ts };
   },
 };
