@@ -231,6 +231,7 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
       expect(shownAfter).toBeLessThan(5000);
       const row = page.getByTestId('alarm-queue').locator('tr', { hasText: 'forced-open' });
       await row.waitFor();
+      page.once('dialog', (d) => void d.accept('looking at the camera'));
       await row.getByRole('button', { name: 'Acknowledge' }).click();
       await page.getByTestId('alarm-queue').locator('tr', { hasText: 'acknowledged' }).waitFor();
       publish(topic, '{"contact":true}');

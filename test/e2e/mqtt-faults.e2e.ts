@@ -209,4 +209,43 @@ describe('MQTT faults (a private Mosquitto)', () => {
       removeDir(dir);
     }
   });
+
+  it('connects over TLS with the CA and a client certificate, and not without the certificate', async () => {
+    const broker = await startPrivateBroker({ tls: true });
+    const dir = mkdtempSync(join(tmpdir(), 'gh-tls-'));
+    const withCert = await startGateway({
+      env: {
+        GATEHOUSE_CONFIG: siteFile(dir, [
+          'mqtt:',
+          `  url: ${broker.url}`,
+          `  caFile: ${broker.tls!.ca}`,
+          `  certFile: ${broker.tls!.clientCert}`,
+          `  keyFile: ${broker.tls!.clientKey}`,
+        ]),
+      },
+    });
+    const withoutCert = await startGateway({
+      env: {
+        GATEHOUSE_CONFIG: siteFile(mkdtempSync(join(tmpdir(), 'gh-tls2-')), [
+          'mqtt:',
+          `  url: ${broker.url}`,
+          `  caFile: ${broker.tls!.ca}`,
+        ]),
+      },
+    });
+    try {
+      await waitFor('the TLS connection', async () =>
+        (await health(withCert))?.status === 'up' ? true : undefined,
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await health(withoutCert))?.status).not.toBe('up');
+    } finally {
+      await withCert.stop();
+      await withoutCert.stop();
+      await broker.remove();
+      removeDir(withCert.dataDir);
+      removeDir(withoutCert.dataDir);
+      removeDir(dir);
+    }
+  });
 });

@@ -147,7 +147,9 @@ export const App = () => {
       <main>
         {active.id === 'live' && <LiveFeed />}
         {active.id === 'journal' && <JournalSearch roles={roles} />}
-        {active.id === 'desk' && <GuardDesk roles={roles} />}
+        {active.id === 'desk' && (
+          <GuardDesk roles={roles} me={session?.operator?.username ?? session?.name ?? ''} />
+        )}
         {active.id === 'doors' && <Doors roles={roles} />}
         {active.id === 'people' && <People roles={roles} />}
         {active.id === 'levels' && <Levels roles={roles} />}

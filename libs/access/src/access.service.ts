@@ -577,7 +577,9 @@ export class AccessService {
    * and announced on the bus without waiting for the journal's commit.
    */
   async present(p: CredentialPresented): Promise<Decision> {
+    const before = this.presenceBefore(p);
     const first = this.engine.decide({ readerId: p.readerId, format: p.format, number: p.number, at: p.at });
+    this.exitWithoutEntry(first, before);
     if (first.reason !== 'pin-required' || p.pin === undefined) {
       if (first.reason === 'pin-required')
         this.pendingPins.set(p.readerId, { presented: p, until: p.at + PIN_WAIT_MS });
@@ -600,16 +602,38 @@ export class AccessService {
   private async withPin(p: CredentialPresented, pin: string): Promise<Decision> {
     const credential = this.engine.index.credentials.get(`${p.format}/${p.number}`);
     const outcome = await this.checkPin(credential, pin);
-    return this.finish(
-      this.engine.decide({
-        readerId: p.readerId,
-        format: p.format,
-        number: p.number,
-        at: p.at,
-        pin: outcome,
-      }),
-      p,
-    );
+    const before = this.presenceBefore(p);
+    const d = this.engine.decide({
+      readerId: p.readerId,
+      format: p.format,
+      number: p.number,
+      at: p.at,
+      pin: outcome,
+    });
+    this.exitWithoutEntry(d, before);
+    return this.finish(d, p);
+  }
+
+  private presenceBefore(p: CredentialPresented) {
+    const holder = this.engine.index.credentials.get(`${p.format}/${p.number}`)?.cardholderId;
+    return holder ? this.engine.presence.get(holder) : undefined;
+  }
+
+  /**
+   * A tailgating indication: an exit by someone last seen somewhere other than
+   * inside this door means they came in on someone else's card. (With
+   * anti-passback on, the engine itself refuses or flags it.)
+   */
+  private exitWithoutEntry(d: Decision, before: { zone: string } | undefined): void {
+    if (!d.grant || d.direction !== 'exit' || !d.doorId || !before) return;
+    const door = this.engine.index.doors.get(d.doorId);
+    if (!door || door.antiPassback !== 'none' || before.zone === door.zoneIn) return;
+    d.alarms.push({
+      type: 'tailgating',
+      priority: 'medium',
+      silent: false,
+      detail: `exit with no entry (last seen in ${before.zone})`,
+    });
   }
 
   private finish(d: Decision, p: CredentialPresented): Decision {

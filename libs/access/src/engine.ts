@@ -21,7 +21,8 @@ export type DecisionAlarmType =
   | 'revoked-credential-used'
   | 'lost-credential-used'
   | 'watch-listed-credential-used'
-  | 'pin-brute-force';
+  | 'pin-brute-force'
+  | 'tailgating';
 
 export interface DecisionAlarm {
   type: DecisionAlarmType;

@@ -225,6 +225,42 @@ describe('AccessService (real SQLite, real journal)', () => {
     ).toBe(true);
   });
 
+  it('flags an exit with no entry as tailgating at a door without anti-passback', async () => {
+    await seed();
+    await access.saveDoor(
+      DoorInput.parse({
+        id: 'side',
+        name: 'Side door',
+        zoneIn: 'lobby',
+        readers: [
+          { id: 'side-in', direction: 'entry' },
+          { id: 'side-out', direction: 'exit' },
+        ],
+      }),
+      fm,
+      'create',
+    );
+    await access.saveLevel(
+      { id: 'staff', name: 'Staff', scheduleId: 'always', doorIds: ['front', 'vault', 'side'] },
+      fm,
+      'update',
+    );
+    const alarms: AlarmRaised[] = [];
+    bus.on('alarm.raised', 'test', (a) => alarms.push(a));
+    const at = clock.now().getTime();
+    await access.present({ readerId: 'side-in', format: 'H10301', number: '12:345', at });
+    await access.present({ readerId: 'side-out', format: 'H10301', number: '12:345', at });
+    expect(alarms).toEqual([]); // in, then out: nothing to say
+    await access.present({ readerId: 'side-out', format: 'H10301', number: '12:345', at }); // out again, never came back in
+    expect(alarms).toEqual([
+      expect.objectContaining({
+        type: 'tailgating',
+        doorId: 'side',
+        detail: 'exit with no entry (last seen in outside)',
+      }),
+    ]);
+  });
+
   it('asks for a PIN on the keypad, raises a silent duress alarm, and locks out PIN guessing', async () => {
     await seed();
     const alarms: AlarmRaised[] = [];

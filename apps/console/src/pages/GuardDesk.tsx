@@ -66,7 +66,7 @@ const age = (ms: number) => {
 };
 
 /** The guard's desk: every door live, the alarm queue, and the actions a guard takes on both. */
-export const GuardDesk = ({ roles }: { roles: Role[] }) => {
+export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
   const canAct = roles.includes('guard') || roles.includes('responder');
   const [doors, setDoors] = useState<BoardDoor[]>([]);
   const [alarms, setAlarms] = useState<Alarm[]>([]);
@@ -218,9 +218,25 @@ export const GuardDesk = ({ roles }: { roles: Role[] }) => {
                   {a.state === 'new' && (
                     <button
                       className="link"
-                      onClick={() => act('Acknowledged.', `/api/v1/alarms/${a.id}/acknowledge`, {})}
+                      onClick={() => {
+                        const comment = window.prompt('Comment (optional):');
+                        if (comment !== null)
+                          act(
+                            'Acknowledged.',
+                            `/api/v1/alarms/${a.id}/acknowledge`,
+                            comment.trim() ? { comment: comment.trim() } : {},
+                          );
+                      }}
                     >
                       Acknowledge
+                    </button>
+                  )}
+                  {a.owner !== me && (
+                    <button
+                      className="link"
+                      onClick={() => act('Assigned to you.', `/api/v1/alarms/${a.id}/assign`, { owner: me })}
+                    >
+                      Assign to me
                     </button>
                   )}
                   <button
