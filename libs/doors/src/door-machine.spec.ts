@@ -143,6 +143,13 @@ describe('door state machine', () => {
     ]);
   });
 
+  it('a lock reporting itself unlocked on a closed door is not secure until it locks again', () => {
+    const m = make();
+    settle(m);
+    expect(phases(run(m, [{ kind: 'lock', locked: false, at: 1000 }], 1500))).toEqual(['closed-unlocked']);
+    expect(phases(run(m, [{ kind: 'lock', locked: true, at: 2000 }], 2500))).toEqual(['secure']);
+  });
+
   it('tailgating: more people through than grants in one open cycle', () => {
     const m = make();
     settle(m);
@@ -168,6 +175,7 @@ describe('door state machine', () => {
       fc.record({ kind: fc.constant('rex' as const) }),
       fc.record({ kind: fc.constant('mode' as const), unlocked: fc.boolean() }),
       fc.record({ kind: fc.constant('passage' as const), count: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ kind: fc.constant('lock' as const), locked: fc.boolean() }),
     );
     fc.assert(
       fc.property(

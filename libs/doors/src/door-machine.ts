@@ -27,6 +27,8 @@ export type DoorInput =
   | { kind: 'grant'; at: number; unlockMs?: number }
   | { kind: 'rex'; at: number }
   | { kind: 'mode'; unlocked: boolean; at: number }
+  /** A lock that reports its own state (a monitored strike or smart lock). */
+  | { kind: 'lock'; locked: boolean; at: number }
   | { kind: 'passage'; count: number; at: number };
 
 export type DoorOutput =
@@ -49,6 +51,8 @@ export class DoorMachine {
   private openedAt = 0;
   private unlockedUntil = -1;
   private modeUnlocked = false;
+  /** What the lock itself last said; null when it reports nothing. */
+  private lockReportsLocked: boolean | null = null;
   private lastRex = -Infinity;
   private lastGrant = -Infinity;
   /** Grants not yet used by an opening, and passages counted in the current open cycle. */
@@ -87,6 +91,10 @@ export class DoorMachine {
         this.modeUnlocked = input.unlocked;
         if (!this.open) this.setPhase(this.lockedPhaseAt(input.at), input.at, out);
         else if (input.unlocked) this.clearHeld(input.at, out);
+        return out;
+      case 'lock':
+        this.lockReportsLocked = input.locked;
+        if (!this.open) this.setPhase(this.lockedPhaseAt(input.at), input.at, out);
         return out;
       case 'passage':
         this.passagesThisCycle += input.count;
@@ -188,7 +196,9 @@ export class DoorMachine {
   private lockedPhaseAt(at: number): DoorPhase {
     if (this.open) return this.phase;
     if (this.modeUnlocked) return 'closed-unlocked';
-    return at < this.unlockedUntil ? 'unlocked' : 'secure';
+    if (at < this.unlockedUntil) return 'unlocked';
+    // Closed, no grant running, yet the lock says it is open: not secure.
+    return this.lockReportsLocked === false ? 'closed-unlocked' : 'secure';
   }
 
   private clearHeld(at: number, out: DoorOutput[]): void {

@@ -151,6 +151,9 @@ export class DoorsService {
         case 'rex':
           if (s.active) this.feed(binding.doorId, { kind: 'rex', at: r.at });
           break;
+        case 'lock':
+          this.feed(binding.doorId, { kind: 'lock', locked: s.locked, at: r.at });
+          break;
         case 'people':
           // A people counter or a camera's line crossing: more people than grants is tailgating.
           if (s.count > 0) this.feed(binding.doorId, { kind: 'passage', count: s.count, at: r.at });
