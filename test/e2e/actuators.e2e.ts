@@ -4,18 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
+import { waitFor as waitUntil } from '../support/wait';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 const BROKER = 'mqtt://127.0.0.1:1883';
-const waitFor = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, ms = 10000) => waitUntil(what, fn, ms);
 
 describe('door strikes switched over MQTT, confirmed by the device', () => {
   let gw: RunningGateway;

@@ -1,16 +1,9 @@
 import { DEMO_DOORS, SimulatedDoorSensors } from '@gatehouse/testing';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
+import { waitFor as waitUntil } from '../support/wait';
 import { freePort, removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
-const waitFor = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 8000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, ms = 8000) => waitUntil(what, fn, ms);
 
 describe('the demo site with its embedded broker and simulated sensors', () => {
   let gw: RunningGateway;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchChromium } from '../support/browser';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
+import { waitFor as waitUntil } from '../support/wait';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 const BROKER = { host: '127.0.0.1', port: 1883 };
@@ -28,15 +29,7 @@ const publish = (topic: string, message: string | Buffer) => {
     );
 };
 
-const waitFor = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 8000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, ms = 8000) => waitUntil(what, fn, ms);
 
 describe('doors over MQTT through a real Mosquitto broker', () => {
   let gw: RunningGateway;

@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
 import { startPrivateBroker, type PrivateBroker } from '../support/broker';
+import { waitFor as waitUntil } from '../support/wait';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
-
-const waitFor = async <T>(what: string, fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-};
 
 const publishAll = async (url: string, messages: [string, string, boolean?][]) => {
   const c = mqtt.connect(url, { clientId: `test-pub-${Math.random().toString(16).slice(2)}`, clean: true });
@@ -42,6 +33,8 @@ const health = async (gw: RunningGateway) =>
       components: { mqtt?: { status: string; state: string } };
     }
   ).components.mqtt;
+
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, ms = 15000) => waitUntil(what, fn, ms);
 
 describe('MQTT faults (a private Mosquitto)', () => {
   const DOORS = 10;

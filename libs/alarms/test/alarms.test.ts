@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatehouseBus, ManualClock, type Actor } from '@gatehouse/contracts';
-import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
-import { openDatabase, type Db } from '@gatehouse/storage';
+import type { Journal } from '@gatehouse/journal';
+import { openTestJournal } from '@gatehouse/testing';
+import type { Db } from '@gatehouse/storage';
 import { AlarmsService } from '@gatehouse/alarms';
 
 const gina: Actor = { kind: 'operator', name: 'gina', address: '127.0.0.1' };
@@ -24,15 +25,8 @@ describe('AlarmsService (real SQLite, real journal)', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-alarms-'));
-    db = openDatabase({ path: join(dir, 'a.db'), synchronous: 'normal' });
     clock = new ManualClock('2026-06-01T09:00:00Z');
-    journal = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
-      batchMaxEntries: 100,
-      batchMaxDelayMs: 0,
-      checkpointEveryEntries: 1000,
-      checkpointEverySeconds: 60,
-    });
-    await journal.open();
+    ({ db, journal } = await openTestJournal(dir, clock, { batchMaxEntries: 100 }));
     bus = new GatehouseBus();
     alarms = new AlarmsService(db, journal, clock, bus, {
       escalateAfterSeconds: { critical: 30, high: 60, medium: 300, low: 0 },

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, type Actor } from '@gatehouse/contracts';
-import { openDatabase, type Db } from '@gatehouse/storage';
-import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
+import type { Db } from '@gatehouse/storage';
+import type { Journal } from '@gatehouse/journal';
+import { openTestJournal } from '@gatehouse/testing';
 import {
   AuthService,
   AuthStore,
@@ -41,15 +42,8 @@ describe('AuthService (real SQLite, real journal)', () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-auth-'));
-    db = openDatabase({ path: join(dir, 'a.db'), synchronous: 'normal' });
     clock = new ManualClock('2026-03-02T09:00:00Z');
-    journal = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
-      batchMaxEntries: 100,
-      batchMaxDelayMs: 0,
-      checkpointEveryEntries: 1000,
-      checkpointEverySeconds: 60,
-    });
-    await journal.open();
+    ({ db, journal } = await openTestJournal(dir, clock, { batchMaxEntries: 100 }));
     auth = new AuthService(new AuthStore(db), journal, clock, settings, SecretBox.ephemeral());
   });
   afterEach(async () => {

@@ -1,1 +1,2 @@
 export * from './door-sensors';
+export * from './journal';

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import type { Clock } from '@gatehouse/contracts';
+import { Journal, type JournalOptions, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import { type Db, openDatabase } from '@gatehouse/storage';
+
+/** Commits at once (no group-commit wait) and checkpoints rarely: what medium tests want. */
+export const TEST_JOURNAL_OPTIONS: JournalOptions = {
+  batchMaxEntries: 500,
+  batchMaxDelayMs: 0,
+  checkpointEveryEntries: 1000,
+  checkpointEverySeconds: 60,
+};
+
+/** A real SQLite file and an opened journal in `dir`, for tests that keep real records. */
+export const openTestJournal = async (
+  dir: string,
+  clock: Clock,
+  options: Partial<JournalOptions> = {},
+): Promise<{ db: Db; journal: Journal }> => {
+  const db = openDatabase({ path: join(dir, 'test.db'), synchronous: 'normal' });
+  const journal = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
+    ...TEST_JOURNAL_OPTIONS,
+    ...options,
+  });
+  await journal.open();
+  return { db, journal };
+};
