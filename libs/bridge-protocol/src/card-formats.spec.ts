@@ -1,0 +1,61 @@
+import fc from 'fast-check';
+import { CARD_FORMATS, encode, interpret, toBits } from './card-formats';
+
+describe('Wiegand card formats', () => {
+  it('decodes a hand-computed H10301 vector (facility 1, card 1)', () => {
+    // Even parity over bits 1-12 (one 1 in the facility code) is 1; odd parity over 13-24 (one 1) is 0.
+    const bits = toBits('10000000100000000000000010');
+    expect(interpret(bits)[0]).toEqual({
+      format: 'H10301',
+      facility: 1,
+      card: 1,
+      number: '1:1',
+      parityOk: true,
+    });
+    expect(encode('H10301', 1, 1).join('')).toBe('10000000100000000000000010');
+  });
+
+  it('reads bits from bytes with a bit count, and reports a raw interpretation', () => {
+    const bits = toBits({ bytes: Uint8Array.from([0x80, 0x80, 0x00, 0x80]), count: 26 });
+    expect(bits.join('')).toBe('10000000100000000000000010');
+    expect(interpret(bits).at(-1)).toEqual({
+      format: 'raw',
+      facility: null,
+      card: 0,
+      number: '26:80800080',
+      parityOk: true,
+    });
+    expect(() => toBits('10x1')).toThrow(RangeError);
+  });
+
+  it('round-trips every format and catches any single flipped bit (fast-check)', () => {
+    for (const f of CARD_FORMATS) {
+      const maxFacility = f.facility ? 2 ** f.facility[1] - 1 : 0;
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 0, max: maxFacility }),
+          fc.integer({ min: 0, max: Math.min(2 ** f.card[1] - 1, Number.MAX_SAFE_INTEGER) }),
+          fc.nat(),
+          (facility, card, flip) => {
+            const bits = encode(f.name, f.facility ? facility : null, card);
+            const mine = interpret(bits).find((i) => i.format === f.name)!;
+            expect(mine).toMatchObject({ facility: f.facility ? facility : null, card, parityOk: true });
+            const broken = [...bits];
+            broken[flip % bits.length] = 1 - broken[flip % bits.length]!;
+            expect(interpret(broken).find((i) => i.format === f.name)!.parityOk).toBe(false);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    }
+  });
+
+  it('reports only formats of the right length, and never throws on any bit string', () => {
+    expect(interpret(encode('H10306', 12345, 54321)).map((i) => i.format)).toEqual(['H10306', 'raw']);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1 }), { maxLength: 80 }), (bits) => {
+        expect(interpret(bits).at(-1)!.format).toBe('raw');
+      }),
+    );
+  });
+});
