@@ -1,1 +1,3 @@
 export * from './card-formats';
+export * from './frames';
+export * from './messages';
