@@ -173,10 +173,11 @@ export class Journal {
 
   private commitGroup(batch: Waiting[], groupEffect?: () => void): JournalEntry[] {
     try {
-      const committed = this.commitBatch(batch, groupEffect);
+      const pairs = this.commitBatch(batch, groupEffect);
       this.commits += 1;
       this.lastCommitError = null;
-      committed.forEach((e, i) => batch[i]!.resolve(e));
+      for (const [w, e] of pairs) w.resolve(e);
+      const committed = pairs.map(([, e]) => e);
       this.bus?.emit('journal.committed', committed);
       return committed;
     } catch (error) {
@@ -246,23 +247,24 @@ export class Journal {
     }
   }
 
-  private commitBatch(batch: readonly Waiting[], groupEffect?: () => void): JournalEntry[] {
+  /** One transaction for the batch; returns each stored entry with its waiter (entries that cannot be stored are rejected). */
+  private commitBatch(batch: readonly Waiting[], groupEffect?: () => void): [Waiting, JournalEntry][] {
     return this.store.writeTransaction(() => {
       const state = this.store.readState();
       // Another process (the CLI) may have appended since: continue from what is stored.
       if (state.treeSize !== this.frontier.treeSize) this.reload();
       const frontier = this.frontier.clone();
       const now = this.clock.now();
-      const entries: JournalEntry[] = [];
-      const rejected: { index: number; error: Error }[] = [];
-      for (const [index, w] of batch.entries()) {
+      const stored: [Waiting, JournalEntry][] = [];
+      const rejected: [Waiting, Error][] = [];
+      for (const w of batch) {
         const seq = frontier.treeSize + 1;
         const entry = buildEntry(w.input, seq, now);
         let json: string;
         try {
           json = serializeEntry(entry);
         } catch (error) {
-          rejected.push({ index, error: error as Error });
+          rejected.push([w, error as Error]);
           continue;
         }
         const leaf = leafHash(json);
@@ -279,25 +281,21 @@ export class Journal {
           entry.subjects,
         );
         frontier.append(leaf);
-        entries.push(entry);
+        stored.push([w, entry]);
         w.effect?.();
       }
       // A group (appendAll) is all or nothing: one bad entry aborts the transaction.
-      if (groupEffect && rejected.length > 0) throw rejected[0]!.error;
-      if (rejected.length > 0) {
-        // Entries that cannot be stored fail alone; the rest of the batch still commits.
-        for (const r of rejected.reverse()) {
-          batch[r.index]!.reject(r.error);
-          (batch as Waiting[]).splice(r.index, 1);
-        }
-      }
+      if (groupEffect && rejected.length > 0) throw rejected[0]![1];
+      // Otherwise entries that cannot be stored fail alone; the rest of the batch still commits.
+      for (const [w, error] of rejected) w.reject(error);
       groupEffect?.();
+      const entries = stored.map(([, e]) => e);
       for (const project of this.projectors.values()) project(entries);
       this.store.writeState(frontier.treeSize, frontier.toHex());
       this.frontier = frontier;
       if (frontier.treeSize - this.lastCheckpoint.treeSize >= this.options.checkpointEveryEntries)
         this.writeCheckpoint();
-      return entries;
+      return stored;
     });
   }
 
