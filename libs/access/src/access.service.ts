@@ -518,8 +518,6 @@ export class AccessService {
       after.duressPinHash = patch.duressPin ? await argon2.hash(patch.duressPin, PIN_HASH) : null;
       after.hasDuressPin = Boolean(patch.duressPin);
     }
-    // The live record may have a newer "last used" than the stored one.
-    after.lastUsedAt = this.engine.index.credentialsById.get(id)?.lastUsedAt ?? before.lastUsedAt;
     const changes = diff(this.credentialView(before), this.credentialView(after));
     if (patch.pin !== undefined)
       changes.pin = { from: before.hasPin ? 'set' : 'none', to: after.hasPin ? 'set' : 'none' };
@@ -698,11 +696,8 @@ export class AccessService {
     const probe = new AccessEngine(this.engine.index);
     for (const [k, v] of this.engine.manualModes) probe.manualModes.set(k, v);
     for (const [k, v] of this.engine.presence) probe.presence.set(k, v);
-    const copy = this.engine.index.credentials.get(`${format}/${number}`);
-    const lastUsed = copy?.lastUsedAt ?? null;
-    const d = probe.decide({ readerId, format, number, at, pin });
-    if (copy) copy.lastUsedAt = lastUsed;
-    return d;
+    for (const [k, v] of this.engine.credentialUse) probe.credentialUse.set(k, v);
+    return probe.decide({ readerId, format, number, at, pin });
   }
 
   // ---------- guards ----------

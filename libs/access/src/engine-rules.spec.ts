@@ -248,6 +248,7 @@ describe('decision rules', () => {
       AccessIndex.build(site({ credentials: [cred({ expireUnusedDays: 30, lastUsedAt: t - 30 * day })] })),
     );
     expect(read(unused, 'in', t).grant).toBe(true); // exactly 30 days: still valid
+    expect(read(unused, 'out', t + 30 * day).grant).toBe(true); // the grant at t restarted the count
     const stale = new AccessEngine(
       AccessIndex.build(
         site({ credentials: [cred({ expireUnusedDays: 30, lastUsedAt: t - 30 * day - 1 })] }),

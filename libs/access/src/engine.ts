@@ -90,6 +90,8 @@ export class AccessEngine {
   readonly presence = new Map<string, Presence>();
   readonly manualModes = new Map<string, ManualMode>();
   private readonly lastUse = new Map<string, number>();
+  /** When each credential was last granted; newer than the stored record until the decision's journal entry is projected. */
+  readonly credentialUse = new Map<string, number>();
   private readonly firstPersonIn = new Map<string, string>();
   private readonly pinFailures = new Map<string, { count: number; since: number; lockedUntil: number }>();
   private readonly clock = new LocalClock();
@@ -174,7 +176,7 @@ export class AccessEngine {
       return deny('credential-not-yet-valid');
     if (credential.validUntil !== null && req.at >= credential.validUntil) return deny('credential-expired');
     if (credential.expireUnusedDays !== null) {
-      const lastSeen = credential.lastUsedAt ?? credential.createdAt;
+      const lastSeen = this.credentialUse.get(credential.id) ?? credential.lastUsedAt ?? credential.createdAt;
       if (req.at - lastSeen > credential.expireUnusedDays * 86_400_000)
         return deny('credential-expired-unused');
     }
@@ -287,7 +289,7 @@ export class AccessEngine {
       const zone = direction === 'entry' ? door.zoneIn : door.zoneOut || OUTSIDE_ZONE;
       this.presence.set(credential.cardholderId, { zone, at: d.at, doorId: door.id });
       this.lastUse.set(`${credential.id}|${door.id}`, d.at);
-      credential.lastUsedAt = d.at;
+      this.credentialUse.set(credential.id, d.at);
       granted.presenceZone = zone;
     }
     if (door.firstPersonIn && door.unlockScheduleId && reason === 'granted') {
