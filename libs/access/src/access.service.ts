@@ -154,13 +154,6 @@ export class AccessService {
     });
   }
 
-  /** Rebuilds the whole index from the store and swaps it in (after an import). */
-  rebuild(): number {
-    const started = performance.now();
-    this.engine.replaceIndex(AccessIndex.build(this.store.snapshot()));
-    return performance.now() - started;
-  }
-
   // ---------- generic documents ----------
 
   list<K extends DocumentTable>(table: K): DocumentTypes[K][] {

@@ -111,15 +111,4 @@ export class AccessIndex {
     for (const g of cardholder.groupIds) this.groups.get(g)?.levelIds.forEach((l) => all.add(l));
     return [...all];
   }
-
-  /** Rough resident size of the index, for the benchmark. */
-  counts(): Record<string, number> {
-    return {
-      cardholders: this.cardholders.size,
-      credentials: this.credentials.size,
-      doors: this.doors.size,
-      levels: this.levels.size,
-      schedules: this.schedules.size,
-    };
-  }
 }

@@ -1,10 +1,4 @@
-import {
-  DomainError,
-  SUBJECT_KINDS,
-  entryCategory,
-  type JournalEntry,
-  type JournalEntryInput,
-} from '@gatehouse/contracts';
+import { DomainError, SUBJECT_KINDS, type JournalEntry, type JournalEntryInput } from '@gatehouse/contracts';
 import { canonicalJson } from './canonical-json';
 
 const TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+){1,5}$/;
@@ -66,5 +60,3 @@ export const serializeEntry = (entry: JournalEntry): string => {
   }
   return json;
 };
-
-export { entryCategory };

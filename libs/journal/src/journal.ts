@@ -190,10 +190,6 @@ export class Journal {
     }
   }
 
-  appendMany(inputs: readonly JournalEntryInput[]): Promise<JournalEntry[]> {
-    return Promise.all(inputs.map((input) => this.append(input)));
-  }
-
   /**
    * Holds commits while another writer (an import in a worker thread, on its own
    * connection) holds the database's write lock: appends are still accepted and

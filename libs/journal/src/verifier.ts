@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { JournalEntry } from '@gatehouse/contracts';
+import { entryCategory, type JournalEntry } from '@gatehouse/contracts';
 import { canonicalJson } from './canonical-json';
 import type { CheckpointBody } from './checkpoint';
-import { entryCategory } from './entry';
 import { leafHash, MerkleFrontier } from './merkle';
 import { verifySignature } from './signer';
 import type { StoredCheckpointRow, StoredEntryRow } from './store';

@@ -111,10 +111,6 @@ export class MqttDoorActuators {
     });
   }
 
-  has(door: string): boolean {
-    return this.byDoor.has(door);
-  }
-
   async pulse(door: string, ms: number): Promise<ActuationReport | null> {
     const a = this.byDoor.get(door);
     if (!a) return null;
