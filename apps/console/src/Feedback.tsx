@@ -1,6 +1,14 @@
 import { useState } from 'react';
 import { describeError } from './api';
 
+/** A form's error, announced to screen readers; nothing when there is none. */
+export const ErrorAlert = ({ error }: { error: string | null }) =>
+  error ? (
+    <p className="error" role="alert">
+      {error}
+    </p>
+  ) : null;
+
 /** Runs an action, shows its error or a confirmation; one pattern for every form in the console. */
 export const useAction = () => {
   const [error, setError] = useState<string | null>(null);
@@ -23,11 +31,7 @@ export const useAction = () => {
   };
   const view = (
     <>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {message && <p className="ok">{message}</p>}
     </>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, describeError } from '../api';
 import { formatTime } from '../format';
+import { ErrorAlert } from '../Feedback';
 
 interface Checkpoint {
   id: number;
@@ -61,11 +62,7 @@ export const Integrity = () => {
           Download public key
         </a>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {report && (
         <div className={report.ok ? 'ok-box' : 'error-box'} data-testid="verify-report">
           {report.ok ? (

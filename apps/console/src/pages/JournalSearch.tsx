@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, describeError, type JournalEntry, type Role } from '../api';
 import { EntriesTable } from '../EntriesTable';
+import { ErrorAlert } from '../Feedback';
 
 const FIELDS = [
   'person',
@@ -114,11 +115,7 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
           )}
         </div>
       </form>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <EntriesTable
         entries={items}
         testId="journal-results"

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Operator, type Role } from '../api';
+import { ErrorAlert } from '../Feedback';
 
 const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
   <span className="roles">
@@ -62,11 +63,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
       <header className="page-header">
         <h2>Operators</h2>
       </header>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {message && <p className="ok">{message}</p>}
       <table className="entries" data-testid="operators">
         <thead>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { api, describeError, setCsrfToken, type Operator } from '../api';
+import { ErrorAlert } from '../Feedback';
 
 interface StepProps {
   onDone: () => void;
@@ -101,11 +102,7 @@ export const Bootstrap = ({ onDone }: StepProps) => {
             required
           />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <button disabled={busy}>Create administrator</button>
       </form>
     </Card>
@@ -145,11 +142,7 @@ export const Login = ({ onDone }: StepProps) => {
             required
           />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <button disabled={busy}>Sign in</button>
       </form>
     </Card>
@@ -180,11 +173,7 @@ export const SecondFactor = ({ onDone }: StepProps) => {
             required
           />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <button disabled={busy}>Verify</button>
         <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
           {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
@@ -228,11 +217,7 @@ export const Enroll = ({ onDone }: StepProps) => {
       <p className="hint">Your role requires an authenticator app (TOTP) at every sign-in.</p>
       {!setup ? (
         <form onSubmit={start.submit}>
-          {start.error && (
-            <p className="error" role="alert">
-              {start.error}
-            </p>
-          )}
+          <ErrorAlert error={start.error} />
           <button disabled={start.busy}>Start set-up</button>
         </form>
       ) : (
@@ -256,11 +241,7 @@ export const Enroll = ({ onDone }: StepProps) => {
               required
             />
           </label>
-          {confirm.error && (
-            <p className="error" role="alert">
-              {confirm.error}
-            </p>
-          )}
+          <ErrorAlert error={confirm.error} />
           <button disabled={confirm.busy}>Confirm</button>
         </form>
       )}
@@ -314,11 +295,7 @@ export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolea
           required
         />
       </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {done && !forced && <p className="ok">Password changed; your other sessions were signed out.</p>}
       <button disabled={busy}>Change password</button>
     </form>

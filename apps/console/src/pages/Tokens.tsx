@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Role } from '../api';
+import { ErrorAlert } from '../Feedback';
 
 interface Token {
   id: string;
@@ -60,11 +61,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
         For machines: login ingest, integrations, metrics scrapers. Each token has its own roles and an
         expiry.
       </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {shown && (
         <div className="ok-box">
           <p>Copy this token now; it is not shown again:</p>
