@@ -151,13 +151,7 @@ export class AuthController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const result = await this.auth.confirmEnrollment(principal, body.code, ctx);
-    this.cookie.set(reply, result.sessionId);
-    return {
-      stage: result.stage,
-      csrfToken: result.csrfToken,
-      operator: result.operator,
-      recoveryCodes: result.recoveryCodes,
-    };
+    return { ...this.issue(reply, result), recoveryCodes: result.recoveryCodes };
   }
 
   @Get('session')
