@@ -2,6 +2,9 @@
  * board would be wired (see src/main.c). The UART is joined to a fresh
  * pseudo-terminal that the gateway opens as a serial port.
  *
+ * Usage: harness build/bridge.elf [link]   (link: a symlink to the pty, as
+ * /dev/serial/by-id gives a stable name to a USB adapter; removed on exit)
+ *
  * stdout, one line each:  pty <path> | pin <port><bit> <level> <sim ms> | error <text>
  * stdin commands:         wiegand <reader> <bits 0/1>   pulses D0/D1 (50 us low, 2 ms apart)
  *                         pin <port><bit> <0|1>         drives an input pin
@@ -14,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pty.h>
+#include <signal.h>
 #include <sim_avr.h>
 #include <sim_elf.h>
 #include <sim_time.h>
@@ -48,7 +52,8 @@ static int last_level[8][8];
 static struct timespec wall_start;
 static char stdin_line[512];
 static size_t stdin_len;
-static int quitting;
+static volatile sig_atomic_t quitting;
+static void on_signal(int sig) { (void)sig, quitting = 1; }
 
 static uint64_t sim_us(void) { return (uint64_t)avr->cycle * 1000000ULL / FREQUENCY; }
 
@@ -192,10 +197,12 @@ static void no_sleep(avr_t *a, avr_cycle_count_t how_long) { (void)a, (void)how_
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fprintf(stderr, "usage: %s build/bridge.elf\n", argv[0]);
+    fprintf(stderr, "usage: %s build/bridge.elf [link]\n", argv[0]);
     return 2;
   }
   setvbuf(stdout, NULL, _IOLBF, 0);
+  signal(SIGTERM, on_signal);
+  signal(SIGINT, on_signal);
   elf_firmware_t firmware;
   memset(&firmware, 0, sizeof firmware);
   if (elf_read_firmware(argv[1], &firmware) != 0) {
@@ -241,11 +248,17 @@ int main(int argc, char **argv) {
 
   clock_gettime(CLOCK_MONOTONIC, &wall_start);
   avr_cycle_timer_register(avr, avr_usec_to_cycles(avr, 1000), every_ms, NULL);
+  const char *link = argc > 2 ? argv[2] : NULL;
+  if (link) {
+    unlink(link);
+    if (symlink(name, link) != 0) perror("symlink");
+  }
   printf("pty %s\n", name);
   fflush(stdout);
   int state = cpu_Running;
   while (!quitting && state != cpu_Done && state != cpu_Crashed) state = avr_run(avr);
   if (state == cpu_Crashed) printf("error firmware crashed\n");
+  if (link) unlink(link);
   close(slave);
   close(pty_master);
   return state == cpu_Crashed ? 1 : 0;

@@ -309,6 +309,51 @@ export const configSchema = z.strictObject({
     )
     .default([])
     .describe('Door strikes switched over MQTT, each confirmed by the device'),
+  serial: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1).max(64).describe('Port id (status, capture download, journal)'),
+        path: z
+          .string()
+          .min(1)
+          .max(400)
+          .describe('Device path; prefer /dev/serial/by-id/... so a re-plugged adapter keeps its name'),
+        protocol: z.enum(['bridge']).describe('bridge: the Wiegand bridge of firmware-bridge/'),
+        baudRate: z.number().int().min(1200).max(921_600).default(115_200),
+        readers: z
+          .array(
+            z.strictObject({
+              id: z.string().min(1).max(64).describe("The access reader id (a door's reader)"),
+              address: z.number().int().min(0).max(126).describe('Bridge reader index (0 or 1)'),
+              format: z
+                .enum(['H10301', 'H10306', 'H10302', 'C1000-35', 'C1000-48', 'raw'])
+                .default('H10301')
+                .describe('The card format used for decisions; every fitting interpretation is kept too'),
+            }),
+          )
+          .default([]),
+        relays: z
+          .array(
+            z.strictObject({
+              relay: z.number().int().min(0).max(15),
+              door: z.string().min(1).max(64).describe('The door whose strike the relay switches'),
+            }),
+          )
+          .default([]),
+        inputs: z
+          .array(
+            z.strictObject({
+              input: z.number().int().min(0).max(15),
+              sensor: z.string().min(1).max(64).describe('Sensor id (journal, door state)'),
+              door: z.string().min(1).max(64),
+              role: z.enum(['contact', 'rex']),
+            }),
+          )
+          .default([]),
+      }),
+    )
+    .default([])
+    .describe('Serial buses with badge readers'),
   notifications: section({
     mqttEvents: z
       .array(z.string())

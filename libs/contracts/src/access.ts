@@ -9,7 +9,7 @@ export interface CredentialPresented {
   /** The raw bits as read, for the record and for re-interpretation. */
   raw?: { bits: number; hex: string };
   /** Every format the bits fit, as shown to a facility manager. */
-  interpretations?: { format: string; number: string }[];
+  interpretations?: { format: string; number: string; parityOk?: boolean }[];
   /** A PIN typed together with the card, when the reader collects both. */
   pin?: string;
   at: number;
