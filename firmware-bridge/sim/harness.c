@@ -8,6 +8,7 @@
  * stdout, one line each:  pty <path> | pin <port><bit> <level> <sim ms> | error <text>
  * stdin commands:         wiegand <reader> <bits 0/1>   pulses D0/D1 (50 us low, 2 ms apart)
  *                         pin <port><bit> <0|1>         drives an input pin
+ *                         raw <hex>                     writes bytes to the gateway as line noise would
  *                         reset                         resets the AVR (a reboot)
  *                         quit                          (or end of input)
  */
@@ -53,9 +54,11 @@ static struct timespec wall_start;
 static char stdin_line[512];
 static size_t stdin_len;
 static volatile sig_atomic_t quitting;
+static int reset_requested;
 static void on_signal(int sig) { (void)sig, quitting = 1; }
 
-static uint64_t sim_us(void) { return (uint64_t)avr->cycle * 1000000ULL / FREQUENCY; }
+static avr_cycle_count_t cycle_base; /* the cycle count at the last reset (simavr 1.6 may not zero it) */
+static uint64_t sim_us(void) { return (uint64_t)(avr->cycle - cycle_base) * 1000000ULL / FREQUENCY; }
 
 static uint64_t wall_us(void) {
   struct timespec now;
@@ -120,7 +123,16 @@ static void command(char *line) {
   if (!strcmp(name, "wiegand") && n == 3) wiegand(atoi(a), b);
   else if (!strcmp(name, "pin") && n == 3 && a[0] >= 'B' && a[0] <= 'D' && a[1] >= '0' && a[1] <= '7')
     drive(a[0], (uint8_t)(a[1] - '0'), (uint8_t)(atoi(b) != 0));
-  else if (!strcmp(name, "reset")) avr_reset(avr);
+  else if (!strcmp(name, "raw") && n >= 2) {
+    uint8_t bytes[64];
+    size_t count = 0;
+    for (const char *h = a; h[0] && h[1] && count < sizeof bytes; h += 2) {
+      unsigned v;
+      if (sscanf(h, "%2x", &v) != 1) break;
+      bytes[count++] = (uint8_t)v;
+    }
+    if (write(pty_master, bytes, count) < 0) perror("pty write");
+  } else if (!strcmp(name, "reset")) reset_requested = 1;
   else if (!strcmp(name, "quit")) quitting = 1;
   else printf("error unknown command: %s\n", line);
 }
@@ -193,6 +205,25 @@ static void watch(char port, uint8_t bit) {
   avr_irq_register_notify(avr_io_getirq(avr, AVR_IOCTL_IOPORT_GETIRQ(port), bit), pin_changed, (void *)id);
 }
 
+/* A reset clears simavr's cycle timers and its cycle count, and the I/O
+ * ports: start the clock again and drive the board's inputs as they were. */
+static void reboot(void) {
+  reset_requested = 0;
+  avr_reset(avr);
+  action_count = 0;
+  cycle_base = avr->cycle;
+  clock_gettime(CLOCK_MONOTONIC, &wall_start);
+  /* An IRQ raised to the value it already has is filtered out: toggle first. */
+  for (int p = 0; p < 8; p++)
+    for (uint8_t bit = 0; bit < 8; bit++)
+      if (driven_mask[p] & (1 << bit)) {
+        uint8_t level = (driven_value[p] >> bit) & 1;
+        drive((char)('A' + p), bit, !level);
+        drive((char)('A' + p), bit, level);
+      }
+  avr_cycle_timer_register(avr, avr_usec_to_cycles(avr, 1000), every_ms, NULL);
+}
+
 static void no_sleep(avr_t *a, avr_cycle_count_t how_long) { (void)a, (void)how_long; }
 
 int main(int argc, char **argv) {
@@ -256,7 +287,10 @@ int main(int argc, char **argv) {
   printf("pty %s\n", name);
   fflush(stdout);
   int state = cpu_Running;
-  while (!quitting && state != cpu_Done && state != cpu_Crashed) state = avr_run(avr);
+  while (!quitting && state != cpu_Done && state != cpu_Crashed) {
+    state = avr_run(avr);
+    if (reset_requested) reboot();
+  }
   if (state == cpu_Crashed) printf("error firmware crashed\n");
   if (link) unlink(link);
   close(slave);

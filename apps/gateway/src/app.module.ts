@@ -4,6 +4,7 @@ import { AccessService } from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
 import { AuthService } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
+import { ReadersService } from '@gatehouse/readers';
 import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Journal, JournalReader } from '@gatehouse/journal';
 import { ReadPool } from '@gatehouse/storage';
@@ -16,6 +17,7 @@ import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
 import { OperatorsController, TokensController } from './api/operators.controller';
+import { ReadersController } from './api/readers.controller';
 import { SessionCookie } from './api/session-cookie';
 import { SystemController } from './api/system.controller';
 import type { Core } from './core';
@@ -40,6 +42,7 @@ export const CONTROLLERS = [
   GuardController,
   DoorsController,
   AlarmsController,
+  ReadersController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -59,6 +62,7 @@ export class AppModule {
         { provide: AccessService, useValue: core.access },
         { provide: DoorsService, useValue: core.doors },
         { provide: AlarmsService, useValue: core.alarms },
+        { provide: ReadersService, useValue: core.readers },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

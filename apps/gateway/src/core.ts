@@ -22,6 +22,7 @@ import {
 } from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import { ReadersService } from '@gatehouse/readers';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
 
 export const VERSION = '0.1.0';
@@ -39,6 +40,7 @@ export interface Core {
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
+  readers: ReadersService;
   mqtt: MqttSensorSource | null;
   /** The broker in use (external or embedded), if any. */
   brokerUrl: string | null;
@@ -98,8 +100,15 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       access
         .list('access_doors')
         .map((d) => ({ id: d.id, name: d.name, unlockMs: d.unlockMs, heldOpenMs: d.heldOpenMs })),
-    config.sensors.map((s) => ({ sensorId: s.id, doorId: s.door, role: s.role })),
+    [
+      ...config.sensors.map((s) => ({ sensorId: s.id, doorId: s.door, role: s.role })),
+      ...ReadersService.sensorBindings(config.serial),
+    ],
   );
+  const readers = new ReadersService(config.serial, bus, journal, clock, (level, message, detail) =>
+    logger[level](detail, message),
+  );
+  if (options.role === 'gateway') readers.start();
   // Refused device messages are kept with their raw bytes: counted, logged, never fatal.
   bus.on('device.dead-letter', 'journal', (d) => {
     logger.warn(
@@ -212,9 +221,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     access,
     doors,
     alarms,
+    readers,
     mqtt,
     brokerUrl: brokerUrl || null,
     async close() {
+      await readers.stop();
       doors.stop();
       alarms.stop();
       await mqtt?.stop();

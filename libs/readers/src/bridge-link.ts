@@ -133,6 +133,13 @@ export class BridgeLink {
     if (nowMs - this.lastSentMs >= feedEvery) this.send({ type: 'ping' }, nowMs);
   }
 
+  /** The port went away: the bridge is unreachable now, not after the silence timeout. */
+  lost(): void {
+    if (!this.status.online) return;
+    this.status.online = false;
+    this.events.status('offline', this.status);
+  }
+
   send(command: GatewayCommand, nowMs: number): void {
     this.lastSentMs = nowMs;
     this.status.counters.framesOut++;

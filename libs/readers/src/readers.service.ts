@@ -248,6 +248,7 @@ export class ReadersService {
 
   portState(port: BridgePort, state: ChannelState, detail?: string): void {
     if (state === 'opening' || state === 'stopped') return;
+    if (state === 'closed') port.link.lost();
     this.log(state === 'open' ? 'info' : 'warn', `serial port ${state}`, { port: port.config.id, detail });
     this.record(port, `reader.port-${state === 'open' ? 'opened' : 'closed'}`, {
       path: port.config.path,

@@ -1,2 +1,3 @@
 export * from './door-sensors';
 export * from './journal';
+export * from './bridge-harness';

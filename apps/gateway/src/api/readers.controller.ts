@@ -1,0 +1,100 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { bitsToHex, CARD_FORMATS, interpret, toBits } from '@gatehouse/bridge-protocol';
+import { type Actor, DomainError } from '@gatehouse/contracts';
+import { Journal } from '@gatehouse/journal';
+import { ReadersService } from '@gatehouse/readers';
+import { Roles } from '../http/auth.guard';
+import { CurrentActor } from '../http/request.decorators';
+import { ApiJsonBody, zod } from '../http/validation';
+
+const MAX_BITS = 256;
+
+/** Raw bits as a facility manager copies them: a string of 0 and 1, or hex with the bit count. */
+export const CardBitsBody = z.union([
+  z.strictObject({ bits: z.string().regex(/^[01]{1,256}$/, 'bits are 1 to 256 characters of 0 and 1') }),
+  z.strictObject({
+    hex: z
+      .string()
+      .transform((h) => h.replace(/\s|^0x/gi, ''))
+      .pipe(z.string().regex(/^([0-9a-fA-F]{2}){1,32}$/, 'hex is whole bytes, 1 to 32 of them')),
+    bitCount: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_BITS)
+      .describe('How many of the bits, from the first, were read'),
+  }),
+]);
+
+@ApiTags('readers')
+@Controller('api/v1/readers')
+export class ReadersController {
+  constructor(
+    @Inject(ReadersService) private readonly readers: ReadersService,
+    private readonly journal: Journal,
+  ) {}
+
+  @Get()
+  @Roles('guard', 'facility-manager', 'responder', 'auditor', 'admin')
+  @ApiOperation({
+    summary:
+      'Every serial port and reader: online, secure channel, model and firmware, last seen, error counters',
+  })
+  status() {
+    return this.readers.status();
+  }
+
+  @Get('ports/:id/capture')
+  @Roles('facility-manager', 'admin')
+  @ApiOperation({ summary: 'The raw bytes a port saw lately (both directions), for field debugging' })
+  @ApiProduces('text/plain')
+  async capture(@Param('id') id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
+    const text = this.readers.capture(id);
+    if (text === null)
+      throw new DomainError('not-found', 'port.not-found', `no serial port "${id.slice(0, 64)}"`);
+    // The capture holds card numbers as read: who took one is on record.
+    await this.journal.append({
+      type: 'reader.capture-downloaded',
+      source: 'http',
+      actor,
+      subjects: [{ kind: 'device', id }],
+      payload: { port: id, bytes: text.length },
+    });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    void reply
+      .header('content-type', 'text/plain; charset=utf-8')
+      .header('content-disposition', `attachment; filename="gatehouse-capture-${id}-${stamp}.txt"`)
+      .header('cache-control', 'no-store')
+      .send(`${text}\n`);
+  }
+
+  @Post('card-formats/interpret')
+  @HttpCode(200)
+  @Roles('facility-manager', 'admin')
+  @ApiOperation({ summary: 'Every card format the bits fit, with its parity verdict, and the raw reading' })
+  @ApiJsonBody(CardBitsBody)
+  interpret(@Body(zod(CardBitsBody)) body: z.infer<typeof CardBitsBody>) {
+    let bits: number[];
+    if ('bits' in body) bits = toBits(body.bits);
+    else {
+      const bytes = Buffer.from(body.hex, 'hex');
+      if (body.bitCount > bytes.length * 8)
+        throw new DomainError(
+          'invalid',
+          'request.invalid',
+          `${body.bitCount} bits do not fit in ${bytes.length} bytes`,
+        );
+      bits = toBits({ bytes, count: body.bitCount });
+    }
+    return {
+      bitCount: bits.length,
+      bits: bits.join(''),
+      hex: bitsToHex(bits),
+      interpretations: interpret(bits),
+      formats: CARD_FORMATS.map((f) => ({ name: f.name, bits: f.bits })),
+    };
+  }
+}
