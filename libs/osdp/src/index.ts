@@ -1,3 +1,5 @@
 export * from './frame';
 export * from './messages';
 export * from './secure';
+export * from './session';
+export * from './cp';

@@ -1,3 +1,4 @@
 export * from './door-sensors';
 export * from './journal';
 export * from './bridge-harness';
+export * from './osdp-pd';

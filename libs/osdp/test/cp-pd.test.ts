@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import { encode } from '@gatehouse/bridge-protocol';
+import { SimulatedPd } from '@gatehouse/testing';
+import {
+  CMD,
+  ControlPanel,
+  type CpEvents,
+  encodeLed,
+  encodeOsdp,
+  type PdChange,
+  type PdConfig,
+  REPLY,
+} from '../src';
+
+const KEY = Uint8Array.from(Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
+
+/** A CP and PDs joined by an in-memory bus with a fake clock: each write arrives on the next millisecond. */
+const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
+  let now = 0;
+  const toPds: Uint8Array[] = [];
+  const toCp: Uint8Array[] = [];
+  const seen: string[] = [];
+  const changes: [number, PdChange][] = [];
+  const events: CpEvents = {
+    card: (a, r, bits) => seen.push(`card ${a}/${r} ${bits.join('')}`),
+    keypad: (a, r, keys) => seen.push(`keys ${a}/${r} ${keys}`),
+    changed: (a, c) => changes.push([a, c]),
+    rejected: (a, reason) => seen.push(`rejected ${a} ${reason}`),
+  };
+  const cp = new ControlPanel((b) => toPds.push(b), configs, events, {
+    random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
+  });
+  const pds = configs.map(
+    (c, i) => new SimulatedPd({ address: c.address, scbk: pdKeys[i] ?? null }, (b) => toCp.push(b)),
+  );
+  const run = (ms: number) => {
+    for (let end = now + ms; now < end; now++) {
+      for (const b of toPds.splice(0)) for (const pd of pds) pd.receive(b);
+      for (const b of toCp.splice(0)) cp.receive(b, now);
+      cp.tick(now);
+    }
+  };
+  return { cp, pds, run, seen, changes, now: () => now, inject: (b: Uint8Array) => cp.receive(b, now) };
+};
+
+const card = encode('H10301', 21, 10100);
+
+describe('OSDP control panel against the simulated PD', () => {
+  it('brings a plaintext PD online, identifies it and reads a card', () => {
+    const b = bus([{ address: 1, scbk: null }], [null]);
+    b.run(100);
+    expect(b.cp.status(1)).toMatchObject({
+      online: true,
+      phase: 'online',
+      secure: 'none',
+      firmware: '2.1.0',
+      vendor: '0a0b0c',
+    });
+    b.pds[0]!.presentCard(card);
+    b.run(300);
+    expect(b.seen).toContain(`card 1/0 ${card.join('')}`);
+  });
+
+  it('runs the secure channel with a set key: cards and commands travel sealed', () => {
+    const b = bus([{ address: 2, scbk: KEY }], [KEY]);
+    b.run(100);
+    expect(b.cp.status(2)).toMatchObject({ online: true, secure: 'established' });
+    expect(b.pds[0]!.secure).toBe(true);
+    b.pds[0]!.presentCard(card);
+    b.pds[0]!.typeKeys('1234#');
+    b.run(400);
+    expect(b.seen).toEqual([`card 2/0 ${card.join('')}`, 'keys 2/0 1234#']);
+    const led = encodeLed([
+      {
+        reader: 0,
+        led: 0,
+        temporary: { controlCode: 2, onTime: 10, offTime: 0, onColour: 2, offColour: 0, timer: 20 },
+        permanent: { controlCode: 0, onTime: 0, offTime: 0, onColour: 0, offColour: 0 },
+      },
+    ]);
+    expect(b.cp.send(2, CMD.LED, led)).toBe(true);
+    b.run(50);
+    expect(b.pds[0]!.outputs.led).toMatchObject({ colour: 2, timer: 20 });
+  });
+
+  it("installs a key: SCBK-D first, KEYSET, then a new session with the reader's own key", () => {
+    const b = bus([{ address: 3, scbk: KEY, installMode: true }], [null]);
+    b.run(300);
+    expect(b.pds[0]!.scbk && Buffer.from(b.pds[0]!.scbk).equals(Buffer.from(KEY))).toBe(true);
+    expect(b.changes.map(([, c]) => c).slice(0, 4)).toEqual(['secure', 'keyset', 'secure', 'online']);
+    expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established', counters: { sessions: 2 } });
+  });
+
+  it('never falls back to plain text when the key is wrong, and backs off', () => {
+    const other = Uint8Array.from(KEY).reverse();
+    const b = bus([{ address: 4, scbk: KEY }], [other]);
+    b.run(5000);
+    const s = b.cp.status(4)!;
+    expect(s.online).toBe(false);
+    expect(s.secure).toBe('failed');
+    expect(s.lastNak).toMatch(/cryptogram/);
+    expect(b.pds[0]!.commandsSeen).toBeLessThan(40); // 500, 1000, 2000 ms pauses, not a flood
+  });
+
+  it('marks a silent PD offline after its retries and brings it back when it answers', () => {
+    const b = bus([{ address: 5, scbk: KEY }], [KEY]);
+    b.run(100);
+    b.pds[0]!.faults.silent = true;
+    b.run(2000);
+    expect(b.cp.status(5)).toMatchObject({ online: false });
+    expect(b.cp.status(5)!.counters.retries).toBeGreaterThanOrEqual(2);
+    b.pds[0]!.faults.silent = false;
+    b.run(3000);
+    expect(b.cp.status(5)).toMatchObject({ online: true, secure: 'established' });
+    expect(b.changes.filter(([, c]) => c === 'offline')).toHaveLength(1);
+  });
+
+  it('re-establishes the session when the PD drops it (NAK 6) without going offline', () => {
+    const b = bus([{ address: 6, scbk: KEY }], [KEY]);
+    b.run(100);
+    b.pds[0]!.dropSession();
+    b.run(300);
+    const s = b.cp.status(6)!;
+    expect(s).toMatchObject({ online: true, secure: 'established' });
+    expect(s.counters.sessions).toBe(2);
+    expect(s.counters.naks).toBeGreaterThanOrEqual(1);
+    b.pds[0]!.presentCard(card);
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+  });
+
+  it('sends the same command again after BUSY, and treats NAK 3 as final for that command', () => {
+    const b = bus([{ address: 7, scbk: null }], [null]);
+    b.run(100);
+    b.pds[0]!.faults.busyNext = 2;
+    b.pds[0]!.presentCard(card);
+    b.run(400);
+    expect(b.cp.status(7)!.counters.busy).toBe(2);
+    expect(b.seen).toContain(`card 7/0 ${card.join('')}`);
+    expect(b.cp.send(7, 0x7a, new Uint8Array(0))).toBe(true); // unknown to the PD
+    b.run(300);
+    expect(b.cp.status(7)).toMatchObject({ online: true, lastNak: 'unknown command code' });
+  });
+
+  it('drops a session whose reply MAC does not verify, and sets up a new one', () => {
+    const b = bus([{ address: 8, scbk: KEY }], [KEY]);
+    b.run(100);
+    b.pds[0]!.faults.corruptMacNext = true;
+    b.run(300);
+    const s = b.cp.status(8)!;
+    expect(s.counters.badMacs).toBe(1);
+    expect(s.counters.sessions).toBe(2);
+    expect(s).toMatchObject({ online: true, secure: 'established' });
+    expect(b.seen.some((x) => /MAC does not verify/.test(x))).toBe(true);
+  });
+
+  it('refuses a replayed secure reply', () => {
+    const b = bus([{ address: 9, scbk: KEY }], [KEY]);
+    const captured: Uint8Array[] = [];
+    b.run(100);
+    const pd = b.pds[0]!;
+    const original = (pd as unknown as { write: (x: Uint8Array) => void }).write;
+    (pd as unknown as { write: (x: Uint8Array) => void }).write = (x) => {
+      captured.push(x);
+      original(x);
+    };
+    pd.presentCard(card);
+    b.run(300);
+    const cardReply = captured.find((x) => x.length > 20)!;
+    b.inject(cardReply); // the same bytes again, later: the chain has moved on
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+  });
+
+  it('keeps the other PDs of a multi-drop bus polled while one is silent', () => {
+    const b = bus(
+      [
+        { address: 1, scbk: KEY },
+        { address: 2, scbk: KEY },
+        { address: 3, scbk: null },
+      ],
+      [KEY, KEY, null],
+    );
+    b.pds[1]!.faults.silent = true;
+    b.run(3000);
+    expect(b.cp.status(1)!.online && b.cp.status(3)!.online).toBe(true);
+    expect(b.cp.status(2)!.online).toBe(false);
+    b.pds[0]!.presentCard(card);
+    b.pds[2]!.presentCard(card);
+    b.run(500);
+    expect(b.seen.filter((x) => x.startsWith('card')).sort()).toEqual([
+      `card 1/0 ${card.join('')}`,
+      `card 3/0 ${card.join('')}`,
+    ]);
+    expect(b.cp.status(1)!.counters.polls).toBeGreaterThan(15); // about every 100 ms each, with the silent one backing off
+  });
+
+  it('reports tamper and power from LSTATR', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(200);
+    b.pds[0]!.setTamper(true);
+    b.run(300);
+    expect(b.cp.status(1)).toMatchObject({ tamper: true, power: true });
+    expect(b.changes.map(([, c]) => c)).toContain('tamper');
+  });
+
+  it('rejects replies with a wrong sequence or from an address not asked', () => {
+    const b = bus([{ address: 1, scbk: null }], [null]);
+    b.run(100);
+    b.inject(encodeOsdp({ address: 1, reply: true, sequence: 3, code: REPLY.ACK }));
+    b.inject(encodeOsdp({ address: 0x33, reply: true, sequence: 1, code: REPLY.ACK }));
+    expect(b.seen.filter((x) => x.startsWith('rejected'))).toHaveLength(2);
+    b.run(300);
+    expect(b.cp.status(1)!.online).toBe(true);
+  });
+
+  it('survives random and corrupted bytes on the line and keeps working', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 10 }), (chunks) => {
+        const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+        b.run(100);
+        for (const c of chunks) b.inject(c);
+        b.pds[0]!.presentCard(card);
+        b.run(3000);
+        return b.cp.status(1)!.online && b.seen.filter((x) => x.startsWith('card')).length === 1;
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
