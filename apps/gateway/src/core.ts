@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
-import { readSecret, type GatehouseConfig } from '@gatehouse/config';
+import { ConfigError, readSecret, type GatehouseConfig } from '@gatehouse/config';
 import {
   AlarmNotifier,
   AlarmsService,
@@ -22,7 +22,7 @@ import {
 } from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
-import { ReadersService } from '@gatehouse/readers';
+import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
 
 export const VERSION = '0.1.0';
@@ -53,6 +53,19 @@ export interface CoreOptions {
   role: 'gateway' | 'cli';
   clock?: Clock;
 }
+
+/** Serial ports with their readers' keys read from the secret references (and never logged). */
+const resolveSerialPorts = (config: GatehouseConfig): SerialPortConfig[] =>
+  config.serial.map((port) => ({
+    ...port,
+    readers: port.readers.map((r) => {
+      if (!r.scbk) return { ...r, scbk: null };
+      const hex = readSecret(r.scbk).replace(/\s/g, '');
+      if (!/^[0-9a-fA-F]{32}$/.test(hex))
+        throw new ConfigError([`serial.${port.id}: the key of reader ${r.id} is not 32 hex digits`]);
+      return { ...r, scbk: Uint8Array.from(Buffer.from(hex, 'hex')) };
+    }),
+  }));
 
 export const createCore = async (config: GatehouseConfig, options: CoreOptions): Promise<Core> => {
   const { logger } = options;
@@ -92,6 +105,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     ...DEFAULT_ALARM_SETTINGS,
     escalateAfterSeconds: config.alarms.escalateAfterSeconds,
   });
+  const serial = resolveSerialPorts(config);
   const doors = new DoorsService(
     bus,
     journal,
@@ -102,10 +116,10 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
         .map((d) => ({ id: d.id, name: d.name, unlockMs: d.unlockMs, heldOpenMs: d.heldOpenMs })),
     [
       ...config.sensors.map((s) => ({ sensorId: s.id, doorId: s.door, role: s.role })),
-      ...ReadersService.sensorBindings(config.serial),
+      ...ReadersService.sensorBindings(serial),
     ],
   );
-  const readers = new ReadersService(config.serial, bus, journal, clock, (level, message, detail) =>
+  const readers = new ReadersService(serial, bus, journal, clock, (level, message, detail) =>
     logger[level](detail, message),
   );
   if (options.role === 'gateway') readers.start();

@@ -318,13 +318,40 @@ export const configSchema = z.strictObject({
           .min(1)
           .max(400)
           .describe('Device path; prefer /dev/serial/by-id/... so a re-plugged adapter keeps its name'),
-        protocol: z.enum(['bridge']).describe('bridge: the Wiegand bridge of firmware-bridge/'),
+        protocol: z
+          .enum(['bridge', 'osdp'])
+          .describe(
+            'bridge: the Wiegand bridge of firmware-bridge/; osdp: OSDP readers (the gateway is the CP)',
+          ),
         baudRate: z.number().int().min(1200).max(921_600).default(115_200),
+        pollIntervalMs: z
+          .number()
+          .int()
+          .min(20)
+          .max(1000)
+          .default(100)
+          .describe('OSDP: how often each reader is polled'),
         readers: z
           .array(
             z.strictObject({
               id: z.string().min(1).max(64).describe("The access reader id (a door's reader)"),
-              address: z.number().int().min(0).max(126).describe('Bridge reader index (0 or 1)'),
+              address: z
+                .number()
+                .int()
+                .min(0)
+                .max(126)
+                .describe('Bridge reader index (0 or 1), or the OSDP address of the reader'),
+              scbk: secretRef
+                .optional()
+                .describe(
+                  "OSDP: the reader's secure channel key (32 hex digits); without one the reader runs in plain text",
+                ),
+              installMode: z
+                .boolean()
+                .default(false)
+                .describe(
+                  'OSDP: the reader has no key yet: set scbk on it with SCBK-D and KEYSET, then use it',
+                ),
               format: z
                 .enum(['H10301', 'H10306', 'H10302', 'C1000-35', 'C1000-48', 'raw'])
                 .default('H10301')
@@ -335,7 +362,14 @@ export const configSchema = z.strictObject({
         relays: z
           .array(
             z.strictObject({
-              relay: z.number().int().min(0).max(15),
+              relay: z.number().int().min(0).max(15).describe('Bridge relay, or OSDP output number'),
+              address: z
+                .number()
+                .int()
+                .min(0)
+                .max(126)
+                .default(0)
+                .describe('OSDP: the reader whose output it is'),
               door: z.string().min(1).max(64).describe('The door whose strike the relay switches'),
             }),
           )

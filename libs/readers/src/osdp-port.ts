@@ -1,0 +1,178 @@
+import {
+  CMD,
+  ControlPanel,
+  encodeBuzzer,
+  encodeLed,
+  encodeOutputs,
+  LED_COLOUR,
+  type PdStatus,
+} from '@gatehouse/osdp';
+import type { Feedback, PortHost, PortReaderState, PortStatus, SerialPortConfig } from './port';
+import { KeypadBuffer } from './port';
+import { SerialReaderPort } from './serial-port-base';
+
+const TENTHS = (ms: number) => Math.max(1, Math.round(ms / 100));
+
+/** Feedback as an OSDP reader shows it: a temporary LED colour and a beep pattern (times in 100 ms). */
+const OSDP_FEEDBACK = {
+  grant: { colour: LED_COLOUR.green, ms: 2000, beeps: 1, on: 1, off: 0 },
+  deny: { colour: LED_COLOUR.red, ms: 2000, beeps: 3, on: 1, off: 1 },
+  pin: { colour: LED_COLOUR.amber, ms: 10_000, beeps: 2, on: 1, off: 1 },
+} as const;
+
+const NO_CHANGE = { controlCode: 0, onTime: 0, offTime: 0, onColour: 0, offColour: 0 };
+
+/** A serial bus with OSDP readers: the gateway is the control panel (libs/osdp). */
+export class OsdpPort extends SerialReaderPort {
+  private readonly cp: ControlPanel;
+  private readonly keypad = new KeypadBuffer();
+
+  constructor(config: SerialPortConfig, host: PortHost) {
+    super(config, host);
+    this.cp = new ControlPanel(
+      (bytes) => this.channel.write(bytes),
+      config.readers.map((r) => ({ address: r.address, scbk: r.scbk, installMode: r.installMode })),
+      {
+        card: (address, _reader, bits) => host.card(this, address, bits),
+        keypad: (address, _reader, keys) => {
+          for (const key of keys) {
+            const digits = this.keypad.press(address, key, host.monotonic());
+            if (digits) host.keypad(this, address, digits);
+          }
+        },
+        changed: (address, change, s) => this.changed(address, change, s),
+        rejected: (_address, reason, raw) => host.rejected(this, reason, raw),
+      },
+      { pollIntervalMs: config.pollIntervalMs, baudRate: config.baudRate },
+    );
+  }
+
+  private changed(address: number, change: string, s: PdStatus): void {
+    const h = this.host;
+    switch (change) {
+      case 'online':
+        h.readerChanged(this, [address], 'online', {
+          vendor: s.vendor,
+          model: s.model,
+          firmware: s.firmware,
+          serial: s.serial,
+          secureChannel: s.secure,
+        });
+        return h.alarm(this, false, 'reader-offline', address, '');
+      case 'offline':
+        h.readerChanged(this, [address], 'offline', { reason: s.lastNak });
+        return h.alarm(
+          this,
+          true,
+          'reader-offline',
+          address,
+          `OSDP reader ${address} on ${this.config.id}: ${s.lastNak ?? 'no reply'}`,
+        );
+      case 'secure':
+        h.readerChanged(this, [address], 'secure-channel', { sessions: s.counters.sessions });
+        return h.alarm(this, false, 'reader-secure-channel', address, '');
+      case 'secure-failed':
+        h.readerChanged(this, [address], 'secure-channel-failed', { reason: s.lastNak });
+        // A reader that cannot prove the key may have been swapped for another.
+        return h.alarm(
+          this,
+          true,
+          'reader-secure-channel',
+          address,
+          `secure channel with reader ${address} failed: ${s.lastNak}`,
+        );
+      case 'keyset':
+        return h.readerChanged(this, [address], 'key-set', {}); // the key itself is never written anywhere
+      case 'tamper':
+        h.readerChanged(this, [address], 'tamper', { tamper: s.tamper });
+        return h.alarm(
+          this,
+          s.tamper === true,
+          'reader-tamper',
+          address,
+          `reader ${address} on ${this.config.id} reports tamper`,
+        );
+      case 'power':
+        h.readerChanged(this, [address], 'power', { power: s.power });
+        return h.alarm(
+          this,
+          s.power === false,
+          'reader-power',
+          address,
+          `reader ${address} on ${this.config.id} reports a power fault`,
+          'medium',
+        );
+    }
+  }
+
+  protected received(chunk: Uint8Array, nowMs: number): void {
+    this.cp.receive(chunk, nowMs);
+  }
+
+  protected lineLost(nowMs: number): void {
+    this.cp.reset(nowMs);
+  }
+
+  tick(nowMs: number): void {
+    if (this.channel.current === 'open') this.cp.tick(nowMs);
+  }
+
+  feedback(address: number, kind: Feedback): void {
+    const f = OSDP_FEEDBACK[kind];
+    const led = encodeLed([
+      {
+        reader: 0,
+        led: 0,
+        temporary: {
+          controlCode: 2,
+          onTime: 1,
+          offTime: 0,
+          onColour: f.colour,
+          offColour: LED_COLOUR.black,
+          timer: TENTHS(f.ms),
+        },
+        permanent: NO_CHANGE,
+      },
+    ]);
+    this.cp.send(address, CMD.LED, led);
+    this.cp.send(
+      address,
+      CMD.BUZ,
+      encodeBuzzer({ reader: 0, tone: 2, on: f.on, off: f.off, count: f.beeps }),
+    );
+    this.cp.tick(this.host.monotonic());
+  }
+
+  pulse(relay: SerialPortConfig['relays'][number], ms: number): void {
+    // Control code 5: on now, off when the timer (in 100 ms) runs out.
+    this.cp.send(
+      relay.address,
+      CMD.OUT,
+      encodeOutputs([{ output: relay.relay, controlCode: 5, timer: TENTHS(ms) }]),
+    );
+    this.cp.tick(this.host.monotonic());
+  }
+
+  status(): PortStatus {
+    return this.portStatus({ ...this.cp.line });
+  }
+
+  readerStates(): PortReaderState[] {
+    return this.config.readers.map((r) => {
+      const s = this.cp.status(r.address)!;
+      return {
+        address: r.address,
+        online: s.online,
+        secureChannel: s.secure,
+        model: s.vendor === null ? null : `vendor ${s.vendor} model ${s.model}`,
+        firmware: s.firmware,
+        serial: s.serial === null ? null : String(s.serial),
+        tamper: s.tamper,
+        power: s.power,
+        lastSeenMs: s.lastSeenMs,
+        lastError: s.lastNak,
+        counters: { ...s.counters },
+      };
+    });
+  }
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encode } from '../../libs/bridge-protocol/src';
+import { SimulatedOsdpBus } from '../../libs/testing/src';
+import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { waitFor } from '../support/wait';
+
+interface ReaderRow {
+  id: string;
+  online: boolean;
+  secureChannel: string;
+  firmware: string | null;
+  serial: string | null;
+  tamper: boolean | null;
+  lastError: string | null;
+  counters: Record<string, number>;
+}
+
+const FRONT_KEY = '8f1a2b3c4d5e6f708192a3b4c5d6e7f8';
+const FLOOR_KEY = '0102030405060708090a0b0c0d0e0f10';
+const key = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
+
+/**
+ * OSDP readers in secure channel on a real pseudo-terminal (socat), the gateway
+ * as the control panel in its own process, decisions by the real access engine.
+ */
+describe('OSDP readers in secure channel', () => {
+  let gw: RunningGateway;
+  let dir: string;
+  let bus: SimulatedOsdpBus;
+  let admin: Client;
+  let fm: Client;
+  const readers = async () => (await fm.get<{ readers: ReaderRow[] }>('/api/v1/readers')).body.readers;
+  const reader = async (id: string) => (await readers()).find((r) => r.id === id)!;
+  const until = (what: string, ok: (r: ReaderRow) => boolean, id: string, ms = 10_000) =>
+    waitFor(
+      what,
+      async () => {
+        const r = await reader(id);
+        return ok(r) ? r : undefined;
+      },
+      ms,
+    );
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-osdp-'));
+    bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
+      { address: 1, scbk: key(FRONT_KEY), serial: 1001 },
+      { address: 2, scbk: null, serial: 1002 }, // fresh from the box: install mode
+      { address: 3, scbk: key(FLOOR_KEY), serial: 1003 }, // holds a key the gateway does not know
+    ]).start();
+    writeFileSync(join(dir, 'front.key'), FRONT_KEY);
+    writeFileSync(join(dir, 'floor.key'), FLOOR_KEY);
+    const site = join(dir, 'site.yaml');
+    writeFileSync(
+      site,
+      [
+        'demo:',
+        '  seedSite: true',
+        'serial:',
+        '  - id: osdp-1',
+        `    path: ${join(dir, 'ttyCP')}`,
+        '    protocol: osdp',
+        '    pollIntervalMs: 50',
+        '    readers:',
+        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+        `      - { id: floor-in, address: 2, scbk: { file: ${join(dir, 'floor.key')} }, installMode: true }`,
+        `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
+        '    relays: [{ relay: 0, address: 1, door: front-door }]',
+      ].join('\n'),
+    );
+    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
+    ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
+    fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+  }, 60_000);
+
+  afterAll(async () => {
+    await gw?.stop();
+    await bus?.stop();
+    if (gw) removeDir(gw.dataDir);
+    if (dir) removeDir(dir);
+  });
+
+  it('brings readers online in secure channel, installing the key of a reader fresh from the box', async () => {
+    const front = await until(
+      'front-in secure',
+      (r) => r.online && r.secureChannel === 'established',
+      'front-in',
+    );
+    expect(front).toMatchObject({ firmware: '2.1.0', serial: '1001' });
+    await until(
+      'floor-in secure with its new key',
+      (r) => r.online && r.secureChannel === 'established',
+      'floor-in',
+    );
+    expect(Buffer.from(bus.pd(2).scbk!).toString('hex')).toBe(FLOOR_KEY);
+    expect(bus.pd(2).secure).toBe(true);
+  });
+
+  it('never talks plain text to a reader whose key does not match, and raises an alarm', async () => {
+    const r = await until('server-in refused', (x) => x.secureChannel === 'failed', 'server-in');
+    expect(r.online).toBe(false);
+    expect(r.lastError).toMatch(/cryptogram/);
+    const alarms = await admin.get<{ items: { type: string }[] }>('/api/v1/alarms');
+    expect(alarms.body.items.some((a) => a.type === 'reader-secure-channel')).toBe(true);
+  });
+
+  it('grants a card through the secure channel: green LED, beep, and the output pulsed for the unlock time', async () => {
+    const pd = bus.pd(1);
+    pd.outputs.outputs.length = 0;
+    pd.presentCard(encode('H10301', 21, 10100));
+    await waitFor('the output pulse', async () => (pd.outputs.outputs.length > 0 ? true : undefined));
+    expect(pd.outputs.outputs[0]).toEqual({ output: 0, controlCode: 5, timer: 50 }); // 5 s in 100 ms
+    expect(pd.outputs.led).toMatchObject({ colour: 2 });
+    expect(pd.outputs.buzzer).toMatchObject({ count: 1 });
+  });
+
+  it('denies an unknown card: red LED, three beeps, no output', async () => {
+    const pd = bus.pd(1);
+    pd.outputs.outputs.length = 0;
+    pd.presentCard(encode('H10301', 21, 4242));
+    await waitFor('the red LED', async () => (pd.outputs.led?.colour === 1 ? true : undefined));
+    expect(pd.outputs.buzzer).toMatchObject({ count: 3 });
+    expect(pd.outputs.outputs).toHaveLength(0);
+  });
+
+  it('raises and clears a tamper alarm', async () => {
+    bus.pd(1).setTamper(true);
+    await until('tamper', (r) => r.tamper === true, 'front-in');
+    const raised = await admin.get<{ items: { type: string }[] }>('/api/v1/alarms');
+    expect(raised.body.items.some((a) => a.type === 'reader-tamper')).toBe(true);
+    bus.pd(1).setTamper(false);
+    await until('tamper cleared', (r) => r.tamper === false, 'front-in');
+  });
+
+  it('re-establishes a session the reader dropped, and survives a reader that goes silent', async () => {
+    const before = (await reader('front-in')).counters.sessions!;
+    bus.pd(1).dropSession();
+    await until(
+      'a new session',
+      (r) => r.counters.sessions! > before && r.secureChannel === 'established',
+      'front-in',
+    );
+
+    bus.pd(2).faults.silent = true;
+    await until('floor-in offline', (r) => !r.online, 'floor-in');
+    expect((await reader('front-in')).online).toBe(true); // the rest of the bus carries on
+    bus.pd(2).faults.silent = false;
+    await until('floor-in back', (r) => r.online && r.secureChannel === 'established', 'floor-in', 15_000);
+  }, 30_000);
+
+  it('never writes a key to the log or the journal', async () => {
+    const journal = await admin.get('/api/v1/journal/export?format=jsonl');
+    for (const k of [FRONT_KEY, FLOOR_KEY]) {
+      expect(gw.output()).not.toContain(k);
+      expect(journal.text.toLowerCase()).not.toContain(k);
+    }
+    expect(journal.text).toContain('reader.key-set');
+  });
+});
