@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AccessService, DoorInput, ScheduleInput } from '@gatehouse/access';
+import type { GatehouseConfig } from '@gatehouse/config';
 import type { Actor } from '@gatehouse/contracts';
 
 const SEED: Actor = { kind: 'system', name: 'demo-seed' };
@@ -142,4 +146,61 @@ export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
     );
   }
   return true;
+};
+
+/**
+ * The demo site's serial readers (apps/sim/src/readers.ts plays them): the front
+ * door's two OSDP readers on one bus, in secure channel (front-out starts in
+ * install mode and gets its key by KEYSET), and the call floor's two Wiegand
+ * readers behind the bridge firmware. Keys are made once, readable only by us.
+ */
+export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
+  const keys = join(dataDir, 'keys', 'readers');
+  mkdirSync(keys, { recursive: true, mode: 0o700 });
+  for (const reader of ['front-in', 'front-out']) {
+    const file = join(keys, `${reader}.scbk`);
+    if (!existsSync(file)) writeFileSync(file, randomBytes(16).toString('hex'), { mode: 0o600 });
+  }
+  const tty = join(dataDir, 'tty');
+  mkdirSync(tty, { recursive: true });
+  return [
+    {
+      id: 'osdp-front',
+      path: join(tty, 'osdp-gateway'),
+      protocol: 'osdp',
+      baudRate: 115_200,
+      pollIntervalMs: 100,
+      readers: [
+        {
+          id: 'front-in',
+          address: 1,
+          format: 'H10301',
+          installMode: false,
+          scbk: { file: join(keys, 'front-in.scbk') },
+        },
+        {
+          id: 'front-out',
+          address: 2,
+          format: 'H10301',
+          installMode: true,
+          scbk: { file: join(keys, 'front-out.scbk') },
+        },
+      ],
+      relays: [{ relay: 0, address: 1, door: 'front-door' }],
+      inputs: [],
+    },
+    {
+      id: 'bridge-floor',
+      path: join(tty, 'bridge'),
+      protocol: 'bridge',
+      baudRate: 115_200,
+      pollIntervalMs: 100,
+      readers: [
+        { id: 'floor-in', address: 0, format: 'H10301', installMode: false },
+        { id: 'floor-out', address: 1, format: 'H10301', installMode: false },
+      ],
+      relays: [{ relay: 0, address: 0, door: 'floor-door' }],
+      inputs: [],
+    },
+  ];
 };

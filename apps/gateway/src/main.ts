@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
 import { createCore } from './core';
-import { seedDemoSite } from './demo';
+import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
 
 const argValue = (name: string): string | undefined => {
@@ -42,6 +42,8 @@ const main = async (): Promise<void> => {
     base: { service: 'gatehouse' },
   });
   const started = performance.now();
+  if (config.demo.readers)
+    config = { ...config, serial: [...config.serial, ...demoSerialPorts(config.resolved.dataDir)] };
   const core = await createCore(config, { logger, role: 'gateway' });
   if (config.demo.seedSite && (await seedDemoSite(core.access))) logger.info('demo site seeded');
   const app = await createServer(core, logger);
@@ -78,10 +80,15 @@ const main = async (): Promise<void> => {
   // The demo's simulated door sensors, as their own process (the same program as `apps/sim`).
   let simulator: ChildProcess | null = null;
   if (config.demo.simulator && core.brokerUrl) {
-    simulator = fork(join(__dirname, '..', '..', 'sim', 'src', 'main.js'), [core.brokerUrl], {
+    const readers = config.demo.readers
+      ? ['--readers', join(config.resolved.dataDir, 'tty'), join(config.resolved.dataDir, 'keys', 'readers')]
+      : [];
+    simulator = fork(join(__dirname, '..', '..', 'sim', 'src', 'main.js'), [core.brokerUrl, ...readers], {
       stdio: 'inherit',
     });
     lines.push(`Simulated door sensors publish to ${core.brokerUrl}.`);
+    if (config.demo.readers)
+      lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   const purge = setInterval(() => core.auth.purgeExpiredSessions(), 10 * 60_000);

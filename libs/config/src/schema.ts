@@ -463,6 +463,12 @@ export const configSchema = z.strictObject({
       .describe(
         'On a site with no doors yet, create a sample site (zones, doors, schedules, levels, people) to explore; for the demo only',
       ),
+    readers: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Add the demo site's serial readers (OSDP in secure channel, and the Wiegand bridge) on pseudo-terminals in <dataDir>/tty, with keys made in <dataDir>/keys/readers; for the demo only",
+      ),
   }),
   log: section({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level'),

@@ -55,6 +55,8 @@ export class BridgeHarness {
     );
     this.child = child;
     this.exited = new Promise((r) => child.once('exit', () => r()));
+    // Writing to a harness that has just exited (killed with its process group, say) is not an error of ours.
+    child.stdin!.on('error', () => undefined);
     child.stderr!.on('data', (d: Buffer) => (this.out += d.toString()));
     let partial = '';
     child.stdout!.on('data', (d: Buffer) => {
