@@ -173,6 +173,40 @@ describe('Wiegand readers through the firmware bridge in simavr', () => {
     await bridge.waitPin('B0', 1, from);
   }, 60_000);
 
+  it('interprets pasted bits or hex for a facility manager, and refuses what is not bits', async () => {
+    type Result = {
+      bitCount: number;
+      hex: string;
+      interpretations: { format: string; number: string; parityOk: boolean }[];
+    };
+    const bits = await fm.post<Result>('/api/v1/readers/card-formats/interpret', {
+      bits: '10000110010000111000001111',
+    });
+    expect(bits.status).toBe(200);
+    expect(bits.body.interpretations).toEqual([
+      { format: 'H10301', facility: 12, card: 34567, number: '12:34567', parityOk: true },
+      { format: 'raw', facility: null, card: 0, number: '26:864383c0', parityOk: true },
+    ]);
+    const hex = await fm.post<Result>('/api/v1/readers/card-formats/interpret', {
+      hex: '0x86 43 83 c0',
+      bitCount: 26,
+    });
+    expect(hex.body.interpretations).toEqual(bits.body.interpretations);
+    for (const bad of [
+      { bits: '102' },
+      { bits: '1'.repeat(257) },
+      { hex: 'zz', bitCount: 8 },
+      { hex: 'ff', bitCount: 9 },
+      { bits: '1', colour: 'red' },
+      {},
+    ]) {
+      const r = await fm.post<{ error: { code: string } }>('/api/v1/readers/card-formats/interpret', bad);
+      expect([r.status, r.body.error.code]).toEqual([400, 'request.invalid']);
+    }
+    const guard = await operatorClient(admin, gw.url, 'gil', ['guard']);
+    expect((await guard.post('/api/v1/readers/card-formats/interpret', { bits: '1' })).status).toBe(403);
+  });
+
   it('lets a facility manager download the port capture, and journals who did', async () => {
     const capture = await fm.get('/api/v1/readers/ports/bridge-1/capture');
     expect(capture.status).toBe(200);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '../../libs/bridge-protocol/src';
 import { SimulatedOsdpBus } from '../../libs/testing/src';
-import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
+import { launchChromium } from '../support/browser';
+import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 import { waitFor } from '../support/wait';
 
@@ -149,6 +150,31 @@ describe('OSDP readers in secure channel', () => {
     expect((await reader('front-in')).online).toBe(true); // the rest of the bus carries on
     bus.pd(2).faults.silent = false;
     await until('floor-in back', (r) => r.online && r.secureChannel === 'established', 'floor-in', 15_000);
+  }, 30_000);
+
+  it('shows the readers in the console, and the card format tool interprets pasted bits', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${gw.url}/#readers`);
+      await page.getByLabel('User name').fill('fran');
+      await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      const row = page.locator('[data-reader="front-in"]');
+      await row.getByText('established').waitFor();
+      expect(await row.textContent()).toMatch(/online.*fw 2\.1\.0.*s\/n 1001/);
+      expect(await page.locator('[data-reader="server-in"]').textContent()).toMatch(/offline.*failed/);
+      await page.getByLabel('Bits or hex').fill(encode('H10301', 21, 10100).join(''));
+      await page.getByRole('button', { name: 'Interpret' }).click();
+      const table = page.getByTestId('interpretations');
+      await table.waitFor();
+      expect(await table.textContent()).toMatch(/H10301211010021:10100ok/);
+      expect(await page.getByRole('link', { name: /Download \(\d+ records\)/ }).getAttribute('href')).toBe(
+        '/api/v1/readers/ports/osdp-1/capture',
+      );
+    } finally {
+      await browser.close();
+    }
   }, 30_000);
 
   it('never writes a key to the log or the journal', async () => {

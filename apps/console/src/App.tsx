@@ -9,6 +9,7 @@ import { Levels, Schedules } from './pages/Schedules';
 import { JournalSearch } from './pages/JournalSearch';
 import { LiveFeed } from './pages/LiveFeed';
 import { Operators } from './pages/Operators';
+import { Readers } from './pages/Readers';
 import { Bootstrap, ChangePassword, Enroll, Login, SecondFactor } from './pages/SignIn';
 import { Tokens } from './pages/Tokens';
 
@@ -26,6 +27,7 @@ const PAGES: Page[] = [
   { id: 'journal', title: 'Journal', roles: 'all' },
   { id: 'desk', title: 'Guard desk', roles: ['guard', 'responder', 'facility-manager', 'auditor', 'admin'] },
   { id: 'doors', title: 'Doors', roles: ['guard', 'facility-manager', 'responder', 'auditor', 'admin'] },
+  { id: 'readers', title: 'Readers', roles: ['guard', 'facility-manager', 'responder', 'auditor', 'admin'] },
   {
     id: 'people',
     title: 'People',
@@ -151,6 +153,7 @@ export const App = () => {
           <GuardDesk roles={roles} me={session?.operator?.username ?? session?.name ?? ''} />
         )}
         {active.id === 'doors' && <Doors roles={roles} />}
+        {active.id === 'readers' && <Readers roles={roles} />}
         {active.id === 'people' && <People roles={roles} />}
         {active.id === 'levels' && <Levels roles={roles} />}
         {active.id === 'schedules' && <Schedules roles={roles} />}

@@ -1,0 +1,215 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, type Role } from '../api';
+import { ErrorAlert, useAction } from '../Feedback';
+import { formatTime } from '../format';
+import type { InterpretResult, PortRow, ReaderRow } from '../readers-api';
+
+const yesNo = (v: boolean | null, yes: string, no: string) => (v === null ? '—' : v ? yes : no);
+const counters = (c: Record<string, number>) =>
+  Object.entries(c)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ') || '—';
+
+/** Readers and their buses: state, secure channel, identity, errors; capture download; the card format tool. */
+export const Readers = ({ roles }: { roles: Role[] }) => {
+  const manager = roles.includes('facility-manager') || roles.includes('admin');
+  const [readers, setReaders] = useState<ReaderRow[]>([]);
+  const [ports, setPorts] = useState<PortRow[]>([]);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const s = await api.get<{ readers: ReaderRow[]; ports: PortRow[] }>('/api/v1/readers');
+      setReaders(s.readers);
+      setPorts(s.ports);
+      setError(null);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    }
+  }, []);
+
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => void load(), 2000);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  return (
+    <section>
+      <header className="page-header">
+        <h2>Readers</h2>
+      </header>
+      <ErrorAlert error={error} />
+      <table className="entries" data-testid="readers">
+        <thead>
+          <tr>
+            <th>Reader</th>
+            <th>Port / address</th>
+            <th>State</th>
+            <th>Secure channel</th>
+            <th>Model, firmware, serial</th>
+            <th>Tamper / power</th>
+            <th>Last seen</th>
+            <th>Errors</th>
+          </tr>
+        </thead>
+        <tbody>
+          {readers.length === 0 && (
+            <tr>
+              <td className="empty" colSpan={8}>
+                No serial readers are configured.
+              </td>
+            </tr>
+          )}
+          {readers.map((r) => (
+            <tr key={r.id} data-reader={r.id}>
+              <td>
+                {r.id} <small>({r.format})</small>
+              </td>
+              <td>
+                {r.port} / {r.address}
+              </td>
+              <td>
+                <span className={`badge ${r.online ? 'state-live' : 'state-ended'}`}>
+                  {r.online ? 'online' : 'offline'}
+                </span>
+              </td>
+              <td>
+                <span
+                  className={`badge ${r.secureChannel === 'failed' ? 'state-ended' : r.secureChannel === 'established' ? 'state-live' : ''}`}
+                >
+                  {r.secureChannel}
+                </span>
+              </td>
+              <td>
+                {[r.model, r.firmware && `fw ${r.firmware}`, r.serial && `s/n ${r.serial}`]
+                  .filter(Boolean)
+                  .join(', ') || '—'}
+              </td>
+              <td>
+                {yesNo(r.tamper, 'TAMPER', 'ok')} / {yesNo(r.power, 'ok', 'POWER FAULT')}
+              </td>
+              <td>{r.lastSeen ? formatTime(r.lastSeen) : 'never'}</td>
+              <td>
+                {r.lastError && <div>{r.lastError}</div>}
+                <small>{counters(r.counters)}</small>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h3>Serial ports</h3>
+      <table className="entries" data-testid="ports">
+        <thead>
+          <tr>
+            <th>Port</th>
+            <th>Device</th>
+            <th>Protocol</th>
+            <th>State</th>
+            <th>Line</th>
+            <th>Capture</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ports.map((p) => (
+            <tr key={p.id}>
+              <td>{p.id}</td>
+              <td>
+                <code>{p.path}</code>
+              </td>
+              <td>{p.protocol}</td>
+              <td>
+                <span className={`badge ${p.state === 'open' ? 'state-live' : 'state-ended'}`}>
+                  {p.state}
+                </span>
+                {p.lastError && <div>{p.lastError}</div>}
+              </td>
+              <td>
+                <small>
+                  opened {p.opens}×; {counters(p.counters)}
+                </small>
+              </td>
+              <td>
+                {manager ? (
+                  <a href={`/api/v1/readers/ports/${encodeURIComponent(p.id)}/capture`} download>
+                    Download ({p.captureRecords} records)
+                  </a>
+                ) : (
+                  `${p.captureRecords} records`
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {manager && <CardFormatTool />}
+    </section>
+  );
+};
+
+/** Paste raw bits or hex as a reader or a log shows them, and see every format they fit. */
+const CardFormatTool = () => {
+  const [input, setInput] = useState('');
+  const [bitCount, setBitCount] = useState('');
+  const [result, setResult] = useState<InterpretResult | null>(null);
+  const { run, view, busy } = useAction();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const text = input.trim();
+    const body = /^[01]+$/.test(text) ? { bits: text } : { hex: text, bitCount: Number(bitCount) };
+    await run('', async () =>
+      setResult(await api.post<InterpretResult>('/api/v1/readers/card-formats/interpret', body)),
+    );
+  };
+
+  return (
+    <form onSubmit={(e) => void submit(e)} className="panel" aria-label="Card format tool">
+      <h3>Card format tool</h3>
+      <p>Paste the raw bits (0 and 1) or hex with its bit count, from a reader capture or a log.</p>
+      <label>
+        Bits or hex{' '}
+        <input value={input} onChange={(e) => setInput(e.target.value)} required maxLength={300} />
+      </label>
+      <label>
+        Bit count (for hex){' '}
+        <input value={bitCount} onChange={(e) => setBitCount(e.target.value)} inputMode="numeric" />
+      </label>
+      <button type="submit" disabled={busy}>
+        Interpret
+      </button>
+      {view}
+      {result && (
+        <table className="entries" data-testid="interpretations">
+          <caption>
+            {result.bitCount} bits, hex {result.hex}
+          </caption>
+          <thead>
+            <tr>
+              <th>Format</th>
+              <th>Facility</th>
+              <th>Card</th>
+              <th>Number</th>
+              <th>Parity</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.interpretations.map((i) => (
+              <tr key={i.format}>
+                <td>{i.format}</td>
+                <td>{i.facility ?? '—'}</td>
+                <td>{i.format === 'raw' ? '—' : i.card}</td>
+                <td>
+                  <code>{i.number}</code>
+                </td>
+                <td>{i.parityOk ? 'ok' : 'FAILS'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </form>
+  );
+};
