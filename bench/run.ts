@@ -2,6 +2,7 @@ import '../apps/aliases';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { journalBench } from './journal';
+import { readersBench } from './readers';
 import { startupBench } from './startup';
 
 /**
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   journal: journalBench,
   decision: decisionBench,
   doors: doorsBench,
+  readers: readersBench,
   startup: startupBench,
 };
 

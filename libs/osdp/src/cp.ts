@@ -178,6 +178,8 @@ export class ControlPanel {
     const pd = this.pds.find((p) => p.config.address === address);
     if (!pd || !pd.status.online || pd.queue.length >= 16) return false;
     pd.queue.push({ code, data });
+    // Feedback is due now, not at the next poll: the cardholder is waiting at the door.
+    pd.nextAt = 0;
     return true;
   }
 
@@ -228,6 +230,8 @@ export class ControlPanel {
       this.pending = null;
       this.fail(p.pd, nowMs, 'no reply');
     }
+    const waiting = this.pds.find((pd) => pd.queue.length > 0 && pd.status.phase === 'online' && !pd.resend);
+    if (waiting) return this.next(waiting, nowMs);
     for (let i = 0; i < this.pds.length; i++) {
       const pd = this.pds[(this.turn + i) % this.pds.length]!;
       if (nowMs < pd.nextAt) continue;

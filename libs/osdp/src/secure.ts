@@ -27,10 +27,20 @@ export interface SessionKeys {
   mac2: Uint8Array;
 }
 
+/**
+ * One ECB cipher per key, reused: without padding, ECB's update() encrypts each
+ * whole block on its own, and making a cipher costs more than the block (a
+ * secure poll and its reply take four blocks; readers are polled ten times a second).
+ */
+const ciphers = new WeakMap<Uint8Array, ReturnType<typeof createCipheriv>>();
 const ecb = (key: Uint8Array, block: Uint8Array): Uint8Array => {
-  const c = createCipheriv('aes-128-ecb', key, null);
-  c.setAutoPadding(false);
-  return Uint8Array.from(Buffer.concat([c.update(block), c.final()]));
+  let c = ciphers.get(key);
+  if (!c) {
+    c = createCipheriv('aes-128-ecb', key, null);
+    c.setAutoPadding(false);
+    ciphers.set(key, c);
+  }
+  return Uint8Array.from(c.update(block));
 };
 
 const xor = (a: Uint8Array, b: Uint8Array): Uint8Array => a.map((v, i) => v ^ b[i]!);

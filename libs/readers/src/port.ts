@@ -80,6 +80,7 @@ export interface PortHost {
 export interface ReaderPort {
   readonly config: SerialPortConfig;
   readonly capture: CaptureRing;
+  tap: ((direction: 'rx' | 'tx', bytes: Uint8Array) => void) | null;
   start(): void;
   stop(): Promise<void>;
   /** Runs timers: polls, pings, timeouts. */

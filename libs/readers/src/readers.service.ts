@@ -103,6 +103,12 @@ export class ReadersService implements PortHost {
     return { ports: this.ports.map((p) => p.status()), readers };
   }
 
+  /** Watches every port's bytes as they pass: for benchmarks and line monitors, never for decisions. */
+  tap(fn: ((portId: string, direction: 'rx' | 'tx', bytes: Uint8Array) => void) | null): void {
+    for (const port of this.ports)
+      port.tap = fn && ((direction, bytes) => fn(port.config.id, direction, bytes));
+  }
+
   /** The raw capture of a port, oldest first, or null for an unknown port. */
   capture(portId: string): string | null {
     const port = this.ports.find((p) => p.config.id === portId);

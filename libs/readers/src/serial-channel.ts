@@ -1,5 +1,10 @@
-import { SerialPort } from 'serialport';
+import { ReadStream } from 'node:tty';
+import { LinuxBinding, type LinuxPortBinding } from '@serialport/bindings-cpp';
 import { CaptureRing } from './capture';
+
+/** The gateway runs on Linux: the tty stream below needs a POSIX descriptor. */
+type BindingPort = LinuxPortBinding;
+const bindings = LinuxBinding;
 
 export type ChannelState = 'closed' | 'opening' | 'open' | 'stopped';
 
@@ -16,17 +21,20 @@ export interface SerialChannelOptions {
 /**
  * A serial port that comes back: USB adapters vanish and reappear, a bridge's
  * pseudo-terminal goes away with its process. The channel reopens by path with
- * backoff and never lets a port error reach the process (serialport emits
- * "Canceled" on close with a pending read, which would crash it unheard).
+ * backoff and never lets a port error reach the process.
  */
 export class SerialChannel {
-  private port: SerialPort | null = null;
+  private line: { binding: BindingPort; stream: ReadStream } | null = null;
+  /** Each open attempt's number: events of an older line are ignored. */
+  private attempt = 0;
   private state: ChannelState = 'closed';
   private retryTimer: NodeJS.Timeout | null = null;
   private delayMs: number;
   readonly capture = new CaptureRing();
   lastError: string | null = null;
   opens = 0;
+  /** Sees every chunk in both directions as it passes (benchmarks, line monitors). */
+  tap: ((direction: 'rx' | 'tx', bytes: Uint8Array) => void) | null = null;
 
   constructor(private readonly options: SerialChannelOptions) {
     this.delayMs = options.reconnectMinMs;
@@ -42,9 +50,10 @@ export class SerialChannel {
   }
 
   write(bytes: Uint8Array): boolean {
-    if (this.state !== 'open' || !this.port) return false;
+    if (this.state !== 'open' || !this.line) return false;
     this.capture.add('tx', bytes);
-    this.port.write(Buffer.from(bytes));
+    this.line.stream.write(Buffer.from(bytes));
+    this.tap?.('tx', bytes);
     return true;
   }
 
@@ -58,9 +67,8 @@ export class SerialChannel {
     this.setState('stopped');
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    const port = this.port;
-    this.port = null;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    this.attempt++;
+    await this.release();
   }
 
   private setState(state: ChannelState, detail?: string): void {
@@ -72,38 +80,50 @@ export class SerialChannel {
 
   private open(): void {
     this.setState('opening');
-    const port = new SerialPort({
-      path: this.options.path,
-      baudRate: this.options.baudRate,
-      autoOpen: false,
-    });
-    port.on('error', (error: Error) => this.lost(error.message, port));
-    port.on('close', () => this.lost('port closed', port));
-    port.on('data', (chunk: Buffer) => {
-      this.capture.add('rx', chunk);
-      this.options.onData(chunk);
-    });
-    this.port = port;
-    port.open((error) => {
-      if (this.port !== port || this.state === 'stopped') {
-        if (!error) port.close(() => undefined);
-        return;
-      }
-      if (error) return this.lost(error.message, port);
-      // Bytes written before we opened can arrive late: start from a clean line.
-      port.flush(() => undefined);
-      this.opens++;
-      this.delayMs = this.options.reconnectMinMs;
-      this.lastError = null;
-      this.setState('open');
-    });
+    const attempt = ++this.attempt;
+    bindings
+      .open({ path: this.options.path, baudRate: this.options.baudRate, lock: true })
+      .then((binding) => {
+        if (attempt !== this.attempt || this.state === 'stopped')
+          return void binding.close().catch(() => undefined);
+        return binding.flush().then(() => this.attach(binding, attempt));
+      })
+      .catch((error: Error) => {
+        if (attempt === this.attempt) this.lost(error.message);
+      });
   }
 
-  private lost(reason: string, port: SerialPort | null = this.port): void {
-    if (port !== this.port || this.state === 'stopped') return;
-    this.port = null;
+  /**
+   * The binding opened the device and set its line (raw, baud, exclusive);
+   * bytes then move through a tty stream on its descriptor, read and written on
+   * the event loop itself. serialport's own stream reads through the thread
+   * pool, which cost twice the CPU when sixteen readers are polled ten times a
+   * second (bench/readers.ts).
+   */
+  private attach(binding: BindingPort, attempt: number): void {
+    // Bytes written before we opened can arrive late: the flush above started from a clean line.
+    const stream = new ReadStream(binding.fd!);
+    this.line = { binding, stream };
+    stream.on('data', (chunk: Buffer) => {
+      this.capture.add('rx', chunk);
+      this.tap?.('rx', chunk);
+      this.options.onData(chunk);
+    });
+    // A vanished device ends the stream (EIO on a pty whose other side closed, ENXIO on a pulled USB adapter).
+    stream.on('end', () => this.lost('device went away', attempt));
+    stream.on('close', () => this.lost('port closed', attempt));
+    stream.on('error', (error: Error) => this.lost(error.message, attempt));
+    this.opens++;
+    this.delayMs = this.options.reconnectMinMs;
+    this.lastError = null;
+    this.setState('open');
+  }
+
+  private lost(reason: string, attempt = this.attempt): void {
+    if (attempt !== this.attempt || this.state === 'stopped' || this.state === 'closed') return;
+    this.attempt++;
     this.lastError = reason;
-    if (port?.isOpen) port.close(() => undefined);
+    this.release();
     this.setState('closed', reason);
     const delay = this.delayMs;
     this.delayMs = Math.min(this.delayMs * 2, this.options.reconnectMaxMs);
@@ -112,5 +132,16 @@ export class SerialChannel {
       if (this.state === 'closed') this.open();
     }, delay);
     this.retryTimer.unref();
+  }
+
+  /** Ends the stream first, then closes the descriptor through the binding that opened it. */
+  private release(): Promise<void> {
+    const line = this.line;
+    this.line = null;
+    if (!line) return Promise.resolve();
+    line.stream.removeAllListeners('data');
+    line.stream.on('error', () => undefined);
+    line.stream.destroy();
+    return line.binding.close().catch(() => undefined);
   }
 }

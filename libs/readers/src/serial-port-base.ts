@@ -34,6 +34,14 @@ export abstract class SerialReaderPort implements ReaderPort {
   /** The port closed: its readers are unreachable until it reopens. */
   protected abstract lineLost(nowMs: number): void;
 
+  /** Watches the line's bytes in both directions (see SerialChannel.tap). */
+  set tap(fn: SerialChannel['tap']) {
+    this.channel.tap = fn;
+  }
+  get tap(): SerialChannel['tap'] {
+    return this.channel.tap;
+  }
+
   get capture() {
     return this.channel.capture;
   }

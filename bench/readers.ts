@@ -1,0 +1,258 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SerialPort } from 'serialport';
+import { AccessService, AccessStore, DoorInput, ScheduleInput } from '@gatehouse/access';
+import { encode } from '@gatehouse/bridge-protocol';
+import { type Actor, GatehouseBus, systemClock } from '@gatehouse/contracts';
+import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import { CMD, decodeOsdp } from '@gatehouse/osdp';
+import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
+import { openDatabase } from '@gatehouse/storage';
+import { option, percentile, round, say } from './util';
+
+const KEY = '00112233445566778899aabbccddeeff';
+const BENCH: Actor = { kind: 'system', name: 'bench' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Round trips of 16-byte frames through a bare pseudo-terminal pair and an echoing peer: the floor under any serial figure. */
+const ptyRoundTrip = async (path: string, count: number): Promise<number[]> => {
+  const port = new SerialPort({ path, baudRate: 115_200, autoOpen: false });
+  port.on('error', () => undefined);
+  await new Promise<void>((r, j) => port.open((e) => (e ? j(e) : r())));
+  const frame = Buffer.alloc(16, 0x5a);
+  const times: number[] = [];
+  let got = 0;
+  let waiting: (() => void) | null = null;
+  port.on('data', (chunk: Buffer) => {
+    got += chunk.length;
+    if (got >= 16 && waiting) {
+      got -= 16;
+      const w = waiting;
+      waiting = null;
+      w();
+    }
+  });
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    await new Promise<void>((r) => {
+      waiting = r;
+      port.write(frame);
+    });
+    times.push(performance.now() - t0);
+  }
+  await new Promise<void>((r) => port.close(() => r()));
+  return times;
+};
+
+const seedSite = async (access: AccessService, readers: number, people: number) => {
+  await access.saveZone({ id: 'site', name: 'Site', parentId: null }, BENCH, 'create');
+  const always = ScheduleInput.parse({
+    id: 'always',
+    name: 'Always',
+    timeZone: 'UTC',
+    intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+  });
+  await access.saveSchedule(always, BENCH, 'create');
+  for (let r = 0; r < readers; r++)
+    await access.saveDoor(
+      DoorInput.parse({
+        id: `door${r}`,
+        name: `Door ${r}`,
+        zoneIn: 'site',
+        readers: [{ id: `r${r}`, direction: 'entry' }],
+      }),
+      BENCH,
+      'create',
+    );
+  await access.saveLevel(
+    {
+      id: 'all',
+      name: 'All',
+      scheduleId: 'always',
+      doorIds: Array.from({ length: readers }, (_, r) => `door${r}`),
+    },
+    BENCH,
+    'create',
+  );
+  for (let i = 0; i < people; i++) {
+    const p = await access.createCardholder(
+      {
+        name: `Person ${i}`,
+        employeeNumber: `B${i}`,
+        department: null,
+        directoryAccount: null,
+        kind: 'employee',
+        state: 'active',
+        privileged: false,
+        watchListed: false,
+        levelIds: ['all'],
+        groupIds: [],
+      },
+      BENCH,
+    );
+    await access.createCredential(
+      {
+        cardholderId: p.id,
+        format: 'H10301',
+        number: `30:${1000 + i}`,
+        pin: null,
+        validFrom: null,
+        validUntil: null,
+        state: 'active',
+        expireUnusedDays: null,
+      },
+      BENCH,
+    );
+  }
+};
+
+export const readersBench = async (args: string[]): Promise<Record<string, number | string>> => {
+  const buses = option(args, 'buses', 4);
+  const perBus = option(args, 'pds', 4);
+  const cards = option(args, 'cards', 2000);
+  const idleSeconds = option(args, 'idle', 10);
+  const dir = mkdtempSync(join(tmpdir(), 'gh-bench-readers-'));
+  const pds = fork(join(__dirname, 'readers-pds.js'), [dir, String(buses), String(perBus), KEY], {
+    stdio: 'inherit',
+  });
+  const ready = new Promise<void>((r) => pds.once('message', () => r()));
+  const db = openDatabase({ path: join(dir, 'g.db'), synchronous: 'full' });
+  const bus = new GatehouseBus();
+  const journal = new Journal(
+    new SqliteJournalStore(db),
+    loadOrCreateSigningKey(join(dir, 'k.pem')),
+    systemClock,
+    { batchMaxEntries: 1000, batchMaxDelayMs: 2, checkpointEveryEntries: 1000, checkpointEverySeconds: 60 },
+    bus,
+  );
+  let service: ReadersService | null = null;
+  try {
+    await journal.open();
+    // Subscribed before the access context, so the time is taken when the card frame is read, ahead of the decision.
+    const cardAt = new Map<string, number>();
+    bus.on('credential.presented', 'bench', (p) => cardAt.set(p.readerId, performance.now()));
+    const access = new AccessService(new AccessStore(db), journal, systemClock, bus);
+    const readerCount = buses * perBus;
+    await seedSite(access, readerCount, 200);
+    await ready;
+    say(
+      `workload: ${readerCount} simulated OSDP readers (secure channel, AES-128) on ${buses} pseudo-terminal buses of ${perBus}, polled every 100 ms; the real access engine decides; the PDs run in their own process`,
+    );
+
+    const rtt = await ptyRoundTrip(join(dir, 'echo-b'), 2000);
+    const configs: SerialPortConfig[] = Array.from({ length: buses }, (_, b) => ({
+      id: `bus${b}`,
+      path: join(dir, `cp${b}`),
+      protocol: 'osdp',
+      baudRate: 115_200,
+      pollIntervalMs: 100,
+      readers: Array.from({ length: perBus }, (_, i) => ({
+        id: `r${b * perBus + i}`,
+        address: i + 1,
+        format: 'H10301',
+        scbk: Uint8Array.from(Buffer.from(KEY, 'hex')),
+        installMode: false,
+      })),
+      relays: Array.from({ length: perBus }, (_, i) => ({
+        relay: 0,
+        address: i + 1,
+        door: `door${b * perBus + i}`,
+      })),
+      inputs: [],
+    }));
+    service = new ReadersService(configs, bus, journal, systemClock, () => undefined);
+    const svc = service;
+    // Per bus and address: when a card was presented, and when each POLL went out.
+    const latencies: number[] = [];
+    const lastPoll = new Map<string, number>();
+    const pollGaps: number[] = [];
+    let measuringPolls = false;
+
+    svc.start();
+    const t0 = Date.now();
+    while (svc.status().readers.some((r) => !r.online || r.secureChannel !== 'established')) {
+      if (Date.now() - t0 > 20_000) throw new Error('readers did not come online');
+      await sleep(50);
+    }
+    say(`all ${readerCount} readers online in secure channel after ${Date.now() - t0} ms`);
+
+    // Idle: polling only, measured before the tap below adds its own decoding.
+    await sleep(1000);
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    await sleep(idleSeconds * 1000);
+    const cpu = process.cpuUsage(cpu0);
+    const idleCpuPct = ((cpu.user + cpu.system) / 1000 / (performance.now() - wall0)) * 100;
+    // Then every frame written is looked at: POLL gaps per reader, and the LED that answers a card.
+    svc.tap((portId, direction, bytes) => {
+      if (direction !== 'tx') return;
+      const d = decodeOsdp(bytes);
+      if (d.kind !== 'frame') return;
+      const key = `${portId}/${d.frame.address}`;
+      const now = performance.now();
+      if (d.frame.code === CMD.POLL) {
+        const last = lastPoll.get(key);
+        if (measuringPolls && last !== undefined) pollGaps.push(now - last);
+        lastPoll.set(key, now);
+      } else if (d.frame.code === CMD.LED) {
+        const reader = `r${Number(portId.slice(3)) * perBus + d.frame.address - 1}`;
+        const t0 = cardAt.get(reader);
+        if (t0 !== undefined) latencies.push(now - t0);
+        cardAt.delete(reader);
+      }
+    });
+    await sleep(1000);
+    measuringPolls = true;
+    await sleep(idleSeconds * 1000);
+    const idleGaps = [...pollGaps];
+
+    // Cards: one every 10 ms at a random reader (most granted, some unknown).
+    for (let i = 0; i < cards; i++) {
+      const b = Math.floor(Math.random() * buses);
+      const address = 1 + Math.floor(Math.random() * perBus);
+      const known = Math.random() < 0.8;
+      pds.send({
+        bus: b,
+        address,
+        bits: encode('H10301', known ? 30 : 31, 1000 + Math.floor(Math.random() * 200)),
+      });
+      await sleep(10);
+    }
+    await sleep(1000);
+    measuringPolls = false;
+    const pollMax = Math.max(...pollGaps);
+    const figures = {
+      card_to_feedback_p50_ms: round(percentile(latencies, 50), 2),
+      card_to_feedback_p99_ms: round(percentile(latencies, 99), 2),
+      pty_rtt_p50_ms: round(percentile(rtt, 50), 2),
+      pty_rtt_p99_ms: round(percentile(rtt, 99), 2),
+      poll_period_p99_ms: round(percentile(pollGaps, 99), 1),
+      poll_period_max_ms: round(pollMax, 1),
+      poll_period_idle_max_ms: round(Math.max(...idleGaps), 1),
+      idle_cpu_pct: round(idleCpuPct, 1),
+      cards_measured: latencies.length,
+    };
+    say(
+      `card frame received -> feedback (LED) frame written: p50 ${figures.card_to_feedback_p50_ms} ms, p99 ${figures.card_to_feedback_p99_ms} ms over ${latencies.length} cards`,
+    );
+    say(
+      `  reference, bare pty round trip (16 bytes, echoing peer): p50 ${figures.pty_rtt_p50_ms} ms, p99 ${figures.pty_rtt_p99_ms} ms`,
+    );
+    say(
+      `poll period per reader: p99 ${figures.poll_period_p99_ms} ms, max ${figures.poll_period_max_ms} ms (idle only: max ${figures.poll_period_idle_max_ms} ms); target < 200 ms`,
+    );
+    say(
+      `idle polling CPU of the gateway process: ${figures.idle_cpu_pct}% of one core over ${idleSeconds} s; target < 10%`,
+    );
+    return figures;
+  } finally {
+    await service?.stop();
+    pds.send('stop');
+    await new Promise((r) => pds.once('exit', r));
+    await journal.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
