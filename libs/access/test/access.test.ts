@@ -379,7 +379,7 @@ describe('AccessService (real SQLite, real journal)', () => {
         credentials: { create: 0, update: 0 },
         errors: [],
       });
-    });
+    }, 30_000); // 10,000 rows planned, dry-run and applied: seconds on a busy 2-core machine
 
     it('keeps decisions consistent while an import runs: old data or new, never half, never back', async () => {
       await seed();

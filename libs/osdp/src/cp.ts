@@ -330,7 +330,7 @@ export class ControlPanel {
         // A NAK in plain text is how a PD says it dropped the session.
         if (frame.code === REPLY.NAK && !frame.security) {
           this.pending = null;
-          return this.nak(pd, frame.data[0] ?? 0, nowMs);
+          return this.nak(pd, frame.data[0] ?? 0, nowMs, p.code);
         }
         pd.status.counters.badMacs++;
         this.events.rejected(pd.config.address, opened.error, raw);
@@ -362,7 +362,7 @@ export class ControlPanel {
       this.events.rejected(pd.config.address, r.invalid, raw);
       return this.schedule(pd, nowMs);
     }
-    if (r.type === 'nak') return this.nak(pd, r.code, nowMs);
+    if (r.type === 'nak') return this.nak(pd, r.code, nowMs, p.code);
     switch (p.code) {
       case CMD.ID:
         if (r.type !== 'pdid') break;
@@ -443,11 +443,13 @@ export class ControlPanel {
     }
   }
 
-  private nak(pd: Pd, code: number, nowMs: number): void {
+  private nak(pd: Pd, code: number, nowMs: number, command: number): void {
     const s = pd.status;
     s.counters.naks++;
-    s.lastNak = NAK_REASONS[code] ?? `code ${code}`;
+    s.lastNak = `${NAK_REASONS[code] ?? `code ${code}`} (command 0x${command.toString(16)})`;
     s.lastSeenMs = nowMs;
+    // Not every PD answers LSTAT (libosdp refuses it unless its application does): poll it without.
+    if (command === CMD.LSTAT) pd.needStatus = false;
     switch (code) {
       case 5: // secure channel not supported: never fall back to plain text
         return this.secureFailed(pd, nowMs, s.lastNak);

@@ -14,11 +14,12 @@ import {
 
 const KEY = Uint8Array.from(Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
 
-/** A CP and PDs joined by an in-memory bus with a fake clock: each write arrives on the next millisecond. */
+/** A CP and PDs joined by an in-memory bus with a fake clock: each write arrives on the next millisecond, replies later if the line says so. */
 const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
   let now = 0;
   const toPds: Uint8Array[] = [];
-  const toCp: Uint8Array[] = [];
+  const toCp: { at: number; bytes: Uint8Array }[] = [];
+  const line = { replyDelayMs: 0 };
   const seen: string[] = [];
   const changes: [number, PdChange][] = [];
   const events: CpEvents = {
@@ -31,16 +32,21 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
     random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
   });
   const pds = configs.map(
-    (c, i) => new SimulatedPd({ address: c.address, scbk: pdKeys[i] ?? null }, (b) => toCp.push(b)),
+    (c, i) =>
+      new SimulatedPd({ address: c.address, scbk: pdKeys[i] ?? null }, (b) =>
+        toCp.push({ at: now + line.replyDelayMs, bytes: b }),
+      ),
   );
   const run = (ms: number) => {
     for (let end = now + ms; now < end; now++) {
       for (const b of toPds.splice(0)) for (const pd of pds) pd.receive(b);
-      for (const b of toCp.splice(0)) cp.receive(b, now);
+      const due = toCp.filter((x) => x.at <= now);
+      toCp.splice(0, toCp.length, ...toCp.filter((x) => x.at > now));
+      for (const x of due) cp.receive(x.bytes, now);
       cp.tick(now);
     }
   };
-  return { cp, pds, run, seen, changes, now: () => now, inject: (b: Uint8Array) => cp.receive(b, now) };
+  return { cp, pds, run, seen, changes, line, now: () => now, inject: (b: Uint8Array) => cp.receive(b, now) };
 };
 
 const card = encode('H10301', 21, 10100);
@@ -139,7 +145,52 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.seen).toContain(`card 7/0 ${card.join('')}`);
     expect(b.cp.send(7, 0x7a, new Uint8Array(0))).toBe(true); // unknown to the PD
     b.run(300);
-    expect(b.cp.status(7)).toMatchObject({ online: true, lastNak: 'unknown command code' });
+    expect(b.cp.status(7)).toMatchObject({ online: true, lastNak: 'unknown command code (command 0x7a)' });
+  });
+
+  it('polls a PD that refuses LSTAT without asking again, and reads its cards', () => {
+    const b = bus([{ address: 5, scbk: KEY }], [KEY]);
+    b.pds[0]!.faults.refuse.add(CMD.LSTAT);
+    b.run(300);
+    b.pds[0]!.presentCard(card);
+    b.run(300);
+    expect(b.seen).toContain(`card 5/0 ${card.join('')}`);
+    expect(b.cp.status(5)!.counters.naks).toBe(1);
+  });
+
+  it('takes a late reply as the answer to its retry, and a PD slower than every retry as offline', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(100);
+    b.line.replyDelayMs = 250; // past the 200 ms timeout: the CP re-sends, the PD answers the same again
+    b.pds[0]!.presentCard(card);
+    b.run(1000);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+    expect(b.cp.status(1)!.counters.retries).toBeGreaterThan(0);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+    b.line.replyDelayMs = 5000;
+    b.run(2000);
+    expect(b.cp.status(1)!.online).toBe(false);
+    b.line.replyDelayMs = 0;
+    b.run(6000);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+  });
+
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9])('copes with NAK %i to a poll in secure channel', (code) => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(200);
+    b.pds[0]!.faults.nakNext = code;
+    b.run(3000);
+    const s = b.cp.status(1)!;
+    expect(s.counters.naks).toBeGreaterThanOrEqual(1);
+    if (code === 5) {
+      // "Secure channel not supported" from a reader that had one: refused, never plain text.
+      expect(s.secure).not.toBe('none');
+    } else {
+      expect(s).toMatchObject({ online: true, secure: 'established' });
+      b.pds[0]!.presentCard(card);
+      b.run(300);
+      expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+    }
   });
 
   it('drops a session whose reply MAC does not verify, and sets up a new one', () => {

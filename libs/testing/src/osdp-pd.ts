@@ -63,6 +63,8 @@ export class SimulatedPd {
     busyNext: 0,
     nakNext: 0,
     corruptMacNext: false,
+    /** Commands answered with NAK 3 (unknown), as PDs without them do. */
+    refuse: new Set<number>(),
   };
   commandsSeen = 0;
 
@@ -165,6 +167,7 @@ export class SimulatedPd {
 
   private handle(code: number, d: Uint8Array): { code: number; data: Uint8Array } {
     const o = this.options;
+    if (this.faults.refuse.has(code)) return NAK(3);
     switch (code) {
       case CMD.POLL:
         return this.events.shift() ?? { code: REPLY.ACK, data: new Uint8Array(0) };
