@@ -32,7 +32,7 @@ static struct {
   timed_t relay[BRIDGE_RELAYS];
   timed_t led[BRIDGE_READERS];
   buzzer_t buzzer[BRIDGE_READERS];
-  uint32_t boot_ms, last_heartbeat_ms, last_heard_ms, last_error_ms;
+  uint32_t boot_ms, last_heartbeat_ms, last_heard_ms, last_error_ms, last_byte_ms;
   uint8_t heard_since_boot, watchdog_fired;
   uint16_t reported_bad;
 } s;
@@ -164,6 +164,9 @@ static void handle(const frame_t *f, uint32_t now_ms) {
 
 void bridge_rx(uint8_t byte, uint32_t now_ms) {
   frame_t f;
+  if (s.decoder.used > 0 && (uint32_t)(now_ms - s.last_byte_ms) >= FRAME_GAP_MS)
+    while (frame_decoder_resync(&s.decoder, &f)) handle(&f, now_ms);
+  s.last_byte_ms = now_ms;
   if (frame_decoder_push(&s.decoder, byte, &f)) handle(&f, now_ms);
 }
 
@@ -250,6 +253,11 @@ static void tick_link(uint32_t now_ms) {
 }
 
 void bridge_tick(uint32_t now_ms) {
+  frame_t f;
+  /* A partial frame that stopped arriving: rescan now, not when the next byte comes. */
+  while (s.decoder.used > 0 && (uint32_t)(now_ms - s.last_byte_ms) >= FRAME_GAP_MS) {
+    if (frame_decoder_resync(&s.decoder, &f)) handle(&f, now_ms);
+  }
   tick_outputs(now_ms);
   tick_link(now_ms);
 }

@@ -33,9 +33,22 @@ static void drop(frame_decoder_t *d, uint8_t n) {
 
 /* Mirrors decodeFrame in libs/bridge-protocol: after a failed SOF the bytes
  * already buffered are searched again, because a real frame may start inside. */
+static uint8_t scan(frame_decoder_t *d, frame_t *out);
+
 uint8_t frame_decoder_push(frame_decoder_t *d, uint8_t byte, frame_t *out) {
   if (d->used == sizeof d->buf) drop(d, 1); /* cannot happen with valid LEN bounds; kept as a guard */
   d->buf[d->used++] = byte;
+  return scan(d, out);
+}
+
+uint8_t frame_decoder_resync(frame_decoder_t *d, frame_t *out) {
+  if (d->used == 0) return 0;
+  d->bad++;
+  drop(d, 1);
+  return scan(d, out);
+}
+
+static uint8_t scan(frame_decoder_t *d, frame_t *out) {
   for (;;) {
     if (d->used == 0) return 0;
     if (d->buf[0] != FRAME_SOF) {

@@ -34,6 +34,13 @@ void frame_decoder_init(frame_decoder_t *d);
 /* Feeds one byte; returns 1 and fills out when it completes a frame. */
 uint8_t frame_decoder_push(frame_decoder_t *d, uint8_t byte, frame_t *out);
 
+/* A frame's bytes come back to back. When a partial frame has waited
+ * FRAME_GAP_MS without a byte, its start was noise (a stray SOF and a large
+ * LEN would otherwise hold the frames behind it for up to 70 bytes): drop that
+ * SOF and look again at what is held. Returns 1 per frame found; call again. */
+#define FRAME_GAP_MS 20
+uint8_t frame_decoder_resync(frame_decoder_t *d, frame_t *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -218,6 +218,15 @@ static void test_noise_is_skipped_and_counted() {
   CHECK(count_type(MSG_ERROR) <= errors + 1); // at most one report a second
 }
 
+static void test_stray_start_does_not_hold_commands() {
+  boot();
+  receive({0x7E, 0x3F}); // a stray SOF and a LEN of 63: a 67-byte frame that never comes
+  receive(command(MSG_RELAY, {0, 0x01, 0x00}));
+  CHECK(relay_state[0] == 0); // held inside the bogus frame for now
+  advance(FRAME_GAP_MS);
+  CHECK(relay_state[0] == 1); // after the gap it is found and obeyed, 20 ms late, not seconds
+}
+
 static void test_bad_commands_are_answered() {
   boot();
   receive(command(0x99, {1, 2}));
@@ -296,6 +305,7 @@ int main(int argc, char **argv) {
   test_heartbeat();
   test_noise_is_skipped_and_counted();
   test_bad_commands_are_answered();
+  test_stray_start_does_not_hold_commands();
   test_watchdog(0);
   test_watchdog(1);
   test_wiegand();

@@ -62,20 +62,46 @@ export const decodeFrame = (buf: Uint8Array): Decoded => {
   };
 };
 
+/** A frame's bytes come back to back: a partial frame silent this long was noise (PROTOCOL.md). */
+export const FRAME_GAP_MS = 20;
+
 /**
  * Accumulates chunks as they come off a serial port and yields whole frames.
- * Dropped bytes are counted by reason; the buffer is bounded.
+ * Dropped bytes are counted by reason; the buffer is bounded. Given the time,
+ * it also drops a partial frame that stopped arriving: without stuffing, a
+ * stray start byte and a large length would hold the frames behind it.
  */
 export class FrameReader {
   private buf = new Uint8Array(0);
+  private lastByteAt = -Infinity;
   readonly dropped = { skipped: 0, bad: 0 };
   lastError: string | null = null;
 
-  push(chunk: Uint8Array): Frame[] {
+  push(chunk: Uint8Array, nowMs?: number): Frame[] {
+    const frames = nowMs === undefined ? [] : this.flushStale(nowMs);
+    if (nowMs !== undefined) this.lastByteAt = nowMs;
     const joined = new Uint8Array(this.buf.length + chunk.length);
     joined.set(this.buf);
     joined.set(chunk, this.buf.length);
-    let view = joined;
+    this.buf = joined;
+    frames.push(...this.scan());
+    return frames;
+  }
+
+  /** After the gap, what is held is rescanned without its first byte until nothing partial is left. */
+  flushStale(nowMs: number): Frame[] {
+    const frames: Frame[] = [];
+    while (this.buf.length > 0 && nowMs - this.lastByteAt >= FRAME_GAP_MS) {
+      this.dropped.bad += 1;
+      this.lastError = `partial frame abandoned after ${FRAME_GAP_MS} ms`;
+      this.buf = this.buf.subarray(1);
+      frames.push(...this.scan());
+    }
+    return frames;
+  }
+
+  private scan(): Frame[] {
+    let view = this.buf;
     const frames: Frame[] = [];
     for (;;) {
       const d = decodeFrame(view);

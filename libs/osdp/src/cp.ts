@@ -224,7 +224,7 @@ export class ControlPanel {
         p.tries++;
         p.sentAt = nowMs;
         p.pd.status.counters.retries++;
-        this.write(p.bytes);
+        this.out(p.bytes);
         return;
       }
       this.pending = null;
@@ -243,11 +243,21 @@ export class ControlPanel {
 
   // ---------- sending ----------
 
+  /**
+   * Half duplex: a PD speaks only when asked, so whatever is held when we ask
+   * again is stale (a torn reply, or noise whose length field would swallow the
+   * next reply).
+   */
+  private out(bytes: Uint8Array): void {
+    this.buffer = new Uint8Array(0);
+    this.write(bytes);
+  }
+
   private next(pd: Pd, nowMs: number): void {
     if (pd.resend) {
       this.pending = { ...pd.resend, sentAt: nowMs, tries: 1 };
       pd.resend = null;
-      return this.write(this.pending.bytes);
+      return this.out(this.pending.bytes);
     }
     switch (pd.status.phase) {
       case 'offline':
@@ -278,7 +288,7 @@ export class ControlPanel {
       ? pd.session.seal({ address: pd.config.address, sequence, code, data })
       : encodeOsdp({ address: pd.config.address, sequence, code, data });
     this.pending = { pd, bytes, code, sequence, sentAt: nowMs, tries: 1, secure: pd.session !== null };
-    this.write(bytes);
+    this.out(bytes);
   }
 
   private challenge(pd: Pd, nowMs: number): void {
@@ -293,7 +303,7 @@ export class ControlPanel {
       security: { type: SCS.CHLNG, data: Uint8Array.of(pd.keyInstalled ? 1 : 0) },
     });
     this.pending = { pd, bytes, code: CMD.CHLNG, sequence, sentAt: nowMs, tries: 1, secure: false };
-    this.write(bytes);
+    this.out(bytes);
   }
 
   // ---------- receiving ----------
@@ -415,7 +425,7 @@ export class ControlPanel {
     });
     this.pending = { pd, bytes, code: CMD.SCRYPT, sequence, sentAt: nowMs, tries: 1, secure: false };
     pd.rndA = server; // kept for RMAC_I
-    this.write(bytes);
+    this.out(bytes);
   }
 
   private rmacI(pd: Pd, data: Uint8Array, nowMs: number): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { checksum, crc16Aug, decodeOsdp, encodeOsdp } from './frame';
-import { CMD, encodeLed, readReply, REPLY } from './messages';
+import { CMD, encodeComset, encodeLed, encodeText, readReply, REPLY } from './messages';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 
@@ -150,5 +150,23 @@ describe('OSDP records', () => {
     // reader, led, temporary {cc, on, off, on colour, off colour, timer LE16}, permanent {cc, on, off, on colour, off colour}
     expect(Buffer.from(led).toString('hex')).toBe('00' + '00' + '0205050200' + '1e00' + '0101000100');
     expect(led).toHaveLength(14);
+  });
+
+  it('reads status, COM and handshake replies, and writes TEXT and COMSET', () => {
+    expect(readReply(REPLY.ISTATR, Uint8Array.of(0, 1, 0))).toEqual({ type: 'istatr', states: [0, 1, 0] });
+    expect(readReply(REPLY.COM, hex('05 00 c2 01 00'))).toEqual({
+      type: 'com',
+      address: 5,
+      baudRate: 115200,
+    });
+    expect(readReply(REPLY.COM, hex('05 00'))).toMatchObject({
+      invalid: expect.stringMatching(/needs 5 bytes/),
+    });
+    expect(readReply(REPLY.RMAC_I, new Uint8Array(8))).toMatchObject({ invalid: expect.any(String) });
+    // Annex E's COMSET example: broadcast, address 0, 9600 baud.
+    expect(Buffer.from(encodeComset(0, 9600)).toString('hex')).toBe('0080250000');
+    expect(encodeText({ reader: 0, command: 1, seconds: 0, row: 1, column: 1, text: 'Hi' })).toEqual(
+      Uint8Array.of(0, 1, 0, 1, 1, 2, 0x48, 0x69),
+    );
   });
 });

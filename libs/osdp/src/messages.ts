@@ -115,6 +115,11 @@ export type OsdpReply =
   | { type: 'raw'; reader: number; format: number; bits: number[] }
   | { type: 'keypad'; reader: number; keys: string }
   | { type: 'busy' }
+  /** ISTATR, OSTATR, RSTATR: one byte per input, output or attached reader, in order. */
+  | { type: 'istatr' | 'ostatr' | 'rstatr'; states: number[] }
+  | { type: 'com'; address: number; baudRate: number }
+  | { type: 'ccrypt'; cuid: Uint8Array; rndB: Uint8Array; cryptogram: Uint8Array }
+  | { type: 'rmac_i'; rmac: Uint8Array }
   | { type: 'other'; code: number; data: Uint8Array };
 
 /** A reply's data read as its record, or why it cannot be (wrong length, impossible values). */
@@ -171,7 +176,50 @@ export const readReply = (code: number, d: Uint8Array): OsdpReply | { invalid: s
     }
     case REPLY.BUSY:
       return { type: 'busy' };
+    case REPLY.ISTATR:
+      return { type: 'istatr', states: [...d] };
+    case REPLY.OSTATR:
+      return { type: 'ostatr', states: [...d] };
+    case REPLY.RSTATR:
+      return { type: 'rstatr', states: [...d] };
+    case REPLY.COM:
+      return (
+        need(5) ?? {
+          type: 'com',
+          address: d[0]!,
+          baudRate: (d[1]! | (d[2]! << 8) | (d[3]! << 16) | (d[4]! << 24)) >>> 0,
+        }
+      );
+    case REPLY.CCRYPT:
+      return (
+        need(32) ?? { type: 'ccrypt', cuid: d.slice(0, 8), rndB: d.slice(8, 16), cryptogram: d.slice(16, 32) }
+      );
+    case REPLY.RMAC_I:
+      return need(16) ?? { type: 'rmac_i', rmac: d.slice(0, 16) };
     default:
       return { type: 'other', code, data: d };
   }
 };
+
+/** TEXT 0x6B: reader, command (1 permanent no wrap, 2 permanent wrap, 3 temporary no wrap, 4 temporary wrap), seconds, row, column, length, ASCII. */
+export const encodeText = (t: {
+  reader: number;
+  command: number;
+  seconds: number;
+  row: number;
+  column: number;
+  text: string;
+}): Uint8Array => {
+  const bytes = Buffer.from(t.text.slice(0, 32), 'ascii');
+  return Uint8Array.from([t.reader, t.command, t.seconds, t.row, t.column, bytes.length, ...bytes]);
+};
+
+/** COMSET 0x6E: the new address and baud rate (LE32); the PD answers COM, then uses them. */
+export const encodeComset = (address: number, baudRate: number): Uint8Array =>
+  Uint8Array.from([
+    address & 0x7f,
+    baudRate & 0xff,
+    (baudRate >> 8) & 0xff,
+    (baudRate >> 16) & 0xff,
+    baudRate >>> 24,
+  ]);

@@ -265,6 +265,16 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.cp.status(1)!.online).toBe(true);
   });
 
+  it('is not held up by a stray start of frame with a huge length: the next command clears it', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(200);
+    b.inject(Uint8Array.of(0x53, 0x81, 0xff, 0x03, 0x05)); // claims 1023 bytes
+    b.pds[0]!.presentCard(card);
+    b.run(1000);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+  });
+
   it('survives random and corrupted bytes on the line and keeps working', () => {
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 64 }), { maxLength: 10 }), (chunks) => {

@@ -102,6 +102,16 @@ describe('BridgeLink', () => {
     expect(link.status.counters.badFrames).toBeGreaterThan(0);
   });
 
+  it('gives up a partial frame after the gap, so a stray start byte does not hold the card behind it', () => {
+    const { link, seen } = setup();
+    link.receive(Uint8Array.of(0x7e, 0x3f), 0); // a start byte and a length of 63
+    link.receive(CARD, 1);
+    expect(seen.filter((s) => s.startsWith('card'))).toHaveLength(0);
+    link.tick(21);
+    expect(seen.filter((s) => s.startsWith('card'))).toEqual(['card 0 10000110010000111000001111']);
+    expect(link.status.counters.badFrames).toBeGreaterThan(0);
+  });
+
   it('sends commands as the golden frames encode them', () => {
     const { link, sent } = setup();
     link.send({ type: 'relay', relay: 0, ms: 500 }, 0);

@@ -1,6 +1,7 @@
 import {
   commandFrame,
   encodeFrame,
+  type Frame,
   FrameReader,
   type BridgeMessage,
   type GatewayCommand,
@@ -64,6 +65,7 @@ export class BridgeLink {
   private readonly options: BridgeLinkOptions;
   private seq = 0;
   private lastSentMs = -Infinity;
+  private seenDrops = 0;
   private readonly seen = new Map<number, { at: number; payload: string }>();
   readonly status: BridgeStatus = {
     online: false,
@@ -93,14 +95,17 @@ export class BridgeLink {
   }
 
   receive(chunk: Uint8Array, nowMs: number): void {
-    const before = { ...this.reader.dropped };
-    const frames = this.reader.push(chunk);
+    this.accept(this.reader.push(chunk, nowMs), chunk, nowMs);
+  }
+
+  private accept(frames: Frame[], chunk: Uint8Array, nowMs: number): void {
+    const before = this.seenDrops;
     const c = this.status.counters;
     c.skippedBytes = this.reader.dropped.skipped;
-    if (this.reader.dropped.bad > before.bad || this.reader.dropped.skipped > before.skipped) {
-      c.badFrames = this.reader.dropped.bad;
+    c.badFrames = this.reader.dropped.bad;
+    this.seenDrops = c.skippedBytes + c.badFrames;
+    if (this.seenDrops > before)
       this.events.rejected(this.reader.lastError ?? 'bytes outside a frame', chunk);
-    }
     for (const frame of frames) {
       c.framesIn++;
       this.heard(nowMs);
@@ -124,6 +129,8 @@ export class BridgeLink {
 
   /** Keeps the bridge's watchdog fed and notices silence. Call it every 100 ms or so. */
   tick(nowMs: number): void {
+    // A partial frame that stopped arriving is given up now, so the frames it held are not late.
+    this.accept(this.reader.flushStale(nowMs), new Uint8Array(0), nowMs);
     const s = this.status;
     if (s.online && s.lastSeenMs !== null && nowMs - s.lastSeenMs >= this.options.offlineAfterMs) {
       s.online = false;
