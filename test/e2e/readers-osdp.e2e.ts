@@ -70,6 +70,7 @@ describe('OSDP readers in secure channel', () => {
         `      - { id: floor-in, address: 2, scbk: { file: ${join(dir, 'floor.key')} }, installMode: true }`,
         `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
         '    relays: [{ relay: 0, address: 1, door: front-door }]',
+        '    inputs: [{ input: 0, address: 1, sensor: front-contact, door: front-door, role: contact }]',
       ].join('\n'),
     );
     gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
@@ -125,6 +126,20 @@ describe('OSDP readers in secure channel', () => {
     await waitFor('the red LED', async () => (pd.outputs.led?.colour === 1 ? true : undefined));
     expect(pd.outputs.buzzer).toMatchObject({ count: 3 });
     expect(pd.outputs.outputs).toHaveLength(0);
+  });
+
+  it("reports the reader's door contact input to the door board", async () => {
+    const board = async () =>
+      (
+        await fm.get<{ items: { doorId: string; open: boolean | null }[] }>('/api/v1/doors/board')
+      ).body.items.find((d) => d.doorId === 'front-door');
+    await waitFor('the contact known closed', async () =>
+      (await board())?.open === false ? true : undefined,
+    );
+    bus.pd(1).setInput(0, true);
+    await waitFor('the front door open', async () => ((await board())?.open ? true : undefined));
+    bus.pd(1).setInput(0, false);
+    await waitFor('the front door closed', async () => ((await board())?.open === false ? true : undefined));
   });
 
   it('raises and clears a tamper alarm', async () => {

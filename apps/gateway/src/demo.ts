@@ -176,6 +176,7 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
           address: 1,
           format: 'H10301',
           installMode: false,
+          plainText: false,
           scbk: { file: join(keys, 'front-in.scbk') },
         },
         {
@@ -183,6 +184,7 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
           address: 2,
           format: 'H10301',
           installMode: true,
+          plainText: false,
           scbk: { file: join(keys, 'front-out.scbk') },
         },
       ],
@@ -196,8 +198,8 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
       baudRate: 115_200,
       pollIntervalMs: 100,
       readers: [
-        { id: 'floor-in', address: 0, format: 'H10301', installMode: false },
-        { id: 'floor-out', address: 1, format: 'H10301', installMode: false },
+        { id: 'floor-in', address: 0, format: 'H10301', installMode: false, plainText: false },
+        { id: 'floor-out', address: 1, format: 'H10301', installMode: false, plainText: false },
       ],
       relays: [{ relay: 0, address: 0, door: 'floor-door' }],
       inputs: [],

@@ -91,4 +91,33 @@ describe('configuration loader', () => {
       'Demo site',
     );
   });
+
+  it('refuses serial readers that would be unsafe or ambiguous, naming each', () => {
+    const site = file(
+      'serial.yaml',
+      [
+        'serial:',
+        '  - id: osdp',
+        '    path: /dev/ttyUSB0',
+        '    protocol: osdp',
+        '    readers:',
+        '      - { id: a, address: 1 }',
+        '      - { id: b, address: 1, scbk: { env: KEY_B }, plainText: true }',
+        '    relays: [{ relay: 0, address: 9, door: d }]',
+        '  - id: bridge',
+        '    path: /dev/ttyUSB1',
+        '    protocol: bridge',
+        '    readers: [{ id: a, address: 2 }]',
+        '    inputs: [{ input: 4, sensor: s, door: d, role: contact }]',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() => loadConfig({ siteFile: site, env: {} })).join('\n');
+    expect(problems).toMatch(/OSDP reader a has no key: give it scbk, or set plainText: true/);
+    expect(problems).toMatch(/address 1 is used twice/);
+    expect(problems).toMatch(/a reader with a key does not run in plain text/);
+    expect(problems).toMatch(/no reader at address 9 on this port/);
+    expect(problems).toMatch(/the bridge has readers 0 and 1/);
+    expect(problems).toMatch(/the bridge has inputs 0 to 3/);
+    expect(problems).toMatch(/reader a is configured twice/);
+  });
 });

@@ -311,82 +311,143 @@ export const configSchema = z.strictObject({
     .describe('Door strikes switched over MQTT, each confirmed by the device'),
   serial: z
     .array(
-      z.strictObject({
-        id: z.string().min(1).max(64).describe('Port id (status, capture download, journal)'),
-        path: z
-          .string()
-          .min(1)
-          .max(400)
-          .describe('Device path; prefer /dev/serial/by-id/... so a re-plugged adapter keeps its name'),
-        protocol: z
-          .enum(['bridge', 'osdp'])
-          .describe(
-            'bridge: the Wiegand bridge of firmware-bridge/; osdp: OSDP readers (the gateway is the CP)',
-          ),
-        baudRate: z.number().int().min(1200).max(921_600).default(115_200),
-        pollIntervalMs: z
-          .number()
-          .int()
-          .min(20)
-          .max(1000)
-          .default(100)
-          .describe('OSDP: how often each reader is polled'),
-        readers: z
-          .array(
-            z.strictObject({
-              id: z.string().min(1).max(64).describe("The access reader id (a door's reader)"),
-              address: z
-                .number()
-                .int()
-                .min(0)
-                .max(126)
-                .describe('Bridge reader index (0 or 1), or the OSDP address of the reader'),
-              scbk: secretRef
-                .optional()
-                .describe(
-                  "OSDP: the reader's secure channel key (32 hex digits); without one the reader runs in plain text",
-                ),
-              installMode: z
-                .boolean()
-                .default(false)
-                .describe(
-                  'OSDP: the reader has no key yet: set scbk on it with SCBK-D and KEYSET, then use it',
-                ),
-              format: z
-                .enum(['H10301', 'H10306', 'H10302', 'C1000-35', 'C1000-48', 'raw'])
-                .default('H10301')
-                .describe('The card format used for decisions; every fitting interpretation is kept too'),
-            }),
-          )
-          .default([]),
-        relays: z
-          .array(
-            z.strictObject({
-              relay: z.number().int().min(0).max(15).describe('Bridge relay, or OSDP output number'),
-              address: z
-                .number()
-                .int()
-                .min(0)
-                .max(126)
-                .default(0)
-                .describe('OSDP: the reader whose output it is'),
-              door: z.string().min(1).max(64).describe('The door whose strike the relay switches'),
-            }),
-          )
-          .default([]),
-        inputs: z
-          .array(
-            z.strictObject({
-              input: z.number().int().min(0).max(15),
-              sensor: z.string().min(1).max(64).describe('Sensor id (journal, door state)'),
-              door: z.string().min(1).max(64),
-              role: z.enum(['contact', 'rex']),
-            }),
-          )
-          .default([]),
-      }),
+      z
+        .strictObject({
+          id: z.string().min(1).max(64).describe('Port id (status, capture download, journal)'),
+          path: z
+            .string()
+            .min(1)
+            .max(400)
+            .describe('Device path; prefer /dev/serial/by-id/... so a re-plugged adapter keeps its name'),
+          protocol: z
+            .enum(['bridge', 'osdp'])
+            .describe(
+              'bridge: the Wiegand bridge of firmware-bridge/; osdp: OSDP readers (the gateway is the CP)',
+            ),
+          baudRate: z.number().int().min(1200).max(921_600).default(115_200),
+          pollIntervalMs: z
+            .number()
+            .int()
+            .min(20)
+            .max(1000)
+            .default(100)
+            .describe('OSDP: how often each reader is polled'),
+          readers: z
+            .array(
+              z.strictObject({
+                id: z.string().min(1).max(64).describe("The access reader id (a door's reader)"),
+                address: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(126)
+                  .describe('Bridge reader index (0 or 1), or the OSDP address of the reader'),
+                scbk: secretRef.optional().describe("OSDP: the reader's secure channel key (32 hex digits)"),
+                plainText: z
+                  .boolean()
+                  .default(false)
+                  .describe(
+                    'OSDP: run this reader without a secure channel (card numbers and commands in clear on the bus); only with no scbk',
+                  ),
+                installMode: z
+                  .boolean()
+                  .default(false)
+                  .describe(
+                    'OSDP: the reader has no key yet: set scbk on it with SCBK-D and KEYSET, then use it',
+                  ),
+                format: z
+                  .enum(['H10301', 'H10306', 'H10302', 'C1000-35', 'C1000-48', 'raw'])
+                  .default('H10301')
+                  .describe('The card format used for decisions; every fitting interpretation is kept too'),
+              }),
+            )
+            .default([]),
+          relays: z
+            .array(
+              z.strictObject({
+                relay: z.number().int().min(0).max(15).describe('Bridge relay, or OSDP output number'),
+                address: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(126)
+                  .default(0)
+                  .describe('OSDP: the reader whose output it is'),
+                door: z.string().min(1).max(64).describe('The door whose strike the relay switches'),
+              }),
+            )
+            .default([]),
+          inputs: z
+            .array(
+              z.strictObject({
+                input: z.number().int().min(0).max(15),
+                address: z
+                  .number()
+                  .int()
+                  .min(0)
+                  .max(126)
+                  .default(0)
+                  .describe('OSDP: the reader whose input it is'),
+                sensor: z.string().min(1).max(64).describe('Sensor id (journal, door state)'),
+                door: z.string().min(1).max(64),
+                role: z.enum(['contact', 'rex']),
+              }),
+            )
+            .default([]),
+        })
+        .superRefine((port, ctx) => {
+          const problem = (path: (string | number)[], message: string) =>
+            ctx.addIssue({ code: 'custom', path, message });
+          const addresses = new Set<number>();
+          port.readers.forEach((r, i) => {
+            if (addresses.has(r.address))
+              problem(['readers', i, 'address'], `address ${r.address} is used twice`);
+            addresses.add(r.address);
+            if (port.protocol === 'bridge') {
+              if (r.address > 1) problem(['readers', i, 'address'], 'the bridge has readers 0 and 1');
+              if (r.scbk || r.plainText || r.installMode)
+                problem(['readers', i], 'scbk, plainText and installMode are for OSDP readers');
+            } else if (!r.scbk && !r.plainText) {
+              // Deny by default: card numbers in clear on the bus are a choice, not an accident.
+              problem(
+                ['readers', i, 'scbk'],
+                `OSDP reader ${r.id} has no key: give it scbk, or set plainText: true`,
+              );
+            } else if (r.scbk && r.plainText) {
+              problem(['readers', i, 'plainText'], 'a reader with a key does not run in plain text');
+            } else if (r.installMode && !r.scbk) {
+              problem(['readers', i, 'installMode'], 'install mode sets the key in scbk: give one');
+            }
+          });
+          port.relays.forEach((r, i) => {
+            if (port.protocol === 'bridge' && r.relay > 1)
+              problem(['relays', i, 'relay'], 'the bridge has relays 0 and 1');
+            if (port.protocol === 'osdp' && !addresses.has(r.address))
+              problem(['relays', i, 'address'], `no reader at address ${r.address} on this port`);
+          });
+          port.inputs.forEach((input, i) => {
+            if (port.protocol === 'bridge' && input.input > 3)
+              problem(['inputs', i, 'input'], 'the bridge has inputs 0 to 3');
+            if (port.protocol === 'osdp' && !addresses.has(input.address))
+              problem(['inputs', i, 'address'], `no reader at address ${input.address} on this port`);
+          });
+        }),
     )
     .default([])
+    .superRefine((ports, ctx) => {
+      const seen = new Set<string>();
+      ports.forEach((port, p) =>
+        port.readers.forEach((r, i) => {
+          if (seen.has(r.id))
+            ctx.addIssue({
+              code: 'custom',
+              path: [p, 'readers', i, 'id'],
+              message: `reader ${r.id} is configured twice`,
+            });
+          seen.add(r.id);
+        }),
+      );
+    })
     .describe('Serial buses with badge readers'),
   notifications: section({
     mqttEvents: z

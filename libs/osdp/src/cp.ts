@@ -54,6 +54,8 @@ export type PdChange = 'online' | 'offline' | 'secure' | 'secure-failed' | 'tamp
 export interface CpEvents {
   card(address: number, reader: number, bits: number[]): void;
   keypad(address: number, reader: number, keys: string): void;
+  /** The PD's inputs (door contact, exit button…), one state byte each, when they change. */
+  inputs(address: number, states: number[]): void;
   changed(address: number, change: PdChange, status: PdStatus): void;
   /** Bytes or messages refused, with the raw bytes for the record. */
   rejected(address: number | null, reason: string, raw: Uint8Array): void;
@@ -108,6 +110,8 @@ class Pd {
   keyInstalled: boolean;
   readonly queue: { code: number; data: Uint8Array }[] = [];
   needStatus = true;
+  needInputs = true;
+  inputs: number[] | null = null;
   /** A command the PD answered BUSY to: sent again, unchanged. */
   resend: Pending | null = null;
 
@@ -275,6 +279,7 @@ export class ControlPanel {
         const queued = pd.queue.shift();
         if (queued) return this.transmit(pd, queued.code, queued.data, nowMs);
         if (pd.needStatus) return this.transmit(pd, CMD.LSTAT, new Uint8Array(0), nowMs);
+        if (pd.needInputs) return this.transmit(pd, CMD.ISTAT, new Uint8Array(0), nowMs);
         pd.status.counters.polls++;
         return this.transmit(pd, CMD.POLL, new Uint8Array(0), nowMs);
       }
@@ -391,7 +396,13 @@ export class ControlPanel {
         this.events.changed(pd.config.address, 'keyset', s);
         return this.drop(pd, nowMs, 'new key set', 0, true);
     }
-    if (r.type === 'raw') this.events.card(pd.config.address, r.reader, r.bits);
+    if (r.type === 'istatr') {
+      pd.needInputs = false;
+      const before = pd.inputs;
+      pd.inputs = r.states;
+      if (!before || before.length !== r.states.length || before.some((v, i) => v !== r.states[i]))
+        this.events.inputs(pd.config.address, r.states);
+    } else if (r.type === 'raw') this.events.card(pd.config.address, r.reader, r.bits);
     else if (r.type === 'keypad') this.events.keypad(pd.config.address, r.reader, r.keys);
     else if (r.type === 'lstatr') {
       pd.needStatus = false;
@@ -446,6 +457,7 @@ export class ControlPanel {
     pd.status.phase = 'online';
     pd.backoffMs = this.options.backoffMinMs;
     pd.needStatus = true;
+    pd.needInputs = true;
     if (!pd.status.online) {
       pd.status.online = true;
       pd.status.lastSeenMs = nowMs;
@@ -458,8 +470,9 @@ export class ControlPanel {
     s.counters.naks++;
     s.lastNak = `${NAK_REASONS[code] ?? `code ${code}`} (command 0x${command.toString(16)})`;
     s.lastSeenMs = nowMs;
-    // Not every PD answers LSTAT (libosdp refuses it unless its application does): poll it without.
+    // Not every PD answers LSTAT or ISTAT (libosdp refuses them unless its application does): poll it without.
     if (command === CMD.LSTAT) pd.needStatus = false;
+    if (command === CMD.ISTAT) pd.needInputs = false;
     switch (code) {
       case 5: // secure channel not supported: never fall back to plain text
         return this.secureFailed(pd, nowMs, s.lastNak);

@@ -25,6 +25,7 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
   const events: CpEvents = {
     card: (a, r, bits) => seen.push(`card ${a}/${r} ${bits.join('')}`),
     keypad: (a, r, keys) => seen.push(`keys ${a}/${r} ${keys}`),
+    inputs: (a, states) => seen.push(`inputs ${a} ${states.join('')}`),
     changed: (a, c) => changes.push([a, c]),
     rejected: (a, reason) => seen.push(`rejected ${a} ${reason}`),
   };
@@ -75,7 +76,10 @@ describe('OSDP control panel against the simulated PD', () => {
     b.pds[0]!.presentCard(card);
     b.pds[0]!.typeKeys('1234#');
     b.run(400);
-    expect(b.seen).toEqual([`card 2/0 ${card.join('')}`, 'keys 2/0 1234#']);
+    expect(b.seen.filter((x) => !x.startsWith('inputs'))).toEqual([
+      `card 2/0 ${card.join('')}`,
+      'keys 2/0 1234#',
+    ]);
     const led = encodeLed([
       {
         reader: 0,
@@ -243,7 +247,16 @@ describe('OSDP control panel against the simulated PD', () => {
       `card 1/0 ${card.join('')}`,
       `card 3/0 ${card.join('')}`,
     ]);
-    expect(b.cp.status(1)!.counters.polls).toBeGreaterThan(15); // about every 100 ms each, with the silent one backing off
+    expect(b.cp.status(1)!.counters.polls).toBeGreaterThan(12); // the silent one blocks the bus for its timeouts, less often as it backs off
+  });
+
+  it('learns the inputs once online and reports each change', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(200);
+    expect(b.seen).toContain('inputs 1 0000');
+    b.pds[0]!.setInput(0, true);
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('inputs'))).toEqual(['inputs 1 0000', 'inputs 1 1000']);
   });
 
   it('reports tamper and power from LSTATR', () => {

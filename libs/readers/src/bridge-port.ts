@@ -24,7 +24,7 @@ export class BridgePort extends SerialReaderPort {
         const digits = this.keypad.press(address, key, host.monotonic());
         if (digits) host.keypad(this, address, digits);
       },
-      input: (input, active) => host.input(this, input, active),
+      input: (input, active) => host.input(this, 0, input, active),
       status: (change, s) => {
         host.readerChanged(this, addresses, `bridge-${change}`, {
           firmware: s.firmware,

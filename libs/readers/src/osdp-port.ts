@@ -26,6 +26,7 @@ const NO_CHANGE = { controlCode: 0, onTime: 0, offTime: 0, onColour: 0, offColou
 export class OsdpPort extends SerialReaderPort {
   private readonly cp: ControlPanel;
   private readonly keypad = new KeypadBuffer();
+  private readonly inputs = new Map<number, number[]>();
 
   constructor(config: SerialPortConfig, host: PortHost) {
     super(config, host);
@@ -39,6 +40,13 @@ export class OsdpPort extends SerialReaderPort {
             const digits = this.keypad.press(address, key, host.monotonic());
             if (digits) host.keypad(this, address, digits);
           }
+        },
+        inputs: (address, states) => {
+          const before = this.inputs.get(address);
+          this.inputs.set(address, states);
+          states.forEach((state, input) => {
+            if (before?.[input] !== state) host.input(this, address, input, state === 1);
+          });
         },
         changed: (address, change, s) => this.changed(address, change, s),
         rejected: (_address, reason, raw) => host.rejected(this, reason, raw),

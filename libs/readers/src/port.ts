@@ -9,7 +9,7 @@ export interface SerialPortConfig {
   pollIntervalMs: number;
   readers: { id: string; address: number; format: string; scbk: Uint8Array | null; installMode: boolean }[];
   relays: { relay: number; address: number; door: string }[];
-  inputs: { input: number; sensor: string; door: string; role: 'contact' | 'rex' }[];
+  inputs: { input: number; address: number; sensor: string; door: string; role: 'contact' | 'rex' }[];
 }
 
 export type ReaderConfig = SerialPortConfig['readers'][number];
@@ -56,7 +56,7 @@ export interface PortHost {
   monotonic(): number;
   card(port: ReaderPort, address: number, bits: number[]): void;
   keypad(port: ReaderPort, address: number, digits: string): void;
-  input(port: ReaderPort, input: number, active: boolean): void;
+  input(port: ReaderPort, address: number, input: number, active: boolean): void;
   portState(port: ReaderPort, state: ChannelState, detail?: string): void;
   /** A reader's state changed (online, offline, secure channel, tamper, power, key set, reboot…). */
   readerChanged(

@@ -144,14 +144,16 @@ export class ReadersService implements PortHost {
     if (reader) this.bus.emit('keypad.entered', { readerId: reader.id, digits, at: this.wall() });
   }
 
-  input(port: ReaderPort, input: number, active: boolean): void {
-    const binding = port.config.inputs.find((i) => i.input === input);
+  input(port: ReaderPort, address: number, input: number, active: boolean): void {
+    const binding = port.config.inputs.find(
+      (i) => i.input === input && (port.config.protocol === 'bridge' || i.address === address),
+    );
     if (!binding) return;
     this.bus.emit('sensor.reading', {
       sensorId: binding.sensor,
       signals: [binding.role === 'rex' ? { kind: 'rex', active } : { kind: 'contact', open: active }],
       at: this.wall(),
-      origin: `serial:${port.config.id}/input/${input}`,
+      origin: `serial:${port.config.id}/${address}/input/${input}`,
     });
   }
 

@@ -53,6 +53,7 @@ export class SimulatedPd {
   private lastReply: Uint8Array | null = null;
   private readonly events: { code: number; data: Uint8Array }[] = [];
   private tamper = false;
+  private readonly inputStates = [0, 0, 0, 0];
   private power = true;
   scbk: Uint8Array | null;
   readonly outputs: PdOutputs = { led: null, buzzer: null, outputs: [] };
@@ -99,6 +100,12 @@ export class SimulatedPd {
     this.tamper = tamper;
     this.power = power;
     this.events.push({ code: REPLY.LSTATR, data: Uint8Array.of(tamper ? 1 : 0, power ? 1 : 0) });
+  }
+
+  /** An input changes (0 door contact, 1 exit button…): reported with all the states. */
+  setInput(input: number, active: boolean): void {
+    this.inputStates[input] = active ? 1 : 0;
+    this.events.push({ code: REPLY.ISTATR, data: Uint8Array.from(this.inputStates) });
   }
 
   /** Forgets the secure session, as a PD does after a power blip. */
@@ -200,6 +207,8 @@ export class SimulatedPd {
         };
       case CMD.LSTAT:
         return { code: REPLY.LSTATR, data: Uint8Array.of(this.tamper ? 1 : 0, this.power ? 1 : 0) };
+      case CMD.ISTAT:
+        return { code: REPLY.ISTATR, data: Uint8Array.from(this.inputStates) };
       case CMD.LED:
         if (d.length < 14) return NAK(2);
         this.outputs.led = { reader: d[0]!, colour: d[5]!, onTime: d[3]!, timer: d[7]! | (d[8]! << 8) };
