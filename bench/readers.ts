@@ -148,6 +148,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
       protocol: 'osdp',
       baudRate: 115_200,
       pollIntervalMs: 100,
+      markByte: false,
       readers: Array.from({ length: perBus }, (_, i) => ({
         id: `r${b * perBus + i}`,
         address: i + 1,

@@ -167,6 +167,23 @@ describe('OSDP readers in secure channel', () => {
     await until('floor-in back', (r) => r.online && r.secureChannel === 'established', 'floor-in', 15_000);
   }, 30_000);
 
+  it('marks every reader offline when the bus vanishes, and brings them back when it returns', async () => {
+    await bus.stop(); // the USB adapter pulled out
+    await until('front-in offline', (r) => !r.online, 'front-in');
+    const alarms = await admin.get<{ items: { type: string; readerId: string | null }[] }>('/api/v1/alarms');
+    expect(alarms.body.items.filter((a) => a.type === 'reader-offline').map((a) => a.readerId)).toEqual(
+      expect.arrayContaining(['front-in', 'floor-in']),
+    );
+    // Plugged back in: the readers keep the keys they hold (front-in its own, floor-in the one installed).
+    bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
+      { address: 1, scbk: key(FRONT_KEY), serial: 1001 },
+      { address: 2, scbk: key(FLOOR_KEY), serial: 1002 },
+      { address: 3, scbk: key(FLOOR_KEY), serial: 1003 },
+    ]).start();
+    await until('front-in back', (r) => r.online && r.secureChannel === 'established', 'front-in', 40_000);
+    await until('floor-in back', (r) => r.online && r.secureChannel === 'established', 'floor-in', 10_000);
+  }, 60_000);
+
   it('shows the readers in the console, and the card format tool interprets pasted bits', async () => {
     const browser = await launchChromium();
     try {

@@ -170,6 +170,7 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
       protocol: 'osdp',
       baudRate: 115_200,
       pollIntervalMs: 100,
+      markByte: false,
       readers: [
         {
           id: 'front-in',
@@ -197,6 +198,7 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
       protocol: 'bridge',
       baudRate: 115_200,
       pollIntervalMs: 100,
+      markByte: false,
       readers: [
         { id: 'floor-in', address: 0, format: 'H10301', installMode: false, plainText: false },
         { id: 'floor-out', address: 1, format: 'H10301', installMode: false, plainText: false },

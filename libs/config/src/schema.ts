@@ -332,6 +332,12 @@ export const configSchema = z.strictObject({
             .max(1000)
             .default(100)
             .describe('OSDP: how often each reader is polled'),
+          markByte: z
+            .boolean()
+            .default(false)
+            .describe(
+              'OSDP: send the mark byte (0xFF) before each frame, as OSDP 2.2 allows and some readers expect',
+            ),
           readers: z
             .array(
               z.strictObject({

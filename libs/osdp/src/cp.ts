@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BROADCAST, decodeOsdp, encodeOsdp, MAX_FRAME, type OsdpFrame } from './frame';
+import { BROADCAST, decodeOsdp, encodeOsdp, MARK, MAX_FRAME, type OsdpFrame } from './frame';
 import { CMD, NAK_REASONS, readReply, REPLY, type OsdpReply } from './messages';
 import {
   clientCryptogram,
@@ -73,6 +73,8 @@ export interface CpOptions {
   backoffMaxMs: number;
   /** For the transmit time (10 bits a byte); a pty ignores it, RS-485 does not. */
   baudRate: number;
+  /** Send the mark byte (0xFF) before each frame, as OSDP 2.2 allows and some readers expect. */
+  markByte: boolean;
   random(bytes: number): Uint8Array;
 }
 
@@ -83,6 +85,7 @@ const DEFAULTS: CpOptions = {
   backoffMinMs: 500,
   backoffMaxMs: 30_000,
   baudRate: 115_200,
+  markByte: false,
   random: (n) => Uint8Array.from(randomBytes(n)),
 };
 
@@ -254,7 +257,7 @@ export class ControlPanel {
    */
   private out(bytes: Uint8Array): void {
     this.buffer = new Uint8Array(0);
-    this.write(bytes);
+    this.write(this.options.markByte ? Uint8Array.from([MARK, ...bytes]) : bytes);
   }
 
   private next(pd: Pd, nowMs: number): void {

@@ -15,7 +15,7 @@ import {
 const KEY = Uint8Array.from(Buffer.from('00112233445566778899aabbccddeeff', 'hex'));
 
 /** A CP and PDs joined by an in-memory bus with a fake clock: each write arrives on the next millisecond, replies later if the line says so. */
-const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
+const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = false) => {
   let now = 0;
   const toPds: Uint8Array[] = [];
   const toCp: { at: number; bytes: Uint8Array }[] = [];
@@ -29,8 +29,10 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
     changed: (a, c) => changes.push([a, c]),
     rejected: (a, reason) => seen.push(`rejected ${a} ${reason}`),
   };
-  const cp = new ControlPanel((b) => toPds.push(b), configs, events, {
+  const written: Uint8Array[] = [];
+  const cp = new ControlPanel((b) => (written.push(b), toPds.push(b)), configs, events, {
     random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
+    markByte,
   });
   const pds = configs.map(
     (c, i) =>
@@ -47,7 +49,17 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[]) => {
       cp.tick(now);
     }
   };
-  return { cp, pds, run, seen, changes, line, now: () => now, inject: (b: Uint8Array) => cp.receive(b, now) };
+  return {
+    cp,
+    pds,
+    run,
+    seen,
+    changes,
+    line,
+    written,
+    now: () => now,
+    inject: (b: Uint8Array) => cp.receive(b, now),
+  };
 };
 
 const card = encode('H10301', 21, 10100);
@@ -248,6 +260,13 @@ describe('OSDP control panel against the simulated PD', () => {
       `card 3/0 ${card.join('')}`,
     ]);
     expect(b.cp.status(1)!.counters.polls).toBeGreaterThan(12); // the silent one blocks the bus for its timeouts, less often as it backs off
+  });
+
+  it('sends the mark byte before every frame when asked, secure channel included', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY], true);
+    b.run(200);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+    expect(b.written.every((w) => w[0] === 0xff && w[1] === 0x53)).toBe(true);
   });
 
   it('learns the inputs once online and reports each change', () => {

@@ -51,7 +51,7 @@ export class OsdpPort extends SerialReaderPort {
         changed: (address, change, s) => this.changed(address, change, s),
         rejected: (_address, reason, raw) => host.rejected(this, reason, raw),
       },
-      { pollIntervalMs: config.pollIntervalMs, baudRate: config.baudRate },
+      { pollIntervalMs: config.pollIntervalMs, baudRate: config.baudRate, markByte: config.markByte },
     );
   }
 

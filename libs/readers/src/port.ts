@@ -7,6 +7,7 @@ export interface SerialPortConfig {
   protocol: 'bridge' | 'osdp';
   baudRate: number;
   pollIntervalMs: number;
+  markByte: boolean;
   readers: { id: string; address: number; format: string; scbk: Uint8Array | null; installMode: boolean }[];
   relays: { relay: number; address: number; door: string }[];
   inputs: { input: number; address: number; sensor: string; door: string; role: 'contact' | 'rex' }[];
