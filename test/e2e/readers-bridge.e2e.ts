@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '../../libs/bridge-protocol/src';
 import { BridgeHarness, buildBridgeFirmware } from '../../libs/testing/src';
 import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
-import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 import { waitFor } from '../support/wait';
 
 interface Status {
@@ -48,24 +48,19 @@ describe('Wiegand readers through the firmware bridge in simavr', () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-bridge-'));
     link = join(dir, 'ttyBRIDGE0');
     bridge = await new BridgeHarness(link).start();
-    const site = join(dir, 'site.yaml');
-    writeFileSync(
-      site,
-      [
-        'demo:',
-        '  seedSite: true',
-        'serial:',
-        '  - id: bridge-1',
-        `    path: ${link}`,
-        '    protocol: bridge',
-        '    readers: [{ id: front-in, address: 0, format: H10301 }, { id: front-out, address: 1 }]',
-        '    relays: [{ relay: 0, door: front-door }]',
-        '    inputs:',
-        '      - { input: 0, sensor: front-contact, door: front-door, role: contact }',
-        '      - { input: 1, sensor: front-rex, door: front-door, role: rex }',
-      ].join('\n'),
-    );
-    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
+    gw = await startGatewayWithSite(dir, [
+      'demo:',
+      '  seedSite: true',
+      'serial:',
+      '  - id: bridge-1',
+      `    path: ${link}`,
+      '    protocol: bridge',
+      '    readers: [{ id: front-in, address: 0, format: H10301 }, { id: front-out, address: 1 }]',
+      '    relays: [{ relay: 0, door: front-door }]',
+      '    inputs:',
+      '      - { input: 0, sensor: front-contact, door: front-door, role: contact }',
+      '      - { input: 1, sensor: front-rex, door: front-door, role: rex }',
+    ]);
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
   }, 120_000);

@@ -5,7 +5,7 @@ import { encode } from '../../libs/bridge-protocol/src';
 import { SimulatedOsdpBus } from '../../libs/testing/src';
 import { launchChromium } from '../support/browser';
 import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
-import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 import { waitFor } from '../support/wait';
 
 interface ReaderRow {
@@ -54,26 +54,21 @@ describe('OSDP readers in secure channel', () => {
     ]).start();
     writeFileSync(join(dir, 'front.key'), FRONT_KEY);
     writeFileSync(join(dir, 'floor.key'), FLOOR_KEY);
-    const site = join(dir, 'site.yaml');
-    writeFileSync(
-      site,
-      [
-        'demo:',
-        '  seedSite: true',
-        'serial:',
-        '  - id: osdp-1',
-        `    path: ${join(dir, 'ttyCP')}`,
-        '    protocol: osdp',
-        '    pollIntervalMs: 50',
-        '    readers:',
-        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
-        `      - { id: floor-in, address: 2, scbk: { file: ${join(dir, 'floor.key')} }, installMode: true }`,
-        `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
-        '    relays: [{ relay: 0, address: 1, door: front-door }]',
-        '    inputs: [{ input: 0, address: 1, sensor: front-contact, door: front-door, role: contact }]',
-      ].join('\n'),
-    );
-    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
+    gw = await startGatewayWithSite(dir, [
+      'demo:',
+      '  seedSite: true',
+      'serial:',
+      '  - id: osdp-1',
+      `    path: ${join(dir, 'ttyCP')}`,
+      '    protocol: osdp',
+      '    pollIntervalMs: 50',
+      '    readers:',
+      `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+      `      - { id: floor-in, address: 2, scbk: { file: ${join(dir, 'floor.key')} }, installMode: true }`,
+      `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
+      '    relays: [{ relay: 0, address: 1, door: front-door }]',
+      '    inputs: [{ input: 0, address: 1, sensor: front-contact, door: front-door, role: contact }]',
+    ]);
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
   }, 60_000);

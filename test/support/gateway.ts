@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -100,4 +100,11 @@ export const runCli = (args: string[], env: Record<string, string>, input?: stri
     timeout: 120_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+};
+
+/** Starts the gateway with a site file of these lines (written into `dir`), as an operator would configure it. */
+export const startGatewayWithSite = (dir: string, lines: string[], options: StartOptions = {}) => {
+  const site = join(dir, 'site.yaml');
+  writeFileSync(site, `${lines.join('\n')}\n`);
+  return startGateway({ ...options, env: { ...options.env, GATEHOUSE_CONFIG: site } });
 };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { BROADCAST, decodeOsdp, encodeOsdp, MARK, MAX_FRAME, type OsdpFrame } from './frame';
+import { BROADCAST, encodeOsdp, MARK, type OsdpFrame, OsdpReader } from './frame';
 import { CMD, NAK_REASONS, readReply, REPLY, type OsdpReply } from './messages';
 import {
   clientCryptogram,
@@ -161,7 +161,7 @@ export class ControlPanel {
   private readonly pds: Pd[];
   private readonly options: CpOptions;
   private pending: Pending | null = null;
-  private buffer = new Uint8Array(0);
+  private readonly reader = new OsdpReader();
   private turn = 0;
   /** Bytes skipped before a SOM and frames that failed their check, for the port's counters. */
   readonly line = { skippedBytes: 0, badFrames: 0, frames: 0 };
@@ -193,30 +193,22 @@ export class ControlPanel {
   /** Forgets the command in flight and every session: the port was closed and reopened. */
   reset(nowMs: number): void {
     this.pending = null;
-    this.buffer = new Uint8Array(0);
+    this.reader.clear();
     for (const pd of this.pds) this.drop(pd, nowMs, 'port reset', 0);
   }
 
   receive(chunk: Uint8Array, nowMs: number): void {
-    const joined = new Uint8Array(this.buffer.length + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, this.buffer.length);
-    let view = joined;
-    for (;;) {
-      const d = decodeOsdp(view);
-      if (d.kind === 'wait') break;
-      if (d.kind === 'skip') this.line.skippedBytes += d.used;
-      else if (d.kind === 'bad') {
-        this.line.badFrames++;
-        this.events.rejected(null, d.reason, view.subarray(0, Math.min(view.length, 64)));
-      } else {
+    this.reader.push(chunk, {
+      frame: (frame, raw) => {
         this.line.frames++;
-        this.frame(d.frame, d.raw, nowMs);
-      }
-      view = view.subarray(d.used);
-    }
-    // A partial frame never needs more than MAX_FRAME bytes: keep the buffer bounded.
-    this.buffer = view.slice(Math.max(0, view.length - MAX_FRAME));
+        this.frame(frame, raw, nowMs);
+      },
+      skipped: (bytes) => (this.line.skippedBytes += bytes),
+      bad: (reason, held) => {
+        this.line.badFrames++;
+        this.events.rejected(null, reason, held);
+      },
+    });
     this.tick(nowMs);
   }
 
@@ -256,7 +248,7 @@ export class ControlPanel {
    * next reply).
    */
   private out(bytes: Uint8Array): void {
-    this.buffer = new Uint8Array(0);
+    this.reader.clear();
     this.write(this.options.markByte ? Uint8Array.from([MARK, ...bytes]) : bytes);
   }
 

@@ -138,3 +138,40 @@ export const decodeOsdp = (buf: Uint8Array): OsdpDecoded => {
     },
   };
 };
+
+/**
+ * Accumulates chunks off a serial line and hands over whole frames, in order,
+ * with what was dropped and why. Bounded: a partial frame never needs more
+ * than MAX_FRAME bytes. Both ends use it (the CP and the simulated PD).
+ */
+export class OsdpReader {
+  private buffer = new Uint8Array(0);
+
+  push(
+    chunk: Uint8Array,
+    on: {
+      frame(frame: OsdpFrame, raw: Uint8Array): void;
+      skipped?(bytes: number): void;
+      bad?(reason: string, held: Uint8Array): void;
+    },
+  ): void {
+    const joined = new Uint8Array(this.buffer.length + chunk.length);
+    joined.set(this.buffer);
+    joined.set(chunk, this.buffer.length);
+    let view = joined;
+    for (;;) {
+      const d = decodeOsdp(view);
+      if (d.kind === 'wait') break;
+      if (d.kind === 'skip') on.skipped?.(d.used);
+      else if (d.kind === 'bad') on.bad?.(d.reason, view.subarray(0, Math.min(view.length, 64)));
+      else on.frame(d.frame, d.raw);
+      view = view.subarray(d.used);
+    }
+    this.buffer = view.slice(Math.max(0, view.length - MAX_FRAME));
+  }
+
+  /** Forgets a partial frame (the half-duplex master asks again, the port reopened). */
+  clear(): void {
+    this.buffer = new Uint8Array(0);
+  }
+}

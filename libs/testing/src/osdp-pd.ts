@@ -3,11 +3,10 @@ import {
   BROADCAST,
   clientCryptogram,
   CMD,
-  decodeOsdp,
   encodeOsdp,
   initialRmac,
-  MAX_FRAME,
   type OsdpFrame,
+  OsdpReader,
   REPLY,
   sameBytes,
   SCBK_D,
@@ -45,7 +44,7 @@ const NAK = (code: number) => ({ code: REPLY.NAK, data: Uint8Array.of(code) });
  * session, a corrupted MAC.
  */
 export class SimulatedPd {
-  private buffer = new Uint8Array(0);
+  private readonly reader = new OsdpReader();
   private session: SecureSession | null = null;
   private handshake: { keys: SessionKeys; rndA: Uint8Array; rndB: Uint8Array; keyFlag: number } | null = null;
   private lastSequence = -1;
@@ -114,17 +113,7 @@ export class SimulatedPd {
   }
 
   receive(chunk: Uint8Array): void {
-    const joined = new Uint8Array(this.buffer.length + chunk.length);
-    joined.set(this.buffer);
-    joined.set(chunk, this.buffer.length);
-    let view = joined;
-    for (;;) {
-      const d = decodeOsdp(view);
-      if (d.kind === 'wait') break;
-      if (d.kind === 'frame') this.command(d.frame, d.raw);
-      view = view.subarray(d.used);
-    }
-    this.buffer = view.slice(Math.max(0, view.length - MAX_FRAME));
+    this.reader.push(chunk, { frame: (frame, raw) => this.command(frame, raw) });
   }
 
   private command(frame: OsdpFrame, raw: Uint8Array): void {
