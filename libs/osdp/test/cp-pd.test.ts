@@ -287,6 +287,16 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.changes.map(([, c]) => c)).toContain('tamper');
   });
 
+  it('ignores its own commands echoed back by a two-wire RS-485 adapter', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(200);
+    const echoes = b.written.slice(-5);
+    for (const w of echoes) b.inject(w);
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('rejected'))).toHaveLength(0);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+  });
+
   it('rejects replies with a wrong sequence or from an address not asked', () => {
     const b = bus([{ address: 1, scbk: null }], [null]);
     b.run(100);
