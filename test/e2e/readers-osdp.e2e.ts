@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ describe('OSDP readers in secure channel', () => {
   let bus: SimulatedOsdpBus;
   let admin: Client;
   let fm: Client;
+  let managedKey = '';
   const readers = async () => (await fm.get<{ readers: ReaderRow[] }>('/api/v1/readers')).body.readers;
   const reader = async (id: string) => (await readers()).find((r) => r.id === id)!;
   const until = (what: string, ok: (r: ReaderRow) => boolean, id: string, ms = 10_000) =>
@@ -53,7 +55,6 @@ describe('OSDP readers in secure channel', () => {
       { address: 3, scbk: key(FLOOR_KEY), serial: 1003 }, // holds a key the gateway does not know
     ]).start();
     writeFileSync(join(dir, 'front.key'), FRONT_KEY);
-    writeFileSync(join(dir, 'floor.key'), FLOOR_KEY);
     gw = await startGatewayWithSite(dir, [
       'demo:',
       '  seedSite: true',
@@ -64,7 +65,7 @@ describe('OSDP readers in secure channel', () => {
       '    pollIntervalMs: 50',
       '    readers:',
       `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
-      `      - { id: floor-in, address: 2, scbk: { file: ${join(dir, 'floor.key')} }, installMode: true }`,
+      '      - { id: floor-in, address: 2, installMode: true }', // no key given: the gateway makes one
       `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
       '    relays: [{ relay: 0, address: 1, door: front-door }]',
       '    inputs: [{ input: 0, address: 1, sensor: front-contact, door: front-door, role: contact }]',
@@ -92,8 +93,25 @@ describe('OSDP readers in secure channel', () => {
       (r) => r.online && r.secureChannel === 'established',
       'floor-in',
     );
-    expect(Buffer.from(bus.pd(2).scbk!).toString('hex')).toBe(FLOOR_KEY);
     expect(bus.pd(2).secure).toBe(true);
+    // The key the gateway made and installed is its own: random, and kept sealed in the database.
+    managedKey = Buffer.from(bus.pd(2).scbk!).toString('hex');
+    expect(managedKey).toMatch(/^[0-9a-f]{32}$/);
+    expect([FRONT_KEY, FLOOR_KEY, '303132333435363738393a3b3c3d3e3f']).not.toContain(managedKey);
+    const db = new Database(join(gw.dataDir, 'gatehouse.db'), { readonly: true });
+    try {
+      const row = db
+        .prepare('SELECT sealed, installed FROM reader_keys WHERE reader_id = ?')
+        .get('floor-in') as {
+        sealed: string;
+        installed: number;
+      };
+      expect(row.installed).toBe(1);
+      expect(row.sealed).toMatch(/^v1\./);
+      expect(row.sealed.toLowerCase()).not.toContain(managedKey);
+    } finally {
+      db.close();
+    }
   });
 
   it('never talks plain text to a reader whose key does not match, and raises an alarm', async () => {
@@ -172,7 +190,7 @@ describe('OSDP readers in secure channel', () => {
     // Plugged back in: the readers keep the keys they hold (front-in its own, floor-in the one installed).
     bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
       { address: 1, scbk: key(FRONT_KEY), serial: 1001 },
-      { address: 2, scbk: key(FLOOR_KEY), serial: 1002 },
+      { address: 2, scbk: key(managedKey), serial: 1002 },
       { address: 3, scbk: key(FLOOR_KEY), serial: 1003 },
     ]).start();
     await until('front-in back', (r) => r.online && r.secureChannel === 'established', 'front-in', 40_000);
@@ -206,7 +224,7 @@ describe('OSDP readers in secure channel', () => {
 
   it('never writes a key to the log or the journal', async () => {
     const journal = await admin.get('/api/v1/journal/export?format=jsonl');
-    for (const k of [FRONT_KEY, FLOOR_KEY]) {
+    for (const k of [FRONT_KEY, managedKey]) {
       expect(gw.output()).not.toContain(k);
       expect(journal.text.toLowerCase()).not.toContain(k);
     }

@@ -22,7 +22,7 @@ import {
 } from '@gatehouse/mqtt';
 import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
-import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
+import { ReaderKeyStore, ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
 
 export const VERSION = '0.1.0';
@@ -54,12 +54,20 @@ export interface CoreOptions {
   clock?: Clock;
 }
 
-/** Serial ports with their readers' keys read from the secret references (and never logged). */
-const resolveSerialPorts = (config: GatehouseConfig): SerialPortConfig[] =>
+/**
+ * Serial ports with their readers' keys: read from the secret references (and
+ * never logged), or, for a reader in install mode without one, made by the
+ * gateway and kept sealed in the database until and after it is installed.
+ */
+const resolveSerialPorts = (config: GatehouseConfig, keys: ReaderKeyStore): SerialPortConfig[] =>
   config.serial.map((port) => ({
     ...port,
     readers: port.readers.map((r) => {
-      if (!r.scbk) return { ...r, scbk: null };
+      if (!r.scbk) {
+        if (port.protocol !== 'osdp' || !r.installMode) return { ...r, scbk: null };
+        const managed = keys.keyFor(r.id);
+        return { ...r, scbk: managed.key, installMode: !managed.installed, managedKey: true };
+      }
       const hex = readSecret(r.scbk).replace(/\s/g, '');
       if (!/^[0-9a-fA-F]{32}$/.test(hex))
         throw new ConfigError([`serial.${port.id}: the key of reader ${r.id} is not 32 hex digits`]);
@@ -105,7 +113,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     ...DEFAULT_ALARM_SETTINGS,
     escalateAfterSeconds: config.alarms.escalateAfterSeconds,
   });
-  const serial = resolveSerialPorts(config);
+  const readerKeys = new ReaderKeyStore(db, secrets);
+  const serial = resolveSerialPorts(config, readerKeys);
   const doors = new DoorsService(
     bus,
     journal,
@@ -119,8 +128,14 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       ...ReadersService.sensorBindings(serial),
     ],
   );
-  const readers = new ReadersService(serial, bus, journal, clock, (level, message, detail) =>
-    logger[level](detail, message),
+  const readers = new ReadersService(
+    serial,
+    bus,
+    journal,
+    clock,
+    (level, message, detail) => logger[level](detail, message),
+    // A key the gateway made is used without SCBK-D from now on, across restarts.
+    (readerId) => readerKeys.markInstalled(readerId),
   );
   if (options.role === 'gateway') readers.start();
   // Refused device messages are kept with their raw bytes: counted, logged, never fatal.

@@ -112,7 +112,9 @@ describe('configuration loader', () => {
       ].join('\n'),
     );
     const problems = problemsOf(() => loadConfig({ siteFile: site, env: {} })).join('\n');
-    expect(problems).toMatch(/OSDP reader a has no key: give it scbk, or set plainText: true/);
+    expect(problems).toMatch(
+      /OSDP reader a has no key: give it scbk, set installMode: true for a key the gateway makes and installs, or plainText: true/,
+    );
     expect(problems).toMatch(/address 1 is used twice/);
     expect(problems).toMatch(/a reader with a key does not run in plain text/);
     expect(problems).toMatch(/no reader at address 9 on this port/);

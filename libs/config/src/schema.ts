@@ -359,7 +359,7 @@ export const configSchema = z.strictObject({
                   .boolean()
                   .default(false)
                   .describe(
-                    'OSDP: the reader has no key yet: set scbk on it with SCBK-D and KEYSET, then use it',
+                    'OSDP: the reader may have no key yet: install one with SCBK-D and KEYSET (scbk, or without scbk a key the gateway makes and keeps sealed), then use it',
                   ),
                 format: z
                   .enum(['H10301', 'H10306', 'H10302', 'C1000-35', 'C1000-48', 'raw'])
@@ -413,16 +413,14 @@ export const configSchema = z.strictObject({
               if (r.address > 1) problem(['readers', i, 'address'], 'the bridge has readers 0 and 1');
               if (r.scbk || r.plainText || r.installMode)
                 problem(['readers', i], 'scbk, plainText and installMode are for OSDP readers');
-            } else if (!r.scbk && !r.plainText) {
+            } else if (!r.scbk && !r.plainText && !r.installMode) {
               // Deny by default: card numbers in clear on the bus are a choice, not an accident.
               problem(
                 ['readers', i, 'scbk'],
-                `OSDP reader ${r.id} has no key: give it scbk, or set plainText: true`,
+                `OSDP reader ${r.id} has no key: give it scbk, set installMode: true for a key the gateway makes and installs, or plainText: true`,
               );
-            } else if (r.scbk && r.plainText) {
+            } else if (r.plainText && (r.scbk || r.installMode)) {
               problem(['readers', i, 'plainText'], 'a reader with a key does not run in plain text');
-            } else if (r.installMode && !r.scbk) {
-              problem(['readers', i, 'installMode'], 'install mode sets the key in scbk: give one');
             }
           });
           port.relays.forEach((r, i) => {

@@ -417,8 +417,10 @@ export class ControlPanel {
     }
     const rndB = data.subarray(8, 16);
     const keys = sessionKeys(pd.keyInstalled ? pd.config.scbk! : SCBK_D, pd.rndA);
-    if (!sameBytes(clientCryptogram(keys, pd.rndA, rndB), data.subarray(16, 32)))
+    if (!sameBytes(clientCryptogram(keys, pd.rndA, rndB), data.subarray(16, 32))) {
+      if (this.installedAlready(pd, nowMs)) return;
       return this.secureFailed(pd, nowMs, 'client cryptogram does not verify (wrong key?)');
+    }
     pd.keys = keys;
     const server = serverCryptogram(keys, pd.rndA, rndB);
     const sequence = pd.nextSequence();
@@ -471,12 +473,34 @@ export class ControlPanel {
     switch (code) {
       case 5: // secure channel not supported: never fall back to plain text
         return this.secureFailed(pd, nowMs, s.lastNak);
+      case 6: // secure channel conditions: the PD dropped the session, or refused the install key
+        if (command === CMD.CHLNG) {
+          // Refused at the challenge: the reader does not take this key (replaced, or reset to factory).
+          if (this.installedAlready(pd, nowMs)) return;
+          return this.secureFailed(
+            pd,
+            nowMs,
+            `the reader refused the ${pd.keyInstalled ? 'key' : 'install key'}`,
+          );
+        }
+        return this.drop(pd, nowMs, s.lastNak, 0, true);
       case 4: // sequence: start again from 0
-      case 6: // secure channel conditions: the PD dropped the session
         return this.drop(pd, nowMs, s.lastNak, 0, true);
       default: // 1, 2: the PD will take the next one; 3, 9: it will never take this one
         return this.schedule(pd, nowMs);
     }
+  }
+
+  /**
+   * In install mode the reader may hold our key already (installed before a
+   * restart of the gateway): when it refuses SCBK-D, the next handshake uses
+   * the key. The other way round never happens: a key that fails is an alarm.
+   */
+  private installedAlready(pd: Pd, nowMs: number): boolean {
+    if (pd.keyInstalled || !pd.config.installMode || !pd.config.scbk) return false;
+    pd.keyInstalled = true;
+    this.drop(pd, nowMs, 'the reader refused the install key', 0, true);
+    return true;
   }
 
   private secureFailed(pd: Pd, nowMs: number, why: string): void {

@@ -113,6 +113,25 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established', counters: { sessions: 2 } });
   });
 
+  it('in install mode, uses the key at once with a reader that holds it already (refusing SCBK-D)', () => {
+    const b = bus([{ address: 3, scbk: KEY, installMode: true }], [KEY]);
+    b.run(300);
+    expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established', counters: { sessions: 1 } });
+    expect(b.changes.map(([, c]) => c)).not.toContain('keyset');
+    expect(b.changes.map(([, c]) => c)).not.toContain('secure-failed');
+  });
+
+  it('backs off from a reader that refuses the key at the challenge (a fresh replacement)', () => {
+    const b = bus([{ address: 4, scbk: KEY }], [null]);
+    b.run(5000);
+    expect(b.cp.status(4)).toMatchObject({
+      online: false,
+      secure: 'failed',
+      lastNak: 'the reader refused the key',
+    });
+    expect(b.pds[0]!.commandsSeen).toBeLessThan(40);
+  });
+
   it('never falls back to plain text when the key is wrong, and backs off', () => {
     const other = Uint8Array.from(KEY).reverse();
     const b = bus([{ address: 4, scbk: KEY }], [other]);

@@ -6,3 +6,4 @@ export * from './port';
 export * from './readers.service';
 export * from './serial-channel';
 export * from './serial-port-base';
+export * from './reader-keys';

@@ -8,7 +8,15 @@ export interface SerialPortConfig {
   baudRate: number;
   pollIntervalMs: number;
   markByte: boolean;
-  readers: { id: string; address: number; format: string; scbk: Uint8Array | null; installMode: boolean }[];
+  readers: {
+    id: string;
+    address: number;
+    format: string;
+    scbk: Uint8Array | null;
+    installMode: boolean;
+    /** The key was made by the gateway and is kept sealed in its database. */
+    managedKey?: boolean;
+  }[];
   relays: { relay: number; address: number; door: string }[];
   inputs: { input: number; address: number; sensor: string; door: string; role: 'contact' | 'rex' }[];
 }

@@ -32,6 +32,8 @@ export class ReadersService implements PortHost {
     private readonly journal: ReadersJournal,
     private readonly clock: Clock,
     private readonly log: Log,
+    /** Told when a reader acknowledged its new key (KEYSET), so a key the gateway keeps is marked installed. */
+    private readonly keyInstalled: (readerId: string) => void = () => undefined,
   ) {
     this.ports = configs.map((c) =>
       c.protocol === 'osdp' ? new OsdpPort(c, this) : new BridgePort(c, this),
@@ -173,6 +175,8 @@ export class ReadersService implements PortHost {
     payload: Record<string, unknown>,
   ): void {
     this.record(port, addresses, `reader.${change}`, payload);
+    if (change === 'key-set')
+      for (const r of port.config.readers) if (addresses.includes(r.address)) this.keyInstalled(r.id);
   }
 
   alarm(

@@ -169,4 +169,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX alarms_key ON alarms (dedupe_key, state);
     `,
   },
+  {
+    version: 5,
+    name: 'reader keys',
+    sql: `
+      -- OSDP secure channel keys the gateway made for its readers, sealed with the
+      -- gateway's secret box (AES-256-GCM, key outside the database).
+      CREATE TABLE reader_keys (
+        reader_id    TEXT PRIMARY KEY,
+        sealed       TEXT NOT NULL,
+        installed    INTEGER NOT NULL DEFAULT 0,
+        created_at   INTEGER NOT NULL,
+        installed_at INTEGER
+      ) STRICT;
+    `,
+  },
 ];
