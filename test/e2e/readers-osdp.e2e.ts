@@ -217,6 +217,12 @@ describe('OSDP readers in secure channel', () => {
       expect(await page.getByRole('link', { name: /Download \(\d+ records\)/ }).getAttribute('href')).toBe(
         '/api/v1/readers/ports/osdp-1/capture',
       );
+      // The guard desk names the reader where an alarm has no door.
+      await page.goto(`${gw.url}/#desk`);
+      await page.getByText('reader-secure-channel').first().waitFor();
+      expect(await page.locator('tr', { hasText: 'reader-secure-channel' }).first().textContent()).toContain(
+        'reader server-in',
+      );
     } finally {
       await browser.close();
     }

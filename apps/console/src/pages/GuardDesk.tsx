@@ -22,6 +22,7 @@ interface Alarm {
   priority: 'critical' | 'high' | 'medium' | 'low';
   state: string;
   doorId: string | null;
+  readerId: string | null;
   detail: string | null;
   raisedAt: number;
   count: number;
@@ -187,7 +188,7 @@ export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
           <tr>
             <th>Priority</th>
             <th>Alarm</th>
-            <th>Door</th>
+            <th>Where</th>
             <th>Age</th>
             <th>State</th>
             <th>Owner</th>
@@ -206,7 +207,7 @@ export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
                 {a.count > 1 ? ` ×${a.count}` : ''}
                 {a.detail ? ` — ${a.detail}` : ''}
               </td>
-              <td>{a.doorId}</td>
+              <td>{a.doorId ?? (a.readerId ? `reader ${a.readerId}` : '')}</td>
               <td>{age(a.raisedAt)}</td>
               <td>
                 {a.state}
