@@ -197,6 +197,38 @@ describe('OSDP readers in secure channel', () => {
     await until('floor-in back', (r) => r.online && r.secureChannel === 'established', 'floor-in', 10_000);
   }, 60_000);
 
+  it('lets an admin reinstall a key when a reader with a gateway-made key is replaced', async () => {
+    // floor-in swapped for a reader fresh from the box: it refuses the key the gateway holds.
+    await bus.stop();
+    bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
+      { address: 1, scbk: key(FRONT_KEY), serial: 1001 },
+      { address: 2, scbk: null, serial: 2002 },
+      { address: 3, scbk: key(FLOOR_KEY), serial: 1003 },
+    ]).start();
+    await until('the replacement refused', (r) => r.secureChannel === 'failed', 'floor-in', 20_000);
+    const reason = { reason: 'floor-in reader replaced (ticket 4711)' };
+    expect((await fm.post('/api/v1/readers/floor-in/reinstall-key', reason)).status).toBe(403);
+    expect((await admin.post('/api/v1/readers/front-in/reinstall-key', reason)).status).toBe(409);
+    expect((await admin.post('/api/v1/readers/nope/reinstall-key', reason)).status).toBe(404);
+    expect((await admin.post('/api/v1/readers/floor-in/reinstall-key', {})).status).toBe(400);
+    const done = await admin.post('/api/v1/readers/floor-in/reinstall-key', reason);
+    expect([done.status, done.body]).toEqual([202, { readerId: 'floor-in', state: 'reinstalling' }]);
+    await until(
+      'floor-in back with a new key',
+      (r) => r.online && r.secureChannel === 'established',
+      'floor-in',
+      15_000,
+    );
+    const renewed = Buffer.from(bus.pd(2).scbk!).toString('hex');
+    expect(renewed).not.toBe(managedKey);
+    expect(renewed).toMatch(/^[0-9a-f]{32}$/);
+    const journal = await admin.get<{
+      items: { type: string; actor: unknown; payload: { reason?: string } }[];
+    }>('/api/v1/journal?type=reader.key-reinstall');
+    expect(journal.body.items[0]).toMatchObject({ payload: { reason: reason.reason } });
+    managedKey = renewed;
+  }, 60_000);
+
   it('shows the readers in the console, and the card format tool interprets pasted bits', async () => {
     const browser = await launchChromium();
     try {

@@ -134,8 +134,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     clock,
     (level, message, detail) => logger[level](detail, message),
-    // A key the gateway made is used without SCBK-D from now on, across restarts.
-    (readerId) => readerKeys.markInstalled(readerId),
+    readerKeys,
   );
   if (options.role === 'gateway') readers.start();
   // Refused device messages are kept with their raw bytes: counted, logged, never fatal.

@@ -111,6 +111,9 @@ class Pd {
   rndA: Uint8Array | null = null;
   /** The key in force: SCBK-D while installing. */
   keyInstalled: boolean;
+  /** The key in force and whether SCBK-D may be tried first: from the configuration, until reinstalled. */
+  key: Uint8Array | null;
+  installMode: boolean;
   readonly queue: { code: number; data: Uint8Array }[] = [];
   needStatus = true;
   needInputs = true;
@@ -124,6 +127,8 @@ class Pd {
   ) {
     this.backoffMs = backoffMs;
     this.keyInstalled = !config.installMode;
+    this.key = config.scbk;
+    this.installMode = config.installMode ?? false;
     this.status = {
       address: config.address,
       phase: 'offline',
@@ -187,6 +192,24 @@ export class ControlPanel {
     pd.queue.push({ code, data });
     // Feedback is due now, not at the next poll: the cardholder is waiting at the door.
     pd.nextAt = 0;
+    return true;
+  }
+
+  /**
+   * A replaced reader (fresh from the box, so it only knows SCBK-D) is to get
+   * a new key: the next handshake uses SCBK-D and KEYSETs `key`. An operator's
+   * deliberate act; the caller journals it.
+   */
+  reinstall(address: number, key: Uint8Array, nowMs: number): boolean {
+    const pd = this.pds.find((p) => p.config.address === address);
+    if (!pd) return false;
+    if (this.pending?.pd === pd) this.pending = null;
+    pd.key = key;
+    pd.installMode = true;
+    pd.keyInstalled = false;
+    pd.status.secure = 'none';
+    pd.backoffMs = this.options.backoffMinMs;
+    this.drop(pd, nowMs, 'key to be reinstalled', 0);
     return true;
   }
 
@@ -269,7 +292,7 @@ export class ControlPanel {
       case 'secure-setup':
         return this.challenge(pd, nowMs);
       case 'keyset':
-        return this.transmit(pd, CMD.KEYSET, Uint8Array.from([1, 16, ...pd.config.scbk!]), nowMs);
+        return this.transmit(pd, CMD.KEYSET, Uint8Array.from([1, 16, ...pd.key!]), nowMs);
       case 'online': {
         const queued = pd.queue.shift();
         if (queued) return this.transmit(pd, queued.code, queued.data, nowMs);
@@ -381,7 +404,7 @@ export class ControlPanel {
         return this.schedule(pd, nowMs, 0);
       case CMD.CAP:
         if (r.type !== 'pdcap') break;
-        if (pd.config.scbk) s.phase = 'secure-setup';
+        if (pd.key) s.phase = 'secure-setup';
         else this.online(pd, nowMs);
         return this.schedule(pd, nowMs, 0);
       case CMD.KEYSET:
@@ -416,7 +439,7 @@ export class ControlPanel {
       return this.secureFailed(pd, nowMs, 'malformed CCRYPT');
     }
     const rndB = data.subarray(8, 16);
-    const keys = sessionKeys(pd.keyInstalled ? pd.config.scbk! : SCBK_D, pd.rndA);
+    const keys = sessionKeys(pd.keyInstalled ? pd.key! : SCBK_D, pd.rndA);
     if (!sameBytes(clientCryptogram(keys, pd.rndA, rndB), data.subarray(16, 32))) {
       if (this.installedAlready(pd, nowMs)) return;
       return this.secureFailed(pd, nowMs, 'client cryptogram does not verify (wrong key?)');
@@ -497,7 +520,7 @@ export class ControlPanel {
    * the key. The other way round never happens: a key that fails is an alarm.
    */
   private installedAlready(pd: Pd, nowMs: number): boolean {
-    if (pd.keyInstalled || !pd.config.installMode || !pd.config.scbk) return false;
+    if (pd.keyInstalled || !pd.installMode || !pd.key) return false;
     pd.keyInstalled = true;
     this.drop(pd, nowMs, 'the reader refused the install key', 0, true);
     return true;

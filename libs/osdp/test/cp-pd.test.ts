@@ -132,6 +132,18 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.pds[0]!.commandsSeen).toBeLessThan(40);
   });
 
+  it('reinstalls a new key on a replaced reader when told to', () => {
+    const b = bus([{ address: 4, scbk: KEY }], [null]);
+    b.run(2000);
+    expect(b.cp.status(4)!.secure).toBe('failed');
+    const fresh = Uint8Array.from(KEY).reverse();
+    expect(b.cp.reinstall(4, fresh, b.now())).toBe(true);
+    b.run(300);
+    expect(b.cp.status(4)).toMatchObject({ online: true, secure: 'established' });
+    expect(Buffer.from(b.pds[0]!.scbk!).equals(Buffer.from(fresh))).toBe(true);
+    expect(b.cp.reinstall(99, fresh, b.now())).toBe(false);
+  });
+
   it('never falls back to plain text when the key is wrong, and backs off', () => {
     const other = Uint8Array.from(KEY).reverse();
     const b = bus([{ address: 4, scbk: KEY }], [other]);

@@ -121,6 +121,11 @@ export class OsdpPort extends SerialReaderPort {
     this.cp.reset(nowMs);
   }
 
+  /** A new key for a replaced reader, installed with SCBK-D at the next handshake. */
+  reinstall(address: number, key: Uint8Array): void {
+    this.cp.reinstall(address, key, this.host.monotonic());
+  }
+
   tick(nowMs: number): void {
     if (this.channel.current === 'open') this.cp.tick(nowMs);
   }

@@ -46,4 +46,16 @@ export class ReaderKeyStore {
       .prepare('UPDATE reader_keys SET installed = 1, installed_at = ? WHERE reader_id = ?')
       .run(nowMs, readerId);
   }
+
+  /** A new key for a reader that was replaced: not installed until its KEYSET is acknowledged. */
+  renew(readerId: string, nowMs = Date.now()): Uint8Array {
+    const key = Uint8Array.from(randomBytes(16));
+    this.db
+      .prepare(
+        `INSERT INTO reader_keys (reader_id, sealed, installed, created_at) VALUES (?, ?, 0, ?)
+         ON CONFLICT (reader_id) DO UPDATE SET sealed = excluded.sealed, installed = 0, created_at = excluded.created_at, installed_at = NULL`,
+      )
+      .run(readerId, this.sealer.seal(Buffer.from(key).toString('hex')), nowMs);
+    return key;
+  }
 }

@@ -3,6 +3,7 @@ import type { Clock, GatehouseBus, JournalEntryInput, SubjectRef } from '@gateho
 import { BridgePort } from './bridge-port';
 import { OsdpPort } from './osdp-port';
 import type { PortHost, PortStatus, ReaderPort, ReaderStatus, SerialPortConfig } from './port';
+import type { ReaderKeyStore } from './reader-keys';
 import type { ChannelState } from './serial-channel';
 
 export interface ReadersJournal {
@@ -32,8 +33,8 @@ export class ReadersService implements PortHost {
     private readonly journal: ReadersJournal,
     private readonly clock: Clock,
     private readonly log: Log,
-    /** Told when a reader acknowledged its new key (KEYSET), so a key the gateway keeps is marked installed. */
-    private readonly keyInstalled: (readerId: string) => void = () => undefined,
+    /** Keys the gateway makes and keeps for readers in install mode without a configured key. */
+    private readonly keys: Pick<ReaderKeyStore, 'markInstalled' | 'renew'> | null = null,
   ) {
     this.ports = configs.map((c) =>
       c.protocol === 'osdp' ? new OsdpPort(c, this) : new BridgePort(c, this),
@@ -111,6 +112,33 @@ export class ReadersService implements PortHost {
       port.tap = fn && ((direction, bytes) => fn(port.config.id, direction, bytes));
   }
 
+  /** Whether a reader's key can be reinstalled: only keys the gateway made (configured ones change in the configuration). */
+  keyReinstallable(readerId: string): 'yes' | 'unknown-reader' | 'not-managed' {
+    const found = this.managedReader(readerId);
+    return found === null ? 'unknown-reader' : found === 'not-managed' ? 'not-managed' : 'yes';
+  }
+
+  /**
+   * A reader with a gateway-made key was replaced by one fresh from the box:
+   * make it a new key and install it with SCBK-D and KEYSET at the next handshake.
+   */
+  reinstallKey(readerId: string): boolean {
+    const found = this.managedReader(readerId);
+    if (found === null || found === 'not-managed' || !this.keys) return false;
+    found.port.reinstall(found.address, this.keys.renew(readerId));
+    return true;
+  }
+
+  private managedReader(readerId: string): { port: OsdpPort; address: number } | 'not-managed' | null {
+    for (const port of this.ports) {
+      const reader = port.config.readers.find((r) => r.id === readerId);
+      if (!reader) continue;
+      if (!(port instanceof OsdpPort) || !reader.managedKey || !this.keys) return 'not-managed';
+      return { port, address: reader.address };
+    }
+    return null;
+  }
+
   /** The raw capture of a port, oldest first, or null for an unknown port. */
   capture(portId: string): string | null {
     const port = this.ports.find((p) => p.config.id === portId);
@@ -175,8 +203,10 @@ export class ReadersService implements PortHost {
     payload: Record<string, unknown>,
   ): void {
     this.record(port, addresses, `reader.${change}`, payload);
+    // A key the gateway made is used without SCBK-D from now on, across restarts.
     if (change === 'key-set')
-      for (const r of port.config.readers) if (addresses.includes(r.address)) this.keyInstalled(r.id);
+      for (const r of port.config.readers)
+        if (addresses.includes(r.address) && r.managedKey) this.keys?.markInstalled(r.id);
   }
 
   alarm(

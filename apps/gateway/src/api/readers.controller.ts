@@ -12,6 +12,8 @@ import { ApiJsonBody, zod } from '../http/validation';
 
 const MAX_BITS = 256;
 
+const ReasonBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+
 /** Raw bits as a facility manager copies them: a string of 0 and 1, or hex with the bit count. */
 export const CardBitsBody = z.union([
   z.strictObject({ bits: z.string().regex(/^[01]{1,256}$/, 'bits are 1 to 256 characters of 0 and 1') }),
@@ -69,6 +71,41 @@ export class ReadersController {
       .header('content-disposition', `attachment; filename="gatehouse-capture-${id}-${stamp}.txt"`)
       .header('cache-control', 'no-store')
       .send(`${text}\n`);
+  }
+
+  @Post(':id/reinstall-key')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'A reader with a gateway-made key was replaced: make a new key and install it (SCBK-D, then KEYSET) at the next handshake',
+  })
+  @ApiJsonBody(ReasonBody)
+  async reinstallKey(
+    @Param('id') id: string,
+    @Body(zod(ReasonBody)) body: z.infer<typeof ReasonBody>,
+    @CurrentActor() actor: Actor,
+  ) {
+    const readerId = id.slice(0, 64);
+    const check = this.readers.keyReinstallable(readerId);
+    if (check === 'unknown-reader')
+      throw new DomainError('not-found', 'reader.not-found', `no serial reader "${readerId}"`);
+    if (check === 'not-managed')
+      throw new DomainError(
+        'conflict',
+        'reader.key-not-managed',
+        `reader "${readerId}" has no gateway-made key: its key is set in the configuration`,
+      );
+    // Journaled first: for a while the install key is accepted again, and who opened that window is on record.
+    await this.journal.append({
+      type: 'reader.key-reinstall',
+      source: 'http',
+      actor,
+      subjects: [{ kind: 'reader', id: readerId }],
+      payload: { readerId, reason: body.reason },
+    });
+    this.readers.reinstallKey(readerId);
+    return { readerId, state: 'reinstalling' };
   }
 
   @Post('card-formats/interpret')
