@@ -117,6 +117,7 @@ class Pd {
   readonly queue: { code: number; data: Uint8Array }[] = [];
   needStatus = true;
   needInputs = true;
+  lastPollAt = -Infinity;
   inputs: number[] | null = null;
   /** A command the PD answered BUSY to: sent again, unchanged. */
   resend: Pending | null = null;
@@ -299,6 +300,7 @@ export class ControlPanel {
         if (pd.needStatus) return this.transmit(pd, CMD.LSTAT, new Uint8Array(0), nowMs);
         if (pd.needInputs) return this.transmit(pd, CMD.ISTAT, new Uint8Array(0), nowMs);
         pd.status.counters.polls++;
+        pd.lastPollAt = nowMs;
         return this.transmit(pd, CMD.POLL, new Uint8Array(0), nowMs);
       }
     }
@@ -556,7 +558,8 @@ export class ControlPanel {
     }
   }
 
+  /** Polls keep their cadence from when the last POLL went out, so reply times and stalls do not add up. */
   private schedule(pd: Pd, nowMs: number, afterMs = this.options.pollIntervalMs): void {
-    pd.nextAt = pd.queue.length > 0 ? nowMs : nowMs + afterMs;
+    pd.nextAt = pd.queue.length > 0 || afterMs === 0 ? nowMs : Math.max(nowMs, pd.lastPollAt + afterMs);
   }
 }
