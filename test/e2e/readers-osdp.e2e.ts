@@ -229,6 +229,28 @@ describe('OSDP readers in secure channel', () => {
     managedKey = renewed;
   }, 60_000);
 
+  it('rotates a gateway-made key inside the secure channel', async () => {
+    const reason = { reason: 'yearly key rotation' };
+    expect((await admin.post('/api/v1/readers/front-in/rotate-key', reason)).status).toBe(409); // configured key
+    const before = (await reader('floor-in')).counters.sessions!;
+    const r = await admin.post('/api/v1/readers/floor-in/rotate-key', reason);
+    expect([r.status, r.body]).toEqual([202, { readerId: 'floor-in', state: 'rotating' }]);
+    await until(
+      'a session with the new key',
+      (x) => x.counters.sessions! > before && x.secureChannel === 'established',
+      'floor-in',
+    );
+    const rotated = Buffer.from(bus.pd(2).scbk!).toString('hex');
+    expect(rotated).not.toBe(managedKey);
+    const journal = await admin.get<{ items: { type: string }[] }>(
+      '/api/v1/journal?type=reader.key-rotation,reader.key-set',
+    );
+    expect(journal.body.items.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['reader.key-rotation', 'reader.key-set']),
+    );
+    managedKey = rotated;
+  }, 30_000);
+
   it('shows the readers in the console, and the card format tool interprets pasted bits', async () => {
     const browser = await launchChromium();
     try {

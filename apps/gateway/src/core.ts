@@ -66,7 +66,13 @@ const resolveSerialPorts = (config: GatehouseConfig, keys: ReaderKeyStore): Seri
       if (!r.scbk) {
         if (port.protocol !== 'osdp' || !r.installMode) return { ...r, scbk: null };
         const managed = keys.keyFor(r.id);
-        return { ...r, scbk: managed.key, installMode: !managed.installed, managedKey: true };
+        return {
+          ...r,
+          scbk: managed.key,
+          installMode: !managed.installed,
+          managedKey: true,
+          nextKey: managed.nextKey,
+        };
       }
       const hex = readSecret(r.scbk).replace(/\s/g, '');
       if (!/^[0-9a-fA-F]{32}$/.test(hex))

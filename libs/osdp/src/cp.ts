@@ -19,6 +19,8 @@ export interface PdConfig {
   scbk: Uint8Array | null;
   /** The PD has no key yet: start with SCBK-D, send KEYSET with `scbk`, then use it. */
   installMode?: boolean;
+  /** A rotation under way: replace `scbk` with this key by KEYSET (or, if the reader holds it already, use it). */
+  nextKey?: Uint8Array | null;
 }
 
 export type PdPhase = 'offline' | 'identify' | 'capabilities' | 'secure-setup' | 'keyset' | 'online';
@@ -49,7 +51,8 @@ export interface PdStatus {
   };
 }
 
-export type PdChange = 'online' | 'offline' | 'secure' | 'secure-failed' | 'tamper' | 'power' | 'keyset';
+export type PdChange =
+  'online' | 'offline' | 'secure' | 'secure-failed' | 'tamper' | 'power' | 'keyset' | 'keyset-failed';
 
 export interface CpEvents {
   card(address: number, reader: number, bits: number[]): void;
@@ -113,6 +116,7 @@ class Pd {
   keyInstalled: boolean;
   /** The key in force and whether SCBK-D may be tried first: from the configuration, until reinstalled. */
   key: Uint8Array | null;
+  nextKey: Uint8Array | null;
   installMode: boolean;
   readonly queue: { code: number; data: Uint8Array }[] = [];
   needStatus = true;
@@ -129,6 +133,7 @@ class Pd {
     this.backoffMs = backoffMs;
     this.keyInstalled = !config.installMode;
     this.key = config.scbk;
+    this.nextKey = config.nextKey ?? null;
     this.installMode = config.installMode ?? false;
     this.status = {
       address: config.address,
@@ -214,6 +219,20 @@ export class ControlPanel {
     return true;
   }
 
+  /**
+   * Replaces a reader's key: KEYSET of `key` inside the session with the
+   * current one, then sessions with the new key. Until it is acknowledged the
+   * old key stays in force; a reader found already holding the new key (the
+   * gateway stopped between the reader's ACK and its record) is used with it.
+   */
+  rotate(address: number, key: Uint8Array): boolean {
+    const pd = this.pds.find((p) => p.config.address === address);
+    if (!pd || !pd.key || !pd.keyInstalled) return false;
+    pd.nextKey = key;
+    pd.nextAt = 0;
+    return true;
+  }
+
   /** Forgets the command in flight and every session: the port was closed and reopened. */
   reset(nowMs: number): void {
     this.pending = null;
@@ -295,6 +314,8 @@ export class ControlPanel {
       case 'keyset':
         return this.transmit(pd, CMD.KEYSET, Uint8Array.from([1, 16, ...pd.key!]), nowMs);
       case 'online': {
+        if (pd.nextKey && pd.session)
+          return this.transmit(pd, CMD.KEYSET, Uint8Array.from([1, 16, ...pd.nextKey]), nowMs);
         const queued = pd.queue.shift();
         if (queued) return this.transmit(pd, queued.code, queued.data, nowMs);
         if (pd.needStatus) return this.transmit(pd, CMD.LSTAT, new Uint8Array(0), nowMs);
@@ -412,6 +433,10 @@ export class ControlPanel {
       case CMD.KEYSET:
         if (r.type !== 'ack') break;
         // The new key is in force from the next session on.
+        if (s.phase === 'online' && pd.nextKey) {
+          pd.key = pd.nextKey;
+          pd.nextKey = null;
+        }
         pd.keyInstalled = true;
         this.events.changed(pd.config.address, 'keyset', s);
         return this.drop(pd, nowMs, 'new key set', 0, true);
@@ -443,7 +468,7 @@ export class ControlPanel {
     const rndB = data.subarray(8, 16);
     const keys = sessionKeys(pd.keyInstalled ? pd.key! : SCBK_D, pd.rndA);
     if (!sameBytes(clientCryptogram(keys, pd.rndA, rndB), data.subarray(16, 32))) {
-      if (this.installedAlready(pd, nowMs)) return;
+      if (this.installedAlready(pd, nowMs) || this.rotatedAlready(pd, nowMs)) return;
       return this.secureFailed(pd, nowMs, 'client cryptogram does not verify (wrong key?)');
     }
     pd.keys = keys;
@@ -495,13 +520,18 @@ export class ControlPanel {
     // Not every PD answers LSTAT or ISTAT (libosdp refuses them unless its application does): poll it without.
     if (command === CMD.LSTAT) pd.needStatus = false;
     if (command === CMD.ISTAT) pd.needInputs = false;
+    if (command === CMD.KEYSET && s.phase === 'online' && pd.nextKey) {
+      // The reader would not take the new key: the old one stays in force.
+      pd.nextKey = null;
+      this.events.changed(pd.config.address, 'keyset-failed', s);
+    }
     switch (code) {
       case 5: // secure channel not supported: never fall back to plain text
         return this.secureFailed(pd, nowMs, s.lastNak);
       case 6: // secure channel conditions: the PD dropped the session, or refused the install key
         if (command === CMD.CHLNG) {
           // Refused at the challenge: the reader does not take this key (replaced, or reset to factory).
-          if (this.installedAlready(pd, nowMs)) return;
+          if (this.installedAlready(pd, nowMs) || this.rotatedAlready(pd, nowMs)) return;
           return this.secureFailed(
             pd,
             nowMs,
@@ -525,6 +555,16 @@ export class ControlPanel {
     if (pd.keyInstalled || !pd.installMode || !pd.key) return false;
     pd.keyInstalled = true;
     this.drop(pd, nowMs, 'the reader refused the install key', 0, true);
+    return true;
+  }
+
+  /** The reader refused the old key while a rotation was under way: it took the new one before we recorded it. */
+  private rotatedAlready(pd: Pd, nowMs: number): boolean {
+    if (!pd.nextKey || !pd.keyInstalled) return false;
+    pd.key = pd.nextKey;
+    pd.nextKey = null;
+    this.events.changed(pd.config.address, 'keyset', pd.status);
+    this.drop(pd, nowMs, 'the reader holds the new key', 0, true);
     return true;
   }
 

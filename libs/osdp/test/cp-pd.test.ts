@@ -144,6 +144,40 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.cp.reinstall(99, fresh, b.now())).toBe(false);
   });
 
+  it('rotates a key inside the session with the old one, then uses the new one', () => {
+    const b = bus([{ address: 2, scbk: KEY }], [KEY]);
+    b.run(200);
+    const next = Uint8Array.from(KEY).map((x) => x ^ 0x5a);
+    expect(b.cp.rotate(2, next)).toBe(true);
+    b.run(300);
+    expect(Buffer.from(b.pds[0]!.scbk!).equals(Buffer.from(next))).toBe(true);
+    expect(b.cp.status(2)).toMatchObject({ online: true, secure: 'established', counters: { sessions: 2 } });
+    expect(b.changes.map(([, c]) => c)).toContain('keyset');
+    b.pds[0]!.presentCard(card);
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+  });
+
+  it('keeps the old key when the reader refuses the new one', () => {
+    const b = bus([{ address: 2, scbk: KEY }], [KEY]);
+    b.run(200);
+    b.pds[0]!.faults.refuse.add(CMD.KEYSET);
+    expect(b.cp.rotate(2, Uint8Array.from(KEY).reverse())).toBe(true);
+    b.run(300);
+    expect(b.changes.map(([, c]) => c)).toContain('keyset-failed');
+    expect(Buffer.from(b.pds[0]!.scbk!).equals(Buffer.from(KEY))).toBe(true);
+    expect(b.cp.status(2)).toMatchObject({ online: true, secure: 'established' });
+  });
+
+  it('finishes a rotation the gateway did not record: the reader already holds the new key', () => {
+    const next = Uint8Array.from(KEY).reverse();
+    const b = bus([{ address: 2, scbk: KEY, nextKey: next }], [next]);
+    b.run(300);
+    expect(b.cp.status(2)).toMatchObject({ online: true, secure: 'established' });
+    expect(b.changes.map(([, c]) => c)).toContain('keyset');
+    expect(b.changes.map(([, c]) => c)).not.toContain('secure-failed');
+  });
+
   it('never falls back to plain text when the key is wrong, and backs off', () => {
     const other = Uint8Array.from(KEY).reverse();
     const b = bus([{ address: 4, scbk: KEY }], [other]);

@@ -32,7 +32,12 @@ export class OsdpPort extends SerialReaderPort {
     super(config, host);
     this.cp = new ControlPanel(
       (bytes) => this.channel.write(bytes),
-      config.readers.map((r) => ({ address: r.address, scbk: r.scbk, installMode: r.installMode })),
+      config.readers.map((r) => ({
+        address: r.address,
+        scbk: r.scbk,
+        installMode: r.installMode,
+        nextKey: r.nextKey ?? null,
+      })),
       {
         card: (address, _reader, bits) => host.card(this, address, bits),
         keypad: (address, _reader, keys) => {
@@ -91,6 +96,16 @@ export class OsdpPort extends SerialReaderPort {
         );
       case 'keyset':
         return h.readerChanged(this, [address], 'key-set', {}); // the key itself is never written anywhere
+      case 'keyset-failed':
+        h.readerChanged(this, [address], 'key-set-failed', { reason: s.lastNak });
+        return h.alarm(
+          this,
+          true,
+          'reader-key-rotation',
+          address,
+          `reader ${address} refused its new key: ${s.lastNak}`,
+          'medium',
+        );
       case 'tamper':
         h.readerChanged(this, [address], 'tamper', { tamper: s.tamper });
         return h.alarm(
@@ -119,6 +134,11 @@ export class OsdpPort extends SerialReaderPort {
 
   protected lineLost(nowMs: number): void {
     this.cp.reset(nowMs);
+  }
+
+  /** Replaces the reader's key inside a session with the current one. */
+  rotate(address: number, key: Uint8Array): boolean {
+    return this.cp.rotate(address, key);
   }
 
   /** A new key for a replaced reader, installed with SCBK-D at the next handshake. */

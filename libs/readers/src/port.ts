@@ -16,6 +16,8 @@ export interface SerialPortConfig {
     installMode: boolean;
     /** The key was made by the gateway and is kept sealed in its database. */
     managedKey?: boolean;
+    /** A rotation under way (gateway-made keys): the key to replace scbk with. */
+    nextKey?: Uint8Array | null;
   }[];
   relays: { relay: number; address: number; door: string }[];
   inputs: { input: number; address: number; sensor: string; door: string; role: 'contact' | 'rex' }[];

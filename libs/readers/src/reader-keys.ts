@@ -11,6 +11,8 @@ export interface ManagedKey {
   key: Uint8Array;
   /** The reader holds it (its KEYSET was acknowledged); until then it is installed with SCBK-D. */
   installed: boolean;
+  /** A rotation under way: the key to replace `key` with. */
+  nextKey: Uint8Array | null;
 }
 
 /**
@@ -27,23 +29,50 @@ export class ReaderKeyStore {
   /** The reader's key, made and stored on first use. */
   keyFor(readerId: string, nowMs = Date.now()): ManagedKey {
     const row = this.db
-      .prepare('SELECT sealed, installed FROM reader_keys WHERE reader_id = ?')
-      .get(readerId) as { sealed: string; installed: number } | undefined;
-    if (row)
-      return {
-        key: Uint8Array.from(Buffer.from(this.sealer.open(row.sealed), 'hex')),
-        installed: row.installed === 1,
-      };
+      .prepare('SELECT sealed, previous_sealed, installed FROM reader_keys WHERE reader_id = ?')
+      .get(readerId) as { sealed: string; previous_sealed: string | null; installed: number } | undefined;
+    const open = (sealed: string) => Uint8Array.from(Buffer.from(this.sealer.open(sealed), 'hex'));
+    if (row?.previous_sealed)
+      return { key: open(row.previous_sealed), installed: true, nextKey: open(row.sealed) };
+    if (row) return { key: open(row.sealed), installed: row.installed === 1, nextKey: null };
     const key = Uint8Array.from(randomBytes(16));
     this.db
       .prepare('INSERT INTO reader_keys (reader_id, sealed, installed, created_at) VALUES (?, ?, 0, ?)')
       .run(readerId, this.sealer.seal(Buffer.from(key).toString('hex')), nowMs);
-    return { key, installed: false };
+    return { key, installed: false, nextKey: null };
+  }
+
+  /**
+   * Starts a rotation: a new key is stored beside the one in force before the
+   * reader is told, so a stop of the gateway in between loses neither. A
+   * rotation already under way keeps its key.
+   */
+  beginRotation(readerId: string, nowMs = Date.now()): Uint8Array {
+    const current = this.keyFor(readerId, nowMs);
+    if (current.nextKey) return current.nextKey;
+    const key = Uint8Array.from(randomBytes(16));
+    this.db
+      .prepare(
+        'UPDATE reader_keys SET previous_sealed = sealed, sealed = ?, created_at = ? WHERE reader_id = ?',
+      )
+      .run(this.sealer.seal(Buffer.from(key).toString('hex')), nowMs, readerId);
+    return key;
+  }
+
+  /** The reader refused the new key: the one in force stays. */
+  abortRotation(readerId: string): void {
+    this.db
+      .prepare(
+        'UPDATE reader_keys SET sealed = previous_sealed, previous_sealed = NULL WHERE reader_id = ? AND previous_sealed IS NOT NULL',
+      )
+      .run(readerId);
   }
 
   markInstalled(readerId: string, nowMs = Date.now()): void {
     this.db
-      .prepare('UPDATE reader_keys SET installed = 1, installed_at = ? WHERE reader_id = ?')
+      .prepare(
+        'UPDATE reader_keys SET installed = 1, installed_at = ?, previous_sealed = NULL WHERE reader_id = ?',
+      )
       .run(nowMs, readerId);
   }
 
@@ -53,7 +82,8 @@ export class ReaderKeyStore {
     this.db
       .prepare(
         `INSERT INTO reader_keys (reader_id, sealed, installed, created_at) VALUES (?, ?, 0, ?)
-         ON CONFLICT (reader_id) DO UPDATE SET sealed = excluded.sealed, installed = 0, created_at = excluded.created_at, installed_at = NULL`,
+         ON CONFLICT (reader_id) DO UPDATE SET sealed = excluded.sealed, previous_sealed = NULL, installed = 0,
+           created_at = excluded.created_at, installed_at = NULL`,
       )
       .run(readerId, this.sealer.seal(Buffer.from(key).toString('hex')), nowMs);
     return key;

@@ -34,7 +34,10 @@ export class ReadersService implements PortHost {
     private readonly clock: Clock,
     private readonly log: Log,
     /** Keys the gateway makes and keeps for readers in install mode without a configured key. */
-    private readonly keys: Pick<ReaderKeyStore, 'markInstalled' | 'renew'> | null = null,
+    private readonly keys: Pick<
+      ReaderKeyStore,
+      'markInstalled' | 'renew' | 'beginRotation' | 'abortRotation'
+    > | null = null,
   ) {
     this.ports = configs.map((c) =>
       c.protocol === 'osdp' ? new OsdpPort(c, this) : new BridgePort(c, this),
@@ -112,8 +115,8 @@ export class ReadersService implements PortHost {
       port.tap = fn && ((direction, bytes) => fn(port.config.id, direction, bytes));
   }
 
-  /** Whether a reader's key can be reinstalled: only keys the gateway made (configured ones change in the configuration). */
-  keyReinstallable(readerId: string): 'yes' | 'unknown-reader' | 'not-managed' {
+  /** Whether the gateway made the reader's key (it can reinstall or rotate only those; configured keys change in the configuration). */
+  managedKeyStatus(readerId: string): 'yes' | 'unknown-reader' | 'not-managed' {
     const found = this.managedReader(readerId);
     return found === null ? 'unknown-reader' : found === 'not-managed' ? 'not-managed' : 'yes';
   }
@@ -127,6 +130,15 @@ export class ReadersService implements PortHost {
     if (found === null || found === 'not-managed' || !this.keys) return false;
     found.port.reinstall(found.address, this.keys.renew(readerId));
     return true;
+  }
+
+  /** Replaces a gateway-made key: stored beside the old one first, then sent by KEYSET in a session with the old. */
+  rotateKey(readerId: string): boolean {
+    const found = this.managedReader(readerId);
+    if (found === null || found === 'not-managed' || !this.keys) return false;
+    if (found.port.rotate(found.address, this.keys.beginRotation(readerId))) return true;
+    this.keys.abortRotation(readerId); // the reader has no key in force yet: nothing to rotate
+    return false;
   }
 
   private managedReader(readerId: string): { port: OsdpPort; address: number } | 'not-managed' | null {
@@ -204,9 +216,11 @@ export class ReadersService implements PortHost {
   ): void {
     this.record(port, addresses, `reader.${change}`, payload);
     // A key the gateway made is used without SCBK-D from now on, across restarts.
-    if (change === 'key-set')
-      for (const r of port.config.readers)
-        if (addresses.includes(r.address) && r.managedKey) this.keys?.markInstalled(r.id);
+    for (const r of port.config.readers) {
+      if (!addresses.includes(r.address) || !r.managedKey) continue;
+      if (change === 'key-set') this.keys?.markInstalled(r.id);
+      if (change === 'key-set-failed') this.keys?.abortRotation(r.id);
+    }
   }
 
   alarm(

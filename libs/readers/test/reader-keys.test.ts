@@ -21,7 +21,7 @@ describe('reader keys made by the gateway (real SQLite)', () => {
 
     const again = openDatabase({ path: join(dir, 'g.db'), synchronous: 'normal' });
     const reopened = new ReaderKeyStore(again, SecretBox.fromFile(join(dir, 'secrets.key')));
-    expect(reopened.keyFor('front-out')).toEqual({ key: first.key, installed: true });
+    expect(reopened.keyFor('front-out')).toEqual({ key: first.key, installed: true, nextKey: null });
     const { sealed } = again
       .prepare('SELECT sealed FROM reader_keys WHERE reader_id = ?')
       .get('front-out') as { sealed: string };
@@ -29,5 +29,23 @@ describe('reader keys made by the gateway (real SQLite)', () => {
     // Without the secret box's key, the database alone does not open it.
     expect(() => new ReaderKeyStore(again, SecretBox.ephemeral()).keyFor('front-out')).toThrow();
     again.close();
+  });
+
+  it('keeps the old key beside the new one while a rotation is under way, and commits or rolls back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-keys-'));
+    const db = openDatabase({ path: join(dir, 'g.db'), synchronous: 'normal' });
+    const store = new ReaderKeyStore(db, SecretBox.fromFile(join(dir, 'secrets.key')));
+    const old = store.keyFor('r1').key;
+    store.markInstalled('r1');
+    const next = store.beginRotation('r1');
+    expect(store.beginRotation('r1')).toEqual(next); // one rotation at a time
+    expect(store.keyFor('r1')).toEqual({ key: old, installed: true, nextKey: next }); // what a restart sees
+    store.markInstalled('r1');
+    expect(store.keyFor('r1')).toEqual({ key: next, installed: true, nextKey: null });
+    const refused = store.beginRotation('r1');
+    expect(refused).not.toEqual(next);
+    store.abortRotation('r1');
+    expect(store.keyFor('r1')).toEqual({ key: next, installed: true, nextKey: null });
+    db.close();
   });
 });

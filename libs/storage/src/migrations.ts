@@ -180,7 +180,9 @@ export const MIGRATIONS: readonly Migration[] = [
         sealed       TEXT NOT NULL,
         installed    INTEGER NOT NULL DEFAULT 0,
         created_at   INTEGER NOT NULL,
-        installed_at INTEGER
+        installed_at INTEGER,
+        -- While a rotation is under way: the key in force; sealed holds the new one.
+        previous_sealed TEXT
       ) STRICT;
     `,
   },

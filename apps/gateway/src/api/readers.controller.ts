@@ -86,16 +86,7 @@ export class ReadersController {
     @Body(zod(ReasonBody)) body: z.infer<typeof ReasonBody>,
     @CurrentActor() actor: Actor,
   ) {
-    const readerId = id.slice(0, 64);
-    const check = this.readers.keyReinstallable(readerId);
-    if (check === 'unknown-reader')
-      throw new DomainError('not-found', 'reader.not-found', `no serial reader "${readerId}"`);
-    if (check === 'not-managed')
-      throw new DomainError(
-        'conflict',
-        'reader.key-not-managed',
-        `reader "${readerId}" has no gateway-made key: its key is set in the configuration`,
-      );
+    const readerId = this.managedReader(id);
     // Journaled first: for a while the install key is accepted again, and who opened that window is on record.
     await this.journal.append({
       type: 'reader.key-reinstall',
@@ -106,6 +97,52 @@ export class ReadersController {
     });
     this.readers.reinstallKey(readerId);
     return { readerId, state: 'reinstalling' };
+  }
+
+  @Post(':id/rotate-key')
+  @HttpCode(202)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      "Replace a reader's gateway-made key: a new key is stored beside the old, sent by KEYSET inside a session with the old one, and used from then on",
+  })
+  @ApiJsonBody(ReasonBody)
+  async rotateKey(
+    @Param('id') id: string,
+    @Body(zod(ReasonBody)) body: z.infer<typeof ReasonBody>,
+    @CurrentActor() actor: Actor,
+  ) {
+    const readerId = this.managedReader(id);
+    const started = this.readers.rotateKey(readerId);
+    await this.journal.append({
+      type: 'reader.key-rotation',
+      source: 'http',
+      actor,
+      subjects: [{ kind: 'reader', id: readerId }],
+      payload: { readerId, reason: body.reason, started },
+    });
+    if (!started)
+      throw new DomainError(
+        'conflict',
+        'reader.key-not-installed',
+        `reader "${readerId}" has no key installed yet`,
+      );
+    return { readerId, state: 'rotating' };
+  }
+
+  /** The reader id, if it is a serial reader whose key the gateway made; otherwise the error to answer. */
+  private managedReader(id: string): string {
+    const readerId = id.slice(0, 64);
+    const check = this.readers.managedKeyStatus(readerId);
+    if (check === 'unknown-reader')
+      throw new DomainError('not-found', 'reader.not-found', `no serial reader "${readerId}"`);
+    if (check === 'not-managed')
+      throw new DomainError(
+        'conflict',
+        'reader.key-not-managed',
+        `reader "${readerId}" has no gateway-made key: its key is set in the configuration`,
+      );
+    return readerId;
   }
 
   @Post('card-formats/interpret')
