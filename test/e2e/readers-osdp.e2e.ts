@@ -271,6 +271,22 @@ describe('OSDP readers in secure channel', () => {
       expect(await page.getByRole('link', { name: /Download \(\d+ records\)/ }).getAttribute('href')).toBe(
         '/api/v1/readers/ports/osdp-1/capture',
       );
+      // An administrator rotates a gateway-made key from the console (the API session carried over).
+      const [name, value] = admin.cookie!.split('=') as [string, string];
+      const adminContext = await browser.newContext();
+      await adminContext.addCookies([{ name, value, url: gw.url }]);
+      const adminPage = await adminContext.newPage();
+      adminPage.on('dialog', (d) => void d.accept('rotation from the console'));
+      await adminPage.goto(`${gw.url}/#readers`);
+      const before = (await reader('floor-in')).counters.sessions!;
+      await adminPage.locator('[data-reader="floor-in"]').getByRole('button', { name: 'Rotate key' }).click();
+      await adminPage.getByText('rotate the key: started for floor-in').waitFor();
+      await until('a session with the rotated key', (x) => x.counters.sessions! > before, 'floor-in');
+      managedKey = Buffer.from(bus.pd(2).scbk!).toString('hex');
+      expect(await adminPage.locator('[data-reader="front-in"]').textContent()).toContain(
+        'set in the configuration',
+      );
+
       // The guard desk names the reader where an alarm has no door.
       await page.goto(`${gw.url}/#desk`);
       await page.getByText('reader-secure-channel').first().waitFor();

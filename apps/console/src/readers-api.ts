@@ -14,6 +14,7 @@ export interface ReaderRow {
   lastSeen: string | null;
   lastError: string | null;
   counters: Record<string, number>;
+  keyManagedByGateway: boolean;
 }
 
 export interface PortRow {

@@ -41,10 +41,15 @@ export interface ReaderStatus {
   lastSeen: string | null;
   lastError: string | null;
   counters: Record<string, number>;
+  /** The gateway made this reader's key and can reinstall or rotate it. */
+  keyManagedByGateway: boolean;
 }
 
 /** A reader's state as its port knows it; the service adds the reader's id and wall-clock times. */
-export type PortReaderState = Omit<ReaderStatus, 'id' | 'port' | 'format' | 'lastSeen'> & {
+export type PortReaderState = Omit<
+  ReaderStatus,
+  'id' | 'port' | 'format' | 'lastSeen' | 'keyManagedByGateway'
+> & {
   lastSeenMs: number | null;
 };
 

@@ -102,6 +102,7 @@ export class ReadersService implements PortHost {
           id: r.id,
           port: p.config.id,
           format: r.format,
+          keyManagedByGateway: r.managedKey === true,
           lastSeen: lastSeenMs === null ? null : new Date(wall - (now - lastSeenMs)).toISOString(),
         };
       });

@@ -14,6 +14,16 @@ const counters = (c: Record<string, number>) =>
 /** Readers and their buses: state, secure channel, identity, errors; capture download; the card format tool. */
 export const Readers = ({ roles }: { roles: Role[] }) => {
   const manager = roles.includes('facility-manager') || roles.includes('admin');
+  const admin = roles.includes('admin');
+  const { run, view } = useAction();
+  /** Key actions are an administrator's, with a reason that goes into the journal. */
+  const keyAction = (reader: string, action: 'rotate-key' | 'reinstall-key', label: string) => {
+    const reason = window.prompt(`Reason to ${label} of ${reader} (recorded in the journal):`)?.trim();
+    if (!reason) return;
+    void run(`${label}: started for ${reader}`, () =>
+      api.post(`/api/v1/readers/${encodeURIComponent(reader)}/${action}`, { reason }),
+    );
+  };
   const [readers, setReaders] = useState<ReaderRow[]>([]);
   const [ports, setPorts] = useState<PortRow[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -41,6 +51,7 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
         <h2>Readers</h2>
       </header>
       <ErrorAlert error={error} />
+      {view}
       <table className="entries" data-testid="readers">
         <thead>
           <tr>
@@ -52,12 +63,13 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
             <th>Tamper / power</th>
             <th>Last seen</th>
             <th>Errors</th>
+            {admin && <th>Key</th>}
           </tr>
         </thead>
         <tbody>
           {readers.length === 0 && (
             <tr>
-              <td className="empty" colSpan={8}>
+              <td className="empty" colSpan={admin ? 9 : 8}>
                 No serial readers are configured.
               </td>
             </tr>
@@ -95,6 +107,28 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
                 {r.lastError && <div>{r.lastError}</div>}
                 <small>{counters(r.counters)}</small>
               </td>
+              {admin && (
+                <td>
+                  {r.keyManagedByGateway ? (
+                    <>
+                      <button type="button" onClick={() => keyAction(r.id, 'rotate-key', 'rotate the key')}>
+                        Rotate key
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() =>
+                          keyAction(r.id, 'reinstall-key', 'reinstall a key on a replaced reader')
+                        }
+                      >
+                        Replaced: reinstall
+                      </button>
+                    </>
+                  ) : (
+                    <small>{r.secureChannel === 'none' ? '—' : 'set in the configuration'}</small>
+                  )}
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
