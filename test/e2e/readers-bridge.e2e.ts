@@ -158,8 +158,13 @@ describe('Wiegand readers through the firmware bridge in simavr', () => {
       },
       10_000,
     );
-    const alarms = await admin.get<{ items: { type: string; state: string }[] }>('/api/v1/alarms');
-    expect(alarms.body.items.some((a) => a.type === 'reader-offline')).toBe(true);
+    await waitFor('a reader-offline alarm', async () =>
+      (await admin.get<{ items: { type: string }[] }>('/api/v1/alarms')).body.items.some(
+        (a) => a.type === 'reader-offline',
+      )
+        ? true
+        : undefined,
+    );
 
     bridge = await new BridgeHarness(link).start();
     await bridgeOnline(2);
