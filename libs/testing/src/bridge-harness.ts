@@ -105,10 +105,6 @@ export class BridgeHarness {
     this.send('reset');
   }
 
-  output(): string {
-    return this.out;
-  }
-
   /** Waits for a pin to reach a level after the change at index `from`. */
   async waitPin(pin: string, level: number, from = 0, timeoutMs = 10_000): Promise<PinChange> {
     const deadline = Date.now() + timeoutMs;

@@ -12,9 +12,6 @@ export class SimulatedOsdpBus {
   readonly pds: SimulatedPd[];
   private socat: ChildProcess | null = null;
   private port: SerialPort | null = null;
-  /** Bytes the PDs wrote, with the time, for latency measurements. */
-  onWrite: ((bytes: Uint8Array) => void) | null = null;
-  onRead: ((bytes: Uint8Array) => void) | null = null;
 
   constructor(
     readonly cpLink: string,
@@ -39,7 +36,6 @@ export class SimulatedOsdpBus {
     const port = new SerialPort({ path: this.pdLink, baudRate: 115_200, autoOpen: false });
     port.on('error', () => undefined); // closing with a read pending emits "Canceled"
     port.on('data', (chunk: Buffer) => {
-      this.onRead?.(chunk);
       for (const pd of this.pds) pd.receive(chunk);
     });
     await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
@@ -48,7 +44,6 @@ export class SimulatedOsdpBus {
   }
 
   private write(bytes: Uint8Array): void {
-    this.onWrite?.(bytes);
     this.port?.write(Buffer.from(bytes));
   }
 

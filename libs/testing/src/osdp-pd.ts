@@ -3,6 +3,7 @@ import {
   BROADCAST,
   clientCryptogram,
   CMD,
+  crc16Aug,
   encodeOsdp,
   initialRmac,
   type OsdpFrame,
@@ -272,10 +273,12 @@ export class SimulatedPd {
           });
     if (sealed && this.faults.corruptMacNext) {
       this.faults.corruptMacNext = false;
+      // A byte of the MAC flipped and the CRC made good again: only the MAC check can notice.
       bytes = bytes.slice();
-      bytes[bytes.length - 3]! ^= 0xff; // inside the MAC; the CRC is recomputed below
-      const fixed = encodeOsdp({ ...decodeForResend(bytes), address, reply: true });
-      bytes = fixed;
+      bytes[bytes.length - 3]! ^= 0xff;
+      const crc = crc16Aug(bytes, 0, bytes.length - 2);
+      bytes[bytes.length - 2] = crc & 0xff;
+      bytes[bytes.length - 1] = crc >> 8;
     }
     this.lastCommand = raw;
     this.lastReply = bytes;
@@ -287,18 +290,3 @@ export class SimulatedPd {
     else this.write(bytes);
   }
 }
-
-/** Re-reads a frame whose MAC was tampered with (its CRC no longer holds), to re-encode it with a valid CRC. */
-const decodeForResend = (bytes: Uint8Array) => {
-  const length = bytes[2]! | (bytes[3]! << 8);
-  const scbLength = bytes[4]! & 0x08 ? bytes[5]! : 0;
-  const at = 5 + scbLength;
-  const macEnd = length - 2;
-  return {
-    sequence: bytes[4]! & 3,
-    security: scbLength ? { type: bytes[6]!, data: bytes.slice(7, 5 + scbLength) } : null,
-    code: bytes[at]!,
-    data: bytes.slice(at + 1, macEnd - 4),
-    mac: bytes.slice(macEnd - 4, macEnd),
-  };
-};
