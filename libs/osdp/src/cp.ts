@@ -110,9 +110,9 @@ class Pd {
   nextAt = 0;
   backoffMs: number;
   session: SecureSession | null = null;
-  keys: SessionKeys | null = null;
-  rndA: Uint8Array | null = null;
-  /** The key in force: SCBK-D while installing. */
+  /** A handshake under way: our random, then the session keys and our cryptogram (for RMAC_I). */
+  handshake: { rndA: Uint8Array; keys?: SessionKeys; server?: Uint8Array } | null = null;
+  /** Whether the PD holds `key` (false: SCBK-D first, while installing). */
   keyInstalled: boolean;
   /** The key in force and whether SCBK-D may be tried first: from the configuration, until reinstalled. */
   key: Uint8Array | null;
@@ -338,14 +338,14 @@ export class ControlPanel {
   }
 
   private challenge(pd: Pd, nowMs: number): void {
-    pd.rndA = this.options.random(8);
+    pd.handshake = { rndA: this.options.random(8) };
     pd.status.secure = 'handshake';
     const sequence = pd.nextSequence();
     const bytes = encodeOsdp({
       address: pd.config.address,
       sequence,
       code: CMD.CHLNG,
-      data: pd.rndA,
+      data: pd.handshake.rndA,
       security: { type: SCS.CHLNG, data: Uint8Array.of(pd.keyInstalled ? 1 : 0) },
     });
     this.pending = { pd, bytes, code: CMD.CHLNG, sequence, sentAt: nowMs, tries: 1, secure: false };
@@ -462,17 +462,18 @@ export class ControlPanel {
   }
 
   private ccrypt(pd: Pd, frame: OsdpFrame, data: Uint8Array, nowMs: number): void {
-    if (frame.security?.type !== SCS.CCRYPT || data.length < 32 || !pd.rndA) {
+    const h = pd.handshake;
+    if (frame.security?.type !== SCS.CCRYPT || data.length < 32 || !h) {
       return this.secureFailed(pd, nowMs, 'malformed CCRYPT');
     }
     const rndB = data.subarray(8, 16);
-    const keys = sessionKeys(pd.keyInstalled ? pd.key! : SCBK_D, pd.rndA);
-    if (!sameBytes(clientCryptogram(keys, pd.rndA, rndB), data.subarray(16, 32))) {
+    const keys = sessionKeys(pd.keyInstalled ? pd.key! : SCBK_D, h.rndA);
+    if (!sameBytes(clientCryptogram(keys, h.rndA, rndB), data.subarray(16, 32))) {
       if (this.installedAlready(pd, nowMs) || this.rotatedAlready(pd, nowMs)) return;
       return this.secureFailed(pd, nowMs, 'client cryptogram does not verify (wrong key?)');
     }
-    pd.keys = keys;
-    const server = serverCryptogram(keys, pd.rndA, rndB);
+    const server = serverCryptogram(keys, h.rndA, rndB);
+    Object.assign(h, { keys, server });
     const sequence = pd.nextSequence();
     const bytes = encodeOsdp({
       address: pd.config.address,
@@ -482,16 +483,17 @@ export class ControlPanel {
       security: { type: SCS.SCRYPT, data: Uint8Array.of(pd.keyInstalled ? 1 : 0) },
     });
     this.pending = { pd, bytes, code: CMD.SCRYPT, sequence, sentAt: nowMs, tries: 1, secure: false };
-    pd.rndA = server; // kept for RMAC_I
     this.out(bytes);
   }
 
   private rmacI(pd: Pd, data: Uint8Array, nowMs: number): void {
-    if (!pd.keys || !pd.rndA || data.length < 16) return this.secureFailed(pd, nowMs, 'malformed RMAC_I');
-    const expected = initialRmac(pd.keys, pd.rndA);
+    const h = pd.handshake;
+    if (!h?.keys || !h.server || data.length < 16) return this.secureFailed(pd, nowMs, 'malformed RMAC_I');
+    const expected = initialRmac(h.keys, h.server);
     if (!sameBytes(expected, data.subarray(0, 16)))
       return this.secureFailed(pd, nowMs, 'RMAC_I does not verify');
-    pd.session = new SecureSession(pd.keys, expected, 'cp');
+    pd.session = new SecureSession(h.keys, expected, 'cp');
+    pd.handshake = null;
     pd.status.secure = 'established';
     pd.status.counters.sessions++;
     this.events.changed(pd.config.address, 'secure', pd.status);
@@ -584,7 +586,7 @@ export class ControlPanel {
   /** Ends the session and starts over from identification after `afterMs`. */
   private drop(pd: Pd, nowMs: number, why: string, afterMs: number, keepOnline = false): void {
     pd.session = null;
-    pd.keys = null;
+    pd.handshake = null;
     pd.resend = null;
     pd.queue.length = 0;
     if (pd.status.secure === 'established' || pd.status.secure === 'handshake') pd.status.secure = 'none';
