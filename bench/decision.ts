@@ -15,10 +15,10 @@ import {
   type CredentialRecord,
   type Door,
 } from '@gatehouse/access';
-import { GatehouseBus, systemClock } from '@gatehouse/contracts';
-import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import { systemClock } from '@gatehouse/contracts';
+import { JournalReader } from '@gatehouse/journal';
 import { openDatabase, ReadPool } from '@gatehouse/storage';
-import { option, percentile, round, say } from './util';
+import { benchJournal, JOURNAL_DEFAULTS, option, percentile, round, say } from './util';
 
 const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'Europe/Berlin'];
 
@@ -204,24 +204,7 @@ export const decisionBench = async (args: string[]): Promise<Record<string, numb
 
     // Under load: a full journal scan in a worker and a 10,000-row import (planned here, committed as the gateway does), while decisions run.
     // One database, as in the gateway: the journal beside the access data.
-    const journalOptions = {
-      batchMaxEntries: 1000,
-      batchMaxDelayMs: 2,
-      checkpointEveryEntries: 1000,
-      checkpointEverySeconds: 60,
-    };
-    const journal = new Journal(
-      new SqliteJournalStore(db),
-      loadOrCreateSigningKey(join(dir, 'k.pem')),
-      systemClock,
-      {
-        batchMaxEntries: 1000,
-        batchMaxDelayMs: 2,
-        checkpointEveryEntries: 1000,
-        checkpointEverySeconds: 60,
-      },
-      new GatehouseBus(),
-    );
+    const journal = benchJournal(db, dir);
     await journal.open();
     for (let w = 0; w < 10; w++) {
       await Promise.all(
@@ -245,7 +228,7 @@ export const decisionBench = async (args: string[]): Promise<Record<string, numb
             sqlitePath: path,
             synchronous: 'normal',
             signingKeyFile: join(dir, 'k.pem'),
-            journal: journalOptions,
+            journal: JOURNAL_DEFAULTS,
           },
           journal,
         ),

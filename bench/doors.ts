@@ -5,10 +5,9 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { DoorsService } from '@gatehouse/doors';
-import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { MqttSensorSource } from '@gatehouse/mqtt';
 import { openDatabase } from '@gatehouse/storage';
-import { option, percentile, round, say } from './util';
+import { benchJournal, option, percentile, round, say } from './util';
 
 const freePort = async (): Promise<number> => {
   const { createServer } = await import('node:net');
@@ -99,18 +98,7 @@ export const doorsBench = async (args: string[]): Promise<Record<string, number 
     // The gateway's path: converters, door state machines, journal (group commit, synchronous=full).
     const db = openDatabase({ path: join(dir, 'g.db'), synchronous: 'full' });
     const bus = new GatehouseBus();
-    const journal = new Journal(
-      new SqliteJournalStore(db),
-      loadOrCreateSigningKey(join(dir, 'k.pem')),
-      systemClock,
-      {
-        batchMaxEntries: 1000,
-        batchMaxDelayMs: 2,
-        checkpointEveryEntries: 1000,
-        checkpointEverySeconds: 60,
-      },
-      bus,
-    );
+    const journal = benchJournal(db, dir, bus);
     await journal.open();
     const doorDefs = Array.from({ length: DOORS }, (_, i) => ({
       id: `d${i}`,

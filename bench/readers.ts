@@ -6,11 +6,10 @@ import { SerialPort } from 'serialport';
 import { AccessService, AccessStore, DoorInput, ScheduleInput } from '@gatehouse/access';
 import { encode } from '@gatehouse/bridge-protocol';
 import { type Actor, GatehouseBus, systemClock } from '@gatehouse/contracts';
-import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { openDatabase } from '@gatehouse/storage';
-import { option, percentile, round, say } from './util';
+import { benchJournal, option, percentile, round, say } from './util';
 
 const KEY = '00112233445566778899aabbccddeeff';
 const BENCH: Actor = { kind: 'system', name: 'bench' };
@@ -120,13 +119,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
   const ready = new Promise<void>((r) => pds.once('message', () => r()));
   const db = openDatabase({ path: join(dir, 'g.db'), synchronous: 'full' });
   const bus = new GatehouseBus();
-  const journal = new Journal(
-    new SqliteJournalStore(db),
-    loadOrCreateSigningKey(join(dir, 'k.pem')),
-    systemClock,
-    { batchMaxEntries: 1000, batchMaxDelayMs: 2, checkpointEveryEntries: 1000, checkpointEverySeconds: 60 },
-    bus,
-  );
+  const journal = benchJournal(db, dir, bus);
   let service: ReadersService | null = null;
   try {
     await journal.open();

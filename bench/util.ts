@@ -1,3 +1,8 @@
+import { join } from 'node:path';
+import { GatehouseBus, systemClock } from '@gatehouse/contracts';
+import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import type { Db } from '@gatehouse/storage';
+
 export const option = (args: string[], name: string, fallback: number): number => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : fallback;
@@ -11,3 +16,21 @@ export const percentile = (values: number[], p: number): number => {
 export const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
 export const say = (text: string) => process.stdout.write(`${text}\n`);
+
+/** The journal settings the gateway ships with (config/default.yaml). */
+export const JOURNAL_DEFAULTS = {
+  batchMaxEntries: 1000,
+  batchMaxDelayMs: 2,
+  checkpointEveryEntries: 1000,
+  checkpointEverySeconds: 60,
+};
+
+/** A journal on `db` as the gateway opens it, its signing key in `dir`; not yet opened. */
+export const benchJournal = (db: Db, dir: string, bus = new GatehouseBus()) =>
+  new Journal(
+    new SqliteJournalStore(db),
+    loadOrCreateSigningKey(join(dir, 'k.pem')),
+    systemClock,
+    JOURNAL_DEFAULTS,
+    bus,
+  );
