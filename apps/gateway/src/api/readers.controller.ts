@@ -88,13 +88,7 @@ export class ReadersController {
   ) {
     const readerId = this.managedReader(id);
     // Journaled first: for a while the install key is accepted again, and who opened that window is on record.
-    await this.journal.append({
-      type: 'reader.key-reinstall',
-      source: 'http',
-      actor,
-      subjects: [{ kind: 'reader', id: readerId }],
-      payload: { readerId, reason: body.reason },
-    });
+    await this.recordKeyAction('reader.key-reinstall', readerId, actor, { reason: body.reason });
     this.readers.reinstallKey(readerId);
     return { readerId, state: 'reinstalling' };
   }
@@ -114,13 +108,7 @@ export class ReadersController {
   ) {
     const readerId = this.managedReader(id);
     const started = this.readers.rotateKey(readerId);
-    await this.journal.append({
-      type: 'reader.key-rotation',
-      source: 'http',
-      actor,
-      subjects: [{ kind: 'reader', id: readerId }],
-      payload: { readerId, reason: body.reason, started },
-    });
+    await this.recordKeyAction('reader.key-rotation', readerId, actor, { reason: body.reason, started });
     if (!started)
       throw new DomainError(
         'conflict',
@@ -128,6 +116,16 @@ export class ReadersController {
         `reader "${readerId}" has no key installed yet`,
       );
     return { readerId, state: 'rotating' };
+  }
+
+  private recordKeyAction(type: string, readerId: string, actor: Actor, payload: Record<string, unknown>) {
+    return this.journal.append({
+      type,
+      source: 'http',
+      actor,
+      subjects: [{ kind: 'reader', id: readerId }],
+      payload: { readerId, ...payload },
+    });
   }
 
   /** The reader id, if it is a serial reader whose key the gateway made; otherwise the error to answer. */
