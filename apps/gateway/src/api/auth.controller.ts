@@ -6,13 +6,14 @@ import { z } from 'zod';
 import {
   AuthService,
   MAX_PASSWORD_LENGTH,
+  permissionsOf,
   visibleCategories,
   type LoginResult,
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
 import { DomainError } from '@gatehouse/contracts';
-import { AllowDuringPasswordChange, AllowStages, AnyRole, Public } from '../http/auth.guard';
+import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 import { SessionCookie } from './session-cookie';
@@ -108,7 +109,7 @@ export class AuthController {
   }
 
   @Post('second-factor')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('totp')
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -124,7 +125,7 @@ export class AuthController {
   }
 
   @Post('enrollment')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('enroll')
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -136,7 +137,7 @@ export class AuthController {
   }
 
   @Post('enrollment/confirm')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('enroll')
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -155,7 +156,7 @@ export class AuthController {
   }
 
   @Get('session')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('totp', 'enroll')
   @AllowDuringPasswordChange()
   @ApiOperation({ summary: 'Who is signed in, at which stage, with the CSRF token for mutations' })
@@ -163,8 +164,18 @@ export class AuthController {
     return this.sessionView(principal);
   }
 
+  @Get('permissions')
+  @Allow('account.self')
+  @AllowDuringPasswordChange()
+  @ApiOperation({
+    summary: 'What your roles may do (actions) and which cardholder fields they show (docs/permissions.md)',
+  })
+  permissions(@CurrentPrincipal() principal: Principal) {
+    return permissionsOf(principal.roles);
+  }
+
   @Post('password')
-  @AnyRole()
+  @Allow('account.self')
   @AllowDuringPasswordChange()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your own password (ends your other sessions)' })
@@ -178,7 +189,7 @@ export class AuthController {
   }
 
   @Post('logout')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('totp', 'enroll')
   @AllowDuringPasswordChange()
   @HttpCode(204)
