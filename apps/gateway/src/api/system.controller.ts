@@ -31,7 +31,10 @@ export class SystemController {
     summary:
       'Ready to serve: status per component (storage, journal, later each device); 503 when any is down. Details (paths, counters, errors) need the admin or auditor role, or http.metricsPublic',
   })
-  ready(@CurrentPrincipal() principal: Principal | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+  ready(
+    @CurrentPrincipal() principal: Principal | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const details =
       this.config.http.metricsPublic ||
       (principal?.stage === 'full' && may(principal.roles, 'system.health-details'));

@@ -93,8 +93,10 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
     parseJson(req, text, done);
   });
   // Files sent as themselves (CSV imports, photos): kept as bytes for the one route that takes each.
-  fastify.addContentTypeParser(['text/csv', 'image/jpeg', 'image/png'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body),
+  fastify.addContentTypeParser(
+    ['text/csv', 'image/jpeg', 'image/png'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
   );
 
   fastify.addHook('onRequest', async (req, reply) => {

@@ -24,10 +24,12 @@ export const routeConfig =
   (patch: GatehouseRouteConfig): MethodDecorator =>
   (_target, _key, descriptor) => {
     const handler = descriptor.value as object;
-    const previous = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ?? {}) as GatehouseRouteConfig;
+    const previous = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) ??
+      {}) as GatehouseRouteConfig;
     Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...previous, ...patch }, handler);
     return descriptor;
   };
 
 /** The request body this route takes instead of JSON: these media types, at most this many bytes. */
-export const Accepts = (types: readonly string[], maxBytes: number) => routeConfig({ body: { types, maxBytes } });
+export const Accepts = (types: readonly string[], maxBytes: number) =>
+  routeConfig({ body: { types, maxBytes } });

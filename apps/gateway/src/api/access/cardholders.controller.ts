@@ -79,7 +79,10 @@ export class CardholdersController {
   @Allow('cardholders.read')
   @ApiOperation({ summary: 'Search cardholders (each role sees the fields of docs/permissions.md)' })
   @ApiQueryOf(SearchQuery)
-  search(@Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>, @CurrentPrincipal() principal: Principal) {
+  search(
+    @Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const q = query.q?.toLowerCase();
     // Only fields the caller may see are searched: a match must not reveal a hidden value.
     const hidden = hiddenProperties(principal.roles);
