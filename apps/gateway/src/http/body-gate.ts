@@ -1,13 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { may, rolesFor } from '@gatehouse/auth';
 import type { AuthGuard } from './auth.guard';
 import { HttpRefusal } from './errors';
 import type { BodyPolicy, GatehouseRouteConfig } from './route-config';
 
-/** Unread bytes of a refused body are read and dropped, up to this much, so the client gets its answer instead of a reset. */
-const DRAIN_MAX_BYTES = 32 * 1024 * 1024;
-const DRAIN_MAX_MS = 10_000;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 const mediaType = (req: FastifyRequest): string =>
@@ -19,31 +15,6 @@ const mediaType = (req: FastifyRequest): string =>
 const hasBody = (req: FastifyRequest): boolean =>
   req.headers['transfer-encoding'] !== undefined ||
   (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0');
-
-/**
- * Reads and drops what is left of a request body, within bounds. Closing a
- * socket with unread bytes makes the kernel answer with a reset, which the
- * client then sees instead of the 413 or 415 written before it.
- */
-const drain = (raw: IncomingMessage): Promise<boolean> =>
-  new Promise((resolve) => {
-    if (raw.complete) return resolve(true);
-    let seen = 0;
-    const finish = (complete: boolean) => {
-      clearTimeout(timer);
-      raw.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onError);
-      resolve(complete);
-    };
-    const onData = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > DRAIN_MAX_BYTES) finish(false);
-    };
-    const onEnd = () => finish(true);
-    const onError = () => finish(false);
-    const timer = setTimeout(() => finish(false), DRAIN_MAX_MS);
-    raw.on('data', onData).on('end', onEnd).on('error', onError).on('aborted', onError);
-    raw.resume();
-  });
 
 /** Why this request's body is refused from its headers alone, or null. */
 const refusal = (req: FastifyRequest, policy: BodyPolicy): HttpRefusal | null => {
@@ -99,7 +70,7 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
     (_req, body, done) => done(null, body),
   );
 
-  fastify.addHook('onRequest', async (req, reply) => {
+  fastify.addHook('onRequest', async (req) => {
     const config = req.routeOptions.config as GatehouseRouteConfig;
     if (!BODY_METHODS.has(req.method) || !hasBody(req) || !config?.body) return;
     let refused: Error | null = refusal(req, config.body);
@@ -115,8 +86,8 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
         refused = error as Error;
       }
     }
-    if (!refused) return;
-    if (!(await drain(req.raw))) void reply.header('connection', 'close');
-    throw refused;
+    // Refused before a byte of the body is read. Node then reads and drops what the client still
+    // sends, so the client gets this answer (not a reset socket) and the connection stays usable.
+    if (refused) throw refused;
   });
 };
