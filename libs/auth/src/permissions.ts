@@ -1,4 +1,4 @@
-import { ROLES, type Role } from './roles';
+import { journalVisibility, ROLES, type Role } from './roles';
 
 /**
  * What each role may do and read: the one table that the HTTP guard, the
@@ -190,6 +190,17 @@ export const permissionsMarkdown = (): string => {
     '',
     head,
     ...(Object.keys(FIELDS) as Field[]).map((f) => row(f, FIELDS[f].what, FIELDS[f].roles)),
+    '',
+    '## Journal categories',
+    '',
+    'In the journal search, its export and the live stream (`libs/auth/src/roles.ts`).',
+    '',
+    '| role | categories |',
+    '|---|---|',
+    ...ALL.map((r) => {
+      const v = journalVisibility()[r];
+      return `| ${r} | ${v === 'all' ? 'all' : v.join(', ')} |`;
+    }),
     '',
   ].join('\n');
 };
