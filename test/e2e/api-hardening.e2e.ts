@@ -235,6 +235,12 @@ describe('API hardening (real process)', () => {
         413,
         'request.too-large',
       );
+      // Sign-in bodies are small: what anyone may send unsigned is bounded far below the JSON limit.
+      expectShape(
+        await raw(gw.port, announced('POST', '/api/v1/auth/login', 'application/json', 64 * 1024)),
+        413,
+        'request.too-large',
+      );
       expectShape(
         await raw(gw.port, announced('POST', '/api/v1/access/import', 'text/csv', 1_000_000)),
         401,

@@ -16,7 +16,11 @@ import { DomainError } from '@gatehouse/contracts';
 import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
+import { Accepts } from '../http/route-config';
 import { SessionCookie } from './session-cookie';
+
+/** What anyone may send without signing in is small: a user name and a password fit in far less. */
+const PUBLIC_BODY_MAX_BYTES = 8 * 1024;
 
 const username = z
   .string()
@@ -83,6 +87,7 @@ export class AuthController {
 
   @Post('bootstrap')
   @Public()
+  @Accepts(['application/json'], PUBLIC_BODY_MAX_BYTES)
   @ApiOperation({ summary: 'Create the first administrator with the one-time token printed at first start' })
   @ApiJsonBody(BootstrapBody)
   async bootstrap(
@@ -95,6 +100,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @Accepts(['application/json'], PUBLIC_BODY_MAX_BYTES)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Sign in with user name and password; the answer says whether a second factor follows',
