@@ -12,7 +12,7 @@ import {
   type SubjectKind,
 } from '@gatehouse/contracts';
 import { csvHeader, csvRow, Journal, JournalReader, type JournalFilter, MAX_PAGE } from '@gatehouse/journal';
-import { AnyRole, Public, Roles } from '../http/auth.guard';
+import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
 
@@ -61,7 +61,7 @@ export class JournalController {
   ) {}
 
   @Get()
-  @AnyRole()
+  @Allow('journal.search')
   @ApiOperation({ summary: 'Search the journal, newest first; only the categories your roles may see' })
   @ApiQueryOf(JournalQuery)
   search(
@@ -72,7 +72,7 @@ export class JournalController {
   }
 
   @Get('export')
-  @Roles('facility-manager', 'responder', 'admin', 'auditor')
+  @Allow('journal.export')
   @ApiOperation({ summary: 'Stream every matching entry, oldest first, as JSON Lines or CSV' })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiQueryOf(ExportQuery)
@@ -115,7 +115,7 @@ export class JournalController {
   }
 
   @Get('verify')
-  @Roles('auditor', 'admin', 'responder')
+  @Allow('journal.verify')
   @ApiOperation({
     summary:
       'Recompute the Merkle tree and every checkpoint; names the first entry or checkpoint that does not match',
@@ -139,7 +139,7 @@ export class JournalController {
   }
 
   @Get('checkpoints')
-  @AnyRole()
+  @Allow('journal.checkpoints')
   @ApiOperation({ summary: 'The latest signed checkpoints (tree heads), newest first' })
   checkpoints() {
     return this.reader.checkpoints(100).then((items) => ({ items }));
@@ -155,7 +155,7 @@ export class JournalController {
   }
 
   @Post('notes')
-  @Roles('guard', 'reception', 'facility-manager', 'responder', 'admin')
+  @Allow('journal.note')
   @HttpCode(201)
   @ApiOperation({ summary: 'Write a note into the journal (the occurrence book of a shift)' })
   @ApiJsonBody(NoteBody)

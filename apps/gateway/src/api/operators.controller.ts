@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuthService, MAX_PASSWORD_LENGTH, ROLES, type TokenView } from '@gatehouse/auth';
 import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../http/auth.guard';
+import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 
@@ -48,20 +48,20 @@ export class OperatorsController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('operators.read')
   @ApiOperation({ summary: 'All operators with their roles and state' })
   list() {
     return { items: this.auth.listOperators() };
   }
 
   @Get(':id')
-  @Roles('admin', 'auditor')
+  @Allow('operators.read')
   get(@Param('id') id: string) {
     return this.auth.getOperator(checkId(id, UUID, 'operator'));
   }
 
   @Post()
-  @Roles('admin')
+  @Allow('operators.write')
   @ApiOperation({ summary: 'Create an operator' })
   @ApiJsonBody(CreateOperator)
   create(@Body(zod(CreateOperator)) body: z.infer<typeof CreateOperator>, @CurrentActor() actor: Actor) {
@@ -69,7 +69,7 @@ export class OperatorsController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('operators.write')
   @ApiOperation({ summary: 'Change display name, roles, or disable/enable' })
   @ApiJsonBody(UpdateOperator)
   update(
@@ -81,7 +81,7 @@ export class OperatorsController {
   }
 
   @Post(':id/password')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Set a temporary password (to be changed at next sign-in) and end their sessions',
@@ -96,7 +96,7 @@ export class OperatorsController {
   }
 
   @Post(':id/second-factor/reset')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove the second factor (lost phone); the operator enrols again' })
   resetSecondFactor(@Param('id') id: string, @CurrentActor() actor: Actor) {
@@ -104,7 +104,7 @@ export class OperatorsController {
   }
 
   @Post(':id/unlock')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   unlock(@Param('id') id: string, @CurrentActor() actor: Actor) {
     return this.auth.unlock(checkId(id, UUID, 'operator'), actor);
@@ -117,13 +117,13 @@ export class TokensController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('operators.read')
   list(): { items: TokenView[] } {
     return { items: this.auth.listTokens() };
   }
 
   @Post()
-  @Roles('admin')
+  @Allow('operators.write')
   @ApiOperation({ summary: 'Create an API token for a machine; the token is shown in this answer only' })
   @ApiJsonBody(CreateToken)
   create(@Body(zod(CreateToken)) body: z.infer<typeof CreateToken>, @CurrentActor() actor: Actor) {
@@ -131,7 +131,7 @@ export class TokensController {
   }
 
   @Post(':id/revoke')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   revoke(@Param('id') id: string, @CurrentActor() actor: Actor) {
     return this.auth.revokeToken(checkId(id, TOKEN_ID, 'token'), actor);

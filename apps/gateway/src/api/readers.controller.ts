@@ -6,7 +6,7 @@ import { bitsToHex, CARD_FORMATS, interpret, toBits } from '@gatehouse/bridge-pr
 import { type Actor, DomainError } from '@gatehouse/contracts';
 import { Journal } from '@gatehouse/journal';
 import { ReadersService } from '@gatehouse/readers';
-import { Roles } from '../http/auth.guard';
+import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 
@@ -40,7 +40,7 @@ export class ReadersController {
   ) {}
 
   @Get()
-  @Roles('guard', 'facility-manager', 'responder', 'auditor', 'admin')
+  @Allow('readers.status')
   @ApiOperation({
     summary:
       'Every serial port and reader: online, secure channel, model and firmware, last seen, error counters',
@@ -50,7 +50,7 @@ export class ReadersController {
   }
 
   @Get('ports/:id/capture')
-  @Roles('facility-manager', 'admin')
+  @Allow('readers.capture')
   @ApiOperation({ summary: 'The raw bytes a port saw lately (both directions), for field debugging' })
   @ApiProduces('text/plain')
   async capture(@Param('id') id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
@@ -75,7 +75,7 @@ export class ReadersController {
 
   @Post(':id/reinstall-key')
   @HttpCode(202)
-  @Roles('admin')
+  @Allow('readers.keys')
   @ApiOperation({
     summary:
       'A reader with a gateway-made key was replaced: make a new key and install it (SCBK-D, then KEYSET) at the next handshake',
@@ -95,7 +95,7 @@ export class ReadersController {
 
   @Post(':id/rotate-key')
   @HttpCode(202)
-  @Roles('admin')
+  @Allow('readers.keys')
   @ApiOperation({
     summary:
       "Replace a reader's gateway-made key: a new key is stored beside the old, sent by KEYSET inside a session with the old one, and used from then on",
@@ -145,7 +145,7 @@ export class ReadersController {
 
   @Post('card-formats/interpret')
   @HttpCode(200)
-  @Roles('facility-manager', 'admin')
+  @Allow('readers.card-formats')
   @ApiOperation({ summary: 'Every card format the bits fit, with its parity verdict, and the raw reading' })
   @ApiJsonBody(CardBitsBody)
   interpret(@Body(zod(CardBitsBody)) body: z.infer<typeof CardBitsBody>) {

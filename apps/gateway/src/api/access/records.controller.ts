@@ -12,13 +12,9 @@ import {
   type DocumentTable,
 } from '@gatehouse/access';
 import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../../http/auth.guard';
+import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, zod } from '../../http/validation';
-
-/** Who reads and who changes access data: facility managers change, security staff and auditors read. */
-export const ACCESS_READERS = ['facility-manager', 'guard', 'responder', 'auditor', 'admin'] as const;
-export const ACCESS_WRITERS = ['facility-manager'] as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const checkId = (id: string, what: string): string => {
@@ -53,20 +49,20 @@ const recordsController = <S extends z.ZodObject>(
     constructor(readonly access: AccessService) {}
 
     @Get()
-    @Roles(...ACCESS_READERS)
+    @Allow('site.read')
     @ApiOperation({ summary: `All ${path}` })
     list() {
       return { items: this.access.list(table) };
     }
 
     @Get(':id')
-    @Roles(...ACCESS_READERS)
+    @Allow('site.read')
     get(@Param('id') id: string) {
       return this.access.get(table, checkId(id, what));
     }
 
     @Post()
-    @Roles(...ACCESS_WRITERS)
+    @Allow('site.write')
     @ApiOperation({ summary: `Create a ${what}` })
     @ApiJsonBody(schema)
     create(@Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
@@ -74,7 +70,7 @@ const recordsController = <S extends z.ZodObject>(
     }
 
     @Put(':id')
-    @Roles(...ACCESS_WRITERS)
+    @Allow('site.write')
     @ApiOperation({ summary: `Replace a ${what} (the id in the path and the body must agree)` })
     @ApiJsonBody(schema)
     replace(@Param('id') id: string, @Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
@@ -84,7 +80,7 @@ const recordsController = <S extends z.ZodObject>(
     }
 
     @Delete(':id')
-    @Roles(...ACCESS_WRITERS)
+    @Allow('site.write')
     @HttpCode(204)
     @ApiOperation({ summary: `Delete a ${what} that nothing uses any more` })
     async remove(@Param('id') id: string, @CurrentActor() actor: Actor) {
