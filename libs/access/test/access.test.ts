@@ -325,7 +325,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       await seed();
       const lines = Array.from(
         { length: 10_000 },
-        (_, i) => `E${2000 + i},"Person ${i}, Jr",Sales,staff,H10301,${100 + (i % 200)}:${i},active`,
+        (_, i) => `E${2000 + i},"Person ${i}, Jr",Sales,staff,H10301,${100 + (i % 150)}:${i},active`,
       );
       lines[41] = 'E2041,Bad Level,Sales,nolevel,H10301,7:41,active';
       lines[4999] = 'E6999,Bad Format,Sales,staff,HID99,7:4999,active';
