@@ -11,7 +11,7 @@ import {
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
-import { DomainError } from '@gatehouse/contracts';
+import { DomainError, plainText } from '@gatehouse/contracts';
 import { AllowDuringPasswordChange, AllowStages, AnyRole, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
@@ -41,7 +41,7 @@ const PasswordBody = z.strictObject({ currentPassword: password, newPassword: pa
 export const BootstrapBody = z.strictObject({
   token: z.string().min(10).max(100),
   username,
-  displayName: z.string().min(1).max(100),
+  displayName: plainText({ max: 100 }),
   password,
 });
 
