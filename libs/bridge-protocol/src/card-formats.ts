@@ -207,7 +207,7 @@ export const checkCardNumber = (format: CardFormat['name'] | 'raw', input: strin
 /** Raw readings are "bits:hex" as {@link interpret} writes them: whole bytes, unused low bits zero. */
 const checkRawNumber = (text: string): CardNumberCheck => {
   const m = /^(\d{1,3}):([0-9a-fA-F]+)$/.exec(text);
-  if (!m) return fail('number', 'raw numbers are "bits:hex", e.g. "26:0c00b2f2"');
+  if (!m) return fail('number', 'raw numbers are "bits:hex", e.g. "26:864383c0"');
   const bits = Number(m[1]);
   const hex = m[2]!.toLowerCase();
   if (bits < 1 || bits > 256) return fail('bits', 'a raw reading has 1 to 256 bits');
@@ -218,6 +218,6 @@ const checkRawNumber = (text: string): CardNumberCheck => {
     );
   const unused = Math.ceil(bits / 8) * 8 - bits;
   if (unused > 0 && (parseInt(hex.slice(-2), 16) & ((1 << unused) - 1)) !== 0)
-    return fail('hex', `the last ${unused} bit(s) after the ${bits} read are zero in a raw number`);
+    return fail('hex', `the ${unused} padding bit(s) after the ${bits} read must be 0 in a raw number`);
   return { ok: true, number: `${bits}:${hex}` };
 };
