@@ -8,6 +8,7 @@ import {
   patchOf,
   plainText,
   replacementOf,
+  shownAsText,
 } from './input';
 
 describe('dates and times from clients', () => {
@@ -71,6 +72,8 @@ describe('text from clients', () => {
     expect(neutraliseBidi('Invoice\u202egpj.exe\u2066x\u2069')).toBe(
       'Invoice<U+202E>gpj.exe<U+2066>x<U+2069>',
     );
+    // For files people open (CSV): control characters too, whatever their source.
+    expect(shownAsText('a\u0000b\u001b\u202e\nc\ud800')).toBe('a<U+0000>b<U+001B><U+202E>\nc<U+D800>');
   });
 });
 

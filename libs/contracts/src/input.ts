@@ -44,8 +44,15 @@ export const reasonText = plainText({ max: 500 }).refine(
  */
 export const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 /** Shows each bidirectional control as a visible code ("<U+202E>") instead of letting it reorder the text around it. */
-export const neutraliseBidi = (text: string): string =>
-  text.replace(BIDI_CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`);
+export const neutraliseBidi = (text: string): string => text.replace(BIDI_CONTROLS, codeOf);
+
+const codeOf = (c: string) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+const CONTROL_ANYWHERE = new RegExp(CONTROL.source, 'gu');
+/**
+ * Text for a file people open (CSV): bidirectional controls and control
+ * characters (from devices, or stored before they were refused) shown as codes.
+ */
+export const shownAsText = (text: string): string => neutraliseBidi(text).replace(CONTROL_ANYWHERE, codeOf);
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;

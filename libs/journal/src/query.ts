@@ -1,7 +1,7 @@
 import {
   BIDI_CONTROLS,
   DomainError,
-  neutraliseBidi,
+  shownAsText,
   parseIsoDateOrInstant,
   SUBJECT_KINDS,
   type JournalEntry,
@@ -151,11 +151,11 @@ const CSV_HEADER = [
  * A CSV cell, quoted when needed. Cells that a spreadsheet would run as a
  * formula (=, +, -, @, tab, CR) get a leading apostrophe: exported logs are
  * opened in spreadsheets, and their text comes partly from devices and visitors.
- * Bidirectional controls are shown as codes, never obeyed (a name must not read
- * as something else).
+ * Bidirectional controls and control characters are shown as codes, never
+ * obeyed (a name must not read as something else; a NUL must not cut a line).
  */
 export const csvCell = (value: string): string => {
-  const shown = neutraliseBidi(value);
+  const shown = shownAsText(value);
   const safe = /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
