@@ -42,6 +42,7 @@ export const IMPORT_COLUMNS = [
   'valid_from',
   'valid_until',
 ] as const;
+type Column = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED = ['employee_number', 'name'];
 
 export interface ImportError {
@@ -158,10 +159,11 @@ export class CardholderImport {
       const employeeNumber = get('employee_number');
       const name = get('name');
       const existing = this.access.store.cardholderByEmployeeNumber(employeeNumber);
-      // A column the file leaves out keeps what is stored (as an API update that does not name a field).
-      const given = (c: (typeof IMPORT_COLUMNS)[number]) => columns.includes(c);
-      const kind = get('kind') || (existing && !given('kind') ? existing.kind : 'employee');
-      const state = get('state') || (existing && !given('state') ? existing.state : 'active');
+      // A column the file leaves out keeps what is stored, as an API update that does not name a field.
+      const keptOr = <T>(column: Column, stored: T | undefined, fromFile: () => T): T =>
+        stored !== undefined && !columns.includes(column) ? stored : fromFile();
+      const kind = keptOr('kind', existing?.kind, () => get('kind') || 'employee');
+      const state = keptOr('state', existing?.state, () => get('state') || 'active');
       if (!(CARDHOLDER_KINDS as readonly string[]).includes(kind))
         fail(`kind "${kind}" is not one of ${CARDHOLDER_KINDS.join(', ')}`);
       if (!(CARDHOLDER_STATES as readonly string[]).includes(state))
@@ -171,21 +173,18 @@ export class CardholderImport {
       for (const l of levelIds) if (!idx.levels.has(l)) fail(`unknown level "${l}"`);
       for (const g of groupIds) if (!idx.groups.has(g)) fail(`unknown group "${g}"`);
 
-      const kept = existing && {
-        department: existing.department,
-        directoryAccount: existing.directoryAccount,
-        levelIds: existing.levelIds,
-        groupIds: existing.groupIds,
-      };
       const fields = {
         name,
-        department: kept && !given('department') ? kept.department : get('department') || null,
-        directoryAccount:
-          kept && !given('directory_account') ? kept.directoryAccount : get('directory_account') || null,
+        department: keptOr('department', existing?.department, () => get('department') || null),
+        directoryAccount: keptOr(
+          'directory_account',
+          existing?.directoryAccount,
+          () => get('directory_account') || null,
+        ),
         kind: kind as Cardholder['kind'],
         state: state as Cardholder['state'],
-        levelIds: kept && !given('levels') ? kept.levelIds : levelIds,
-        groupIds: kept && !given('groups') ? kept.groupIds : groupIds,
+        levelIds: keptOr('levels', existing?.levelIds, () => levelIds),
+        groupIds: keptOr('groups', existing?.groupIds, () => groupIds),
       };
       const planned = people.get(employeeNumber);
       if (planned) {
@@ -243,18 +242,15 @@ export class CardholderImport {
         fail(`credential ${format} ${number} belongs to another cardholder`);
         continue;
       }
-      const credState =
-        get('credential_state') || (current && !given('credential_state') ? current.state : 'active');
+      const credState = keptOr('credential_state', current?.state, () => get('credential_state') || 'active');
       if (!(CREDENTIAL_STATES as readonly string[]).includes(credState))
         fail(`credential_state "${credState}" is not one of ${CREDENTIAL_STATES.join(', ')}`);
-      const validFrom =
-        current && !given('valid_from')
-          ? current.validFrom
-          : time(get('valid_from'), line, 'valid_from', errors);
-      const validUntil =
-        current && !given('valid_until')
-          ? current.validUntil
-          : time(get('valid_until'), line, 'valid_until', errors);
+      const validFrom = keptOr('valid_from', current?.validFrom, () =>
+        time(get('valid_from'), line, 'valid_from', errors),
+      );
+      const validUntil = keptOr('valid_until', current?.validUntil, () =>
+        time(get('valid_until'), line, 'valid_until', errors),
+      );
       if (validFrom !== null && validUntil !== null && validUntil <= validFrom)
         fail('valid_until must come after valid_from');
       const record: CredentialRecord = current
