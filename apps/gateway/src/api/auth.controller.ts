@@ -12,7 +12,7 @@ import {
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
-import { DomainError } from '@gatehouse/contracts';
+import { DomainError, plainText } from '@gatehouse/contracts';
 import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
@@ -46,7 +46,7 @@ const PasswordBody = z.strictObject({ currentPassword: password, newPassword: pa
 export const BootstrapBody = z.strictObject({
   token: z.string().min(10).max(100),
   username,
-  displayName: z.string().min(1).max(100),
+  displayName: plainText({ max: 100 }),
   password,
 });
 

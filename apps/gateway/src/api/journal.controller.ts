@@ -8,10 +8,19 @@ import {
   type Actor,
   DomainError,
   type JournalEntry,
+  plainText,
   SUBJECT_KINDS,
   type SubjectKind,
 } from '@gatehouse/contracts';
-import { csvHeader, csvRow, Journal, JournalReader, type JournalFilter, MAX_PAGE } from '@gatehouse/journal';
+import {
+  csvHeader,
+  csvRow,
+  Journal,
+  JournalReader,
+  jsonlLine,
+  type JournalFilter,
+  MAX_PAGE,
+} from '@gatehouse/journal';
 import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
@@ -34,7 +43,7 @@ const JournalQuery = z.strictObject({
 });
 const ExportQuery = z.strictObject({ ...filterShape, format: z.enum(['jsonl', 'csv']).default('jsonl') });
 const NoteBody = z.strictObject({
-  text: z.string().trim().min(1).max(2000),
+  text: plainText({ max: 2000, multiline: true }),
   subjects: z
     .array(z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: ref }))
     .max(20)
@@ -99,7 +108,7 @@ export class JournalController {
         for await (const chunk of reader.exportRaw(filter)) {
           yield csv
             ? chunk.map((json) => csvRow(JSON.parse(json) as JournalEntry)).join('')
-            : `${chunk.join('\n')}\n`;
+            : `${chunk.map(jsonlLine).join('\n')}\n`;
         }
       })(),
     );

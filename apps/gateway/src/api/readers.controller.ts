@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { bitsToHex, CARD_FORMATS, interpret, toBits } from '@gatehouse/bridge-protocol';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, reasonText } from '@gatehouse/contracts';
 import { Journal } from '@gatehouse/journal';
 import { ReadersService } from '@gatehouse/readers';
 import { Allow } from '../http/auth.guard';
@@ -12,7 +12,7 @@ import { ApiJsonBody, zod } from '../http/validation';
 
 const MAX_BITS = 256;
 
-const ReasonBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+const ReasonBody = z.strictObject({ reason: reasonText });
 
 /** Raw bits as a facility manager copies them: a string of 0 and 1, or hex with the bit count. */
 export const CardBitsBody = z.union([
