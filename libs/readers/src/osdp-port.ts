@@ -70,40 +70,44 @@ export class OsdpPort extends SerialReaderPort {
           firmware: s.firmware,
           serial: s.serial,
           secureChannel: s.secure,
+          // Offline/online changes held back while it flapped (the journal and alarms got the first two).
+          ...(s.heldChanges > 0 ? { heldChanges: s.heldChanges } : {}),
         });
         return h.alarm(this, false, 'reader-offline', address, '');
       case 'offline':
-        h.readerChanged(this, [address], 'offline', { reason: s.lastNak });
+        h.readerChanged(this, [address], 'offline', { reason: s.lastError, flapping: s.flapping });
         return h.alarm(
           this,
           true,
           'reader-offline',
           address,
-          `OSDP reader ${address} on ${this.config.id}: ${s.lastNak ?? 'no reply'}`,
+          `OSDP reader ${address} on ${this.config.id}: ${s.lastError ?? 'no reply'}${
+            s.flapping ? ' (flapping: further changes are held until it is stable)' : ''
+          }`,
         );
       case 'secure':
         h.readerChanged(this, [address], 'secure-channel', { sessions: s.counters.sessions });
         return h.alarm(this, false, 'reader-secure-channel', address, '');
       case 'secure-failed':
-        h.readerChanged(this, [address], 'secure-channel-failed', { reason: s.lastNak });
+        h.readerChanged(this, [address], 'secure-channel-failed', { reason: s.lastError });
         // A reader that cannot prove the key may have been swapped for another.
         return h.alarm(
           this,
           true,
           'reader-secure-channel',
           address,
-          `secure channel with reader ${address} failed: ${s.lastNak}`,
+          `secure channel with reader ${address} failed: ${s.lastError}`,
         );
       case 'keyset':
         return h.readerChanged(this, [address], 'key-set', {}); // the key itself is never written anywhere
       case 'keyset-failed':
-        h.readerChanged(this, [address], 'key-set-failed', { reason: s.lastNak });
+        h.readerChanged(this, [address], 'key-set-failed', { reason: s.lastError });
         return h.alarm(
           this,
           true,
           'reader-key-rotation',
           address,
-          `reader ${address} refused its new key: ${s.lastNak}`,
+          `reader ${address} refused its new key: ${s.lastError}`,
           'medium',
         );
       case 'tamper':
@@ -132,8 +136,8 @@ export class OsdpPort extends SerialReaderPort {
     this.cp.receive(chunk, nowMs);
   }
 
-  protected lineLost(nowMs: number): void {
-    this.cp.reset(nowMs);
+  protected lineLost(nowMs: number, detail?: string): void {
+    this.cp.reset(nowMs, detail ? `serial port closed (${detail})` : 'serial port closed');
   }
 
   /** Replaces the reader's key inside a session with the current one. */
@@ -203,7 +207,7 @@ export class OsdpPort extends SerialReaderPort {
         tamper: s.tamper,
         power: s.power,
         lastSeenMs: s.lastSeenMs,
-        lastError: s.lastNak,
+        lastError: s.lastError,
         counters: { ...s.counters },
       };
     });

@@ -19,7 +19,7 @@ export abstract class SerialReaderPort implements ReaderPort {
       reconnectMaxMs: 30_000,
       onData: (chunk) => this.received(chunk, host.monotonic()),
       onState: (state, detail) => {
-        if (state === 'closed') this.lineLost(host.monotonic());
+        if (state === 'closed') this.lineLost(host.monotonic(), detail);
         host.portState(this, state, detail);
       },
     });
@@ -32,7 +32,7 @@ export abstract class SerialReaderPort implements ReaderPort {
   abstract readerStates(): PortReaderState[];
   protected abstract received(chunk: Uint8Array, nowMs: number): void;
   /** The port closed: its readers are unreachable until it reopens. */
-  protected abstract lineLost(nowMs: number): void;
+  protected abstract lineLost(nowMs: number, detail?: string): void;
 
   /** Watches the line's bytes in both directions (see SerialChannel.tap). */
   set tap(fn: SerialChannel['tap']) {
