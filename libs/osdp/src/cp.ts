@@ -110,6 +110,7 @@ const DEFAULTS: CpOptions = {
 };
 
 const BUSY_PAUSE_MS = 20;
+const SECRET_COMMANDS = new Set<number>([CMD.CHLNG, CMD.SCRYPT, CMD.KEYSET]);
 /** A second drop within this window of the first is a flap: offline and online reports are held until the PD is stable. */
 const FLAP_WINDOW_MS = 60_000;
 const FLAPS_TO_HOLD = 2;
@@ -213,6 +214,12 @@ export class ControlPanel {
   private pending: Pending | null = null;
   private readonly reader = new OsdpReader();
   private turn = 0;
+  /**
+   * The command on the line carries secrets (a handshake, a key, a session
+   * under SCBK-D), and so may its echo and answer: until the next command,
+   * captures withhold whatever they cannot frame (see redact.ts).
+   */
+  secretsOnLine = false;
   /** Bytes skipped before a SOM and frames that failed their check, for the port's counters. */
   readonly line = { skippedBytes: 0, badFrames: 0, frames: 0 };
 
@@ -330,6 +337,8 @@ export class ControlPanel {
    * next reply).
    */
   private out(bytes: Uint8Array): void {
+    const p = this.pending!;
+    this.secretsOnLine = SECRET_COMMANDS.has(p.code) || (p.secure && !p.pd.keyInstalled);
     this.reader.clear();
     this.write(this.options.markByte ? Uint8Array.from([MARK, ...bytes]) : bytes);
   }

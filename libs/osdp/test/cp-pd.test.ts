@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { encode } from '@gatehouse/bridge-protocol';
-import { SimulatedPd } from '@gatehouse/testing';
+import { recoverKeysFromCapture, SimulatedPd } from '@gatehouse/testing';
 import {
   CMD,
   ControlPanel,
@@ -10,6 +10,7 @@ import {
   encodeOsdp,
   type PdChange,
   type PdConfig,
+  redactedHex,
   REPLY,
 } from '../src';
 
@@ -20,7 +21,13 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
   let now = 0;
   const toPds: Uint8Array[] = [];
   const toCp: { at: number; bytes: Uint8Array }[] = [];
-  const line = { replyDelayMs: 0 };
+  const line = { replyDelayMs: 0, echo: false };
+  /** The line as a capture would hold it: raw, and as the gateway's capture shows it. */
+  const capture = { raw: [] as string[], shown: [] as string[] };
+  const record = (direction: 'rx' | 'tx', bytes: Uint8Array) => {
+    capture.raw.push(`${now} ${direction} ${Buffer.from(bytes).toString('hex')}`);
+    capture.shown.push(`${now} ${direction} ${redactedHex(bytes, cp.secretsOnLine)}`);
+  };
   const seen: string[] = [];
   const changes: [number, PdChange][] = [];
   const events: CpEvents = {
@@ -31,10 +38,21 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
     rejected: (a, reason) => seen.push(`rejected ${a} ${reason}`),
   };
   const written: Uint8Array[] = [];
-  const cp = new ControlPanel((b) => (written.push(b), toPds.push(b)), configs, events, {
-    random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
-    markByte,
-  });
+  const cp: ControlPanel = new ControlPanel(
+    (b) => {
+      record('tx', b);
+      written.push(b);
+      toPds.push(b);
+      // A two-wire RS-485 adapter hears its own frames.
+      if (line.echo) toCp.push({ at: now, bytes: b });
+    },
+    configs,
+    events,
+    {
+      random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
+      markByte,
+    },
+  );
   const pds = configs.map(
     (c, i) =>
       new SimulatedPd({ address: c.address, scbk: pdKeys[i] ?? null }, (b) =>
@@ -46,7 +64,10 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
       for (const b of toPds.splice(0)) for (const pd of pds) pd.receive(b);
       const due = toCp.filter((x) => x.at <= now);
       toCp.splice(0, toCp.length, ...toCp.filter((x) => x.at > now));
-      for (const x of due) cp.receive(x.bytes, now);
+      for (const x of due) {
+        record('rx', x.bytes);
+        cp.receive(x.bytes, now);
+      }
       cp.tick(now);
     }
   };
@@ -57,6 +78,7 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
     seen,
     changes,
     line,
+    capture,
     written,
     now: () => now,
     inject: (b: Uint8Array) => cp.receive(b, now),
@@ -113,6 +135,24 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.changes.map(([, c]) => c).slice(0, 4)).toEqual(['secure', 'keyset', 'secure', 'online']);
     expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established', counters: { sessions: 2 } });
   });
+
+  it.each([false, true])(
+    'keeps the key out of the capture of an install (two-wire echo: %s), while the raw line gives it away',
+    (echo) => {
+      const b = bus([{ address: 3, scbk: KEY, installMode: true }], [null]);
+      b.line.echo = echo;
+      b.run(300);
+      expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established' });
+      const key = Buffer.from(KEY).toString('hex');
+      // The attack works: SCBK-D is public, so the raw line of an install hands over the key.
+      expect(recoverKeysFromCapture(b.capture.raw.join('\n'))).toContain(key);
+      const shown = b.capture.shown.join('\n');
+      expect(recoverKeysFromCapture(shown)).toEqual([]);
+      expect(shown).not.toContain(key);
+      // The frame headers stay: CHLNG with SCBK-D (03 11 00, code 76), its data withheld.
+      expect(shown).toMatch(/ tx 5303..000.031100(76)(xx){10}/);
+    },
+  );
 
   it('in install mode, uses the key at once with a reader that holds it already (refusing SCBK-D)', () => {
     const b = bus([{ address: 3, scbk: KEY, installMode: true }], [KEY]);

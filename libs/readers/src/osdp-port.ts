@@ -6,6 +6,8 @@ import {
   encodeOutputs,
   LED_COLOUR,
   type PdStatus,
+  redactedBytes,
+  redactedHex,
 } from '@gatehouse/osdp';
 import type { Feedback, PortHost, PortReaderState, PortStatus, SerialPortConfig } from './port';
 import { KeypadBuffer } from './port';
@@ -54,7 +56,9 @@ export class OsdpPort extends SerialReaderPort {
           });
         },
         changed: (address, change, s) => this.changed(address, change, s),
-        rejected: (_address, reason, raw) => host.rejected(this, reason, raw),
+        // Dead letters keep raw bytes for the record, but never a handshake's or a key's.
+        rejected: (_address, reason, raw) =>
+          host.rejected(this, reason, redactedBytes(raw, this.cp.secretsOnLine)),
       },
       { pollIntervalMs: config.pollIntervalMs, baudRate: config.baudRate, markByte: config.markByte },
     );
@@ -130,6 +134,10 @@ export class OsdpPort extends SerialReaderPort {
           'medium',
         );
     }
+  }
+
+  protected override captureText(_direction: 'rx' | 'tx', bytes: Uint8Array): string {
+    return redactedHex(bytes, this.cp.secretsOnLine);
   }
 
   protected received(chunk: Uint8Array, nowMs: number): void {
