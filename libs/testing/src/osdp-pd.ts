@@ -70,6 +70,8 @@ export class SimulatedPd {
     refuse: new Set<number>(),
   };
   commandsSeen = 0;
+  /** Sees each command as it is taken off the line and each reply as it is written (benchmarks time the wire with it). */
+  watch: ((event: 'command' | 'reply', code: number) => void) | null = null;
 
   constructor(
     readonly options: SimulatedPdOptions,
@@ -132,6 +134,7 @@ export class SimulatedPd {
     if (frame.reply || (frame.address !== this.options.address && frame.address !== BROADCAST)) return;
     this.commandsSeen++;
     if (this.faults.silent) return;
+    this.watch?.('command', frame.code);
     // The same command again (the CP's retry): the same reply again, unchanged.
     if (this.lastCommand && frame.sequence !== 0 && sameBytes(raw, this.lastCommand) && this.lastReply) {
       return this.send(this.lastReply);
@@ -299,6 +302,7 @@ export class SimulatedPd {
     }
     this.lastCommand = raw;
     this.lastReply = bytes;
+    this.watch?.('reply', r.code);
     this.send(bytes);
   }
 
