@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import {
+  checkSecrets,
   ConfigError,
   configJsonSchema,
   defaultsYaml,
@@ -133,6 +134,7 @@ const run = async (argv: string[]): Promise<number> => {
   }
   const config = load(values.config);
   if (group === 'config' && command === 'check') {
+    checkSecrets(config); // the secrets the start will read, read now (exit 2 if one is missing or malformed)
     out(JSON.stringify(config, null, 2));
     return 0;
   }

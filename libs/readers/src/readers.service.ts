@@ -12,6 +12,18 @@ export interface ReadersJournal {
 
 type Log = (level: 'info' | 'warn', message: string, detail: Record<string, unknown>) => void;
 
+/** Reader changes an installer looks for in the log, and at which level (a fault warns, its end informs). */
+const LOGGED_CHANGES: Record<string, (payload: Record<string, unknown>) => 'info' | 'warn'> = {
+  online: () => 'info',
+  offline: () => 'warn',
+  'secure-channel': () => 'info',
+  'secure-channel-failed': () => 'warn',
+  'key-set': () => 'info',
+  'key-set-failed': () => 'warn',
+  tamper: (p) => (p.tamper === true ? 'warn' : 'info'),
+  power: (p) => (p.power === false ? 'warn' : 'info'),
+};
+
 /** Timers of every port: OSDP reply timeouts want a fine grain; the bridge needs less. */
 const TICK_MS = 10;
 
@@ -108,6 +120,52 @@ export class ReadersService implements PortHost {
       });
     });
     return { ports: this.ports.map((p) => p.status()), readers };
+  }
+
+  /**
+   * For /health/ready: each reader online or not (and since when it was last
+   * heard). Degraded, not down, when one is offline: the gateway still decides
+   * for the others. Relays and inputs bound to doors the site does not have are
+   * named too: their cards would open nothing.
+   */
+  health(knownDoors: ReadonlySet<string> | null = null): {
+    status: 'up' | 'degraded';
+    detail?: string;
+    readers: Pick<ReaderStatus, 'id' | 'port' | 'online' | 'secureChannel' | 'lastSeen' | 'lastError'>[];
+    unknownDoors?: string[];
+  } {
+    const readers = this.status().readers.map(({ id, port, online, secureChannel, lastSeen, lastError }) => ({
+      id,
+      port,
+      online,
+      secureChannel,
+      lastSeen,
+      lastError,
+    }));
+    const offline = readers.filter((r) => !r.online).map((r) => r.id);
+    const unknownDoors = knownDoors ? this.unknownDoors(knownDoors) : [];
+    const problems = [
+      ...(offline.length ? [`offline: ${offline.join(', ')}`] : []),
+      ...(unknownDoors.length ? [`bound to doors the site does not have: ${unknownDoors.join('; ')}`] : []),
+    ];
+    return {
+      status: problems.length ? 'degraded' : 'up',
+      ...(problems.length ? { detail: problems.join('; ') } : {}),
+      readers,
+      ...(unknownDoors.length ? { unknownDoors } : {}),
+    };
+  }
+
+  /** Relays and inputs of the serial configuration whose door is not one of the site's (doors live in the database). */
+  unknownDoors(knownDoors: ReadonlySet<string>): string[] {
+    return this.ports.flatMap((p) => [
+      ...p.config.relays
+        .filter((r) => !knownDoors.has(r.door))
+        .map((r) => `serial ${p.config.id} relay ${r.relay} (reader address ${r.address}) -> door ${r.door}`),
+      ...p.config.inputs
+        .filter((i) => !knownDoors.has(i.door))
+        .map((i) => `serial ${p.config.id} input ${i.input} (${i.sensor}) -> door ${i.door}`),
+    ]);
   }
 
   /** Watches every port's bytes as they pass: for benchmarks and line monitors, never for decisions. */
@@ -216,6 +274,12 @@ export class ReadersService implements PortHost {
     payload: Record<string, unknown>,
   ): void {
     this.record(port, addresses, `reader.${change}`, payload);
+    const level = LOGGED_CHANGES[change]?.(payload);
+    if (level) {
+      // What an installer watches in the log; payloads hold reasons and identities, never key material.
+      const readers = port.config.readers.filter((r) => addresses.includes(r.address)).map((r) => r.id);
+      this.log(level, `reader ${change}`, { port: port.config.id, readers, ...payload });
+    }
     // A key the gateway made is used without SCBK-D from now on, across restarts.
     for (const r of port.config.readers) {
       if (!addresses.includes(r.address) || !r.managedKey) continue;
