@@ -53,8 +53,10 @@ export class Journal {
     time: null,
     atMs: 0,
   };
-  private flushTimer: NodeJS.Timeout | undefined;
-  private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Cancels the pending group-commit timer (the injected clock's). */
+  private flushTimer: (() => void) | undefined;
+  private checkpointTimer: (() => void) | undefined;
+  private flushSoon = false;
   private opened = false;
   private closed = false;
   private paused = false;
@@ -95,7 +97,7 @@ export class Journal {
           payload: {
             lastSeq: last.seq,
             lastEntryTime: new Date(last.time_ms).toISOString(),
-            previousShutdown: last.type === 'journal.stopped' ? 'clean' : 'unclean',
+            previousShutdown: this.previousShutdown(),
             lastCheckpointSize: this.lastCheckpoint.treeSize,
             uncheckpointedEntries: last.seq - this.lastCheckpoint.treeSize,
             ...details,
@@ -108,18 +110,21 @@ export class Journal {
         });
     // Cover whatever the last run left unsigned right away.
     this.checkpointNow();
-    this.checkpointTimer = setInterval(
-      () => this.checkpointIfDue(),
-      Math.min(1000, this.options.checkpointEverySeconds * 1000),
-    );
-    this.checkpointTimer.unref();
+    this.armCheckpointTimer();
     return entry;
   }
 
   /**
-   * Joins an existing journal without recording a start: for short-lived writers
-   * such as the CLI, whose appends carry their own actor.
+   * Whether the last gateway run recorded its stop. Only a gateway run opens and
+   * closes the journal: what short-lived writers (the CLI, an import worker)
+   * append after a stop, or before the first start, says nothing about it.
    */
+  private previousShutdown(): 'clean' | 'unclean' {
+    const marker = this.store.lastLifecycleEntry();
+    if (!marker || marker.source !== 'gateway') return 'clean';
+    return marker.type === 'journal.stopped' ? 'clean' : 'unclean';
+  }
+
   /**
    * Registers a view kept beside the journal: called inside each commit's
    * transaction with the entries being committed, so the view and the journal
@@ -129,8 +134,19 @@ export class Journal {
     this.projectors.set(name, project);
   }
 
-  attach(): void {
+  /**
+   * Joins the journal without recording a start: for short-lived writers such
+   * as the CLI, whose appends carry their own actor. A journal that the CLI
+   * writes first (an administrator made before the first start) still begins
+   * with its creation and the key that signs it.
+   */
+  attach(source = 'cli'): void {
     this.reload();
+    if (this.frontier.treeSize === 0)
+      this.appendAll(
+        [{ type: 'journal.created', source, payload: { keyId: this.signer.keyId } }],
+        () => undefined,
+      );
   }
 
   /**
@@ -209,17 +225,23 @@ export class Journal {
 
   private scheduleFlush(): void {
     if (this.paused) return;
-    if (this.queue.length >= this.options.batchMaxEntries) {
-      if (this.flushTimer) clearTimeout(this.flushTimer);
+    // A full batch, or no wait configured: commit at the next turn of the event loop, after the caller's work.
+    if (this.queue.length >= this.options.batchMaxEntries || this.options.batchMaxDelayMs <= 0) {
+      this.flushTimer?.();
       this.flushTimer = undefined;
-      setImmediate(() => this.flush());
+      if (this.flushSoon) return;
+      this.flushSoon = true;
+      setImmediate(() => {
+        this.flushSoon = false;
+        this.flush();
+      });
       return;
     }
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
+    this.flushTimer = this.clock.after(this.options.batchMaxDelayMs, () => {
       this.flushTimer = undefined;
       this.flush();
-    }, this.options.batchMaxDelayMs);
+    });
   }
 
   /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
@@ -330,6 +352,15 @@ export class Journal {
     });
   }
 
+  /** Looks at least once a second (on the injected clock) whether a checkpoint is due by time. */
+  private armCheckpointTimer(): void {
+    const period = Math.min(1000, this.options.checkpointEverySeconds * 1000);
+    this.checkpointTimer = this.clock.after(period, () => {
+      this.checkpointIfDue();
+      if (!this.closed) this.armCheckpointTimer();
+    });
+  }
+
   private checkpointIfDue(): void {
     if (this.paused) return;
     if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
@@ -374,7 +405,9 @@ export class Journal {
   /** Records a clean stop, commits it and signs a final checkpoint. */
   async close(details: Record<string, string> = {}): Promise<void> {
     if (this.closed) return;
-    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.checkpointTimer?.();
+    this.flushTimer?.();
+    this.flushTimer = undefined;
     if (this.opened) {
       const stopped = this.append({ type: 'journal.stopped', source: 'gateway', payload: { ...details } });
       this.flush();
