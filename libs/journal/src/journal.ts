@@ -57,6 +57,8 @@ export class Journal {
   private flushTimer: (() => void) | undefined;
   private checkpointTimer: (() => void) | undefined;
   private flushSoon = false;
+  /** View changes waiting to ride the next commit (see `alongside`). */
+  private viewChanges: (() => void)[] = [];
   private opened = false;
   private closed = false;
   private paused = false;
@@ -169,6 +171,19 @@ export class Journal {
   }
 
   /**
+   * A change to a view that entries already appended account for (an alarm's
+   * repeat count, from the decisions that repeat it): it rides the next group
+   * commit, in the same transaction as the entries queued with it, so whoever
+   * caused it (a reader waiting for its feedback) never waits for a disk write.
+   * Like a projector, a change that throws fails the commit it rides.
+   */
+  alongside(change: () => void): void {
+    if (this.closed) throw new DomainError('unavailable', 'journal.closed', 'the journal is closed');
+    this.viewChanges.push(change);
+    this.scheduleFlush();
+  }
+
+  /**
    * Appends several entries and one effect in a single transaction, whatever the
    * batch size: an import commits every record and its entries, or nothing.
    */
@@ -194,7 +209,7 @@ export class Journal {
       this.lastCommitError = null;
       for (const [w, e] of pairs) w.resolve(e);
       const committed = pairs.map(([, e]) => e);
-      this.bus?.emit('journal.committed', committed);
+      if (committed.length > 0) this.bus?.emit('journal.committed', committed);
       return committed;
     } catch (error) {
       this.failedCommits += 1;
@@ -247,7 +262,7 @@ export class Journal {
   /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
   flush(): void {
     if (this.paused) return;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.viewChanges.length > 0) {
       // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
       const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
       const size =
@@ -307,6 +322,7 @@ export class Journal {
       // Otherwise entries that cannot be stored fail alone; the rest of the batch still commits.
       for (const [w, error] of rejected) w.reject(error);
       groupEffect?.();
+      for (const change of this.viewChanges.splice(0)) change();
       const entries = stored.map(([, e]) => e);
       for (const project of this.projectors.values()) project(entries);
       this.store.writeState(frontier.treeSize, frontier.toHex());

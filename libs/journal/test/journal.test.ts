@@ -339,6 +339,27 @@ describe('Journal on a real SQLite file', () => {
     expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
   });
 
+  it('commits a view change alongside the entries queued with it, and on its own when none is', async () => {
+    db.exec('CREATE TABLE view (k TEXT PRIMARY KEY, n INTEGER)');
+    db.prepare("INSERT INTO view (k, n) VALUES ('a', 0)").run();
+    const journal = make();
+    await journal.open();
+    const bump = () =>
+      journal.alongside(() => void db.prepare("UPDATE view SET n = n + 1 WHERE k = 'a'").run());
+    const n = () => db.prepare("SELECT n FROM view WHERE k = 'a'").pluck().get();
+    journal.pause();
+    const cause = journal.append({ type: 'test.fact', source: 'test' });
+    bump();
+    expect(n()).toBe(0); // nothing commits while the journal is held, the view change neither
+    journal.resume();
+    await cause;
+    expect(n()).toBe(1);
+    bump();
+    await new Promise((r) => setImmediate(r));
+    expect(n()).toBe(2);
+    await journal.close();
+  });
+
   it('holds commits while another connection writes, then continues the tree after it', async () => {
     const journal = make();
     await journal.open();
