@@ -9,17 +9,18 @@ export interface Clock {
   monotonicMs(): number;
   /**
    * Calls `fn` once, when `ms` of monotonic time have passed; returns what
-   * cancels it. Timers of the system clock never keep the process alive.
+   * cancels it. A `background` timer (a periodic check) does not keep the
+   * process alive; one that something waits for does.
    */
-  after(ms: number, fn: () => void): () => void;
+  after(ms: number, fn: () => void, background?: boolean): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => new Date(),
   monotonicMs: () => performance.now(),
-  after: (ms, fn) => {
+  after: (ms, fn, background = false) => {
     const timer = setTimeout(fn, Math.max(0, ms));
-    timer.unref();
+    if (background) timer.unref();
     return () => clearTimeout(timer);
   },
 };

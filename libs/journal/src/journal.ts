@@ -371,10 +371,14 @@ export class Journal {
   /** Looks at least once a second (on the injected clock) whether a checkpoint is due by time. */
   private armCheckpointTimer(): void {
     const period = Math.min(1000, this.options.checkpointEverySeconds * 1000);
-    this.checkpointTimer = this.clock.after(period, () => {
-      this.checkpointIfDue();
-      if (!this.closed) this.armCheckpointTimer();
-    });
+    this.checkpointTimer = this.clock.after(
+      period,
+      () => {
+        this.checkpointIfDue();
+        if (!this.closed) this.armCheckpointTimer();
+      },
+      true,
+    );
   }
 
   private checkpointIfDue(): void {
