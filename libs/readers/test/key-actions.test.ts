@@ -82,6 +82,29 @@ describe('reader key actions: journal first (real SQLite, real journal)', () => 
     expect(hex(keys.keyFor('front-in').key)).toBe(hex(after.key));
   });
 
+  it('records a key being made, without the key, in the transaction that stores it', async () => {
+    const made = new ReaderKeyStore(db, SecretBox.fromFile(join(dir, 'secrets.key')), (readerId, store) =>
+      journal.appendAll(
+        [{ type: 'reader.key-made', source: 'gateway', subjects: [{ kind: 'reader', id: readerId }] }],
+        store,
+      ),
+    );
+    const key = hex(made.keyFor('floor-in').key)!;
+    expect(made.keyFor('floor-in').key).toHaveLength(16); // made once
+    const rows = db
+      .prepare("SELECT entry_json FROM journal_entries WHERE type = 'reader.key-made'")
+      .pluck()
+      .all() as string[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('floor-in');
+    expect(rows[0]!.toLowerCase()).not.toContain(key);
+    await journal.close();
+    expect(() => made.keyFor('floor-out')).toThrow(/closed/);
+    expect(db.prepare("SELECT count(*) FROM reader_keys WHERE reader_id = 'floor-out'").pluck().get()).toBe(
+      0,
+    );
+  });
+
   it('stores a rotation only with its entry, and records a refused one without touching the key', async () => {
     journal.pause();
     const rotating = readers.rotateKey('front-in', action);
