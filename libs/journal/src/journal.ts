@@ -368,11 +368,15 @@ export class Journal {
     });
   }
 
-  /** Looks at least once a second (on the injected clock) whether a checkpoint is due by time. */
+  /**
+   * Wakes (on the injected clock) when a checkpoint falls due by time; when
+   * there was nothing to sign, again one period later. Never keeps the process alive.
+   */
   private armCheckpointTimer(): void {
-    const period = Math.min(1000, this.options.checkpointEverySeconds * 1000);
+    const everyMs = this.options.checkpointEverySeconds * 1000;
+    const dueInMs = this.lastCheckpoint.atMs + everyMs - this.clock.monotonicMs();
     this.checkpointTimer = this.clock.after(
-      period,
+      dueInMs > 0 ? dueInMs : everyMs,
       () => {
         this.checkpointIfDue();
         if (!this.closed) this.armCheckpointTimer();
@@ -385,6 +389,8 @@ export class Journal {
     if (this.paused) return;
     if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
       return;
+    // Nothing new here or from another writer: no write transaction at all.
+    if (this.queue.length === 0 && this.store.readState().treeSize === this.lastCheckpoint.treeSize) return;
     try {
       this.checkpointNow();
     } catch (error) {
