@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapAdmin, Client } from '../support/client';
+import { bootstrapAdmin, tokenClient } from '../support/client';
 import { CLI_MAIN, removeDir, ROOT, runCli, startGateway } from '../support/gateway';
 
 /** The CLI as its own process, without blocking this one (the writers keep going meanwhile). */
@@ -22,13 +22,7 @@ describe('gatehouse journal verify against a journal being written (real process
     const gw = await startGateway();
     const env = { GATEHOUSE_DATA_DIR: gw.dataDir };
     const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
-    const token = await admin.post<{ token: string }>('/api/v1/tokens', {
-      name: 'load',
-      roles: ['guard'],
-      expiresInDays: 1,
-    });
-    const machine = new Client(gw.url);
-    machine.bearer = token.body.token;
+    const machine = await tokenClient(admin, gw.url, ['guard']);
     let writing = true;
     let written = 0;
     const writer = async () => {
