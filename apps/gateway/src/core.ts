@@ -116,7 +116,19 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     ...DEFAULT_ALARM_SETTINGS,
     escalateAfterSeconds: config.alarms.escalateAfterSeconds,
   });
-  const readerKeys = new ReaderKeyStore(db, secrets);
+  const readerKeys = new ReaderKeyStore(db, secrets, (readerId, store) =>
+    journal.appendAll(
+      [
+        {
+          type: 'reader.key-made',
+          source: 'gateway',
+          subjects: [{ kind: 'reader', id: readerId }],
+          payload: { readerId },
+        },
+      ],
+      store,
+    ),
+  );
   const serial = resolveSerialPorts(config, readerKeys);
   const doors = new DoorsService(
     bus,

@@ -95,9 +95,22 @@ export class AccessService {
     private readonly clock: Clock,
     private readonly bus?: GatehouseBus,
   ) {
-    // The outside world is a zone every site has: doors lead in from it.
-    if (!store.get('access_zones', OUTSIDE_ZONE))
-      store.put('access_zones', { id: OUTSIDE_ZONE, name: 'Outside', parentId: null });
+    // The outside world is a zone every site has: doors lead in from it. Created with its entry, like any zone.
+    if (!store.get('access_zones', OUTSIDE_ZONE)) {
+      const outside = { id: OUTSIDE_ZONE, name: 'Outside', parentId: null };
+      journal.appendAll(
+        [
+          {
+            type: 'zone.created',
+            source: 'access',
+            actor: { kind: 'system', name: 'built-in' },
+            subjects: [{ kind: 'zone', id: OUTSIDE_ZONE }],
+            payload: json({ id: OUTSIDE_ZONE, changes: diff(undefined, outside), builtIn: true }),
+          },
+        ],
+        () => store.put('access_zones', outside),
+      );
+    }
     this.engine = new AccessEngine(AccessIndex.build(store.snapshot()));
     const now = clock.now().getTime();
     for (const o of store.overrides())
@@ -795,10 +808,11 @@ export class AccessService {
   async unlockMomentarily(doorId: string, reason: string, actor: Actor): Promise<void> {
     const door = this.engine.index.doors.get(doorId);
     if (!door) throw notFound('door', doorId);
-    this.bus?.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
+    // Journaled (committed) before the strike is told: no door opens on a command that is not on record.
     await this.record('door.remote-unlock', actor, { doorId, ms: door.unlockMs, reason }, [
       { kind: 'door', id: doorId },
     ]);
+    this.bus?.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
   }
 
   private async setModes(
@@ -884,7 +898,10 @@ export class AccessService {
 
   async forgive(cardholderId: string | null, reason: string, actor: Actor): Promise<number> {
     if (cardholderId) this.get('cardholders', cardholderId);
-    const n = this.engine.forgive(cardholderId ?? undefined);
+    const presence = this.engine.presence;
+    const n = cardholderId === null ? presence.size : presence.has(cardholderId) ? 1 : 0;
+    // The record first: the stored presence is cleared in its transaction (the projector), and only
+    // once it is committed does the engine forget; a journal that fails leaves both as they were.
     await this.journal.append({
       type: 'access.passback-forgiven',
       source: 'access',
@@ -892,6 +909,7 @@ export class AccessService {
       subjects: cardholderId ? [{ kind: 'person', id: cardholderId }] : [],
       payload: json({ cardholderId, reason, forgiven: n }),
     });
+    this.engine.forgive(cardholderId ?? undefined);
     return n;
   }
 

@@ -87,9 +87,7 @@ export class ReadersController {
     @CurrentActor() actor: Actor,
   ) {
     const readerId = this.managedReader(id);
-    // Journaled first: for a while the install key is accepted again, and who opened that window is on record.
-    await this.recordKeyAction('reader.key-reinstall', readerId, actor, { reason: body.reason });
-    this.readers.reinstallKey(readerId);
+    await this.readers.reinstallKey(readerId, { actor, reason: body.reason, source: 'http' });
     return { readerId, state: 'reinstalling' };
   }
 
@@ -107,8 +105,7 @@ export class ReadersController {
     @CurrentActor() actor: Actor,
   ) {
     const readerId = this.managedReader(id);
-    const started = this.readers.rotateKey(readerId);
-    await this.recordKeyAction('reader.key-rotation', readerId, actor, { reason: body.reason, started });
+    const started = await this.readers.rotateKey(readerId, { actor, reason: body.reason, source: 'http' });
     if (!started)
       throw new DomainError(
         'conflict',
@@ -116,16 +113,6 @@ export class ReadersController {
         `reader "${readerId}" has no key installed yet`,
       );
     return { readerId, state: 'rotating' };
-  }
-
-  private recordKeyAction(type: string, readerId: string, actor: Actor, payload: Record<string, unknown>) {
-    return this.journal.append({
-      type,
-      source: 'http',
-      actor,
-      subjects: [{ kind: 'reader', id: readerId }],
-      payload: { readerId, ...payload },
-    });
   }
 
   /** The reader id, if it is a serial reader whose key the gateway made; otherwise the error to answer. */
