@@ -17,6 +17,44 @@ export interface MqttSettings {
   reconnectMaxSeconds: number;
 }
 
+export interface BrokerSecurity {
+  tls: boolean;
+  credentials: boolean;
+  embedded: boolean;
+  /** Why a sensor message on this broker could be forged; null when TLS and credentials are both in use. */
+  warning: string | null;
+}
+
+/**
+ * MQTT as an input is only as trustworthy as its broker: anyone who can publish
+ * on a sensor's topic can report a forced door as closed. Says what is missing.
+ */
+export const brokerSecurity = (
+  s: Pick<MqttSettings, 'url' | 'username' | 'certFile'>,
+  embedded: boolean,
+): BrokerSecurity => {
+  const tls = /^(mqtts|wss):/i.test(s.url);
+  const credentials = Boolean(s.username || s.certFile);
+  if (embedded)
+    return {
+      tls,
+      credentials,
+      embedded,
+      warning:
+        'embedded broker: no authentication and no TLS; a demo and single-box convenience, not for sensors on a network',
+    };
+  const missing = [tls ? '' : 'TLS', credentials ? '' : 'credentials'].filter(Boolean);
+  return {
+    tls,
+    credentials,
+    embedded,
+    warning:
+      missing.length === 0
+        ? null
+        : `broker connection without ${missing.join(' and ')}: sensor messages can be forged (use per-device credentials, topic ACLs and TLS)`,
+  };
+};
+
 export type MqttConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
 
 export interface ConnectionEvent {
