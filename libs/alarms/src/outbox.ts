@@ -83,6 +83,8 @@ export const FAILING_ALARM = 'notification-failing';
 export class NotificationOutbox {
   private readonly targets = new Map<string, Target>();
   private readonly done: number[] = [];
+  /** Only a started outbox sends: the CLI queues with its changes and leaves sending to the gateway. */
+  private started = false;
   private stopped = false;
   private alarmRaised = false;
 
@@ -131,6 +133,7 @@ export class NotificationOutbox {
 
   /** Resumes what a previous run left: rows for targets no longer configured are given up. */
   start(): void {
+    this.started = true;
     const names = [...this.targets.keys()];
     const orphans = this.db
       .prepare(
@@ -155,7 +158,7 @@ export class NotificationOutbox {
   /** Wakes every target that is idle and not waiting out a backoff. */
   kick(): void {
     for (const t of this.targets.values())
-      if (!t.running && !t.cancelWait && !this.stopped) void this.drain(t);
+      if (this.started && !this.stopped && !t.running && !t.cancelWait) void this.drain(t);
   }
 
   private async drain(t: Target): Promise<void> {
