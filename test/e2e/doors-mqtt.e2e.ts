@@ -241,14 +241,14 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
     sub.on('message', (t, p) => seen.set(t, p.toString()));
     await new Promise<void>((r) =>
       sub.subscribe(
-        [`${prefix}/#`, 'homeassistant/binary_sensor/gatehouse_front-door/config'],
+        [`${prefix}/#`, `homeassistant/binary_sensor/gatehouse_${prefix}/front-door/config`],
         { qos: 1 },
         () => r(),
       ),
     );
     try {
       const discovery = await waitFor('the discovery config', async () =>
-        seen.get('homeassistant/binary_sensor/gatehouse_front-door/config'),
+        seen.get(`homeassistant/binary_sensor/gatehouse_${prefix}/front-door/config`),
       );
       expect(JSON.parse(discovery)).toMatchObject({
         device_class: 'door',

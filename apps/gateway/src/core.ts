@@ -259,8 +259,12 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       mqtt,
       bus,
       () => access.list('access_doors').map((d) => ({ id: d.id, name: d.name })),
-      config.mqtt.topicPrefix,
-      config.mqtt.homeAssistantDiscovery ? 'homeassistant' : null,
+      {
+        prefix: config.mqtt.topicPrefix,
+        site: config.site.name,
+        discoveryPrefix: 'homeassistant',
+        discovery: config.mqtt.homeAssistantDiscovery,
+      },
     ).start();
   }
   const notifications = new NotificationOutbox(

@@ -55,6 +55,17 @@ export const brokerSecurity = (
   };
 };
 
+/** MQTT topic filter matching (+ one level, # the rest). */
+export const matchesFilter = (filter: string, topic: string): boolean => {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+};
+
 export type MqttConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
 
 export interface ConnectionEvent {
@@ -158,10 +169,12 @@ export class MqttSensorSource {
     });
     client.on('message', (topic, payload, packet) => {
       this.counters.messages += 1;
-      const own = this.topicHandlers.get(topic);
+      const own =
+        this.topicHandlers.get(topic) ??
+        [...this.topicHandlers].find(([filter]) => matchesFilter(filter, topic))?.[1];
       if (own) {
         try {
-          own(payload);
+          own(payload, topic);
         } catch {
           /* a handler's bug must not stop the stream */
         }
@@ -175,10 +188,10 @@ export class MqttSensorSource {
   }
 
   private readonly connectListeners: (() => void)[] = [];
-  private readonly topicHandlers = new Map<string, (payload: Buffer) => void>();
+  private readonly topicHandlers = new Map<string, (payload: Buffer, topic: string) => void>();
 
-  /** Subscribes a topic that is not a sensor's (an actuator's state): its messages go to `handler`. */
-  handleTopic(topic: string, handler: (payload: Buffer) => void): void {
+  /** Subscribes a topic (or a filter with + and #) that is not a sensor's: its messages go to `handler`. */
+  handleTopic(topic: string, handler: (payload: Buffer, topic: string) => void): void {
     this.topicHandlers.set(topic, handler);
     if (this.client?.connected) this.client.subscribe(topic, { qos: 1 });
   }
