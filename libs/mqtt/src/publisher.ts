@@ -44,6 +44,8 @@ export class DoorStatePublisher {
     { phase: string; open: boolean | null; alarms: string[]; at: number }
   >();
   private syncQueued = false;
+  /** Announcements and syncs run one after the other: one working from a stale door list would undo another. */
+  private chain: Promise<void> = Promise.resolve();
   private readonly nodeId: string;
 
   constructor(
@@ -55,8 +57,10 @@ export class DoorStatePublisher {
     this.nodeId = `gatehouse_${discoveryId(options.prefix)}`;
   }
 
-  private configTopic(doorId: string): string {
-    return `${this.options.discoveryPrefix}/binary_sensor/${this.nodeId}/${discoveryId(doorId)}/config`;
+  /** The discovery topic of a door; `+` gives the filter of all of this gateway's. */
+  private configTopic(doorId: string | '+'): string {
+    const object = doorId === '+' ? '+' : discoveryId(doorId);
+    return `${this.options.discoveryPrefix}/binary_sensor/${this.nodeId}/${object}/config`;
   }
 
   start(): void {
@@ -74,7 +78,7 @@ export class DoorStatePublisher {
       const current = new Set(this.options.discovery ? this.doors().map((d) => this.configTopic(d.id)) : []);
       if (!current.has(topic)) void this.mqtt.publish(topic, '', true).catch(() => undefined);
     });
-    this.mqtt.onConnect(() => void this.announce().catch(() => undefined));
+    this.mqtt.onConnect(() => this.serially(() => this.announce()));
   }
 
   private queueSync(): void {
@@ -82,8 +86,12 @@ export class DoorStatePublisher {
     this.syncQueued = true;
     setImmediate(() => {
       this.syncQueued = false;
-      if (this.mqtt.connected) void this.sync().catch(() => undefined);
+      if (this.mqtt.connected) this.serially(() => this.sync());
     });
+  }
+
+  private serially(job: () => Promise<void>): void {
+    this.chain = this.chain.then(job).catch(() => undefined);
   }
 
   /** Brings the broker in line with the doors as they are now. */
