@@ -225,9 +225,18 @@ export class NotificationOutbox {
   private flushDone(): void {
     if (this.done.length === 0 || this.stopped) return;
     const seqs = this.done.splice(0);
-    this.db
-      .prepare('DELETE FROM notification_outbox WHERE seq IN (SELECT value FROM json_each(?))')
-      .run(JSON.stringify(seqs));
+    // Without an fsync: a delete lost to a power cut only means the receiver gets that
+    // notification again under the same delivery id. The connection's setting comes back
+    // before anything else can write (this is all synchronous).
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db
+        .prepare('DELETE FROM notification_outbox WHERE seq IN (SELECT value FROM json_each(?))')
+        .run(JSON.stringify(seqs));
+    } finally {
+      this.db.pragma(`synchronous = ${synchronous}`);
+    }
   }
 
   private failed(t: Target, row: Row, error: unknown): void {
