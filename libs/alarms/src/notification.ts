@@ -3,28 +3,32 @@ import type { Alarm } from './alarm';
 /** Changes that end an alarm: the all-clear, sent as information, never at the alarm's severity. */
 export const ENDING_CHANGES: readonly string[] = ['alarm.resolved', 'alarm.false-alarm'];
 
-/** What an outbound message says about one alarm change: the same for every transport. */
-export interface NotificationDocument {
+/**
+ * What an outbound message says about one alarm change: the same for every
+ * transport. `cardholderId` is null unless the target receives personal data.
+ */
+export type NotificationDocument = Pick<
+  Alarm,
+  | 'id'
+  | 'type'
+  | 'priority'
+  | 'state'
+  | 'doorId'
+  | 'readerId'
+  | 'sensorId'
+  | 'cardholderId'
+  | 'detail'
+  | 'silent'
+  | 'count'
+  | 'escalations'
+> & {
   change: string;
   /** When the change happened (ISO 8601, UTC). */
   at: string;
   /** `alarm` while the change calls for attention; `informational` for one that ends an alarm. */
   severity: 'alarm' | 'informational';
-  id: string;
-  type: string;
-  priority: Alarm['priority'];
-  state: Alarm['state'];
-  doorId: string | null;
-  readerId: string | null;
-  sensorId: string | null;
-  /** Only for targets configured to receive personal data; null otherwise. */
-  cardholderId: string | null;
-  detail: string | null;
-  silent: boolean;
-  count: number;
-  escalations: number;
   raisedAt: string;
-}
+};
 
 /** One queued notification, as a transport sends it. */
 export interface Notification {

@@ -33,6 +33,15 @@ export const secretRef = z.union([
 ]);
 export type SecretRef = z.infer<typeof secretRef>;
 
+/** Who a notification target may hear about: neither silent alarms nor personal data by default. */
+const audience = {
+  silentAlarms: z
+    .boolean()
+    .default(false)
+    .describe('Send silent alarms (duress, watch-listed card) to this receiver'),
+  personalData: z.boolean().default(false).describe("Include the cardholder's id in what this receiver gets"),
+};
+
 // prefault({}) parses the empty object through the section, so its own defaults apply.
 const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
 
@@ -495,14 +504,7 @@ export const configSchema = z.strictObject({
           url: z.url({ protocol: /^https?$/ }).describe('Receiver of a signed JSON POST per alarm change'),
           secret: secretRef.describe('HMAC-SHA256 key for the X-Gatehouse-Signature header'),
           events: z.array(z.string()).default(['alarm.raised', 'alarm.escalated']),
-          silentAlarms: z
-            .boolean()
-            .default(false)
-            .describe('Send silent alarms (duress, watch-listed card) to this receiver'),
-          personalData: z
-            .boolean()
-            .default(false)
-            .describe("Include the cardholder's id in what this receiver gets"),
+          ...audience,
           caFile: z
             .string()
             .default('')
@@ -540,14 +542,7 @@ export const configSchema = z.strictObject({
               'IANA private enterprise number in the structured-data id (alarm@<n>); 32473 is reserved for documentation (RFC 5612): set your own',
             ),
           caFile: z.string().default('').describe('For tls: CA certificate (PEM) of the receiver'),
-          silentAlarms: z
-            .boolean()
-            .default(false)
-            .describe('Send silent alarms (duress, watch-listed card) to this receiver'),
-          personalData: z
-            .boolean()
-            .default(false)
-            .describe("Include the cardholder's id in what this receiver gets"),
+          ...audience,
         }),
       )
       .default([])
