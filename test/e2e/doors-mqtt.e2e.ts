@@ -280,7 +280,9 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
         .digest('hex');
       expect(hook.headers['x-gatehouse-signature']).toBe(`sha256=${signature}`);
       expect(
-        await waitFor('the syslog message', async () => syslog.find((l) => l.includes('type="forced-open"'))),
+        await waitFor('the syslog message', async () =>
+          syslog.find((l) => l.includes(' alarm.raised ') && l.includes('type="forced-open"')),
+        ),
       ).toMatch(/^<107>1 /);
       const alarmTopic = await waitFor('the alarm topic', async () =>
         [...seen.keys()].find((t) => t.startsWith(`${prefix}/alarms/`)),
