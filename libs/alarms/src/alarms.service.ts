@@ -26,6 +26,12 @@ export interface AlarmSettings {
   autoResolve: readonly Priority[];
 }
 
+/** Where alarm changes are queued for the outside world, inside the change's own transaction. */
+export interface AlarmNotifications {
+  enqueue(a: Alarm, change: string, at: number): void;
+  kick(): void;
+}
+
 export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
   escalateAfterSeconds: { critical: 30, high: 60, medium: 300, low: 0 },
   autoResolve: ['low'],
@@ -42,7 +48,8 @@ const fail = (code: string, message: string) => new DomainError('conflict', code
  */
 export class AlarmsService {
   private readonly open = new Map<string, Alarm>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, () => void>();
+  private notifications: AlarmNotifications | null = null;
 
   constructor(
     private readonly db: Db,
@@ -67,6 +74,11 @@ export class AlarmsService {
     return this.clock.now().getTime();
   }
 
+  /** From now on every change is queued here too, committed with the change and its journal entry. */
+  notifyThrough(notifications: AlarmNotifications): void {
+    this.notifications = notifications;
+  }
+
   private subjects(a: Alarm): SubjectRef[] {
     const s: SubjectRef[] = [{ kind: 'alarm', id: a.id }];
     if (a.doorId) s.push({ kind: 'door', id: a.doorId });
@@ -83,6 +95,7 @@ export class AlarmsService {
     payload: Record<string, unknown>,
     actor?: Actor,
   ): Promise<Alarm> {
+    const at = type === 'alarm.raised' ? a.raisedAt : this.now();
     await this.journal.append(
       {
         type,
@@ -98,13 +111,16 @@ export class AlarmsService {
           ...payload,
         }),
       },
-      () =>
-        void this.db
+      () => {
+        this.db
           .prepare(
             'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
           )
-          .run(a.id, JSON.stringify(a)),
+          .run(a.id, JSON.stringify(a));
+        this.notifications?.enqueue(a, type, at);
+      },
     );
+    this.notifications?.kick();
     if (isOpen(a)) this.open.set(a.key, a);
     else {
       this.open.delete(a.key);
@@ -189,22 +205,30 @@ export class AlarmsService {
     return this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto });
   }
 
+  /**
+   * Escalation stops at the top: once critical, an alarm escalates by itself only
+   * if it was raised critical and never escalated (one call to the supervisor),
+   * so an alarm nobody acknowledges does not re-notify forever.
+   */
   private scheduleEscalation(a: Alarm): void {
     this.clearTimer(a.id);
     const seconds = this.settings.escalateAfterSeconds[a.priority];
     if (a.state !== 'new' || seconds <= 0) return;
+    if (a.priority === 'critical' && a.escalations > 0) return;
     const due = a.raisedAt + (a.escalations + 1) * seconds * 1000;
-    const timer = setTimeout(
-      () => void this.escalate(a.id, null, 'not acknowledged in time').catch(() => undefined),
+    const cancel = this.clock.after(
       Math.max(0, due - this.now()),
+      () => {
+        this.timers.delete(a.id);
+        void this.escalate(a.id, null, 'not acknowledged in time').catch(() => undefined);
+      },
+      true,
     );
-    timer.unref();
-    this.timers.set(a.id, timer);
+    this.timers.set(a.id, cancel);
   }
 
   private clearTimer(id: string): void {
-    const t = this.timers.get(id);
-    if (t) clearTimeout(t);
+    this.timers.get(id)?.();
     this.timers.delete(id);
   }
 
@@ -301,7 +325,7 @@ export class AlarmsService {
   }
 
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 }

@@ -42,6 +42,15 @@ export const secretRef = z.union(
 );
 export type SecretRef = z.infer<typeof secretRef>;
 
+/** Who a notification target may hear about: neither silent alarms nor personal data by default. */
+const audience = {
+  silentAlarms: z
+    .boolean()
+    .default(false)
+    .describe('Send silent alarms (duress, watch-listed card) to this receiver'),
+  personalData: z.boolean().default(false).describe("Include the cardholder's id in what this receiver gets"),
+};
+
 // prefault({}) parses the empty object through the section, so its own defaults apply.
 const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
 
@@ -475,12 +484,55 @@ export const configSchema = z.strictObject({
       .array(z.string())
       .default(['alarm.raised', 'alarm.escalated', 'alarm.resolved', 'alarm.false-alarm'])
       .describe('Alarm changes published on <topicPrefix>/alarms/<id> (needs MQTT)'),
+    mqttSilentAlarms: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Publish silent alarms (duress, watch-listed card) on MQTT too: anyone subscribed to the topic would see them',
+      ),
+    mqttPersonalData: z
+      .boolean()
+      .default(false)
+      .describe("Include the cardholder's id in alarms published on MQTT"),
+    retryHorizonSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .default(86_400)
+      .describe('How long an alarm notification is retried before it is given up (journaled)'),
+    backoffMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .describe('Longest wait between two attempts to a failing target (exponential backoff with jitter)'),
+    failingAlarmAfterSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .describe('Raise an alarm when a notification target has been failing this long'),
     webhooks: z
       .array(
         z.strictObject({
           url: z.url({ protocol: /^https?$/ }).describe('Receiver of a signed JSON POST per alarm change'),
           secret: secretRef.describe('HMAC-SHA256 key for the X-Gatehouse-Signature header'),
           events: z.array(z.string()).default(['alarm.raised', 'alarm.escalated']),
+          ...audience,
+          caFile: z
+            .string()
+            .default('')
+            .describe("CA certificate (PEM) that signed the receiver's certificate, for a private PKI"),
+          timeoutSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(120)
+            .default(10)
+            .describe('An attempt with no answer within this time fails (and is retried)'),
         }),
       )
       .default([])
@@ -489,12 +541,25 @@ export const configSchema = z.strictObject({
       .array(
         z.strictObject({
           host: z.string().min(1),
-          port: z.number().int().min(1).max(65535).default(514),
-          protocol: z.enum(['udp', 'tcp']).default('udp'),
+          port: z.number().int().min(1).max(65535).default(514).describe('514; 6514 is the usual TLS port'),
+          protocol: z
+            .enum(['udp', 'tcp', 'tls'])
+            .default('udp')
+            .describe('udp (no delivery guarantee), tcp (RFC 6587) or tls (RFC 5425)'),
           format: z.enum(['rfc5424', 'cef']).default('rfc5424'),
           events: z
             .array(z.string())
             .default(['alarm.raised', 'alarm.escalated', 'alarm.resolved', 'alarm.false-alarm']),
+          enterpriseNumber: z
+            .number()
+            .int()
+            .min(1)
+            .default(32473)
+            .describe(
+              'IANA private enterprise number in the structured-data id (alarm@<n>); 32473 is reserved for documentation (RFC 5612): set your own',
+            ),
+          caFile: z.string().default('').describe('For tls: CA certificate (PEM) of the receiver'),
+          ...audience,
         }),
       )
       .default([])
