@@ -763,7 +763,8 @@ export class AuthService {
    * was checked at sign-in) needs nothing more. A signed-in session proves the
    * operator again: the password, and when a second factor exists, a current
    * code or a recovery code, so that nobody at an unlocked console can add or
-   * replace it. Failed proofs count towards the account's lockout.
+   * replace it. Wrong proofs count towards the account's lockout (missing ones
+   * are only refused: they guess nothing).
    */
   async beginEnrollment(
     principal: Principal,
@@ -776,10 +777,22 @@ export class AuthService {
     const before = this.operator(principal.id);
     const replacing = before.totp_secret !== null;
     const reauthenticate = principal.reauthenticate === true;
+    const passwordMissing = () =>
+      fail(
+        'unauthenticated',
+        'auth.reauthentication-required',
+        'enter your current password to set up a second factor',
+      );
+    const factorMissing = () =>
+      fail(
+        'unauthenticated',
+        'auth.invalid-second-factor',
+        'enter a current code from your authenticator app or a recovery code to replace it',
+      );
+    if (reauthenticate && proof.currentPassword === undefined) throw passwordMissing();
+    if (replacing && proof.code === undefined && proof.recoveryCode === undefined) throw factorMissing();
     const passwordOk =
-      !reauthenticate ||
-      (proof.currentPassword !== undefined &&
-        (await verifySecret(before.password_hash, proof.currentPassword)));
+      !reauthenticate || (await verifySecret(before.password_hash, proof.currentPassword ?? ''));
     const recoveryHash =
       replacing && proof.recoveryCode !== undefined
         ? await this.recoveryHashFor(before, proof.recoveryCode)
@@ -790,21 +803,13 @@ export class AuthService {
       if (this.isLocked(row, now)) throw this.lockedError(row);
       if (!passwordOk) {
         await this.failure(ctx, now, 'wrong-current-password', { operatorId: row.id });
-        throw fail(
-          'unauthenticated',
-          'auth.reauthentication-required',
-          'enter your current password to set up a second factor',
-        );
+        throw passwordMissing();
       }
       // Replacing a factor always takes the factor, even in a session that has just signed in.
       const used = replacing ? this.consumeSecondFactor(row, proof, recoveryHash, now) : null;
       if (replacing && !used) {
         await this.failure(ctx, now, 'wrong-second-factor', { operatorId: row.id });
-        throw fail(
-          'unauthenticated',
-          'auth.invalid-second-factor',
-          'enter a current code from your authenticator app or a recovery code to replace it',
-        );
+        throw factorMissing();
       }
       const secret = newTotpSecret();
       await this.record(
@@ -817,7 +822,13 @@ export class AuthService {
         },
         operatorSubject(row.id),
         () => {
-          if (used) this.store.updateOperator(row.id, used.fields);
+          // A proof that succeeded clears the failures before it, as a sign-in does.
+          if (reauthenticate || used)
+            this.store.updateOperator(row.id, {
+              ...used?.fields,
+              failed_count: 0,
+              failed_window_start: null,
+            });
           this.store.setPendingTotp(principal.sessionKey!, this.secrets.seal(`${now}:${secret}`));
         },
       );

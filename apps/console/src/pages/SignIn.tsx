@@ -183,11 +183,33 @@ export const SecondFactor = ({ onDone }: StepProps) => {
   );
 };
 
-export const Enroll = ({ onDone }: StepProps) => {
+/**
+ * Sets up (or replaces) the authenticator app. Right after sign-in the password
+ * was just checked; from a signed-in session the gateway asks for it again, and
+ * to replace an app also for a code from it or a recovery code.
+ */
+export const Enroll = ({
+  onDone,
+  reauthenticate,
+  replacing,
+}: StepProps & { reauthenticate?: boolean; replacing?: boolean }) => {
   const [setup, setSetup] = useState<{ secret: string; uri: string; qrSvg: string } | null>(null);
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [currentCode, setCurrentCode] = useState('');
+  const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState<string[] | null>(null);
-  const start = useSubmit(async () => setSetup(await api.post('/api/v1/auth/enrollment')));
+  const start = useSubmit(async () => {
+    const proof = {
+      ...(reauthenticate ? { currentPassword } : {}),
+      ...(replacing
+        ? useRecovery
+          ? { recoveryCode: currentCode.trim() }
+          : { code: currentCode.trim() }
+        : {}),
+    };
+    setSetup(await api.post('/api/v1/auth/enrollment', proof));
+  });
   const confirm = useSubmit(async () => {
     const res = await api.post<{ csrfToken: string; recoveryCodes: string[] }>(
       '/api/v1/auth/enrollment/confirm',
@@ -213,10 +235,45 @@ export const Enroll = ({ onDone }: StepProps) => {
     );
   }
   return (
-    <Card title="Set up your second factor">
-      <p className="hint">Your role requires an authenticator app (TOTP) at every sign-in.</p>
+    <Card title={replacing ? 'Replace your second factor' : 'Set up your second factor'}>
+      <p className="hint">
+        {replacing
+          ? 'The new app replaces the old one, and new recovery codes replace the old ones.'
+          : 'Your role requires an authenticator app (TOTP) at every sign-in.'}
+      </p>
       {!setup ? (
         <form onSubmit={start.submit}>
+          {reauthenticate && (
+            <label>
+              Current password
+              <input
+                name="enrolCurrentPassword"
+                type="password"
+                value={currentPassword}
+                onChange={(e) => setCurrentPassword(e.target.value)}
+                autoComplete="current-password"
+                required
+              />
+            </label>
+          )}
+          {replacing && (
+            <>
+              <label>
+                {useRecovery ? 'A recovery code' : 'Code from your current authenticator app'}
+                <input
+                  name="currentCode"
+                  value={currentCode}
+                  onChange={(e) => setCurrentCode(e.target.value)}
+                  inputMode={useRecovery ? 'text' : 'numeric'}
+                  autoComplete="one-time-code"
+                  required
+                />
+              </label>
+              <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
+                {useRecovery ? 'Use the authenticator code' : 'Lost the phone? Use a recovery code'}
+              </button>
+            </>
+          )}
           <ErrorAlert error={start.error} />
           <button disabled={start.busy}>Start set-up</button>
         </form>

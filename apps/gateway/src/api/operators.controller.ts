@@ -27,6 +27,9 @@ const UpdateOperator = z.strictObject({
   roles: z.array(role).min(1).max(6).optional(),
   disabled: z.boolean().optional(),
 });
+const ResetSecondFactor = z.strictObject({
+  reason: z.string().trim().min(3).max(500).describe('Why (lost phone, left the company): journaled'),
+});
 const ResetPassword = z.strictObject({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 const CreateToken = z.strictObject({
   name: z.string().min(1).max(100),
@@ -98,9 +101,16 @@ export class OperatorsController {
   @Post(':id/second-factor/reset')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Remove the second factor (lost phone); the operator enrols again' })
-  resetSecondFactor(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), actor);
+  @ApiOperation({
+    summary: 'Remove the second factor (lost phone), with the reason journaled; the operator enrols again',
+  })
+  @ApiJsonBody(ResetSecondFactor)
+  resetSecondFactor(
+    @Param('id') id: string,
+    @Body(zod(ResetSecondFactor)) body: z.infer<typeof ResetSecondFactor>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), body.reason, actor);
   }
 
   @Post(':id/unlock')
