@@ -1,9 +1,6 @@
 import { totpCode } from '@gatehouse/auth';
 import { cli, createOperator as operator, ctx, openAuth, PASSWORD, type AuthBench } from './support';
 
-// argon2id (passwords, ten recovery codes per enrolment) on a shared CI machine: a bound, not a timing.
-jest.setTimeout(60_000);
-
 /** Signs in with password and (when enrolled) the current code: a full session's cookie value. */
 const fullSession = async (b: AuthBench, username: string, secret?: string) => {
   const login = await b.auth.login(username, PASSWORD, ctx);

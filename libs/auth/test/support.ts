@@ -7,6 +7,9 @@ import type { Journal } from '@gatehouse/journal';
 import { openTestJournal } from '@gatehouse/testing';
 import { AuthService, AuthStore, SecretBox, type AuthSettings, type RequestContext } from '@gatehouse/auth';
 
+// argon2id (passwords, ten recovery codes per enrolment) on a shared CI machine: a bound, not a timing.
+jest.setTimeout(60_000);
+
 export const ctx: RequestContext = { address: '127.0.0.1', userAgent: 'jest', requestId: 'r1' };
 export const cli: Actor = { kind: 'cli', name: 'test' };
 export const PASSWORD = 'violet anchor meadow 42';

@@ -149,35 +149,65 @@ export const Login = ({ onDone }: StepProps) => {
   );
 };
 
+/** A TOTP code, or a recovery code for an operator without their phone; both prove the second factor. */
+const SecondFactorCode = ({
+  label,
+  code,
+  setCode,
+  useRecovery,
+  setUseRecovery,
+  autoFocus,
+}: {
+  label: string;
+  code: string;
+  setCode: (code: string) => void;
+  useRecovery: boolean;
+  setUseRecovery: (use: boolean) => void;
+  autoFocus?: boolean;
+}) => (
+  <>
+    <label>
+      {useRecovery ? 'Recovery code' : label}
+      <input
+        name="code"
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        inputMode={useRecovery ? 'text' : 'numeric'}
+        autoComplete="one-time-code"
+        autoFocus={autoFocus}
+        required
+      />
+    </label>
+    <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
+      {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
+    </button>
+  </>
+);
+
+const secondFactorProof = (useRecovery: boolean, code: string) =>
+  useRecovery ? { recoveryCode: code.trim() } : { code: code.trim() };
+
 export const SecondFactor = ({ onDone }: StepProps) => {
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
   const { error, busy, submit } = useSubmit(async () => {
-    const body = useRecovery ? { recoveryCode: code.trim() } : { code: code.trim() };
-    const res = await api.post<{ csrfToken: string }>('/api/v1/auth/second-factor', body);
+    const res = await api.post<{ csrfToken: string }>(
+      '/api/v1/auth/second-factor',
+      secondFactorProof(useRecovery, code),
+    );
     setCsrfToken(res.csrfToken);
     onDone();
   });
   return (
     <Card title="Second factor">
       <form onSubmit={submit}>
-        <label>
-          {useRecovery ? 'Recovery code' : 'Six-digit code from your authenticator app'}
-          <input
-            name="code"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            inputMode={useRecovery ? 'text' : 'numeric'}
-            autoComplete="one-time-code"
-            autoFocus
-            required
-          />
-        </label>
+        <SecondFactorCode
+          label="Six-digit code from your authenticator app"
+          {...{ code, setCode, useRecovery, setUseRecovery }}
+          autoFocus
+        />
         <ErrorAlert error={error} />
         <button disabled={busy}>Verify</button>
-        <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
-          {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
-        </button>
       </form>
     </Card>
   );
@@ -202,11 +232,7 @@ export const Enroll = ({
   const start = useSubmit(async () => {
     const proof = {
       ...(reauthenticate ? { currentPassword } : {}),
-      ...(replacing
-        ? useRecovery
-          ? { recoveryCode: currentCode.trim() }
-          : { code: currentCode.trim() }
-        : {}),
+      ...(replacing ? secondFactorProof(useRecovery, currentCode) : {}),
     };
     setSetup(await api.post('/api/v1/auth/enrollment', proof));
   });
@@ -257,22 +283,12 @@ export const Enroll = ({
             </label>
           )}
           {replacing && (
-            <>
-              <label>
-                {useRecovery ? 'A recovery code' : 'Code from your current authenticator app'}
-                <input
-                  name="currentCode"
-                  value={currentCode}
-                  onChange={(e) => setCurrentCode(e.target.value)}
-                  inputMode={useRecovery ? 'text' : 'numeric'}
-                  autoComplete="one-time-code"
-                  required
-                />
-              </label>
-              <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
-                {useRecovery ? 'Use the authenticator code' : 'Lost the phone? Use a recovery code'}
-              </button>
-            </>
+            <SecondFactorCode
+              label="Code from your current authenticator app"
+              code={currentCode}
+              setCode={setCurrentCode}
+              {...{ useRecovery, setUseRecovery }}
+            />
           )}
           <ErrorAlert error={start.error} />
           <button disabled={start.busy}>Start set-up</button>
