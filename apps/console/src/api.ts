@@ -105,6 +105,8 @@ export interface SessionInfo {
   stage: 'full' | 'totp' | 'enroll';
   roles: Role[];
   mustChangePassword: boolean;
+  /** A signed-in session proves the operator again (password, current code) before changing the second factor. */
+  reauthenticate: boolean;
   csrfToken: string | null;
   visibleCategories: string[] | 'all';
   operator?: Operator;

@@ -133,7 +133,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     new AuthStore(db),
     journal,
     clock,
-    { ...config.auth, siteName: config.site.name },
+    {
+      ...config.auth,
+      siteName: config.site.name,
+      passwordNeedsLettersAndDigits: config.security.profile === 'pci',
+    },
     secrets,
   );
   const access = new AccessService(new AccessStore(db), journal, clock, bus);

@@ -3,3 +3,4 @@ export * from './loader';
 export * from './env';
 export * from './document';
 export * from './secrets';
+export * from './security-profile';

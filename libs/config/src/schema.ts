@@ -215,6 +215,14 @@ export const configSchema = z.strictObject({
       .describe('Lifetime of the first-start bootstrap token'),
     tokenMaxDays: z.number().int().min(1).max(3650).default(365).describe('Longest lifetime of an API token'),
   }),
+  security: section({
+    profile: z
+      .enum(['standard', 'pci'])
+      .default('standard')
+      .describe(
+        'pci: the minimums of PCI DSS v4 for sites that take card payments (idle session, lockout, password, second factor for administrative roles); weaker values are refused at start. See README, "Security profiles"',
+      ),
+  }),
   events: section({
     replayLimit: z
       .number()

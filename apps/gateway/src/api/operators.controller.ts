@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuthService, MAX_PASSWORD_LENGTH, ROLES, type TokenView } from '@gatehouse/auth';
-import { type Actor, DomainError, patchOf, plainText } from '@gatehouse/contracts';
+import { type Actor, DomainError, patchOf, plainText, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
@@ -25,6 +25,9 @@ const CreateOperator = z.strictObject({
 const UpdateOperator = patchOf(
   CreateOperator.pick({ displayName: true, roles: true }).extend({ disabled: z.boolean() }),
 );
+const ResetSecondFactor = z.strictObject({
+  reason: reasonText.describe('Why (lost phone, left the company): journaled'),
+});
 const ResetPassword = z.strictObject({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 const CreateToken = z.strictObject({
   name: plainText({ max: 100 }),
@@ -96,9 +99,16 @@ export class OperatorsController {
   @Post(':id/second-factor/reset')
   @Allow('operators.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Remove the second factor (lost phone); the operator enrols again' })
-  resetSecondFactor(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), actor);
+  @ApiOperation({
+    summary: 'Remove the second factor (lost phone), with the reason journaled; the operator enrols again',
+  })
+  @ApiJsonBody(ResetSecondFactor)
+  resetSecondFactor(
+    @Param('id') id: string,
+    @Body(zod(ResetSecondFactor)) body: z.infer<typeof ResetSecondFactor>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), body.reason, actor);
   }
 
   @Post(':id/unlock')
