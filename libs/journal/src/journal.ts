@@ -207,6 +207,14 @@ export class Journal {
     this.flush();
   }
 
+  /**
+   * Entries that another writer committed (an import in a worker thread, while
+   * this journal was paused) go to live subscribers like this journal's own.
+   */
+  announce(entries: readonly JournalEntry[]): void {
+    this.bus?.emit('journal.committed', entries);
+  }
+
   private scheduleFlush(): void {
     if (this.paused) return;
     if (this.queue.length >= this.options.batchMaxEntries) {
