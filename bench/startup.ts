@@ -7,7 +7,7 @@ import { option, percentile, round, say } from './util';
 
 const ROOT = resolve(__dirname, '..', '..');
 
-const freePort = (): Promise<number> =>
+export const freePort = (): Promise<number> =>
   new Promise((done) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const a = s.address();
@@ -44,6 +44,7 @@ const rssMb = (pid: number): number => {
 export const startupBench = async (args: string[]): Promise<Record<string, number>> => {
   const runs = option(args, 'runs', 5);
   const idleSeconds = option(args, 'idle-seconds', 5);
+  const demoRuns = option(args, 'demo-runs', 3);
   say(
     `workload: ${runs} cold starts of the built gateway on a fresh data folder (keys and database created), until /health/ready answers 200`,
   );
@@ -76,14 +77,47 @@ export const startupBench = async (args: string[]): Promise<Record<string, numbe
     reference.child.kill('SIGTERM');
     await new Promise((done) => reference.child.once('exit', done));
   }
+  // The demo site (`npm start`): OSDP and bridge readers on pseudo-terminals, the embedded MQTT
+  // broker, five sensors, the simulator process; its own data folder, free ports.
+  const demo: number[] = [];
+  let demoRss = 0;
+  for (let r = 0; r < demoRuns; r++) {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-bench-demo-'));
+    const port = await freePort();
+    const { ms, child } = await timeToReady(
+      [join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js'), '--default-config', 'config/demo-site.yaml'],
+      {
+        GATEHOUSE_DATA_DIR: dir,
+        GATEHOUSE_HTTP_PORT: String(port),
+        GATEHOUSE_MQTT_EMBEDDED_BROKER_PORT: String(await freePort()),
+        GATEHOUSE_LOG_LEVEL: 'warn',
+      },
+      port,
+      '/health/ready',
+    );
+    demo.push(ms);
+    if (r === demoRuns - 1) {
+      await new Promise((done) => setTimeout(done, idleSeconds * 1000));
+      demoRss = rssMb(child.pid!);
+    }
+    child.kill('SIGTERM');
+    await new Promise((done) => child.once('exit', done));
+    rmSync(dir, { recursive: true, force: true });
+  }
   const median = percentile(gateway, 50);
   const bareMedian = percentile(bare, 50);
   say(`cold start to ready: median ${Math.round(median)} ms (max ${Math.round(Math.max(...gateway))} ms)`);
   say(`reference, bare Fastify hello-world to first answer: median ${Math.round(bareMedian)} ms`);
   say(`resident memory after ${idleSeconds} s idle: ${round(rss)} MB`);
+  const demoMedian = percentile(demo, 50);
+  say(
+    `demo site (config/demo-site.yaml: 4 readers on 2 serial buses, embedded MQTT broker, 5 sensors, simulator): start to ready median ${Math.round(demoMedian)} ms of ${demoRuns}; gateway resident memory after ${idleSeconds} s idle ${round(demoRss)} MB (the simulator is its own process, not counted)`,
+  );
   return {
     cold_start_ms: Math.round(median),
     bare_fastify_start_ms: Math.round(bareMedian),
     rss_idle_mb: round(rss),
+    demo_start_ms: Math.round(demoMedian),
+    demo_rss_idle_mb: round(demoRss),
   };
 };
