@@ -51,26 +51,34 @@ export const startupBench = async (args: string[]): Promise<Record<string, numbe
   say(
     `workload: ${runs} cold starts of the built gateway on a fresh data folder (keys and database created), until /health/ready answers 200`,
   );
-  const gateway: number[] = [];
-  const bare: number[] = [];
-  let rss = 0;
-  for (let r = 0; r < runs; r++) {
+  const MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
+  /** Starts the gateway on a fresh data folder until ready; with `idle`, its resident memory after that long idle. */
+  const coldStart = async (extraArgs: string[], env: Record<string, string>, idle: boolean) => {
     const dir = mkdtempSync(join(tmpdir(), 'gh-bench-start-'));
     const port = await freePort();
     const { ms, child } = await timeToReady(
-      [join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js')],
-      { GATEHOUSE_DATA_DIR: dir, GATEHOUSE_HTTP_PORT: String(port), GATEHOUSE_LOG_LEVEL: 'warn' },
+      [MAIN, ...extraArgs],
+      { GATEHOUSE_DATA_DIR: dir, GATEHOUSE_HTTP_PORT: String(port), GATEHOUSE_LOG_LEVEL: 'warn', ...env },
       port,
       '/health/ready',
     );
-    gateway.push(ms);
-    if (r === runs - 1) {
+    let rss = 0;
+    if (idle) {
       await new Promise((done) => setTimeout(done, idleSeconds * 1000));
       rss = rssMb(child.pid!);
     }
     child.kill('SIGTERM');
     await new Promise((done) => child.once('exit', done));
     rmSync(dir, { recursive: true, force: true });
+    return { ms, rss };
+  };
+  const gateway: number[] = [];
+  const bare: number[] = [];
+  let rss = 0;
+  for (let r = 0; r < runs; r++) {
+    const start = await coldStart([], {}, r === runs - 1);
+    gateway.push(start.ms);
+    rss = start.rss;
 
     // Reference: a bare Fastify server answering one route, started the same way.
     const barePort = await freePort();
@@ -81,31 +89,18 @@ export const startupBench = async (args: string[]): Promise<Record<string, numbe
     await new Promise((done) => reference.child.once('exit', done));
   }
   // The demo site (`npm start`): OSDP and bridge readers on pseudo-terminals, the embedded MQTT
-  // broker, five sensors, the simulator process; its own data folder, free ports.
+  // broker on a free port, five sensors, the simulator process.
   const demo: number[] = [];
   let demoRss = 0;
   for (let r = 0; r < demoRuns; r++) {
-    const dir = mkdtempSync(join(tmpdir(), 'gh-bench-demo-'));
-    const port = await freePort();
-    const { ms, child } = await timeToReady(
-      [join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js'), '--default-config', 'config/demo-site.yaml'],
-      {
-        GATEHOUSE_DATA_DIR: dir,
-        GATEHOUSE_HTTP_PORT: String(port),
-        GATEHOUSE_MQTT_EMBEDDED_BROKER_PORT: String(await freePort()),
-        GATEHOUSE_LOG_LEVEL: 'warn',
-      },
-      port,
-      '/health/ready',
+    const brokerPort = String(await freePort());
+    const start = await coldStart(
+      ['--default-config', 'config/demo-site.yaml'],
+      { GATEHOUSE_MQTT_EMBEDDED_BROKER_PORT: brokerPort },
+      r === demoRuns - 1,
     );
-    demo.push(ms);
-    if (r === demoRuns - 1) {
-      await new Promise((done) => setTimeout(done, idleSeconds * 1000));
-      demoRss = rssMb(child.pid!);
-    }
-    child.kill('SIGTERM');
-    await new Promise((done) => child.once('exit', done));
-    rmSync(dir, { recursive: true, force: true });
+    demo.push(start.ms);
+    demoRss = start.rss;
   }
   const median = percentile(gateway, 50);
   const bareMedian = percentile(bare, 50);
