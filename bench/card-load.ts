@@ -328,9 +328,10 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     );
     return figures;
   } finally {
+    // The clients first: the server's close waits for the open live-events stream.
+    await clients.stop();
     await app?.close();
     await core?.close();
-    await clients.stop();
     pds.send('stop');
     await new Promise((r) => pds.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
