@@ -84,40 +84,50 @@ const encodeWork = async (work: ImportWork): Promise<Uint8Array[]> => {
  * subscribers (a chunk per turn of the loop), before the journal commits what
  * queued and continues the tree after them.
  */
-export const workerImportWriter =
-  (settings: ImportWorkerSettings, journal: ImportJournal): ImportWriter =>
-  async (entries, cardholders, credentials) => {
-    const parts = await encodeWork({ entries, cardholders, credentials });
-    const committed: JournalEntry[][] = [];
-    journal.pause();
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const data: ImportWorkerData = { ...settings, parts };
-        const worker = new Worker(WORKER_FILE, {
-          workerData: data,
-          transferList: parts.map((p) => p.buffer as ArrayBuffer),
-        });
-        let settled = false;
-        const finish = (error?: Error) => {
-          if (settled) return;
-          settled = true;
-          if (error) reject(error);
-          else resolve();
-        };
-        worker.on('message', (m: ImportWorkerMessage) => {
-          if ('entries' in m) committed.push(m.entries);
-          else finish(m.ok ? undefined : new Error(m.error));
-        });
-        worker.once('error', (e) => finish(e));
-        worker.once('exit', (code) =>
-          finish(new Error(`import worker exited with ${code} before reporting`)),
-        );
-      });
-      for (const chunk of committed) {
-        journal.announce(chunk);
-        await new Promise((done) => setImmediate(done));
-      }
-    } finally {
-      journal.resume();
-    }
+export const workerImportWriter = (settings: ImportWorkerSettings, journal: ImportJournal): ImportWriter => {
+  // One import at a time: the journal's pause is not counted, so a second import must not resume it early.
+  let previous: Promise<unknown> = Promise.resolve();
+  return (entries, cardholders, credentials) => {
+    const next = previous.then(() => writeInWorker(settings, journal, { entries, cardholders, credentials }));
+    previous = next.catch(() => undefined);
+    return next;
   };
+};
+
+const writeInWorker = async (
+  settings: ImportWorkerSettings,
+  journal: ImportJournal,
+  work: ImportWork,
+): Promise<void> => {
+  const parts = await encodeWork(work);
+  const committed: JournalEntry[][] = [];
+  journal.pause();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const data: ImportWorkerData = { ...settings, parts };
+      const worker = new Worker(WORKER_FILE, {
+        workerData: data,
+        transferList: parts.map((p) => p.buffer as ArrayBuffer),
+      });
+      let settled = false;
+      const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        if (error) reject(error);
+        else resolve();
+      };
+      worker.on('message', (m: ImportWorkerMessage) => {
+        if ('entries' in m) committed.push(m.entries);
+        else finish(m.ok ? undefined : new Error(m.error));
+      });
+      worker.once('error', (e) => finish(e));
+      worker.once('exit', (code) => finish(new Error(`import worker exited with ${code} before reporting`)));
+    });
+    for (const chunk of committed) {
+      journal.announce(chunk);
+      await new Promise((done) => setImmediate(done));
+    }
+  } finally {
+    journal.resume();
+  }
+};
