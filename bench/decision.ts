@@ -1,24 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   AccessEngine,
   AccessIndex,
-  AccessService,
   AccessStore,
-  CardholderImport,
-  importWorkerAvailable,
-  workerImportWriter,
   type AccessSnapshot,
   type Cardholder,
   type CredentialRecord,
   type Door,
 } from '@gatehouse/access';
-import { systemClock } from '@gatehouse/contracts';
-import { JournalReader } from '@gatehouse/journal';
-import { openDatabase, ReadPool } from '@gatehouse/storage';
-import { benchJournal, JOURNAL_DEFAULTS, option, percentile, round, say } from './util';
+import { openDatabase } from '@gatehouse/storage';
+import { option, percentile, round, say } from './util';
 
 const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'Europe/Berlin'];
 
@@ -152,7 +145,7 @@ export const decisionBench = async (args: string[]): Promise<Record<string, numb
       for (const c of snapshot.credentials) store.putCredential(c);
     });
     const before = heapMb();
-    let t = performance.now();
+    const t = performance.now();
     const index = AccessIndex.build(store.snapshot());
     const rebuildMs = performance.now() - t;
     const indexMb = heapMb() - before;
@@ -202,97 +195,13 @@ export const decisionBench = async (args: string[]): Promise<Record<string, numb
     );
     say(`reference, a bare Map lookup of the same credentials: p99 ${round(mapP99, 2)} µs`);
 
-    // Under load: a full journal scan in a worker and a 10,000-row import (planned here, committed as the gateway does), while decisions run.
-    // One database, as in the gateway: the journal beside the access data.
-    const journal = benchJournal(db, dir);
-    await journal.open();
-    for (let w = 0; w < 10; w++) {
-      await Promise.all(
-        Array.from({ length: 30_000 }, (_, i) =>
-          journal.append({
-            type: 'access.granted',
-            source: 'bench',
-            subjects: [{ kind: 'person', id: `p${i % people}` }],
-            payload: { i },
-          }),
-        ),
-      );
-    }
-    const access = new AccessService(store, journal, systemClock);
-    access.engine.replaceIndex(index);
-    const inWorker = importWorkerAvailable();
-    if (inWorker) {
-      access.useImportWriter(
-        workerImportWriter(
-          {
-            sqlitePath: path,
-            synchronous: 'normal',
-            signingKeyFile: join(dir, 'k.pem'),
-            journal: JOURNAL_DEFAULTS,
-          },
-          journal,
-        ),
-      );
-    }
-    const rows = ['employee_number,name,department,levels,credential_format,credential_number'];
-    for (let i = 0; i < 10_000; i++)
-      // Facility 255 is unused by the site's credentials (i % 255), and 16-bit card numbers fit H10301.
-      rows.push(`N${i},New Person ${i},Imported,l${i % levelCount},H10301,255:${i}`);
-    const csv = Buffer.from(rows.join('\n'));
-    const pool = new ReadPool(path, 1);
-    const reader = new JournalReader(pool);
-    const lag = monitorEventLoopDelay({ resolution: 1 });
-    lag.enable();
-    let scanning = true;
-    const scan = (async () => {
-      let n = 0;
-      for await (const chunk of reader.exportRaw({})) n += chunk.length;
-      scanning = false;
-      return n;
-    })();
-    const underLoad: number[] = [];
-    let importMs = 0;
-    const importer = new CardholderImport(access);
-    let i = 0;
-    let imported = false;
-    while (scanning || !imported) {
-      // Decisions arrive in small bursts between other work, as reads from many readers would.
-      for (let k = 0; k < 200; k++, i++) {
-        const q = requests[i % requests.length]!;
-        const s = process.hrtime.bigint();
-        access.engine.decide(q);
-        underLoad.push(Number(process.hrtime.bigint() - s) / 1000);
-      }
-      if (importMs === 0 && !imported && i === 20_000) {
-        t = performance.now();
-        void importer.apply(csv, { kind: 'system', name: 'bench' }, 'bench.csv').then(() => {
-          importMs = performance.now() - t;
-          imported = true;
-        });
-        i += 1;
-      }
-      await new Promise((done) => setImmediate(done));
-    }
-    const scanned = await scan;
-    lag.disable();
-    const loadP99 = percentile(underLoad, 99);
-    say(
-      `under load (a worker scanning ${scanned} journal entries, a 10,000-row import planned and committed in ${Math.round(importMs)} ms): decision p99 ${round(loadP99, 2)} µs over ${underLoad.length} decisions`,
-    );
-    say(
-      `longest event-loop stall meanwhile: ${Math.round(lag.max / 1e6)} ms (the import's transaction ran ${inWorker ? 'in a worker thread on its own connection' : 'on this thread'})`,
-    );
-    await pool.close();
-    await journal.close();
+    // Under load, what a card suffers is measured on the line through the real gateway: `npm run bench -- card-load`.
     db.close();
     return {
       decision_p99_us: round(decisionP99, 2),
       map_lookup_p99_us: round(mapP99, 2),
       rebuild_ms: Math.round(rebuildMs),
       index_mb: round(indexMb),
-      decision_p99_us_under_load: round(loadP99, 2),
-      import_10k_ms: Math.round(importMs),
-      import_loop_stall_ms: Math.round(lag.max / 1e6),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

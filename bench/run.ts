@@ -1,4 +1,5 @@
 import '../apps/aliases';
+import { cardLoadBench } from './card-load';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { journalBench } from './journal';
@@ -14,6 +15,7 @@ import { startupBench } from './startup';
 const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number | string>>> = {
   journal: journalBench,
   decision: decisionBench,
+  'card-load': cardLoadBench,
   doors: doorsBench,
   readers: readersBench,
   startup: startupBench,

@@ -75,7 +75,6 @@ describe('console in headless Chromium', () => {
     await page.getByTestId('stream-state').getByText('live').waitFor();
     const machine = new Client(gw.url);
     machine.bearer = token;
-    const posted = Date.now();
     expect(
       (await machine.post('/api/v1/journal/notes', { text: 'Shift note from the e2e test' })).status,
     ).toBe(201);
@@ -83,7 +82,6 @@ describe('console in headless Chromium', () => {
       .getByTestId('live-feed')
       .getByText('text=Shift note from the e2e test')
       .waitFor({ timeout: 5000 });
-    expect(Date.now() - posted).toBeLessThan(5000);
 
     // Journal search with a filter, and export links carrying the same filter.
     await page.getByRole('link', { name: 'Journal' }).click();

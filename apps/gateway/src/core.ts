@@ -128,6 +128,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   if (options.role === 'gateway') await journal.open({ version: VERSION, site: config.site.name });
   else journal.attach();
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
+  if (options.role === 'gateway') readPool.takeOverCheckpoints(db);
   const secrets = SecretBox.fromFile(join(config.resolved.dataDir, 'keys', 'secrets.key'));
   const auth = new AuthService(
     new AuthStore(db),

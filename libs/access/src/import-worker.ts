@@ -3,11 +3,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { openDatabase } from '@gatehouse/storage';
-import type { ImportWorkerData } from './import-writer';
+import type { ImportWork, ImportWorkerData, ImportWorkerMessage } from './import-writer';
 import { AccessStore } from './store';
 
+/** Entries per message back: each message is one task on the gateway's event loop. */
+const CHUNK = 500;
+
 /** One import transaction on its own connection: every record and its journal entries, or nothing. */
-const run = (data: ImportWorkerData): void => {
+const run = (data: ImportWorkerData) => {
+  const decoder = new TextDecoder();
+  const work = JSON.parse(data.parts.map((p) => decoder.decode(p)).join('')) as ImportWork;
   const db = openDatabase({ path: data.sqlitePath, synchronous: data.synchronous });
   try {
     const journal = new Journal(
@@ -18,9 +23,9 @@ const run = (data: ImportWorkerData): void => {
     );
     journal.attach();
     const store = new AccessStore(db);
-    journal.appendAll(data.entries, () => {
-      for (const c of data.cardholders) store.put('cardholders', c);
-      for (const c of data.credentials) store.putCredential(c);
+    return journal.appendAll(work.entries, () => {
+      for (const c of work.cardholders) store.put('cardholders', c);
+      for (const c of work.credentials) store.putCredential(c);
     });
   } finally {
     db.close();
@@ -28,10 +33,13 @@ const run = (data: ImportWorkerData): void => {
 };
 
 if (parentPort) {
+  const port = parentPort;
+  const send = (m: ImportWorkerMessage) => port.postMessage(m);
   try {
-    run(workerData as ImportWorkerData);
-    parentPort.postMessage({ ok: true });
+    const committed = run(workerData as ImportWorkerData);
+    for (let i = 0; i < committed.length; i += CHUNK) send({ entries: committed.slice(i, i + CHUNK) });
+    send({ ok: true });
   } catch (error) {
-    parentPort.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) });
+    send({ ok: false, error: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { JournalEntryInput } from '@gatehouse/contracts';
+import type { JournalEntry, JournalEntryInput } from '@gatehouse/contracts';
 import type { CredentialRecord } from './index-data';
+import { timeSlicer } from './import-slices';
 import type { Cardholder } from './model';
 
 /** Writes an import's records and journal entries in one transaction. */
@@ -24,48 +25,109 @@ export interface ImportWorkerSettings {
   };
 }
 
-/** What the worker receives; also what `import-worker.ts` reads. */
-export interface ImportWorkerData extends ImportWorkerSettings {
+/** What the worker writes: sent as JSON in parts (see `workerImportWriter`). */
+export interface ImportWork {
   entries: readonly JournalEntryInput[];
   cardholders: readonly Cardholder[];
   credentials: readonly CredentialRecord[];
 }
 
-interface PausableJournal {
+/** What the worker receives; also what `import-worker.ts` reads. */
+export interface ImportWorkerData extends ImportWorkerSettings {
+  /** UTF-8 JSON of an `ImportWork`, in parts. */
+  parts: Uint8Array[];
+}
+
+/** What the worker sends back: the committed entries in chunks, then the outcome. */
+export type ImportWorkerMessage = { entries: JournalEntry[] } | { ok: true } | { ok: false; error: string };
+
+interface ImportJournal {
   pause(): void;
   resume(): void;
+  /** Entries committed by another writer, to the journal's live subscribers. */
+  announce(entries: readonly JournalEntry[]): void;
 }
 
 const WORKER_FILE = join(__dirname, 'import-worker.js');
+/** Records per part of the payload, and committed entries per message back (each a task on the event loop). */
+const CHUNK = 500;
 
 /** The worker runs from the build only (a worker thread cannot load TypeScript sources). */
 export const importWorkerAvailable = (): boolean => existsSync(WORKER_FILE);
 
+/** JSON of `work` in parts encoded between card reads; the parts are moved to the worker, not copied. */
+const encodeWork = async (work: ImportWork): Promise<Uint8Array[]> => {
+  const pause = timeSlicer();
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  const list = async (name: keyof ImportWork, prefix: string) => {
+    const items = work[name];
+    parts.push(encoder.encode(`${prefix}"${name}":[`));
+    for (let i = 0; i < items.length; i += CHUNK) {
+      await pause();
+      const json = JSON.stringify(items.slice(i, i + CHUNK)).slice(1, -1);
+      parts.push(encoder.encode(i === 0 ? json : `,${json}`));
+    }
+    parts.push(encoder.encode(']'));
+  };
+  await list('entries', '{');
+  await list('cardholders', ',');
+  await list('credentials', ',');
+  parts.push(encoder.encode('}'));
+  return parts;
+};
+
 /**
  * Runs the import's transaction in a worker thread on its own connection, so the
  * event loop (card reads, decisions, the API) never waits on it. The gateway's
- * journal holds its commits meanwhile and continues the tree afterwards.
+ * journal holds its commits meanwhile; the import's entries then go to live
+ * subscribers (a chunk per turn of the loop), before the journal commits what
+ * queued and continues the tree after them.
  */
-export const workerImportWriter =
-  (settings: ImportWorkerSettings, journal: PausableJournal): ImportWriter =>
-  (entries, cardholders, credentials) =>
-    new Promise<void>((resolve, reject) => {
-      journal.pause();
-      const data: ImportWorkerData = { ...settings, entries, cardholders, credentials };
-      const worker = new Worker(WORKER_FILE, { workerData: data });
+export const workerImportWriter = (settings: ImportWorkerSettings, journal: ImportJournal): ImportWriter => {
+  // One import at a time: the journal's pause is not counted, so a second import must not resume it early.
+  let previous: Promise<unknown> = Promise.resolve();
+  return (entries, cardholders, credentials) => {
+    const next = previous.then(() => writeInWorker(settings, journal, { entries, cardholders, credentials }));
+    previous = next.catch(() => undefined);
+    return next;
+  };
+};
+
+const writeInWorker = async (
+  settings: ImportWorkerSettings,
+  journal: ImportJournal,
+  work: ImportWork,
+): Promise<void> => {
+  const parts = await encodeWork(work);
+  const committed: JournalEntry[][] = [];
+  journal.pause();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const data: ImportWorkerData = { ...settings, parts };
+      const worker = new Worker(WORKER_FILE, {
+        workerData: data,
+        transferList: parts.map((p) => p.buffer as ArrayBuffer),
+      });
       let settled = false;
       const finish = (error?: Error) => {
         if (settled) return;
         settled = true;
-        journal.resume();
         if (error) reject(error);
         else resolve();
       };
-      worker.once('message', (m: { ok: boolean; error?: string }) =>
-        finish(m.ok ? undefined : new Error(m.error ?? 'import failed')),
-      );
+      worker.on('message', (m: ImportWorkerMessage) => {
+        if ('entries' in m) committed.push(m.entries);
+        else finish(m.ok ? undefined : new Error(m.error));
+      });
       worker.once('error', (e) => finish(e));
-      worker.once('exit', (code) =>
-        finish(code === 0 ? undefined : new Error(`import worker exited with ${code}`)),
-      );
+      worker.once('exit', (code) => finish(new Error(`import worker exited with ${code} before reporting`)));
     });
+    for (const chunk of committed) {
+      journal.announce(chunk);
+      await new Promise((done) => setImmediate(done));
+    }
+  } finally {
+    journal.resume();
+  }
+};

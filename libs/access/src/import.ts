@@ -8,7 +8,8 @@ import {
   plainText,
 } from '@gatehouse/contracts';
 import type { AccessService } from './access.service';
-import { csvCell, decodeCsv, parseCsv } from './csv';
+import { csvCell, decodeCsv } from './csv';
+import { parseCsvInSlices, timeSlicer } from './import-slices';
 import type { CredentialRecord } from './index-data';
 import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
@@ -102,14 +103,14 @@ export class CardholderImport {
 
   /**
    * Reads and checks the whole file against the current data; nothing is written.
-   * Yields to the event loop every thousand rows, so a large file does not hold
-   * up the decisions of readers meanwhile.
+   * Yields to the event loop every few milliseconds of work (parsing included),
+   * so a large file does not hold up the decisions of readers meanwhile.
    */
   async plan(
     bytes: Buffer,
   ): Promise<{ report: ImportReport; cardholders: PlannedCardholder[]; credentials: PlannedCredential[] }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const rows = parseCsv(decodeCsv(bytes));
+    const rows = await parseCsvInSlices(decodeCsv(bytes));
     const [header, ...data] = rows;
     if (!header) throw new DomainError('invalid', 'import.empty', 'the file is empty');
     const columns = header.cells.map((c) => c.trim().toLowerCase());
@@ -136,13 +137,10 @@ export class CardholderImport {
     const credentials: PlannedCredential[] = [];
     const seenCredentials = new Map<string, number>();
     const now = Date.now();
-    let sinceYield = 0;
+    const pause = timeSlicer();
     for (const row of data) {
       if (errors.length >= MAX_ERRORS) break;
-      if (++sinceYield === 1000) {
-        sinceYield = 0;
-        await new Promise((done) => setImmediate(done));
-      }
+      await pause();
       const get = (c: string) =>
         columns.includes(c) ? (row.cells[columns.indexOf(c)] ?? '').trim().replace(FORMULA_GUARD, '') : '';
       const line = row.line;
@@ -304,7 +302,8 @@ export class CardholderImport {
    * decisions see the old data or the new, never half. Data changed by someone
    * else between the plan and the transaction makes the transaction fail whole
    * (a unique credential number) or is overwritten by the file (a cardholder's
-   * details), as the journal then shows.
+   * details), as the journal then shows. Every step that grows with the file
+   * (entries, the index's new records) runs in slices between card reads.
    */
   async apply(bytes: Buffer, actor: Actor, fileName: string): Promise<ImportReport> {
     const { report, cardholders, credentials } = await this.plan(bytes);
@@ -318,6 +317,7 @@ export class CardholderImport {
     }
     const changedPeople = cardholders.filter((c) => c.action !== 'unchanged');
     const changedCreds = credentials.filter((c) => c.action !== 'unchanged');
+    const pause = timeSlicer();
     const entries: JournalEntryInput[] = [
       {
         type: 'cardholder.imported',
@@ -333,7 +333,10 @@ export class CardholderImport {
           }),
         ),
       },
-      ...changedPeople.map((c) => ({
+    ];
+    for (const c of changedPeople) {
+      await pause();
+      entries.push({
         type: `cardholder.${c.action === 'create' ? 'created' : 'updated'}`,
         source: 'access',
         actor,
@@ -341,8 +344,11 @@ export class CardholderImport {
         payload: JSON.parse(
           JSON.stringify({ id: c.record.id, via: 'import', line: c.line, record: c.record }),
         ),
-      })),
-      ...changedCreds.map((c) => ({
+      });
+    }
+    for (const c of changedCreds) {
+      await pause();
+      entries.push({
         type: `credential.${c.action === 'create' ? 'created' : 'updated'}`,
         source: 'access',
         actor,
@@ -362,15 +368,21 @@ export class CardholderImport {
             validUntil: c.record.validUntil,
           }),
         ),
-      })),
-    ];
+      });
+    }
+    // The index's records are made in slices beforehand; putting them in place after the commit is one step.
+    const people: Cardholder[] = [];
+    for (const c of changedPeople) {
+      await pause();
+      people.push(cardholderFrom(c.record));
+    }
     await this.access.commitImport(
       entries,
       changedPeople.map((c) => c.record),
       changedCreds.map((c) => c.record),
     );
     const idx = this.access.engine.index;
-    for (const c of changedPeople) idx.cardholders.set(c.record.id, cardholderFrom(c.record));
+    for (const p of people) idx.cardholders.set(p.id, p);
     for (const c of changedCreds) idx.putCredential(c.record);
     return { ...report, applied: true };
   }

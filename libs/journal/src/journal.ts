@@ -238,6 +238,14 @@ export class Journal {
     this.flush();
   }
 
+  /**
+   * Entries that another writer committed (an import in a worker thread, while
+   * this journal was paused) go to live subscribers like this journal's own.
+   */
+  announce(entries: readonly JournalEntry[]): void {
+    this.bus?.emit('journal.committed', entries);
+  }
+
   private scheduleFlush(): void {
     if (this.paused) return;
     // A full batch, or no wait configured: commit at the next turn of the event loop, after the caller's work.

@@ -27,9 +27,16 @@ const take = (it, n) => {
   }
   return { rows, done: false };
 };
+// WAL checkpoints (see ReadPool.takeOverCheckpoints) need a connection that may write the database file.
+let checkpointer = null;
 parentPort.on('message', (msg) => {
   try {
-    if (msg.op === 'all') {
+    if (msg.op === 'checkpoint') {
+      checkpointer ??= new Database(workerData.path, { fileMustExist: true });
+      checkpointer.pragma('busy_timeout = 5000');
+      const [result] = checkpointer.pragma('wal_checkpoint(PASSIVE)');
+      parentPort.postMessage({ id: msg.id, rows: [result] });
+    } else if (msg.op === 'all') {
       parentPort.postMessage({ id: msg.id, rows: db.prepare(msg.sql).all(...msg.params) });
     } else if (msg.op === 'open') {
       const it = db.prepare(msg.sql).iterate(...msg.params);
@@ -123,6 +130,7 @@ export class ReadPool {
   private readonly workers: ReadWorker[];
   private nextId = 1;
   private crashes = 0;
+  private checkpointTimer: NodeJS.Timeout | undefined;
 
   constructor(path: string, size = 1) {
     this.workers = Array.from(
@@ -185,11 +193,36 @@ export class ReadPool {
     }
   }
 
+  /**
+   * Moves WAL checkpoints off the event loop. SQLite runs a checkpoint on the
+   * connection whose commit pushes the WAL past 1000 pages; after a large write
+   * by another connection (an import in a worker thread) that is the event
+   * loop's next small commit, which then copies the whole WAL into the database
+   * and syncs it (hundreds of ms, measured by `npm run bench -- card-load`).
+   * Here `db` stops checkpointing and a pool worker does it every `everyMs`
+   * (PASSIVE: it never waits for, nor blocks, readers or the writer).
+   */
+  takeOverCheckpoints(db: { pragma(source: string): unknown }, everyMs = 1000): void {
+    db.pragma('wal_autocheckpoint = 0');
+    const worker = this.workers[0]!;
+    let running = false;
+    this.checkpointTimer = setInterval(() => {
+      if (running) return;
+      running = true;
+      worker
+        .send({ op: 'checkpoint', id: this.nextId++ })
+        .catch(() => undefined)
+        .finally(() => (running = false));
+    }, everyMs);
+    this.checkpointTimer.unref();
+  }
+
   get crashCount(): number {
     return this.crashes;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.checkpointTimer);
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

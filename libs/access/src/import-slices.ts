@@ -1,0 +1,88 @@
+import { DomainError } from '@gatehouse/contracts';
+import { type CsvRow, parseCsv } from './csv';
+
+/** How long a slice of import work may hold the event loop before it lets card reads and decisions through. */
+export const SLICE_MS = 4;
+
+const nextTurn = () => new Promise<void>((done) => setImmediate(done));
+
+/**
+ * Returns a function to await inside long loops: it yields to the event loop
+ * once `budgetMs` of work has run since the last yield, so a loop's cost is
+ * spread over turns whatever the size of each step (a fixed count of steps
+ * between yields is too much when steps are slow and too often when fast).
+ */
+export const timeSlicer = (budgetMs = SLICE_MS): (() => Promise<void>) => {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await nextTurn();
+    since = performance.now();
+  };
+};
+
+const SEGMENT_CHARS = 32 * 1024;
+
+/**
+ * `parseCsv` over a large text, a segment per event-loop turn: the same rows and
+ * line numbers as one call, without holding the loop for the whole file. The
+ * scan follows `parseCsv`'s own states (a quote opens a field only at its
+ * start) so that a segment ends only where a record ends.
+ */
+export const parseCsvInSlices = async (text: string, segmentChars = SEGMENT_CHARS): Promise<CsvRow[]> => {
+  const rows: CsvRow[] = [];
+  let start = 0;
+  let line = 0;
+  let quoted = false;
+  let cellEmpty = true;
+  let i = 0;
+  while (start < text.length) {
+    // Scan on from `i` to the first record end past the segment's size, counting lines as parseCsv does.
+    let lines = 0;
+    let end = text.length;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (quoted) {
+        if (c === 34 && text.charCodeAt(i + 1) !== 34) {
+          quoted = false;
+          continue;
+        }
+        if (c === 34) i++;
+        else if (c === 10) lines++;
+        cellEmpty = false;
+        continue;
+      }
+      if (c === 34 && cellEmpty) quoted = true;
+      else if (c === 44) cellEmpty = true;
+      else if (c === 10 || c === 13) {
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        lines++;
+        cellEmpty = true;
+        if (i + 1 - start >= segmentChars) {
+          end = ++i;
+          break;
+        }
+      } else cellEmpty = false;
+    }
+    for (const row of parseSegment(text.slice(start, end), line)) rows.push(row);
+    line += lines;
+    start = end;
+    if (start < text.length) await nextTurn();
+  }
+  return rows;
+};
+
+/** One segment, its line numbers (and those of its errors) counted from the whole text's start. */
+const parseSegment = (segment: string, linesBefore: number): CsvRow[] => {
+  try {
+    return parseCsv(segment).map((row) => ({ line: row.line + linesBefore, cells: row.cells }));
+  } catch (error) {
+    const line = (error as DomainError).details?.line;
+    if (!(error instanceof DomainError) || typeof line !== 'number' || linesBefore === 0) throw error;
+    const at = line + linesBefore;
+    throw new DomainError(error.kind, error.code, error.message.replace(`line ${line}`, `line ${at}`), {
+      ...error.details,
+      line: at,
+    });
+  }
+};
