@@ -20,7 +20,13 @@ import {
   MqttSensorSource,
   startEmbeddedBroker,
 } from '@gatehouse/mqtt';
-import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
+import {
+  type Clock,
+  DeadLetterLimiter,
+  GatehouseBus,
+  handlerFailure,
+  systemClock,
+} from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { ReaderKeyStore, ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
@@ -84,9 +90,17 @@ const resolveSerialPorts = (config: GatehouseConfig, keys: ReaderKeyStore): Seri
 export const createCore = async (config: GatehouseConfig, options: CoreOptions): Promise<Core> => {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const bus = new GatehouseBus((event, owner, error) =>
-    logger.error({ err: error, event, owner }, 'event subscriber failed'),
-  );
+  // A handler that throws is a dead letter naming it, with what it was handling: never a silent drop.
+  let handlerFailures: DeadLetterLimiter | null = null;
+  const bus = new GatehouseBus((event, owner, error, payload) => {
+    logger.error({ err: error, event, owner }, 'event subscriber failed');
+    if (event === 'device.dead-letter') return; // the sink itself failed: the log is all that is left
+    handlerFailures?.offer(
+      `${event}/${owner}`,
+      handlerFailure(event, owner, error, payload, clock.now().getTime()),
+    );
+  });
+  handlerFailures = new DeadLetterLimiter(clock, (d) => bus.emit('device.dead-letter', d));
   const db = openDatabase({ path: config.resolved.sqlitePath, synchronous: config.storage.synchronous });
   const signer = loadOrCreateSigningKey(config.resolved.signingKeyFile, (m) => logger.warn(m));
   const journal = new Journal(new SqliteJournalStore(db), signer, clock, config.journal, bus);
@@ -133,6 +147,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       ...config.sensors.map((s) => ({ sensorId: s.id, doorId: s.door, role: s.role })),
       ...ReadersService.sensorBindings(serial),
     ],
+    {},
+    {
+      maxClockSkewMs: config.doors.maxClockSkewSeconds * 1000,
+      sensorGraceMs: config.doors.sensorGraceSeconds * 1000,
+    },
   );
   const readers = new ReadersService(
     serial,
@@ -189,6 +208,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           })
           .catch(() => undefined);
       },
+      clock,
     );
     mqtt.start();
     const actuators = new MqttDoorActuators(mqtt, bus, config.actuators, (r) => {
@@ -207,7 +227,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           priority: 'medium',
           silent: false,
           doorId: r.door,
-          at: Date.now(),
+          at: clock.now().getTime(),
           detail: 'the relay did not confirm it switched',
         });
       }

@@ -111,28 +111,32 @@ export class MqttDoorActuators {
     });
   }
 
+  /** The relays run on the broker connection's clock (the injected one). */
+  private get clock() {
+    return this.mqtt.clock;
+  }
+
   async pulse(door: string, ms: number): Promise<ActuationReport | null> {
     const a = this.byDoor.get(door);
     if (!a) return null;
-    const started = Date.now();
+    const started = this.clock.monotonicMs();
     const confirmed = new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
+      const cancel = this.clock.setTimer(this.confirmWithinMs, () => {
         this.waiting.delete(door);
         resolve(null);
-      }, this.confirmWithinMs);
+      });
       this.waiting.set(door, (on) => {
         if (!on) return;
-        clearTimeout(timer);
+        cancel();
         this.waiting.delete(door);
-        resolve(Date.now() - started);
+        resolve(this.clock.monotonicMs() - started);
       });
     });
     await this.mqtt.publish(a.topics.command, a.topics.on);
-    const off = setTimeout(
-      () => void this.mqtt.publish(a.topics.command, a.topics.off).catch(() => undefined),
+    this.clock.setTimer(
       ms,
+      () => void this.mqtt.publish(a.topics.command, a.topics.off).catch(() => undefined),
     );
-    off.unref();
     const confirmMs = await confirmed;
     const r: ActuationReport = { door, ms, confirmed: confirmMs !== null, confirmMs };
     this.report(r);
