@@ -73,7 +73,16 @@ export class DoorMachine {
   private passagesThisCycle = 0;
   private readonly active = new Set<DoorAlarmType>();
 
-  constructor(readonly settings: DoorSettings) {}
+  constructor(private config: DoorSettings) {}
+
+  get settings(): Readonly<DoorSettings> {
+    return this.config;
+  }
+
+  /** The door's timings changed (in the console): they apply from the next input on. */
+  retime(timing: Partial<Omit<DoorSettings, 'id'>>): void {
+    this.config = { ...this.config, ...timing };
+  }
 
   get state(): { phase: DoorPhase; open: boolean | null; alarms: DoorAlarmType[] } {
     return { phase: this.phase, open: this.open, alarms: [...this.active] };

@@ -86,6 +86,9 @@ export class DoorsService {
   private readonly usedWhileAway = new Map<string, string>();
   private readonly deadLetters: DeadLetterLimiter;
   private readonly startedAt: number;
+  /** Doors some sensor is bound to, and those of them the access context has not defined yet. */
+  private readonly boundDoors = new Set<string>();
+  private readonly provisional = new Set<string>();
 
   constructor(
     private readonly bus: GatehouseBus,
@@ -101,6 +104,7 @@ export class DoorsService {
     for (const d of doors()) this.define(d);
     for (const b of bindings) {
       this.bindings.set(b.sensorId, b);
+      this.boundDoors.add(b.doorId);
       this.sensors.set(b.sensorId, {
         sensorId: b.sensorId,
         doorId: b.doorId,
@@ -135,19 +139,19 @@ export class DoorsService {
   /** Adds or updates a door (timings come from the access context's door). */
   define(d: DoorDefinition): void {
     this.names.set(d.id, d.name);
-    if (!this.machines.has(d.id)) {
+    this.provisional.delete(d.id);
+    const timing = {
+      unlockMs: d.unlockMs,
+      heldOpenMs: d.heldOpenMs,
+      preAlarmMs: Math.min(5000, Math.floor(d.heldOpenMs / 4)),
+    };
+    const m = this.machines.get(d.id);
+    if (m) m.retime(timing);
+    else
       this.machines.set(
         d.id,
-        new DoorMachine({
-          ...DEFAULT_DOOR_TIMING,
-          ...this.timing,
-          id: d.id,
-          unlockMs: d.unlockMs,
-          heldOpenMs: d.heldOpenMs,
-          preAlarmMs: Math.min(5000, Math.floor(d.heldOpenMs / 4)),
-        }),
+        new DoorMachine({ ...DEFAULT_DOOR_TIMING, ...this.timing, id: d.id, ...timing }),
       );
-    }
   }
 
   /** A device time it can be judged by: within the allowed skew ahead, and not older than a broker keeps things. */
@@ -288,10 +292,16 @@ export class DoorsService {
   }
 
   private feed(doorId: string, input: DoorInput): void {
-    // A door created since start (in the console) gets its machine on first use.
-    if (!this.machines.has(doorId)) {
+    // A door created since start (in the console) gets its machine on first use. A sensor's door
+    // the access context does not know (yet: a site seeded after the broker delivered) is kept with
+    // default timings until it does: its readings must not vanish.
+    if (!this.machines.has(doorId) || this.provisional.has(doorId)) {
       const d = this.doors().find((x) => x.id === doorId);
       if (d) this.define(d);
+      else if (!this.machines.has(doorId) && this.boundDoors.has(doorId)) {
+        this.define({ id: doorId, name: doorId, ...DEFAULT_DOOR_TIMING });
+        this.provisional.add(doorId);
+      }
     }
     const m = this.machines.get(doorId);
     if (!m) return;

@@ -264,6 +264,23 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
       at: 0,
       origin: 't',
     });
+    // A sensor's door the access context does not know yet (a site seeded after the broker delivered).
+    const late = new DoorsService(bus, { append: async () => undefined }, clock, () => defined, [
+      { sensorId: 'x1', doorId: 'seeded-later', role: 'contact' },
+    ]);
+    bus.emit('sensor.reading', {
+      sensorId: 'x1',
+      signals: [{ kind: 'contact', open: true }],
+      at: 0,
+      origin: 't',
+      retained: true,
+    });
+    defined.push({ id: 'seeded-later', name: 'Seeded later', unlockMs: 5000, heldOpenMs: 30_000 });
+    expect(late.board().find((d) => d.doorId === 'seeded-later')).toMatchObject({
+      name: 'Seeded later',
+      phase: 'open',
+    });
+    late.stop();
     const flags = () => doors.board()[0]!.sensors.map((s) => [s.sensorId, s.neverHeard]);
     expect(flags()).toEqual([
       ['c1', false],
