@@ -87,7 +87,7 @@ export class MqttDoorActuators {
   private readonly waiting = new Map<string, (on: boolean) => void>();
 
   constructor(
-    private readonly mqtt: MqttSensorSource,
+    private readonly mqtt: Pick<MqttSensorSource, 'handleTopic' | 'publish' | 'clock'>,
     private readonly bus: GatehouseBus,
     bindings: readonly ActuatorBinding[],
     private readonly report: (r: ActuationReport) => void,
