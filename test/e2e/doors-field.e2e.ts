@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signIn } from '../support/browser';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { startPrivateBroker, type PrivateBroker } from '../support/broker';
 import { waitFor } from '../support/wait';
@@ -113,10 +113,7 @@ describe('doors in the field (a private Mosquitto)', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(gw.url);
-      await page.getByLabel('User name').fill('gina');
-      await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, gw.url, 'gina', PERMANENT_PASSWORD);
       await page.getByRole('link', { name: 'Guard desk' }).click();
       await page.getByTestId('door-annex-4').getByText('Annex door 4').waitFor();
       await page.getByTestId('door-server-door').getByText('field-silent NEVER HEARD').waitFor();

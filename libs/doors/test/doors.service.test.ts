@@ -22,22 +22,25 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     const at = () => clock.now().getTime();
     const read = (sensorId: string, signals: Parameters<typeof bus.emit<'sensor.reading'>>[1]['signals']) =>
       bus.emit('sensor.reading', { sensorId, signals, at: at(), origin: 'test' });
-    return { bus, doors, alarms, entries, read, at, clock };
+    /** A card granted at the door, now. */
+    const grant = () =>
+      bus.emit('access.decided', {
+        readerId: 'r',
+        doorId: 'd1',
+        grant: true,
+        reason: 'granted',
+        unlockMs: 5000,
+        awaitingPin: false,
+        cardholderId: 'p',
+        at: at(),
+      });
+    return { bus, doors, alarms, entries, read, at, clock, grant };
   };
 
   it('a people counter counting two through one grant raises tailgating', () => {
-    const { bus, doors, alarms, read, at } = setup();
+    const { doors, alarms, read, grant } = setup();
     read('c1', [{ kind: 'contact', open: false }]);
-    bus.emit('access.decided', {
-      readerId: 'r',
-      doorId: 'd1',
-      grant: true,
-      reason: 'granted',
-      unlockMs: 5000,
-      awaitingPin: false,
-      cardholderId: 'p',
-      at: at(),
-    });
+    grant();
     read('c1', [{ kind: 'contact', open: true }]);
     read('p1', [{ kind: 'people', count: 2 }]);
     expect(alarms.map((a) => a.type)).toEqual(['tailgating']);
@@ -207,7 +210,7 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
   });
 
   it('settles a contact and raises held-open on the injected clock: time is stepped, not slept', () => {
-    const { bus, doors, alarms, clock, at } = setup({ debounceMs: 250 });
+    const { bus, doors, alarms, clock, at, grant } = setup({ debounceMs: 250 });
     bus.emit('sensor.reading', {
       sensorId: 'c1',
       signals: [{ kind: 'contact', open: false }],
@@ -216,16 +219,7 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     });
     clock.advance(300);
     expect(doors.board()[0]!.phase).toBe('secure');
-    bus.emit('access.decided', {
-      readerId: 'r',
-      doorId: 'd1',
-      grant: true,
-      reason: 'granted',
-      unlockMs: 5000,
-      awaitingPin: false,
-      cardholderId: 'p',
-      at: at(),
-    });
+    grant();
     bus.emit('sensor.reading', {
       sensorId: 'c1',
       signals: [{ kind: 'contact', open: true }],
