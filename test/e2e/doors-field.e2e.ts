@@ -7,7 +7,7 @@ import { launchChromium, signIn } from '../support/browser';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { startPrivateBroker, type PrivateBroker } from '../support/broker';
 import { waitFor } from '../support/wait';
-import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
+import { removeDir, startGateway, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 
 /**
  * What door sensors send in the field, through a Mosquitto of the test's own:
@@ -219,5 +219,34 @@ describe('doors in the field (a private Mosquitto)', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('a door used while the gateway was restarting: every reading journaled as late, one notice, no forced alarm', async () => {
+    // The gateway is down (stopped above); the broker holds what the sensor sends for its session.
+    expect(gw.process.exitCode).not.toBeNull();
+    await send('zigbee2mqtt/field_z', '{"contact":true}');
+    await send('zigbee2mqtt/field_z', '{"contact":false}');
+    await send('zigbee2mqtt/field_z', '{"contact":true}');
+    gw = await startGateway({ dataDir: gw.dataDir, env: { GATEHOUSE_CONFIG: join(dir, 'site.yaml') } });
+    // The sessions live in the database: the same sign-ins, at the new address.
+    admin = Object.assign(new Client(gw.url), { cookie: admin.cookie, csrf: admin.csrf });
+    guard = Object.assign(new Client(gw.url), { cookie: guard.cookie, csrf: guard.csrf });
+    type Entry = { seq: number; type: string; payload: { late?: string } };
+    const entries = async (query: string) =>
+      (await admin.get<{ items: Entry[] }>(`/api/v1/journal?${query}&limit=200`)).body.items;
+    const late = await waitFor('the three late readings', async () => {
+      const items = (await entries('type=sensor.reading&device=field-z')).filter((e) => e.payload.late);
+      return items.length >= 3 ? items : undefined;
+    });
+    expect(new Set(late.map((e) => e.payload.late)).size).toBe(1);
+    await waitFor('the door closed', async () =>
+      (await phase('front-door')) === 'secure' ? true : undefined,
+    );
+    const restarted = Math.max(...(await entries('type=journal.restarted')).map((e) => e.seq));
+    expect((await entries('type=door.forced&door=front-door')).filter((e) => e.seq > restarted)).toEqual([]);
+    const notices = (
+      await guard.get<{ items: { type: string; doorId: string; count: number }[] }>('/api/v1/alarms')
+    ).body.items.filter((a) => a.type === 'used-while-away');
+    expect(notices).toEqual([expect.objectContaining({ doorId: 'front-door', count: 1 })]);
   });
 });

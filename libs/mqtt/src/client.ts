@@ -72,18 +72,18 @@ export class MqttSensorSource {
   /**
    * A resumed session first delivers what the broker queued while we were
    * away. The broker delivers to us in order, so a marker we publish to
-   * ourselves right after connecting comes back after the last queued message:
-   * until then, readings are marked late. A marker that never comes (a broker
+   * ourselves once subscribed comes back after the last queued message: until
+   * then, readings are marked late. A marker that never comes (a broker
    * ACL) ends the catch-up after a while.
    */
-  private beginCatchUp(client: MqttClient): void {
+  private beginCatchUp(): string {
     const outage = `mqtt-${this.counters.connects}-${this.now()}`;
     this.catchingUp = outage;
     this.endCatchUp?.();
     this.endCatchUp = this.clock.setTimer(CATCH_UP_LIMIT_MS, () => {
       if (this.catchingUp === outage) this.catchingUp = null;
     });
-    client.publish(this.syncTopic, outage, { qos: 1 });
+    return outage;
   }
 
   get state(): { state: MqttConnectionState; since: string; lastError?: string } {
@@ -127,6 +127,8 @@ export class MqttSensorSource {
       this.counters.connects += 1;
       this.lastError = undefined;
       this.setState('connected', ack.sessionPresent ? 'session resumed' : 'new session');
+      // The queued messages follow the connection acknowledgement at once: the catch-up starts now.
+      const outage = ack.sessionPresent ? this.beginCatchUp() : null;
       client.publish(`${prefix}/status`, 'online', { qos: 1, retain: true });
       for (const l of this.connectListeners) l();
       const topics = this.router.topics;
@@ -135,7 +137,7 @@ export class MqttSensorSource {
       const all = [...topics, ...this.topicHandlers.keys(), this.syncTopic];
       client.subscribe(all, { qos: 1 }, (error) => {
         if (error) this.lastError = `subscribe failed: ${error.message}`;
-        else if (ack.sessionPresent) this.beginCatchUp(client);
+        else if (outage) client.publish(this.syncTopic, outage, { qos: 1 });
       });
     });
     client.on('reconnect', () => {
