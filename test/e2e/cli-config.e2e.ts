@@ -41,6 +41,39 @@ describe('configuration at start (real process)', () => {
     removeDir(dir);
   });
 
+  it('refuses a missing or short reader key file the same way in `config check` and at start: a clear message, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-keys-'));
+    const short = join(dir, 'short.key');
+    writeFileSync(short, '0011223344\n');
+    const site = join(dir, 'site.yaml');
+    writeFileSync(
+      site,
+      [
+        'serial:',
+        '  - id: osdp-1',
+        `    path: ${join(dir, 'tty')}`,
+        '    protocol: osdp',
+        '    readers:',
+        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'missing.key')} } }`,
+        `      - { id: back-in, address: 2, scbk: { file: ${short} } }`,
+      ].join('\n'),
+    );
+    const env = { GATEHOUSE_CONFIG: site, GATEHOUSE_DATA_DIR: join(dir, 'data') };
+    const check = runCli(['config', 'check'], env);
+    const start = startFails(env);
+    for (const r of [check, start]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `serial osdp-1, reader front-in, scbk: secret file ${join(dir, 'missing.key')}: cannot read (ENOENT)`,
+      );
+      expect(r.stderr).toContain(
+        `serial osdp-1, reader back-in, scbk: the key in file ${short} is 10 hex digits`,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    removeDir(dir);
+  });
+
   it('takes a site file from GATEHOUSE_CONFIG with environment overrides on top', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gh-site-'));
     const site = join(dir, 'site.yaml');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
-import { ConfigError, readSecret, type GatehouseConfig } from '@gatehouse/config';
+import { readReaderKey, readSecret, type GatehouseConfig } from '@gatehouse/config';
 import {
   AlarmNotifier,
   AlarmsService,
@@ -80,10 +80,7 @@ const resolveSerialPorts = (config: GatehouseConfig, keys: ReaderKeyStore): Seri
           nextKey: managed.nextKey,
         };
       }
-      const hex = readSecret(r.scbk).replace(/\s/g, '');
-      if (!/^[0-9a-fA-F]{32}$/.test(hex))
-        throw new ConfigError([`serial.${port.id}: the key of reader ${r.id} is not 32 hex digits`]);
-      return { ...r, scbk: Uint8Array.from(Buffer.from(hex, 'hex')) };
+      return { ...r, scbk: readReaderKey(r.scbk, `serial ${port.id}, reader ${r.id}, scbk`) };
     }),
   }));
 
@@ -133,7 +130,19 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     ...DEFAULT_ALARM_SETTINGS,
     escalateAfterSeconds: config.alarms.escalateAfterSeconds,
   });
-  const readerKeys = new ReaderKeyStore(db, secrets);
+  const readerKeys = new ReaderKeyStore(db, secrets, (readerId, store) =>
+    journal.appendAll(
+      [
+        {
+          type: 'reader.key-made',
+          source: 'gateway',
+          subjects: [{ kind: 'reader', id: readerId }],
+          payload: { readerId },
+        },
+      ],
+      store,
+    ),
+  );
   const serial = resolveSerialPorts(config, readerKeys);
   const doors = new DoorsService(
     bus,

@@ -22,6 +22,15 @@ export class HealthRegistry {
     this.probes.set(name, probe);
   }
 
+  /** Status only, overall and per component: what anyone may know without signing in. */
+  summary(): { ready: boolean; components: Record<string, { status: ComponentStatus }> } {
+    const { ready, components } = this.report();
+    return {
+      ready,
+      components: Object.fromEntries(Object.entries(components).map(([n, c]) => [n, { status: c.status }])),
+    };
+  }
+
   report(): { ready: boolean; components: Record<string, ComponentHealth> } {
     const components: Record<string, ComponentHealth> = {};
     for (const [name, probe] of this.probes) {

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { ACTIONS, type Action, rolesFor } from '@gatehouse/auth';
 import { CONTROLLERS } from './app.module';
 
 describe('every endpoint declares who may call it', () => {
-  it('has @Roles/@AnyRole or an explicit @Public on each handler', () => {
+  it('has @Allow(action of the permission matrix) or an explicit @Public on each handler', () => {
     const undeclared: string[] = [];
+    const outsideMatrix: string[] = [];
     const publicRoutes: string[] = [];
     for (const controller of CONTROLLERS) {
       const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
@@ -21,9 +23,16 @@ describe('every endpoint declares who may call it', () => {
           .replace(/\/+$/, '');
         if (Reflect.getMetadata('gatehouse:public', handler) === true) publicRoutes.push(route);
         else if (!Array.isArray(Reflect.getMetadata('gatehouse:roles', handler))) undeclared.push(route);
+        else {
+          // The roles must be the matrix's (docs/permissions.md), not a list written beside it.
+          const action = Reflect.getMetadata('gatehouse:action', handler) as Action | undefined;
+          const roles = Reflect.getMetadata('gatehouse:roles', handler) as unknown;
+          if (!action || !(action in ACTIONS) || roles !== rolesFor(action)) outsideMatrix.push(route);
+        }
       }
     }
     expect(undeclared).toEqual([]);
+    expect(outsideMatrix).toEqual([]);
     // The only doors open without signing in; adding one is a deliberate, reviewed change.
     expect(publicRoutes.sort()).toEqual(
       [

@@ -12,6 +12,9 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { VERSION, type Core } from './core';
 import { HealthRegistry } from './health';
+import { AuthGuard } from './http/auth.guard';
+import { installBodyGate } from './http/body-gate';
+import { clientErrorHandler, frameworkErrors } from './http/errors';
 import { Metrics } from './metrics';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -52,6 +55,9 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ...(tls ? { https: tls } : {}),
+    // Errors raised before any route (bad URL, headers too large) leave in the one error shape too.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const consoleDir = config.resolved.consoleDir;
   const consoleIndex = consoleDir ? join(consoleDir, 'index.html') : '';
@@ -75,17 +81,7 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   // the global filter (AllErrorsFilter), so every error leaves in one shape.
   const fastify = app.getHttpAdapter().getInstance();
   await app.register(fastifyCookie);
-  // Files sent as themselves, each with its own size limit: CSV imports and cardholder photos.
-  fastify.addContentTypeParser(
-    'text/csv',
-    { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
-  );
-  fastify.addContentTypeParser(
-    ['image/jpeg', 'image/png'],
-    { parseAs: 'buffer', bodyLimit: 2 * 1024 * 1024 },
-    (_req, body, done) => done(null, body),
-  );
+  installBodyGate(fastify, config.http.bodyLimitBytes, app.get(AuthGuard));
   fastify.addHook('onSend', async (req, reply, payload) => {
     reply.header('x-request-id', String(req.id));
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
@@ -137,6 +133,13 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
       detail: s.lastCommitError ?? undefined,
     };
   });
+
+  if (config.serial.length > 0) {
+    // Per reader online or not; relays and inputs bound to doors the site does not have are named.
+    health.register('readers', () =>
+      core.readers.health(new Set(core.access.list('access_doors').map((d) => d.id))),
+    );
+  }
 
   if (core.mqtt) {
     const mqtt = core.mqtt;

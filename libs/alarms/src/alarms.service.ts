@@ -16,6 +16,7 @@ import { type Alarm, dedupeKey, isOpen, type Priority, queueOrder, raisePriority
 
 export interface AlarmJournal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
+  alongside(change: () => void): void;
 }
 
 export interface AlarmSettings {
@@ -132,7 +133,16 @@ export class AlarmsService {
         clearedAt: null,
       };
       this.open.set(key, repeated);
-      this.db.prepare('UPDATE alarms SET data = ? WHERE id = ?').run(JSON.stringify(repeated), repeated.id);
+      // The repeat's cause is journaled by its source (the decision, the door event); the count on the
+      // record rides that group commit, so the reader's feedback never waits for this write.
+      this.journal.alongside(
+        () =>
+          void this.db
+            .prepare(
+              "UPDATE alarms SET data = json_set(data, '$.count', ?, '$.lastAt', ?, '$.active', json('true'), '$.clearedAt', NULL) WHERE id = ?",
+            )
+            .run(repeated.count, repeated.lastAt, repeated.id),
+      );
       return repeated;
     }
     const a: Alarm = {

@@ -6,3 +6,4 @@ export * from './secret-box';
 export * from './store';
 export * from './types';
 export * from './auth.service';
+export * from './permissions';

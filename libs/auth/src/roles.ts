@@ -43,6 +43,9 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
   reception: ['visitor', 'note'],
 };
 
+/** Each role's journal categories, for docs/permissions.md. */
+export const journalVisibility = (): Readonly<Record<Role, 'all' | readonly string[]>> => VISIBILITY;
+
 /** The union over the operator's roles; `undefined` means every category. */
 export const visibleCategories = (roles: readonly Role[]): readonly string[] | undefined => {
   const set = new Set<string>();

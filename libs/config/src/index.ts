@@ -2,3 +2,4 @@ export * from './schema';
 export * from './loader';
 export * from './env';
 export * from './document';
+export * from './secrets';

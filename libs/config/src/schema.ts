@@ -22,15 +22,24 @@ export const ROLE_NAMES = [
  * A secret is never written in a configuration file: it names a file (owner-only
  * permissions expected) or an environment variable that holds it.
  */
-export const secretRef = z.union([
-  z.strictObject({ file: z.string().min(1).describe('Path of a file holding the secret') }),
-  z.strictObject({
-    env: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .describe('Environment variable holding the secret'),
-  }),
-]);
+export const secretRef = z.union(
+  [
+    z.strictObject({ file: z.string().min(1).describe('Path of a file holding the secret') }),
+    z.strictObject({
+      env: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/)
+        .describe('Environment variable holding the secret'),
+    }),
+  ],
+  {
+    // An installer pasting a key inline gets told what to do instead, not "Invalid input".
+    error: (issue) =>
+      typeof issue.input === 'string' || typeof issue.input === 'number'
+        ? 'a secret is never written in the configuration itself: put it in a file only the gateway can read and write { file: /path/to/it }, or in an environment variable and write { env: NAME }'
+        : 'expected { file: /path/to/secret } or { env: NAME }',
+  },
+);
 export type SecretRef = z.infer<typeof secretRef>;
 
 // prefault({}) parses the empty object through the section, so its own defaults apply.
@@ -437,8 +446,16 @@ export const configSchema = z.strictObject({
                 ['readers', i, 'scbk'],
                 `OSDP reader ${r.id} has no key: give it scbk, set installMode: true for a key the gateway makes and installs, or plainText: true`,
               );
-            } else if (r.plainText && (r.scbk || r.installMode)) {
-              problem(['readers', i, 'plainText'], 'a reader with a key does not run in plain text');
+            } else if (r.plainText && r.scbk) {
+              problem(
+                ['readers', i, 'plainText'],
+                'a reader with a key does not run in plain text (remove plainText or scbk)',
+              );
+            } else if (r.plainText && r.installMode) {
+              problem(
+                ['readers', i, 'plainText'],
+                'installMode installs a key on the reader and plainText runs it without one: choose one',
+              );
             }
           });
           port.relays.forEach((r, i) => {

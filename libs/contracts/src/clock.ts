@@ -8,20 +8,20 @@ export interface Clock {
   /** Milliseconds from an arbitrary origin; never goes backwards. For durations. */
   monotonicMs(): number;
   /**
-   * Runs `fn` once after `ms` (never keeping the process alive for it); returns
-   * a function that cancels it. Timers go through the clock so a test's clock
-   * fires them when it is stepped.
+   * Calls `fn` once, when `ms` of monotonic time have passed; returns what
+   * cancels it. A `background` timer (a periodic check) does not keep the
+   * process alive; one that something waits for does.
    */
-  setTimer(ms: number, fn: () => void): () => void;
+  after(ms: number, fn: () => void, background?: boolean): () => void;
 }
 
 export const systemClock: Clock = {
   now: () => new Date(),
   monotonicMs: () => performance.now(),
-  setTimer(ms, fn) {
-    const t = setTimeout(fn, Math.max(0, ms));
-    t.unref();
-    return () => clearTimeout(t);
+  after: (ms, fn, background = false) => {
+    const timer = setTimeout(fn, Math.max(0, ms));
+    if (background) timer.unref();
+    return () => clearTimeout(timer);
   },
 };
 
@@ -30,7 +30,7 @@ export class ManualClock implements Clock {
   private wallMs: number;
   private mono = 0;
   private timers: { due: number; order: number; fn: () => void }[] = [];
-  private made = 0;
+  private order = 0;
   constructor(start: Date | string = '2026-01-05T08:00:00.000Z') {
     this.wallMs = new Date(start).getTime();
   }
@@ -40,34 +40,38 @@ export class ManualClock implements Clock {
   monotonicMs(): number {
     return this.mono;
   }
-  setTimer(ms: number, fn: () => void): () => void {
-    const timer = { due: this.mono + Math.max(0, ms), order: this.made++, fn };
+  after(ms: number, fn: () => void): () => void {
+    const timer = { due: this.mono + Math.max(0, ms), order: this.order++, fn };
     this.timers.push(timer);
     return () => {
       this.timers = this.timers.filter((t) => t !== timer);
     };
   }
-  /** Timers not yet fired. */
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-  /** Moves time on, firing each timer due on the way at its own time, in order. */
+  /** Moves time on, firing each timer that falls due on the way at its own time, in order. */
   advance(ms: number): void {
-    const end = this.mono + ms;
-    for (;;) {
+    const target = this.mono + ms;
+    // Bounded: a timer that keeps re-arming itself at zero delay is a bug to report, not to spin on.
+    for (let fired = 0; ; fired++) {
+      if (fired > 1_000_000) throw new Error('ManualClock: timers keep re-arming without time passing');
       const next = this.timers
-        .filter((t) => t.due <= end)
+        .filter((t) => t.due <= target)
         .sort((a, b) => a.due - b.due || a.order - b.order)[0];
       if (!next) break;
       this.timers = this.timers.filter((t) => t !== next);
-      this.wallMs += next.due - this.mono;
-      this.mono = Math.max(this.mono, next.due);
+      this.step(next.due - this.mono);
       next.fn();
     }
-    this.wallMs += end - this.mono;
-    this.mono = end;
+    this.step(target - this.mono);
+  }
+  /** Timers waiting to fire. */
+  get pendingTimers(): number {
+    return this.timers.length;
   }
   set(date: Date | string): void {
     this.wallMs = new Date(date).getTime();
+  }
+  private step(ms: number): void {
+    this.wallMs += ms;
+    this.mono += ms;
   }
 }

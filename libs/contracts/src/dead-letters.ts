@@ -59,7 +59,7 @@ export class DeadLetterLimiter {
     b.suppressed += 1;
     this.suppressedTotal += 1;
     b.last = letter;
-    b.cancel ??= this.clock.setTimer(b.windowEnd - now, () => this.flush(device));
+    b.cancel ??= this.clock.after(b.windowEnd - now, () => this.flush(device), true);
   }
 
   /** Emits every pending summary now (at shutdown). */

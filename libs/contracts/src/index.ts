@@ -7,4 +7,5 @@ export * from './event-bus';
 export * from './events';
 export * from './tokens';
 export * from './sensors';
+export * from './input';
 export * from './dead-letters';

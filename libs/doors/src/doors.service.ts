@@ -315,11 +315,15 @@ export class DoorsService {
     this.timers.delete(doorId);
     const due = m.nextDue();
     if (due === null) return;
-    const cancel = this.clock.setTimer(Math.max(0, due - this.now()), () => {
-      this.timers.delete(doorId);
-      this.handle(doorId, m.tick(this.now()));
-      this.schedule(doorId);
-    });
+    const cancel = this.clock.after(
+      Math.max(0, due - this.now()),
+      () => {
+        this.timers.delete(doorId);
+        this.handle(doorId, m.tick(this.now()));
+        this.schedule(doorId);
+      },
+      true,
+    );
     this.timers.set(doorId, cancel);
   }
 

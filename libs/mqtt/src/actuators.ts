@@ -121,7 +121,7 @@ export class MqttDoorActuators {
     if (!a) return null;
     const started = this.clock.monotonicMs();
     const confirmed = new Promise<number | null>((resolve) => {
-      const cancel = this.clock.setTimer(this.confirmWithinMs, () => {
+      const cancel = this.clock.after(this.confirmWithinMs, () => {
         this.waiting.delete(door);
         resolve(null);
       });
@@ -133,9 +133,10 @@ export class MqttDoorActuators {
       });
     });
     await this.mqtt.publish(a.topics.command, a.topics.on);
-    this.clock.setTimer(
+    this.clock.after(
       ms,
       () => void this.mqtt.publish(a.topics.command, a.topics.off).catch(() => undefined),
+      true,
     );
     const confirmMs = await confirmed;
     const r: ActuationReport = { door, ms, confirmed: confirmMs !== null, confirmMs };

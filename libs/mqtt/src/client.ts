@@ -80,9 +80,13 @@ export class MqttSensorSource {
     const outage = `mqtt-${this.counters.connects}-${this.now()}`;
     this.catchingUp = outage;
     this.endCatchUp?.();
-    this.endCatchUp = this.clock.setTimer(CATCH_UP_LIMIT_MS, () => {
-      if (this.catchingUp === outage) this.catchingUp = null;
-    });
+    this.endCatchUp = this.clock.after(
+      CATCH_UP_LIMIT_MS,
+      () => {
+        if (this.catchingUp === outage) this.catchingUp = null;
+      },
+      true,
+    );
     return outage;
   }
 

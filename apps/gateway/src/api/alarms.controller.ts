@@ -2,17 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AlarmsService } from '@gatehouse/alarms';
-import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../http/auth.guard';
+import { type Actor, DomainError, plainText } from '@gatehouse/contracts';
+import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
 
-const READERS = ['guard', 'responder', 'facility-manager', 'auditor', 'admin'] as const;
-const ACTORS = ['guard', 'responder'] as const;
-const text = z.string().trim().min(1).max(1000);
+const text = plainText({ max: 1000, multiline: true });
 const Comment = z.strictObject({ comment: text.optional() });
 const Note = z.strictObject({ text });
-const Assign = z.strictObject({ owner: z.string().trim().min(1).max(64).nullable() });
+const Assign = z.strictObject({ owner: plainText({ max: 64 }).nullable() });
 const Resolve = z.strictObject({ comment: text, falseAlarm: z.boolean().default(false) });
 const Reason = z.strictObject({ reason: text });
 const ListQuery = z.strictObject({ history: z.coerce.number().int().min(0).max(500).default(0) });
@@ -28,7 +26,7 @@ export class AlarmsController {
   constructor(private readonly alarms: AlarmsService) {}
 
   @Get()
-  @Roles(...READERS)
+  @Allow('alarms.read')
   @ApiOperation({
     summary:
       'The alarm queue (open alarms, highest priority and oldest first), and optionally recent ended ones',
@@ -39,13 +37,13 @@ export class AlarmsController {
   }
 
   @Get(':id')
-  @Roles(...READERS)
+  @Allow('alarms.read')
   get(@Param('id') id: string) {
     return this.alarms.get(alarmId(id));
   }
 
   @Post(':id/acknowledge')
-  @Roles(...ACTORS)
+  @Allow('alarms.act')
   @HttpCode(200)
   @ApiJsonBody(Comment)
   acknowledge(
@@ -57,7 +55,7 @@ export class AlarmsController {
   }
 
   @Post(':id/comments')
-  @Roles(...ACTORS)
+  @Allow('alarms.act')
   @HttpCode(200)
   @ApiJsonBody(Note)
   comment(
@@ -69,7 +67,7 @@ export class AlarmsController {
   }
 
   @Post(':id/assign')
-  @Roles(...ACTORS)
+  @Allow('alarms.act')
   @HttpCode(200)
   @ApiJsonBody(Assign)
   assign(
@@ -81,7 +79,7 @@ export class AlarmsController {
   }
 
   @Post(':id/escalate')
-  @Roles(...ACTORS)
+  @Allow('alarms.act')
   @HttpCode(200)
   @ApiJsonBody(Reason)
   escalate(
@@ -93,7 +91,7 @@ export class AlarmsController {
   }
 
   @Post(':id/resolve')
-  @Roles(...ACTORS)
+  @Allow('alarms.act')
   @HttpCode(200)
   @ApiOperation({ summary: 'End an alarm as resolved or as a false alarm; a comment says what was found' })
   @ApiJsonBody(Resolve)

@@ -6,16 +6,21 @@ import { z } from 'zod';
 import {
   AuthService,
   MAX_PASSWORD_LENGTH,
+  permissionsOf,
   visibleCategories,
   type LoginResult,
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
-import { DomainError } from '@gatehouse/contracts';
-import { AllowDuringPasswordChange, AllowStages, AnyRole, Public } from '../http/auth.guard';
+import { DomainError, plainText } from '@gatehouse/contracts';
+import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
+import { Accepts } from '../http/route-config';
 import { SessionCookie } from './session-cookie';
+
+/** What anyone may send without signing in is small: a user name and a password fit in far less. */
+const PUBLIC_BODY_MAX_BYTES = 8 * 1024;
 
 const username = z
   .string()
@@ -41,7 +46,7 @@ const PasswordBody = z.strictObject({ currentPassword: password, newPassword: pa
 export const BootstrapBody = z.strictObject({
   token: z.string().min(10).max(100),
   username,
-  displayName: z.string().min(1).max(100),
+  displayName: plainText({ max: 100 }),
   password,
 });
 
@@ -82,6 +87,7 @@ export class AuthController {
 
   @Post('bootstrap')
   @Public()
+  @Accepts(['application/json'], PUBLIC_BODY_MAX_BYTES)
   @ApiOperation({ summary: 'Create the first administrator with the one-time token printed at first start' })
   @ApiJsonBody(BootstrapBody)
   async bootstrap(
@@ -94,6 +100,7 @@ export class AuthController {
 
   @Post('login')
   @Public()
+  @Accepts(['application/json'], PUBLIC_BODY_MAX_BYTES)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Sign in with user name and password; the answer says whether a second factor follows',
@@ -108,7 +115,7 @@ export class AuthController {
   }
 
   @Post('second-factor')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('totp')
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -124,7 +131,7 @@ export class AuthController {
   }
 
   @Post('enrollment')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('enroll')
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -136,7 +143,7 @@ export class AuthController {
   }
 
   @Post('enrollment/confirm')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('enroll')
   @AllowDuringPasswordChange()
   @HttpCode(200)
@@ -155,7 +162,7 @@ export class AuthController {
   }
 
   @Get('session')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('totp', 'enroll')
   @AllowDuringPasswordChange()
   @ApiOperation({ summary: 'Who is signed in, at which stage, with the CSRF token for mutations' })
@@ -163,8 +170,18 @@ export class AuthController {
     return this.sessionView(principal);
   }
 
+  @Get('permissions')
+  @Allow('account.self')
+  @AllowDuringPasswordChange()
+  @ApiOperation({
+    summary: 'What your roles may do (actions) and which cardholder fields they show (docs/permissions.md)',
+  })
+  permissions(@CurrentPrincipal() principal: Principal) {
+    return permissionsOf(principal.roles);
+  }
+
   @Post('password')
-  @AnyRole()
+  @Allow('account.self')
   @AllowDuringPasswordChange()
   @HttpCode(204)
   @ApiOperation({ summary: 'Change your own password (ends your other sessions)' })
@@ -178,7 +195,7 @@ export class AuthController {
   }
 
   @Post('logout')
-  @AnyRole()
+  @Allow('account.self')
   @AllowStages('totp', 'enroll')
   @AllowDuringPasswordChange()
   @HttpCode(204)

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DoorsService } from '@gatehouse/doors';
-import { Roles } from '../http/auth.guard';
+import { Allow } from '../http/auth.guard';
 
 @ApiTags('doors')
 @Controller('api/v1/doors')
@@ -9,7 +9,7 @@ export class DoorsController {
   constructor(private readonly doors: DoorsService) {}
 
   @Get('board')
-  @Roles('guard', 'facility-manager', 'responder', 'auditor', 'admin')
+  @Allow('doors.board')
   @ApiOperation({
     summary:
       "Every door's live state (secure, open, held, forced…), its active alarms and its sensors' health",

@@ -12,7 +12,7 @@ import {
 } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { JournalReader } from '@gatehouse/journal';
-import { AnyRole, AuthGuard } from '../http/auth.guard';
+import { Allow, AuthGuard } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { zod } from '../http/validation';
 import { Metrics } from '../metrics';
@@ -35,7 +35,7 @@ export class EventsController {
   ) {}
 
   @Get()
-  @AnyRole()
+  @Allow('events.stream')
   @ApiProduces('text/event-stream')
   @ApiOperation({
     summary:

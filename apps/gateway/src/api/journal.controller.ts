@@ -8,11 +8,20 @@ import {
   type Actor,
   DomainError,
   type JournalEntry,
+  plainText,
   SUBJECT_KINDS,
   type SubjectKind,
 } from '@gatehouse/contracts';
-import { csvHeader, csvRow, Journal, JournalReader, type JournalFilter, MAX_PAGE } from '@gatehouse/journal';
-import { AnyRole, Public, Roles } from '../http/auth.guard';
+import {
+  csvHeader,
+  csvRow,
+  Journal,
+  JournalReader,
+  jsonlLine,
+  type JournalFilter,
+  MAX_PAGE,
+} from '@gatehouse/journal';
+import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
 
@@ -34,7 +43,7 @@ const JournalQuery = z.strictObject({
 });
 const ExportQuery = z.strictObject({ ...filterShape, format: z.enum(['jsonl', 'csv']).default('jsonl') });
 const NoteBody = z.strictObject({
-  text: z.string().trim().min(1).max(2000),
+  text: plainText({ max: 2000, multiline: true }),
   subjects: z
     .array(z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: ref }))
     .max(20)
@@ -61,7 +70,7 @@ export class JournalController {
   ) {}
 
   @Get()
-  @AnyRole()
+  @Allow('journal.search')
   @ApiOperation({ summary: 'Search the journal, newest first; only the categories your roles may see' })
   @ApiQueryOf(JournalQuery)
   search(
@@ -72,7 +81,7 @@ export class JournalController {
   }
 
   @Get('export')
-  @Roles('facility-manager', 'responder', 'admin', 'auditor')
+  @Allow('journal.export')
   @ApiOperation({ summary: 'Stream every matching entry, oldest first, as JSON Lines or CSV' })
   @ApiProduces('application/x-ndjson', 'text/csv')
   @ApiQueryOf(ExportQuery)
@@ -99,7 +108,7 @@ export class JournalController {
         for await (const chunk of reader.exportRaw(filter)) {
           yield csv
             ? chunk.map((json) => csvRow(JSON.parse(json) as JournalEntry)).join('')
-            : `${chunk.join('\n')}\n`;
+            : `${chunk.map(jsonlLine).join('\n')}\n`;
         }
       })(),
     );
@@ -115,7 +124,7 @@ export class JournalController {
   }
 
   @Get('verify')
-  @Roles('auditor', 'admin', 'responder')
+  @Allow('journal.verify')
   @ApiOperation({
     summary:
       'Recompute the Merkle tree and every checkpoint; names the first entry or checkpoint that does not match',
@@ -139,7 +148,7 @@ export class JournalController {
   }
 
   @Get('checkpoints')
-  @AnyRole()
+  @Allow('journal.checkpoints')
   @ApiOperation({ summary: 'The latest signed checkpoints (tree heads), newest first' })
   checkpoints() {
     return this.reader.checkpoints(100).then((items) => ({ items }));
@@ -155,7 +164,7 @@ export class JournalController {
   }
 
   @Post('notes')
-  @Roles('guard', 'reception', 'facility-manager', 'responder', 'admin')
+  @Allow('journal.note')
   @HttpCode(201)
   @ApiOperation({ summary: 'Write a note into the journal (the occurrence book of a shift)' })
   @ApiJsonBody(NoteBody)

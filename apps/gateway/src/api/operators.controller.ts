@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuthService, MAX_PASSWORD_LENGTH, ROLES, type TokenView } from '@gatehouse/auth';
-import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../http/auth.guard';
+import { type Actor, DomainError, patchOf, plainText } from '@gatehouse/contracts';
+import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 
@@ -14,7 +14,7 @@ const CreateOperator = z.strictObject({
     .min(1)
     .max(64)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  displayName: z.string().min(1).max(100),
+  displayName: plainText({ max: 100 }),
   roles: z.array(role).min(1).max(6),
   password: z
     .string()
@@ -22,14 +22,12 @@ const CreateOperator = z.strictObject({
     .max(MAX_PASSWORD_LENGTH)
     .describe('Initial password; the operator must change it at first sign-in'),
 });
-const UpdateOperator = z.strictObject({
-  displayName: z.string().min(1).max(100).optional(),
-  roles: z.array(role).min(1).max(6).optional(),
-  disabled: z.boolean().optional(),
-});
+const UpdateOperator = patchOf(
+  CreateOperator.pick({ displayName: true, roles: true }).extend({ disabled: z.boolean() }),
+);
 const ResetPassword = z.strictObject({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 const CreateToken = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: plainText({ max: 100 }),
   roles: z.array(role).min(1).max(6),
   expiresInDays: z.number().int().min(1).max(3650),
 });
@@ -48,20 +46,20 @@ export class OperatorsController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('operators.read')
   @ApiOperation({ summary: 'All operators with their roles and state' })
   list() {
     return { items: this.auth.listOperators() };
   }
 
   @Get(':id')
-  @Roles('admin', 'auditor')
+  @Allow('operators.read')
   get(@Param('id') id: string) {
     return this.auth.getOperator(checkId(id, UUID, 'operator'));
   }
 
   @Post()
-  @Roles('admin')
+  @Allow('operators.write')
   @ApiOperation({ summary: 'Create an operator' })
   @ApiJsonBody(CreateOperator)
   create(@Body(zod(CreateOperator)) body: z.infer<typeof CreateOperator>, @CurrentActor() actor: Actor) {
@@ -69,7 +67,7 @@ export class OperatorsController {
   }
 
   @Patch(':id')
-  @Roles('admin')
+  @Allow('operators.write')
   @ApiOperation({ summary: 'Change display name, roles, or disable/enable' })
   @ApiJsonBody(UpdateOperator)
   update(
@@ -81,7 +79,7 @@ export class OperatorsController {
   }
 
   @Post(':id/password')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Set a temporary password (to be changed at next sign-in) and end their sessions',
@@ -96,7 +94,7 @@ export class OperatorsController {
   }
 
   @Post(':id/second-factor/reset')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Remove the second factor (lost phone); the operator enrols again' })
   resetSecondFactor(@Param('id') id: string, @CurrentActor() actor: Actor) {
@@ -104,7 +102,7 @@ export class OperatorsController {
   }
 
   @Post(':id/unlock')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   unlock(@Param('id') id: string, @CurrentActor() actor: Actor) {
     return this.auth.unlock(checkId(id, UUID, 'operator'), actor);
@@ -117,13 +115,13 @@ export class TokensController {
   constructor(private readonly auth: AuthService) {}
 
   @Get()
-  @Roles('admin', 'auditor')
+  @Allow('operators.read')
   list(): { items: TokenView[] } {
     return { items: this.auth.listTokens() };
   }
 
   @Post()
-  @Roles('admin')
+  @Allow('operators.write')
   @ApiOperation({ summary: 'Create an API token for a machine; the token is shown in this answer only' })
   @ApiJsonBody(CreateToken)
   create(@Body(zod(CreateToken)) body: z.infer<typeof CreateToken>, @CurrentActor() actor: Actor) {
@@ -131,7 +129,7 @@ export class TokensController {
   }
 
   @Post(':id/revoke')
-  @Roles('admin')
+  @Allow('operators.write')
   @HttpCode(200)
   revoke(@Param('id') id: string, @CurrentActor() actor: Actor) {
     return this.auth.revokeToken(checkId(id, TOKEN_ID, 'token'), actor);

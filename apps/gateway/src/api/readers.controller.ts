@@ -3,16 +3,16 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { bitsToHex, CARD_FORMATS, interpret, toBits } from '@gatehouse/bridge-protocol';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, reasonText } from '@gatehouse/contracts';
 import { Journal } from '@gatehouse/journal';
 import { ReadersService } from '@gatehouse/readers';
-import { Roles } from '../http/auth.guard';
+import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 
 const MAX_BITS = 256;
 
-const ReasonBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+const ReasonBody = z.strictObject({ reason: reasonText });
 
 /** Raw bits as a facility manager copies them: a string of 0 and 1, or hex with the bit count. */
 export const CardBitsBody = z.union([
@@ -40,7 +40,7 @@ export class ReadersController {
   ) {}
 
   @Get()
-  @Roles('guard', 'facility-manager', 'responder', 'auditor', 'admin')
+  @Allow('readers.status')
   @ApiOperation({
     summary:
       'Every serial port and reader: online, secure channel, model and firmware, last seen, error counters',
@@ -50,7 +50,7 @@ export class ReadersController {
   }
 
   @Get('ports/:id/capture')
-  @Roles('facility-manager', 'admin')
+  @Allow('readers.capture')
   @ApiOperation({ summary: 'The raw bytes a port saw lately (both directions), for field debugging' })
   @ApiProduces('text/plain')
   async capture(@Param('id') id: string, @CurrentActor() actor: Actor, @Res() reply: FastifyReply) {
@@ -75,7 +75,7 @@ export class ReadersController {
 
   @Post(':id/reinstall-key')
   @HttpCode(202)
-  @Roles('admin')
+  @Allow('readers.keys')
   @ApiOperation({
     summary:
       'A reader with a gateway-made key was replaced: make a new key and install it (SCBK-D, then KEYSET) at the next handshake',
@@ -87,15 +87,13 @@ export class ReadersController {
     @CurrentActor() actor: Actor,
   ) {
     const readerId = this.managedReader(id);
-    // Journaled first: for a while the install key is accepted again, and who opened that window is on record.
-    await this.recordKeyAction('reader.key-reinstall', readerId, actor, { reason: body.reason });
-    this.readers.reinstallKey(readerId);
+    await this.readers.reinstallKey(readerId, { actor, reason: body.reason, source: 'http' });
     return { readerId, state: 'reinstalling' };
   }
 
   @Post(':id/rotate-key')
   @HttpCode(202)
-  @Roles('admin')
+  @Allow('readers.keys')
   @ApiOperation({
     summary:
       "Replace a reader's gateway-made key: a new key is stored beside the old, sent by KEYSET inside a session with the old one, and used from then on",
@@ -107,8 +105,7 @@ export class ReadersController {
     @CurrentActor() actor: Actor,
   ) {
     const readerId = this.managedReader(id);
-    const started = this.readers.rotateKey(readerId);
-    await this.recordKeyAction('reader.key-rotation', readerId, actor, { reason: body.reason, started });
+    const started = await this.readers.rotateKey(readerId, { actor, reason: body.reason, source: 'http' });
     if (!started)
       throw new DomainError(
         'conflict',
@@ -116,16 +113,6 @@ export class ReadersController {
         `reader "${readerId}" has no key installed yet`,
       );
     return { readerId, state: 'rotating' };
-  }
-
-  private recordKeyAction(type: string, readerId: string, actor: Actor, payload: Record<string, unknown>) {
-    return this.journal.append({
-      type,
-      source: 'http',
-      actor,
-      subjects: [{ kind: 'reader', id: readerId }],
-      payload: { readerId, ...payload },
-    });
   }
 
   /** The reader id, if it is a serial reader whose key the gateway made; otherwise the error to answer. */
@@ -145,7 +132,7 @@ export class ReadersController {
 
   @Post('card-formats/interpret')
   @HttpCode(200)
-  @Roles('facility-manager', 'admin')
+  @Allow('readers.card-formats')
   @ApiOperation({ summary: 'Every card format the bits fit, with its parity verdict, and the raw reading' })
   @ApiJsonBody(CardBitsBody)
   interpret(@Body(zod(CardBitsBody)) body: z.infer<typeof CardBitsBody>) {

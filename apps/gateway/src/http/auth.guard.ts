@@ -1,10 +1,19 @@
-import { type CanActivate, type ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+  Logger,
+  SetMetadata,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@gatehouse/contracts';
 import {
+  type Action,
   AuthService,
   ROLES,
+  rolesFor,
   sameSecret,
   type Principal,
   type RequestContext,
@@ -12,16 +21,34 @@ import {
   type SessionStage,
 } from '@gatehouse/auth';
 import { Journal } from '@gatehouse/journal';
+import { routeConfig } from './route-config';
 
 const ROLES_KEY = 'gatehouse:roles';
 const PUBLIC_KEY = 'gatehouse:public';
 const STAGES_KEY = 'gatehouse:stages';
 const PASSWORD_CHANGE_KEY = 'gatehouse:password-change';
 
-/** The roles allowed to call an endpoint. An endpoint with neither this nor @Public is refused to everyone. */
+export const ACTION_KEY = 'gatehouse:action';
+
+/**
+ * Who may call an endpoint: the roles of an action in the permission matrix
+ * (libs/auth/src/permissions.ts). An endpoint with neither this nor @Public is
+ * refused to everyone. The route's Fastify config carries it too, so callers
+ * who are not signed in are refused before their body is read.
+ */
+export const Allow = (action: Action) =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, rolesFor(action)),
+    SetMetadata(ACTION_KEY, action),
+    routeConfig({ access: 'signed-in', action }),
+  );
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), routeConfig({ access: 'public' }));
+/**
+ * A bare role list, outside the matrix. Kept so that code written against it still compiles;
+ * routes.spec.ts fails for any endpoint that uses it instead of @Allow.
+ */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 export const AnyRole = () => SetMetadata(ROLES_KEY, ROLES);
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Session stages allowed besides a completed sign-in (for the second-factor steps). */
 export const AllowStages = (...stages: SessionStage[]) => SetMetadata(STAGES_KEY, stages);
 /** Reachable while the operator must still change a password set by someone else. */
@@ -35,6 +62,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The credentials were checked (principal is then the caller, or undefined for none). */
+    authenticated?: boolean;
     ctx?: RequestContext;
   }
 }
@@ -79,6 +108,14 @@ export class AuthGuard implements CanActivate {
     return raw ? (this.auth.resolveSession(raw) ?? undefined) : undefined;
   }
 
+  /** The caller, resolved once per request: the body gate may already have done it before the body was read. */
+  principalOf(req: FastifyRequest): Principal | undefined {
+    if (req.authenticated) return req.principal;
+    req.principal = this.authenticate(req);
+    req.authenticated = true;
+    return req.principal;
+  }
+
   canActivate(context: ExecutionContext): boolean {
     const targets = [context.getHandler(), context.getClass()];
     const req = context.switchToHttp().getRequest<FastifyRequest>();
@@ -86,7 +123,7 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets) === true;
     let principal: Principal | undefined;
     try {
-      principal = this.authenticate(req);
+      principal = this.principalOf(req);
     } catch (error) {
       if (!isPublic) throw error;
     }
@@ -131,11 +168,14 @@ export class AuthGuard implements CanActivate {
         'change the password you were given first',
       );
     }
-    if (!principal.roles.some((r) => roles.includes(r))) {
-      this.deny(principal, ctx, req, 'role');
-      throw new DomainError('forbidden', 'auth.forbidden', 'your role does not allow this', { needs: roles });
-    }
+    if (!principal.roles.some((r) => roles.includes(r))) throw this.forbidden(principal, req, roles);
     return true;
+  }
+
+  /** The refusal of a caller whose roles do not allow the endpoint, journaled. */
+  forbidden(principal: Principal, req: FastifyRequest, roles: readonly Role[]): DomainError {
+    this.deny(principal, contextOf(req), req, 'role');
+    return new DomainError('forbidden', 'auth.forbidden', 'your role does not allow this', { needs: roles });
   }
 
   private deny(principal: Principal, ctx: RequestContext, req: FastifyRequest, reason: string): void {

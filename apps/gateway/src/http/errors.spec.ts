@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { DomainError } from '@gatehouse/contracts';
-import { toErrorResponse } from './errors';
+import { HttpRefusal, toErrorResponse } from './errors';
 
 describe('error mapping', () => {
   it('maps domain error kinds to statuses in the one error shape', () => {
@@ -38,6 +38,23 @@ describe('error mapping', () => {
       status: 404,
       body: { error: { code: 'http.not-found' } },
     });
+  });
+
+  it('maps refusals of the HTTP layer and errors raised before routing', () => {
+    expect(
+      toErrorResponse(new HttpRefusal(415, 'request.unsupported-media-type', 'm', { accepts: ['a'] }), 'r'),
+    ).toEqual({
+      status: 415,
+      body: { error: { code: 'request.unsupported-media-type', message: 'm', details: { accepts: ['a'] } } },
+    });
+    expect(toErrorResponse({ code: 'FST_ERR_MAX_PARAM_LENGTH', statusCode: 414 }, 'r')).toMatchObject({
+      status: 414,
+      body: { error: { code: 'request.uri-too-long' } },
+    });
+    expect(toErrorResponse({ code: 'FST_ERR_BAD_URL', statusCode: 400 }, 'r').body.error.code).toBe(
+      'request.bad-url',
+    );
+    expect(toErrorResponse({ code: 'HPE_HEADER_OVERFLOW' }, 'r').status).toBe(431);
   });
 
   it('hides the cause of unexpected errors behind the request id', () => {

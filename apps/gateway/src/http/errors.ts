@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { HttpException, type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorKind, isDomainError } from '@gatehouse/contracts';
@@ -25,23 +27,51 @@ const HTTP_CODES: Record<number, string> = {
   404: 'http.not-found',
   405: 'http.method-not-allowed',
   406: 'http.not-acceptable',
+  408: 'request.timeout',
   413: 'request.too-large',
+  414: 'request.uri-too-long',
   415: 'request.unsupported-media-type',
   429: 'request.rate-limited',
+  431: 'request.headers-too-large',
 };
 
-/** Fastify's own errors (body parsing happens before any handler) mapped to our codes. */
+/**
+ * Errors raised before any handler, by Fastify (routing, body parsing) or by
+ * Node's HTTP parser (the client-error event), mapped to our codes.
+ */
 const FASTIFY_CODES: Record<string, [number, string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: [413, 'request.too-large', 'request body is larger than allowed'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'request.unsupported-media-type', 'send JSON (application/json)'],
   FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'request.malformed-json', 'body is empty but declared as JSON'],
   FST_ERR_CTP_INVALID_JSON_BODY: [400, 'request.malformed-json', 'body is not valid JSON'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'request.invalid', 'content length does not match the body'],
-  FST_ERR_BAD_URL: [400, 'request.invalid', 'malformed URL'],
+  FST_ERR_BAD_URL: [400, 'request.bad-url', 'the URL is not validly percent-encoded'],
+  FST_ERR_MAX_PARAM_LENGTH: [414, 'request.uri-too-long', 'a path segment is longer than allowed'],
+  FST_ERR_ASYNC_CONSTRAINT: [500, 'internal', 'internal error'],
+  HPE_HEADER_OVERFLOW: [431, 'request.headers-too-large', 'the request headers are larger than allowed'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request.timeout', 'the request took too long to arrive'],
 };
+
+/** A refusal decided at the HTTP layer, before Nest, with its status and our code. */
+export class HttpRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
 
 /** One error shape for every failure, whoever raised it. Anything unexpected is a 500 that hides its cause but logs it. */
 export const toErrorResponse = (error: unknown, requestId: string): { status: number; body: ErrorBody } => {
+  if (error instanceof HttpRefusal) {
+    return {
+      status: error.status,
+      body: { error: { code: error.code, message: error.message, details: error.details } },
+    };
+  }
   if (isDomainError(error)) {
     return {
       status: STATUS[error.kind],
@@ -113,3 +143,27 @@ export class AllErrorsFilter implements ExceptionFilter {
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
+
+/** Fastify's routing errors (bad percent-encoding, over-long path segment) through the same mapping. */
+export const frameworkErrors = (error: unknown, req: FastifyRequest, reply: FastifyReply): void => {
+  const { status, body } = toErrorResponse(error, String(req.id));
+  void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+};
+
+/**
+ * Node refuses some requests before Fastify sees them (headers too large, a
+ * malformed request line, a timeout): the answer is written to the socket
+ * by hand, in the same shape, and the connection closed.
+ */
+export const clientErrorHandler = (error: Error & { code?: string }, socket: Duplex): void => {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+  const [status, code, message] = known ?? [400, 'request.malformed', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message, details: {} } });
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy();
+};

@@ -1,28 +1,46 @@
-import { applyDecorators, type PipeTransform } from '@nestjs/common';
+import { applyDecorators, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DomainError } from '@gatehouse/contracts';
 
+/** At most this many problems are listed (and as many unknown field names per problem); the rest are counted. */
+export const MAX_ISSUES = 20;
+
+const names = (keys: readonly string[]) =>
+  keys.length > MAX_ISSUES
+    ? `${keys.slice(0, MAX_ISSUES).join(', ')} and ${keys.length - MAX_ISSUES} more`
+    : keys.join(', ');
+
 /**
  * Validates a body or query against a zod schema (strict objects: unknown
- * fields are refused) and names every bad field in the error details.
+ * fields are refused) and names the bad fields in the error details, saying
+ * whether they were in the body or the query. A hostile request with a
+ * million bad fields gets a short answer: the first few, and a count.
  */
 export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.output<T>> {
   constructor(private readonly schema: T) {}
-  transform(value: unknown): z.output<T> {
+  transform(value: unknown, metadata?: ArgumentMetadata): z.output<T> {
     const result = this.schema.safeParse(value ?? {});
     if (result.success) return result.data;
-    const issues = result.error.issues.map((i) => ({
-      path: i.path.map(String).join('.') || '(body)',
-      message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+    const where = metadata?.type === 'query' ? 'query' : metadata?.type === 'param' ? 'path' : 'body';
+    const all = result.error.issues;
+    const issues = all.slice(0, MAX_ISSUES).map((i) => ({
+      in: where,
+      path: i.path.map(String).join('.').slice(0, 200) || `(${where})`,
+      message:
+        i.code === 'unrecognized_keys'
+          ? `unknown field(s): ${names(i.keys.map((k) => k.slice(0, 100)))}`
+          : i.message.slice(0, 300),
     }));
+    const more = all.length - issues.length;
     throw new DomainError(
       'invalid',
       'request.invalid',
-      `request does not match: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      {
-        issues,
-      },
+      `${where} does not match: ${issues
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; ')}${all.length > 5 ? ` (and ${all.length - 5} more)` : ''}`,
+      more > 0 ? { in: where, issues, moreIssues: more } : { in: where, issues },
     );
   }
 }

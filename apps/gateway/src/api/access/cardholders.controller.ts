@@ -24,11 +24,18 @@ import {
   CredentialInput,
   CredentialPatch,
 } from '@gatehouse/access';
-import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../../http/auth.guard';
-import { CurrentActor } from '../../http/request.decorators';
+import { type Actor, DomainError, isoInstant, parseIsoInstant } from '@gatehouse/contracts';
+import { hiddenProperties, redactFor, type Principal } from '@gatehouse/auth';
+import { Allow } from '../../http/auth.guard';
+import { CurrentActor, CurrentPrincipal } from '../../http/request.decorators';
+import { Accepts } from '../../http/route-config';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
-import { ACCESS_READERS, ACCESS_WRITERS, checkId } from './records.controller';
+import { checkId } from './records.controller';
+
+const PHOTO_TYPES = ['image/jpeg', 'image/png'];
+const PHOTO_MAX_BYTES = 2 * 1024 * 1024;
+const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+const SEARCHED = ['name', 'employeeNumber', 'department', 'directoryAccount'] as const;
 
 const SearchQuery = z.strictObject({
   q: z
@@ -41,6 +48,7 @@ const SearchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+const AtQuery = z.strictObject({ at: isoInstant.optional().describe('ISO 8601 time; now by default') });
 const ImportQuery = z.strictObject({
   mode: z.enum(['dry-run', 'apply']).default('dry-run'),
   fileName: z.string().max(200).default('import.csv'),
@@ -69,39 +77,46 @@ export class CardholdersController {
   }
 
   @Get('cardholders')
-  @Roles(...ACCESS_READERS, 'reception')
-  @ApiOperation({ summary: 'Search cardholders' })
+  @Allow('cardholders.read')
+  @ApiOperation({ summary: 'Search cardholders (each role sees the fields of docs/permissions.md)' })
   @ApiQueryOf(SearchQuery)
-  search(@Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>) {
+  search(
+    @Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
     const q = query.q?.toLowerCase();
+    // Only fields the caller may see are searched: a match must not reveal a hidden value.
+    const hidden = hiddenProperties(principal.roles);
+    const searched = SEARCHED.filter((f) => !hidden.has(f));
     const all = [...this.access.engine.index.cardholders.values()].filter(
       (c) =>
         (!query.state || c.state === query.state) &&
-        (!q ||
-          [c.name, c.employeeNumber, c.department, c.directoryAccount].some((v) =>
-            v?.toLowerCase().includes(q),
-          )),
+        (!q || searched.some((f) => c[f]?.toLowerCase().includes(q))),
     );
     all.sort((a, b) => a.name.localeCompare(b.name));
-    return { total: all.length, items: all.slice(query.offset, query.offset + query.limit) };
+    return {
+      total: all.length,
+      items: all.slice(query.offset, query.offset + query.limit).map((c) => redactFor(principal.roles, c)),
+    };
   }
 
   @Get('cardholders/:id')
-  @Roles(...ACCESS_READERS, 'reception')
-  get(@Param('id') id: string) {
+  @Allow('cardholders.read')
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     const cardholder = this.access.get('cardholders', checkId(id, 'cardholder'));
-    return { ...cardholder, credentials: this.access.credentialsOf(id) };
+    const credentials = this.access.credentialsOf(id).map((c) => redactFor(principal.roles, c));
+    return redactFor(principal.roles, { ...cardholder, credentials });
   }
 
   @Post('cardholders')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
   @ApiJsonBody(CardholderInput)
   create(@Body(zod(CardholderInput)) body: z.output<typeof CardholderInput>, @CurrentActor() actor: Actor) {
     return this.access.createCardholder(body, actor);
   }
 
   @Patch('cardholders/:id')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
   @ApiOperation({ summary: 'Change a cardholder: state (suspend), levels, groups, details' })
   @ApiJsonBody(CardholderPatch)
   update(
@@ -113,12 +128,13 @@ export class CardholdersController {
   }
 
   @Put('cardholders/:id/photo')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
+  @Accepts(PHOTO_TYPES, PHOTO_MAX_BYTES)
   @HttpCode(204)
-  @ApiConsumes('image/jpeg', 'image/png')
+  @ApiConsumes(...PHOTO_TYPES)
   @ApiOperation({ summary: 'Set the photo (the JPEG or PNG file as the body, at most 2 MiB)' })
   async putPhoto(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentActor() actor: Actor) {
-    const body = rawBody(req, ['image/jpeg', 'image/png']);
+    const body = rawBody(req, PHOTO_TYPES);
     await this.access.setPhoto(
       checkId(id, 'cardholder'),
       String(req.headers['content-type']).split(';')[0]!,
@@ -128,7 +144,7 @@ export class CardholdersController {
   }
 
   @Get('cardholders/:id/photo')
-  @Roles('facility-manager', 'guard', 'reception', 'responder', 'auditor')
+  @Allow('cardholders.photo')
   @ApiProduces('image/jpeg', 'image/png')
   photo(@Param('id') id: string, @Res() reply: FastifyReply) {
     const p = this.access.photo(checkId(id, 'cardholder'));
@@ -139,19 +155,16 @@ export class CardholdersController {
   }
 
   @Get('cardholders/:id/doors')
-  @Roles(...ACCESS_READERS)
+  @Allow('cardholders.doors')
   @ApiOperation({ summary: 'Which doors this person can open, and whether now (from the decision index)' })
-  doors(@Param('id') id: string, @Query('at') at?: string) {
-    return {
-      items: this.access.engine.doorsOf(
-        checkId(id, 'cardholder'),
-        at ? Date.parse(at) || Date.now() : Date.now(),
-      ),
-    };
+  @ApiQueryOf(AtQuery)
+  doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
+    const at = query.at === undefined ? Date.now() : parseIsoInstant(query.at)!;
+    return { items: this.access.engine.doorsOf(checkId(id, 'cardholder'), at) };
   }
 
   @Post('credentials')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
   @ApiOperation({ summary: 'Issue a credential to a cardholder (PINs are stored as argon2id hashes)' })
   @ApiJsonBody(CredentialInput)
   createCredential(
@@ -162,13 +175,13 @@ export class CardholdersController {
   }
 
   @Get('credentials/:id')
-  @Roles(...ACCESS_READERS)
-  getCredential(@Param('id') id: string) {
-    return this.access.getCredential(checkId(id, 'credential'));
+  @Allow('credentials.read')
+  getCredential(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return redactFor(principal.roles, this.access.getCredential(checkId(id, 'credential')));
   }
 
   @Patch('credentials/:id')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
   @ApiOperation({ summary: 'Suspend, report lost, revoke, change validity or PIN' })
   @ApiJsonBody(CredentialPatch)
   updateCredential(
@@ -180,14 +193,15 @@ export class CardholdersController {
   }
 
   @Delete('credentials/:id')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
   @HttpCode(204)
   async deleteCredential(@Param('id') id: string, @CurrentActor() actor: Actor) {
     await this.access.deleteCredential(checkId(id, 'credential'), actor);
   }
 
   @Post('import')
-  @Roles(...ACCESS_WRITERS)
+  @Allow('cardholders.write')
+  @Accepts(['text/csv'], IMPORT_MAX_BYTES)
   @HttpCode(200)
   @ApiConsumes('text/csv')
   @ApiQueryOf(ImportQuery)
@@ -207,7 +221,7 @@ export class CardholdersController {
   }
 
   @Get('export')
-  @Roles(...ACCESS_WRITERS, 'auditor')
+  @Allow('cardholders.export')
   @Header('content-type', 'text/csv; charset=utf-8')
   @Header('content-disposition', 'attachment; filename="gatehouse-cardholders.csv"')
   @ApiProduces('text/csv')

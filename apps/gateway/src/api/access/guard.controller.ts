@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessService, DOOR_MODES, reasonText } from '@gatehouse/access';
-import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../../http/auth.guard';
+import { AccessService, DOOR_MODES } from '@gatehouse/access';
+import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
+import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
-import { ACCESS_READERS, checkId } from './records.controller';
+import { checkId } from './records.controller';
 
 const Reason = z.strictObject({ reason: reasonText });
 const ModeBody = z.strictObject({
@@ -14,9 +14,7 @@ const ModeBody = z.strictObject({
     .enum(['locked', 'card-only', 'card-and-pin', 'unlocked'])
     .nullable()
     .describe('null returns the door to its normal mode'),
-  until: z
-    .string()
-    .max(40)
+  until: isoInstant
     .nullable()
     .default(null)
     .describe('ISO time when the mode ends by itself; null: until changed'),
@@ -35,14 +33,14 @@ const SimulateBody = z.strictObject({
   readerId: z.string().min(1).max(64),
   format: z.string().min(1).max(20),
   number: z.string().min(1).max(64),
-  at: z.string().max(40).optional(),
+  at: isoInstant.optional(),
   pin: z.enum(['ok', 'wrong', 'duress']).optional(),
 });
-const AtQuery = z.strictObject({ at: z.string().max(40).optional() });
+const AtQuery = z.strictObject({ at: isoInstant.optional() });
 const at = (v?: string | null): number | null => {
   if (!v) return null;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(v))
+  const ms = parseIsoInstant(v);
+  if (ms === null)
     throw new DomainError('invalid', 'request.bad-time', `"${v.slice(0, 40)}" is not an ISO 8601 time`);
   return ms;
 };
@@ -53,14 +51,14 @@ export class GuardController {
   constructor(private readonly access: AccessService) {}
 
   @Get('door-states')
-  @Roles(...ACCESS_READERS)
+  @Allow('site.read')
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
   doorStates() {
     return { items: this.access.doorStates(), modes: DOOR_MODES };
   }
 
   @Post('doors/:id/unlock')
-  @Roles('guard')
+  @Allow('doors.control')
   @HttpCode(202)
   @ApiOperation({ summary: 'Unlock a door once for its unlock time (remote unlock); a reason is required' })
   @ApiJsonBody(Reason)
@@ -74,7 +72,7 @@ export class GuardController {
   }
 
   @Post('doors/:id/mode')
-  @Roles('guard')
+  @Allow('doors.control')
   @HttpCode(200)
   @ApiOperation({
     summary: "Set a door's mode (locked, card-only, card-and-PIN, unlocked) until a time or until changed",
@@ -90,7 +88,7 @@ export class GuardController {
   }
 
   @Post('lockdown')
-  @Roles('guard')
+  @Allow('doors.control')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Lockdown (privileged credentials only) or emergency release (all open), of all doors or some',
@@ -102,7 +100,7 @@ export class GuardController {
   }
 
   @Post('lockdown/release')
-  @Roles('guard')
+  @Allow('doors.control')
   @HttpCode(200)
   @ApiJsonBody(Reason)
   async release(@Body(zod(Reason)) body: z.infer<typeof Reason>, @CurrentActor() actor: Actor) {
@@ -111,7 +109,7 @@ export class GuardController {
   }
 
   @Post('anti-passback/forgive')
-  @Roles('guard')
+  @Allow('doors.control')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Forget where a person (or everyone) is believed to be, so anti-passback starts afresh',
@@ -128,14 +126,14 @@ export class GuardController {
   }
 
   @Get('presence')
-  @Roles(...ACCESS_READERS, 'reception')
+  @Allow('presence.read')
   @ApiOperation({ summary: 'Where each person is believed to be, learned from grants, and since when' })
   presence() {
     return { items: this.access.presenceList() };
   }
 
   @Get('doors/:id/who-can-open')
-  @Roles(...ACCESS_READERS)
+  @Allow('site.read')
   @ApiOperation({ summary: 'Who can open this door at a time (now by default), from the decision index' })
   @ApiQueryOf(AtQuery)
   whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
@@ -149,7 +147,7 @@ export class GuardController {
   }
 
   @Post('simulate')
-  @Roles('facility-manager')
+  @Allow('access.simulate')
   @HttpCode(200)
   @ApiOperation({
     summary: 'What the engine would decide for a credential at a reader (changes nothing, opens nothing)',

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, type Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, type Type } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import {
@@ -11,14 +11,10 @@ import {
   ZoneInput,
   type DocumentTable,
 } from '@gatehouse/access';
-import { type Actor, DomainError } from '@gatehouse/contracts';
-import { Roles } from '../../http/auth.guard';
+import { type Actor, DomainError, patchOf, replacementOf } from '@gatehouse/contracts';
+import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, zod } from '../../http/validation';
-
-/** Who reads and who changes access data: facility managers change, security staff and auditors read. */
-export const ACCESS_READERS = ['facility-manager', 'guard', 'responder', 'auditor', 'admin'] as const;
-export const ACCESS_WRITERS = ['facility-manager'] as const;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const checkId = (id: string, what: string): string => {
@@ -36,8 +32,10 @@ type Saver<S extends z.ZodType> = (
 
 /**
  * One controller shape for the site's simple records (zones, doors, schedules,
- * holidays, levels, groups): list, get, create, replace, delete. Each is still
- * its own class with its own route, tag and schema in the OpenAPI document.
+ * holidays, levels, groups): list, get, create, replace, change, delete. Each is
+ * still its own class with its own route, tag and schema in the OpenAPI document.
+ * Defaults apply on create only: a replacement names every field, a change
+ * names the fields it changes and keeps the others.
  */
 const recordsController = <S extends z.ZodObject>(
   path: string,
@@ -47,26 +45,28 @@ const recordsController = <S extends z.ZodObject>(
   save: Saver<S>,
   remove: (access: AccessService, id: string, actor: Actor) => Promise<void>,
 ): Type<unknown> => {
+  const replacement = replacementOf(schema);
+  const change = patchOf(schema.omit({ id: true } as never));
   @ApiTags('access')
   @Controller(`api/v1/access/${path}`)
   class RecordsController {
     constructor(readonly access: AccessService) {}
 
     @Get()
-    @Roles(...ACCESS_READERS)
+    @Allow('site.read')
     @ApiOperation({ summary: `All ${path}` })
     list() {
       return { items: this.access.list(table) };
     }
 
     @Get(':id')
-    @Roles(...ACCESS_READERS)
+    @Allow('site.read')
     get(@Param('id') id: string) {
       return this.access.get(table, checkId(id, what));
     }
 
     @Post()
-    @Roles(...ACCESS_WRITERS)
+    @Allow('site.write')
     @ApiOperation({ summary: `Create a ${what}` })
     @ApiJsonBody(schema)
     create(@Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
@@ -74,17 +74,37 @@ const recordsController = <S extends z.ZodObject>(
     }
 
     @Put(':id')
-    @Roles(...ACCESS_WRITERS)
-    @ApiOperation({ summary: `Replace a ${what} (the id in the path and the body must agree)` })
-    @ApiJsonBody(schema)
-    replace(@Param('id') id: string, @Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
+    @Allow('site.write')
+    @ApiOperation({
+      summary: `Replace a ${what}: every field named (the id in the path and the body must agree)`,
+    })
+    @ApiJsonBody(replacement)
+    replace(
+      @Param('id') id: string,
+      @Body(zod(replacement)) body: z.output<S>,
+      @CurrentActor() actor: Actor,
+    ) {
       if ((body as { id: string }).id !== checkId(id, what))
         throw new DomainError('invalid', 'request.id-mismatch', 'the id in the path and in the body differ');
       return save(this.access, body, actor, 'update');
     }
 
+    @Patch(':id')
+    @Allow('site.write')
+    @ApiOperation({ summary: `Change the named fields of a ${what}; the others stay as they are` })
+    @ApiJsonBody(change)
+    update(
+      @Param('id') id: string,
+      @Body(zod(change)) body: Partial<z.output<S>>,
+      @CurrentActor() actor: Actor,
+    ) {
+      return this.access.patch(table, checkId(id, what), body as never, (record) =>
+        save(this.access, record as z.output<S>, actor, 'update'),
+      );
+    }
+
     @Delete(':id')
-    @Roles(...ACCESS_WRITERS)
+    @Allow('site.write')
     @HttpCode(204)
     @ApiOperation({ summary: `Delete a ${what} that nothing uses any more` })
     async remove(@Param('id') id: string, @CurrentActor() actor: Actor) {

@@ -1,0 +1,206 @@
+import { journalVisibility, ROLES, type Role } from './roles';
+
+/**
+ * What each role may do and read: the one table that the HTTP guard, the
+ * response serialisation, the permissions endpoint, the tests and
+ * docs/permissions.md all read. A product decision, written down once: each
+ * role gets what its job needs (README, "who uses Gatehouse") and no more.
+ * Deny by default: a role not listed is refused, a field not listed is left out.
+ */
+
+const ALL = ROLES;
+
+export const ACTIONS = {
+  'account.self': { roles: ALL, what: 'own session, password, second factor, permissions' },
+  'events.stream': { roles: ALL, what: 'live events (only the journal categories the role may see)' },
+  'journal.search': { roles: ALL, what: 'search the journal (only the categories the role may see)' },
+  'journal.checkpoints': { roles: ALL, what: 'signed checkpoints' },
+  'journal.export': {
+    roles: ['facility-manager', 'responder', 'admin', 'auditor'],
+    what: 'export the journal (visible categories)',
+  },
+  'journal.verify': { roles: ['responder', 'admin', 'auditor'], what: 'verify the journal' },
+  'journal.note': {
+    roles: ['reception', 'guard', 'facility-manager', 'responder', 'admin'],
+    what: 'write a note into the journal',
+  },
+  'operators.read': { roles: ['admin', 'auditor'], what: 'list operators and API tokens' },
+  'operators.write': { roles: ['admin'], what: 'create and change operators and API tokens' },
+  'system.metrics': { roles: ['admin', 'auditor'], what: 'Prometheus metrics (unless http.metricsPublic)' },
+  'system.health-details': {
+    roles: ['admin', 'auditor'],
+    what: 'health details (paths, counters, errors); others get status only',
+  },
+  'cardholders.read': {
+    roles: ALL,
+    what: 'search and read cardholders (fields below)',
+  },
+  'cardholders.photo': {
+    roles: ['reception', 'guard', 'facility-manager', 'responder', 'auditor'],
+    what: "a cardholder's photo",
+  },
+  'cardholders.doors': {
+    roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
+    what: 'which doors a person can open',
+  },
+  'credentials.read': {
+    roles: ['guard', 'facility-manager', 'responder', 'auditor'],
+    what: 'read a credential (card number, state, validity)',
+  },
+  'cardholders.write': {
+    roles: ['facility-manager'],
+    what: 'create and change cardholders, credentials, photos; CSV import',
+  },
+  'cardholders.export': { roles: ['facility-manager'], what: 'export every cardholder and card as CSV' },
+  'presence.read': {
+    roles: ['reception', 'guard', 'facility-manager', 'responder', 'auditor'],
+    what: 'who is on site, where',
+  },
+  'site.read': {
+    roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
+    what: 'zones, doors, schedules, holidays, levels, groups, door modes, who can open a door',
+  },
+  'site.write': {
+    roles: ['facility-manager'],
+    what: 'change zones, doors, schedules, holidays, levels, groups',
+  },
+  'access.simulate': { roles: ['facility-manager'], what: 'decision tester' },
+  'doors.control': {
+    roles: ['guard'],
+    what: 'unlock, door modes, lockdown and release, forgive anti-passback',
+  },
+  'doors.board': {
+    roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
+    what: "every door's live state",
+  },
+  'alarms.read': {
+    roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
+    what: 'the alarm queue',
+  },
+  'alarms.act': { roles: ['guard', 'responder'], what: 'acknowledge, comment, assign, escalate, resolve' },
+  'readers.status': {
+    roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
+    what: 'readers and serial ports',
+  },
+  'readers.capture': { roles: ['facility-manager', 'admin'], what: "download a port's byte capture" },
+  'readers.keys': { roles: ['admin'], what: 'reinstall or rotate a reader key' },
+  'readers.card-formats': { roles: ['facility-manager', 'admin'], what: 'card format tool' },
+} as const satisfies Record<string, { roles: readonly Role[]; what: string }>;
+
+export type Action = keyof typeof ACTIONS;
+
+/**
+ * Fields of a cardholder (and of the credentials shown with one) that not
+ * every reader of cardholders sees. Fields not named here (id, name, kind,
+ * state, hasPhoto) are seen by everyone allowed `cardholders.read`.
+ */
+export const FIELDS = {
+  department: {
+    roles: ['reception', 'guard', 'facility-manager', 'responder', 'auditor'],
+    what: 'department (reception finds a host by it)',
+  },
+  employeeNumber: {
+    roles: ['facility-manager', 'responder', 'auditor'],
+    what: 'employee number',
+  },
+  directoryAccount: {
+    roles: ['facility-manager', 'responder'],
+    what: 'directory account (login correlation)',
+  },
+  watchListed: { roles: ['guard', 'facility-manager', 'responder'], what: 'watch-list flag' },
+  privileged: {
+    roles: ['guard', 'facility-manager', 'responder', 'auditor'],
+    what: 'privileged flag (passes lockdown)',
+  },
+  levelIds: {
+    roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
+    what: 'access levels and groups',
+  },
+  credentials: {
+    roles: ['guard', 'facility-manager', 'responder', 'auditor'],
+    what: 'credentials (format, number, state, validity)',
+  },
+  pinState: {
+    roles: ['facility-manager'],
+    what: 'whether a credential has a PIN or a duress PIN',
+  },
+} as const satisfies Record<string, { roles: readonly Role[]; what: string }>;
+
+export type Field = keyof typeof FIELDS;
+
+/** The record properties each field entry governs (levels and groups go together, as do both PINs). */
+export const FIELD_PROPERTIES: Record<Field, readonly string[]> = {
+  department: ['department'],
+  employeeNumber: ['employeeNumber'],
+  directoryAccount: ['directoryAccount'],
+  watchListed: ['watchListed'],
+  privileged: ['privileged'],
+  levelIds: ['levelIds', 'groupIds'],
+  credentials: ['credentials'],
+  pinState: ['hasPin', 'hasDuressPin'],
+};
+
+const holds = (allowed: readonly Role[], roles: readonly Role[]) => roles.some((r) => allowed.includes(r));
+
+export const rolesFor = (action: Action): readonly Role[] => ACTIONS[action].roles;
+export const may = (roles: readonly Role[], action: Action): boolean => holds(ACTIONS[action].roles, roles);
+export const seesField = (roles: readonly Role[], field: Field): boolean => holds(FIELDS[field].roles, roles);
+
+/** The properties a caller with these roles may not see. */
+export const hiddenProperties = (roles: readonly Role[]): Set<string> =>
+  new Set(
+    (Object.keys(FIELDS) as Field[]).filter((f) => !seesField(roles, f)).flatMap((f) => FIELD_PROPERTIES[f]),
+  );
+
+/** A copy of a record without the properties these roles may not see. */
+export const redactFor = <T extends object>(roles: readonly Role[], record: T): Partial<T> => {
+  const hidden = hiddenProperties(roles);
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !hidden.has(k))) as Partial<T>;
+};
+
+/** What a caller may do and see, for the console to show only what works. */
+export const permissionsOf = (roles: readonly Role[]) => ({
+  roles: [...roles],
+  actions: (Object.keys(ACTIONS) as Action[]).filter((a) => may(roles, a)),
+  fields: (Object.keys(FIELDS) as Field[]).filter((f) => seesField(roles, f)),
+});
+
+/** docs/permissions.md, rendered from the tables above (a test keeps the file in sync). */
+export const permissionsMarkdown = (): string => {
+  const row = (name: string, what: string, allowed: readonly Role[]) =>
+    `| \`${name}\` | ${what} | ${ALL.map((r) => (allowed.includes(r) ? 'yes' : '–')).join(' | ')} |`;
+  const head = `| | what | ${ALL.join(' | ')} |\n|---|---|${ALL.map(() => '---').join('|')}|`;
+  return [
+    '# Who may do and see what',
+    '',
+    'Generated from `libs/auth/src/permissions.ts`, the single source the gateway enforces;',
+    '`GATEHOUSE_WRITE_DOCS=1 npx jest libs/auth/src/permissions.spec.ts` rewrites this file.',
+    "`GET /api/v1/auth/permissions` answers the caller's own row.",
+    '',
+    '## Actions',
+    '',
+    head,
+    ...(Object.keys(ACTIONS) as Action[]).map((a) => row(a, ACTIONS[a].what, ACTIONS[a].roles)),
+    '',
+    '## Cardholder fields',
+    '',
+    'Everyone allowed `cardholders.read` sees id, name, kind, state and whether there is a photo.',
+    'The other fields are left out of every answer (search, detail) for roles without them, and',
+    'the search only matches the fields the caller may see.',
+    '',
+    head,
+    ...(Object.keys(FIELDS) as Field[]).map((f) => row(f, FIELDS[f].what, FIELDS[f].roles)),
+    '',
+    '## Journal categories',
+    '',
+    'In the journal search, its export and the live stream (`libs/auth/src/roles.ts`).',
+    '',
+    '| role | categories |',
+    '|---|---|',
+    ...ALL.map((r) => {
+      const v = journalVisibility()[r];
+      return `| ${r} | ${v === 'all' ? 'all' : v.join(', ')} |`;
+    }),
+    '',
+  ].join('\n');
+};
