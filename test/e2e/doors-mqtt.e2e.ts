@@ -7,7 +7,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium } from '../support/browser';
+import { launchChromium, signIn } from '../support/browser';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { waitFor as waitUntil } from '../support/wait';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
@@ -210,10 +210,7 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
-      await page.goto(gw.url);
-      await page.getByLabel('User name').fill('gina');
-      await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, gw.url, 'gina', PERMANENT_PASSWORD);
       await page.getByRole('link', { name: 'Guard desk' }).click();
       await page.getByTestId('phase-front-door').getByText('Secure').waitFor();
       await new Promise((r) => setTimeout(r, 500)); // the live stream is open

@@ -91,7 +91,13 @@ const makeTls = (dir: string): TlsFiles & { serverCert: string; serverKey: strin
 };
 
 export const startPrivateBroker = async (
-  options: { user?: { name: string; password: string }; persistent?: boolean; tls?: boolean } = {},
+  options: {
+    user?: { name: string; password: string };
+    persistent?: boolean;
+    tls?: boolean;
+    /** More mosquitto.conf lines (queue limits). */
+    extra?: string[];
+  } = {},
 ): Promise<PrivateBroker & { tls?: TlsFiles }> => {
   const dir = mkdtempSync(join(tmpdir(), 'gh-broker-'));
   // Started as root, Mosquitto drops to its own user: it must read its files and write its database here.
@@ -118,6 +124,7 @@ export const startPrivateBroker = async (
   } else lines.push('allow_anonymous true');
   if (options.persistent)
     lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1');
+  lines.push(...(options.extra ?? []));
   const conf = join(dir, 'mosquitto.conf');
   writeFileSync(conf, `${lines.join('\n')}\n`);
   let proc: ChildProcess | null = null;

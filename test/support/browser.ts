@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -25,4 +25,12 @@ export const launchChromium = async (): Promise<Browser> => {
       '--disable-dev-shm-usage',
     ],
   });
+};
+
+/** Opens the console and signs in with a password (an operator without a second factor, as a guard). */
+export const signIn = async (page: Page, base: string, username: string, password: string) => {
+  await page.goto(base);
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 };

@@ -24,7 +24,13 @@ import {
   MqttSensorSource,
   startEmbeddedBroker,
 } from '@gatehouse/mqtt';
-import { type Clock, GatehouseBus, systemClock } from '@gatehouse/contracts';
+import {
+  type Clock,
+  DeadLetterLimiter,
+  GatehouseBus,
+  handlerFailure,
+  systemClock,
+} from '@gatehouse/contracts';
 import { Journal, JournalReader, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { ReaderKeyStore, ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { type Db, openDatabase, ReadPool } from '@gatehouse/storage';
@@ -119,9 +125,17 @@ const notificationTargets = (config: GatehouseConfig, mqtt: MqttSensorSource | n
 export const createCore = async (config: GatehouseConfig, options: CoreOptions): Promise<Core> => {
   const { logger } = options;
   const clock = options.clock ?? systemClock;
-  const bus = new GatehouseBus((event, owner, error) =>
-    logger.error({ err: error, event, owner }, 'event subscriber failed'),
-  );
+  // A handler that throws is a dead letter naming it, with what it was handling: never a silent drop.
+  let handlerFailures: DeadLetterLimiter | null = null;
+  const bus = new GatehouseBus((event, owner, error, payload) => {
+    logger.error({ err: error, event, owner }, 'event subscriber failed');
+    if (event === 'device.dead-letter') return; // the sink itself failed: the log is all that is left
+    handlerFailures?.offer(
+      `${event}/${owner}`,
+      handlerFailure(event, owner, error, payload, clock.now().getTime()),
+    );
+  });
+  handlerFailures = new DeadLetterLimiter(clock, (d) => bus.emit('device.dead-letter', d));
   const db = openDatabase({ path: config.resolved.sqlitePath, synchronous: config.storage.synchronous });
   const signer = loadOrCreateSigningKey(config.resolved.signingKeyFile, (m) => logger.warn(m));
   const journal = new Journal(new SqliteJournalStore(db), signer, clock, config.journal, bus);
@@ -185,6 +199,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       ...config.sensors.map((s) => ({ sensorId: s.id, doorId: s.door, role: s.role })),
       ...ReadersService.sensorBindings(serial),
     ],
+    {},
+    {
+      maxClockSkewMs: config.doors.maxClockSkewSeconds * 1000,
+      sensorGraceMs: config.doors.sensorGraceSeconds * 1000,
+    },
   );
   const readers = new ReadersService(
     serial,
@@ -242,6 +261,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           })
           .catch(() => undefined);
       },
+      clock,
     );
     security = brokerSecurity({ ...config.mqtt, url: brokerUrl }, embedded !== null);
     // Once at start: health keeps saying it.
@@ -263,7 +283,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           priority: 'medium',
           silent: false,
           doorId: r.door,
-          at: Date.now(),
+          at: clock.now().getTime(),
           detail: 'the relay did not confirm it switched',
         });
       }

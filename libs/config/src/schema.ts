@@ -314,6 +314,24 @@ export const configSchema = z.strictObject({
     )
     .default([])
     .describe('Door sensors reached over MQTT'),
+  doors: section({
+    maxClockSkewSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86400)
+      .default(300)
+      .describe(
+        "How far ahead of the gateway's clock a sensor's own time may be; a later one is refused and the reading taken at its arrival",
+      ),
+    sensorGraceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(86400)
+      .default(300)
+      .describe('A sensor not heard from this long after start is flagged on the guard board'),
+  }),
   actuators: z
     .array(
       z.strictObject({

@@ -7,7 +7,9 @@ interface Events {
 describe('TypedEventBus', () => {
   it('isolates a throwing subscriber and counts the failure', () => {
     const errors: string[] = [];
-    const bus = new TypedEventBus<Events>((event, owner) => errors.push(`${event}/${owner}`));
+    const bus = new TypedEventBus<Events>((event, owner, _error, payload) =>
+      errors.push(`${event}/${owner}/${String(payload)}`),
+    );
     const seen: number[] = [];
     bus.on('ping', 'bad', () => {
       throw new Error('boom');
@@ -15,7 +17,19 @@ describe('TypedEventBus', () => {
     bus.on('ping', 'good', (n) => seen.push(n));
     expect(() => bus.emit('ping', 7)).not.toThrow();
     expect(seen).toEqual([7]);
-    expect(errors).toEqual(['ping/bad']);
+    // The sink learns the handler and what it was handling, so the failure can be kept as a dead letter.
+    expect(errors).toEqual(['ping/bad/7']);
+    expect(bus.failureCount).toBe(1);
+  });
+
+  it('survives a sink that throws too', () => {
+    const bus = new TypedEventBus<Events>(() => {
+      throw new Error('sink down');
+    });
+    bus.on('ping', 'bad', () => {
+      throw new Error('boom');
+    });
+    expect(() => bus.emit('ping', 1)).not.toThrow();
     expect(bus.failureCount).toBe(1);
   });
 

@@ -1,11 +1,14 @@
 /**
  * One typed event map for the process. A subscriber that throws is caught,
- * logged and counted: it never takes another subscriber (or the publisher) down.
+ * counted and handed to the error sink (the gateway logs and journals it as a
+ * dead letter naming the handler): it never takes another subscriber (or the
+ * publisher) down.
  */
 export type Listener<T> = (payload: T) => void;
 
 export interface BusErrorSink {
-  (event: string, owner: string, error: unknown): void;
+  /** `payload` is what the failing listener was handling, so it can be kept with the failure. */
+  (event: string, owner: string, error: unknown, payload: unknown): void;
 }
 
 export class TypedEventBus<Events extends { [K in keyof Events]: unknown }> {
@@ -37,7 +40,11 @@ export class TypedEventBus<Events extends { [K in keyof Events]: unknown }> {
         (listener as Listener<Events[K]>)(payload);
       } catch (error) {
         this.failures += 1;
-        this.onError(String(event), owner, error);
+        try {
+          this.onError(String(event), owner, error, payload);
+        } catch {
+          /* the sink must not take the publisher down either */
+        }
       }
     }
   }

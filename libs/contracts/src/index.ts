@@ -8,3 +8,4 @@ export * from './events';
 export * from './tokens';
 export * from './sensors';
 export * from './input';
+export * from './dead-letters';

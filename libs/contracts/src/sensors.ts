@@ -21,6 +21,12 @@ export interface SensorReading {
   retained?: boolean;
   /** The device's own time for the reading (epoch ms), when its payload carries one: orders deliveries. */
   deviceTime?: number;
+  /**
+   * Set when the broker delivered it from the gateway's queue after a
+   * reconnection: it happened while the gateway was away, at a time only a
+   * device time can tell. Names that outage, so each door is noticed once per outage.
+   */
+  late?: string;
 }
 
 /** A device message refused: kept with its raw bytes, counted, logged, never fatal. */
@@ -32,4 +38,6 @@ export interface DeadLetter {
   raw: string;
   bytes: number;
   at: number;
+  /** A summary: this many more letters like it were counted, not kept (DeadLetterLimiter). */
+  suppressed?: number;
 }

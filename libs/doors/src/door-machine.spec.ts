@@ -110,7 +110,7 @@ describe('door state machine', () => {
     ).toEqual(['held-open', 'held-open-warning']);
   });
 
-  it('debounces contact bounces: a flicker shorter than the debounce time is nothing', () => {
+  it('debounces contact bounces: a flicker shorter than the debounce time changes nothing, and is kept as a bounce', () => {
     const m = make();
     settle(m);
     const out = run(
@@ -123,7 +123,68 @@ describe('door state machine', () => {
       ],
       3000,
     );
-    expect(out).toEqual([]);
+    expect(out).toEqual([
+      { kind: 'bounce', door: 'front', open: true, at: 1000, back: 1080 },
+      { kind: 'bounce', door: 'front', open: true, at: 1150, back: 1200 },
+    ]);
+    expect(m.state.phase).toBe('secure');
+  });
+
+  it('a pair delivered late together is judged by its own times, not taken for a bounce', () => {
+    const m = make();
+    settle(m);
+    // Both arrive at 60 s; by the device's clock the door was open from 5 s to 7 s, with no grant.
+    const out = [
+      ...m.feed({ kind: 'contact', open: true, at: 5000, arrivedAt: 60_000 }),
+      ...m.feed({ kind: 'contact', open: false, at: 7000, arrivedAt: 60_001 }),
+      ...m.tick(60_300),
+    ];
+    expect(out.filter((o) => o.kind === 'bounce')).toEqual([]);
+    expect(out).toContainEqual(expect.objectContaining({ kind: 'alarm', type: 'forced-open', at: 5000 }));
+    expect(out).toContainEqual({ kind: 'clear', door: 'front', type: 'forced-open', at: 7000 });
+    expect(m.state.phase).toBe('secure');
+    // A longer burst, two minutes late, after an exit request: each opening lasted 1 s by the
+    // device's clock, so none was forced and none held open.
+    m.feed({ kind: 'rex', at: 9500 });
+    const burst = [0, 1, 2, 3, 4, 5].flatMap((i) => [
+      ...m.tick(120_000 + i),
+      ...m.feed({ kind: 'contact', open: i % 2 === 0, at: 10_000 + i * 1000, arrivedAt: 120_000 + i }),
+    ]);
+    expect(alarms([...burst, ...m.tick(121_000)])).toEqual([]);
+    expect(phases(burst)).toEqual(['open', 'secure', 'open', 'secure', 'open']);
+  });
+
+  it('a late opening is judged against the grants and exit requests of its own time, not the latest', () => {
+    const m = make();
+    settle(m);
+    m.feed({ kind: 'grant', at: 10_000 });
+    m.feed({ kind: 'rex', at: 30_000 });
+    m.feed({ kind: 'grant', at: 50_000 });
+    const judged = (open: number) => [
+      ...m.feed({ kind: 'contact', open: true, at: open, arrivedAt: 60_000 }),
+      ...m.feed({ kind: 'contact', open: false, at: open + 1000, arrivedAt: 60_000 }),
+      ...m.tick(60_300),
+    ];
+    expect(alarms(judged(12_000))).toEqual([]); // inside the first grant
+    expect(alarms(judged(33_000))).toEqual([]); // within the exit request's window
+    expect(alarms(judged(45_000))).toEqual(['forced-open']); // 5 s after the exit window, before the second grant
+  });
+
+  it('an unjudged reading (retained, or late with no time of its own) is taken as state, never as forced', () => {
+    const m = make();
+    settle(m);
+    const out = [
+      ...m.feed({ kind: 'contact', open: true, at: 1000, unjudged: true }),
+      ...m.feed({ kind: 'contact', open: false, at: 1001, unjudged: true }),
+      ...m.tick(2000),
+    ];
+    expect(alarms(out)).toEqual([]);
+    expect(phases(out)).toEqual(['open', 'secure']);
+  });
+
+  it('a live opening as the very first reading is evaluated like any other', () => {
+    const m = make();
+    expect(alarms(run(m, [{ kind: 'contact', open: true, at: 0 }], 500))).toEqual(['forced-open']);
   });
 
   it('an unlocked mode: no forced or held alarms, closed-unlocked when shut', () => {

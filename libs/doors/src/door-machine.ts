@@ -23,7 +23,14 @@ export interface DoorSettings {
 }
 
 export type DoorInput =
-  | { kind: 'contact'; open: boolean; at: number }
+  /**
+   * `at` is when it happened (the device's time when it gave one), `arrivedAt`
+   * when the gateway got it (default `at`): settling waits on arrival, bounces
+   * are told by `at`. `unjudged`: when it happened is unknown (retained state,
+   * or queued while the gateway was away with no device time): taken as the
+   * current state, never judged forced.
+   */
+  | { kind: 'contact'; open: boolean; at: number; arrivedAt?: number; unjudged?: boolean }
   | { kind: 'grant'; at: number; unlockMs?: number }
   | { kind: 'rex'; at: number }
   | { kind: 'mode'; unlocked: boolean; at: number }
@@ -33,6 +40,8 @@ export type DoorInput =
 
 export type DoorOutput =
   | { kind: 'state'; door: string; phase: DoorPhase; at: number }
+  /** A contact change that went back within the debounce time: recorded, not acted on. */
+  | { kind: 'bounce'; door: string; open: boolean; at: number; back: number }
   | { kind: 'alarm'; door: string; type: DoorAlarmType; at: number; detail?: string }
   | { kind: 'clear'; door: string; type: DoorAlarmType; at: number };
 
@@ -44,23 +53,36 @@ export const DEFAULT_DOOR_TIMING = {
   rexWindowMs: 10_000,
 };
 
+/** How many recent grants and requests to exit a door remembers for late readings. */
+const HISTORY = 32;
+
 export class DoorMachine {
   private phase: DoorPhase = 'unknown';
   private open: boolean | null = null;
-  private pending: { open: boolean; since: number } | null = null;
+  private pending: { open: boolean; since: number; settleAt: number } | null = null;
   private openedAt = 0;
   private unlockedUntil = -1;
   private modeUnlocked = false;
   /** What the lock itself last said; null when it reports nothing. */
   private lockReportsLocked: boolean | null = null;
-  private lastRex = -Infinity;
-  private lastGrant = -Infinity;
+  /** Recent grants and requests to exit, so an opening reported late is judged against those of its own time. */
+  private grants: { at: number; until: number }[] = [];
+  private rexes: number[] = [];
   /** Grants not yet used by an opening, and passages counted in the current open cycle. */
   private grantsThisCycle = 0;
   private passagesThisCycle = 0;
   private readonly active = new Set<DoorAlarmType>();
 
-  constructor(readonly settings: DoorSettings) {}
+  constructor(private config: DoorSettings) {}
+
+  get settings(): Readonly<DoorSettings> {
+    return this.config;
+  }
+
+  /** The door's timings changed (in the console): they apply from the next input on. */
+  retime(timing: Partial<Omit<DoorSettings, 'id'>>): void {
+    this.config = { ...this.config, ...timing };
+  }
 
   get state(): { phase: DoorPhase; open: boolean | null; alarms: DoorAlarmType[] } {
     return { phase: this.phase, open: this.open, alarms: [...this.active] };
@@ -70,22 +92,16 @@ export class DoorMachine {
     const out: DoorOutput[] = [];
     switch (input.kind) {
       case 'contact':
-        if (this.pending && this.pending.open !== input.open) {
-          // It bounced back before settling: nothing happened.
-          this.pending = null;
-        } else if (input.open !== this.open && !this.pending) {
-          this.pending = { open: input.open, since: input.at };
-        }
-        if (this.settings.debounceMs === 0) out.push(...this.tick(input.at));
+        this.contact(input, out);
         return out;
       case 'grant':
-        this.lastGrant = input.at;
         this.grantsThisCycle += 1;
         this.unlockedUntil = input.at + (input.unlockMs ?? this.settings.unlockMs);
+        this.grants = [...this.grants.slice(1 - HISTORY), { at: input.at, until: this.unlockedUntil }];
         if (!this.open) this.setPhase('unlocked', input.at, out);
         return out;
       case 'rex':
-        this.lastRex = input.at;
+        this.rexes = [...this.rexes.slice(1 - HISTORY), input.at];
         return out;
       case 'mode':
         this.modeUnlocked = input.unlocked;
@@ -110,16 +126,47 @@ export class DoorMachine {
     }
   }
 
+  private contact(input: Extract<DoorInput, { kind: 'contact' }>, out: DoorOutput[]): void {
+    const arrived = input.arrivedAt ?? input.at;
+    if (input.unjudged) {
+      this.settle(out);
+      if (input.open !== this.open) this.commitContact(input.open, input.at, out, false);
+      return;
+    }
+    const p = this.pending;
+    if (p && p.open !== input.open) {
+      if (input.at - p.since < this.settings.debounceMs) {
+        // It went back before settling: a bounce, kept on record, not acted on.
+        out.push({ kind: 'bounce', door: this.settings.id, open: p.open, at: p.since, back: input.at });
+        this.pending = null;
+        // A door whose state is still unknown learns it from the reading that stayed.
+        if (this.open === null) this.pending = { open: input.open, since: input.at, settleAt: arrived };
+      } else {
+        // Stable long enough by its own times (a pair delivered late): the first counts, this one waits.
+        this.settle(out);
+        this.pending = { open: input.open, since: input.at, settleAt: arrived + this.settings.debounceMs };
+      }
+    } else if (!p && input.open !== this.open) {
+      this.pending = { open: input.open, since: input.at, settleAt: arrived + this.settings.debounceMs };
+    }
+    if (this.settings.debounceMs === 0) out.push(...this.tick(arrived));
+  }
+
+  private settle(out: DoorOutput[]): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = null;
+    this.commitContact(p.open, p.since, out, true);
+  }
+
   /** Runs the timers up to `now`: debounce settling, unlock expiry, held-open warning and alarm. */
   tick(now: number): DoorOutput[] {
     const out: DoorOutput[] = [];
-    if (this.pending && now - this.pending.since >= this.settings.debounceMs) {
-      const { open, since } = this.pending;
-      this.pending = null;
-      this.commitContact(open, since, out);
-    }
+    if (this.pending && now >= this.pending.settleAt) this.settle(out);
     if (this.open) {
-      const openFor = now - this.openedAt;
+      // A close waiting to settle ended the opening at its own time (late pairs: long ago).
+      const end = this.pending && !this.pending.open ? Math.min(now, this.pending.since) : now;
+      const openFor = end - this.openedAt;
       if (!this.modeUnlocked && this.phase !== 'forced') {
         if (openFor >= this.settings.heldOpenMs && !this.active.has('held-open')) {
           this.raise(
@@ -151,7 +198,7 @@ export class DoorMachine {
   /** When the next timer is due, so a scheduler can sleep until then (no polling loop). */
   nextDue(): number | null {
     const due: number[] = [];
-    if (this.pending) due.push(this.pending.since + this.settings.debounceMs);
+    if (this.pending) due.push(this.pending.settleAt);
     if (this.open && !this.modeUnlocked) {
       if (!this.active.has('held-open-warning'))
         due.push(this.openedAt + this.settings.heldOpenMs - this.settings.preAlarmMs);
@@ -161,20 +208,29 @@ export class DoorMachine {
     return due.length ? Math.min(...due) : null;
   }
 
-  private commitContact(open: boolean, at: number, out: DoorOutput[]): void {
-    const first = this.open === null;
+  /** A grant running at `at` (the one that covers it), if any. */
+  private grantAt(at: number): { at: number; until: number } | undefined {
+    return this.grants.find((g) => g.at <= at && at <= g.until);
+  }
+
+  private commitContact(open: boolean, at: number, out: DoorOutput[], judged: boolean): void {
     this.open = open;
     if (open) {
       this.openedAt = at;
       this.passagesThisCycle = 0;
+      const grant = this.grantAt(at);
       const authorised =
-        this.modeUnlocked || at <= this.unlockedUntil || at - this.lastRex <= this.settings.rexWindowMs;
-      if (!authorised && !first) {
+        !judged ||
+        this.modeUnlocked ||
+        grant !== undefined ||
+        this.rexes.some((r) => r <= at + this.settings.debounceMs && at - r <= this.settings.rexWindowMs);
+      if (!authorised) {
+        const lastGrant = Math.max(-Infinity, ...this.grants.filter((g) => g.at <= at).map((g) => g.at));
         this.raise(
           'forced-open',
           at,
           out,
-          at - this.lastGrant < 60_000
+          at - lastGrant < 60_000
             ? 'opened after the unlock time ran out'
             : 'no grant and no request to exit',
         );
@@ -183,7 +239,10 @@ export class DoorMachine {
         this.setPhase('open', at, out);
       }
       // The grant is used by this opening; the lock falls back when the door closes.
-      this.unlockedUntil = Math.min(this.unlockedUntil, at);
+      if (grant) grant.until = Math.min(grant.until, at);
+      // (An opening reported late, covered by an older grant, leaves a newer one running.)
+      if (!grant || grant === this.grants[this.grants.length - 1])
+        this.unlockedUntil = Math.min(this.unlockedUntil, at);
     } else {
       this.clearHeld(at, out);
       if (this.active.has('forced-open')) this.clear('forced-open', at, out);

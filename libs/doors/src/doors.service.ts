@@ -1,4 +1,11 @@
-import type { Clock, GatehouseBus, JournalEntryInput, SensorReading, SubjectRef } from '@gatehouse/contracts';
+import {
+  type Clock,
+  DeadLetterLimiter,
+  type GatehouseBus,
+  type JournalEntryInput,
+  type SensorReading,
+  type SubjectRef,
+} from '@gatehouse/contracts';
 import {
   DEFAULT_DOOR_TIMING,
   DoorMachine,
@@ -27,16 +34,30 @@ export interface SensorHealth {
   tamper: boolean;
   battery: number | null;
   lastSeen: string | null;
+  /** Nothing heard from it since the gateway started, for longer than the grace period: is it there at all? */
+  neverHeard: boolean;
 }
+
+export interface DoorsOptions {
+  /** How far ahead of the gateway's clock a device's time may be before it is refused (clock skew). */
+  maxClockSkewMs?: number;
+  /** How long after start a sensor may stay silent before the board flags it. */
+  sensorGraceMs?: number;
+}
+
+/** A device's time for a message: ISO 8601 where it is a date at all, as sent otherwise. */
+const showTime = (t: number): string =>
+  Number.isFinite(t) && Math.abs(t) <= 8.64e15 ? new Date(t).toISOString() : String(t);
+
+/** How far back a device's time may lie: a broker may hold readings for a long outage, not for ever. */
+const MAX_DEVICE_TIME_AGE_MS = 7 * 24 * 3600_000;
 
 interface Journaling {
   append(input: JournalEntryInput): Promise<unknown>;
 }
 
-const PRIORITY: Record<
-  DoorAlarmType | 'sensor-offline' | 'sensor-tamper' | 'sensor-battery-low',
-  'critical' | 'high' | 'medium' | 'low'
-> = {
+type SensorAlarmType = 'sensor-offline' | 'sensor-tamper' | 'sensor-battery-low' | 'used-while-away';
+const PRIORITY: Record<DoorAlarmType | SensorAlarmType, 'critical' | 'high' | 'medium' | 'low'> = {
   'forced-open': 'high',
   'held-open': 'medium',
   'held-open-warning': 'low',
@@ -44,6 +65,7 @@ const PRIORITY: Record<
   'sensor-offline': 'medium',
   'sensor-tamper': 'high',
   'sensor-battery-low': 'low',
+  'used-while-away': 'low',
 };
 const LOW_BATTERY = 20;
 
@@ -55,11 +77,18 @@ const LOW_BATTERY = 20;
  */
 export class DoorsService {
   private readonly machines = new Map<string, DoorMachine>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, () => void>();
   private readonly bindings = new Map<string, SensorDoorBinding>();
   private readonly sensors = new Map<string, SensorHealth>();
   private readonly names = new Map<string, string>();
   private readonly lastDeviceTime = new Map<string, number>();
+  /** The outage each door was last noticed for as used while the gateway was away. */
+  private readonly usedWhileAway = new Map<string, string>();
+  private readonly deadLetters: DeadLetterLimiter;
+  private readonly startedAt: number;
+  /** Doors some sensor is bound to, and those of them the access context has not defined yet. */
+  private readonly boundDoors = new Set<string>();
+  private readonly provisional = new Set<string>();
 
   constructor(
     private readonly bus: GatehouseBus,
@@ -68,10 +97,14 @@ export class DoorsService {
     private readonly doors: () => DoorDefinition[],
     bindings: readonly SensorDoorBinding[],
     private readonly timing: Partial<typeof DEFAULT_DOOR_TIMING> = {},
+    private readonly options: DoorsOptions = {},
   ) {
+    this.startedAt = clock.monotonicMs();
+    this.deadLetters = new DeadLetterLimiter(clock, (d) => bus.emit('device.dead-letter', d));
     for (const d of doors()) this.define(d);
     for (const b of bindings) {
       this.bindings.set(b.sensorId, b);
+      this.boundDoors.add(b.doorId);
       this.sensors.set(b.sensorId, {
         sensorId: b.sensorId,
         doorId: b.doorId,
@@ -79,6 +112,7 @@ export class DoorsService {
         tamper: false,
         battery: null,
         lastSeen: null,
+        neverHeard: false,
       });
     }
     bus.on('sensor.reading', 'doors', (r) => this.onReading(r));
@@ -105,58 +139,90 @@ export class DoorsService {
   /** Adds or updates a door (timings come from the access context's door). */
   define(d: DoorDefinition): void {
     this.names.set(d.id, d.name);
-    if (!this.machines.has(d.id)) {
+    this.provisional.delete(d.id);
+    const timing = {
+      unlockMs: d.unlockMs,
+      heldOpenMs: d.heldOpenMs,
+      preAlarmMs: Math.min(5000, Math.floor(d.heldOpenMs / 4)),
+    };
+    const m = this.machines.get(d.id);
+    if (m) m.retime(timing);
+    else
       this.machines.set(
         d.id,
-        new DoorMachine({
-          ...DEFAULT_DOOR_TIMING,
-          ...this.timing,
-          id: d.id,
-          unlockMs: d.unlockMs,
-          heldOpenMs: d.heldOpenMs,
-          preAlarmMs: Math.min(5000, Math.floor(d.heldOpenMs / 4)),
-        }),
+        new DoorMachine({ ...DEFAULT_DOOR_TIMING, ...this.timing, id: d.id, ...timing }),
       );
-    }
+  }
+
+  /** A device time it can be judged by: within the allowed skew ahead, and not older than a broker keeps things. */
+  private saneDeviceTime(r: SensorReading): number | undefined {
+    if (r.deviceTime === undefined) return undefined;
+    const skew = this.options.maxClockSkewMs ?? 300_000;
+    if (r.deviceTime <= r.at + skew && r.deviceTime >= r.at - MAX_DEVICE_TIME_AGE_MS) return r.deviceTime;
+    // Refused without touching the ordering: one bad clock must not freeze the door.
+    this.refuse(
+      r,
+      `device time ${showTime(r.deviceTime)} is outside the sane window (at most ${Math.round(skew / 1000)} s ahead); the reading is taken at its arrival`,
+    );
+    return undefined;
+  }
+
+  private refuse(r: SensorReading, reason: string): void {
+    this.deadLetters.offer(r.sensorId, {
+      source: 'doors',
+      origin: r.origin,
+      reason: `${r.sensorId}: ${reason}`,
+      raw: Buffer.from(JSON.stringify(r.signals)).toString('base64'),
+      bytes: 0,
+      at: r.at,
+    });
   }
 
   private onReading(r: SensorReading): void {
     const binding = this.bindings.get(r.sensorId);
     if (!binding) return;
+    const deviceTime = this.saneDeviceTime(r);
     // A delivery older than one already applied (QoS 1 gives no order across a reconnect): refused.
-    if (r.deviceTime !== undefined) {
+    if (deviceTime !== undefined) {
       const last = this.lastDeviceTime.get(r.sensorId);
-      if (last !== undefined && r.deviceTime < last) {
-        this.bus.emit('device.dead-letter', {
-          source: 'doors',
-          origin: r.origin,
-          reason: `${r.sensorId}: out of order (device time ${new Date(r.deviceTime).toISOString()} before ${new Date(last).toISOString()})`,
-          raw: Buffer.from(JSON.stringify(r.signals)).toString('base64'),
-          bytes: 0,
-          at: r.at,
-        });
+      if (last !== undefined && deviceTime < last) {
+        this.refuse(
+          r,
+          `out of order (device time ${new Date(deviceTime).toISOString()} before ${new Date(last).toISOString()})`,
+        );
         return;
       }
-      this.lastDeviceTime.set(r.sensorId, r.deviceTime);
+      this.lastDeviceTime.set(r.sensorId, deviceTime);
     }
+    this.journalReading(r, binding, deviceTime);
     const health = this.sensors.get(r.sensorId)!;
     health.lastSeen = new Date(r.at).toISOString();
+    const at = deviceTime ?? r.at;
+    // Retained state, or a reading queued during an outage with no time of its own: state, not an event.
+    const unjudged = r.retained === true || (r.late !== undefined && deviceTime === undefined);
     for (const s of r.signals) {
       switch (s.kind) {
         case 'contact':
-          if (binding.role === 'contact')
-            this.feed(binding.doorId, { kind: 'contact', open: s.open, at: r.at });
-          else if (s.open) this.feed(binding.doorId, { kind: 'rex', at: r.at });
+          if (binding.role === 'contact') {
+            if (unjudged && r.late !== undefined) this.noticeUsedWhileAway(binding, r, s.open);
+            this.feed(binding.doorId, {
+              kind: 'contact',
+              open: s.open,
+              at,
+              arrivedAt: r.at,
+              ...(unjudged ? { unjudged } : {}),
+            });
+          } else if (s.open && !unjudged) this.feed(binding.doorId, { kind: 'rex', at });
           break;
         case 'rex':
-          if (s.active) this.feed(binding.doorId, { kind: 'rex', at: r.at });
+          if (s.active && !unjudged) this.feed(binding.doorId, { kind: 'rex', at });
           break;
         case 'lock':
-          this.feed(binding.doorId, { kind: 'lock', locked: s.locked, at: r.at });
+          this.feed(binding.doorId, { kind: 'lock', locked: s.locked, at });
           break;
         case 'people':
           // A people counter or a camera's line crossing: more people than grants is tailgating.
-          if (s.count > 0) this.feed(binding.doorId, { kind: 'passage', count: s.count, at: r.at });
+          if (s.count > 0 && !unjudged) this.feed(binding.doorId, { kind: 'passage', count: s.count, at });
           break;
         case 'availability':
           if (health.online !== s.online) {
@@ -186,34 +252,79 @@ export class DoorsService {
     }
   }
 
+  /** Every reading is on record, whatever becomes of it (a bounce, a late pair, a battery report). */
+  private journalReading(r: SensorReading, b: SensorDoorBinding, deviceTime: number | undefined): void {
+    this.record({
+      type: 'sensor.reading',
+      source: `sensor:${r.sensorId}`,
+      subjects: [
+        { kind: 'door', id: b.doorId },
+        { kind: 'device', id: r.sensorId },
+      ],
+      payload: {
+        signals: r.signals.map((s) => ({ ...s })),
+        origin: r.origin,
+        at: r.at,
+        ...(r.retained ? { retained: true } : {}),
+        ...(r.late ? { late: r.late } : {}),
+      },
+      ...(deviceTime !== undefined
+        ? { sourceTime: new Date(deviceTime).toISOString(), timeSource: 'device' as const }
+        : {}),
+    });
+  }
+
+  /**
+   * A door opened or closed while the gateway was away, with no time to judge
+   * it by: one notice per door and outage, not an alarm per opening.
+   */
+  private noticeUsedWhileAway(b: SensorDoorBinding, r: SensorReading, open: boolean): void {
+    const m = this.machines.get(b.doorId);
+    if (!r.late || this.usedWhileAway.get(b.doorId) === r.late) return;
+    if (!open && m?.state.open !== true) return; // closed, and it was closed: nothing happened
+    this.usedWhileAway.set(b.doorId, r.late);
+    this.sensorAlarm(
+      b,
+      'used-while-away',
+      r.at,
+      'opened or closed while the gateway was away; when, and whether a grant covered it, is unknown',
+    );
+  }
+
   private feed(doorId: string, input: DoorInput): void {
-    // A door created since start (in the console) gets its machine on first use.
-    if (!this.machines.has(doorId)) {
+    // A door created since start (in the console) gets its machine on first use. A sensor's door
+    // the access context does not know (yet: a site seeded after the broker delivered) is kept with
+    // default timings until it does: its readings must not vanish.
+    if (!this.machines.has(doorId) || this.provisional.has(doorId)) {
       const d = this.doors().find((x) => x.id === doorId);
       if (d) this.define(d);
+      else if (!this.machines.has(doorId) && this.boundDoors.has(doorId)) {
+        this.define({ id: doorId, name: doorId, ...DEFAULT_DOOR_TIMING });
+        this.provisional.add(doorId);
+      }
     }
     const m = this.machines.get(doorId);
     if (!m) return;
-    this.handle(doorId, [...m.tick(input.at), ...m.feed(input)]);
+    this.handle(doorId, [...m.tick(this.now()), ...m.feed(input)]);
     this.schedule(doorId);
   }
 
   private schedule(doorId: string): void {
     const m = this.machines.get(doorId)!;
-    const old = this.timers.get(doorId);
-    if (old) clearTimeout(old);
+    this.timers.get(doorId)?.();
+    this.timers.delete(doorId);
     const due = m.nextDue();
     if (due === null) return;
-    const timer = setTimeout(
+    const cancel = this.clock.after(
+      Math.max(0, due - this.now()),
       () => {
         this.timers.delete(doorId);
         this.handle(doorId, m.tick(this.now()));
         this.schedule(doorId);
       },
-      Math.max(0, due - this.now()),
+      true,
     );
-    timer.unref();
-    this.timers.set(doorId, timer);
+    this.timers.set(doorId, cancel);
   }
 
   private handle(doorId: string, outputs: DoorOutput[]): void {
@@ -227,6 +338,13 @@ export class DoorsService {
           source: `door:${doorId}`,
           subjects,
           payload: { phase: o.phase, at: o.at },
+        });
+      } else if (o.kind === 'bounce') {
+        this.record({
+          type: 'door.contact-bounced',
+          source: `door:${doorId}`,
+          subjects,
+          payload: { open: o.open, at: o.at, back: o.back },
         });
       } else if (o.kind === 'alarm') {
         // The alarm service keeps (and journals) the alarm; this only announces it.
@@ -252,12 +370,7 @@ export class DoorsService {
     });
   }
 
-  private sensorAlarm(
-    b: SensorDoorBinding,
-    type: 'sensor-offline' | 'sensor-tamper' | 'sensor-battery-low',
-    at: number,
-    detail?: string,
-  ): void {
+  private sensorAlarm(b: SensorDoorBinding, type: SensorAlarmType, at: number, detail?: string): void {
     this.bus.emit('alarm.raised', {
       type,
       priority: PRIORITY[type],
@@ -277,6 +390,7 @@ export class DoorsService {
     this.journal.append(input).catch(() => undefined);
   }
 
+  /** Every door of the site, whether a sensor has reported or not, with its sensors' health. */
   board(): {
     doorId: string;
     name: string;
@@ -285,16 +399,21 @@ export class DoorsService {
     alarms: string[];
     sensors: SensorHealth[];
   }[] {
+    for (const d of this.doors()) this.define(d);
+    const silent = this.clock.monotonicMs() - this.startedAt >= (this.options.sensorGraceMs ?? 300_000);
     return [...this.machines].map(([doorId, m]) => ({
       doorId,
       name: this.names.get(doorId) ?? doorId,
       ...m.state,
-      sensors: [...this.sensors.values()].filter((s) => s.doorId === doorId),
+      sensors: [...this.sensors.values()]
+        .filter((s) => s.doorId === doorId)
+        .map((s) => ({ ...s, neverHeard: silent && s.lastSeen === null })),
     }));
   }
 
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.deadLetters.flushAll();
   }
 }

@@ -2,7 +2,7 @@ import { GatehouseBus, ManualClock, type AlarmRaised, type JournalEntryInput } f
 import { DoorsService } from '@gatehouse/doors';
 
 describe('DoorsService: sensors, grants and modes into door machines', () => {
-  const setup = () => {
+  const setup = (timing: { debounceMs?: number } = { debounceMs: 0 }) => {
     const bus = new GatehouseBus();
     const entries: JournalEntryInput[] = [];
     const clock = new ManualClock('2026-06-01T09:00:00Z');
@@ -15,29 +15,32 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
         { sensorId: 'c1', doorId: 'd1', role: 'contact' },
         { sensorId: 'p1', doorId: 'd1', role: 'contact' },
       ],
-      { debounceMs: 0 },
+      timing,
     );
     const alarms: AlarmRaised[] = [];
     bus.on('alarm.raised', 'test', (a) => alarms.push(a));
     const at = () => clock.now().getTime();
     const read = (sensorId: string, signals: Parameters<typeof bus.emit<'sensor.reading'>>[1]['signals']) =>
       bus.emit('sensor.reading', { sensorId, signals, at: at(), origin: 'test' });
-    return { bus, doors, alarms, entries, read, at, clock };
+    /** A card granted at the door, now. */
+    const grant = () =>
+      bus.emit('access.decided', {
+        readerId: 'r',
+        doorId: 'd1',
+        grant: true,
+        reason: 'granted',
+        unlockMs: 5000,
+        awaitingPin: false,
+        cardholderId: 'p',
+        at: at(),
+      });
+    return { bus, doors, alarms, entries, read, at, clock, grant };
   };
 
   it('a people counter counting two through one grant raises tailgating', () => {
-    const { bus, doors, alarms, read, at } = setup();
+    const { doors, alarms, read, grant } = setup();
     read('c1', [{ kind: 'contact', open: false }]);
-    bus.emit('access.decided', {
-      readerId: 'r',
-      doorId: 'd1',
-      grant: true,
-      reason: 'granted',
-      unlockMs: 5000,
-      awaitingPin: false,
-      cardholderId: 'p',
-      at: at(),
-    });
+    grant();
     read('c1', [{ kind: 'contact', open: true }]);
     read('p1', [{ kind: 'people', count: 2 }]);
     expect(alarms.map((a) => a.type)).toEqual(['tailgating']);
@@ -80,26 +83,208 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
   });
 
   it("refuses a delivery older than one already applied, by the device's own time", () => {
-    const { bus, doors } = setup();
+    const { bus, doors, at: now } = setup();
     const dead: string[] = [];
     bus.on('device.dead-letter', 'test', (d) => dead.push(d.reason));
-    const at = Date.now();
+    const at = now();
     bus.emit('sensor.reading', {
       sensorId: 'c1',
       signals: [{ kind: 'contact', open: false }],
       at,
       origin: 't',
-      deviceTime: 2000,
+      deviceTime: at - 1000,
     });
     bus.emit('sensor.reading', {
       sensorId: 'c1',
       signals: [{ kind: 'contact', open: true }],
       at,
       origin: 't',
-      deviceTime: 1000,
+      deviceTime: at - 2000,
     });
     expect(dead).toEqual([expect.stringMatching(/^c1: out of order/)]);
     expect(doors.board()[0]!.phase).toBe('secure');
+    doors.stop();
+  });
+
+  it('a device time outside the sane window is refused without freezing the door; 1e308 throws nowhere', () => {
+    const { bus, doors, at, alarms, clock } = setup();
+    const dead: string[] = [];
+    bus.on('device.dead-letter', 'test', (d) => dead.push(d.reason));
+    const failures = bus.failureCount;
+    const reading = (open: boolean, deviceTime: number) =>
+      bus.emit('sensor.reading', {
+        sensorId: 'c1',
+        signals: [{ kind: 'contact', open }],
+        at: at(),
+        origin: 't',
+        deviceTime,
+      });
+    reading(false, at());
+    clock.advance(1000);
+    reading(true, at() + 86_400_000); // a day ahead: refused as a time, taken at arrival
+    expect(doors.board()[0]!.phase).toBe('forced');
+    clock.advance(1000);
+    reading(false, at()); // a sane time after it: not "out of order"
+    expect(doors.board()[0]!.phase).toBe('secure');
+    reading(true, 1e308);
+    reading(true, Infinity);
+    expect(bus.failureCount).toBe(failures);
+    expect(dead).toEqual([
+      expect.stringMatching(/^c1: device time 2026-06-02T09:00:01.000Z is outside the sane window/),
+      expect.stringMatching(/^c1: device time 1e\+308 is outside/),
+      expect.stringMatching(/^c1: device time Infinity is outside/),
+    ]);
+    expect(alarms.map((a) => a.type)).toEqual(['forced-open', 'forced-open']);
+    doors.stop();
+  });
+
+  it('journals every reading and every bounce; nothing a sensor says vanishes', () => {
+    const { bus, doors, entries, clock, at } = setup({ debounceMs: 250 });
+    const read = (open: boolean) =>
+      bus.emit('sensor.reading', {
+        sensorId: 'c1',
+        signals: [{ kind: 'contact', open }],
+        at: at(),
+        origin: 't',
+      });
+    read(false);
+    clock.advance(1000);
+    read(true);
+    clock.advance(50);
+    read(false);
+    clock.advance(1000);
+    expect(entries.filter((e) => e.type === 'sensor.reading')).toHaveLength(3);
+    expect(entries.filter((e) => e.type === 'door.contact-bounced')).toEqual([
+      expect.objectContaining({ payload: { open: true, at: at() - 1050, back: at() - 1000 } }),
+    ]);
+    expect(doors.board()[0]!.phase).toBe('secure');
+    doors.stop();
+  });
+
+  it('late readings with no device time: one "used while away" notice per door and outage, no forced alarm', () => {
+    const { bus, doors, alarms, at } = setup({ debounceMs: 250 });
+    const late = (open: boolean, outage: string) =>
+      bus.emit('sensor.reading', {
+        sensorId: 'c1',
+        signals: [{ kind: 'contact', open }],
+        at: at(),
+        origin: 't',
+        late: outage,
+      });
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: false }],
+      at: at(),
+      origin: 't',
+      retained: true,
+    });
+    for (let i = 0; i < 50; i++) late(i % 2 === 0, 'outage-1');
+    expect(alarms.map((a) => a.type)).toEqual(['used-while-away']);
+    expect(doors.board()[0]!.phase).toBe('secure');
+    for (let i = 0; i < 4; i++) late(i % 2 === 0, 'outage-2');
+    expect(alarms.map((a) => a.type)).toEqual(['used-while-away', 'used-while-away']);
+    doors.stop();
+  });
+
+  it('a retained open is the current state without alarm; a live open right after start is judged', () => {
+    const { bus, doors, alarms, at } = setup({ debounceMs: 250 });
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: true }],
+      at: at(),
+      origin: 't',
+      retained: true,
+    });
+    expect(doors.board()[0]).toMatchObject({ phase: 'open', alarms: [] });
+    const live = setup({ debounceMs: 0 });
+    live.bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: true }],
+      at: live.at(),
+      origin: 't',
+    });
+    expect(live.alarms.map((a) => a.type)).toEqual(['forced-open']);
+    expect(alarms).toEqual([]);
+    doors.stop();
+    live.doors.stop();
+  });
+
+  it('settles a contact and raises held-open on the injected clock: time is stepped, not slept', () => {
+    const { bus, doors, alarms, clock, at, grant } = setup({ debounceMs: 250 });
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: false }],
+      at: at(),
+      origin: 't',
+    });
+    clock.advance(300);
+    expect(doors.board()[0]!.phase).toBe('secure');
+    grant();
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: true }],
+      at: at(),
+      origin: 't',
+    });
+    clock.advance(31_000);
+    expect(alarms.map((a) => a.type)).toEqual(['held-open-warning', 'held-open']);
+    doors.stop();
+  });
+
+  it('the board shows every door, sensor or not, and flags a sensor never heard from after the grace period', () => {
+    const defined = [{ id: 'd1', name: 'Door', unlockMs: 5000, heldOpenMs: 30_000 }];
+    const bus = new GatehouseBus();
+    const clock = new ManualClock('2026-06-01T09:00:00Z');
+    const doors = new DoorsService(
+      bus,
+      { append: async () => undefined },
+      clock,
+      () => defined,
+      [
+        { sensorId: 'c1', doorId: 'd1', role: 'contact' },
+        { sensorId: 'c2', doorId: 'd1', role: 'rex' },
+      ],
+      {},
+      { sensorGraceMs: 60_000 },
+    );
+    // Created after start, never reported by any sensor: still on the board.
+    for (let i = 0; i < 107; i++)
+      defined.push({ id: `new-${i}`, name: `New ${i}`, unlockMs: 5000, heldOpenMs: 30_000 });
+    expect(doors.board()).toHaveLength(108);
+    expect(doors.board().find((d) => d.doorId === 'new-9')).toMatchObject({ phase: 'unknown', sensors: [] });
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'contact', open: false }],
+      at: 0,
+      origin: 't',
+    });
+    // A sensor's door the access context does not know yet (a site seeded after the broker delivered).
+    const late = new DoorsService(bus, { append: async () => undefined }, clock, () => defined, [
+      { sensorId: 'x1', doorId: 'seeded-later', role: 'contact' },
+    ]);
+    bus.emit('sensor.reading', {
+      sensorId: 'x1',
+      signals: [{ kind: 'contact', open: true }],
+      at: 0,
+      origin: 't',
+      retained: true,
+    });
+    defined.push({ id: 'seeded-later', name: 'Seeded later', unlockMs: 5000, heldOpenMs: 30_000 });
+    expect(late.board().find((d) => d.doorId === 'seeded-later')).toMatchObject({
+      name: 'Seeded later',
+      phase: 'open',
+    });
+    late.stop();
+    const flags = () => doors.board()[0]!.sensors.map((s) => [s.sensorId, s.neverHeard]);
+    expect(flags()).toEqual([
+      ['c1', false],
+      ['c2', false],
+    ]);
+    clock.advance(60_000);
+    expect(flags()).toEqual([
+      ['c1', false],
+      ['c2', true],
+    ]);
     doors.stop();
   });
 });

@@ -1,4 +1,5 @@
-import { actuatorTopics } from './actuators';
+import { GatehouseBus, ManualClock } from '@gatehouse/contracts';
+import { type ActuationReport, actuatorTopics, MqttDoorActuators } from './actuators';
 
 describe('MQTT relay topics per ecosystem', () => {
   it("commands and confirms on each device family's own topics", () => {
@@ -40,5 +41,56 @@ describe('MQTT relay topics per ecosystem', () => {
       false,
       null,
     ]);
+  });
+});
+
+describe('MQTT relays on the injected clock', () => {
+  const setup = () => {
+    const clock = new ManualClock();
+    const published: [string, string][] = [];
+    const handlers = new Map<string, (p: Buffer, topic: string) => void>();
+    const mqtt = {
+      clock,
+      handleTopic: (t: string, h: (p: Buffer, topic: string) => void) => void handlers.set(t, h),
+      publish: async (t: string, p: string) => void published.push([t, p]),
+    };
+    const reports: ActuationReport[] = [];
+    const actuators = new MqttDoorActuators(
+      mqtt,
+      new GatehouseBus(),
+      [{ door: 'd', kind: 'tasmota', device: 'strike' }],
+      (r) => reports.push(r),
+      2000,
+    );
+    actuators.start();
+    return { clock, published, handlers, reports, actuators };
+  };
+
+  it('switches off after the unlock time and reports the confirmation time, stepping time, not sleeping', async () => {
+    const { clock, published, handlers, actuators } = setup();
+    const pulse = actuators.pulse('d', 5000);
+    await Promise.resolve();
+    expect(published).toEqual([['cmnd/strike/POWER1', 'ON']]);
+    clock.advance(120);
+    handlers.get('stat/strike/POWER1')!(Buffer.from('ON'), 'stat/strike/POWER1');
+    expect(await pulse).toEqual({ door: 'd', ms: 5000, confirmed: true, confirmMs: 120 });
+    clock.advance(4879);
+    expect(published).toHaveLength(1);
+    clock.advance(1);
+    expect(published).toEqual([
+      ['cmnd/strike/POWER1', 'ON'],
+      ['cmnd/strike/POWER1', 'OFF'],
+    ]);
+  });
+
+  it('a relay that never confirms is reported unconfirmed when the time allowed runs out', async () => {
+    const { clock, reports, actuators } = setup();
+    const pulse = actuators.pulse('d', 5000);
+    await Promise.resolve();
+    clock.advance(1999);
+    expect(reports).toEqual([]);
+    clock.advance(1);
+    expect(await pulse).toMatchObject({ confirmed: false, confirmMs: null });
+    expect(clock.pendingTimers).toBe(1); // the switch-off is still due
   });
 });

@@ -87,7 +87,7 @@ export class MqttDoorActuators {
   private readonly waiting = new Map<string, (on: boolean) => void>();
 
   constructor(
-    private readonly mqtt: MqttSensorSource,
+    private readonly mqtt: Pick<MqttSensorSource, 'handleTopic' | 'publish' | 'clock'>,
     private readonly bus: GatehouseBus,
     bindings: readonly ActuatorBinding[],
     private readonly report: (r: ActuationReport) => void,
@@ -111,28 +111,33 @@ export class MqttDoorActuators {
     });
   }
 
+  /** The relays run on the broker connection's clock (the injected one). */
+  private get clock() {
+    return this.mqtt.clock;
+  }
+
   async pulse(door: string, ms: number): Promise<ActuationReport | null> {
     const a = this.byDoor.get(door);
     if (!a) return null;
-    const started = Date.now();
+    const started = this.clock.monotonicMs();
     const confirmed = new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
+      const cancel = this.clock.after(this.confirmWithinMs, () => {
         this.waiting.delete(door);
         resolve(null);
-      }, this.confirmWithinMs);
+      });
       this.waiting.set(door, (on) => {
         if (!on) return;
-        clearTimeout(timer);
+        cancel();
         this.waiting.delete(door);
-        resolve(Date.now() - started);
+        resolve(this.clock.monotonicMs() - started);
       });
     });
     await this.mqtt.publish(a.topics.command, a.topics.on);
-    const off = setTimeout(
-      () => void this.mqtt.publish(a.topics.command, a.topics.off).catch(() => undefined),
+    this.clock.after(
       ms,
+      () => void this.mqtt.publish(a.topics.command, a.topics.off).catch(() => undefined),
+      true,
     );
-    off.unref();
     const confirmMs = await confirmed;
     const r: ActuationReport = { door, ms, confirmed: confirmMs !== null, confirmMs };
     this.report(r);

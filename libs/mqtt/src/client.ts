@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import type { GatehouseBus } from '@gatehouse/contracts';
+import { type Clock, DeadLetterLimiter, type GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { SensorRouter } from './router';
 import type { SensorBinding } from './converter';
 
@@ -66,6 +66,9 @@ export const matchesFilter = (filter: string, topic: string): boolean => {
   return f.length === t.length;
 };
 
+/** The longest a catch-up after a reconnection may last if our marker never comes back. */
+const CATCH_UP_LIMIT_MS = 30_000;
+
 export type MqttConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
 
 export interface ConnectionEvent {
@@ -85,17 +88,55 @@ export class MqttSensorSource {
   private client: MqttClient | undefined;
   private period = 1000;
   private stateValue: MqttConnectionState = 'closed';
-  private since = Date.now();
+  private since: number;
   private lastError: string | undefined;
-  readonly counters = { messages: 0, connects: 0 };
+  readonly counters = { messages: 0, connects: 0, late: 0 };
+  /** Bad messages are bounded per sensor before they reach the journal. */
+  readonly deadLetters: DeadLetterLimiter;
+  /** The outage whose queued messages are being delivered, until our marker comes back. */
+  private catchingUp: string | null = null;
+  private endCatchUp: (() => void) | null = null;
 
   constructor(
     private readonly settings: MqttSettings,
     bindings: readonly SensorBinding[],
     private readonly bus: GatehouseBus,
     private readonly onConnection: (e: ConnectionEvent) => void = () => undefined,
+    readonly clock: Clock = systemClock,
   ) {
     this.router = new SensorRouter(bindings);
+    this.since = this.now();
+    this.deadLetters = new DeadLetterLimiter(clock, (d) => bus.emit('device.dead-letter', d));
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
+  /** Where the gateway sends itself the marker that ends a catch-up. */
+  private get syncTopic(): string {
+    return `${this.settings.topicPrefix ?? 'gatehouse'}/sync/${this.settings.clientId}`;
+  }
+
+  /**
+   * A resumed session first delivers what the broker queued while we were
+   * away. The broker delivers to us in order, so a marker we publish to
+   * ourselves once subscribed comes back after the last queued message: until
+   * then, readings are marked late. A marker that never comes (a broker
+   * ACL) ends the catch-up after a while.
+   */
+  private beginCatchUp(): string {
+    const outage = `mqtt-${this.counters.connects}-${this.now()}`;
+    this.catchingUp = outage;
+    this.endCatchUp?.();
+    this.endCatchUp = this.clock.after(
+      CATCH_UP_LIMIT_MS,
+      () => {
+        if (this.catchingUp === outage) this.catchingUp = null;
+      },
+      true,
+    );
+    return outage;
   }
 
   get state(): { state: MqttConnectionState; since: string; lastError?: string } {
@@ -109,7 +150,7 @@ export class MqttSensorSource {
   private setState(state: MqttConnectionState, detail?: string): void {
     if (state === this.stateValue && detail === undefined) return;
     this.stateValue = state;
-    this.since = Date.now();
+    this.since = this.now();
     this.onConnection({ state, at: this.since, ...(detail ? { detail } : {}) });
   }
 
@@ -139,17 +180,18 @@ export class MqttSensorSource {
       this.counters.connects += 1;
       this.lastError = undefined;
       this.setState('connected', ack.sessionPresent ? 'session resumed' : 'new session');
+      // The queued messages follow the connection acknowledgement at once: the catch-up starts now.
+      const outage = ack.sessionPresent ? this.beginCatchUp() : null;
       client.publish(`${prefix}/status`, 'online', { qos: 1, retain: true });
       for (const l of this.connectListeners) l();
       const topics = this.router.topics;
       // Subscribing again is harmless with a resumed session and picks up newly configured
       // sensors; retained messages it replays are marked as such.
-      const all = [...topics, ...this.topicHandlers.keys()];
-      if (all.length > 0) {
-        client.subscribe(all, { qos: 1 }, (error) => {
-          if (error) this.lastError = `subscribe failed: ${error.message}`;
-        });
-      }
+      const all = [...topics, ...this.topicHandlers.keys(), this.syncTopic];
+      client.subscribe(all, { qos: 1 }, (error) => {
+        if (error) this.lastError = `subscribe failed: ${error.message}`;
+        else if (outage) client.publish(this.syncTopic, outage, { qos: 1 });
+      });
     });
     client.on('reconnect', () => {
       // Back off: 1 s, 2 s, 4 s … up to the limit.
@@ -169,6 +211,10 @@ export class MqttSensorSource {
     });
     client.on('message', (topic, payload, packet) => {
       this.counters.messages += 1;
+      if (topic === this.syncTopic) {
+        if (payload.toString('utf8') === this.catchingUp) this.catchingUp = null;
+        return;
+      }
       const own =
         this.topicHandlers.get(topic) ??
         [...this.topicHandlers].find(([filter]) => matchesFilter(filter, topic))?.[1];
@@ -180,9 +226,12 @@ export class MqttSensorSource {
         }
         return;
       }
-      for (const r of this.router.route(topic, payload, Date.now(), packet.retain)) {
-        if ('reading' in r) this.bus.emit('sensor.reading', r.reading);
-        else if ('deadLetter' in r) this.bus.emit('device.dead-letter', r.deadLetter);
+      const late = this.catchingUp !== null && !packet.retain ? this.catchingUp : null;
+      for (const r of this.router.route(topic, payload, this.now(), packet.retain)) {
+        if ('reading' in r) {
+          if (late) this.counters.late += 1;
+          this.bus.emit('sensor.reading', late ? { ...r.reading, late } : r.reading);
+        } else if ('deadLetter' in r) this.deadLetters.offer(r.device, r.deadLetter);
       }
     });
   }
@@ -223,6 +272,8 @@ export class MqttSensorSource {
         () => undefined,
       );
     await new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    this.endCatchUp?.();
+    this.deadLetters.flushAll();
     this.setState('closed');
   }
 }

@@ -30,7 +30,14 @@ export const CONVERTERS = [
 ] as const;
 export type ConverterName = (typeof CONVERTERS)[number];
 
-export type Converted = { signals: SensorSignal[]; deviceTime?: number } | { refused: string };
+/**
+ * What a converter made of a payload: the signals it could read, or why it read
+ * none. A payload that carries several fields gives every valid one and names
+ * each bad one in `badFields`: one bad side field (a battery of 101) must not
+ * throw away the contact in the same message.
+ */
+export type Converted =
+  { signals: SensorSignal[]; deviceTime?: number; badFields?: string[] } | { refused: string };
 
 /** One ecosystem's knowledge, as data and pure functions (the zigbee2mqtt habit). */
 export interface Converter {
@@ -65,6 +72,31 @@ export const contact = (b: SensorBinding, open: boolean): SensorSignal => ({
   kind: 'contact',
   open: b.invert ? !open : open,
 });
+
+/**
+ * Reads the fields of one multi-field payload: each reader returns its signal,
+ * null when the field is absent, or a string saying why the field is bad. The
+ * good fields are kept, the bad ones listed; nothing valid at all is a refusal.
+ */
+export const readFields = (
+  fields: Record<string, () => SensorSignal | null | string>,
+  extra: { deviceTime?: number; badFields?: string[]; none?: string } = {},
+): Converted => {
+  const signals: SensorSignal[] = [];
+  const bad = [...(extra.badFields ?? [])];
+  for (const [name, read] of Object.entries(fields)) {
+    const r = read();
+    if (typeof r === 'string') bad.push(`${name} is ${r}`);
+    else if (r !== null) signals.push(r);
+  }
+  if (signals.length === 0 && bad.length > 0) return refuse(bad.join('; '));
+  if (signals.length === 0 && extra.none) return refuse(extra.none);
+  return {
+    signals,
+    ...(extra.deviceTime !== undefined ? { deviceTime: extra.deviceTime } : {}),
+    ...(bad.length > 0 ? { badFields: bad } : {}),
+  };
+};
 
 export const percent = (v: unknown): number | null =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100 ? v : null;

@@ -187,7 +187,63 @@ describe('bad device input ends as a counted dead letter, never a throw', () => 
     router.route('zigbee2mqtt/front_door', Buffer.from('{"contact":true}'), 1);
     router.route('zigbee2mqtt/front_door', Buffer.from('garbage'), 2);
     router.route('nowhere', Buffer.from('x'), 3);
-    expect(router.counters).toEqual({ accepted: 1, refused: 1, unknownTopic: 1, tooLarge: 0 });
+    expect(router.counters).toEqual({ accepted: 1, refused: 1, badFields: 0, unknownTopic: 1, tooLarge: 0 });
+  });
+
+  it('a bad side field is refused alone: the contact in the same message is taken, the refusal recorded', () => {
+    for (const payload of [
+      '{"contact":false,"battery":101}',
+      '{"contact":false,"tamper":"false"}',
+      '{"contact":false,"battery":"full","tamper":1}',
+    ]) {
+      const out = route(z, 'zigbee2mqtt/front_door', payload);
+      const reading = out.find((r) => 'reading' in r);
+      const dead = out.find((r) => 'deadLetter' in r);
+      expect(reading && 'reading' in reading && reading.reading.signals).toEqual([
+        { kind: 'contact', open: true },
+      ]);
+      expect(dead && 'deadLetter' in dead && dead.deadLetter).toMatchObject({
+        reason: expect.stringMatching(
+          /^zigbee2mqtt-front_door: refused .* is not a .*\(the rest was taken\)$/,
+        ),
+        raw: Buffer.from(payload).toString('base64'),
+      });
+    }
+    // Shelly Gen2: a device time no clock can hold is refused; the window state is taken.
+    const s = [b({ converter: 'shelly-gen2', device: 'plus' })];
+    const rpc = (params: object) => JSON.stringify({ method: 'NotifyStatus', params });
+    for (const ts of [1e308, -5, 'noon', null]) {
+      const out = route(s, 'plus/events/rpc', rpc({ ts, 'window:0': { open: true } }));
+      const reading = out.find((r) => 'reading' in r);
+      expect(reading && 'reading' in reading && reading.reading).toEqual(
+        expect.not.objectContaining({ deviceTime: expect.anything() }),
+      );
+      expect(reading && 'reading' in reading && reading.reading.signals).toEqual([
+        { kind: 'contact', open: true },
+      ]);
+      expect(out.some((r) => 'deadLetter' in r && /ts is not a time/.test(r.deadLetter.reason))).toBe(true);
+    }
+    const router = new SensorRouter(z);
+    router.route('zigbee2mqtt/front_door', Buffer.from('{"contact":true,"battery":101}'), 1);
+    expect(router.counters).toMatchObject({ accepted: 1, badFields: 1, refused: 0 });
+  });
+
+  it('whatever else a Zigbee2MQTT message holds, a valid contact in it is never lost (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        fc.dictionary(fc.constantFrom('battery', 'tamper', 'linkquality', 'voltage', 'x'), fc.jsonValue()),
+        (closed, rest) => {
+          const out = route(z, 'zigbee2mqtt/front_door', JSON.stringify({ ...rest, contact: closed }));
+          const reading = out.find((r) => 'reading' in r);
+          expect(reading && 'reading' in reading && reading.reading.signals[0]).toEqual({
+            kind: 'contact',
+            open: !closed,
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it("random bytes on every converter's topics never throw", () => {

@@ -2,7 +2,12 @@ import type { DeadLetter, SensorReading } from '@gatehouse/contracts';
 import { MAX_PAYLOAD_BYTES, type SensorBinding } from './converter';
 import { CONVERTER_TABLE } from './converters';
 
-export type Routed = { reading: SensorReading } | { deadLetter: DeadLetter } | { ignored: true };
+/** A dead letter names the device it is counted against (a sensor id, or every unconfigured topic as one). */
+export type Routed =
+  { reading: SensorReading } | { deadLetter: DeadLetter; device: string } | { ignored: true };
+
+/** Messages on topics no sensor is configured for are bounded together: a spray of topics is one source. */
+export const UNCONFIGURED_TOPICS = 'unconfigured topics';
 
 const RAW_KEPT = 1024;
 
@@ -13,7 +18,7 @@ const RAW_KEPT = 1024;
  */
 export class SensorRouter {
   private readonly byTopic = new Map<string, SensorBinding[]>();
-  readonly counters = { accepted: 0, refused: 0, unknownTopic: 0, tooLarge: 0 };
+  readonly counters = { accepted: 0, refused: 0, badFields: 0, unknownTopic: 0, tooLarge: 0 };
 
   constructor(bindings: readonly SensorBinding[]) {
     for (const b of bindings) {
@@ -28,7 +33,8 @@ export class SensorRouter {
   }
 
   route(topic: string, payload: Buffer, at: number, retained = false): Routed[] {
-    const dead = (reason: string): Routed => ({
+    const dead = (reason: string, device: string): Routed => ({
+      device,
       deadLetter: {
         source: 'mqtt',
         origin: topic.slice(0, 300),
@@ -41,13 +47,18 @@ export class SensorRouter {
     const bindings = this.byTopic.get(topic);
     if (!bindings) {
       this.counters.unknownTopic += 1;
-      return [dead('no sensor is configured for this topic')];
+      return [dead('no sensor is configured for this topic', UNCONFIGURED_TOPICS)];
     }
     if (payload.length > MAX_PAYLOAD_BYTES) {
       this.counters.tooLarge += 1;
-      return [dead(`payload of ${payload.length} bytes is over the ${MAX_PAYLOAD_BYTES}-byte limit`)];
+      return [
+        dead(
+          `payload of ${payload.length} bytes is over the ${MAX_PAYLOAD_BYTES}-byte limit`,
+          bindings[0]!.id,
+        ),
+      ];
     }
-    return bindings.map((b) => {
+    return bindings.flatMap((b): Routed[] => {
       let result;
       try {
         result = CONVERTER_TABLE[b.converter].convert(b, topic, payload);
@@ -56,20 +67,29 @@ export class SensorRouter {
       }
       if ('refused' in result) {
         this.counters.refused += 1;
-        return dead(`${b.id}: ${result.refused}`);
+        return [dead(`${b.id}: ${result.refused}`, b.id)];
       }
-      if (result.signals.length === 0) return { ignored: true as const };
+      // The good fields are taken; each bad one is refused on its own, with the message's bytes.
+      const partly: Routed[] = [];
+      if (result.badFields) {
+        this.counters.badFields += 1;
+        partly.push(dead(`${b.id}: refused ${result.badFields.join('; ')} (the rest was taken)`, b.id));
+      }
+      if (result.signals.length === 0) return partly.length ? partly : [{ ignored: true as const }];
       this.counters.accepted += 1;
-      return {
-        reading: {
-          sensorId: b.id,
-          signals: result.signals,
-          at,
-          origin: topic,
-          ...(retained ? { retained: true } : {}),
-          ...(result.deviceTime !== undefined ? { deviceTime: result.deviceTime } : {}),
+      return [
+        ...partly,
+        {
+          reading: {
+            sensorId: b.id,
+            signals: result.signals,
+            at,
+            origin: topic,
+            ...(retained ? { retained: true } : {}),
+            ...(result.deviceTime !== undefined ? { deviceTime: result.deviceTime } : {}),
+          },
         },
-      };
+      ];
     });
   }
 }

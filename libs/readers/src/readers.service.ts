@@ -1,5 +1,12 @@
 import { bitsToHex, interpret } from '@gatehouse/bridge-protocol';
-import type { Actor, Clock, GatehouseBus, JournalEntryInput, SubjectRef } from '@gatehouse/contracts';
+import {
+  type Actor,
+  type Clock,
+  DeadLetterLimiter,
+  type GatehouseBus,
+  type JournalEntryInput,
+  type SubjectRef,
+} from '@gatehouse/contracts';
 import { BridgePort } from './bridge-port';
 import { OsdpPort } from './osdp-port';
 import type { PortHost, PortStatus, ReaderPort, ReaderStatus, SerialPortConfig } from './port';
@@ -45,7 +52,8 @@ const TICK_MS = 10;
 export class ReadersService implements PortHost {
   private readonly ports: ReaderPort[];
   private timer: NodeJS.Timeout | null = null;
-  private readonly rejections = new Map<ReaderPort, { at: number; suppressed: number }>();
+  /** Refused bytes become dead letters, one a second per port, the rest counted: a noisy line must not flood the journal. */
+  private readonly rejections: DeadLetterLimiter;
 
   constructor(
     configs: readonly SerialPortConfig[],
@@ -59,6 +67,10 @@ export class ReadersService implements PortHost {
       'keyFor' | 'markInstalled' | 'renew' | 'beginRotation' | 'abortRotation'
     > | null = null,
   ) {
+    this.rejections = new DeadLetterLimiter(clock, (d) => bus.emit('device.dead-letter', d), {
+      keep: 1,
+      windowMs: 1000,
+    });
     this.ports = configs.map((c) =>
       c.protocol === 'osdp' ? new OsdpPort(c, this) : new BridgePort(c, this),
     );
@@ -96,6 +108,7 @@ export class ReadersService implements PortHost {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await Promise.all(this.ports.map((p) => p.stop()));
+    this.rejections.flushAll();
   }
 
   /** Sensor bindings of the bridges' inputs, for the doors context. */
@@ -358,19 +371,8 @@ export class ReadersService implements PortHost {
     else this.bus.emit('alarm.cleared', { type, readerId, at: this.wall() });
   }
 
-  /** Refused bytes become dead letters, at most one a second per port: a noisy line must not flood the journal. */
   rejected(port: ReaderPort, reason: string, raw: Uint8Array): void {
-    const now = this.monotonic();
-    const limit = this.rejections.get(port) ?? { at: -Infinity, suppressed: 0 };
-    this.rejections.set(port, limit);
-    if (now - limit.at < 1000) {
-      limit.suppressed++;
-      return;
-    }
-    if (limit.suppressed > 0) reason = `${reason} (and ${limit.suppressed} more refused in the last second)`;
-    limit.at = now;
-    limit.suppressed = 0;
-    this.bus.emit('device.dead-letter', {
+    this.rejections.offer(port.config.id, {
       source: 'serial',
       origin: port.config.id,
       reason,

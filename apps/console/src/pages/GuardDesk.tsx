@@ -14,6 +14,8 @@ interface BoardDoor {
     battery: number | null;
     tamper: boolean;
     lastSeen: string | null;
+    /** Not heard from since the gateway started, past the grace period. */
+    neverHeard: boolean;
   }[];
 }
 interface Alarm {
@@ -156,7 +158,12 @@ export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
       {view}
       <div className="board" data-testid="door-board">
         {doors.map((d) => (
-          <div key={d.doorId} className={`door-tile phase-${d.phase}`} data-door={d.doorId}>
+          <div
+            key={d.doorId}
+            className={`door-tile phase-${d.phase}${d.sensors.some((s) => s.neverHeard) ? ' sensor-silent' : ''}`}
+            data-door={d.doorId}
+            data-testid={`door-${d.doorId}`}
+          >
             <strong>{d.name}</strong>
             <span className="phase" data-testid={`phase-${d.doorId}`}>
               {PHASE_LABEL[d.phase] ?? d.phase}
@@ -165,7 +172,7 @@ export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
               {d.sensors
                 .map(
                   (s) =>
-                    `${s.sensorId}${s.online === false ? ' OFFLINE' : ''}${s.tamper ? ' TAMPER' : ''}${s.battery !== null ? ` ${s.battery}%` : ''}`,
+                    `${s.sensorId}${s.neverHeard ? ' NEVER HEARD' : ''}${s.online === false ? ' OFFLINE' : ''}${s.tamper ? ' TAMPER' : ''}${s.battery !== null ? ` ${s.battery}%` : ''}`,
                 )
                 .join(' · ') || 'no sensor'}
             </span>

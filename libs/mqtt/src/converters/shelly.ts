@@ -1,4 +1,17 @@
-import { type Converter, contact, jsonObject, percent, refuse, text } from '../converter';
+import { type Converter, contact, jsonObject, percent, readFields, refuse, text } from '../converter';
+
+/** The latest time a JavaScript Date can hold (ms): beyond it, a time cannot even be printed. */
+const MAX_DATE_MS = 8.64e15;
+
+const record = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+
+/** A device's time in seconds since the epoch → ms; null when absent, a reason when unusable. */
+const deviceTimeOf = (ts: unknown): number | null | string => {
+  if (ts === undefined) return null;
+  const ms = typeof ts === 'number' ? Math.round(ts * 1000) : NaN;
+  return Number.isFinite(ms) && ms > 0 && ms <= MAX_DATE_MS ? ms : 'not a time';
+};
 
 /**
  * Shelly Gen1 Door/Window: plain-text topics under `shellies/<id>/sensor/`:
@@ -65,27 +78,28 @@ export const shellyGen2: Converter = {
     const params = doc.params;
     if (typeof params !== 'object' || params === null) return refuse('NotifyStatus without params');
     const p = params as Record<string, unknown>;
-    const signals: ReturnType<typeof contact>[] = [];
     const channel = b.channel ?? '0';
-    const window = p[`window:${channel}`] as { open?: unknown } | undefined;
-    const input = p[`input:${channel}`] as { state?: unknown } | undefined;
-    if (window && 'open' in window) {
-      if (typeof window.open !== 'boolean') return refuse('window open is not a boolean');
-      signals.push(contact(b, window.open));
-    } else if (input && 'state' in input) {
-      if (typeof input.state !== 'boolean') return refuse('input state is not a boolean');
-      // A reed switch on an input: circuit closed = door closed.
-      signals.push(contact(b, !input.state));
-    }
-    const power = p['devicepower:0'] as { battery?: { percent?: unknown } } | undefined;
-    if (power?.battery && 'percent' in power.battery) {
-      const pc = percent(power.battery.percent);
-      if (pc === null) return refuse('battery percent is not a percentage');
-      signals.push({ kind: 'battery', percent: pc });
-    }
+    const window = record(p[`window:${channel}`]);
+    const input = record(p[`input:${channel}`]);
+    const battery = record(record(p['devicepower:0'])?.battery);
     // NotifyStatus carries the device's own time (seconds, fractional): it orders deliveries.
-    const ts =
-      typeof p.ts === 'number' && Number.isFinite(p.ts) && p.ts > 0 ? Math.round(p.ts * 1000) : undefined;
-    return ts === undefined ? { signals } : { signals, deviceTime: ts };
+    const ts = deviceTimeOf(p.ts);
+    return readFields(
+      {
+        [window && 'open' in window ? 'window open' : 'input state']: () => {
+          if (window && 'open' in window)
+            return typeof window.open === 'boolean' ? contact(b, window.open) : 'not a boolean';
+          if (!input || !('state' in input)) return null;
+          // A reed switch on an input: circuit closed = door closed.
+          return typeof input.state === 'boolean' ? contact(b, !input.state) : 'not a boolean';
+        },
+        'battery percent': () => {
+          if (!battery || !('percent' in battery)) return null;
+          const pc = percent(battery.percent);
+          return pc === null ? 'not a percentage' : { kind: 'battery', percent: pc };
+        },
+      },
+      typeof ts === 'string' ? { badFields: [`ts is ${ts}`] } : ts === null ? {} : { deviceTime: ts },
+    );
   },
 };

@@ -1,5 +1,4 @@
-import type { SensorSignal } from '@gatehouse/contracts';
-import { type Converter, contact, jsonObject, percent, refuse, text } from '../converter';
+import { type Converter, contact, jsonObject, percent, readFields, refuse, text } from '../converter';
 
 /**
  * Zigbee2MQTT: `zigbee2mqtt/<friendly_name>` carries the device's JSON state,
@@ -19,21 +18,29 @@ export const zigbee2mqtt: Converter = {
     }
     const doc = jsonObject(payload);
     if (typeof doc === 'string') return refuse(doc);
-    const signals: SensorSignal[] = [];
-    if ('contact' in doc) {
-      if (typeof doc.contact !== 'boolean') return refuse('contact is not a boolean');
-      signals.push(contact(b, !doc.contact));
-    }
-    if ('tamper' in doc && doc.tamper !== null) {
-      if (typeof doc.tamper !== 'boolean') return refuse('tamper is not a boolean');
-      signals.push({ kind: 'tamper', active: doc.tamper });
-    }
-    if ('battery' in doc && doc.battery !== null) {
-      const p = percent(doc.battery);
-      if (p === null) return refuse('battery is not a percentage');
-      signals.push({ kind: 'battery', percent: p });
-    }
+    const present = (k: string) => k in doc && doc[k] !== null;
     // Other fields (linkquality, voltage, battery_low…) are the device's own business.
-    return signals.length > 0 ? { signals } : refuse('no contact, tamper or battery in the state');
+    return readFields(
+      {
+        contact: () =>
+          !('contact' in doc)
+            ? null
+            : typeof doc.contact === 'boolean'
+              ? contact(b, !doc.contact)
+              : 'not a boolean',
+        tamper: () =>
+          !present('tamper')
+            ? null
+            : typeof doc.tamper === 'boolean'
+              ? { kind: 'tamper', active: doc.tamper }
+              : 'not a boolean',
+        battery: () => {
+          if (!present('battery')) return null;
+          const p = percent(doc.battery);
+          return p === null ? 'not a percentage' : { kind: 'battery', percent: p };
+        },
+      },
+      { none: 'no contact, tamper or battery in the state' },
+    );
   },
 };
