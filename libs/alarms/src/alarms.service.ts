@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  handlerFailure,
   type Actor,
   type AlarmCleared,
   type AlarmRaised,
@@ -66,8 +67,8 @@ export class AlarmsService {
       this.open.set(a.key, a);
       this.scheduleEscalation(a);
     }
-    bus.on('alarm.raised', 'alarms', (r) => void this.raise(r).catch(() => undefined));
-    bus.on('alarm.cleared', 'alarms', (c) => void this.cleared(c).catch(() => undefined));
+    bus.on('alarm.raised', 'alarms', (r) => this.raise(r));
+    bus.on('alarm.cleared', 'alarms', (c) => this.cleared(c));
   }
 
   private now(): number {
@@ -220,7 +221,13 @@ export class AlarmsService {
       Math.max(0, due - this.now()),
       () => {
         this.timers.delete(a.id);
-        void this.escalate(a.id, null, 'not acknowledged in time').catch(() => undefined);
+        void this.escalate(a.id, null, 'not acknowledged in time').catch((error: unknown) =>
+          // Never silent: kept as a dead letter naming the escalation, like a failing bus handler.
+          this.bus.emit(
+            'device.dead-letter',
+            handlerFailure('alarm.escalation', 'alarms', error, { id: a.id }, this.now()),
+          ),
+        );
       },
       true,
     );

@@ -22,6 +22,22 @@ describe('TypedEventBus', () => {
     expect(bus.failureCount).toBe(1);
   });
 
+  it('holds an async subscriber to the same rule when its promise rejects', async () => {
+    const errors: string[] = [];
+    const bus = new TypedEventBus<Events>((event, owner, error, payload) =>
+      errors.push(`${event}/${owner}/${(error as Error).message}/${String(payload)}`),
+    );
+    bus.on('ping', 'slow', async () => {
+      await Promise.resolve();
+      throw new Error('later');
+    });
+    bus.emit('ping', 3);
+    expect(errors).toEqual([]);
+    await new Promise((done) => setImmediate(done));
+    expect(errors).toEqual(['ping/slow/later/3']);
+    expect(bus.failureCount).toBe(1);
+  });
+
   it('survives a sink that throws too', () => {
     const bus = new TypedEventBus<Events>(() => {
       throw new Error('sink down');

@@ -2,14 +2,19 @@
  * One typed event map for the process. A subscriber that throws is caught,
  * counted and handed to the error sink (the gateway logs and journals it as a
  * dead letter naming the handler): it never takes another subscriber (or the
- * publisher) down.
+ * publisher) down. A listener that returns a promise is held to the same rule
+ * when the promise rejects, so an async handler's failure is never silent.
  */
-export type Listener<T> = (payload: T) => void;
+/** What a listener returns is ignored, except a promise: its rejection is a failure like a throw. */
+export type Listener<T> = (payload: T) => unknown;
 
 export interface BusErrorSink {
   /** `payload` is what the failing listener was handling, so it can be kept with the failure. */
   (event: string, owner: string, error: unknown, payload: unknown): void;
 }
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 export class TypedEventBus<Events extends { [K in keyof Events]: unknown }> {
   private readonly listeners = new Map<keyof Events, Map<string, Listener<never>>>();
@@ -37,15 +42,21 @@ export class TypedEventBus<Events extends { [K in keyof Events]: unknown }> {
     if (!byOwner) return;
     for (const [owner, listener] of [...byOwner]) {
       try {
-        (listener as Listener<Events[K]>)(payload);
+        const pending = (listener as Listener<Events[K]>)(payload);
+        if (isThenable(pending))
+          pending.then(undefined, (error: unknown) => this.failed(String(event), owner, error, payload));
       } catch (error) {
-        this.failures += 1;
-        try {
-          this.onError(String(event), owner, error, payload);
-        } catch {
-          /* the sink must not take the publisher down either */
-        }
+        this.failed(String(event), owner, error, payload);
       }
+    }
+  }
+
+  private failed(event: string, owner: string, error: unknown, payload: unknown): void {
+    this.failures += 1;
+    try {
+      this.onError(event, owner, error, payload);
+    } catch {
+      /* the sink must not take the publisher down either */
     }
   }
 

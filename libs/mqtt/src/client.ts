@@ -221,8 +221,16 @@ export class MqttSensorSource {
       if (own) {
         try {
           own(payload, topic);
-        } catch {
-          /* a handler's bug must not stop the stream */
+        } catch (error) {
+          // A handler's bug must not stop the stream, nor hide what it could not handle.
+          this.deadLetters.offer(topic, {
+            source: 'mqtt',
+            origin: topic,
+            reason: `topic handler failed: ${error instanceof Error ? error.message : String(error)}`,
+            raw: payload.subarray(0, 1024).toString('base64'),
+            bytes: payload.length,
+            at: this.now(),
+          });
         }
         return;
       }
