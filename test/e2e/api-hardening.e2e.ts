@@ -300,6 +300,19 @@ describe('API hardening (real process)', () => {
       expect((await as.guard.post('/api/v1/journal/notes', { text: 'still here' })).status).toBe(201);
     });
 
+    it('refuses JSON nested deeper than the bound before parsing it, and keeps serving', async () => {
+      const depth = 500_000;
+      const deep = await as.guard.request('POST', '/api/v1/journal/notes', undefined, {
+        raw: `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      });
+      expectShape(deep, 400, 'request.too-deep');
+      const inObject = await as.guard.request('POST', '/api/v1/journal/notes', undefined, {
+        raw: `{"text":"x","subjects":${'['.repeat(100)}${']'.repeat(100)}}`,
+      });
+      expectShape(inObject, 400, 'request.too-deep');
+      expect((await as.guard.post('/api/v1/journal/notes', { text: 'still here' })).status).toBe(201);
+    });
+
     it('lists at most 20 validation problems and counts the rest', async () => {
       const fields = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, i]));
       const unknown = await as.guard.post('/api/v1/journal/notes', { text: 'x', ...fields });
