@@ -373,7 +373,7 @@ describe('API hardening (real process)', () => {
       expect((await as.guard.post('/api/v1/journal/notes', { text: 'still here' })).status).toBe(201);
     });
 
-    it('refuses JSON nested deeper than the bound before parsing it, and keeps serving', async () => {
+    it('refuses JSON nested deeper or holding more items than the bounds before parsing it, and keeps serving', async () => {
       const depth = 500_000;
       const deep = await as.guard.request('POST', '/api/v1/journal/notes', undefined, {
         raw: `${'['.repeat(depth)}${']'.repeat(depth)}`,
@@ -383,6 +383,8 @@ describe('API hardening (real process)', () => {
         raw: `{"text":"x","subjects":${'['.repeat(100)}${']'.repeat(100)}}`,
       });
       expectShape(inObject, 400, 'request.too-deep');
+      const members = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`f${i}`, i]));
+      expectShape(await as.guard.post('/api/v1/journal/notes', members), 400, 'request.too-many-items');
       expect((await as.guard.post('/api/v1/journal/notes', { text: 'still here' })).status).toBe(201);
     });
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { may, rolesFor } from '@gatehouse/auth';
 import type { AuthGuard } from './auth.guard';
 import { HttpRefusal } from './errors';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
+import { jsonShapeProblem, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from './json-shape';
 import type { BodyPolicy, GatehouseRouteConfig } from './route-config';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -51,7 +51,7 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
   });
 
   // JSON is decoded strictly: invalid UTF-8 is named as such, not as a length mismatch;
-  // and nesting is bounded before parsing, which deep nesting would stall.
+  // and nesting and item counts are bounded before parsing, which they would stall.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   fastify.removeAllContentTypeParsers();
@@ -63,11 +63,16 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
       done(new HttpRefusal(400, 'request.invalid-utf8', 'body is not valid UTF-8'), undefined);
       return;
     }
-    if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    const problem = jsonShapeProblem(text);
+    if (problem) {
       done(
-        new HttpRefusal(400, 'request.too-deep', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, {
-          maxDepth: MAX_JSON_DEPTH,
-        }),
+        problem === 'too-deep'
+          ? new HttpRefusal(400, 'request.too-deep', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, {
+              maxDepth: MAX_JSON_DEPTH,
+            })
+          : new HttpRefusal(400, 'request.too-many-items', `JSON holds more than ${MAX_JSON_ITEMS} items`, {
+              maxItems: MAX_JSON_ITEMS,
+            }),
         undefined,
       );
       return;
