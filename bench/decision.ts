@@ -236,7 +236,8 @@ export const decisionBench = async (args: string[]): Promise<Record<string, numb
     }
     const rows = ['employee_number,name,department,levels,credential_format,credential_number'];
     for (let i = 0; i < 10_000; i++)
-      rows.push(`N${i},New Person ${i},Imported,l${i % levelCount},H10301,${i % 255}:${credentialCount + i}`);
+      // Facility 255 is unused by the site's credentials (i % 255), and 16-bit card numbers fit H10301.
+      rows.push(`N${i},New Person ${i},Imported,l${i % levelCount},H10301,255:${i}`);
     const csv = Buffer.from(rows.join('\n'));
     const pool = new ReadPool(path, 1);
     const reader = new JournalReader(pool);

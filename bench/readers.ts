@@ -6,44 +6,30 @@ import { SerialPort } from 'serialport';
 import { AccessService, AccessStore, DoorInput, ScheduleInput } from '@gatehouse/access';
 import { encode } from '@gatehouse/bridge-protocol';
 import { type Actor, GatehouseBus, systemClock } from '@gatehouse/contracts';
+import { configSchema } from '@gatehouse/config';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { openDatabase } from '@gatehouse/storage';
+import type { PdsAnswer, PdsRequest } from './readers-pds';
 import { benchJournal, option, percentile, round, say } from './util';
 
 const KEY = '00112233445566778899aabbccddeeff';
 const BENCH: Actor = { kind: 'system', name: 'bench' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Round trips of 16-byte frames through a bare pseudo-terminal pair and an echoing peer: the floor under any serial figure. */
-const ptyRoundTrip = async (path: string, count: number): Promise<number[]> => {
+/** The bare echo for the reference round trip, in this (the gateway's) process, as the gateway's end of a line is. */
+const echoPeer = async (path: string): Promise<SerialPort> => {
   const port = new SerialPort({ path, baudRate: 115_200, autoOpen: false });
   port.on('error', () => undefined);
   await new Promise<void>((r, j) => port.open((e) => (e ? j(e) : r())));
-  const frame = Buffer.alloc(16, 0x5a);
-  const times: number[] = [];
-  let got = 0;
-  let waiting: (() => void) | null = null;
-  port.on('data', (chunk: Buffer) => {
-    got += chunk.length;
-    if (got >= 16 && waiting) {
-      got -= 16;
-      const w = waiting;
-      waiting = null;
-      w();
-    }
-  });
-  for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    await new Promise<void>((r) => {
-      waiting = r;
-      port.write(frame);
-    });
-    times.push(performance.now() - t0);
-  }
-  await new Promise<void>((r) => port.close(() => r()));
-  return times;
+  port.on('data', (chunk: Buffer) => port.write(chunk));
+  return port;
 };
+
+/** The poll interval a site gets when it does not set one. */
+const defaultPollIntervalMs = (): number =>
+  configSchema.parse({ serial: [{ id: 'x', path: '/dev/null', protocol: 'osdp' }] }).serial[0]!
+    .pollIntervalMs;
 
 const seedSite = async (access: AccessService, readers: number, people: number) => {
   await access.saveZone({ id: 'site', name: 'Site', parentId: null }, BENCH, 'create');
@@ -112,15 +98,32 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
   const perBus = option(args, 'pds', 4);
   const cards = option(args, 'cards', 2000);
   const idleSeconds = option(args, 'idle', 10);
+  const pollIntervalMs = defaultPollIntervalMs();
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-readers-'));
   const pds = fork(join(__dirname, 'readers-pds.js'), [dir, String(buses), String(perBus), KEY], {
     stdio: 'inherit',
   });
-  const ready = new Promise<void>((r) => pds.once('message', () => r()));
+  const answers: PdsAnswer[] = [];
+  const waiters: (() => void)[] = [];
+  pds.on('message', (m: PdsAnswer) => {
+    answers.push(m);
+    waiters.splice(0).forEach((w) => w());
+  });
+  /** The PD process's next answer of a kind. */
+  const answer = async <K extends 'rtt' | 'wire'>(kind: K): Promise<number[]> => {
+    for (;;) {
+      const found = answers.find((a) => typeof a === 'object' && kind in a) as
+        Record<K, number[]> | undefined;
+      if (found) return found[kind];
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  const ask = (m: PdsRequest) => pds.send(m);
   const db = openDatabase({ path: join(dir, 'g.db'), synchronous: 'full' });
   const bus = new GatehouseBus();
   const journal = benchJournal(db, dir, bus);
   let service: ReadersService | null = null;
+  let echo: SerialPort | null = null;
   try {
     await journal.open();
     // Subscribed before the access context, so the time is taken when the card frame is read, ahead of the decision.
@@ -129,18 +132,17 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     const access = new AccessService(new AccessStore(db), journal, systemClock, bus);
     const readerCount = buses * perBus;
     await seedSite(access, readerCount, 200);
-    await ready;
+    while (!answers.includes('ready')) await new Promise<void>((r) => waiters.push(r));
+    echo = await echoPeer(join(dir, 'echo-b'));
     say(
-      `workload: ${readerCount} simulated OSDP readers (secure channel, AES-128) on ${buses} pseudo-terminal buses of ${perBus}, polled every 100 ms; the real access engine decides; the PDs run in their own process`,
+      `workload: ${readerCount} simulated OSDP readers (secure channel, AES-128) on ${buses} pseudo-terminal buses of ${perBus}, polled every ${pollIntervalMs} ms (the default); the real access engine decides; the PDs run in their own process`,
     );
-
-    const rtt = await ptyRoundTrip(join(dir, 'echo-b'), 2000);
     const configs: SerialPortConfig[] = Array.from({ length: buses }, (_, b) => ({
       id: `bus${b}`,
       path: join(dir, `cp${b}`),
       protocol: 'osdp',
       baudRate: 115_200,
-      pollIntervalMs: 100,
+      pollIntervalMs,
       markByte: false,
       readers: Array.from({ length: perBus }, (_, i) => ({
         id: `r${b * perBus + i}`,
@@ -159,7 +161,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     service = new ReadersService(configs, bus, journal, systemClock, () => undefined);
     const svc = service;
     // Per bus and address: when a card was presented, and when each POLL went out.
-    const latencies: number[] = [];
+    const inGateway: number[] = [];
     const lastPoll = new Map<string, number>();
     const pollGaps: number[] = [];
     let measuringPolls = false;
@@ -179,6 +181,9 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     await sleep(idleSeconds * 1000);
     const cpu = process.cpuUsage(cpu0);
     const idleCpuPct = ((cpu.user + cpu.system) / 1000 / (performance.now() - wall0)) * 100;
+    // The reference, under the same polling: the bare round trip from the PDs' process to this one and back.
+    ask('rtt');
+    const rtt = await answer('rtt');
     // Then every frame written is looked at: POLL gaps per reader, and the LED that answers a card.
     svc.tap((portId, direction, bytes) => {
       if (direction !== 'tx') return;
@@ -193,7 +198,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
       } else if (d.frame.code === CMD.LED) {
         const reader = `r${Number(portId.slice(3)) * perBus + d.frame.address - 1}`;
         const t0 = cardAt.get(reader);
-        if (t0 !== undefined) latencies.push(now - t0);
+        if (t0 !== undefined) inGateway.push(now - t0);
         cardAt.delete(reader);
       }
     });
@@ -207,7 +212,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
       const b = Math.floor(Math.random() * buses);
       const address = 1 + Math.floor(Math.random() * perBus);
       const known = Math.random() < 0.8;
-      pds.send({
+      ask({
         bus: b,
         address,
         bits: encode('H10301', known ? 30 : 31, 1000 + Math.floor(Math.random() * 200)),
@@ -216,23 +221,30 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     }
     await sleep(1000);
     measuringPolls = false;
-    const pollMax = Math.max(...pollGaps);
+    ask('stop');
+    const wire = await answer('wire');
     const figures = {
-      card_to_feedback_p50_ms: round(percentile(latencies, 50), 2),
-      card_to_feedback_p99_ms: round(percentile(latencies, 99), 2),
+      card_to_feedback_p50_ms: round(percentile(wire, 50), 2),
+      card_to_feedback_p99_ms: round(percentile(wire, 99), 2),
       pty_rtt_p50_ms: round(percentile(rtt, 50), 2),
       pty_rtt_p99_ms: round(percentile(rtt, 99), 2),
+      gateway_card_to_feedback_p50_ms: round(percentile(inGateway, 50), 2),
+      gateway_card_to_feedback_p99_ms: round(percentile(inGateway, 99), 2),
+      poll_interval_ms: pollIntervalMs,
       poll_period_p99_ms: round(percentile(pollGaps, 99), 1),
-      poll_period_max_ms: round(pollMax, 1),
+      poll_period_max_ms: round(Math.max(...pollGaps), 1),
       poll_period_idle_max_ms: round(Math.max(...idleGaps), 1),
       idle_cpu_pct: round(idleCpuPct, 1),
-      cards_measured: latencies.length,
+      cards_measured: wire.length,
     };
     say(
-      `card frame received -> feedback (LED) frame written: p50 ${figures.card_to_feedback_p50_ms} ms, p99 ${figures.card_to_feedback_p99_ms} ms over ${latencies.length} cards`,
+      `card reply on the wire -> feedback (LED) frame on the wire, timed by the readers' process: p50 ${figures.card_to_feedback_p50_ms} ms, p99 ${figures.card_to_feedback_p99_ms} ms over ${wire.length} cards`,
     );
     say(
-      `  reference, bare pty round trip (16 bytes, echoing peer): p50 ${figures.pty_rtt_p50_ms} ms, p99 ${figures.pty_rtt_p99_ms} ms`,
+      `  reference, bare pty round trip (16 bytes, readers' process -> echo in the gateway's process -> back): p50 ${figures.pty_rtt_p50_ms} ms, p99 ${figures.pty_rtt_p99_ms} ms`,
+    );
+    say(
+      `  of which in the gateway (card frame read -> LED frame written): p50 ${figures.gateway_card_to_feedback_p50_ms} ms, p99 ${figures.gateway_card_to_feedback_p99_ms} ms`,
     );
     say(
       `poll period per reader: p99 ${figures.poll_period_p99_ms} ms, max ${figures.poll_period_max_ms} ms (idle only: max ${figures.poll_period_idle_max_ms} ms); target < 200 ms`,
@@ -243,8 +255,12 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     return figures;
   } finally {
     await service?.stop();
-    pds.send('stop');
-    await new Promise((r) => pds.once('exit', r));
+    if (echo?.isOpen) await new Promise<void>((r) => echo!.close(() => r()));
+    if (pds.exitCode === null) {
+      const exited = new Promise((r) => pds.once('exit', r));
+      if (!answers.some((a) => typeof a === 'object' && 'wire' in a)) ask('stop');
+      await exited;
+    }
     await journal.close();
     db.close();
     rmSync(dir, { recursive: true, force: true });

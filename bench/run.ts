@@ -2,6 +2,7 @@ import '../apps/aliases';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { journalBench } from './journal';
+import { notifyBench } from './notify';
 import { readersBench } from './readers';
 import { startupBench } from './startup';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   doors: doorsBench,
   readers: readersBench,
   startup: startupBench,
+  notify: notifyBench,
 };
 
 const main = async () => {

@@ -306,6 +306,56 @@ describe('gateway HTTP API (real process)', () => {
     ).toBe(200);
   });
 
+  it("changes a signed-in operator's second factor only with the password and a current code", async () => {
+    const rex = await operatorClient(admin, gw.url, 'rex', ['reception']);
+    // An unlocked console alone cannot add a factor, nor can a wrong password.
+    expectError(await rex.post('/api/v1/auth/enrollment', {}), 401, 'auth.reauthentication-required');
+    expectError(
+      await rex.post('/api/v1/auth/enrollment', { currentPassword: 'not my password' }),
+      401,
+      'auth.reauthentication-required',
+    );
+    const first = await rex.post<{ secret: string }>('/api/v1/auth/enrollment', {
+      currentPassword: PERMANENT_PASSWORD,
+    });
+    expect(first.status).toBe(200);
+    const code = totpCode(first.body.secret, Date.now());
+    expect((await rex.post('/api/v1/auth/enrollment/confirm', { code })).status).toBe(200);
+    // Replacing it: the password alone is not enough, a code it already used is refused.
+    expectError(
+      await rex.post('/api/v1/auth/enrollment', { currentPassword: PERMANENT_PASSWORD }),
+      401,
+      'auth.invalid-second-factor',
+    );
+    expectError(
+      await rex.post('/api/v1/auth/enrollment', { currentPassword: PERMANENT_PASSWORD, code }),
+      401,
+      'auth.invalid-second-factor',
+    );
+    const replaced = await rex.post('/api/v1/auth/enrollment', {
+      currentPassword: PERMANENT_PASSWORD,
+      code: totpCode(first.body.secret, Date.now() + 30_000),
+    });
+    expect(replaced.status).toBe(200);
+    const started = await admin.get<{ items: { payload: Record<string, unknown> }[] }>(
+      '/api/v1/journal?type=auth.second-factor-enrolment-started',
+    );
+    expect(started.body.items.map((e) => e.payload)).toEqual(
+      expect.arrayContaining([{ username: 'rex', replacing: true, proof: 'password+totp' }]),
+    );
+    // An admin can still remove it, with a reason that is journaled.
+    const ops = await admin.get<{ items: { id: string; username: string }[] }>('/api/v1/operators');
+    const id = ops.body.items.find((o) => o.username === 'rex')!.id;
+    expectError(await admin.post(`/api/v1/operators/${id}/second-factor/reset`, {}), 400, 'request.invalid');
+    const reset = await admin.post(`/api/v1/operators/${id}/second-factor/reset`, { reason: 'lost phone' });
+    expect(reset.status).toBe(200);
+    expect(reset.body.totpEnrolled).toBe(false);
+    const resets = await admin.get<{ items: { payload: Record<string, unknown> }[] }>(
+      `/api/v1/journal?type=operator.second-factor-reset&operator=${id}`,
+    );
+    expect(resets.body.items[0]!.payload).toEqual({ username: 'rex', reason: 'lost phone' });
+  });
+
   it('journals every mutation with operator, address and what changed', async () => {
     const ops = await admin.get<{ items: { id: string; username: string }[] }>('/api/v1/operators');
     const gus = ops.body.items.find((o) => o.username === 'gus')!;

@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { Client } from '../support/client';
+import { bootstrapAdmin, Client } from '../support/client';
 import { GATEWAY_MAIN, removeDir, ROOT, runCli, startGateway } from '../support/gateway';
 
 const startFails = (env: Record<string, string>, args: string[] = []) => {
@@ -41,6 +41,39 @@ describe('configuration at start (real process)', () => {
     removeDir(dir);
   });
 
+  it('refuses a missing or short reader key file the same way in `config check` and at start: a clear message, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-keys-'));
+    const short = join(dir, 'short.key');
+    writeFileSync(short, '0011223344\n');
+    const site = join(dir, 'site.yaml');
+    writeFileSync(
+      site,
+      [
+        'serial:',
+        '  - id: osdp-1',
+        `    path: ${join(dir, 'tty')}`,
+        '    protocol: osdp',
+        '    readers:',
+        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'missing.key')} } }`,
+        `      - { id: back-in, address: 2, scbk: { file: ${short} } }`,
+      ].join('\n'),
+    );
+    const env = { GATEHOUSE_CONFIG: site, GATEHOUSE_DATA_DIR: join(dir, 'data') };
+    const check = runCli(['config', 'check'], env);
+    const start = startFails(env);
+    for (const r of [check, start]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(
+        `serial osdp-1, reader front-in, scbk: secret file ${join(dir, 'missing.key')}: cannot read (ENOENT)`,
+      );
+      expect(r.stderr).toContain(
+        `serial osdp-1, reader back-in, scbk: the key in file ${short} is 10 hex digits`,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+    removeDir(dir);
+  });
+
   it('takes a site file from GATEHOUSE_CONFIG with environment overrides on top', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gh-site-'));
     const site = join(dir, 'site.yaml');
@@ -51,6 +84,71 @@ describe('configuration at start (real process)', () => {
     expect(await gw.stop()).toBe(0);
     removeDir(gw.dataDir);
     removeDir(dir);
+  });
+});
+
+describe('security.profile: pci (PCI DSS v4 minimums)', () => {
+  it('refuses to start on a weaker value, naming the key, the value and the requirement', () => {
+    const r = startFails({ GATEHOUSE_SECURITY_PROFILE: 'pci', GATEHOUSE_AUTH_SESSION_IDLE_MINUTES: '30' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('auth.sessionIdleMinutes: 30 is weaker than security.profile pci allows');
+    expect(r.stderr).toContain('PCI DSS 8.2.8');
+    expect(r.stderr).toContain('GATEHOUSE_AUTH_SESSION_IDLE_MINUTES');
+  });
+
+  it('config check refuses the same site file, and shows the raised defaults of an acceptable one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-pci-'));
+    const weak = join(dir, 'weak.yaml');
+    writeFileSync(weak, 'security:\n  profile: pci\nauth:\n  lockoutMinutes: 15\n  lockoutThreshold: 20\n');
+    const refused = runCli(['config', 'check', '--config', weak], { GATEHOUSE_DATA_DIR: dir });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('auth.lockoutMinutes: 15');
+    expect(refused.stderr).toContain('auth.lockoutThreshold: 20');
+    expect(refused.stderr).toContain('PCI DSS 8.3.4');
+    expect(refused.stderr).toContain(weak);
+    const ok = join(dir, 'ok.yaml');
+    writeFileSync(ok, 'security:\n  profile: pci\n');
+    const checked = runCli(['config', 'check', '--config', ok], { GATEHOUSE_DATA_DIR: dir });
+    expect(checked.code).toBe(0);
+    const effective = JSON.parse(checked.stdout) as { auth: Record<string, unknown> };
+    expect(effective.auth).toMatchObject({
+      sessionIdleMinutes: 15,
+      lockoutMinutes: 30,
+      passwordMinLength: 12,
+    });
+    expect(effective.auth.totpRequiredRoles).toEqual(expect.arrayContaining(['admin', 'facility-manager']));
+    removeDir(dir);
+  });
+
+  it('runs with letters-and-digits passwords and a second factor for the facility manager', async () => {
+    const gw = await startGateway({ env: { GATEHOUSE_SECURITY_PROFILE: 'pci' } });
+    const c = new Client(gw.url);
+    const words = await c.post('/api/v1/auth/bootstrap', {
+      token: gw.bootstrapToken,
+      username: 'pat',
+      displayName: 'Pat Admin',
+      password: 'violet anchor meadow lantern',
+    });
+    expect(words.status).toBe(400);
+    expect(JSON.stringify(words.body)).toContain('letters and digits');
+    const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!, 'pat');
+    expect(
+      (
+        await admin.post('/api/v1/operators', {
+          username: 'fran',
+          displayName: 'Fran Facilities',
+          roles: ['facility-manager'],
+          password: 'temporary entry pass 1',
+        })
+      ).status,
+    ).toBe(201);
+    const fran = await new Client(gw.url).post('/api/v1/auth/login', {
+      username: 'fran',
+      password: 'temporary entry pass 1',
+    });
+    expect(fran.body.stage).toBe('enroll');
+    expect(await gw.stop()).toBe(0);
+    removeDir(gw.dataDir);
   });
 });
 

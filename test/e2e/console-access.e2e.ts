@@ -55,14 +55,14 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
       await page.locator('input[name="new-level-staff"]').check();
       await page.getByRole('button', { name: 'Add person' }).click();
       await page.getByTestId('person-detail').getByRole('heading', { name: 'Zoe Tester' }).waitFor();
-      await page.locator('input[name="credential-number"]').fill('21:99999');
+      await page.locator('input[name="credential-number"]').fill('21:59999');
       await page.getByRole('button', { name: 'Issue credential' }).click();
-      await page.getByTestId('person-detail').getByText('H10301 21:99999').waitFor();
+      await page.getByTestId('person-detail').getByText('H10301 21:59999').waitFor();
 
       await page.getByRole('link', { name: 'Doors' }).click();
       await page.getByTestId('doors').getByText('Front door').waitFor();
       await page.locator('input[name="test-reader"]').fill('front-in');
-      await page.locator('input[name="test-number"]').fill('21:99999');
+      await page.locator('input[name="test-number"]').fill('21:59999');
       await page.locator('input[name="test-at"]').fill('2026-06-03T10:00');
       await page.getByRole('button', { name: 'Test' }).click();
       await page.getByTestId('decision').getByText('GRANT: granted').waitFor();
@@ -122,6 +122,22 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
       expect(await page.getByTestId('doors').locator('td.mode-lockdown').count()).toBe(0);
       // Guards see no editing forms.
       expect(await page.getByRole('button', { name: 'Add door' }).count()).toBe(0);
+    });
+  });
+
+  it('shows bidirectional controls in a name as codes, and refuses a card number its format cannot hold by field', async () => {
+    const page = await signIn('fran');
+    await guarded(page, 'input-hygiene', async () => {
+      await page.getByRole('link', { name: 'People' }).click();
+      await page.locator('input[name="new-person-name"]').fill('Eve\u202eevE');
+      await page.getByRole('button', { name: 'Add person' }).click();
+      const detail = page.getByTestId('person-detail');
+      await detail.getByRole('heading', { name: 'Eve<U+202E>evE' }).waitFor();
+      await page.getByTestId('people').getByText('Eve<U+202E>evE').waitFor();
+      await page.locator('input[name="credential-number"]').fill('21:70000');
+      await page.getByRole('button', { name: 'Issue credential' }).click();
+      await page.getByText(/H10301 card number is a whole number from 0 to 65535/).waitFor();
+      expect(await detail.getByText('H10301 21:70000').count()).toBe(0);
     });
   });
 });

@@ -131,9 +131,25 @@ describe('console in headless Chromium', () => {
     // A second factor is optional for reception, and can be set up from the account page.
     await page.getByRole('link', { name: 'My account' }).click();
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    // A signed-in session proves the operator again before a second factor is added.
+    await page.locator('input[name="enrolCurrentPassword"]').fill('granite lantern harbour');
     await page.getByRole('button', { name: 'Start set-up' }).click();
     const ritaSecret = (await page.getByTestId('totp-secret').textContent())!;
     await page.getByLabel('Code shown by the app').fill(totpCode(ritaSecret, Date.now()));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('recovery-codes').locator('li').nth(9).waitFor();
+    await page.getByRole('button', { name: 'I have stored them' }).click();
+    await page.getByText('Second factor: enrolled').waitFor();
+    // Replacing the app takes the password and a code from the current one.
+    await page.getByRole('button', { name: 'Replace the authenticator app' }).click();
+    await page.locator('input[name="enrolCurrentPassword"]').fill('granite lantern harbour');
+    await page
+      .getByLabel('Code from your current authenticator app')
+      .fill(totpCode(ritaSecret, Date.now() + 30_000));
+    await page.getByRole('button', { name: 'Start set-up' }).click();
+    const replacement = (await page.getByTestId('totp-secret').textContent())!;
+    expect(replacement).not.toBe(ritaSecret);
+    await page.getByLabel('Code shown by the app').fill(totpCode(replacement, Date.now()));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByTestId('recovery-codes').locator('li').nth(9).waitFor();
     await page.getByRole('button', { name: 'I have stored them' }).click();

@@ -242,14 +242,14 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
     sub.on('message', (t, p) => seen.set(t, p.toString()));
     await new Promise<void>((r) =>
       sub.subscribe(
-        [`${prefix}/#`, 'homeassistant/binary_sensor/gatehouse_front-door/config'],
+        [`${prefix}/#`, `homeassistant/binary_sensor/gatehouse_${prefix}/front-door/config`],
         { qos: 1 },
         () => r(),
       ),
     );
     try {
       const discovery = await waitFor('the discovery config', async () =>
-        seen.get('homeassistant/binary_sensor/gatehouse_front-door/config'),
+        seen.get(`homeassistant/binary_sensor/gatehouse_${prefix}/front-door/config`),
       );
       expect(JSON.parse(discovery)).toMatchObject({
         device_class: 'door',
@@ -281,7 +281,9 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
         .digest('hex');
       expect(hook.headers['x-gatehouse-signature']).toBe(`sha256=${signature}`);
       expect(
-        await waitFor('the syslog message', async () => syslog.find((l) => l.includes('type="forced-open"'))),
+        await waitFor('the syslog message', async () =>
+          syslog.find((l) => l.includes(' alarm.raised ') && l.includes('type="forced-open"')),
+        ),
       ).toMatch(/^<107>1 /);
       const alarmTopic = await waitFor('the alarm topic', async () =>
         [...seen.keys()].find((t) => t.startsWith(`${prefix}/alarms/`)),

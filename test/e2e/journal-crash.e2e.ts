@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { bootstrapAdmin, Client } from '../support/client';
+import { bootstrapAdmin, tokenClient } from '../support/client';
 import { removeDir, runCli, startGateway } from '../support/gateway';
 
 const TOTAL = 100_000;
@@ -13,13 +13,7 @@ describe('journal durability and integrity (real process, kill -9)', () => {
     const gw = await startGateway({ env: { GATEHOUSE_STORAGE_SYNCHRONOUS: 'full' } });
     const dataDir = gw.dataDir;
     const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
-    const token = await admin.post<{ token: string }>('/api/v1/tokens', {
-      name: 'load',
-      roles: ['guard'],
-      expiresInDays: 1,
-    });
-    const machine = new Client(gw.url);
-    machine.bearer = token.body.token;
+    const machine = await tokenClient(admin, gw.url, ['guard']);
 
     const acked = new Map<number, string>();
     let next = 0;

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '../../libs/bridge-protocol/src';
-import { SimulatedOsdpBus } from '../../libs/testing/src';
+import { recoverKeysFromCapture, SimulatedOsdpBus } from '../../libs/testing/src';
 import { launchChromium } from '../support/browser';
 import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
@@ -63,23 +63,33 @@ describe('OSDP readers in secure channel', () => {
       { address: 1, scbk: key(FRONT_KEY), serial: 1001 },
       { address: 2, scbk: null, serial: 1002 }, // fresh from the box: install mode
       { address: 3, scbk: key(FLOOR_KEY), serial: 1003 }, // holds a key the gateway does not know
+      { address: 4, scbk: key(FRONT_KEY), serial: 1004 },
     ]).start();
+    // Labels its secure replies 02 15 / 02 17 with a valid MAC, as libosdp's PD did before its issue 7.
+    bus.pd(4).faults.mislabelReplies = true;
     writeFileSync(join(dir, 'front.key'), FRONT_KEY);
-    gw = await startGatewayWithSite(dir, [
-      'demo:',
-      '  seedSite: true',
-      'serial:',
-      '  - id: osdp-1',
-      `    path: ${join(dir, 'ttyCP')}`,
-      '    protocol: osdp',
-      '    pollIntervalMs: 50',
-      '    readers:',
-      `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
-      '      - { id: floor-in, address: 2, installMode: true }', // no key given: the gateway makes one
-      `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
-      '    relays: [{ relay: 0, address: 1, door: front-door }]',
-      '    inputs: [{ input: 0, address: 1, sensor: front-contact, door: front-door, role: contact }]',
-    ]);
+    gw = await startGatewayWithSite(
+      dir,
+      [
+        'demo:',
+        '  seedSite: true',
+        'serial:',
+        '  - id: osdp-1',
+        `    path: ${join(dir, 'ttyCP')}`,
+        '    protocol: osdp',
+        '    pollIntervalMs: 50',
+        '    readers:',
+        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+        '      - { id: floor-in, address: 2, installMode: true }', // no key given: the gateway makes one
+        `      - { id: server-in, address: 3, scbk: { file: ${join(dir, 'front.key')} } }`,
+        `      - { id: lobby-in, address: 4, scbk: { file: ${join(dir, 'front.key')} } }`,
+        // The second relay names a door the site does not have: warned about, and shown by /health/ready.
+        '    relays: [{ relay: 0, address: 1, door: front-door }, { relay: 1, address: 1, door: no-such-door }]',
+        '    inputs: [{ input: 0, address: 1, sensor: front-contact, door: front-door, role: contact }]',
+        // Info: readers going online are logged at that level.
+      ],
+      { env: { GATEHOUSE_LOG_LEVEL: 'info' }, timeoutMs: 45_000 },
+    );
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
   }, 60_000);
@@ -124,6 +134,58 @@ describe('OSDP readers in secure channel', () => {
     }
   });
 
+  it('keeps the installed key out of the capture download: nothing in it decrypts to a key', async () => {
+    const res = await fm.get('/api/v1/readers/ports/osdp-1/capture');
+    expect(res.status).toBe(200);
+    // The install is in the capture: CHLNG to floor-in with SCBK-D (03 11 00), header kept, data withheld.
+    expect(res.text).toMatch(/tx\s+5302..000.031100(76)(xx){10}/);
+    expect(recoverKeysFromCapture(res.text)).toEqual([]);
+    expect(res.text.toLowerCase()).not.toContain(managedKey);
+    expect(res.text.toLowerCase()).not.toContain(FRONT_KEY);
+  });
+
+  it('works with a reader that labels its secure replies with a command type, counting the mislabels', async () => {
+    const lobby = await until(
+      'lobby-in secure',
+      (r) => r.online && r.secureChannel === 'established' && (r.counters.mislabelled ?? 0) > 0,
+      'lobby-in',
+    );
+    expect(lobby.counters).toMatchObject({ badMacs: 0, sessions: 1 });
+    const online = await admin.get<{ items: unknown[] }>(
+      '/api/v1/journal?type=reader.online&reader=lobby-in',
+    );
+    expect(online.body.items.length).toBeLessThanOrEqual(1);
+    const offline = await admin.get<{ items: unknown[] }>(
+      '/api/v1/journal?type=reader.offline&reader=lobby-in',
+    );
+    expect(offline.body.items).toHaveLength(0);
+  });
+
+  it('says in /health/ready which readers are online, and names relays bound to doors the site lacks', async () => {
+    await until('server-in refused', (x) => x.secureChannel === 'failed', 'server-in');
+    const ready = await admin.get<{
+      components: {
+        readers: { status: string; readers: { id: string; online: boolean }[]; unknownDoors: string[] };
+      };
+    }>('/health/ready');
+    const readers = ready.body.components.readers;
+    expect(readers.status).toBe('degraded');
+    expect(readers.readers.find((r) => r.id === 'front-in')).toMatchObject({ online: true });
+    expect(readers.readers.find((r) => r.id === 'server-in')).toMatchObject({ online: false });
+    expect(readers.unknownDoors).toEqual(['serial osdp-1 relay 1 (reader address 1) -> door no-such-door']);
+    expect(gw.output()).toMatch(/name doors the site does not have/);
+  });
+
+  it('logs readers going online and a failed secure channel, without keys', async () => {
+    await waitFor('the log lines', async () =>
+      /reader online.*front-in|front-in.*reader online/.test(gw.output()) &&
+      /server-in.*reader secure-channel-failed|reader secure-channel-failed.*server-in/.test(gw.output())
+        ? true
+        : undefined,
+    );
+    expect(gw.output().toLowerCase()).not.toContain(FRONT_KEY);
+  });
+
   it('never talks plain text to a reader whose key does not match, and raises an alarm', async () => {
     const r = await until('server-in refused', (x) => x.secureChannel === 'failed', 'server-in');
     expect(r.online).toBe(false);
@@ -166,7 +228,10 @@ describe('OSDP readers in secure channel', () => {
     await waitFor('the front door closed', async () => ((await board())?.open === false ? true : undefined));
   });
 
-  it('raises and clears a tamper alarm', async () => {
+  it('raises and clears a tamper alarm, and no power alarm for a healthy reader (LSTATR power 0)', async () => {
+    const power = await admin.get<{ items: { type: string }[] }>('/api/v1/alarms');
+    expect(power.body.items.filter((a) => a.type === 'reader-power')).toEqual([]);
+    expect((await reader('front-in')).tamper).toBe(false);
     bus.pd(1).setTamper(true);
     await until('tamper', (r) => r.tamper === true, 'front-in');
     await alarmOf('reader-tamper', 'front-in');

@@ -99,3 +99,12 @@ export const operatorClient = async (admin: Client, base: string, username: stri
   if (changed.status !== 204) throw new Error(`password change failed: ${changed.text}`);
   return client;
 };
+
+/** A client that signs in with a new API token of these roles, as an integration would. */
+export const tokenClient = async (admin: Client, base: string, roles: string[], name = 'load') => {
+  const created = await admin.post<{ token: string }>('/api/v1/tokens', { name, roles, expiresInDays: 1 });
+  if (created.status !== 201) throw new Error(`token failed: ${created.text}`);
+  const client = new Client(base);
+  client.bearer = created.body.token;
+  return client;
+};

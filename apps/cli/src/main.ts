@@ -1,22 +1,18 @@
 import '../../aliases';
+import { createPublicKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import {
+  checkSecrets,
   ConfigError,
   configJsonSchema,
   defaultsYaml,
   loadConfig,
   type GatehouseConfig,
 } from '@gatehouse/config';
-import {
-  describeProblem,
-  loadOrCreateSigningKey,
-  verifyJournal,
-  type StoredCheckpointRow,
-  type StoredEntryRow,
-} from '@gatehouse/journal';
+import { describeProblem, keyIdOf, loadOrCreateSigningKey, verifyDatabase } from '@gatehouse/journal';
 import { openDatabase } from '@gatehouse/storage';
 import { isDomainError } from '@gatehouse/contracts';
 import { createCore } from '../../gateway/src/core';
@@ -50,32 +46,7 @@ const verify = async (config: GatehouseConfig, json: boolean, publicKeyFile?: st
     const pem = publicKeyFile
       ? readFileSync(publicKeyFile, 'utf8')
       : loadOrCreateSigningKey(config.resolved.signingKeyFile).publicKeyPem;
-    const { keyIdOf } = await import('@gatehouse/journal');
-    const { createPublicKey } = await import('node:crypto');
-    const keyId = keyIdOf(createPublicKey(pem));
-    const stmt = db.prepare('SELECT * FROM journal_entries ORDER BY seq');
-    const entries = (async function* () {
-      let chunk: StoredEntryRow[] = [];
-      for (const row of stmt.iterate() as IterableIterator<StoredEntryRow>) {
-        chunk.push(row);
-        if (chunk.length === 2000) {
-          yield chunk;
-          chunk = [];
-        }
-      }
-      if (chunk.length) yield chunk;
-    })();
-    const state = db.prepare('SELECT tree_size AS treeSize, frontier FROM journal_state').get() as {
-      treeSize: number;
-      frontier: string;
-    };
-    const report = await verifyJournal({
-      entries,
-      checkpoints: db.prepare('SELECT * FROM journal_checkpoints ORDER BY id').all() as StoredCheckpointRow[],
-      state: { treeSize: state.treeSize, frontier: JSON.parse(state.frontier) as string[] },
-      subjectRows: db.prepare('SELECT count(*) FROM journal_subjects').pluck().get() as number,
-      publicKeys: new Map([[keyId, pem]]),
-    });
+    const report = await verifyDatabase(db, new Map([[keyIdOf(createPublicKey(pem)), pem]]));
     if (json) out(JSON.stringify(report));
     else if (report.ok) {
       out(
@@ -133,6 +104,7 @@ const run = async (argv: string[]): Promise<number> => {
   }
   const config = load(values.config);
   if (group === 'config' && command === 'check') {
+    checkSecrets(config); // the secrets the start will read, read now (exit 2 if one is missing or malformed)
     out(JSON.stringify(config, null, 2));
     return 0;
   }

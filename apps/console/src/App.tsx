@@ -117,7 +117,7 @@ export const App = () => {
     case 'totp':
       return <SecondFactor onDone={done} />;
     case 'enroll':
-      return <Enroll onDone={done} />;
+      return <Enroll onDone={done} reauthenticate={session?.reauthenticate} />;
     case 'password':
       return <ChangePassword forced onDone={done} />;
   }
@@ -170,15 +170,19 @@ export const App = () => {
               Signed in as <strong>{session?.operator?.username}</strong> ({roles.join(', ')}). Second factor:{' '}
               {session?.operator?.totpEnrolled ? 'enrolled' : 'not set up'}.
             </p>
-            {!session?.operator?.totpEnrolled && (
-              <>
-                <h3>Second factor</h3>
-                {enrolling ? (
-                  <Enroll onDone={() => void refresh().then(() => setEnrolling(false))} />
-                ) : (
-                  <button onClick={() => setEnrolling(true)}>Set up an authenticator app</button>
-                )}
-              </>
+            <h3>Second factor</h3>
+            {enrolling ? (
+              <Enroll
+                onDone={() => void refresh().then(() => setEnrolling(false))}
+                reauthenticate
+                replacing={session?.operator?.totpEnrolled}
+              />
+            ) : (
+              <button onClick={() => setEnrolling(true)}>
+                {session?.operator?.totpEnrolled
+                  ? 'Replace the authenticator app'
+                  : 'Set up an authenticator app'}
+              </button>
             )}
             <h3>Change password</h3>
             <ChangePassword onDone={() => undefined} />

@@ -14,6 +14,20 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Explicit bidirectional controls (U+202A–U+202E, U+2066–U+2069) make a name
+ * read as something it is not ("Trojan Source"). The gateway stores them as
+ * given; the console shows each as a code ("<U+202E>") and never obeys it.
+ * (The gateway's exports do the same; the console imports nothing server-side.)
+ */
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
+const shown = (_key: string, value: unknown): unknown =>
+  typeof value === 'string'
+    ? value.replace(BIDI_CONTROLS, (c) => `<U+${c.charCodeAt(0).toString(16).toUpperCase()}>`)
+    : value;
+/** JSON from the gateway (answers and live events) as the console displays it. */
+export const parseForDisplay = <T>(text: string): T => JSON.parse(text, shown) as T;
+
 let csrfToken: string | null = null;
 export const setCsrfToken = (token: string | null) => {
   csrfToken = token;
@@ -23,7 +37,7 @@ export const setCsrfToken = (token: string | null) => {
 const answer = async <T>(res: Response): Promise<T> => {
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
+  const data: unknown = text ? parseForDisplay(text) : undefined;
   if (!res.ok) {
     const e = (data as ApiErrorBody | undefined)?.error;
     throw new ApiError(
@@ -91,6 +105,8 @@ export interface SessionInfo {
   stage: 'full' | 'totp' | 'enroll';
   roles: Role[];
   mustChangePassword: boolean;
+  /** A signed-in session proves the operator again (password, current code) before changing the second factor. */
+  reauthenticate: boolean;
   csrfToken: string | null;
   visibleCategories: string[] | 'all';
   operator?: Operator;

@@ -1,19 +1,23 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
 import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
-import { ConfigError, readSecret, type GatehouseConfig } from '@gatehouse/config';
+import { readReaderKey, readSecret, type GatehouseConfig } from '@gatehouse/config';
 import {
-  AlarmNotifier,
   AlarmsService,
   type AlarmTransport,
   DEFAULT_ALARM_SETTINGS,
+  DEFAULT_OUTBOX_SETTINGS,
   mqttTransport,
+  NotificationOutbox,
   syslogTransport,
   webhookTransport,
 } from '@gatehouse/alarms';
 import { DoorsService } from '@gatehouse/doors';
 import {
+  brokerSecurity,
+  type BrokerSecurity,
   DoorStatePublisher,
   type EmbeddedBroker,
   MqttDoorActuators,
@@ -40,10 +44,13 @@ export interface Core {
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
+  notifications: NotificationOutbox;
   readers: ReadersService;
   mqtt: MqttSensorSource | null;
   /** The broker in use (external or embedded), if any. */
   brokerUrl: string | null;
+  /** What protects the broker connection; null without MQTT. */
+  brokerSecurity: BrokerSecurity | null;
   close(): Promise<void>;
 }
 
@@ -74,12 +81,40 @@ const resolveSerialPorts = (config: GatehouseConfig, keys: ReaderKeyStore): Seri
           nextKey: managed.nextKey,
         };
       }
-      const hex = readSecret(r.scbk).replace(/\s/g, '');
-      if (!/^[0-9a-fA-F]{32}$/.test(hex))
-        throw new ConfigError([`serial.${port.id}: the key of reader ${r.id} is not 32 hex digits`]);
-      return { ...r, scbk: Uint8Array.from(Buffer.from(hex, 'hex')) };
+      return { ...r, scbk: readReaderKey(r.scbk, `serial ${port.id}, reader ${r.id}, scbk`) };
     }),
   }));
+
+const USER_AGENT = `Gatehouse/${VERSION}`;
+
+/** Every configured receiver of alarm notifications, each with who may hear what. */
+const notificationTargets = (config: GatehouseConfig, mqtt: MqttSensorSource | null): AlarmTransport[] => {
+  const n = config.notifications;
+  const ca = (file: string) => (file ? readFileSync(file) : undefined);
+  return [
+    ...(mqtt
+      ? [
+          mqttTransport(
+            // Not connected: fail now and retry later, rather than wait in the client's offline queue.
+            (t, p) =>
+              mqtt.connected ? mqtt.publish(t, p) : Promise.reject(new Error('broker not connected')),
+            config.mqtt.topicPrefix,
+            { events: n.mqttEvents, silentAlarms: n.mqttSilentAlarms, personalData: n.mqttPersonalData },
+          ),
+        ]
+      : []),
+    ...n.webhooks.map((w) =>
+      webhookTransport({
+        ...w,
+        secret: readSecret(w.secret),
+        ca: ca(w.caFile),
+        timeoutMs: w.timeoutSeconds * 1000,
+        userAgent: USER_AGENT,
+      }),
+    ),
+    ...n.syslog.map((l) => syslogTransport({ ...l, ca: ca(l.caFile), version: VERSION })),
+  ];
+};
 
 export const createCore = async (config: GatehouseConfig, options: CoreOptions): Promise<Core> => {
   const { logger } = options;
@@ -98,7 +133,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     new AuthStore(db),
     journal,
     clock,
-    { ...config.auth, siteName: config.site.name },
+    {
+      ...config.auth,
+      siteName: config.site.name,
+      passwordNeedsLettersAndDigits: config.security.profile === 'pci',
+    },
     secrets,
   );
   const access = new AccessService(new AccessStore(db), journal, clock, bus);
@@ -119,7 +158,19 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     ...DEFAULT_ALARM_SETTINGS,
     escalateAfterSeconds: config.alarms.escalateAfterSeconds,
   });
-  const readerKeys = new ReaderKeyStore(db, secrets);
+  const readerKeys = new ReaderKeyStore(db, secrets, (readerId, store) =>
+    journal.appendAll(
+      [
+        {
+          type: 'reader.key-made',
+          source: 'gateway',
+          subjects: [{ kind: 'reader', id: readerId }],
+          payload: { readerId },
+        },
+      ],
+      store,
+    ),
+  );
   const serial = resolveSerialPorts(config, readerKeys);
   const doors = new DoorsService(
     bus,
@@ -156,6 +207,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   let mqtt: MqttSensorSource | null = null;
   let embedded: EmbeddedBroker | null = null;
   let brokerUrl = config.mqtt.url;
+  let security: BrokerSecurity | null = null;
   // The embedded broker only when no external one is configured.
   if (options.role === 'gateway' && !brokerUrl && config.mqtt.embeddedBroker.enabled) {
     embedded = await startEmbeddedBroker(config.mqtt.embeddedBroker.host, config.mqtt.embeddedBroker.port);
@@ -190,6 +242,9 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           .catch(() => undefined);
       },
     );
+    security = brokerSecurity({ ...config.mqtt, url: brokerUrl }, embedded !== null);
+    // Once at start: health keeps saying it.
+    if (security.warning) logger.warn({ url: brokerUrl }, `MQTT: ${security.warning}`);
     mqtt.start();
     const actuators = new MqttDoorActuators(mqtt, bus, config.actuators, (r) => {
       const subjects = [{ kind: 'door' as const, id: r.door }];
@@ -217,32 +272,30 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       mqtt,
       bus,
       () => access.list('access_doors').map((d) => ({ id: d.id, name: d.name })),
-      config.mqtt.topicPrefix,
-      config.mqtt.homeAssistantDiscovery ? 'homeassistant' : null,
+      {
+        prefix: config.mqtt.topicPrefix,
+        site: config.site.name,
+        discoveryPrefix: 'homeassistant',
+        discovery: config.mqtt.homeAssistantDiscovery,
+      },
     ).start();
   }
-  const transports: AlarmTransport[] = [
-    ...(mqtt
-      ? [
-          mqttTransport(
-            (t, p) => mqtt!.publish(t, p),
-            config.mqtt.topicPrefix,
-            config.notifications.mqttEvents,
-          ),
-        ]
-      : []),
-    ...config.notifications.webhooks.map((w) => webhookTransport(w.url, readSecret(w.secret), w.events)),
-    ...config.notifications.syslog.map((l) =>
-      syslogTransport(l.host, l.port, l.protocol, l.format, l.events),
-    ),
-  ];
-  const notifier = new AlarmNotifier(bus, alarms, transports, (transport, error) =>
-    logger.warn(
-      { transport, err: error instanceof Error ? error.message : String(error) },
-      'alarm notification failed',
-    ),
+  const notifications = new NotificationOutbox(
+    db,
+    journal,
+    clock,
+    bus,
+    notificationTargets(config, mqtt),
+    {
+      ...DEFAULT_OUTBOX_SETTINGS,
+      horizonMs: config.notifications.retryHorizonSeconds * 1000,
+      backoffMaxMs: config.notifications.backoffMaxSeconds * 1000,
+      failingAlarmAfterMs: config.notifications.failingAlarmAfterSeconds * 1000,
+    },
+    (message, detail) => logger.warn(detail, message),
   );
-  notifier.start();
+  alarms.notifyThrough(notifications);
+  if (options.role === 'gateway') notifications.start();
   return {
     config,
     clock,
@@ -255,13 +308,16 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     access,
     doors,
     alarms,
+    notifications,
     readers,
     mqtt,
     brokerUrl: brokerUrl || null,
+    brokerSecurity: security,
     async close() {
       await readers.stop();
       doors.stop();
       alarms.stop();
+      notifications.stop();
       await mqtt?.stop();
       await embedded?.close();
       if (options.role === 'gateway') await journal.close();

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
+import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
@@ -44,8 +44,11 @@ const main = async (): Promise<void> => {
   const started = performance.now();
   if (config.demo.readers)
     config = { ...config, serial: [...config.serial, ...demoSerialPorts(config.resolved.dataDir)] };
+  // Secrets are read as `config check` reads them: a missing or short key file is a configuration error (exit 2).
+  checkSecrets(config);
   const core = await createCore(config, { logger, role: 'gateway' });
   if (config.demo.seedSite && (await seedDemoSite(core.access))) logger.info('demo site seeded');
+  warnUnknownDoors(core, logger);
   const app = await createServer(core, logger);
   const scheme = config.http.tls.certFile ? 'https' : 'http';
   try {
@@ -113,7 +116,27 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', () => void stop('SIGINT'));
 };
 
+/**
+ * Relays and inputs of the serial configuration name doors that live in the
+ * database. A name the site does not have is warned about, not refused: doors
+ * are created through the console once the gateway runs, so a new site's
+ * final configuration names doors that do not exist yet at its first start.
+ * `/health/ready` shows the readers degraded, naming them, until they do.
+ */
+const warnUnknownDoors = (core: Awaited<ReturnType<typeof createCore>>, logger: pino.Logger): void => {
+  const unknown = core.readers.unknownDoors(new Set(core.access.list('access_doors').map((d) => d.id)));
+  if (unknown.length > 0)
+    logger.warn(
+      { bindings: unknown },
+      `serial configuration: ${unknown.length} relay(s)/input(s) name doors the site does not have; a card there opens nothing until the door is created`,
+    );
+};
+
 main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`gatehouse: ${error.message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(
     `gatehouse: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );

@@ -39,4 +39,18 @@ export class Metrics {
       },
     });
   }
+
+  /** A gauge with one series per value of `label`, read when scraped. */
+  observeEach(name: string, help: string, label: string, read: () => Record<string, number>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [value, n] of Object.entries(read())) this.set({ [label]: value }, n);
+      },
+    });
+  }
 }

@@ -17,6 +17,52 @@ import { installBodyGate } from './http/body-gate';
 import { clientErrorHandler, frameworkErrors } from './http/errors';
 import { Metrics } from './metrics';
 
+/** The alarm notification outbox in health (degraded while a target fails) and /metrics, per target. */
+const registerNotifications = (core: Core, health: HealthRegistry, metrics: Metrics): void => {
+  const outbox = core.notifications;
+  health.register('notifications', () => {
+    const targets = outbox.stats();
+    const failing = targets.filter((t) => t.failingSince !== null);
+    return {
+      status: failing.length > 0 ? 'degraded' : 'up',
+      ...(failing.length > 0 ? { detail: `failing: ${failing.map((t) => t.name).join(', ')}` } : {}),
+      targets,
+    };
+  });
+  const each = (read: (t: ReturnType<typeof outbox.stats>[number]) => number) => () =>
+    Object.fromEntries(outbox.stats().map((t) => [t.name, read(t)]));
+  metrics.observeEach(
+    'gatehouse_notifications_pending',
+    'Alarm notifications waiting for their target',
+    'target',
+    each((t) => t.pending),
+  );
+  metrics.observeEach(
+    'gatehouse_notifications_delivered',
+    'Alarm notifications delivered since start',
+    'target',
+    each((t) => t.delivered),
+  );
+  metrics.observeEach(
+    'gatehouse_notifications_failures',
+    'Failed delivery attempts since start',
+    'target',
+    each((t) => t.failures),
+  );
+  metrics.observeEach(
+    'gatehouse_notifications_given_up',
+    'Alarm notifications given up (horizon passed) since start',
+    'target',
+    each((t) => t.givenUp),
+  );
+  metrics.observeEach(
+    'gatehouse_notifications_failing',
+    '1 while a target is failing',
+    'target',
+    each((t) => (t.failingSince ? 1 : 0)),
+  );
+};
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const API_PREFIXES = ['/api/', '/health/', '/metrics'];
 
@@ -134,6 +180,13 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
     };
   });
 
+  if (config.serial.length > 0) {
+    // Per reader online or not; relays and inputs bound to doors the site does not have are named.
+    health.register('readers', () =>
+      core.readers.health(new Set(core.access.list('access_doors').map((d) => d.id))),
+    );
+  }
+
   if (core.mqtt) {
     const mqtt = core.mqtt;
     health.register('mqtt', () => {
@@ -144,7 +197,13 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
           : st.state === 'refused' || st.state === 'closed'
             ? 'down'
             : 'degraded';
-      return { status, ...st, messages: mqtt.counters.messages, ...mqtt.router.counters };
+      return {
+        status,
+        ...st,
+        messages: mqtt.counters.messages,
+        ...mqtt.router.counters,
+        ...(core.brokerSecurity ? { security: core.brokerSecurity } : {}),
+      };
     });
     metrics.observe('gatehouse_mqtt_messages', 'MQTT messages received', () => mqtt.counters.messages);
     metrics.observe(
@@ -153,6 +212,8 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
       () => mqtt.router.counters.refused + mqtt.router.counters.tooLarge + mqtt.router.counters.unknownTopic,
     );
   }
+
+  registerNotifications(core, health, metrics);
 
   if (hasConsole) {
     await app.register(fastifyStatic, {

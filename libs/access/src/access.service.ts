@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import argon2 from 'argon2';
@@ -14,19 +15,27 @@ import {
 } from '@gatehouse/contracts';
 import { AccessEngine, type Decision, type ManualMode, type PinOutcome } from './engine';
 import { AccessIndex, type CredentialRecord } from './index-data';
-import { type Cardholder, type Credential, type Door, type DoorMode, OUTSIDE_ZONE } from './model';
+import {
+  type Cardholder,
+  type Credential,
+  type CredentialFormat,
+  type Door,
+  type DoorMode,
+  OUTSIDE_ZONE,
+} from './model';
 import { validateSchedule } from './schedule';
-import type {
-  CardholderInput,
-  CardholderPatch,
-  CredentialInput,
-  CredentialPatch,
-  DoorInput,
-  GroupInput,
-  HolidayInput,
-  LevelInput,
-  ScheduleInput,
-  ZoneInput,
+import {
+  checkCredentialNumber,
+  type CardholderInput,
+  type CardholderPatch,
+  type CredentialInput,
+  type CredentialPatch,
+  type DoorInput,
+  type GroupInput,
+  type HolidayInput,
+  type LevelInput,
+  type ScheduleInput,
+  type ZoneInput,
 } from './schemas';
 import type { ImportWriter } from './import-writer';
 import { AccessStore, type DocumentTable, type DocumentTypes } from './store';
@@ -86,9 +95,22 @@ export class AccessService {
     private readonly clock: Clock,
     private readonly bus?: GatehouseBus,
   ) {
-    // The outside world is a zone every site has: doors lead in from it.
-    if (!store.get('access_zones', OUTSIDE_ZONE))
-      store.put('access_zones', { id: OUTSIDE_ZONE, name: 'Outside', parentId: null });
+    // The outside world is a zone every site has: doors lead in from it. Created with its entry, like any zone.
+    if (!store.get('access_zones', OUTSIDE_ZONE)) {
+      const outside = { id: OUTSIDE_ZONE, name: 'Outside', parentId: null };
+      journal.appendAll(
+        [
+          {
+            type: 'zone.created',
+            source: 'access',
+            actor: { kind: 'system', name: 'built-in' },
+            subjects: [{ kind: 'zone', id: OUTSIDE_ZONE }],
+            payload: json({ id: OUTSIDE_ZONE, changes: diff(undefined, outside), builtIn: true }),
+          },
+        ],
+        () => store.put('access_zones', outside),
+      );
+    }
     this.engine = new AccessEngine(AccessIndex.build(store.snapshot()));
     const now = clock.now().getTime();
     for (const o of store.overrides())
@@ -134,6 +156,24 @@ export class AccessService {
     await this.journal.append({ type, source: 'access', actor, subjects, payload: json(payload) }, effect);
   }
 
+  private writing: Promise<unknown> = Promise.resolve();
+  private readonly inChange = new AsyncLocalStorage<true>();
+
+  /**
+   * Runs the changes of records one after another. A change reads the record
+   * it builds on, but its write waits for the journal's group commit: two
+   * updates of one record at once would each start from the old record and the
+   * second would erase the first's fields. A change may call another (an
+   * update saves through the generic save): inside one, it runs directly.
+   */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    if (this.inChange.getStore()) return change();
+    const inside = () => this.inChange.run(true, change);
+    const run = this.writing.then(inside, inside);
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
   private importWriter: ImportWriter | null = null;
 
   /** Where imports write: by default in this thread; the gateway sets a worker-thread writer. */
@@ -172,6 +212,15 @@ export class AccessService {
     actor: Actor,
     mode: 'create' | 'update',
   ): Promise<DocumentTypes[K]> {
+    return this.exclusive(() => this.saveNow(table, doc, actor, mode));
+  }
+
+  private async saveNow<K extends DocumentTable>(
+    table: K,
+    doc: DocumentTypes[K] & { id: string },
+    actor: Actor,
+    mode: 'create' | 'update',
+  ): Promise<DocumentTypes[K]> {
     const before = this.store.get(table, doc.id);
     const what = CATEGORY[table];
     if (mode === 'create' && before) throw conflict(`${what.type}.exists`, `${what.type} "${doc.id}" exists`);
@@ -187,6 +236,19 @@ export class AccessService {
     );
     this.applyToIndex(table, doc);
     return doc;
+  }
+
+  /**
+   * Changes the fields an update names and keeps every other as stored (PATCH);
+   * `save` checks and stores the whole record, as a replacement would be.
+   */
+  patch<K extends DocumentTable, R>(
+    table: K,
+    id: string,
+    fields: Partial<DocumentTypes[K]>,
+    save: (record: DocumentTypes[K] & { id: string }) => Promise<R>,
+  ): Promise<R> {
+    return this.exclusive(() => save({ ...this.get(table, id), ...fields, id }));
   }
 
   private applyToIndex(table: DocumentTable, doc: object): void {
@@ -217,6 +279,15 @@ export class AccessService {
   }
 
   private async removeDoc(
+    table: DocumentTable,
+    id: string,
+    actor: Actor,
+    usedBy: () => string[],
+  ): Promise<void> {
+    return this.exclusive(() => this.removeNow(table, id, actor, usedBy));
+  }
+
+  private async removeNow(
     table: DocumentTable,
     id: string,
     actor: Actor,
@@ -354,55 +425,63 @@ export class AccessService {
     this.requireAll('group', c.groupIds, (i) => idx.groups.has(i));
   }
 
-  async createCardholder(input: z.output<typeof CardholderInput>, actor: Actor): Promise<Cardholder> {
-    this.checkCardholderRefs(input);
-    if (input.employeeNumber && this.store.cardholderByEmployeeNumber(input.employeeNumber)) {
-      throw conflict('cardholder.employee-number-taken', `employee number ${input.employeeNumber} is taken`);
-    }
-    const c: Cardholder = { ...input, id: input.id ?? randomUUID(), hasPhoto: false };
-    return this.save('cardholders', c, actor, 'create');
+  createCardholder(input: z.output<typeof CardholderInput>, actor: Actor): Promise<Cardholder> {
+    return this.exclusive(async () => {
+      this.checkCardholderRefs(input);
+      if (input.employeeNumber && this.store.cardholderByEmployeeNumber(input.employeeNumber)) {
+        throw conflict(
+          'cardholder.employee-number-taken',
+          `employee number ${input.employeeNumber} is taken`,
+        );
+      }
+      const c: Cardholder = { ...input, id: input.id ?? randomUUID(), hasPhoto: false };
+      return this.save('cardholders', c, actor, 'create');
+    });
   }
 
-  async updateCardholder(
-    id: string,
-    patch: z.output<typeof CardholderPatch>,
-    actor: Actor,
-  ): Promise<Cardholder> {
-    const before = this.get('cardholders', id);
-    const after: Cardholder = { ...before, ...patch };
-    this.checkCardholderRefs(after);
-    if (
-      after.employeeNumber &&
-      after.employeeNumber !== before.employeeNumber &&
-      this.store.cardholderByEmployeeNumber(after.employeeNumber)
-    ) {
-      throw conflict('cardholder.employee-number-taken', `employee number ${after.employeeNumber} is taken`);
-    }
-    return this.save('cardholders', after, actor, 'update');
+  updateCardholder(id: string, patch: z.output<typeof CardholderPatch>, actor: Actor): Promise<Cardholder> {
+    return this.exclusive(async () => {
+      const before = this.get('cardholders', id);
+      const after: Cardholder = { ...before, ...patch };
+      this.checkCardholderRefs(after);
+      if (
+        after.employeeNumber &&
+        after.employeeNumber !== before.employeeNumber &&
+        this.store.cardholderByEmployeeNumber(after.employeeNumber)
+      ) {
+        throw conflict(
+          'cardholder.employee-number-taken',
+          `employee number ${after.employeeNumber} is taken`,
+        );
+      }
+      return this.save('cardholders', after, actor, 'update');
+    });
   }
 
-  async setPhoto(id: string, contentType: string, data: Buffer, actor: Actor): Promise<void> {
-    const c = this.get('cardholders', id);
-    const jpeg = data[0] === 0xff && data[1] === 0xd8;
-    const png = data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    if (!(jpeg && contentType === 'image/jpeg') && !(png && contentType === 'image/png')) {
-      throw new DomainError(
-        'invalid',
-        'cardholder.bad-photo',
-        'a photo is a JPEG or PNG whose bytes match its content type',
+  setPhoto(id: string, contentType: string, data: Buffer, actor: Actor): Promise<void> {
+    return this.exclusive(async () => {
+      const c = this.get('cardholders', id);
+      const jpeg = data[0] === 0xff && data[1] === 0xd8;
+      const png = data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      if (!(jpeg && contentType === 'image/jpeg') && !(png && contentType === 'image/png')) {
+        throw new DomainError(
+          'invalid',
+          'cardholder.bad-photo',
+          'a photo is a JPEG or PNG whose bytes match its content type',
+        );
+      }
+      await this.record(
+        'cardholder.photo-changed',
+        actor,
+        { id, bytes: data.length, contentType },
+        [{ kind: 'person', id }],
+        () => {
+          this.store.putPhoto(id, contentType, data);
+          this.store.put('cardholders', { ...c, hasPhoto: true });
+        },
       );
-    }
-    await this.record(
-      'cardholder.photo-changed',
-      actor,
-      { id, bytes: data.length, contentType },
-      [{ kind: 'person', id }],
-      () => {
-        this.store.putPhoto(id, contentType, data);
-        this.store.put('cardholders', { ...c, hasPhoto: true });
-      },
-    );
-    this.engine.index.cardholders.set(id, { ...c, hasPhoto: true });
+      this.engine.index.cardholders.set(id, { ...c, hasPhoto: true });
+    });
   }
 
   photo(id: string) {
@@ -427,126 +506,144 @@ export class AccessService {
     return this.credentialView(c);
   }
 
+  /** The canonical number of a credential, or a clear refusal naming the field and its range. */
+  private credentialNumber(format: CredentialFormat, number: string): string {
+    const checked = checkCredentialNumber(format, number);
+    if (!checked.ok)
+      throw new DomainError(
+        'invalid',
+        'credential.bad-number',
+        `${checked.message} (got "${number.slice(0, 64)}")`,
+        {
+          format,
+          field: checked.field,
+        },
+      );
+    return checked.number;
+  }
+
   private checkWindow(validFrom: number | null, validUntil: number | null): void {
     if (validFrom !== null && validUntil !== null && validUntil <= validFrom) {
       throw new DomainError('invalid', 'credential.bad-window', 'validUntil must come after validFrom');
     }
   }
 
-  async createCredential(input: z.output<typeof CredentialInput>, actor: Actor): Promise<Credential> {
-    this.get('cardholders', input.cardholderId);
-    const existing = this.store.credentialByNumber(input.format, input.number);
-    if (existing)
-      throw conflict(
-        'credential.duplicate',
-        `credential ${input.format} ${input.number} already belongs to a cardholder`,
-        { credentialId: existing.id },
-      );
-    const validFrom = input.validFrom ? Date.parse(input.validFrom) : null;
-    const validUntil = input.validUntil ? Date.parse(input.validUntil) : null;
-    this.checkWindow(validFrom, validUntil);
-    if (input.pin && input.duressPin && input.pin === input.duressPin)
-      throw new DomainError(
-        'invalid',
-        'credential.duress-equals-pin',
-        'the duress PIN must differ from the PIN',
-      );
-    const record: CredentialRecord = {
-      id: input.id ?? randomUUID(),
-      cardholderId: input.cardholderId,
-      format: input.format,
-      number: input.number,
-      hasPin: Boolean(input.pin),
-      hasDuressPin: Boolean(input.duressPin),
-      pinHash: input.pin ? await argon2.hash(input.pin, PIN_HASH) : null,
-      duressPinHash: input.duressPin ? await argon2.hash(input.duressPin, PIN_HASH) : null,
-      validFrom,
-      validUntil,
-      state: input.state,
-      expireUnusedDays: input.expireUnusedDays,
-      lastUsedAt: null,
-      createdAt: this.clock.now().getTime(),
-    };
-    if (this.store.credentialByNumber(input.format, input.number))
-      throw conflict('credential.duplicate', `credential ${input.format} ${input.number} already exists`);
-    await this.record(
-      'credential.created',
-      actor,
-      {
-        id: record.id,
-        format: record.format,
-        number: record.number,
-        state: record.state,
-        hasPin: record.hasPin,
-      },
-      [
-        { kind: 'credential', id: record.id },
-        { kind: 'person', id: record.cardholderId },
-      ],
-      () => this.store.putCredential(record),
-    );
-    this.engine.index.putCredential(record);
-    return this.credentialView(record);
-  }
-
-  async updateCredential(
-    id: string,
-    patch: z.output<typeof CredentialPatch>,
-    actor: Actor,
-  ): Promise<Credential> {
-    const before = this.store.credential(id);
-    if (!before) throw notFound('credential', id);
-    const after: CredentialRecord = { ...before };
-    if (patch.state !== undefined) after.state = patch.state;
-    if (patch.expireUnusedDays !== undefined) after.expireUnusedDays = patch.expireUnusedDays;
-    if (patch.validFrom !== undefined) after.validFrom = patch.validFrom ? Date.parse(patch.validFrom) : null;
-    if (patch.validUntil !== undefined)
-      after.validUntil = patch.validUntil ? Date.parse(patch.validUntil) : null;
-    this.checkWindow(after.validFrom, after.validUntil);
-    if (patch.pin !== undefined) {
-      after.pinHash = patch.pin ? await argon2.hash(patch.pin, PIN_HASH) : null;
-      after.hasPin = Boolean(patch.pin);
-    }
-    if (patch.duressPin !== undefined) {
-      after.duressPinHash = patch.duressPin ? await argon2.hash(patch.duressPin, PIN_HASH) : null;
-      after.hasDuressPin = Boolean(patch.duressPin);
-    }
-    const changes = diff(this.credentialView(before), this.credentialView(after));
-    if (patch.pin !== undefined)
-      changes.pin = { from: before.hasPin ? 'set' : 'none', to: after.hasPin ? 'set' : 'none' };
-    if (patch.duressPin !== undefined)
-      changes.duressPin = {
-        from: before.hasDuressPin ? 'set' : 'none',
-        to: after.hasDuressPin ? 'set' : 'none',
+  createCredential(input: z.output<typeof CredentialInput>, actor: Actor): Promise<Credential> {
+    return this.exclusive(async () => {
+      this.get('cardholders', input.cardholderId);
+      const number = this.credentialNumber(input.format, input.number);
+      const existing = this.store.credentialByNumber(input.format, number);
+      if (existing)
+        throw conflict(
+          'credential.duplicate',
+          `credential ${input.format} ${number} already belongs to a cardholder`,
+          { credentialId: existing.id },
+        );
+      const validFrom = input.validFrom ? Date.parse(input.validFrom) : null;
+      const validUntil = input.validUntil ? Date.parse(input.validUntil) : null;
+      this.checkWindow(validFrom, validUntil);
+      if (input.pin && input.duressPin && input.pin === input.duressPin)
+        throw new DomainError(
+          'invalid',
+          'credential.duress-equals-pin',
+          'the duress PIN must differ from the PIN',
+        );
+      const record: CredentialRecord = {
+        id: input.id ?? randomUUID(),
+        cardholderId: input.cardholderId,
+        format: input.format,
+        number,
+        hasPin: Boolean(input.pin),
+        hasDuressPin: Boolean(input.duressPin),
+        pinHash: input.pin ? await argon2.hash(input.pin, PIN_HASH) : null,
+        duressPinHash: input.duressPin ? await argon2.hash(input.duressPin, PIN_HASH) : null,
+        validFrom,
+        validUntil,
+        state: input.state,
+        expireUnusedDays: input.expireUnusedDays,
+        lastUsedAt: null,
+        createdAt: this.clock.now().getTime(),
       };
-    await this.record(
-      'credential.updated',
-      actor,
-      { id, changes },
-      [
-        { kind: 'credential', id },
-        { kind: 'person', id: after.cardholderId },
-      ],
-      () => this.store.putCredential(after),
-    );
-    this.engine.index.putCredential(after);
-    return this.credentialView(after);
+      await this.record(
+        'credential.created',
+        actor,
+        {
+          id: record.id,
+          format: record.format,
+          number: record.number,
+          state: record.state,
+          hasPin: record.hasPin,
+        },
+        [
+          { kind: 'credential', id: record.id },
+          { kind: 'person', id: record.cardholderId },
+        ],
+        () => this.store.putCredential(record),
+      );
+      this.engine.index.putCredential(record);
+      return this.credentialView(record);
+    });
   }
 
-  async deleteCredential(id: string, actor: Actor): Promise<void> {
-    const c = this.store.credential(id);
-    if (!c) throw notFound('credential', id);
-    await this.record(
-      'credential.deleted',
-      actor,
-      { id, format: c.format, number: c.number },
-      [
-        { kind: 'credential', id },
-        { kind: 'person', id: c.cardholderId },
-      ],
-      () => this.store.removeCredential(id),
-    );
-    this.engine.index.removeCredential(id);
+  updateCredential(id: string, patch: z.output<typeof CredentialPatch>, actor: Actor): Promise<Credential> {
+    return this.exclusive(async () => {
+      const before = this.store.credential(id);
+      if (!before) throw notFound('credential', id);
+      const after: CredentialRecord = { ...before };
+      if (patch.state !== undefined) after.state = patch.state;
+      if (patch.expireUnusedDays !== undefined) after.expireUnusedDays = patch.expireUnusedDays;
+      if (patch.validFrom !== undefined)
+        after.validFrom = patch.validFrom ? Date.parse(patch.validFrom) : null;
+      if (patch.validUntil !== undefined)
+        after.validUntil = patch.validUntil ? Date.parse(patch.validUntil) : null;
+      this.checkWindow(after.validFrom, after.validUntil);
+      if (patch.pin !== undefined) {
+        after.pinHash = patch.pin ? await argon2.hash(patch.pin, PIN_HASH) : null;
+        after.hasPin = Boolean(patch.pin);
+      }
+      if (patch.duressPin !== undefined) {
+        after.duressPinHash = patch.duressPin ? await argon2.hash(patch.duressPin, PIN_HASH) : null;
+        after.hasDuressPin = Boolean(patch.duressPin);
+      }
+      const changes = diff(this.credentialView(before), this.credentialView(after));
+      if (patch.pin !== undefined)
+        changes.pin = { from: before.hasPin ? 'set' : 'none', to: after.hasPin ? 'set' : 'none' };
+      if (patch.duressPin !== undefined)
+        changes.duressPin = {
+          from: before.hasDuressPin ? 'set' : 'none',
+          to: after.hasDuressPin ? 'set' : 'none',
+        };
+      await this.record(
+        'credential.updated',
+        actor,
+        { id, changes },
+        [
+          { kind: 'credential', id },
+          { kind: 'person', id: after.cardholderId },
+        ],
+        () => this.store.putCredential(after),
+      );
+      this.engine.index.putCredential(after);
+      return this.credentialView(after);
+    });
+  }
+
+  deleteCredential(id: string, actor: Actor): Promise<void> {
+    return this.exclusive(async () => {
+      const c = this.store.credential(id);
+      if (!c) throw notFound('credential', id);
+      await this.record(
+        'credential.deleted',
+        actor,
+        { id, format: c.format, number: c.number },
+        [
+          { kind: 'credential', id },
+          { kind: 'person', id: c.cardholderId },
+        ],
+        () => this.store.removeCredential(id),
+      );
+      this.engine.index.removeCredential(id);
+    });
   }
 
   // ---------- decisions ----------
@@ -711,10 +808,11 @@ export class AccessService {
   async unlockMomentarily(doorId: string, reason: string, actor: Actor): Promise<void> {
     const door = this.engine.index.doors.get(doorId);
     if (!door) throw notFound('door', doorId);
-    this.bus?.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
+    // Journaled (committed) before the strike is told: no door opens on a command that is not on record.
     await this.record('door.remote-unlock', actor, { doorId, ms: door.unlockMs, reason }, [
       { kind: 'door', id: doorId },
     ]);
+    this.bus?.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
   }
 
   private async setModes(
@@ -800,7 +898,10 @@ export class AccessService {
 
   async forgive(cardholderId: string | null, reason: string, actor: Actor): Promise<number> {
     if (cardholderId) this.get('cardholders', cardholderId);
-    const n = this.engine.forgive(cardholderId ?? undefined);
+    const presence = this.engine.presence;
+    const n = cardholderId === null ? presence.size : presence.has(cardholderId) ? 1 : 0;
+    // The record first: the stored presence is cleared in its transaction (the projector), and only
+    // once it is committed does the engine forget; a journal that fails leaves both as they were.
     await this.journal.append({
       type: 'access.passback-forgiven',
       source: 'access',
@@ -808,6 +909,7 @@ export class AccessService {
       subjects: cardholderId ? [{ kind: 'person', id: cardholderId }] : [],
       payload: json({ cardholderId, reason, forgiven: n }),
     });
+    this.engine.forgive(cardholderId ?? undefined);
     return n;
   }
 

@@ -1,4 +1,5 @@
 import { DomainError } from '@gatehouse/contracts';
+import { csvCell as journalCsvCell } from '@gatehouse/journal';
 
 export interface CsvRow {
   /** 1-based line number where the record starts (the header is line 1). */
@@ -106,11 +107,6 @@ export const parseCsv = (text: string): CsvRow[] => {
   return rows;
 };
 
-const needsQuotes = /[",\r\n]/;
-/** A CSV cell; values a spreadsheet would run as a formula get a leading apostrophe. */
-export const csvCell = (value: string | number | boolean | null | undefined): string => {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+/** A CSV cell as the journal's export writes it (formula guard, bidirectional controls shown); empty for no value. */
+export const csvCell = (value: string | number | boolean | null | undefined): string =>
+  value === null || value === undefined ? '' : journalCsvCell(String(value));

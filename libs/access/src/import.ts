@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { type Actor, DomainError, type JournalEntryInput } from '@gatehouse/contracts';
+import {
+  type Actor,
+  DomainError,
+  type JournalEntryInput,
+  parseIsoDateOrInstant,
+  plainText,
+} from '@gatehouse/contracts';
 import type { AccessService } from './access.service';
 import { csvCell, decodeCsv, parseCsv } from './csv';
 import type { CredentialRecord } from './index-data';
+import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
 import {
   CARDHOLDER_KINDS,
@@ -35,6 +42,7 @@ export const IMPORT_COLUMNS = [
   'valid_from',
   'valid_until',
 ] as const;
+type Column = (typeof IMPORT_COLUMNS)[number];
 const REQUIRED = ['employee_number', 'name'];
 
 export interface ImportError {
@@ -71,13 +79,23 @@ const splitList = (v: string) =>
     .filter(Boolean);
 const time = (v: string, line: number, column: string, errors: ImportError[]): number | null => {
   if (!v) return null;
-  const ms = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(ms)) {
-    errors.push({ line, message: `${column}: "${v}" is not an ISO 8601 date or time` });
-    return null;
-  }
+  const ms = parseIsoDateOrInstant(v);
+  if (ms === null)
+    errors.push({
+      line,
+      message: `${column}: "${v.slice(0, 40)}" is not a date that exists (YYYY-MM-DD) or an ISO 8601 time with zone`,
+    });
   return ms;
 };
+/** The checks the API applies to the same fields (control characters, lengths). */
+const TEXT = {
+  employee_number: plainText({ max: 40 }).refine(Boolean, 'is required'),
+  name: plainText({ max: 120 }).refine(Boolean, 'is required'),
+  department: plainText({ min: 0, max: 120 }),
+  directory_account: plainText({ min: 0, max: 120 }),
+};
+/** The apostrophe the export puts before a cell a spreadsheet would run as a formula. */
+const FORMULA_GUARD = /^'(?=[=+\-@])/;
 
 export class CardholderImport {
   constructor(private readonly access: AccessService) {}
@@ -125,25 +143,27 @@ export class CardholderImport {
         sinceYield = 0;
         await new Promise((done) => setImmediate(done));
       }
-      const get = (c: string) => (columns.includes(c) ? (row.cells[columns.indexOf(c)] ?? '').trim() : '');
+      const get = (c: string) =>
+        columns.includes(c) ? (row.cells[columns.indexOf(c)] ?? '').trim().replace(FORMULA_GUARD, '') : '';
       const line = row.line;
       const fail = (message: string) => errors.push({ line, message });
       if (row.cells.length !== columns.length) {
         fail(`has ${row.cells.length} fields, the header has ${columns.length}`);
         continue;
       }
+      const badText = (Object.keys(TEXT) as (keyof typeof TEXT)[])
+        .map((c) => [c, TEXT[c].safeParse(get(c))] as const)
+        .filter(([, r]) => !r.success);
+      for (const [c, r] of badText) fail(`${c}: ${r.error?.issues[0]?.message ?? 'invalid'}`);
+      if (badText.length > 0) continue;
       const employeeNumber = get('employee_number');
       const name = get('name');
-      if (!employeeNumber || employeeNumber.length > 40) {
-        fail('employee_number is required (at most 40 characters)');
-        continue;
-      }
-      if (!name || name.length > 120) {
-        fail('name is required (at most 120 characters)');
-        continue;
-      }
-      const kind = get('kind') || 'employee';
-      const state = get('state') || 'active';
+      const existing = this.access.store.cardholderByEmployeeNumber(employeeNumber);
+      // A column the file leaves out keeps what is stored, as an API update that does not name a field.
+      const keptOr = <T>(column: Column, stored: T | undefined, fromFile: () => T): T =>
+        stored !== undefined && !columns.includes(column) ? stored : fromFile();
+      const kind = keptOr('kind', existing?.kind, () => get('kind') || 'employee');
+      const state = keptOr('state', existing?.state, () => get('state') || 'active');
       if (!(CARDHOLDER_KINDS as readonly string[]).includes(kind))
         fail(`kind "${kind}" is not one of ${CARDHOLDER_KINDS.join(', ')}`);
       if (!(CARDHOLDER_STATES as readonly string[]).includes(state))
@@ -153,15 +173,18 @@ export class CardholderImport {
       for (const l of levelIds) if (!idx.levels.has(l)) fail(`unknown level "${l}"`);
       for (const g of groupIds) if (!idx.groups.has(g)) fail(`unknown group "${g}"`);
 
-      const existing = this.access.store.cardholderByEmployeeNumber(employeeNumber);
       const fields = {
         name,
-        department: get('department') || null,
-        directoryAccount: get('directory_account') || null,
+        department: keptOr('department', existing?.department, () => get('department') || null),
+        directoryAccount: keptOr(
+          'directory_account',
+          existing?.directoryAccount,
+          () => get('directory_account') || null,
+        ),
         kind: kind as Cardholder['kind'],
         state: state as Cardholder['state'],
-        levelIds,
-        groupIds,
+        levelIds: keptOr('levels', existing?.levelIds, () => levelIds),
+        groupIds: keptOr('groups', existing?.groupIds, () => groupIds),
       };
       const planned = people.get(employeeNumber);
       if (planned) {
@@ -191,16 +214,22 @@ export class CardholderImport {
       const owner = people.get(employeeNumber)!.record;
 
       const format = get('credential_format');
-      const number = get('credential_number');
-      if (!format && !number) continue;
+      const typed = get('credential_number');
+      if (!format && !typed) continue;
       if (!(CREDENTIAL_FORMATS as readonly string[]).includes(format)) {
         fail(`credential_format "${format}" is not one of ${CREDENTIAL_FORMATS.join(', ')}`);
         continue;
       }
-      if (!number || number.length > 64) {
+      if (!typed || typed.length > 64) {
         fail('credential_number is required with a credential_format (at most 64 characters)');
         continue;
       }
+      const checked = checkCredentialNumber(format as CredentialFormat, typed);
+      if (!checked.ok) {
+        fail(`credential_number "${typed}": ${checked.message}`);
+        continue;
+      }
+      const number = checked.number;
       const key = `${format}/${number}`;
       const earlier = seenCredentials.get(key);
       if (earlier !== undefined) {
@@ -208,18 +237,22 @@ export class CardholderImport {
         continue;
       }
       seenCredentials.set(key, line);
-      const credState = get('credential_state') || 'active';
-      if (!(CREDENTIAL_STATES as readonly string[]).includes(credState))
-        fail(`credential_state "${credState}" is not one of ${CREDENTIAL_STATES.join(', ')}`);
-      const validFrom = time(get('valid_from'), line, 'valid_from', errors);
-      const validUntil = time(get('valid_until'), line, 'valid_until', errors);
-      if (validFrom !== null && validUntil !== null && validUntil <= validFrom)
-        fail('valid_until must come after valid_from');
       const current = this.access.store.credentialByNumber(format, number);
       if (current && current.cardholderId !== owner.id) {
         fail(`credential ${format} ${number} belongs to another cardholder`);
         continue;
       }
+      const credState = keptOr('credential_state', current?.state, () => get('credential_state') || 'active');
+      if (!(CREDENTIAL_STATES as readonly string[]).includes(credState))
+        fail(`credential_state "${credState}" is not one of ${CREDENTIAL_STATES.join(', ')}`);
+      const validFrom = keptOr('valid_from', current?.validFrom, () =>
+        time(get('valid_from'), line, 'valid_from', errors),
+      );
+      const validUntil = keptOr('valid_until', current?.validUntil, () =>
+        time(get('valid_until'), line, 'valid_until', errors),
+      );
+      if (validFrom !== null && validUntil !== null && validUntil <= validFrom)
+        fail('valid_until must come after valid_from');
       const record: CredentialRecord = current
         ? { ...current, state: credState as CredentialState, validFrom, validUntil }
         : {

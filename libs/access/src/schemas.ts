@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { CARDHOLDER_KINDS, CARDHOLDER_STATES, CREDENTIAL_FORMATS, CREDENTIAL_STATES } from './model';
+import { checkCardNumber } from '@gatehouse/bridge-protocol';
+import { isoDate, isoInstant, patchOf, plainText } from '@gatehouse/contracts';
+import {
+  CARDHOLDER_KINDS,
+  CARDHOLDER_STATES,
+  CREDENTIAL_FORMATS,
+  CREDENTIAL_STATES,
+  type CredentialFormat,
+} from './model';
 
 /** Ids are chosen by people (door "lobby-main") or generated; both are short and URL-safe. */
 export const id = z
@@ -7,14 +15,7 @@ export const id = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits and . _ - (not first)');
-const name = z.string().trim().min(1).max(120);
-const isoTime = z
-  .string()
-  .max(40)
-  .refine(
-    (v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v)),
-    'an ISO 8601 time with zone, e.g. 2026-05-01T08:00:00Z',
-  );
+const name = plainText({ max: 120 });
 const interval = z.strictObject({
   days: z.array(z.number().int()).min(1).max(7),
   start: z.string().max(5),
@@ -41,9 +42,9 @@ export const DoorInput = z.strictObject({
   antiPassbackKind: z.enum(['zone', 'timed']).default('zone'),
   antiPassbackSeconds: z.number().int().min(0).max(86_400).default(60),
   escortRequired: z.boolean().default(false),
-  lock: z.string().max(200).nullable().default(null),
-  contact: z.string().max(200).nullable().default(null),
-  rex: z.string().max(200).nullable().default(null),
+  lock: plainText({ max: 200 }).nullable().default(null),
+  contact: plainText({ max: 200 }).nullable().default(null),
+  rex: plainText({ max: 200 }).nullable().default(null),
 });
 
 export const ScheduleInput = z.strictObject({
@@ -57,7 +58,7 @@ export const ScheduleInput = z.strictObject({
 export const HolidayInput = z.strictObject({
   id,
   name,
-  date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'a date YYYY-MM-DD'),
+  date: isoDate,
 });
 
 export const LevelInput = z.strictObject({ id, name, scheduleId: id, doorIds: z.array(id).max(2000) });
@@ -66,9 +67,9 @@ export const GroupInput = z.strictObject({ id, name, levelIds: z.array(id).max(2
 export const CardholderInput = z.strictObject({
   id: id.optional(),
   name,
-  employeeNumber: z.string().trim().min(1).max(40).nullable().default(null),
-  department: z.string().trim().max(120).nullable().default(null),
-  directoryAccount: z.string().trim().max(120).nullable().default(null),
+  employeeNumber: plainText({ max: 40 }).nullable().default(null),
+  department: plainText({ min: 0, max: 120 }).nullable().default(null),
+  directoryAccount: plainText({ min: 0, max: 120 }).nullable().default(null),
   kind: z.enum(CARDHOLDER_KINDS).default('employee'),
   state: z.enum(CARDHOLDER_STATES).default('active'),
   privileged: z.boolean().default(false),
@@ -76,7 +77,7 @@ export const CardholderInput = z.strictObject({
   levelIds: z.array(id).max(200).default([]),
   groupIds: z.array(id).max(50).default([]),
 });
-export const CardholderPatch = CardholderInput.omit({ id: true }).partial();
+export const CardholderPatch = patchOf(CardholderInput.omit({ id: true }));
 
 const pin = z.string().regex(/^\d{4,8}$/, '4 to 8 digits');
 export const CredentialInput = z.strictObject({
@@ -86,16 +87,28 @@ export const CredentialInput = z.strictObject({
   number: z.string().trim().min(1).max(64),
   pin: pin.nullable().optional(),
   duressPin: pin.nullable().optional(),
-  validFrom: isoTime.nullable().default(null),
-  validUntil: isoTime.nullable().default(null),
+  validFrom: isoInstant.nullable().default(null),
+  validUntil: isoInstant.nullable().default(null),
   state: z.enum(CREDENTIAL_STATES).default('active'),
   expireUnusedDays: z.number().int().min(1).max(3650).nullable().default(null),
 });
-export const CredentialPatch = CredentialInput.omit({
-  id: true,
-  cardholderId: true,
-  format: true,
-  number: true,
-}).partial();
+/** A credential's number and format stay as issued: a different card is a new credential. */
+export const CredentialPatch = patchOf(
+  CredentialInput.omit({ id: true, cardholderId: true, format: true, number: true }),
+);
 
-export const reasonText = z.string().trim().min(3, 'give a reason (at least 3 characters)').max(500);
+/**
+ * The canonical number of a credential in its format, or why it cannot be one
+ * (naming the field and its range). Card formats know their own fields; a
+ * PIN-only credential's number is the user code typed on the keypad.
+ */
+export const checkCredentialNumber = (
+  format: CredentialFormat,
+  number: string,
+): { ok: true; number: string } | { ok: false; field: string; message: string } => {
+  if (format !== 'pin-only') return checkCardNumber(format, number);
+  const code = number.trim();
+  return /^\d{1,12}$/.test(code)
+    ? { ok: true, number: code }
+    : { ok: false, field: 'number', message: 'a pin-only user code is 1 to 12 digits' };
+};

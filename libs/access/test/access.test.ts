@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { GatehouseBus, ManualClock, type Actor, type AlarmRaised } from '@gatehouse/contracts';
 import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
 import { openDatabase, type Db } from '@gatehouse/storage';
-import { AccessService, AccessStore, CardholderImport, DoorInput, ScheduleInput } from '@gatehouse/access';
+import {
+  AccessService,
+  AccessStore,
+  CardholderImport,
+  CardholderInput,
+  CredentialInput,
+  DoorInput,
+  ScheduleInput,
+} from '@gatehouse/access';
 
 const fm: Actor = { kind: 'operator', name: 'fran', address: '127.0.0.1' };
 
@@ -325,7 +333,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       await seed();
       const lines = Array.from(
         { length: 10_000 },
-        (_, i) => `E${2000 + i},"Person ${i}, Jr",Sales,staff,H10301,${100 + (i % 200)}:${i},active`,
+        (_, i) => `E${2000 + i},"Person ${i}, Jr",Sales,staff,H10301,${100 + (i % 150)}:${i},active`,
       );
       lines[41] = 'E2041,Bad Level,Sales,nolevel,H10301,7:41,active';
       lines[4999] = 'E6999,Bad Format,Sales,staff,HID99,7:4999,active';
@@ -419,6 +427,146 @@ describe('AccessService (real SQLite, real journal)', () => {
       expect(new Set(reasons)).toEqual(new Set(['granted', 'credential-suspended']));
       const firstNew = reasons.indexOf('credential-suspended');
       expect(reasons.slice(firstNew).every((r) => r === 'credential-suspended')).toBe(true);
+    });
+  });
+  /** Records kept whole and checked on the way in: updates, credential numbers, CSV import and export. */
+  describe('records kept whole and checked', () => {
+    const issue = (cardholderId: string, format: string, number: string) =>
+      access.createCredential(CredentialInput.parse({ cardholderId, format, number }), fm);
+
+    it('keeps both of two updates of one record made at the same time (group commit defers each write)', async () => {
+      const { id } = await seed();
+      await Promise.all([
+        access.updateCardholder(id, { state: 'suspended' }, fm),
+        access.updateCardholder(id, { department: 'Security' }, fm),
+        access.updateCardholder(id, { watchListed: true }, fm),
+      ]);
+      expect(access.get('cardholders', id)).toMatchObject({
+        state: 'suspended',
+        department: 'Security',
+        watchListed: true,
+        directoryAccount: 'ann',
+        employeeNumber: 'E100',
+      });
+      const save = (record: object) => access.saveDoor(record as never, fm, 'update');
+      await Promise.all([
+        access.patch('access_doors', 'front', { unlockMs: 9000 }, save),
+        access.patch('access_doors', 'front', { antiPassback: 'soft' }, save),
+      ]);
+      expect(access.get('access_doors', 'front')).toMatchObject({
+        unlockMs: 9000,
+        antiPassback: 'soft',
+        mode: 'card-only',
+        readers: [
+          { id: 'front-in', direction: 'entry' },
+          { id: 'front-out', direction: 'exit' },
+        ],
+      });
+    });
+
+    it('issues a credential only under a number its format can produce, stored as the reader writes it', async () => {
+      const { id } = await seed();
+      await expect(issue(id, 'H10301', 'abc')).rejects.toMatchObject({
+        code: 'credential.bad-number',
+        details: { format: 'H10301', field: 'number' },
+      });
+      await expect(issue(id, 'H10301', '12345')).rejects.toThrow(/"facility:card"/);
+      await expect(issue(id, 'H10301', '300:1')).rejects.toMatchObject({
+        message: expect.stringContaining('facility code is a whole number from 0 to 255'),
+        details: { field: 'facility code' },
+      });
+      await expect(issue(id, 'pin-only', '12a')).rejects.toMatchObject({ code: 'credential.bad-number' });
+      expect((await issue(id, 'H10301', '012:00346')).number).toBe('12:346');
+      // The same card typed another way is the same card.
+      await expect(issue(id, 'H10301', '12:346')).rejects.toMatchObject({ code: 'credential.duplicate' });
+      expect((await issue(id, 'raw', '26:864383C0')).number).toBe('26:864383c0');
+      expect(
+        db.prepare("SELECT count(*) FROM journal_entries WHERE type = 'credential.created'").pluck().get(),
+      ).toBe(3); // the seed's card and the two accepted here
+    });
+
+    describe('CSV import and export of records', () => {
+      const importRecords = () => new CardholderImport(access);
+      const plan = async (csv: string) => (await importRecords().plan(Buffer.from(csv))).report;
+
+      it('keeps what the file has no column for, as an update that does not name a field', async () => {
+        const { id } = await seed();
+        await access.updateCredential(
+          access.credentialsOf(id)[0]!.id,
+          { validUntil: '2027-01-01T00:00:00Z', state: 'suspended' },
+          fm,
+        );
+        const report = await importRecords().apply(
+          Buffer.from(
+            'employee_number,name,credential_format,credential_number\nE100,Ann Baker,H10301,12:345\n',
+          ),
+          fm,
+          'names.csv',
+        );
+        expect(report).toMatchObject({ cardholders: { update: 1 }, credentials: { unchanged: 1 } });
+        expect(access.get('cardholders', id)).toMatchObject({
+          name: 'Ann Baker',
+          department: 'Ops',
+          directoryAccount: 'ann',
+          kind: 'employee',
+          state: 'active',
+          privileged: false,
+          levelIds: ['staff'],
+        });
+        expect(access.credentialsOf(id)[0]).toMatchObject({
+          state: 'suspended',
+          validUntil: Date.parse('2027-01-01T00:00:00Z'),
+        });
+      });
+
+      it('names each line with an impossible date, a control character or a number its format cannot hold', async () => {
+        const header = 'employee_number,name,credential_format,credential_number,valid_from,valid_until\n';
+        const report = await plan(
+          header +
+            [
+              'E1,Ann,H10301,abc,,',
+              'E2,Bob,H10301,12345,,',
+              'E3,Cat,H10302,7:12,,',
+              'E4,Dan,H10301,1:1,2026-02-30,',
+              'E5,Eve,H10301,1:2,,2026-05-01 junk',
+              'E6,"Fay\u0000",,,,',
+              'E7,Gil,H10301,07:0042,2026-05-01,2026-06-01T08:00:00+02:00',
+            ].join('\n'),
+        );
+        expect(report.errors).toEqual([
+          {
+            line: 2,
+            message: expect.stringMatching(/^credential_number "abc": H10301 numbers are "facility:card"/),
+          },
+          { line: 3, message: expect.stringMatching(/^credential_number "12345": H10301 numbers are/) },
+          { line: 4, message: expect.stringMatching(/H10302 has no facility code/) },
+          { line: 5, message: expect.stringMatching(/^valid_from: "2026-02-30" is not a date that exists/) },
+          {
+            line: 6,
+            message: expect.stringMatching(/^valid_until: "2026-05-01 junk" is not a date that exists/),
+          },
+          { line: 7, message: expect.stringMatching(/^name: no control characters/) },
+        ]);
+      });
+
+      it('exports names with bidirectional controls shown as codes and formulas guarded, and re-imports unchanged', async () => {
+        await access.createCardholder(
+          CardholderInput.parse({ name: 'Ann\u202eAnn', employeeNumber: 'E1', department: '-Ops' }),
+          fm,
+        );
+        await access.createCardholder(
+          CardholderInput.parse({ name: '=HYPERLINK("x")', employeeNumber: 'E2', department: '@ops' }),
+          fm,
+        );
+        const csv = importRecords().export();
+        expect(csv).not.toMatch(/\u202e/);
+        expect(csv).toContain('E1,Ann<U+202E>Ann,');
+        expect(csv).toContain(`E2,"'=HYPERLINK(""x"")",'@ops`);
+        expect(csv).toContain(",'-Ops,");
+        // The guarded cells come back as they were: the apostrophe is the export's, not the data's.
+        const again = await plan(csv.replace('Ann<U+202E>Ann', 'Ann\u202eAnn'));
+        expect(again).toMatchObject({ errors: [], cardholders: { unchanged: 2, update: 0 } });
+      });
     });
   });
 });

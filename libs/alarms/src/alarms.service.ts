@@ -16,6 +16,7 @@ import { type Alarm, dedupeKey, isOpen, type Priority, queueOrder, raisePriority
 
 export interface AlarmJournal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
+  alongside(change: () => void): void;
 }
 
 export interface AlarmSettings {
@@ -23,6 +24,12 @@ export interface AlarmSettings {
   escalateAfterSeconds: Record<Priority, number>;
   /** Priorities whose alarms resolve by themselves when the cause ends (a pre-alarm, say). */
   autoResolve: readonly Priority[];
+}
+
+/** Where alarm changes are queued for the outside world, inside the change's own transaction. */
+export interface AlarmNotifications {
+  enqueue(a: Alarm, change: string, at: number): void;
+  kick(): void;
 }
 
 export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
@@ -41,7 +48,8 @@ const fail = (code: string, message: string) => new DomainError('conflict', code
  */
 export class AlarmsService {
   private readonly open = new Map<string, Alarm>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, () => void>();
+  private notifications: AlarmNotifications | null = null;
 
   constructor(
     private readonly db: Db,
@@ -66,6 +74,11 @@ export class AlarmsService {
     return this.clock.now().getTime();
   }
 
+  /** From now on every change is queued here too, committed with the change and its journal entry. */
+  notifyThrough(notifications: AlarmNotifications): void {
+    this.notifications = notifications;
+  }
+
   private subjects(a: Alarm): SubjectRef[] {
     const s: SubjectRef[] = [{ kind: 'alarm', id: a.id }];
     if (a.doorId) s.push({ kind: 'door', id: a.doorId });
@@ -82,6 +95,7 @@ export class AlarmsService {
     payload: Record<string, unknown>,
     actor?: Actor,
   ): Promise<Alarm> {
+    const at = type === 'alarm.raised' ? a.raisedAt : this.now();
     await this.journal.append(
       {
         type,
@@ -97,13 +111,16 @@ export class AlarmsService {
           ...payload,
         }),
       },
-      () =>
-        void this.db
+      () => {
+        this.db
           .prepare(
             'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
           )
-          .run(a.id, JSON.stringify(a)),
+          .run(a.id, JSON.stringify(a));
+        this.notifications?.enqueue(a, type, at);
+      },
     );
+    this.notifications?.kick();
     if (isOpen(a)) this.open.set(a.key, a);
     else {
       this.open.delete(a.key);
@@ -132,7 +149,16 @@ export class AlarmsService {
         clearedAt: null,
       };
       this.open.set(key, repeated);
-      this.db.prepare('UPDATE alarms SET data = ? WHERE id = ?').run(JSON.stringify(repeated), repeated.id);
+      // The repeat's cause is journaled by its source (the decision, the door event); the count on the
+      // record rides that group commit, so the reader's feedback never waits for this write.
+      this.journal.alongside(
+        () =>
+          void this.db
+            .prepare(
+              "UPDATE alarms SET data = json_set(data, '$.count', ?, '$.lastAt', ?, '$.active', json('true'), '$.clearedAt', NULL) WHERE id = ?",
+            )
+            .run(repeated.count, repeated.lastAt, repeated.id),
+      );
       return repeated;
     }
     const a: Alarm = {
@@ -179,22 +205,30 @@ export class AlarmsService {
     return this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto });
   }
 
+  /**
+   * Escalation stops at the top: once critical, an alarm escalates by itself only
+   * if it was raised critical and never escalated (one call to the supervisor),
+   * so an alarm nobody acknowledges does not re-notify forever.
+   */
   private scheduleEscalation(a: Alarm): void {
     this.clearTimer(a.id);
     const seconds = this.settings.escalateAfterSeconds[a.priority];
     if (a.state !== 'new' || seconds <= 0) return;
+    if (a.priority === 'critical' && a.escalations > 0) return;
     const due = a.raisedAt + (a.escalations + 1) * seconds * 1000;
-    const timer = setTimeout(
-      () => void this.escalate(a.id, null, 'not acknowledged in time').catch(() => undefined),
+    const cancel = this.clock.after(
       Math.max(0, due - this.now()),
+      () => {
+        this.timers.delete(a.id);
+        void this.escalate(a.id, null, 'not acknowledged in time').catch(() => undefined);
+      },
+      true,
     );
-    timer.unref();
-    this.timers.set(a.id, timer);
+    this.timers.set(a.id, cancel);
   }
 
   private clearTimer(id: string): void {
-    const t = this.timers.get(id);
-    if (t) clearTimeout(t);
+    this.timers.get(id)?.();
     this.timers.delete(id);
   }
 
@@ -291,7 +325,7 @@ export class AlarmsService {
   }
 
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
   }
 }

@@ -125,11 +125,10 @@ describe('AlarmsService (real SQLite, real journal)', () => {
     expect(alarms.queue().map((a) => a.id)).toEqual([held.id]);
   });
 
-  it('escalates an alarm nobody acknowledges in time, and the queue survives a restart', async () => {
+  it('escalates an alarm nobody acknowledges in time, on the injected clock, and the queue survives a restart', async () => {
     alarms.stop();
-    // Real timers with a short escalation time (fake timers would also stop the journal's commits).
     const quick = new AlarmsService(db, journal, clock, new GatehouseBus(), {
-      escalateAfterSeconds: { critical: 0, high: 0.05, medium: 0, low: 0 },
+      escalateAfterSeconds: { critical: 0, high: 60, medium: 0, low: 0 },
       autoResolve: [],
     });
     const a = await quick.raise({
@@ -139,7 +138,11 @@ describe('AlarmsService (real SQLite, real journal)', () => {
       cardholderId: 'p1',
       at: clock.now().getTime(),
     });
-    await new Promise((r) => setTimeout(r, 200));
+    clock.advance(59_000);
+    await settle();
+    expect(quick.get(a.id)).toMatchObject({ priority: 'high', escalations: 0 });
+    clock.advance(1000);
+    await settle();
     await settle();
     expect(quick.get(a.id)).toMatchObject({ priority: 'critical', escalations: 1 });
     expect(types()).toContain('alarm.escalated');
@@ -147,5 +150,62 @@ describe('AlarmsService (real SQLite, real journal)', () => {
     const again = new AlarmsService(db, journal, clock, new GatehouseBus());
     expect(again.queue().map((x) => x.type)).toEqual(['duress']);
     again.stop();
+  });
+
+  it('stops escalating at the top: a critical alarm escalates once, one that reached critical no more', async () => {
+    const escalations = () => types().filter((t) => t === 'alarm.escalated').length;
+    const raised = await alarms.raise({
+      type: 'forced-open',
+      priority: 'critical',
+      silent: false,
+      doorId: 'd1',
+      at: clock.now().getTime(),
+    });
+    const climbing = await alarms.raise({
+      type: 'held-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'd2',
+      at: clock.now().getTime(),
+    });
+    for (let i = 0; i < 20; i++) {
+      clock.advance(30_000);
+      await settle();
+      await settle();
+    }
+    expect(alarms.get(raised.id)).toMatchObject({ priority: 'critical', escalations: 1 });
+    expect(alarms.get(climbing.id)).toMatchObject({ priority: 'critical', escalations: 1 });
+    expect(escalations()).toBe(2);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("queues an alarm change's notifications in the transaction of the change and its journal entry", async () => {
+    const queued: string[] = [];
+    alarms.notifyThrough({
+      enqueue: (a, change) => {
+        // Inside the transaction: the journal entry of this change is not visible as committed yet,
+        // and a failure here undoes the change and its entry.
+        if (a.type === 'poison') throw new Error('outbox write failed');
+        queued.push(`${change} ${a.type}`);
+      },
+      kick: () => undefined,
+    });
+    const a = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'd1',
+      at: 1,
+    });
+    await alarms.acknowledge(a.id, gina);
+    await expect(
+      alarms.raise({ type: 'poison', priority: 'high', silent: false, doorId: 'd1', at: 2 }),
+    ).rejects.toThrow('outbox write failed');
+    await settle();
+    expect(queued).toEqual(['alarm.raised forced-open', 'alarm.acknowledged forced-open']);
+    expect(types()).toEqual(['alarm.raised', 'alarm.acknowledged']);
+    expect(
+      db.prepare("SELECT COUNT(*) FROM alarms WHERE json_extract(data, '$.type') = 'poison'").pluck().get(),
+    ).toBe(0);
   });
 });

@@ -22,7 +22,8 @@ import {
 } from './types';
 
 export interface JournalWriter {
-  append(input: JournalEntryInput): Promise<JournalEntry>;
+  /** `effect` is the state change the entry records: it runs in the entry's transaction (both or neither). */
+  append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
 }
 
 export interface AuthSettings {
@@ -33,6 +34,8 @@ export interface AuthSettings {
   lockoutMinutes: number;
   addressThreshold: number;
   passwordMinLength: number;
+  /** PCI DSS 8.3.6: a password holds letters and digits (the pci security profile). */
+  passwordNeedsLettersAndDigits?: boolean;
   totpRequiredRoles: readonly Role[];
   bootstrapTokenHours: number;
   tokenMaxDays: number;
@@ -47,8 +50,17 @@ export interface LoginResult {
   operator: OperatorView;
 }
 
+/** What proves the operator again before their second factor is replaced. */
+export interface Reauthentication {
+  currentPassword?: string;
+  code?: string;
+  recoveryCode?: string;
+}
+
 /** A session still waiting for its second factor lives this long. */
 const PENDING_SESSION_MS = 5 * 60_000;
+/** A started enrolment must be confirmed within this time, or started (and proven) again. */
+const ENROLMENT_MS = 10 * 60_000;
 /** last_seen_at is written at most this often per session: a write per request would cost an fsync each. */
 const TOUCH_EVERY_MS = 15_000;
 const TOKEN_PREFIX = 'ghk';
@@ -61,13 +73,25 @@ const fail = (
   message: string,
   details = {},
 ) => new DomainError(kind, code, message, details);
+const notFound = () => fail('not-found', 'operator.not-found', 'no such operator');
+const usernameTaken = (name: string) =>
+  fail('conflict', 'operator.username-taken', `user name ${name} is taken`);
+const operatorSubject = (id: string) => [{ kind: 'operator' as const, id }];
 
 /**
  * Operators, sessions, second factor, API tokens and the first-start bootstrap.
  * Every change and every security-relevant refusal is journaled with who did
- * it and from where.
+ * it and from where; each change is written by its entry's effect, in the
+ * entry's transaction, so neither exists without the other.
  */
 export class AuthService {
+  /**
+   * Changes are decided on state read before their entry commits: they run one
+   * at a time, so two requests cannot both read the same failure count, the
+   * same unused code or the same last administrator. Slow hashing stays outside.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
     private readonly store: AuthRepository,
     private readonly journal: JournalWriter,
@@ -75,6 +99,12 @@ export class AuthService {
     private readonly settings: AuthSettings,
     private readonly secrets: SecretBox,
   ) {}
+
+  private serial<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(change, change);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
 
   // ---------- views ----------
 
@@ -113,26 +143,41 @@ export class AuthService {
     return roles.some((r) => this.settings.totpRequiredRoles.includes(r));
   }
 
+  /** Journals an entry; `change`, when given, writes what it records in the same transaction. */
   private async record(
     type: string,
     actor: Actor,
     payload: Record<string, unknown>,
     subjects: { kind: 'operator'; id: string }[] = [],
-  ) {
-    await this.journal.append({
-      type,
-      source: 'auth',
-      actor,
-      subjects,
-      payload: JSON.parse(JSON.stringify(payload)) as JournalEntryInput['payload'],
-    });
+    change?: () => void,
+  ): Promise<void> {
+    await this.journal.append(
+      {
+        type,
+        source: 'auth',
+        actor,
+        subjects,
+        payload: JSON.parse(JSON.stringify(payload)) as JournalEntryInput['payload'],
+      },
+      change,
+    );
+  }
+
+  private operator(id: string): OperatorRow {
+    const row = this.store.operatorById(id);
+    if (!row) throw notFound();
+    return row;
   }
 
   private checkPassword(password: string, username: string, displayName: string): void {
-    const problems = passwordProblems(password, { minLength: this.settings.passwordMinLength }, [
-      username,
-      displayName,
-    ]);
+    const problems = passwordProblems(
+      password,
+      {
+        minLength: this.settings.passwordMinLength,
+        lettersAndDigits: this.settings.passwordNeedsLettersAndDigits === true,
+      },
+      [username, displayName],
+    );
     if (problems.length > 0) {
       throw fail('invalid', 'auth.weak-password', `password ${problems.join('; ')}`, { problems });
     }
@@ -156,16 +201,24 @@ export class AuthService {
    * While no operator exists, issues a fresh one-time bootstrap token (the raw
    * value is returned once, for the caller to print). Returns null otherwise.
    */
-  async issueBootstrapToken(): Promise<string | null> {
-    if (this.store.countOperators() > 0) {
-      this.store.clearBootstrapToken();
-      return null;
-    }
-    const token = `gbt_${randomToken(24)}`;
-    const expiresAt = this.clock.now().getTime() + this.settings.bootstrapTokenHours * 3_600_000;
-    this.store.setBootstrapToken(sha256(token), expiresAt);
-    await this.record('auth.bootstrap-token-issued', { kind: 'system' }, { expiresAt: iso(expiresAt) });
-    return token;
+  issueBootstrapToken(): Promise<string | null> {
+    return this.serial(async () => {
+      if (this.store.countOperators() > 0) {
+        // A leftover token from before the first operator: it could no longer be used anyway.
+        this.store.clearBootstrapToken();
+        return null;
+      }
+      const token = `gbt_${randomToken(24)}`;
+      const expiresAt = this.clock.now().getTime() + this.settings.bootstrapTokenHours * 3_600_000;
+      await this.record(
+        'auth.bootstrap-token-issued',
+        { kind: 'system' },
+        { expiresAt: iso(expiresAt) },
+        [],
+        () => this.store.setBootstrapToken(sha256(token), expiresAt),
+      );
+      return token;
+    });
   }
 
   bootstrapPending(): boolean {
@@ -177,43 +230,42 @@ export class AuthService {
     input: { username: string; displayName: string; password: string },
     ctx: RequestContext,
   ): Promise<OperatorView> {
-    const stored = this.store.bootstrapToken();
-    const now = this.clock.now().getTime();
-    const valid =
-      stored !== undefined &&
-      stored.expires_at > now &&
-      sameSecret(sha256(token).toString('hex'), stored.token_hash.toString('hex'));
-    if (!valid || this.store.countOperators() > 0) {
-      await this.record('auth.bootstrap-refused', actorOf(undefined, ctx), {});
-      throw fail('forbidden', 'auth.bootstrap-refused', 'the bootstrap token is wrong, used or expired');
-    }
-    const view = await this.createOperatorRow(
-      { ...input, roles: ['admin'] },
-      { kind: 'anonymous', name: 'bootstrap', address: ctx.address, requestId: ctx.requestId },
-    );
-    this.store.clearBootstrapToken();
-    return view;
+    const row = await this.newOperatorRow({ ...input, roles: ['admin'] });
+    return this.serial(async () => {
+      const stored = this.store.bootstrapToken();
+      const valid =
+        stored !== undefined &&
+        stored.expires_at > this.clock.now().getTime() &&
+        sameSecret(sha256(token).toString('hex'), stored.token_hash.toString('hex'));
+      if (!valid || this.store.countOperators() > 0) {
+        await this.record('auth.bootstrap-refused', actorOf(undefined, ctx), {});
+        throw fail('forbidden', 'auth.bootstrap-refused', 'the bootstrap token is wrong, used or expired');
+      }
+      const actor: Actor = {
+        kind: 'anonymous',
+        name: 'bootstrap',
+        address: ctx.address,
+        requestId: ctx.requestId,
+      };
+      return this.insertOperator(row, actor, () => this.store.clearBootstrapToken());
+    });
   }
 
   // ---------- operators ----------
 
-  private async createOperatorRow(
-    input: {
-      username: string;
-      displayName: string;
-      password: string;
-      roles: readonly string[];
-      mustChangePassword?: boolean;
-    },
-    actor: Actor,
-  ): Promise<OperatorView> {
+  /** Checks and hashes a new operator (slow, so outside the serial section); nothing is written yet. */
+  private async newOperatorRow(input: {
+    username: string;
+    displayName: string;
+    password: string;
+    roles: readonly string[];
+    mustChangePassword?: boolean;
+  }): Promise<OperatorRow> {
     const roles = this.checkRoles(input.roles);
-    if (this.store.operatorByName(input.username)) {
-      throw fail('conflict', 'operator.username-taken', `user name ${input.username} is taken`);
-    }
+    if (this.store.operatorByName(input.username)) throw usernameTaken(input.username);
     this.checkPassword(input.password, input.username, input.displayName);
     const now = this.clock.now().getTime();
-    const row: OperatorRow = {
+    return {
       id: randomUUID(),
       username: input.username,
       display_name: input.displayName,
@@ -231,30 +283,36 @@ export class AuthService {
       created_at: now,
       updated_at: now,
     };
-    // The name may have been taken while the hash was computed.
-    if (this.store.operatorByName(input.username))
-      throw fail('conflict', 'operator.username-taken', `user name ${input.username} is taken`);
-    this.store.insertOperator(row);
+  }
+
+  private async insertOperator(row: OperatorRow, actor: Actor, alsoDo?: () => void): Promise<OperatorView> {
     await this.record(
       'operator.created',
       actor,
       {
         username: row.username,
         displayName: row.display_name,
-        roles,
+        roles: rolesOf(row),
         mustChangePassword: row.must_change_password === 1,
       },
-      [{ kind: 'operator', id: row.id }],
+      operatorSubject(row.id),
+      () => {
+        // Another writer (the CLI) may have taken the name since the check.
+        if (this.store.operatorByName(row.username)) throw usernameTaken(row.username);
+        this.store.insertOperator(row);
+        alsoDo?.();
+      },
     );
     return this.view(row);
   }
 
-  createOperator(
+  async createOperator(
     input: { username: string; displayName: string; password: string; roles: readonly string[] },
     actor: Actor,
   ): Promise<OperatorView> {
     // An operator created by someone else gets a password that person knows: it must be changed at first sign-in.
-    return this.createOperatorRow({ ...input, mustChangePassword: actor.kind !== 'cli' }, actor);
+    const row = await this.newOperatorRow({ ...input, mustChangePassword: actor.kind !== 'cli' });
+    return this.serial(() => this.insertOperator(row, actor));
   }
 
   listOperators(): OperatorView[] {
@@ -262,131 +320,130 @@ export class AuthService {
   }
 
   getOperator(id: string): OperatorView {
-    const row = this.store.operatorById(id);
-    if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
-    return this.view(row);
+    return this.view(this.operator(id));
   }
 
-  async updateOperator(
+  updateOperator(
     id: string,
     patch: { displayName?: string; roles?: string[]; disabled?: boolean },
     actor: Actor,
   ): Promise<OperatorView> {
-    const row = this.store.operatorById(id);
-    if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
-    const changes: Record<string, { from: unknown; to: unknown }> = {};
-    const fields: Partial<OperatorRow> = {};
-    if (patch.displayName !== undefined && patch.displayName !== row.display_name) {
-      changes.displayName = { from: row.display_name, to: patch.displayName };
-      fields.display_name = patch.displayName;
-    }
-    const oldRoles = rolesOf(row);
-    let newRoles = oldRoles;
-    if (patch.roles !== undefined) {
-      newRoles = this.checkRoles(patch.roles);
-      if (newRoles.join() !== oldRoles.join()) {
-        changes.roles = { from: oldRoles, to: newRoles };
-        fields.roles = JSON.stringify(newRoles);
+    return this.serial(async () => {
+      const row = this.operator(id);
+      const changes: Record<string, { from: unknown; to: unknown }> = {};
+      const fields: Partial<OperatorRow> = {};
+      if (patch.displayName !== undefined && patch.displayName !== row.display_name) {
+        changes.displayName = { from: row.display_name, to: patch.displayName };
+        fields.display_name = patch.displayName;
       }
-    }
-    if (patch.disabled !== undefined && (patch.disabled ? 1 : 0) !== row.disabled) {
-      changes.disabled = { from: row.disabled === 1, to: patch.disabled };
-      fields.disabled = patch.disabled ? 1 : 0;
-    }
-    const losesAdmin =
-      oldRoles.includes('admin') &&
-      row.disabled === 0 &&
-      (!newRoles.includes('admin') || patch.disabled === true);
-    if (losesAdmin && this.store.countActiveAdmins() <= 1) {
-      throw fail(
-        'conflict',
-        'operator.last-admin',
-        'the last active administrator cannot be disabled or lose the admin role',
+      const oldRoles = rolesOf(row);
+      let newRoles = oldRoles;
+      if (patch.roles !== undefined) {
+        newRoles = this.checkRoles(patch.roles);
+        if (newRoles.join() !== oldRoles.join()) {
+          changes.roles = { from: oldRoles, to: newRoles };
+          fields.roles = JSON.stringify(newRoles);
+        }
+      }
+      if (patch.disabled !== undefined && (patch.disabled ? 1 : 0) !== row.disabled) {
+        changes.disabled = { from: row.disabled === 1, to: patch.disabled };
+        fields.disabled = patch.disabled ? 1 : 0;
+      }
+      const losesAdmin =
+        oldRoles.includes('admin') &&
+        row.disabled === 0 &&
+        (!newRoles.includes('admin') || patch.disabled === true);
+      if (losesAdmin && this.store.countActiveAdmins() <= 1) {
+        throw fail(
+          'conflict',
+          'operator.last-admin',
+          'the last active administrator cannot be disabled or lose the admin role',
+        );
+      }
+      if (Object.keys(changes).length === 0) return this.view(row);
+      fields.updated_at = this.clock.now().getTime();
+      await this.record(
+        'operator.updated',
+        actor,
+        { username: row.username, changes },
+        operatorSubject(id),
+        () => {
+          this.store.updateOperator(id, fields);
+          // Disabling ends every session; a role change takes effect on the next request anyway.
+          if (fields.disabled === 1) this.store.deleteSessionsOf(id);
+        },
       );
-    }
-    if (Object.keys(changes).length === 0) return this.view(row);
-    fields.updated_at = this.clock.now().getTime();
-    this.store.transaction(() => {
-      this.store.updateOperator(id, fields);
-      // Disabling ends every session; a role change takes effect on the next request anyway.
-      if (fields.disabled === 1) this.store.deleteSessionsOf(id);
+      return this.getOperator(id);
     });
-    await this.record('operator.updated', actor, { username: row.username, changes }, [
-      { kind: 'operator', id },
-    ]);
-    return this.view(this.store.operatorById(id)!);
   }
 
   async resetPassword(id: string, password: string, actor: Actor): Promise<OperatorView> {
-    const row = this.store.operatorById(id);
-    if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
-    this.checkPassword(password, row.username, row.display_name);
+    const target = this.operator(id);
+    this.checkPassword(password, target.username, target.display_name);
     const hash = await hashSecret(password);
-    const now = this.clock.now().getTime();
-    this.store.transaction(() => {
-      this.store.updateOperator(id, {
-        password_hash: hash,
-        password_changed_at: now,
-        must_change_password: 1,
-        failed_count: 0,
-        locked_until: null,
-        updated_at: now,
-      });
-      this.store.deleteSessionsOf(id);
+    return this.serial(async () => {
+      const row = this.operator(id);
+      const now = this.clock.now().getTime();
+      await this.record(
+        'operator.password-reset',
+        actor,
+        { username: row.username },
+        operatorSubject(id),
+        () => {
+          this.store.updateOperator(id, {
+            password_hash: hash,
+            password_changed_at: now,
+            must_change_password: 1,
+            failed_count: 0,
+            locked_until: null,
+            updated_at: now,
+          });
+          this.store.deleteSessionsOf(id);
+        },
+      );
+      return this.getOperator(id);
     });
-    await this.record('operator.password-reset', actor, { username: row.username }, [
-      { kind: 'operator', id },
-    ]);
-    return this.view(this.store.operatorById(id)!);
   }
 
-  async resetSecondFactor(id: string, actor: Actor): Promise<OperatorView> {
-    const row = this.store.operatorById(id);
-    if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
-    const now = this.clock.now().getTime();
-    this.store.transaction(() => {
-      this.store.updateOperator(id, {
-        totp_secret: null,
-        totp_last_step: null,
-        recovery_codes: '[]',
-        updated_at: now,
-      });
-      this.store.deleteSessionsOf(id);
+  /** An administrator removes an operator's second factor (a lost phone); they enrol again at next sign-in. */
+  resetSecondFactor(id: string, reason: string, actor: Actor): Promise<OperatorView> {
+    return this.serial(async () => {
+      const row = this.operator(id);
+      await this.record(
+        'operator.second-factor-reset',
+        actor,
+        { username: row.username, reason },
+        operatorSubject(id),
+        () => {
+          this.store.updateOperator(id, {
+            totp_secret: null,
+            totp_last_step: null,
+            recovery_codes: '[]',
+            updated_at: this.clock.now().getTime(),
+          });
+          this.store.deleteSessionsOf(id);
+        },
+      );
+      return this.getOperator(id);
     });
-    await this.record('operator.second-factor-reset', actor, { username: row.username }, [
-      { kind: 'operator', id },
-    ]);
-    return this.view(this.store.operatorById(id)!);
   }
 
-  async unlock(id: string, actor: Actor): Promise<OperatorView> {
-    const row = this.store.operatorById(id);
-    if (!row) throw fail('not-found', 'operator.not-found', 'no such operator');
-    this.store.updateOperator(id, {
-      failed_count: 0,
-      failed_window_start: null,
-      locked_until: null,
-      updated_at: this.clock.now().getTime(),
+  unlock(id: string, actor: Actor): Promise<OperatorView> {
+    return this.serial(async () => {
+      const row = this.operator(id);
+      await this.record('operator.unlocked', actor, { username: row.username }, operatorSubject(id), () =>
+        this.store.updateOperator(id, {
+          failed_count: 0,
+          failed_window_start: null,
+          locked_until: null,
+          updated_at: this.clock.now().getTime(),
+        }),
+      );
+      return this.getOperator(id);
     });
-    await this.record('operator.unlocked', actor, { username: row.username }, [{ kind: 'operator', id }]);
-    return this.view(this.store.operatorById(id)!);
   }
 
-  // ---------- sign-in ----------
-
-  private async addressFailure(ctx: RequestContext, now: number): Promise<void> {
-    const windowMs = this.settings.lockoutWindowMinutes * 60_000;
-    const current = this.store.addressFailures(ctx.address);
-    const fresh = !current || now - current.window_start > windowMs;
-    const count = fresh ? 1 : current.count + 1;
-    this.store.setAddressFailures(ctx.address, count, fresh ? now : current.window_start);
-    if (count === this.settings.addressThreshold) {
-      await this.record('auth.address-throttled', actorOf(undefined, ctx), {
-        failures: count,
-        minutes: this.settings.lockoutWindowMinutes,
-      });
-    }
-  }
+  // ---------- failures and lockout ----------
 
   private addressThrottled(ctx: RequestContext, now: number): boolean {
     const current = this.store.addressFailures(ctx.address);
@@ -397,40 +454,90 @@ export class AuthService {
     );
   }
 
-  /** Counts a failed password or second factor against the account; locks it at the threshold. */
-  private async accountFailure(
-    row: OperatorRow,
+  /**
+   * Journals a failed sign-in (or a failed proof of identity) and counts it, in
+   * the same transaction, against the address and, when known, the account;
+   * the account locks at the threshold. Call inside `serial`.
+   */
+  private async failure(
     ctx: RequestContext,
     now: number,
     reason: string,
+    who: { operatorId: string } | { username: string },
   ): Promise<void> {
     const windowMs = this.settings.lockoutWindowMinutes * 60_000;
-    const fresh = row.failed_window_start === null || now - row.failed_window_start > windowMs;
-    const count = fresh ? 1 : row.failed_count + 1;
-    const lock = count >= this.settings.lockoutThreshold;
-    const lockedUntil = lock ? now + this.settings.lockoutMinutes * 60_000 : row.locked_until;
-    this.store.updateOperator(row.id, {
-      failed_count: lock ? 0 : count,
-      failed_window_start: lock ? null : fresh ? now : row.failed_window_start,
-      locked_until: lockedUntil,
-    });
-    await this.addressFailure(ctx, now);
-    const subjects = [{ kind: 'operator' as const, id: row.id }];
-    await this.record(
-      'auth.login-failed',
-      actorOf(undefined, ctx),
-      { username: row.username, reason, failures: count },
-      subjects,
-    );
-    if (lock) {
+    const address = this.store.addressFailures(ctx.address);
+    const freshAddress = !address || now - address.window_start > windowMs;
+    const addressCount = freshAddress ? 1 : address.count + 1;
+    const countAddress = () =>
+      this.store.setAddressFailures(ctx.address, addressCount, freshAddress ? now : address.window_start);
+    const anonymous = actorOf(undefined, ctx);
+
+    if ('username' in who) {
       await this.record(
-        'auth.account-locked',
-        actorOf(undefined, ctx),
-        { username: row.username, until: iso(lockedUntil) },
-        subjects,
+        'auth.login-failed',
+        anonymous,
+        { username: who.username.slice(0, 100), reason },
+        [],
+        countAddress,
       );
+    } else {
+      const row = this.operator(who.operatorId);
+      const fresh = row.failed_window_start === null || now - row.failed_window_start > windowMs;
+      const count = fresh ? 1 : row.failed_count + 1;
+      const subjects = operatorSubject(row.id);
+      await this.record(
+        'auth.login-failed',
+        anonymous,
+        { username: row.username, reason, failures: count },
+        subjects,
+        () => {
+          this.store.updateOperator(row.id, {
+            failed_count: count,
+            failed_window_start: fresh ? now : row.failed_window_start,
+          });
+          countAddress();
+        },
+      );
+      if (count >= this.settings.lockoutThreshold) {
+        const until = now + this.settings.lockoutMinutes * 60_000;
+        // The lock is its own change with its own entry; were it lost, the next failure locks again.
+        await this.record(
+          'auth.account-locked',
+          anonymous,
+          { username: row.username, until: iso(until) },
+          subjects,
+          () =>
+            this.store.updateOperator(row.id, {
+              failed_count: 0,
+              failed_window_start: null,
+              locked_until: until,
+            }),
+        );
+      }
+    }
+    if (addressCount === this.settings.addressThreshold) {
+      await this.record('auth.address-throttled', anonymous, {
+        failures: addressCount,
+        minutes: this.settings.lockoutWindowMinutes,
+      });
     }
   }
+
+  private lockedError(row: OperatorRow) {
+    return fail(
+      'locked',
+      'auth.locked',
+      'this account is locked after repeated failures; try again later or ask an administrator',
+      { until: iso(row.locked_until) },
+    );
+  }
+
+  private isLocked(row: OperatorRow, now: number): boolean {
+    return row.locked_until !== null && row.locked_until > now;
+  }
+
+  // ---------- sign-in ----------
 
   async login(username: string, password: string, ctx: RequestContext): Promise<LoginResult> {
     const now = this.clock.now().getTime();
@@ -446,51 +553,56 @@ export class AuthService {
         'too many failed sign-ins from this address; try again later',
       );
     }
-    const row = this.store.operatorByName(username);
-    if (!row || row.disabled === 1) {
+    const found = this.store.operatorByName(username);
+    if (!found || found.disabled === 1) {
       await burnVerification(password);
-      await this.addressFailure(ctx, now);
-      await this.record('auth.login-failed', actorOf(undefined, ctx), {
-        username: username.slice(0, 100),
-        reason: row ? 'disabled' : 'unknown-user',
-      });
+      await this.serial(() => this.failure(ctx, now, found ? 'disabled' : 'unknown-user', { username }));
       throw invalid();
     }
-    if (row.locked_until !== null && row.locked_until > now) {
+    if (this.isLocked(found, now)) {
       await burnVerification(password);
-      await this.record('auth.login-refused-locked', actorOf(undefined, ctx), { username: row.username }, [
-        { kind: 'operator', id: row.id },
-      ]);
-      throw fail(
-        'locked',
-        'auth.locked',
-        'this account is locked after repeated failures; try again later or ask an administrator',
-        {
-          until: iso(row.locked_until),
+      await this.record(
+        'auth.login-refused-locked',
+        actorOf(undefined, ctx),
+        { username: found.username },
+        operatorSubject(found.id),
+      );
+      throw this.lockedError(found);
+    }
+    if (!(await verifySecret(found.password_hash, password))) {
+      await this.serial(() => this.failure(ctx, now, 'wrong-password', { operatorId: found.id }));
+      throw invalid();
+    }
+    const rehashed = needsRehash(found.password_hash) ? await hashSecret(password) : undefined;
+    return this.serial(async () => {
+      const row = this.operator(found.id);
+      // Failures that arrived while the password was being checked may have locked or disabled it.
+      if (row.disabled === 1) throw invalid();
+      if (this.isLocked(row, now)) throw this.lockedError(row);
+      const stage: SessionStage =
+        row.totp_secret !== null ? 'totp' : this.totpRequired(rolesOf(row)) ? 'enroll' : 'full';
+      const session = this.newSession(row.id, stage, ctx, now);
+      await this.record(
+        'auth.login-succeeded',
+        actorOf(this.principalOf(row, stage), ctx),
+        { username: row.username, stage },
+        operatorSubject(row.id),
+        () => {
+          this.store.updateOperator(row.id, {
+            failed_count: 0,
+            failed_window_start: null,
+            locked_until: null,
+            ...(rehashed ? { password_hash: rehashed } : {}),
+          });
+          this.store.clearAddressFailures(ctx.address);
+          this.store.insertSession(session.row);
         },
       );
-    }
-    if (!(await verifySecret(row.password_hash, password))) {
-      await this.accountFailure(this.store.operatorById(row.id)!, ctx, now, 'wrong-password');
-      throw invalid();
-    }
-    const fields: Partial<OperatorRow> = { failed_count: 0, failed_window_start: null, locked_until: null };
-    if (needsRehash(row.password_hash)) fields.password_hash = await hashSecret(password);
-    this.store.updateOperator(row.id, fields);
-    this.store.clearAddressFailures(ctx.address);
-    const roles = rolesOf(row);
-    const stage: SessionStage =
-      row.totp_secret !== null ? 'totp' : this.totpRequired(roles) ? 'enroll' : 'full';
-    const session = this.newSession(row.id, stage, ctx, now);
-    await this.record(
-      'auth.login-succeeded',
-      actorOf(this.principalOf(row, stage), ctx),
-      { username: row.username, stage },
-      [{ kind: 'operator', id: row.id }],
-    );
-    return { ...session, stage, operator: this.view(row) };
+      return { sessionId: session.sessionId, csrfToken: session.csrfToken, stage, operator: this.view(row) };
+    });
   }
 
+  /** A new session's row (written by the caller's change) and the raw values only the client gets. */
   private newSession(operatorId: string, stage: SessionStage, ctx: RequestContext, now: number) {
     const sessionId = randomToken(32);
     const csrfToken = randomToken(24);
@@ -507,8 +619,7 @@ export class AuthService {
       user_agent: ctx.userAgent.slice(0, 300),
       pending_totp_secret: null,
     };
-    this.store.insertSession(row);
-    return { sessionId, csrfToken };
+    return { sessionId, csrfToken, row };
   }
 
   private principalOf(row: OperatorRow, stage: SessionStage, session?: SessionRow): Principal {
@@ -522,6 +633,7 @@ export class AuthService {
       csrfToken: session?.csrf_token,
       sessionKey: session?.id_hash,
       pendingTotpSecret: session?.pending_totp_secret ?? null,
+      reauthenticate: session?.stage === 'full',
     };
   }
 
@@ -543,15 +655,66 @@ export class AuthService {
       return null;
     }
     if (now - session.last_seen_at >= TOUCH_EVERY_MS) this.store.touchSession(key, now);
-    return this.principalOf(row, session.stage, session);
+    // A role that now requires a second factor (a new role, a stricter profile) applies to running sessions too.
+    const stage =
+      session.stage === 'full' && row.totp_secret === null && this.totpRequired(rolesOf(row))
+        ? 'enroll'
+        : session.stage;
+    return this.principalOf(row, stage, session);
   }
 
-  /** Moves a session to a higher stage under a new id (no session fixation across a privilege change). */
-  private upgradeSession(principal: Principal, ctx: RequestContext): LoginResult {
-    const now = this.clock.now().getTime();
-    this.store.deleteSession(principal.sessionKey!);
-    const session = this.newSession(principal.id, 'full', ctx, now);
-    return { ...session, stage: 'full', operator: this.getOperator(principal.id) };
+  /** Replaces a session by a full one under a new id (no session fixation across a privilege change). */
+  private rotateSession(principal: Principal, ctx: RequestContext, now: number) {
+    const next = this.newSession(principal.id, 'full', ctx, now);
+    const write = () => {
+      this.store.deleteSession(principal.sessionKey!);
+      this.store.insertSession(next.row);
+    };
+    const result = () => ({
+      sessionId: next.sessionId,
+      csrfToken: next.csrfToken,
+      stage: 'full' as const,
+      operator: this.getOperator(principal.id),
+    });
+    return { write, result };
+  }
+
+  /** The stored recovery-code hash this code matches (argon2: slow, so found before the serial section). */
+  private async recoveryHashFor(row: OperatorRow, code: string): Promise<string | null> {
+    const normalised = normaliseRecoveryCode(code);
+    for (const hash of JSON.parse(row.recovery_codes) as string[]) {
+      if (await verifySecret(hash, normalised)) return hash;
+    }
+    return null;
+  }
+
+  /**
+   * Checks a TOTP code or a recovery code against the operator's current state
+   * and returns the fields that consume it (the step, or the code removed), or
+   * null when it does not prove the second factor. Call inside `serial`.
+   */
+  private consumeSecondFactor(
+    row: OperatorRow,
+    input: { code?: string; recoveryCode?: string },
+    recoveryHash: string | null,
+    now: number,
+  ): { method: 'totp' | 'recovery-code'; fields: Partial<OperatorRow>; remaining?: number } | null {
+    if (input.code !== undefined && row.totp_secret) {
+      const step = matchTotp(this.secrets.open(row.totp_secret), input.code, now, row.totp_last_step);
+      return step === null ? null : { method: 'totp', fields: { totp_last_step: step } };
+    }
+    if (input.recoveryCode !== undefined && recoveryHash !== null) {
+      const hashes = JSON.parse(row.recovery_codes) as string[];
+      // Another request may have used the same code meanwhile.
+      if (!hashes.includes(recoveryHash)) return null;
+      const left = hashes.filter((h) => h !== recoveryHash);
+      return {
+        method: 'recovery-code',
+        fields: { recovery_codes: JSON.stringify(left) },
+        remaining: left.length,
+      };
+    }
+    return null;
   }
 
   async verifySecondFactor(
@@ -562,63 +725,122 @@ export class AuthService {
     if (principal.kind !== 'session' || principal.stage !== 'totp') {
       throw fail('conflict', 'auth.no-second-factor-pending', 'no second factor is pending for this session');
     }
-    const row = this.store.operatorById(principal.id)!;
-    const now = this.clock.now().getTime();
-    if (row.locked_until !== null && row.locked_until > now) {
-      throw fail('locked', 'auth.locked', 'this account is locked after repeated failures', {
-        until: iso(row.locked_until),
-      });
-    }
-    const subjects = [{ kind: 'operator' as const, id: row.id }];
-    if (input.code !== undefined && row.totp_secret) {
-      const step = matchTotp(this.secrets.open(row.totp_secret), input.code, now, row.totp_last_step);
-      if (step !== null) {
-        this.store.updateOperator(row.id, {
-          totp_last_step: step,
-          failed_count: 0,
-          failed_window_start: null,
-        });
-        await this.record(
-          'auth.second-factor-verified',
-          actorOf(principal, ctx),
-          { username: row.username, method: 'totp' },
-          subjects,
-        );
-        return this.upgradeSession(principal, ctx);
+    const before = this.operator(principal.id);
+    const recoveryHash =
+      input.recoveryCode !== undefined ? await this.recoveryHashFor(before, input.recoveryCode) : null;
+    return this.serial(async () => {
+      const row = this.operator(principal.id);
+      const now = this.clock.now().getTime();
+      if (this.isLocked(row, now)) throw this.lockedError(row);
+      const used = this.consumeSecondFactor(row, input, recoveryHash, now);
+      if (!used) {
+        await this.failure(ctx, now, 'wrong-second-factor', { operatorId: row.id });
+        throw fail('unauthenticated', 'auth.invalid-second-factor', 'the code is wrong or was already used');
       }
-    } else if (input.recoveryCode !== undefined) {
-      const hashes = JSON.parse(row.recovery_codes) as string[];
-      const code = normaliseRecoveryCode(input.recoveryCode);
-      for (const [i, hash] of hashes.entries()) {
-        if (await verifySecret(hash, code)) {
-          hashes.splice(i, 1);
-          this.store.updateOperator(row.id, {
-            recovery_codes: JSON.stringify(hashes),
-            failed_count: 0,
-            failed_window_start: null,
-          });
-          await this.record(
-            'auth.recovery-code-used',
-            actorOf(principal, ctx),
-            { username: row.username, remaining: hashes.length },
-            subjects,
-          );
-          return this.upgradeSession(principal, ctx);
-        }
-      }
-    }
-    await this.accountFailure(row, ctx, now, 'wrong-second-factor');
-    throw fail('unauthenticated', 'auth.invalid-second-factor', 'the code is wrong or was already used');
+      const session = this.rotateSession(principal, ctx, now);
+      await this.record(
+        used.method === 'totp' ? 'auth.second-factor-verified' : 'auth.recovery-code-used',
+        actorOf(principal, ctx),
+        {
+          username: row.username,
+          ...(used.method === 'totp' ? { method: 'totp' } : { remaining: used.remaining }),
+        },
+        operatorSubject(row.id),
+        () => {
+          this.store.updateOperator(row.id, { ...used.fields, failed_count: 0, failed_window_start: null });
+          session.write();
+        },
+      );
+      return session.result();
+    });
   }
 
-  /** Starts (or restarts) TOTP enrolment for the signed-in operator; the secret is kept sealed in the session. */
-  beginEnrollment(principal: Principal): { secret: string; uri: string } {
+  // ---------- second-factor enrolment ----------
+
+  /**
+   * Starts (or restarts) TOTP enrolment; the new secret is kept sealed in the
+   * session until confirmed. A session still enrolling (right after its password
+   * was checked at sign-in) needs nothing more. A signed-in session proves the
+   * operator again: the password, and when a second factor exists, a current
+   * code or a recovery code, so that nobody at an unlocked console can add or
+   * replace it. Wrong proofs count towards the account's lockout (missing ones
+   * are only refused: they guess nothing).
+   */
+  async beginEnrollment(
+    principal: Principal,
+    proof: Reauthentication,
+    ctx: RequestContext,
+  ): Promise<{ secret: string; uri: string }> {
     if (principal.kind !== 'session' || principal.stage === 'totp') {
       throw fail('conflict', 'auth.enrollment-not-allowed', 'finish signing in first');
     }
-    const secret = newTotpSecret();
-    this.store.setPendingTotp(principal.sessionKey!, this.secrets.seal(secret));
-    return { secret, uri: otpauthUri(secret, principal.name, this.settings.siteName) };
+    const before = this.operator(principal.id);
+    const replacing = before.totp_secret !== null;
+    const reauthenticate = principal.reauthenticate === true;
+    const passwordMissing = () =>
+      fail(
+        'unauthenticated',
+        'auth.reauthentication-required',
+        'enter your current password to set up a second factor',
+      );
+    const factorMissing = () =>
+      fail(
+        'unauthenticated',
+        'auth.invalid-second-factor',
+        'enter a current code from your authenticator app or a recovery code to replace it',
+      );
+    if (reauthenticate && proof.currentPassword === undefined) throw passwordMissing();
+    if (replacing && proof.code === undefined && proof.recoveryCode === undefined) throw factorMissing();
+    const passwordOk =
+      !reauthenticate || (await verifySecret(before.password_hash, proof.currentPassword ?? ''));
+    const recoveryHash =
+      replacing && proof.recoveryCode !== undefined
+        ? await this.recoveryHashFor(before, proof.recoveryCode)
+        : null;
+    return this.serial(async () => {
+      const row = this.operator(principal.id);
+      const now = this.clock.now().getTime();
+      if (this.isLocked(row, now)) throw this.lockedError(row);
+      if (!passwordOk) {
+        await this.failure(ctx, now, 'wrong-current-password', { operatorId: row.id });
+        throw passwordMissing();
+      }
+      // Replacing a factor always takes the factor, even in a session that has just signed in.
+      const used = replacing ? this.consumeSecondFactor(row, proof, recoveryHash, now) : null;
+      if (replacing && !used) {
+        await this.failure(ctx, now, 'wrong-second-factor', { operatorId: row.id });
+        throw factorMissing();
+      }
+      const secret = newTotpSecret();
+      await this.record(
+        'auth.second-factor-enrolment-started',
+        actorOf(principal, ctx),
+        {
+          username: row.username,
+          replacing,
+          proof: [reauthenticate ? 'password' : 'sign-in', ...(used ? [used.method] : [])].join('+'),
+        },
+        operatorSubject(row.id),
+        () => {
+          // A proof that succeeded clears the failures before it, as a sign-in does.
+          if (reauthenticate || used)
+            this.store.updateOperator(row.id, {
+              ...used?.fields,
+              failed_count: 0,
+              failed_window_start: null,
+            });
+          this.store.setPendingTotp(principal.sessionKey!, this.secrets.seal(`${now}:${secret}`));
+        },
+      );
+      return { secret, uri: otpauthUri(secret, principal.name, this.settings.siteName) };
+    });
+  }
+
+  /** The pending secret of a session, or null when none was started or it was started too long ago. */
+  private pendingSecret(principal: Principal, now: number): string | null {
+    if (!principal.pendingTotpSecret) return null;
+    const [started, secret] = this.secrets.open(principal.pendingTotpSecret).split(':');
+    return secret && now - Number(started) <= ENROLMENT_MS ? secret : null;
   }
 
   async confirmEnrollment(
@@ -626,11 +848,11 @@ export class AuthService {
     code: string,
     ctx: RequestContext,
   ): Promise<LoginResult & { recoveryCodes: string[] }> {
-    if (principal.kind !== 'session' || !principal.pendingTotpSecret) {
+    const now = this.clock.now().getTime();
+    const secret = principal.kind === 'session' ? this.pendingSecret(principal, now) : null;
+    if (principal.kind !== 'session' || !secret) {
       throw fail('conflict', 'auth.no-enrollment-pending', 'start enrolment first');
     }
-    const secret = this.secrets.open(principal.pendingTotpSecret);
-    const now = this.clock.now().getTime();
     const step = matchTotp(secret, code, now, null);
     if (step === null)
       throw fail(
@@ -640,19 +862,28 @@ export class AuthService {
       );
     const recoveryCodes = newRecoveryCodes();
     const hashes = await Promise.all(recoveryCodes.map((c) => hashSecret(normaliseRecoveryCode(c))));
-    this.store.transaction(() => {
-      this.store.updateOperator(principal.id, {
-        totp_secret: this.secrets.seal(secret),
-        totp_last_step: step,
-        recovery_codes: JSON.stringify(hashes),
-        updated_at: now,
-      });
-      this.store.deleteSessionsOf(principal.id, principal.sessionKey);
+    return this.serial(async () => {
+      const row = this.operator(principal.id);
+      const session = this.rotateSession(principal, ctx, now);
+      await this.record(
+        'auth.second-factor-enrolled',
+        actorOf(principal, ctx),
+        { username: row.username, replaced: row.totp_secret !== null },
+        operatorSubject(row.id),
+        () => {
+          this.store.updateOperator(row.id, {
+            totp_secret: this.secrets.seal(secret),
+            totp_last_step: step,
+            recovery_codes: JSON.stringify(hashes),
+            updated_at: now,
+          });
+          // Sessions signed in with the old factor end with it.
+          this.store.deleteSessionsOf(row.id, principal.sessionKey);
+          session.write();
+        },
+      );
+      return { ...session.result(), recoveryCodes };
     });
-    await this.record('auth.second-factor-enrolled', actorOf(principal, ctx), { username: principal.name }, [
-      { kind: 'operator', id: principal.id },
-    ]);
-    return { ...this.upgradeSession(principal, ctx), recoveryCodes };
   }
 
   async changeOwnPassword(
@@ -663,39 +894,51 @@ export class AuthService {
   ): Promise<void> {
     if (principal.kind !== 'session')
       throw fail('forbidden', 'auth.session-required', 'only a signed-in operator can change a password');
-    const row = this.store.operatorById(principal.id)!;
-    if (!(await verifySecret(row.password_hash, current))) {
-      await this.accountFailure(row, ctx, this.clock.now().getTime(), 'wrong-current-password');
+    const before = this.operator(principal.id);
+    if (!(await verifySecret(before.password_hash, current))) {
+      await this.serial(() =>
+        this.failure(ctx, this.clock.now().getTime(), 'wrong-current-password', { operatorId: before.id }),
+      );
       throw fail('unauthenticated', 'auth.invalid-credentials', 'the current password is wrong');
     }
     if (current === next)
       throw fail('invalid', 'auth.password-unchanged', 'the new password must differ from the current one');
-    this.checkPassword(next, row.username, row.display_name);
+    this.checkPassword(next, before.username, before.display_name);
     const hash = await hashSecret(next);
-    const now = this.clock.now().getTime();
-    this.store.transaction(() => {
-      this.store.updateOperator(row.id, {
-        password_hash: hash,
-        password_changed_at: now,
-        must_change_password: 0,
-        updated_at: now,
-      });
-      // Other sessions (a forgotten browser elsewhere) end with the old password.
-      this.store.deleteSessionsOf(row.id, principal.sessionKey);
+    await this.serial(async () => {
+      const now = this.clock.now().getTime();
+      await this.record(
+        'auth.password-changed',
+        actorOf(principal, ctx),
+        { username: before.username },
+        operatorSubject(before.id),
+        () => {
+          this.store.updateOperator(before.id, {
+            password_hash: hash,
+            password_changed_at: now,
+            must_change_password: 0,
+            updated_at: now,
+          });
+          // Other sessions (a forgotten browser elsewhere) end with the old password.
+          this.store.deleteSessionsOf(before.id, principal.sessionKey);
+        },
+      );
     });
-    await this.record('auth.password-changed', actorOf(principal, ctx), { username: row.username }, [
-      { kind: 'operator', id: row.id },
-    ]);
   }
 
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {
     if (principal.kind !== 'session' || !principal.sessionKey) return;
-    this.store.deleteSession(principal.sessionKey);
-    await this.record('auth.logout', actorOf(principal, ctx), { username: principal.name }, [
-      { kind: 'operator', id: principal.id },
-    ]);
+    const key = principal.sessionKey;
+    await this.record(
+      'auth.logout',
+      actorOf(principal, ctx),
+      { username: principal.name },
+      operatorSubject(principal.id),
+      () => this.store.deleteSession(key),
+    );
   }
 
+  /** Sessions past their time are dead already (resolveSession refuses them); this only drops their rows. */
   purgeExpiredSessions(): number {
     return this.store.deleteExpiredSessions(
       this.clock.now().getTime(),
@@ -729,13 +972,13 @@ export class AuthService {
       revoked_at: null,
       last_used_at: null,
     };
-    this.store.insertToken(row);
-    await this.record('token.created', actor, {
-      tokenId: id,
-      name: input.name,
-      roles,
-      expiresAt: iso(row.expires_at),
-    });
+    await this.record(
+      'token.created',
+      actor,
+      { tokenId: id, name: input.name, roles, expiresAt: iso(row.expires_at) },
+      [],
+      () => this.store.insertToken(row),
+    );
     return { token: `${TOKEN_PREFIX}_${id}_${secret}`, view: this.tokenView(row) };
   }
 
@@ -743,14 +986,17 @@ export class AuthService {
     return this.store.listTokens().map((r) => this.tokenView(r));
   }
 
-  async revokeToken(id: string, actor: Actor): Promise<TokenView> {
-    const row = this.store.tokenById(id);
-    if (!row) throw fail('not-found', 'token.not-found', 'no such token');
-    if (row.revoked_at === null) {
-      this.store.revokeToken(id, this.clock.now().getTime());
-      await this.record('token.revoked', actor, { tokenId: id, name: row.name });
-    }
-    return this.tokenView(this.store.tokenById(id)!);
+  revokeToken(id: string, actor: Actor): Promise<TokenView> {
+    return this.serial(async () => {
+      const row = this.store.tokenById(id);
+      if (!row) throw fail('not-found', 'token.not-found', 'no such token');
+      if (row.revoked_at === null) {
+        await this.record('token.revoked', actor, { tokenId: id, name: row.name }, [], () =>
+          this.store.revokeToken(id, this.clock.now().getTime()),
+        );
+      }
+      return this.tokenView(this.store.tokenById(id)!);
+    });
   }
 
   /** The token behind a bearer value, or null when malformed, unknown, revoked or expired. */

@@ -16,6 +16,15 @@ describe('password policy', () => {
   it('accepts a long passphrase', () => {
     expect(passwordProblems('correct horse battery staple', policy, ['alice'])).toEqual([]);
   });
+  it('asks for letters and digits under the PCI policy (8.3.6), and only there', () => {
+    const pci = { minLength: 12, lettersAndDigits: true };
+    expect(passwordProblems('correct horse battery staple', pci)).toContain(
+      'must contain both letters and digits',
+    );
+    expect(passwordProblems('4711 8250 9934 2210', pci)).toContain('must contain both letters and digits');
+    expect(passwordProblems('correct horse battery 42', pci)).toEqual([]);
+    expect(passwordProblems('correct horse battery staple', policy)).toEqual([]);
+  });
   it('hashes with argon2id and verifies', async () => {
     const hash = await hashSecret('correct horse battery staple');
     expect(hash.startsWith('$argon2id$v=19$m=19456,p=1,t=2$')).toBe(true);

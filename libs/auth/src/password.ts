@@ -40,6 +40,8 @@ export const MAX_PASSWORD_LENGTH = 256;
 
 export interface PasswordPolicy {
   minLength: number;
+  /** Both letters and digits (PCI DSS 8.3.6); passphrases of words and a number pass. */
+  lettersAndDigits?: boolean;
 }
 
 /** Reasons the password is refused; empty when it is acceptable. Never includes the password. */
@@ -52,6 +54,8 @@ export const passwordProblems = (
   const length = [...password].length;
   if (length < policy.minLength) problems.push(`must be at least ${policy.minLength} characters`);
   if (length > MAX_PASSWORD_LENGTH) problems.push(`must be at most ${MAX_PASSWORD_LENGTH} characters`);
+  if (policy.lettersAndDigits && !(/\p{L}/u.test(password) && /\p{Nd}/u.test(password)))
+    problems.push('must contain both letters and digits');
   const lower = password.toLowerCase();
   const stem = lower.replace(/[\d\W_]+$/u, '');
   if (COMMON.has(lower) || COMMON.has(stem) || COMMON.has(lower.replace(/\s+/g, ''))) {

@@ -30,6 +30,11 @@ export interface Principal {
   csrfToken?: string;
   sessionKey?: Buffer;
   pendingTotpSecret?: string | null;
+  /**
+   * The password was not checked moments ago (a signed-in session rather than
+   * one still completing its sign-in): changing the second factor asks for it.
+   */
+  reauthenticate?: boolean;
 }
 
 export interface RequestContext {

@@ -1,56 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ManualClock, type Actor } from '@gatehouse/contracts';
 import type { Db } from '@gatehouse/storage';
-import type { Journal } from '@gatehouse/journal';
-import { openTestJournal } from '@gatehouse/testing';
-import {
-  AuthService,
-  AuthStore,
-  SecretBox,
-  base32Decode,
-  hotp,
-  totpCode,
-  totpStep,
-  type RequestContext,
-} from '@gatehouse/auth';
-
-const ctx: RequestContext = { address: '127.0.0.1', userAgent: 'jest', requestId: 'r1' };
-const cli: Actor = { kind: 'cli', name: 'test' };
-const settings = {
-  sessionIdleMinutes: 30,
-  sessionAbsoluteHours: 12,
-  lockoutThreshold: 3,
-  lockoutWindowMinutes: 15,
-  lockoutMinutes: 15,
-  addressThreshold: 6,
-  passwordMinLength: 12,
-  totpRequiredRoles: ['admin' as const],
-  bootstrapTokenHours: 24,
-  tokenMaxDays: 365,
-  siteName: 'Test site',
-};
+import type { ManualClock } from '@gatehouse/contracts';
+import { base32Decode, hotp, totpCode, totpStep, type AuthService } from '@gatehouse/auth';
+import { cli, ctx, openAuth, type AuthBench } from './support';
 
 describe('AuthService (real SQLite, real journal)', () => {
-  let dir: string;
+  let bench: AuthBench;
   let db: Db;
   let clock: ManualClock;
-  let journal: Journal;
   let auth: AuthService;
-  const types = () => db.prepare('SELECT type FROM journal_entries ORDER BY seq').pluck().all() as string[];
+  const types = () => bench.types();
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'gh-auth-'));
-    clock = new ManualClock('2026-03-02T09:00:00Z');
-    ({ db, journal } = await openTestJournal(dir, clock, { batchMaxEntries: 100 }));
-    auth = new AuthService(new AuthStore(db), journal, clock, settings, SecretBox.ephemeral());
+    bench = await openAuth();
+    ({ db, clock, auth } = bench);
   });
-  afterEach(async () => {
-    await journal.close();
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => bench.close());
 
   it('bootstraps the first admin once with the printed token', async () => {
     const token = await auth.issueBootstrapToken();
@@ -93,7 +57,7 @@ describe('AuthService (real SQLite, real journal)', () => {
     const first = await auth.login('ada', 'violet anchor meadow 42', ctx);
     expect(first.stage).toBe('enroll');
     const pending = auth.resolveSession(first.sessionId)!;
-    const { secret, uri } = auth.beginEnrollment(pending);
+    const { secret, uri } = await auth.beginEnrollment(pending, {}, ctx);
     expect(uri).toContain('otpauth://totp/Test%20site:ada?secret=');
     const withSecret = auth.resolveSession(first.sessionId)!;
     const enrolled = await auth.confirmEnrollment(withSecret, totpCode(secret, clock.now().getTime()), ctx);

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { CARD_FORMATS, encode, interpret, toBits } from './card-formats';
+import { CARD_FORMATS, checkCardNumber, encode, interpret, toBits } from './card-formats';
 
 describe('Wiegand card formats', () => {
   it('decodes a hand-computed H10301 vector (facility 1, card 1)', () => {
@@ -57,5 +57,62 @@ describe('Wiegand card formats', () => {
         expect(interpret(bits).at(-1)!.format).toBe('raw');
       }),
     );
+  });
+});
+
+describe('credential numbers checked against their format', () => {
+  it('accepts exactly the numbers a reader can produce, canonical as the reader writes them (fast-check)', () => {
+    for (const f of CARD_FORMATS) {
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: 0, max: 1 }), { minLength: f.bits, maxLength: f.bits }),
+          (bits) => {
+            const read = interpret(bits);
+            const asRead = read.find((i) => i.format === f.name)!;
+            // With leading zeros, as a person may type it: still the reader's number.
+            const typed = f.facility ? `0${asRead.facility}:00${asRead.card}` : `0${asRead.card}`;
+            expect(checkCardNumber(f.name, typed)).toEqual({ ok: true, number: asRead.number });
+            const raw = read.at(-1)!;
+            expect(checkCardNumber('raw', raw.number.toUpperCase())).toEqual({
+              ok: true,
+              number: raw.number,
+            });
+          },
+        ),
+        { numRuns: 50 },
+      );
+    }
+  });
+
+  it('refuses a number out of its field, or with a missing or extra facility code, naming the field and range', () => {
+    expect(checkCardNumber('H10301', 'abc')).toMatchObject({ ok: false, field: 'number' });
+    expect(checkCardNumber('H10301', '12345')).toEqual({
+      ok: false,
+      field: 'number',
+      message: 'H10301 numbers are "facility:card", e.g. "12:345"',
+    });
+    expect(checkCardNumber('H10301', '256:1')).toEqual({
+      ok: false,
+      field: 'facility code',
+      message: 'H10301 facility code is a whole number from 0 to 255 (8 bits)',
+    });
+    expect(checkCardNumber('H10301', '12:65536')).toMatchObject({
+      field: 'card number',
+      message: 'H10301 card number is a whole number from 0 to 65535 (16 bits)',
+    });
+    expect(checkCardNumber('H10301', '12:-3')).toMatchObject({ field: 'card number' });
+    expect(checkCardNumber('H10301', '12:3.5')).toMatchObject({ field: 'card number' });
+    expect(checkCardNumber('H10302', '12:345')).toMatchObject({
+      field: 'number',
+      message: 'H10302 has no facility code: give the card number alone',
+    });
+    expect(checkCardNumber('H10302', String(2 ** 35))).toMatchObject({ field: 'card number' });
+    expect(checkCardNumber('C1000-35', '4096:1')).toMatchObject({
+      message: 'C1000-35 facility code is a whole number from 0 to 4095 (12 bits)',
+    });
+    expect(checkCardNumber('raw', '26:864383')).toMatchObject({ field: 'hex' });
+    expect(checkCardNumber('raw', '26:864383c1')).toMatchObject({ field: 'hex' }); // a bit after the 26th
+    expect(checkCardNumber('raw', '0:')).toMatchObject({ ok: false });
+    expect(checkCardNumber('raw', '864383c0')).toMatchObject({ field: 'number' });
   });
 });

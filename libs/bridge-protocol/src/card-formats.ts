@@ -160,3 +160,64 @@ export const encode = (name: CardFormat['name'], facility: number | null, card: 
   }
   return bits;
 };
+
+/** A credential number checked against its format: the canonical form a reader produces, or why it cannot be one. */
+export type CardNumberCheck = { ok: true; number: string } | { ok: false; field: string; message: string };
+
+const fail = (field: string, message: string): CardNumberCheck => ({ ok: false, field, message });
+const DECIMAL = /^\d{1,16}$/;
+/** A decimal field within its bits, or the error that names the field and its range. */
+const decimalField = (
+  format: string,
+  what: 'facility code' | 'card number',
+  text: string,
+  length: number,
+): number | CardNumberCheck => {
+  const max = 2 ** length - 1;
+  const value = DECIMAL.test(text) ? Number(text) : NaN;
+  if (!(value <= max))
+    return fail(what, `${format} ${what} is a whole number from 0 to ${max} (${length} bits)`);
+  return value;
+};
+
+/**
+ * Checks a credential number as a person types it against the format's
+ * fields and ranges, and returns the canonical number a reader will produce
+ * ("12:345" for facility 12, card 345; leading zeros dropped; raw hex in
+ * lower case): a number no reader can produce would be a dead card.
+ */
+export const checkCardNumber = (format: CardFormat['name'] | 'raw', input: string): CardNumberCheck => {
+  const text = input.trim();
+  if (format === 'raw') return checkRawNumber(text);
+  const f = CARD_FORMATS.find((x) => x.name === format)!;
+  const parts = text.split(':');
+  if (f.facility === null) {
+    if (parts.length !== 1)
+      return fail('number', `${format} has no facility code: give the card number alone`);
+    const card = decimalField(format, 'card number', text, f.card[1]);
+    return typeof card === 'number' ? { ok: true, number: String(card) } : card;
+  }
+  if (parts.length !== 2) return fail('number', `${format} numbers are "facility:card", e.g. "12:345"`);
+  const facility = decimalField(format, 'facility code', parts[0]!, f.facility[1]);
+  if (typeof facility !== 'number') return facility;
+  const card = decimalField(format, 'card number', parts[1]!, f.card[1]);
+  return typeof card === 'number' ? { ok: true, number: `${facility}:${card}` } : card;
+};
+
+/** Raw readings are "bits:hex" as {@link interpret} writes them: whole bytes, unused low bits zero. */
+const checkRawNumber = (text: string): CardNumberCheck => {
+  const m = /^(\d{1,3}):([0-9a-fA-F]+)$/.exec(text);
+  if (!m) return fail('number', 'raw numbers are "bits:hex", e.g. "26:864383c0"');
+  const bits = Number(m[1]);
+  const hex = m[2]!.toLowerCase();
+  if (bits < 1 || bits > 256) return fail('bits', 'a raw reading has 1 to 256 bits');
+  if (hex.length !== Math.ceil(bits / 8) * 2)
+    return fail(
+      'hex',
+      `${bits} bits are ${Math.ceil(bits / 8)} bytes: ${Math.ceil(bits / 8) * 2} hex digits`,
+    );
+  const unused = Math.ceil(bits / 8) * 8 - bits;
+  if (unused > 0 && (parseInt(hex.slice(-2), 16) & ((1 << unused) - 1)) !== 0)
+    return fail('hex', `the ${unused} padding bit(s) after the ${bits} read must be 0 in a raw number`);
+  return { ok: true, number: `${bits}:${hex}` };
+};

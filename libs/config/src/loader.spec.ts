@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { configJsonSchema, defaultsYaml } from './document';
 import { envNameFor } from './env';
 import { ConfigError, loadConfig, readSecret } from './loader';
+import { secretProblems } from './secrets';
 
 const dir = mkdtempSync(join(tmpdir(), 'gh-config-'));
 const file = (name: string, text: string) => {
@@ -121,5 +122,143 @@ describe('configuration loader', () => {
     expect(problems).toMatch(/the bridge has readers 0 and 1/);
     expect(problems).toMatch(/the bridge has inputs 0 to 3/);
     expect(problems).toMatch(/reader a is configured twice/);
+  });
+
+  const osdpSite = (name: string, reader: string) =>
+    file(
+      name,
+      [
+        'serial:',
+        '  - id: osdp',
+        '    path: /dev/ttyUSB0',
+        '    protocol: osdp',
+        '    readers:',
+        `      - ${reader}`,
+      ].join('\n'),
+    );
+
+  it('says what to do with a key written inline: a file or an environment variable', () => {
+    const site = osdpSite('inline.yaml', "{ id: a, address: 1, scbk: '00112233445566778899aabbccddeeff' }");
+    const problems = problemsOf(() => loadConfig({ siteFile: site, env: {} }));
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^serial\.0\.readers\.0\.scbk: a secret is never written in the configuration itself: .*\{ file: .*\{ env: NAME \}/,
+      ),
+    ]);
+  });
+
+  it('does not say a reader in installMode and plainText has a key', () => {
+    const site = osdpSite('install-plain.yaml', '{ id: a, address: 1, installMode: true, plainText: true }');
+    const problems = problemsOf(() => loadConfig({ siteFile: site, env: {} })).join('\n');
+    expect(problems).toMatch(
+      /installMode installs a key on the reader and plainText runs it without one: choose one/,
+    );
+    expect(problems).not.toMatch(/with a key/);
+  });
+
+  it('reads every reader key as the start will: missing, short and non-hex files are named, the key never shown', () => {
+    const good = file('good.key', '00112233445566778899aabbccddeeff\n');
+    const short = file('short.key', '0011223344');
+    const words = file('words.key', 'not-a-key-at-all-not-a-key-at-al');
+    const site = file(
+      'keys.yaml',
+      [
+        'serial:',
+        '  - id: osdp',
+        '    path: /dev/ttyUSB0',
+        '    protocol: osdp',
+        '    readers:',
+        `      - { id: a, address: 1, scbk: { file: ${good} } }`,
+        `      - { id: b, address: 2, scbk: { file: ${join(dir, 'missing.key')} } }`,
+        `      - { id: c, address: 3, scbk: { file: ${short} } }`,
+        `      - { id: d, address: 4, scbk: { file: ${words} } }`,
+        '      - { id: e, address: 5, scbk: { env: KEY_E } }',
+      ].join('\n'),
+    );
+    const problems = secretProblems(loadConfig({ siteFile: site, env: {} }), {});
+    expect(problems).toEqual([
+      `serial osdp, reader b, scbk: secret file ${join(dir, 'missing.key')}: cannot read (ENOENT)`,
+      `serial osdp, reader c, scbk: the key in file ${short} is 10 hex digits; an OSDP key is 32 hex digits (16 bytes), made for example with \`openssl rand -hex 16\``,
+      `serial osdp, reader d, scbk: the key in file ${words} is not hex digits; an OSDP key is 32 hex digits (16 bytes), made for example with \`openssl rand -hex 16\``,
+      'serial osdp, reader e, scbk: secret variable KEY_E is not set',
+    ]);
+    expect(secretProblems(loadConfig({ siteFile: site, env: {} }), { KEY_E: '00'.repeat(16) })).toHaveLength(
+      3,
+    );
+  });
+});
+
+describe('security profiles', () => {
+  it('standard keeps every default as it was', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.security.profile).toBe('standard');
+    expect(c.auth).toMatchObject({
+      sessionIdleMinutes: 30,
+      lockoutThreshold: 5,
+      lockoutMinutes: 15,
+      passwordMinLength: 12,
+      totpRequiredRoles: ['admin', 'responder'],
+    });
+    // Weak but valid values stay the site's choice.
+    const weak = loadConfig({
+      env: { GATEHOUSE_AUTH_SESSION_IDLE_MINUTES: '120', GATEHOUSE_AUTH_PASSWORD_MIN_LENGTH: '8' },
+    });
+    expect(weak.auth.sessionIdleMinutes).toBe(120);
+  });
+
+  it('pci raises the defaults the site did not set to the PCI DSS minimums', () => {
+    const c = loadConfig({ env: { GATEHOUSE_SECURITY_PROFILE: 'pci' } });
+    expect(c.auth).toMatchObject({
+      sessionIdleMinutes: 15,
+      lockoutThreshold: 5,
+      lockoutMinutes: 30,
+      passwordMinLength: 12,
+    });
+    expect([...c.auth.totpRequiredRoles].sort()).toEqual(['admin', 'facility-manager', 'responder']);
+  });
+
+  it('pci keeps stricter values the site set', () => {
+    const c = loadConfig({
+      env: {
+        GATEHOUSE_SECURITY_PROFILE: 'pci',
+        GATEHOUSE_AUTH_SESSION_IDLE_MINUTES: '10',
+        GATEHOUSE_AUTH_LOCKOUT_MINUTES: '60',
+        GATEHOUSE_AUTH_PASSWORD_MIN_LENGTH: '16',
+      },
+    });
+    expect(c.auth).toMatchObject({ sessionIdleMinutes: 10, lockoutMinutes: 60, passwordMinLength: 16 });
+  });
+
+  it('pci refuses every weaker value the site set, naming key, value, requirement and where it came from', () => {
+    const site = file(
+      'pci-weak.yaml',
+      [
+        'security:',
+        '  profile: pci',
+        'auth:',
+        '  sessionIdleMinutes: 30',
+        '  lockoutThreshold: 11',
+        '  lockoutMinutes: 29',
+        '  totpRequiredRoles: [admin]',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() =>
+      loadConfig({ siteFile: site, env: { GATEHOUSE_AUTH_PASSWORD_MIN_LENGTH: '10' } }),
+    );
+    expect(problems).toEqual([
+      `auth.sessionIdleMinutes: 30 is weaker than security.profile pci allows: PCI DSS 8.2.8 asks for at most 15 minutes of idle session (from ${site})`,
+      `auth.lockoutThreshold: 11 is weaker than security.profile pci allows: PCI DSS 8.3.4 asks for a lockout after at most 10 failed attempts (from ${site})`,
+      `auth.lockoutMinutes: 29 is weaker than security.profile pci allows: PCI DSS 8.3.4 asks for a lockout of at least 30 minutes (from ${site})`,
+      'auth.passwordMinLength: 10 is weaker than security.profile pci allows: PCI DSS 8.3.6 asks for passwords of at least 12 characters (from GATEHOUSE_AUTH_PASSWORD_MIN_LENGTH)',
+      `auth.totpRequiredRoles: ["admin"] is weaker than security.profile pci allows: PCI DSS 8.4 asks for a second factor for every role with administrative access (admin, facility-manager) (from ${site})`,
+    ]);
+  });
+
+  it('pci takes a whole auth section written without a defaults file as set by the site', () => {
+    const site = file('pci-section.yaml', 'security:\n  profile: pci\nauth:\n  sessionIdleMinutes: 20\n');
+    const defaults = file('empty-defaults.yaml', '{}\n');
+    expect(problemsOf(() => loadConfig({ siteFile: site, defaultsFile: defaults, env: {} }))).toEqual([
+      expect.stringContaining('auth.sessionIdleMinutes: 20'),
+    ]);
   });
 });

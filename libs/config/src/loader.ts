@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { configSchema, type ParsedConfig, type SecretRef } from './schema';
 import { coerceEnv, leafKeys } from './env';
+import { applySecurityProfile } from './security-profile';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -135,7 +136,21 @@ export const loadConfig = (options: LoadOptions = {}): GatehouseConfig => {
 
   const result = configSchema.safeParse(tree);
   if (!result.success) throw new ConfigError(result.error.issues.map((i) => describeIssue(i, origins)));
-  const parsed = result.data;
+  // The security profile raises what the site left at its defaults and refuses what it set weaker.
+  const profiled = applySecurityProfile(result.data, (path) => {
+    const parts = path.split('.');
+    let written: unknown = tree;
+    for (const part of parts) written = isTree(written) ? written[part] : undefined;
+    if (written === undefined) return undefined;
+    // The nearest layer that wrote the leaf, or a whole section holding it.
+    for (let i = parts.length; i > 0; i--) {
+      const origin = origins.get(parts.slice(0, i).join('.'));
+      if (origin) return origin === defaultsFile ? undefined : origin;
+    }
+    return undefined;
+  });
+  if (profiled.problems.length > 0) throw new ConfigError(profiled.problems);
+  const parsed = profiled.config;
 
   const tls = parsed.http.tls;
   if (Boolean(tls.certFile) !== Boolean(tls.keyFile)) {

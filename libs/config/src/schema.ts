@@ -22,16 +22,34 @@ export const ROLE_NAMES = [
  * A secret is never written in a configuration file: it names a file (owner-only
  * permissions expected) or an environment variable that holds it.
  */
-export const secretRef = z.union([
-  z.strictObject({ file: z.string().min(1).describe('Path of a file holding the secret') }),
-  z.strictObject({
-    env: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/)
-      .describe('Environment variable holding the secret'),
-  }),
-]);
+export const secretRef = z.union(
+  [
+    z.strictObject({ file: z.string().min(1).describe('Path of a file holding the secret') }),
+    z.strictObject({
+      env: z
+        .string()
+        .regex(/^[A-Z_][A-Z0-9_]*$/)
+        .describe('Environment variable holding the secret'),
+    }),
+  ],
+  {
+    // An installer pasting a key inline gets told what to do instead, not "Invalid input".
+    error: (issue) =>
+      typeof issue.input === 'string' || typeof issue.input === 'number'
+        ? 'a secret is never written in the configuration itself: put it in a file only the gateway can read and write { file: /path/to/it }, or in an environment variable and write { env: NAME }'
+        : 'expected { file: /path/to/secret } or { env: NAME }',
+  },
+);
 export type SecretRef = z.infer<typeof secretRef>;
+
+/** Who a notification target may hear about: neither silent alarms nor personal data by default. */
+const audience = {
+  silentAlarms: z
+    .boolean()
+    .default(false)
+    .describe('Send silent alarms (duress, watch-listed card) to this receiver'),
+  personalData: z.boolean().default(false).describe("Include the cardholder's id in what this receiver gets"),
+};
 
 // prefault({}) parses the empty object through the section, so its own defaults apply.
 const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
@@ -196,6 +214,14 @@ export const configSchema = z.strictObject({
       .default(24)
       .describe('Lifetime of the first-start bootstrap token'),
     tokenMaxDays: z.number().int().min(1).max(3650).default(365).describe('Longest lifetime of an API token'),
+  }),
+  security: section({
+    profile: z
+      .enum(['standard', 'pci'])
+      .default('standard')
+      .describe(
+        'pci: the minimums of PCI DSS v4 for sites that take card payments (idle session, lockout, password, second factor for administrative roles); weaker values are refused at start. See README, "Security profiles"',
+      ),
   }),
   events: section({
     replayLimit: z
@@ -419,8 +445,16 @@ export const configSchema = z.strictObject({
                 ['readers', i, 'scbk'],
                 `OSDP reader ${r.id} has no key: give it scbk, set installMode: true for a key the gateway makes and installs, or plainText: true`,
               );
-            } else if (r.plainText && (r.scbk || r.installMode)) {
-              problem(['readers', i, 'plainText'], 'a reader with a key does not run in plain text');
+            } else if (r.plainText && r.scbk) {
+              problem(
+                ['readers', i, 'plainText'],
+                'a reader with a key does not run in plain text (remove plainText or scbk)',
+              );
+            } else if (r.plainText && r.installMode) {
+              problem(
+                ['readers', i, 'plainText'],
+                'installMode installs a key on the reader and plainText runs it without one: choose one',
+              );
             }
           });
           port.relays.forEach((r, i) => {
@@ -458,12 +492,55 @@ export const configSchema = z.strictObject({
       .array(z.string())
       .default(['alarm.raised', 'alarm.escalated', 'alarm.resolved', 'alarm.false-alarm'])
       .describe('Alarm changes published on <topicPrefix>/alarms/<id> (needs MQTT)'),
+    mqttSilentAlarms: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Publish silent alarms (duress, watch-listed card) on MQTT too: anyone subscribed to the topic would see them',
+      ),
+    mqttPersonalData: z
+      .boolean()
+      .default(false)
+      .describe("Include the cardholder's id in alarms published on MQTT"),
+    retryHorizonSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86_400)
+      .default(86_400)
+      .describe('How long an alarm notification is retried before it is given up (journaled)'),
+    backoffMaxSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .describe('Longest wait between two attempts to a failing target (exponential backoff with jitter)'),
+    failingAlarmAfterSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .describe('Raise an alarm when a notification target has been failing this long'),
     webhooks: z
       .array(
         z.strictObject({
           url: z.url({ protocol: /^https?$/ }).describe('Receiver of a signed JSON POST per alarm change'),
           secret: secretRef.describe('HMAC-SHA256 key for the X-Gatehouse-Signature header'),
           events: z.array(z.string()).default(['alarm.raised', 'alarm.escalated']),
+          ...audience,
+          caFile: z
+            .string()
+            .default('')
+            .describe("CA certificate (PEM) that signed the receiver's certificate, for a private PKI"),
+          timeoutSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(120)
+            .default(10)
+            .describe('An attempt with no answer within this time fails (and is retried)'),
         }),
       )
       .default([])
@@ -472,12 +549,25 @@ export const configSchema = z.strictObject({
       .array(
         z.strictObject({
           host: z.string().min(1),
-          port: z.number().int().min(1).max(65535).default(514),
-          protocol: z.enum(['udp', 'tcp']).default('udp'),
+          port: z.number().int().min(1).max(65535).default(514).describe('514; 6514 is the usual TLS port'),
+          protocol: z
+            .enum(['udp', 'tcp', 'tls'])
+            .default('udp')
+            .describe('udp (no delivery guarantee), tcp (RFC 6587) or tls (RFC 5425)'),
           format: z.enum(['rfc5424', 'cef']).default('rfc5424'),
           events: z
             .array(z.string())
             .default(['alarm.raised', 'alarm.escalated', 'alarm.resolved', 'alarm.false-alarm']),
+          enterpriseNumber: z
+            .number()
+            .int()
+            .min(1)
+            .default(32473)
+            .describe(
+              'IANA private enterprise number in the structured-data id (alarm@<n>); 32473 is reserved for documentation (RFC 5612): set your own',
+            ),
+          caFile: z.string().default('').describe('For tls: CA certificate (PEM) of the receiver'),
+          ...audience,
         }),
       )
       .default([])

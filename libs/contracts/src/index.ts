@@ -7,3 +7,4 @@ export * from './event-bus';
 export * from './events';
 export * from './tokens';
 export * from './sensors';
+export * from './input';

@@ -8,3 +8,4 @@ export * from './journal';
 export * from './verifier';
 export * from './query';
 export * from './reader';
+export * from './stored-verify';

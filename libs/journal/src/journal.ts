@@ -53,8 +53,12 @@ export class Journal {
     time: null,
     atMs: 0,
   };
-  private flushTimer: NodeJS.Timeout | undefined;
-  private checkpointTimer: NodeJS.Timeout | undefined;
+  /** Cancels the pending group-commit timer (the injected clock's). */
+  private flushTimer: (() => void) | undefined;
+  private checkpointTimer: (() => void) | undefined;
+  private flushSoon = false;
+  /** View changes waiting to ride the next commit (see `alongside`). */
+  private viewChanges: (() => void)[] = [];
   private opened = false;
   private closed = false;
   private paused = false;
@@ -95,7 +99,7 @@ export class Journal {
           payload: {
             lastSeq: last.seq,
             lastEntryTime: new Date(last.time_ms).toISOString(),
-            previousShutdown: last.type === 'journal.stopped' ? 'clean' : 'unclean',
+            previousShutdown: this.previousShutdown(),
             lastCheckpointSize: this.lastCheckpoint.treeSize,
             uncheckpointedEntries: last.seq - this.lastCheckpoint.treeSize,
             ...details,
@@ -108,18 +112,21 @@ export class Journal {
         });
     // Cover whatever the last run left unsigned right away.
     this.checkpointNow();
-    this.checkpointTimer = setInterval(
-      () => this.checkpointIfDue(),
-      Math.min(1000, this.options.checkpointEverySeconds * 1000),
-    );
-    this.checkpointTimer.unref();
+    this.armCheckpointTimer();
     return entry;
   }
 
   /**
-   * Joins an existing journal without recording a start: for short-lived writers
-   * such as the CLI, whose appends carry their own actor.
+   * Whether the last gateway run recorded its stop. Only a gateway run opens and
+   * closes the journal: what short-lived writers (the CLI, an import worker)
+   * append after a stop, or before the first start, says nothing about it.
    */
+  private previousShutdown(): 'clean' | 'unclean' {
+    const marker = this.store.lastLifecycleEntry();
+    if (!marker || marker.source !== 'gateway') return 'clean';
+    return marker.type === 'journal.stopped' ? 'clean' : 'unclean';
+  }
+
   /**
    * Registers a view kept beside the journal: called inside each commit's
    * transaction with the entries being committed, so the view and the journal
@@ -129,8 +136,19 @@ export class Journal {
     this.projectors.set(name, project);
   }
 
-  attach(): void {
+  /**
+   * Joins the journal without recording a start: for short-lived writers such
+   * as the CLI, whose appends carry their own actor. A journal that the CLI
+   * writes first (an administrator made before the first start) still begins
+   * with its creation and the key that signs it.
+   */
+  attach(source = 'cli'): void {
     this.reload();
+    if (this.frontier.treeSize === 0)
+      this.appendAll(
+        [{ type: 'journal.created', source, payload: { keyId: this.signer.keyId } }],
+        () => undefined,
+      );
   }
 
   /**
@@ -150,6 +168,19 @@ export class Journal {
       this.queue.push({ input, effect, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  /**
+   * A change to a view that entries already appended account for (an alarm's
+   * repeat count, from the decisions that repeat it): it rides the next group
+   * commit, in the same transaction as the entries queued with it, so whoever
+   * caused it (a reader waiting for its feedback) never waits for a disk write.
+   * Like a projector, a change that throws fails the commit it rides.
+   */
+  alongside(change: () => void): void {
+    if (this.closed) throw new DomainError('unavailable', 'journal.closed', 'the journal is closed');
+    this.viewChanges.push(change);
+    this.scheduleFlush();
   }
 
   /**
@@ -178,7 +209,7 @@ export class Journal {
       this.lastCommitError = null;
       for (const [w, e] of pairs) w.resolve(e);
       const committed = pairs.map(([, e]) => e);
-      this.bus?.emit('journal.committed', committed);
+      if (committed.length > 0) this.bus?.emit('journal.committed', committed);
       return committed;
     } catch (error) {
       this.failedCommits += 1;
@@ -209,23 +240,29 @@ export class Journal {
 
   private scheduleFlush(): void {
     if (this.paused) return;
-    if (this.queue.length >= this.options.batchMaxEntries) {
-      if (this.flushTimer) clearTimeout(this.flushTimer);
+    // A full batch, or no wait configured: commit at the next turn of the event loop, after the caller's work.
+    if (this.queue.length >= this.options.batchMaxEntries || this.options.batchMaxDelayMs <= 0) {
+      this.flushTimer?.();
       this.flushTimer = undefined;
-      setImmediate(() => this.flush());
+      if (this.flushSoon) return;
+      this.flushSoon = true;
+      setImmediate(() => {
+        this.flushSoon = false;
+        this.flush();
+      });
       return;
     }
     if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
+    this.flushTimer = this.clock.after(this.options.batchMaxDelayMs, () => {
       this.flushTimer = undefined;
       this.flush();
-    }, this.options.batchMaxDelayMs);
+    });
   }
 
   /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
   flush(): void {
     if (this.paused) return;
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.viewChanges.length > 0) {
       // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
       const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
       const size =
@@ -285,6 +322,7 @@ export class Journal {
       // Otherwise entries that cannot be stored fail alone; the rest of the batch still commits.
       for (const [w, error] of rejected) w.reject(error);
       groupEffect?.();
+      for (const change of this.viewChanges.splice(0)) change();
       const entries = stored.map(([, e]) => e);
       for (const project of this.projectors.values()) project(entries);
       this.store.writeState(frontier.treeSize, frontier.toHex());
@@ -330,10 +368,29 @@ export class Journal {
     });
   }
 
+  /**
+   * Wakes (on the injected clock) when a checkpoint falls due by time; when
+   * there was nothing to sign, again one period later. Never keeps the process alive.
+   */
+  private armCheckpointTimer(): void {
+    const everyMs = this.options.checkpointEverySeconds * 1000;
+    const dueInMs = this.lastCheckpoint.atMs + everyMs - this.clock.monotonicMs();
+    this.checkpointTimer = this.clock.after(
+      dueInMs > 0 ? dueInMs : everyMs,
+      () => {
+        this.checkpointIfDue();
+        if (!this.closed) this.armCheckpointTimer();
+      },
+      true,
+    );
+  }
+
   private checkpointIfDue(): void {
     if (this.paused) return;
     if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
       return;
+    // Nothing new here or from another writer: no write transaction at all.
+    if (this.queue.length === 0 && this.store.readState().treeSize === this.lastCheckpoint.treeSize) return;
     try {
       this.checkpointNow();
     } catch (error) {
@@ -374,7 +431,9 @@ export class Journal {
   /** Records a clean stop, commits it and signs a final checkpoint. */
   async close(details: Record<string, string> = {}): Promise<void> {
     if (this.closed) return;
-    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    this.checkpointTimer?.();
+    this.flushTimer?.();
+    this.flushTimer = undefined;
     if (this.opened) {
       const stopped = this.append({ type: 'journal.stopped', source: 'gateway', payload: { ...details } });
       this.flush();

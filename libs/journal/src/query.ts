@@ -1,4 +1,12 @@
-import { DomainError, SUBJECT_KINDS, type JournalEntry, type SubjectKind } from '@gatehouse/contracts';
+import {
+  BIDI_CONTROLS,
+  DomainError,
+  shownAsText,
+  parseIsoDateOrInstant,
+  SUBJECT_KINDS,
+  type JournalEntry,
+  type SubjectKind,
+} from '@gatehouse/contracts';
 
 export interface JournalFilter {
   /** Inclusive lower and exclusive upper bound, ISO 8601. */
@@ -27,8 +35,8 @@ export interface BuiltQuery {
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const parseTime = (value: string, name: string): number => {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
+  const ms = parseIsoDateOrInstant(value);
+  if (ms === null) {
     throw new DomainError('invalid', 'journal.bad-time', `${name} must be an ISO 8601 time`, {
       [name]: value,
     });
@@ -143,11 +151,22 @@ const CSV_HEADER = [
  * A CSV cell, quoted when needed. Cells that a spreadsheet would run as a
  * formula (=, +, -, @, tab, CR) get a leading apostrophe: exported logs are
  * opened in spreadsheets, and their text comes partly from devices and visitors.
+ * Bidirectional controls and control characters are shown as codes, never
+ * obeyed (a name must not read as something else; a NUL must not cut a line).
  */
 export const csvCell = (value: string): string => {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const shown = shownAsText(value);
+  const safe = /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
+
+/**
+ * An entry's canonical JSON as a JSONL line, with bidirectional controls
+ * written as \u escapes: the same JSON value (parse and re-canonicalise to
+ * check its hash), but a text viewer shows the codes instead of reordering.
+ */
+export const jsonlLine = (json: string): string =>
+  json.replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
 export const csvHeader = (): string => `${CSV_HEADER.join(',')}\r\n`;
 

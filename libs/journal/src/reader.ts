@@ -2,8 +2,9 @@ import { DomainError, type JournalEntry } from '@gatehouse/contracts';
 import type { ReadPool } from '@gatehouse/storage';
 import type { CheckpointBody } from './checkpoint';
 import { buildJournalQuery, decodeCursor, encodeCursor, type JournalFilter, type JournalPage } from './query';
-import type { StoredCheckpointRow, StoredEntryRow } from './store';
-import { verifyJournal, type VerifyReport } from './verifier';
+import type { StoredCheckpointRow } from './store';
+import { verifyStoredJournal } from './stored-verify';
+import type { VerifyReport } from './verifier';
 
 export const MAX_PAGE = 500;
 
@@ -53,27 +54,8 @@ export class JournalReader {
     }));
   }
 
-  async verify(publicKeys: ReadonlyMap<string, string>): Promise<VerifyReport> {
-    // State first: entries and checkpoints are append-only, so everything up to its size is stable.
-    const state = await this.pool.all<{ treeSize: number; frontier: string }>(
-      'SELECT tree_size AS treeSize, frontier FROM journal_state',
-    );
-    const checkpoints = await this.pool.all<StoredCheckpointRow>(
-      'SELECT * FROM journal_checkpoints ORDER BY id',
-    );
-    const size = state[0]?.treeSize ?? 0;
-    return verifyJournal({
-      entries: this.pool.iterate<StoredEntryRow>(
-        'SELECT * FROM journal_entries WHERE seq <= ? ORDER BY seq',
-        [size],
-        1000,
-      ),
-      checkpoints: checkpoints.filter((c) => c.tree_size <= size),
-      state: state[0]
-        ? { treeSize: state[0].treeSize, frontier: JSON.parse(state[0].frontier) as string[] }
-        : undefined,
-      // The subject index is compared by the offline check (CLI), which sees a quiet database.
-      publicKeys,
-    });
+  /** The same verification as the CLI's, against the read pool. */
+  verify(publicKeys: ReadonlyMap<string, string>): Promise<VerifyReport> {
+    return verifyStoredJournal(this.pool.pinned(), publicKeys);
   }
 }

@@ -9,6 +9,8 @@ export interface JournalStore {
   writeState(treeSize: number, frontier: string[]): void;
   insertEntry(row: StoredEntryRow, subjects: readonly SubjectRef[]): void;
   lastEntry(): StoredEntryRow | undefined;
+  /** The last `journal.created`, `journal.restarted` or `journal.stopped` entry. */
+  lastLifecycleEntry(): StoredEntryRow | undefined;
   lastCheckpoint(): StoredCheckpointRow | undefined;
   insertCheckpoint(row: Omit<StoredCheckpointRow, 'id'>): number;
 }
@@ -43,6 +45,13 @@ export class SqliteJournalStore implements JournalStore {
       ),
       insertSubject: db.prepare('INSERT INTO journal_subjects (kind, ref, seq) VALUES (?, ?, ?)'),
       lastEntry: db.prepare('SELECT * FROM journal_entries ORDER BY seq DESC LIMIT 1'),
+      // One index probe per type (type, seq), however long the journal.
+      lastLifecycleEntry: db.prepare(
+        `SELECT * FROM journal_entries WHERE seq = (SELECT max(s) FROM (
+           SELECT max(seq) AS s FROM journal_entries WHERE type = 'journal.created'
+           UNION ALL SELECT max(seq) FROM journal_entries WHERE type = 'journal.restarted'
+           UNION ALL SELECT max(seq) FROM journal_entries WHERE type = 'journal.stopped'))`,
+      ),
       lastCheckpoint: db.prepare('SELECT * FROM journal_checkpoints ORDER BY id DESC LIMIT 1'),
       insertCheckpoint: db.prepare(
         'INSERT INTO journal_checkpoints (tree_size, body_json, hash, signature, key_id) VALUES (@tree_size, @body_json, @hash, @signature, @key_id)',
@@ -65,6 +74,9 @@ export class SqliteJournalStore implements JournalStore {
   }
   lastEntry(): StoredEntryRow | undefined {
     return this.stmts.lastEntry.get() as StoredEntryRow | undefined;
+  }
+  lastLifecycleEntry(): StoredEntryRow | undefined {
+    return this.stmts.lastLifecycleEntry.get() as StoredEntryRow | undefined;
   }
   lastCheckpoint(): StoredCheckpointRow | undefined {
     return this.stmts.lastCheckpoint.get() as StoredCheckpointRow | undefined;

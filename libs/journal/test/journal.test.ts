@@ -7,9 +7,8 @@ import {
   Journal,
   SqliteJournalStore,
   loadOrCreateSigningKey,
-  verifyJournal,
-  type StoredCheckpointRow,
-  type StoredEntryRow,
+  verifyStoredJournal,
+  type JournalRows,
 } from '@gatehouse/journal';
 
 const options = {
@@ -19,23 +18,21 @@ const options = {
   checkpointEverySeconds: 60,
 };
 
-const verifyDb = async (db: Db, publicKeyPem: string, keyId: string) => {
-  const rows = db.prepare('SELECT * FROM journal_entries ORDER BY seq').all() as StoredEntryRow[];
-  const chunks = async function* () {
-    for (let i = 0; i < rows.length; i += 37) yield rows.slice(i, i + 37);
-  };
-  const state = db.prepare('SELECT tree_size AS treeSize, frontier FROM journal_state').get() as {
-    treeSize: number;
-    frontier: string;
-  };
-  return verifyJournal({
-    entries: chunks(),
-    checkpoints: db.prepare('SELECT * FROM journal_checkpoints').all() as StoredCheckpointRow[],
-    state: { treeSize: state.treeSize, frontier: JSON.parse(state.frontier) as string[] },
-    subjectRows: db.prepare('SELECT count(*) FROM journal_subjects').pluck().get() as number,
-    publicKeys: new Map([[keyId, publicKeyPem]]),
-  });
-};
+/** The verifier the CLI runs, in chunks of 37 so chunk edges fall anywhere. */
+const verifyDb = Object.assign(
+  (db: Db, publicKeyPem: string, keyId: string) =>
+    verifyStoredJournal(verifyDb.rows(db), new Map([[keyId, publicKeyPem]])),
+  {
+    rows: (db: Db): JournalRows => ({
+      all: <T>(sql: string, params: readonly (string | number)[] = []) =>
+        Promise.resolve(db.prepare(sql).all(...params) as T[]),
+      async *iterate<T>(sql: string, params: readonly (string | number)[] = [], chunk = 37) {
+        const rows = db.prepare(sql).all(...params) as T[];
+        for (let i = 0; i < rows.length; i += chunk) yield rows.slice(i, i + chunk);
+      },
+    }),
+  },
+);
 
 describe('Journal on a real SQLite file', () => {
   let dir: string;
@@ -104,6 +101,83 @@ describe('Journal on a real SQLite file', () => {
     expect((await third.open()).payload).toMatchObject({ previousShutdown: 'clean' });
     await third.close();
     expect((await verifyDb(db, third.publicKeyPem, third.keyId)).ok).toBe(true);
+  });
+
+  it('counts a stop as clean when only the CLI wrote since, and a crash as unclean whatever the CLI wrote after', async () => {
+    const cliDb = openDatabase({ path: join(dir, 'j.db') });
+    const cli = () =>
+      new Journal(
+        new SqliteJournalStore(cliDb),
+        loadOrCreateSigningKey(join(dir, 'keys', 'signing.pem')),
+        clock,
+        options,
+      );
+    // An administrator made before the first start: the CLI writes first.
+    const first = cli();
+    first.attach();
+    first.appendAll([{ type: 'auth.operator-created', source: 'cli' }], () => undefined);
+    const gateway = make();
+    const start = await gateway.open();
+    expect(start).toMatchObject({
+      type: 'journal.restarted',
+      payload: { previousShutdown: 'clean', lastSeq: 2 },
+    });
+    const created = db.prepare('SELECT type, source FROM journal_entries WHERE seq = 1').get();
+    expect(created).toEqual({ type: 'journal.created', source: 'cli' });
+    await gateway.close();
+    cli().attach();
+    cli().appendAll([{ type: 'auth.operator-created', source: 'cli' }], () => undefined);
+    const second = make();
+    expect((await second.open()).payload).toMatchObject({ previousShutdown: 'clean' });
+    second.flush(); // then killed: no close
+    cli().appendAll([{ type: 'auth.operator-created', source: 'cli' }], () => undefined);
+    const third = make();
+    expect((await third.open()).payload).toMatchObject({ previousShutdown: 'unclean' });
+    await third.close();
+    cliDb.close();
+    expect((await verifyDb(db, third.publicKeyPem, third.keyId)).ok).toBe(true);
+  });
+
+  it('verifies one consistent tree while a writer commits between every read, and still finds a real change', async () => {
+    const journal = make();
+    await journal.open();
+    for (let i = 0; i < 60; i++)
+      void journal.append({ type: 'test.fact', source: 'test', subjects: [{ kind: 'person', id: `p${i}` }] });
+    journal.flush();
+    // Another writer commits entries (with subjects, and a checkpoint now and then) before each read.
+    let n = 0;
+    const write = () => {
+      for (let i = 0; i < 7; i++)
+        void journal.append({
+          type: 'test.fact',
+          source: 'test',
+          subjects: [{ kind: 'person', id: `q${n++}` }],
+        });
+      journal.flush();
+      journal.checkpointNow();
+    };
+    const reads = verifyDb.rows(db);
+    const busy: JournalRows = {
+      all: (sql, params) => {
+        write();
+        return reads.all(sql, params);
+      },
+      async *iterate<T>(sql: string, params?: readonly (string | number)[]) {
+        for await (const rows of reads.iterate<T>(sql, params, 5)) {
+          write();
+          yield rows;
+        }
+      },
+    };
+    const keys = new Map([[journal.keyId, journal.publicKeyPem]]);
+    const report = await verifyStoredJournal(busy, keys);
+    expect(report.problems).toEqual([]);
+    // The tree as the first read found it: 61 entries, then the writer's first 7.
+    expect(report.entries).toBe(68);
+    db.prepare("UPDATE journal_entries SET entry_json = replace(entry_json, 'p7', 'p8') WHERE seq = 9").run();
+    const tampered = await verifyStoredJournal(busy, keys);
+    expect(tampered.firstProblem).toMatchObject({ kind: 'entry', seq: 9 });
+    await journal.close();
   });
 
   it('names the entry whose stored bytes were changed', async () => {
@@ -211,8 +285,10 @@ describe('Journal on a real SQLite file', () => {
     await journal.open();
     await journal.append({ type: 'test.fact', source: 'test' });
     expect(journal.stats().lastCheckpointSize).toBe(1);
-    clock.advance(6000);
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(4000);
+    expect(journal.stats().lastCheckpointSize).toBe(1);
+    // The timer runs on the injected clock: stepping time cuts the checkpoint, no sleep.
+    clock.advance(2000);
     expect(journal.stats().lastCheckpointSize).toBe(2);
     await journal.close();
   });
@@ -261,6 +337,27 @@ describe('Journal on a real SQLite file', () => {
     expect(all).toHaveLength(2);
     await journal.close();
     expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
+  });
+
+  it('commits a view change alongside the entries queued with it, and on its own when none is', async () => {
+    db.exec('CREATE TABLE view (k TEXT PRIMARY KEY, n INTEGER)');
+    db.prepare("INSERT INTO view (k, n) VALUES ('a', 0)").run();
+    const journal = make();
+    await journal.open();
+    const bump = () =>
+      journal.alongside(() => void db.prepare("UPDATE view SET n = n + 1 WHERE k = 'a'").run());
+    const n = () => db.prepare("SELECT n FROM view WHERE k = 'a'").pluck().get();
+    journal.pause();
+    const cause = journal.append({ type: 'test.fact', source: 'test' });
+    bump();
+    expect(n()).toBe(0); // nothing commits while the journal is held, the view change neither
+    journal.resume();
+    await cause;
+    expect(n()).toBe(1);
+    bump();
+    await new Promise((r) => setImmediate(r));
+    expect(n()).toBe(2);
+    await journal.close();
   });
 
   it('holds commits while another connection writes, then continues the tree after it', async () => {

@@ -17,6 +17,55 @@ export interface MqttSettings {
   reconnectMaxSeconds: number;
 }
 
+export interface BrokerSecurity {
+  tls: boolean;
+  credentials: boolean;
+  embedded: boolean;
+  /** Why a sensor message on this broker could be forged; null when TLS and credentials are both in use. */
+  warning: string | null;
+}
+
+/**
+ * MQTT as an input is only as trustworthy as its broker: anyone who can publish
+ * on a sensor's topic can report a forced door as closed. Says what is missing.
+ */
+export const brokerSecurity = (
+  s: Pick<MqttSettings, 'url' | 'username' | 'certFile'>,
+  embedded: boolean,
+): BrokerSecurity => {
+  const tls = /^(mqtts|wss):/i.test(s.url);
+  const credentials = Boolean(s.username || s.certFile);
+  if (embedded)
+    return {
+      tls,
+      credentials,
+      embedded,
+      warning:
+        'embedded broker: no authentication and no TLS; a demo and single-box convenience, not for sensors on a network',
+    };
+  const missing = [tls ? '' : 'TLS', credentials ? '' : 'credentials'].filter(Boolean);
+  return {
+    tls,
+    credentials,
+    embedded,
+    warning:
+      missing.length === 0
+        ? null
+        : `broker connection without ${missing.join(' and ')}: sensor messages can be forged (use per-device credentials, topic ACLs and TLS)`,
+  };
+};
+
+/** MQTT topic filter matching (+ one level, # the rest). */
+export const matchesFilter = (filter: string, topic: string): boolean => {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+};
+
 export type MqttConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'refused' | 'closed';
 
 export interface ConnectionEvent {
@@ -120,10 +169,12 @@ export class MqttSensorSource {
     });
     client.on('message', (topic, payload, packet) => {
       this.counters.messages += 1;
-      const own = this.topicHandlers.get(topic);
+      const own =
+        this.topicHandlers.get(topic) ??
+        [...this.topicHandlers].find(([filter]) => matchesFilter(filter, topic))?.[1];
       if (own) {
         try {
-          own(payload);
+          own(payload, topic);
         } catch {
           /* a handler's bug must not stop the stream */
         }
@@ -137,10 +188,10 @@ export class MqttSensorSource {
   }
 
   private readonly connectListeners: (() => void)[] = [];
-  private readonly topicHandlers = new Map<string, (payload: Buffer) => void>();
+  private readonly topicHandlers = new Map<string, (payload: Buffer, topic: string) => void>();
 
-  /** Subscribes a topic that is not a sensor's (an actuator's state): its messages go to `handler`. */
-  handleTopic(topic: string, handler: (payload: Buffer) => void): void {
+  /** Subscribes a topic (or a filter with + and #) that is not a sensor's: its messages go to `handler`. */
+  handleTopic(topic: string, handler: (payload: Buffer, topic: string) => void): void {
     this.topicHandlers.set(topic, handler);
     if (this.client?.connected) this.client.subscribe(topic, { qos: 1 });
   }

@@ -36,9 +36,17 @@ export interface PdStatus {
   firmware: string | null;
   serial: number | null;
   tamper: boolean | null;
+  /** Whether the PD's power is normal (LSTATR's power byte is 0): false is a power fault. */
   power: boolean | null;
   lastSeenMs: number | null;
+  /** The last NAK the PD sent, with the command it refused. */
   lastNak: string | null;
+  /** Why the PD last failed (no reply, a NAK, a handshake that did not verify, the port closed…): each failure its own reason. */
+  lastError: string | null;
+  /** Going offline and back again too often: changes are held back until it has been stable (see CpOptions.stableMs). */
+  flapping: boolean;
+  /** Offline/online changes not reported while it flapped, given with the report that ends it. */
+  heldChanges: number;
   counters: {
     polls: number;
     timeouts: number;
@@ -48,6 +56,8 @@ export interface PdStatus {
     badMacs: number;
     rejected: number;
     sessions: number;
+    /** Secure replies labelled with a command's security type whose MAC verified (libosdp before its issue 7 fix). */
+    mislabelled: number;
   };
 }
 
@@ -74,6 +84,12 @@ export interface CpOptions {
   /** Wait before trying an offline PD again: doubles up to the maximum. */
   backoffMinMs: number;
   backoffMaxMs: number;
+  /**
+   * A PD that has answered normally this long since it came online counts as
+   * recovered: its run of failures (and so its backoff) starts again from zero,
+   * and held-back changes of a flapping PD are reported.
+   */
+  stableMs: number;
   /** For the transmit time (10 bits a byte); a pty ignores it, RS-485 does not. */
   baudRate: number;
   /** Send the mark byte (0xFF) before each frame, as OSDP 2.2 allows and some readers expect. */
@@ -87,12 +103,19 @@ const DEFAULTS: CpOptions = {
   tries: 3,
   backoffMinMs: 500,
   backoffMaxMs: 30_000,
+  stableMs: 10_000,
   baudRate: 115_200,
   markByte: false,
   random: (n) => Uint8Array.from(randomBytes(n)),
 };
 
 const BUSY_PAUSE_MS = 20;
+const SECRET_COMMANDS = new Set<number>([CMD.CHLNG, CMD.SCRYPT, CMD.KEYSET]);
+/** A second drop within this window of the first is a flap: offline and online reports are held until the PD is stable. */
+const FLAP_WINDOW_MS = 60_000;
+const FLAPS_TO_HOLD = 2;
+/** BUSY answers in a row (20 ms apart) before the PD counts as failed. */
+const MAX_BUSY_IN_ROW = 50;
 
 interface Pending {
   pd: Pd;
@@ -108,7 +131,6 @@ class Pd {
   readonly status: PdStatus;
   sequence = 0;
   nextAt = 0;
-  backoffMs: number;
   session: SecureSession | null = null;
   /** A handshake under way: our random, then the session keys and our cryptogram (for RMAC_I). */
   handshake: { rndA: Uint8Array; keys?: SessionKeys; server?: Uint8Array } | null = null;
@@ -125,12 +147,17 @@ class Pd {
   inputs: number[] | null = null;
   /** A command the PD answered BUSY to: sent again, unchanged. */
   resend: Pending | null = null;
+  busyInRow = 0;
+  /** Failures in a row, not yet followed by stableMs of normal answers: sets the backoff. */
+  failures = 0;
+  onlineAt = 0;
+  /** When it was last reported offline (within FLAP_WINDOW_MS): a second report makes it a flap. */
+  offlineReports: number[] = [];
+  /** What the journal and alarms were last told of the secure channel, so that a renewed session is not news. */
+  reportedSecure: 'established' | 'failed' | null = null;
+  reportedSecureError: string | null = null;
 
-  constructor(
-    readonly config: PdConfig,
-    backoffMs: number,
-  ) {
-    this.backoffMs = backoffMs;
+  constructor(readonly config: PdConfig) {
     this.keyInstalled = !config.installMode;
     this.key = config.scbk;
     this.nextKey = config.nextKey ?? null;
@@ -148,7 +175,20 @@ class Pd {
       power: null,
       lastSeenMs: null,
       lastNak: null,
-      counters: { polls: 0, timeouts: 0, retries: 0, naks: 0, busy: 0, badMacs: 0, rejected: 0, sessions: 0 },
+      lastError: null,
+      flapping: false,
+      heldChanges: 0,
+      counters: {
+        polls: 0,
+        timeouts: 0,
+        retries: 0,
+        naks: 0,
+        busy: 0,
+        badMacs: 0,
+        rejected: 0,
+        sessions: 0,
+        mislabelled: 0,
+      },
     };
   }
 
@@ -174,6 +214,12 @@ export class ControlPanel {
   private pending: Pending | null = null;
   private readonly reader = new OsdpReader();
   private turn = 0;
+  /**
+   * The command on the line carries secrets (a handshake, a key, a session
+   * under SCBK-D), and so may its echo and answer: until the next command,
+   * captures withhold whatever they cannot frame (see redact.ts).
+   */
+  secretsOnLine = false;
   /** Bytes skipped before a SOM and frames that failed their check, for the port's counters. */
   readonly line = { skippedBytes: 0, badFrames: 0, frames: 0 };
 
@@ -184,7 +230,7 @@ export class ControlPanel {
     options: Partial<CpOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
-    this.pds = pds.map((c) => new Pd(c, this.options.backoffMinMs));
+    this.pds = pds.map((c) => new Pd(c));
   }
 
   status(address: number): PdStatus | undefined {
@@ -214,8 +260,8 @@ export class ControlPanel {
     pd.installMode = true;
     pd.keyInstalled = false;
     pd.status.secure = 'none';
-    pd.backoffMs = this.options.backoffMinMs;
-    this.drop(pd, nowMs, 'key to be reinstalled', 0);
+    pd.failures = 0;
+    this.fail(pd, nowMs, 'key to be reinstalled', { offline: true, counts: false });
     return true;
   }
 
@@ -233,11 +279,11 @@ export class ControlPanel {
     return true;
   }
 
-  /** Forgets the command in flight and every session: the port was closed and reopened. */
-  reset(nowMs: number): void {
+  /** Forgets the command in flight and every session: the port was closed (and will be reopened). */
+  reset(nowMs: number, why = 'serial port closed'): void {
     this.pending = null;
     this.reader.clear();
-    for (const pd of this.pds) this.drop(pd, nowMs, 'port reset', 0);
+    for (const pd of this.pds) this.fail(pd, nowMs, why, { offline: true });
   }
 
   receive(chunk: Uint8Array, nowMs: number): void {
@@ -270,7 +316,7 @@ export class ControlPanel {
         return;
       }
       this.pending = null;
-      this.fail(p.pd, nowMs, 'no reply');
+      this.fail(p.pd, nowMs, 'no reply', { offline: true });
     }
     const waiting = this.pds.find((pd) => pd.queue.length > 0 && pd.status.phase === 'online' && !pd.resend);
     if (waiting) return this.next(waiting, nowMs);
@@ -291,6 +337,8 @@ export class ControlPanel {
    * next reply).
    */
   private out(bytes: Uint8Array): void {
+    const p = this.pending!;
+    this.secretsOnLine = SECRET_COMMANDS.has(p.code) || (p.secure && !p.pd.keyInstalled);
     this.reader.clear();
     this.write(this.options.markByte ? Uint8Array.from([MARK, ...bytes]) : bytes);
   }
@@ -369,10 +417,14 @@ export class ControlPanel {
       pd.status.counters.busy++;
       pd.status.lastSeenMs = nowMs;
       this.pending = null;
+      // A PD that stays busy is as good as silent: it goes the way of every failure, with backoff.
+      if (++pd.busyInRow > MAX_BUSY_IN_ROW)
+        return this.fail(pd, nowMs, 'busy for too long', { offline: true });
       pd.resend = p;
       pd.nextAt = nowMs + BUSY_PAUSE_MS;
       return;
     }
+    pd.busyInRow = 0;
     if (frame.sequence !== p.sequence) {
       pd.status.counters.rejected++;
       this.events.rejected(pd.config.address, `sequence ${frame.sequence}, expected ${p.sequence}`, raw);
@@ -391,8 +443,9 @@ export class ControlPanel {
         pd.status.counters.badMacs++;
         this.events.rejected(pd.config.address, opened.error, raw);
         this.pending = null;
-        return this.drop(pd, nowMs, opened.error, 0);
+        return this.fail(pd, nowMs, opened.error, { offline: false });
       }
+      if (opened.mislabelled) pd.status.counters.mislabelled++;
       ({ code, data } = opened);
     }
     this.pending = null;
@@ -416,6 +469,7 @@ export class ControlPanel {
     if ('invalid' in r) {
       s.counters.rejected++;
       this.events.rejected(pd.config.address, r.invalid, raw);
+      if (s.phase !== 'online') return this.fail(pd, nowMs, r.invalid, { offline: true });
       return this.schedule(pd, nowMs);
     }
     if (r.type === 'nak') return this.nak(pd, r.code, nowMs, p.code);
@@ -439,7 +493,14 @@ export class ControlPanel {
         }
         pd.keyInstalled = true;
         this.events.changed(pd.config.address, 'keyset', s);
-        return this.drop(pd, nowMs, 'new key set', 0, true);
+        return this.restart(pd, nowMs);
+    }
+    // Setting up, an answer that does not fit the question (ACK to ID, say) would only be asked again at once.
+    if (s.phase !== 'online') {
+      const why = `unexpected reply 0x${code.toString(16)} to command 0x${p.code.toString(16)}`;
+      s.counters.rejected++;
+      this.events.rejected(pd.config.address, why, raw);
+      return this.fail(pd, nowMs, why, { offline: true });
     }
     if (r.type === 'istatr') {
       pd.needInputs = false;
@@ -452,12 +513,14 @@ export class ControlPanel {
     else if (r.type === 'lstatr') {
       pd.needStatus = false;
       const tamperChanged = s.tamper !== r.tamper;
-      const powerChanged = s.power !== r.power;
+      const power = !r.powerFault;
+      const powerChanged = s.power !== power;
       s.tamper = r.tamper;
-      s.power = r.power;
+      s.power = power;
       if (tamperChanged) this.events.changed(pd.config.address, 'tamper', s);
       if (powerChanged) this.events.changed(pd.config.address, 'power', s);
     }
+    this.settle(pd, nowMs);
     this.schedule(pd, nowMs);
   }
 
@@ -496,22 +559,46 @@ export class ControlPanel {
     pd.handshake = null;
     pd.status.secure = 'established';
     pd.status.counters.sessions++;
-    this.events.changed(pd.config.address, 'secure', pd.status);
+    // A session renewed while the PD stays online is counted, not news.
+    if (pd.reportedSecure !== 'established' && !pd.status.flapping) this.reportSecure(pd);
     if (!pd.keyInstalled) pd.status.phase = 'keyset';
     else this.online(pd, nowMs);
     this.schedule(pd, nowMs, 0);
   }
 
+  private reportSecure(pd: Pd): void {
+    pd.reportedSecure = 'established';
+    pd.reportedSecureError = null;
+    this.events.changed(pd.config.address, 'secure', pd.status);
+  }
+
   private online(pd: Pd, nowMs: number): void {
     pd.status.phase = 'online';
-    pd.backoffMs = this.options.backoffMinMs;
     pd.needStatus = true;
     pd.needInputs = true;
-    if (!pd.status.online) {
-      pd.status.online = true;
-      pd.status.lastSeenMs = nowMs;
-      this.events.changed(pd.config.address, 'online', pd.status);
-    }
+    if (pd.status.online) return;
+    pd.status.online = true;
+    pd.onlineAt = nowMs;
+    pd.status.lastSeenMs = nowMs;
+    if (pd.status.flapping) pd.status.heldChanges++;
+    else this.events.changed(pd.config.address, 'online', pd.status);
+  }
+
+  /**
+   * A normal answer from an online PD: once it has answered for stableMs since
+   * it came online it has recovered. Its run of failures ends (the next one is
+   * a blip again), and if it was flapping, the held changes are reported now.
+   */
+  private settle(pd: Pd, nowMs: number): void {
+    const s = pd.status;
+    if (!s.online || s.phase !== 'online' || nowMs - pd.onlineAt < this.options.stableMs) return;
+    pd.failures = 0;
+    if (!s.flapping) return;
+    s.flapping = false;
+    pd.offlineReports = [];
+    if (s.secure === 'established' && pd.reportedSecure !== 'established') this.reportSecure(pd);
+    this.events.changed(pd.config.address, 'online', s);
+    s.heldChanges = 0;
   }
 
   private nak(pd: Pd, code: number, nowMs: number, command: number): void {
@@ -525,6 +612,7 @@ export class ControlPanel {
     if (command === CMD.KEYSET && s.phase === 'online' && pd.nextKey) {
       // The reader would not take the new key: the old one stays in force.
       pd.nextKey = null;
+      s.lastError = s.lastNak;
       this.events.changed(pd.config.address, 'keyset-failed', s);
     }
     switch (code) {
@@ -540,10 +628,13 @@ export class ControlPanel {
             `the reader refused the ${pd.keyInstalled ? 'key' : 'install key'}`,
           );
         }
-        return this.drop(pd, nowMs, s.lastNak, 0, true);
+        return this.fail(pd, nowMs, s.lastNak, { offline: false });
       case 4: // sequence: start again from 0
-        return this.drop(pd, nowMs, s.lastNak, 0, true);
-      default: // 1, 2: the PD will take the next one; 3, 9: it will never take this one
+        return this.fail(pd, nowMs, s.lastNak, { offline: false });
+      default:
+        // Setting up, a refusal leaves nothing to go on with: start over, after the backoff.
+        if (s.phase !== 'online') return this.fail(pd, nowMs, s.lastNak, { offline: true });
+        // Online: 1, 2: the PD will take the next one; 3, 9: it will never take this one.
         return this.schedule(pd, nowMs);
     }
   }
@@ -556,7 +647,7 @@ export class ControlPanel {
   private installedAlready(pd: Pd, nowMs: number): boolean {
     if (pd.keyInstalled || !pd.installMode || !pd.key) return false;
     pd.keyInstalled = true;
-    this.drop(pd, nowMs, 'the reader refused the install key', 0, true);
+    this.restart(pd, nowMs);
     return true;
   }
 
@@ -566,38 +657,74 @@ export class ControlPanel {
     pd.key = pd.nextKey;
     pd.nextKey = null;
     this.events.changed(pd.config.address, 'keyset', pd.status);
-    this.drop(pd, nowMs, 'the reader holds the new key', 0, true);
+    this.restart(pd, nowMs);
     return true;
   }
 
   private secureFailed(pd: Pd, nowMs: number, why: string): void {
     pd.status.secure = 'failed';
-    pd.status.lastNak = why;
-    this.events.changed(pd.config.address, 'secure-failed', pd.status);
-    this.fail(pd, nowMs, why);
+    // Reported once per reason: a reader retried with backoff for days is one alarm, not one per try.
+    if (pd.reportedSecure !== 'failed' || pd.reportedSecureError !== why) {
+      pd.reportedSecure = 'failed';
+      pd.reportedSecureError = why;
+      pd.status.lastError = why;
+      this.events.changed(pd.config.address, 'secure-failed', pd.status);
+    }
+    this.fail(pd, nowMs, why, { offline: true });
   }
 
-  /** Silence or a broken handshake: offline, tried again after a growing pause. */
-  private fail(pd: Pd, nowMs: number, why: string): void {
-    this.drop(pd, nowMs, why, pd.backoffMs);
-    pd.backoffMs = Math.min(pd.backoffMs * 2, this.options.backoffMaxMs);
+  /**
+   * Every failure ends here: the session ends and the PD is tried again after
+   * the backoff of its run of failures: at once after the first (a blip), then
+   * backoffMinMs doubling up to backoffMaxMs, until it has been stable for
+   * stableMs. A blip of a running session (the PD dropped it, a sequence
+   * slip, one bad MAC) is mended without going offline; a failure that cannot
+   * be (silence, a handshake that does not verify) or a second in a row is an
+   * outage. `counts: false` for an operator's deliberate reset.
+   */
+  private fail(pd: Pd, nowMs: number, why: string, o: { offline: boolean; counts?: boolean }): void {
+    if (o.counts !== false) pd.failures++;
+    pd.status.lastError = why;
+    const n = pd.failures;
+    const delay =
+      n <= 1 ? 0 : Math.min(this.options.backoffMinMs * 2 ** Math.min(n - 2, 30), this.options.backoffMaxMs);
+    this.end(pd, nowMs + delay);
+    if (o.offline || n > 1) this.offline(pd, nowMs);
   }
 
-  /** Ends the session and starts over from identification after `afterMs`. */
-  private drop(pd: Pd, nowMs: number, why: string, afterMs: number, keepOnline = false): void {
+  /** A new key is in force (or the reader holds another): a new session at once, which is news again. */
+  private restart(pd: Pd, nowMs: number): void {
+    pd.reportedSecure = null;
+    this.end(pd, nowMs);
+  }
+
+  private offline(pd: Pd, nowMs: number): void {
+    const s = pd.status;
+    if (!s.online) return;
+    s.online = false;
+    if (s.flapping) {
+      s.heldChanges++;
+      return;
+    }
+    pd.offlineReports = pd.offlineReports.filter((t) => nowMs - t < FLAP_WINDOW_MS);
+    pd.offlineReports.push(nowMs);
+    // The second drop in a window is a flap: this report says so, and the next ones wait for stability.
+    s.flapping = pd.offlineReports.length >= FLAPS_TO_HOLD;
+    pd.reportedSecure = pd.reportedSecure === 'established' ? null : pd.reportedSecure;
+    this.events.changed(pd.config.address, 'offline', s);
+  }
+
+  /** Ends the session and starts over from identification at `nextAt`. */
+  private end(pd: Pd, nextAt: number): void {
     pd.session = null;
     pd.handshake = null;
     pd.resend = null;
+    pd.busyInRow = 0;
     pd.queue.length = 0;
     if (pd.status.secure === 'established' || pd.status.secure === 'handshake') pd.status.secure = 'none';
     pd.status.phase = 'offline';
     pd.sequence = 0;
-    pd.nextAt = nowMs + afterMs;
-    if (!keepOnline && pd.status.online) {
-      pd.status.online = false;
-      pd.status.lastNak = pd.status.lastNak ?? why;
-      this.events.changed(pd.config.address, 'offline', pd.status);
-    }
+    pd.nextAt = nextAt;
   }
 
   /** Polls keep their cadence from when the last POLL went out, so reply times and stalls do not add up. */

@@ -117,7 +117,14 @@ describe('OSDP records', () => {
         { function: 4, compliance: 1, count: 4 },
       ],
     });
-    expect(readReply(REPLY.LSTATR, hex('0100'))).toEqual({ type: 'lstatr', tamper: true, power: false });
+    // OSDP 2.2 osdp_LSTATR: tamper then power, 0 normal and 1 the fault.
+    expect(readReply(REPLY.LSTATR, hex('0000'))).toEqual({
+      type: 'lstatr',
+      tamper: false,
+      powerFault: false,
+    });
+    expect(readReply(REPLY.LSTATR, hex('0100'))).toEqual({ type: 'lstatr', tamper: true, powerFault: false });
+    expect(readReply(REPLY.LSTATR, hex('0001'))).toEqual({ type: 'lstatr', tamper: false, powerFault: true });
     expect(readReply(REPLY.RAW, hex('00 01 1a00 80800080'))).toMatchObject({
       type: 'raw',
       reader: 0,

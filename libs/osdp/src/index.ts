@@ -3,3 +3,4 @@ export * from './messages';
 export * from './secure';
 export * from './session';
 export * from './cp';
+export * from './redact';

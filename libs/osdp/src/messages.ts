@@ -111,7 +111,7 @@ export type OsdpReply =
   | { type: 'nak'; code: number; reason: string }
   | { type: 'pdid'; vendor: string; model: number; version: number; serial: number; firmware: string }
   | { type: 'pdcap'; capabilities: { function: number; compliance: number; count: number }[] }
-  | { type: 'lstatr'; tamper: boolean; power: boolean }
+  | { type: 'lstatr'; tamper: boolean; powerFault: boolean }
   | { type: 'raw'; reader: number; format: number; bits: number[] }
   | { type: 'keypad'; reader: number; keys: string }
   | { type: 'busy' }
@@ -153,7 +153,8 @@ export const readReply = (code: number, d: Uint8Array): OsdpReply | { invalid: s
         })),
       };
     case REPLY.LSTATR:
-      return need(2) ?? { type: 'lstatr', tamper: d[0] === 1, power: d[1] === 1 };
+      // OSDP 2.2, osdp_LSTATR: tamper 0 normal, 1 tamper; power 0 normal, 1 power failure.
+      return need(2) ?? { type: 'lstatr', tamper: d[0] !== 0, powerFault: d[1] !== 0 };
     case REPLY.RAW: {
       const short = need(4);
       if (short) return short;

@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import { checksum, crc16Aug } from './frame';
 import {
   clientCryptogram,
@@ -45,11 +46,39 @@ describe('OSDP secure messaging', () => {
   const k = sessionKeys(SCBK_D, hex('0102030405060708'));
   const iv = hex('00112233445566778899aabbccddeeff');
 
+  /**
+   * The MAC written out from the specification's words with OpenSSL's own
+   * AES-CBC (not the code under test): pad with 80 00.. only a partial last
+   * block; CBC with S-MAC1 from the IV over every block but the last; the
+   * last block enciphered with S-MAC2 after XOR with the chain so far.
+   */
+  const referenceMac = (iv: Uint8Array, message: Uint8Array): string => {
+    const blocks = Math.max(1, Math.ceil(message.length / 16));
+    const padded = Buffer.alloc(blocks * 16);
+    padded.set(message);
+    if (message.length % 16 !== 0 || message.length === 0) padded[message.length] = 0x80;
+    let chain = Buffer.from(iv);
+    if (blocks > 1) {
+      const cbc = createCipheriv('aes-128-cbc', k.mac1, iv).setAutoPadding(false);
+      const out = Buffer.concat([cbc.update(padded.subarray(0, (blocks - 1) * 16)), cbc.final()]);
+      chain = out.subarray(out.length - 16);
+    }
+    const last = Buffer.from(padded.subarray((blocks - 1) * 16).map((b, i) => b ^ chain[i]!));
+    const ecb = createCipheriv('aes-128-cbc', k.mac2, Buffer.alloc(16)).setAutoPadding(false);
+    return Buffer.concat([ecb.update(last), ecb.final()]).toString('hex');
+  };
+
+  it('computes the MAC as the specification says, checked against an independent computation', () => {
+    for (const length of [0, 8, 15, 16, 17, 31, 32, 40, 64]) {
+      const message = Uint8Array.from({ length }, (_, i) => (i * 37 + 11) & 0xff);
+      expect(toHex(computeMac(k, iv, message))).toBe(referenceMac(iv, message));
+    }
+  });
+
   it('chains MACs: a different IV or one changed byte gives a different MAC', () => {
     const message = hex('53 01 0e 00 0d 02 15 60');
     const mac = computeMac(k, iv, message);
-    expect(mac).toHaveLength(16);
-    expect(toHex(computeMac(k, iv, message))).toBe(toHex(mac));
+    expect(toHex(computeMac(k, mac, message))).toBe(referenceMac(mac, message));
     expect(toHex(computeMac(k, mac, message))).not.toBe(toHex(mac));
     const changed = message.slice();
     changed[7] ^= 1;

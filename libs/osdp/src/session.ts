@@ -4,9 +4,12 @@ import { computeMac, decryptData, encryptData, sameBytes, SCS, type SessionKeys 
 export interface Plain {
   code: number;
   data: Uint8Array;
+  /** The message carried the other direction's security type, but its MAC verified. */
+  mislabelled?: boolean;
 }
 
 const MAC_LENGTH = 4;
+const MAC_TYPES: number[] = [SCS.CMD_MAC, SCS.REPLY_MAC, SCS.CMD_MAC_ENC, SCS.REPLY_MAC_ENC];
 
 /** The bytes a MAC covers: SOM through the end of the data, without the MAC and the check. */
 const macRegion = (raw: Uint8Array, crc: boolean) => raw.subarray(0, raw.length - (crc ? 2 : 1) - MAC_LENGTH);
@@ -31,12 +34,23 @@ export class SecureSession {
     this.cmac = rmacI;
   }
 
-  seal(o: { address: number; sequence: number; code: number; data?: Uint8Array }): Uint8Array {
+  /**
+   * `mislabel` writes the other direction's security type, as libosdp's PD did
+   * before its issue 7 was fixed (`02 15` on a reply): for simulating such a PD.
+   */
+  seal(o: {
+    address: number;
+    sequence: number;
+    code: number;
+    data?: Uint8Array;
+    mislabel?: boolean;
+  }): Uint8Array {
     const outgoingIsCommand = this.side === 'cp';
+    const labelAsCommand = outgoingIsCommand !== (o.mislabel === true);
     const data = o.data ?? new Uint8Array(0);
     const other = outgoingIsCommand ? this.rmac : this.cmac;
     const encrypted = data.length > 0;
-    const type = outgoingIsCommand
+    const type = labelAsCommand
       ? encrypted
         ? SCS.CMD_MAC_ENC
         : SCS.CMD_MAC
@@ -59,12 +73,19 @@ export class SecureSession {
     return encodeOsdp({ ...frame, mac: mac.subarray(0, MAC_LENGTH) });
   }
 
-  /** Verifies and decrypts a message from the other end, or says why not. */
+  /**
+   * Verifies and decrypts a message from the other end, or says why not. The
+   * MAC decides: a message labelled with the other direction's type (a known
+   * PD stack bug) is accepted when its MAC verifies in this direction's chain,
+   * and marked `mislabelled`; a message without a MAC never is.
+   */
   open(frame: OsdpFrame, raw: Uint8Array): Plain | { error: string } {
     const incomingIsCommand = this.side === 'pd';
-    const expected = incomingIsCommand ? [SCS.CMD_MAC, SCS.CMD_MAC_ENC] : [SCS.REPLY_MAC, SCS.REPLY_MAC_ENC];
+    const expected: number[] = incomingIsCommand
+      ? [SCS.CMD_MAC, SCS.CMD_MAC_ENC]
+      : [SCS.REPLY_MAC, SCS.REPLY_MAC_ENC];
     const type = frame.security?.type;
-    if (type === undefined || !expected.includes(type as never) || !frame.mac)
+    if (type === undefined || !MAC_TYPES.includes(type) || !frame.mac)
       return { error: `plain or wrong security type ${type ?? 'none'} inside a secure channel` };
     const iv = incomingIsCommand ? this.rmac : this.cmac;
     const mac = computeMac(this.keys, iv, macRegion(raw, frame.crc));
@@ -77,6 +98,6 @@ export class SecureSession {
     }
     if (incomingIsCommand) this.cmac = mac;
     else this.rmac = mac;
-    return { code: frame.code, data };
+    return { code: frame.code, data, ...(expected.includes(type) ? {} : { mislabelled: true }) };
   }
 }

@@ -1,14 +1,16 @@
 import fc from 'fast-check';
 import { encode } from '@gatehouse/bridge-protocol';
-import { SimulatedPd } from '@gatehouse/testing';
+import { recoverKeysFromCapture, SimulatedPd } from '@gatehouse/testing';
 import {
   CMD,
   ControlPanel,
   type CpEvents,
+  decodeOsdp,
   encodeLed,
   encodeOsdp,
   type PdChange,
   type PdConfig,
+  redactedHex,
   REPLY,
 } from '../src';
 
@@ -19,7 +21,13 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
   let now = 0;
   const toPds: Uint8Array[] = [];
   const toCp: { at: number; bytes: Uint8Array }[] = [];
-  const line = { replyDelayMs: 0 };
+  const line = { replyDelayMs: 0, echo: false };
+  /** The line as a capture would hold it: raw, and as the gateway's capture shows it. */
+  const capture = { raw: [] as string[], shown: [] as string[] };
+  const record = (direction: 'rx' | 'tx', bytes: Uint8Array) => {
+    capture.raw.push(`${now} ${direction} ${Buffer.from(bytes).toString('hex')}`);
+    capture.shown.push(`${now} ${direction} ${redactedHex(bytes, cp.secretsOnLine)}`);
+  };
   const seen: string[] = [];
   const changes: [number, PdChange][] = [];
   const events: CpEvents = {
@@ -30,10 +38,21 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
     rejected: (a, reason) => seen.push(`rejected ${a} ${reason}`),
   };
   const written: Uint8Array[] = [];
-  const cp = new ControlPanel((b) => (written.push(b), toPds.push(b)), configs, events, {
-    random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
-    markByte,
-  });
+  const cp: ControlPanel = new ControlPanel(
+    (b) => {
+      record('tx', b);
+      written.push(b);
+      toPds.push(b);
+      // A two-wire RS-485 adapter hears its own frames.
+      if (line.echo) toCp.push({ at: now, bytes: b });
+    },
+    configs,
+    events,
+    {
+      random: () => Uint8Array.from([1, 2, 3, 4, 5, 6, 7, now & 0xff]),
+      markByte,
+    },
+  );
   const pds = configs.map(
     (c, i) =>
       new SimulatedPd({ address: c.address, scbk: pdKeys[i] ?? null }, (b) =>
@@ -45,7 +64,10 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
       for (const b of toPds.splice(0)) for (const pd of pds) pd.receive(b);
       const due = toCp.filter((x) => x.at <= now);
       toCp.splice(0, toCp.length, ...toCp.filter((x) => x.at > now));
-      for (const x of due) cp.receive(x.bytes, now);
+      for (const x of due) {
+        record('rx', x.bytes);
+        cp.receive(x.bytes, now);
+      }
       cp.tick(now);
     }
   };
@@ -56,6 +78,7 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
     seen,
     changes,
     line,
+    capture,
     written,
     now: () => now,
     inject: (b: Uint8Array) => cp.receive(b, now),
@@ -113,6 +136,24 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established', counters: { sessions: 2 } });
   });
 
+  it.each([false, true])(
+    'keeps the key out of the capture of an install (two-wire echo: %s), while the raw line gives it away',
+    (echo) => {
+      const b = bus([{ address: 3, scbk: KEY, installMode: true }], [null]);
+      b.line.echo = echo;
+      b.run(300);
+      expect(b.cp.status(3)).toMatchObject({ online: true, secure: 'established' });
+      const key = Buffer.from(KEY).toString('hex');
+      // The attack works: SCBK-D is public, so the raw line of an install hands over the key.
+      expect(recoverKeysFromCapture(b.capture.raw.join('\n'))).toContain(key);
+      const shown = b.capture.shown.join('\n');
+      expect(recoverKeysFromCapture(shown)).toEqual([]);
+      expect(shown).not.toContain(key);
+      // The frame headers stay: CHLNG with SCBK-D (03 11 00, code 76), its data withheld.
+      expect(shown).toMatch(/ tx 5303..000.031100(76)(xx){10}/);
+    },
+  );
+
   it('in install mode, uses the key at once with a reader that holds it already (refusing SCBK-D)', () => {
     const b = bus([{ address: 3, scbk: KEY, installMode: true }], [KEY]);
     b.run(300);
@@ -127,7 +168,7 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.cp.status(4)).toMatchObject({
       online: false,
       secure: 'failed',
-      lastNak: 'the reader refused the key',
+      lastError: 'the reader refused the key',
     });
     expect(b.pds[0]!.commandsSeen).toBeLessThan(40);
   });
@@ -185,7 +226,7 @@ describe('OSDP control panel against the simulated PD', () => {
     const s = b.cp.status(4)!;
     expect(s.online).toBe(false);
     expect(s.secure).toBe('failed');
-    expect(s.lastNak).toMatch(/cryptogram/);
+    expect(s.lastError).toMatch(/cryptogram/);
     expect(b.pds[0]!.commandsSeen).toBeLessThan(40); // 500, 1000, 2000 ms pauses, not a flood
   });
 
@@ -343,13 +384,161 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.seen.filter((x) => x.startsWith('inputs'))).toEqual(['inputs 1 0000', 'inputs 1 1000']);
   });
 
-  it('reports tamper and power from LSTATR', () => {
+  it('reports tamper and power from LSTATR: 0 is normal for both', () => {
     const b = bus([{ address: 1, scbk: KEY }], [KEY]);
     b.run(200);
+    // A healthy reader answers LSTATR 00 00: no tamper, power normal, and no change reported beyond the first reading.
+    expect(b.cp.status(1)).toMatchObject({ tamper: false, power: true });
     b.pds[0]!.setTamper(true);
     b.run(300);
     expect(b.cp.status(1)).toMatchObject({ tamper: true, power: true });
-    expect(b.changes.map(([, c]) => c)).toContain('tamper');
+    b.pds[0]!.setPowerFault(true);
+    b.run(300);
+    expect(b.cp.status(1)).toMatchObject({ tamper: true, power: false });
+    expect(b.changes.map(([, c]) => c).filter((c) => c === 'tamper' || c === 'power')).toEqual([
+      'tamper',
+      'power',
+      'tamper',
+      'power',
+    ]);
+  });
+
+  it('accepts secure replies labelled with a command type (02 15, as libosdp once sent) when their MAC verifies, and counts them', () => {
+    const b = bus([{ address: 2, scbk: KEY }], [KEY]);
+    b.pds[0]!.faults.mislabelReplies = true;
+    b.run(300);
+    b.pds[0]!.presentCard(card);
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toEqual([`card 2/0 ${card.join('')}`]);
+    const s = b.cp.status(2)!;
+    expect(s).toMatchObject({ online: true, secure: 'established', counters: { sessions: 1, badMacs: 0 } });
+    expect(s.counters.mislabelled).toBeGreaterThan(3);
+    expect(b.changes.map(([, c]) => c)).not.toContain('offline');
+  });
+
+  it('still refuses a mislabelled reply whose MAC does not verify', () => {
+    const b = bus([{ address: 2, scbk: KEY }], [KEY]);
+    b.pds[0]!.faults.mislabelReplies = true;
+    b.run(300);
+    b.pds[0]!.faults.corruptMacNext = true;
+    b.run(100);
+    expect(b.cp.status(2)!.counters.badMacs).toBe(1);
+  });
+
+  /** Fresh starts of a PD: ID commands written, not counting the same bytes sent again (a retry, or after BUSY). */
+  const starts = (b: ReturnType<typeof bus>) =>
+    b.written.filter((w, i) => {
+      const d = decodeOsdp(w);
+      const previous = b.written[i - 1];
+      return d.kind === 'frame' && d.frame.code === CMD.ID && !(previous && Buffer.from(previous).equals(w));
+    }).length;
+
+  const faults: [string, (pd: SimulatedPd) => void][] = [
+    ['a MAC that never verifies', (pd) => (pd.faults.corruptMacNext = true)],
+    ['NAK 6 to everything', (pd) => (pd.faults.nakNext = 6)],
+    ['NAK 4 to everything', (pd) => (pd.faults.nakNext = 4)],
+    ['BUSY to everything', (pd) => (pd.faults.busyNext = 1)],
+  ];
+  it.each(faults)('backs off from a PD with %s, and reports its flapping once', (_, fault) => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(300);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+    const before = starts(b);
+    for (let ms = 0; ms < 22_000; ms++) {
+      fault(b.pds[0]!);
+      b.run(1);
+    }
+    // Without a backoff this was a new start (ID, CAP, CHLNG, SCRYPT) every few milliseconds.
+    expect(starts(b) - before).toBeLessThanOrEqual(10);
+    const offlineReports = b.changes.filter(([, c]) => c === 'offline').length;
+    expect(offlineReports).toBeGreaterThanOrEqual(1);
+    expect(offlineReports).toBeLessThanOrEqual(2);
+    expect(b.changes.filter(([, c]) => c === 'online')).toHaveLength(offlineReports);
+    // Healthy again: back within the backoff, reported online once it has been stable.
+    b.run(60_000);
+    const s = b.cp.status(1)!;
+    expect(s).toMatchObject({ online: true, secure: 'established', flapping: false });
+    expect(b.changes.filter(([, c]) => c === 'online')).toHaveLength(offlineReports + 1);
+    b.pds[0]!.presentCard(card);
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+  });
+
+  it('backs off from a PD that refuses a set-up command (NAK 3 to CAP) instead of asking again at once', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.pds[0]!.faults.refuse.add(CMD.CAP);
+    b.run(22_000);
+    expect(starts(b)).toBeLessThanOrEqual(10);
+    expect(b.cp.status(1)).toMatchObject({ online: false, lastError: 'unknown command code (command 0x62)' });
+  });
+
+  it('holds the changes of a flapping PD until it has been stable, then reports them in one', () => {
+    const b = bus([{ address: 1, scbk: KEY }], [KEY]);
+    b.run(300);
+    b.changes.length = 0;
+    for (let i = 0; i < 6; i++) {
+      b.pds[0]!.faults.silent = true;
+      b.run(1500);
+      b.pds[0]!.faults.silent = false;
+      b.run(4000);
+    }
+    const reported = () => b.changes.map(([, c]) => c).filter((c) => c === 'offline' || c === 'online');
+    expect(reported()).toEqual(['offline', 'online', 'offline']);
+    expect(b.cp.status(1)).toMatchObject({ online: true, flapping: true });
+    expect(b.cp.status(1)!.heldChanges).toBeGreaterThan(4);
+    b.run(12_000);
+    expect(reported()).toEqual(['offline', 'online', 'offline', 'online']);
+    expect(b.cp.status(1)!.flapping).toBe(false);
+  });
+
+  it('gives each failure its own reason: a NAK earlier is not the reason of a later silence or a closed port', () => {
+    const b = bus([{ address: 7, scbk: null }], [null]);
+    b.run(100);
+    expect(b.cp.send(7, 0x7a, new Uint8Array(0))).toBe(true); // unknown to the PD: NAK 3
+    b.run(300);
+    expect(b.cp.status(7)).toMatchObject({ online: true, lastNak: 'unknown command code (command 0x7a)' });
+    b.pds[0]!.faults.silent = true;
+    b.run(2000);
+    expect(b.cp.status(7)).toMatchObject({ online: false, lastError: 'no reply' });
+    b.pds[0]!.faults.silent = false;
+    b.run(3000);
+    expect(b.cp.status(7)!.online).toBe(true);
+    b.cp.reset(b.now(), 'serial port closed (device went away)');
+    expect(b.cp.status(7)).toMatchObject({
+      online: false,
+      lastError: 'serial port closed (device went away)',
+    });
+  });
+
+  it('sends feedback at the next free turn of the bus, ahead of every poll', () => {
+    const b = bus(
+      [
+        { address: 1, scbk: KEY },
+        { address: 2, scbk: KEY },
+      ],
+      [KEY, KEY],
+    );
+    b.run(500);
+    // Step until a POLL to the other reader is in flight, then give reader 1 its feedback.
+    for (let i = 0; i < 500; i++) {
+      const last = decodeOsdp(b.written[b.written.length - 1]!);
+      if (last.kind === 'frame' && last.frame.address === 2 && last.frame.code === CMD.POLL) break;
+      b.run(1);
+    }
+    const led = encodeLed([
+      {
+        reader: 0,
+        led: 0,
+        temporary: { controlCode: 2, onTime: 1, offTime: 0, onColour: 2, offColour: 0, timer: 20 },
+        permanent: { controlCode: 0, onTime: 0, offTime: 0, onColour: 0, offColour: 0 },
+      },
+    ]);
+    const from = b.written.length;
+    expect(b.cp.send(1, CMD.LED, led)).toBe(true);
+    b.cp.tick(b.now());
+    b.run(20);
+    const next = b.written.slice(from).map((w) => decodeOsdp(w));
+    expect(next[0]).toMatchObject({ kind: 'frame', frame: { address: 1, code: CMD.LED } });
   });
 
   it('ignores its own commands echoed back by a two-wire RS-485 adapter', () => {

@@ -6,6 +6,8 @@ import {
   encodeOutputs,
   LED_COLOUR,
   type PdStatus,
+  redactedBytes,
+  redactedHex,
 } from '@gatehouse/osdp';
 import type { Feedback, PortHost, PortReaderState, PortStatus, SerialPortConfig } from './port';
 import { KeypadBuffer } from './port';
@@ -54,7 +56,9 @@ export class OsdpPort extends SerialReaderPort {
           });
         },
         changed: (address, change, s) => this.changed(address, change, s),
-        rejected: (_address, reason, raw) => host.rejected(this, reason, raw),
+        // Dead letters keep raw bytes for the record, but never a handshake's or a key's.
+        rejected: (_address, reason, raw) =>
+          host.rejected(this, reason, redactedBytes(raw, this.cp.secretsOnLine)),
       },
       { pollIntervalMs: config.pollIntervalMs, baudRate: config.baudRate, markByte: config.markByte },
     );
@@ -70,40 +74,44 @@ export class OsdpPort extends SerialReaderPort {
           firmware: s.firmware,
           serial: s.serial,
           secureChannel: s.secure,
+          // Offline/online changes held back while it flapped (the journal and alarms got the first two).
+          ...(s.heldChanges > 0 ? { heldChanges: s.heldChanges } : {}),
         });
         return h.alarm(this, false, 'reader-offline', address, '');
       case 'offline':
-        h.readerChanged(this, [address], 'offline', { reason: s.lastNak });
+        h.readerChanged(this, [address], 'offline', { reason: s.lastError, flapping: s.flapping });
         return h.alarm(
           this,
           true,
           'reader-offline',
           address,
-          `OSDP reader ${address} on ${this.config.id}: ${s.lastNak ?? 'no reply'}`,
+          `OSDP reader ${address} on ${this.config.id}: ${s.lastError ?? 'no reply'}${
+            s.flapping ? ' (flapping: further changes are held until it is stable)' : ''
+          }`,
         );
       case 'secure':
         h.readerChanged(this, [address], 'secure-channel', { sessions: s.counters.sessions });
         return h.alarm(this, false, 'reader-secure-channel', address, '');
       case 'secure-failed':
-        h.readerChanged(this, [address], 'secure-channel-failed', { reason: s.lastNak });
+        h.readerChanged(this, [address], 'secure-channel-failed', { reason: s.lastError });
         // A reader that cannot prove the key may have been swapped for another.
         return h.alarm(
           this,
           true,
           'reader-secure-channel',
           address,
-          `secure channel with reader ${address} failed: ${s.lastNak}`,
+          `secure channel with reader ${address} failed: ${s.lastError}`,
         );
       case 'keyset':
         return h.readerChanged(this, [address], 'key-set', {}); // the key itself is never written anywhere
       case 'keyset-failed':
-        h.readerChanged(this, [address], 'key-set-failed', { reason: s.lastNak });
+        h.readerChanged(this, [address], 'key-set-failed', { reason: s.lastError });
         return h.alarm(
           this,
           true,
           'reader-key-rotation',
           address,
-          `reader ${address} refused its new key: ${s.lastNak}`,
+          `reader ${address} refused its new key: ${s.lastError}`,
           'medium',
         );
       case 'tamper':
@@ -128,12 +136,16 @@ export class OsdpPort extends SerialReaderPort {
     }
   }
 
+  protected override captureText(_direction: 'rx' | 'tx', bytes: Uint8Array): string {
+    return redactedHex(bytes, this.cp.secretsOnLine);
+  }
+
   protected received(chunk: Uint8Array, nowMs: number): void {
     this.cp.receive(chunk, nowMs);
   }
 
-  protected lineLost(nowMs: number): void {
-    this.cp.reset(nowMs);
+  protected lineLost(nowMs: number, detail?: string): void {
+    this.cp.reset(nowMs, detail ? `serial port closed (${detail})` : 'serial port closed');
   }
 
   /** Replaces the reader's key inside a session with the current one. */
@@ -203,7 +215,7 @@ export class OsdpPort extends SerialReaderPort {
         tamper: s.tamper,
         power: s.power,
         lastSeenMs: s.lastSeenMs,
-        lastError: s.lastNak,
+        lastError: s.lastError,
         counters: { ...s.counters },
       };
     });

@@ -24,6 +24,8 @@ export class ReaderKeyStore {
   constructor(
     private readonly db: Db,
     private readonly sealer: Sealer,
+    /** Records a key being made (never the key) and runs `store` in that entry's transaction. */
+    private readonly recordMade: (readerId: string, store: () => void) => void = (_id, store) => store(),
   ) {}
 
   /** The reader's key, made and stored on first use. */
@@ -36,9 +38,11 @@ export class ReaderKeyStore {
       return { key: open(row.previous_sealed), installed: true, nextKey: open(row.sealed) };
     if (row) return { key: open(row.sealed), installed: row.installed === 1, nextKey: null };
     const key = Uint8Array.from(randomBytes(16));
-    this.db
-      .prepare('INSERT INTO reader_keys (reader_id, sealed, installed, created_at) VALUES (?, ?, 0, ?)')
-      .run(readerId, this.sealer.seal(Buffer.from(key).toString('hex')), nowMs);
+    this.recordMade(readerId, () =>
+      this.db
+        .prepare('INSERT INTO reader_keys (reader_id, sealed, installed, created_at) VALUES (?, ?, 0, ?)')
+        .run(readerId, this.sealer.seal(Buffer.from(key).toString('hex')), nowMs),
+    );
     return { key, installed: false, nextKey: null };
   }
 

@@ -1,5 +1,5 @@
 import { bitsToHex, interpret } from '@gatehouse/bridge-protocol';
-import type { Clock, GatehouseBus, JournalEntryInput, SubjectRef } from '@gatehouse/contracts';
+import type { Actor, Clock, GatehouseBus, JournalEntryInput, SubjectRef } from '@gatehouse/contracts';
 import { BridgePort } from './bridge-port';
 import { OsdpPort } from './osdp-port';
 import type { PortHost, PortStatus, ReaderPort, ReaderStatus, SerialPortConfig } from './port';
@@ -7,10 +7,30 @@ import type { ReaderKeyStore } from './reader-keys';
 import type { ChannelState } from './serial-channel';
 
 export interface ReadersJournal {
-  append(input: JournalEntryInput): Promise<unknown>;
+  /** `effect` is the state change the entry records: committed in its transaction, or not at all. */
+  append(input: JournalEntryInput, effect?: () => void): Promise<unknown>;
+}
+
+/** Who asks for a key action, why, and through what (`http`). */
+export interface KeyAction {
+  actor: Actor;
+  reason: string;
+  source: string;
 }
 
 type Log = (level: 'info' | 'warn', message: string, detail: Record<string, unknown>) => void;
+
+/** Reader changes an installer looks for in the log, and at which level (a fault warns, its end informs). */
+const LOGGED_CHANGES: Record<string, (payload: Record<string, unknown>) => 'info' | 'warn'> = {
+  online: () => 'info',
+  offline: () => 'warn',
+  'secure-channel': () => 'info',
+  'secure-channel-failed': () => 'warn',
+  'key-set': () => 'info',
+  'key-set-failed': () => 'warn',
+  tamper: (p) => (p.tamper === true ? 'warn' : 'info'),
+  power: (p) => (p.power === false ? 'warn' : 'info'),
+};
 
 /** Timers of every port: OSDP reply timeouts want a fine grain; the bridge needs less. */
 const TICK_MS = 10;
@@ -36,7 +56,7 @@ export class ReadersService implements PortHost {
     /** Keys the gateway makes and keeps for readers in install mode without a configured key. */
     private readonly keys: Pick<
       ReaderKeyStore,
-      'markInstalled' | 'renew' | 'beginRotation' | 'abortRotation'
+      'keyFor' | 'markInstalled' | 'renew' | 'beginRotation' | 'abortRotation'
     > | null = null,
   ) {
     this.ports = configs.map((c) =>
@@ -110,6 +130,52 @@ export class ReadersService implements PortHost {
     return { ports: this.ports.map((p) => p.status()), readers };
   }
 
+  /**
+   * For /health/ready: each reader online or not (and since when it was last
+   * heard). Degraded, not down, when one is offline: the gateway still decides
+   * for the others. Relays and inputs bound to doors the site does not have are
+   * named too: their cards would open nothing.
+   */
+  health(knownDoors: ReadonlySet<string> | null = null): {
+    status: 'up' | 'degraded';
+    detail?: string;
+    readers: Pick<ReaderStatus, 'id' | 'port' | 'online' | 'secureChannel' | 'lastSeen' | 'lastError'>[];
+    unknownDoors?: string[];
+  } {
+    const readers = this.status().readers.map(({ id, port, online, secureChannel, lastSeen, lastError }) => ({
+      id,
+      port,
+      online,
+      secureChannel,
+      lastSeen,
+      lastError,
+    }));
+    const offline = readers.filter((r) => !r.online).map((r) => r.id);
+    const unknownDoors = knownDoors ? this.unknownDoors(knownDoors) : [];
+    const problems = [
+      ...(offline.length ? [`offline: ${offline.join(', ')}`] : []),
+      ...(unknownDoors.length ? [`bound to doors the site does not have: ${unknownDoors.join('; ')}`] : []),
+    ];
+    return {
+      status: problems.length ? 'degraded' : 'up',
+      ...(problems.length ? { detail: problems.join('; ') } : {}),
+      readers,
+      ...(unknownDoors.length ? { unknownDoors } : {}),
+    };
+  }
+
+  /** Relays and inputs of the serial configuration whose door is not one of the site's (doors live in the database). */
+  unknownDoors(knownDoors: ReadonlySet<string>): string[] {
+    return this.ports.flatMap((p) => [
+      ...p.config.relays
+        .filter((r) => !knownDoors.has(r.door))
+        .map((r) => `serial ${p.config.id} relay ${r.relay} (reader address ${r.address}) -> door ${r.door}`),
+      ...p.config.inputs
+        .filter((i) => !knownDoors.has(i.door))
+        .map((i) => `serial ${p.config.id} input ${i.input} (${i.sensor}) -> door ${i.door}`),
+    ]);
+  }
+
   /** Watches every port's bytes as they pass: for benchmarks and line monitors, never for decisions. */
   tap(fn: ((portId: string, direction: 'rx' | 'tx', bytes: Uint8Array) => void) | null): void {
     for (const port of this.ports)
@@ -126,20 +192,62 @@ export class ReadersService implements PortHost {
    * A reader with a gateway-made key was replaced by one fresh from the box:
    * make it a new key and install it with SCBK-D and KEYSET at the next handshake.
    */
-  reinstallKey(readerId: string): boolean {
+  async reinstallKey(readerId: string, action: KeyAction): Promise<boolean> {
     const found = this.managedReader(readerId);
-    if (found === null || found === 'not-managed' || !this.keys) return false;
-    found.port.reinstall(found.address, this.keys.renew(readerId));
+    const keys = this.keys;
+    if (found === null || found === 'not-managed' || !keys) return false;
+    // The new key is stored in its entry's transaction; the reader hears of it only once both are committed.
+    // On record first: for a while the install key is accepted again, and who opened that window is known.
+    let key: Uint8Array | undefined;
+    await this.journal.append(this.keyEntry('reader.key-reinstall', readerId, action), () => {
+      key = keys.renew(readerId);
+    });
+    found.port.reinstall(found.address, key!);
     return true;
   }
 
-  /** Replaces a gateway-made key: stored beside the old one first, then sent by KEYSET in a session with the old. */
-  rotateKey(readerId: string): boolean {
+  /**
+   * Replaces a gateway-made key: the new key is stored beside the old one in its
+   * entry's transaction, then sent by KEYSET in a session with the old. A reader
+   * with no key in force yet has nothing to rotate: the refusal is on record too.
+   */
+  async rotateKey(readerId: string, action: KeyAction): Promise<boolean> {
     const found = this.managedReader(readerId);
-    if (found === null || found === 'not-managed' || !this.keys) return false;
-    if (found.port.rotate(found.address, this.keys.beginRotation(readerId))) return true;
-    this.keys.abortRotation(readerId); // the reader has no key in force yet: nothing to rotate
+    const keys = this.keys;
+    if (found === null || found === 'not-managed' || !keys) return false;
+    if (!keys.keyFor(readerId).installed) {
+      await this.journal.append(this.keyEntry('reader.key-rotation', readerId, action, { started: false }));
+      return false;
+    }
+    let key: Uint8Array | undefined;
+    await this.journal.append(
+      this.keyEntry('reader.key-rotation', readerId, action, { started: true }),
+      () => {
+        key = keys.beginRotation(readerId);
+      },
+    );
+    if (found.port.rotate(found.address, key!)) return true;
+    // The channel holds no key in force after all: the stored rotation is undone, on record.
+    await this.journal.append(
+      this.keyEntry('reader.key-rotation-abandoned', readerId, action, { detail: 'no key in force' }),
+      () => keys.abortRotation(readerId),
+    );
     return false;
+  }
+
+  private keyEntry(
+    type: string,
+    readerId: string,
+    action: KeyAction,
+    payload: Record<string, string | boolean> = {},
+  ): JournalEntryInput {
+    return {
+      type,
+      source: action.source,
+      actor: action.actor,
+      subjects: [{ kind: 'reader', id: readerId }],
+      payload: { readerId, reason: action.reason, ...payload },
+    };
   }
 
   private managedReader(readerId: string): { port: OsdpPort; address: number } | 'not-managed' | null {
@@ -215,12 +323,23 @@ export class ReadersService implements PortHost {
     change: string,
     payload: Record<string, unknown>,
   ): void {
-    this.record(port, addresses, `reader.${change}`, payload);
-    // A key the gateway made is used without SCBK-D from now on, across restarts.
-    for (const r of port.config.readers) {
-      if (!addresses.includes(r.address) || !r.managedKey) continue;
-      if (change === 'key-set') this.keys?.markInstalled(r.id);
-      if (change === 'key-set-failed') this.keys?.abortRotation(r.id);
+    // A key the gateway made is used without SCBK-D from now on, across restarts: stored with the entry.
+    const keys = this.keys;
+    const managed = port.config.readers.filter((r) => addresses.includes(r.address) && r.managedKey);
+    const effect =
+      keys && managed.length > 0 && (change === 'key-set' || change === 'key-set-failed')
+        ? () => {
+            for (const r of managed)
+              if (change === 'key-set') keys.markInstalled(r.id);
+              else keys.abortRotation(r.id);
+          }
+        : undefined;
+    this.record(port, addresses, `reader.${change}`, payload, effect);
+    const level = LOGGED_CHANGES[change]?.(payload);
+    if (level) {
+      // What an installer watches in the log; payloads hold reasons and identities, never key material.
+      const readers = port.config.readers.filter((r) => addresses.includes(r.address)).map((r) => r.id);
+      this.log(level, `reader ${change}`, { port: port.config.id, readers, ...payload });
     }
   }
 
@@ -266,6 +385,7 @@ export class ReadersService implements PortHost {
     addresses: number[] | null,
     type: string,
     payload: Record<string, unknown>,
+    effect?: () => void,
   ): void {
     const readers = port.config.readers.filter((r) => addresses === null || addresses.includes(r.address));
     const subjects: SubjectRef[] = [
@@ -273,7 +393,7 @@ export class ReadersService implements PortHost {
       ...readers.map((r) => ({ kind: 'reader' as const, id: r.id })),
     ];
     this.journal
-      .append({ type, source: 'readers', subjects, payload: { port: port.config.id, ...payload } })
+      .append({ type, source: 'readers', subjects, payload: { port: port.config.id, ...payload } }, effect)
       .catch(() => undefined);
   }
 }

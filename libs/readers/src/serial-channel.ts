@@ -16,6 +16,8 @@ export interface SerialChannelOptions {
   reconnectMaxMs: number;
   onData(chunk: Uint8Array): void;
   onState(state: ChannelState, detail?: string): void;
+  /** The capture's text for bytes that crossed the line (hex by default): the protocol withholds its secrets here. */
+  show?(direction: 'rx' | 'tx', bytes: Uint8Array): string;
 }
 
 /**
@@ -51,7 +53,7 @@ export class SerialChannel {
 
   write(bytes: Uint8Array): boolean {
     if (this.state !== 'open' || !this.line) return false;
-    this.capture.add('tx', bytes);
+    this.capture.add('tx', this.options.show?.('tx', bytes) ?? bytes);
     this.line.stream.write(Buffer.from(bytes));
     this.tap?.('tx', bytes);
     return true;
@@ -105,7 +107,7 @@ export class SerialChannel {
     const stream = new ReadStream(binding.fd!);
     this.line = { binding, stream };
     stream.on('data', (chunk: Buffer) => {
-      this.capture.add('rx', chunk);
+      this.capture.add('rx', this.options.show?.('rx', chunk) ?? chunk);
       this.tap?.('rx', chunk);
       this.options.onData(chunk);
     });

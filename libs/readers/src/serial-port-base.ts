@@ -18,8 +18,9 @@ export abstract class SerialReaderPort implements ReaderPort {
       reconnectMinMs: 500,
       reconnectMaxMs: 30_000,
       onData: (chunk) => this.received(chunk, host.monotonic()),
+      show: (direction, bytes) => this.captureText(direction, bytes),
       onState: (state, detail) => {
-        if (state === 'closed') this.lineLost(host.monotonic());
+        if (state === 'closed') this.lineLost(host.monotonic(), detail);
         host.portState(this, state, detail);
       },
     });
@@ -32,7 +33,12 @@ export abstract class SerialReaderPort implements ReaderPort {
   abstract readerStates(): PortReaderState[];
   protected abstract received(chunk: Uint8Array, nowMs: number): void;
   /** The port closed: its readers are unreachable until it reopens. */
-  protected abstract lineLost(nowMs: number): void;
+  protected abstract lineLost(nowMs: number, detail?: string): void;
+
+  /** How the capture shows bytes off the line: hex, unless the protocol has secrets to withhold. */
+  protected captureText(_direction: 'rx' | 'tx', bytes: Uint8Array): string {
+    return Buffer.from(bytes).toString('hex');
+  }
 
   /** Watches the line's bytes in both directions (see SerialChannel.tap). */
   set tap(fn: SerialChannel['tap']) {

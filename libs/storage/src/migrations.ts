@@ -186,4 +186,27 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    name: 'notification outbox',
+    sql: `
+      -- Alarm notifications waiting for their receiver: written in the transaction
+      -- of the alarm change they announce, deleted once the receiver took them,
+      -- kept as given-up (and journaled) when the retry horizon ran out.
+      CREATE TABLE notification_outbox (
+        -- AUTOINCREMENT: a seq is never reused after deletes, so "after seq N" stays exact.
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        delivery_id TEXT    NOT NULL UNIQUE,
+        target      TEXT    NOT NULL,
+        alarm_id    TEXT    NOT NULL,
+        change      TEXT    NOT NULL,
+        document    TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        last_error  TEXT,
+        given_up_at INTEGER
+      ) STRICT;
+      CREATE INDEX notification_outbox_pending ON notification_outbox (target, given_up_at, seq);
+    `,
+  },
 ];

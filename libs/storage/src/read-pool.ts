@@ -136,14 +136,40 @@ export class ReadPool {
     return this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
   }
 
-  async all<T>(sql: string, params: Params = []): Promise<T[]> {
-    const reply = await this.pick().send({ op: 'all', id: this.nextId++, sql, params });
-    return (reply.rows ?? []) as T[];
+  all<T>(sql: string, params: Params = []): Promise<T[]> {
+    return this.allOn<T>(this.pick(), sql, params);
   }
 
   /** Streams rows in chunks; breaking out of the loop closes the cursor in the worker. */
-  async *iterate<T>(sql: string, params: Params = [], chunk = 500): AsyncGenerator<T[], void, undefined> {
+  iterate<T>(sql: string, params: Params = [], chunk = 500): AsyncGenerator<T[], void, undefined> {
+    return this.iterateOn<T>(this.pick(), sql, params, chunk);
+  }
+
+  /**
+   * Reads that all run on one worker, so each sees at least what the one before
+   * it saw (a connection's snapshot never goes back; two workers' may differ):
+   * for a reader that bounds later reads by what a first one returned.
+   */
+  pinned(): Pick<ReadPool, 'all' | 'iterate'> {
     const worker = this.pick();
+    return {
+      all: <T>(sql: string, params: Params = []) => this.allOn<T>(worker, sql, params),
+      iterate: <T>(sql: string, params: Params = [], chunk = 500) =>
+        this.iterateOn<T>(worker, sql, params, chunk),
+    };
+  }
+
+  private async allOn<T>(worker: ReadWorker, sql: string, params: Params): Promise<T[]> {
+    const reply = await worker.send({ op: 'all', id: this.nextId++, sql, params });
+    return (reply.rows ?? []) as T[];
+  }
+
+  private async *iterateOn<T>(
+    worker: ReadWorker,
+    sql: string,
+    params: Params,
+    chunk: number,
+  ): AsyncGenerator<T[], void, undefined> {
     const id = this.nextId++;
     let reply = await worker.send({ op: 'open', id, sql, params, chunk });
     let finished = reply.done === true;

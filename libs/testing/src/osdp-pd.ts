@@ -54,7 +54,7 @@ export class SimulatedPd {
   private readonly events: { code: number; data: Uint8Array }[] = [];
   private tamper = false;
   private readonly inputStates = [0, 0, 0, 0];
-  private power = true;
+  private powerFault = false;
   scbk: Uint8Array | null;
   readonly outputs: PdOutputs = { led: null, buzzer: null, outputs: [] };
   readonly log: string[] = [];
@@ -64,10 +64,14 @@ export class SimulatedPd {
     busyNext: 0,
     nakNext: 0,
     corruptMacNext: false,
+    /** Secure replies labelled `02 15`/`02 17` (a command's types) with a valid MAC, as libosdp's PD did before its issue 7. */
+    mislabelReplies: false,
     /** Commands answered with NAK 3 (unknown), as PDs without them do. */
     refuse: new Set<number>(),
   };
   commandsSeen = 0;
+  /** Sees each command as it is taken off the line and each reply as it is written (benchmarks time the wire with it). */
+  watch: ((event: 'command' | 'reply', code: number) => void) | null = null;
 
   constructor(
     readonly options: SimulatedPdOptions,
@@ -96,10 +100,19 @@ export class SimulatedPd {
     });
   }
 
-  setTamper(tamper: boolean, power = this.power): void {
+  setTamper(tamper: boolean): void {
     this.tamper = tamper;
-    this.power = power;
-    this.events.push({ code: REPLY.LSTATR, data: Uint8Array.of(tamper ? 1 : 0, power ? 1 : 0) });
+    this.events.push(this.localStatus());
+  }
+
+  setPowerFault(fault: boolean): void {
+    this.powerFault = fault;
+    this.events.push(this.localStatus());
+  }
+
+  /** LSTATR as OSDP 2.2 has it: tamper, then power, each 0 for normal and 1 for the fault. */
+  private localStatus() {
+    return { code: REPLY.LSTATR, data: Uint8Array.of(this.tamper ? 1 : 0, this.powerFault ? 1 : 0) };
   }
 
   /** An input changes (0 door contact, 1 exit button…): reported with all the states. */
@@ -121,6 +134,7 @@ export class SimulatedPd {
     if (frame.reply || (frame.address !== this.options.address && frame.address !== BROADCAST)) return;
     this.commandsSeen++;
     if (this.faults.silent) return;
+    this.watch?.('command', frame.code);
     // The same command again (the CP's retry): the same reply again, unchanged.
     if (this.lastCommand && frame.sequence !== 0 && sameBytes(raw, this.lastCommand) && this.lastReply) {
       return this.send(this.lastReply);
@@ -196,7 +210,7 @@ export class SimulatedPd {
           data: Uint8Array.of(1, 1, 2, 2, 1, 1, 3, 1, 0, 4, 1, 1, 5, 1, 1, 8, 1, 0, 9, 1, 1),
         };
       case CMD.LSTAT:
-        return { code: REPLY.LSTATR, data: Uint8Array.of(this.tamper ? 1 : 0, this.power ? 1 : 0) };
+        return this.localStatus();
       case CMD.ISTAT:
         return { code: REPLY.ISTATR, data: Uint8Array.from(this.inputStates) };
       case CMD.LED:
@@ -262,7 +276,13 @@ export class SimulatedPd {
     const address = this.options.address;
     let bytes =
       sealed && this.session
-        ? this.session.seal({ address, sequence: frame.sequence, code: r.code, data: r.data })
+        ? this.session.seal({
+            address,
+            sequence: frame.sequence,
+            code: r.code,
+            data: r.data,
+            mislabel: this.faults.mislabelReplies,
+          })
         : encodeOsdp({
             address,
             reply: true,
@@ -282,6 +302,7 @@ export class SimulatedPd {
     }
     this.lastCommand = raw;
     this.lastReply = bytes;
+    this.watch?.('reply', r.code);
     this.send(bytes);
   }
 

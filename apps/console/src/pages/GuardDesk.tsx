@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, type JournalEntry, type Role } from '../api';
+import { api, parseForDisplay, type JournalEntry, type Role } from '../api';
 import { useAction } from '../Feedback';
 
 interface BoardDoor {
@@ -101,7 +101,7 @@ export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
     const source = new EventSource('/api/v1/events');
     let pending: ReturnType<typeof setTimeout> | null = null;
     source.addEventListener('entry', (ev) => {
-      const e = JSON.parse((ev as MessageEvent<string>).data) as JournalEntry;
+      const e = parseForDisplay<JournalEntry>((ev as MessageEvent<string>).data);
       if (!/^(door|alarm|access)\./.test(e.type) || pending) return;
       pending = setTimeout(() => {
         pending = null;

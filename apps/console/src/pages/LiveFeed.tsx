@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { JournalEntry } from '../api';
+import { parseForDisplay, type JournalEntry } from '../api';
 import { EntriesTable } from '../EntriesTable';
 
 const KEEP = 300;
@@ -19,7 +19,7 @@ export const LiveFeed = () => {
     source.onopen = () => setState('live');
     source.onerror = () => setState(source.readyState === EventSource.CLOSED ? 'ended' : 'reconnecting');
     source.addEventListener('entry', (ev) => {
-      const entry = JSON.parse((ev as MessageEvent<string>).data) as JournalEntry;
+      const entry = parseForDisplay<JournalEntry>((ev as MessageEvent<string>).data);
       if (pausedRef.current) held.current.unshift(entry);
       else setEntries((prev) => [entry, ...prev].slice(0, KEEP));
     });

@@ -141,11 +141,16 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
                   {o.totpEnrolled && (
                     <button
                       className="link"
-                      onClick={() =>
-                        void act('Second factor removed.', () =>
-                          api.post(`/api/v1/operators/${o.id}/second-factor/reset`),
-                        )
-                      }
+                      onClick={() => {
+                        // The reason is journaled with the reset.
+                        const reason = window.prompt(
+                          `Why remove the second factor of ${o.username} (lost phone, …)?`,
+                        );
+                        if (reason?.trim())
+                          void act('Second factor removed.', () =>
+                            api.post(`/api/v1/operators/${o.id}/second-factor/reset`, { reason }),
+                          );
+                      }}
                     >
                       Reset 2FA
                     </button>

@@ -149,45 +149,93 @@ export const Login = ({ onDone }: StepProps) => {
   );
 };
 
+/** A TOTP code, or a recovery code for an operator without their phone; both prove the second factor. */
+const SecondFactorCode = ({
+  label,
+  code,
+  setCode,
+  useRecovery,
+  setUseRecovery,
+  autoFocus,
+}: {
+  label: string;
+  code: string;
+  setCode: (code: string) => void;
+  useRecovery: boolean;
+  setUseRecovery: (use: boolean) => void;
+  autoFocus?: boolean;
+}) => (
+  <>
+    <label>
+      {useRecovery ? 'Recovery code' : label}
+      <input
+        name="code"
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+        inputMode={useRecovery ? 'text' : 'numeric'}
+        autoComplete="one-time-code"
+        autoFocus={autoFocus}
+        required
+      />
+    </label>
+    <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
+      {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
+    </button>
+  </>
+);
+
+const secondFactorProof = (useRecovery: boolean, code: string) =>
+  useRecovery ? { recoveryCode: code.trim() } : { code: code.trim() };
+
 export const SecondFactor = ({ onDone }: StepProps) => {
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
   const { error, busy, submit } = useSubmit(async () => {
-    const body = useRecovery ? { recoveryCode: code.trim() } : { code: code.trim() };
-    const res = await api.post<{ csrfToken: string }>('/api/v1/auth/second-factor', body);
+    const res = await api.post<{ csrfToken: string }>(
+      '/api/v1/auth/second-factor',
+      secondFactorProof(useRecovery, code),
+    );
     setCsrfToken(res.csrfToken);
     onDone();
   });
   return (
     <Card title="Second factor">
       <form onSubmit={submit}>
-        <label>
-          {useRecovery ? 'Recovery code' : 'Six-digit code from your authenticator app'}
-          <input
-            name="code"
-            value={code}
-            onChange={(e) => setCode(e.target.value)}
-            inputMode={useRecovery ? 'text' : 'numeric'}
-            autoComplete="one-time-code"
-            autoFocus
-            required
-          />
-        </label>
+        <SecondFactorCode
+          label="Six-digit code from your authenticator app"
+          {...{ code, setCode, useRecovery, setUseRecovery }}
+          autoFocus
+        />
         <ErrorAlert error={error} />
         <button disabled={busy}>Verify</button>
-        <button type="button" className="link" onClick={() => setUseRecovery(!useRecovery)}>
-          {useRecovery ? 'Use the authenticator code' : 'Use a recovery code instead'}
-        </button>
       </form>
     </Card>
   );
 };
 
-export const Enroll = ({ onDone }: StepProps) => {
+/**
+ * Sets up (or replaces) the authenticator app. Right after sign-in the password
+ * was just checked; from a signed-in session the gateway asks for it again, and
+ * to replace an app also for a code from it or a recovery code.
+ */
+export const Enroll = ({
+  onDone,
+  reauthenticate,
+  replacing,
+}: StepProps & { reauthenticate?: boolean; replacing?: boolean }) => {
   const [setup, setSetup] = useState<{ secret: string; uri: string; qrSvg: string } | null>(null);
+  const [currentPassword, setCurrentPassword] = useState('');
+  const [currentCode, setCurrentCode] = useState('');
+  const [useRecovery, setUseRecovery] = useState(false);
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState<string[] | null>(null);
-  const start = useSubmit(async () => setSetup(await api.post('/api/v1/auth/enrollment')));
+  const start = useSubmit(async () => {
+    const proof = {
+      ...(reauthenticate ? { currentPassword } : {}),
+      ...(replacing ? secondFactorProof(useRecovery, currentCode) : {}),
+    };
+    setSetup(await api.post('/api/v1/auth/enrollment', proof));
+  });
   const confirm = useSubmit(async () => {
     const res = await api.post<{ csrfToken: string; recoveryCodes: string[] }>(
       '/api/v1/auth/enrollment/confirm',
@@ -213,10 +261,35 @@ export const Enroll = ({ onDone }: StepProps) => {
     );
   }
   return (
-    <Card title="Set up your second factor">
-      <p className="hint">Your role requires an authenticator app (TOTP) at every sign-in.</p>
+    <Card title={replacing ? 'Replace your second factor' : 'Set up your second factor'}>
+      <p className="hint">
+        {replacing
+          ? 'The new app replaces the old one, and new recovery codes replace the old ones.'
+          : 'Your role requires an authenticator app (TOTP) at every sign-in.'}
+      </p>
       {!setup ? (
         <form onSubmit={start.submit}>
+          {reauthenticate && (
+            <label>
+              Current password
+              <input
+                name="enrolCurrentPassword"
+                type="password"
+                value={currentPassword}
+                onChange={(e) => setCurrentPassword(e.target.value)}
+                autoComplete="current-password"
+                required
+              />
+            </label>
+          )}
+          {replacing && (
+            <SecondFactorCode
+              label="Code from your current authenticator app"
+              code={currentCode}
+              setCode={setCurrentCode}
+              {...{ useRecovery, setUseRecovery }}
+            />
+          )}
           <ErrorAlert error={start.error} />
           <button disabled={start.busy}>Start set-up</button>
         </form>

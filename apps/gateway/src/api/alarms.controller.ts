@@ -2,15 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AlarmsService } from '@gatehouse/alarms';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, plainText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
 
-const text = z.string().trim().min(1).max(1000);
+const text = plainText({ max: 1000, multiline: true });
 const Comment = z.strictObject({ comment: text.optional() });
 const Note = z.strictObject({ text });
-const Assign = z.strictObject({ owner: z.string().trim().min(1).max(64).nullable() });
+const Assign = z.strictObject({ owner: plainText({ max: 64 }).nullable() });
 const Resolve = z.strictObject({ comment: text, falseAlarm: z.boolean().default(false) });
 const Reason = z.strictObject({ reason: text });
 const ListQuery = z.strictObject({ history: z.coerce.number().int().min(0).max(500).default(0) });

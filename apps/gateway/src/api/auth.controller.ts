@@ -12,7 +12,7 @@ import {
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
-import { DomainError } from '@gatehouse/contracts';
+import { DomainError, plainText } from '@gatehouse/contracts';
 import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
@@ -41,12 +41,23 @@ const SecondFactorBody = z
     (b) => (b.code === undefined) !== (b.recoveryCode === undefined),
     'send either code or recoveryCode',
   );
+/** A signed-in session proves the operator again; see AuthService.beginEnrollment. */
+const EnrollmentBody = z
+  .strictObject({
+    currentPassword: password.optional(),
+    code: z
+      .string()
+      .regex(/^\d{6}$/, 'six digits')
+      .optional(),
+    recoveryCode: z.string().min(8).max(20).optional(),
+  })
+  .refine((b) => b.code === undefined || b.recoveryCode === undefined, 'send code or recoveryCode, not both');
 const ConfirmBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
 const PasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
 export const BootstrapBody = z.strictObject({
   token: z.string().min(10).max(100),
   username,
-  displayName: z.string().min(1).max(100),
+  displayName: plainText({ max: 100 }),
   password,
 });
 
@@ -72,6 +83,7 @@ export class AuthController {
       stage: principal.stage,
       roles: principal.roles,
       mustChangePassword: principal.mustChangePassword,
+      reauthenticate: principal.reauthenticate === true,
       csrfToken: principal.csrfToken ?? null,
       visibleCategories: visibleCategories(principal.roles) ?? 'all',
       operator,
@@ -135,9 +147,17 @@ export class AuthController {
   @AllowStages('enroll')
   @AllowDuringPasswordChange()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Start second-factor enrolment: a new TOTP secret and its QR code' })
-  async beginEnrollment(@CurrentPrincipal() principal: Principal) {
-    const { secret, uri } = this.auth.beginEnrollment(principal);
+  @ApiOperation({
+    summary:
+      'Start second-factor enrolment: a new TOTP secret and its QR code. A signed-in session sends currentPassword, and to replace an existing factor also a current code or a recovery code',
+  })
+  @ApiJsonBody(EnrollmentBody)
+  async beginEnrollment(
+    @Body(zod(EnrollmentBody)) body: z.infer<typeof EnrollmentBody>,
+    @CurrentPrincipal() principal: Principal,
+    @RequestCtx() ctx: RequestContext,
+  ) {
+    const { secret, uri } = await this.auth.beginEnrollment(principal, body, ctx);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1 });
     return { secret, uri, qrSvg };
   }

@@ -8,10 +8,19 @@ import {
   type Actor,
   DomainError,
   type JournalEntry,
+  plainText,
   SUBJECT_KINDS,
   type SubjectKind,
 } from '@gatehouse/contracts';
-import { csvHeader, csvRow, Journal, JournalReader, type JournalFilter, MAX_PAGE } from '@gatehouse/journal';
+import {
+  csvHeader,
+  csvRow,
+  Journal,
+  JournalReader,
+  jsonlLine,
+  type JournalFilter,
+  MAX_PAGE,
+} from '@gatehouse/journal';
 import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
@@ -34,7 +43,7 @@ const JournalQuery = z.strictObject({
 });
 const ExportQuery = z.strictObject({ ...filterShape, format: z.enum(['jsonl', 'csv']).default('jsonl') });
 const NoteBody = z.strictObject({
-  text: z.string().trim().min(1).max(2000),
+  text: plainText({ max: 2000, multiline: true }),
   subjects: z
     .array(z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: ref }))
     .max(20)
@@ -129,7 +138,7 @@ export class JournalController {
         if (csv) yield csvHeader();
         for await (const chunk of reader.exportRaw(filter)) {
           const lines = chunk.map(csv ? csvLine : jsonLine).filter((l) => l !== null);
-          if (lines.length > 0) yield csv ? lines.join('') : `${lines.join('\n')}\n`;
+          if (lines.length > 0) yield csv ? lines.join('') : `${lines.map(jsonlLine).join('\n')}\n`;
         }
       })(),
     );

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuthService, MAX_PASSWORD_LENGTH, ROLES, type TokenView } from '@gatehouse/auth';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, patchOf, plainText, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
@@ -14,7 +14,7 @@ const CreateOperator = z.strictObject({
     .min(1)
     .max(64)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
-  displayName: z.string().min(1).max(100),
+  displayName: plainText({ max: 100 }),
   roles: z.array(role).min(1).max(6),
   password: z
     .string()
@@ -22,14 +22,15 @@ const CreateOperator = z.strictObject({
     .max(MAX_PASSWORD_LENGTH)
     .describe('Initial password; the operator must change it at first sign-in'),
 });
-const UpdateOperator = z.strictObject({
-  displayName: z.string().min(1).max(100).optional(),
-  roles: z.array(role).min(1).max(6).optional(),
-  disabled: z.boolean().optional(),
+const UpdateOperator = patchOf(
+  CreateOperator.pick({ displayName: true, roles: true }).extend({ disabled: z.boolean() }),
+);
+const ResetSecondFactor = z.strictObject({
+  reason: reasonText.describe('Why (lost phone, left the company): journaled'),
 });
 const ResetPassword = z.strictObject({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 const CreateToken = z.strictObject({
-  name: z.string().min(1).max(100),
+  name: plainText({ max: 100 }),
   roles: z.array(role).min(1).max(6),
   expiresInDays: z.number().int().min(1).max(3650),
 });
@@ -98,9 +99,16 @@ export class OperatorsController {
   @Post(':id/second-factor/reset')
   @Allow('operators.write')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Remove the second factor (lost phone); the operator enrols again' })
-  resetSecondFactor(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), actor);
+  @ApiOperation({
+    summary: 'Remove the second factor (lost phone), with the reason journaled; the operator enrols again',
+  })
+  @ApiJsonBody(ResetSecondFactor)
+  resetSecondFactor(
+    @Param('id') id: string,
+    @Body(zod(ResetSecondFactor)) body: z.infer<typeof ResetSecondFactor>,
+    @CurrentActor() actor: Actor,
+  ) {
+    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), body.reason, actor);
   }
 
   @Post(':id/unlock')

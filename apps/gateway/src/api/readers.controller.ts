@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { bitsToHex, CARD_FORMATS, interpret, toBits } from '@gatehouse/bridge-protocol';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, reasonText } from '@gatehouse/contracts';
 import { Journal } from '@gatehouse/journal';
 import { ReadersService } from '@gatehouse/readers';
 import { Allow } from '../http/auth.guard';
@@ -12,7 +12,7 @@ import { ApiJsonBody, zod } from '../http/validation';
 
 const MAX_BITS = 256;
 
-const ReasonBody = z.strictObject({ reason: z.string().trim().min(3).max(500) });
+const ReasonBody = z.strictObject({ reason: reasonText });
 
 /** Raw bits as a facility manager copies them: a string of 0 and 1, or hex with the bit count. */
 export const CardBitsBody = z.union([
@@ -87,9 +87,7 @@ export class ReadersController {
     @CurrentActor() actor: Actor,
   ) {
     const readerId = this.managedReader(id);
-    // Journaled first: for a while the install key is accepted again, and who opened that window is on record.
-    await this.recordKeyAction('reader.key-reinstall', readerId, actor, { reason: body.reason });
-    this.readers.reinstallKey(readerId);
+    await this.readers.reinstallKey(readerId, { actor, reason: body.reason, source: 'http' });
     return { readerId, state: 'reinstalling' };
   }
 
@@ -107,8 +105,7 @@ export class ReadersController {
     @CurrentActor() actor: Actor,
   ) {
     const readerId = this.managedReader(id);
-    const started = this.readers.rotateKey(readerId);
-    await this.recordKeyAction('reader.key-rotation', readerId, actor, { reason: body.reason, started });
+    const started = await this.readers.rotateKey(readerId, { actor, reason: body.reason, source: 'http' });
     if (!started)
       throw new DomainError(
         'conflict',
@@ -116,16 +113,6 @@ export class ReadersController {
         `reader "${readerId}" has no key installed yet`,
       );
     return { readerId, state: 'rotating' };
-  }
-
-  private recordKeyAction(type: string, readerId: string, actor: Actor, payload: Record<string, unknown>) {
-    return this.journal.append({
-      type,
-      source: 'http',
-      actor,
-      subjects: [{ kind: 'reader', id: readerId }],
-      payload: { readerId, ...payload },
-    });
   }
 
   /** The reader id, if it is a serial reader whose key the gateway made; otherwise the error to answer. */

@@ -24,7 +24,7 @@ import {
   CredentialInput,
   CredentialPatch,
 } from '@gatehouse/access';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, isoInstant, parseIsoInstant } from '@gatehouse/contracts';
 import { hiddenProperties, redactFor, type Principal } from '@gatehouse/auth';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../../http/request.decorators';
@@ -48,6 +48,7 @@ const SearchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+const AtQuery = z.strictObject({ at: isoInstant.optional().describe('ISO 8601 time; now by default') });
 const ImportQuery = z.strictObject({
   mode: z.enum(['dry-run', 'apply']).default('dry-run'),
   fileName: z.string().max(200).default('import.csv'),
@@ -156,13 +157,10 @@ export class CardholdersController {
   @Get('cardholders/:id/doors')
   @Allow('cardholders.doors')
   @ApiOperation({ summary: 'Which doors this person can open, and whether now (from the decision index)' })
-  doors(@Param('id') id: string, @Query('at') at?: string) {
-    return {
-      items: this.access.engine.doorsOf(
-        checkId(id, 'cardholder'),
-        at ? Date.parse(at) || Date.now() : Date.now(),
-      ),
-    };
+  @ApiQueryOf(AtQuery)
+  doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
+    const at = query.at === undefined ? Date.now() : parseIsoInstant(query.at)!;
+    return { items: this.access.engine.doorsOf(checkId(id, 'cardholder'), at) };
   }
 
   @Post('credentials')

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessService, DOOR_MODES, reasonText } from '@gatehouse/access';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { AccessService, DOOR_MODES } from '@gatehouse/access';
+import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
@@ -14,9 +14,7 @@ const ModeBody = z.strictObject({
     .enum(['locked', 'card-only', 'card-and-pin', 'unlocked'])
     .nullable()
     .describe('null returns the door to its normal mode'),
-  until: z
-    .string()
-    .max(40)
+  until: isoInstant
     .nullable()
     .default(null)
     .describe('ISO time when the mode ends by itself; null: until changed'),
@@ -35,14 +33,14 @@ const SimulateBody = z.strictObject({
   readerId: z.string().min(1).max(64),
   format: z.string().min(1).max(20),
   number: z.string().min(1).max(64),
-  at: z.string().max(40).optional(),
+  at: isoInstant.optional(),
   pin: z.enum(['ok', 'wrong', 'duress']).optional(),
 });
-const AtQuery = z.strictObject({ at: z.string().max(40).optional() });
+const AtQuery = z.strictObject({ at: isoInstant.optional() });
 const at = (v?: string | null): number | null => {
   if (!v) return null;
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(v))
+  const ms = parseIsoInstant(v);
+  if (ms === null)
     throw new DomainError('invalid', 'request.bad-time', `"${v.slice(0, 40)}" is not an ISO 8601 time`);
   return ms;
 };

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, type Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, type Type } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import {
@@ -11,7 +11,7 @@ import {
   ZoneInput,
   type DocumentTable,
 } from '@gatehouse/access';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, patchOf, replacementOf } from '@gatehouse/contracts';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, zod } from '../../http/validation';
@@ -32,8 +32,10 @@ type Saver<S extends z.ZodType> = (
 
 /**
  * One controller shape for the site's simple records (zones, doors, schedules,
- * holidays, levels, groups): list, get, create, replace, delete. Each is still
- * its own class with its own route, tag and schema in the OpenAPI document.
+ * holidays, levels, groups): list, get, create, replace, change, delete. Each is
+ * still its own class with its own route, tag and schema in the OpenAPI document.
+ * Defaults apply on create only: a replacement names every field, a change
+ * names the fields it changes and keeps the others.
  */
 const recordsController = <S extends z.ZodObject>(
   path: string,
@@ -43,6 +45,8 @@ const recordsController = <S extends z.ZodObject>(
   save: Saver<S>,
   remove: (access: AccessService, id: string, actor: Actor) => Promise<void>,
 ): Type<unknown> => {
+  const replacement = replacementOf(schema);
+  const change = patchOf(schema.omit({ id: true } as never));
   @ApiTags('access')
   @Controller(`api/v1/access/${path}`)
   class RecordsController {
@@ -71,12 +75,32 @@ const recordsController = <S extends z.ZodObject>(
 
     @Put(':id')
     @Allow('site.write')
-    @ApiOperation({ summary: `Replace a ${what} (the id in the path and the body must agree)` })
-    @ApiJsonBody(schema)
-    replace(@Param('id') id: string, @Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
+    @ApiOperation({
+      summary: `Replace a ${what}: every field named (the id in the path and the body must agree)`,
+    })
+    @ApiJsonBody(replacement)
+    replace(
+      @Param('id') id: string,
+      @Body(zod(replacement)) body: z.output<S>,
+      @CurrentActor() actor: Actor,
+    ) {
       if ((body as { id: string }).id !== checkId(id, what))
         throw new DomainError('invalid', 'request.id-mismatch', 'the id in the path and in the body differ');
       return save(this.access, body, actor, 'update');
+    }
+
+    @Patch(':id')
+    @Allow('site.write')
+    @ApiOperation({ summary: `Change the named fields of a ${what}; the others stay as they are` })
+    @ApiJsonBody(change)
+    update(
+      @Param('id') id: string,
+      @Body(zod(change)) body: Partial<z.output<S>>,
+      @CurrentActor() actor: Actor,
+    ) {
+      return this.access.patch(table, checkId(id, what), body as never, (record) =>
+        save(this.access, record as z.output<S>, actor, 'update'),
+      );
     }
 
     @Delete(':id')

@@ -1,0 +1,144 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
+import type { Journal } from '@gatehouse/journal';
+import { openTestJournal } from '@gatehouse/testing';
+import type { Db } from '@gatehouse/storage';
+import {
+  AccessService,
+  AccessStore,
+  CardholderInput,
+  CredentialInput,
+  DoorInput,
+  ScheduleInput,
+} from '@gatehouse/access';
+
+const guard: Actor = { kind: 'operator', name: 'gina', address: '127.0.0.1' };
+
+/** Every state change of the access context commits with its entry, and nothing reaches a door before its record. */
+describe('access: journal first (real SQLite, real journal)', () => {
+  let dir: string;
+  let db: Db;
+  let clock: ManualClock;
+  let journal: Journal;
+  let bus: GatehouseBus;
+  let access: AccessService;
+  const count = (type: string) =>
+    db.prepare('SELECT count(*) FROM journal_entries WHERE type = ?').pluck().get(type) as number;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-access-first-'));
+    clock = new ManualClock('2026-06-01T09:00:00Z');
+    ({ db, journal } = await openTestJournal(dir, clock));
+    bus = new GatehouseBus();
+    access = new AccessService(new AccessStore(db), journal, clock, bus);
+  });
+  afterEach(async () => {
+    await journal.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const seedGrant = async () => {
+    await access.saveSchedule(
+      ScheduleInput.parse({
+        id: 'always',
+        name: 'Always',
+        timeZone: 'UTC',
+        intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
+      }),
+      guard,
+      'create',
+    );
+    await access.saveDoor(
+      DoorInput.parse({
+        id: 'front',
+        name: 'Front',
+        zoneIn: 'outside',
+        readers: [{ id: 'front-in', direction: 'entry' }],
+        antiPassback: 'hard',
+      }),
+      guard,
+      'create',
+    );
+    await access.saveLevel(
+      { id: 'staff', name: 'Staff', scheduleId: 'always', doorIds: ['front'] },
+      guard,
+      'create',
+    );
+    const ann = await access.createCardholder(
+      CardholderInput.parse({ name: 'Ann Archer', levelIds: ['staff'] }),
+      guard,
+    );
+    await access.createCredential(
+      CredentialInput.parse({ cardholderId: ann.id, format: 'H10301', number: '12:345' }),
+      guard,
+    );
+    const d = await access.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      at: clock.now().getTime(),
+    });
+    expect(d.grant).toBe(true);
+    await journal.append({ type: 'test.sync', source: 'test' });
+    return ann.id;
+  };
+
+  it('creates the built-in outside zone with its entry, once', async () => {
+    expect(count('zone.created')).toBe(1);
+    const entry = JSON.parse(
+      db
+        .prepare("SELECT entry_json FROM journal_entries WHERE type = 'zone.created'")
+        .pluck()
+        .get() as string,
+    ) as { actor: Actor; subjects: unknown[] };
+    expect(entry.actor).toEqual({ kind: 'system', name: 'built-in' });
+    expect(entry.subjects).toEqual([{ kind: 'zone', id: 'outside' }]);
+    expect(access.get('access_zones', 'outside')).toMatchObject({ name: 'Outside' });
+    new AccessService(new AccessStore(db), journal, clock, bus);
+    expect(count('zone.created')).toBe(1);
+  });
+
+  it('forgives anti-passback only once the record is committed; a journal that fails changes nothing', async () => {
+    const ann = await seedGrant();
+    const presence = () => db.prepare('SELECT count(*) FROM presence').pluck().get() as number;
+    expect(access.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
+    expect(presence()).toBe(1);
+    const held = journal;
+    held.pause();
+    const forgiving = access.forgive(ann, 'came in with a visitor', guard);
+    await new Promise((r) => setImmediate(r));
+    // Not committed yet: the engine still knows where Ann is.
+    expect(access.presenceList()).toHaveLength(1);
+    held.resume();
+    expect(await forgiving).toBe(1);
+    expect(access.presenceList()).toEqual([]);
+    expect(presence()).toBe(0);
+
+    // Again in, then a journal that refuses: the forgiveness is refused and nothing is forgotten.
+    clock.advance(60_000);
+    await access.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      at: clock.now().getTime(),
+    });
+    await journal.append({ type: 'test.sync', source: 'test' });
+    await journal.close();
+    await expect(access.forgive(null, 'reset after drill', guard)).rejects.toThrow(/closed/);
+    expect(access.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
+  });
+
+  it('sends a remote unlock to the door only after its entry is committed, and not at all when it cannot be', async () => {
+    await seedGrant();
+    const onRecordWhenSent: number[] = [];
+    bus.on('door.command', 'strike', () => onRecordWhenSent.push(count('door.remote-unlock')));
+    await access.unlockMomentarily('front', 'courier at the door', guard);
+    expect(onRecordWhenSent).toEqual([1]);
+    await journal.close();
+    await expect(access.unlockMomentarily('front', 'again', guard)).rejects.toThrow(/closed/);
+    expect(onRecordWhenSent).toEqual([1]);
+  });
+});
