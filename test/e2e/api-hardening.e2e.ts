@@ -157,6 +157,79 @@ describe('API hardening (real process)', () => {
       ).toBe(1);
     });
 
+    it('keeps hidden cardholder fields out of the journal: search, export, free text and live stream', async () => {
+      const hiddenFrom = (role: Role) =>
+        (Object.keys(FIELDS) as Field[])
+          .filter((f) => !(FIELDS[f].roles as readonly Role[]).includes(role))
+          .flatMap((f) => FIELD_PROPERTIES[f]);
+      const values: Partial<Record<string, string>> = {
+        employeeNumber: 'E-7731',
+        department: 'Collections',
+        directoryAccount: 'wwatched',
+        credentials: '7:7731',
+      };
+      const about = `person=${cardholderId}`;
+      for (const role of ['admin', 'auditor', 'responder'] as const) {
+        const hidden = hiddenFrom(role);
+        expect([role, hidden.length > 0]).toEqual([role, true]);
+        const search = await as[role].get<{ items: { payload: object }[] }>(
+          `/api/v1/journal?${about}&limit=500`,
+        );
+        const jsonl = await as[role].get(`/api/v1/journal/export?${about}`);
+        const csv = await as[role].get(`/api/v1/journal/export?${about}&format=csv`);
+        const exported = jsonl.text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { payload: object });
+        // What the entries say (their `redacted` lists name what was left out, not its value).
+        const payloads = [search.body.items, exported].map((items) =>
+          JSON.stringify(items.map((e) => e.payload)),
+        );
+        expect(search.body.items.length).toBeGreaterThan(1);
+        expect(exported).toHaveLength(search.body.items.length);
+        for (const p of hidden) {
+          for (const text of payloads) expect([role, p, text.includes(`"${p}"`)]).toEqual([role, p, false]);
+          if (values[p])
+            for (const text of [...payloads, csv.text])
+              expect([role, p, text.includes(values[p]!)]).toEqual([role, p, false]);
+        }
+        if (role === 'admin') expect(jsonl.text).toContain('"redacted":[');
+      }
+      // The facility manager sees every field, so the entries leave as written.
+      const full = await as['facility-manager'].get(`/api/v1/journal/export?${about}`);
+      for (const text of ['"watchListed"', 'E-7731', '7:7731', '"hasPin"']) expect(full.text).toContain(text);
+      expect(full.text).not.toContain('"redacted"');
+      // What a free-text search finds must not reveal a hidden value.
+      const byNumber = (role: Role) => as[role].get<{ items: unknown[] }>('/api/v1/journal?q=E-7731');
+      expect((await byNumber('admin')).body.items).toEqual([]);
+      expect((await byNumber('facility-manager')).body.items.length).toBeGreaterThan(0);
+      // The live stream (here its resumption after Last-Event-ID) redacts the same way.
+      const marker = await admin.post<{ seq: number }>('/api/v1/journal/notes', {
+        text: 'before the change',
+      });
+      const changed = await as['facility-manager'].patch(`/api/v1/access/cardholders/${cardholderId}`, {
+        department: 'Recoveries',
+      });
+      expect(changed.status).toBe(200);
+      const controller = new AbortController();
+      const res = await fetch(`${gw.url}/api/v1/events`, {
+        headers: { cookie: admin.cookie!, 'last-event-id': String(marker.body.seq) },
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('cardholder.updated')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += Buffer.from(value).toString();
+      }
+      controller.abort();
+      const line = text.split('\n').find((l) => l.startsWith('data: ') && l.includes('cardholder.updated'))!;
+      const entry = JSON.parse(line.slice('data: '.length)) as { payload: object; redacted: string[] };
+      expect(JSON.stringify(entry.payload)).not.toContain('Recoveries');
+      expect(entry.redacted).toContain('department');
+    });
+
     it('allows and refuses each read as the matrix says, for every role', async () => {
       const reads: Partial<Record<Action, string>> = {
         'cardholders.export': '/api/v1/access/export',
@@ -297,6 +370,21 @@ describe('API hardening (real process)', () => {
       const json = await send('/api/v1/journal/notes', 'application/json', as.guard);
       expect(json.status).toBe(413);
       expect(((await json.json()) as ErrorShape).error.code).toBe('request.too-large');
+      expect((await as.guard.post('/api/v1/journal/notes', { text: 'still here' })).status).toBe(201);
+    });
+
+    it('refuses JSON nested deeper or holding more items than the bounds before parsing it, and keeps serving', async () => {
+      const depth = 500_000;
+      const deep = await as.guard.request('POST', '/api/v1/journal/notes', undefined, {
+        raw: `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      });
+      expectShape(deep, 400, 'request.too-deep');
+      const inObject = await as.guard.request('POST', '/api/v1/journal/notes', undefined, {
+        raw: `{"text":"x","subjects":${'['.repeat(100)}${']'.repeat(100)}}`,
+      });
+      expectShape(inObject, 400, 'request.too-deep');
+      const members = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`f${i}`, i]));
+      expectShape(await as.guard.post('/api/v1/journal/notes', members), 400, 'request.too-many-items');
       expect((await as.guard.post('/api/v1/journal/notes', { text: 'still here' })).status).toBe(201);
     });
 

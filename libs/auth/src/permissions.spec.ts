@@ -1,6 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hiddenProperties, may, permissionsMarkdown, permissionsOf, redactFor } from './permissions';
+import type { JournalEntry } from '@gatehouse/contracts';
+import {
+  hiddenProperties,
+  may,
+  permissionsMarkdown,
+  permissionsOf,
+  redactEntryFor,
+  redactFor,
+} from './permissions';
 
 const DOC = join(__dirname, '..', '..', '..', 'docs', 'permissions.md');
 
@@ -45,5 +53,61 @@ describe('the permission matrix', () => {
     expect(both.fields).toContain('watchListed');
     expect(both.fields).not.toContain('employeeNumber');
     expect(permissionsOf([]).actions).toEqual([]);
+  });
+
+  describe('journal entries', () => {
+    const entry = (type: string, subjects: JournalEntry['subjects'], payload: JournalEntry['payload']) =>
+      ({
+        seq: 1,
+        time: '2026-01-01T00:00:00.000Z',
+        type,
+        source: 'access',
+        subjects,
+        payload,
+        timeSource: 'gateway',
+      }) as JournalEntry;
+    const created = entry('cardholder.created', [{ kind: 'person', id: 'p1' }], {
+      id: 'p1',
+      changes: {
+        name: { from: null, to: 'Ann' },
+        employeeNumber: { from: null, to: 'E1' },
+        directoryAccount: { from: null, to: 'CORP\\ann' },
+        watchListed: { from: null, to: true },
+      },
+    });
+    const granted = entry(
+      'access.granted',
+      [
+        { kind: 'person', id: 'p1' },
+        { kind: 'credential', id: 'c1' },
+      ],
+      { cardholderId: 'p1', credential: { format: 'H10301', number: '7:1' }, reason: 'granted' },
+    );
+
+    it('leaves out, at any depth, the fields the matrix hides, and says which', () => {
+      const seen = redactEntryFor(['auditor'], created);
+      expect(seen.payload).toEqual({
+        id: 'p1',
+        changes: { name: { from: null, to: 'Ann' }, employeeNumber: { from: null, to: 'E1' } },
+      });
+      expect(seen).toMatchObject({ redacted: ['directoryAccount', 'watchListed'] });
+    });
+
+    it("hides a card's number from roles that do not see credentials", () => {
+      expect(redactEntryFor(['admin'], granted)).toMatchObject({
+        payload: { cardholderId: 'p1', reason: 'granted' },
+        redacted: ['credential'],
+      });
+      expect(redactEntryFor(['guard'], granted)).toBe(granted);
+    });
+
+    it('returns the entry itself when nothing is hidden or it is about no person or credential', () => {
+      expect(redactEntryFor(['facility-manager'], created)).toBe(created);
+      const group = entry('level.group.created', [], {
+        id: 'g',
+        changes: { levelIds: { from: null, to: ['l'] } },
+      });
+      expect(redactEntryFor(['reception'], group)).toBe(group);
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { JournalEntry, JsonValue } from '@gatehouse/contracts';
 import { journalVisibility, ROLES, type Role } from './roles';
 
 /**
@@ -158,6 +159,48 @@ export const redactFor = <T extends object>(roles: readonly Role[], record: T): 
   return Object.fromEntries(Object.entries(record).filter(([k]) => !hidden.has(k))) as Partial<T>;
 };
 
+/**
+ * Where a field also shows up in journal payloads under another name: a
+ * credential's number (credential entries) and the card read with a decision
+ * (access entries).
+ */
+const JOURNAL_ALIASES: Partial<Record<Field, readonly string[]>> = { credentials: ['credential', 'number'] };
+
+/** Entries about these subjects carry cardholder and credential fields. */
+const PERSONAL_SUBJECTS = new Set(['person', 'credential']);
+
+const strip = (value: JsonValue, hidden: ReadonlySet<string>, removed: Set<string>): JsonValue => {
+  if (Array.isArray(value)) return value.map((v) => strip(v, hidden, removed));
+  if (value === null || typeof value !== 'object') return value;
+  const kept: Record<string, JsonValue> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (hidden.has(k)) removed.add(k);
+    else kept[k] = strip(v, hidden, removed);
+  }
+  return kept;
+};
+
+/**
+ * A journal entry as these roles may read it (search, export, live stream):
+ * an entry about a person or credential loses, at any depth of its payload
+ * (a cardholder's `changes` included), the fields the matrix hides from them,
+ * and names what it lost in `redacted`, so nobody takes it for the signed
+ * original. Everything else is returned as it is, the same object.
+ */
+export const redactEntryFor = (
+  roles: readonly Role[],
+  entry: JournalEntry,
+): JournalEntry | (JournalEntry & { redacted: string[] }) => {
+  if (!entry.subjects.some((s) => PERSONAL_SUBJECTS.has(s.kind))) return entry;
+  const hidden = hiddenProperties(roles);
+  for (const f of Object.keys(JOURNAL_ALIASES) as Field[])
+    if (!seesField(roles, f)) for (const p of JOURNAL_ALIASES[f]!) hidden.add(p);
+  if (hidden.size === 0) return entry;
+  const removed = new Set<string>();
+  const payload = strip(entry.payload, hidden, removed) as JournalEntry['payload'];
+  return removed.size === 0 ? entry : { ...entry, payload, redacted: [...removed].sort() };
+};
+
 /** What a caller may do and see, for the console to show only what works. */
 export const permissionsOf = (roles: readonly Role[]) => ({
   roles: [...roles],
@@ -186,7 +229,10 @@ export const permissionsMarkdown = (): string => {
     '',
     'Everyone allowed `cardholders.read` sees id, name, kind, state and whether there is a photo.',
     'The other fields are left out of every answer (search, detail) for roles without them, and',
-    'the search only matches the fields the caller may see.',
+    'the search only matches the fields the caller may see. Journal entries about a person or',
+    'credential (search, export, live stream) leave them out too, with `redacted` naming what',
+    'was left out (a card read with a decision counts as `credentials`), and a free-text journal',
+    'search finds such an entry only by what the caller may see of it.',
     '',
     head,
     ...(Object.keys(FIELDS) as Field[]).map((f) => row(f, FIELDS[f].what, FIELDS[f].roles)),

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { canSeeCategory, visibleCategories, type Principal } from '@gatehouse/auth';
+import { canSeeCategory, redactEntryFor, visibleCategories, type Principal } from '@gatehouse/auth';
 import {
   EVENT_BUS,
   GatehouseBus,
@@ -77,7 +77,9 @@ export class EventsController {
       if (closed || entry.seq <= lastSent || !canSeeCategory(principal.roles, entryCategory(entry.type)))
         return;
       lastSent = entry.seq;
-      raw.write(`id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(entry)}\n\n`);
+      raw.write(
+        `id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(redactEntryFor(principal.roles, entry))}\n\n`,
+      );
       if (raw.writableLength > MAX_BUFFERED_BYTES) {
         raw.write('event: overflow\ndata: {}\n\n');
         close();

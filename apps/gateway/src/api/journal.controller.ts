@@ -3,7 +3,7 @@ import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nest
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { visibleCategories, type Principal } from '@gatehouse/auth';
+import { hiddenProperties, redactEntryFor, visibleCategories, type Principal } from '@gatehouse/auth';
 import {
   type Actor,
   DomainError,
@@ -61,6 +61,20 @@ const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principal): Jou
   visibleCategories: visibleCategories(principal.roles),
 });
 
+/**
+ * What a caller reads of each entry: redacted for its roles (permissions.ts,
+ * redactEntryFor); with a free-text filter, only entries that still match
+ * once redacted, so that what a search finds never reveals a hidden value.
+ */
+const readableFor = (principal: Principal, text: string | undefined) => {
+  const needle = text?.toLowerCase();
+  return (entry: JournalEntry): JournalEntry | null => {
+    const seen = redactEntryFor(principal.roles, entry);
+    if (seen !== entry && needle && !JSON.stringify(seen).toLowerCase().includes(needle)) return null;
+    return seen;
+  };
+};
+
 @ApiTags('journal')
 @Controller('api/v1/journal')
 export class JournalController {
@@ -73,11 +87,14 @@ export class JournalController {
   @Allow('journal.search')
   @ApiOperation({ summary: 'Search the journal, newest first; only the categories your roles may see' })
   @ApiQueryOf(JournalQuery)
-  search(
+  async search(
     @Query(zod(JournalQuery)) query: z.infer<typeof JournalQuery>,
     @CurrentPrincipal() principal: Principal,
   ) {
-    return this.reader.page(toFilter(query, principal), query.limit, query.cursor);
+    // nextCursor follows the rows read, so a page thinned by redaction still leads to the next one.
+    const page = await this.reader.page(toFilter(query, principal), query.limit, query.cursor);
+    const readable = readableFor(principal, query.q);
+    return { ...page, items: page.items.map(readable).filter((e) => e !== null) };
   }
 
   @Get('export')
@@ -102,13 +119,26 @@ export class JournalController {
     });
     const reader = this.reader;
     const csv = query.format === 'csv';
+    // Entries leave verbatim (canonical, so their leaf hashes can be recomputed) unless the
+    // caller's roles hide a field one of them carries; such an entry is redacted and says so.
+    const hides = hiddenProperties(principal.roles).size > 0;
+    const readable = readableFor(principal, query.q);
+    const jsonLine = (json: string): string | null => {
+      if (!hides) return json;
+      const entry = JSON.parse(json) as JournalEntry;
+      const seen = readable(entry);
+      return seen === entry ? json : seen && JSON.stringify(seen);
+    };
+    const csvLine = (json: string): string | null => {
+      const seen = readable(JSON.parse(json) as JournalEntry);
+      return seen && csvRow(seen);
+    };
     const body = Readable.from(
       (async function* () {
         if (csv) yield csvHeader();
         for await (const chunk of reader.exportRaw(filter)) {
-          yield csv
-            ? chunk.map((json) => csvRow(JSON.parse(json) as JournalEntry)).join('')
-            : `${chunk.map(jsonlLine).join('\n')}\n`;
+          const lines = chunk.map(csv ? csvLine : jsonLine).filter((l) => l !== null);
+          if (lines.length > 0) yield csv ? lines.join('') : `${lines.map(jsonlLine).join('\n')}\n`;
         }
       })(),
     );

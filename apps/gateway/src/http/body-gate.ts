@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { may, rolesFor } from '@gatehouse/auth';
 import type { AuthGuard } from './auth.guard';
 import { HttpRefusal } from './errors';
+import { jsonShapeProblem, MAX_JSON_DEPTH, MAX_JSON_ITEMS } from './json-shape';
 import type { BodyPolicy, GatehouseRouteConfig } from './route-config';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -49,7 +50,8 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
     route.bodyLimit = (config.body ?? json).maxBytes;
   });
 
-  // JSON is decoded strictly: invalid UTF-8 is named as such, not as a length mismatch.
+  // JSON is decoded strictly: invalid UTF-8 is named as such, not as a length mismatch;
+  // and nesting and item counts are bounded before parsing, which they would stall.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   fastify.removeAllContentTypeParsers();
@@ -59,6 +61,20 @@ export const installBodyGate = (fastify: FastifyInstance, jsonLimit: number, gua
       text = utf8.decode(body as Buffer);
     } catch {
       done(new HttpRefusal(400, 'request.invalid-utf8', 'body is not valid UTF-8'), undefined);
+      return;
+    }
+    const problem = jsonShapeProblem(text);
+    if (problem) {
+      done(
+        problem === 'too-deep'
+          ? new HttpRefusal(400, 'request.too-deep', `JSON nests deeper than ${MAX_JSON_DEPTH} levels`, {
+              maxDepth: MAX_JSON_DEPTH,
+            })
+          : new HttpRefusal(400, 'request.too-many-items', `JSON holds more than ${MAX_JSON_ITEMS} items`, {
+              maxItems: MAX_JSON_ITEMS,
+            }),
+        undefined,
+      );
       return;
     }
     parseJson(req, text, done);
