@@ -94,6 +94,9 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.http.bodyLimitBytes,
+    // A client that trickles its request (slowloris) is cut off: the whole request,
+    // a 20 MiB import included, must arrive within a minute (Node's default is five).
+    requestTimeout: 60_000,
     trustProxy: config.http.trustProxy,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
