@@ -46,8 +46,6 @@ export class ReadersService implements PortHost {
   private readonly ports: ReaderPort[];
   private timer: NodeJS.Timeout | null = null;
   private readonly rejections = new Map<ReaderPort, { at: number; suppressed: number }>();
-  /** What the journal last said of each port's line: a reopen that fails again is no news. */
-  private readonly reportedLine = new Map<ReaderPort, 'open' | 'closed'>();
 
   constructor(
     configs: readonly SerialPortConfig[],
@@ -309,6 +307,9 @@ export class ReadersService implements PortHost {
       origin: `serial:${port.config.id}/${address}/input/${input}`,
     });
   }
+
+  /** What the journal last said of each port's line: a reopen that fails again is no news. */
+  private readonly reportedLine = new Map<ReaderPort, 'open' | 'closed'>();
 
   portState(port: ReaderPort, state: ChannelState, detail?: string): void {
     if (state === 'opening' || state === 'stopped') return;
