@@ -256,10 +256,27 @@ describe('OSDP readers in secure channel', () => {
   }, 30_000);
 
   it('marks every reader offline when the bus vanishes, and brings them back when it returns', async () => {
+    const pulledAt = new Date().toISOString();
     await bus.stop(); // the USB adapter pulled out
     await until('front-in offline', (r) => !r.online, 'front-in');
     await alarmOf('reader-offline', 'front-in');
     await alarmOf('reader-offline', 'floor-in');
+    // Each reopen fails while it is away (the capture shows every try): the journal has the change once.
+    await waitFor(
+      'three failed reopens',
+      async () => {
+        const capture = (await fm.get('/api/v1/readers/ports/osdp-1/capture')).text;
+        const closes = capture
+          .split('\n')
+          .filter((l) => l.slice(0, 24) >= pulledAt && / event +closed/.test(l));
+        return closes.length >= 4 ? true : undefined;
+      },
+      20_000,
+    );
+    const closed = await admin.get<{ items: { type: string }[] }>(
+      `/api/v1/journal?type=reader.port-closed,reader.port-opened&from=${pulledAt}`,
+    );
+    expect(closed.body.items.map((e) => e.type)).toEqual(['reader.port-closed']);
     // Plugged back in: the readers keep the keys they hold (front-in its own, floor-in the one installed).
     bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
       { address: 1, scbk: key(FRONT_KEY), serial: 1001 },

@@ -37,6 +37,8 @@ export class SecureSession {
   /**
    * `mislabel` writes the other direction's security type, as libosdp's PD did
    * before its issue 7 was fixed (`02 15` on a reply): for simulating such a PD.
+   * `clear` sends the data unencrypted under the MAC-only type, as libosdp's PD
+   * still does with its status replies (`02 15`, LSTATR data in clear).
    */
   seal(o: {
     address: number;
@@ -44,12 +46,13 @@ export class SecureSession {
     code: number;
     data?: Uint8Array;
     mislabel?: boolean;
+    clear?: boolean;
   }): Uint8Array {
     const outgoingIsCommand = this.side === 'cp';
     const labelAsCommand = outgoingIsCommand !== (o.mislabel === true);
     const data = o.data ?? new Uint8Array(0);
     const other = outgoingIsCommand ? this.rmac : this.cmac;
-    const encrypted = data.length > 0;
+    const encrypted = data.length > 0 && o.clear !== true;
     const type = labelAsCommand
       ? encrypted
         ? SCS.CMD_MAC_ENC

@@ -416,6 +416,19 @@ describe('OSDP control panel against the simulated PD', () => {
     expect(b.changes.map(([, c]) => c)).not.toContain('offline');
   });
 
+  it("reads status replies sent 02 15 with their data in clear (libosdp's PD) when their MAC verifies", () => {
+    const b = bus([{ address: 2, scbk: KEY }], [KEY]);
+    b.pds[0]!.faults.clearStatusReplies = true;
+    b.run(300);
+    expect(b.cp.status(2)).toMatchObject({ online: true, secure: 'established', tamper: false, power: true });
+    b.pds[0]!.setTamper(true);
+    b.run(300);
+    const s = b.cp.status(2)!;
+    expect(s).toMatchObject({ tamper: true, power: true, counters: { sessions: 1, badMacs: 0 } });
+    expect(s.counters.mislabelled).toBeGreaterThan(0);
+    expect(b.changes.map(([, c]) => c)).not.toContain('offline');
+  });
+
   it('still refuses a mislabelled reply whose MAC does not verify', () => {
     const b = bus([{ address: 2, scbk: KEY }], [KEY]);
     b.pds[0]!.faults.mislabelReplies = true;

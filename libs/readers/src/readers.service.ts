@@ -321,8 +321,15 @@ export class ReadersService implements PortHost {
     });
   }
 
+  /** What the journal last said of each port's line: a reopen that fails again is no news. */
+  private readonly reportedLine = new Map<ReaderPort, 'open' | 'closed'>();
+
   portState(port: ReaderPort, state: ChannelState, detail?: string): void {
     if (state === 'opening' || state === 'stopped') return;
+    // A port that stays away fails every reopen (backoff up to 30 s, for as long as it is away): the journal
+    // and the log get the change, the port's status keeps the latest reason.
+    if (this.reportedLine.get(port) === state) return;
+    this.reportedLine.set(port, state);
     this.log(state === 'open' ? 'info' : 'warn', `serial port ${state}`, { port: port.config.id, detail });
     this.record(port, null, `reader.port-${state === 'open' ? 'opened' : 'closed'}`, {
       path: port.config.path,

@@ -36,6 +36,7 @@ export interface PdOutputs {
 }
 
 const NAK = (code: number) => ({ code: REPLY.NAK, data: Uint8Array.of(code) });
+const STATUS_REPLIES = new Set<number>([REPLY.LSTATR, REPLY.ISTATR, REPLY.OSTATR, REPLY.RSTATR]);
 
 /**
  * A simulated OSDP reader (PD): identifies itself, reports cards, keys,
@@ -66,6 +67,11 @@ export class SimulatedPd {
     corruptMacNext: false,
     /** Secure replies labelled `02 15`/`02 17` (a command's types) with a valid MAC, as libosdp's PD did before its issue 7. */
     mislabelReplies: false,
+    /**
+     * Status replies (LSTATR, ISTATR, OSTATR, RSTATR) labelled `02 15` with their data in clear and a valid
+     * MAC, as libosdp's PD sends them (at 45d03d8: it builds them ahead, outside its relabelling).
+     */
+    clearStatusReplies: false,
     /** Commands answered with NAK 3 (unknown), as PDs without them do. */
     refuse: new Set<number>(),
   };
@@ -281,7 +287,9 @@ export class SimulatedPd {
             sequence: frame.sequence,
             code: r.code,
             data: r.data,
-            mislabel: this.faults.mislabelReplies,
+            ...(this.faults.clearStatusReplies && STATUS_REPLIES.has(r.code)
+              ? { mislabel: true, clear: true }
+              : { mislabel: this.faults.mislabelReplies }),
           })
         : encodeOsdp({
             address,
