@@ -15,5 +15,9 @@ export {
 } from './schemas';
 export { AccessStore, type DocumentTable } from './store';
 export { AccessService } from './access.service';
+export type { AccessContext, JournalPort } from './access-context';
+export { AccessRecords } from './records';
+export { AccessDecisions } from './decisions';
+export { GuardActions, type DoorState } from './guard';
 export { CardholderImport } from './import';
 export { importWorkerAvailable, workerImportWriter } from './import-writer';
