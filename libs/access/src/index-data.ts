@@ -1,6 +1,7 @@
 import type { AccessLevel, Cardholder, Credential, Door, Group, Holiday, Schedule, Zone } from './model';
 import { credentialKey } from './model';
 import { compileSchedule, type CompiledSchedule } from './schedule';
+import type { DocumentTable, DocumentTypes } from './store';
 
 /** A credential as the engine holds it: with its PIN hashes (never leave the gateway). */
 export interface CredentialRecord extends Credential {
@@ -18,6 +19,9 @@ export interface AccessSnapshot {
   cardholders: Cardholder[];
   credentials: CredentialRecord[];
 }
+
+/** The cardholder fields a search looks in. */
+export type CardholderTextField = 'name' | 'employeeNumber' | 'department' | 'directoryAccount';
 
 interface LevelEntry {
   scheduleId: string;
@@ -102,6 +106,80 @@ export class AccessIndex {
     const old = this.credentialsById.get(id);
     if (old) this.credentials.delete(credentialKey(old.format, old.number));
     this.credentialsById.delete(id);
+  }
+
+  /** Takes in a created or changed record of one of the site's tables. */
+  apply<K extends DocumentTable>(table: K, doc: DocumentTypes[K]): void {
+    const record = doc as DocumentTypes[DocumentTable];
+    switch (table) {
+      case 'access_zones':
+        this.zones.set(record.id, record as DocumentTypes['access_zones']);
+        break;
+      case 'access_doors':
+        this.putDoor(record as DocumentTypes['access_doors']);
+        break;
+      case 'access_schedules':
+        this.putSchedule(record as DocumentTypes['access_schedules']);
+        break;
+      case 'access_holidays':
+        this.putHoliday(record as DocumentTypes['access_holidays']);
+        break;
+      case 'access_levels':
+        this.putLevel(record as DocumentTypes['access_levels']);
+        break;
+      case 'access_groups':
+        this.groups.set(record.id, record as DocumentTypes['access_groups']);
+        break;
+      case 'cardholders':
+        this.cardholders.set(record.id, record as DocumentTypes['cardholders']);
+        break;
+    }
+  }
+
+  /** Forgets a deleted record of one of the site's tables. */
+  remove(table: DocumentTable, id: string): void {
+    switch (table) {
+      case 'access_zones':
+        this.zones.delete(id);
+        break;
+      case 'access_doors':
+        this.removeDoor(id);
+        break;
+      case 'access_schedules':
+        this.schedules.delete(id);
+        this.scheduleRecords.delete(id);
+        break;
+      case 'access_holidays':
+        this.removeHoliday(id);
+        break;
+      case 'access_levels':
+        this.removeLevel(id);
+        break;
+      case 'access_groups':
+        this.groups.delete(id);
+        break;
+      case 'cardholders':
+        this.cardholders.delete(id);
+        break;
+    }
+  }
+
+  /**
+   * Cardholders in a state (any when absent) with `text` (lower case) in one of
+   * `fields`, by name. The caller names the fields it may search: a match must
+   * not reveal a value the caller cannot see.
+   */
+  searchCardholders(query: {
+    text?: string;
+    fields: readonly CardholderTextField[];
+    state?: Cardholder['state'];
+  }): Cardholder[] {
+    const { text, fields, state } = query;
+    const found = [...this.cardholders.values()].filter(
+      (c) =>
+        (!state || c.state === state) && (!text || fields.some((f) => c[f]?.toLowerCase().includes(text))),
+    );
+    return found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** The cardholder's levels, held directly or through groups, without repeats. */

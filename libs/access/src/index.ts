@@ -1,10 +1,23 @@
-export * from './model';
-export * from './schedule';
-export * from './index-data';
-export * from './engine';
-export * from './schemas';
-export * from './store';
-export * from './access.service';
-export * from './csv';
-export * from './import';
-export * from './import-writer';
+export { type Cardholder, type Door, DOOR_MODES } from './model';
+export { AccessIndex, type AccessSnapshot, type CredentialRecord } from './index-data';
+export { AccessEngine } from './engine';
+export {
+  CardholderInput,
+  CardholderPatch,
+  CredentialInput,
+  CredentialPatch,
+  DoorInput,
+  GroupInput,
+  HolidayInput,
+  LevelInput,
+  ScheduleInput,
+  ZoneInput,
+} from './schemas';
+export { AccessStore, type DocumentTable } from './store';
+export { AccessService } from './access.service';
+export type { AccessContext, JournalPort } from './access-context';
+export { AccessRecords } from './records';
+export { AccessDecisions } from './decisions';
+export { GuardActions, type DoorState } from './guard';
+export { CardholderImport } from './import';
+export { importWorkerAvailable, workerImportWriter } from './import-writer';

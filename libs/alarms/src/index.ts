@@ -1,5 +1,13 @@
-export * from './alarm';
-export * from './alarms.service';
-export * from './notifier';
-export * from './notification';
-export * from './outbox';
+export { type Alarm } from './alarm';
+export { AlarmsService, DEFAULT_ALARM_SETTINGS } from './alarms.service';
+export {
+  type AlarmTransport,
+  DeliveryError,
+  formatSyslog,
+  mqttTransport,
+  parseRetryAfter,
+  syslogTransport,
+  webhookTransport,
+} from './notifier';
+export { type AudienceRules, documentFor, type Notification } from './notification';
+export { DEFAULT_OUTBOX_SETTINGS, NotificationOutbox, type OutboxSettings } from './outbox';

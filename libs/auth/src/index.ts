@@ -1,9 +1,18 @@
-export * from './roles';
-export * from './password';
-export * from './totp';
-export * from './secrets';
-export * from './secret-box';
-export * from './store';
-export * from './types';
-export * from './auth.service';
-export * from './permissions';
+export { canSeeCategory, type Role, ROLES, visibleCategories } from './roles';
+export { MAX_PASSWORD_LENGTH } from './password';
+export { base32Decode, hotp, totpCode, totpStep } from './totp';
+export { sameSecret } from './secrets';
+export { SecretBox } from './secret-box';
+export { AuthStore } from './store';
+export { actorOf, type Principal, type RequestContext, type SessionStage, type TokenView } from './types';
+export { AuthService, type AuthSettings, type LoginResult } from './auth.service';
+export {
+  type Action,
+  ACTIONS,
+  hiddenProperties,
+  may,
+  permissionsOf,
+  redactEntryFor,
+  redactFor,
+  rolesFor,
+} from './permissions';

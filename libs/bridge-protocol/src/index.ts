@@ -1,3 +1,3 @@
-export * from './card-formats';
-export * from './frames';
-export * from './messages';
+export { bitsToHex, CARD_FORMATS, checkCardNumber, encode, interpret, toBits } from './card-formats';
+export { decodeFrame, encodeFrame, type Frame, FrameReader } from './frames';
+export { type BridgeMessage, commandFrame, type GatewayCommand, MSG, readBridgeMessage } from './messages';

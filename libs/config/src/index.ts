@@ -1,6 +1,4 @@
-export * from './schema';
-export * from './loader';
-export * from './env';
-export * from './document';
-export * from './secrets';
-export * from './security-profile';
+export { configSchema, ROLE_NAMES } from './schema';
+export { ConfigError, type GatehouseConfig, loadConfig, readSecret } from './loader';
+export { configJsonSchema, defaultsYaml } from './document';
+export { checkSecrets, readReaderKey } from './secrets';

@@ -1,11 +1,29 @@
-export * from './json';
-export * from './errors';
-export * from './clock';
-export * from './journal';
-export * from './access';
-export * from './event-bus';
-export * from './events';
-export * from './tokens';
-export * from './sensors';
-export * from './input';
-export * from './dead-letters';
+export { type JsonObject, type JsonValue } from './json';
+export { DomainError, type ErrorKind, isDomainError } from './errors';
+export { type Clock, ManualClock, systemClock } from './clock';
+export {
+  type Actor,
+  entryCategory,
+  type JournalEntry,
+  type JournalEntryInput,
+  SUBJECT_KINDS,
+  type SubjectKind,
+  type SubjectRef,
+} from './journal';
+export { type AccessDecided, type AlarmCleared, type AlarmRaised, type CredentialPresented } from './access';
+export { GatehouseBus } from './events';
+export { EVENT_BUS, GATEHOUSE_CONFIG } from './tokens';
+export { type DeadLetter, type SensorReading, type SensorSignal } from './sensors';
+export {
+  BIDI_CONTROLS,
+  isoDate,
+  isoInstant,
+  parseIsoDateOrInstant,
+  parseIsoInstant,
+  patchOf,
+  plainText,
+  reasonText,
+  replacementOf,
+  shownAsText,
+} from './input';
+export { DeadLetterLimiter, handlerFailure } from './dead-letters';

@@ -1,2 +1,1 @@
-export * from './door-machine';
-export * from './doors.service';
+export { DoorsService } from './doors.service';

@@ -1,7 +1,4 @@
-export * from './converter';
-export * from './converters';
-export * from './router';
-export * from './client';
-export * from './embedded-broker';
-export * from './publisher';
-export * from './actuators';
+export { brokerSecurity, type BrokerSecurity, MqttSensorSource } from './client';
+export { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
+export { DoorStatePublisher } from './publisher';
+export { MqttDoorActuators } from './actuators';

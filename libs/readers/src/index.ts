@@ -1,9 +1,3 @@
-export * from './bridge-link';
-export * from './bridge-port';
-export * from './capture';
-export * from './osdp-port';
-export * from './port';
-export * from './readers.service';
-export * from './serial-channel';
-export * from './serial-port-base';
-export * from './reader-keys';
+export { type SerialPortConfig } from './port';
+export { ReadersService } from './readers.service';
+export { ReaderKeyStore } from './reader-keys';

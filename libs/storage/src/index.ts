@@ -1,3 +1,3 @@
-export * from './database';
-export * from './migrations';
-export * from './read-pool';
+export { type Db, migrate, MigrationError, openDatabase } from './database';
+export { MIGRATIONS } from './migrations';
+export { ReadPool } from './read-pool';

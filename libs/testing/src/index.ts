@@ -1,6 +1,6 @@
-export * from './door-sensors';
-export * from './journal';
-export * from './bridge-harness';
-export * from './osdp-pd';
-export * from './osdp-bus';
-export * from './osdp-capture-attack';
+export { DEMO_DOORS, SimulatedDoorSensors } from './door-sensors';
+export { openTestJournal } from './journal';
+export { BridgeHarness, buildBridgeFirmware } from './bridge-harness';
+export { SimulatedPd } from './osdp-pd';
+export { SimulatedOsdpBus } from './osdp-bus';
+export { recoverKeysFromCapture } from './osdp-capture-attack';

@@ -88,12 +88,7 @@ export class CardholdersController {
     // Only fields the caller may see are searched: a match must not reveal a hidden value.
     const hidden = hiddenProperties(principal.roles);
     const searched = SEARCHED.filter((f) => !hidden.has(f));
-    const all = [...this.access.engine.index.cardholders.values()].filter(
-      (c) =>
-        (!query.state || c.state === query.state) &&
-        (!q || searched.some((f) => c[f]?.toLowerCase().includes(q))),
-    );
-    all.sort((a, b) => a.name.localeCompare(b.name));
+    const all = this.access.searchCardholders({ text: q, fields: searched, state: query.state });
     return {
       total: all.length,
       items: all.slice(query.offset, query.offset + query.limit).map((c) => redactFor(principal.roles, c)),
@@ -160,7 +155,7 @@ export class CardholdersController {
   @ApiQueryOf(AtQuery)
   doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
     const at = query.at === undefined ? Date.now() : parseIsoInstant(query.at)!;
-    return { items: this.access.engine.doorsOf(checkId(id, 'cardholder'), at) };
+    return { items: this.access.doorsOf(checkId(id, 'cardholder'), at) };
   }
 
   @Post('credentials')

@@ -138,12 +138,7 @@ export class GuardController {
   @ApiQueryOf(AtQuery)
   whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
     const when = at(query.at) ?? Date.now();
-    const ids = this.access.engine.whoCanOpen(checkId(id, 'door'), when);
-    const people = this.access.engine.index.cardholders;
-    return {
-      at: new Date(when).toISOString(),
-      items: ids.map((p) => ({ id: p, name: people.get(p)?.name ?? null })),
-    };
+    return { at: new Date(when).toISOString(), items: this.access.whoCanOpen(checkId(id, 'door'), when) };
   }
 
   @Post('simulate')

@@ -1,0 +1,173 @@
+import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type AccessContext, journalChange, json, notFound, requireAll } from './access-context';
+import type { ManualMode } from './engine';
+import type { DoorMode } from './model';
+
+export interface DoorState {
+  doorId: string;
+  name: string;
+  mode: DoorMode;
+  manual: (ManualMode & { doorId: string }) | null;
+}
+
+/**
+ * What a guard does to doors and people, beside the decisions: remote unlock,
+ * manual modes, lockdown and emergency release, forgiving anti-passback; and
+ * what the guard desk reads (door states, presence, who can open a door).
+ */
+export class GuardActions {
+  constructor(private readonly ctx: AccessContext) {
+    const now = ctx.clock.now().getTime();
+    for (const o of ctx.store.overrides())
+      if (o.until === null || o.until > now) ctx.engine.manualModes.set(o.doorId, o);
+  }
+
+  doorStates(): DoorState[] {
+    const { engine, clock } = this.ctx;
+    const now = clock.now().getTime();
+    return [...engine.index.doors.values()].map((d) => {
+      const manual = engine.manualModes.get(d.id);
+      return {
+        doorId: d.id,
+        name: d.name,
+        mode: engine.effectiveMode(d, now),
+        manual: manual && (manual.until === null || manual.until > now) ? { ...manual, doorId: d.id } : null,
+      };
+    });
+  }
+
+  async unlockMomentarily(doorId: string, reason: string, actor: Actor): Promise<void> {
+    const door = this.ctx.engine.index.doors.get(doorId);
+    if (!door) throw notFound('door', doorId);
+    // Journaled (committed) before the strike is told: no door opens on a command that is not on record.
+    await journalChange(
+      this.ctx.journal,
+      'door.remote-unlock',
+      actor,
+      { doorId, ms: door.unlockMs, reason },
+      [{ kind: 'door', id: doorId }],
+    );
+    this.ctx.bus?.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
+  }
+
+  private async setModes(
+    doorIds: string[],
+    mode: DoorMode | null,
+    untilMs: number | null,
+    reason: string,
+    actor: Actor,
+    type: string,
+  ): Promise<void> {
+    const { engine, store, clock, bus } = this.ctx;
+    const now = clock.now().getTime();
+    const by = actor.name ?? actor.id ?? actor.kind;
+    await journalChange(
+      this.ctx.journal,
+      type,
+      actor,
+      { doors: doorIds, mode, until: untilMs === null ? null : new Date(untilMs).toISOString(), reason },
+      doorIds.slice(0, 50).map((id) => ({ kind: 'door' as const, id })),
+      () => {
+        for (const id of doorIds)
+          store.setOverride(id, mode ? { mode, until: untilMs, by, reason } : null, now);
+      },
+    );
+    for (const id of doorIds) {
+      if (mode) engine.manualModes.set(id, { mode, until: untilMs, by, reason });
+      else engine.manualModes.delete(id);
+      const effective = engine.effectiveMode(engine.index.doors.get(id)!, now);
+      bus?.emit('door.mode-changed', { doorId: id, mode: effective, until: untilMs, by, reason });
+    }
+  }
+
+  /** A guard's mode for a door: unlocked, locked, card-and-PIN…, until a time or until changed; null returns to normal. */
+  async setDoorMode(
+    doorId: string,
+    mode: DoorMode | null,
+    untilMs: number | null,
+    reason: string,
+    actor: Actor,
+  ) {
+    if (!this.ctx.engine.index.doors.has(doorId)) throw notFound('door', doorId);
+    if (mode === 'lockdown' || mode === 'emergency')
+      throw new DomainError(
+        'invalid',
+        'door.mode-via-lockdown',
+        'use lockdown or emergency release for those modes',
+      );
+    if (untilMs !== null && untilMs <= this.ctx.clock.now().getTime())
+      throw new DomainError('invalid', 'door.until-past', 'the end of a manual mode must be in the future');
+    return this.setModes(
+      [doorId],
+      mode,
+      untilMs,
+      reason,
+      actor,
+      mode ? 'door.mode-set' : 'door.mode-cleared',
+    );
+  }
+
+  /** Lockdown (privileged people only) or emergency release (everything open) of the given doors, or all. */
+  async lockdown(kind: 'lockdown' | 'emergency', doorIds: string[] | 'all', reason: string, actor: Actor) {
+    const doors = this.ctx.engine.index.doors;
+    const ids = doorIds === 'all' ? [...doors.keys()] : doorIds;
+    requireAll('door', ids, (i) => doors.has(i));
+    return this.setModes(
+      ids,
+      kind,
+      null,
+      reason,
+      actor,
+      kind === 'lockdown' ? 'door.lockdown-started' : 'door.emergency-release-started',
+    );
+  }
+
+  /**
+   * Ends lockdown or emergency release wherever it is set. Doors return to their
+   * normal (or scheduled) mode; a manual unlock that the lockdown replaced is
+   * deliberately not restored: after an incident nothing should reopen by itself.
+   */
+  async releaseLockdown(reason: string, actor: Actor) {
+    const ids = [...this.ctx.engine.manualModes]
+      .filter(([, m]) => m.mode === 'lockdown' || m.mode === 'emergency')
+      .map(([id]) => id);
+    return this.setModes(ids, null, null, reason, actor, 'door.lockdown-released');
+  }
+
+  async forgive(cardholderId: string | null, reason: string, actor: Actor): Promise<number> {
+    const { engine, store, journal } = this.ctx;
+    if (cardholderId && !store.get('cardholders', cardholderId)) throw notFound('cardholder', cardholderId);
+    const presence = engine.presence;
+    const n = cardholderId === null ? presence.size : presence.has(cardholderId) ? 1 : 0;
+    // The record first: the stored presence is cleared in its transaction (the projector), and only
+    // once it is committed does the engine forget; a journal that fails leaves both as they were.
+    await journal.append({
+      type: 'access.passback-forgiven',
+      source: 'access',
+      actor,
+      subjects: cardholderId ? [{ kind: 'person', id: cardholderId }] : [],
+      payload: json({ cardholderId, reason, forgiven: n }),
+    });
+    engine.forgive(cardholderId ?? undefined);
+    return n;
+  }
+
+  presenceList() {
+    const { engine } = this.ctx;
+    return [...engine.presence].map(([cardholderId, p]) => ({
+      cardholderId,
+      name: engine.index.cardholders.get(cardholderId)?.name ?? null,
+      zone: p.zone,
+      since: new Date(p.at).toISOString(),
+      doorId: p.doorId,
+    }));
+  }
+
+  /** Who can open a door at a time, with their names, from the decision index. */
+  whoCanOpen(doorId: string, at: number): { id: string; name: string | null }[] {
+    const { engine } = this.ctx;
+    return engine
+      .whoCanOpen(doorId, at)
+      .map((id) => ({ id, name: engine.index.cardholders.get(id)?.name ?? null }));
+  }
+}
