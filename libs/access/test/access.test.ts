@@ -464,6 +464,19 @@ describe('AccessService (real SQLite, real journal)', () => {
       });
     });
 
+    it("journals an update's change as the fields it named, nothing else", async () => {
+      const { id } = await seed();
+      await access.updateCardholder(id, { department: 'Security' }, fm);
+      await access.updateCardholder(id, { state: 'suspended' }, fm);
+      const changes = (
+        db
+          .prepare("SELECT entry_json FROM journal_entries WHERE type = 'cardholder.updated' ORDER BY seq")
+          .pluck()
+          .all() as string[]
+      ).map((e) => Object.keys((JSON.parse(e) as { payload: { changes: object } }).payload.changes));
+      expect(changes).toEqual([['department'], ['state']]);
+    });
+
     it('issues a credential only under a number its format can produce, stored as the reader writes it', async () => {
       const { id } = await seed();
       await expect(issue(id, 'H10301', 'abc')).rejects.toMatchObject({
