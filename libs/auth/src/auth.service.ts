@@ -24,6 +24,8 @@ import {
 export interface JournalWriter {
   /** `effect` is the state change the entry records: it runs in the entry's transaction (both or neither). */
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
+  /** A bookkeeping write that rides the next group commit (waiting while an import holds the journal). */
+  alongside?(change: () => void): void;
 }
 
 export interface AuthSettings {
@@ -99,6 +101,24 @@ export class AuthService {
     private readonly settings: AuthSettings,
     private readonly secrets: SecretBox,
   ) {}
+
+  /** Sessions and tokens whose "last seen" write is already waiting for the next group commit. */
+  private readonly pendingTouches = new Set<string>();
+
+  /**
+   * "Last seen" and "last used" are bookkeeping, not state changes: they ride the
+   * journal's next group commit instead of a write of their own on the event
+   * loop, which would wait on the write lock while an import commits.
+   */
+  private touch(key: string, write: () => void): void {
+    if (!this.journal.alongside) return write();
+    if (this.pendingTouches.has(key)) return;
+    this.pendingTouches.add(key);
+    this.journal.alongside(() => {
+      this.pendingTouches.delete(key);
+      write();
+    });
+  }
 
   private serial<T>(change: () => Promise<T>): Promise<T> {
     const run = this.queue.then(change, change);
@@ -654,7 +674,8 @@ export class AuthService {
       this.store.deleteSession(key);
       return null;
     }
-    if (now - session.last_seen_at >= TOUCH_EVERY_MS) this.store.touchSession(key, now);
+    if (now - session.last_seen_at >= TOUCH_EVERY_MS)
+      this.touch(`session:${key.toString('hex')}`, () => this.store.touchSession(key, now));
     // A role that now requires a second factor (a new role, a stricter profile) applies to running sessions too.
     const stage =
       session.stage === 'full' && row.totp_secret === null && this.totpRequired(rolesOf(row))
@@ -1009,7 +1030,7 @@ export class AuthService {
     if (row.expires_at <= now) return null;
     if (!sameSecret(sha256(match[2]!).toString('hex'), row.secret_hash.toString('hex'))) return null;
     if (row.last_used_at === null || now - row.last_used_at >= TOUCH_EVERY_MS)
-      this.store.touchToken(row.id, now);
+      this.touch(`token:${row.id}`, () => this.store.touchToken(row.id, now));
     return {
       kind: 'token',
       id: row.id,

@@ -139,6 +139,8 @@ describe('AuthService (real SQLite, real journal)', () => {
     for (let i = 0; i < 25; i++) {
       clock.advance(29 * 60_000);
       if (i < 24) expect(auth.resolveSession(b.sessionId)).not.toBeNull();
+      // "Last seen" rides the next group commit, as between two requests.
+      await new Promise((done) => setImmediate(done));
     }
     expect(auth.resolveSession(b.sessionId)).toBeNull(); // 12 h absolute
     const c = await auth.login('rita', 'violet anchor meadow 42', ctx);
