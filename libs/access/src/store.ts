@@ -1,4 +1,4 @@
-import type { Db } from '@gatehouse/storage';
+import type { Db, Statement } from '@gatehouse/storage';
 import type { AccessSnapshot, CredentialRecord } from './index-data';
 import type { AccessLevel, Cardholder, Credential, Door, Group, Holiday, Schedule, Zone } from './model';
 import type { ManualMode, Presence } from './engine';
@@ -66,36 +66,44 @@ export const cardholderFrom = (d: Cardholder): Cardholder => ({
 
 /** Access records in SQLite; the service holds the rules, this only reads and writes. */
 export class AccessStore {
+  /** Statements prepared once: an import puts thousands of rows, and preparing each cost a third of its lock time. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(readonly db: Db) {}
+
+  private prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare<unknown[]>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
 
   all<K extends DocumentTable>(table: K): DocumentTypes[K][] {
-    return (this.db.prepare(`SELECT data FROM ${table}`).pluck().all() as string[]).map(
+    return (this.prepare(`SELECT data FROM ${table}`).pluck().all() as string[]).map(
       (d) => JSON.parse(d) as DocumentTypes[K],
     );
   }
   get<K extends DocumentTable>(table: K, id: string): DocumentTypes[K] | undefined {
-    const data = this.db.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck().get(id) as
-      string | undefined;
+    const data = this.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck().get(id) as string | undefined;
     return data === undefined ? undefined : (JSON.parse(data) as DocumentTypes[K]);
   }
   put<K extends DocumentTable>(table: K, doc: DocumentTypes[K] & { id: string }): void {
-    this.db
-      .prepare(
-        `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
-      )
-      .run(doc.id, JSON.stringify(doc));
+    this.prepare(
+      `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
+    ).run(doc.id, JSON.stringify(doc));
   }
   remove(table: DocumentTable, id: string): boolean {
-    return this.db.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0;
+    return this.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0;
   }
 
   cardholderByEmployeeNumber(employeeNumber: string): Cardholder | undefined {
-    const data = this.db
-      .prepare('SELECT data FROM cardholders WHERE employee_number = ?')
+    const data = this.prepare('SELECT data FROM cardholders WHERE employee_number = ?')
       .pluck()
       .get(employeeNumber) as string | undefined;
     return data === undefined ? undefined : (JSON.parse(data) as Cardholder);
@@ -103,44 +111,37 @@ export class AccessStore {
 
   credentials(): CredentialRecord[] {
     return (
-      this.db.prepare('SELECT data, pin_hash, duress_pin_hash FROM credentials').all() as CredentialRow[]
+      this.prepare('SELECT data, pin_hash, duress_pin_hash FROM credentials').all() as CredentialRow[]
     ).map(credentialFrom);
   }
   credential(id: string): CredentialRecord | undefined {
-    const r = this.db
-      .prepare('SELECT data, pin_hash, duress_pin_hash FROM credentials WHERE id = ?')
-      .get(id) as CredentialRow | undefined;
+    const r = this.prepare('SELECT data, pin_hash, duress_pin_hash FROM credentials WHERE id = ?').get(id) as
+      CredentialRow | undefined;
     return r ? credentialFrom(r) : undefined;
   }
   credentialByNumber(format: string, number: string): CredentialRecord | undefined {
-    const idOf = this.db
-      .prepare('SELECT id FROM credentials WHERE format = ? AND number = ?')
+    const idOf = this.prepare('SELECT id FROM credentials WHERE format = ? AND number = ?')
       .pluck()
       .get(format, number) as string | undefined;
     return idOf === undefined ? undefined : this.credential(idOf);
   }
   credentialsOf(cardholderId: string): CredentialRecord[] {
-    const ids = this.db
-      .prepare('SELECT id FROM credentials WHERE cardholder_id = ?')
+    const ids = this.prepare('SELECT id FROM credentials WHERE cardholder_id = ?')
       .pluck()
       .all(cardholderId) as string[];
     return ids.map((i) => this.credential(i)!);
   }
   putCredential(c: CredentialRecord): void {
     const { pinHash, duressPinHash, ...doc } = c;
-    this.db
-      .prepare(
-        'INSERT INTO credentials (id, data, pin_hash, duress_pin_hash) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, pin_hash = excluded.pin_hash, duress_pin_hash = excluded.duress_pin_hash',
-      )
-      .run(c.id, JSON.stringify(doc), pinHash, duressPinHash);
+    this.prepare(
+      'INSERT INTO credentials (id, data, pin_hash, duress_pin_hash) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, pin_hash = excluded.pin_hash, duress_pin_hash = excluded.duress_pin_hash',
+    ).run(c.id, JSON.stringify(doc), pinHash, duressPinHash);
   }
   removeCredential(id: string): boolean {
-    return this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id).changes > 0;
+    return this.prepare('DELETE FROM credentials WHERE id = ?').run(id).changes > 0;
   }
   touchCredential(id: string, at: number): void {
-    this.db
-      .prepare("UPDATE credentials SET data = json_set(data, '$.lastUsedAt', ?) WHERE id = ?")
-      .run(at, id);
+    this.prepare("UPDATE credentials SET data = json_set(data, '$.lastUsedAt', ?) WHERE id = ?").run(at, id);
   }
 
   snapshot(): AccessSnapshot {
@@ -157,22 +158,20 @@ export class AccessStore {
   }
 
   photo(cardholderId: string): { contentType: string; data: Buffer } | undefined {
-    const r = this.db
-      .prepare('SELECT content_type, data FROM cardholder_photos WHERE cardholder_id = ?')
-      .get(cardholderId) as { content_type: string; data: Buffer } | undefined;
+    const r = this.prepare('SELECT content_type, data FROM cardholder_photos WHERE cardholder_id = ?').get(
+      cardholderId,
+    ) as { content_type: string; data: Buffer } | undefined;
     return r ? { contentType: r.content_type, data: r.data } : undefined;
   }
   putPhoto(cardholderId: string, contentType: string, data: Buffer): void {
-    this.db
-      .prepare(
-        'INSERT INTO cardholder_photos (cardholder_id, content_type, data) VALUES (?, ?, ?) ON CONFLICT(cardholder_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data',
-      )
-      .run(cardholderId, contentType, data);
+    this.prepare(
+      'INSERT INTO cardholder_photos (cardholder_id, content_type, data) VALUES (?, ?, ?) ON CONFLICT(cardholder_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data',
+    ).run(cardholderId, contentType, data);
   }
 
   overrides(): (ManualMode & { doorId: string })[] {
     return (
-      this.db.prepare('SELECT * FROM door_overrides').all() as {
+      this.prepare('SELECT * FROM door_overrides').all() as {
         door_id: string;
         mode: ManualMode['mode'];
         until_ms: number | null;
@@ -182,7 +181,7 @@ export class AccessStore {
     ).map((r) => ({ doorId: r.door_id, mode: r.mode, until: r.until_ms, by: r.set_by, reason: r.reason }));
   }
   setOverride(doorId: string, m: ManualMode | null, at: number): void {
-    if (!m) this.db.prepare('DELETE FROM door_overrides WHERE door_id = ?').run(doorId);
+    if (!m) this.prepare('DELETE FROM door_overrides WHERE door_id = ?').run(doorId);
     else
       this.db
         .prepare(
@@ -193,7 +192,7 @@ export class AccessStore {
 
   presence(): (Presence & { cardholderId: string })[] {
     return (
-      this.db.prepare('SELECT * FROM presence').all() as {
+      this.prepare('SELECT * FROM presence').all() as {
         cardholder_id: string;
         zone: string;
         at_ms: number;
@@ -207,7 +206,7 @@ export class AccessStore {
     }));
   }
   setPresence(cardholderId: string, p: Presence | null): void {
-    if (!p) this.db.prepare('DELETE FROM presence WHERE cardholder_id = ?').run(cardholderId);
+    if (!p) this.prepare('DELETE FROM presence WHERE cardholder_id = ?').run(cardholderId);
     else
       this.db
         .prepare(
@@ -216,6 +215,6 @@ export class AccessStore {
         .run(cardholderId, p.zone, p.at, p.doorId);
   }
   clearPresence(): void {
-    this.db.prepare('DELETE FROM presence').run();
+    this.prepare('DELETE FROM presence').run();
   }
 }

@@ -5,6 +5,8 @@ import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
+/** A prepared statement taking positional parameters. */
+export type Statement = Database.Statement<unknown[]>;
 
 export interface OpenOptions {
   path: string;

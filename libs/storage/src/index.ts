@@ -1,3 +1,3 @@
-export { type Db, migrate, MigrationError, openDatabase } from './database';
+export { type Db, migrate, type Statement, MigrationError, openDatabase } from './database';
 export { MIGRATIONS } from './migrations';
 export { ReadPool } from './read-pool';
