@@ -214,12 +214,9 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
       await page.getByRole('link', { name: 'Guard desk' }).click();
       await page.getByTestId('phase-front-door').getByText('Secure').waitFor();
       await new Promise((r) => setTimeout(r, 500)); // the live stream is open
-      const sent = Date.now();
       publish(topic, '{"contact":false}');
-      await page.getByTestId('phase-front-door').getByText('FORCED').waitFor({ timeout: 5000 });
-      const shownAfter = Date.now() - sent;
-      // The contact debounce (250 ms) is part of this; the figure is measured by the doors benchmark, not asserted here.
-      expect(shownAfter).toBeLessThan(5000);
+      // How fast it shows is the doors benchmark's figure; here only that it shows, live, without a reload.
+      await page.getByTestId('phase-front-door').getByText('FORCED').waitFor();
       const row = page.getByTestId('alarm-queue').locator('tr', { hasText: 'forced-open' });
       await row.waitFor();
       page.once('dialog', (d) => void d.accept('looking at the camera'));
