@@ -31,6 +31,8 @@ declare -A need_file=(
   [/usr/lib/avr/include/avr/io.h]=avr-libc
   [/usr/include/simavr/sim_avr.h]=libsimavr-dev
   [/usr/include/libelf.h]=libelf-dev
+  # rsyslog's TLS driver: the syslog-over-TLS receiver of the notification tests.
+  [/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so]=rsyslog-gnutls
 )
 
 missing=()
