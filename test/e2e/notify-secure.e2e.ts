@@ -216,6 +216,12 @@ describe('alarm notifications over TLS, silent alarms and personal data to real 
         ? true
         : undefined,
     );
+    // A frame of its own, though no newline ends it: rsyslog read the RFC 5425 octet count.
+    expect(rsyslog.lines().filter((l) => l.includes(lost.body.id))).toEqual([
+      expect.stringMatching(
+        /^err\|gatehouse\|alarm\.raised\|\[alarm@61234 id="[^"]+" delivery="[^"]+" type="lost-credential-used"/,
+      ),
+    ]);
     const everywhereElse = [
       ...hitsAt(unmarked).map((h) => h.raw),
       ...published.map((p) => `${p.topic} ${p.payload}`),
