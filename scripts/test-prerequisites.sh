@@ -2,7 +2,7 @@
 # Makes sure of every program the test tiers need, before `npm test` runs them:
 # Debian's Chromium for the console tests, Mosquitto for MQTT, socat for
 # pseudo-terminals, the AVR toolchain and simavr for the firmware bridge,
-# rsyslog as a real syslog receiver, openssl for test certificates, and a
+# rsyslog (and its TLS driver) as a real syslog receiver, openssl for test certificates, and a
 # compiler for native modules. It says exactly what it installs; where it
 # cannot install (not root, no apt-get) it stops at once with the one command
 # to run. A broker on 127.0.0.1:1883 is started when nothing listens there.
@@ -31,6 +31,9 @@ declare -A need_file=(
   [/usr/lib/avr/include/avr/io.h]=avr-libc
   [/usr/include/simavr/sim_avr.h]=libsimavr-dev
   [/usr/include/libelf.h]=libelf-dev
+  # rsyslog's TLS driver: the syslog-over-TLS receiver of the notification tests
+  # (Debian's multiarch directory: x86_64-linux-gnu, aarch64-linux-gnu).
+  [/usr/lib/$(uname -m)-linux-gnu/rsyslog/lmnsd_gtls.so]=rsyslog-gnutls
 )
 
 missing=()

@@ -1,111 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { startPrivateBroker, type PrivateBroker } from '../support/broker';
 import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
 import { freePort, removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { startReceiver, startRsyslog } from '../support/receivers';
 import { waitFor } from '../support/wait';
-
-/** rsyslog 8 in the foreground, unprivileged, receiving RFC 5424 over TCP on loopback and writing what it parsed. */
-const startRsyslog = async (dir: string, port: number) => {
-  const out = join(dir, 'received.log');
-  const conf = join(dir, 'rsyslog.conf');
-  writeFileSync(
-    conf,
-    [
-      `global(workDirectory="${dir}")`,
-      'module(load="imtcp")',
-      `input(type="imtcp" port="${port}" address="127.0.0.1")`,
-      'template(name="fields" type="string" string="%syslogseverity-text%|%app-name%|%msgid%|%structured-data%|%msg%\\n")',
-      `action(type="omfile" file="${out}" template="fields")`,
-      '',
-    ].join('\n'),
-  );
-  let proc: ChildProcess | null = null;
-  const listening = () =>
-    new Promise<boolean>((done) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.destroy(), done(true)));
-      s.once('error', () => done(false));
-    });
-  const start = async () => {
-    proc = spawn('rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslog.pid')], { stdio: 'ignore' });
-    proc.once('error', (e) => {
-      throw new Error(`rsyslogd could not start (install Debian's rsyslog): ${e.message}`);
-    });
-    await waitFor('rsyslog listening', async () => ((await listening()) ? true : undefined));
-  };
-  await start();
-  return {
-    lines: () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean) : []),
-    start,
-    async stop() {
-      const p = proc;
-      if (!p || p.exitCode !== null) return;
-      await new Promise<void>((r) => {
-        p.once('exit', () => r());
-        p.kill('SIGTERM');
-      });
-    },
-  };
-};
-
-interface Hit {
-  delivery: string;
-  body: { deliveryId: string; id: string; change: string; type: string; severity: string };
-  answered: number | 'hang';
-}
-
-/** A webhook receiver that answers as the test says: fail, hang, redirect, or take it. */
-const startReceiver = async () => {
-  const hits: Hit[] = [];
-  const script: (number | 'hang' | 'redirect')[] = [];
-  let otherwise: number = 200;
-  const hanging: ServerResponse[] = [];
-  let redirectedTo = 0;
-  const elsewhere = createServer((_req, res) => {
-    redirectedTo += 1;
-    res.end();
-  });
-  await new Promise<void>((r) => elsewhere.listen(0, '127.0.0.1', () => r()));
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    let raw = '';
-    req.on('data', (d: Buffer) => (raw += d.toString()));
-    req.on('end', () => {
-      const step = script.shift() ?? otherwise;
-      hits.push({
-        delivery: String(req.headers['x-gatehouse-delivery']),
-        body: JSON.parse(raw) as Hit['body'],
-        answered: step === 'redirect' ? 307 : step,
-      });
-      if (step === 'hang') hanging.push(res);
-      else if (step === 'redirect')
-        res
-          .writeHead(307, { location: `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/` })
-          .end();
-      else res.writeHead(step).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    hits,
-    script,
-    answer: (status: number) => (otherwise = status),
-    redirected: () => redirectedTo,
-    close() {
-      for (const r of hanging) r.destroy();
-      server.closeAllConnections();
-      server.close();
-      elsewhere.close();
-    },
-  };
-};
 
 describe('alarm notifications to real receivers (rsyslog, an HTTP receiver, Mosquitto with credentials)', () => {
   let dir: string;

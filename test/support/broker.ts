@@ -40,7 +40,7 @@ const openssl = (args: string[]) => {
 };
 
 /** A test CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-const makeTls = (dir: string): TlsFiles & { serverCert: string; serverKey: string } => {
+export const makeTls = (dir: string): TlsFiles & { serverCert: string; serverKey: string } => {
   const f = (n: string) => join(dir, n);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl([

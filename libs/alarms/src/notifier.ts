@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
 import type { AudienceRules, Notification, NotificationDocument } from './notification';
@@ -250,7 +250,13 @@ export const syslogTransport = (o: SyslogOptions): AlarmTransport => {
       : new SyslogStream(
           () =>
             o.protocol === 'tls'
-              ? tlsConnect({ host: o.host, port: o.port, servername: o.host, ...(o.ca ? { ca: o.ca } : {}) })
+              ? tlsConnect({
+                  host: o.host,
+                  port: o.port,
+                  // SNI names hosts only (RFC 6066 §3): an address is checked against the certificate's IP SANs without it.
+                  ...(isIP(o.host) ? {} : { servername: o.host }),
+                  ...(o.ca ? { ca: o.ca } : {}),
+                })
               : netConnect({ host: o.host, port: o.port }),
           timeoutMs,
         );

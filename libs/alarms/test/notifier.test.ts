@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttp, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createTcp, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTls, type TLSSocket } from 'node:tls';
 import {
   type Alarm,
   type AudienceRules,
@@ -13,6 +17,7 @@ import {
   syslogTransport,
   webhookTransport,
 } from '@gatehouse/alarms';
+import { makeTls } from '../../../test/support/broker';
 
 const alarm: Alarm = {
   id: '0b1c2d3e-0000-4000-8000-000000000001',
@@ -197,6 +202,40 @@ describe('alarm transports against real local receivers', () => {
       viaTcp.close?.();
       udp.close();
       tcp.close();
+    }
+  });
+
+  it('sends syslog over TLS (RFC 5425) trusting the CA it is given, with no SNI for an address; refuses a receiver it cannot verify', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-syslog-tls-'));
+    const files = makeTls(dir);
+    const names: (string | false | null)[] = [];
+    let data = '';
+    const server = createTls(
+      { cert: readFileSync(files.serverCert), key: readFileSync(files.serverKey) },
+      (socket: TLSSocket) => {
+        names.push(socket.servername);
+        socket.on('data', (d: Buffer) => (data += d.toString()));
+      },
+    );
+    server.on('tlsClientError', () => undefined); // the untrusting client hangs up mid-handshake
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const target = { ...all, ...syslog, host: '127.0.0.1', port: (server.address() as AddressInfo).port };
+    const trusting = syslogTransport({ ...target, protocol: 'tls', ca: readFileSync(files.ca) });
+    const untrusting = syslogTransport({ ...target, protocol: 'tls' });
+    try {
+      await trusting.send(note(alarm, 'alarm.raised', all, 'd-tls'));
+      for (let i = 0; i < 100 && !data.includes('d-tls'); i++) await new Promise((r) => setTimeout(r, 20));
+      const length = Number(data.slice(0, data.indexOf(' ')));
+      expect(data.slice(data.indexOf(' ') + 1)).toHaveLength(length);
+      expect(data).toContain('[alarm@32473 id="0b1c2d3e');
+      // SNI carries host names only (RFC 6066 §3); Node warns (DEP0123) when given an address.
+      expect(names).toEqual([false]);
+      await expect(untrusting.send(note(alarm, 'alarm.raised'))).rejects.toThrow(/certificate/);
+    } finally {
+      trusting.close?.();
+      untrusting.close?.();
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
