@@ -162,7 +162,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     await app.listen({ port, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;
     await seedDoors(core, perBus);
-    const { token } = await core.auth.createToken(
+    const { token } = await core.auth.tokens.createToken(
       { name: 'bench', roles: ['facility-manager'], expiresInDays: 1 },
       BENCH,
     );

@@ -123,7 +123,7 @@ const run = async (argv: string[]): Promise<number> => {
       role: 'cli',
     });
     try {
-      const operator = await core.auth.createOperator(
+      const operator = await core.auth.operators.createOperator(
         {
           username: values.username,
           displayName: values['display-name'],

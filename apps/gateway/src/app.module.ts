@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AccessService } from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
-import { AuthService } from '@gatehouse/auth';
+import { ApiTokens, Operators, SignIn } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
 import { ReadersService } from '@gatehouse/readers';
 import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
@@ -58,7 +58,9 @@ export class AppModule {
         { provide: Journal, useValue: core.journal },
         { provide: JournalReader, useValue: core.reader },
         { provide: ReadPool, useValue: core.readPool },
-        { provide: AuthService, useValue: core.auth },
+        { provide: Operators, useValue: core.auth.operators },
+        { provide: SignIn, useValue: core.auth.signIn },
+        { provide: ApiTokens, useValue: core.auth.tokens },
         { provide: AccessService, useValue: core.access },
         { provide: DoorsService, useValue: core.doors },
         { provide: AlarmsService, useValue: core.alarms },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
-import { AuthService, AuthStore, SecretBox } from '@gatehouse/auth';
+import { type Auth, AuthStore, createAuth, SecretBox } from '@gatehouse/auth';
 import { readReaderKey, readSecret, type GatehouseConfig } from '@gatehouse/config';
 import {
   AlarmsService,
@@ -46,7 +46,7 @@ export interface Core {
   readPool: ReadPool;
   journal: Journal;
   reader: JournalReader;
-  auth: AuthService;
+  auth: Auth;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -144,7 +144,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   if (options.role === 'gateway') readPool.takeOverCheckpoints(db);
   const secrets = SecretBox.fromFile(join(config.resolved.dataDir, 'keys', 'secrets.key'));
-  const auth = new AuthService(
+  const auth = createAuth(
     new AuthStore(db),
     journal,
     clock,

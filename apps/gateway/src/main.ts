@@ -71,7 +71,7 @@ const main = async (): Promise<void> => {
 
   // Printed, not logged: the bootstrap token is a secret for the person at the console, not for log shippers.
   const lines = [`Gatehouse (${config.site.name}) is ready. Console: ${url}`];
-  const bootstrapToken = await core.auth.issueBootstrapToken();
+  const bootstrapToken = await core.auth.operators.issueBootstrapToken();
   if (bootstrapToken) {
     lines.push(
       'No administrator exists yet. Open the console and create one with this one-time bootstrap token',
@@ -94,7 +94,7 @@ const main = async (): Promise<void> => {
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  const purge = setInterval(() => core.auth.purgeExpiredSessions(), 10 * 60_000);
+  const purge = setInterval(() => core.auth.signIn.purgeExpiredSessions(), 10 * 60_000);
   purge.unref();
   let stopping = false;
   const stop = async (signal: string) => {

@@ -4,8 +4,19 @@ export { base32Decode, hotp, totpCode, totpStep } from './totp';
 export { sameSecret } from './secrets';
 export { SecretBox } from './secret-box';
 export { AuthStore } from './store';
-export { actorOf, type Principal, type RequestContext, type SessionStage, type TokenView } from './types';
-export { AuthService, type AuthSettings, type LoginResult } from './auth.service';
+export {
+  actorOf,
+  type LoginResult,
+  type Principal,
+  type RequestContext,
+  type SessionStage,
+  type TokenView,
+} from './types';
+export { type Auth, createAuth } from './auth';
+export type { AuthSettings } from './auth-context';
+export { Operators } from './operators';
+export { SignIn } from './sign-in';
+export { ApiTokens } from './tokens';
 export {
   type Action,
   ACTIONS,

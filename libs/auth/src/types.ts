@@ -18,6 +18,14 @@ export interface OperatorView {
   updatedAt: string;
 }
 
+export interface LoginResult {
+  /** Raw session id for the cookie; only the caller ever sees it. */
+  sessionId: string;
+  stage: SessionStage;
+  csrfToken: string;
+  operator: OperatorView;
+}
+
 /** Who is making a request, resolved from a session cookie or a bearer token. */
 export interface Principal {
   kind: 'session' | 'token';

@@ -33,16 +33,16 @@ const heal = (b: AuthBench) => {
 };
 
 const signIn = async (b: AuthBench, username: string) => {
-  const login = await b.auth.login(username, PASSWORD, ctx);
-  return { login, principal: () => b.auth.resolveSession(login.sessionId)! };
+  const login = await b.signIn.login(username, PASSWORD, ctx);
+  return { login, principal: () => b.signIn.resolveSession(login.sessionId)! };
 };
 
 /** An admin with TOTP enrolled, and a session of theirs waiting for the code. */
 const enrolledAdmin = async (b: AuthBench) => {
   await operator(b, 'ada', ['admin']);
   const first = await signIn(b, 'ada');
-  const { secret } = await b.auth.beginEnrollment(first.principal(), {}, ctx);
-  const enrolled = await b.auth.confirmEnrollment(
+  const { secret } = await b.signIn.beginEnrollment(first.principal(), {}, ctx);
+  const enrolled = await b.signIn.confirmEnrollment(
     first.principal(),
     totpCode(secret, b.clock.now().getTime()),
     ctx,
@@ -65,13 +65,13 @@ const refusal = (change: Promise<unknown>): Promise<string> =>
 
 type Case = [string, (b: AuthBench) => Promise<() => Promise<unknown>>];
 const CASES: Case[] = [
-  ['bootstrap token issued', async (b) => () => b.auth.issueBootstrapToken()],
+  ['bootstrap token issued', async (b) => () => b.operators.issueBootstrapToken()],
   [
     'bootstrap',
     async (b) => {
-      const token = (await b.auth.issueBootstrapToken())!;
+      const token = (await b.operators.issueBootstrapToken())!;
       return () =>
-        b.auth.bootstrap(token, { username: 'root', displayName: 'Root', password: PASSWORD }, ctx);
+        b.operators.bootstrap(token, { username: 'root', displayName: 'Root', password: PASSWORD }, ctx);
     },
   ],
   ['operator created', async (b) => () => operator(b, 'gus', ['guard'])],
@@ -79,7 +79,8 @@ const CASES: Case[] = [
     'operator updated',
     async (b) => {
       const gus = await operator(b, 'gus', ['guard']);
-      return () => b.auth.updateOperator(gus.id, { displayName: 'Gus G.', roles: ['guard', 'auditor'] }, cli);
+      return () =>
+        b.operators.updateOperator(gus.id, { displayName: 'Gus G.', roles: ['guard', 'auditor'] }, cli);
     },
   ],
   [
@@ -87,54 +88,54 @@ const CASES: Case[] = [
     async (b) => {
       const gus = await operator(b, 'gus', ['guard']);
       await signIn(b, 'gus');
-      return () => b.auth.updateOperator(gus.id, { disabled: true }, cli);
+      return () => b.operators.updateOperator(gus.id, { disabled: true }, cli);
     },
   ],
   [
     'password reset by an admin',
     async (b) => {
       const gus = await operator(b, 'gus', ['guard']);
-      return () => b.auth.resetPassword(gus.id, 'granite lantern harbour', cli);
+      return () => b.operators.resetPassword(gus.id, 'granite lantern harbour', cli);
     },
   ],
   [
     'second factor reset by an admin',
     async (b) => {
       await enrolledAdmin(b);
-      const id = b.auth.listOperators()[0]!.id;
-      return () => b.auth.resetSecondFactor(id, 'lost phone', cli);
+      const id = b.operators.listOperators()[0]!.id;
+      return () => b.operators.resetSecondFactor(id, 'lost phone', cli);
     },
   ],
   [
     'account unlocked',
     async (b) => {
       const gus = await operator(b, 'gus', ['guard']);
-      for (let i = 0; i < 3; i++) await b.auth.login('gus', 'wrong password!', ctx).catch(() => undefined);
-      return () => b.auth.unlock(gus.id, cli);
+      for (let i = 0; i < 3; i++) await b.signIn.login('gus', 'wrong password!', ctx).catch(() => undefined);
+      return () => b.operators.unlock(gus.id, cli);
     },
   ],
   [
     'sign-in (session made, failures cleared)',
     async (b) => {
       await operator(b, 'gus', ['guard']);
-      await b.auth.login('gus', 'wrong password!', ctx).catch(() => undefined);
-      return () => b.auth.login('gus', PASSWORD, ctx);
+      await b.signIn.login('gus', 'wrong password!', ctx).catch(() => undefined);
+      return () => b.signIn.login('gus', PASSWORD, ctx);
     },
   ],
   [
     'failed sign-in counted',
     async (b) => {
       await operator(b, 'gus', ['guard']);
-      return () => b.auth.login('gus', 'wrong password!', ctx);
+      return () => b.signIn.login('gus', 'wrong password!', ctx);
     },
   ],
-  ['failed sign-in of an unknown name counted', async (b) => () => b.auth.login('nobody', 'whatever', ctx)],
+  ['failed sign-in of an unknown name counted', async (b) => () => b.signIn.login('nobody', 'whatever', ctx)],
   [
     'account locked',
     async (b) => {
       await operator(b, 'gus', ['guard']);
-      for (let i = 0; i < 2; i++) await b.auth.login('gus', 'wrong password!', ctx).catch(() => undefined);
-      return () => b.auth.login('gus', 'wrong password!', ctx);
+      for (let i = 0; i < 2; i++) await b.signIn.login('gus', 'wrong password!', ctx).catch(() => undefined);
+      return () => b.signIn.login('gus', 'wrong password!', ctx);
     },
   ],
   [
@@ -142,7 +143,7 @@ const CASES: Case[] = [
     async (b) => {
       await operator(b, 'gus', ['guard']);
       const s = await signIn(b, 'gus');
-      return () => b.auth.changeOwnPassword(s.principal(), PASSWORD, 'granite lantern harbour', ctx);
+      return () => b.signIn.changeOwnPassword(s.principal(), PASSWORD, 'granite lantern harbour', ctx);
     },
   ],
   [
@@ -150,7 +151,7 @@ const CASES: Case[] = [
     async (b) => {
       await operator(b, 'gus', ['guard']);
       const s = await signIn(b, 'gus');
-      return () => b.auth.logout(s.principal(), ctx);
+      return () => b.signIn.logout(s.principal(), ctx);
     },
   ],
   [
@@ -158,7 +159,7 @@ const CASES: Case[] = [
     async (b) => {
       const { secret, pending } = await enrolledAdmin(b);
       return () =>
-        b.auth.verifySecondFactor(
+        b.signIn.verifySecondFactor(
           pending.principal(),
           { code: totpCode(secret, b.clock.now().getTime()) },
           ctx,
@@ -169,7 +170,7 @@ const CASES: Case[] = [
     'recovery code used',
     async (b) => {
       const { recoveryCodes, pending } = await enrolledAdmin(b);
-      return () => b.auth.verifySecondFactor(pending.principal(), { recoveryCode: recoveryCodes[0]! }, ctx);
+      return () => b.signIn.verifySecondFactor(pending.principal(), { recoveryCode: recoveryCodes[0]! }, ctx);
     },
   ],
   [
@@ -177,7 +178,7 @@ const CASES: Case[] = [
     async (b) => {
       await operator(b, 'rita', ['reception']);
       const s = await signIn(b, 'rita');
-      return () => b.auth.beginEnrollment(s.principal(), { currentPassword: PASSWORD }, ctx);
+      return () => b.signIn.beginEnrollment(s.principal(), { currentPassword: PASSWORD }, ctx);
     },
   ],
   [
@@ -185,22 +186,22 @@ const CASES: Case[] = [
     async (b) => {
       await operator(b, 'ada', ['admin']);
       const s = await signIn(b, 'ada');
-      const { secret } = await b.auth.beginEnrollment(s.principal(), {}, ctx);
-      return () => b.auth.confirmEnrollment(s.principal(), totpCode(secret, b.clock.now().getTime()), ctx);
+      const { secret } = await b.signIn.beginEnrollment(s.principal(), {}, ctx);
+      return () => b.signIn.confirmEnrollment(s.principal(), totpCode(secret, b.clock.now().getTime()), ctx);
     },
   ],
   [
     'API token created',
-    async (b) => () => b.auth.createToken({ name: 'ingest', roles: ['auditor'], expiresInDays: 1 }, cli),
+    async (b) => () => b.tokens.createToken({ name: 'ingest', roles: ['auditor'], expiresInDays: 1 }, cli),
   ],
   [
     'API token revoked',
     async (b) => {
-      const { view } = await b.auth.createToken(
+      const { view } = await b.tokens.createToken(
         { name: 'ingest', roles: ['auditor'], expiresInDays: 1 },
         cli,
       );
-      return () => b.auth.revokeToken(view.id, cli);
+      return () => b.tokens.revokeToken(view.id, cli);
     },
   ],
 ];

@@ -1,26 +1,36 @@
 import type { Db } from '@gatehouse/storage';
 import type { ManualClock } from '@gatehouse/contracts';
-import { base32Decode, hotp, totpCode, totpStep, type AuthService } from '@gatehouse/auth';
+import {
+  type ApiTokens,
+  base32Decode,
+  hotp,
+  type Operators,
+  type SignIn,
+  totpCode,
+  totpStep,
+} from '@gatehouse/auth';
 import { cli, ctx, openAuth, type AuthBench } from './support';
 
-describe('AuthService (real SQLite, real journal)', () => {
+describe('auth: operators, sign-in and tokens (real SQLite, real journal)', () => {
   let bench: AuthBench;
   let db: Db;
   let clock: ManualClock;
-  let auth: AuthService;
+  let operators: Operators;
+  let signIn: SignIn;
+  let tokens: ApiTokens;
   const types = () => bench.types();
 
   beforeEach(async () => {
     bench = await openAuth();
-    ({ db, clock, auth } = bench);
+    ({ db, clock, operators, signIn, tokens } = bench);
   });
   afterEach(() => bench.close());
 
   it('bootstraps the first admin once with the printed token', async () => {
-    const token = await auth.issueBootstrapToken();
+    const token = await operators.issueBootstrapToken();
     expect(token).toMatch(/^gbt_/);
     await expect(
-      auth.bootstrap(
+      operators.bootstrap(
         'gbt_wrong',
         { username: 'root', displayName: 'Root', password: 'a long pass phrase here' },
         ctx,
@@ -28,14 +38,14 @@ describe('AuthService (real SQLite, real journal)', () => {
     ).rejects.toMatchObject({
       code: 'auth.bootstrap-refused',
     });
-    const admin = await auth.bootstrap(
+    const admin = await operators.bootstrap(
       token!,
       { username: 'ada', displayName: 'Ada Admin', password: 'violet anchor meadow 42' },
       ctx,
     );
     expect(admin.roles).toEqual(['admin']);
     await expect(
-      auth.bootstrap(
+      operators.bootstrap(
         token!,
         { username: 'eve', displayName: 'Eve', password: 'violet anchor meadow 43' },
         ctx,
@@ -43,53 +53,53 @@ describe('AuthService (real SQLite, real journal)', () => {
     ).rejects.toMatchObject({
       kind: 'forbidden',
     });
-    expect(await auth.issueBootstrapToken()).toBeNull();
+    expect(await operators.issueBootstrapToken()).toBeNull();
     expect(types()).toEqual(
       expect.arrayContaining(['auth.bootstrap-token-issued', 'operator.created', 'auth.bootstrap-refused']),
     );
   });
 
   it('makes an admin enrol TOTP, then asks for it at every sign-in, with replay refused', async () => {
-    await auth.createOperator(
+    await operators.createOperator(
       { username: 'ada', displayName: 'Ada', password: 'violet anchor meadow 42', roles: ['admin'] },
       cli,
     );
-    const first = await auth.login('ada', 'violet anchor meadow 42', ctx);
+    const first = await signIn.login('ada', 'violet anchor meadow 42', ctx);
     expect(first.stage).toBe('enroll');
-    const pending = auth.resolveSession(first.sessionId)!;
-    const { secret, uri } = await auth.beginEnrollment(pending, {}, ctx);
+    const pending = signIn.resolveSession(first.sessionId)!;
+    const { secret, uri } = await signIn.beginEnrollment(pending, {}, ctx);
     expect(uri).toContain('otpauth://totp/Test%20site:ada?secret=');
-    const withSecret = auth.resolveSession(first.sessionId)!;
-    const enrolled = await auth.confirmEnrollment(withSecret, totpCode(secret, clock.now().getTime()), ctx);
+    const withSecret = signIn.resolveSession(first.sessionId)!;
+    const enrolled = await signIn.confirmEnrollment(withSecret, totpCode(secret, clock.now().getTime()), ctx);
     expect(enrolled.stage).toBe('full');
     expect(enrolled.recoveryCodes).toHaveLength(10);
-    expect(auth.resolveSession(first.sessionId)).toBeNull(); // rotated
-    expect(auth.resolveSession(enrolled.sessionId)?.stage).toBe('full');
+    expect(signIn.resolveSession(first.sessionId)).toBeNull(); // rotated
+    expect(signIn.resolveSession(enrolled.sessionId)?.stage).toBe('full');
 
     clock.advance(60_000);
-    const second = await auth.login('ada', 'violet anchor meadow 42', ctx);
+    const second = await signIn.login('ada', 'violet anchor meadow 42', ctx);
     expect(second.stage).toBe('totp');
-    const p2 = auth.resolveSession(second.sessionId)!;
+    const p2 = signIn.resolveSession(second.sessionId)!;
     const code = hotp(base32Decode(secret), totpStep(clock.now().getTime()));
-    const done = await auth.verifySecondFactor(p2, { code }, ctx);
+    const done = await signIn.verifySecondFactor(p2, { code }, ctx);
     expect(done.stage).toBe('full');
     // The same code again (replay) fails, and a recovery code works exactly once.
-    const third = await auth.login('ada', 'violet anchor meadow 42', ctx);
+    const third = await signIn.login('ada', 'violet anchor meadow 42', ctx);
     await expect(
-      auth.verifySecondFactor(auth.resolveSession(third.sessionId)!, { code }, ctx),
+      signIn.verifySecondFactor(signIn.resolveSession(third.sessionId)!, { code }, ctx),
     ).rejects.toMatchObject({
       code: 'auth.invalid-second-factor',
     });
-    const recovered = await auth.verifySecondFactor(
-      auth.resolveSession(third.sessionId)!,
+    const recovered = await signIn.verifySecondFactor(
+      signIn.resolveSession(third.sessionId)!,
       { recoveryCode: enrolled.recoveryCodes[0]! },
       ctx,
     );
     expect(recovered.stage).toBe('full');
-    const fourth = await auth.login('ada', 'violet anchor meadow 42', ctx);
+    const fourth = await signIn.login('ada', 'violet anchor meadow 42', ctx);
     await expect(
-      auth.verifySecondFactor(
-        auth.resolveSession(fourth.sessionId)!,
+      signIn.verifySecondFactor(
+        signIn.resolveSession(fourth.sessionId)!,
         { recoveryCode: enrolled.recoveryCodes[0]! },
         ctx,
       ),
@@ -97,87 +107,89 @@ describe('AuthService (real SQLite, real journal)', () => {
   });
 
   it('locks an account after repeated failures, journals it, and unlocks after the lock time', async () => {
-    await auth.createOperator(
+    await operators.createOperator(
       { username: 'gus', displayName: 'Gus Guard', password: 'violet anchor meadow 42', roles: ['guard'] },
       cli,
     );
     for (let i = 0; i < 3; i++) {
-      await expect(auth.login('gus', 'wrong password!', ctx)).rejects.toMatchObject({
+      await expect(signIn.login('gus', 'wrong password!', ctx)).rejects.toMatchObject({
         code: 'auth.invalid-credentials',
       });
     }
-    await expect(auth.login('gus', 'violet anchor meadow 42', ctx)).rejects.toMatchObject({
+    await expect(signIn.login('gus', 'violet anchor meadow 42', ctx)).rejects.toMatchObject({
       code: 'auth.locked',
     });
     expect(types()).toContain('auth.account-locked');
     clock.advance(16 * 60_000);
-    await expect(auth.login('gus', 'violet anchor meadow 42', ctx)).resolves.toMatchObject({ stage: 'full' });
+    await expect(signIn.login('gus', 'violet anchor meadow 42', ctx)).resolves.toMatchObject({
+      stage: 'full',
+    });
   });
 
   it('throttles an address that keeps failing, for unknown names too', async () => {
     for (let i = 0; i < 6; i++)
-      await expect(auth.login(`nobody${i}`, 'whatever', ctx)).rejects.toMatchObject({
+      await expect(signIn.login(`nobody${i}`, 'whatever', ctx)).rejects.toMatchObject({
         kind: 'unauthenticated',
       });
-    await expect(auth.login('nobody', 'whatever', ctx)).rejects.toMatchObject({ code: 'auth.throttled' });
+    await expect(signIn.login('nobody', 'whatever', ctx)).rejects.toMatchObject({ code: 'auth.throttled' });
     expect(types()).toContain('auth.address-throttled');
     // Another address is unaffected.
-    await expect(auth.login('nobody', 'whatever', { ...ctx, address: '127.0.0.2' })).rejects.toMatchObject({
+    await expect(signIn.login('nobody', 'whatever', { ...ctx, address: '127.0.0.2' })).rejects.toMatchObject({
       code: 'auth.invalid-credentials',
     });
   });
 
   it('ends sessions when idle or past their absolute lifetime, and on logout', async () => {
-    await auth.createOperator(
+    await operators.createOperator(
       { username: 'rita', displayName: 'Rita', password: 'violet anchor meadow 42', roles: ['reception'] },
       cli,
     );
-    const a = await auth.login('rita', 'violet anchor meadow 42', ctx);
+    const a = await signIn.login('rita', 'violet anchor meadow 42', ctx);
     clock.advance(31 * 60_000);
-    expect(auth.resolveSession(a.sessionId)).toBeNull();
-    const b = await auth.login('rita', 'violet anchor meadow 42', ctx);
+    expect(signIn.resolveSession(a.sessionId)).toBeNull();
+    const b = await signIn.login('rita', 'violet anchor meadow 42', ctx);
     for (let i = 0; i < 25; i++) {
       clock.advance(29 * 60_000);
-      if (i < 24) expect(auth.resolveSession(b.sessionId)).not.toBeNull();
+      if (i < 24) expect(signIn.resolveSession(b.sessionId)).not.toBeNull();
       // "Last seen" rides the next group commit, as between two requests.
       await new Promise((done) => setImmediate(done));
     }
-    expect(auth.resolveSession(b.sessionId)).toBeNull(); // 12 h absolute
-    const c = await auth.login('rita', 'violet anchor meadow 42', ctx);
-    await auth.logout(auth.resolveSession(c.sessionId)!, ctx);
-    expect(auth.resolveSession(c.sessionId)).toBeNull();
-    expect(auth.resolveSession('forged-session-value-forged-session-value-x')).toBeNull();
+    expect(signIn.resolveSession(b.sessionId)).toBeNull(); // 12 h absolute
+    const c = await signIn.login('rita', 'violet anchor meadow 42', ctx);
+    await signIn.logout(signIn.resolveSession(c.sessionId)!, ctx);
+    expect(signIn.resolveSession(c.sessionId)).toBeNull();
+    expect(signIn.resolveSession('forged-session-value-forged-session-value-x')).toBeNull();
   });
 
   it('issues API tokens shown once, stored hashed, expiring and revocable', async () => {
-    const { token, view } = await auth.createToken(
+    const { token, view } = await tokens.createToken(
       { name: 'ingest', roles: ['auditor'], expiresInDays: 1 },
       cli,
     );
     expect(token).toMatch(/^ghk_[A-Za-z0-9]{12}_/);
     const stored = db.prepare('SELECT * FROM api_tokens').get() as Record<string, unknown>;
     expect(JSON.stringify(stored)).not.toContain(token.slice(17));
-    expect(auth.resolveToken(token)?.roles).toEqual(['auditor']);
-    expect(auth.resolveToken(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
-    await auth.revokeToken(view.id, cli);
-    expect(auth.resolveToken(token)).toBeNull();
-    const second = await auth.createToken({ name: 'short', roles: ['guard'], expiresInDays: 1 }, cli);
+    expect(tokens.resolveToken(token)?.roles).toEqual(['auditor']);
+    expect(tokens.resolveToken(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`)).toBeNull();
+    await tokens.revokeToken(view.id, cli);
+    expect(tokens.resolveToken(token)).toBeNull();
+    const second = await tokens.createToken({ name: 'short', roles: ['guard'], expiresInDays: 1 }, cli);
     clock.advance(86_400_001);
-    expect(auth.resolveToken(second.token)).toBeNull();
+    expect(tokens.resolveToken(second.token)).toBeNull();
     await expect(
-      auth.createToken({ name: 'x', roles: ['root'], expiresInDays: 1 }, cli),
+      tokens.createToken({ name: 'x', roles: ['root'], expiresInDays: 1 }, cli),
     ).rejects.toMatchObject({ code: 'auth.bad-roles' });
   });
 
   it('keeps at least one active admin and journals what changed', async () => {
-    const ada = await auth.createOperator(
+    const ada = await operators.createOperator(
       { username: 'ada', displayName: 'Ada', password: 'violet anchor meadow 42', roles: ['admin'] },
       cli,
     );
-    await expect(auth.updateOperator(ada.id, { disabled: true }, cli)).rejects.toMatchObject({
+    await expect(operators.updateOperator(ada.id, { disabled: true }, cli)).rejects.toMatchObject({
       code: 'operator.last-admin',
     });
-    await auth.updateOperator(ada.id, { roles: ['admin', 'auditor'], displayName: 'Ada L.' }, cli);
+    await operators.updateOperator(ada.id, { roles: ['admin', 'auditor'], displayName: 'Ada L.' }, cli);
     const entry = db
       .prepare("SELECT entry_json FROM journal_entries WHERE type = 'operator.updated'")
       .pluck()
@@ -187,13 +199,13 @@ describe('AuthService (real SQLite, real journal)', () => {
       roles: { from: ['admin'], to: ['admin', 'auditor'] },
     });
     await expect(
-      auth.createOperator(
+      operators.createOperator(
         { username: 'ADA', displayName: 'dup', password: 'violet anchor meadow 42', roles: ['guard'] },
         cli,
       ),
     ).rejects.toMatchObject({ code: 'operator.username-taken' });
     await expect(
-      auth.createOperator(
+      operators.createOperator(
         { username: 'bob', displayName: 'Bob', password: 'password1234', roles: ['guard'] },
         cli,
       ),

@@ -5,7 +5,16 @@ import { ManualClock, type Actor } from '@gatehouse/contracts';
 import type { Db } from '@gatehouse/storage';
 import type { Journal } from '@gatehouse/journal';
 import { openTestJournal } from '@gatehouse/testing';
-import { AuthService, AuthStore, SecretBox, type AuthSettings, type RequestContext } from '@gatehouse/auth';
+import {
+  type ApiTokens,
+  AuthStore,
+  createAuth,
+  type Operators,
+  SecretBox,
+  type SignIn,
+  type AuthSettings,
+  type RequestContext,
+} from '@gatehouse/auth';
 
 // argon2id (passwords, ten recovery codes per enrolment) on a shared CI machine: a bound, not a timing.
 jest.setTimeout(60_000);
@@ -32,7 +41,9 @@ export interface AuthBench {
   db: Db;
   clock: ManualClock;
   journal: Journal;
-  auth: AuthService;
+  operators: Operators;
+  signIn: SignIn;
+  tokens: ApiTokens;
   /** Journal entry types, oldest first. */
   types(): string[];
   payloadsOf(type: string): Record<string, unknown>[];
@@ -44,7 +55,7 @@ export const openAuth = async (settings: Partial<AuthSettings> = {}): Promise<Au
   const dir = mkdtempSync(join(tmpdir(), 'gh-auth-'));
   const clock = new ManualClock('2026-03-02T09:00:00Z');
   const { db, journal } = await openTestJournal(dir, clock, { batchMaxEntries: 100 });
-  const auth = new AuthService(
+  const { operators, signIn, tokens } = createAuth(
     new AuthStore(db),
     journal,
     clock,
@@ -55,7 +66,9 @@ export const openAuth = async (settings: Partial<AuthSettings> = {}): Promise<Au
     db,
     clock,
     journal,
-    auth,
+    operators,
+    signIn,
+    tokens,
     types: () => db.prepare('SELECT type FROM journal_entries ORDER BY seq').pluck().all() as string[],
     payloadsOf: (type) =>
       (
@@ -73,4 +86,4 @@ export const openAuth = async (settings: Partial<AuthSettings> = {}): Promise<Au
 };
 
 export const createOperator = (b: AuthBench, username: string, roles: string[]) =>
-  b.auth.createOperator({ username, displayName: `${username} tester`, password: PASSWORD, roles }, cli);
+  b.operators.createOperator({ username, displayName: `${username} tester`, password: PASSWORD, roles }, cli);

@@ -16,19 +16,19 @@ describe('session and token bookkeeping', () => {
   const lastUsed = () => b.db.prepare('SELECT last_used_at FROM api_tokens').pluck().get() as number | null;
 
   it('writes last-seen and last-used only with the next group commit, once per session, after a pause', async () => {
-    await b.auth.createOperator(
+    await b.operators.createOperator(
       { username: 'gus', displayName: 'Gus', password: PASSWORD, roles: ['guard'] },
       cli,
     );
-    const { sessionId } = await b.auth.login('gus', PASSWORD, ctx);
-    const token = await b.auth.createToken({ name: 'feed', roles: ['auditor'], expiresInDays: 30 }, cli);
+    const { sessionId } = await b.signIn.login('gus', PASSWORD, ctx);
+    const token = await b.tokens.createToken({ name: 'feed', roles: ['auditor'], expiresInDays: 30 }, cli);
     const signedIn = lastSeen();
 
     b.journal.pause();
     b.clock.advance(60_000);
     for (let i = 0; i < 5; i++) {
-      expect(b.auth.resolveSession(sessionId)).not.toBeNull();
-      expect(b.auth.resolveToken(token.token)).not.toBeNull();
+      expect(b.signIn.resolveSession(sessionId)).not.toBeNull();
+      expect(b.tokens.resolveToken(token.token)).not.toBeNull();
     }
     await new Promise((done) => setImmediate(done));
     expect(lastSeen()).toBe(signedIn);

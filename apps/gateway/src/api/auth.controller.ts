@@ -4,13 +4,14 @@ import type { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import {
-  AuthService,
   MAX_PASSWORD_LENGTH,
+  Operators,
   permissionsOf,
   visibleCategories,
   type LoginResult,
   type Principal,
   type RequestContext,
+  SignIn,
 } from '@gatehouse/auth';
 import { DomainError, plainText } from '@gatehouse/contracts';
 import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
@@ -41,7 +42,7 @@ const SecondFactorBody = z
     (b) => (b.code === undefined) !== (b.recoveryCode === undefined),
     'send either code or recoveryCode',
   );
-/** A signed-in session proves the operator again; see AuthService.beginEnrollment. */
+/** A signed-in session proves the operator again; see SignIn.beginEnrollment. */
 const EnrollmentBody = z
   .strictObject({
     currentPassword: password.optional(),
@@ -65,7 +66,8 @@ export const BootstrapBody = z.strictObject({
 @Controller('api/v1/auth')
 export class AuthController {
   constructor(
-    private readonly auth: AuthService,
+    private readonly signIn: SignIn,
+    private readonly operators: Operators,
     @Inject(SessionCookie) private readonly cookie: SessionCookie,
   ) {}
 
@@ -76,7 +78,7 @@ export class AuthController {
   }
 
   private sessionView(principal: Principal) {
-    const operator = principal.kind === 'session' ? this.auth.getOperator(principal.id) : undefined;
+    const operator = principal.kind === 'session' ? this.operators.getOperator(principal.id) : undefined;
     return {
       kind: principal.kind,
       name: principal.name,
@@ -94,7 +96,7 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Whether the first administrator still has to be created' })
   bootstrapState() {
-    return { pending: this.auth.bootstrapPending() };
+    return { pending: this.operators.bootstrapPending() };
   }
 
   @Post('bootstrap')
@@ -107,7 +109,7 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
   ) {
     const { token, ...operator } = body;
-    return { operator: await this.auth.bootstrap(token, operator, ctx) };
+    return { operator: await this.operators.bootstrap(token, operator, ctx) };
   }
 
   @Post('login')
@@ -123,7 +125,7 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.issue(reply, await this.auth.login(body.username, body.password, ctx));
+    return this.issue(reply, await this.signIn.login(body.username, body.password, ctx));
   }
 
   @Post('second-factor')
@@ -139,7 +141,7 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.issue(reply, await this.auth.verifySecondFactor(principal, body, ctx));
+    return this.issue(reply, await this.signIn.verifySecondFactor(principal, body, ctx));
   }
 
   @Post('enrollment')
@@ -157,7 +159,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
   ) {
-    const { secret, uri } = await this.auth.beginEnrollment(principal, body, ctx);
+    const { secret, uri } = await this.signIn.beginEnrollment(principal, body, ctx);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1 });
     return { secret, uri, qrSvg };
   }
@@ -177,7 +179,7 @@ export class AuthController {
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.auth.confirmEnrollment(principal, body.code, ctx);
+    const result = await this.signIn.confirmEnrollment(principal, body.code, ctx);
     return { ...this.issue(reply, result), recoveryCodes: result.recoveryCodes };
   }
 
@@ -211,7 +213,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
   ) {
-    await this.auth.changeOwnPassword(principal, body.currentPassword, body.newPassword, ctx);
+    await this.signIn.changeOwnPassword(principal, body.currentPassword, body.newPassword, ctx);
   }
 
   @Post('logout')
@@ -227,7 +229,7 @@ export class AuthController {
   ) {
     if (principal.kind !== 'session')
       throw new DomainError('invalid', 'auth.not-a-session', 'tokens are revoked, not logged out');
-    await this.auth.logout(principal, ctx);
+    await this.signIn.logout(principal, ctx);
     this.cookie.clear(reply);
   }
 }

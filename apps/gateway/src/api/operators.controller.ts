@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AuthService, MAX_PASSWORD_LENGTH, ROLES, type TokenView } from '@gatehouse/auth';
+import { ApiTokens, MAX_PASSWORD_LENGTH, Operators, ROLES, type TokenView } from '@gatehouse/auth';
 import { type Actor, DomainError, patchOf, plainText, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
@@ -46,19 +46,19 @@ const TOKEN_ID = /^[A-Za-z0-9]{12}$/;
 @ApiTags('operators')
 @Controller('api/v1/operators')
 export class OperatorsController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly operators: Operators) {}
 
   @Get()
   @Allow('operators.read')
   @ApiOperation({ summary: 'All operators with their roles and state' })
   list() {
-    return { items: this.auth.listOperators() };
+    return { items: this.operators.listOperators() };
   }
 
   @Get(':id')
   @Allow('operators.read')
   get(@Param('id') id: string) {
-    return this.auth.getOperator(checkId(id, UUID, 'operator'));
+    return this.operators.getOperator(checkId(id, UUID, 'operator'));
   }
 
   @Post()
@@ -66,7 +66,7 @@ export class OperatorsController {
   @ApiOperation({ summary: 'Create an operator' })
   @ApiJsonBody(CreateOperator)
   create(@Body(zod(CreateOperator)) body: z.infer<typeof CreateOperator>, @CurrentActor() actor: Actor) {
-    return this.auth.createOperator(body, actor);
+    return this.operators.createOperator(body, actor);
   }
 
   @Patch(':id')
@@ -78,7 +78,7 @@ export class OperatorsController {
     @Body(zod(UpdateOperator)) body: z.infer<typeof UpdateOperator>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.auth.updateOperator(checkId(id, UUID, 'operator'), body, actor);
+    return this.operators.updateOperator(checkId(id, UUID, 'operator'), body, actor);
   }
 
   @Post(':id/password')
@@ -93,7 +93,7 @@ export class OperatorsController {
     @Body(zod(ResetPassword)) body: z.infer<typeof ResetPassword>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.auth.resetPassword(checkId(id, UUID, 'operator'), body.password, actor);
+    return this.operators.resetPassword(checkId(id, UUID, 'operator'), body.password, actor);
   }
 
   @Post(':id/second-factor/reset')
@@ -108,26 +108,26 @@ export class OperatorsController {
     @Body(zod(ResetSecondFactor)) body: z.infer<typeof ResetSecondFactor>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.auth.resetSecondFactor(checkId(id, UUID, 'operator'), body.reason, actor);
+    return this.operators.resetSecondFactor(checkId(id, UUID, 'operator'), body.reason, actor);
   }
 
   @Post(':id/unlock')
   @Allow('operators.write')
   @HttpCode(200)
   unlock(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.auth.unlock(checkId(id, UUID, 'operator'), actor);
+    return this.operators.unlock(checkId(id, UUID, 'operator'), actor);
   }
 }
 
 @ApiTags('tokens')
 @Controller('api/v1/tokens')
 export class TokensController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly tokens: ApiTokens) {}
 
   @Get()
   @Allow('operators.read')
   list(): { items: TokenView[] } {
-    return { items: this.auth.listTokens() };
+    return { items: this.tokens.listTokens() };
   }
 
   @Post()
@@ -135,13 +135,13 @@ export class TokensController {
   @ApiOperation({ summary: 'Create an API token for a machine; the token is shown in this answer only' })
   @ApiJsonBody(CreateToken)
   create(@Body(zod(CreateToken)) body: z.infer<typeof CreateToken>, @CurrentActor() actor: Actor) {
-    return this.auth.createToken(body, actor);
+    return this.tokens.createToken(body, actor);
   }
 
   @Post(':id/revoke')
   @Allow('operators.write')
   @HttpCode(200)
   revoke(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    return this.auth.revokeToken(checkId(id, TOKEN_ID, 'token'), actor);
+    return this.tokens.revokeToken(checkId(id, TOKEN_ID, 'token'), actor);
   }
 }

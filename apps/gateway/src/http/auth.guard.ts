@@ -11,7 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError } from '@gatehouse/contracts';
 import {
   type Action,
-  AuthService,
+  ApiTokens,
   ROLES,
   rolesFor,
   sameSecret,
@@ -19,6 +19,7 @@ import {
   type RequestContext,
   type Role,
   type SessionStage,
+  SignIn,
 } from '@gatehouse/auth';
 import { Journal } from '@gatehouse/journal';
 import { routeConfig } from './route-config';
@@ -86,7 +87,8 @@ export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('auth');
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
+    private readonly signIn: SignIn,
+    private readonly tokens: ApiTokens,
     private readonly journal: Journal,
   ) {}
 
@@ -94,7 +96,7 @@ export class AuthGuard implements CanActivate {
     const header = req.headers.authorization;
     if (header !== undefined) {
       const match = /^Bearer (\S+)$/i.exec(header);
-      const principal = match ? this.auth.resolveToken(match[1]!) : null;
+      const principal = match ? this.tokens.resolveToken(match[1]!) : null;
       if (!principal)
         throw new DomainError(
           'unauthenticated',
@@ -105,7 +107,7 @@ export class AuthGuard implements CanActivate {
     }
     const cookies = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies ?? {};
     const raw = cookies[SECURE_SESSION_COOKIE] ?? cookies[SESSION_COOKIE];
-    return raw ? (this.auth.resolveSession(raw) ?? undefined) : undefined;
+    return raw ? (this.signIn.resolveSession(raw) ?? undefined) : undefined;
   }
 
   /** The caller, resolved once per request: the body gate may already have done it before the body was read. */
