@@ -1,4 +1,3 @@
-import '../../aliases';
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
