@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { type Clock, every, systemClock } from '@gatehouse/contracts';
 import type { ReadParams, ReadReply, ReadRequest, ReadWorkerData } from './read-messages';
 import { startWorker } from './worker-thread';
 
@@ -72,7 +73,8 @@ export class ReadPool {
   private readonly workers: ReadWorker[];
   private nextId = 1;
   private crashes = 0;
-  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointFailures = 0;
+  private stopCheckpoints: (() => void) | undefined;
 
   constructor(path: string, size = 1) {
     this.workers = Array.from(
@@ -141,22 +143,27 @@ export class ReadPool {
    * by another connection (an import in a worker thread) that is the event
    * loop's next small commit, which then copies the whole WAL into the database
    * and syncs it (hundreds of ms, measured by `npm run bench -- card-load`).
-   * Here `db` stops checkpointing and a pool worker does it every `everyMs`
-   * (PASSIVE: it never waits for, nor blocks, readers or the writer).
+   * Here `db` stops checkpointing and a pool worker does it every `everyMs` of
+   * the clock (PASSIVE: it never waits for, nor blocks, readers or the writer).
+   * A checkpoint still running when the next falls due is not doubled; one that
+   * fails is counted and the next turn tries again.
    */
-  takeOverCheckpoints(db: { pragma(source: string): unknown }, everyMs = 1000): void {
+  takeOverCheckpoints(
+    db: { pragma(source: string): unknown },
+    everyMs = 1000,
+    clock: Clock = systemClock,
+  ): void {
     db.pragma('wal_autocheckpoint = 0');
     const worker = this.workers[0]!;
-    let running = false;
-    this.checkpointTimer = setInterval(() => {
-      if (running) return;
-      running = true;
-      worker
-        .send({ op: 'checkpoint', id: this.nextId++ })
-        .catch(() => undefined)
-        .finally(() => (running = false));
-    }, everyMs);
-    this.checkpointTimer.unref();
+    this.stopCheckpoints = every(clock, everyMs, () => worker.send({ op: 'checkpoint', id: this.nextId++ }), {
+      background: true,
+      onError: () => (this.checkpointFailures += 1),
+    });
+  }
+
+  /** WAL checkpoints by the pool that failed (see takeOverCheckpoints). */
+  get checkpointFailureCount(): number {
+    return this.checkpointFailures;
   }
 
   get crashCount(): number {
@@ -164,7 +171,7 @@ export class ReadPool {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.checkpointTimer);
+    this.stopCheckpoints?.();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
