@@ -72,22 +72,12 @@ describe('every (periodic jobs on the clock)', () => {
   });
 
   it('survives a reporter that throws', () => {
-    let turn = 0;
-    const cancel = every(
-      clock,
-      10,
-      () => {
-        turn += 1;
-        throw new Error('job');
-      },
-      {
-        onError: () => {
-          throw new Error('reporter');
-        },
-      },
-    );
+    const failing = () => {
+      throw new Error('failing');
+    };
+    const cancel = every(clock, 10, failing, { onError: failing });
     expect(() => clock.advance(30)).not.toThrow();
-    expect(turn).toBe(3);
+    expect(clock.pendingTimers).toBe(1);
     cancel();
   });
 
