@@ -1,4 +1,3 @@
-import '../apps/aliases';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,3 @@
-import '../apps/aliases';
 import { cardLoadBench } from './card-load';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';

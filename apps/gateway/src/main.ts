@@ -1,9 +1,9 @@
-import '../../aliases';
 import 'reflect-metadata';
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
 import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
+import { every } from '@gatehouse/contracts';
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
@@ -94,14 +94,16 @@ const main = async (): Promise<void> => {
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  const purge = setInterval(() => core.auth.signIn.purgeExpiredSessions(), 10 * 60_000);
-  purge.unref();
+  const stopPurge = every(core.clock, 10 * 60_000, () => void core.auth.signIn.purgeExpiredSessions(), {
+    background: true,
+    onError: (error) => logger.warn({ error: String(error) }, 'expired sessions not purged'),
+  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    clearInterval(purge);
+    stopPurge();
     simulator?.kill('SIGTERM');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

@@ -1,4 +1,3 @@
-import '../../aliases';
 import { DEMO_DOORS, SimulatedDoorSensors } from '@gatehouse/testing';
 import { startDemoReaders } from './readers';
 

@@ -1,5 +1,4 @@
 import { DomainError } from '@gatehouse/contracts';
-import { csvCell as journalCsvCell } from '@gatehouse/journal';
 
 export interface CsvRow {
   /** 1-based line number where the record starts (the header is line 1). */
@@ -106,7 +105,3 @@ export const parseCsv = (text: string): CsvRow[] => {
   if (cell !== '' || cells.length > 0) endRow();
   return rows;
 };
-
-/** A CSV cell as the journal's export writes it (formula guard, bidirectional controls shown); empty for no value. */
-export const csvCell = (value: string | number | boolean | null | undefined): string =>
-  value === null || value === undefined ? '' : journalCsvCell(String(value));

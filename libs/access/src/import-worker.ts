@@ -1,4 +1,3 @@
-import './worker-aliases';
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import {
   type Actor,
+  csvRecord,
   DomainError,
   type JournalEntryInput,
   parseIsoDateOrInstant,
   plainText,
 } from '@gatehouse/contracts';
 import type { AccessService } from './access.service';
-import { csvCell, decodeCsv } from './csv';
+import { decodeCsv } from './csv';
 import { parseCsvInSlices, timeSlicer } from './import-slices';
 import type { CredentialRecord } from './index-data';
 import { checkCredentialNumber } from './schemas';
@@ -394,7 +395,7 @@ export class CardholderImport {
     for (const c of idx.credentialsById.values())
       byOwner.set(c.cardholderId, [...(byOwner.get(c.cardholderId) ?? []), c]);
     const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
-    const lines = [IMPORT_COLUMNS.join(',')];
+    const lines = [csvRecord(IMPORT_COLUMNS)];
     for (const p of idx.cardholders.values()) {
       const base = [
         p.employeeNumber ?? '',
@@ -407,12 +408,10 @@ export class CardholderImport {
         p.groupIds.join(';'),
       ];
       const creds = byOwner.get(p.id) ?? [];
-      if (creds.length === 0) lines.push([...base, '', '', '', '', ''].map(csvCell).join(','));
+      if (creds.length === 0) lines.push(csvRecord([...base, '', '', '', '', '']));
       for (const c of creds)
-        lines.push(
-          [...base, c.format, c.number, c.state, iso(c.validFrom), iso(c.validUntil)].map(csvCell).join(','),
-        );
+        lines.push(csvRecord([...base, c.format, c.number, c.state, iso(c.validFrom), iso(c.validUntil)]));
     }
-    return `${lines.join('\r\n')}\r\n`;
+    return lines.join('');
   }
 }

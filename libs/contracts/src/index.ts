@@ -1,6 +1,8 @@
 export { type JsonObject, type JsonValue } from './json';
 export { DomainError, type ErrorKind, isDomainError } from './errors';
 export { type Clock, ManualClock, systemClock } from './clock';
+export { every, type EveryOptions } from './schedule';
+export { csvCell, csvRecord, type CsvValue } from './csv';
 export {
   type Actor,
   entryCategory,

@@ -4,6 +4,6 @@ export { buildEntry, serializeEntry } from './entry';
 export { SqliteJournalStore } from './store';
 export { Journal, type JournalOptions } from './journal';
 export { describeProblem } from './verifier';
-export { csvCell, csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
+export { csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
 export { JournalReader, MAX_PAGE } from './reader';
 export { type JournalRows, verifyDatabase, verifyStoredJournal } from './stored-verify';

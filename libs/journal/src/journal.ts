@@ -5,6 +5,7 @@ import {
   type JournalEntry,
   type JournalEntryInput,
   entryCategory,
+  every,
 } from '@gatehouse/contracts';
 import { buildEntry, serializeEntry, validateInput } from './entry';
 import { makeCheckpoint, type CheckpointBody } from './checkpoint';
@@ -55,7 +56,7 @@ export class Journal {
   };
   /** Cancels the pending group-commit timer (the injected clock's). */
   private flushTimer: (() => void) | undefined;
-  private checkpointTimer: (() => void) | undefined;
+  private stopCheckpoints: (() => void) | undefined;
   private flushSoon = false;
   /** View changes waiting to ride the next commit (see `alongside`). */
   private viewChanges: (() => void)[] = [];
@@ -112,7 +113,7 @@ export class Journal {
         });
     // Cover whatever the last run left unsigned right away.
     this.checkpointNow();
-    this.armCheckpointTimer();
+    this.scheduleCheckpoints();
     return entry;
   }
 
@@ -377,20 +378,17 @@ export class Journal {
   }
 
   /**
-   * Wakes (on the injected clock) when a checkpoint falls due by time; when
-   * there was nothing to sign, again one period later. Never keeps the process alive.
+   * Wakes (on the injected clock) when a checkpoint falls due by time, a period
+   * after the last one whoever wrote it; when there was nothing to sign, again
+   * one period later. Never keeps the process alive.
    */
-  private armCheckpointTimer(): void {
+  private scheduleCheckpoints(): void {
     const everyMs = this.options.checkpointEverySeconds * 1000;
-    const dueInMs = this.lastCheckpoint.atMs + everyMs - this.clock.monotonicMs();
-    this.checkpointTimer = this.clock.after(
-      dueInMs > 0 ? dueInMs : everyMs,
-      () => {
-        this.checkpointIfDue();
-        if (!this.closed) this.armCheckpointTimer();
-      },
-      true,
-    );
+    this.stopCheckpoints = every(this.clock, everyMs, () => this.checkpointIfDue(), {
+      background: true,
+      dueInMs: () => this.lastCheckpoint.atMs + everyMs - this.clock.monotonicMs(),
+      onError: (error) => (this.lastCommitError = error instanceof Error ? error.message : String(error)),
+    });
   }
 
   private checkpointIfDue(): void {
@@ -399,11 +397,7 @@ export class Journal {
       return;
     // Nothing new here or from another writer: no write transaction at all.
     if (this.queue.length === 0 && this.store.readState().treeSize === this.lastCheckpoint.treeSize) return;
-    try {
-      this.checkpointNow();
-    } catch (error) {
-      this.lastCommitError = (error as Error).message;
-    }
+    this.checkpointNow();
   }
 
   private reload(): void {
@@ -439,7 +433,7 @@ export class Journal {
   /** Records a clean stop, commits it and signs a final checkpoint. */
   async close(details: Record<string, string> = {}): Promise<void> {
     if (this.closed) return;
-    this.checkpointTimer?.();
+    this.stopCheckpoints?.();
     this.flushTimer?.();
     this.flushTimer = undefined;
     if (this.opened) {

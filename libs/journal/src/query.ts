@@ -1,7 +1,7 @@
 import {
   BIDI_CONTROLS,
+  csvRecord,
   DomainError,
-  shownAsText,
   parseIsoDateOrInstant,
   SUBJECT_KINDS,
   type JournalEntry,
@@ -148,19 +148,6 @@ const CSV_HEADER = [
 ];
 
 /**
- * A CSV cell, quoted when needed. Cells that a spreadsheet would run as a
- * formula (=, +, -, @, tab, CR) get a leading apostrophe: exported logs are
- * opened in spreadsheets, and their text comes partly from devices and visitors.
- * Bidirectional controls and control characters are shown as codes, never
- * obeyed (a name must not read as something else; a NUL must not cut a line).
- */
-export const csvCell = (value: string): string => {
-  const shown = shownAsText(value);
-  const safe = /^[=+\-@\t\r]/.test(shown) ? `'${shown}` : shown;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-/**
  * An entry's canonical JSON as a JSONL line, with bidirectional controls
  * written as \u escapes: the same JSON value (parse and re-canonicalise to
  * check its hash), but a text viewer shows the codes instead of reordering.
@@ -168,11 +155,11 @@ export const csvCell = (value: string): string => {
 export const jsonlLine = (json: string): string =>
   json.replace(BIDI_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 
-export const csvHeader = (): string => `${CSV_HEADER.join(',')}\r\n`;
+export const csvHeader = (): string => csvRecord(CSV_HEADER);
 
 export const csvRow = (e: JournalEntry): string =>
-  `${[
-    String(e.seq),
+  csvRecord([
+    e.seq,
     e.time,
     e.type,
     e.source,
@@ -182,6 +169,4 @@ export const csvRow = (e: JournalEntry): string =>
     e.sourceZone ?? '',
     e.timeSource,
     JSON.stringify(e.payload),
-  ]
-    .map(csvCell)
-    .join(',')}\r\n`;
+  ]);

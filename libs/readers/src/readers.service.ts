@@ -3,6 +3,7 @@ import {
   type Actor,
   type Clock,
   DeadLetterLimiter,
+  every,
   type GatehouseBus,
   type JournalEntryInput,
   type SubjectRef,
@@ -51,7 +52,7 @@ const TICK_MS = 10;
  */
 export class ReadersService implements PortHost {
   private readonly ports: ReaderPort[];
-  private timer: NodeJS.Timeout | null = null;
+  private stopTicks: (() => void) | null = null;
   /** Refused bytes become dead letters, one a second per port, the rest counted: a noisy line must not flood the journal. */
   private readonly rejections: DeadLetterLimiter;
 
@@ -97,16 +98,23 @@ export class ReadersService implements PortHost {
 
   start(): void {
     for (const port of this.ports) port.start();
-    this.timer = setInterval(() => {
-      const now = this.monotonic();
-      for (const port of this.ports) port.tick(now);
-    }, TICK_MS);
-    this.timer.unref();
+    this.stopTicks = every(
+      this.clock,
+      TICK_MS,
+      () => {
+        const now = this.monotonic();
+        for (const port of this.ports) port.tick(now);
+      },
+      {
+        background: true,
+        onError: (error) => this.log('warn', 'reader port timers failed', { error: String(error) }),
+      },
+    );
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTicks?.();
+    this.stopTicks = null;
     await Promise.all(this.ports.map((p) => p.stop()));
     this.rejections.flushAll();
   }

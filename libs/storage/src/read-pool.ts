@@ -1,4 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { type Clock, every, systemClock } from '@gatehouse/contracts';
+import type { ReadParams, ReadReply, ReadRequest, ReadWorkerData } from './read-messages';
+import { startWorker } from './worker-thread';
 
 /**
  * Heavy reads (search, export, reports, verification) run in worker threads on
@@ -6,71 +9,13 @@ import { Worker } from 'node:worker_threads';
  * loop that device paths depend on. WAL lets them read while the main
  * connection writes.
  *
- * The worker is a generic "run this read-only SQL" executor kept as source text
- * here: it runs the same under ts-jest and from the build, and knows nothing of
- * any table. Streaming is pull-based (the caller asks for each next chunk), so a
- * slow HTTP client holds back the scan instead of filling memory.
+ * The worker (read-worker.ts) is a generic "run this read-only SQL" executor and
+ * knows nothing of any table. Streaming is pull-based (the caller asks for each
+ * next chunk), so a slow HTTP client holds back the scan instead of filling memory.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driverPath);
-const db = new Database(workerData.path, { readonly: true, fileMustExist: true });
-db.pragma('busy_timeout = 5000');
-db.pragma('query_only = ON');
-const cursors = new Map();
-const take = (it, n) => {
-  const rows = [];
-  while (rows.length < n) {
-    const step = it.next();
-    if (step.done) return { rows, done: true };
-    rows.push(step.value);
-  }
-  return { rows, done: false };
-};
-// WAL checkpoints (see ReadPool.takeOverCheckpoints) need a connection that may write the database file.
-let checkpointer = null;
-parentPort.on('message', (msg) => {
-  try {
-    if (msg.op === 'checkpoint') {
-      checkpointer ??= new Database(workerData.path, { fileMustExist: true });
-      checkpointer.pragma('busy_timeout = 5000');
-      const [result] = checkpointer.pragma('wal_checkpoint(PASSIVE)');
-      parentPort.postMessage({ id: msg.id, rows: [result] });
-    } else if (msg.op === 'all') {
-      parentPort.postMessage({ id: msg.id, rows: db.prepare(msg.sql).all(...msg.params) });
-    } else if (msg.op === 'open') {
-      const it = db.prepare(msg.sql).iterate(...msg.params);
-      const out = take(it, msg.chunk);
-      if (out.done) it.return(); else cursors.set(msg.id, { it, chunk: msg.chunk });
-      parentPort.postMessage({ id: msg.id, rows: out.rows, done: out.done });
-    } else if (msg.op === 'next') {
-      const cur = cursors.get(msg.id);
-      if (!cur) { parentPort.postMessage({ id: msg.id, rows: [], done: true }); return; }
-      const out = take(cur.it, cur.chunk);
-      if (out.done) { cur.it.return(); cursors.delete(msg.id); }
-      parentPort.postMessage({ id: msg.id, rows: out.rows, done: out.done });
-    } else if (msg.op === 'close') {
-      const cur = cursors.get(msg.id);
-      if (cur) { cur.it.return(); cursors.delete(msg.id); }
-      parentPort.postMessage({ id: msg.id, rows: [], done: true });
-    }
-  } catch (error) {
-    const cur = cursors.get(msg.id);
-    if (cur) { try { cur.it.return(); } catch {} cursors.delete(msg.id); }
-    parentPort.postMessage({ id: msg.id, error: String(error && error.message || error) });
-  }
-});
-`;
 
-type Params = readonly (string | number | bigint | Buffer | null)[];
-interface Reply {
-  id: number;
-  rows?: unknown[];
-  done?: boolean;
-  error?: string;
-}
 interface Pending {
-  resolve: (reply: Reply) => void;
+  resolve: (reply: ReadReply) => void;
   reject: (error: Error) => void;
 }
 
@@ -96,12 +41,10 @@ class ReadWorker {
     this.start();
   }
   private start(): void {
-    this.worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { path: this.path, driverPath: require.resolve('better-sqlite3') },
-    });
+    const workerData: ReadWorkerData = { path: this.path };
+    this.worker = startWorker(__dirname, 'read-worker', { workerData });
     this.worker.unref();
-    this.worker.on('message', (reply: Reply) => {
+    this.worker.on('message', (reply: ReadReply) => {
       if (reply.rows) reply.rows = reply.rows.map(asBuffers);
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
@@ -115,7 +58,7 @@ class ReadWorker {
       this.onCrash(error);
     });
   }
-  send(message: { op: string; id: number; [key: string]: unknown }): Promise<Reply> {
+  send(message: ReadRequest): Promise<ReadReply> {
     return new Promise((resolve, reject) => {
       this.pending.set(message.id, { resolve, reject });
       this.worker.postMessage(message);
@@ -130,7 +73,8 @@ export class ReadPool {
   private readonly workers: ReadWorker[];
   private nextId = 1;
   private crashes = 0;
-  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointFailures = 0;
+  private stopCheckpoints: (() => void) | undefined;
 
   constructor(path: string, size = 1) {
     this.workers = Array.from(
@@ -144,12 +88,12 @@ export class ReadPool {
     return this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
   }
 
-  all<T>(sql: string, params: Params = []): Promise<T[]> {
+  all<T>(sql: string, params: ReadParams = []): Promise<T[]> {
     return this.allOn<T>(this.pick(), sql, params);
   }
 
   /** Streams rows in chunks; breaking out of the loop closes the cursor in the worker. */
-  iterate<T>(sql: string, params: Params = [], chunk = 500): AsyncGenerator<T[], void, undefined> {
+  iterate<T>(sql: string, params: ReadParams = [], chunk = 500): AsyncGenerator<T[], void, undefined> {
     return this.iterateOn<T>(this.pick(), sql, params, chunk);
   }
 
@@ -161,13 +105,13 @@ export class ReadPool {
   pinned(): Pick<ReadPool, 'all' | 'iterate'> {
     const worker = this.pick();
     return {
-      all: <T>(sql: string, params: Params = []) => this.allOn<T>(worker, sql, params),
-      iterate: <T>(sql: string, params: Params = [], chunk = 500) =>
+      all: <T>(sql: string, params: ReadParams = []) => this.allOn<T>(worker, sql, params),
+      iterate: <T>(sql: string, params: ReadParams = [], chunk = 500) =>
         this.iterateOn<T>(worker, sql, params, chunk),
     };
   }
 
-  private async allOn<T>(worker: ReadWorker, sql: string, params: Params): Promise<T[]> {
+  private async allOn<T>(worker: ReadWorker, sql: string, params: ReadParams): Promise<T[]> {
     const reply = await worker.send({ op: 'all', id: this.nextId++, sql, params });
     return (reply.rows ?? []) as T[];
   }
@@ -175,7 +119,7 @@ export class ReadPool {
   private async *iterateOn<T>(
     worker: ReadWorker,
     sql: string,
-    params: Params,
+    params: ReadParams,
     chunk: number,
   ): AsyncGenerator<T[], void, undefined> {
     const id = this.nextId++;
@@ -199,22 +143,27 @@ export class ReadPool {
    * by another connection (an import in a worker thread) that is the event
    * loop's next small commit, which then copies the whole WAL into the database
    * and syncs it (hundreds of ms, measured by `npm run bench -- card-load`).
-   * Here `db` stops checkpointing and a pool worker does it every `everyMs`
-   * (PASSIVE: it never waits for, nor blocks, readers or the writer).
+   * Here `db` stops checkpointing and a pool worker does it every `everyMs` of
+   * the clock (PASSIVE: it never waits for, nor blocks, readers or the writer).
+   * A checkpoint still running when the next falls due is not doubled; one that
+   * fails is counted and the next turn tries again.
    */
-  takeOverCheckpoints(db: { pragma(source: string): unknown }, everyMs = 1000): void {
+  takeOverCheckpoints(
+    db: { pragma(source: string): unknown },
+    everyMs = 1000,
+    clock: Clock = systemClock,
+  ): void {
     db.pragma('wal_autocheckpoint = 0');
     const worker = this.workers[0]!;
-    let running = false;
-    this.checkpointTimer = setInterval(() => {
-      if (running) return;
-      running = true;
-      worker
-        .send({ op: 'checkpoint', id: this.nextId++ })
-        .catch(() => undefined)
-        .finally(() => (running = false));
-    }, everyMs);
-    this.checkpointTimer.unref();
+    this.stopCheckpoints = every(clock, everyMs, () => worker.send({ op: 'checkpoint', id: this.nextId++ }), {
+      background: true,
+      onError: () => (this.checkpointFailures += 1),
+    });
+  }
+
+  /** WAL checkpoints by the pool that failed (see takeOverCheckpoints). */
+  get checkpointFailureCount(): number {
+    return this.checkpointFailures;
   }
 
   get crashCount(): number {
@@ -222,7 +171,7 @@ export class ReadPool {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.checkpointTimer);
+    this.stopCheckpoints?.();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
