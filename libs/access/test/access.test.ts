@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GatehouseBus, ManualClock, type Actor, type AlarmRaised } from '@gatehouse/contracts';
 import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
 import { openDatabase, type Db } from '@gatehouse/storage';
-import { aCredential, aDoor, aSite } from '@gatehouse/testing';
+import { aCredential, aDoor, aSite, entryAndExit } from '@gatehouse/testing';
 import {
   AccessService,
   applySitePlan,
@@ -180,15 +180,9 @@ describe('AccessService (real SQLite, real journal)', () => {
   it('flags an exit with no entry as tailgating at a door without anti-passback', async () => {
     await seed();
     await access.saveDoor(
-      DoorInput.parse({
-        id: 'side',
-        name: 'Side door',
-        zoneIn: 'lobby',
-        readers: [
-          { id: 'side-in', direction: 'entry' },
-          { id: 'side-out', direction: 'exit' },
-        ],
-      }),
+      DoorInput.parse(
+        aDoor({ id: 'side', name: 'Side door', zoneIn: 'lobby', readers: entryAndExit('side') }),
+      ),
       fm,
       'create',
     );

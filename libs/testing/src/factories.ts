@@ -1,31 +1,23 @@
-import type { z } from 'zod';
-import type {
-  CardholderInput,
-  CredentialInput,
-  DoorInput,
-  GroupInput,
-  HolidayInput,
-  LevelInput,
-  ScheduleInput,
-  SitePlan,
-  ZoneInput,
-} from '@gatehouse/access';
+import type { PlannedPerson, SitePlan } from '@gatehouse/access';
 
 /*
- * Test data as the API and the records take it (zod input types of
- * @gatehouse/access: defaults may be left out). Each builder gives a valid
- * record of its own and takes overrides; ids and numbers come from one counter,
- * so a file's records are the same on every run and never collide.
+ * Test data as the API and the records take it (the zod input types of
+ * @gatehouse/access, as SitePlan names them: defaults may be left out). Each
+ * builder gives a valid record of its own and takes overrides; ids and numbers
+ * come from one counter, so a file's records are the same on every run and
+ * never collide.
  */
 
-type Zone = z.input<typeof ZoneInput>;
-type Schedule = z.input<typeof ScheduleInput>;
-type Holiday = z.input<typeof HolidayInput>;
-type Door = z.input<typeof DoorInput>;
-type Level = z.input<typeof LevelInput>;
-type Group = z.input<typeof GroupInput>;
-type Cardholder = z.input<typeof CardholderInput>;
-type Credential = z.input<typeof CredentialInput>;
+type Each<T extends unknown[] | undefined> = NonNullable<T>[number];
+type Zone = Each<SitePlan['zones']>;
+type Schedule = Each<SitePlan['schedules']>;
+type Holiday = Each<SitePlan['holidays']>;
+type Door = Each<SitePlan['doors']>;
+type Level = Each<SitePlan['levels']>;
+type Group = Each<SitePlan['groups']>;
+type Cardholder = PlannedPerson['cardholder'];
+/** A card as a person of a plan holds it; given a cardholderId, as the API takes it. */
+type Credential = Each<PlannedPerson['credentials']> & { cardholderId?: string };
 type Interval = Schedule['intervals'][number];
 
 let counter = 0;
@@ -60,6 +52,12 @@ export const aHoliday = (over: Partial<Holiday> = {}): Holiday => {
   return { id: `holiday-${n}`, name: `Holiday ${n}`, date: '2026-12-25', ...over };
 };
 
+/** A door's two readers, named after it: `<door>-in` for entry and `<door>-out` for exit. */
+export const entryAndExit = (doorId: string): NonNullable<Door['readers']> => [
+  { id: `${doorId}-in`, direction: 'entry' },
+  { id: `${doorId}-out`, direction: 'exit' },
+];
+
 /** A door from outside into `zoneIn` (outside too unless given), with an entry reader named after it. */
 export const aDoor = (over: Partial<Door> = {}): Door => {
   const id = over.id ?? `door-${next()}`;
@@ -90,8 +88,8 @@ export const aCardholder = (over: Partial<Cardholder> = {}): Cardholder => {
 };
 
 /** An active H10301 card (facility 7) with a number of its own; a PIN only when given. */
-export const aCredential = <T extends Partial<Credential>>(over: T = {} as T) => ({
-  format: 'H10301' as Credential['format'],
+export const aCredential = (over: Partial<Credential> = {}): Credential => ({
+  format: 'H10301',
   number: `7:${10_000 + next()}`,
   ...over,
 });

@@ -14,6 +14,7 @@ export {
   aSchedule,
   aSite,
   aZone,
+  entryAndExit,
   EVERY_DAY,
   hours,
   WEEKDAYS,
