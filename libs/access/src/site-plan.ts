@@ -33,6 +33,11 @@ export interface SitePlan {
   people?: PlannedPerson[];
 }
 
+export interface SeededPerson {
+  cardholder: Cardholder;
+  credentials: Credential[];
+}
+
 type SiteWriter = Pick<
   AccessRecords,
   | 'saveZone'
@@ -55,17 +60,17 @@ export const applySitePlan = async (
   access: SiteWriter,
   plan: SitePlan,
   actor: Actor,
-): Promise<{ cardholder: Cardholder; credentials: Credential[] }[]> => {
+): Promise<SeededPerson[]> => {
   for (const zone of plan.zones ?? []) await access.saveZone(ZoneInput.parse(zone), actor, 'create');
   for (const s of plan.schedules ?? []) await access.saveSchedule(ScheduleInput.parse(s), actor, 'create');
   for (const h of plan.holidays ?? []) await access.saveHoliday(HolidayInput.parse(h), actor, 'create');
   for (const door of plan.doors ?? []) await access.saveDoor(DoorInput.parse(door), actor, 'create');
   for (const level of plan.levels ?? []) await access.saveLevel(LevelInput.parse(level), actor, 'create');
   for (const group of plan.groups ?? []) await access.saveGroup(GroupInput.parse(group), actor, 'create');
-  const people = [];
+  const people: SeededPerson[] = [];
   for (const person of plan.people ?? []) {
     const cardholder = await access.createCardholder(CardholderInput.parse(person.cardholder), actor);
-    const credentials = [];
+    const credentials: Credential[] = [];
     for (const card of person.credentials ?? [])
       credentials.push(
         await access.createCredential(CredentialInput.parse({ ...card, cardholderId: cardholder.id }), actor),
