@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { aCardholder, aCredential } from '@gatehouse/testing';
 import {
   type Action,
   ACTIONS,
@@ -10,6 +11,7 @@ import {
 import { type Role, ROLES } from '../../libs/auth/src/roles';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { createSite } from '../support/site';
 
 interface ErrorShape {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -81,24 +83,23 @@ describe('API hardening (real process)', () => {
     for (const role of ROLES.filter((r) => r !== 'admin'))
       as[role] = await operatorClient(admin, gw.url, `op-${role}`, [role]);
     const fm = as['facility-manager'];
-    const person = await fm.post<{ id: string }>('/api/v1/access/cardholders', {
-      name: 'Wanda Watched',
-      employeeNumber: 'E-7731',
-      department: 'Collections',
-      directoryAccount: 'CORP\\wwatched',
-      watchListed: true,
-      privileged: true,
+    const [wanda] = await createSite(fm, {
+      people: [
+        {
+          cardholder: aCardholder({
+            name: 'Wanda Watched',
+            employeeNumber: 'E-7731',
+            department: 'Collections',
+            directoryAccount: 'CORP\\wwatched',
+            watchListed: true,
+            privileged: true,
+          }),
+          credentials: [aCredential({ number: '7:7731', pin: '8642' })],
+        },
+      ],
     });
-    expect(person.status).toBe(201);
-    cardholderId = person.body.id;
-    const credential = await fm.post<{ id: string }>('/api/v1/access/credentials', {
-      cardholderId,
-      format: 'H10301',
-      number: '7:7731',
-      pin: '8642',
-    });
-    expect(credential.status).toBe(201);
-    credentialId = credential.body.id;
+    cardholderId = wanda!.id;
+    credentialId = wanda!.credentialIds[0]!;
   }, 120_000);
   afterAll(async () => {
     expect(await gw.stop()).toBe(0);

@@ -6,6 +6,8 @@ import mqtt from 'mqtt';
 import { launchChromium, signIn } from '../support/browser';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { startPrivateBroker, type PrivateBroker } from '../support/broker';
+import { aDoor, aZone } from '@gatehouse/testing';
+import { createSite } from '../support/site';
 import { waitFor } from '../support/wait';
 import { removeDir, startGateway, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 
@@ -64,9 +66,12 @@ describe('doors in the field (a private Mosquitto)', () => {
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
     const fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
-    await fm.post('/api/v1/access/zones', { id: 'annex', name: 'Annex' });
-    for (let i = 0; i < EXTRA_DOORS; i++)
-      await fm.post('/api/v1/access/doors', { id: `annex-${i}`, name: `Annex door ${i}`, zoneIn: 'annex' });
+    await createSite(fm, {
+      zones: [aZone({ id: 'annex', name: 'Annex' })],
+      doors: Array.from({ length: EXTRA_DOORS }, (_, i) =>
+        aDoor({ id: `annex-${i}`, name: `Annex door ${i}`, zoneIn: 'annex', readers: [] }),
+      ),
+    });
     pub = mqtt.connect(broker.url, { clientId: `field-pub-${process.pid}`, clean: true });
     await new Promise<void>((r) => pub.once('connect', () => r()));
     await waitFor('the broker connection', async () => {

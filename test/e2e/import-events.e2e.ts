@@ -1,5 +1,7 @@
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
+import { aLevel, aSchedule } from '@gatehouse/testing';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { createSite } from '../support/site';
 
 interface StreamedEntry {
   seq: number;
@@ -58,23 +60,10 @@ describe('entries of an import reach live subscribers (real process, import in i
     gw = await startGateway();
     const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
-    const always = {
-      id: 'always',
-      name: 'Always',
-      timeZone: 'UTC',
-      intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-    };
-    expect((await fm.post('/api/v1/access/schedules', always)).status).toBe(201);
-    expect(
-      (
-        await fm.post('/api/v1/access/levels', {
-          id: 'staff',
-          name: 'Staff',
-          scheduleId: 'always',
-          doorIds: [],
-        })
-      ).status,
-    ).toBe(201);
+    await createSite(fm, {
+      schedules: [aSchedule({ id: 'always', name: 'Always' })],
+      levels: [aLevel({ id: 'staff', name: 'Staff', scheduleId: 'always' })],
+    });
   });
   afterAll(async () => {
     await gw.stop();

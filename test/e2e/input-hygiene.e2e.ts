@@ -1,3 +1,4 @@
+import { aCardholder, aCredential } from '@gatehouse/testing';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
@@ -37,8 +38,8 @@ describe('dates, text and card numbers from clients (real process)', () => {
     expect(
       (await fm.post('/api/v1/access/holidays', { id: 'h1', name: 'Leap', date: '2028-02-29' })).status,
     ).toBe(201);
-    const person = await fm.post<{ id: string }>('/api/v1/access/cardholders', { name: 'Ann Archer' });
-    const card = { cardholderId: person.body.id, format: 'H10301', number: '1:1' };
+    const person = await fm.post<{ id: string }>('/api/v1/access/cardholders', aCardholder());
+    const card = aCredential({ cardholderId: person.body.id });
     await refused(
       fm.post('/api/v1/access/credentials', { ...card, validFrom: '2026-02-30T10:00:00Z' }),
       'validFrom',

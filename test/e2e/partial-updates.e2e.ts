@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
+import {
+  aCardholder,
+  aCredential,
+  aDoor,
+  aGroup,
+  aHoliday,
+  aLevel,
+  aSchedule,
+  aZone,
+  hours,
+} from '@gatehouse/testing';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { createSite } from '../support/site';
 
 type Json = Record<string, unknown>;
 
@@ -50,69 +62,70 @@ describe('an update changes only the fields it names (every update route, real p
     gw = await startGateway();
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
-    const post = (path: string, body: Json) => ok(fm.post(`/api/v1/access/${path}`, body));
-    await post('zones', { id: 'z1', name: 'Zone one', parentId: null });
-    await post('zones', { id: 'z2', name: 'Zone two', parentId: null });
-    for (const id of ['s1', 's2'])
-      await post('schedules', {
-        id,
-        name: `Schedule ${id}`,
-        timeZone: 'UTC',
-        intervals: [{ days: [1, 2, 3], start: '08:00', end: '18:00' }],
-      });
-    await post('holidays', { id: 'h1', name: 'New year', date: '2027-01-01' });
     // Every field away from its default, so a default that creeps back in shows.
-    for (const id of ['d1', 'd2'])
-      await post('doors', {
-        id,
-        name: `Door ${id}`,
-        readers: [{ id: `${id}-in`, direction: 'entry' }],
-        zoneOut: 'z2',
-        zoneIn: 'z1',
-        mode: 'card-and-pin',
-        unlockMs: 7000,
-        heldOpenMs: 45_000,
-        unlockScheduleId: 's1',
-        firstPersonIn: true,
-        antiPassback: 'soft',
-        antiPassbackKind: 'timed',
-        antiPassbackSeconds: 120,
-        escortRequired: true,
-        lock: 'relay:1',
-        contact: 'sensor:1',
-        rex: 'sensor:2',
-      });
-    for (const id of ['l1', 'l2'])
-      await post('levels', { id, name: `Level ${id}`, scheduleId: 's1', doorIds: ['d1'] });
-    await post('groups', { id: 'g1', name: 'Group one', levelIds: ['l1'] });
-    await post('groups', { id: 'g2', name: 'Group two', levelIds: ['l2'] });
-    personId = (
-      await post('cardholders', {
-        name: 'Ann Archer',
-        employeeNumber: 'E1',
-        department: 'Ops',
-        directoryAccount: 'ann',
-        kind: 'contractor',
-        state: 'active',
-        privileged: true,
-        watchListed: true,
-        levelIds: ['l1'],
-        groupIds: ['g1'],
-      })
-    ).id as string;
-    credentialId = (
-      await post('credentials', {
-        cardholderId: personId,
-        format: 'H10301',
-        number: '12:345',
-        pin: '2468',
-        duressPin: '9753',
-        validFrom: '2026-01-01T00:00:00Z',
-        validUntil: '2028-01-01T00:00:00Z',
-        state: 'suspended',
-        expireUnusedDays: 90,
-      })
-    ).id as string;
+    const [person] = await createSite(fm, {
+      zones: [aZone({ id: 'z1', name: 'Zone one' }), aZone({ id: 'z2', name: 'Zone two' })],
+      schedules: ['s1', 's2'].map((id) =>
+        aSchedule({ id, name: `Schedule ${id}`, intervals: [hours([1, 2, 3], '08:00', '18:00')] }),
+      ),
+      holidays: [aHoliday({ id: 'h1', name: 'New year', date: '2027-01-01' })],
+      doors: ['d1', 'd2'].map((id) =>
+        aDoor({
+          id,
+          name: `Door ${id}`,
+          zoneOut: 'z2',
+          zoneIn: 'z1',
+          mode: 'card-and-pin',
+          unlockMs: 7000,
+          heldOpenMs: 45_000,
+          unlockScheduleId: 's1',
+          firstPersonIn: true,
+          antiPassback: 'soft',
+          antiPassbackKind: 'timed',
+          antiPassbackSeconds: 120,
+          escortRequired: true,
+          lock: 'relay:1',
+          contact: 'sensor:1',
+          rex: 'sensor:2',
+        }),
+      ),
+      levels: ['l1', 'l2'].map((id) =>
+        aLevel({ id, name: `Level ${id}`, scheduleId: 's1', doorIds: ['d1'] }),
+      ),
+      groups: [
+        aGroup({ id: 'g1', name: 'Group one', levelIds: ['l1'] }),
+        aGroup({ id: 'g2', name: 'Group two', levelIds: ['l2'] }),
+      ],
+      people: [
+        {
+          cardholder: aCardholder({
+            name: 'Ann Archer',
+            employeeNumber: 'E1',
+            department: 'Ops',
+            directoryAccount: 'ann',
+            kind: 'contractor',
+            state: 'active',
+            privileged: true,
+            watchListed: true,
+            levelIds: ['l1'],
+            groupIds: ['g1'],
+          }),
+          credentials: [
+            aCredential({
+              number: '12:345',
+              pin: '2468',
+              duressPin: '9753',
+              validFrom: '2026-01-01T00:00:00Z',
+              validUntil: '2028-01-01T00:00:00Z',
+              state: 'suspended',
+              expireUnusedDays: 90,
+            }),
+          ],
+        },
+      ],
+    });
+    personId = person!.id;
+    credentialId = person!.credentialIds[0]!;
     operatorId = (
       await ok(
         admin.post('/api/v1/operators', {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AccessService, DoorInput, ScheduleInput } from '@gatehouse/access';
+import { type AccessService, applySitePlan, type PlannedPerson, type SitePlan } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Actor } from '@gatehouse/contracts';
 
@@ -26,44 +26,53 @@ const FIRST = [
 ];
 const LAST = ['Archer', 'Brook', 'Cole', 'Dale', 'Ellis', 'Frost', 'Grant', 'Hale'];
 
+/** Call agents are in the group of the staff level; every eighth person is IT, with a PIN for the server room. */
+const demoPeople = (): PlannedPerson[] =>
+  Array.from({ length: 24 }, (_, i) => {
+    const it = i % 8 === 0;
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[Math.floor(i / 3) % LAST.length]!;
+    return {
+      cardholder: {
+        name: `${first} ${last}`,
+        employeeNumber: `CC${1000 + i}`,
+        department: it ? 'IT' : 'Customer service',
+        directoryAccount: `${first.toLowerCase()}.${last.toLowerCase()}`,
+        privileged: it,
+        levelIds: it ? ['it'] : [],
+        groupIds: it ? [] : ['agents'],
+      },
+      credentials: [{ format: 'H10301', number: `21:${10100 + i}`, pin: it ? '2580' : null }],
+    };
+  });
+
 /**
  * A small call-centre floor for the demo: a lobby, an office floor and a server
- * room, with readers whose ids the simulated devices of later issues use. Only
- * on a site with no doors, and every record is journaled like any other change.
+ * room, with readers whose ids the simulated devices of later issues use.
  */
-export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
-  if (access.list('access_doors').length > 0) return false;
-  await access.saveZone({ id: 'lobby', name: 'Lobby', parentId: null }, SEED, 'create');
-  await access.saveZone({ id: 'floor-1', name: 'Call floor', parentId: null }, SEED, 'create');
-  await access.saveZone({ id: 'server-room', name: 'Server room', parentId: 'floor-1' }, SEED, 'create');
-  const weekdays = [1, 2, 3, 4, 5];
-  await access.saveSchedule(
-    ScheduleInput.parse({
+export const demoSitePlan = (): SitePlan => ({
+  zones: [
+    { id: 'lobby', name: 'Lobby' },
+    { id: 'floor-1', name: 'Call floor' },
+    { id: 'server-room', name: 'Server room', parentId: 'floor-1' },
+  ],
+  schedules: [
+    {
       id: 'office-hours',
       name: 'Office hours',
       timeZone: 'Europe/London',
-      intervals: [{ days: weekdays, start: '07:00', end: '20:00' }],
-    }),
-    SEED,
-    'create',
-  );
-  await access.saveSchedule(
-    ScheduleInput.parse({
+      intervals: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '20:00' }],
+    },
+    {
       id: 'always',
       name: 'Always',
       timeZone: 'Europe/London',
       intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-    }),
-    SEED,
-    'create',
-  );
-  await access.saveHoliday(
-    { id: 'christmas-2026', name: 'Christmas Day', date: '2026-12-25' },
-    SEED,
-    'create',
-  );
-  const doors = [
-    DoorInput.parse({
+    },
+  ],
+  holidays: [{ id: 'christmas-2026', name: 'Christmas Day', date: '2026-12-25' }],
+  doors: [
+    {
       id: 'front-door',
       name: 'Front door',
       zoneIn: 'lobby',
@@ -71,8 +80,8 @@ export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
         { id: 'front-in', direction: 'entry' },
         { id: 'front-out', direction: 'exit' },
       ],
-    }),
-    DoorInput.parse({
+    },
+    {
       id: 'floor-door',
       name: 'Call floor',
       zoneOut: 'lobby',
@@ -82,8 +91,8 @@ export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
         { id: 'floor-in', direction: 'entry' },
         { id: 'floor-out', direction: 'exit' },
       ],
-    }),
-    DoorInput.parse({
+    },
+    {
       id: 'server-door',
       name: 'Server room',
       zoneOut: 'floor-1',
@@ -95,56 +104,25 @@ export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
         { id: 'server-in', direction: 'entry' },
         { id: 'server-out', direction: 'exit' },
       ],
-    }),
-  ];
-  for (const d of doors) await access.saveDoor(d, SEED, 'create');
-  await access.saveLevel(
+    },
+  ],
+  levels: [
     { id: 'staff', name: 'Staff', scheduleId: 'office-hours', doorIds: ['front-door', 'floor-door'] },
-    SEED,
-    'create',
-  );
-  await access.saveLevel(
     {
       id: 'it',
       name: 'IT (server room)',
       scheduleId: 'always',
       doorIds: ['front-door', 'floor-door', 'server-door'],
     },
-    SEED,
-    'create',
-  );
-  await access.saveGroup({ id: 'agents', name: 'Call agents', levelIds: ['staff'] }, SEED, 'create');
-  for (let i = 0; i < 24; i++) {
-    const it = i % 8 === 0;
-    const person = await access.createCardholder(
-      {
-        name: `${FIRST[i % FIRST.length]} ${LAST[Math.floor(i / 3) % LAST.length]}`,
-        employeeNumber: `CC${1000 + i}`,
-        department: it ? 'IT' : 'Customer service',
-        directoryAccount: `${FIRST[i % FIRST.length]!.toLowerCase()}.${LAST[Math.floor(i / 3) % LAST.length]!.toLowerCase()}`,
-        kind: 'employee',
-        state: 'active',
-        privileged: it,
-        watchListed: false,
-        levelIds: it ? ['it'] : [],
-        groupIds: it ? [] : ['agents'],
-      },
-      SEED,
-    );
-    await access.createCredential(
-      {
-        cardholderId: person.id,
-        format: 'H10301',
-        number: `21:${10100 + i}`,
-        pin: it ? '2580' : null,
-        validFrom: null,
-        validUntil: null,
-        state: 'active',
-        expireUnusedDays: null,
-      },
-      SEED,
-    );
-  }
+  ],
+  groups: [{ id: 'agents', name: 'Call agents', levelIds: ['staff'] }],
+  people: demoPeople(),
+});
+
+/** Seeds the demo site only on a site with no doors; every record is journaled like any other change. */
+export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
+  if (access.list('access_doors').length > 0) return false;
+  await applySitePlan(access, demoSitePlan(), SEED);
   return true;
 };
 

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { GatehouseBus, ManualClock, type Actor, type AlarmRaised } from '@gatehouse/contracts';
 import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
 import { openDatabase, type Db } from '@gatehouse/storage';
+import { aCredential, aDoor, aSite, entryAndExit } from '@gatehouse/testing';
 import {
   AccessService,
+  applySitePlan,
   AccessStore,
   CardholderImport,
   CardholderInput,
@@ -48,78 +50,28 @@ describe('AccessService (real SQLite, real journal)', () => {
     bus = new GatehouseBus();
     access = new AccessService(new AccessStore(db), journal, clock, bus);
   };
+  /** The factories' small site, with a card-and-PIN vault beside the front door (hard anti-passback). */
   const seed = async () => {
-    await access.saveZone({ id: 'lobby', name: 'Lobby', parentId: null }, fm, 'create');
-    await access.saveSchedule(
-      ScheduleInput.parse({
-        id: 'always',
-        name: 'Always',
-        timeZone: 'UTC',
-        intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-      }),
-      fm,
-      'create',
-    );
-    await access.saveDoor(
-      DoorInput.parse({
-        id: 'front',
-        name: 'Front door',
-        zoneIn: 'lobby',
-        readers: [
-          { id: 'front-in', direction: 'entry' },
-          { id: 'front-out', direction: 'exit' },
+    const site = aSite();
+    const [ann] = await applySitePlan(
+      access,
+      {
+        ...site,
+        doors: [
+          { ...site.doors[0]!, antiPassback: 'hard' },
+          aDoor({ id: 'vault', name: 'Vault', zoneIn: 'lobby', mode: 'card-and-pin' }),
         ],
-        antiPassback: 'hard',
-      }),
-      fm,
-      'create',
-    );
-    await access.saveDoor(
-      DoorInput.parse({
-        id: 'vault',
-        name: 'Vault',
-        zoneIn: 'lobby',
-        mode: 'card-and-pin',
-        readers: [{ id: 'vault-in', direction: 'entry' }],
-      }),
-      fm,
-      'create',
-    );
-    await access.saveLevel(
-      { id: 'staff', name: 'Staff', scheduleId: 'always', doorIds: ['front', 'vault'] },
-      fm,
-      'create',
-    );
-    const ann = await access.createCardholder(
-      {
-        name: 'Ann Archer',
-        employeeNumber: 'E100',
-        department: 'Ops',
-        directoryAccount: 'ann',
-        kind: 'employee',
-        state: 'active',
-        privileged: false,
-        watchListed: false,
-        levelIds: ['staff'],
-        groupIds: [],
+        levels: [{ ...site.levels[0]!, doorIds: ['front', 'vault'] }],
+        people: [
+          {
+            cardholder: { ...site.people[0]!.cardholder, department: 'Ops', directoryAccount: 'ann' },
+            credentials: [{ ...site.people[0]!.credentials[0]!, pin: '2468', duressPin: '2469' }],
+          },
+        ],
       },
       fm,
     );
-    await access.createCredential(
-      {
-        cardholderId: ann.id,
-        format: 'H10301',
-        number: '12:345',
-        pin: '2468',
-        duressPin: '2469',
-        validFrom: null,
-        validUntil: null,
-        state: 'active',
-        expireUnusedDays: null,
-      },
-      fm,
-    );
-    return ann;
+    return ann!.cardholder;
   };
 
   beforeEach(async () => {
@@ -147,15 +99,7 @@ describe('AccessService (real SQLite, real journal)', () => {
     );
     await expect(
       access.createCredential(
-        {
-          cardholderId: ann.id,
-          format: 'H10301',
-          number: '12:345',
-          validFrom: null,
-          validUntil: null,
-          state: 'active',
-          expireUnusedDays: null,
-        },
+        CredentialInput.parse(aCredential({ cardholderId: ann.id, number: '12:345' })),
         fm,
       ),
     ).rejects.toMatchObject({
@@ -236,15 +180,9 @@ describe('AccessService (real SQLite, real journal)', () => {
   it('flags an exit with no entry as tailgating at a door without anti-passback', async () => {
     await seed();
     await access.saveDoor(
-      DoorInput.parse({
-        id: 'side',
-        name: 'Side door',
-        zoneIn: 'lobby',
-        readers: [
-          { id: 'side-in', direction: 'entry' },
-          { id: 'side-out', direction: 'exit' },
-        ],
-      }),
+      DoorInput.parse(
+        aDoor({ id: 'side', name: 'Side door', zoneIn: 'lobby', readers: entryAndExit('side') }),
+      ),
       fm,
       'create',
     );

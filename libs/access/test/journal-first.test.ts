@@ -3,16 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { openTestJournal } from '@gatehouse/testing';
+import { aSite, openTestJournal } from '@gatehouse/testing';
 import type { Db } from '@gatehouse/storage';
-import {
-  AccessService,
-  AccessStore,
-  CardholderInput,
-  CredentialInput,
-  DoorInput,
-  ScheduleInput,
-} from '@gatehouse/access';
+import { AccessService, AccessStore, applySitePlan } from '@gatehouse/access';
 
 const guard: Actor = { kind: 'operator', name: 'gina', address: '127.0.0.1' };
 
@@ -41,38 +34,10 @@ describe('access: journal first (real SQLite, real journal)', () => {
   });
 
   const seedGrant = async () => {
-    await access.saveSchedule(
-      ScheduleInput.parse({
-        id: 'always',
-        name: 'Always',
-        timeZone: 'UTC',
-        intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-      }),
-      guard,
-      'create',
-    );
-    await access.saveDoor(
-      DoorInput.parse({
-        id: 'front',
-        name: 'Front',
-        zoneIn: 'outside',
-        readers: [{ id: 'front-in', direction: 'entry' }],
-        antiPassback: 'hard',
-      }),
-      guard,
-      'create',
-    );
-    await access.saveLevel(
-      { id: 'staff', name: 'Staff', scheduleId: 'always', doorIds: ['front'] },
-      guard,
-      'create',
-    );
-    const ann = await access.createCardholder(
-      CardholderInput.parse({ name: 'Ann Archer', levelIds: ['staff'] }),
-      guard,
-    );
-    await access.createCredential(
-      CredentialInput.parse({ cardholderId: ann.id, format: 'H10301', number: '12:345' }),
+    const site = aSite();
+    const [ann] = await applySitePlan(
+      access,
+      { ...site, doors: [{ ...site.doors[0]!, antiPassback: 'hard' }] },
       guard,
     );
     const d = await access.present({
@@ -83,7 +48,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
     });
     expect(d.grant).toBe(true);
     await journal.append({ type: 'test.sync', source: 'test' });
-    return ann.id;
+    return ann!.cardholder.id;
   };
 
   it('creates the built-in outside zone with its entry, once', async () => {

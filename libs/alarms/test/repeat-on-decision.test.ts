@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessDecided, type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { openTestJournal } from '@gatehouse/testing';
+import { aCardholder, aCredential, aDoor, openTestJournal } from '@gatehouse/testing';
 import type { Db } from '@gatehouse/storage';
-import { AccessService, AccessStore, CardholderInput, CredentialInput, DoorInput } from '@gatehouse/access';
+import { AccessService, AccessStore, applySitePlan } from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
 
 const fm: Actor = { kind: 'operator', name: 'fran', address: '127.0.0.1' };
@@ -31,19 +31,17 @@ describe('an alarm repeated by a decision (real SQLite, real journal)', () => {
     const bus = new GatehouseBus();
     const access = new AccessService(new AccessStore(db), journal, clock, bus);
     alarms = new AlarmsService(db, journal, clock, bus);
-    await access.saveDoor(
-      DoorInput.parse({
-        id: 'front',
-        name: 'Front',
-        zoneIn: 'outside',
-        readers: [{ id: 'front-in', direction: 'entry' }],
-      }),
-      fm,
-      'create',
-    );
-    const ann = await access.createCardholder(CardholderInput.parse({ name: 'Ann Archer' }), fm);
-    await access.createCredential(
-      CredentialInput.parse({ cardholderId: ann.id, format: 'H10301', number: '12:345', state: 'lost' }),
+    await applySitePlan(
+      access,
+      {
+        doors: [aDoor({ id: 'front', name: 'Front' })],
+        people: [
+          {
+            cardholder: aCardholder({ name: 'Ann Archer' }),
+            credentials: [aCredential({ number: '12:345', state: 'lost' })],
+          },
+        ],
+      },
       fm,
     );
     const feedback: AccessDecided[] = [];

@@ -4,3 +4,18 @@ export { BridgeHarness, buildBridgeFirmware } from './bridge-harness';
 export { SimulatedPd } from './osdp-pd';
 export { SimulatedOsdpBus } from './osdp-bus';
 export { recoverKeysFromCapture } from './osdp-capture-attack';
+export {
+  aCardholder,
+  aCredential,
+  aDoor,
+  aGroup,
+  aHoliday,
+  aLevel,
+  aSchedule,
+  aSite,
+  aZone,
+  entryAndExit,
+  EVERY_DAY,
+  hours,
+  WEEKDAYS,
+} from './factories';
