@@ -6,6 +6,7 @@ export { SecretBox } from './secret-box';
 export { AuthStore } from './store';
 export { actorOf, type Principal, type RequestContext, type SessionStage, type TokenView } from './types';
 export { AuthService, type AuthSettings, type LoginResult } from './auth.service';
+export { purgeSessionsPeriodically } from './session-purge';
 export {
   type Action,
   ACTIONS,
