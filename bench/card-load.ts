@@ -157,7 +157,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     await pdsReady;
     const config = loadConfig({ siteFile: site, env: {} });
     const logger = pino({ level: 'warn' });
-    core = await createCore(config, { logger, role: 'gateway' });
+    core = await createCore(config, { logger });
     app = await createServer(core, logger);
     await app.listen({ port, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${port}`;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { bootstrapAdmin, Client } from '../support/client';
-import { GATEWAY_MAIN, removeDir, ROOT, runCli, startGateway } from '../support/gateway';
+import { CLI_MAIN, GATEWAY_MAIN, removeDir, ROOT, runCli, startGateway } from '../support/gateway';
 
 const startFails = (env: Record<string, string>, args: string[] = []) => {
   const r = spawnSync(process.execPath, [GATEWAY_MAIN, ...args], {
@@ -205,6 +205,47 @@ describe('gatehouse CLI', () => {
     expect(key.stdout).toContain('BEGIN PUBLIC KEY');
     expect(runCli(['nonsense'], env).code).toBe(2);
     removeDir(gw.dataDir);
+  });
+});
+
+describe('the CLI on its own composition', () => {
+  it('creates an operator without loading anything that opens a serial port, a broker or HTTP', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-cli-'));
+    // Lists, as the process exits, the packages it loaded.
+    const preload = join(dir, 'loaded.js');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('fs').writeSync(2, 'LOADED ' + JSON.stringify(Object.keys(require.cache)) + '\\n'));`,
+    );
+    const r = spawnSync(
+      process.execPath,
+      [
+        '-r',
+        preload,
+        CLI_MAIN,
+        ...'admin create --username ops --display-name Ops --password-stdin'.split(' '),
+      ],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', GATEHOUSE_DATA_DIR: join(dir, 'data') },
+        input: 'quiet river lantern 9\n',
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    expect(r.stdout).toContain('created operator ops (admin)');
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)![1]!) as string[];
+    expect(loaded.some((p) => p.includes('better-sqlite3'))).toBe(true);
+    const packages = /node_modules\/((?:@[^/]+\/)?[^/]+)\//;
+    const opening = loaded
+      .map((p) => packages.exec(p)?.[1])
+      .filter(
+        (name) =>
+          name && /^(serialport|@serialport\/.*|mqtt|aedes|fastify|@fastify\/.*|@nestjs\/.*)$/.test(name),
+      );
+    expect([...new Set(opening)]).toEqual([]);
+    removeDir(dir);
   });
 });
 

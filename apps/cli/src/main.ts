@@ -14,7 +14,7 @@ import {
 import { describeProblem, keyIdOf, loadOrCreateSigningKey, verifyDatabase } from '@gatehouse/journal';
 import { openDatabase } from '@gatehouse/storage';
 import { isDomainError } from '@gatehouse/contracts';
-import { createCore } from '../../gateway/src/core';
+import { openCliRecords } from './composition';
 
 const USAGE = `gatehouse <command> [options]
 
@@ -117,12 +117,10 @@ const run = async (argv: string[]): Promise<number> => {
     if (!values.username || !values['display-name'])
       throw new Error('--username and --display-name are required');
     const password = readPassword(values);
-    const core = await createCore(config, {
-      logger: pino({ level: 'warn' }, pino.destination(2)),
-      role: 'cli',
-    });
+    const logger = pino({ level: 'warn' }, pino.destination(2));
+    const records = openCliRecords(config, (m) => logger.warn(m));
     try {
-      const operator = await core.auth.operators.createOperator(
+      const operator = await records.auth.operators.createOperator(
         {
           username: values.username,
           displayName: values['display-name'],
@@ -136,7 +134,7 @@ const run = async (argv: string[]): Promise<number> => {
       );
       return 0;
     } finally {
-      await core.close();
+      records.close();
     }
   }
   err(`unknown command: ${positionals.join(' ')}`);

@@ -3,7 +3,6 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
 import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
-import { every } from '@gatehouse/contracts';
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
@@ -46,7 +45,7 @@ const main = async (): Promise<void> => {
     config = { ...config, serial: [...config.serial, ...demoSerialPorts(config.resolved.dataDir)] };
   // Secrets are read as `config check` reads them: a missing or short key file is a configuration error (exit 2).
   checkSecrets(config);
-  const core = await createCore(config, { logger, role: 'gateway' });
+  const core = await createCore(config, { logger });
   if (config.demo.seedSite && (await seedDemoSite(core.access))) logger.info('demo site seeded');
   warnUnknownDoors(core, logger);
   const app = await createServer(core, logger);
@@ -94,16 +93,11 @@ const main = async (): Promise<void> => {
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
-  const stopPurge = every(core.clock, 10 * 60_000, () => void core.auth.signIn.purgeExpiredSessions(), {
-    background: true,
-    onError: (error) => logger.warn({ error: String(error) }, 'expired sessions not purged'),
-  });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    stopPurge();
     simulator?.kill('SIGTERM');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

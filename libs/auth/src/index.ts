@@ -17,6 +17,7 @@ export type { AuthSettings } from './auth-context';
 export { Operators } from './operators';
 export { SignIn } from './sign-in';
 export { ApiTokens } from './tokens';
+export { purgeSessionsPeriodically, SESSION_PURGE_EVERY_MS } from './session-purge';
 export {
   type Action,
   ACTIONS,

@@ -1,5 +1,5 @@
 import { ManualClock } from './clock';
-import { DeadLetterLimiter, handlerFailure } from './dead-letters';
+import { deadLetteringBus, DeadLetterLimiter, handlerFailure } from './dead-letters';
 import { TypedEventBus } from './event-bus';
 import type { DeadLetter } from './sensors';
 
@@ -68,5 +68,48 @@ describe('DeadLetterLimiter', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     expect(() => handlerFailure('e', 'o', 'not an error', cyclic, 0)).not.toThrow();
+  });
+
+  it("the process's bus logs a failing handler and sends it on as a dead letter, bounded per handler", async () => {
+    const clock = new ManualClock();
+    const logged: string[] = [];
+    const bus = deadLetteringBus(clock, (level, message, detail) =>
+      logged.push(`${level} ${message} ${String(detail.event)}/${String(detail.owner)}`),
+    );
+    const letters: DeadLetter[] = [];
+    bus.on('device.dead-letter', 'test', (d) => void letters.push(d));
+    bus.on('door.command', 'actuators', () => Promise.reject(new Error('broker not connected')));
+    for (let i = 0; i < 8; i++)
+      bus.emit('door.command', { doorId: 'front', action: 'pulse', reason: 'test' });
+    await new Promise((done) => setImmediate(done));
+    expect(logged).toHaveLength(8);
+    expect(logged[0]).toBe('error event subscriber failed door.command/actuators');
+    expect(letters.map((d) => d.origin)).toEqual(Array(5).fill('door.command/actuators'));
+    expect(letters[0]).toMatchObject({
+      source: 'event-bus',
+      reason: 'handler actuators of door.command failed: broker not connected',
+      at: clock.now().getTime(),
+    });
+    clock.advance(60_000);
+    expect(letters[5]).toMatchObject({ suppressed: 3 });
+    expect(bus.failureCount).toBe(8);
+  });
+
+  it('a failing dead-letter listener is only logged, never sent round again', () => {
+    const clock = new ManualClock();
+    const logged: string[] = [];
+    const bus = deadLetteringBus(clock, (_level, message, detail) =>
+      logged.push(`${message} ${String(detail.event)}`),
+    );
+    let seen = 0;
+    bus.on('device.dead-letter', 'journal', () => {
+      seen += 1;
+      throw new Error('journal closed');
+    });
+    bus.emit('device.dead-letter', letter(1));
+    clock.advance(60_000);
+    expect(seen).toBe(1);
+    expect(logged).toEqual(['event subscriber failed device.dead-letter']);
+    expect(clock.pendingTimers).toBe(0);
   });
 });

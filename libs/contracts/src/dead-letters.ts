@@ -1,4 +1,6 @@
 import type { Clock } from './clock';
+import { GatehouseBus } from './events';
+import type { Log } from './log';
 import type { DeadLetter } from './sensors';
 
 export interface DeadLetterBounds {
@@ -111,4 +113,24 @@ export const handlerFailure = (
     bytes: json.length,
     at,
   };
+};
+
+/**
+ * The process's bus, whose failures are never silent: a listener that throws
+ * or rejects (or work it tracks) is logged, and becomes a dead letter naming
+ * it, bounded per handler like a device's. A failure of the dead letters' own
+ * listeners is only logged: sending it round again would never end.
+ */
+export const deadLetteringBus = (clock: Clock, log: Log): GatehouseBus => {
+  let handlerFailures: DeadLetterLimiter | null = null;
+  const bus = new GatehouseBus((event, owner, error, payload) => {
+    log('error', 'event subscriber failed', { err: error, event, owner });
+    if (event === 'device.dead-letter') return;
+    handlerFailures?.offer(
+      `${event}/${owner}`,
+      handlerFailure(event, owner, error, payload, clock.now().getTime()),
+    );
+  });
+  handlerFailures = new DeadLetterLimiter(clock, (d) => bus.emit('device.dead-letter', d));
+  return bus;
 };

@@ -38,6 +38,18 @@ describe('TypedEventBus', () => {
     expect(bus.failureCount).toBe(1);
   });
 
+  it('holds work nobody awaits to the same rule: a rejection is counted and reaches the sink', async () => {
+    const errors: string[] = [];
+    const bus = new TypedEventBus<Events>((event, owner, error, payload) =>
+      errors.push(`${event}/${owner}/${(error as Error).message}/${JSON.stringify(payload)}`),
+    );
+    bus.track('door.forced', 'doors', Promise.resolve('committed'), { seq: 1 });
+    bus.track('door.forced', 'doors', Promise.reject(new Error('journal closed')), { seq: 2 });
+    await new Promise((done) => setImmediate(done));
+    expect(errors).toEqual(['door.forced/doors/journal closed/{"seq":2}']);
+    expect(bus.failureCount).toBe(1);
+  });
+
   it('survives a sink that throws too', () => {
     const bus = new TypedEventBus<Events>(() => {
       throw new Error('sink down');

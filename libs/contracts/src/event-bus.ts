@@ -43,12 +43,20 @@ export class TypedEventBus<Events extends { [K in keyof Events]: unknown }> {
     for (const [owner, listener] of [...byOwner]) {
       try {
         const pending = (listener as Listener<Events[K]>)(payload);
-        if (isThenable(pending))
-          pending.then(undefined, (error: unknown) => this.failed(String(event), owner, error, payload));
+        if (isThenable(pending)) this.track(String(event), owner, pending, payload);
       } catch (error) {
         this.failed(String(event), owner, error, payload);
       }
     }
+  }
+
+  /**
+   * Work that nobody awaits (a journal write from a device callback or a timer)
+   * is held to the listeners' rule: a rejection is a failure, counted and handed
+   * to the sink under `event` and `owner` with what the work was about.
+   */
+  track(event: string, owner: string, pending: PromiseLike<unknown>, payload: unknown): void {
+    pending.then(undefined, (error: unknown) => this.failed(event, owner, error, payload));
   }
 
   private failed(event: string, owner: string, error: unknown, payload: unknown): void {

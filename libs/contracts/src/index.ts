@@ -8,6 +8,7 @@ export {
   entryCategory,
   type JournalEntry,
   type JournalEntryInput,
+  type Journaling,
   SUBJECT_KINDS,
   type SubjectKind,
   type SubjectRef,
@@ -28,4 +29,5 @@ export {
   replacementOf,
   shownAsText,
 } from './input';
-export { DeadLetterLimiter, handlerFailure } from './dead-letters';
+export { deadLetteringBus, DeadLetterLimiter, handlerFailure } from './dead-letters';
+export { type Log } from './log';

@@ -64,3 +64,8 @@ export interface JournalEntry {
 }
 
 export const entryCategory = (type: string): string => type.split('.', 1)[0] ?? type;
+
+/** What a library needs of the journal to record a fact: the append, resolved once committed. */
+export interface Journaling {
+  append(input: JournalEntryInput): Promise<unknown>;
+}

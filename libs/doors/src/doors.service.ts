@@ -386,8 +386,9 @@ export class DoorsService {
     this.bus.emit('alarm.cleared', { type, doorId: b.doorId, sensorId: b.sensorId, at });
   }
 
+  /** Nobody waits for the write: the bus tracks it, so one that fails is counted and logged. */
   private record(input: JournalEntryInput): void {
-    this.journal.append(input).catch(() => undefined);
+    this.bus.track(input.type, 'doors', this.journal.append(input), input);
   }
 
   /** Every door of the site, whether a sensor has reported or not, with its sensors' health. */

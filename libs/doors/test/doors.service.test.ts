@@ -287,4 +287,29 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     ]);
     doors.stop();
   });
+
+  it('a journal write that fails is counted and reported by the bus, not swallowed', async () => {
+    const failures: string[] = [];
+    const bus = new GatehouseBus((event, owner, error) =>
+      failures.push(`${event}/${owner}: ${(error as Error).message}`),
+    );
+    const doors = new DoorsService(
+      bus,
+      { append: () => Promise.reject(new Error('the journal is closed')) },
+      new ManualClock(),
+      () => [{ id: 'd1', name: 'Door', unlockMs: 5000, heldOpenMs: 30_000 }],
+      [{ sensorId: 'c1', doorId: 'd1', role: 'contact' }],
+      { debounceMs: 0 },
+    );
+    bus.emit('sensor.reading', {
+      sensorId: 'c1',
+      signals: [{ kind: 'tamper', active: true }],
+      at: Date.parse('2026-01-05T08:00:00Z'),
+      origin: 'test',
+    });
+    await new Promise((done) => setImmediate(done));
+    expect(failures).toEqual(['sensor.reading/doors: the journal is closed']);
+    expect(bus.failureCount).toBe(1);
+    doors.stop();
+  });
 });

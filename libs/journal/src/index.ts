@@ -3,6 +3,7 @@ export { keyIdOf, loadOrCreateSigningKey } from './signer';
 export { buildEntry, serializeEntry } from './entry';
 export { SqliteJournalStore } from './store';
 export { Journal, type JournalOptions } from './journal';
+export { journalDeadLetters } from './dead-letters';
 export { describeProblem } from './verifier';
 export { csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
 export { JournalReader, MAX_PAGE } from './reader';

@@ -90,7 +90,8 @@ export class MqttDoorActuators {
     private readonly mqtt: Pick<MqttSensorSource, 'handleTopic' | 'publish' | 'clock'>,
     private readonly bus: GatehouseBus,
     bindings: readonly ActuatorBinding[],
-    private readonly report: (r: ActuationReport) => void,
+    /** Where each pulse's outcome goes (the journal, an alarm); a promise it returns is awaited. */
+    private readonly report: (r: ActuationReport) => unknown,
     private readonly confirmWithinMs = 2000,
   ) {
     for (const b of bindings) this.byDoor.set(b.door, { binding: b, topics: actuatorTopics(b) });
@@ -103,12 +104,13 @@ export class MqttDoorActuators {
         if (on !== null) this.waiting.get(binding.door)?.(on);
       });
     }
-    this.bus.on('access.decided', 'mqtt-actuators', (d) => {
-      if (d.grant && d.doorId) void this.pulse(d.doorId, d.unlockMs);
-    });
-    this.bus.on('door.command', 'mqtt-actuators', (c) => {
-      if (c.action === 'pulse') void this.pulse(c.doorId, c.ms ?? 5000);
-    });
+    // The pulse is the listener's promise: a publish or a report that fails is the bus's to count and log.
+    this.bus.on('access.decided', 'mqtt-actuators', (d) =>
+      d.grant && d.doorId ? this.pulse(d.doorId, d.unlockMs) : undefined,
+    );
+    this.bus.on('door.command', 'mqtt-actuators', (c) =>
+      c.action === 'pulse' ? this.pulse(c.doorId, c.ms ?? 5000) : undefined,
+    );
   }
 
   /** The relays run on the broker connection's clock (the injected one). */
@@ -140,7 +142,7 @@ export class MqttDoorActuators {
     );
     const confirmMs = await confirmed;
     const r: ActuationReport = { door, ms, confirmed: confirmMs !== null, confirmMs };
-    this.report(r);
+    await this.report(r);
     return r;
   }
 }

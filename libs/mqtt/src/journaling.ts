@@ -1,0 +1,48 @@
+import type { Clock, GatehouseBus, Journaling, Log } from '@gatehouse/contracts';
+import type { ActuationReport } from './actuators';
+import type { ConnectionEvent } from './client';
+
+/**
+ * Each change of the broker connection is logged and journaled as
+ * `device.mqtt-<state>`. Nobody waits for the write, so the bus tracks it: a
+ * write that fails is counted and logged, never swallowed.
+ */
+export const journalConnectionStates =
+  (journal: Journaling, bus: GatehouseBus, url: string, log: Log) =>
+  (e: ConnectionEvent): void => {
+    log('info', 'mqtt connection', { mqtt: e.state, detail: e.detail });
+    const type = `device.mqtt-${e.state}`;
+    bus.track(
+      type,
+      'mqtt-connection',
+      journal.append({ type, source: 'mqtt', subjects: [], payload: { url, detail: e.detail ?? null } }),
+      e,
+    );
+  };
+
+/**
+ * Each relay pulse is journaled, confirmed or not; a relay that did not
+ * confirm it switched raises an alarm at once, whether or not its entry
+ * commits (the lock may not have opened). Resolves when the entry committed.
+ */
+export const recordActuations =
+  (journal: Journaling, bus: GatehouseBus, clock: Clock) =>
+  (r: ActuationReport): Promise<unknown> => {
+    const recorded = journal.append({
+      type: r.confirmed ? 'door.actuator-confirmed' : 'door.actuator-unconfirmed',
+      source: 'mqtt',
+      subjects: [{ kind: 'door', id: r.door }],
+      payload: { ...r },
+    });
+    if (!r.confirmed) {
+      bus.emit('alarm.raised', {
+        type: 'actuator-unconfirmed',
+        priority: 'medium',
+        silent: false,
+        doorId: r.door,
+        at: clock.now().getTime(),
+        detail: 'the relay did not confirm it switched',
+      });
+    }
+    return recorded;
+  };
