@@ -17,7 +17,7 @@ const FOLD_PATTERN = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'gu');
 /** The combining diacritical marks block (accents, umlauts, cedillas) only: marks of other scripts carry meaning. */
 const LATIN_DIACRITICS = /[\u0300-\u036f]/g;
 const APOSTROPHES = /['’ʼ`´]/g;
-const SEPARATORS = /[^\p{L}\p{N}]+/gu;
+const SEPARATORS = /[^\p{L}\p{M}\p{N}]+/gu;
 /** Bounds the index rows one name can add. */
 export const MAX_NAME_TOKENS = 16;
 
