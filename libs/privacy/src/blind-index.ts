@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Db, Statement } from '@gatehouse/storage';
 import type { PrivacyKeyring } from './keyring';
-import { MAX_NAME_TOKENS, nameTokens, normaliseCardNumber } from './normalise';
+import { nameTokens, normaliseCardNumber } from './normalise';
 
 export type BlindIndexKind = 'name' | 'card';
 
@@ -17,6 +17,8 @@ export const BLIND_INDEX_LABELS: Record<BlindIndexKind, string> = {
  */
 const DIGEST_BYTES = 16;
 export const DEFAULT_SEARCH_LIMIT = 1000;
+/** Counting a token's rows stops here: enough to tell a rare token from a common one. */
+const RARITY_PROBE = 500;
 
 export interface IndexedPerson {
   /** Every name of the person (given name, surname, full name): each token is indexed. */
@@ -35,6 +37,7 @@ export class BlindIndex {
   private readonly removeAll: Statement;
   private readonly byCard: Statement;
   private readonly byName = new Map<number, Statement>();
+  private readonly tokenCount: Statement;
 
   constructor(
     private readonly db: Db,
@@ -48,6 +51,11 @@ export class BlindIndex {
       'INSERT OR IGNORE INTO privacy_blind_index (kind, digest, person_id) VALUES (?, ?, ?)',
     );
     this.removeAll = db.prepare('DELETE FROM privacy_blind_index WHERE person_id = ?');
+    this.tokenCount = db
+      .prepare(
+        "SELECT count(*) FROM (SELECT 1 FROM privacy_blind_index WHERE kind = 'name' AND digest = ? LIMIT ?)",
+      )
+      .pluck();
     this.byCard = db
       .prepare("SELECT person_id FROM privacy_blind_index WHERE kind = 'card' AND digest = ? LIMIT ?")
       .pluck();
@@ -83,20 +91,32 @@ export class BlindIndex {
    * answer substrings.
    */
   searchName(query: string, limit = DEFAULT_SEARCH_LIMIT): string[] {
-    const tokens = nameTokens(query).slice(0, MAX_NAME_TOKENS);
-    if (tokens.length === 0) return [];
-    let stmt = this.byName.get(tokens.length);
+    const digests = nameTokens(query).map((t) => this.digest('name', t));
+    if (digests.length === 0) return [];
+    // Driven by the rarest token, the others checked by primary key per
+    // candidate: "anna smith-fam12" reads fam12's hundred rows, not every Anna.
+    const rarity = digests.map((d) => this.tokenCount.get(d, RARITY_PROBE) as number);
+    const order = digests.map((d, i) => ({ d, n: rarity[i]! })).sort((a, b) => a.n - b.n);
+    if (order[0]!.n === 0) return [];
+    return this.byNameStatement(digests.length).all(...order.map((o) => o.d), limit) as string[];
+  }
+
+  private byNameStatement(tokens: number): Statement {
+    let stmt = this.byName.get(tokens);
     if (!stmt) {
+      const others = Array.from(
+        { length: tokens - 1 },
+        () =>
+          "AND EXISTS (SELECT 1 FROM privacy_blind_index o WHERE o.kind = 'name' AND o.digest = ? AND o.person_id = c.person_id)",
+      );
       stmt = this.db
         .prepare(
-          `SELECT person_id FROM privacy_blind_index
-           WHERE kind = 'name' AND digest IN (${tokens.map(() => '?').join(', ')})
-           GROUP BY person_id HAVING count(*) = ? LIMIT ?`,
+          `SELECT c.person_id FROM privacy_blind_index c WHERE c.kind = 'name' AND c.digest = ? ${others.join(' ')} LIMIT ?`,
         )
         .pluck();
-      this.byName.set(tokens.length, stmt);
+      this.byName.set(tokens, stmt);
     }
-    return stmt.all(...tokens.map((t) => this.digest('name', t)), tokens.length, limit) as string[];
+    return stmt;
   }
 
   searchCard(number: string, limit = DEFAULT_SEARCH_LIMIT): string[] {

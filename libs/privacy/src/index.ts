@@ -40,5 +40,13 @@ export {
   parseMasterKey,
 } from './master-key';
 export { MAX_NAME_TOKENS, nameTokens, normaliseCardNumber, normaliseName } from './normalise';
-export { ErasedKeyError, type FieldOpening, openField, PersonKey, sealField } from './person-key';
+export {
+  ErasedKeyError,
+  type FieldOpening,
+  openField,
+  openFieldBytes,
+  PersonKey,
+  sealField,
+  sealFieldBytes,
+} from './person-key';
 export { rotateMasterKey, type RotationOptions, type RotationReport } from './rotation';
