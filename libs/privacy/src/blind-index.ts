@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { Db, Statement } from '@gatehouse/storage';
+import { atomically } from './atomically';
 import type { PrivacyKeyring } from './keyring';
 import { nameTokens, normaliseCardNumber } from './normalise';
 
@@ -70,7 +71,7 @@ export class BlindIndex {
 
   /** Replaces what is indexed for the person (in the caller's transaction, if any). */
   indexPerson(personId: string, person: IndexedPerson): void {
-    this.db.transaction(() => {
+    atomically(this.db, () => {
       this.removeAll.run(personId);
       for (const token of new Set(person.names.flatMap(nameTokens)))
         this.insert.run('name', this.digest('name', token), personId);
@@ -78,7 +79,7 @@ export class BlindIndex {
         const normal = normaliseCardNumber(card);
         if (normal !== '') this.insert.run('card', this.digest('card', normal), personId);
       }
-    })();
+    });
   }
 
   removePerson(personId: string): void {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { commit, openCommitted, sealCommitted, verifyCommitment } from './commitment';
-import { PersonKey } from './person-key';
+import { openField, PersonKey } from './person-key';
 
 describe('salted commitments', () => {
   it('verifies the committed value with its salt, nothing else', () => {
@@ -33,6 +33,7 @@ describe('salted commitments', () => {
     expect(disclosed.value).toBe('Ana Lima');
     expect(verifyCommitment(disclosed.value, disclosed.salt, commitment)).toBe(true);
     expect(openCommitted(key, 'department', sealed)).toEqual({ ok: false, reason: 'unreadable' });
+    expect(openField(key, 'name', sealed).ok).toBe(false);
     key.destroy();
     expect(openCommitted(key, 'name', sealed)).toEqual({ ok: false, reason: 'erased' });
   });

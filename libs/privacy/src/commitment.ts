@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type PersonKey, openFieldBytes, sealFieldBytes } from './person-key';
+import { openAs, type PersonKey, sealAs } from './person-key';
 
 const SALT_BYTES = 32;
 
@@ -43,8 +43,6 @@ export interface CommittedField {
   commitment: string;
 }
 
-const committedName = (fieldName: string) => `committed:${fieldName}`;
-
 /**
  * Seals a field together with its commitment's salt, for journal entries whose
  * value a verifier may later need to check: the entry holds both, its leaf
@@ -53,7 +51,7 @@ const committedName = (fieldName: string) => `committed:${fieldName}`;
 export const sealCommitted = (key: PersonKey, fieldName: string, value: string): CommittedField => {
   const { salt, commitment } = commit(value);
   const plain = Buffer.concat([Buffer.from(salt, 'base64url'), Buffer.from(value, 'utf8')]);
-  return { sealed: sealFieldBytes(key, committedName(fieldName), plain), commitment };
+  return { sealed: sealAs(key, 'committed', fieldName, plain), commitment };
 };
 
 export type Disclosure =
@@ -61,7 +59,7 @@ export type Disclosure =
 
 /** The value and salt to disclose, for a person whose key still exists. */
 export const openCommitted = (key: PersonKey, fieldName: string, sealed: string): Disclosure => {
-  const opened = openFieldBytes(key, committedName(fieldName), sealed);
+  const opened = openAs(key, 'committed', fieldName, sealed);
   if (!opened.ok) return opened;
   if (opened.plain.length < SALT_BYTES) return { ok: false, reason: 'unreadable' };
   return {

@@ -43,10 +43,14 @@ export { MAX_NAME_TOKENS, nameTokens, normaliseCardNumber, normaliseName } from 
 export {
   ErasedKeyError,
   type FieldOpening,
+  type FieldsOpening,
   openField,
   openFieldBytes,
+  openFields,
   PersonKey,
+  type PersonalFields,
   sealField,
   sealFieldBytes,
+  sealFields,
 } from './person-key';
 export { rotateMasterKey, type RotationOptions, type RotationReport } from './rotation';

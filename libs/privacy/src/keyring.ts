@@ -1,6 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { DomainError } from '@gatehouse/contracts';
 import type { Db, Statement } from '@gatehouse/storage';
+import { atomically } from './atomically';
 import { type MasterKey, MasterKeyError } from './master-key';
 import { matchMasterKeys, readMasterVersions, versionsInUse } from './master-versions';
 import { openField, PersonKey, rawKeyOf } from './person-key';
@@ -142,26 +143,24 @@ export class PrivacyKeyring {
    * gets no new key: a record written for them again would be a new person.
    */
   keyForWriting(personId: string): PersonKey {
-    return this.db
-      .transaction(() => {
-        const found = this.keyOf(personId);
-        if (found.kind === 'key') return found.key;
-        if (found.kind === 'erased')
-          throw new DomainError('conflict', 'privacy.person-erased', `person ${personId} was erased`, {
-            personId,
-          });
-        const key = PersonKey.generate(personId);
-        const raw = rawKeyOf(key)!;
-        const wrapped = wrapKey(
-          this.master(this.writeVersion),
-          this.writeVersion,
-          { kind: 'person', id: personId },
-          raw,
-        );
-        this.stmts.insert.run(personId, wrapped, this.writeVersion, this.now());
-        return this.remember(key);
-      })
-      .immediate();
+    return atomically(this.db, () => {
+      const found = this.keyOf(personId);
+      if (found.kind === 'key') return found.key;
+      if (found.kind === 'erased')
+        throw new DomainError('conflict', 'privacy.person-erased', `person ${personId} was erased`, {
+          personId,
+        });
+      const key = PersonKey.generate(personId);
+      const raw = rawKeyOf(key)!;
+      const wrapped = wrapKey(
+        this.master(this.writeVersion),
+        this.writeVersion,
+        { kind: 'person', id: personId },
+        raw,
+      );
+      this.stmts.insert.run(personId, wrapped, this.writeVersion, this.now());
+      return this.remember(key);
+    });
   }
 
   /** One sealed field of a person, opened; never throws for an erased or unknown person. */

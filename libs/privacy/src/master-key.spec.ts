@@ -3,17 +3,8 @@ import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { loadMasterKey, MASTER_KEY_ENV, MasterKey, MasterKeyError, parseMasterKey } from './master-key';
-
-const problemOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MasterKeyError) return error.problem;
-    throw error;
-  }
-  throw new Error('no error');
-};
+import { loadMasterKey, MASTER_KEY_ENV, MasterKey, parseMasterKey } from './master-key';
+import { problemOf } from '../test/problem-of';
 
 describe('master key', () => {
   const raw = randomBytes(32);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
-import { ErasedKeyError, openField, PersonKey, sealField } from './person-key';
+import { ErasedKeyError, openField, openFields, PersonKey, sealField, sealFields } from './person-key';
 
 describe('person keys and sealed fields', () => {
   const raw = randomBytes(32);
@@ -57,5 +57,21 @@ describe('person keys and sealed fields', () => {
       expect(text).not.toContain(raw.toString('base64'));
     }
     expect(JSON.stringify(alice)).toBe('{"personId":"p-alice","key":"[hidden]"}');
+  });
+
+  it("seals a record's personal fields as one envelope bound to person and scope", () => {
+    const fields = { name: 'Alice Müller', department: null, directoryAccount: 'CORP\\alice' };
+    const sealed = sealFields(alice, 'cardholder', fields);
+    expect(sealed).not.toContain('Alice');
+    expect(openFields(alice, 'cardholder', sealed)).toEqual({ ok: true, fields });
+    expect(openFields(alice, 'visitor', sealed)).toEqual({ ok: false, reason: 'unreadable' });
+    expect(openFields(new PersonKey('p-bob', raw), 'cardholder', sealed)).toEqual({
+      ok: false,
+      reason: 'unreadable',
+    });
+    // A single field's ciphertext is not an envelope, nor the reverse, whatever the names.
+    expect(openField(alice, 'cardholder', sealed).ok).toBe(false);
+    expect(openFields(alice, 'name', sealField(alice, 'name', 'x')).ok).toBe(false);
+    expect(openFields(alice, 'cardholder', sealField(alice, 'name', 'x')).ok).toBe(false);
   });
 });

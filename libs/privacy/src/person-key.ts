@@ -59,29 +59,34 @@ export class ErasedKeyError extends Error {
 
 export type FieldOpening = { ok: true; value: string } | { ok: false; reason: 'erased' | 'unreadable' };
 
-const fieldAad = (personId: string, fieldName: string) => aadOf('gatehouse.field.v1', personId, fieldName);
+/** What a ciphertext holds; part of its additional data, so none opens as another. */
+export type SealKind = 'field' | 'committed' | 'envelope';
+type BytesOpening = { ok: true; plain: Buffer } | { ok: false; reason: 'erased' | 'unreadable' };
 
-const sealBytes = (key: PersonKey, fieldName: string, plain: Buffer): string => {
+const sealedAad = (personId: string, kind: SealKind, name: string) =>
+  aadOf('gatehouse.sealed.v1', personId, kind, name);
+
+export const sealAs = (key: PersonKey, kind: SealKind, name: string, plain: Buffer): string => {
   const raw = rawKeyOf(key);
   if (!raw) throw new ErasedKeyError(key.personId);
-  return FIELD_PREFIX + seal(raw, plain, fieldAad(key.personId, fieldName)).toString('base64url');
+  return FIELD_PREFIX + seal(raw, plain, sealedAad(key.personId, kind, name)).toString('base64url');
 };
 
-const openBytes = (
-  key: PersonKey,
-  fieldName: string,
-  sealed: string,
-): { ok: true; plain: Buffer } | { ok: false; reason: 'erased' | 'unreadable' } => {
+export const openAs = (key: PersonKey, kind: SealKind, name: string, sealed: string): BytesOpening => {
   const raw = rawKeyOf(key);
   if (!raw) return { ok: false, reason: 'erased' };
   if (!sealed.startsWith(FIELD_PREFIX)) return { ok: false, reason: 'unreadable' };
-  const plain = open(
-    raw,
-    Buffer.from(sealed.slice(FIELD_PREFIX.length), 'base64url'),
-    fieldAad(key.personId, fieldName),
-  );
+  const bytes = Buffer.from(sealed.slice(FIELD_PREFIX.length), 'base64url');
+  const plain = open(raw, bytes, sealedAad(key.personId, kind, name));
   return plain ? { ok: true, plain } : { ok: false, reason: 'unreadable' };
 };
+
+/** A personal field that is bytes (a photo). */
+export const sealFieldBytes = (key: PersonKey, fieldName: string, plain: Buffer): string =>
+  sealAs(key, 'field', fieldName, plain);
+
+export const openFieldBytes = (key: PersonKey, fieldName: string, sealed: string): BytesOpening =>
+  openAs(key, 'field', fieldName, sealed);
 
 /**
  * Encrypts one personal field under the person's key, bound to (person id,
@@ -90,12 +95,32 @@ const openBytes = (
  * unequal ciphertexts.
  */
 export const sealField = (key: PersonKey, fieldName: string, value: string): string =>
-  sealBytes(key, fieldName, Buffer.from(value, 'utf8'));
+  sealFieldBytes(key, fieldName, Buffer.from(value, 'utf8'));
 
 /** The clear value, or why not: the key was destroyed, or the ciphertext is not this person's field. */
 export const openField = (key: PersonKey, fieldName: string, sealed: string): FieldOpening => {
-  const opened = openBytes(key, fieldName, sealed);
+  const opened = openFieldBytes(key, fieldName, sealed);
   return opened.ok ? { ok: true, value: opened.plain.toString('utf8') } : opened;
 };
 
-export { openBytes as openFieldBytes, sealBytes as sealFieldBytes };
+export type PersonalFields = Record<string, string | null>;
+export type FieldsOpening =
+  { ok: true; fields: PersonalFields } | { ok: false; reason: 'erased' | 'unreadable' };
+
+/**
+ * Seals several personal fields of one record as one ciphertext bound to
+ * (person id, scope): one AES-GCM operation per record write instead of one
+ * per field, for stored records (which are read and written whole). Journal
+ * entries, which name the fields that changed, seal each field on its own.
+ */
+export const sealFields = (key: PersonKey, scope: string, fields: PersonalFields): string =>
+  sealAs(key, 'envelope', scope, Buffer.from(JSON.stringify(fields), 'utf8'));
+
+export const openFields = (key: PersonKey, scope: string, sealed: string): FieldsOpening => {
+  const opened = openAs(key, 'envelope', scope, sealed);
+  if (!opened.ok) return opened;
+  const fields = JSON.parse(opened.plain.toString('utf8')) as unknown;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+    return { ok: false, reason: 'unreadable' };
+  return { ok: true, fields: fields as PersonalFields };
+};

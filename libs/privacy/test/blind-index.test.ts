@@ -1,27 +1,7 @@
 import { MasterKey, PrivacyKeyring } from '../src';
 import { BlindIndex } from '../src/blind-index';
+import { SURNAMES, syntheticCardholder } from '../../../bench/privacy-people';
 import { freshDatabase } from './support';
-
-const FIRST = ['Anna', 'Björn', 'Chloé', 'Dmitri', 'Élodie', 'Farah', 'Grzegorz', 'Hana', 'Ines', 'Jürgen'];
-const LAST = [
-  'Smith',
-  'Müller',
-  "O'Brien",
-  'Nguyen',
-  'García',
-  'Kowalski',
-  'Dubois',
-  'Rossi',
-  'Jensen',
-  'Sato',
-];
-
-/** 100,000 people over 10 first names × 10 surnames × a numbered family suffix: many share a token. */
-const personAt = (i: number) => ({
-  id: `p-${i}`,
-  name: `${FIRST[i % 10]} ${LAST[Math.floor(i / 10) % 10]}-Fam${Math.floor(i / 100)}`,
-  card: String(100_000 + i),
-});
 
 const percentile = (values: number[], p: number): number =>
   [...values].sort((a, b) => a - b)[Math.ceil((p / 100) * values.length) - 1]!;
@@ -67,7 +47,7 @@ describe('blind index (real SQLite)', () => {
     const people = 100_000;
     db.transaction(() => {
       for (let i = 0; i < people; i++) {
-        const p = personAt(i);
+        const p = syntheticCardholder(i);
         index.indexPerson(p.id, { names: [p.name], cards: [p.card] });
       }
     })();
@@ -81,10 +61,10 @@ describe('blind index (real SQLite)', () => {
     };
     for (let q = 0; q < 300; q++) {
       const i = (q * 7919) % people;
-      const p = personAt(i);
+      const p = syntheticCardholder(i);
       expect(timed(nameTimes, () => index.searchName(`fam${Math.floor(i / 100)}`))).toHaveLength(100);
       expect(timed(nameTimes, () => index.searchName(p.name))).toContain(p.id);
-      expect(timed(nameTimes, () => index.searchName(LAST[Math.floor(i / 10) % 10]!)).length).toBe(1000);
+      expect(timed(nameTimes, () => index.searchName(SURNAMES[Math.floor(i / 10) % 10]!)).length).toBe(1000);
       expect(index.searchCard(p.card)).toEqual([p.id]);
     }
     // A common token: 10,000 people named Anna, capped by the limit.

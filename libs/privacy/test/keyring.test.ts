@@ -1,16 +1,7 @@
 import { DomainError } from '@gatehouse/contracts';
-import { MasterKey, MasterKeyError, PrivacyKeyring, openField, sealField } from '../src';
+import { MasterKey, PrivacyKeyring, openField, sealField } from '../src';
 import { freshDatabase, privacyTables, reopen } from './support';
-
-const problemOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MasterKeyError) return error.problem;
-    throw error;
-  }
-  throw new Error('no error');
-};
+import { problemOf } from './problem-of';
 
 describe('privacy keyring (real SQLite)', () => {
   it('records the first master key, then keeps each person key across restarts', () => {

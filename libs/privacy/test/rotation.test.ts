@@ -1,18 +1,9 @@
-import { BlindIndex, MasterKey, MasterKeyError, PrivacyKeyring, rotateMasterKey, sealField } from '../src';
+import { BlindIndex, MasterKey, PrivacyKeyring, rotateMasterKey, sealField } from '../src';
 import { freshDatabase } from './support';
+import { problemOf } from './problem-of';
 
 const PEOPLE = 230;
 const BATCH = 20;
-
-const problemOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MasterKeyError) return error.problem;
-    throw error;
-  }
-  throw new Error('no error');
-};
 
 describe('master key rotation (real SQLite)', () => {
   it('rewraps every key; killed halfway it resumes, and every key still opens', () => {
