@@ -89,7 +89,10 @@ export const parseMasterKey = (text: string, origin: string): MasterKey => {
   }
   if (raw.length !== 32)
     throw new MasterKeyError('wrong-length', `${origin} holds ${raw.length} bytes; a master key has 32`);
-  return new MasterKey(raw);
+  const key = new MasterKey(raw);
+  // Only the derived keys stay in memory.
+  raw.fill(0);
+  return key;
 };
 
 export interface MasterKeySource {
