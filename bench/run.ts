@@ -3,6 +3,7 @@ import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { journalBench } from './journal';
 import { notifyBench } from './notify';
+import { privacyBench } from './privacy';
 import { readersBench } from './readers';
 import { startupBench } from './startup';
 
@@ -11,7 +12,7 @@ import { startupBench } from './startup';
  * Each prints its workload and every figure beside its reference measured in the
  * same run, and ends with one line holding a JSON object of its figures.
  */
-const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number | string>>> = {
+const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number | string | null>>> = {
   journal: journalBench,
   decision: decisionBench,
   'card-load': cardLoadBench,
@@ -19,6 +20,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   readers: readersBench,
   startup: startupBench,
   notify: notifyBench,
+  privacy: privacyBench,
 };
 
 const main = async () => {

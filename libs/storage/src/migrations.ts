@@ -209,4 +209,48 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notification_outbox_pending ON notification_outbox (target, given_up_at, seq);
     `,
   },
+  {
+    version: 7,
+    name: 'privacy keys',
+    sql: `
+      -- The master key never enters the database: only a check value of each
+      -- version, so a wrong key is refused before anything is read or written.
+      -- 'next' is the target of a master key rotation under way.
+      CREATE TABLE privacy_master_keys (
+        version     INTEGER PRIMARY KEY,
+        check_value BLOB    NOT NULL UNIQUE,
+        state       TEXT    NOT NULL CHECK (state IN ('current', 'next', 'retired')),
+        created_at  INTEGER NOT NULL,
+        retired_at  INTEGER
+      ) STRICT;
+      -- Site-wide keys (the blind index's), wrapped by the master key.
+      CREATE TABLE privacy_site_keys (
+        purpose     TEXT    PRIMARY KEY,
+        wrapped     BLOB    NOT NULL,
+        key_version INTEGER NOT NULL
+      ) STRICT;
+      -- One data key per person, wrapped by the master key version it names.
+      -- Deleting the row is the erasure: what the key sealed can no longer be read.
+      CREATE TABLE privacy_person_keys (
+        person_id   TEXT    PRIMARY KEY,
+        wrapped     BLOB    NOT NULL,
+        key_version INTEGER NOT NULL,
+        created_at  INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX privacy_person_keys_version ON privacy_person_keys (key_version);
+      -- Who was erased and when (no personal data): tells "erased" from "never known".
+      CREATE TABLE privacy_erasures (
+        person_id TEXT    PRIMARY KEY,
+        erased_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      -- Keyed HMACs of normalised name tokens and card numbers: search without clear text.
+      CREATE TABLE privacy_blind_index (
+        kind      TEXT NOT NULL,
+        digest    BLOB NOT NULL,
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (kind, digest, person_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX privacy_blind_index_person ON privacy_blind_index (person_id);
+    `,
+  },
 ];

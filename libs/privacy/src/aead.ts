@@ -1,0 +1,33 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+/**
+ * AES-256-GCM with a random 96-bit nonce: iv ‖ tag ‖ ciphertext. The
+ * additional data binds the ciphertext to where it belongs, so a value moved
+ * to another person, field or key row no longer opens.
+ */
+export const seal = (key: Buffer, plain: Buffer, aad: Buffer): Buffer => {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+};
+
+/** The plain bytes, or null when the key, the additional data or the bytes are not the sealed ones. */
+export const open = (key: Buffer, sealed: Buffer, aad: Buffer): Buffer | null => {
+  if (sealed.length < IV_BYTES + TAG_BYTES) return null;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
+    decipher.setAAD(aad);
+    decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  } catch {
+    return null;
+  }
+};
+
+/** Additional data as a JSON array of strings: unambiguous whatever the parts contain. */
+export const aadOf = (...parts: readonly (string | number)[]): Buffer => Buffer.from(JSON.stringify(parts));

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { commit, openCommitted, sealCommitted, verifyCommitment } from './commitment';
+import { openField, PersonKey } from './person-key';
+
+describe('salted commitments', () => {
+  it('verifies the committed value with its salt, nothing else', () => {
+    const { salt, commitment } = commit('Finance');
+    expect(verifyCommitment('Finance', salt, commitment)).toBe(true);
+    expect(verifyCommitment('finance', salt, commitment)).toBe(false);
+    expect(verifyCommitment('Finance', commit('Finance').salt, commitment)).toBe(false);
+    expect(verifyCommitment('Finance', 'short', commitment)).toBe(false);
+    expect(verifyCommitment('Finance', salt, 'abcd')).toBe(false);
+  });
+
+  it('is SHA-256(salt ‖ canonical JSON of the value), checkable with any SHA-256', () => {
+    const { salt, commitment } = commit('Zoë "Z" Ng');
+    const expected = createHash('sha256')
+      .update(Buffer.from(salt, 'base64url'))
+      .update('"Zoë \\"Z\\" Ng"')
+      .digest('hex');
+    expect(commitment).toBe(expected);
+  });
+
+  it('hides equal values behind different salts', () => {
+    expect(commit('Smith').commitment).not.toBe(commit('Smith').commitment);
+  });
+
+  it('seals value and salt together for disclosure, under the person key', () => {
+    const key = PersonKey.generate('p-1');
+    const { sealed, commitment } = sealCommitted(key, 'name', 'Ana Lima');
+    const disclosed = openCommitted(key, 'name', sealed);
+    if (!disclosed.ok) throw new Error('not opened');
+    expect(disclosed.value).toBe('Ana Lima');
+    expect(verifyCommitment(disclosed.value, disclosed.salt, commitment)).toBe(true);
+    expect(openCommitted(key, 'department', sealed)).toEqual({ ok: false, reason: 'unreadable' });
+    expect(openField(key, 'name', sealed).ok).toBe(false);
+    key.destroy();
+    expect(openCommitted(key, 'name', sealed)).toEqual({ ok: false, reason: 'erased' });
+  });
+});

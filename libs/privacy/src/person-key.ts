@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { inspect } from 'node:util';
+import { aadOf, open, seal } from './aead';
+
+const keys = new WeakMap<PersonKey, Buffer>();
+const FIELD_PREFIX = 'pf1.';
+
+/**
+ * One person's AES-256-GCM data key, in the clear only inside this process.
+ * The bytes live in a module-private map, never on the object: JSON, logs,
+ * `util.inspect`, a spread or a structured clone carry the person id alone.
+ * Once destroyed (the person erased) it refuses to seal or open anything.
+ */
+export class PersonKey {
+  constructor(
+    readonly personId: string,
+    raw: Buffer,
+  ) {
+    if (raw.length !== 32) throw new Error('a person key has 32 bytes');
+    keys.set(this, Buffer.from(raw));
+  }
+
+  static generate(personId: string): PersonKey {
+    return new PersonKey(personId, randomBytes(32));
+  }
+
+  get destroyed(): boolean {
+    return !keys.has(this);
+  }
+
+  /** Overwrites the bytes and forgets them. */
+  destroy(): void {
+    keys.get(this)?.fill(0);
+    keys.delete(this);
+  }
+
+  toJSON(): { personId: string; key: string } {
+    return { personId: this.personId, key: '[hidden]' };
+  }
+
+  toString(): string {
+    return `[person key of ${this.personId}]`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** The raw bytes, for wrapping under the master key; not exported from the library. */
+export const rawKeyOf = (key: PersonKey): Buffer | null => keys.get(key) ?? null;
+
+export class ErasedKeyError extends Error {
+  constructor(readonly personId: string) {
+    super(`the data key of person ${personId} was destroyed`);
+    this.name = 'ErasedKeyError';
+  }
+}
+
+export type FieldOpening = { ok: true; value: string } | { ok: false; reason: 'erased' | 'unreadable' };
+
+/** What a ciphertext holds; part of its additional data, so none opens as another. */
+export type SealKind = 'field' | 'committed' | 'envelope';
+type BytesOpening = { ok: true; plain: Buffer } | { ok: false; reason: 'erased' | 'unreadable' };
+
+const sealedAad = (personId: string, kind: SealKind, name: string) =>
+  aadOf('gatehouse.sealed.v1', personId, kind, name);
+
+export const sealAs = (key: PersonKey, kind: SealKind, name: string, plain: Buffer): string => {
+  const raw = rawKeyOf(key);
+  if (!raw) throw new ErasedKeyError(key.personId);
+  return FIELD_PREFIX + seal(raw, plain, sealedAad(key.personId, kind, name)).toString('base64url');
+};
+
+export const openAs = (key: PersonKey, kind: SealKind, name: string, sealed: string): BytesOpening => {
+  const raw = rawKeyOf(key);
+  if (!raw) return { ok: false, reason: 'erased' };
+  if (!sealed.startsWith(FIELD_PREFIX)) return { ok: false, reason: 'unreadable' };
+  const bytes = Buffer.from(sealed.slice(FIELD_PREFIX.length), 'base64url');
+  const plain = open(raw, bytes, sealedAad(key.personId, kind, name));
+  return plain ? { ok: true, plain } : { ok: false, reason: 'unreadable' };
+};
+
+/** A personal field that is bytes (a photo). */
+export const sealFieldBytes = (key: PersonKey, fieldName: string, plain: Buffer): string =>
+  sealAs(key, 'field', fieldName, plain);
+
+export const openFieldBytes = (key: PersonKey, fieldName: string, sealed: string): BytesOpening =>
+  openAs(key, 'field', fieldName, sealed);
+
+/**
+ * Encrypts one personal field under the person's key, bound to (person id,
+ * field name): the result, copied into another person's record or another
+ * field, does not open. Each call uses a fresh nonce, so equal values give
+ * unequal ciphertexts.
+ */
+export const sealField = (key: PersonKey, fieldName: string, value: string): string =>
+  sealFieldBytes(key, fieldName, Buffer.from(value, 'utf8'));
+
+/** The clear value, or why not: the key was destroyed, or the ciphertext is not this person's field. */
+export const openField = (key: PersonKey, fieldName: string, sealed: string): FieldOpening => {
+  const opened = openFieldBytes(key, fieldName, sealed);
+  return opened.ok ? { ok: true, value: opened.plain.toString('utf8') } : opened;
+};
+
+export type PersonalFields = Record<string, string | null>;
+export type FieldsOpening =
+  { ok: true; fields: PersonalFields } | { ok: false; reason: 'erased' | 'unreadable' };
+
+/**
+ * Seals several personal fields of one record as one ciphertext bound to
+ * (person id, scope): one AES-GCM operation per record write instead of one
+ * per field, for stored records (which are read and written whole). Journal
+ * entries, which name the fields that changed, seal each field on its own.
+ */
+export const sealFields = (key: PersonKey, scope: string, fields: PersonalFields): string =>
+  sealAs(key, 'envelope', scope, Buffer.from(JSON.stringify(fields), 'utf8'));
+
+export const openFields = (key: PersonKey, scope: string, sealed: string): FieldsOpening => {
+  const opened = openAs(key, 'envelope', scope, sealed);
+  if (!opened.ok) return opened;
+  const fields = JSON.parse(opened.plain.toString('utf8')) as unknown;
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+    return { ok: false, reason: 'unreadable' };
+  return { ok: true, fields: fields as PersonalFields };
+};
