@@ -16,6 +16,7 @@ import { AuthController } from './api/auth.controller';
 import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
+import { JournalSearchController } from './api/journal-search.controller';
 import { OperatorsController, TokensController } from './api/operators.controller';
 import { ReadersController } from './api/readers.controller';
 import { SessionCookie } from './api/session-cookie';
@@ -35,6 +36,7 @@ export const CONTROLLERS = [
   OperatorsController,
   TokensController,
   JournalController,
+  JournalSearchController,
   EventsController,
   SystemController,
   ...RECORD_CONTROLLERS,

@@ -21,3 +21,4 @@ export { AccessDecisions } from './decisions';
 export { GuardActions, type DoorState } from './guard';
 export { CardholderImport } from './import';
 export { importWorkerAvailable, workerImportWriter } from './import-writer';
+export { printedCardMatches } from './printed-card';

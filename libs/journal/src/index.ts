@@ -4,6 +4,17 @@ export { buildEntry, serializeEntry } from './entry';
 export { SqliteJournalStore } from './store';
 export { Journal, type JournalOptions } from './journal';
 export { describeProblem } from './verifier';
-export { csvCell, csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
+export { csvCell, csvHeader, csvRow, type JournalFilter, jsonlLine, MAX_GROUP_SUBJECTS } from './query';
 export { JournalReader, MAX_PAGE } from './reader';
 export { type JournalRows, verifyDatabase, verifyStoredJournal } from './stored-verify';
+export {
+  type EntryNames,
+  eventInWords,
+  type NameLookup,
+  namesOf,
+  READABLE_COLUMNS,
+  readableCsvHeader,
+  readableCsvRow,
+  readableRow,
+  siteTime,
+} from './readable';
