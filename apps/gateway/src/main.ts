@@ -7,6 +7,7 @@ import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@ga
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
+import { prettyDestination, startBanner } from './terminal';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -36,11 +37,14 @@ const main = async (): Promise<void> => {
     }
     throw error;
   }
-  const logger = pino({
+  // Log lines in words for a person at a terminal; JSON for everything else (log shippers, journald).
+  const tty = process.stdout.isTTY === true;
+  const logOptions: pino.LoggerOptions = {
     level: config.log.level,
     redact: { paths: REDACT, censor: '[redacted]' },
     base: { service: 'gatehouse' },
-  });
+  };
+  const logger = tty ? pino(logOptions, prettyDestination(process.stdout)) : pino(logOptions);
   const started = performance.now();
   if (config.demo.readers)
     config = { ...config, serial: [...config.serial, ...demoSerialPorts(config.resolved.dataDir)] };
@@ -93,7 +97,7 @@ const main = async (): Promise<void> => {
     if (config.demo.readers)
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  process.stdout.write(startBanner(lines, tty));
   const purge = setInterval(() => core.auth.purgeExpiredSessions(), 10 * 60_000);
   purge.unref();
   let stopping = false;
