@@ -6,14 +6,7 @@ import {
   type JournalEntry,
   type JournalEntryInput,
 } from '@gatehouse/contracts';
-import {
-  burnVerification,
-  hashSecret,
-  needsRehash,
-  type PasswordPolicy,
-  passwordProblems,
-  verifySecret,
-} from './password';
+import { burnVerification, hashSecret, needsRehash, passwordProblems, verifySecret } from './password';
 import { isRole, type Role } from './roles';
 import { SecretBox } from './secret-box';
 import { newRecoveryCodes, normaliseRecoveryCode, randomToken, sameSecret, sha256 } from './secrets';
@@ -196,16 +189,15 @@ export class AuthService {
     return row;
   }
 
-  /** The rules a new password must meet (the console shows them before one is chosen). */
-  passwordPolicy(): PasswordPolicy {
-    return {
-      minLength: this.settings.passwordMinLength,
-      lettersAndDigits: this.settings.passwordNeedsLettersAndDigits === true,
-    };
-  }
-
   private checkPassword(password: string, username: string, displayName: string): void {
-    const problems = passwordProblems(password, this.passwordPolicy(), [username, displayName]);
+    const problems = passwordProblems(
+      password,
+      {
+        minLength: this.settings.passwordMinLength,
+        lettersAndDigits: this.settings.passwordNeedsLettersAndDigits === true,
+      },
+      [username, displayName],
+    );
     if (problems.length > 0) {
       throw fail('invalid', 'auth.weak-password', `password ${problems.join('; ')}`, { problems });
     }

@@ -45,6 +45,15 @@ export interface PasswordPolicy {
 }
 
 /**
+ * The site's password policy from its configuration: the security profile
+ * `pci` asks for letters and digits (PCI DSS 8.3.6).
+ */
+export const sitePasswordPolicy = (passwordMinLength: number, securityProfile: string): PasswordPolicy => ({
+  minLength: passwordMinLength,
+  lettersAndDigits: securityProfile === 'pci',
+});
+
+/**
  * The rules of {@link passwordProblems} in words, for a form to show before a
  * password is chosen (issue 11, item 10): the same policy, the same limits.
  */

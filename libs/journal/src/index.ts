@@ -4,7 +4,7 @@ export { buildEntry, serializeEntry } from './entry';
 export { SqliteJournalStore } from './store';
 export { Journal, type JournalOptions } from './journal';
 export { describeProblem } from './verifier';
-export { csvCell, csvHeader, csvRow, type JournalFilter, jsonlLine, MAX_GROUP_SUBJECTS } from './query';
+export { csvCell, csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
 export { JournalReader, MAX_PAGE } from './reader';
 export { type JournalRows, verifyDatabase, verifyStoredJournal } from './stored-verify';
 export {
@@ -18,3 +18,4 @@ export {
   readableRow,
   siteTime,
 } from './readable';
+export { MAX_GROUP_SUBJECTS } from './query';

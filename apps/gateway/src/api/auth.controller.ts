@@ -9,7 +9,6 @@ import {
   permissionsOf,
   visibleCategories,
   type LoginResult,
-  passwordRules,
   type Principal,
   type RequestContext,
 } from '@gatehouse/auth';
@@ -89,16 +88,6 @@ export class AuthController {
       visibleCategories: visibleCategories(principal.roles) ?? 'all',
       operator,
     };
-  }
-
-  @Get('password-policy')
-  @Public()
-  @ApiOperation({
-    summary:
-      'The rules a new password must meet, in words and limits, to show before one is chosen (also before the first administrator exists)',
-  })
-  passwordPolicy() {
-    return passwordRules(this.auth.passwordPolicy());
   }
 
   @Get('bootstrap')
