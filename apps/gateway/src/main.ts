@@ -7,7 +7,7 @@ import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@ga
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
-import { prettyDestination, startBanner } from './terminal';
+import { framedBanner, prettyDestination } from './terminal';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -97,7 +97,9 @@ const main = async (): Promise<void> => {
     if (config.demo.readers)
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
-  process.stdout.write(startBanner(lines, tty));
+  // On a terminal the banner is framed to stand out from the log lines; elsewhere it stays plain.
+  if (tty) lines.splice(0, lines.length, ...framedBanner(lines));
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
   const purge = setInterval(() => core.auth.purgeExpiredSessions(), 10 * 60_000);
   purge.unref();
   let stopping = false;

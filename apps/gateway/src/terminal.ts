@@ -48,15 +48,16 @@ export const prettyDestination = (out: NodeJS.WriteStream) => ({
 });
 
 /**
- * The start banner. In a terminal, framed, the console address and the token
- * each set apart by blank lines; elsewhere the same lines plain. Both keep
- * "Console: <url>" and "BOOTSTRAP TOKEN: <token>" free of escape codes, so a
- * copy, a script or a test reads them alike.
+ * The start banner's lines framed for a terminal: the console address and the
+ * token each set apart by blank lines. Elsewhere the banner stays plain lines.
+ * Both keep "Console: <url>" and "BOOTSTRAP TOKEN: <token>" free of escape
+ * codes, so a copy, a script or a test reads them alike.
  */
-export const startBanner = (lines: readonly string[], tty: boolean): string => {
-  if (!tty) return `\n${lines.join('\n')}\n\n`;
+export const framedBanner = (lines: readonly string[]): string[] => {
   const width = Math.min(100, Math.max(...lines.map((l) => l.length)) + 4);
   const rule = `${BOLD}${'═'.repeat(width)}${RESET}`;
-  const body = lines.map((l) => (/Console: |BOOTSTRAP TOKEN: /.test(l) ? `\n  ${l.trim()}\n` : `  ${l}`));
-  return `\n${rule}\n${body.join('\n')}\n${rule}\n\n`;
+  const body = lines.flatMap((l) =>
+    /Console: |BOOTSTRAP TOKEN: /.test(l) ? ['', `  ${l.trim()}`, ''] : [`  ${l}`],
+  );
+  return [rule, ...body, rule];
 };
