@@ -13,8 +13,6 @@ export {
   type NameLookup,
   namesOf,
   READABLE_COLUMNS,
-  readableCsvHeader,
-  readableCsvRow,
   readableRow,
   siteTime,
 } from './readable';

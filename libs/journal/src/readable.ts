@@ -1,5 +1,4 @@
 import type { JournalEntry, SubjectKind } from '@gatehouse/contracts';
-import { csvCell } from './query';
 
 /** The names an entry's subjects stand for, as far as the reader may know them. */
 export interface EntryNames {
@@ -149,11 +148,3 @@ export const readableRow = (
   reason: reasonOf(entry),
   operator: operatorOf(entry),
 });
-
-export const readableCsvHeader = (): string => `${READABLE_COLUMNS.join(',')}\r\n`;
-
-/** {@link readableRow} as a CSV line, each cell made safe for spreadsheets by {@link csvCell}. */
-export const readableCsvRow = (entry: JournalEntry, names: EntryNames, timeZone: string): string => {
-  const row = readableRow(entry, names, timeZone);
-  return `${READABLE_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`;
-};
