@@ -16,7 +16,9 @@ import { AuthController } from './api/auth.controller';
 import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
+import { JournalSearchController } from './api/journal-search.controller';
 import { OperatorsController, TokensController } from './api/operators.controller';
+import { PasswordPolicyController } from './api/password-policy.controller';
 import { ReadersController } from './api/readers.controller';
 import { SessionCookie } from './api/session-cookie';
 import { SystemController } from './api/system.controller';
@@ -35,6 +37,7 @@ export const CONTROLLERS = [
   OperatorsController,
   TokensController,
   JournalController,
+  JournalSearchController,
   EventsController,
   SystemController,
   ...RECORD_CONTROLLERS,
@@ -43,6 +46,7 @@ export const CONTROLLERS = [
   DoorsController,
   AlarmsController,
   ReadersController,
+  PasswordPolicyController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */

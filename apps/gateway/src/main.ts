@@ -6,6 +6,7 @@ import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@ga
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
+import { framedBanner, prettyDestination } from './terminal';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -35,11 +36,14 @@ const main = async (): Promise<void> => {
     }
     throw error;
   }
-  const logger = pino({
+  // Log lines in words for a person at a terminal; JSON for everything else (log shippers, journald).
+  const tty = process.stdout.isTTY === true;
+  const logOptions: pino.LoggerOptions = {
     level: config.log.level,
     redact: { paths: REDACT, censor: '[redacted]' },
     base: { service: 'gatehouse' },
-  });
+  };
+  const logger = tty ? pino(logOptions, prettyDestination(process.stdout)) : pino(logOptions);
   const started = performance.now();
   if (config.demo.readers)
     config = { ...config, serial: [...config.serial, ...demoSerialPorts(config.resolved.dataDir)] };
@@ -92,6 +96,8 @@ const main = async (): Promise<void> => {
     if (config.demo.readers)
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
   }
+  // On a terminal the banner is framed to stand out from the log lines; elsewhere it stays plain.
+  if (tty) lines.splice(0, lines.length, ...framedBanner(lines));
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
   let stopping = false;
   const stop = async (signal: string) => {

@@ -39,6 +39,7 @@ describe('every endpoint declares who may call it', () => {
         'api/v1/auth/bootstrap',
         'api/v1/auth/bootstrap',
         'api/v1/auth/login',
+        'api/v1/auth/password-policy',
         'api/v1/journal/public-key',
         'health/live',
         'health/ready',

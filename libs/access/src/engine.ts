@@ -222,9 +222,10 @@ export class AccessEngine {
       this.passbackViolation(door, direction, cardholder.id, credential.id, req.at)
     ) {
       if (door.antiPassback === 'hard') return deny('anti-passback');
+      // Informational: the person was let through; the guard sees it, nobody is called (alarms never escalate it).
       d.alarms.push({
         type: 'anti-passback',
-        priority: 'medium',
+        priority: 'low',
         silent: false,
         detail: 'soft anti-passback: granted',
       });

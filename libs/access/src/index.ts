@@ -22,3 +22,4 @@ export { AccessDecisions } from './decisions';
 export { GuardActions, type DoorState } from './guard';
 export { CardholderImport } from './import';
 export { importWorkerAvailable, workerImportWriter } from './import-writer';
+export { printedCardMatches } from './printed-card';

@@ -55,3 +55,22 @@ export const queueOrder = (a: Alarm, b: Alarm) =>
   PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || a.raisedAt - b.raisedAt;
 
 export const raisePriority = (p: Priority): Priority => PRIORITIES[Math.max(0, PRIORITIES.indexOf(p) - 1)]!;
+
+/**
+ * Alarm types that record something the site allowed to happen (a soft
+ * anti-passback grant let the person through): the guard sees them, but they
+ * are never escalated by the timer, whatever the priority's escalation time.
+ */
+export const INFORMATIONAL_TYPES: ReadonlySet<string> = new Set(['anti-passback']);
+
+/** The conditions of an open door: when the door closes, each of them ends. */
+export const DOOR_OPEN_TYPES = ['forced-open', 'held-open', 'held-open-warning'] as const;
+
+/**
+ * The alarm that stands for this one at the same door while its cause is
+ * there: a door forced and left open is one alarm, not also "held open". The
+ * door machine never times a forced door as held, but after a restart it
+ * cannot know the opening was forced, and would.
+ */
+export const coveringType = (type: string): string | null =>
+  type === 'held-open' || type === 'held-open-warning' ? 'forced-open' : null;

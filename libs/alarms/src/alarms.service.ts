@@ -13,7 +13,17 @@ import {
   type SubjectRef,
 } from '@gatehouse/contracts';
 import type { Db } from '@gatehouse/storage';
-import { type Alarm, dedupeKey, isOpen, type Priority, queueOrder, raisePriority } from './alarm';
+import {
+  type Alarm,
+  coveringType,
+  dedupeKey,
+  DOOR_OPEN_TYPES,
+  INFORMATIONAL_TYPES,
+  isOpen,
+  type Priority,
+  queueOrder,
+  raisePriority,
+} from './alarm';
 
 export interface AlarmJournal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
@@ -137,9 +147,16 @@ export class AlarmsService {
     return a;
   }
 
+  /** An open alarm whose cause is still there and stands for this one (see `coveringType`). */
+  private covering(r: AlarmRaised): Alarm | undefined {
+    const type = r.doorId ? coveringType(r.type) : null;
+    const a = type === null ? undefined : this.open.get(dedupeKey(type, r));
+    return a?.active ? a : undefined;
+  }
+
   async raise(r: AlarmRaised): Promise<Alarm> {
     const key = dedupeKey(r.type, r);
-    const existing = this.open.get(key);
+    const existing = this.open.get(key) ?? this.covering(r);
     if (existing) {
       // A repeat of an open alarm: counted on it, not a new alarm in the queue.
       const repeated: Alarm = {
@@ -149,7 +166,7 @@ export class AlarmsService {
         active: true,
         clearedAt: null,
       };
-      this.open.set(key, repeated);
+      this.open.set(existing.key, repeated);
       // The repeat's cause is journaled by its source (the decision, the door event); the count on the
       // record rides that group commit, so the reader's feedback never waits for this write.
       this.journal.alongside(
@@ -192,18 +209,39 @@ export class AlarmsService {
     return a;
   }
 
-  /** The cause ended: the record says so; low-priority alarms nobody touched resolve by themselves. */
+  /**
+   * The cause ended: the record says so; low-priority alarms nobody touched
+   * resolve by themselves. A door that closed ends every door-open alarm of it
+   * (forced, held, the warning), so an alarm folded into a stronger one, or
+   * kept from before a restart, learns it too. A cause already ended is not
+   * ended twice.
+   */
   async cleared(c: AlarmCleared): Promise<Alarm | null> {
-    const a = this.open.get(dedupeKey(c.type, c));
-    if (!a) return null;
+    const family = c.doorId && (DOOR_OPEN_TYPES as readonly string[]).includes(c.type);
+    const types = family ? DOOR_OPEN_TYPES : [c.type];
+    // Marked ended in memory at once: the door's other clears, emitted with this one, find nothing left to end.
+    const ended = types
+      .map((type) => this.open.get(dedupeKey(type, c)))
+      .filter((a): a is Alarm => a !== undefined && a.active)
+      .map((a) => this.causeEnded(a, c.at));
+    const written = await Promise.all(
+      ended.map(({ next, auto }) =>
+        this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto }),
+      ),
+    );
+    return written.find((a) => a.type === c.type) ?? written[0] ?? null;
+  }
+
+  private causeEnded(a: Alarm, at: number): { next: Alarm; auto: boolean } {
     const auto = a.state === 'new' && this.settings.autoResolve.includes(a.priority);
     const next: Alarm = {
       ...a,
       active: false,
-      clearedAt: c.at,
-      ...(auto ? { state: 'resolved' as const, resolvedAt: c.at, resolvedBy: 'system' } : {}),
+      clearedAt: at,
+      ...(auto ? { state: 'resolved' as const, resolvedAt: at, resolvedBy: 'system' } : {}),
     };
-    return this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto });
+    this.open.set(a.key, next);
+    return { next, auto };
   }
 
   /**
@@ -214,7 +252,7 @@ export class AlarmsService {
   private scheduleEscalation(a: Alarm): void {
     this.clearTimer(a.id);
     const seconds = this.settings.escalateAfterSeconds[a.priority];
-    if (a.state !== 'new' || seconds <= 0) return;
+    if (a.state !== 'new' || seconds <= 0 || INFORMATIONAL_TYPES.has(a.type)) return;
     if (a.priority === 'critical' && a.escalations > 0) return;
     const due = a.raisedAt + (a.escalations + 1) * seconds * 1000;
     const cancel = this.clock.after(

@@ -11,3 +11,4 @@ export {
 } from './notifier';
 export { type AudienceRules, documentFor, type Notification } from './notification';
 export { DEFAULT_OUTBOX_SETTINGS, NotificationOutbox, type OutboxSettings } from './outbox';
+export { DEFAULT_INSTRUCTIONS, instructionsFor } from './instructions';

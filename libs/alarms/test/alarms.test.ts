@@ -184,6 +184,36 @@ describe('AlarmsService (real SQLite, real journal)', () => {
     expect(escalations()).toBe(2);
   });
 
+  it('never escalates an informational alarm (a soft anti-passback grant), whatever its priority', async () => {
+    alarms.stop();
+    const eager = new AlarmsService(db, journal, clock, new GatehouseBus(), {
+      escalateAfterSeconds: { critical: 10, high: 10, medium: 10, low: 10 },
+      autoResolve: [],
+    });
+    const at = clock.now().getTime();
+    const soft = await eager.raise({
+      type: 'anti-passback',
+      priority: 'medium',
+      silent: false,
+      doorId: 'd1',
+      at,
+    });
+    const forced = await eager.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'd2',
+      at,
+    });
+    for (let i = 0; i < 10; i++) {
+      clock.advance(10_000);
+      await settle();
+    }
+    expect(eager.get(soft.id)).toMatchObject({ priority: 'medium', escalations: 0, state: 'new' });
+    expect(eager.get(forced.id)).toMatchObject({ priority: 'critical' });
+    eager.stop();
+  });
+
   it("queues an alarm change's notifications in the transaction of the change and its journal entry", async () => {
     const queued: string[] = [];
     alarms.notifyThrough({

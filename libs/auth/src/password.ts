@@ -44,6 +44,33 @@ export interface PasswordPolicy {
   lettersAndDigits?: boolean;
 }
 
+/**
+ * The site's password policy from its configuration: the security profile
+ * `pci` asks for letters and digits (PCI DSS 8.3.6).
+ */
+export const sitePasswordPolicy = (passwordMinLength: number, securityProfile: string): PasswordPolicy => ({
+  minLength: passwordMinLength,
+  lettersAndDigits: securityProfile === 'pci',
+});
+
+/**
+ * The rules of {@link passwordProblems} in words, for a form to show before a
+ * password is chosen (issue 11, item 10): the same policy, the same limits.
+ */
+export const passwordRules = (policy: PasswordPolicy) => ({
+  minLength: policy.minLength,
+  maxLength: MAX_PASSWORD_LENGTH,
+  lettersAndDigits: policy.lettersAndDigits === true,
+  rules: [
+    `at least ${policy.minLength} characters (a passphrase of a few words is easiest)`,
+    `at most ${MAX_PASSWORD_LENGTH} characters`,
+    ...(policy.lettersAndDigits ? ['both letters and digits'] : []),
+    'not a commonly used or breached password',
+    'not one short pattern repeated',
+    'not containing your user name or display name',
+  ],
+});
+
 /** Reasons the password is refused; empty when it is acceptable. Never includes the password. */
 export const passwordProblems = (
   password: string,

@@ -28,6 +28,10 @@ export const ACTIONS = {
   'operators.read': { roles: ['admin', 'auditor'], what: 'list operators and API tokens' },
   'operators.write': { roles: ['admin'], what: 'create and change operators and API tokens' },
   'system.metrics': { roles: ['admin', 'auditor'], what: 'Prometheus metrics (unless http.metricsPublic)' },
+  'system.status': {
+    roles: ['admin', 'auditor'],
+    what: 'the system page: health of every component, journal size, last checkpoint, version, uptime, free space',
+  },
   'system.health-details': {
     roles: ['admin', 'auditor'],
     what: 'health details (paths, counters, errors); others get status only',

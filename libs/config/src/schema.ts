@@ -622,6 +622,15 @@ export const configSchema = z.strictObject({
         .default(0)
         .describe('Escalate a low-priority alarm not acknowledged within this many seconds (0: never)'),
     }),
+    instructions: z
+      .record(
+        z.string().regex(/^[a-z0-9-]{1,64}$/, 'an alarm type, e.g. forced-open'),
+        z.string().min(1).max(2000),
+      )
+      .default({})
+      .describe(
+        "What the guard does, per alarm type (e.g. forced-open: 'Call the duty manager on 2222'); replaces the built-in text for that type",
+      ),
   }),
   demo: section({
     simulator: z

@@ -51,6 +51,42 @@ describe('door state machine', () => {
     expect(m.state).toMatchObject({ phase: 'secure', alarms: [] });
   });
 
+  it('a forced door left open has no deadline that is always due (its timer would spin)', () => {
+    const m = make();
+    settle(m);
+    run(m, [{ kind: 'contact', open: true, at: 1000 }], 60_000);
+    expect(m.state.phase).toBe('forced');
+    expect(m.nextDue()).toBeNull();
+  });
+
+  it('once ticked at its next deadline, a door has no deadline at or before it (property)', () => {
+    const input = fc.oneof(
+      fc.record({ kind: fc.constant('contact' as const), open: fc.boolean(), gap: fc.nat(40_000) }),
+      fc.record({ kind: fc.constant('grant' as const), gap: fc.nat(40_000) }),
+      fc.record({ kind: fc.constant('rex' as const), gap: fc.nat(40_000) }),
+    );
+    fc.assert(
+      fc.property(fc.array(input, { maxLength: 12 }), (steps) => {
+        const m = make();
+        let t = 0;
+        for (const s of steps) {
+          t += s.gap;
+          m.tick(t);
+          m.feed(s.kind === 'contact' ? { kind: 'contact', open: s.open, at: t } : { kind: s.kind, at: t });
+          // What the doors service does: tick at each deadline until none is left.
+          for (let due = m.nextDue(), n = 0; due !== null; due = m.nextDue(), n++) {
+            const at = Math.max(t, due);
+            m.tick(at);
+            const next = m.nextDue();
+            if (next !== null && next <= at) return false;
+            if (n > 20) return false;
+          }
+        }
+        return true;
+      }),
+    );
+  });
+
   it('a request to exit masks the forced alarm; an opening after the unlock time ran out does not', () => {
     const m = make();
     settle(m);

@@ -199,7 +199,9 @@ export class DoorMachine {
   nextDue(): number | null {
     const due: number[] = [];
     if (this.pending) due.push(this.pending.settleAt);
-    if (this.open && !this.modeUnlocked) {
+    // A forced door is not timed as held (tick never raises held-open for it): a deadline here
+    // would be due at once for ever, and the service re-arms its timer at zero delay in a loop.
+    if (this.open && !this.modeUnlocked && this.phase !== 'forced') {
       if (!this.active.has('held-open-warning'))
         due.push(this.openedAt + this.settings.heldOpenMs - this.settings.preAlarmMs);
       if (!this.active.has('held-open')) due.push(this.openedAt + this.settings.heldOpenMs);

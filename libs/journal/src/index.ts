@@ -8,3 +8,13 @@ export { describeProblem } from './verifier';
 export { csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
 export { JournalReader, MAX_PAGE } from './reader';
 export { type JournalRows, verifyDatabase, verifyStoredJournal } from './stored-verify';
+export {
+  type EntryNames,
+  eventInWords,
+  type NameLookup,
+  namesOf,
+  READABLE_COLUMNS,
+  readableRow,
+  siteTime,
+} from './readable';
+export { MAX_GROUP_SUBJECTS } from './query';

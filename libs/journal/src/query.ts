@@ -15,6 +15,12 @@ export interface JournalFilter {
   /** Exact types, or prefixes written `door.*`. */
   types?: string[];
   subjects?: { kind: SubjectKind; id: string }[];
+  /**
+   * Groups of subjects: an entry must be about at least one subject of every
+   * group (a name that matches three people finds entries about any of them).
+   * An empty group matches nothing.
+   */
+  anyOf?: { kind: SubjectKind; id: string }[][];
   /** Case-insensitive substring of the entry's JSON. */
   text?: string;
   /** Categories the caller may see; undefined means all. An empty list sees nothing. */
@@ -57,6 +63,32 @@ export const decodeCursor = (cursor: string): number => {
  * subject index drives the scan (an index range, newest first), so "the last 50
  * entries about this person" costs the same over a thousand or a million rows.
  */
+/** Most subjects one group may hold: a name typed as "a" must not become a statement of a million terms. */
+export const MAX_GROUP_SUBJECTS = 200;
+
+const checkKind = (kind: string) => {
+  if (!(SUBJECT_KINDS as readonly string[]).includes(kind)) {
+    throw new DomainError('invalid', 'journal.bad-subject', `unknown subject kind ${kind}`);
+  }
+};
+
+/** One group of `anyOf` as a condition on `e.seq`, each term an index range of journal_subjects. */
+const anyOfClause = (group: readonly { kind: SubjectKind; id: string }[], params: (string | number)[]) => {
+  if (group.length === 0) return '0';
+  if (group.length > MAX_GROUP_SUBJECTS) {
+    throw new DomainError(
+      'invalid',
+      'journal.too-many-subjects',
+      `a search may name at most ${MAX_GROUP_SUBJECTS} people, doors or cards at once: be more precise`,
+    );
+  }
+  group.forEach((s) => {
+    checkKind(s.kind);
+    params.push(s.kind, s.id);
+  });
+  return `e.seq IN (SELECT seq FROM journal_subjects WHERE ${group.map(() => '(kind = ? AND ref = ?)').join(' OR ')})`;
+};
+
 export const buildJournalQuery = (
   filter: JournalFilter,
   order: 'desc' | 'asc',
@@ -67,11 +99,7 @@ export const buildJournalQuery = (
   let from = 'journal_entries e';
   let seqColumn = 'e.seq';
   const subjects = filter.subjects ?? [];
-  for (const s of subjects) {
-    if (!(SUBJECT_KINDS as readonly string[]).includes(s.kind)) {
-      throw new DomainError('invalid', 'journal.bad-subject', `unknown subject kind ${s.kind}`);
-    }
-  }
+  for (const s of subjects) checkKind(s.kind);
   if (subjects.length > 0) {
     const [first, ...rest] = subjects;
     from = 'journal_subjects s0 JOIN journal_entries e ON e.seq = s0.seq';
@@ -85,6 +113,7 @@ export const buildJournalQuery = (
       params.push(s.kind, s.id);
     });
   }
+  for (const group of filter.anyOf ?? []) where.push(anyOfClause(group, params));
   if (filter.from) {
     where.push('e.time_ms >= ?');
     params.push(parseTime(filter.from, 'from'));

@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AlarmsService } from '@gatehouse/alarms';
-import { type Actor, DomainError, plainText } from '@gatehouse/contracts';
+import { type Alarm, AlarmsService, instructionsFor } from '@gatehouse/alarms';
+import { type Principal, visibleCategories } from '@gatehouse/auth';
+import type { GatehouseConfig } from '@gatehouse/config';
+import { type Actor, DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
+import { eventInWords, JournalReader, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
-import { CurrentActor } from '../http/request.decorators';
+import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
 
 const text = plainText({ max: 1000, multiline: true });
@@ -14,6 +17,17 @@ const Assign = z.strictObject({ owner: plainText({ max: 64 }).nullable() });
 const Resolve = z.strictObject({ comment: text, falseAlarm: z.boolean().default(false) });
 const Reason = z.strictObject({ reason: text });
 const ListQuery = z.strictObject({ history: z.coerce.number().int().min(0).max(500).default(0) });
+const MAX_BULK = 100;
+const BulkAcknowledge = z.strictObject({
+  ids: z
+    .array(z.string().max(64))
+    .min(1)
+    .max(MAX_BULK)
+    .refine((ids) => new Set(ids).size === ids.length, 'each alarm once'),
+  reason: text,
+});
+/** The most changes an alarm's history lists (its repeats are counted on it, not journaled apart). */
+const MAX_HISTORY = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const alarmId = (id: string) => {
   if (!UUID.test(id)) throw new DomainError('not-found', 'alarm.not-found', 'no such alarm');
@@ -23,23 +37,100 @@ const alarmId = (id: string) => {
 @ApiTags('alarms')
 @Controller('api/v1/alarms')
 export class AlarmsController {
-  constructor(private readonly alarms: AlarmsService) {}
+  constructor(
+    private readonly alarms: AlarmsService,
+    private readonly reader: JournalReader,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+  ) {}
+
+  /** An alarm with what the guard does about it (the site's text for its type, else the built-in one). */
+  private withInstructions = (a: Alarm) => ({
+    ...a,
+    instructions: instructionsFor(a.type, this.config.alarms.instructions),
+  });
 
   @Get()
   @Allow('alarms.read')
   @ApiOperation({
     summary:
-      'The alarm queue (open alarms, highest priority and oldest first), and optionally recent ended ones',
+      'The alarm queue (open alarms, highest priority and oldest first, each with its instructions), and optionally recent ended ones',
   })
   @ApiQueryOf(ListQuery)
   list(@Query(zod(ListQuery)) q: z.infer<typeof ListQuery>) {
-    return { items: this.alarms.queue(), history: q.history ? this.alarms.history(q.history) : [] };
+    return {
+      items: this.alarms.queue().map(this.withInstructions),
+      history: q.history ? this.alarms.history(q.history).map(this.withInstructions) : [],
+    };
+  }
+
+  @Post('acknowledge')
+  @Allow('alarms.act')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Acknowledge several alarms with one reason; each is journaled on its own, and each answers for itself (one already acknowledged does not stop the others)',
+  })
+  @ApiJsonBody(BulkAcknowledge)
+  async acknowledgeMany(
+    @Body(zod(BulkAcknowledge)) body: z.infer<typeof BulkAcknowledge>,
+    @CurrentActor() actor: Actor,
+  ) {
+    const results = [];
+    // One after another: each acknowledgement is its own journal entry, in the order given.
+    for (const id of body.ids) {
+      try {
+        const alarm = await this.alarms.acknowledge(alarmId(id), actor, body.reason);
+        results.push({ id, ok: true as const, alarm: this.withInstructions(alarm) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        results.push({ id, ok: false as const, error: { code: error.code, message: error.message } });
+      }
+    }
+    return { acknowledged: results.filter((r) => r.ok).length, results };
   }
 
   @Get(':id')
   @Allow('alarms.read')
   get(@Param('id') id: string) {
-    return this.alarms.get(alarmId(id));
+    return this.withInstructions(this.alarms.get(alarmId(id)));
+  }
+
+  @Get(':id/history')
+  @Allow('alarms.read')
+  @ApiOperation({
+    summary:
+      "An alarm's history from the journal, oldest first: raised, escalated, acknowledged, commented, resolved, with who did it and the site's time",
+  })
+  async history(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    const alarm = this.alarms.get(alarmId(id));
+    const entries = await this.reader.since(
+      0,
+      { subjects: [{ kind: 'alarm', id: alarm.id }], visibleCategories: visibleCategories(principal.roles) },
+      MAX_HISTORY,
+    );
+    const zone = this.config.site.timeZone;
+    return {
+      alarm: this.withInstructions(alarm),
+      timeZone: zone,
+      items: entries.map((e) => {
+        const p = e.payload as Record<string, unknown>;
+        return {
+          seq: e.seq,
+          time: e.time,
+          siteTime: siteTime(e.time, zone),
+          change: e.type,
+          what: eventInWords(e.type),
+          // Changes the alarm service made by itself (the timer, a closing door) name no operator.
+          by: e.actor ? (e.actor.name ?? e.actor.id ?? e.actor.kind) : null,
+          automatic: e.actor === undefined,
+          priority: p.priority ?? null,
+          state: p.state ?? null,
+          ...(p.from !== undefined ? { from: p.from } : {}),
+          ...(p.to !== undefined ? { to: p.to } : {}),
+          text: p.comment ?? p.reason ?? p.detail ?? null,
+        };
+      }),
+    };
   }
 
   @Post(':id/acknowledge')

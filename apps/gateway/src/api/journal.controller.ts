@@ -29,7 +29,7 @@ const ref = z.string().min(1).max(200);
 const subjectFields = Object.fromEntries(
   SUBJECT_KINDS.map((k) => [k, ref.optional().describe(`Entries about this ${k} id`)]),
 ) as Record<SubjectKind, z.ZodOptional<typeof ref>>;
-const filterShape = {
+export const filterShape = {
   from: z.string().max(40).optional().describe('ISO 8601 time, inclusive'),
   to: z.string().max(40).optional().describe('ISO 8601 time, exclusive'),
   type: listParam.optional().describe('Entry types; `door.*` matches a prefix; repeat or comma-separate'),
@@ -52,7 +52,7 @@ const NoteBody = z.strictObject({
 
 type FilterQuery = z.infer<typeof ExportQuery>;
 
-const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principal): JournalFilter => ({
+export const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principal): JournalFilter => ({
   from: query.from,
   to: query.to,
   types: query.type,
@@ -66,7 +66,7 @@ const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principal): Jou
  * redactEntryFor); with a free-text filter, only entries that still match
  * once redacted, so that what a search finds never reveals a hidden value.
  */
-const readableFor = (principal: Principal, text: string | undefined) => {
+export const readableFor = (principal: Principal, text: string | undefined) => {
   const needle = text?.toLowerCase();
   return (entry: JournalEntry): JournalEntry | null => {
     const seen = redactEntryFor(principal.roles, entry);

@@ -1,10 +1,13 @@
+import { statfsSync, statSync } from 'node:fs';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { may, type Principal } from '@gatehouse/auth';
 import { GATEHOUSE_CONFIG, DomainError } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { Public } from '../http/auth.guard';
+import { Journal } from '@gatehouse/journal';
+import { VERSION } from '../core';
+import { Allow, Public } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { HealthRegistry } from '../health';
 import { Metrics } from '../metrics';
@@ -16,7 +19,53 @@ export class SystemController {
     private readonly health: HealthRegistry,
     private readonly metrics: Metrics,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    private readonly journal: Journal,
   ) {}
+
+  @Get('api/v1/system')
+  @Allow('system.status')
+  @ApiOperation({
+    summary:
+      "The admin's system page: every component's health and since when, journal size, last checkpoint, storage and free space, version, uptime",
+  })
+  status() {
+    const { ready, components } = this.health.report();
+    const stats = this.journal.stats();
+    const { sqlitePath, dataDir } = this.config.resolved;
+    const fileBytes = (path: string) => {
+      try {
+        return statSync(path).size;
+      } catch {
+        return 0; // no WAL file between checkpoints of SQLite's own
+      }
+    };
+    const fs = statfsSync(dataDir);
+    const uptimeSeconds = Math.round(process.uptime());
+    return {
+      status: ready ? 'ready' : 'not-ready',
+      version: VERSION,
+      site: { name: this.config.site.name, timeZone: this.config.site.timeZone },
+      startedAt: new Date(Date.now() - uptimeSeconds * 1000).toISOString(),
+      uptimeSeconds,
+      components,
+      journal: {
+        open: this.journal.isOpen,
+        entries: stats.treeSize,
+        lastCheckpoint:
+          stats.lastCheckpointTime === null
+            ? null
+            : { treeSize: stats.lastCheckpointSize, time: stats.lastCheckpointTime },
+        uncheckpointedEntries: stats.treeSize - stats.lastCheckpointSize,
+      },
+      storage: {
+        // The journal lives in the site's one database: its size is the database's.
+        databaseBytes: fileBytes(sqlitePath),
+        walBytes: fileBytes(`${sqlitePath}-wal`),
+        freeBytes: fs.bavail * fs.bsize,
+        totalBytes: fs.blocks * fs.bsize,
+      },
+    };
+  }
 
   @Get('health/live')
   @Public()

@@ -1,0 +1,128 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { AccessService } from '@gatehouse/access';
+import type { Principal } from '@gatehouse/auth';
+import { DomainError, GATEHOUSE_CONFIG, type SubjectRef } from '@gatehouse/contracts';
+import type { GatehouseConfig } from '@gatehouse/config';
+import { JournalReader, MAX_GROUP_SUBJECTS, MAX_PAGE, namesOf, siteTime } from '@gatehouse/journal';
+import { Allow } from '../http/auth.guard';
+import { CurrentPrincipal } from '../http/request.decorators';
+import { ApiQueryOf, zod } from '../http/validation';
+import { filterShape, readableFor, toFilter } from './journal.controller';
+import { nameRights, SiteNames } from './journal-names';
+
+const typed = z.string().trim().min(1).max(100);
+const SearchQuery = z.strictObject({
+  ...filterShape,
+  personName: typed.optional().describe('Entries about anyone whose name holds this text (any case)'),
+  doorName: typed.optional().describe('Entries about any door whose name holds this text, or whose id it is'),
+  card: typed
+    .optional()
+    .describe('Entries about the card with this number as printed on the badge ("345", "12-345", hex)'),
+  cursor: z.string().max(100).optional().describe('nextCursor of the previous page'),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
+});
+const SuggestQuery = z.strictObject({
+  q: typed.describe('What has been typed so far: part of a name or of a printed card number'),
+  limit: z.coerce.number().int().min(1).max(20).default(5).describe('At most this many of each kind'),
+});
+
+/** How many of each kind of match a search answer lists (the search itself uses them all). */
+const SHOWN_MATCHES = 20;
+
+const refused = (what: string) =>
+  new DomainError('forbidden', 'journal.search-forbidden', `your role may not search the journal by ${what}`);
+
+/**
+ * The journal searched the way people ask (issue 11, item 7): by a person's
+ * name, a door's name, a card number as printed; answers carry names and the
+ * site's time beside each entry. Redaction is the plain search's
+ * (permissions.ts): names come only from what the caller's roles may see.
+ */
+@ApiTags('journal')
+@Controller('api/v1/journal')
+export class JournalSearchController {
+  constructor(
+    private readonly reader: JournalReader,
+    private readonly access: AccessService,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+  ) {}
+
+  private namesFor(principal: Principal): SiteNames {
+    return new SiteNames(this.access.engine.index, nameRights(principal.roles));
+  }
+
+  @Get('search')
+  @Allow('journal.search')
+  @ApiOperation({
+    summary:
+      "Search the journal by a person's name, a door's name or a card number as printed, newest first; each entry with its names and the site's time",
+  })
+  @ApiQueryOf(SearchQuery)
+  async search(
+    @Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const names = this.namesFor(principal);
+    const { rights } = names;
+    const people = query.personName === undefined ? undefined : names.people(query.personName);
+    const doors = query.doorName === undefined ? undefined : names.doors(query.doorName);
+    const cards = query.card === undefined ? undefined : names.cards(query.card);
+    if (people && !rights.people) throw refused("a person's name");
+    if (doors && !rights.doors) throw refused("a door's name");
+    if (cards && !rights.cards) throw refused('card number');
+    const groups: SubjectRef[][] = [];
+    if (people) groups.push(people.map((p) => ({ kind: 'person', id: p.id })));
+    if (doors) groups.push(doors.map((d) => ({ kind: 'door', id: d.id })));
+    if (cards) groups.push(cards.map((c) => ({ kind: 'credential', id: c.id })));
+    for (const g of groups) {
+      if (g.length > MAX_GROUP_SUBJECTS)
+        throw new DomainError(
+          'invalid',
+          'journal.too-many-matches',
+          `"${g[0]!.kind}" matches ${g.length} records: type more of the name or number`,
+        );
+    }
+    const filter = { ...toFilter(query, principal), anyOf: groups };
+    const page = await this.reader.page(filter, query.limit, query.cursor);
+    const readable = readableFor(principal, query.q);
+    const lookup = names.lookup();
+    const zone = this.config.site.timeZone;
+    return {
+      items: page.items
+        .map(readable)
+        .filter((e) => e !== null)
+        .map((e) => ({ ...e, names: namesOf(e, lookup), siteTime: siteTime(e.time, zone) })),
+      nextCursor: page.nextCursor,
+      timeZone: zone,
+      // What the typed names and numbers were taken to mean, so the console can say "Ann Archer, Ann Bell".
+      matched: {
+        ...(people ? { people: people.slice(0, SHOWN_MATCHES), peopleCount: people.length } : {}),
+        ...(doors ? { doors: doors.slice(0, SHOWN_MATCHES), doorCount: doors.length } : {}),
+        ...(cards ? { cards: cards.slice(0, SHOWN_MATCHES), cardCount: cards.length } : {}),
+      },
+    };
+  }
+
+  @Get('suggest')
+  @Allow('journal.search')
+  @ApiOperation({
+    summary:
+      'Suggestions while typing a journal search: people, doors and cards matching the text, only those your roles may see',
+  })
+  @ApiQueryOf(SuggestQuery)
+  suggest(
+    @Query(zod(SuggestQuery)) query: z.infer<typeof SuggestQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ) {
+    const names = this.namesFor(principal);
+    const digits = /\d/.test(query.q);
+    return {
+      people: names.people(query.q).slice(0, query.limit),
+      doors: names.doors(query.q).slice(0, query.limit),
+      // Names hold no digits worth matching as cards, and a card search over every credential is not free.
+      cards: digits ? names.cards(query.q, true).slice(0, query.limit) : [],
+    };
+  }
+}

@@ -1,0 +1,150 @@
+import type { JournalEntry, SubjectKind } from '@gatehouse/contracts';
+
+/** The names an entry's subjects stand for, as far as the reader may know them. */
+export interface EntryNames {
+  person?: string;
+  door?: string;
+  zone?: string;
+  reader?: string;
+  /** The card as printed or as its format writes it ("H10301 12:345"). */
+  card?: string;
+}
+
+/**
+ * Names for ids, by subject kind; `undefined` for an id that is not known (a
+ * deleted door) or that the reader may not see. The gateway builds one per
+ * caller from the site's records and the caller's roles.
+ */
+export type NameLookup = Partial<
+  Record<'person' | 'door' | 'zone' | 'reader' | 'card', (id: string) => string | undefined>
+>;
+
+const SUBJECT_NAMES: Partial<Record<SubjectKind, keyof EntryNames>> = {
+  person: 'person',
+  door: 'door',
+  zone: 'zone',
+  reader: 'reader',
+  credential: 'card',
+};
+
+/** The names of an entry's subjects (the first of each kind), through `lookup`. */
+export const namesOf = (entry: Pick<JournalEntry, 'subjects'>, lookup: NameLookup): EntryNames => {
+  const names: EntryNames = {};
+  for (const s of entry.subjects) {
+    const key = SUBJECT_NAMES[s.kind];
+    if (!key || names[key] !== undefined) continue;
+    const name = lookup[key]?.(s.id);
+    if (name !== undefined) names[key] = name;
+  }
+  return names;
+};
+
+/** A time as the site's clocks show it, with the offset: "2026-06-01 11:00:00 +01:00". */
+export const siteTime = (iso: string, timeZone: string): string => {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'longOffset',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
+};
+
+/** Entry types a person reads differently from their dotted name. */
+const EVENT_WORDS: Record<string, string> = {
+  'access.granted': 'Access granted',
+  'access.denied': 'Access denied',
+  'alarm.raised': 'Alarm raised',
+  'alarm.cause-ended': 'Alarm cause ended',
+  'alarm.false-alarm': 'Alarm closed as false alarm',
+  'door.forced-open': 'Door forced open',
+  'door.held-open': 'Door held open',
+  'note.added': 'Note',
+  'journal.exported': 'Journal exported',
+};
+
+/** An entry type in words: "access.denied" → "Access denied", "cardholder.updated" → "Cardholder updated". */
+export const eventInWords = (type: string): string => {
+  const known = EVENT_WORDS[type];
+  if (known) return known;
+  const words = type.replace(/[._-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+type Payload = Record<string, unknown>;
+const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+
+/** What the entry says happened: granted or denied for decisions, an alarm's new state, else nothing. */
+const resultOf = (entry: JournalEntry): string => {
+  if (entry.type === 'access.granted') return 'granted';
+  if (entry.type === 'access.denied') return 'denied';
+  if (entry.type.startsWith('alarm.')) return text((entry.payload as Payload).state);
+  return text((entry.payload as Payload).result);
+};
+
+/** Why: a decision's reason, an operator's reason or comment, an alarm's detail. */
+const reasonOf = (entry: JournalEntry): string => {
+  const p = entry.payload as Payload;
+  return text(p.reason) || text(p.comment) || text(p.detail) || text(p.text);
+};
+
+/** The card of an entry: its name when known, else the credential as presented (still there only if the reader may see it). */
+const cardOf = (entry: JournalEntry, names: EntryNames): string => {
+  if (names.card) return names.card;
+  const presented = (entry.payload as Payload).credential;
+  if (presented && typeof presented === 'object') {
+    const c = presented as Payload;
+    return [text(c.format), text(c.number)].filter(Boolean).join(' ');
+  }
+  return '';
+};
+
+const operatorOf = (entry: JournalEntry): string => {
+  const a = entry.actor;
+  if (!a || a.kind === 'system' || a.kind === 'anonymous') return '';
+  return a.name ?? a.id ?? a.kind;
+};
+
+export const READABLE_COLUMNS = [
+  'time',
+  'event',
+  'person',
+  'card',
+  'door',
+  'result',
+  'reason',
+  'operator',
+] as const;
+
+/**
+ * One entry as a person reads it (issue 11, item 7): the site's time, the event
+ * in words, names instead of ids. Pure: `entry` is already redacted for the
+ * reader and `names` already limited to what the reader may see, so nothing
+ * here can reveal more than both.
+ */
+export const readableRow = (
+  entry: JournalEntry,
+  names: EntryNames,
+  timeZone: string,
+): Record<(typeof READABLE_COLUMNS)[number], string> => ({
+  time: siteTime(entry.time, timeZone),
+  event: eventInWords(entry.type),
+  person: names.person ?? '',
+  card: cardOf(entry, names),
+  door: names.door ?? '',
+  result: resultOf(entry),
+  reason: reasonOf(entry),
+  operator: operatorOf(entry),
+});
