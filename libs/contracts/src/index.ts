@@ -27,3 +27,4 @@ export {
   shownAsText,
 } from './input';
 export { DeadLetterLimiter, handlerFailure } from './dead-letters';
+export { nextTurn, SLICE_MS, timeSlicer } from './time-slicer';
