@@ -1,35 +1,18 @@
-import { DomainError } from '@gatehouse/contracts';
+import { DomainError, timeSlicer } from '@gatehouse/contracts';
 import { type CsvRow, parseCsv } from './csv';
 
-/** How long a slice of import work may hold the event loop before it lets card reads and decisions through. */
-export const SLICE_MS = 4;
-
-const nextTurn = () => new Promise<void>((done) => setImmediate(done));
+/** Small enough that one segment is well within a slice of the event loop. */
+const SEGMENT_CHARS = 8 * 1024;
 
 /**
- * Returns a function to await inside long loops: it yields to the event loop
- * once `budgetMs` of work has run since the last yield, so a loop's cost is
- * spread over turns whatever the size of each step (a fixed count of steps
- * between yields is too much when steps are slow and too often when fast).
- */
-export const timeSlicer = (budgetMs = SLICE_MS): (() => Promise<void>) => {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < budgetMs) return;
-    await nextTurn();
-    since = performance.now();
-  };
-};
-
-const SEGMENT_CHARS = 32 * 1024;
-
-/**
- * `parseCsv` over a large text, a segment per event-loop turn: the same rows and
- * line numbers as one call, without holding the loop for the whole file. The
+ * `parseCsv` over a large text in segments, yielding to the event loop between
+ * them every few milliseconds (`timeSlicer`): the same rows and line numbers as
+ * one call, without holding the loop for the whole file. The
  * scan follows `parseCsv`'s own states (a quote opens a field only at its
  * start) so that a segment ends only where a record ends.
  */
 export const parseCsvInSlices = async (text: string, segmentChars = SEGMENT_CHARS): Promise<CsvRow[]> => {
+  const pause = timeSlicer();
   const rows: CsvRow[] = [];
   let start = 0;
   let line = 0;
@@ -67,7 +50,7 @@ export const parseCsvInSlices = async (text: string, segmentChars = SEGMENT_CHAR
     for (const row of parseSegment(text.slice(start, end), line)) rows.push(row);
     line += lines;
     start = end;
-    if (start < text.length) await nextTurn();
+    if (start < text.length) await pause();
   }
   return rows;
 };

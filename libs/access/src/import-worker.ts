@@ -2,11 +2,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { openDatabase } from '@gatehouse/storage';
-import type { ImportWork, ImportWorkerData, ImportWorkerMessage } from './import-writer';
+import {
+  ENTRIES_PER_PART,
+  type ImportWork,
+  type ImportWorkerData,
+  type ImportWorkerMessage,
+} from './import-writer';
 import { AccessStore } from './store';
-
-/** Entries per message back: each message is one task on the gateway's event loop. */
-const CHUNK = 500;
 
 /** One import transaction on its own connection: every record and its journal entries, or nothing. */
 const run = (data: ImportWorkerData) => {
@@ -33,10 +35,17 @@ const run = (data: ImportWorkerData) => {
 
 if (parentPort) {
   const port = parentPort;
-  const send = (m: ImportWorkerMessage) => port.postMessage(m);
+  const send = (m: ImportWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
   try {
     const committed = run(workerData as ImportWorkerData);
-    for (let i = 0; i < committed.length; i += CHUNK) send({ entries: committed.slice(i, i + CHUNK) });
+    const encoder = new TextEncoder();
+    const parts: Uint8Array[] = [];
+    for (let i = 0; i < committed.length; i += ENTRIES_PER_PART)
+      parts.push(encoder.encode(JSON.stringify(committed.slice(i, i + ENTRIES_PER_PART))));
+    send(
+      { entries: parts },
+      parts.map((p) => p.buffer as ArrayBuffer),
+    );
     send({ ok: true });
   } catch (error) {
     send({ ok: false, error: error instanceof Error ? error.message : String(error) });

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { JournalEntry, JournalEntryInput } from '@gatehouse/contracts';
+import { type JournalEntry, type JournalEntryInput, timeSlicer } from '@gatehouse/contracts';
 import type { CredentialRecord } from './index-data';
-import { timeSlicer } from './import-slices';
 import type { Cardholder } from './model';
 
 /** Writes an import's records and journal entries in one transaction. */
@@ -38,8 +37,15 @@ export interface ImportWorkerData extends ImportWorkerSettings {
   parts: Uint8Array[];
 }
 
-/** What the worker sends back: the committed entries in chunks, then the outcome. */
-export type ImportWorkerMessage = { entries: JournalEntry[] } | { ok: true } | { ok: false; error: string };
+/**
+ * What the worker sends back: the committed entries as UTF-8 JSON arrays of at
+ * most `ENTRIES_PER_PART` (moved, not copied: the event loop receives bytes at
+ * once and parses a part at a time when it announces them), then the outcome.
+ */
+export type ImportWorkerMessage = { entries: Uint8Array[] } | { ok: true } | { ok: false; error: string };
+
+/** Committed entries per part of the worker's answer, and per announcement to live subscribers. */
+export const ENTRIES_PER_PART = 100;
 
 interface ImportJournal {
   pause(): void;
@@ -49,8 +55,8 @@ interface ImportJournal {
 }
 
 const WORKER_FILE = join(__dirname, 'import-worker.js');
-/** Records per part of the payload, and committed entries per message back (each a task on the event loop). */
-const CHUNK = 500;
+/** Records per part of the payload: each part's JSON is made in one step, well within a slice. */
+const RECORDS_PER_PART = 100;
 
 /** The worker runs from the build only (a worker thread cannot load TypeScript sources). */
 export const importWorkerAvailable = (): boolean => existsSync(WORKER_FILE);
@@ -63,9 +69,9 @@ const encodeWork = async (work: ImportWork): Promise<Uint8Array[]> => {
   const list = async (name: keyof ImportWork, prefix: string) => {
     const items = work[name];
     parts.push(encoder.encode(`${prefix}"${name}":[`));
-    for (let i = 0; i < items.length; i += CHUNK) {
+    for (let i = 0; i < items.length; i += RECORDS_PER_PART) {
       await pause();
-      const json = JSON.stringify(items.slice(i, i + CHUNK)).slice(1, -1);
+      const json = JSON.stringify(items.slice(i, i + RECORDS_PER_PART)).slice(1, -1);
       parts.push(encoder.encode(i === 0 ? json : `,${json}`));
     }
     parts.push(encoder.encode(']'));
@@ -81,8 +87,8 @@ const encodeWork = async (work: ImportWork): Promise<Uint8Array[]> => {
  * Runs the import's transaction in a worker thread on its own connection, so the
  * event loop (card reads, decisions, the API) never waits on it. The gateway's
  * journal holds its commits meanwhile; the import's entries then go to live
- * subscribers (a chunk per turn of the loop), before the journal commits what
- * queued and continues the tree after them.
+ * subscribers (in parts, between turns of the loop), before the journal commits
+ * what queued and continues the tree after them.
  */
 export const workerImportWriter = (settings: ImportWorkerSettings, journal: ImportJournal): ImportWriter => {
   // One import at a time: the journal's pause is not counted, so a second import must not resume it early.
@@ -100,7 +106,7 @@ const writeInWorker = async (
   work: ImportWork,
 ): Promise<void> => {
   const parts = await encodeWork(work);
-  const committed: JournalEntry[][] = [];
+  const committed: Uint8Array[] = [];
   journal.pause();
   try {
     await new Promise<void>((resolve, reject) => {
@@ -117,15 +123,17 @@ const writeInWorker = async (
         else resolve();
       };
       worker.on('message', (m: ImportWorkerMessage) => {
-        if ('entries' in m) committed.push(m.entries);
+        if ('entries' in m) committed.push(...m.entries);
         else finish(m.ok ? undefined : new Error(m.error));
       });
       worker.once('error', (e) => finish(e));
       worker.once('exit', (code) => finish(new Error(`import worker exited with ${code} before reporting`)));
     });
-    for (const chunk of committed) {
-      journal.announce(chunk);
-      await new Promise((done) => setImmediate(done));
+    const pause = timeSlicer();
+    const decoder = new TextDecoder();
+    for (const part of committed) {
+      await pause();
+      journal.announce(JSON.parse(decoder.decode(part)) as JournalEntry[]);
     }
   } finally {
     journal.resume();

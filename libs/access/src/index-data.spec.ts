@@ -1,4 +1,4 @@
-import { AccessIndex, type AccessSnapshot } from './index-data';
+import { AccessIndex, type AccessSnapshot, type CredentialRecord } from './index-data';
 import type { Cardholder, Door } from './model';
 import type { DocumentTable, DocumentTypes } from './store';
 
@@ -35,6 +35,22 @@ const person = (id: string, name: string, more: Partial<Cardholder> = {}): Cardh
   groupIds: [],
   hasPhoto: false,
   ...more,
+});
+const card = (id: string, cardholderId: string, number: string): CredentialRecord => ({
+  id,
+  cardholderId,
+  format: 'H10301',
+  number,
+  hasPin: false,
+  hasDuressPin: false,
+  pinHash: null,
+  duressPinHash: null,
+  validFrom: null,
+  validUntil: null,
+  state: 'active',
+  expireUnusedDays: null,
+  lastUsedAt: null,
+  createdAt: 0,
 });
 const site: { [K in DocumentTable]: DocumentTypes[K] } = {
   access_zones: { id: 'lobby', name: 'Lobby', parentId: null },
@@ -93,5 +109,52 @@ describe('AccessIndex', () => {
     expect(names(index.searchCardholders({ text: 'cal', fields: ['name'] }))).toEqual(['Cal Carter']);
     expect(names(index.searchCardholders({ text: 'e-7731', fields: ['name', 'department'] }))).toEqual([]);
     expect(names(index.searchCardholders({ fields: [], state: 'left' }))).toEqual(['Al Adams']);
+  });
+
+  describe('putAll (an import)', () => {
+    const people = Array.from({ length: 2500 }, (_, i) => person(`p${i}`, `Person ${i}`));
+    const cards = people.map((p, i) => card(`c${i}`, p.id, `9:${i}`));
+    const shown = (index: AccessIndex) => ({
+      people: index.cardholders.size,
+      cards: index.credentials.size,
+      byId: index.credentialsById.size,
+    });
+
+    it('shows decisions the old people and credentials until every new one is in, then all of them', async () => {
+      const index = AccessIndex.build({ ...snapshot, credentials: [card('ann-card', 'ann', '1:1')] });
+      const seen: ReturnType<typeof shown>[] = [];
+      // A number changed by the import moves its credential to the new key.
+      await index.putAll(people, [...cards, card('ann-card', 'ann', '1:2')], async () => {
+        seen.push(shown(index));
+      });
+      expect(seen.length).toBeGreaterThan(2);
+      expect(new Set(seen.map((s) => JSON.stringify(s)))).toEqual(
+        new Set([JSON.stringify({ people: 1, cards: 1, byId: 1 })]),
+      );
+      expect(shown(index)).toEqual({ people: 2501, cards: 2501, byId: 2501 });
+      expect(index.credentials.get('H10301/1:1')).toBeUndefined();
+      expect(index.credentials.get('H10301/1:2')?.id).toBe('ann-card');
+      expect(index).toEqual(
+        AccessIndex.build({
+          ...snapshot,
+          cardholders: [...snapshot.cardholders, ...people],
+          credentials: [card('ann-card', 'ann', '1:2'), ...cards],
+        }),
+      );
+    });
+
+    it('loses no change made to people or credentials while it copies', async () => {
+      const index = AccessIndex.build(snapshot);
+      let edited = false;
+      await index.putAll(people, cards, async () => {
+        if (edited) return;
+        edited = true;
+        index.apply('cardholders', person('bob', 'Bob Brown'));
+        index.putCredential(card('bob-card', 'bob', '2:2'));
+      });
+      expect(index.cardholders.get('bob')?.name).toBe('Bob Brown');
+      expect(index.credentials.get('H10301/2:2')?.id).toBe('bob-card');
+      expect(shown(index)).toEqual({ people: 2502, cards: 2501, byId: 2501 });
+    });
   });
 });

@@ -28,11 +28,30 @@ interface LevelEntry {
   doors: ReadonlySet<string>;
 }
 
+/** The people and their credentials, the part of the index that an import changes in bulk. */
+interface RecordMaps {
+  cardholders: Map<string, Cardholder>;
+  /** By `credentialKey(format, number)`, the key a decision looks up. */
+  credentials: Map<string, CredentialRecord>;
+  credentialsById: Map<string, CredentialRecord>;
+}
+
+const putCredentialIn = (maps: RecordMaps, c: CredentialRecord): void => {
+  const old = maps.credentialsById.get(c.id);
+  if (old) maps.credentials.delete(credentialKey(old.format, old.number));
+  maps.credentials.set(credentialKey(c.format, c.number), c);
+  maps.credentialsById.set(c.id, c);
+};
+
+/** Entries copied between two checks of the time budget: a few hundred microseconds of `Map.set`. */
+const COPY_STEP = 1000;
+
 /**
  * Everything a decision reads, in maps keyed the way decisions look things up.
- * Built whole at start and after an import (then swapped in one assignment, so a
- * decision sees the old index or the new one, never half), and updated record by
- * record for single edits.
+ * Built whole at start, updated record by record for single edits, and after an
+ * import by `putAll`: the new records go into copies of the maps, made aside a
+ * slice at a time, which then replace the maps in one step (a decision sees the
+ * old people and credentials or the new, never half).
  */
 export class AccessIndex {
   readonly zones = new Map<string, Zone>();
@@ -45,9 +64,25 @@ export class AccessIndex {
   readonly levels = new Map<string, LevelEntry>();
   readonly levelRecords = new Map<string, AccessLevel>();
   readonly groups = new Map<string, Group>();
-  readonly cardholders = new Map<string, Cardholder>();
-  readonly credentials = new Map<string, CredentialRecord>();
-  readonly credentialsById = new Map<string, CredentialRecord>();
+  private records: RecordMaps = {
+    cardholders: new Map(),
+    credentials: new Map(),
+    credentialsById: new Map(),
+  };
+  /**
+   * Counts single changes of people and credentials, for `putAll` to see one
+   * made while it copied (bookkeeping, not content: kept out of the index's equality).
+   */
+  #recordEdits = 0;
+  get cardholders(): ReadonlyMap<string, Cardholder> {
+    return this.records.cardholders;
+  }
+  get credentials(): ReadonlyMap<string, CredentialRecord> {
+    return this.records.credentials;
+  }
+  get credentialsById(): ReadonlyMap<string, CredentialRecord> {
+    return this.records.credentialsById;
+  }
 
   static build(s: AccessSnapshot): AccessIndex {
     const index = new AccessIndex();
@@ -57,7 +92,7 @@ export class AccessIndex {
     s.holidays.forEach((h) => index.putHoliday(h));
     s.levels.forEach((l) => index.putLevel(l));
     s.groups.forEach((g) => index.groups.set(g.id, g));
-    s.cardholders.forEach((c) => index.cardholders.set(c.id, c));
+    s.cardholders.forEach((c) => index.putCardholder(c));
     s.credentials.forEach((c) => index.putCredential(c));
     return index;
   }
@@ -96,16 +131,62 @@ export class AccessIndex {
     this.levelRecords.delete(id);
     this.levels.delete(id);
   }
+  putCardholder(c: Cardholder): void {
+    this.#recordEdits += 1;
+    this.records.cardholders.set(c.id, c);
+  }
   putCredential(c: CredentialRecord): void {
-    const old = this.credentialsById.get(c.id);
-    if (old) this.credentials.delete(credentialKey(old.format, old.number));
-    this.credentials.set(credentialKey(c.format, c.number), c);
-    this.credentialsById.set(c.id, c);
+    this.#recordEdits += 1;
+    putCredentialIn(this.records, c);
   }
   removeCredential(id: string): void {
-    const old = this.credentialsById.get(id);
-    if (old) this.credentials.delete(credentialKey(old.format, old.number));
-    this.credentialsById.delete(id);
+    this.#recordEdits += 1;
+    const old = this.records.credentialsById.get(id);
+    if (old) this.records.credentials.delete(credentialKey(old.format, old.number));
+    this.records.credentialsById.delete(id);
+  }
+
+  /**
+   * Puts many cardholders and credentials in at once, for decisions in one
+   * step: the maps are copied and the records put into the copies, a slice of
+   * the event loop at a time (`pause`), then the copies replace the maps. The
+   * caller keeps other changes of people and credentials from running meanwhile
+   * (the import holds the records' write turn); should one run all the same,
+   * the copies would miss it, so they are made again.
+   */
+  async putAll(
+    cardholders: readonly Cardholder[],
+    credentials: readonly CredentialRecord[],
+    pause: () => Promise<void>,
+  ): Promise<void> {
+    const copy = async <T>(from: Map<string, T>): Promise<Map<string, T>> => {
+      const to = new Map<string, T>();
+      let n = 0;
+      for (const [k, v] of from) {
+        to.set(k, v);
+        if (++n % COPY_STEP === 0) await pause();
+      }
+      return to;
+    };
+    for (;;) {
+      const edits = this.#recordEdits;
+      const next: RecordMaps = {
+        cardholders: await copy(this.records.cardholders),
+        credentials: await copy(this.records.credentials),
+        credentialsById: await copy(this.records.credentialsById),
+      };
+      for (let i = 0; i < cardholders.length; i++) {
+        next.cardholders.set(cardholders[i]!.id, cardholders[i]!);
+        if ((i + 1) % COPY_STEP === 0) await pause();
+      }
+      for (let i = 0; i < credentials.length; i++) {
+        putCredentialIn(next, credentials[i]!);
+        if ((i + 1) % COPY_STEP === 0) await pause();
+      }
+      if (this.#recordEdits !== edits) continue;
+      this.records = next;
+      return;
+    }
   }
 
   /** Takes in a created or changed record of one of the site's tables. */
@@ -131,7 +212,7 @@ export class AccessIndex {
         this.groups.set(record.id, record as DocumentTypes['access_groups']);
         break;
       case 'cardholders':
-        this.cardholders.set(record.id, record as DocumentTypes['cardholders']);
+        this.putCardholder(record as DocumentTypes['cardholders']);
         break;
     }
   }
@@ -159,7 +240,8 @@ export class AccessIndex {
         this.groups.delete(id);
         break;
       case 'cardholders':
-        this.cardholders.delete(id);
+        this.#recordEdits += 1;
+        this.records.cardholders.delete(id);
         break;
     }
   }

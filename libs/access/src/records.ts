@@ -2,7 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import argon2 from 'argon2';
-import { type Actor, DomainError, type JournalEntryInput, type SubjectRef } from '@gatehouse/contracts';
+import {
+  type Actor,
+  DomainError,
+  type JournalEntryInput,
+  type SubjectRef,
+  timeSlicer,
+} from '@gatehouse/contracts';
 import { type AccessContext, conflict, journalChange, json, notFound, requireAll } from './access-context';
 import type { CardholderTextField, CredentialRecord } from './index-data';
 import type { ImportWriter } from './import-writer';
@@ -101,16 +107,28 @@ export class AccessRecords {
     this.importWriter = writer;
   }
 
-  /** Writes an import's records with their journal entries in one transaction. */
-  async commitImport(
+  /**
+   * Writes an import's records with their journal entries in one transaction,
+   * then puts them in the decision index (`indexed`: the cardholders as the
+   * index holds them) in one step for decisions. No other change of records
+   * runs in between: one that read a record before the import's write would
+   * undo the import's change of it, and one made while the index takes the
+   * import in would be lost from the index.
+   */
+  commitImport(
     entries: readonly JournalEntryInput[],
     cardholders: readonly Cardholder[],
     credentials: readonly CredentialRecord[],
+    indexed: readonly Cardholder[],
   ): Promise<void> {
-    if (this.importWriter) return this.importWriter(entries, cardholders, credentials);
-    this.ctx.journal.appendAll(entries, () => {
-      for (const c of cardholders) this.ctx.store.put('cardholders', c);
-      for (const c of credentials) this.ctx.store.putCredential(c);
+    return this.exclusive(async () => {
+      if (this.importWriter) await this.importWriter(entries, cardholders, credentials);
+      else
+        this.ctx.journal.appendAll(entries, () => {
+          for (const c of cardholders) this.ctx.store.put('cardholders', c);
+          for (const c of credentials) this.ctx.store.putCredential(c);
+        });
+      await this.ctx.engine.index.putAll(indexed, credentials, timeSlicer());
     });
   }
 
@@ -369,7 +387,7 @@ export class AccessRecords {
           this.ctx.store.put('cardholders', { ...c, hasPhoto: true });
         },
       );
-      this.ctx.engine.index.cardholders.set(id, { ...c, hasPhoto: true });
+      this.ctx.engine.index.putCardholder({ ...c, hasPhoto: true });
     });
   }
 

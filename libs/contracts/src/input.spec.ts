@@ -74,6 +74,9 @@ describe('text from clients', () => {
     );
     // For files people open (CSV): control characters too, whatever their source.
     expect(shownAsText('a\u0000b\u001b\u202e\nc\ud800')).toBe('a<U+0000>b<U+001B><U+202E>\nc<U+D800>');
+    // DEL is the one control character among the printable ASCII; plain text comes back as it is.
+    expect(shownAsText('a\u007fb')).toBe('a<U+007F>b');
+    expect(shownAsText('=1+"b",\tc\r\n~')).toBe('=1+"b",\tc\r\n~');
   });
 });
 

@@ -48,11 +48,14 @@ export const neutraliseBidi = (text: string): string => text.replace(BIDI_CONTRO
 
 const codeOf = (c: string) => `<U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
 const CONTROL_ANYWHERE = new RegExp(CONTROL.source, 'gu');
+/** Printable ASCII, tabs and line breaks: text with nothing to show as a code (most of an export's cells). */
+const NOTHING_TO_SHOW = /^[\t\n\r\x20-\x7e]*$/;
 /**
  * Text for a file people open (CSV): bidirectional controls and control
  * characters (from devices, or stored before they were refused) shown as codes.
  */
-export const shownAsText = (text: string): string => neutraliseBidi(text).replace(CONTROL_ANYWHERE, codeOf);
+export const shownAsText = (text: string): string =>
+  NOTHING_TO_SHOW.test(text) ? text : neutraliseBidi(text).replace(CONTROL_ANYWHERE, codeOf);
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;

@@ -9,6 +9,7 @@ import {
   type JournalEntry,
   entryCategory,
   GATEHOUSE_CONFIG,
+  timeSlicer,
 } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { JournalReader } from '@gatehouse/journal';
@@ -21,6 +22,8 @@ const StreamQuery = z.strictObject({ lastEventId: z.coerce.number().int().min(0)
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is cut off rather than buffered without bound; it reconnects and resumes. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Entries sent between two looks at the clock: each costs a redaction and a JSON text. */
+const ENTRIES_PER_CHECK = 8;
 let nextClient = 1;
 
 @ApiTags('events')
@@ -85,10 +88,27 @@ export class EventsController {
         close();
       }
     };
+    // Entries go out in the order committed, a slice of the event loop at a time: an import's
+    // thousands of entries arrive together, and each costs a redaction and a JSON text.
+    const queued: JournalEntry[] = [];
+    let draining = false;
+    const drain = async () => {
+      draining = true;
+      const pause = timeSlicer();
+      for (let i = 0; i < queued.length && !closed; i++) {
+        send(queued[i]!);
+        if ((i + 1) % ENTRIES_PER_CHECK === 0) await pause();
+      }
+      queued.length = 0;
+      draining = false;
+    };
     this.metrics.sseClients.inc();
     this.bus.on('journal.committed', owner, (entries) => {
       if (replaying) held.push(...entries);
-      else entries.forEach(send);
+      else {
+        for (const entry of entries) queued.push(entry);
+        if (!draining) void drain();
+      }
     });
     // The session or token can end while the stream is open: check it with each heartbeat.
     const heartbeat = setInterval(() => {

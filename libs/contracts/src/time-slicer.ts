@@ -1,0 +1,53 @@
+/**
+ * Long work on the event loop (an import, an export, a live-events fan-out)
+ * in slices, so that card reads, decisions and timers get a turn between them.
+ */
+
+/** How long a slice of such work may hold the event loop. */
+export const SLICE_MS = 4;
+
+/**
+ * Work waiting for its next slice, oldest first. One slice runs per turn of the
+ * event loop, whoever it belongs to: when an import, an export and a fan-out
+ * all yield at once, a turn carries one of their slices, not one of each
+ * (three 4 ms slices back to back would hold the loop for 12 ms).
+ */
+const waiting: (() => void)[] = [];
+let turnBooked = false;
+
+const bookTurn = () => {
+  if (turnBooked) return;
+  turnBooked = true;
+  // An immediate booked from inside one runs at the next turn: other callbacks and timers run between.
+  setImmediate(runOneSlice);
+};
+
+const runOneSlice = () => {
+  turnBooked = false;
+  const resume = waiting.shift();
+  if (waiting.length > 0) bookTurn();
+  resume?.();
+};
+
+/** Resolves at a later turn of the event loop, after the work that was waiting before this. */
+export const nextTurn = (): Promise<void> =>
+  new Promise<void>((resume) => {
+    waiting.push(resume);
+    bookTurn();
+  });
+
+/**
+ * Returns a function to await inside long loops: it yields to the event loop
+ * once `budgetMs` of work has run since the slicer was made or last yielded, so
+ * a loop's cost is spread over turns whatever the size of each step (a fixed
+ * count of steps between yields is too much when steps are slow and too often
+ * when fast). Until then it returns at once, so calling it often is cheap.
+ */
+export const timeSlicer = (budgetMs = SLICE_MS): (() => Promise<void>) => {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < budgetMs) return;
+    await nextTurn();
+    since = performance.now();
+  };
+};
