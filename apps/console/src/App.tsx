@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { BootstrapState } from '@gatehouse/api';
 import { api, ApiError, describeError, setCsrfToken, type Role, type SessionInfo } from './api';
 import { Doors } from './pages/Doors';
 import { GuardDesk } from './pages/GuardDesk';
@@ -63,7 +64,7 @@ export const App = () => {
 
   const refresh = useCallback(async () => {
     try {
-      const boot = await api.get<{ pending: boolean }>('/api/v1/auth/bootstrap');
+      const boot = await api.get<BootstrapState>('/api/v1/auth/bootstrap');
       if (boot.pending) return setView('bootstrap');
       const s = await api.get<SessionInfo>('/api/v1/auth/session');
       setCsrfToken(s.csrfToken);

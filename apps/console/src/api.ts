@@ -1,4 +1,6 @@
 /** Thin client of the gateway's API: one error shape, the CSRF header on every mutation. */
+import type { Role } from '@gatehouse/api';
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
 }
@@ -18,7 +20,7 @@ export class ApiError extends Error {
  * Explicit bidirectional controls (U+202A–U+202E, U+2066–U+2069) make a name
  * read as something it is not ("Trojan Source"). The gateway stores them as
  * given; the console shows each as a code ("<U+202E>") and never obeys it.
- * (The gateway's exports do the same; the console imports nothing server-side.)
+ * (The gateway's exports do the same; the console imports only types from the server.)
  */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const shown = (_key: string, value: unknown): unknown =>
@@ -82,47 +84,28 @@ export const api = {
   delete: <T>(path: string) => request<T>('DELETE', path),
 };
 
-export type Role = 'reception' | 'guard' | 'facility-manager' | 'responder' | 'admin' | 'auditor';
-export const ROLES: Role[] = ['reception', 'guard', 'facility-manager', 'responder', 'admin', 'auditor'];
+/**
+ * The API's answers are the server's own types (apps/gateway/src/api/views.ts
+ * and the libs it names), imported as types only: erased by the build, so no
+ * server code reaches the bundle (ESLint refuses a value import), and a server
+ * change that breaks the console fails `npm run typecheck`.
+ */
+export type {
+  OperatorView as Operator,
+  ReadableEntry as JournalEntry,
+  Role,
+  SessionView as SessionInfo,
+} from '@gatehouse/api';
 
-export interface Operator {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  disabled: boolean;
-  totpEnrolled: boolean;
-  totpRequired: boolean;
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface SessionInfo {
-  kind: 'session' | 'token';
-  name: string;
-  stage: 'full' | 'totp' | 'enroll';
-  roles: Role[];
-  mustChangePassword: boolean;
-  /** A signed-in session proves the operator again (password, current code) before changing the second factor. */
-  reauthenticate: boolean;
-  csrfToken: string | null;
-  visibleCategories: string[] | 'all';
-  operator?: Operator;
-}
-
-export interface JournalEntry {
-  seq: number;
-  time: string;
-  type: string;
-  source: string;
-  subjects: { kind: string; id: string }[];
-  payload: Record<string, unknown>;
-  actor?: { kind: string; id?: string; name?: string; address?: string };
-  sourceTime?: string;
-  sourceZone?: string;
-  timeSource: string;
-}
+/** Every role, in the order the console lists them; the record type makes the list complete. */
+const ROLE_ORDER: Record<Role, number> = {
+  reception: 0,
+  guard: 1,
+  'facility-manager': 2,
+  responder: 3,
+  admin: 4,
+  auditor: 5,
+};
+export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 
 export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -10,6 +10,21 @@ export interface DoorState {
   manual: (ManualMode & { doorId: string }) | null;
 }
 
+/** Where a person is believed to be, learned from grants, and since when (ISO time). */
+export interface PresenceRow {
+  cardholderId: string;
+  name: string | null;
+  zone: string;
+  since: string;
+  doorId: string;
+}
+
+/** Someone who can open a door at a time, with their name. */
+export interface WhoCanOpenRow {
+  id: string;
+  name: string | null;
+}
+
 /**
  * What a guard does to doors and people, beside the decisions: remote unlock,
  * manual modes, lockdown and emergency release, forgiving anti-passback; and
@@ -152,7 +167,7 @@ export class GuardActions {
     return n;
   }
 
-  presenceList() {
+  presenceList(): PresenceRow[] {
     const { engine } = this.ctx;
     return [...engine.presence].map(([cardholderId, p]) => ({
       cardholderId,
@@ -164,7 +179,7 @@ export class GuardActions {
   }
 
   /** Who can open a door at a time, with their names, from the decision index. */
-  whoCanOpen(doorId: string, at: number): { id: string; name: string | null }[] {
+  whoCanOpen(doorId: string, at: number): WhoCanOpenRow[] {
     const { engine } = this.ctx;
     return engine
       .whoCanOpen(doorId, at)

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { DoorStates, Items, WhoCanOpen } from '@gatehouse/api';
 import { api, type Role } from '../api';
 import {
   canEditAccess,
@@ -37,9 +38,9 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
 
   const load = useCallback(async () => {
     const [d, s, z] = await Promise.all([
-      api.get<{ items: Door[] }>('/api/v1/access/doors'),
-      api.get<{ items: DoorState[] }>('/api/v1/access/door-states'),
-      api.get<{ items: Zone[] }>('/api/v1/access/zones'),
+      api.get<Items<Door>>('/api/v1/access/doors'),
+      api.get<DoorStates>('/api/v1/access/door-states'),
+      api.get<Items<Zone>>('/api/v1/access/zones'),
     ]);
     setDoors(d.items);
     setStates(s.items);
@@ -57,8 +58,8 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
   };
   const whoCanOpen = (doorId: string) =>
     void run('', async () => {
-      const r = await api.get<{ items: { name: string }[] }>(`/api/v1/access/doors/${doorId}/who-can-open`);
-      setWho({ doorId, names: r.items.map((i) => i.name) });
+      const r = await api.get<WhoCanOpen>(`/api/v1/access/doors/${doorId}/who-can-open`);
+      setWho({ doorId, names: r.items.map((i) => i.name ?? i.id) });
     });
   const createZone = (e: FormEvent) => {
     e.preventDefault();

@@ -1,37 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, parseForDisplay, type JournalEntry, type Role } from '../api';
+import type { Alarm, AlarmQueue, BoardDoor, Items } from '@gatehouse/api';
 import { useAction } from '../Feedback';
-
-interface BoardDoor {
-  doorId: string;
-  name: string;
-  phase: string;
-  open: boolean | null;
-  alarms: string[];
-  sensors: {
-    sensorId: string;
-    online: boolean | null;
-    battery: number | null;
-    tamper: boolean;
-    lastSeen: string | null;
-    /** Not heard from since the gateway started, past the grace period. */
-    neverHeard: boolean;
-  }[];
-}
-interface Alarm {
-  id: string;
-  type: string;
-  priority: 'critical' | 'high' | 'medium' | 'low';
-  state: string;
-  doorId: string | null;
-  readerId: string | null;
-  detail: string | null;
-  raisedAt: number;
-  count: number;
-  active: boolean;
-  owner: string | null;
-  escalations: number;
-}
 
 const PHASE_LABEL: Record<string, string> = {
   secure: 'Secure',
@@ -81,8 +51,8 @@ export const GuardDesk = ({ roles, me }: { roles: Role[]; me: string }) => {
 
   const load = useCallback(async () => {
     const [b, a] = await Promise.all([
-      api.get<{ items: BoardDoor[] }>('/api/v1/doors/board'),
-      api.get<{ items: Alarm[] }>('/api/v1/alarms'),
+      api.get<Items<BoardDoor>>('/api/v1/doors/board'),
+      api.get<AlarmQueue>('/api/v1/alarms'),
     ]);
     setDoors(b.items);
     setAlarms(a.items);

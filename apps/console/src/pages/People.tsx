@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { CardholderDetail, CardholderPage } from '@gatehouse/api';
 import { api, sendFile, type Role } from '../api';
 import {
   canEditAccess,
@@ -10,7 +11,6 @@ import {
 } from '../access-api';
 import { useAction } from '../Feedback';
 
-type Detail = Cardholder & { credentials: Credential[] };
 const blank = {
   name: '',
   employeeNumber: '',
@@ -53,14 +53,14 @@ export const People = ({ roles }: { roles: Role[] }) => {
   const [total, setTotal] = useState(0);
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
-  const [selected, setSelected] = useState<Detail | null>(null);
+  const [selected, setSelected] = useState<CardholderDetail | null>(null);
   const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
   const [draft, setDraft] = useState(blank);
   const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
   const { run, view, busy } = useAction();
 
   const search = useCallback(async (text: string) => {
-    const r = await api.get<{ total: number; items: Cardholder[] }>(
+    const r = await api.get<CardholderPage>(
       `/api/v1/access/cardholders?limit=100&q=${encodeURIComponent(text)}`,
     );
     setItems(r.items);
@@ -81,7 +81,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
   }, [search, roles]);
 
   const open = async (id: string) => {
-    setSelected(await api.get<Detail>(`/api/v1/access/cardholders/${id}`));
+    setSelected(await api.get<CardholderDetail>(`/api/v1/access/cardholders/${id}`));
     if (!roles.includes('reception') || roles.length > 1) {
       setDoors(
         (
@@ -248,13 +248,13 @@ export const People = ({ roles }: { roles: Role[] }) => {
                 <Checks
                   name="level"
                   options={levels}
-                  value={selected.levelIds}
+                  value={selected.levelIds ?? []}
                   onChange={(levelIds) => setSelected({ ...selected, levelIds })}
                 />
                 <Checks
                   name="group"
                   options={groups}
-                  value={selected.groupIds}
+                  value={selected.groupIds ?? []}
                   onChange={(groupIds) => setSelected({ ...selected, groupIds })}
                 />
                 <button
@@ -266,7 +266,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
                 </button>
               </>
             ) : (
-              <p>{[...selected.levelIds, ...selected.groupIds].join(', ') || 'none'}</p>
+              <p>{[...(selected.levelIds ?? []), ...(selected.groupIds ?? [])].join(', ') || 'none'}</p>
             )}
             <h4>Doors this person can open</h4>
             <ul className="compact" data-testid="person-doors">
@@ -280,7 +280,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
             <h4>Credentials</h4>
             <table className="entries">
               <tbody>
-                {selected.credentials.map((c) => (
+                {(selected.credentials ?? []).map((c) => (
                   <tr key={c.id}>
                     <td>
                       {c.format} {c.number}

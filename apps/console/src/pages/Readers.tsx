@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { ReadersStatus } from '@gatehouse/api';
 import { api, type Role } from '../api';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
@@ -30,7 +31,7 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
 
   const load = useCallback(async () => {
     try {
-      const s = await api.get<{ readers: ReaderRow[]; ports: PortRow[] }>('/api/v1/readers');
+      const s = await api.get<ReadersStatus>('/api/v1/readers');
       setReaders(s.readers);
       setPorts(s.ports);
       setError(null);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import type { Door, Items } from '@gatehouse/api';
 import { api, type Role } from '../api';
 import {
   canEditAccess,
@@ -27,8 +28,8 @@ export const Schedules = ({ roles }: { roles: Role[] }) => {
   const [holiday, setHoliday] = useState({ id: '', name: '', date: '' });
   const { run, view, busy } = useAction();
   const load = useCallback(async () => {
-    setSchedules((await api.get<{ items: Schedule[] }>('/api/v1/access/schedules')).items);
-    setHolidays((await api.get<{ items: Holiday[] }>('/api/v1/access/holidays')).items);
+    setSchedules((await api.get<Items<Schedule>>('/api/v1/access/schedules')).items);
+    setHolidays((await api.get<Items<Holiday>>('/api/v1/access/holidays')).items);
   }, []);
   useEffect(() => void load().catch(() => undefined), [load]);
   const setInterval = (i: number, change: Partial<Interval>) =>
@@ -203,10 +204,10 @@ export const Levels = ({ roles }: { roles: Role[] }) => {
   const { run, view, busy } = useAction();
   const load = useCallback(async () => {
     const [l, g, s, d] = await Promise.all([
-      api.get<{ items: Level[] }>('/api/v1/access/levels'),
-      api.get<{ items: Group[] }>('/api/v1/access/groups'),
-      api.get<{ items: Schedule[] }>('/api/v1/access/schedules'),
-      api.get<{ items: { id: string; name: string }[] }>('/api/v1/access/doors'),
+      api.get<Items<Level>>('/api/v1/access/levels'),
+      api.get<Items<Group>>('/api/v1/access/groups'),
+      api.get<Items<Schedule>>('/api/v1/access/schedules'),
+      api.get<Items<Door>>('/api/v1/access/doors'),
     ]);
     setLevels(l.items);
     setGroups(g.items);

@@ -1,27 +1,17 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Role } from '../api';
+import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
 import { ErrorAlert } from '../Feedback';
 
-interface Token {
-  id: string;
-  name: string;
-  roles: Role[];
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
 export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
-  const [items, setItems] = useState<Token[]>([]);
+  const [items, setItems] = useState<TokenView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ name: '', role: 'auditor' as Role, expiresInDays: 90 });
 
   const refresh = useCallback(() => {
     api
-      .get<{ items: Token[] }>('/api/v1/tokens')
+      .get<Items<TokenView>>('/api/v1/tokens')
       .then((r) => setItems(r.items))
       .catch((e: unknown) => setError(describeError(e)));
   }, []);
@@ -31,7 +21,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
     e.preventDefault();
     setError(null);
     try {
-      const res = await api.post<{ token: string }>('/api/v1/tokens', {
+      const res = await api.post<TokenCreated>('/api/v1/tokens', {
         name: draft.name,
         roles: [draft.role],
         expiresInDays: draft.expiresInDays,

@@ -6,6 +6,7 @@ import { type Actor, DomainError, plainText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
+import type { AlarmQueue } from './views';
 
 const text = plainText({ max: 1000, multiline: true });
 const Comment = z.strictObject({ comment: text.optional() });
@@ -32,7 +33,7 @@ export class AlarmsController {
       'The alarm queue (open alarms, highest priority and oldest first), and optionally recent ended ones',
   })
   @ApiQueryOf(ListQuery)
-  list(@Query(zod(ListQuery)) q: z.infer<typeof ListQuery>) {
+  list(@Query(zod(ListQuery)) q: z.infer<typeof ListQuery>): AlarmQueue {
     return { items: this.alarms.queue(), history: q.history ? this.alarms.history(q.history) : [] };
   }
 

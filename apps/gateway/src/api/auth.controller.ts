@@ -18,6 +18,15 @@ import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 import { Accepts } from '../http/route-config';
 import { SessionCookie } from './session-cookie';
+import type {
+  BootstrapAnswer,
+  BootstrapState,
+  EnrollmentConfirmed,
+  EnrollmentStart,
+  Permissions,
+  SessionView,
+  SignInAnswer,
+} from './views';
 
 /** What anyone may send without signing in is small: a user name and a password fit in far less. */
 const PUBLIC_BODY_MAX_BYTES = 8 * 1024;
@@ -70,12 +79,12 @@ export class AuthController {
   ) {}
 
   /** Sets the new session cookie and answers with what the console needs next. */
-  private issue(reply: FastifyReply, result: LoginResult) {
+  private issue(reply: FastifyReply, result: LoginResult): SignInAnswer {
     this.cookie.set(reply, result.sessionId);
     return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
   }
 
-  private sessionView(principal: Principal) {
+  private sessionView(principal: Principal): SessionView {
     const operator = principal.kind === 'session' ? this.auth.getOperator(principal.id) : undefined;
     return {
       kind: principal.kind,
@@ -93,7 +102,7 @@ export class AuthController {
   @Get('bootstrap')
   @Public()
   @ApiOperation({ summary: 'Whether the first administrator still has to be created' })
-  bootstrapState() {
+  bootstrapState(): BootstrapState {
     return { pending: this.auth.bootstrapPending() };
   }
 
@@ -105,7 +114,7 @@ export class AuthController {
   async bootstrap(
     @Body(zod(BootstrapBody)) body: z.infer<typeof BootstrapBody>,
     @RequestCtx() ctx: RequestContext,
-  ) {
+  ): Promise<BootstrapAnswer> {
     const { token, ...operator } = body;
     return { operator: await this.auth.bootstrap(token, operator, ctx) };
   }
@@ -122,7 +131,7 @@ export class AuthController {
     @Body(zod(LoginBody)) body: z.infer<typeof LoginBody>,
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<SignInAnswer> {
     return this.issue(reply, await this.auth.login(body.username, body.password, ctx));
   }
 
@@ -138,7 +147,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<SignInAnswer> {
     return this.issue(reply, await this.auth.verifySecondFactor(principal, body, ctx));
   }
 
@@ -156,7 +165,7 @@ export class AuthController {
     @Body(zod(EnrollmentBody)) body: z.infer<typeof EnrollmentBody>,
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
-  ) {
+  ): Promise<EnrollmentStart> {
     const { secret, uri } = await this.auth.beginEnrollment(principal, body, ctx);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1 });
     return { secret, uri, qrSvg };
@@ -176,7 +185,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<EnrollmentConfirmed> {
     const result = await this.auth.confirmEnrollment(principal, body.code, ctx);
     return { ...this.issue(reply, result), recoveryCodes: result.recoveryCodes };
   }
@@ -186,7 +195,7 @@ export class AuthController {
   @AllowStages('totp', 'enroll')
   @AllowDuringPasswordChange()
   @ApiOperation({ summary: 'Who is signed in, at which stage, with the CSRF token for mutations' })
-  session(@CurrentPrincipal() principal: Principal) {
+  session(@CurrentPrincipal() principal: Principal): SessionView {
     return this.sessionView(principal);
   }
 
@@ -196,7 +205,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'What your roles may do (actions) and which cardholder fields they show (docs/permissions.md)',
   })
-  permissions(@CurrentPrincipal() principal: Principal) {
+  permissions(@CurrentPrincipal() principal: Principal): Permissions {
     return permissionsOf(principal.roles);
   }
 
