@@ -88,7 +88,7 @@ export class GuardActions {
       },
     );
     for (const id of doorIds) {
-      if (mode) engine.manualModes.set(id, { mode, until: untilMs, by, reason });
+      if (mode) engine.manualModes.set(id, { mode, until: untilMs, by, reason, since: now });
       else engine.manualModes.delete(id);
       const effective = engine.effectiveMode(engine.index.doors.get(id)!, now);
       bus?.emit('door.mode-changed', { doorId: id, mode: effective, until: untilMs, by, reason });
@@ -127,6 +127,14 @@ export class GuardActions {
     const doors = this.ctx.engine.index.doors;
     const ids = doorIds === 'all' ? [...doors.keys()] : doorIds;
     requireAll('door', ids, (i) => doors.has(i));
+    // A second start would silently replace who started it and why: refused, with the one in force named.
+    const inForce = ids.map((id) => this.ctx.engine.manualModes.get(id)).find((m) => m?.mode === kind);
+    if (inForce)
+      throw new DomainError(
+        'conflict',
+        `door.${kind}-in-force`,
+        `${kind === 'lockdown' ? 'a lockdown' : 'an emergency release'} is already in force (started by ${inForce.by}: ${inForce.reason}); release it first`,
+      );
     return this.setModes(
       ids,
       kind,
@@ -146,6 +154,12 @@ export class GuardActions {
     const ids = [...this.ctx.engine.manualModes]
       .filter(([, m]) => m.mode === 'lockdown' || m.mode === 'emergency')
       .map(([id]) => id);
+    if (ids.length === 0)
+      throw new DomainError(
+        'conflict',
+        'door.no-lockdown',
+        'no lockdown or emergency release is in force: there is nothing to release',
+      );
     return this.setModes(ids, null, null, reason, actor, 'door.lockdown-released');
   }
 
