@@ -657,8 +657,12 @@ export class AuthService {
     };
   }
 
-  /** The session behind a cookie value, or null when unknown, idle too long or past its absolute end. */
-  resolveSession(rawId: string): Principal | null {
+  /**
+   * The session behind a cookie value, or null when unknown, idle too long or past its absolute end.
+   * `renew` false: a request the console makes by itself (a re-read after a live event) keeps the
+   * session without renewing it, so only a person at the screen keeps it alive.
+   */
+  resolveSession(rawId: string, renew = true): Principal | null {
     if (!/^[A-Za-z0-9_-]{43}$/.test(rawId)) return null;
     const key = sha256(rawId);
     const session = this.store.sessionByHash(key);
@@ -674,14 +678,15 @@ export class AuthService {
       this.store.deleteSession(key);
       return null;
     }
-    if (now - session.last_seen_at >= TOUCH_EVERY_MS)
-      this.touch(`session:${key.toString('hex')}`, () => this.store.touchSession(key, now));
+    const touched = renew && now - session.last_seen_at >= TOUCH_EVERY_MS;
+    if (touched) this.touch(`session:${key.toString('hex')}`, () => this.store.touchSession(key, now));
     // A role that now requires a second factor (a new role, a stricter profile) applies to running sessions too.
     const stage =
       session.stage === 'full' && row.totp_secret === null && this.totpRequired(rolesOf(row))
         ? 'enroll'
         : session.stage;
-    return this.principalOf(row, stage, session);
+    const ends = { at: session.expires_at, idleAt: (touched ? now : session.last_seen_at) + idleMs };
+    return { ...this.principalOf(row, stage, session), ends };
   }
 
   /** Replaces a session by a full one under a new id (no session fixation across a privilege change). */

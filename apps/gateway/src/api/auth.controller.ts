@@ -96,6 +96,8 @@ export class AuthController {
       csrfToken: principal.csrfToken ?? null,
       visibleCategories: visibleCategories(principal.roles) ?? 'all',
       operator,
+      endsAt: principal.ends ? new Date(principal.ends.at).toISOString() : null,
+      idleEndsAt: principal.ends ? new Date(principal.ends.idleAt).toISOString() : null,
     };
   }
 
@@ -196,6 +198,21 @@ export class AuthController {
   @AllowDuringPasswordChange()
   @ApiOperation({ summary: 'Who is signed in, at which stage, with the CSRF token for mutations' })
   session(@CurrentPrincipal() principal: Principal): SessionView {
+    return this.sessionView(principal);
+  }
+
+  @Post('session/renew')
+  @Allow('account.self')
+  @AllowDuringPasswordChange()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Keep this session alive while its operator is at the screen (the console calls it on keys, pointer or touch); answers the session with its new idle end',
+  })
+  renew(@CurrentPrincipal() principal: Principal): SessionView {
+    // The request itself renewed the session (AuthGuard); not journaled: like "last seen", it is bookkeeping.
+    if (principal.kind !== 'session')
+      throw new DomainError('invalid', 'auth.not-a-session', 'tokens do not idle out; nothing to renew');
     return this.sessionView(principal);
   }
 

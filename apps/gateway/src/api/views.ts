@@ -17,6 +17,7 @@ import type {
 } from '@gatehouse/access';
 import type { Alarm } from '@gatehouse/alarms';
 import type {
+  Action,
   OperatorView,
   Permissions,
   ReadableEntry,
@@ -35,7 +36,14 @@ export type { Interpretation } from '@gatehouse/bridge-protocol';
 export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { Alarm, BoardDoor, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
 export type { OperatorView };
-export type { Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
+export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
+
+/**
+ * The header the console sends on requests it makes by itself (re-reads after
+ * a live event, session checks): they do not renew the session, so a screen
+ * nobody watches still times out.
+ */
+export type BackgroundHeader = 'x-gatehouse-background';
 
 /** A list answer. */
 export interface Items<T> {
@@ -77,6 +85,9 @@ export interface SessionView {
   csrfToken: string | null;
   visibleCategories: readonly string[] | 'all';
   operator: OperatorView | undefined;
+  /** A session's absolute end, and when it idles out unless the operator acts (ISO times; null for tokens). */
+  endsAt: string | null;
+  idleEndsAt: string | null;
 }
 export interface TokenCreated {
   /** The secret, shown once. */
@@ -99,6 +110,12 @@ export interface DoorStates extends Items<DoorState> {
 }
 export interface WhoCanOpen extends Items<WhoCanOpenRow> {
   at: string;
+}
+/** A door a cardholder's levels include, and whether its schedule lets them through now. */
+export interface DoorAccess {
+  doorId: string;
+  now: boolean;
+  scheduleIds: string[];
 }
 export interface UnlockAccepted {
   doorId: string;

@@ -30,7 +30,7 @@ import { Allow } from '../../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../../http/request.decorators';
 import { Accepts } from '../../http/route-config';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
-import type { CardholderDetail, CardholderPage, CredentialView } from '../views';
+import type { CardholderDetail, CardholderPage, CredentialView, DoorAccess, Items } from '../views';
 import { checkId } from './records.controller';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png'];
@@ -154,7 +154,7 @@ export class CardholdersController {
   @Allow('cardholders.doors')
   @ApiOperation({ summary: 'Which doors this person can open, and whether now (from the decision index)' })
   @ApiQueryOf(AtQuery)
-  doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
+  doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>): Items<DoorAccess> {
     const at = query.at === undefined ? Date.now() : parseIsoInstant(query.at)!;
     return { items: this.access.doorsOf(checkId(id, 'cardholder'), at) };
   }
