@@ -1,5 +1,4 @@
 import type { CredentialFormat } from '@gatehouse/api';
-import type { Role } from './api';
 
 /** The access API's shapes: the server's own types (see api.ts). */
 export type {
@@ -32,5 +31,3 @@ export const FORMATS = (Object.keys(FORMAT_ORDER) as CredentialFormat[]).sort(
   (a, b) => FORMAT_ORDER[a] - FORMAT_ORDER[b],
 );
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-export const canEditAccess = (roles: Role[]) => roles.includes('facility-manager');
-export const isGuard = (roles: Role[]) => roles.includes('guard');

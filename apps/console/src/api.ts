@@ -1,5 +1,5 @@
 /** Thin client of the gateway's API: one error shape, the CSRF header on every mutation. */
-import type { Role } from '@gatehouse/api';
+import type { BackgroundHeader, Role } from '@gatehouse/api';
 
 export interface ApiErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -52,8 +52,19 @@ const answer = async <T>(res: Response): Promise<T> => {
   return data as T;
 };
 
-const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+/** Marks a request the console makes by itself: it does not renew the session (the server's BackgroundHeader). */
+const BACKGROUND: BackgroundHeader = 'x-gatehouse-background';
+
+/** Told when an answer says the session is over (401), wherever it was asked. */
+const sessionEndListeners = new Set<() => void>();
+export const onSessionEnded = (listener: () => void): (() => void) => {
+  sessionEndListeners.add(listener);
+  return () => sessionEndListeners.delete(listener);
+};
+
+const request = async <T>(method: string, path: string, body?: unknown, background = false): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (background) headers[BACKGROUND] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(path, {
@@ -62,6 +73,7 @@ const request = async <T>(method: string, path: string, body?: unknown): Promise
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
+  if (res.status === 401 && csrfToken !== null) sessionEndListeners.forEach((l) => l());
   return answer<T>(res);
 };
 
@@ -82,6 +94,8 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** A read the console makes by itself (after a live event, a session check): it keeps no session alive. */
+  background: <T>(path: string) => request<T>('GET', path, undefined, true),
 };
 
 /**
@@ -108,4 +122,25 @@ const ROLE_ORDER: Record<Role, number> = {
 };
 export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 
-export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** A schema's complaint in words ("Too small: expected string to have >=1 characters" is not). */
+const inWords = (message: string): string =>
+  message
+    .replace(/^Too small: expected string to have >=1 characters?$/, 'is required')
+    .replace(/^Too small: expected string to have >=(\d+) characters$/, 'needs at least $1 characters')
+    .replace(/^Too big: expected string to have <=(\d+) characters$/, 'is at most $1 characters')
+    .replace(/^Invalid input: expected (\w+), received undefined$/, 'is required');
+const fieldName = (path: string) => {
+  const last = path.split('.').pop() ?? path;
+  const words = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** An error as the operator reads it: the server's sentence, or each refused field in words, never a schema path. */
+export const describeError = (e: unknown): string => {
+  if (e instanceof ApiError && e.code === 'request.invalid' && Array.isArray(e.details.issues))
+    return (e.details.issues as { path: string; message: string }[])
+      .map((i) => `${fieldName(i.path)} ${inWords(i.message)}.`)
+      .join(' ');
+  if (e instanceof TypeError) return 'The gateway did not answer (network error). Try again when it is back.';
+  return e instanceof Error ? e.message : String(e);
+};

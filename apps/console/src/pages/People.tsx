@@ -1,14 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { CardholderDetail, CardholderPage } from '@gatehouse/api';
-import { api, sendFile, type Role } from '../api';
-import {
-  canEditAccess,
-  FORMATS,
-  type Cardholder,
-  type Credential,
-  type Group,
-  type Level,
-} from '../access-api';
+import type { CardholderDetail, CardholderPage, DoorAccess, Items } from '@gatehouse/api';
+import { useCan } from '../shell/permissions';
+import { api, sendFile } from '../api';
+import { FORMATS, type Cardholder, type Credential, type Group, type Level } from '../access-api';
 import { useAction } from '../Feedback';
 
 const blank = {
@@ -46,8 +40,9 @@ const Checks = ({
   </span>
 );
 
-export const People = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
+export const People = () => {
+  const can = useCan();
+  const edit = can('cardholders.write');
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Cardholder[]>([]);
   const [total, setTotal] = useState(0);
@@ -68,7 +63,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
   }, []);
   useEffect(() => {
     void search('');
-    if (!roles.includes('reception')) {
+    if (can('site.read')) {
       api
         .get<{ items: Level[] }>('/api/v1/access/levels')
         .then((r) => setLevels(r.items))
@@ -78,15 +73,15 @@ export const People = ({ roles }: { roles: Role[] }) => {
         .then((r) => setGroups(r.items))
         .catch(() => undefined);
     }
-  }, [search, roles]);
+  }, [search]);
 
   const open = async (id: string) => {
     setSelected(await api.get<CardholderDetail>(`/api/v1/access/cardholders/${id}`));
-    if (!roles.includes('reception') || roles.length > 1) {
+    if (can('cardholders.doors')) {
       setDoors(
         (
           await api
-            .get<{ items: { doorId: string; now: boolean }[] }>(`/api/v1/access/cardholders/${id}/doors`)
+            .get<Items<DoorAccess>>(`/api/v1/access/cardholders/${id}/doors`)
             .catch(() => ({ items: [] }))
         ).items,
       );

@@ -1,22 +1,15 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Door, Items } from '@gatehouse/api';
-import { api, type Role } from '../api';
-import {
-  canEditAccess,
-  WEEKDAYS,
-  type Group,
-  type Holiday,
-  type Interval,
-  type Level,
-  type Schedule,
-} from '../access-api';
+import { useCan } from '../shell/permissions';
+import { api } from '../api';
+import { WEEKDAYS, type Group, type Holiday, type Interval, type Level, type Schedule } from '../access-api';
 import { useAction } from '../Feedback';
 
 const describe = (ivs: Interval[]) =>
   ivs.map((i) => `${i.days.map((d) => WEEKDAYS[d - 1]).join(' ')} ${i.start}–${i.end}`).join('; ') || 'never';
 
-export const Schedules = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
+export const Schedules = () => {
+  const edit = useCan()('site.write');
   const [schedules, setSchedules] = useState<Schedule[]>([]);
   const [holidays, setHolidays] = useState<Holiday[]>([]);
   const [draft, setDraft] = useState({
@@ -193,8 +186,8 @@ export const Schedules = ({ roles }: { roles: Role[] }) => {
   );
 };
 
-export const Levels = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
+export const Levels = () => {
+  const edit = useCan()('site.write');
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
   const [schedules, setSchedules] = useState<Schedule[]>([]);

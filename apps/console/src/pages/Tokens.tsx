@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Role } from '../api';
 import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
+import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert } from '../Feedback';
 
 export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
@@ -33,14 +34,20 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
     }
   };
 
-  const revoke = async (id: string) => {
-    try {
-      await api.post(`/api/v1/tokens/${id}/revoke`);
-      refresh();
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+  const dialog = useActionDialog();
+  const revoke = (t: TokenView) =>
+    dialog.ask({
+      title: `Revoke the token "${t.name}"?`,
+      consequence: 'Whatever uses it is refused from now on; this cannot be undone.',
+      confirm: 'Revoke',
+      reason: 'none',
+      risky: true,
+      done: 'Token revoked.',
+      run: async () => {
+        await api.post(`/api/v1/tokens/${t.id}/revoke`);
+        refresh();
+      },
+    });
 
   return (
     <section>
@@ -51,6 +58,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
         For machines: login ingest, integrations, metrics scrapers. Each token has its own roles and an
         expiry.
       </p>
+      {dialog.view}
       <ErrorAlert error={error} />
       {shown && (
         <div className="ok-box">
@@ -84,7 +92,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               {canEdit && (
                 <td>
                   {!t.revokedAt && (
-                    <button className="link" onClick={() => void revoke(t.id)}>
+                    <button className="link" onClick={() => revoke(t)}>
                       Revoke
                     </button>
                   )}
