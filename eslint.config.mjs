@@ -32,6 +32,27 @@ export default tseslint.config(
     },
   },
   {
+    // The console shares the server's types, never its code: an import from the server is
+    // type-only (`import type`), which the build erases, so nothing server-side is bundled.
+    files: ['apps/console/**/*.{ts,tsx,mts}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gatehouse/*', '**/libs/**', '**/gateway/**'],
+              allowTypeImports: true,
+              message: 'The console imports server types only: `import type { … } from "@gatehouse/api"`.',
+            },
+          ],
+        },
+      ],
+      // `import { type X }` keeps an empty import of the module under some compilers; `import type` never does.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -268,11 +268,19 @@ describe('access control API (real process)', () => {
     });
     expect(lock.body.items.every((d) => d.mode === 'lockdown')).toBe(true);
     expect((await fm.post('/api/v1/access/lockdown', { reason: 'not mine' })).status).toBe(403);
+    // A lockdown in force is not started again (who started it and why would be overwritten).
+    const again = await guard.post('/api/v1/access/lockdown', { reason: 'twice' });
+    expect(again.status).toBe(409);
+    expect(code(again)).toBe('door.lockdown-in-force');
     const release = await guard.post<{ items: { mode: string }[] }>('/api/v1/access/lockdown/release', {
       reason: 'all clear',
     });
     // Release returns doors to their normal mode: a manual unlock set before the lockdown is not restored.
     expect(release.body.items.find(() => true)!.mode).toBe('card-only');
+    // Nothing to release: refused in words, not a silent success.
+    const none = await guard.post('/api/v1/access/lockdown/release', { reason: 'again' });
+    expect(none.status).toBe(409);
+    expect(code(none)).toBe('door.no-lockdown');
     expect(
       (
         await guard.post('/api/v1/access/anti-passback/forgive', {

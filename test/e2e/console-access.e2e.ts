@@ -110,14 +110,18 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
     await guarded(page, 'guard', async () => {
       await page.getByRole('link', { name: 'Doors' }).click();
       await page.getByTestId('doors').getByText('Server room').waitFor();
-      page.once('dialog', (d) => void d.accept('intruder reported in the lobby'));
       await page.getByRole('button', { name: 'Lockdown', exact: true }).click();
+      const ask = page.getByRole('dialog', { name: /^Lock down all \d+ doors of the site\?$/ });
+      await ask.getByLabel(/Reason/).fill('intruder reported in the lobby');
+      await ask.getByRole('button', { name: 'Lock down' }).click();
       await page.getByTestId('doors').locator('td.mode-lockdown').nth(2).waitFor();
       expect(await page.getByTestId('doors').getByText('gina: intruder reported in the lobby').count()).toBe(
         3,
       );
-      page.once('dialog', (d) => void d.accept('all clear'));
       await page.getByRole('button', { name: 'Release lockdown' }).click();
+      const release = page.getByRole('dialog', { name: 'Release the lockdown?' });
+      await release.getByLabel(/Reason/).fill('all clear');
+      await release.getByRole('button', { name: 'Release lockdown' }).click();
       await page.getByTestId('doors').locator('td.mode-card-and-pin').waitFor();
       expect(await page.getByTestId('doors').locator('td.mode-lockdown').count()).toBe(0);
       // Guards see no editing forms.

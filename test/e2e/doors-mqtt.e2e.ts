@@ -219,8 +219,10 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
       await page.getByTestId('phase-front-door').getByText('FORCED').waitFor();
       const row = page.getByTestId('alarm-queue').locator('tr', { hasText: 'forced-open' });
       await row.waitFor();
-      page.once('dialog', (d) => void d.accept('looking at the camera'));
       await row.getByRole('button', { name: 'Acknowledge' }).click();
+      const ask = page.getByRole('dialog', { name: /^Acknowledge forced-open/ });
+      await ask.getByLabel(/Comment/).fill('looking at the camera');
+      await ask.getByRole('button', { name: 'Acknowledge' }).click();
       await page.getByTestId('alarm-queue').locator('tr', { hasText: 'acknowledged' }).waitFor();
       publish(topic, '{"contact":true}');
       await page.getByTestId('phase-front-door').getByText('Secure').waitFor({ timeout: 5000 });

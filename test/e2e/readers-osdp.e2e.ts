@@ -368,10 +368,12 @@ describe('OSDP readers in secure channel', () => {
       const adminContext = await browser.newContext();
       await adminContext.addCookies([{ name, value, url: gw.url }]);
       const adminPage = await adminContext.newPage();
-      adminPage.on('dialog', (d) => void d.accept('rotation from the console'));
       await adminPage.goto(`${gw.url}/#readers`);
       const before = (await reader('floor-in')).counters.sessions!;
       await adminPage.locator('[data-reader="floor-in"]').getByRole('button', { name: 'Rotate key' }).click();
+      const ask = adminPage.getByRole('dialog', { name: 'Rotate the key of floor-in?' });
+      await ask.getByLabel(/Reason/).fill('rotation from the console');
+      await ask.getByRole('button', { name: 'Rotate the key' }).click();
       await adminPage.getByText('rotate the key: started for floor-in').waitFor();
       await until('a session with the rotated key', (x) => x.counters.sessions! > before, 'floor-in');
       managedKey = Buffer.from(bus.pd(2).scbk!).toString('hex');

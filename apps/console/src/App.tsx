@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, describeError, setCsrfToken, type Role, type SessionInfo } from './api';
+import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
+import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
 import { Doors } from './pages/Doors';
-import { GuardDesk } from './pages/GuardDesk';
+import { GuardDesk } from './desk/GuardDesk';
 import { Import } from './pages/Import';
 import { Integrity } from './pages/Integrity';
 import { People } from './pages/People';
@@ -12,46 +13,36 @@ import { Operators } from './pages/Operators';
 import { Readers } from './pages/Readers';
 import { Bootstrap, ChangePassword, Enroll, Login, SecondFactor } from './pages/SignIn';
 import { Tokens } from './pages/Tokens';
+import { LiveContext, useLiveConnection } from './shell/live';
+import { PermissionsContext } from './shell/permissions';
+import { useSessionKeeper } from './shell/session-keeper';
+import { StatusBanner } from './shell/StatusBanner';
 
 type View = 'loading' | 'bootstrap' | 'login' | 'totp' | 'enroll' | 'password' | 'app' | 'error';
 
 interface Page {
   id: string;
   title: string;
-  /** Roles that see this page in the navigation; the API enforces the same on its own. */
-  roles: Role[] | 'all';
+  /** The action of the permission matrix this page serves; shown to the roles the API allows it. */
+  action: Action;
 }
 
 const PAGES: Page[] = [
-  { id: 'live', title: 'Live events', roles: 'all' },
-  { id: 'journal', title: 'Journal', roles: 'all' },
-  { id: 'desk', title: 'Guard desk', roles: ['guard', 'responder', 'facility-manager', 'auditor', 'admin'] },
-  { id: 'doors', title: 'Doors', roles: ['guard', 'facility-manager', 'responder', 'auditor', 'admin'] },
-  { id: 'readers', title: 'Readers', roles: ['guard', 'facility-manager', 'responder', 'auditor', 'admin'] },
-  {
-    id: 'people',
-    title: 'People',
-    roles: ['facility-manager', 'guard', 'reception', 'responder', 'auditor', 'admin'],
-  },
-  {
-    id: 'levels',
-    title: 'Access levels',
-    roles: ['facility-manager', 'guard', 'responder', 'auditor', 'admin'],
-  },
-  {
-    id: 'schedules',
-    title: 'Schedules',
-    roles: ['facility-manager', 'guard', 'responder', 'auditor', 'admin'],
-  },
-  { id: 'import', title: 'Import', roles: ['facility-manager'] },
-  { id: 'integrity', title: 'Integrity', roles: ['auditor', 'admin', 'responder'] },
-  { id: 'operators', title: 'Operators', roles: ['admin', 'auditor'] },
-  { id: 'tokens', title: 'API tokens', roles: ['admin', 'auditor'] },
-  { id: 'account', title: 'My account', roles: 'all' },
+  { id: 'live', title: 'Live events', action: 'events.stream' },
+  { id: 'journal', title: 'Journal', action: 'journal.search' },
+  { id: 'desk', title: 'Guard desk', action: 'doors.board' },
+  { id: 'doors', title: 'Doors', action: 'site.read' },
+  { id: 'readers', title: 'Readers', action: 'readers.status' },
+  { id: 'people', title: 'People', action: 'cardholders.read' },
+  { id: 'levels', title: 'Access levels', action: 'site.read' },
+  { id: 'schedules', title: 'Schedules', action: 'site.read' },
+  { id: 'import', title: 'Import', action: 'cardholders.write' },
+  { id: 'integrity', title: 'Integrity', action: 'journal.verify' },
+  { id: 'operators', title: 'Operators', action: 'operators.read' },
+  { id: 'tokens', title: 'API tokens', action: 'operators.read' },
+  { id: 'account', title: 'My account', action: 'account.self' },
 ];
 
-const allowed = (page: Page, roles: Role[]) =>
-  page.roles === 'all' || page.roles.some((r) => roles.includes(r));
 const currentHash = () => window.location.hash.replace(/^#\/?/, '') || 'live';
 
 export const App = () => {
@@ -60,14 +51,20 @@ export const App = () => {
   const [page, setPage] = useState(currentHash());
   const [error, setError] = useState<string | null>(null);
   const [enrolling, setEnrolling] = useState(false);
+  const [permissions, setPermissions] = useState<Permissions | null>(null);
+  const signedIn = view === 'app';
+  const live = useLiveConnection(signedIn);
+  const clock = useSessionKeeper(session, signedIn);
 
   const refresh = useCallback(async () => {
     try {
-      const boot = await api.get<{ pending: boolean }>('/api/v1/auth/bootstrap');
+      const boot = await api.get<BootstrapState>('/api/v1/auth/bootstrap');
       if (boot.pending) return setView('bootstrap');
       const s = await api.get<SessionInfo>('/api/v1/auth/session');
       setCsrfToken(s.csrfToken);
       setSession(s);
+      if (s.stage === 'full' && !s.mustChangePassword)
+        setPermissions(await api.get<Permissions>('/api/v1/auth/permissions'));
       setView(
         s.stage === 'totp'
           ? 'totp'
@@ -123,72 +120,80 @@ export const App = () => {
   }
 
   const roles = session?.roles ?? [];
-  const visible = PAGES.filter((p) => allowed(p, roles));
+  const stale = live.status !== 'live' && live.status !== 'connecting';
+  const visible = PAGES.filter((p) => permissions?.actions.includes(p.action));
   const active = visible.find((p) => p.id === page) ?? visible[0]!;
   return (
-    <div className="shell">
-      <nav>
-        <div className="brand">Gatehouse</div>
-        <ul>
-          {visible.map((p) => (
-            <li key={p.id}>
-              <a href={`#/${p.id}`} className={p.id === active.id ? 'active' : ''}>
-                {p.title}
-              </a>
-            </li>
-          ))}
-        </ul>
-        <div className="who" data-testid="who">
-          <strong>{session?.operator?.displayName ?? session?.name}</strong>
-          <span>{roles.join(', ')}</span>
-          <button className="link" onClick={() => void signOut()}>
-            Sign out
-          </button>
-        </div>
-      </nav>
-      <main>
-        {active.id === 'live' && <LiveFeed />}
-        {active.id === 'journal' && <JournalSearch roles={roles} />}
-        {active.id === 'desk' && (
-          <GuardDesk roles={roles} me={session?.operator?.username ?? session?.name ?? ''} />
-        )}
-        {active.id === 'doors' && <Doors roles={roles} />}
-        {active.id === 'readers' && <Readers roles={roles} />}
-        {active.id === 'people' && <People roles={roles} />}
-        {active.id === 'levels' && <Levels roles={roles} />}
-        {active.id === 'schedules' && <Schedules roles={roles} />}
-        {active.id === 'import' && <Import />}
-        {active.id === 'integrity' && <Integrity />}
-        {active.id === 'operators' && <Operators canEdit={roles.includes('admin')} />}
-        {active.id === 'tokens' && <Tokens canEdit={roles.includes('admin')} />}
-        {active.id === 'account' && (
-          <section>
-            <header className="page-header">
-              <h2>My account</h2>
-            </header>
-            <p>
-              Signed in as <strong>{session?.operator?.username}</strong> ({roles.join(', ')}). Second factor:{' '}
-              {session?.operator?.totpEnrolled ? 'enrolled' : 'not set up'}.
-            </p>
-            <h3>Second factor</h3>
-            {enrolling ? (
-              <Enroll
-                onDone={() => void refresh().then(() => setEnrolling(false))}
-                reauthenticate
-                replacing={session?.operator?.totpEnrolled}
-              />
-            ) : (
-              <button onClick={() => setEnrolling(true)}>
-                {session?.operator?.totpEnrolled
-                  ? 'Replace the authenticator app'
-                  : 'Set up an authenticator app'}
+    <PermissionsContext.Provider value={permissions}>
+      <LiveContext.Provider value={live}>
+        <div className="shell">
+          <nav>
+            <div className="brand">Gatehouse</div>
+            <ul>
+              {visible.map((p) => (
+                <li key={p.id}>
+                  <a href={`#/${p.id}`} className={p.id === active.id ? 'active' : ''}>
+                    {p.title}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <div className="who" data-testid="who">
+              <strong>{session?.operator?.displayName ?? session?.name}</strong>
+              <span>{roles.join(', ')}</span>
+              <button className="link" onClick={() => void signOut()}>
+                Sign out
               </button>
+            </div>
+          </nav>
+          <main className={stale ? 'stale' : undefined}>
+            <StatusBanner live={live} clock={clock} onSignIn={() => void refresh()} />
+            {active.id === 'live' && <LiveFeed />}
+            {active.id === 'journal' && <JournalSearch roles={roles} />}
+            {active.id === 'desk' && <GuardDesk me={session?.operator?.username ?? session?.name ?? ''} />}
+            {active.id === 'doors' && <Doors />}
+            {active.id === 'readers' && <Readers />}
+            {active.id === 'people' && <People />}
+            {active.id === 'levels' && <Levels />}
+            {active.id === 'schedules' && <Schedules />}
+            {active.id === 'import' && <Import />}
+            {active.id === 'integrity' && <Integrity />}
+            {active.id === 'operators' && (
+              <Operators canEdit={permissions?.actions.includes('operators.write') ?? false} />
             )}
-            <h3>Change password</h3>
-            <ChangePassword onDone={() => undefined} />
-          </section>
-        )}
-      </main>
-    </div>
+            {active.id === 'tokens' && (
+              <Tokens canEdit={permissions?.actions.includes('operators.write') ?? false} />
+            )}
+            {active.id === 'account' && (
+              <section>
+                <header className="page-header">
+                  <h2>My account</h2>
+                </header>
+                <p>
+                  Signed in as <strong>{session?.operator?.username}</strong> ({roles.join(', ')}). Second
+                  factor: {session?.operator?.totpEnrolled ? 'enrolled' : 'not set up'}.
+                </p>
+                <h3>Second factor</h3>
+                {enrolling ? (
+                  <Enroll
+                    onDone={() => void refresh().then(() => setEnrolling(false))}
+                    reauthenticate
+                    replacing={session?.operator?.totpEnrolled}
+                  />
+                ) : (
+                  <button onClick={() => setEnrolling(true)}>
+                    {session?.operator?.totpEnrolled
+                      ? 'Replace the authenticator app'
+                      : 'Set up an authenticator app'}
+                  </button>
+                )}
+                <h3>Change password</h3>
+                <ChangePassword onDone={() => undefined} />
+              </section>
+            )}
+          </main>
+        </div>
+      </LiveContext.Provider>
+    </PermissionsContext.Provider>
   );
 };

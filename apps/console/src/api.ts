@@ -1,4 +1,6 @@
 /** Thin client of the gateway's API: one error shape, the CSRF header on every mutation. */
+import type { BackgroundHeader, Role } from '@gatehouse/api';
+
 export interface ApiErrorBody {
   error: { code: string; message: string; details: Record<string, unknown> };
 }
@@ -18,7 +20,7 @@ export class ApiError extends Error {
  * Explicit bidirectional controls (U+202A–U+202E, U+2066–U+2069) make a name
  * read as something it is not ("Trojan Source"). The gateway stores them as
  * given; the console shows each as a code ("<U+202E>") and never obeys it.
- * (The gateway's exports do the same; the console imports nothing server-side.)
+ * (The gateway's exports do the same; the console imports only types from the server.)
  */
 const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 const shown = (_key: string, value: unknown): unknown =>
@@ -50,8 +52,19 @@ const answer = async <T>(res: Response): Promise<T> => {
   return data as T;
 };
 
-const request = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+/** Marks a request the console makes by itself: it does not renew the session (the server's BackgroundHeader). */
+const BACKGROUND: BackgroundHeader = 'x-gatehouse-background';
+
+/** Told when an answer says the session is over (401), wherever it was asked. */
+const sessionEndListeners = new Set<() => void>();
+export const onSessionEnded = (listener: () => void): (() => void) => {
+  sessionEndListeners.add(listener);
+  return () => sessionEndListeners.delete(listener);
+};
+
+const request = async <T>(method: string, path: string, body?: unknown, background = false): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (background) headers[BACKGROUND] = '1';
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(path, {
@@ -60,6 +73,7 @@ const request = async <T>(method: string, path: string, body?: unknown): Promise
     body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
+  if (res.status === 401 && csrfToken !== null) sessionEndListeners.forEach((l) => l());
   return answer<T>(res);
 };
 
@@ -80,49 +94,53 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T>(path: string) => request<T>('DELETE', path),
+  /** A read the console makes by itself (after a live event, a session check): it keeps no session alive. */
+  background: <T>(path: string) => request<T>('GET', path, undefined, true),
 };
 
-export type Role = 'reception' | 'guard' | 'facility-manager' | 'responder' | 'admin' | 'auditor';
-export const ROLES: Role[] = ['reception', 'guard', 'facility-manager', 'responder', 'admin', 'auditor'];
+/**
+ * The API's answers are the server's own types (apps/gateway/src/api/views.ts
+ * and the libs it names), imported as types only: erased by the build, so no
+ * server code reaches the bundle (ESLint refuses a value import), and a server
+ * change that breaks the console fails `npm run typecheck`.
+ */
+export type {
+  OperatorView as Operator,
+  ReadableEntry as JournalEntry,
+  Role,
+  SessionView as SessionInfo,
+} from '@gatehouse/api';
 
-export interface Operator {
-  id: string;
-  username: string;
-  displayName: string;
-  roles: Role[];
-  disabled: boolean;
-  totpEnrolled: boolean;
-  totpRequired: boolean;
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** Every role, in the order the console lists them; the record type makes the list complete. */
+const ROLE_ORDER: Record<Role, number> = {
+  reception: 0,
+  guard: 1,
+  'facility-manager': 2,
+  responder: 3,
+  admin: 4,
+  auditor: 5,
+};
+export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 
-export interface SessionInfo {
-  kind: 'session' | 'token';
-  name: string;
-  stage: 'full' | 'totp' | 'enroll';
-  roles: Role[];
-  mustChangePassword: boolean;
-  /** A signed-in session proves the operator again (password, current code) before changing the second factor. */
-  reauthenticate: boolean;
-  csrfToken: string | null;
-  visibleCategories: string[] | 'all';
-  operator?: Operator;
-}
+/** A schema's complaint in words ("Too small: expected string to have >=1 characters" is not). */
+const inWords = (message: string): string =>
+  message
+    .replace(/^Too small: expected string to have >=1 characters?$/, 'is required')
+    .replace(/^Too small: expected string to have >=(\d+) characters$/, 'needs at least $1 characters')
+    .replace(/^Too big: expected string to have <=(\d+) characters$/, 'is at most $1 characters')
+    .replace(/^Invalid input: expected (\w+), received undefined$/, 'is required');
+const fieldName = (path: string) => {
+  const last = path.split('.').pop() ?? path;
+  const words = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
 
-export interface JournalEntry {
-  seq: number;
-  time: string;
-  type: string;
-  source: string;
-  subjects: { kind: string; id: string }[];
-  payload: Record<string, unknown>;
-  actor?: { kind: string; id?: string; name?: string; address?: string };
-  sourceTime?: string;
-  sourceZone?: string;
-  timeSource: string;
-}
-
-export const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+/** An error as the operator reads it: the server's sentence, or each refused field in words, never a schema path. */
+export const describeError = (e: unknown): string => {
+  if (e instanceof ApiError && e.code === 'request.invalid' && Array.isArray(e.details.issues))
+    return (e.details.issues as { path: string; message: string }[])
+      .map((i) => `${fieldName(i.path)} ${inWords(i.message)}.`)
+      .join(' ');
+  if (e instanceof TypeError) return 'The gateway did not answer (network error). Try again when it is back.';
+  return e instanceof Error ? e.message : String(e);
+};

@@ -25,3 +25,7 @@ export const summary = (e: JournalEntry): string => {
 };
 
 export const category = (type: string) => type.split('.')[0] ?? type;
+
+/** A time of day ("14:02"), in the browser's zone. */
+export const formatClock = (ms: number): string =>
+  new Date(ms).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit' });

@@ -54,6 +54,8 @@ export interface ManualMode {
   until: number | null;
   by: string;
   reason: string;
+  /** Epoch ms when a guard set it (the lockdown banner says since when); the engine does not read it. */
+  since?: number;
 }
 
 export interface Presence {

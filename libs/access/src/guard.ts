@@ -10,6 +10,21 @@ export interface DoorState {
   manual: (ManualMode & { doorId: string }) | null;
 }
 
+/** Where a person is believed to be, learned from grants, and since when (ISO time). */
+export interface PresenceRow {
+  cardholderId: string;
+  name: string | null;
+  zone: string;
+  since: string;
+  doorId: string;
+}
+
+/** Someone who can open a door at a time, with their name. */
+export interface WhoCanOpenRow {
+  id: string;
+  name: string | null;
+}
+
 /**
  * What a guard does to doors and people, beside the decisions: remote unlock,
  * manual modes, lockdown and emergency release, forgiving anti-passback; and
@@ -73,7 +88,7 @@ export class GuardActions {
       },
     );
     for (const id of doorIds) {
-      if (mode) engine.manualModes.set(id, { mode, until: untilMs, by, reason });
+      if (mode) engine.manualModes.set(id, { mode, until: untilMs, by, reason, since: now });
       else engine.manualModes.delete(id);
       const effective = engine.effectiveMode(engine.index.doors.get(id)!, now);
       bus?.emit('door.mode-changed', { doorId: id, mode: effective, until: untilMs, by, reason });
@@ -112,6 +127,14 @@ export class GuardActions {
     const doors = this.ctx.engine.index.doors;
     const ids = doorIds === 'all' ? [...doors.keys()] : doorIds;
     requireAll('door', ids, (i) => doors.has(i));
+    // A second start would silently replace who started it and why: refused, with the one in force named.
+    const inForce = ids.map((id) => this.ctx.engine.manualModes.get(id)).find((m) => m?.mode === kind);
+    if (inForce)
+      throw new DomainError(
+        'conflict',
+        `door.${kind}-in-force`,
+        `${kind === 'lockdown' ? 'a lockdown' : 'an emergency release'} is already in force (started by ${inForce.by}: ${inForce.reason}); release it first`,
+      );
     return this.setModes(
       ids,
       kind,
@@ -131,6 +154,12 @@ export class GuardActions {
     const ids = [...this.ctx.engine.manualModes]
       .filter(([, m]) => m.mode === 'lockdown' || m.mode === 'emergency')
       .map(([id]) => id);
+    if (ids.length === 0)
+      throw new DomainError(
+        'conflict',
+        'door.no-lockdown',
+        'no lockdown or emergency release is in force: there is nothing to release',
+      );
     return this.setModes(ids, null, null, reason, actor, 'door.lockdown-released');
   }
 
@@ -152,7 +181,7 @@ export class GuardActions {
     return n;
   }
 
-  presenceList() {
+  presenceList(): PresenceRow[] {
     const { engine } = this.ctx;
     return [...engine.presence].map(([cardholderId, p]) => ({
       cardholderId,
@@ -164,7 +193,7 @@ export class GuardActions {
   }
 
   /** Who can open a door at a time, with their names, from the decision index. */
-  whoCanOpen(doorId: string, at: number): { id: string; name: string | null }[] {
+  whoCanOpen(doorId: string, at: number): WhoCanOpenRow[] {
     const { engine } = this.ctx;
     return engine
       .whoCanOpen(doorId, at)

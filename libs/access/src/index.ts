@@ -1,6 +1,20 @@
-export { type Cardholder, type Door, DOOR_MODES } from './model';
+export {
+  type AccessLevel,
+  type Cardholder,
+  type Credential,
+  CREDENTIAL_FORMATS,
+  type CredentialFormat,
+  type Door,
+  DOOR_MODES,
+  type DoorMode,
+  type Group,
+  type Holiday,
+  type Schedule,
+  type ScheduleInterval,
+  type Zone,
+} from './model';
 export { AccessIndex, type AccessSnapshot, type CredentialRecord } from './index-data';
-export { AccessEngine } from './engine';
+export { AccessEngine, type Decision } from './engine';
 export {
   CardholderInput,
   CardholderPatch,
@@ -19,7 +33,7 @@ export type { AccessContext, JournalPort } from './access-context';
 export { AccessRecords } from './records';
 export { applySitePlan, type PlannedPerson, type SitePlan } from './site-plan';
 export { AccessDecisions } from './decisions';
-export { GuardActions, type DoorState } from './guard';
-export { CardholderImport } from './import';
+export { type DoorState, GuardActions, type PresenceRow, type WhoCanOpenRow } from './guard';
+export { CardholderImport, type ImportReport } from './import';
 export { importWorkerAvailable, workerImportWriter } from './import-writer';
 export { printedCardMatches } from './printed-card';

@@ -177,8 +177,16 @@ export class AccessStore {
         until_ms: number | null;
         set_by: string;
         reason: string;
+        set_at: number;
       }[]
-    ).map((r) => ({ doorId: r.door_id, mode: r.mode, until: r.until_ms, by: r.set_by, reason: r.reason }));
+    ).map((r) => ({
+      doorId: r.door_id,
+      mode: r.mode,
+      until: r.until_ms,
+      by: r.set_by,
+      reason: r.reason,
+      since: r.set_at,
+    }));
   }
   setOverride(doorId: string, m: ManualMode | null, at: number): void {
     if (!m) this.prepare('DELETE FROM door_overrides WHERE door_id = ?').run(doorId);

@@ -163,7 +163,16 @@ describe('AccessService (real SQLite, real journal)', () => {
       ).reason,
     ).toBe('anti-passback');
     expect(access.doorStates().find((s) => s.doorId === 'vault')!.mode).toBe('lockdown');
+    await expect(access.lockdown('lockdown', 'all', 'twice', fm)).rejects.toMatchObject({
+      code: 'door.lockdown-in-force',
+    });
+    expect(access.doorStates().find((s) => s.doorId === 'vault')!.manual).toMatchObject({
+      by: expect.any(String),
+      reason: 'drill',
+      since: expect.any(Number),
+    });
     await access.releaseLockdown('drill over', fm);
+    await expect(access.releaseLockdown('again', fm)).rejects.toMatchObject({ code: 'door.no-lockdown' });
     expect(await access.forgive(ann.id, 'came in with a visitor', fm)).toBe(1);
     expect(
       (

@@ -7,6 +7,7 @@ export { AuthStore } from './store';
 export {
   actorOf,
   type LoginResult,
+  type OperatorView,
   type Principal,
   type RequestContext,
   type SessionStage,
@@ -21,9 +22,13 @@ export { purgeSessionsPeriodically, SESSION_PURGE_EVERY_MS } from './session-pur
 export {
   type Action,
   ACTIONS,
+  type Field,
   hiddenProperties,
   may,
+  type Permissions,
   permissionsOf,
+  type ReadableEntry,
+  type Redacted,
   redactEntryFor,
   redactFor,
   rolesFor,

@@ -134,7 +134,7 @@ export const FIELDS = {
 export type Field = keyof typeof FIELDS;
 
 /** The record properties each field entry governs (levels and groups go together, as do both PINs). */
-export const FIELD_PROPERTIES: Record<Field, readonly string[]> = {
+export const FIELD_PROPERTIES = {
   department: ['department'],
   employeeNumber: ['employeeNumber'],
   directoryAccount: ['directoryAccount'],
@@ -143,7 +143,14 @@ export const FIELD_PROPERTIES: Record<Field, readonly string[]> = {
   levelIds: ['levelIds', 'groupIds'],
   credentials: ['credentials'],
   pinState: ['hasPin', 'hasDuressPin'],
-};
+} as const satisfies Record<Field, readonly string[]>;
+
+/** A property some role may not see. */
+export type RedactableProperty = (typeof FIELD_PROPERTIES)[Field][number];
+
+/** A record as the API answers it to some role: every property the matrix may hide is optional. */
+export type Redacted<T> = Omit<T, RedactableProperty> &
+  Partial<Pick<T, Extract<keyof T, RedactableProperty>>>;
 
 const holds = (allowed: readonly Role[], roles: readonly Role[]) => roles.some((r) => allowed.includes(r));
 
@@ -158,9 +165,9 @@ export const hiddenProperties = (roles: readonly Role[]): Set<string> =>
   );
 
 /** A copy of a record without the properties these roles may not see. */
-export const redactFor = <T extends object>(roles: readonly Role[], record: T): Partial<T> => {
+export const redactFor = <T extends object>(roles: readonly Role[], record: T): Redacted<T> => {
   const hidden = hiddenProperties(roles);
-  return Object.fromEntries(Object.entries(record).filter(([k]) => !hidden.has(k))) as Partial<T>;
+  return Object.fromEntries(Object.entries(record).filter(([k]) => !hidden.has(k))) as Redacted<T>;
 };
 
 /**
@@ -184,6 +191,9 @@ const strip = (value: JsonValue, hidden: ReadonlySet<string>, removed: Set<strin
   return kept;
 };
 
+/** A journal entry as some role reads it: `redacted` names what was left out of one about a person. */
+export type ReadableEntry = JournalEntry & { redacted?: string[] };
+
 /**
  * A journal entry as these roles may read it (search, export, live stream):
  * an entry about a person or credential loses, at any depth of its payload
@@ -191,10 +201,7 @@ const strip = (value: JsonValue, hidden: ReadonlySet<string>, removed: Set<strin
  * and names what it lost in `redacted`, so nobody takes it for the signed
  * original. Everything else is returned as it is, the same object.
  */
-export const redactEntryFor = (
-  roles: readonly Role[],
-  entry: JournalEntry,
-): JournalEntry | (JournalEntry & { redacted: string[] }) => {
+export const redactEntryFor = (roles: readonly Role[], entry: JournalEntry): ReadableEntry => {
   if (!entry.subjects.some((s) => PERSONAL_SUBJECTS.has(s.kind))) return entry;
   const hidden = hiddenProperties(roles);
   for (const f of Object.keys(JOURNAL_ALIASES) as Field[])
@@ -206,7 +213,13 @@ export const redactEntryFor = (
 };
 
 /** What a caller may do and see, for the console to show only what works. */
-export const permissionsOf = (roles: readonly Role[]) => ({
+export interface Permissions {
+  roles: Role[];
+  actions: Action[];
+  fields: Field[];
+}
+
+export const permissionsOf = (roles: readonly Role[]): Permissions => ({
   roles: [...roles],
   actions: (Object.keys(ACTIONS) as Action[]).filter((a) => may(roles, a)),
   fields: (Object.keys(FIELDS) as Field[]).filter((f) => seesField(roles, f)),

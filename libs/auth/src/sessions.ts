@@ -46,7 +46,12 @@ export const principalOf = (row: OperatorRow, stage: SessionStage, session?: Ses
 });
 
 /** The session behind a cookie value, or null when unknown, idle too long or past its absolute end. */
-export const resolveSession = (ctx: AuthContext, rawId: string): Principal | null => {
+/**
+ * The session behind a cookie value, or null when unknown, idle too long or past its absolute end.
+ * `renew` false: a request the console makes by itself (a re-read after a live event) keeps the
+ * session without renewing it, so only a person at the screen keeps it alive.
+ */
+export const resolveSession = (ctx: AuthContext, rawId: string, renew = true): Principal | null => {
   const { store, settings } = ctx;
   if (!/^[A-Za-z0-9_-]{43}$/.test(rawId)) return null;
   const key = sha256(rawId);
@@ -63,14 +68,15 @@ export const resolveSession = (ctx: AuthContext, rawId: string): Principal | nul
     store.deleteSession(key);
     return null;
   }
-  if (now - session.last_seen_at >= TOUCH_EVERY_MS)
-    ctx.touch(`session:${key.toString('hex')}`, () => store.touchSession(key, now));
+  const touched = renew && now - session.last_seen_at >= TOUCH_EVERY_MS;
+  if (touched) ctx.touch(`session:${key.toString('hex')}`, () => store.touchSession(key, now));
   // A role that now requires a second factor (a new role, a stricter profile) applies to running sessions too.
   const stage =
     session.stage === 'full' && row.totp_secret === null && ctx.totpRequired(rolesOf(row))
       ? 'enroll'
       : session.stage;
-  return principalOf(row, stage, session);
+  const ends = { at: session.expires_at, idleAt: (touched ? now : session.last_seen_at) + idleMs };
+  return { ...principalOf(row, stage, session), ends };
 };
 
 /** Replaces a session by a full one under a new id (no session fixation across a privilege change). */

@@ -299,8 +299,8 @@ export class SignIn {
   }
 
   /** The session behind a cookie value, or null when unknown, idle too long or past its absolute end. */
-  resolveSession(rawId: string): Principal | null {
-    return resolveSession(this.ctx, rawId);
+  resolveSession(rawId: string, renew = true): Principal | null {
+    return resolveSession(this.ctx, rawId, renew);
   }
 
   async logout(principal: Principal, ctx: RequestContext): Promise<void> {

@@ -43,6 +43,8 @@ export interface Principal {
    * one still completing its sign-in): changing the second factor asks for it.
    */
   reauthenticate?: boolean;
+  /** A session's ends (epoch ms): its absolute limit, and when it idles out unless renewed. */
+  ends?: { at: number; idleAt: number };
 }
 
 export interface RequestContext {

@@ -38,4 +38,40 @@ describe('session and token bookkeeping', () => {
     expect(lastSeen()).toBe(signedIn + 60_000);
     expect(lastUsed()).toBe(signedIn + 60_000);
   });
+
+  it('does not renew a session on a request the console makes by itself, so it still idles out', async () => {
+    await b.operators.createOperator(
+      { username: 'wall', displayName: 'Wall screen', password: PASSWORD, roles: ['guard'] },
+      cli,
+    );
+    const { sessionId } = await b.signIn.login('wall', PASSWORD, ctx);
+    const signedIn = lastSeen();
+    const idleMs = 30 * 60_000;
+
+    // Background re-reads every ten minutes: the session is kept, never renewed.
+    for (let i = 0; i < 2; i++) {
+      b.clock.advance(10 * 60_000);
+      const seen = b.signIn.resolveSession(sessionId, false);
+      expect(seen?.ends?.idleAt).toBe(signedIn + idleMs);
+    }
+    await new Promise((done) => setImmediate(done));
+    expect(lastSeen()).toBe(signedIn);
+    b.clock.advance(10 * 60_000 + 1);
+    expect(b.signIn.resolveSession(sessionId, false)).toBeNull();
+  });
+
+  it('renews a session on a request made by a person, and says when it now idles out', async () => {
+    await b.operators.createOperator(
+      { username: 'desk', displayName: 'Desk', password: PASSWORD, roles: ['guard'] },
+      cli,
+    );
+    const { sessionId } = await b.signIn.login('desk', PASSWORD, ctx);
+    b.clock.advance(20 * 60_000);
+    const now = b.clock.now().getTime();
+    expect(b.signIn.resolveSession(sessionId)?.ends?.idleAt).toBe(now + 30 * 60_000);
+    await new Promise((done) => setTimeout(done, 50)); // the write rides the next group commit
+    expect(lastSeen()).toBe(now);
+    b.clock.advance(20 * 60_000);
+    expect(b.signIn.resolveSession(sessionId, false)).not.toBeNull();
+  });
 });

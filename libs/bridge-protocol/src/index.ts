@@ -1,3 +1,11 @@
-export { bitsToHex, CARD_FORMATS, checkCardNumber, encode, interpret, toBits } from './card-formats';
+export {
+  bitsToHex,
+  CARD_FORMATS,
+  checkCardNumber,
+  encode,
+  interpret,
+  type Interpretation,
+  toBits,
+} from './card-formats';
 export { decodeFrame, encodeFrame, type Frame, FrameReader } from './frames';
 export { type BridgeMessage, commandFrame, type GatewayCommand, MSG, readBridgeMessage } from './messages';

@@ -11,6 +11,7 @@ import {
   DoorMachine,
   type DoorAlarmType,
   type DoorInput,
+  type DoorPhase,
   type DoorOutput,
 } from './door-machine';
 
@@ -25,6 +26,16 @@ export interface SensorDoorBinding {
   sensorId: string;
   doorId: string;
   role: 'contact' | 'rex';
+}
+
+/** A door as the board shows it: its live state, active alarms and its sensors' health. */
+export interface BoardDoor {
+  doorId: string;
+  name: string;
+  phase: DoorPhase;
+  open: boolean | null;
+  alarms: DoorAlarmType[];
+  sensors: SensorHealth[];
 }
 
 export interface SensorHealth {
@@ -392,14 +403,7 @@ export class DoorsService {
   }
 
   /** Every door of the site, whether a sensor has reported or not, with its sensors' health. */
-  board(): {
-    doorId: string;
-    name: string;
-    phase: string;
-    open: boolean | null;
-    alarms: string[];
-    sensors: SensorHealth[];
-  }[] {
+  board(): BoardDoor[] {
     for (const d of this.doors()) this.define(d);
     const silent = this.clock.monotonicMs() - this.startedAt >= (this.options.sensorGraceMs ?? 300_000);
     return [...this.machines].map(([doorId, m]) => ({

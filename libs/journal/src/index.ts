@@ -4,9 +4,9 @@ export { buildEntry, serializeEntry } from './entry';
 export { SqliteJournalStore } from './store';
 export { Journal, type JournalOptions } from './journal';
 export { journalDeadLetters } from './dead-letters';
-export { describeProblem } from './verifier';
-export { csvHeader, csvRow, type JournalFilter, jsonlLine } from './query';
-export { JournalReader, MAX_PAGE } from './reader';
+export { describeProblem, type VerifyProblem, type VerifyReport } from './verifier';
+export { csvHeader, csvRow, type JournalFilter, type JournalPage, jsonlLine } from './query';
+export { type CheckpointView, JournalReader, MAX_PAGE } from './reader';
 export { type JournalRows, verifyDatabase, verifyStoredJournal } from './stored-verify';
 export {
   type EntryNames,

@@ -8,6 +8,9 @@ import type { VerifyReport } from './verifier';
 
 export const MAX_PAGE = 500;
 
+/** A signed checkpoint as the API lists it: its body's fields, hash in hex, signature in base64. */
+export type CheckpointView = CheckpointBody & { id: number; hash: string; signature: string };
+
 /** The read side of the journal. Every query runs in the read pool's workers, never on the event loop's connection. */
 export class JournalReader {
   constructor(private readonly pool: ReadPool) {}
@@ -39,9 +42,7 @@ export class JournalReader {
     }
   }
 
-  async checkpoints(
-    limit = 100,
-  ): Promise<(CheckpointBody & { id: number; hash: string; signature: string })[]> {
+  async checkpoints(limit = 100): Promise<CheckpointView[]> {
     const rows = await this.pool.all<StoredCheckpointRow>(
       'SELECT * FROM journal_checkpoints ORDER BY id DESC LIMIT ?',
       [limit],

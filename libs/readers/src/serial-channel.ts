@@ -85,7 +85,7 @@ export class SerialChannel {
     const attempt = ++this.attempt;
     bindings
       .open({ path: this.options.path, baudRate: this.options.baudRate, lock: true })
-      .then((binding) => {
+      .then((binding: LinuxPortBinding) => {
         if (attempt !== this.attempt || this.state === 'stopped')
           return void binding.close().catch(() => undefined);
         return binding.flush().then(() => this.attach(binding, attempt));

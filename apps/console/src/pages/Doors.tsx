@@ -1,21 +1,17 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, type Role } from '../api';
-import {
-  canEditAccess,
-  FORMATS,
-  isGuard,
-  type Decision,
-  type Door,
-  type DoorState,
-  type Zone,
-} from '../access-api';
+import type { DoorStates, Items, WhoCanOpen } from '@gatehouse/api';
+import { api } from '../api';
+import { FORMATS, type Decision, type Door, type DoorState, type Zone } from '../access-api';
+import { useActionDialog } from '../components/useActionDialog';
+import { siteOverride } from '../desk/lockdown';
 import { useAction } from '../Feedback';
+import { useCan } from '../shell/permissions';
 
-const ask = (what: string) => window.prompt(`Reason for ${what} (recorded in the journal):`)?.trim();
-
-export const Doors = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
-  const guard = isGuard(roles);
+export const Doors = () => {
+  const can = useCan();
+  const edit = can('site.write');
+  const guard = can('doors.control');
+  const dialog = useActionDialog();
   const [doors, setDoors] = useState<Door[]>([]);
   const [states, setStates] = useState<DoorState[]>([]);
   const [zones, setZones] = useState<Zone[]>([]);
@@ -37,9 +33,9 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
 
   const load = useCallback(async () => {
     const [d, s, z] = await Promise.all([
-      api.get<{ items: Door[] }>('/api/v1/access/doors'),
-      api.get<{ items: DoorState[] }>('/api/v1/access/door-states'),
-      api.get<{ items: Zone[] }>('/api/v1/access/zones'),
+      api.get<Items<Door>>('/api/v1/access/doors'),
+      api.get<DoorStates>('/api/v1/access/door-states'),
+      api.get<Items<Zone>>('/api/v1/access/zones'),
     ]);
     setDoors(d.items);
     setStates(s.items);
@@ -47,18 +43,28 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
   }, []);
   useEffect(() => void load().catch(() => undefined), [load]);
 
-  const guardAction = (what: string, path: string, body: Record<string, unknown>) => {
-    const reason = ask(what);
-    if (reason)
-      void run(`${what}: done.`, async () => {
+  /** A guard's action on doors: asked in a dialog with its reason, journaled with it. */
+  const guardAction = (
+    title: string,
+    path: string,
+    body: Record<string, unknown>,
+    more: { consequence?: string; confirm: string; risky?: boolean },
+  ) =>
+    dialog.ask({
+      title,
+      reason: 'required',
+      done: `${more.confirm}: done.`,
+      ...more,
+      run: async (reason) => {
         await api.post(path, { ...body, reason });
         await load();
-      });
-  };
+      },
+    });
+  const override = siteOverride(states);
   const whoCanOpen = (doorId: string) =>
     void run('', async () => {
-      const r = await api.get<{ items: { name: string }[] }>(`/api/v1/access/doors/${doorId}/who-can-open`);
-      setWho({ doorId, names: r.items.map((i) => i.name) });
+      const r = await api.get<WhoCanOpen>(`/api/v1/access/doors/${doorId}/who-can-open`);
+      setWho({ doorId, names: r.items.map((i) => i.name ?? i.id) });
     });
   const createZone = (e: FormEvent) => {
     e.preventDefault();
@@ -103,27 +109,44 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
     <section>
       <header className="page-header">
         <h2>Doors</h2>
-        {guard && (
-          <>
-            <button
-              className="danger"
-              onClick={() =>
-                guardAction('lockdown of every door', '/api/v1/access/lockdown', {
-                  kind: 'lockdown',
-                  doors: 'all',
-                })
-              }
-            >
-              Lockdown
-            </button>
-            <button
-              onClick={() => guardAction('the end of the lockdown', '/api/v1/access/lockdown/release', {})}
-            >
-              Release lockdown
-            </button>
-          </>
+        {guard && !override && (
+          <button
+            className="danger"
+            onClick={() =>
+              guardAction(
+                `Lock down all ${doors.length} doors of the site?`,
+                '/api/v1/access/lockdown',
+                { kind: 'lockdown', doors: 'all' },
+                {
+                  consequence: 'Only privileged credentials will open them until the lockdown is released.',
+                  confirm: 'Lock down',
+                  risky: true,
+                },
+              )
+            }
+          >
+            Lockdown
+          </button>
+        )}
+        {guard && override && (
+          <button
+            onClick={() =>
+              guardAction(
+                'Release the lockdown?',
+                '/api/v1/access/lockdown/release',
+                {},
+                {
+                  consequence: `The ${override.doorIds.size} doors return to their normal mode; none unlocks by itself.`,
+                  confirm: 'Release lockdown',
+                },
+              )
+            }
+          >
+            Release lockdown
+          </button>
         )}
       </header>
+      {dialog.view}
       {view}
       <table className="entries" data-testid="doors">
         <thead>
@@ -155,7 +178,15 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
                     <button
                       className="link"
                       onClick={() =>
-                        guardAction(`unlocking ${d.name}`, `/api/v1/access/doors/${d.id}/unlock`, {})
+                        guardAction(
+                          `Unlock ${d.name} once?`,
+                          `/api/v1/access/doors/${d.id}/unlock`,
+                          {},
+                          {
+                            consequence: 'The door unlocks for its unlock time, then locks again.',
+                            confirm: 'Unlock once',
+                          },
+                        )
                       }
                     >
                       Unlock once
@@ -166,9 +197,14 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
                       className="link"
                       onClick={() =>
                         guardAction(
-                          `holding ${d.name} unlocked for an hour`,
+                          `Hold ${d.name} unlocked for an hour?`,
                           `/api/v1/access/doors/${d.id}/mode`,
                           { mode: 'unlocked', until: new Date(Date.now() + 3_600_000).toISOString() },
+                          {
+                            consequence: 'Anyone can open it until then.',
+                            confirm: 'Unlock 1 h',
+                            risky: true,
+                          },
                         )
                       }
                     >
@@ -179,9 +215,12 @@ export const Doors = ({ roles }: { roles: Role[] }) => {
                     <button
                       className="link"
                       onClick={() =>
-                        guardAction(`returning ${d.name} to normal`, `/api/v1/access/doors/${d.id}/mode`, {
-                          mode: null,
-                        })
+                        guardAction(
+                          `Return ${d.name} to its normal mode?`,
+                          `/api/v1/access/doors/${d.id}/mode`,
+                          { mode: null },
+                          { confirm: 'Normal' },
+                        )
                       }
                     >
                       Normal

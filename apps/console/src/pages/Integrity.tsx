@@ -1,40 +1,18 @@
 import { useEffect, useState } from 'react';
 import { api, describeError } from '../api';
 import { formatTime } from '../format';
+import type { CheckpointView, Items, VerifyReport } from '@gatehouse/api';
 import { ErrorAlert } from '../Feedback';
 
-interface Checkpoint {
-  id: number;
-  treeSize: number;
-  rootHash: string;
-  time: string;
-  keyId: string;
-  hash: string;
-}
-interface Report {
-  ok: boolean;
-  entries: number;
-  checkpoints: number;
-  rootHash: string;
-  uncheckpointedEntries: number;
-  firstProblem: {
-    kind: string;
-    seq?: number;
-    checkpointId?: number;
-    treeSize?: number;
-    reason: string;
-  } | null;
-}
-
 export const Integrity = () => {
-  const [checkpoints, setCheckpoints] = useState<Checkpoint[]>([]);
-  const [report, setReport] = useState<Report | null>(null);
+  const [checkpoints, setCheckpoints] = useState<CheckpointView[]>([]);
+  const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     api
-      .get<{ items: Checkpoint[] }>('/api/v1/journal/checkpoints')
+      .get<Items<CheckpointView>>('/api/v1/journal/checkpoints')
       .then((r) => setCheckpoints(r.items))
       .catch((e: unknown) => setError(describeError(e)));
   }, [report]);
@@ -43,7 +21,7 @@ export const Integrity = () => {
     setBusy(true);
     setError(null);
     try {
-      setReport(await api.get<Report>('/api/v1/journal/verify'));
+      setReport(await api.get<VerifyReport>('/api/v1/journal/verify'));
     } catch (e) {
       setError(describeError(e));
     } finally {

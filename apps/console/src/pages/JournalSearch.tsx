@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import type { JournalPageView } from '@gatehouse/api';
 import { api, describeError, type JournalEntry, type Role } from '../api';
 import { EntriesTable } from '../EntriesTable';
 import { ErrorAlert } from '../Feedback';
@@ -41,9 +42,7 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
       const q = new URLSearchParams(params);
       q.set('limit', '50');
       if (after) q.set('cursor', after);
-      const page = await api.get<{ items: JournalEntry[]; nextCursor: string | null }>(
-        `/api/v1/journal?${q.toString()}`,
-      );
+      const page = await api.get<JournalPageView>(`/api/v1/journal?${q.toString()}`);
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
     } catch (e) {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Operator, type Role } from '../api';
+import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert } from '../Feedback';
 
 const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
@@ -29,6 +30,12 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
     roles: ['guard'] as Role[],
   });
   const [editing, setEditing] = useState<{ id: string; roles: Role[] } | null>(null);
+  const dialog = useActionDialog();
+  /** A risky change to an operator: confirmed in a dialog, the list read again after it. */
+  const confirmed = (run: (text: string) => Promise<unknown>) => async (text: string) => {
+    await run(text);
+    refresh();
+  };
 
   const refresh = useCallback(() => {
     api
@@ -63,6 +70,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
       <header className="page-header">
         <h2>Operators</h2>
       </header>
+      {dialog.view}
       <ErrorAlert error={error} />
       {message && <p className="ok">{message}</p>}
       <table className="entries" data-testid="operators">
@@ -117,40 +125,61 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
                   <button
                     className="link"
                     onClick={() =>
-                      void act(o.disabled ? 'Enabled.' : 'Disabled.', () =>
-                        api.patch(`/api/v1/operators/${o.id}`, { disabled: !o.disabled }),
-                      )
+                      o.disabled
+                        ? void act('Enabled.', () =>
+                            api.patch(`/api/v1/operators/${o.id}`, { disabled: false }),
+                          )
+                        : dialog.ask({
+                            title: `Disable ${o.username}?`,
+                            consequence: 'Their sessions end and they cannot sign in until enabled again.',
+                            confirm: 'Disable',
+                            reason: 'none',
+                            risky: true,
+                            done: `${o.username} disabled.`,
+                            run: confirmed(() => api.patch(`/api/v1/operators/${o.id}`, { disabled: true })),
+                          })
                     }
                   >
                     {o.disabled ? 'Enable' : 'Disable'}
                   </button>
                   <button
                     className="link"
-                    onClick={() => {
-                      const password = window.prompt(
-                        `Temporary password for ${o.username} (they must change it at sign-in):`,
-                      );
-                      if (password)
-                        void act('Password reset; their sessions ended.', () =>
+                    onClick={() =>
+                      dialog.ask({
+                        title: `Reset the password of ${o.username}?`,
+                        consequence:
+                          'Their sessions end; they must change this temporary password at sign-in.',
+                        confirm: 'Reset password',
+                        reason: 'required',
+                        reasonLabel: 'Temporary password',
+                        secret: true,
+                        risky: true,
+                        done: 'Password reset; their sessions ended.',
+                        run: confirmed((password) =>
                           api.post(`/api/v1/operators/${o.id}/password`, { password }),
-                        );
-                    }}
+                        ),
+                      })
+                    }
                   >
                     Reset password
                   </button>
                   {o.totpEnrolled && (
                     <button
                       className="link"
-                      onClick={() => {
-                        // The reason is journaled with the reset.
-                        const reason = window.prompt(
-                          `Why remove the second factor of ${o.username} (lost phone, …)?`,
-                        );
-                        if (reason?.trim())
-                          void act('Second factor removed.', () =>
+                      onClick={() =>
+                        dialog.ask({
+                          title: `Remove the second factor of ${o.username}?`,
+                          consequence: 'They must enrol an authenticator again at their next sign-in.',
+                          confirm: 'Reset 2FA',
+                          reason: 'required',
+                          reasonLabel: 'Why (lost phone, …)',
+                          risky: true,
+                          done: 'Second factor removed.',
+                          run: confirmed((reason) =>
                             api.post(`/api/v1/operators/${o.id}/second-factor/reset`, { reason }),
-                          );
-                      }}
+                          ),
+                        })
+                      }
                     >
                       Reset 2FA
                     </button>

@@ -1,16 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, sendFile, type Role } from '../api';
-import {
-  canEditAccess,
-  FORMATS,
-  type Cardholder,
-  type Credential,
-  type Group,
-  type Level,
-} from '../access-api';
+import type { CardholderDetail, CardholderPage, DoorAccess, Items } from '@gatehouse/api';
+import { useCan } from '../shell/permissions';
+import { api, sendFile } from '../api';
+import { FORMATS, type Cardholder, type Credential, type Group, type Level } from '../access-api';
 import { useAction } from '../Feedback';
 
-type Detail = Cardholder & { credentials: Credential[] };
 const blank = {
   name: '',
   employeeNumber: '',
@@ -46,21 +40,22 @@ const Checks = ({
   </span>
 );
 
-export const People = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
+export const People = () => {
+  const can = useCan();
+  const edit = can('cardholders.write');
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Cardholder[]>([]);
   const [total, setTotal] = useState(0);
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
-  const [selected, setSelected] = useState<Detail | null>(null);
+  const [selected, setSelected] = useState<CardholderDetail | null>(null);
   const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
   const [draft, setDraft] = useState(blank);
   const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
   const { run, view, busy } = useAction();
 
   const search = useCallback(async (text: string) => {
-    const r = await api.get<{ total: number; items: Cardholder[] }>(
+    const r = await api.get<CardholderPage>(
       `/api/v1/access/cardholders?limit=100&q=${encodeURIComponent(text)}`,
     );
     setItems(r.items);
@@ -68,7 +63,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
   }, []);
   useEffect(() => {
     void search('');
-    if (!roles.includes('reception')) {
+    if (can('site.read')) {
       api
         .get<{ items: Level[] }>('/api/v1/access/levels')
         .then((r) => setLevels(r.items))
@@ -78,15 +73,15 @@ export const People = ({ roles }: { roles: Role[] }) => {
         .then((r) => setGroups(r.items))
         .catch(() => undefined);
     }
-  }, [search, roles]);
+  }, [search]);
 
   const open = async (id: string) => {
-    setSelected(await api.get<Detail>(`/api/v1/access/cardholders/${id}`));
-    if (!roles.includes('reception') || roles.length > 1) {
+    setSelected(await api.get<CardholderDetail>(`/api/v1/access/cardholders/${id}`));
+    if (can('cardholders.doors')) {
       setDoors(
         (
           await api
-            .get<{ items: { doorId: string; now: boolean }[] }>(`/api/v1/access/cardholders/${id}/doors`)
+            .get<Items<DoorAccess>>(`/api/v1/access/cardholders/${id}/doors`)
             .catch(() => ({ items: [] }))
         ).items,
       );
@@ -248,13 +243,13 @@ export const People = ({ roles }: { roles: Role[] }) => {
                 <Checks
                   name="level"
                   options={levels}
-                  value={selected.levelIds}
+                  value={selected.levelIds ?? []}
                   onChange={(levelIds) => setSelected({ ...selected, levelIds })}
                 />
                 <Checks
                   name="group"
                   options={groups}
-                  value={selected.groupIds}
+                  value={selected.groupIds ?? []}
                   onChange={(groupIds) => setSelected({ ...selected, groupIds })}
                 />
                 <button
@@ -266,7 +261,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
                 </button>
               </>
             ) : (
-              <p>{[...selected.levelIds, ...selected.groupIds].join(', ') || 'none'}</p>
+              <p>{[...(selected.levelIds ?? []), ...(selected.groupIds ?? [])].join(', ') || 'none'}</p>
             )}
             <h4>Doors this person can open</h4>
             <ul className="compact" data-testid="person-doors">
@@ -280,7 +275,7 @@ export const People = ({ roles }: { roles: Role[] }) => {
             <h4>Credentials</h4>
             <table className="entries">
               <tbody>
-                {selected.credentials.map((c) => (
+                {(selected.credentials ?? []).map((c) => (
                   <tr key={c.id}>
                     <td>
                       {c.format} {c.number}

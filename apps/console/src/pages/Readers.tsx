@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, type Role } from '../api';
+import type { ReadersStatus } from '@gatehouse/api';
+import { api } from '../api';
+import { useCan } from '../shell/permissions';
+import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
 import type { InterpretResult, PortRow, ReaderRow } from '../readers-api';
@@ -12,25 +15,29 @@ const counters = (c: Record<string, number>) =>
     .join(', ') || '—';
 
 /** Readers and their buses: state, secure channel, identity, errors; capture download; the card format tool. */
-export const Readers = ({ roles }: { roles: Role[] }) => {
-  const manager = roles.includes('facility-manager') || roles.includes('admin');
-  const admin = roles.includes('admin');
-  const { run, view } = useAction();
+export const Readers = () => {
+  const can = useCan();
+  const admin = can('readers.keys');
+
+  const dialog = useActionDialog();
   /** Key actions are an administrator's, with a reason that goes into the journal. */
-  const keyAction = (reader: string, action: 'rotate-key' | 'reinstall-key', label: string) => {
-    const reason = window.prompt(`Reason to ${label} of ${reader} (recorded in the journal):`)?.trim();
-    if (!reason) return;
-    void run(`${label}: started for ${reader}`, () =>
-      api.post(`/api/v1/readers/${encodeURIComponent(reader)}/${action}`, { reason }),
-    );
-  };
+  const keyAction = (reader: string, action: 'rotate-key' | 'reinstall-key', label: string) =>
+    dialog.ask({
+      title: `${label.charAt(0).toUpperCase()}${label.slice(1)} of ${reader}?`,
+      consequence: "The new key is installed at the reader's next secure session.",
+      confirm: label.charAt(0).toUpperCase() + label.slice(1),
+      reason: 'required',
+      risky: true,
+      done: `${label}: started for ${reader}`,
+      run: (reason) => api.post(`/api/v1/readers/${encodeURIComponent(reader)}/${action}`, { reason }),
+    });
   const [readers, setReaders] = useState<ReaderRow[]>([]);
   const [ports, setPorts] = useState<PortRow[]>([]);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
-      const s = await api.get<{ readers: ReaderRow[]; ports: PortRow[] }>('/api/v1/readers');
+      const s = await api.get<ReadersStatus>('/api/v1/readers');
       setReaders(s.readers);
       setPorts(s.ports);
       setError(null);
@@ -51,7 +58,7 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
         <h2>Readers</h2>
       </header>
       <ErrorAlert error={error} />
-      {view}
+      {dialog.view}
       <table className="entries" data-testid="readers">
         <thead>
           <tr>
@@ -166,7 +173,7 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
                 </small>
               </td>
               <td>
-                {manager ? (
+                {can('readers.capture') ? (
                   <a href={`/api/v1/readers/ports/${encodeURIComponent(p.id)}/capture`} download>
                     Download ({p.captureRecords} records)
                   </a>
@@ -178,7 +185,7 @@ export const Readers = ({ roles }: { roles: Role[] }) => {
           ))}
         </tbody>
       </table>
-      {manager && <CardFormatTool />}
+      {can('readers.card-formats') && <CardFormatTool />}
     </section>
   );
 };

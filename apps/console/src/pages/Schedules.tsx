@@ -1,21 +1,15 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { api, type Role } from '../api';
-import {
-  canEditAccess,
-  WEEKDAYS,
-  type Group,
-  type Holiday,
-  type Interval,
-  type Level,
-  type Schedule,
-} from '../access-api';
+import type { Door, Items } from '@gatehouse/api';
+import { useCan } from '../shell/permissions';
+import { api } from '../api';
+import { WEEKDAYS, type Group, type Holiday, type Interval, type Level, type Schedule } from '../access-api';
 import { useAction } from '../Feedback';
 
 const describe = (ivs: Interval[]) =>
   ivs.map((i) => `${i.days.map((d) => WEEKDAYS[d - 1]).join(' ')} ${i.start}–${i.end}`).join('; ') || 'never';
 
-export const Schedules = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
+export const Schedules = () => {
+  const edit = useCan()('site.write');
   const [schedules, setSchedules] = useState<Schedule[]>([]);
   const [holidays, setHolidays] = useState<Holiday[]>([]);
   const [draft, setDraft] = useState({
@@ -27,8 +21,8 @@ export const Schedules = ({ roles }: { roles: Role[] }) => {
   const [holiday, setHoliday] = useState({ id: '', name: '', date: '' });
   const { run, view, busy } = useAction();
   const load = useCallback(async () => {
-    setSchedules((await api.get<{ items: Schedule[] }>('/api/v1/access/schedules')).items);
-    setHolidays((await api.get<{ items: Holiday[] }>('/api/v1/access/holidays')).items);
+    setSchedules((await api.get<Items<Schedule>>('/api/v1/access/schedules')).items);
+    setHolidays((await api.get<Items<Holiday>>('/api/v1/access/holidays')).items);
   }, []);
   useEffect(() => void load().catch(() => undefined), [load]);
   const setInterval = (i: number, change: Partial<Interval>) =>
@@ -192,8 +186,8 @@ export const Schedules = ({ roles }: { roles: Role[] }) => {
   );
 };
 
-export const Levels = ({ roles }: { roles: Role[] }) => {
-  const edit = canEditAccess(roles);
+export const Levels = () => {
+  const edit = useCan()('site.write');
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
   const [schedules, setSchedules] = useState<Schedule[]>([]);
@@ -203,10 +197,10 @@ export const Levels = ({ roles }: { roles: Role[] }) => {
   const { run, view, busy } = useAction();
   const load = useCallback(async () => {
     const [l, g, s, d] = await Promise.all([
-      api.get<{ items: Level[] }>('/api/v1/access/levels'),
-      api.get<{ items: Group[] }>('/api/v1/access/groups'),
-      api.get<{ items: Schedule[] }>('/api/v1/access/schedules'),
-      api.get<{ items: { id: string; name: string }[] }>('/api/v1/access/doors'),
+      api.get<Items<Level>>('/api/v1/access/levels'),
+      api.get<Items<Group>>('/api/v1/access/groups'),
+      api.get<Items<Schedule>>('/api/v1/access/schedules'),
+      api.get<Items<Door>>('/api/v1/access/doors'),
     ]);
     setLevels(l.items);
     setGroups(g.items);

@@ -1,4 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
+import type { BootstrapAnswer, EnrollmentConfirmed, SignInAnswer } from '@gatehouse/api';
 import { api, describeError, setCsrfToken, type Operator } from '../api';
 import { ErrorAlert } from '../Feedback';
 
@@ -39,7 +40,7 @@ export const Bootstrap = ({ onDone }: StepProps) => {
   const [password, setPassword] = useState('');
   const [created, setCreated] = useState<Operator | null>(null);
   const { error, busy, submit } = useSubmit(async () => {
-    const res = await api.post<{ operator: Operator }>('/api/v1/auth/bootstrap', {
+    const res = await api.post<BootstrapAnswer>('/api/v1/auth/bootstrap', {
       token: token.trim(),
       username,
       displayName,
@@ -113,7 +114,7 @@ export const Login = ({ onDone }: StepProps) => {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const { error, busy, submit } = useSubmit(async () => {
-    const res = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { username, password });
+    const res = await api.post<SignInAnswer>('/api/v1/auth/login', { username, password });
     setCsrfToken(res.csrfToken);
     onDone();
   });
@@ -191,7 +192,7 @@ export const SecondFactor = ({ onDone }: StepProps) => {
   const [code, setCode] = useState('');
   const [useRecovery, setUseRecovery] = useState(false);
   const { error, busy, submit } = useSubmit(async () => {
-    const res = await api.post<{ csrfToken: string }>(
+    const res = await api.post<SignInAnswer>(
       '/api/v1/auth/second-factor',
       secondFactorProof(useRecovery, code),
     );
@@ -237,10 +238,7 @@ export const Enroll = ({
     setSetup(await api.post('/api/v1/auth/enrollment', proof));
   });
   const confirm = useSubmit(async () => {
-    const res = await api.post<{ csrfToken: string; recoveryCodes: string[] }>(
-      '/api/v1/auth/enrollment/confirm',
-      { code: code.trim() },
-    );
+    const res = await api.post<EnrollmentConfirmed>('/api/v1/auth/enrollment/confirm', { code: code.trim() });
     setCsrfToken(res.csrfToken);
     setRecovery(res.recoveryCodes);
   });

@@ -1,27 +1,18 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Role } from '../api';
+import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
+import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert } from '../Feedback';
 
-interface Token {
-  id: string;
-  name: string;
-  roles: Role[];
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
 export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
-  const [items, setItems] = useState<Token[]>([]);
+  const [items, setItems] = useState<TokenView[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ name: '', role: 'auditor' as Role, expiresInDays: 90 });
 
   const refresh = useCallback(() => {
     api
-      .get<{ items: Token[] }>('/api/v1/tokens')
+      .get<Items<TokenView>>('/api/v1/tokens')
       .then((r) => setItems(r.items))
       .catch((e: unknown) => setError(describeError(e)));
   }, []);
@@ -31,7 +22,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
     e.preventDefault();
     setError(null);
     try {
-      const res = await api.post<{ token: string }>('/api/v1/tokens', {
+      const res = await api.post<TokenCreated>('/api/v1/tokens', {
         name: draft.name,
         roles: [draft.role],
         expiresInDays: draft.expiresInDays,
@@ -43,14 +34,20 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
     }
   };
 
-  const revoke = async (id: string) => {
-    try {
-      await api.post(`/api/v1/tokens/${id}/revoke`);
-      refresh();
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+  const dialog = useActionDialog();
+  const revoke = (t: TokenView) =>
+    dialog.ask({
+      title: `Revoke the token "${t.name}"?`,
+      consequence: 'Whatever uses it is refused from now on; this cannot be undone.',
+      confirm: 'Revoke',
+      reason: 'none',
+      risky: true,
+      done: 'Token revoked.',
+      run: async () => {
+        await api.post(`/api/v1/tokens/${t.id}/revoke`);
+        refresh();
+      },
+    });
 
   return (
     <section>
@@ -61,6 +58,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
         For machines: login ingest, integrations, metrics scrapers. Each token has its own roles and an
         expiry.
       </p>
+      {dialog.view}
       <ErrorAlert error={error} />
       {shown && (
         <div className="ok-box">
@@ -94,7 +92,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               {canEdit && (
                 <td>
                   {!t.revokedAt && (
-                    <button className="link" onClick={() => void revoke(t.id)}>
+                    <button className="link" onClick={() => revoke(t)}>
                       Revoke
                     </button>
                   )}

@@ -9,6 +9,7 @@ import { eventInWords, JournalReader, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
+import type { AlarmQueue, AlarmView } from './views';
 
 const text = plainText({ max: 1000, multiline: true });
 const Comment = z.strictObject({ comment: text.optional() });
@@ -44,7 +45,7 @@ export class AlarmsController {
   ) {}
 
   /** An alarm with what the guard does about it (the site's text for its type, else the built-in one). */
-  private withInstructions = (a: Alarm) => ({
+  private withInstructions = (a: Alarm): AlarmView => ({
     ...a,
     instructions: instructionsFor(a.type, this.config.alarms.instructions),
   });
@@ -56,7 +57,7 @@ export class AlarmsController {
       'The alarm queue (open alarms, highest priority and oldest first, each with its instructions), and optionally recent ended ones',
   })
   @ApiQueryOf(ListQuery)
-  list(@Query(zod(ListQuery)) q: z.infer<typeof ListQuery>) {
+  list(@Query(zod(ListQuery)) q: z.infer<typeof ListQuery>): AlarmQueue {
     return {
       items: this.alarms.queue().map(this.withInstructions),
       history: q.history ? this.alarms.history(q.history).map(this.withInstructions) : [],

@@ -19,6 +19,15 @@ import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
 import { Accepts } from '../http/route-config';
 import { SessionCookie } from './session-cookie';
+import type {
+  BootstrapAnswer,
+  BootstrapState,
+  EnrollmentConfirmed,
+  EnrollmentStart,
+  Permissions,
+  SessionView,
+  SignInAnswer,
+} from './views';
 
 /** What anyone may send without signing in is small: a user name and a password fit in far less. */
 const PUBLIC_BODY_MAX_BYTES = 8 * 1024;
@@ -72,12 +81,12 @@ export class AuthController {
   ) {}
 
   /** Sets the new session cookie and answers with what the console needs next. */
-  private issue(reply: FastifyReply, result: LoginResult) {
+  private issue(reply: FastifyReply, result: LoginResult): SignInAnswer {
     this.cookie.set(reply, result.sessionId);
     return { stage: result.stage, csrfToken: result.csrfToken, operator: result.operator };
   }
 
-  private sessionView(principal: Principal) {
+  private sessionView(principal: Principal): SessionView {
     const operator = principal.kind === 'session' ? this.operators.getOperator(principal.id) : undefined;
     return {
       kind: principal.kind,
@@ -89,13 +98,15 @@ export class AuthController {
       csrfToken: principal.csrfToken ?? null,
       visibleCategories: visibleCategories(principal.roles) ?? 'all',
       operator,
+      endsAt: principal.ends ? new Date(principal.ends.at).toISOString() : null,
+      idleEndsAt: principal.ends ? new Date(principal.ends.idleAt).toISOString() : null,
     };
   }
 
   @Get('bootstrap')
   @Public()
   @ApiOperation({ summary: 'Whether the first administrator still has to be created' })
-  bootstrapState() {
+  bootstrapState(): BootstrapState {
     return { pending: this.operators.bootstrapPending() };
   }
 
@@ -107,7 +118,7 @@ export class AuthController {
   async bootstrap(
     @Body(zod(BootstrapBody)) body: z.infer<typeof BootstrapBody>,
     @RequestCtx() ctx: RequestContext,
-  ) {
+  ): Promise<BootstrapAnswer> {
     const { token, ...operator } = body;
     return { operator: await this.operators.bootstrap(token, operator, ctx) };
   }
@@ -124,7 +135,7 @@ export class AuthController {
     @Body(zod(LoginBody)) body: z.infer<typeof LoginBody>,
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<SignInAnswer> {
     return this.issue(reply, await this.signIn.login(body.username, body.password, ctx));
   }
 
@@ -140,7 +151,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<SignInAnswer> {
     return this.issue(reply, await this.signIn.verifySecondFactor(principal, body, ctx));
   }
 
@@ -158,7 +169,7 @@ export class AuthController {
     @Body(zod(EnrollmentBody)) body: z.infer<typeof EnrollmentBody>,
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
-  ) {
+  ): Promise<EnrollmentStart> {
     const { secret, uri } = await this.signIn.beginEnrollment(principal, body, ctx);
     const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 1 });
     return { secret, uri, qrSvg };
@@ -178,7 +189,7 @@ export class AuthController {
     @CurrentPrincipal() principal: Principal,
     @RequestCtx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<EnrollmentConfirmed> {
     const result = await this.signIn.confirmEnrollment(principal, body.code, ctx);
     return { ...this.issue(reply, result), recoveryCodes: result.recoveryCodes };
   }
@@ -188,7 +199,22 @@ export class AuthController {
   @AllowStages('totp', 'enroll')
   @AllowDuringPasswordChange()
   @ApiOperation({ summary: 'Who is signed in, at which stage, with the CSRF token for mutations' })
-  session(@CurrentPrincipal() principal: Principal) {
+  session(@CurrentPrincipal() principal: Principal): SessionView {
+    return this.sessionView(principal);
+  }
+
+  @Post('session/renew')
+  @Allow('account.self')
+  @AllowDuringPasswordChange()
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Keep this session alive while its operator is at the screen (the console calls it on keys, pointer or touch); answers the session with its new idle end',
+  })
+  renew(@CurrentPrincipal() principal: Principal): SessionView {
+    // The request itself renewed the session (AuthGuard); not journaled: like "last seen", it is bookkeeping.
+    if (principal.kind !== 'session')
+      throw new DomainError('invalid', 'auth.not-a-session', 'tokens do not idle out; nothing to renew');
     return this.sessionView(principal);
   }
 
@@ -198,7 +224,7 @@ export class AuthController {
   @ApiOperation({
     summary: 'What your roles may do (actions) and which cardholder fields they show (docs/permissions.md)',
   })
-  permissions(@CurrentPrincipal() principal: Principal) {
+  permissions(@CurrentPrincipal() principal: Principal): Permissions {
     return permissionsOf(principal.roles);
   }
 

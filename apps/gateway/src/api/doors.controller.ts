@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DoorsService } from '@gatehouse/doors';
+import { type BoardDoor, DoorsService } from '@gatehouse/doors';
 import { Allow } from '../http/auth.guard';
+import type { Items } from './views';
 
 @ApiTags('doors')
 @Controller('api/v1/doors')
@@ -14,7 +15,7 @@ export class DoorsController {
     summary:
       "Every door's live state (secure, open, held, forced…), its active alarms and its sensors' health",
   })
-  board() {
+  board(): Items<BoardDoor> {
     return { items: this.doors.board() };
   }
 }

@@ -3,7 +3,13 @@ import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nest
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { hiddenProperties, redactEntryFor, visibleCategories, type Principal } from '@gatehouse/auth';
+import {
+  hiddenProperties,
+  type Principal,
+  type ReadableEntry,
+  redactEntryFor,
+  visibleCategories,
+} from '@gatehouse/auth';
 import {
   type Actor,
   DomainError,
@@ -25,6 +31,7 @@ import {
 import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
+import type { CheckpointView, Items, JournalPageView } from './views';
 
 const ref = z.string().min(1).max(200);
 const subjectFields = Object.fromEntries(
@@ -71,7 +78,7 @@ export const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principa
  */
 export const readableFor = (principal: Principal, text: string | undefined) => {
   const needle = text?.toLowerCase();
-  return (entry: JournalEntry): JournalEntry | null => {
+  return (entry: JournalEntry): ReadableEntry | null => {
     const seen = redactEntryFor(principal.roles, entry);
     if (seen !== entry && needle && !JSON.stringify(seen).toLowerCase().includes(needle)) return null;
     return seen;
@@ -93,7 +100,7 @@ export class JournalController {
   async search(
     @Query(zod(JournalQuery)) query: z.infer<typeof JournalQuery>,
     @CurrentPrincipal() principal: Principal,
-  ) {
+  ): Promise<JournalPageView> {
     // nextCursor follows the rows read, so a page thinned by redaction still leads to the next one.
     const page = await this.reader.page(toFilter(query, principal), query.limit, query.cursor);
     const readable = readableFor(principal, query.q);
@@ -195,7 +202,7 @@ export class JournalController {
   @Get('checkpoints')
   @Allow('journal.checkpoints')
   @ApiOperation({ summary: 'The latest signed checkpoints (tree heads), newest first' })
-  checkpoints() {
+  checkpoints(): Promise<Items<CheckpointView>> {
     return this.reader.checkpoints(100).then((items) => ({ items }));
   }
 

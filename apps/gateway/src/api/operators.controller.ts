@@ -6,6 +6,7 @@ import { type Actor, DomainError, patchOf, plainText, reasonText } from '@gateho
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
+import type { TokenCreated } from './views';
 
 const role = z.enum(ROLES as [string, ...string[]]);
 const CreateOperator = z.strictObject({
@@ -134,7 +135,10 @@ export class TokensController {
   @Allow('operators.write')
   @ApiOperation({ summary: 'Create an API token for a machine; the token is shown in this answer only' })
   @ApiJsonBody(CreateToken)
-  create(@Body(zod(CreateToken)) body: z.infer<typeof CreateToken>, @CurrentActor() actor: Actor) {
+  create(
+    @Body(zod(CreateToken)) body: z.infer<typeof CreateToken>,
+    @CurrentActor() actor: Actor,
+  ): Promise<TokenCreated> {
     return this.tokens.createToken(body, actor);
   }
 

@@ -9,6 +9,7 @@ import { ReadersService } from '@gatehouse/readers';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
+import type { CardBitsInterpretation, ReadersStatus } from './views';
 
 const MAX_BITS = 256;
 
@@ -45,7 +46,7 @@ export class ReadersController {
     summary:
       'Every serial port and reader: online, secure channel, model and firmware, last seen, error counters',
   })
-  status() {
+  status(): ReadersStatus {
     return this.readers.status();
   }
 
@@ -135,7 +136,7 @@ export class ReadersController {
   @Allow('readers.card-formats')
   @ApiOperation({ summary: 'Every card format the bits fit, with its parity verdict, and the raw reading' })
   @ApiJsonBody(CardBitsBody)
-  interpret(@Body(zod(CardBitsBody)) body: z.infer<typeof CardBitsBody>) {
+  interpret(@Body(zod(CardBitsBody)) body: z.infer<typeof CardBitsBody>): CardBitsInterpretation {
     let bits: number[];
     if ('bits' in body) bits = toBits(body.bits);
     else {

@@ -23,6 +23,19 @@ import {
 } from '@gatehouse/auth';
 import { Journal } from '@gatehouse/journal';
 import { routeConfig } from './route-config';
+import type { BackgroundHeader } from '../api/views';
+
+/** Sent by the console on the requests it makes by itself (views.ts, BackgroundHeader). */
+export const BACKGROUND_HEADER: BackgroundHeader = 'x-gatehouse-background';
+
+/**
+ * Whether a request renews its session: not what the console asks by itself (re-reads after
+ * live events, marked by the header), nor the live stream (connecting or its heartbeat's
+ * check), or a wall screen nobody watches would never time out.
+ */
+const renews = (req: FastifyRequest): boolean =>
+  req.headers[BACKGROUND_HEADER] === undefined &&
+  !String(req.headers.accept ?? '').includes('text/event-stream');
 
 const ROLES_KEY = 'gatehouse:roles';
 const PUBLIC_KEY = 'gatehouse:public';
@@ -107,7 +120,7 @@ export class AuthGuard implements CanActivate {
     }
     const cookies = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies ?? {};
     const raw = cookies[SECURE_SESSION_COOKIE] ?? cookies[SESSION_COOKIE];
-    return raw ? (this.signIn.resolveSession(raw) ?? undefined) : undefined;
+    return raw ? (this.signIn.resolveSession(raw, renews(req)) ?? undefined) : undefined;
   }
 
   /** The caller, resolved once per request: the body gate may already have done it before the body was read. */

@@ -30,6 +30,7 @@ import { Allow } from '../../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../../http/request.decorators';
 import { Accepts } from '../../http/route-config';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
+import type { CardholderDetail, CardholderPage, CredentialView, DoorAccess, Items } from '../views';
 import { checkId } from './records.controller';
 
 const PHOTO_TYPES = ['image/jpeg', 'image/png'];
@@ -83,7 +84,7 @@ export class CardholdersController {
   search(
     @Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>,
     @CurrentPrincipal() principal: Principal,
-  ) {
+  ): CardholderPage {
     const q = query.q?.toLowerCase();
     // Only fields the caller may see are searched: a match must not reveal a hidden value.
     const hidden = hiddenProperties(principal.roles);
@@ -97,7 +98,7 @@ export class CardholdersController {
 
   @Get('cardholders/:id')
   @Allow('cardholders.read')
-  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): CardholderDetail {
     const cardholder = this.access.get('cardholders', checkId(id, 'cardholder'));
     const credentials = this.access.credentialsOf(id).map((c) => redactFor(principal.roles, c));
     return redactFor(principal.roles, { ...cardholder, credentials });
@@ -153,7 +154,7 @@ export class CardholdersController {
   @Allow('cardholders.doors')
   @ApiOperation({ summary: 'Which doors this person can open, and whether now (from the decision index)' })
   @ApiQueryOf(AtQuery)
-  doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
+  doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>): Items<DoorAccess> {
     const at = query.at === undefined ? Date.now() : parseIsoInstant(query.at)!;
     return { items: this.access.doorsOf(checkId(id, 'cardholder'), at) };
   }
@@ -171,7 +172,7 @@ export class CardholdersController {
 
   @Get('credentials/:id')
   @Allow('credentials.read')
-  getCredential(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  getCredential(@Param('id') id: string, @CurrentPrincipal() principal: Principal): CredentialView {
     return redactFor(principal.roles, this.access.getCredential(checkId(id, 'credential')));
   }
 

@@ -1,11 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessService, DOOR_MODES } from '@gatehouse/access';
+import {
+  AccessService,
+  type Decision,
+  DOOR_MODES,
+  type DoorState,
+  type PresenceRow,
+} from '@gatehouse/access';
 import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
+import type { DoorStates, Items, UnlockAccepted, WhoCanOpen } from '../views';
 import { checkId } from './records.controller';
 
 const Reason = z.strictObject({ reason: reasonText });
@@ -53,7 +60,7 @@ export class GuardController {
   @Get('door-states')
   @Allow('site.read')
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
-  doorStates() {
+  doorStates(): DoorStates {
     return { items: this.access.doorStates(), modes: DOOR_MODES };
   }
 
@@ -66,7 +73,7 @@ export class GuardController {
     @Param('id') id: string,
     @Body(zod(Reason)) body: z.infer<typeof Reason>,
     @CurrentActor() actor: Actor,
-  ) {
+  ): Promise<UnlockAccepted> {
     await this.access.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
     return { doorId: id, accepted: true };
   }
@@ -94,7 +101,10 @@ export class GuardController {
     summary: 'Lockdown (privileged credentials only) or emergency release (all open), of all doors or some',
   })
   @ApiJsonBody(LockdownBody)
-  async lockdown(@Body(zod(LockdownBody)) body: z.infer<typeof LockdownBody>, @CurrentActor() actor: Actor) {
+  async lockdown(
+    @Body(zod(LockdownBody)) body: z.infer<typeof LockdownBody>,
+    @CurrentActor() actor: Actor,
+  ): Promise<Items<DoorState>> {
     await this.access.lockdown(body.kind, body.doors, body.reason, actor);
     return { items: this.access.doorStates() };
   }
@@ -103,7 +113,10 @@ export class GuardController {
   @Allow('doors.control')
   @HttpCode(200)
   @ApiJsonBody(Reason)
-  async release(@Body(zod(Reason)) body: z.infer<typeof Reason>, @CurrentActor() actor: Actor) {
+  async release(
+    @Body(zod(Reason)) body: z.infer<typeof Reason>,
+    @CurrentActor() actor: Actor,
+  ): Promise<Items<DoorState>> {
     await this.access.releaseLockdown(body.reason, actor);
     return { items: this.access.doorStates() };
   }
@@ -128,7 +141,7 @@ export class GuardController {
   @Get('presence')
   @Allow('presence.read')
   @ApiOperation({ summary: 'Where each person is believed to be, learned from grants, and since when' })
-  presence() {
+  presence(): Items<PresenceRow> {
     return { items: this.access.presenceList() };
   }
 
@@ -136,7 +149,7 @@ export class GuardController {
   @Allow('site.read')
   @ApiOperation({ summary: 'Who can open this door at a time (now by default), from the decision index' })
   @ApiQueryOf(AtQuery)
-  whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
+  whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>): WhoCanOpen {
     const when = at(query.at) ?? Date.now();
     return { at: new Date(when).toISOString(), items: this.access.whoCanOpen(checkId(id, 'door'), when) };
   }
@@ -148,7 +161,7 @@ export class GuardController {
     summary: 'What the engine would decide for a credential at a reader (changes nothing, opens nothing)',
   })
   @ApiJsonBody(SimulateBody)
-  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>) {
+  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>): Decision {
     return this.access.simulate(body.readerId, body.format, body.number, at(body.at) ?? Date.now(), body.pin);
   }
 }

@@ -1,0 +1,107 @@
+import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { api, ApiError, onSessionEnded, parseForDisplay, type JournalEntry } from '../api';
+
+/** Whether what the console shows is live, and if not, why. */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'gateway-down' | 'session-ended';
+
+/** Seconds between attempts after a drop, growing so a restarting gateway is not hammered. */
+const RETRY_STEPS_S = [2, 4, 8, 15, 30];
+
+export interface LiveConnection {
+  status: LiveStatus;
+  /** When the next attempt is made (for the countdown), while not live. */
+  retryAt: number | null;
+  /** Counts reconnections: a page re-reads what it shows when this changes (it missed the gap). */
+  generation: number;
+  subscribe: (listener: (entry: JournalEntry) => void) => () => void;
+  retryNow: () => void;
+}
+
+/**
+ * The one live stream of the signed-in console (SSE). A drop is reported at once
+ * and retried with a countdown; before each attempt the session is checked, so a
+ * session that ended is told apart from a gateway that went away.
+ */
+export const useLiveConnection = (active: boolean): LiveConnection => {
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const listeners = useRef(new Set<(entry: JournalEntry) => void>());
+  const retry = useRef<() => void>(() => undefined);
+
+  useEffect(() => {
+    if (!active) return;
+    let source: EventSource | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let stopped = false;
+    setStatus('connecting');
+    const ended = () => {
+      stopped = true;
+      source?.close();
+      clearTimeout(timer);
+      setStatus('session-ended');
+      setRetryAt(null);
+    };
+    const schedule = (why: LiveStatus) => {
+      const wait = RETRY_STEPS_S[Math.min(failures++, RETRY_STEPS_S.length - 1)]! * 1000;
+      setStatus(why);
+      setRetryAt(Date.now() + wait);
+      timer = setTimeout(open, wait);
+    };
+    const check = async () => {
+      if (stopped) return;
+      try {
+        await api.background('/api/v1/auth/session');
+        schedule('reconnecting');
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 401) ended();
+        else schedule('gateway-down');
+      }
+    };
+    function open() {
+      if (stopped) return;
+      clearTimeout(timer);
+      source?.close();
+      source = new EventSource('/api/v1/events');
+      source.onopen = () => {
+        if (failures > 0) setGeneration((g) => g + 1);
+        failures = 0;
+        setStatus('live');
+        setRetryAt(null);
+      };
+      // The browser's own retry would hide the drop: the console closes, says so, and retries itself.
+      source.onerror = () => {
+        source?.close();
+        void check();
+      };
+      source.addEventListener('entry', (ev) => {
+        const entry = parseForDisplay<JournalEntry>((ev as MessageEvent<string>).data);
+        listeners.current.forEach((l) => l(entry));
+      });
+      source.addEventListener('end', ended);
+    }
+    retry.current = open;
+    open();
+    const off = onSessionEnded(ended);
+    return () => {
+      stopped = true;
+      source?.close();
+      clearTimeout(timer);
+      off();
+    };
+  }, [active]);
+
+  const subscribe = useCallback((listener: (entry: JournalEntry) => void) => {
+    listeners.current.add(listener);
+    return () => void listeners.current.delete(listener);
+  }, []);
+  return { status, retryAt, generation, subscribe, retryNow: () => retry.current() };
+};
+
+export const LiveContext = createContext<LiveConnection | null>(null);
+export const useLive = (): LiveConnection => {
+  const live = useContext(LiveContext);
+  if (!live) throw new Error('useLive outside the signed-in shell');
+  return live;
+};

@@ -1,0 +1,147 @@
+/**
+ * The API's answers, named: what the controllers return, as the console reads
+ * them. Types only, from libs only (no Nest, no values): the console imports
+ * this file with `import type`, so a change here, or in a lib type named here,
+ * fails the console's type check instead of drifting (docs/architecture.md).
+ */
+import type {
+  Cardholder,
+  Credential,
+  CredentialFormat,
+  Decision,
+  DoorMode,
+  DoorState,
+  ImportReport,
+  PresenceRow,
+  WhoCanOpenRow,
+} from '@gatehouse/access';
+import type { Alarm } from '@gatehouse/alarms';
+import type {
+  Action,
+  OperatorView,
+  Permissions,
+  ReadableEntry,
+  Redacted,
+  Role,
+  SessionStage,
+  TokenView,
+} from '@gatehouse/auth';
+import type { Interpretation } from '@gatehouse/bridge-protocol';
+import type { BoardDoor } from '@gatehouse/doors';
+import type { CheckpointView, VerifyReport } from '@gatehouse/journal';
+import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
+
+export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
+export type { Interpretation } from '@gatehouse/bridge-protocol';
+export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
+export type { Alarm, BoardDoor, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
+export type { OperatorView };
+export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
+
+/**
+ * The header the console sends on requests it makes by itself (re-reads after
+ * a live event, session checks): they do not renew the session, so a screen
+ * nobody watches still times out.
+ */
+export type BackgroundHeader = 'x-gatehouse-background';
+
+/** A list answer. */
+export interface Items<T> {
+  items: T[];
+}
+
+// --- auth -------------------------------------------------------------------
+
+export interface BootstrapState {
+  pending: boolean;
+}
+export interface BootstrapAnswer {
+  operator: OperatorView;
+}
+/** Sign-in, second factor: the next stage, and the CSRF token for the session just issued. */
+export interface SignInAnswer {
+  stage: SessionStage;
+  csrfToken: string;
+  operator: OperatorView;
+}
+export interface EnrollmentStart {
+  secret: string;
+  uri: string;
+  qrSvg: string;
+}
+export interface EnrollmentConfirmed extends SignInAnswer {
+  /** Shown once. */
+  recoveryCodes: string[];
+}
+/** Who is signed in (GET /auth/session). */
+export interface SessionView {
+  kind: 'session' | 'token';
+  name: string;
+  stage: SessionStage;
+  roles: Role[];
+  mustChangePassword: boolean;
+  /** A signed-in session proves the operator again (password, current code) before changing the second factor. */
+  reauthenticate: boolean;
+  csrfToken: string | null;
+  visibleCategories: readonly string[] | 'all';
+  operator: OperatorView | undefined;
+  /** A session's absolute end, and when it idles out unless the operator acts (ISO times; null for tokens). */
+  endsAt: string | null;
+  idleEndsAt: string | null;
+}
+export interface TokenCreated {
+  /** The secret, shown once. */
+  token: string;
+  view: TokenView;
+}
+
+// --- access -----------------------------------------------------------------
+
+/** A cardholder as the caller's roles may read it (permissions.ts, FIELDS). */
+export type CardholderView = Redacted<Cardholder>;
+export type CredentialView = Redacted<Credential>;
+export type CardholderDetail = Redacted<Cardholder & { credentials: CredentialView[] }>;
+export interface CardholderPage {
+  total: number;
+  items: CardholderView[];
+}
+export interface DoorStates extends Items<DoorState> {
+  modes: readonly DoorMode[];
+}
+export interface WhoCanOpen extends Items<WhoCanOpenRow> {
+  at: string;
+}
+/** A door a cardholder's levels include, and whether its schedule lets them through now. */
+export interface DoorAccess {
+  doorId: string;
+  now: boolean;
+  scheduleIds: string[];
+}
+export interface UnlockAccepted {
+  doorId: string;
+  accepted: true;
+}
+
+// --- journal, alarms, readers ------------------------------------------------
+
+export interface JournalPageView extends Items<ReadableEntry> {
+  nextCursor: string | null;
+}
+/** An alarm as the API answers it: with what the guard does about it. */
+export interface AlarmView extends Alarm {
+  instructions: string;
+}
+export interface AlarmQueue extends Items<AlarmView> {
+  history: AlarmView[];
+}
+export interface ReadersStatus {
+  ports: PortStatus[];
+  readers: ReaderStatus[];
+}
+export interface CardBitsInterpretation {
+  bitCount: number;
+  bits: string;
+  hex: string;
+  interpretations: Interpretation[];
+  formats: { name: string; bits: number }[];
+}

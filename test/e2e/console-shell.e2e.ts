@@ -1,0 +1,174 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
+import { launchChromium } from '../support/browser';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+
+/**
+ * The console's shell on the demo site: a stale screen says so (session ended,
+ * stream dropped, gateway gone), a lockdown shows everywhere, nobody is offered
+ * what their role cannot do, and actions ask in an in-page dialog, never a
+ * browser prompt.
+ */
+describe('console shell in headless Chromium (demo site)', () => {
+  let gw: RunningGateway;
+  let browser: Browser;
+  let admin: Client;
+  let guard: Client;
+
+  beforeAll(async () => {
+    gw = await startGateway({ env: { GATEHOUSE_DEMO_SEED_SITE: 'true' } });
+    ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
+    guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
+    await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+    await operatorClient(admin, gw.url, 'sam', ['guard']);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+    if (gw) removeDir(gw.dataDir);
+  });
+
+  /** Signs in on a fresh context; a browser prompt anywhere fails the test (dialogs are in-page). */
+  const signIn = async (username: string): Promise<Page> => {
+    const page = await (await browser.newContext()).newPage();
+    page.on('dialog', (d) => {
+      void d.dismiss();
+      throw new Error(`a browser ${d.type()} was shown: ${d.message()}`);
+    });
+    await page.goto(gw.url);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('User name').fill(username);
+    await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').waitFor();
+    return page;
+  };
+  const guarded = async (page: Page, name: string, steps: () => Promise<void>) => {
+    try {
+      await steps();
+    } catch (error) {
+      await page
+        .screenshot({ path: join(tmpdir(), `gatehouse-shell-${name}-failure.png`), fullPage: true })
+        .catch(() => undefined);
+      throw error;
+    }
+  };
+  const openDesk = async (page: Page) => {
+    await page.getByRole('link', { name: 'Guard desk' }).click();
+    await page.getByTestId('door-board').locator('.door-tile').first().waitFor();
+  };
+
+  it('asks for a lockdown in a dialog, shows it on every tile and in a site banner, and releases it by name', async () => {
+    const page = await signIn('gina');
+    await guarded(page, 'lockdown', async () => {
+      await openDesk(page);
+      const tiles = await page.getByTestId('door-board').locator('.door-tile').count();
+
+      // Escape cancels: nothing happens.
+      await page.getByRole('button', { name: 'Lockdown', exact: true }).click();
+      const ask = page.getByRole('dialog', { name: `Lock down all ${tiles} doors of the site?` });
+      await ask.waitFor();
+      // The reason field has the focus, inside the dialog.
+      const focused = await ask
+        .getByLabel(/Reason/)
+        .evaluate(
+          (el) =>
+            (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement ===
+            el,
+        );
+      expect(focused).toBe(true);
+      await page.keyboard.press('Escape');
+      await ask.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('lockdown-banner').count()).toBe(0);
+
+      // An empty reason is refused in words, in the dialog.
+      await page.getByRole('button', { name: 'Lockdown', exact: true }).click();
+      await ask.getByRole('button', { name: 'Lock down' }).click();
+      await ask.getByText('Reason is required.').waitFor();
+      await ask.getByLabel(/Reason/).fill('intruder reported in the lobby');
+      await ask.getByRole('button', { name: 'Lock down' }).click();
+      await ask.waitFor({ state: 'detached' });
+      await page.getByTestId('action-status').getByText('Lockdown started.').waitFor();
+
+      const banner = page.getByTestId('lockdown-banner');
+      await banner.getByText(`LOCKDOWN IN FORCE · ${tiles} of ${tiles} doors`).waitFor();
+      await banner.getByText(/Started by gina at .*intruder reported in the lobby/).waitFor();
+      expect(await page.getByTestId('door-board').getByText('LOCKDOWN', { exact: true }).count()).toBe(tiles);
+      // Not offered twice; the release is named so.
+      expect(await page.getByRole('button', { name: 'Lockdown', exact: true }).count()).toBe(0);
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-shell-lockdown.png'), fullPage: true });
+
+      await page.getByRole('button', { name: 'Release lockdown' }).click();
+      const release = page.getByRole('dialog', { name: 'Release the lockdown?' });
+      await release.getByLabel(/Reason/).fill('all clear');
+      await release.getByRole('button', { name: 'Release lockdown' }).click();
+      await banner.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('door-board').getByText('LOCKDOWN', { exact: true }).count()).toBe(0);
+      await page.getByRole('button', { name: 'Lockdown', exact: true }).waitFor();
+    });
+  });
+
+  // A facility manager watches the board but may not control doors (doors.board without doors.control),
+  // as a responder (whose role needs a second factor to sign in here).
+  it('does not offer Lockdown or Unlock to a role that watches the board without controlling doors', async () => {
+    const page = await signIn('fran');
+    await guarded(page, 'no-door-control', async () => {
+      await openDesk(page);
+      await page.getByRole('heading', { name: 'Alarms (0)' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Lockdown', exact: true }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: 'Unlock once' }).count()).toBe(0);
+      await page.getByRole('link', { name: 'Doors' }).click();
+      await page.getByTestId('doors').getByText('Front door').waitFor();
+      for (const name of ['Lockdown', 'Release lockdown', 'Unlock once', 'Unlock 1 h'])
+        expect(await page.getByRole('button', { name, exact: true }).count()).toBe(0);
+      // Nor pages of actions the role lacks: the navigation follows the same matrix.
+      expect(await page.getByRole('link', { name: 'Operators' }).count()).toBe(0);
+    });
+  });
+
+  it('says so at once when the session ends (the operator was disabled)', async () => {
+    const page = await signIn('sam');
+    await guarded(page, 'session-ended', async () => {
+      await openDesk(page);
+      const operators = await admin.get<{ items: { id: string; username: string }[] }>('/api/v1/operators');
+      const sam = operators.body.items.find((o) => o.username === 'sam')!;
+      expect((await admin.patch(`/api/v1/operators/${sam.id}`, { disabled: true })).status).toBe(200);
+      // The stream checks its session with each heartbeat (15 s) and says "end".
+      const banner = page.getByTestId('stale-banner');
+      await banner.getByText('Your session has ended').waitFor({ timeout: 25_000 });
+      expect(await page.locator('main.stale').count()).toBe(1);
+      await banner.getByRole('button', { name: 'Sign in again' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    });
+  });
+
+  it('greys the desk when the gateway stops, counts down, and reads the board again when it is back', async () => {
+    const page = await signIn('gina');
+    await guarded(page, 'gateway-gone', async () => {
+      await openDesk(page);
+      await new Promise((r) => setTimeout(r, 500)); // the live stream is open
+      await gw.stop();
+      const banner = page.getByTestId('stale-banner');
+      await banner.getByText('The gateway does not answer: this screen is no longer live.').waitFor();
+      await banner.getByText(/Reconnecting in \d+ s/).waitFor();
+      expect(await page.locator('main.stale').count()).toBe(1);
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-shell-stale.png'), fullPage: true });
+
+      // The same gateway (port, data) comes back; a lockdown starts before the desk reconnects.
+      gw = await startGateway({
+        dataDir: gw.dataDir,
+        env: { GATEHOUSE_DEMO_SEED_SITE: 'true', GATEHOUSE_HTTP_PORT: String(gw.port) },
+      });
+      expect((await guard.post('/api/v1/access/lockdown', { reason: 'started meanwhile' })).status).toBe(200);
+      await banner.waitFor({ state: 'detached', timeout: 40_000 });
+      await page
+        .getByTestId('lockdown-banner')
+        .getByText(/started meanwhile/)
+        .waitFor();
+      expect(await page.locator('main.stale').count()).toBe(0);
+    });
+  }, 90_000);
+});
