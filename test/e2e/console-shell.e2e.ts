@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
-import { launchChromium } from '../support/browser';
+import { launchChromium, seriousA11yViolations } from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 /**
@@ -113,6 +113,24 @@ describe('console shell in headless Chromium (demo site)', () => {
 
   // A facility manager watches the board but may not control doors (doors.board without doors.control),
   // as a responder (whose role needs a second factor to sign in here).
+  it('has no serious or critical axe-core violations on any page a guard or a facility manager opens', async () => {
+    const found: string[] = [];
+    for (const username of ['gina', 'fran']) {
+      const page = await signIn(username);
+      await guarded(page, `axe-${username}`, async () => {
+        const pages = await page.locator('nav a').allTextContents();
+        expect(pages.length).toBeGreaterThan(1);
+        for (const name of pages) {
+          await page.locator('nav a', { hasText: name }).first().click();
+          await page.waitForLoadState('networkidle');
+          found.push(...(await seriousA11yViolations(page, `${username} on ${name}`)));
+        }
+      });
+      await page.context().close();
+    }
+    expect(found).toEqual([]);
+  });
+
   it('does not offer Lockdown or Unlock to a role that watches the board without controlling doors', async () => {
     const page = await signIn('fran');
     await guarded(page, 'no-door-control', async () => {

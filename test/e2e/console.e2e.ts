@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode } from '../../libs/auth/src/totp';
 import { Client } from '../support/client';
-import { launchChromium } from '../support/browser';
+import { launchChromium, seriousA11yViolations } from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 describe('console in headless Chromium', () => {
@@ -152,6 +152,14 @@ describe('console in headless Chromium', () => {
     await page.getByTestId('recovery-codes').locator('li').nth(9).waitFor();
     await page.getByRole('button', { name: 'I have stored them' }).click();
     await page.getByText('Second factor: enrolled').waitFor();
+    // Every page an administrator can open, checked with axe-core as it stands.
+    const violations: string[] = [];
+    for (const name of await page.locator('nav a').allTextContents()) {
+      await page.locator('nav a', { hasText: name }).first().click();
+      await page.waitForLoadState('networkidle');
+      violations.push(...(await seriousA11yViolations(page, `admin on ${name}`)));
+    }
+    expect(violations).toEqual([]);
     expect(problems).toEqual([]);
   };
 });

@@ -34,15 +34,18 @@ export const Import = () => {
         at once.
       </p>
       <div className="panel">
-        <input
-          type="file"
-          name="import-file"
-          accept=".csv,text/csv"
-          onChange={(e) => {
-            setFile(e.target.files?.[0] ?? null);
-            setReport(null);
-          }}
-        />
+        <label>
+          CSV file
+          <input
+            type="file"
+            name="import-file"
+            accept=".csv,text/csv"
+            onChange={(e) => {
+              setFile(e.target.files?.[0] ?? null);
+              setReport(null);
+            }}
+          />
+        </label>
         <button disabled={!file || busy} onClick={() => send('dry-run')}>
           Check (dry run)
         </button>

@@ -119,19 +119,29 @@ export const Schedules = () => {
                     {d}
                   </label>
                 ))}
-                <input
-                  name={`interval-${i}-start`}
-                  value={iv.start}
-                  onChange={(e) => setInterval(i, { start: e.target.value })}
-                  size={5}
-                />
-                –
-                <input
-                  name={`interval-${i}-end`}
-                  value={iv.end}
-                  onChange={(e) => setInterval(i, { end: e.target.value })}
-                  size={5}
-                />
+                {/* Text, not type="time": an interval may end at 24:00, which a time input cannot hold. */}
+                <label className="inline">
+                  From
+                  <input
+                    name={`interval-${i}-start`}
+                    value={iv.start}
+                    onChange={(e) => setInterval(i, { start: e.target.value })}
+                    size={5}
+                    inputMode="numeric"
+                    placeholder="hh:mm"
+                  />
+                </label>
+                <label className="inline">
+                  until
+                  <input
+                    name={`interval-${i}-end`}
+                    value={iv.end}
+                    onChange={(e) => setInterval(i, { end: e.target.value })}
+                    size={5}
+                    inputMode="numeric"
+                    placeholder="hh:mm"
+                  />
+                </label>
               </div>
             ))}
             <button
