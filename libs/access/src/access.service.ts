@@ -24,7 +24,7 @@ export class AccessService {
     readonly store: AccessStore,
     journal: JournalPort,
     clock: Clock,
-    bus?: GatehouseBus,
+    bus: GatehouseBus,
   ) {
     ensureOutsideZone({ store, journal });
     this.engine = new AccessEngine(AccessIndex.build(store.snapshot()));

@@ -24,6 +24,8 @@ describe('AccessService (real SQLite, real journal)', () => {
   let clock: ManualClock;
   let journal: Journal;
   let bus: GatehouseBus;
+  /** What the bus was handed as failures: `event/owner: message`. */
+  let busFailures: string[];
   let access: AccessService;
   const entries = (type: string) =>
     (
@@ -47,7 +49,10 @@ describe('AccessService (real SQLite, real journal)', () => {
       checkpointEverySeconds: 60,
     });
     await journal.open();
-    bus = new GatehouseBus();
+    busFailures = [];
+    bus = new GatehouseBus((event, owner, error) =>
+      busFailures.push(`${event}/${owner}: ${(error as Error).message}`),
+    );
     access = new AccessService(new AccessStore(db), journal, clock, bus);
   };
   /** The factories' small site, with a card-and-PIN vault beside the front door (hard anti-passback). */
@@ -175,6 +180,21 @@ describe('AccessService (real SQLite, real journal)', () => {
         })
       ).grant,
     ).toBe(true);
+  });
+
+  it('a decision whose journal write fails is counted and reported by the bus, not swallowed', async () => {
+    await seed();
+    await journal.close();
+    const d = await access.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      at: clock.now().getTime(),
+    });
+    expect(d.grant).toBe(true); // the reader is answered; the lost entry is what the bus reports
+    await new Promise((done) => setImmediate(done));
+    expect(busFailures).toEqual(['access.granted/access: the journal is closed']);
+    expect(bus.failureCount).toBe(1);
   });
 
   it('flags an exit with no entry as tailgating at a door without anti-passback', async () => {
