@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessService, DOOR_MODES } from '@gatehouse/access';
+import { AccessDecisions, DOOR_MODES, GuardActions } from '@gatehouse/access';
 import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
@@ -48,13 +48,16 @@ const at = (v?: string | null): number | null => {
 @ApiTags('guard')
 @Controller('api/v1/access')
 export class GuardController {
-  constructor(private readonly access: AccessService) {}
+  constructor(
+    private readonly guard: GuardActions,
+    private readonly decisions: AccessDecisions,
+  ) {}
 
   @Get('door-states')
   @Allow('site.read')
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
   doorStates() {
-    return { items: this.access.doorStates(), modes: DOOR_MODES };
+    return { items: this.guard.doorStates(), modes: DOOR_MODES };
   }
 
   @Post('doors/:id/unlock')
@@ -67,7 +70,7 @@ export class GuardController {
     @Body(zod(Reason)) body: z.infer<typeof Reason>,
     @CurrentActor() actor: Actor,
   ) {
-    await this.access.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
+    await this.guard.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
     return { doorId: id, accepted: true };
   }
 
@@ -83,8 +86,8 @@ export class GuardController {
     @Body(zod(ModeBody)) body: z.infer<typeof ModeBody>,
     @CurrentActor() actor: Actor,
   ) {
-    await this.access.setDoorMode(checkId(id, 'door'), body.mode, at(body.until), body.reason, actor);
-    return this.access.doorStates().find((s) => s.doorId === id);
+    await this.guard.setDoorMode(checkId(id, 'door'), body.mode, at(body.until), body.reason, actor);
+    return this.guard.doorStates().find((s) => s.doorId === id);
   }
 
   @Post('lockdown')
@@ -95,8 +98,8 @@ export class GuardController {
   })
   @ApiJsonBody(LockdownBody)
   async lockdown(@Body(zod(LockdownBody)) body: z.infer<typeof LockdownBody>, @CurrentActor() actor: Actor) {
-    await this.access.lockdown(body.kind, body.doors, body.reason, actor);
-    return { items: this.access.doorStates() };
+    await this.guard.lockdown(body.kind, body.doors, body.reason, actor);
+    return { items: this.guard.doorStates() };
   }
 
   @Post('lockdown/release')
@@ -104,8 +107,8 @@ export class GuardController {
   @HttpCode(200)
   @ApiJsonBody(Reason)
   async release(@Body(zod(Reason)) body: z.infer<typeof Reason>, @CurrentActor() actor: Actor) {
-    await this.access.releaseLockdown(body.reason, actor);
-    return { items: this.access.doorStates() };
+    await this.guard.releaseLockdown(body.reason, actor);
+    return { items: this.guard.doorStates() };
   }
 
   @Post('anti-passback/forgive')
@@ -117,7 +120,7 @@ export class GuardController {
   @ApiJsonBody(ForgiveBody)
   async forgive(@Body(zod(ForgiveBody)) body: z.infer<typeof ForgiveBody>, @CurrentActor() actor: Actor) {
     return {
-      forgiven: await this.access.forgive(
+      forgiven: await this.guard.forgive(
         body.cardholderId ? checkId(body.cardholderId, 'cardholder') : null,
         body.reason,
         actor,
@@ -129,7 +132,7 @@ export class GuardController {
   @Allow('presence.read')
   @ApiOperation({ summary: 'Where each person is believed to be, learned from grants, and since when' })
   presence() {
-    return { items: this.access.presenceList() };
+    return { items: this.guard.presenceList() };
   }
 
   @Get('doors/:id/who-can-open')
@@ -138,7 +141,7 @@ export class GuardController {
   @ApiQueryOf(AtQuery)
   whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>) {
     const when = at(query.at) ?? Date.now();
-    return { at: new Date(when).toISOString(), items: this.access.whoCanOpen(checkId(id, 'door'), when) };
+    return { at: new Date(when).toISOString(), items: this.guard.whoCanOpen(checkId(id, 'door'), when) };
   }
 
   @Post('simulate')
@@ -149,6 +152,12 @@ export class GuardController {
   })
   @ApiJsonBody(SimulateBody)
   simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>) {
-    return this.access.simulate(body.readerId, body.format, body.number, at(body.at) ?? Date.now(), body.pin);
+    return this.decisions.simulate(
+      body.readerId,
+      body.format,
+      body.number,
+      at(body.at) ?? Date.now(),
+      body.pin,
+    );
   }
 }
