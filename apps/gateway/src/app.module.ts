@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AccessDecisions, AccessRecords, CardholderImport, GuardActions } from '@gatehouse/access';
+import {
+  AccessDecisions,
+  AccessRecords,
+  AccessService,
+  CardholderImport,
+  GuardActions,
+} from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
 import { ApiTokens, Operators, SignIn } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
@@ -61,6 +67,7 @@ export class AppModule {
         { provide: Operators, useValue: core.auth.operators },
         { provide: SignIn, useValue: core.auth.signIn },
         { provide: ApiTokens, useValue: core.auth.tokens },
+        { provide: AccessService, useValue: core.access },
         { provide: AccessRecords, useValue: core.access.records },
         { provide: AccessDecisions, useValue: core.access.decisions },
         { provide: GuardActions, useValue: core.access.guard },
