@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { AccessService, AccessStore, DoorInput, ScheduleInput } from '@gatehouse/access';
+import { AccessService, AccessStore, applySitePlan, type SitePlan } from '@gatehouse/access';
 import { encode } from '@gatehouse/bridge-protocol';
 import { type Actor, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { configSchema } from '@gatehouse/config';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { openDatabase } from '@gatehouse/storage';
+import { aCardholder, aCredential, aDoor, aLevel, aSchedule, aZone } from '@gatehouse/testing';
 import type { PdsAnswer, PdsRequest } from './readers-pds';
 import { benchJournal, option, percentile, round, say } from './util';
 
@@ -31,66 +32,30 @@ const defaultPollIntervalMs = (): number =>
   configSchema.parse({ serial: [{ id: 'x', path: '/dev/null', protocol: 'osdp' }] }).serial[0]!
     .pollIntervalMs;
 
-const seedSite = async (access: AccessService, readers: number, people: number) => {
-  await access.saveZone({ id: 'site', name: 'Site', parentId: null }, BENCH, 'create');
-  const always = ScheduleInput.parse({
-    id: 'always',
-    name: 'Always',
-    timeZone: 'UTC',
-    intervals: [{ days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' }],
-  });
-  await access.saveSchedule(always, BENCH, 'create');
-  for (let r = 0; r < readers; r++)
-    await access.saveDoor(
-      DoorInput.parse({
-        id: `door${r}`,
-        name: `Door ${r}`,
-        zoneIn: 'site',
-        readers: [{ id: `r${r}`, direction: 'entry' }],
-      }),
-      BENCH,
-      'create',
-    );
-  await access.saveLevel(
-    {
-      id: 'all',
-      name: 'All',
-      scheduleId: 'always',
-      doorIds: Array.from({ length: readers }, (_, r) => `door${r}`),
-    },
-    BENCH,
-    'create',
+/**
+ * A door per reader (`door<n>`, its entry reader `r<n>`) from outside into one
+ * zone, one level opening them all around the clock, and `people` cardholders
+ * in it with cards 30:1000 onwards: the cards the simulated readers present.
+ */
+const benchSite = (readers: number, people: number): SitePlan => {
+  const doors = Array.from({ length: readers }, (_, r) =>
+    aDoor({
+      id: `door${r}`,
+      name: `Door ${r}`,
+      zoneIn: 'site',
+      readers: [{ id: `r${r}`, direction: 'entry' }],
+    }),
   );
-  for (let i = 0; i < people; i++) {
-    const p = await access.createCardholder(
-      {
-        name: `Person ${i}`,
-        employeeNumber: `B${i}`,
-        department: null,
-        directoryAccount: null,
-        kind: 'employee',
-        state: 'active',
-        privileged: false,
-        watchListed: false,
-        levelIds: ['all'],
-        groupIds: [],
-      },
-      BENCH,
-    );
-    await access.createCredential(
-      {
-        cardholderId: p.id,
-        format: 'H10301',
-        number: `30:${1000 + i}`,
-        pin: null,
-        validFrom: null,
-        validUntil: null,
-        state: 'active',
-        expireUnusedDays: null,
-      },
-      BENCH,
-    );
-  }
+  return {
+    zones: [aZone({ id: 'site', name: 'Site' })],
+    schedules: [aSchedule({ id: 'always', name: 'Always' })],
+    doors,
+    levels: [aLevel({ id: 'all', name: 'All', scheduleId: 'always', doorIds: doors.map((d) => d.id) })],
+    people: Array.from({ length: people }, (_, i) => ({
+      cardholder: aCardholder({ levelIds: ['all'] }),
+      credentials: [aCredential({ number: `30:${1000 + i}` })],
+    })),
+  };
 };
 
 export const readersBench = async (args: string[]): Promise<Record<string, number | string>> => {
@@ -131,7 +96,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     bus.on('credential.presented', 'bench', (p) => cardAt.set(p.readerId, performance.now()));
     const access = new AccessService(new AccessStore(db), journal, systemClock, bus);
     const readerCount = buses * perBus;
-    await seedSite(access, readerCount, 200);
+    await applySitePlan(access.records, benchSite(readerCount, 200), BENCH);
     while (!answers.includes('ready')) await new Promise<void>((r) => waiters.push(r));
     echo = await echoPeer(join(dir, 'echo-b'));
     say(

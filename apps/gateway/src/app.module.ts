@@ -1,6 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { AccessService } from '@gatehouse/access';
+import {
+  AccessDecisions,
+  AccessRecords,
+  AccessService,
+  CardholderImport,
+  GuardActions,
+} from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
 import { ApiTokens, Operators, SignIn } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
@@ -66,6 +72,10 @@ export class AppModule {
         { provide: SignIn, useValue: core.auth.signIn },
         { provide: ApiTokens, useValue: core.auth.tokens },
         { provide: AccessService, useValue: core.access },
+        { provide: AccessRecords, useValue: core.access.records },
+        { provide: AccessDecisions, useValue: core.access.decisions },
+        { provide: GuardActions, useValue: core.access.guard },
+        { provide: CardholderImport, useValue: new CardholderImport(core.access) },
         { provide: DoorsService, useValue: core.doors },
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },

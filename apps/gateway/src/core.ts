@@ -63,7 +63,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   readPool.takeOverCheckpoints(db);
   const access = new AccessService(new AccessStore(db), journal, clock, bus);
   if (importWorkerAvailable()) {
-    access.useImportWriter(
+    access.records.useImportWriter(
       workerImportWriter(
         {
           sqlitePath: config.resolved.sqlitePath,
@@ -98,7 +98,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     clock,
     () =>
-      access
+      access.records
         .list('access_doors')
         .map((d) => ({ id: d.id, name: d.name, unlockMs: d.unlockMs, heldOpenMs: d.heldOpenMs })),
     [
@@ -114,7 +114,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const readers = new ReadersService(serial, bus, journal, clock, log, readerKeys);
   readers.start();
   const broker = await connectBroker(config, bus, journal, clock, log, () =>
-    access.list('access_doors').map((d) => ({ id: d.id, name: d.name })),
+    access.records.list('access_doors').map((d) => ({ id: d.id, name: d.name })),
   );
   const notifications = new NotificationOutbox(
     db,

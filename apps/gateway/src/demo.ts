@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type AccessService, applySitePlan, type PlannedPerson, type SitePlan } from '@gatehouse/access';
+import { type AccessRecords, applySitePlan, type PlannedPerson, type SitePlan } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Actor } from '@gatehouse/contracts';
 
@@ -120,9 +120,9 @@ export const demoSitePlan = (): SitePlan => ({
 });
 
 /** Seeds the demo site only on a site with no doors; every record is journaled like any other change. */
-export const seedDemoSite = async (access: AccessService): Promise<boolean> => {
-  if (access.list('access_doors').length > 0) return false;
-  await applySitePlan(access, demoSitePlan(), SEED);
+export const seedDemoSite = async (records: AccessRecords): Promise<boolean> => {
+  if (records.list('access_doors').length > 0) return false;
+  await applySitePlan(records, demoSitePlan(), SEED);
   return true;
 };
 

@@ -50,7 +50,7 @@ const main = async (): Promise<void> => {
   // Secrets are read as `config check` reads them: a missing or short key file is a configuration error (exit 2).
   checkSecrets(config);
   const core = await createCore(config, { logger });
-  if (config.demo.seedSite && (await seedDemoSite(core.access))) logger.info('demo site seeded');
+  if (config.demo.seedSite && (await seedDemoSite(core.access.records))) logger.info('demo site seeded');
   warnUnknownDoors(core, logger);
   const app = await createServer(core, logger);
   const scheme = config.http.tls.certFile ? 'https' : 'http';
@@ -126,7 +126,9 @@ const main = async (): Promise<void> => {
  * `/health/ready` shows the readers degraded, naming them, until they do.
  */
 const warnUnknownDoors = (core: Awaited<ReturnType<typeof createCore>>, logger: pino.Logger): void => {
-  const unknown = core.readers.unknownDoors(new Set(core.access.list('access_doors').map((d) => d.id)));
+  const unknown = core.readers.unknownDoors(
+    new Set(core.access.records.list('access_doors').map((d) => d.id)),
+  );
   if (unknown.length > 0)
     logger.warn(
       { bindings: unknown },

@@ -186,7 +186,7 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   if (config.serial.length > 0) {
     // Per reader online or not; relays and inputs bound to doors the site does not have are named.
     health.register('readers', () =>
-      core.readers.health(new Set(core.access.list('access_doors').map((d) => d.id))),
+      core.readers.health(new Set(core.access.records.list('access_doors').map((d) => d.id))),
     );
   }
 

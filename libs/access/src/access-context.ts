@@ -23,7 +23,7 @@ export interface AccessContext {
   readonly journal: JournalPort;
   readonly clock: Clock;
   readonly engine: AccessEngine;
-  readonly bus?: GatehouseBus;
+  readonly bus: GatehouseBus;
 }
 
 export const notFound = (what: string, id: string) =>

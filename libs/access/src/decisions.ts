@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import type { CredentialPresented, SubjectRef } from '@gatehouse/contracts';
+import type { CredentialPresented, JournalEntryInput, SubjectRef } from '@gatehouse/contracts';
 import { type AccessContext, json } from './access-context';
 import { AccessEngine, type Decision, type PinOutcome } from './engine';
 import type { CredentialRecord } from './index-data';
@@ -43,8 +43,8 @@ export class AccessDecisions {
         }
       }
     });
-    bus?.on('credential.presented', 'access', (p) => void this.present(p));
-    bus?.on('keypad.entered', 'access', (k) => void this.keypad(k.readerId, k.digits, k.at));
+    bus.on('credential.presented', 'access', (p) => void this.present(p));
+    bus.on('keypad.entered', 'access', (k) => void this.keypad(k.readerId, k.digits, k.at));
   }
 
   private get engine(): AccessEngine {
@@ -133,37 +133,37 @@ export class AccessDecisions {
     if (d.cardholderId) subjects.push({ kind: 'person', id: d.cardholderId });
     if (d.credentialId) subjects.push({ kind: 'credential', id: d.credentialId });
     if (d.presenceZone) subjects.push({ kind: 'zone', id: d.presenceZone });
-    this.ctx.journal
-      .append({
-        type: d.grant ? 'access.granted' : 'access.denied',
-        source: `reader:${d.readerId}`,
-        subjects,
-        timeSource: p.sourceTime ? 'device' : 'gateway',
-        ...(p.sourceTime ? { sourceTime: p.sourceTime } : {}),
-        // The credential as presented (format, number, raw bits) is kept with the decision.
-        payload: json({
-          reason: d.reason,
-          readerId: d.readerId,
-          doorId: d.doorId,
-          direction: d.direction,
-          mode: d.mode,
-          cardholderId: d.cardholderId,
-          credentialId: d.credentialId,
-          presenceZone: d.presenceZone,
-          at: d.at,
-          credential: {
-            format: p.format,
-            number: p.number,
-            raw: p.raw ?? null,
-            interpretations: p.interpretations ?? null,
-          },
-          alarms: d.alarms,
-        }),
-      })
-      .catch(() => undefined);
+    const entry: JournalEntryInput = {
+      type: d.grant ? 'access.granted' : 'access.denied',
+      source: `reader:${d.readerId}`,
+      subjects,
+      timeSource: p.sourceTime ? 'device' : 'gateway',
+      ...(p.sourceTime ? { sourceTime: p.sourceTime } : {}),
+      // The credential as presented (format, number, raw bits) is kept with the decision.
+      payload: json({
+        reason: d.reason,
+        readerId: d.readerId,
+        doorId: d.doorId,
+        direction: d.direction,
+        mode: d.mode,
+        cardholderId: d.cardholderId,
+        credentialId: d.credentialId,
+        presenceZone: d.presenceZone,
+        at: d.at,
+        credential: {
+          format: p.format,
+          number: p.number,
+          raw: p.raw ?? null,
+          interpretations: p.interpretations ?? null,
+        },
+        alarms: d.alarms,
+      }),
+    };
+    // Nobody waits for the write: the bus tracks it, so one that fails is counted and logged, not swallowed.
+    this.ctx.bus.track(entry.type, 'access', this.ctx.journal.append(entry), entry);
     // The alarm service keeps and journals alarms; decisions only announce them.
     for (const a of d.alarms) {
-      this.ctx.bus?.emit('alarm.raised', {
+      this.ctx.bus.emit('alarm.raised', {
         ...a,
         doorId: d.doorId,
         readerId: d.readerId,
@@ -171,7 +171,7 @@ export class AccessDecisions {
         at: d.at,
       });
     }
-    this.ctx.bus?.emit('access.decided', {
+    this.ctx.bus.emit('access.decided', {
       readerId: d.readerId,
       doorId: d.doorId,
       grant: d.grant,

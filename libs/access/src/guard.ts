@@ -62,7 +62,7 @@ export class GuardActions {
       { doorId, ms: door.unlockMs, reason },
       [{ kind: 'door', id: doorId }],
     );
-    this.ctx.bus?.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
+    this.ctx.bus.emit('door.command', { doorId, action: 'pulse', ms: door.unlockMs, reason });
   }
 
   private async setModes(
@@ -91,7 +91,7 @@ export class GuardActions {
       if (mode) engine.manualModes.set(id, { mode, until: untilMs, by, reason, since: now });
       else engine.manualModes.delete(id);
       const effective = engine.effectiveMode(engine.index.doors.get(id)!, now);
-      bus?.emit('door.mode-changed', { doorId: id, mode: effective, until: untilMs, by, reason });
+      bus.emit('door.mode-changed', { doorId: id, mode: effective, until: untilMs, by, reason });
     }
   }
 

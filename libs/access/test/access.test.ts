@@ -24,6 +24,8 @@ describe('AccessService (real SQLite, real journal)', () => {
   let clock: ManualClock;
   let journal: Journal;
   let bus: GatehouseBus;
+  /** What the bus was handed as failures: `event/owner: message`. */
+  let busFailures: string[];
   let access: AccessService;
   const entries = (type: string) =>
     (
@@ -47,14 +49,17 @@ describe('AccessService (real SQLite, real journal)', () => {
       checkpointEverySeconds: 60,
     });
     await journal.open();
-    bus = new GatehouseBus();
+    busFailures = [];
+    bus = new GatehouseBus((event, owner, error) =>
+      busFailures.push(`${event}/${owner}: ${(error as Error).message}`),
+    );
     access = new AccessService(new AccessStore(db), journal, clock, bus);
   };
   /** The factories' small site, with a card-and-PIN vault beside the front door (hard anti-passback). */
   const seed = async () => {
     const site = aSite();
     const [ann] = await applySitePlan(
-      access,
+      access.records,
       {
         ...site,
         doors: [
@@ -88,7 +93,7 @@ describe('AccessService (real SQLite, real journal)', () => {
 
   it('journals every change with what changed, and keeps references whole', async () => {
     const ann = await seed();
-    await access.updateCardholder(ann.id, { department: 'Security' }, fm);
+    await access.records.updateCardholder(ann.id, { department: 'Security' }, fm);
     const updated = entries('cardholder.updated')[0]!;
     expect(updated.payload.changes).toEqual({ department: { from: 'Ops', to: 'Security' } });
     expect(updated.actor).toMatchObject({ name: 'fran' });
@@ -98,7 +103,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       /argon2|2468/,
     );
     await expect(
-      access.createCredential(
+      access.records.createCredential(
         CredentialInput.parse(aCredential({ cardholderId: ann.id, number: '12:345' })),
         fm,
       ),
@@ -106,12 +111,14 @@ describe('AccessService (real SQLite, real journal)', () => {
       code: 'credential.duplicate',
     });
     await expect(
-      access.saveLevel({ id: 'x', name: 'X', scheduleId: 'nope', doorIds: ['front'] }, fm, 'create'),
+      access.records.saveLevel({ id: 'x', name: 'X', scheduleId: 'nope', doorIds: ['front'] }, fm, 'create'),
     ).rejects.toMatchObject({ code: 'schedule.unknown' });
-    await expect(access.deleteSchedule('always', fm)).rejects.toMatchObject({ code: 'schedule.in-use' });
-    await expect(access.deleteDoor('front', fm)).rejects.toMatchObject({ code: 'door.in-use' });
+    await expect(access.records.deleteSchedule('always', fm)).rejects.toMatchObject({
+      code: 'schedule.in-use',
+    });
+    await expect(access.records.deleteDoor('front', fm)).rejects.toMatchObject({ code: 'door.in-use' });
     await expect(
-      access.saveSchedule(
+      access.records.saveSchedule(
         ScheduleInput.parse({ id: 'bad', name: 'Bad', timeZone: 'Mars/Base', intervals: [] }),
         fm,
         'create',
@@ -123,7 +130,7 @@ describe('AccessService (real SQLite, real journal)', () => {
     const ann = await seed();
     const decided: unknown[] = [];
     bus.on('access.decided', 'test', (d) => decided.push(d));
-    const d = await access.present({
+    const d = await access.decisions.present({
       readerId: 'front-in',
       format: 'H10301',
       number: '12:345',
@@ -147,14 +154,16 @@ describe('AccessService (real SQLite, real journal)', () => {
     );
     expect(db.prepare('SELECT zone FROM presence WHERE cardholder_id = ?').pluck().get(ann.id)).toBe('lobby');
 
-    await access.lockdown('lockdown', ['vault'], 'drill', fm);
+    await access.guard.lockdown('lockdown', ['vault'], 'drill', fm);
     // A new process: presence and lockdown come back from the store.
     await journal.close();
     await open();
-    expect(access.presenceList()).toEqual([expect.objectContaining({ cardholderId: ann.id, zone: 'lobby' })]);
+    expect(access.guard.presenceList()).toEqual([
+      expect.objectContaining({ cardholderId: ann.id, zone: 'lobby' }),
+    ]);
     expect(
       (
-        await access.present({
+        await access.decisions.present({
           readerId: 'front-in',
           format: 'H10301',
           number: '12:345',
@@ -162,21 +171,23 @@ describe('AccessService (real SQLite, real journal)', () => {
         })
       ).reason,
     ).toBe('anti-passback');
-    expect(access.doorStates().find((s) => s.doorId === 'vault')!.mode).toBe('lockdown');
-    await expect(access.lockdown('lockdown', 'all', 'twice', fm)).rejects.toMatchObject({
+    expect(access.guard.doorStates().find((s) => s.doorId === 'vault')!.mode).toBe('lockdown');
+    await expect(access.guard.lockdown('lockdown', 'all', 'twice', fm)).rejects.toMatchObject({
       code: 'door.lockdown-in-force',
     });
-    expect(access.doorStates().find((s) => s.doorId === 'vault')!.manual).toMatchObject({
+    expect(access.guard.doorStates().find((s) => s.doorId === 'vault')!.manual).toMatchObject({
       by: expect.any(String),
       reason: 'drill',
       since: expect.any(Number),
     });
-    await access.releaseLockdown('drill over', fm);
-    await expect(access.releaseLockdown('again', fm)).rejects.toMatchObject({ code: 'door.no-lockdown' });
-    expect(await access.forgive(ann.id, 'came in with a visitor', fm)).toBe(1);
+    await access.guard.releaseLockdown('drill over', fm);
+    await expect(access.guard.releaseLockdown('again', fm)).rejects.toMatchObject({
+      code: 'door.no-lockdown',
+    });
+    expect(await access.guard.forgive(ann.id, 'came in with a visitor', fm)).toBe(1);
     expect(
       (
-        await access.present({
+        await access.decisions.present({
           readerId: 'front-in',
           format: 'H10301',
           number: '12:345',
@@ -186,16 +197,31 @@ describe('AccessService (real SQLite, real journal)', () => {
     ).toBe(true);
   });
 
+  it('a decision whose journal write fails is counted and reported by the bus, not swallowed', async () => {
+    await seed();
+    await journal.close();
+    const d = await access.decisions.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      at: clock.now().getTime(),
+    });
+    expect(d.grant).toBe(true); // the reader is answered; the lost entry is what the bus reports
+    await new Promise((done) => setImmediate(done));
+    expect(busFailures).toEqual(['access.granted/access: the journal is closed']);
+    expect(bus.failureCount).toBe(1);
+  });
+
   it('flags an exit with no entry as tailgating at a door without anti-passback', async () => {
     await seed();
-    await access.saveDoor(
+    await access.records.saveDoor(
       DoorInput.parse(
         aDoor({ id: 'side', name: 'Side door', zoneIn: 'lobby', readers: entryAndExit('side') }),
       ),
       fm,
       'create',
     );
-    await access.saveLevel(
+    await access.records.saveLevel(
       { id: 'staff', name: 'Staff', scheduleId: 'always', doorIds: ['front', 'vault', 'side'] },
       fm,
       'update',
@@ -203,10 +229,10 @@ describe('AccessService (real SQLite, real journal)', () => {
     const alarms: AlarmRaised[] = [];
     bus.on('alarm.raised', 'test', (a) => alarms.push(a));
     const at = clock.now().getTime();
-    await access.present({ readerId: 'side-in', format: 'H10301', number: '12:345', at });
-    await access.present({ readerId: 'side-out', format: 'H10301', number: '12:345', at });
+    await access.decisions.present({ readerId: 'side-in', format: 'H10301', number: '12:345', at });
+    await access.decisions.present({ readerId: 'side-out', format: 'H10301', number: '12:345', at });
     expect(alarms).toEqual([]); // in, then out: nothing to say
-    await access.present({ readerId: 'side-out', format: 'H10301', number: '12:345', at }); // out again, never came back in
+    await access.decisions.present({ readerId: 'side-out', format: 'H10301', number: '12:345', at }); // out again, never came back in
     expect(alarms).toEqual([
       expect.objectContaining({
         type: 'tailgating',
@@ -222,11 +248,12 @@ describe('AccessService (real SQLite, real journal)', () => {
     bus.on('alarm.raised', 'test', (a) => alarms.push(a));
     const at = () => clock.now().getTime();
     expect(
-      (await access.present({ readerId: 'vault-in', format: 'H10301', number: '12:345', at: at() })).reason,
+      (await access.decisions.present({ readerId: 'vault-in', format: 'H10301', number: '12:345', at: at() }))
+        .reason,
     ).toBe('pin-required');
-    expect((await access.keypad('vault-in', '2468#', at()))!.reason).toBe('granted');
-    expect(await access.keypad('vault-in', '2468#', at())).toBeNull(); // no card waiting
-    const duress = await access.present({
+    expect((await access.decisions.keypad('vault-in', '2468#', at()))!.reason).toBe('granted');
+    expect(await access.decisions.keypad('vault-in', '2468#', at())).toBeNull(); // no card waiting
+    const duress = await access.decisions.present({
       readerId: 'vault-in',
       format: 'H10301',
       number: '12:345',
@@ -236,11 +263,17 @@ describe('AccessService (real SQLite, real journal)', () => {
     expect(duress.grant).toBe(true);
     expect(alarms).toEqual([expect.objectContaining({ type: 'duress', silent: true, doorId: 'vault' })]);
     for (const pin of ['1111', '2222', '3333'])
-      await access.present({ readerId: 'vault-in', format: 'H10301', number: '12:345', pin, at: at() });
+      await access.decisions.present({
+        readerId: 'vault-in',
+        format: 'H10301',
+        number: '12:345',
+        pin,
+        at: at(),
+      });
     expect(alarms.map((a) => a.type)).toEqual(['duress', 'pin-brute-force']);
     expect(
       (
-        await access.present({
+        await access.decisions.present({
           readerId: 'vault-in',
           format: 'H10301',
           number: '12:345',
@@ -305,7 +338,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       const good = Buffer.from(header + lines.join('\r\n'));
       // Decisions before and after the swap: old data, then new, never half.
       const before = access.engine.index;
-      expect(access.simulate('front-in', 'H10301', '7:8000', clock.now().getTime()).reason).toBe(
+      expect(access.decisions.simulate('front-in', 'H10301', '7:8000', clock.now().getTime()).reason).toBe(
         'unknown-credential',
       );
       const report = await importer().apply(good, fm, 'people.csv');
@@ -316,10 +349,12 @@ describe('AccessService (real SQLite, real journal)', () => {
         errors: [],
       });
       expect(access.engine.index).toBe(before); // updated in place, in one synchronous step
-      expect(access.simulate('front-in', 'H10301', '7:8000', clock.now().getTime()).reason).toBe(
+      expect(access.decisions.simulate('front-in', 'H10301', '7:8000', clock.now().getTime()).reason).toBe(
         'credential-suspended',
       );
-      expect(access.simulate('front-in', 'H10301', '101:1', clock.now().getTime()).reason).toBe('granted');
+      expect(access.decisions.simulate('front-in', 'H10301', '101:1', clock.now().getTime()).reason).toBe(
+        'granted',
+      );
       const imported = entries('cardholder.imported')[0]!;
       expect(imported.payload).toMatchObject({ fileName: 'people.csv', rows: 10_000, sha256: report.sha256 });
       expect(entries('credential.created').length).toBe(10_001);
@@ -350,7 +385,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       // In and out in turn, as a person would (the front door has hard anti-passback).
       let n = 0;
       while (importing) {
-        const d = await access.present({
+        const d = await access.decisions.present({
           readerId: n++ % 2 === 0 ? 'front-in' : 'front-out',
           format: 'H10301',
           number: '12:345',
@@ -362,7 +397,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       await applying;
       reasons.push(
         (
-          await access.present({
+          await access.decisions.present({
             readerId: 'front-out',
             format: 'H10301',
             number: '12:345',
@@ -379,28 +414,28 @@ describe('AccessService (real SQLite, real journal)', () => {
   /** Records kept whole and checked on the way in: updates, credential numbers, CSV import and export. */
   describe('records kept whole and checked', () => {
     const issue = (cardholderId: string, format: string, number: string) =>
-      access.createCredential(CredentialInput.parse({ cardholderId, format, number }), fm);
+      access.records.createCredential(CredentialInput.parse({ cardholderId, format, number }), fm);
 
     it('keeps both of two updates of one record made at the same time (group commit defers each write)', async () => {
       const { id } = await seed();
       await Promise.all([
-        access.updateCardholder(id, { state: 'suspended' }, fm),
-        access.updateCardholder(id, { department: 'Security' }, fm),
-        access.updateCardholder(id, { watchListed: true }, fm),
+        access.records.updateCardholder(id, { state: 'suspended' }, fm),
+        access.records.updateCardholder(id, { department: 'Security' }, fm),
+        access.records.updateCardholder(id, { watchListed: true }, fm),
       ]);
-      expect(access.get('cardholders', id)).toMatchObject({
+      expect(access.records.get('cardholders', id)).toMatchObject({
         state: 'suspended',
         department: 'Security',
         watchListed: true,
         directoryAccount: 'ann',
         employeeNumber: 'E100',
       });
-      const save = (record: object) => access.saveDoor(record as never, fm, 'update');
+      const save = (record: object) => access.records.saveDoor(record as never, fm, 'update');
       await Promise.all([
-        access.patch('access_doors', 'front', { unlockMs: 9000 }, save),
-        access.patch('access_doors', 'front', { antiPassback: 'soft' }, save),
+        access.records.patch('access_doors', 'front', { unlockMs: 9000 }, save),
+        access.records.patch('access_doors', 'front', { antiPassback: 'soft' }, save),
       ]);
-      expect(access.get('access_doors', 'front')).toMatchObject({
+      expect(access.records.get('access_doors', 'front')).toMatchObject({
         unlockMs: 9000,
         antiPassback: 'soft',
         mode: 'card-only',
@@ -413,8 +448,8 @@ describe('AccessService (real SQLite, real journal)', () => {
 
     it("journals an update's change as the fields it named, nothing else", async () => {
       const { id } = await seed();
-      await access.updateCardholder(id, { department: 'Security' }, fm);
-      await access.updateCardholder(id, { state: 'suspended' }, fm);
+      await access.records.updateCardholder(id, { department: 'Security' }, fm);
+      await access.records.updateCardholder(id, { state: 'suspended' }, fm);
       const changes = (
         db
           .prepare("SELECT entry_json FROM journal_entries WHERE type = 'cardholder.updated' ORDER BY seq")
@@ -451,8 +486,8 @@ describe('AccessService (real SQLite, real journal)', () => {
 
       it('keeps what the file has no column for, as an update that does not name a field', async () => {
         const { id } = await seed();
-        await access.updateCredential(
-          access.credentialsOf(id)[0]!.id,
+        await access.records.updateCredential(
+          access.records.credentialsOf(id)[0]!.id,
           { validUntil: '2027-01-01T00:00:00Z', state: 'suspended' },
           fm,
         );
@@ -464,7 +499,7 @@ describe('AccessService (real SQLite, real journal)', () => {
           'names.csv',
         );
         expect(report).toMatchObject({ cardholders: { update: 1 }, credentials: { unchanged: 1 } });
-        expect(access.get('cardholders', id)).toMatchObject({
+        expect(access.records.get('cardholders', id)).toMatchObject({
           name: 'Ann Baker',
           department: 'Ops',
           directoryAccount: 'ann',
@@ -473,7 +508,7 @@ describe('AccessService (real SQLite, real journal)', () => {
           privileged: false,
           levelIds: ['staff'],
         });
-        expect(access.credentialsOf(id)[0]).toMatchObject({
+        expect(access.records.credentialsOf(id)[0]).toMatchObject({
           state: 'suspended',
           validUntil: Date.parse('2027-01-01T00:00:00Z'),
         });
@@ -510,11 +545,11 @@ describe('AccessService (real SQLite, real journal)', () => {
       });
 
       it('exports names with bidirectional controls shown as codes and formulas guarded, and re-imports unchanged', async () => {
-        await access.createCardholder(
+        await access.records.createCardholder(
           CardholderInput.parse({ name: 'Ann\u202eAnn', employeeNumber: 'E1', department: '-Ops' }),
           fm,
         );
-        await access.createCardholder(
+        await access.records.createCardholder(
           CardholderInput.parse({ name: '=HYPERLINK("x")', employeeNumber: 'E2', department: '@ops' }),
           fm,
         );

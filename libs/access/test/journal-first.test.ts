@@ -36,11 +36,11 @@ describe('access: journal first (real SQLite, real journal)', () => {
   const seedGrant = async () => {
     const site = aSite();
     const [ann] = await applySitePlan(
-      access,
+      access.records,
       { ...site, doors: [{ ...site.doors[0]!, antiPassback: 'hard' }] },
       guard,
     );
-    const d = await access.present({
+    const d = await access.decisions.present({
       readerId: 'front-in',
       format: 'H10301',
       number: '12:345',
@@ -61,7 +61,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
     ) as { actor: Actor; subjects: unknown[] };
     expect(entry.actor).toEqual({ kind: 'system', name: 'built-in' });
     expect(entry.subjects).toEqual([{ kind: 'zone', id: 'outside' }]);
-    expect(access.get('access_zones', 'outside')).toMatchObject({ name: 'Outside' });
+    expect(access.records.get('access_zones', 'outside')).toMatchObject({ name: 'Outside' });
     new AccessService(new AccessStore(db), journal, clock, bus);
     expect(count('zone.created')).toBe(1);
   });
@@ -69,22 +69,22 @@ describe('access: journal first (real SQLite, real journal)', () => {
   it('forgives anti-passback only once the record is committed; a journal that fails changes nothing', async () => {
     const ann = await seedGrant();
     const presence = () => db.prepare('SELECT count(*) FROM presence').pluck().get() as number;
-    expect(access.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
+    expect(access.guard.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
     expect(presence()).toBe(1);
     const held = journal;
     held.pause();
-    const forgiving = access.forgive(ann, 'came in with a visitor', guard);
+    const forgiving = access.guard.forgive(ann, 'came in with a visitor', guard);
     await new Promise((r) => setImmediate(r));
     // Not committed yet: the engine still knows where Ann is.
-    expect(access.presenceList()).toHaveLength(1);
+    expect(access.guard.presenceList()).toHaveLength(1);
     held.resume();
     expect(await forgiving).toBe(1);
-    expect(access.presenceList()).toEqual([]);
+    expect(access.guard.presenceList()).toEqual([]);
     expect(presence()).toBe(0);
 
     // Again in, then a journal that refuses: the forgiveness is refused and nothing is forgotten.
     clock.advance(60_000);
-    await access.present({
+    await access.decisions.present({
       readerId: 'front-in',
       format: 'H10301',
       number: '12:345',
@@ -92,18 +92,18 @@ describe('access: journal first (real SQLite, real journal)', () => {
     });
     await journal.append({ type: 'test.sync', source: 'test' });
     await journal.close();
-    await expect(access.forgive(null, 'reset after drill', guard)).rejects.toThrow(/closed/);
-    expect(access.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
+    await expect(access.guard.forgive(null, 'reset after drill', guard)).rejects.toThrow(/closed/);
+    expect(access.guard.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
   });
 
   it('sends a remote unlock to the door only after its entry is committed, and not at all when it cannot be', async () => {
     await seedGrant();
     const onRecordWhenSent: number[] = [];
     bus.on('door.command', 'strike', () => onRecordWhenSent.push(count('door.remote-unlock')));
-    await access.unlockMomentarily('front', 'courier at the door', guard);
+    await access.guard.unlockMomentarily('front', 'courier at the door', guard);
     expect(onRecordWhenSent).toEqual([1]);
     await journal.close();
-    await expect(access.unlockMomentarily('front', 'again', guard)).rejects.toThrow(/closed/);
+    await expect(access.guard.unlockMomentarily('front', 'again', guard)).rejects.toThrow(/closed/);
     expect(onRecordWhenSent).toEqual([1]);
   });
 });

@@ -32,7 +32,7 @@ describe('an alarm repeated by a decision (real SQLite, real journal)', () => {
     const access = new AccessService(new AccessStore(db), journal, clock, bus);
     alarms = new AlarmsService(db, journal, clock, bus);
     await applySitePlan(
-      access,
+      access.records,
       {
         doors: [aDoor({ id: 'front', name: 'Front' })],
         people: [
@@ -47,7 +47,12 @@ describe('an alarm repeated by a decision (real SQLite, real journal)', () => {
     const feedback: AccessDecided[] = [];
     bus.on('access.decided', 'reader', (d) => feedback.push(d));
     const badge = () =>
-      access.present({ readerId: 'front-in', format: 'H10301', number: '12:345', at: clock.now().getTime() });
+      access.decisions.present({
+        readerId: 'front-in',
+        format: 'H10301',
+        number: '12:345',
+        at: clock.now().getTime(),
+      });
     const stored = () =>
       JSON.parse(db.prepare('SELECT data FROM alarms').pluck().get() as string) as { count: number };
 

@@ -409,8 +409,13 @@ export class ReadersService implements PortHost {
       { kind: 'device', id: port.config.id },
       ...readers.map((r) => ({ kind: 'reader' as const, id: r.id })),
     ];
-    this.journal
-      .append({ type, source: 'readers', subjects, payload: { port: port.config.id, ...payload } }, effect)
-      .catch(() => undefined);
+    const entry: JournalEntryInput = {
+      type,
+      source: 'readers',
+      subjects,
+      payload: { port: port.config.id, ...payload },
+    };
+    // Nobody waits for the write: the bus tracks it, so one that fails is counted and logged, not swallowed.
+    this.bus.track(type, 'readers', this.journal.append(entry, effect), entry);
   }
 }

@@ -17,7 +17,7 @@ import { ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
-  AccessService,
+  AccessRecords,
   CardholderImport,
   CardholderInput,
   CardholderPatch,
@@ -72,10 +72,10 @@ const rawBody = (req: FastifyRequest, types: string[]): Buffer => {
 @ApiTags('access')
 @Controller('api/v1/access')
 export class CardholdersController {
-  private readonly importer: CardholderImport;
-  constructor(private readonly access: AccessService) {
-    this.importer = new CardholderImport(access);
-  }
+  constructor(
+    private readonly records: AccessRecords,
+    private readonly importer: CardholderImport,
+  ) {}
 
   @Get('cardholders')
   @Allow('cardholders.read')
@@ -89,7 +89,7 @@ export class CardholdersController {
     // Only fields the caller may see are searched: a match must not reveal a hidden value.
     const hidden = hiddenProperties(principal.roles);
     const searched = SEARCHED.filter((f) => !hidden.has(f));
-    const all = this.access.searchCardholders({ text: q, fields: searched, state: query.state });
+    const all = this.records.searchCardholders({ text: q, fields: searched, state: query.state });
     return {
       total: all.length,
       items: all.slice(query.offset, query.offset + query.limit).map((c) => redactFor(principal.roles, c)),
@@ -99,8 +99,8 @@ export class CardholdersController {
   @Get('cardholders/:id')
   @Allow('cardholders.read')
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): CardholderDetail {
-    const cardholder = this.access.get('cardholders', checkId(id, 'cardholder'));
-    const credentials = this.access.credentialsOf(id).map((c) => redactFor(principal.roles, c));
+    const cardholder = this.records.get('cardholders', checkId(id, 'cardholder'));
+    const credentials = this.records.credentialsOf(id).map((c) => redactFor(principal.roles, c));
     return redactFor(principal.roles, { ...cardholder, credentials });
   }
 
@@ -108,7 +108,7 @@ export class CardholdersController {
   @Allow('cardholders.write')
   @ApiJsonBody(CardholderInput)
   create(@Body(zod(CardholderInput)) body: z.output<typeof CardholderInput>, @CurrentActor() actor: Actor) {
-    return this.access.createCardholder(body, actor);
+    return this.records.createCardholder(body, actor);
   }
 
   @Patch('cardholders/:id')
@@ -120,7 +120,7 @@ export class CardholdersController {
     @Body(zod(CardholderPatch)) body: z.output<typeof CardholderPatch>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.access.updateCardholder(checkId(id, 'cardholder'), body, actor);
+    return this.records.updateCardholder(checkId(id, 'cardholder'), body, actor);
   }
 
   @Put('cardholders/:id/photo')
@@ -131,7 +131,7 @@ export class CardholdersController {
   @ApiOperation({ summary: 'Set the photo (the JPEG or PNG file as the body, at most 2 MiB)' })
   async putPhoto(@Param('id') id: string, @Req() req: FastifyRequest, @CurrentActor() actor: Actor) {
     const body = rawBody(req, PHOTO_TYPES);
-    await this.access.setPhoto(
+    await this.records.setPhoto(
       checkId(id, 'cardholder'),
       String(req.headers['content-type']).split(';')[0]!,
       body,
@@ -143,7 +143,7 @@ export class CardholdersController {
   @Allow('cardholders.photo')
   @ApiProduces('image/jpeg', 'image/png')
   photo(@Param('id') id: string, @Res() reply: FastifyReply) {
-    const p = this.access.photo(checkId(id, 'cardholder'));
+    const p = this.records.photo(checkId(id, 'cardholder'));
     void reply
       .header('content-type', p.contentType)
       .header('cache-control', 'private, no-store')
@@ -156,7 +156,7 @@ export class CardholdersController {
   @ApiQueryOf(AtQuery)
   doors(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>): Items<DoorAccess> {
     const at = query.at === undefined ? Date.now() : parseIsoInstant(query.at)!;
-    return { items: this.access.doorsOf(checkId(id, 'cardholder'), at) };
+    return { items: this.records.doorsOf(checkId(id, 'cardholder'), at) };
   }
 
   @Post('credentials')
@@ -167,13 +167,13 @@ export class CardholdersController {
     @Body(zod(CredentialInput)) body: z.output<typeof CredentialInput>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.access.createCredential(body, actor);
+    return this.records.createCredential(body, actor);
   }
 
   @Get('credentials/:id')
   @Allow('credentials.read')
   getCredential(@Param('id') id: string, @CurrentPrincipal() principal: Principal): CredentialView {
-    return redactFor(principal.roles, this.access.getCredential(checkId(id, 'credential')));
+    return redactFor(principal.roles, this.records.getCredential(checkId(id, 'credential')));
   }
 
   @Patch('credentials/:id')
@@ -185,14 +185,14 @@ export class CardholdersController {
     @Body(zod(CredentialPatch)) body: z.output<typeof CredentialPatch>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.access.updateCredential(checkId(id, 'credential'), body, actor);
+    return this.records.updateCredential(checkId(id, 'credential'), body, actor);
   }
 
   @Delete('credentials/:id')
   @Allow('cardholders.write')
   @HttpCode(204)
   async deleteCredential(@Param('id') id: string, @CurrentActor() actor: Actor) {
-    await this.access.deleteCredential(checkId(id, 'credential'), actor);
+    await this.records.deleteCredential(checkId(id, 'credential'), actor);
   }
 
   @Post('import')

@@ -2,10 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  AccessService,
+  AccessDecisions,
   type Decision,
   DOOR_MODES,
   type DoorState,
+  GuardActions,
   type PresenceRow,
 } from '@gatehouse/access';
 import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
@@ -55,13 +56,16 @@ const at = (v?: string | null): number | null => {
 @ApiTags('guard')
 @Controller('api/v1/access')
 export class GuardController {
-  constructor(private readonly access: AccessService) {}
+  constructor(
+    private readonly guard: GuardActions,
+    private readonly decisions: AccessDecisions,
+  ) {}
 
   @Get('door-states')
   @Allow('site.read')
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
   doorStates(): DoorStates {
-    return { items: this.access.doorStates(), modes: DOOR_MODES };
+    return { items: this.guard.doorStates(), modes: DOOR_MODES };
   }
 
   @Post('doors/:id/unlock')
@@ -74,7 +78,7 @@ export class GuardController {
     @Body(zod(Reason)) body: z.infer<typeof Reason>,
     @CurrentActor() actor: Actor,
   ): Promise<UnlockAccepted> {
-    await this.access.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
+    await this.guard.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
     return { doorId: id, accepted: true };
   }
 
@@ -90,8 +94,8 @@ export class GuardController {
     @Body(zod(ModeBody)) body: z.infer<typeof ModeBody>,
     @CurrentActor() actor: Actor,
   ) {
-    await this.access.setDoorMode(checkId(id, 'door'), body.mode, at(body.until), body.reason, actor);
-    return this.access.doorStates().find((s) => s.doorId === id);
+    await this.guard.setDoorMode(checkId(id, 'door'), body.mode, at(body.until), body.reason, actor);
+    return this.guard.doorStates().find((s) => s.doorId === id);
   }
 
   @Post('lockdown')
@@ -105,8 +109,8 @@ export class GuardController {
     @Body(zod(LockdownBody)) body: z.infer<typeof LockdownBody>,
     @CurrentActor() actor: Actor,
   ): Promise<Items<DoorState>> {
-    await this.access.lockdown(body.kind, body.doors, body.reason, actor);
-    return { items: this.access.doorStates() };
+    await this.guard.lockdown(body.kind, body.doors, body.reason, actor);
+    return { items: this.guard.doorStates() };
   }
 
   @Post('lockdown/release')
@@ -117,8 +121,8 @@ export class GuardController {
     @Body(zod(Reason)) body: z.infer<typeof Reason>,
     @CurrentActor() actor: Actor,
   ): Promise<Items<DoorState>> {
-    await this.access.releaseLockdown(body.reason, actor);
-    return { items: this.access.doorStates() };
+    await this.guard.releaseLockdown(body.reason, actor);
+    return { items: this.guard.doorStates() };
   }
 
   @Post('anti-passback/forgive')
@@ -130,7 +134,7 @@ export class GuardController {
   @ApiJsonBody(ForgiveBody)
   async forgive(@Body(zod(ForgiveBody)) body: z.infer<typeof ForgiveBody>, @CurrentActor() actor: Actor) {
     return {
-      forgiven: await this.access.forgive(
+      forgiven: await this.guard.forgive(
         body.cardholderId ? checkId(body.cardholderId, 'cardholder') : null,
         body.reason,
         actor,
@@ -142,7 +146,7 @@ export class GuardController {
   @Allow('presence.read')
   @ApiOperation({ summary: 'Where each person is believed to be, learned from grants, and since when' })
   presence(): Items<PresenceRow> {
-    return { items: this.access.presenceList() };
+    return { items: this.guard.presenceList() };
   }
 
   @Get('doors/:id/who-can-open')
@@ -151,7 +155,7 @@ export class GuardController {
   @ApiQueryOf(AtQuery)
   whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>): WhoCanOpen {
     const when = at(query.at) ?? Date.now();
-    return { at: new Date(when).toISOString(), items: this.access.whoCanOpen(checkId(id, 'door'), when) };
+    return { at: new Date(when).toISOString(), items: this.guard.whoCanOpen(checkId(id, 'door'), when) };
   }
 
   @Post('simulate')
@@ -162,6 +166,12 @@ export class GuardController {
   })
   @ApiJsonBody(SimulateBody)
   simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>): Decision {
-    return this.access.simulate(body.readerId, body.format, body.number, at(body.at) ?? Date.now(), body.pin);
+    return this.decisions.simulate(
+      body.readerId,
+      body.format,
+      body.number,
+      at(body.at) ?? Date.now(),
+      body.pin,
+    );
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, type 
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import {
-  AccessService,
+  AccessRecords,
   DoorInput,
   GroupInput,
   HolidayInput,
@@ -24,7 +24,7 @@ export const checkId = (id: string, what: string): string => {
 };
 
 type Saver<S extends z.ZodType> = (
-  access: AccessService,
+  records: AccessRecords,
   input: z.output<S>,
   actor: Actor,
   mode: 'create' | 'update',
@@ -43,26 +43,26 @@ const recordsController = <S extends z.ZodObject>(
   table: DocumentTable,
   schema: S,
   save: Saver<S>,
-  remove: (access: AccessService, id: string, actor: Actor) => Promise<void>,
+  remove: (records: AccessRecords, id: string, actor: Actor) => Promise<void>,
 ): Type<unknown> => {
   const replacement = replacementOf(schema);
   const change = patchOf(schema.omit({ id: true } as never));
   @ApiTags('access')
   @Controller(`api/v1/access/${path}`)
   class RecordsController {
-    constructor(readonly access: AccessService) {}
+    constructor(readonly records: AccessRecords) {}
 
     @Get()
     @Allow('site.read')
     @ApiOperation({ summary: `All ${path}` })
     list() {
-      return { items: this.access.list(table) };
+      return { items: this.records.list(table) };
     }
 
     @Get(':id')
     @Allow('site.read')
     get(@Param('id') id: string) {
-      return this.access.get(table, checkId(id, what));
+      return this.records.get(table, checkId(id, what));
     }
 
     @Post()
@@ -70,7 +70,7 @@ const recordsController = <S extends z.ZodObject>(
     @ApiOperation({ summary: `Create a ${what}` })
     @ApiJsonBody(schema)
     create(@Body(zod(schema)) body: z.output<S>, @CurrentActor() actor: Actor) {
-      return save(this.access, body, actor, 'create');
+      return save(this.records, body, actor, 'create');
     }
 
     @Put(':id')
@@ -86,7 +86,7 @@ const recordsController = <S extends z.ZodObject>(
     ) {
       if ((body as { id: string }).id !== checkId(id, what))
         throw new DomainError('invalid', 'request.id-mismatch', 'the id in the path and in the body differ');
-      return save(this.access, body, actor, 'update');
+      return save(this.records, body, actor, 'update');
     }
 
     @Patch(':id')
@@ -98,8 +98,8 @@ const recordsController = <S extends z.ZodObject>(
       @Body(zod(change)) body: Partial<z.output<S>>,
       @CurrentActor() actor: Actor,
     ) {
-      return this.access.patch(table, checkId(id, what), body as never, (record) =>
-        save(this.access, record as z.output<S>, actor, 'update'),
+      return this.records.patch(table, checkId(id, what), body as never, (record) =>
+        save(this.records, record as z.output<S>, actor, 'update'),
       );
     }
 
@@ -108,7 +108,7 @@ const recordsController = <S extends z.ZodObject>(
     @HttpCode(204)
     @ApiOperation({ summary: `Delete a ${what} that nothing uses any more` })
     async remove(@Param('id') id: string, @CurrentActor() actor: Actor) {
-      await remove(this.access, checkId(id, what), actor);
+      await remove(this.records, checkId(id, what), actor);
     }
   }
   Object.defineProperty(RecordsController, 'name', {
@@ -123,47 +123,47 @@ export const RECORD_CONTROLLERS = [
     'zone',
     'access_zones',
     ZoneInput,
-    (a, i, actor, m) => a.saveZone(i, actor, m),
-    (a, id, actor) => a.deleteZone(id, actor),
+    (r, i, actor, m) => r.saveZone(i, actor, m),
+    (r, id, actor) => r.deleteZone(id, actor),
   ),
   recordsController(
     'doors',
     'door',
     'access_doors',
     DoorInput,
-    (a, i, actor, m) => a.saveDoor(i, actor, m),
-    (a, id, actor) => a.deleteDoor(id, actor),
+    (r, i, actor, m) => r.saveDoor(i, actor, m),
+    (r, id, actor) => r.deleteDoor(id, actor),
   ),
   recordsController(
     'schedules',
     'schedule',
     'access_schedules',
     ScheduleInput,
-    (a, i, actor, m) => a.saveSchedule(i, actor, m),
-    (a, id, actor) => a.deleteSchedule(id, actor),
+    (r, i, actor, m) => r.saveSchedule(i, actor, m),
+    (r, id, actor) => r.deleteSchedule(id, actor),
   ),
   recordsController(
     'holidays',
     'holiday',
     'access_holidays',
     HolidayInput,
-    (a, i, actor, m) => a.saveHoliday(i, actor, m),
-    (a, id, actor) => a.deleteHoliday(id, actor),
+    (r, i, actor, m) => r.saveHoliday(i, actor, m),
+    (r, id, actor) => r.deleteHoliday(id, actor),
   ),
   recordsController(
     'levels',
     'level',
     'access_levels',
     LevelInput,
-    (a, i, actor, m) => a.saveLevel(i, actor, m),
-    (a, id, actor) => a.deleteLevel(id, actor),
+    (r, i, actor, m) => r.saveLevel(i, actor, m),
+    (r, id, actor) => r.deleteLevel(id, actor),
   ),
   recordsController(
     'groups',
     'group',
     'access_groups',
     GroupInput,
-    (a, i, actor, m) => a.saveGroup(i, actor, m),
-    (a, id, actor) => a.deleteGroup(id, actor),
+    (r, i, actor, m) => r.saveGroup(i, actor, m),
+    (r, id, actor) => r.deleteGroup(id, actor),
   ),
 ];
