@@ -70,8 +70,8 @@ interface ClientReply {
 }
 
 const seedDoors = async (core: Core, readers: number) => {
-  await core.access.saveZone({ id: 'site', name: 'Site', parentId: null }, BENCH, 'create');
-  await core.access.saveSchedule(
+  await core.access.records.saveZone({ id: 'site', name: 'Site', parentId: null }, BENCH, 'create');
+  await core.access.records.saveSchedule(
     ScheduleInput.parse({
       id: 'always',
       name: 'Always',
@@ -82,7 +82,7 @@ const seedDoors = async (core: Core, readers: number) => {
     'create',
   );
   for (let r = 0; r < readers; r++)
-    await core.access.saveDoor(
+    await core.access.records.saveDoor(
       DoorInput.parse({
         id: `door${r}`,
         name: `Door ${r}`,
@@ -92,7 +92,7 @@ const seedDoors = async (core: Core, readers: number) => {
       BENCH,
       'create',
     );
-  await core.access.saveLevel(
+  await core.access.records.saveLevel(
     {
       id: 'all',
       name: 'All',

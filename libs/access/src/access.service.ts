@@ -33,25 +33,4 @@ export class AccessService {
     this.guard = new GuardActions(ctx);
     this.decisions = new AccessDecisions(ctx);
   }
-
-  // ---------- kept for files being changed elsewhere at the time of the split ----------
-  // The CSV import (import.ts) commits through the service, and the card-load
-  // benchmark (bench/card-load.ts) seeds through it. Once those move to `records`
-  // these go.
-
-  commitImport(...a: Parameters<AccessRecords['commitImport']>) {
-    return this.records.commitImport(...a);
-  }
-  saveZone(...a: Parameters<AccessRecords['saveZone']>) {
-    return this.records.saveZone(...a);
-  }
-  saveSchedule(...a: Parameters<AccessRecords['saveSchedule']>) {
-    return this.records.saveSchedule(...a);
-  }
-  saveDoor(...a: Parameters<AccessRecords['saveDoor']>) {
-    return this.records.saveDoor(...a);
-  }
-  saveLevel(...a: Parameters<AccessRecords['saveLevel']>) {
-    return this.records.saveLevel(...a);
-  }
 }

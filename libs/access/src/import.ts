@@ -407,7 +407,7 @@ export class CardholderImport {
       await pause();
       people.push(cardholderFrom(c.record));
     }
-    await this.access.commitImport(
+    await this.access.records.commitImport(
       entries,
       changedPeople.map((c) => c.record),
       changedCreds.map((c) => c.record),
