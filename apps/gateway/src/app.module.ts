@@ -17,6 +17,7 @@ import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
 import { OperatorsController, TokensController } from './api/operators.controller';
+import { PeopleController, PERSON_ERASURE } from './api/people.controller';
 import { ReadersController } from './api/readers.controller';
 import { SessionCookie } from './api/session-cookie';
 import { SystemController } from './api/system.controller';
@@ -25,6 +26,7 @@ import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
 import { Metrics } from './metrics';
+import { personErasure } from './person-erasure';
 
 export interface AppExtras {
   notFoundPage?: ConstructorParameters<typeof AllErrorsFilter>[0];
@@ -39,6 +41,7 @@ export const CONTROLLERS = [
   SystemController,
   ...RECORD_CONTROLLERS,
   CardholdersController,
+  PeopleController,
   GuardController,
   DoorsController,
   AlarmsController,
@@ -62,6 +65,7 @@ export class AppModule {
         { provide: SignIn, useValue: core.auth.signIn },
         { provide: ApiTokens, useValue: core.auth.tokens },
         { provide: AccessService, useValue: core.access },
+        { provide: PERSON_ERASURE, useValue: personErasure(core.keyring) },
         { provide: DoorsService, useValue: core.doors },
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },

@@ -56,6 +56,9 @@ export class AccessService {
   commitImport(...a: Parameters<AccessRecords['commitImport']>) {
     return this.records.commitImport(...a);
   }
+  eraseCardholder(...a: Parameters<AccessRecords['eraseCardholder']>) {
+    return this.records.eraseCardholder(...a);
+  }
   searchCardholders(...a: Parameters<AccessRecords['searchCardholders']>) {
     return this.records.searchCardholders(...a);
   }

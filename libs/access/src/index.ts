@@ -17,6 +17,7 @@ export { AccessStore, type DocumentTable } from './store';
 export { AccessService } from './access.service';
 export type { AccessContext, JournalPort } from './access-context';
 export { AccessRecords } from './records';
+export { alreadyErased, ERASED_NAME, type PersonErasure } from './erasure';
 export { applySitePlan, type PlannedPerson, type SitePlan } from './site-plan';
 export { AccessDecisions } from './decisions';
 export { GuardActions, type DoorState } from './guard';

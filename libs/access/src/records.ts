@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import argon2 from 'argon2';
 import { type Actor, DomainError, type JournalEntryInput, type SubjectRef } from '@gatehouse/contracts';
+import { eraseCardholderNow, type PersonErasure } from './erasure';
 import { type AccessContext, conflict, journalChange, json, notFound, requireAll } from './access-context';
 import type { CardholderTextField, CredentialRecord } from './index-data';
 import type { ImportWriter } from './import-writer';
@@ -377,6 +378,11 @@ export class AccessRecords {
     const p = this.ctx.store.photo(id);
     if (!p) throw notFound('photo', id);
     return p;
+  }
+
+  /** Erases a cardholder's personal data for good (see `eraseCardholderNow`). */
+  eraseCardholder(id: string, reason: string, actor: Actor, erasure: PersonErasure): Promise<Cardholder> {
+    return this.exclusive(() => eraseCardholderNow(this.ctx, id, reason, actor, erasure));
   }
 
   credentialView(c: CredentialRecord): Credential {

@@ -16,6 +16,7 @@ export const ROLE_NAMES = [
   'responder',
   'admin',
   'auditor',
+  'privacy-officer',
 ] as const;
 
 /**
