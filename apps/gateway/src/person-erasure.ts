@@ -25,7 +25,15 @@ export const personErasure = (
     const hold = holds.holdOn(personId);
     return hold ? heldBy(personId, hold) : null;
   },
-  destroyKey(personId) {
+  erase(personId, clearRecords) {
+    const db = keyring.db;
+    const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+    db.pragma('secure_delete = ON');
+    try {
+      clearRecords();
+    } finally {
+      db.pragma(`secure_delete = ${secureDelete === 2 ? 'FAST' : secureDelete}`);
+    }
     // A person recorded before their records were sealed has no key yet: one is
     // made (and destroyed at once, in the same transaction) so that the erasure
     // is recorded for them like for anyone else.

@@ -9,12 +9,14 @@ export const ERASED_NAME = 'erased person';
 
 /**
  * What the records need from the privacy keys to erase a person: whether the
- * erasure is refused (erased already, a legal hold), and the destruction of
- * the person's data key, run inside the erasure's transaction.
+ * erasure is refused (erased already, a legal hold), and the erasure itself,
+ * inside the erasure's transaction: `clearRecords` writes over the person's
+ * records (with deleted content overwritten, not left in free pages), then
+ * the person's data key is destroyed.
  */
 export interface PersonErasure {
   refusal(personId: string): DomainError | null;
-  destroyKey(personId: string): void;
+  erase(personId: string, clearRecords: () => void): void;
 }
 
 /**
@@ -66,12 +68,12 @@ export const eraseCardholderNow = async (
     actor,
     { id, reason, credentialsRevoked: revoked.map((c) => c.id) },
     [{ kind: 'person' as const, id }, ...revoked.map((c) => ({ kind: 'credential' as const, id: c.id }))],
-    () => {
-      erasure.destroyKey(id);
-      ctx.store.put('cardholders', after);
-      ctx.store.removePhoto(id);
-      for (const c of revoked) ctx.store.putCredential(c);
-    },
+    () =>
+      erasure.erase(id, () => {
+        ctx.store.put('cardholders', after);
+        ctx.store.removePhoto(id);
+        for (const c of revoked) ctx.store.putCredential(c);
+      }),
   );
   ctx.engine.index.apply('cardholders', after);
   for (const c of revoked) ctx.engine.index.putCredential(c);
