@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -130,6 +131,9 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     const keyFile = join(dir, 'reader.scbk');
     writeFileSync(keyFile, KEY, { mode: 0o600 });
     mkdirSync(join(dir, 'data'));
+    // The site's master key, as an operator provisions it: a file outside the data folder.
+    const masterKeyFile = join(dir, 'master.key');
+    writeFileSync(masterKeyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
     const port = await freePort();
     const site = join(dir, 'site.yaml');
     writeFileSync(
@@ -137,6 +141,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       JSON.stringify({
         version: 1,
         dataDir: join(dir, 'data'),
+        privacy: { masterKeyFile },
         http: { host: '127.0.0.1', port },
         log: { level: 'warn' },
         serial: [

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -58,7 +59,13 @@ export const startupBench = async (args: string[]): Promise<Record<string, numbe
     const port = await freePort();
     const { ms, child } = await timeToReady(
       [MAIN, ...extraArgs],
-      { GATEHOUSE_DATA_DIR: dir, GATEHOUSE_HTTP_PORT: String(port), GATEHOUSE_LOG_LEVEL: 'warn', ...env },
+      {
+        GATEHOUSE_DATA_DIR: dir,
+        GATEHOUSE_HTTP_PORT: String(port),
+        GATEHOUSE_LOG_LEVEL: 'warn',
+        GATEHOUSE_MASTER_KEY: randomBytes(32).toString('base64'),
+        ...env,
+      },
       port,
       '/health/ready',
     );

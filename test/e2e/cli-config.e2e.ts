@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { bootstrapAdmin, Client } from '../support/client';
-import { CLI_MAIN, GATEWAY_MAIN, removeDir, ROOT, runCli, startGateway } from '../support/gateway';
+import {
+  CLI_MAIN,
+  E2E_MASTER_KEY,
+  GATEWAY_MAIN,
+  removeDir,
+  ROOT,
+  runCli,
+  startGateway,
+} from '../support/gateway';
 
 const startFails = (env: Record<string, string>, args: string[] = []) => {
   const r = spawnSync(process.execPath, [GATEWAY_MAIN, ...args], {
@@ -227,7 +235,11 @@ describe('the CLI on its own composition', () => {
       ],
       {
         cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', GATEHOUSE_DATA_DIR: join(dir, 'data') },
+        env: {
+          PATH: process.env.PATH ?? '',
+          GATEHOUSE_DATA_DIR: join(dir, 'data'),
+          GATEHOUSE_MASTER_KEY: E2E_MASTER_KEY,
+        },
         input: 'quiet river lantern 9\n',
         encoding: 'utf8',
         timeout: 120_000,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,13 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(__dirname, '..', '..');
 export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
 export const CLI_MAIN = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
+
+/**
+ * The master key every gateway and CLI of one test file starts with (as an
+ * operator's GATEHOUSE_MASTER_KEY); a test that restarts on the same data
+ * folder therefore opens its keys again.
+ */
+export const E2E_MASTER_KEY = randomBytes(32).toString('base64');
 
 export const freePort = (): Promise<number> =>
   new Promise((resolvePort, reject) => {
@@ -51,6 +59,7 @@ export const startGateway = async (options: StartOptions = {}): Promise<RunningG
       GATEHOUSE_HTTP_PORT: String(port),
       GATEHOUSE_LOG_LEVEL: 'warn',
       GATEHOUSE_STORAGE_SYNCHRONOUS: 'normal',
+      GATEHOUSE_MASTER_KEY: E2E_MASTER_KEY,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -94,7 +103,7 @@ export const removeDir = (dir: string) => rmSync(dir, { recursive: true, force: 
 export const runCli = (args: string[], env: Record<string, string>, input?: string) => {
   const result = spawnSync(process.execPath, [CLI_MAIN, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', GATEHOUSE_MASTER_KEY: E2E_MASTER_KEY, ...env },
     input,
     encoding: 'utf8',
     timeout: 120_000,

@@ -119,6 +119,7 @@ const ROLE_ORDER: Record<Role, number> = {
   responder: 3,
   admin: 4,
   auditor: 5,
+  'privacy-officer': 6,
 };
 export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 

@@ -25,6 +25,7 @@ import { JournalController } from './api/journal.controller';
 import { JournalSearchController } from './api/journal-search.controller';
 import { OperatorsController, TokensController } from './api/operators.controller';
 import { PasswordPolicyController } from './api/password-policy.controller';
+import { PeopleController, PERSON_ERASURE } from './api/people.controller';
 import { ReadersController } from './api/readers.controller';
 import { SessionCookie } from './api/session-cookie';
 import { SystemController } from './api/system.controller';
@@ -33,6 +34,7 @@ import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
 import { Metrics } from './metrics';
+import { personErasure } from './person-erasure';
 
 export interface AppExtras {
   notFoundPage?: ConstructorParameters<typeof AllErrorsFilter>[0];
@@ -48,6 +50,7 @@ export const CONTROLLERS = [
   SystemController,
   ...RECORD_CONTROLLERS,
   CardholdersController,
+  PeopleController,
   GuardController,
   DoorsController,
   AlarmsController,
@@ -76,6 +79,7 @@ export class AppModule {
         { provide: AccessDecisions, useValue: core.access.decisions },
         { provide: GuardActions, useValue: core.access.guard },
         { provide: CardholderImport, useValue: new CardholderImport(core.access) },
+        { provide: PERSON_ERASURE, useValue: personErasure(core.keyring) },
         { provide: DoorsService, useValue: core.doors },
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },

@@ -12,6 +12,7 @@ import { DoorsService } from '@gatehouse/doors';
 import type { BrokerSecurity, MqttSensorSource } from '@gatehouse/mqtt';
 import { type Clock, deadLetteringBus, type GatehouseBus, type Log, systemClock } from '@gatehouse/contracts';
 import { type Journal, journalDeadLetters, JournalReader } from '@gatehouse/journal';
+import type { PrivacyKeyring } from '@gatehouse/privacy';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
@@ -32,6 +33,7 @@ export interface Core {
   journal: Journal;
   reader: JournalReader;
   auth: Auth;
+  keyring: PrivacyKeyring;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -56,7 +58,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const clock = options.clock ?? systemClock;
   const log: Log = (level, message, detail) => logger[level](detail, message);
   const bus = deadLetteringBus(clock, log);
-  const { db, journal, secrets, auth } = openFoundation(config, clock, (m) => logger.warn(m), bus);
+  const { db, journal, secrets, auth, keyring } = openFoundation(config, clock, (m) => logger.warn(m), bus);
   journalDeadLetters(bus, journal, log);
   await journal.open({ version: VERSION, site: config.site.name });
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
@@ -144,6 +146,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     reader: new JournalReader(readPool),
     auth,
+    keyring,
     access,
     doors,
     alarms,

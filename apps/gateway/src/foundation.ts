@@ -3,19 +3,25 @@ import { type Auth, AuthStore, createAuth, SecretBox } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Clock, GatehouseBus } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import { PrivacyKeyring } from '@gatehouse/privacy';
 import { type Db, openDatabase } from '@gatehouse/storage';
+import { loadSiteMasterKey } from './master-key';
 
 /**
  * What the gateway and the CLI both open from the configuration: the database,
  * the journal (neither opened nor joined yet: each does that its own way) and
  * the operators. Nothing here opens a serial port, a broker connection or a
- * listening socket.
+ * listening socket. The master key is read first and checked before
+ * anything else is written: without it, or with a wrong one, the start is
+ * refused (MasterKeyError) and no key file or journal entry is made.
  */
 export interface Foundation {
   db: Db;
   journal: Journal;
   secrets: SecretBox;
   auth: Auth;
+  /** Person data keys, opened with the site's master key. */
+  keyring: PrivacyKeyring;
 }
 
 export const openFoundation = (
@@ -24,7 +30,15 @@ export const openFoundation = (
   warn: (message: string) => void,
   bus?: GatehouseBus,
 ): Foundation => {
+  const masterKey = loadSiteMasterKey(config, warn);
   const db = openDatabase({ path: config.resolved.sqlitePath, synchronous: config.storage.synchronous });
+  let keyring: PrivacyKeyring;
+  try {
+    keyring = PrivacyKeyring.open(db, [masterKey]);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const signer = loadOrCreateSigningKey(config.resolved.signingKeyFile, warn);
   const journal = new Journal(new SqliteJournalStore(db), signer, clock, config.journal, bus);
   const secrets = SecretBox.fromFile(join(config.resolved.dataDir, 'keys', 'secrets.key'));
@@ -39,5 +53,5 @@ export const openFoundation = (
     },
     secrets,
   );
-  return { db, journal, secrets, auth };
+  return { db, journal, secrets, auth, keyring };
 };

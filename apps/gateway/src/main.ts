@@ -3,6 +3,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import pino from 'pino';
 import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
+import { MasterKeyError } from '@gatehouse/privacy';
 import { createCore } from './core';
 import { demoSerialPorts, seedDemoSite } from './demo';
 import { createServer } from './server';
@@ -139,6 +140,11 @@ const warnUnknownDoors = (core: Awaited<ReturnType<typeof createCore>>, logger: 
 main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`gatehouse: ${error.message}\n`);
+    process.exit(2);
+  }
+  // An operator's fix like a configuration error: say which key and why, never the key itself.
+  if (error instanceof MasterKeyError) {
+    process.stderr.write(`gatehouse: refusing to start: master key ${error.problem}: ${error.message}\n`);
     process.exit(2);
   }
   process.stderr.write(

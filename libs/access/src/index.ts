@@ -31,6 +31,7 @@ export { AccessStore, type DocumentTable } from './store';
 export { AccessService } from './access.service';
 export type { AccessContext, JournalPort } from './access-context';
 export { AccessRecords } from './records';
+export { alreadyErased, ERASED_NAME, type PersonErasure } from './erasure';
 export { applySitePlan, type PlannedPerson, type SitePlan } from './site-plan';
 export { AccessDecisions } from './decisions';
 export { type DoorState, GuardActions, type PresenceRow, type WhoCanOpenRow } from './guard';

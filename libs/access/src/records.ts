@@ -9,6 +9,7 @@ import {
   type SubjectRef,
   timeSlicer,
 } from '@gatehouse/contracts';
+import { eraseCardholderNow, type PersonErasure } from './erasure';
 import { type AccessContext, conflict, journalChange, json, notFound, requireAll } from './access-context';
 import type { CardholderTextField, CredentialRecord } from './index-data';
 import type { ImportWriter } from './import-writer';
@@ -395,6 +396,11 @@ export class AccessRecords {
     const p = this.ctx.store.photo(id);
     if (!p) throw notFound('photo', id);
     return p;
+  }
+
+  /** Erases a cardholder's personal data for good (see `eraseCardholderNow`). */
+  eraseCardholder(id: string, reason: string, actor: Actor, erasure: PersonErasure): Promise<Cardholder> {
+    return this.exclusive(() => eraseCardholderNow(this.ctx, id, reason, actor, erasure));
   }
 
   credentialView(c: CredentialRecord): Credential {

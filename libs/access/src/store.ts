@@ -169,6 +169,10 @@ export class AccessStore {
     ).run(cardholderId, contentType, data);
   }
 
+  removePhoto(cardholderId: string): void {
+    this.prepare('DELETE FROM cardholder_photos WHERE cardholder_id = ?').run(cardholderId);
+  }
+
   overrides(): (ManualMode & { doorId: string })[] {
     return (
       this.prepare('SELECT * FROM door_overrides').all() as {

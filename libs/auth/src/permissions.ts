@@ -56,6 +56,10 @@ export const ACTIONS = {
     roles: ['facility-manager'],
     what: 'create and change cardholders, credentials, photos; CSV import',
   },
+  'people.erase': {
+    roles: ['admin', 'privacy-officer'],
+    what: "erase a person's personal data for good (GDPR erasure; journaled with the reason)",
+  },
   'cardholders.export': { roles: ['facility-manager'], what: 'export every cardholder and card as CSV' },
   'presence.read': {
     roles: ['reception', 'guard', 'facility-manager', 'responder', 'auditor'],

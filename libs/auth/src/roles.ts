@@ -41,6 +41,8 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
     'presence',
   ],
   reception: ['visitor', 'note'],
+  // Erasures and the requests behind them; not the movements of the people erased.
+  'privacy-officer': ['privacy'],
 };
 
 /** Each role's journal categories, for docs/permissions.md. */

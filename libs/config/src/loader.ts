@@ -19,6 +19,8 @@ export interface GatehouseConfig extends ParsedConfig {
     dataDir: string;
     sqlitePath: string;
     signingKeyFile: string;
+    /** The master key file, absolute; empty when the key comes from the environment alone. */
+    masterKeyFile: string;
     consoleDir: string;
     /** Files the configuration was read from, in the order they were layered. */
     sources: string[];
@@ -167,6 +169,7 @@ export const loadConfig = (options: LoadOptions = {}): GatehouseConfig => {
       signingKeyFile: parsed.journal.signingKeyFile
         ? abs(parsed.journal.signingKeyFile)
         : join(dataDir, 'keys', 'journal-signing.pem'),
+      masterKeyFile: parsed.privacy.masterKeyFile ? abs(parsed.privacy.masterKeyFile) : '',
       consoleDir: parsed.http.consoleDir ? abs(parsed.http.consoleDir) : (options.builtConsoleDir ?? ''),
       sources,
     },

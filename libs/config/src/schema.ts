@@ -16,6 +16,7 @@ export const ROLE_NAMES = [
   'responder',
   'admin',
   'auditor',
+  'privacy-officer',
 ] as const;
 
 /**
@@ -156,6 +157,14 @@ export const configSchema = z.strictObject({
       .default('')
       .describe(
         'Ed25519 private key (PEM) signing checkpoints; empty means <dataDir>/keys/journal-signing.pem, made at first start',
+      ),
+  }),
+  privacy: section({
+    masterKeyFile: z
+      .string()
+      .default('')
+      .describe(
+        "File holding the 256-bit master key (base64 or hex, owner-only) that wraps every person's data key; empty means the GATEHOUSE_MASTER_KEY variable alone. Keep it off the data disk and back it up: beside the database it protects nothing, and lost it leaves every sealed field unreadable",
       ),
   }),
   auth: section({
@@ -644,6 +653,12 @@ export const configSchema = z.strictObject({
       .default(false)
       .describe(
         'On a site with no doors yet, create a sample site (zones, doors, schedules, levels, people) to explore; for the demo only',
+      ),
+    makeMasterKey: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Without a master key given, make one in <dataDir>/keys/demo-master.key at first start, beside the data it protects (so it protects nothing); for the demo only',
       ),
     readers: z
       .boolean()

@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AccessService, AccessStore, CardholderInput } from '@gatehouse/access';
+import { type Actor, DomainError, GatehouseBus, ManualClock } from '@gatehouse/contracts';
+import type { Journal } from '@gatehouse/journal';
+import { type LegalHoldPort, MasterKey, PrivacyKeyring } from '@gatehouse/privacy';
+import type { Db } from '@gatehouse/storage';
+import { openTestJournal } from '@gatehouse/testing';
+import { personErasure } from './person-erasure';
+
+const officer: Actor = { kind: 'operator', name: 'priya', address: '127.0.0.1' };
+const HOLD = { id: 'hold-7', reason: 'litigation 2026-14' };
+
+/** The erasure over a real database, journal and keyring, with legal holds answered by the test. */
+describe('person erasure and legal holds', () => {
+  let dir: string;
+  let db: Db;
+  let journal: Journal;
+  let access: AccessService;
+  let keyring: PrivacyKeyring;
+  let busFailures: string[];
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number;
+  const refusal = async (erase: () => Promise<unknown>) =>
+    erase().then(
+      () => null,
+      (error: unknown) => (error instanceof DomainError ? error.code : error),
+    );
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-erasure-'));
+    const clock = new ManualClock('2026-06-01T09:00:00Z');
+    ({ db, journal } = await openTestJournal(dir, clock));
+    // A write nobody awaits that fails is kept here, and fails the test after it.
+    busFailures = [];
+    const bus = new GatehouseBus((event, owner, error) =>
+      busFailures.push(`${event}/${owner}: ${String(error)}`),
+    );
+    access = new AccessService(new AccessStore(db), journal, clock, bus);
+    keyring = PrivacyKeyring.open(db, [MasterKey.generate()]);
+  });
+  afterEach(async () => {
+    expect(busFailures).toEqual([]);
+    await journal.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const aPerson = () =>
+    access.records.createCardholder(
+      CardholderInput.parse({ name: 'Hesper Loakes', department: 'Legal' }),
+      officer,
+    );
+
+  it('refuses a person under a legal hold, changing nothing', async () => {
+    const person = await aPerson();
+    const holds: LegalHoldPort = { holdOn: (id) => (id === person.id ? HOLD : null) };
+    const erase = () =>
+      access.records.eraseCardholder(person.id, 'DSR-3', officer, personErasure(keyring, holds));
+    expect(await refusal(erase)).toBe('privacy.legal-hold');
+    expect(access.records.get('cardholders', person.id)).toEqual(person);
+    expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(0);
+    expect(count('SELECT count(*) FROM privacy_erasures')).toBe(0);
+  });
+
+  it('refuses, inside its transaction, a hold placed after the first check: no entry, no change', async () => {
+    const person = await aPerson();
+    let asked = 0;
+    const holds: LegalHoldPort = { holdOn: () => (++asked > 1 ? HOLD : null) };
+    const erase = () =>
+      access.records.eraseCardholder(person.id, 'DSR-4', officer, personErasure(keyring, holds));
+    expect(await refusal(erase)).toBe('privacy.legal-hold');
+    expect(asked).toBe(2);
+    expect(access.records.get('cardholders', person.id)).toEqual(person);
+    expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(0);
+    expect(count('SELECT count(*) FROM privacy_erasures')).toBe(0);
+    expect(count('SELECT count(*) FROM privacy_person_keys')).toBe(0);
+    // The refused transaction took nothing else with it: the journal goes on.
+    await expect(aPerson()).resolves.toMatchObject({ name: 'Hesper Loakes' });
+  });
+
+  it('erases once, then says the person was erased already', async () => {
+    const person = await aPerson();
+    const erasure = personErasure(keyring);
+    const erased = await access.records.eraseCardholder(person.id, 'DSR-5', officer, erasure);
+    expect(erased).toMatchObject({ name: 'erased person', department: null, state: 'left' });
+    expect(keyring.keyOf(person.id).kind).toBe('erased');
+    expect(await refusal(() => access.records.eraseCardholder(person.id, 'again', officer, erasure))).toBe(
+      'privacy.already-erased',
+    );
+    expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(1);
+  });
+});
