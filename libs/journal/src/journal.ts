@@ -4,14 +4,19 @@ import {
   type GatehouseBus,
   type JournalEntry,
   type JournalEntryInput,
+  SLICE_MS,
   entryCategory,
   every,
+  timeSlicer,
 } from '@gatehouse/contracts';
 import { buildEntry, serializeEntry, validateInput } from './entry';
 import { makeCheckpoint, type CheckpointBody } from './checkpoint';
 import { leafHash, MerkleFrontier } from './merkle';
 import type { CheckpointSigner } from './signer';
 import type { JournalStore } from './store';
+
+/** The first group `resume` commits, before it has timed one: small enough to fit a slice on a slow disk. */
+const FIRST_RESUME_GROUP = 32;
 
 export interface JournalOptions {
   batchMaxEntries: number;
@@ -63,6 +68,8 @@ export class Journal {
   private opened = false;
   private closed = false;
   private paused = false;
+  /** `resume` is committing what queued during a pause, group by group, between other work. */
+  private draining = false;
   private readonly projectors = new Map<string, (entries: readonly JournalEntry[]) => void>();
   private commits = 0;
   private failedCommits = 0;
@@ -236,7 +243,33 @@ export class Journal {
   resume(): void {
     this.paused = false;
     this.reload();
-    this.flush();
+    if (!this.draining) void this.drain();
+  }
+
+  /**
+   * Commits what queued during a pause in groups sized to take about a slice
+   * each (from the time the last group took per entry), yielding the event loop
+   * between them: a long import queues hundreds of entries, and committing them
+   * in one go held the loop for tens of milliseconds. Order is kept (groups are
+   * taken from the head of the queue and new appends join its tail) and each
+   * append still resolves only when its group has committed. A `flush` meanwhile
+   * (a close, an `appendAll`, a checkpoint) commits the rest at once as before.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    const yieldTurn = timeSlicer();
+    let groupSize = Math.min(FIRST_RESUME_GROUP, this.options.batchMaxEntries);
+    try {
+      while (!this.paused && (this.queue.length > 0 || this.viewChanges.length > 0)) {
+        const started = performance.now();
+        const committed = this.commitNext(groupSize);
+        const perEntryMs = (performance.now() - started) / Math.max(committed, 1);
+        groupSize = Math.max(1, Math.min(this.options.batchMaxEntries, Math.floor(SLICE_MS / perEntryMs)));
+        await yieldTurn();
+      }
+    } finally {
+      this.draining = false;
+    }
   }
 
   /**
@@ -248,7 +281,8 @@ export class Journal {
   }
 
   private scheduleFlush(): void {
-    if (this.paused) return;
+    // Held, or being drained group by group: `resume`'s drain takes the new entry in its turn.
+    if (this.paused || this.draining) return;
     // A full batch, or no wait configured: commit at the next turn of the event loop, after the caller's work.
     if (this.queue.length >= this.options.batchMaxEntries || this.options.batchMaxDelayMs <= 0) {
       this.flushTimer?.();
@@ -257,36 +291,36 @@ export class Journal {
       this.flushSoon = true;
       setImmediate(() => {
         this.flushSoon = false;
-        this.flush();
+        if (!this.draining) this.flush();
       });
       return;
     }
     if (this.flushTimer) return;
     this.flushTimer = this.clock.after(this.options.batchMaxDelayMs, () => {
       this.flushTimer = undefined;
-      this.flush();
+      if (!this.draining) this.flush();
     });
   }
 
   /** Commits everything queued, in batches of at most `batchMaxEntries`. Synchronous by design. */
   flush(): void {
     if (this.paused) return;
-    while (this.queue.length > 0 || this.viewChanges.length > 0) {
-      // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
-      const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
-      const size =
-        firstEffect === 0
-          ? 1
-          : firstEffect > 0
-            ? Math.min(firstEffect, this.options.batchMaxEntries)
-            : this.options.batchMaxEntries;
-      const batch = this.queue.splice(0, size);
-      try {
-        this.commitGroup(batch);
-      } catch {
-        // Already rejected to each waiting caller; the next batch goes on.
-      }
+    while (this.queue.length > 0 || this.viewChanges.length > 0)
+      this.commitNext(this.options.batchMaxEntries);
+  }
+
+  /** Commits the head of the queue, at most `maxEntries` of it, with the waiting view changes; returns how many entries it took. */
+  private commitNext(maxEntries: number): number {
+    // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
+    const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
+    const size = firstEffect === 0 ? 1 : firstEffect > 0 ? Math.min(firstEffect, maxEntries) : maxEntries;
+    const batch = this.queue.splice(0, size);
+    try {
+      this.commitGroup(batch);
+    } catch {
+      // Already rejected to each waiting caller; the next batch goes on.
     }
+    return batch.length;
   }
 
   /** One transaction for the batch; returns each stored entry with its waiter (entries that cannot be stored are rejected). */
@@ -392,7 +426,8 @@ export class Journal {
   }
 
   private checkpointIfDue(): void {
-    if (this.paused) return;
+    // While a drain commits group by group, a timed checkpoint would flush the rest in one go; the drain's groups cut checkpoints by count.
+    if (this.paused || this.draining) return;
     if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
       return;
     // Nothing new here or from another writer: no write transaction at all.

@@ -360,6 +360,49 @@ describe('Journal on a real SQLite file', () => {
     await journal.close();
   });
 
+  it('commits what queued during a pause in groups between other work, in order, each append resolving once durable', async () => {
+    const bus = new GatehouseBus();
+    const groups: number[] = [];
+    bus.on('journal.committed', 'test', (entries) => groups.push(entries.length));
+    const journal = make(bus);
+    await journal.open();
+    groups.length = 0;
+    // What another connection sees is what is committed.
+    const reader = openDatabase({ path: join(dir, 'j.db') });
+    const storedSeqs = () => reader.prepare('SELECT COUNT(*) FROM journal_entries').pluck().get() as number;
+    journal.pause();
+    const queued = 600;
+    const seenAtResolve: [number, number][] = [];
+    const appends = Array.from({ length: queued }, (_, i) =>
+      journal.append({ type: 'test.fact', source: 'test', payload: { i } }).then((entry) => {
+        seenAtResolve.push([entry.seq, storedSeqs()]);
+        return entry;
+      }),
+    );
+    let turnsBeforeLastCommit = 0;
+    const countTurns = (): void => {
+      if (journal.stats().queued === 0) return;
+      turnsBeforeLastCommit += 1;
+      setImmediate(countTurns);
+    };
+    journal.resume();
+    expect(journal.stats().queued).toBeGreaterThan(0); // not everything in the resuming step
+    setImmediate(countTurns);
+    const late = journal.append({ type: 'test.fact', source: 'test', payload: { i: queued } });
+    const entries = [...(await Promise.all(appends)), await late];
+    reader.close();
+    expect(entries.map((e) => (e.payload as { i: number }).i)).toEqual(
+      Array.from({ length: queued + 1 }, (_, i) => i),
+    );
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: queued + 1 }, (_, i) => i + 2));
+    expect(groups.length).toBeGreaterThan(1);
+    expect(Math.max(...groups)).toBeLessThanOrEqual(options.batchMaxEntries);
+    expect(turnsBeforeLastCommit).toBeGreaterThan(0); // other callbacks ran between the groups
+    for (const [seq, stored] of seenAtResolve) expect(stored).toBeGreaterThanOrEqual(seq);
+    await journal.close();
+    expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
+  });
+
   it('holds commits while another connection writes, then continues the tree after it', async () => {
     const journal = make();
     await journal.open();
