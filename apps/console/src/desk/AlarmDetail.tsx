@@ -5,22 +5,24 @@ import { api, describeError } from '../api';
 /** One alarm's history from the journal, oldest first: who did what, when (site time), and why. */
 export const AlarmDetail = ({
   alarmId,
+  version,
   title,
   onClose,
 }: {
   alarmId: string;
+  /** Changes whenever the alarm does (acknowledged, escalated, repeated): the history is read again. */
+  version: string;
   title: string;
   onClose: () => void;
 }) => {
   const [history, setHistory] = useState<AlarmHistoryView | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    setHistory(null);
     api
       .get<AlarmHistoryView>(`/api/v1/alarms/${encodeURIComponent(alarmId)}/history`)
       .then(setHistory)
       .catch((e: unknown) => setError(describeError(e)));
-  }, [alarmId]);
+  }, [alarmId, version]);
   return (
     <section className="alarm-detail" aria-label={`History of ${title}`} data-testid="alarm-detail">
       <header className="page-header">

@@ -241,7 +241,14 @@ export const AlarmQueue = ({
           )}
         </tbody>
       </table>
-      {detail && <AlarmDetail alarmId={detail.id} title={what(detail)} onClose={() => setOpen(null)} />}
+      {detail && (
+        <AlarmDetail
+          alarmId={detail.id}
+          version={`${detail.state}|${detail.count}|${detail.escalations}|${detail.owner}|${detail.comments.length}`}
+          title={what(detail)}
+          onClose={() => setOpen(null)}
+        />
+      )}
     </>
   );
 };
