@@ -1,7 +1,18 @@
-import type { Alarm } from '@gatehouse/api';
+import { useState } from 'react';
+import type { AlarmView as Alarm, BulkAcknowledged } from '@gatehouse/api';
 import { api } from '../api';
 import type { ActionRequest } from '../components/ActionDialog';
+import { formatTime } from '../format';
+import { AlarmDetail } from './AlarmDetail';
 import { age } from './labels';
+import type { SiteNames } from './site-names';
+import { useNow } from './useStored';
+
+/** An alarm type in words ("forced-open" reads "Forced open"). */
+const typeWords = (type: string) => {
+  const w = type.replace(/[-_.]/g, ' ');
+  return w.charAt(0).toUpperCase() + w.slice(1);
+};
 
 /** The alarm queue with the actions a role allowed `alarms.act` takes on each row, each through a dialog. */
 export const AlarmQueue = ({
@@ -10,150 +21,234 @@ export const AlarmQueue = ({
   me,
   ask,
   reload,
+  names,
 }: {
   alarms: Alarm[];
   canAct: boolean;
   me: string;
   ask: (r: ActionRequest) => void;
   reload: () => Promise<void>;
+  names: SiteNames;
 }) => {
+  const now = useNow();
+  const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [open, setOpen] = useState<string | null>(null);
+  const unacknowledged = alarms.filter((a) => a.state === 'new');
+  const chosen = unacknowledged.filter((a) => picked.has(a.id));
+  const toggle = (id: string, on: boolean) =>
+    setPicked((p) => {
+      const next = new Set(p);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const where = (a: Alarm) =>
+    names.door(a.doorId) ??
+    (a.readerId ? `reader at ${names.readerDoor(a.readerId) ?? 'an unknown door'}` : null) ??
+    (a.cardholderId ? names.person(a.cardholderId) : null) ??
+    '';
+  const bulk = () =>
+    ask({
+      title: `Acknowledge ${chosen.length} alarm${chosen.length === 1 ? '' : 's'}?`,
+      consequence: 'Each is acknowledged and journaled with the same reason; the sound stops for them.',
+      confirm: 'Acknowledge all',
+      reason: 'required',
+      done: `${chosen.length} acknowledged.`,
+      run: async (reason) => {
+        await api.post<BulkAcknowledged>('/api/v1/alarms/acknowledge', {
+          ids: chosen.map((a) => a.id),
+          reason,
+        });
+        setPicked(new Set());
+        await reload();
+      },
+    });
   const post = (path: string, body: Record<string, unknown>) => async () => {
     await api.post(path, body);
     await reload();
   };
   const act = (a: Alarm, r: Omit<ActionRequest, 'run'> & { path: string; body: (t: string) => object }) =>
     ask({ ...r, run: (t) => post(`/api/v1/alarms/${a.id}/${r.path}`, { ...r.body(t) })() });
-  const what = (a: Alarm) => `${a.type}${a.doorId ? ` at ${a.doorId}` : ''}`;
+  const what = (a: Alarm) => `${typeWords(a.type)}${where(a) ? ` at ${where(a)}` : ''}`;
+  const detail = alarms.find((a) => a.id === open);
   return (
-    <table className="entries" data-testid="alarm-queue">
-      <thead>
-        <tr>
-          <th>Priority</th>
-          <th>Alarm</th>
-          <th>Where</th>
-          <th>Age</th>
-          <th>State</th>
-          <th>Owner</th>
-          {canAct && <th>Actions</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {alarms.map((a) => (
-          <tr key={a.id} className={`priority-${a.priority}`}>
-            <td>
-              {a.priority}
-              {a.escalations ? ` ↑${a.escalations}` : ''}
-            </td>
-            <td>
-              {a.type}
-              {a.count > 1 ? ` ×${a.count}` : ''}
-              {a.detail ? ` — ${a.detail}` : ''}
-            </td>
-            <td>{a.doorId ?? (a.readerId ? `reader ${a.readerId}` : '')}</td>
-            <td>{age(a.raisedAt)}</td>
-            <td>
-              {a.state}
-              {a.active ? '' : ' (cause ended)'}
-            </td>
-            <td>{a.owner ?? ''}</td>
-            {canAct && (
-              <td className="row-actions">
-                {a.state === 'new' && (
-                  <button
-                    className="link"
-                    onClick={() =>
-                      act(a, {
-                        title: `Acknowledge ${what(a)}?`,
-                        confirm: 'Acknowledge',
-                        reason: 'optional',
-                        reasonLabel: 'Comment',
-                        done: 'Acknowledged.',
-                        path: 'acknowledge',
-                        body: (t) => (t ? { comment: t } : {}),
-                      })
-                    }
-                  >
-                    Acknowledge
-                  </button>
-                )}
-                {a.owner !== me && (
-                  <button
-                    className="link"
-                    onClick={() =>
-                      act(a, {
-                        title: `Take ${what(a)}?`,
-                        consequence: 'You become its owner.',
-                        confirm: 'Assign to me',
-                        reason: 'none',
-                        done: 'Assigned to you.',
-                        path: 'assign',
-                        body: () => ({ owner: me }),
-                      })
-                    }
-                  >
-                    Assign to me
-                  </button>
-                )}
-                <button
-                  className="link"
-                  onClick={() =>
-                    act(a, {
-                      title: `Resolve ${what(a)}?`,
-                      confirm: 'Resolve',
-                      reason: 'required',
-                      reasonLabel: 'What was found',
-                      done: 'Resolved.',
-                      path: 'resolve',
-                      body: (t) => ({ comment: t }),
-                    })
-                  }
-                >
-                  Resolve
-                </button>
-                <button
-                  className="link"
-                  onClick={() =>
-                    act(a, {
-                      title: `Mark ${what(a)} as a false alarm?`,
-                      confirm: 'False alarm',
-                      reason: 'required',
-                      reasonLabel: 'Why it is a false alarm',
-                      done: 'Marked as a false alarm.',
-                      path: 'resolve',
-                      body: (t) => ({ comment: t, falseAlarm: true }),
-                    })
-                  }
-                >
-                  False alarm
-                </button>
-                <button
-                  className="link"
-                  onClick={() =>
-                    act(a, {
-                      title: `Escalate ${what(a)}?`,
-                      consequence: 'Its priority rises one step.',
-                      confirm: 'Escalate',
-                      reason: 'required',
-                      done: 'Escalated.',
-                      path: 'escalate',
-                      body: (t) => ({ reason: t }),
-                    })
-                  }
-                >
-                  Escalate
-                </button>
-              </td>
-            )}
-          </tr>
-        ))}
-        {alarms.length === 0 && (
+    <>
+      {canAct && unacknowledged.length > 0 && (
+        <div className="bulk-bar">
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={chosen.length === unacknowledged.length}
+              onChange={(e) => setPicked(new Set(e.target.checked ? unacknowledged.map((a) => a.id) : []))}
+            />
+            Select every unacknowledged alarm
+          </label>
+          <button disabled={chosen.length === 0} onClick={bulk} title="Acknowledge the selected alarms (A)">
+            Acknowledge selected ({chosen.length})
+          </button>
+        </div>
+      )}
+      <table className="entries alarm-table" data-testid="alarm-queue">
+        <thead>
           <tr>
-            <td colSpan={canAct ? 7 : 6} className="empty">
-              No open alarms.
-            </td>
+            {canAct && (
+              <th>
+                <span className="sr-only">Select</span>
+              </th>
+            )}
+            <th>Priority</th>
+            <th>Alarm</th>
+            <th>Where</th>
+            <th>Age</th>
+            <th>State</th>
+            <th>Owner</th>
+            {canAct && <th>Actions</th>}
           </tr>
-        )}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {alarms.map((a) => (
+            <tr key={a.id} className={`priority-${a.priority}`} data-testid={`alarm-${a.id}`}>
+              {canAct && (
+                <td>
+                  {a.state === 'new' && (
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${what(a)}`}
+                      checked={picked.has(a.id)}
+                      onChange={(e) => toggle(a.id, e.target.checked)}
+                    />
+                  )}
+                </td>
+              )}
+              <td>
+                {a.priority}
+                {a.escalations ? ` ↑${a.escalations}` : ''}
+              </td>
+              <td>
+                <button className="link alarm-open" onClick={() => setOpen(a.id)} title="Show its history">
+                  {typeWords(a.type)}
+                </button>
+                {a.count > 1 ? ` ×${a.count}` : ''}
+                {a.detail ? ` — ${a.detail}` : ''}
+                <div className="instructions">{a.instructions}</div>
+              </td>
+              <td>{where(a)}</td>
+              <td title={formatTime(new Date(a.raisedAt).toISOString())} data-testid="alarm-age">
+                {age(a.lastAt, now)}
+                {a.count > 1 ? ` (first ${age(a.raisedAt, now)} ago)` : ''}
+              </td>
+              <td>
+                {a.state}
+                {a.active ? '' : ' (cause ended)'}
+              </td>
+              <td>{a.owner ?? ''}</td>
+              {canAct && (
+                <td className="row-actions">
+                  {a.state === 'new' && (
+                    <button
+                      className="link"
+                      onClick={() =>
+                        act(a, {
+                          title: `Acknowledge ${what(a)}?`,
+                          confirm: 'Acknowledge',
+                          reason: 'optional',
+                          reasonLabel: 'Comment',
+                          done: 'Acknowledged.',
+                          path: 'acknowledge',
+                          body: (t) => (t ? { comment: t } : {}),
+                        })
+                      }
+                    >
+                      Acknowledge
+                    </button>
+                  )}
+                  {a.owner !== me && (
+                    <button
+                      className="link"
+                      onClick={() =>
+                        act(a, {
+                          title: `Take ${what(a)}?`,
+                          consequence: 'You become its owner.',
+                          confirm: 'Assign to me',
+                          reason: 'none',
+                          done: 'Assigned to you.',
+                          path: 'assign',
+                          body: () => ({ owner: me }),
+                        })
+                      }
+                    >
+                      Assign to me
+                    </button>
+                  )}
+                  <button
+                    className="link"
+                    onClick={() =>
+                      act(a, {
+                        title: `Resolve ${what(a)}?`,
+                        confirm: 'Resolve',
+                        reason: 'required',
+                        reasonLabel: 'What was found',
+                        done: 'Resolved.',
+                        path: 'resolve',
+                        body: (t) => ({ comment: t }),
+                      })
+                    }
+                  >
+                    Resolve
+                  </button>
+                  <button
+                    className="link"
+                    onClick={() =>
+                      act(a, {
+                        title: `Mark ${what(a)} as a false alarm?`,
+                        confirm: 'False alarm',
+                        reason: 'required',
+                        reasonLabel: 'Why it is a false alarm',
+                        done: 'Marked as a false alarm.',
+                        path: 'resolve',
+                        body: (t) => ({ comment: t, falseAlarm: true }),
+                      })
+                    }
+                  >
+                    False alarm
+                  </button>
+                  <button
+                    className="link"
+                    onClick={() =>
+                      act(a, {
+                        title: `Escalate ${what(a)}?`,
+                        consequence: 'Its priority rises one step.',
+                        confirm: 'Escalate',
+                        reason: 'required',
+                        done: 'Escalated.',
+                        path: 'escalate',
+                        body: (t) => ({ reason: t }),
+                      })
+                    }
+                  >
+                    Escalate
+                  </button>
+                </td>
+              )}
+            </tr>
+          ))}
+          {alarms.length === 0 && (
+            <tr>
+              <td colSpan={canAct ? 8 : 6} className="empty">
+                No open alarms.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {detail && (
+        <AlarmDetail
+          alarmId={detail.id}
+          version={`${detail.state}|${detail.count}|${detail.escalations}|${detail.owner}|${detail.comments.length}`}
+          title={what(detail)}
+          onClose={() => setOpen(null)}
+        />
+      )}
+    </>
   );
 };

@@ -1,13 +1,18 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Alarm, AlarmQueue as Queue, BoardDoor, DoorStates, Items } from '@gatehouse/api';
+import { useCallback, useEffect, useState } from 'react';
+import type { AlarmView, AlarmQueue as Queue, BoardDoor, DoorStates, Items } from '@gatehouse/api';
 import { api } from '../api';
+import { ThemeToggle } from '../components/ThemeToggle';
 import { useActionDialog } from '../components/useActionDialog';
 import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
+import { sounding, useAlarmSound } from './alarm-sound';
 import { AlarmQueue } from './AlarmQueue';
-import { chime, PHASE_LABEL } from './labels';
+import { DoorBoard } from './DoorBoard';
 import { siteOverride } from './lockdown';
 import { LockdownBanner } from './LockdownBanner';
+import { useSiteNames } from './site-names';
+import { useStored } from './useStored';
+import './desk.css';
 
 const LIVE_TYPES = /^(door|alarm|access)\./;
 
@@ -18,12 +23,22 @@ export const GuardDesk = ({ me }: { me: string }) => {
   const controlsDoors = can('doors.control');
   const [doors, setDoors] = useState<BoardDoor[]>([]);
   const [states, setStates] = useState<DoorStates['items']>([]);
-  const [alarms, setAlarms] = useState<Alarm[]>([]);
-  const [sound, setSound] = useState(true);
-  const seen = useRef<Set<string> | null>(null);
-  const soundRef = useRef(sound);
-  soundRef.current = sound;
+  const [alarms, setAlarms] = useState<AlarmView[]>([]);
+  const [sound, setSound] = useStored('gatehouse.desk.sound', 'on', ['on', 'muted']);
   const { ask, view } = useActionDialog();
+  const names = useSiteNames(
+    live.generation,
+    alarms.flatMap((a) => (a.cardholderId ? [a.cardholderId] : [])),
+  );
+  useAlarmSound(alarms, sound === 'muted');
+  // The open alarm count in the tab's title: seen from another tab or a locked screen's taskbar.
+  useEffect(() => {
+    const before = document.title;
+    document.title = alarms.length ? `(${alarms.length}) Alarms · Gatehouse` : 'Doors now · Gatehouse';
+    return () => {
+      document.title = before;
+    };
+  }, [alarms.length]);
 
   const load = useCallback(async () => {
     // Re-reads the console makes by itself: they keep no session alive (api.background).
@@ -35,15 +50,6 @@ export const GuardDesk = ({ me }: { me: string }) => {
     setDoors(b.items);
     setStates(s.items);
     setAlarms(a.items);
-    const ids = new Set(a.items.map((x) => x.id));
-    if (seen.current) {
-      const fresh = a.items.filter(
-        (x) =>
-          !seen.current!.has(x.id) && (x.priority === 'critical' || x.priority === 'high') && !x.escalations,
-      );
-      if (fresh.length > 0 && soundRef.current) chime();
-    }
-    seen.current = ids;
   }, []);
 
   // Read on opening and again after each reconnection (what happened in the gap is not on the stream).
@@ -110,59 +116,56 @@ export const GuardDesk = ({ me }: { me: string }) => {
           </button>
         )}
         <label className="check">
-          <input type="checkbox" checked={sound} onChange={(e) => setSound(e.target.checked)} />
-          Sound
+          <input
+            type="checkbox"
+            checked={sound === 'muted'}
+            onChange={(e) => setSound(e.target.checked ? 'muted' : 'on')}
+          />
+          Mute alarm sound
         </label>
+        {sound === 'on' && sounding(alarms).length > 0 && (
+          <span className="sounding" role="status">
+            Sounding until acknowledged
+          </span>
+        )}
+        <ThemeToggle />
       </header>
       {view}
       {override && <LockdownBanner override={override} doorCount={doors.length} />}
-      <div className="board" data-testid="door-board">
-        {doors.map((d) => (
-          <div
-            key={d.doorId}
-            className={`door-tile phase-${d.phase}${d.sensors.some((s) => s.neverHeard) ? ' sensor-silent' : ''}${override?.doorIds.has(d.doorId) ? ` ${override.kind}` : ''}`}
-            data-door={d.doorId}
-            data-testid={`door-${d.doorId}`}
-          >
-            <strong>{d.name}</strong>
-            <span className="phase" data-testid={`phase-${d.doorId}`}>
-              {PHASE_LABEL[d.phase] ?? d.phase}
-            </span>
-            {override?.doorIds.has(d.doorId) && (
-              <span className="override-badge" data-testid={`override-${d.doorId}`}>
-                {override.kind === 'lockdown' ? 'LOCKDOWN' : 'EMERGENCY OPEN'}
-              </span>
-            )}
-            <span className="hint">
-              {d.sensors
-                .map(
-                  (s) =>
-                    `${s.sensorId}${s.neverHeard ? ' NEVER HEARD' : ''}${s.online === false ? ' OFFLINE' : ''}${s.tamper ? ' TAMPER' : ''}${s.battery !== null ? ` ${s.battery}%` : ''}`,
-                )
-                .join(' · ') || 'no sensor'}
-            </span>
-            {controlsDoors && (
-              <button
-                className="link"
-                onClick={() =>
-                  ask({
-                    title: `Unlock ${d.name} once?`,
-                    consequence: 'The door unlocks for its unlock time, then locks again.',
-                    confirm: 'Unlock once',
-                    reason: 'required',
-                    done: `${d.name} unlocked.`,
-                    run: post(`/api/v1/access/doors/${d.doorId}/unlock`),
-                  })
-                }
-              >
-                Unlock once
-              </button>
-            )}
-          </div>
-        ))}
+      <div className="desk-columns">
+        <section aria-labelledby="doors-now">
+          <h3 id="doors-now">Doors now</h3>
+          <DoorBoard
+            doors={doors}
+            names={names}
+            override={override}
+            unlock={
+              controlsDoors
+                ? (d) =>
+                    ask({
+                      title: `Unlock ${d.name} once?`,
+                      consequence: 'The door unlocks for its unlock time, then locks again.',
+                      confirm: 'Unlock once',
+                      reason: 'required',
+                      done: `${d.name} unlocked.`,
+                      run: post(`/api/v1/access/doors/${d.doorId}/unlock`),
+                    })
+                : null
+            }
+          />
+        </section>
+        <section aria-labelledby="alarms-to-handle" className="alarm-column">
+          <h3 id="alarms-to-handle">Alarms ({alarms.length})</h3>
+          <AlarmQueue
+            alarms={alarms}
+            canAct={can('alarms.act')}
+            me={me}
+            ask={ask}
+            reload={load}
+            names={names}
+          />
+        </section>
       </div>
-      <h3>Alarms ({alarms.length})</h3>
-      <AlarmQueue alarms={alarms} canAct={can('alarms.act')} me={me} ask={ask} reload={load} />
     </section>
   );
 };

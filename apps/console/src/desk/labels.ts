@@ -1,3 +1,5 @@
+import type { BoardDoor } from '@gatehouse/api';
+
 /** Door phases in words (state by word as well as colour, CONSOLE.md). */
 export const PHASE_LABEL: Record<string, string> = {
   secure: 'Secure',
@@ -5,30 +7,54 @@ export const PHASE_LABEL: Record<string, string> = {
   open: 'Open',
   'held-warning': 'Held open: warning',
   held: 'HELD OPEN',
-  forced: 'FORCED',
+  forced: 'FORCED OPEN',
   'closed-unlocked': 'Closed, unlocked',
   unknown: 'No contact data',
 };
 
-export const age = (ms: number) => {
-  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
-  return s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min` : `${Math.floor(s / 3600)} h`;
-};
+/** Phases a guard must look at now (red and amber); the "needs attention" filter keeps these and offline doors. */
+const ATTENTION = new Set(['held-warning', 'held', 'forced']);
 
-/** A short two-tone chime from WebAudio: no sound file to serve, works offline. */
-export const chime = () => {
-  try {
-    const ctx = new AudioContext();
-    [880, 660].forEach((f, i) => {
-      const osc = ctx.createOscillator();
-      const gain = ctx.createGain();
-      osc.frequency.value = f;
-      gain.gain.value = 0.15;
-      osc.connect(gain).connect(ctx.destination);
-      osc.start(ctx.currentTime + i * 0.18);
-      osc.stop(ctx.currentTime + i * 0.18 + 0.15);
-    });
-  } catch {
-    /* no audio device */
-  }
+/** A door whose sensors are silent, offline or tampered: its state on the board cannot be vouched for. */
+export const sensorsDown = (d: BoardDoor) =>
+  d.sensors.some((s) => s.neverHeard || s.online === false || s.tamper);
+export const needsAttention = (d: BoardDoor) => ATTENTION.has(d.phase) || sensorsDown(d);
+
+/** The tile's state word: an offline door says Offline rather than its last (stale) phase. */
+export const stateWord = (d: BoardDoor) =>
+  d.sensors.length > 0 && d.sensors.every((s) => s.online === false || s.neverHeard)
+    ? 'Offline'
+    : (PHASE_LABEL[d.phase] ?? d.phase);
+
+/** The lock and the contact, each in its own words (a door can be unlocked and shut, or locked and open). */
+export const lockWord = (d: BoardDoor) =>
+  d.phase === 'unlocked' || d.phase === 'closed-unlocked' ? 'Unlocked' : 'Locked';
+export const contactWord = (d: BoardDoor) =>
+  d.open === null ? 'Contact unknown' : d.open ? 'Open' : 'Closed';
+
+/** A sensor's battery in words: the number alone does not say whether to act. */
+export const batteryWord = (battery: number | null) =>
+  battery === null
+    ? null
+    : battery <= 10
+      ? `Battery empty soon (${battery}%)`
+      : battery <= 25
+        ? `Battery low (${battery}%)`
+        : `Battery good (${battery}%)`;
+export const signalWord = (s: BoardDoor['sensors'][number]) =>
+  s.neverHeard
+    ? 'Never heard'
+    : s.online === false
+      ? 'Signal lost'
+      : s.online
+        ? 'Signal good'
+        : 'Signal unknown';
+
+export const age = (ms: number, now = Date.now()) => {
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  return s < 60
+    ? `${s} s`
+    : s < 3600
+      ? `${Math.floor(s / 60)} min`
+      : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 };

@@ -9,7 +9,7 @@ import { eventInWords, JournalReader, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
-import type { AlarmQueue, AlarmView } from './views';
+import type { AlarmHistoryView, AlarmQueue, AlarmView, BulkAcknowledged } from './views';
 
 const text = plainText({ max: 1000, multiline: true });
 const Comment = z.strictObject({ comment: text.optional() });
@@ -75,8 +75,8 @@ export class AlarmsController {
   async acknowledgeMany(
     @Body(zod(BulkAcknowledge)) body: z.infer<typeof BulkAcknowledge>,
     @CurrentActor() actor: Actor,
-  ) {
-    const results = [];
+  ): Promise<BulkAcknowledged> {
+    const results: BulkAcknowledged['results'] = [];
     // One after another: each acknowledgement is its own journal entry, in the order given.
     for (const id of body.ids) {
       try {
@@ -102,7 +102,10 @@ export class AlarmsController {
     summary:
       "An alarm's history from the journal, oldest first: raised, escalated, acknowledged, commented, resolved, with who did it and the site's time",
   })
-  async history(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+  async history(
+    @Param('id') id: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AlarmHistoryView> {
     const alarm = this.alarms.get(alarmId(id));
     const entries = await this.reader.since(
       0,

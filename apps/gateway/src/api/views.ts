@@ -134,6 +134,34 @@ export interface AlarmView extends Alarm {
 export interface AlarmQueue extends Items<AlarmView> {
   history: AlarmView[];
 }
+/** One change in an alarm's life, from the journal, in words (GET /alarms/:id/history). */
+export interface AlarmChangeView {
+  seq: number;
+  time: string;
+  siteTime: string;
+  change: string;
+  what: string;
+  /** The operator who made it; null for what the alarm service did by itself (the timer, a closing door). */
+  by: string | null;
+  automatic: boolean;
+  priority: unknown;
+  state: unknown;
+  from?: unknown;
+  to?: unknown;
+  text: unknown;
+}
+export interface AlarmHistoryView extends Items<AlarmChangeView> {
+  alarm: AlarmView;
+  timeZone: string;
+}
+/** Several alarms acknowledged with one reason: each answers for itself. */
+export interface BulkAcknowledged {
+  acknowledged: number;
+  results: (
+    | { id: string; ok: true; alarm: AlarmView }
+    | { id: string; ok: false; error: { code: string; message: string } }
+  )[];
+}
 export interface ReadersStatus {
   ports: PortStatus[];
   readers: ReaderStatus[];

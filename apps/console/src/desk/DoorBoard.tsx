@@ -1,0 +1,92 @@
+import { useRef } from 'react';
+import type { BoardDoor } from '@gatehouse/api';
+import { DoorTile } from './DoorTile';
+import { needsAttention } from './labels';
+import type { SiteOverride } from './lockdown';
+import type { SiteNames } from './site-names';
+import { useNow, useStored } from './useStored';
+
+const DENSITY = ['normal', 'compact'] as const;
+const SHOW = ['all', 'attention'] as const;
+
+/** Remembers when the board saw each door's phase change; a door first seen has no "since" (it would be a guess). */
+const usePhaseSince = (doors: BoardDoor[]) => {
+  const seen = useRef(new Map<string, { phase: string; since: number | null }>());
+  for (const d of doors) {
+    const was = seen.current.get(d.doorId);
+    if (!was) seen.current.set(d.doorId, { phase: d.phase, since: null });
+    else if (was.phase !== d.phase) seen.current.set(d.doorId, { phase: d.phase, since: Date.now() });
+  }
+  return (doorId: string) => seen.current.get(doorId)?.since ?? null;
+};
+
+/** "Doors now": every door as a tile, filtered by zone and by whether it needs attention, normal or compact. */
+export const DoorBoard = ({
+  doors,
+  names,
+  override,
+  unlock,
+}: {
+  doors: BoardDoor[];
+  names: SiteNames;
+  override: SiteOverride | null;
+  unlock: ((d: BoardDoor) => void) | null;
+}) => {
+  const now = useNow();
+  const sinceOf = usePhaseSince(doors);
+  const [density, setDensity] = useStored('gatehouse.desk.density', 'normal', DENSITY);
+  const [show, setShow] = useStored('gatehouse.desk.show', 'all', SHOW);
+  const [zone, setZone] = useStored('gatehouse.desk.zone', '', ['', ...names.zones.map((z) => z.id)]);
+  const shown = doors.filter(
+    (d) => (show === 'all' || needsAttention(d)) && (zone === '' || names.zoneOf(d.doorId)?.id === zone),
+  );
+  return (
+    <>
+      <div className="board-filters" role="group" aria-label="Board filters">
+        <label>
+          Zone
+          <select value={zone} onChange={(e) => setZone(e.target.value)}>
+            <option value="">All zones</option>
+            {names.zones.map((z) => (
+              <option key={z.id} value={z.id}>
+                {z.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Show
+          <select value={show} onChange={(e) => setShow(e.target.value as (typeof SHOW)[number])}>
+            <option value="all">Every door</option>
+            <option value="attention">Needs attention</option>
+          </select>
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={density === 'compact'}
+            onChange={(e) => setDensity(e.target.checked ? 'compact' : 'normal')}
+          />
+          Compact tiles
+        </label>
+        <span className="hint" data-testid="board-count">
+          {shown.length} of {doors.length} doors
+        </span>
+      </div>
+      <div className={`board ${density}`} data-testid="door-board">
+        {shown.map((d) => (
+          <DoorTile
+            key={d.doorId}
+            door={d}
+            zone={names.zoneOf(d.doorId)?.name ?? null}
+            since={sinceOf(d.doorId)}
+            now={now}
+            override={override}
+            onUnlock={unlock ? () => unlock(d) : null}
+          />
+        ))}
+        {shown.length === 0 && <p className="empty">No door matches these filters.</p>}
+      </div>
+    </>
+  );
+};

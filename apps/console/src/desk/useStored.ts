@@ -1,0 +1,21 @@
+import { useEffect, useState } from 'react';
+
+/** A choice of the operator's remembered on this browser (compact board, muted sound, theme). */
+export const useStored = <T extends string>(key: string, initial: T, allowed: readonly T[]) => {
+  const [value, setValue] = useState<T>(() => {
+    const kept = localStorage.getItem(key);
+    return allowed.includes(kept as T) ? (kept as T) : initial;
+  });
+  useEffect(() => localStorage.setItem(key, value), [key, value]);
+  return [value, setValue] as const;
+};
+
+/** A clock that ticks every second, so ages on the desk move without a re-read. */
+export const useNow = (everyMs = 1000) => {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+};

@@ -1,0 +1,252 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { aDoor, aZone } from '../../libs/testing/src/factories';
+import { bootstrapAdmin, operatorClient, PERMANENT_PASSWORD } from '../support/client';
+import { launchChromium, seriousA11yViolations } from '../support/browser';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { createSite } from '../support/site';
+import { waitFor } from '../support/wait';
+
+/** mosquitto_pub, a real client, to the Mosquitto the e2e tier runs on 1883. */
+const publish = (topic: string, message: string) => {
+  const r = spawnSync(
+    'mosquitto_pub',
+    ['-h', '127.0.0.1', '-p', '1883', '-q', '1', '-t', topic, '-m', message],
+    {
+      encoding: 'utf8',
+      timeout: 10_000,
+    },
+  );
+  if (r.status !== 0) throw new Error(`mosquitto_pub failed (is Mosquitto running on 1883?): ${r.stderr}`);
+};
+
+/** The little of the page's document the test reads (the test project has no DOM types). */
+interface PageDocument<E> {
+  querySelectorAll(selector: string): ArrayLike<E>;
+  querySelector(selector: string): E | null;
+  scrollingElement: E | null;
+  documentElement: { dataset: Record<string, string | undefined> };
+}
+
+/** The demo site's 3 doors and 47 more in an "East wing": the 50 doors the board must show on one 1080p screen. */
+const EXTRA_DOORS = 47;
+
+/**
+ * The guard's desk at a glance on a 50-door site: tiles in words with zone
+ * names, filters and a remembered compact mode, the board on one 1920x1080
+ * screen, a forced door's alarm by name with its instructions and history,
+ * acknowledged in bulk; axe-core in light and dark, normal and compact.
+ */
+describe('guard desk in headless Chromium (50 doors, real broker)', () => {
+  let gw: RunningGateway;
+  let dir: string;
+  let browser: Browser;
+  const suffix = randomBytes(3).toString('hex');
+  const device = `desk_front_${suffix}`;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-console-desk-'));
+    const site = join(dir, 'site.yaml');
+    writeFileSync(
+      site,
+      [
+        'demo:',
+        '  seedSite: true',
+        'mqtt:',
+        '  url: mqtt://127.0.0.1:1883',
+        `  clientId: gh-desk-${suffix}`,
+        `  topicPrefix: gh-desk-${suffix}`,
+        'alarms:',
+        '  instructions:',
+        "    forced-open: 'Call the duty manager on 2222, then check the door.'",
+        'sensors:',
+        '  - id: front-door-contact',
+        '    door: front-door',
+        '    converter: zigbee2mqtt',
+        `    device: ${device}`,
+        '',
+      ].join('\n'),
+    );
+    gw = await startGateway({ env: { GATEHOUSE_CONFIG: site } });
+    const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
+    await operatorClient(admin, gw.url, 'gina', ['guard']);
+    const fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+    await createSite(fm, {
+      zones: [aZone({ id: 'east-wing', name: 'East wing' })],
+      doors: Array.from({ length: EXTRA_DOORS }, (_, i) =>
+        aDoor({ id: `east-${i + 1}`, name: `East ${i + 1}`, zoneOut: 'lobby', zoneIn: 'east-wing' }),
+      ),
+    });
+    await waitFor('the gateway at the broker', async () => {
+      const r = await admin.get<{ components: { mqtt?: { status: string } } }>('/api/v1/system');
+      return r.body.components.mqtt?.status === 'up' ? true : undefined;
+    });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.stop();
+    if (gw) removeDir(gw.dataDir);
+    if (dir) removeDir(dir);
+  });
+
+  const openDesk = async (colorScheme: 'light' | 'dark' = 'light'): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, colorScheme });
+    const page = await context.newPage();
+    await page.goto(gw.url);
+    await page.getByLabel('User name').fill('gina');
+    await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('who').waitFor();
+    await page.getByRole('link', { name: 'Guard desk' }).click();
+    await page.getByTestId('board-count').getByText('50 of 50 doors').waitFor();
+    return page;
+  };
+  const guarded = async (page: Page, name: string, steps: () => Promise<void>) => {
+    try {
+      await steps();
+    } catch (error) {
+      await page
+        .screenshot({ path: join(tmpdir(), `gatehouse-desk-${name}-failure.png`), fullPage: true })
+        .catch(() => undefined);
+      throw error;
+    }
+  };
+  /** Whether every tile lies inside the 1080p window and nothing on the page scrolls. */
+  const allTilesOnScreen = (page: Page) =>
+    page.evaluate(() => {
+      interface Box {
+        scrollHeight: number;
+        clientHeight: number;
+        getBoundingClientRect(): { bottom: number };
+      }
+      const doc = (globalThis as unknown as { document: PageDocument<Box> }).document;
+      const tiles = Array.from(doc.querySelectorAll('.door-tile'));
+      const scrolls = [doc.scrollingElement, doc.querySelector('main')].some(
+        (el) => el !== null && el.scrollHeight > el.clientHeight + 1,
+      );
+      const lowest = Math.max(...tiles.map((t) => t.getBoundingClientRect().bottom));
+      return { tiles: tiles.length, lowest, scrolls };
+    });
+  const themeOf = (page: Page) =>
+    page.evaluate(
+      () =>
+        (globalThis as unknown as { document: PageDocument<never> }).document.documentElement.dataset.theme,
+    );
+
+  it('shows 50 doors on a 1920x1080 screen without scrolling in compact mode, remembered, with filters by zone and attention', async () => {
+    const page = await openDesk();
+    await guarded(page, 'fifty', async () => {
+      const front = page.getByTestId('door-front-door');
+      await front.getByText('Lobby').waitFor();
+      await front.getByText('Locked').waitFor();
+      await page.getByTestId('door-east-7').getByText('East wing').waitFor();
+
+      await page.getByLabel('Compact tiles').check();
+      const compact = await allTilesOnScreen(page);
+      expect(compact.tiles).toBe(50);
+      expect(compact.scrolls).toBe(false);
+      expect(compact.lowest).toBeLessThanOrEqual(1080);
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-desk-50-compact.png') });
+
+      // Remembered on this browser.
+      await page.reload();
+      await page.getByTestId('board-count').getByText('50 of 50 doors').waitFor();
+      expect(await page.getByLabel('Compact tiles').isChecked()).toBe(true);
+
+      await page.getByLabel('Zone').selectOption({ label: 'East wing' });
+      await page.getByTestId('board-count').getByText(`${EXTRA_DOORS} of 50 doors`).waitFor();
+      expect(await page.getByTestId('door-front-door').count()).toBe(0);
+      await page.getByLabel('Zone').selectOption({ label: 'All zones' });
+      await page.getByLabel('Show').selectOption({ label: 'Needs attention' });
+      // Nothing is forced, held or offline yet on this site.
+      await page.getByTestId('board-count').getByText('0 of 50 doors').waitFor();
+      await page.getByLabel('Show').selectOption({ label: 'Every door' });
+      await page.getByLabel('Compact tiles').uncheck();
+      await page.getByTestId('board-count').getByText('50 of 50 doors').waitFor();
+    });
+    await page.context().close();
+  });
+
+  it('names a forced door and its zone, sounds until acknowledged, shows instructions and history, acknowledges in bulk', async () => {
+    const page = await openDesk();
+    await guarded(page, 'forced', async () => {
+      // Opened with no grant and no request to exit, and left open.
+      publish(`zigbee2mqtt/${device}`, JSON.stringify({ contact: false }));
+      const front = page.getByTestId('door-front-door');
+      await front.getByText('FORCED OPEN').waitFor();
+      await front.getByText('Open', { exact: true }).waitFor();
+      await front.getByText(/^for \d+ s$/).waitFor();
+
+      const queue = page.getByTestId('alarm-queue');
+      const row = queue.locator('tr', { hasText: 'Forced open' });
+      await row.getByText('Front door', { exact: true }).waitFor();
+      await row.getByText('Call the duty manager on 2222, then check the door.').waitFor();
+      expect(await row.getByText('front-door').count()).toBe(0);
+      await page.getByText('Sounding until acknowledged').waitFor();
+      await waitFor('the page title to carry the alarm count', async () =>
+        (await page.title()).startsWith('(1) ') ? true : undefined,
+      );
+      // Its age ticks on screen without a re-read.
+      const first = await row.getByTestId('alarm-age').textContent();
+      await waitFor('the age to move', async () =>
+        (await row.getByTestId('alarm-age').textContent()) !== first ? true : undefined,
+      );
+
+      await page.getByLabel('Show').selectOption({ label: 'Needs attention' });
+      await page.getByTestId('board-count').getByText('1 of 50 doors').waitFor();
+
+      await row.getByRole('button', { name: 'Forced open' }).click();
+      await page
+        .getByTestId('alarm-detail')
+        .getByText(/raised|Alarm raised/i)
+        .first()
+        .waitFor();
+
+      await row.getByLabel(/^Select Forced open at Front door/).check();
+      await page.getByRole('button', { name: 'Acknowledge selected (1)' }).click();
+      const ask = page.getByRole('dialog', { name: 'Acknowledge 1 alarm?' });
+      await ask.getByLabel(/Reason/).fill('seen on camera, a delivery');
+      await ask.getByRole('button', { name: 'Acknowledge all' }).click();
+      await ask.waitFor({ state: 'detached' });
+      await row.getByText('acknowledged').waitFor();
+      await page.getByText('Sounding until acknowledged').waitFor({ state: 'detached' });
+      await page
+        .getByTestId('alarm-detail')
+        .getByText(/seen on camera, a delivery/)
+        .waitFor();
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-desk-forced.png') });
+    });
+    await page.context().close();
+  });
+
+  it('has no serious or critical axe-core violations in light and dark, normal and compact', async () => {
+    const found: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await openDesk(scheme);
+      await guarded(page, `axe-${scheme}`, async () => {
+        for (const compact of [false, true]) {
+          await page.getByLabel('Compact tiles').setChecked(compact);
+          found.push(
+            ...(await seriousA11yViolations(page, `desk ${scheme} ${compact ? 'compact' : 'normal'}`)),
+          );
+        }
+        await page.getByLabel('Compact tiles').setChecked(false);
+      });
+      await page.screenshot({ path: join(tmpdir(), `gatehouse-desk-${scheme}.png`) });
+      await page.context().close();
+    }
+    // The manual toggle: dark on a light system.
+    const page = await openDesk('light');
+    await page.getByLabel('Theme').selectOption({ label: 'Dark' });
+    expect(await themeOf(page)).toBe('dark');
+    found.push(...(await seriousA11yViolations(page, 'desk dark by toggle')));
+    await page.getByLabel('Theme').selectOption({ label: 'As the system' });
+    await page.context().close();
+    expect(found).toEqual([]);
+  });
+});
