@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { CardholderDetail, CardholderPage, DoorAccess, Items } from '@gatehouse/api';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '@gatehouse/api';
 import { useCan } from '../shell/permissions';
 import { api, sendFile } from '../api';
 import { FORMATS, type Cardholder, type Credential, type Group, type Level } from '../access-api';
 import { useAction } from '../Feedback';
+import { PersonEdit } from '../setup/PersonEdit';
+import { PresentCard, type CardRead, type ReaderChoice } from '../setup/PresentCard';
 
 const blank = {
   name: '',
@@ -48,6 +50,7 @@ export const People = () => {
   const [total, setTotal] = useState(0);
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
+  const [siteDoors, setSiteDoors] = useState<Door[]>([]);
   const [selected, setSelected] = useState<CardholderDetail | null>(null);
   const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
   const [draft, setDraft] = useState(blank);
@@ -71,6 +74,10 @@ export const People = () => {
       api
         .get<{ items: Group[] }>('/api/v1/access/groups')
         .then((r) => setGroups(r.items))
+        .catch(() => undefined);
+      api
+        .get<Items<Door>>('/api/v1/access/doors')
+        .then((r) => setSiteDoors(r.items))
         .catch(() => undefined);
     }
   }, [search]);
@@ -131,6 +138,18 @@ export const People = () => {
       await refresh();
     });
   };
+  // Readers by their door and direction, for enrolling a card by presenting it.
+  const readers = useMemo<ReaderChoice[]>(
+    () =>
+      siteDoors.flatMap((d) =>
+        d.readers.map((r) => ({ id: r.id, label: `${d.name} (${r.direction}) · ${r.id}` })),
+      ),
+    [siteDoors],
+  );
+  const cardPresented = useCallback(
+    (card: CardRead) => setCred((c) => ({ ...c, format: card.format, number: card.number })),
+    [],
+  );
   const upload = (file: File | undefined) => {
     if (!file || !selected) return;
     void run('Photo saved.', async () => {
@@ -237,6 +256,13 @@ export const People = () => {
                 </label>
               </div>
             )}
+            {edit && (
+              <PersonEdit
+                person={selected}
+                busy={busy}
+                onSave={(changes) => patch(changes, `Saved ${changes.name ?? selected.name}.`)}
+              />
+            )}
             <h4>Access levels and groups</h4>
             {edit ? (
               <>
@@ -313,6 +339,7 @@ export const People = () => {
                 ))}
               </tbody>
             </table>
+            {edit && readers.length > 0 && <PresentCard readers={readers} onRead={cardPresented} />}
             {edit && (
               <form className="inline-form" onSubmit={addCredential}>
                 <select
