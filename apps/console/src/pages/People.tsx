@@ -344,6 +344,7 @@ export const People = () => {
               <form className="inline-form" onSubmit={addCredential}>
                 <select
                   name="credential-format"
+                  aria-label="Card format"
                   value={cred.format}
                   onChange={(e) => setCred({ ...cred, format: e.target.value })}
                 >
@@ -353,13 +354,16 @@ export const People = () => {
                 </select>
                 <input
                   name="credential-number"
+                  aria-label="Card number"
                   placeholder="facility:card, e.g. 12:34567"
+                  maxLength={64}
                   value={cred.number}
                   onChange={(e) => setCred({ ...cred, number: e.target.value })}
                   required
                 />
                 <input
                   name="credential-pin"
+                  aria-label="PIN (optional)"
                   placeholder="PIN (optional)"
                   inputMode="numeric"
                   value={cred.pin}
@@ -367,6 +371,7 @@ export const People = () => {
                 />
                 <input
                   name="credential-until"
+                  aria-label="Valid until (optional)"
                   type="datetime-local"
                   title="valid until (optional)"
                   value={cred.validUntil}
