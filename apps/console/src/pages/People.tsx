@@ -3,6 +3,7 @@ import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '
 import { useCan } from '../shell/permissions';
 import { api, sendFile } from '../api';
 import { FORMATS, type Cardholder, type Credential, type Group, type Level } from '../access-api';
+import { useActionDialog } from '../components/useActionDialog';
 import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
 import { PresentCard, type CardRead, type ReaderChoice } from '../setup/PresentCard';
@@ -56,6 +57,7 @@ export const People = () => {
   const [draft, setDraft] = useState(blank);
   const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
   const { run, view, busy } = useAction();
+  const dialog = useActionDialog();
 
   const search = useCallback(async (text: string) => {
     const r = await api.get<CardholderPage>(
@@ -118,11 +120,26 @@ export const People = () => {
       await api.patch(`/api/v1/access/cardholders/${selected.id}`, body);
       await refresh();
     });
-  const setCredState = (c: Credential, state: Credential['state']) =>
-    void run(`Credential ${c.number} is ${state}.`, async () => {
+  const setCredState = (c: Credential, state: Credential['state']) => {
+    const change = async () => {
       await api.patch(`/api/v1/access/credentials/${c.id}`, { state });
       await refresh();
-    });
+    };
+    // Lost and revoked shut a card out at once: asked first, with what it does.
+    if (state === 'lost' || state === 'revoked') {
+      dialog.ask({
+        title: `Mark card ${c.number} as ${state}?`,
+        consequence: 'The card is refused at every door from now on.',
+        confirm: state === 'lost' ? 'Mark lost' : 'Revoke',
+        reason: 'none',
+        risky: true,
+        done: `Card ${c.number} is ${state}.`,
+        run: change,
+      });
+      return;
+    }
+    void run(`Credential ${c.number} is ${state}.`, change);
+  };
   const addCredential = (e: FormEvent) => {
     e.preventDefault();
     if (!selected) return;
@@ -189,6 +206,7 @@ export const People = () => {
         </div>
       </form>
       {view}
+      {dialog.view}
       <div className="split">
         <table className="entries" data-testid="people">
           <thead>
@@ -241,7 +259,26 @@ export const People = () => {
             {edit && (
               <div className="row-actions">
                 {selected.state === 'active' ? (
-                  <button onClick={() => patch({ state: 'suspended' }, 'Suspended.')}>Suspend</button>
+                  <button
+                    onClick={() =>
+                      dialog.ask({
+                        title: `Suspend ${selected.name}?`,
+                        consequence: 'Every card of theirs is refused at every door until reactivated.',
+                        confirm: 'Suspend',
+                        reason: 'none',
+                        risky: true,
+                        done: `${selected.name} is suspended.`,
+                        run: async () => {
+                          await api.patch(`/api/v1/access/cardholders/${selected.id}`, {
+                            state: 'suspended',
+                          });
+                          await refresh();
+                        },
+                      })
+                    }
+                  >
+                    Suspend
+                  </button>
                 ) : (
                   <button onClick={() => patch({ state: 'active' }, 'Reactivated.')}>Reactivate</button>
                 )}
