@@ -123,6 +123,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         expect(await seriousA11yViolations(page, 'doors')).toEqual([]);
 
         await page.getByRole('link', { name: 'Schedules' }).click();
+        await page.getByText("The site's time zone is Europe/Berlin.").waitFor();
         expect(await page.locator('input[name="schedule-zone"]').inputValue()).toBe('Europe/Berlin');
         await page.locator('input[name="schedule-name"]').fill('Night shift');
         await page.getByRole('button', { name: 'Save schedule' }).click();
