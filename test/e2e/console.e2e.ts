@@ -42,7 +42,8 @@ describe('console in headless Chromium', () => {
     await page.getByLabel('Bootstrap token').fill(gw.bootstrapToken!);
     await page.getByLabel('User name').fill('ada');
     await page.getByLabel('Full name').fill('Ada Admin');
-    await page.getByLabel(/^Password/).fill('violet anchor meadow 42');
+    await page.getByLabel('Password', { exact: true }).fill('violet anchor meadow 42');
+    await page.getByLabel('Repeat password').fill('violet anchor meadow 42');
     await page.getByRole('button', { name: 'Create administrator' }).click();
     await page.getByRole('button', { name: 'Continue to sign in' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -4,6 +4,7 @@ import { api } from '../api';
 import { FORMATS, type Decision, type Door, type DoorState, type Zone } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
 import { siteOverride } from '../desk/lockdown';
+import { idOf, NameWithId } from '../setup/NameWithId';
 import { useAction } from '../Feedback';
 import { useCan } from '../shell/permissions';
 
@@ -69,7 +70,7 @@ export const Doors = () => {
   const createZone = (e: FormEvent) => {
     e.preventDefault();
     void run(`Zone ${zone.name} added.`, async () => {
-      await api.post('/api/v1/access/zones', zone);
+      await api.post('/api/v1/access/zones', { id: idOf(zone), name: zone.name });
       setZone({ id: '', name: '' });
       await load();
     });
@@ -82,7 +83,7 @@ export const Doors = () => {
     ];
     void run(`Door ${door.name} added.`, async () => {
       await api.post('/api/v1/access/doors', {
-        id: door.id,
+        id: idOf(door),
         name: door.name,
         zoneIn: door.zoneIn,
         readers,
@@ -296,24 +297,7 @@ export const Doors = () => {
           </form>
           <form className="panel" onSubmit={createDoor}>
             <h3>New door</h3>
-            <label>
-              Id
-              <input
-                name="door-id"
-                value={door.id}
-                onChange={(e) => setDoor({ ...door, id: e.target.value })}
-                required
-              />
-            </label>
-            <label>
-              Name
-              <input
-                name="door-name"
-                value={door.name}
-                onChange={(e) => setDoor({ ...door, name: e.target.value })}
-                required
-              />
-            </label>
+            <NameWithId kind="door" value={door} onChange={(v) => setDoor({ ...door, ...v })} />
             <label>
               Leads into
               <select
@@ -382,24 +366,7 @@ export const Doors = () => {
           </form>
           <form className="panel" onSubmit={createZone}>
             <h3>Zones: {zones.map((z) => z.name).join(', ')}</h3>
-            <label>
-              Id
-              <input
-                name="zone-id"
-                value={zone.id}
-                onChange={(e) => setZone({ ...zone, id: e.target.value })}
-                required
-              />
-            </label>
-            <label>
-              Name
-              <input
-                name="zone-name"
-                value={zone.name}
-                onChange={(e) => setZone({ ...zone, name: e.target.value })}
-                required
-              />
-            </label>
+            <NameWithId kind="zone" value={zone} onChange={setZone} />
             <button disabled={busy}>Add zone</button>
           </form>
         </>

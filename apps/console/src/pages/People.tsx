@@ -1,9 +1,12 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { CardholderDetail, CardholderPage, DoorAccess, Items } from '@gatehouse/api';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '@gatehouse/api';
 import { useCan } from '../shell/permissions';
 import { api, sendFile } from '../api';
 import { FORMATS, type Cardholder, type Credential, type Group, type Level } from '../access-api';
+import { useActionDialog } from '../components/useActionDialog';
 import { useAction } from '../Feedback';
+import { PersonEdit } from '../setup/PersonEdit';
+import { PresentCard, type CardRead, type ReaderChoice } from '../setup/PresentCard';
 
 const blank = {
   name: '',
@@ -48,11 +51,13 @@ export const People = () => {
   const [total, setTotal] = useState(0);
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
+  const [siteDoors, setSiteDoors] = useState<Door[]>([]);
   const [selected, setSelected] = useState<CardholderDetail | null>(null);
   const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
   const [draft, setDraft] = useState(blank);
   const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
   const { run, view, busy } = useAction();
+  const dialog = useActionDialog();
 
   const search = useCallback(async (text: string) => {
     const r = await api.get<CardholderPage>(
@@ -71,6 +76,10 @@ export const People = () => {
       api
         .get<{ items: Group[] }>('/api/v1/access/groups')
         .then((r) => setGroups(r.items))
+        .catch(() => undefined);
+      api
+        .get<Items<Door>>('/api/v1/access/doors')
+        .then((r) => setSiteDoors(r.items))
         .catch(() => undefined);
     }
   }, [search]);
@@ -111,11 +120,26 @@ export const People = () => {
       await api.patch(`/api/v1/access/cardholders/${selected.id}`, body);
       await refresh();
     });
-  const setCredState = (c: Credential, state: Credential['state']) =>
-    void run(`Credential ${c.number} is ${state}.`, async () => {
+  const setCredState = (c: Credential, state: Credential['state']) => {
+    const change = async () => {
       await api.patch(`/api/v1/access/credentials/${c.id}`, { state });
       await refresh();
-    });
+    };
+    // Lost and revoked shut a card out at once: asked first, with what it does.
+    if (state === 'lost' || state === 'revoked') {
+      dialog.ask({
+        title: `Mark card ${c.number} as ${state}?`,
+        consequence: 'The card is refused at every door from now on.',
+        confirm: state === 'lost' ? 'Mark lost' : 'Revoke',
+        reason: 'none',
+        risky: true,
+        done: `Card ${c.number} is ${state}.`,
+        run: change,
+      });
+      return;
+    }
+    void run(`Credential ${c.number} is ${state}.`, change);
+  };
   const addCredential = (e: FormEvent) => {
     e.preventDefault();
     if (!selected) return;
@@ -131,6 +155,18 @@ export const People = () => {
       await refresh();
     });
   };
+  // Readers by their door and direction, for enrolling a card by presenting it.
+  const readers = useMemo<ReaderChoice[]>(
+    () =>
+      siteDoors.flatMap((d) =>
+        d.readers.map((r) => ({ id: r.id, label: `${d.name} (${r.direction}) · ${r.id}` })),
+      ),
+    [siteDoors],
+  );
+  const cardPresented = useCallback(
+    (card: CardRead) => setCred((c) => ({ ...c, format: card.format, number: card.number })),
+    [],
+  );
   const upload = (file: File | undefined) => {
     if (!file || !selected) return;
     void run('Photo saved.', async () => {
@@ -170,6 +206,7 @@ export const People = () => {
         </div>
       </form>
       {view}
+      {dialog.view}
       <div className="split">
         <table className="entries" data-testid="people">
           <thead>
@@ -222,7 +259,26 @@ export const People = () => {
             {edit && (
               <div className="row-actions">
                 {selected.state === 'active' ? (
-                  <button onClick={() => patch({ state: 'suspended' }, 'Suspended.')}>Suspend</button>
+                  <button
+                    onClick={() =>
+                      dialog.ask({
+                        title: `Suspend ${selected.name}?`,
+                        consequence: 'Every card of theirs is refused at every door until reactivated.',
+                        confirm: 'Suspend',
+                        reason: 'none',
+                        risky: true,
+                        done: `${selected.name} is suspended.`,
+                        run: async () => {
+                          await api.patch(`/api/v1/access/cardholders/${selected.id}`, {
+                            state: 'suspended',
+                          });
+                          await refresh();
+                        },
+                      })
+                    }
+                  >
+                    Suspend
+                  </button>
                 ) : (
                   <button onClick={() => patch({ state: 'active' }, 'Reactivated.')}>Reactivate</button>
                 )}
@@ -236,6 +292,13 @@ export const People = () => {
                   />
                 </label>
               </div>
+            )}
+            {edit && (
+              <PersonEdit
+                person={selected}
+                busy={busy}
+                onSave={(changes) => patch(changes, `Saved ${changes.name ?? selected.name}.`)}
+              />
             )}
             <h4>Access levels and groups</h4>
             {edit ? (
@@ -313,10 +376,12 @@ export const People = () => {
                 ))}
               </tbody>
             </table>
+            {edit && readers.length > 0 && <PresentCard readers={readers} onRead={cardPresented} />}
             {edit && (
               <form className="inline-form" onSubmit={addCredential}>
                 <select
                   name="credential-format"
+                  aria-label="Card format"
                   value={cred.format}
                   onChange={(e) => setCred({ ...cred, format: e.target.value })}
                 >
@@ -326,13 +391,16 @@ export const People = () => {
                 </select>
                 <input
                   name="credential-number"
+                  aria-label="Card number"
                   placeholder="facility:card, e.g. 12:34567"
+                  maxLength={64}
                   value={cred.number}
                   onChange={(e) => setCred({ ...cred, number: e.target.value })}
                   required
                 />
                 <input
                   name="credential-pin"
+                  aria-label="PIN (optional)"
                   placeholder="PIN (optional)"
                   inputMode="numeric"
                   value={cred.pin}
@@ -340,6 +408,7 @@ export const People = () => {
                 />
                 <input
                   name="credential-until"
+                  aria-label="Valid until (optional)"
                   type="datetime-local"
                   title="valid until (optional)"
                   value={cred.validUntil}

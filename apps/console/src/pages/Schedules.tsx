@@ -4,6 +4,8 @@ import { useCan } from '../shell/permissions';
 import { api } from '../api';
 import { WEEKDAYS, type Group, type Holiday, type Interval, type Level, type Schedule } from '../access-api';
 import { useAction } from '../Feedback';
+import { idOf, NameWithId } from '../setup/NameWithId';
+import { useSiteTimeZone } from '../setup/site';
 
 const describe = (ivs: Interval[]) =>
   ivs.map((i) => `${i.days.map((d) => WEEKDAYS[d - 1]).join(' ')} ${i.start}–${i.end}`).join('; ') || 'never';
@@ -15,11 +17,14 @@ export const Schedules = () => {
   const [draft, setDraft] = useState({
     id: '',
     name: '',
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    // Empty until the manager types one: the schedule then runs in the site's zone.
+    timeZone: '',
     intervals: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' }] as Interval[],
   });
   const [holiday, setHoliday] = useState({ id: '', name: '', date: '' });
   const { run, view, busy } = useAction();
+  const siteZone = useSiteTimeZone();
+  const timeZone = draft.timeZone || siteZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
   const load = useCallback(async () => {
     setSchedules((await api.get<Items<Schedule>>('/api/v1/access/schedules')).items);
     setHolidays((await api.get<Items<Holiday>>('/api/v1/access/holidays')).items);
@@ -30,14 +35,19 @@ export const Schedules = () => {
   const save = (e: FormEvent) => {
     e.preventDefault();
     void run(`Schedule ${draft.name} saved.`, async () => {
-      await api.post('/api/v1/access/schedules', { ...draft, holidayIntervals: [] });
+      await api.post('/api/v1/access/schedules', {
+        ...draft,
+        id: idOf(draft),
+        timeZone,
+        holidayIntervals: [],
+      });
       await load();
     });
   };
   const addHoliday = (e: FormEvent) => {
     e.preventDefault();
     void run(`Holiday ${holiday.name} added.`, async () => {
-      await api.post('/api/v1/access/holidays', holiday);
+      await api.post('/api/v1/access/holidays', { ...holiday, id: idOf(holiday) });
       setHoliday({ id: '', name: '', date: '' });
       await load();
     });
@@ -74,33 +84,20 @@ export const Schedules = () => {
         <>
           <form className="panel" onSubmit={save}>
             <h3>New schedule</h3>
-            <label>
-              Id
-              <input
-                name="schedule-id"
-                value={draft.id}
-                onChange={(e) => setDraft({ ...draft, id: e.target.value })}
-                required
-              />
-            </label>
-            <label>
-              Name
-              <input
-                name="schedule-name"
-                value={draft.name}
-                onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-                required
-              />
-            </label>
+            <NameWithId kind="schedule" value={draft} onChange={(v) => setDraft({ ...draft, ...v })} />
             <label>
               Time zone
               <input
                 name="schedule-zone"
-                value={draft.timeZone}
+                value={timeZone}
+                aria-describedby="schedule-zone-hint"
                 onChange={(e) => setDraft({ ...draft, timeZone: e.target.value })}
                 required
               />
             </label>
+            <p className="hint" id="schedule-zone-hint">
+              {siteZone ? `The site's time zone is ${siteZone}.` : 'An IANA time zone, e.g. Europe/Berlin.'}
+            </p>
             {draft.intervals.map((iv, i) => (
               <div className="interval" key={i}>
                 {WEEKDAYS.map((d, k) => (
@@ -160,24 +157,7 @@ export const Schedules = () => {
           </form>
           <form className="panel" onSubmit={addHoliday}>
             <h3>New holiday</h3>
-            <label>
-              Id
-              <input
-                name="holiday-id"
-                value={holiday.id}
-                onChange={(e) => setHoliday({ ...holiday, id: e.target.value })}
-                required
-              />
-            </label>
-            <label>
-              Name
-              <input
-                name="holiday-name"
-                value={holiday.name}
-                onChange={(e) => setHoliday({ ...holiday, name: e.target.value })}
-                required
-              />
-            </label>
+            <NameWithId kind="holiday" value={holiday} onChange={(v) => setHoliday({ ...holiday, ...v })} />
             <label>
               Date
               <input
@@ -221,14 +201,14 @@ export const Levels = () => {
   const saveLevel = (e: FormEvent) => {
     e.preventDefault();
     void run(`Level ${draft.name} saved.`, async () => {
-      await api.post('/api/v1/access/levels', draft);
+      await api.post('/api/v1/access/levels', { ...draft, id: idOf(draft) });
       await load();
     });
   };
   const saveGroup = (e: FormEvent) => {
     e.preventDefault();
     void run(`Group ${group.name} saved.`, async () => {
-      await api.post('/api/v1/access/groups', group);
+      await api.post('/api/v1/access/groups', { ...group, id: idOf(group) });
       await load();
     });
   };
@@ -266,24 +246,7 @@ export const Levels = () => {
         <>
           <form className="panel" onSubmit={saveLevel}>
             <h3>New access level</h3>
-            <label>
-              Id
-              <input
-                name="level-id"
-                value={draft.id}
-                onChange={(e) => setDraft({ ...draft, id: e.target.value })}
-                required
-              />
-            </label>
-            <label>
-              Name
-              <input
-                name="level-name"
-                value={draft.name}
-                onChange={(e) => setDraft({ ...draft, name: e.target.value })}
-                required
-              />
-            </label>
+            <NameWithId kind="level" value={draft} onChange={(v) => setDraft({ ...draft, ...v })} />
             <label>
               Schedule
               <select
@@ -319,24 +282,7 @@ export const Levels = () => {
           </form>
           <form className="panel" onSubmit={saveGroup}>
             <h3>New group</h3>
-            <label>
-              Id
-              <input
-                name="group-id"
-                value={group.id}
-                onChange={(e) => setGroup({ ...group, id: e.target.value })}
-                required
-              />
-            </label>
-            <label>
-              Name
-              <input
-                name="group-name"
-                value={group.name}
-                onChange={(e) => setGroup({ ...group, name: e.target.value })}
-                required
-              />
-            </label>
+            <NameWithId kind="group" value={group} onChange={(v) => setGroup({ ...group, ...v })} />
             <span className="roles">
               {levels.map((l) => (
                 <label key={l.id} className="check">

@@ -2,6 +2,8 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { BootstrapAnswer, EnrollmentConfirmed, SignInAnswer } from '@gatehouse/api';
 import { api, describeError, setCsrfToken, type Operator } from '../api';
 import { ErrorAlert } from '../Feedback';
+import { SecretActions } from '../setup/SecretActions';
+import { PasswordRules, repeatProblem, usePasswordPolicy } from '../setup/PasswordRules';
 
 interface StepProps {
   onDone: () => void;
@@ -38,8 +40,11 @@ export const Bootstrap = ({ onDone }: StepProps) => {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const policy = usePasswordPolicy();
   const [created, setCreated] = useState<Operator | null>(null);
   const { error, busy, submit } = useSubmit(async () => {
+    if (password !== repeat) throw new Error('The two passwords differ: type the same password twice.');
     const res = await api.post<BootstrapAnswer>('/api/v1/auth/bootstrap', {
       token: token.trim(),
       username,
@@ -93,16 +98,33 @@ export const Bootstrap = ({ onDone }: StepProps) => {
           />
         </label>
         <label>
-          Password (12 characters or more; a passphrase is best)
+          Password
           <input
             name="password"
             type="password"
             value={password}
             onChange={(e) => setPassword(e.target.value)}
             autoComplete="new-password"
+            minLength={policy?.minLength}
+            maxLength={policy?.maxLength}
+            aria-describedby="bootstrap-password-rules"
             required
           />
         </label>
+        <PasswordRules id="bootstrap-password-rules" policy={policy} />
+        <label>
+          Repeat password
+          <input
+            name="repeatPassword"
+            type="password"
+            value={repeat}
+            onChange={(e) => setRepeat(e.target.value)}
+            autoComplete="new-password"
+            maxLength={policy?.maxLength}
+            required
+          />
+        </label>
+        <ErrorAlert error={repeatProblem(password, repeat)} />
         <ErrorAlert error={error} />
         <button disabled={busy}>Create administrator</button>
       </form>
@@ -254,6 +276,7 @@ export const Enroll = ({
             <li key={c}>{c}</li>
           ))}
         </ol>
+        <SecretActions text={recovery.join('\n')} fileName="gatehouse-recovery-codes.txt" what="Codes" />
         <button onClick={onDone}>I have stored them</button>
       </Card>
     );
@@ -325,8 +348,9 @@ export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolea
   const [next, setNext] = useState('');
   const [repeat, setRepeat] = useState('');
   const [done, setDone] = useState(false);
+  const policy = usePasswordPolicy();
   const { error, busy, submit } = useSubmit(async () => {
-    if (next !== repeat) throw new Error('the two new passwords differ');
+    if (next !== repeat) throw new Error('The two new passwords differ: type the same password twice.');
     await api.post('/api/v1/auth/password', { currentPassword: current, newPassword: next });
     setDone(true);
     onDone();
@@ -352,9 +376,13 @@ export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolea
           value={next}
           onChange={(e) => setNext(e.target.value)}
           autoComplete="new-password"
+          minLength={policy?.minLength}
+          maxLength={policy?.maxLength}
+          aria-describedby="new-password-rules"
           required
         />
       </label>
+      <PasswordRules id="new-password-rules" policy={policy} />
       <label>
         New password again
         <input
@@ -363,9 +391,11 @@ export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolea
           value={repeat}
           onChange={(e) => setRepeat(e.target.value)}
           autoComplete="new-password"
+          maxLength={policy?.maxLength}
           required
         />
       </label>
+      <ErrorAlert error={repeatProblem(next, repeat)} />
       <ErrorAlert error={error} />
       {done && !forced && <p className="ok">Password changed; your other sessions were signed out.</p>}
       <button disabled={busy}>Change password</button>

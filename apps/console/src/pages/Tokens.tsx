@@ -3,6 +3,7 @@ import { api, describeError, ROLES, type Role } from '../api';
 import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert } from '../Feedback';
+import { SecretActions } from '../setup/SecretActions';
 
 export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
   const [items, setItems] = useState<TokenView[]>([]);
@@ -64,6 +65,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
         <div className="ok-box">
           <p>Copy this token now; it is not shown again:</p>
           <code data-testid="new-token">{shown}</code>
+          <SecretActions text={shown} fileName="gatehouse-api-token.txt" what="Token" />
         </div>
       )}
       <table className="entries">
@@ -110,6 +112,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
             <input
               name="token-name"
               value={draft.name}
+              maxLength={100}
               onChange={(e) => setDraft({ ...draft, name: e.target.value })}
               required
             />

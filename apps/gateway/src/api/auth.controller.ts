@@ -13,7 +13,8 @@ import {
   type RequestContext,
   SignIn,
 } from '@gatehouse/auth';
-import { DomainError, plainText } from '@gatehouse/contracts';
+import type { GatehouseConfig } from '@gatehouse/config';
+import { DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
 import { Allow, AllowDuringPasswordChange, AllowStages, Public } from '../http/auth.guard';
 import { CurrentPrincipal, RequestCtx } from '../http/request.decorators';
 import { ApiJsonBody, zod } from '../http/validation';
@@ -78,6 +79,7 @@ export class AuthController {
     private readonly signIn: SignIn,
     private readonly operators: Operators,
     @Inject(SessionCookie) private readonly cookie: SessionCookie,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
   /** Sets the new session cookie and answers with what the console needs next. */
@@ -100,6 +102,7 @@ export class AuthController {
       operator,
       endsAt: principal.ends ? new Date(principal.ends.at).toISOString() : null,
       idleEndsAt: principal.ends ? new Date(principal.ends.idleAt).toISOString() : null,
+      site: { name: this.config.site.name, timeZone: this.config.site.timeZone },
     };
   }
 

@@ -88,6 +88,8 @@ export interface SessionView {
   /** A session's absolute end, and when it idles out unless the operator acts (ISO times; null for tokens). */
   endsAt: string | null;
   idleEndsAt: string | null;
+  /** The site's name and IANA time zone: forms default to it (a new schedule runs in the site's zone). */
+  site: { name: string; timeZone: string };
 }
 export interface TokenCreated {
   /** The secret, shown once. */

@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import './setup.css';
+
+/** The answer of GET /api/v1/auth/password-policy (public: shown before the first administrator exists). */
+export interface PasswordPolicyView {
+  minLength: number;
+  maxLength: number;
+  lettersAndDigits: boolean;
+  rules: string[];
+}
+
+/** The site's password rules, or null until they are known (the server checks them either way). */
+export const usePasswordPolicy = (): PasswordPolicyView | null => {
+  const [policy, setPolicy] = useState<PasswordPolicyView | null>(null);
+  useEffect(() => {
+    let current = true;
+    api
+      .get<PasswordPolicyView>('/api/v1/auth/password-policy')
+      .then((p) => current && setPolicy(p))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, []);
+  return policy;
+};
+
+/** The rules as a list, shown while a password is chosen (issue 11, item 10). */
+export const PasswordRules = ({ id, policy }: { id: string; policy: PasswordPolicyView | null }) =>
+  policy ? (
+    <div id={id} data-testid="password-rules">
+      <p className="hint">A new password must be:</p>
+      <ul className="password-rules hint">
+        {policy.rules.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+
+/** Said before submitting: the repeat differs, or nothing. */
+export const repeatProblem = (password: string, repeat: string): string | null =>
+  repeat && password !== repeat ? 'The two passwords differ.' : null;
