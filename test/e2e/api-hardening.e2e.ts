@@ -177,7 +177,9 @@ describe('API hardening (real process)', () => {
           `/api/v1/journal?${about}&limit=500`,
         );
         const jsonl = await as[role].get(`/api/v1/journal/export?${about}`);
-        const csv = await as[role].get(`/api/v1/journal/export?${about}&format=csv`);
+        const csv = await as[role].get(`/api/v1/journal/export?${about}&format=csv-raw`);
+        // The readable CSV names people, cards and doors: it must hide what the raw one hides.
+        const readableCsv = await as[role].get(`/api/v1/journal/export?${about}&format=csv`);
         const exported = jsonl.text
           .split('\n')
           .filter(Boolean)
@@ -191,7 +193,7 @@ describe('API hardening (real process)', () => {
         for (const p of hidden) {
           for (const text of payloads) expect([role, p, text.includes(`"${p}"`)]).toEqual([role, p, false]);
           if (values[p])
-            for (const text of [...payloads, csv.text])
+            for (const text of [...payloads, csv.text, readableCsv.text])
               expect([role, p, text.includes(values[p]!)]).toEqual([role, p, false]);
         }
         if (role === 'admin') expect(jsonl.text).toContain('"redacted":[');

@@ -393,7 +393,7 @@ describe('gateway HTTP API (real process)', () => {
     );
     expect(second.body.items.map((e) => e.payload.text)).toEqual(['rounds 1', 'rounds 0']);
     expect(second.body.nextCursor).toBeNull();
-    const csv = await admin.get('/api/v1/journal/export?format=csv&door=lobby');
+    const csv = await admin.get('/api/v1/journal/export?format=csv-raw&door=lobby');
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toContain('attachment');
     const lines = csv.text.trim().split('\r\n');
@@ -418,8 +418,15 @@ describe('gateway HTTP API (real process)', () => {
       text: '=HYPERLINK("http://evil")',
       subjects: [{ kind: 'door', id: 'csv' }],
     });
-    const evil = await admin.get('/api/v1/journal/export?format=csv&door=csv');
+    const evil = await admin.get('/api/v1/journal/export?format=csv-raw&door=csv');
     expect(evil.text).not.toMatch(/,=HYPERLINK/);
+    // The readable CSV: a header a person reads, the note's text as its reason, the formula defused too.
+    const readable = await admin.get('/api/v1/journal/export?format=csv&door=csv');
+    const [header, row] = readable.text.trim().split('\r\n');
+    expect(header).toBe('time,event,person,card,door,result,reason,operator');
+    expect(row).toContain(',Note,');
+    expect(row).toContain('HYPERLINK');
+    expect(readable.text).not.toMatch(/,=HYPERLINK/);
     expect(
       (await admin.get<{ items: unknown[] }>('/api/v1/journal?type=journal.exported')).body.items.length,
     ).toBeGreaterThanOrEqual(3);

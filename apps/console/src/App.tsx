@@ -9,10 +9,13 @@ import { People } from './pages/People';
 import { Levels, Schedules } from './pages/Schedules';
 import { JournalSearch } from './pages/JournalSearch';
 import { LiveFeed } from './pages/LiveFeed';
+import { OnSite } from './pages/OnSite';
 import { Operators } from './pages/Operators';
 import { Readers } from './pages/Readers';
 import { Bootstrap, ChangePassword, Enroll, Login, SecondFactor } from './pages/SignIn';
+import { System } from './pages/System';
 import { Tokens } from './pages/Tokens';
+import { landingPage, pageTitle, useFocusHeadingOn, useOpenAlarmCount } from './navigation';
 import { LiveContext, useLiveConnection } from './shell/live';
 import { PermissionsContext } from './shell/permissions';
 import { useSessionKeeper } from './shell/session-keeper';
@@ -28,6 +31,8 @@ interface Page {
 }
 
 const PAGES: Page[] = [
+  { id: 'system', title: 'System', action: 'system.status' },
+  { id: 'on-site', title: 'Who is on site', action: 'presence.read' },
   { id: 'live', title: 'Live events', action: 'events.stream' },
   { id: 'journal', title: 'Journal', action: 'journal.search' },
   { id: 'desk', title: 'Guard desk', action: 'doors.board' },
@@ -43,7 +48,8 @@ const PAGES: Page[] = [
   { id: 'account', title: 'My account', action: 'account.self' },
 ];
 
-const currentHash = () => window.location.hash.replace(/^#\/?/, '') || 'live';
+/** The page in the address; empty means "where this operator's role starts". */
+const currentHash = () => window.location.hash.replace(/^#\/?/, '');
 
 export const App = () => {
   const [view, setView] = useState<View>('loading');
@@ -55,6 +61,24 @@ export const App = () => {
   const signedIn = view === 'app';
   const live = useLiveConnection(signedIn);
   const clock = useSessionKeeper(session, signedIn);
+  const alarms = useOpenAlarmCount(signedIn && (permissions?.actions.includes('alarms.read') ?? false), live);
+  const roles = session?.roles ?? [];
+  const visible = PAGES.filter((p) => permissions?.actions.includes(p.action));
+  const active: Page | undefined =
+    visible.find((p) => p.id === page) ??
+    visible.find(
+      (p) =>
+        p.id ===
+        landingPage(
+          roles,
+          visible.map((v) => v.id),
+        ),
+    ) ??
+    visible[0];
+  useFocusHeadingOn(signedIn ? (active?.id ?? '') : view);
+  useEffect(() => {
+    document.title = pageTitle(signedIn && active ? active.title : 'Console', alarms);
+  }, [signedIn, active, alarms]);
 
   const refresh = useCallback(async () => {
     try {
@@ -119,20 +143,33 @@ export const App = () => {
       return <ChangePassword forced onDone={done} />;
   }
 
-  const roles = session?.roles ?? [];
   const stale = live.status !== 'live' && live.status !== 'connecting';
-  const visible = PAGES.filter((p) => permissions?.actions.includes(p.action));
-  const active = visible.find((p) => p.id === page) ?? visible[0]!;
+  if (!active) return <p className="error">This account has no page it may open.</p>;
   return (
     <PermissionsContext.Provider value={permissions}>
       <LiveContext.Provider value={live}>
+        <a
+          className="skip-link"
+          href="#main-content"
+          // The address's hash is the page (#/doors): following the link would navigate away.
+          onClick={(e) => {
+            e.preventDefault();
+            document.getElementById('main-content')?.focus();
+          }}
+        >
+          Skip to main content
+        </a>
         <div className="shell">
-          <nav>
+          <nav aria-label="Pages">
             <div className="brand">Gatehouse</div>
             <ul>
               {visible.map((p) => (
                 <li key={p.id}>
-                  <a href={`#/${p.id}`} className={p.id === active.id ? 'active' : ''}>
+                  <a
+                    href={`#/${p.id}`}
+                    className={p.id === active.id ? 'active' : ''}
+                    aria-current={p.id === active.id ? 'page' : undefined}
+                  >
                     {p.title}
                   </a>
                 </li>
@@ -146,8 +183,10 @@ export const App = () => {
               </button>
             </div>
           </nav>
-          <main className={stale ? 'stale' : undefined}>
+          <main id="main-content" tabIndex={-1} className={stale ? 'stale' : undefined}>
             <StatusBanner live={live} clock={clock} onSignIn={() => void refresh()} />
+            {active.id === 'system' && <System />}
+            {active.id === 'on-site' && <OnSite />}
             {active.id === 'live' && <LiveFeed />}
             {active.id === 'journal' && <JournalSearch roles={roles} />}
             {active.id === 'desk' && <GuardDesk me={session?.operator?.username ?? session?.name ?? ''} />}

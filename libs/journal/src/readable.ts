@@ -39,12 +39,15 @@ export const namesOf = (entry: Pick<JournalEntry, 'subjects'>, lookup: NameLooku
   return names;
 };
 
-/** A time as the site's clocks show it, with the offset: "2026-06-01 11:00:00 +01:00". */
-export const siteTime = (iso: string, timeZone: string): string => {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
+/**
+ * One formatter per zone, kept: building an Intl.DateTimeFormat costs far more
+ * than formatting with one, and an export formats every line it writes.
+ */
+const siteFormatters = new Map<string, Intl.DateTimeFormat>();
+const siteFormatter = (timeZone: string): Intl.DateTimeFormat => {
+  let formatter = siteFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -54,7 +57,18 @@ export const siteTime = (iso: string, timeZone: string): string => {
       minute: '2-digit',
       second: '2-digit',
       timeZoneName: 'longOffset',
-    })
+    });
+    siteFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+};
+
+/** A time as the site's clocks show it, with the offset: "2026-06-01 11:00:00 +01:00". */
+export const siteTime = (iso: string, timeZone: string): string => {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const parts = Object.fromEntries(
+    siteFormatter(timeZone)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -10,9 +10,13 @@ import {
   redactEntryFor,
   visibleCategories,
 } from '@gatehouse/auth';
+import { AccessService } from '@gatehouse/access';
+import type { GatehouseConfig } from '@gatehouse/config';
 import {
   type Actor,
+  csvRecord,
   DomainError,
+  GATEHOUSE_CONFIG,
   type JournalEntry,
   plainText,
   SUBJECT_KINDS,
@@ -27,10 +31,14 @@ import {
   jsonlLine,
   type JournalFilter,
   MAX_PAGE,
+  namesOf,
+  READABLE_COLUMNS,
+  readableRow,
 } from '@gatehouse/journal';
 import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
+import { nameRights, SiteNames } from './journal-names';
 import type { CheckpointView, Items, JournalPageView } from './views';
 
 const ref = z.string().min(1).max(200);
@@ -49,7 +57,15 @@ const JournalQuery = z.strictObject({
   cursor: z.string().max(100).optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
 });
-const ExportQuery = z.strictObject({ ...filterShape, format: z.enum(['jsonl', 'csv']).default('jsonl') });
+const ExportQuery = z.strictObject({
+  ...filterShape,
+  format: z
+    .enum(['jsonl', 'csv', 'csv-raw'])
+    .default('jsonl')
+    .describe(
+      '`csv`: readable columns (time in the site zone, event, person, card, door, result, reason, operator); `csv-raw`: every field of the entry, its payload as JSON',
+    ),
+});
 const NoteBody = z.strictObject({
   text: plainText({ max: 2000, multiline: true }),
   subjects: z
@@ -91,6 +107,8 @@ export class JournalController {
   constructor(
     private readonly journal: Journal,
     private readonly reader: JournalReader,
+    private readonly access: AccessService,
+    @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
   @Get()
@@ -128,7 +146,7 @@ export class JournalController {
       payload: JSON.parse(JSON.stringify({ format: query.format, filter: described })),
     });
     const reader = this.reader;
-    const csv = query.format === 'csv';
+    const csv = query.format !== 'jsonl';
     // Entries leave verbatim (canonical, so their leaf hashes can be recomputed) unless the
     // caller's roles hide a field one of them carries; such an entry is redacted and says so.
     const hides = hiddenProperties(principal.roles).size > 0;
@@ -143,16 +161,27 @@ export class JournalController {
       const seen = readable(JSON.parse(json) as JournalEntry);
       return seen && csvRow(seen);
     };
+    // Names as this caller may see them (nameRights), resolved from the in-memory index: a few
+    // map reads per line, and the time formatter is kept per zone, so a line stays cheap.
+    const lookup = new SiteNames(this.access.engine.index, nameRights(principal.roles)).lookup();
+    const timeZone = this.config.site.timeZone;
+    const readableLine = (json: string): string | null => {
+      const seen = readable(JSON.parse(json) as JournalEntry);
+      if (!seen) return null;
+      const row = readableRow(seen, namesOf(seen, lookup), timeZone);
+      return csvRecord(READABLE_COLUMNS.map((column) => row[column]));
+    };
     const jsonlOf = (json: string): string | null => {
       const seen = visibleJson(json);
       return seen === null ? null : `${jsonlLine(seen)}\n`;
     };
-    const line = csv ? csvLine : jsonlOf;
+    const line = query.format === 'csv' ? readableLine : query.format === 'csv-raw' ? csvLine : jsonlOf;
     // A piece of the body per chunk read, each line made between turns of the event loop
     // (a line costs a parse, a redaction and escaping; a chunk of them would hold the loop).
     const body = Readable.from(
       (async function* () {
-        if (csv) yield csvHeader();
+        if (query.format === 'csv') yield csvRecord([...READABLE_COLUMNS]);
+        if (query.format === 'csv-raw') yield csvHeader();
         const pause = timeSlicer();
         for await (const chunk of reader.exportRaw(filter)) {
           let piece = '';

@@ -11,6 +11,7 @@ import { Allow, Public } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { HealthRegistry } from '../health';
 import { Metrics } from '../metrics';
+import type { SystemStatusView } from './views';
 
 @ApiTags('system')
 @Controller()
@@ -28,7 +29,7 @@ export class SystemController {
     summary:
       "The admin's system page: every component's health and since when, journal size, last checkpoint, storage and free space, version, uptime",
   })
-  status() {
+  status(): SystemStatusView {
     const { ready, components } = this.health.report();
     const stats = this.journal.stats();
     const { sqlitePath, dataDir } = this.config.resolved;

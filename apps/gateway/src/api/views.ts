@@ -175,3 +175,29 @@ export interface CardBitsInterpretation {
   interpretations: Interpretation[];
   formats: { name: string; bits: number }[];
 }
+
+// --- system -----------------------------------------------------------------
+
+/** One component's health on the system page: up, degraded or down, why, and since when. */
+export interface SystemComponentView {
+  status: 'up' | 'down' | 'degraded';
+  detail?: string;
+  since?: string;
+  [key: string]: unknown;
+}
+/** GET /api/v1/system: the admin's system page. */
+export interface SystemStatusView {
+  status: 'ready' | 'not-ready';
+  version: string;
+  site: { name: string; timeZone: string };
+  startedAt: string;
+  uptimeSeconds: number;
+  components: Record<string, SystemComponentView>;
+  journal: {
+    open: boolean;
+    entries: number;
+    lastCheckpoint: { treeSize: number; time: string } | null;
+    uncheckpointedEntries: number;
+  };
+  storage: { databaseBytes: number; walBytes: number; freeBytes: number; totalBytes: number };
+}
