@@ -217,10 +217,10 @@ describe('doors over MQTT through a real Mosquitto broker', () => {
       publish(topic, '{"contact":false}');
       // How fast it shows is the doors benchmark's figure; here only that it shows, live, without a reload.
       await page.getByTestId('phase-front-door').getByText('FORCED').waitFor();
-      const row = page.getByTestId('alarm-queue').locator('tr', { hasText: 'forced-open' });
+      const row = page.getByTestId('alarm-queue').locator('tr', { hasText: 'Forced open' });
       await row.waitFor();
       await row.getByRole('button', { name: 'Acknowledge' }).click();
-      const ask = page.getByRole('dialog', { name: /^Acknowledge forced-open/ });
+      const ask = page.getByRole('dialog', { name: /^Acknowledge Forced open/ });
       await ask.getByLabel(/Comment/).fill('looking at the camera');
       await ask.getByRole('button', { name: 'Acknowledge' }).click();
       await page.getByTestId('alarm-queue').locator('tr', { hasText: 'acknowledged' }).waitFor();

@@ -58,10 +58,12 @@ export const DoorTile = ({
         {d.sensors.length === 0
           ? 'No sensor'
           : d.sensors
-              .map((s) =>
-                [signalWord(s), s.tamper ? 'TAMPER' : null, batteryWord(s.battery)]
-                  .filter(Boolean)
-                  .join(', '),
+              .map(
+                (s) =>
+                  // The sensor's id is its only name, and tells which of a door's sensors is silent.
+                  `${s.sensorId}: ${[signalWord(s), s.tamper ? 'TAMPER' : null, batteryWord(s.battery)]
+                    .filter(Boolean)
+                    .join(', ')}`,
               )
               .join(' · ')}
       </div>

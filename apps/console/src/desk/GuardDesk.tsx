@@ -20,6 +20,7 @@ const LIVE_TYPES = /^(door|alarm|access)\./;
 export const GuardDesk = ({ me }: { me: string }) => {
   const can = useCan();
   const live = useLive();
+  const { subscribe } = live;
   const controlsDoors = can('doors.control');
   const [doors, setDoors] = useState<BoardDoor[]>([]);
   const [states, setStates] = useState<DoorStates['items']>([]);
@@ -56,7 +57,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
   useEffect(() => void load().catch(() => undefined), [load, live.generation]);
   useEffect(() => {
     let pending: ReturnType<typeof setTimeout> | null = null;
-    const off = live.subscribe((e) => {
+    const off = subscribe((e) => {
       if (!LIVE_TYPES.test(e.type) || pending) return;
       pending = setTimeout(() => {
         pending = null;
@@ -67,7 +68,9 @@ export const GuardDesk = ({ me }: { me: string }) => {
       off();
       if (pending) clearTimeout(pending);
     };
-  }, [live, load]);
+    // On `subscribe` (stable), not on `live`: the shell re-renders for its own reasons (the alarm
+    // count in the title), and re-running this would cancel a re-read that is pending.
+  }, [subscribe, load]);
 
   const override = siteOverride(states);
   const post =

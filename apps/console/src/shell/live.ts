@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, onSessionEnded, parseForDisplay, type JournalEntry } from '../api';
 
 /** Whether what the console shows is live, and if not, why. */
@@ -96,7 +96,13 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
     listeners.current.add(listener);
     return () => void listeners.current.delete(listener);
   }, []);
-  return { status, retryAt, generation, subscribe, retryNow: () => retry.current() };
+  const retryNow = useCallback(() => retry.current(), []);
+  // One object while nothing in it changes: pages that depend on the connection do not re-run
+  // their effects (and drop what those had pending) whenever the shell re-renders.
+  return useMemo(
+    () => ({ status, retryAt, generation, subscribe, retryNow }),
+    [status, retryAt, generation, subscribe, retryNow],
+  );
 };
 
 export const LiveContext = createContext<LiveConnection | null>(null);
