@@ -9,6 +9,7 @@ import {
   MqttDoorActuators,
   MqttSensorSource,
   recordActuations,
+  recordSwitchOffs,
   startEmbeddedBroker,
 } from '@gatehouse/mqtt';
 
@@ -65,7 +66,14 @@ export const connectBroker = async (
   // Once at start: health keeps saying it.
   if (security.warning) log('warn', `MQTT: ${security.warning}`, { url: brokerUrl });
   mqtt.start();
-  new MqttDoorActuators(mqtt, bus, config.actuators, recordActuations(journal, bus, clock)).start();
+  new MqttDoorActuators(
+    mqtt,
+    bus,
+    config.actuators,
+    recordActuations(journal, bus, clock),
+    undefined,
+    recordSwitchOffs(journal, bus, clock),
+  ).start();
   new DoorStatePublisher(mqtt, bus, doors, {
     prefix: config.mqtt.topicPrefix,
     site: config.site.name,

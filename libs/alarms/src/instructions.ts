@@ -26,6 +26,8 @@ export const DEFAULT_INSTRUCTIONS: Readonly<Record<string, string>> = {
     'Many wrong PINs at one reader. Check who is there on camera; the keypad is locked for a while.',
   'actuator-unconfirmed':
     'The lock relay did not confirm it switched. Check whether the door locks; if not, call maintenance and guard the door.',
+  'actuator-stuck-on':
+    'The lock relay did not switch back off: the door may stand unlocked. Check the door at once and guard it; call maintenance. The gateway keeps trying to switch it off.',
   'sensor-offline':
     'A door sensor stopped reporting. Check its battery and radio; until then the door state is unknown.',
   'sensor-tamper': 'A door sensor was opened or moved. Check the sensor in person.',

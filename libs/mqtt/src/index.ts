@@ -2,4 +2,4 @@ export { brokerSecurity, type BrokerSecurity, MqttSensorSource } from './client'
 export { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 export { DoorStatePublisher } from './publisher';
 export { MqttDoorActuators } from './actuators';
-export { journalConnectionStates, recordActuations } from './journaling';
+export { journalConnectionStates, recordActuations, recordSwitchOffs } from './journaling';

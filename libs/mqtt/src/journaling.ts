@@ -1,5 +1,5 @@
 import type { Clock, GatehouseBus, Journaling, Log } from '@gatehouse/contracts';
-import type { ActuationReport } from './actuators';
+import type { ActuationReport, SwitchOffReport } from './actuators';
 import type { ConnectionEvent } from './client';
 
 /**
@@ -45,4 +45,35 @@ export const recordActuations =
       });
     }
     return recorded;
+  };
+
+/**
+ * A relay that did not switch back off leaves a door that may stand unlocked:
+ * journaled, and a high alarm at once (before the entry commits, as above).
+ * When a retry finally switches it off, that is journaled and the alarm's
+ * cause is cleared; the guard still resolves the alarm.
+ */
+export const recordSwitchOffs =
+  (journal: Journaling, bus: GatehouseBus, clock: Clock) =>
+  (r: SwitchOffReport): Promise<unknown> => {
+    const stuck = r.outcome === 'stuck';
+    const at = clock.now().getTime();
+    if (stuck) {
+      bus.emit('alarm.raised', {
+        type: 'actuator-stuck-on',
+        priority: 'high',
+        silent: false,
+        doorId: r.door,
+        at,
+        detail: r.detail ?? 'the relay did not switch off',
+      });
+    } else {
+      bus.emit('alarm.cleared', { type: 'actuator-stuck-on', doorId: r.door, at });
+    }
+    return journal.append({
+      type: stuck ? 'door.actuator-stuck-on' : 'door.actuator-released',
+      source: 'mqtt',
+      subjects: [{ kind: 'door', id: r.door }],
+      payload: { ...r },
+    });
   };

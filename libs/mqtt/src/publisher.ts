@@ -66,7 +66,10 @@ export class DoorStatePublisher {
   start(): void {
     this.bus.on('door.state-changed', 'mqtt-publisher', (s) => {
       this.last.set(s.doorId, s);
-      void this.publishDoor(s.doorId).catch(() => undefined);
+      // While the broker is away nothing is sent: every (re)connection publishes
+      // the last state of each door. A publish refused while connected is the
+      // listener's failure, counted and logged by the bus.
+      return this.mqtt.connected ? this.publishDoor(s.doorId) : undefined;
     });
     this.bus.on('journal.committed', 'mqtt-publisher', (entries) => {
       if (entries.some((e) => DOOR_CHANGES.has(e.type))) this.queueSync();
@@ -76,7 +79,10 @@ export class DoorStatePublisher {
     this.mqtt.handleTopic(this.configTopic('+'), (payload, topic) => {
       if (payload.length === 0) return;
       const current = new Set(this.options.discovery ? this.doors().map((d) => this.configTopic(d.id)) : []);
-      if (!current.has(topic)) void this.mqtt.publish(topic, '', true).catch(() => undefined);
+      if (!current.has(topic))
+        this.bus.track('mqtt.discovery-removed', 'mqtt-publisher', this.mqtt.publish(topic, '', true), {
+          topic,
+        });
     });
     this.mqtt.onConnect(() => this.serially(() => this.announce()));
   }
@@ -90,8 +96,11 @@ export class DoorStatePublisher {
     });
   }
 
+  /** A job that fails is counted and logged by the bus; the next one still runs. */
   private serially(job: () => Promise<void>): void {
-    this.chain = this.chain.then(job).catch(() => undefined);
+    const run = this.chain.then(job);
+    this.bus.track('mqtt.door-sync', 'mqtt-publisher', run, null);
+    this.chain = run.catch(() => undefined);
   }
 
   /** Brings the broker in line with the doors as they are now. */
@@ -133,9 +142,12 @@ export class DoorStatePublisher {
     for (const doorId of this.last.keys()) await this.publishDoor(doorId);
   }
 
+  /** Marked announced only once the broker took it, so a refused one is tried again at the next sync. */
   private async announceDoor(d: PublishedDoor): Promise<void> {
-    this.announced.set(d.id, d.name);
-    if (!this.options.discovery) return;
+    if (!this.options.discovery) {
+      this.announced.set(d.id, d.name);
+      return;
+    }
     const { prefix, site } = this.options;
     await this.mqtt.publish(
       this.configTopic(d.id),
@@ -160,5 +172,6 @@ export class DoorStatePublisher {
       }),
       true,
     );
+    this.announced.set(d.id, d.name);
   }
 }

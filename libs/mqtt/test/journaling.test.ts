@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AlarmRaised, GatehouseBus, ManualClock } from '@gatehouse/contracts';
-import { journalConnectionStates, MqttDoorActuators, recordActuations } from '@gatehouse/mqtt';
+import {
+  journalConnectionStates,
+  MqttDoorActuators,
+  recordActuations,
+  recordSwitchOffs,
+} from '@gatehouse/mqtt';
 import { openTestJournal } from '@gatehouse/testing';
 
 /** Past the pulse's promise chain and the journal's commit at the next turn of the loop. */
@@ -89,6 +94,61 @@ describe('what the MQTT adapter journals, on a real journal', () => {
     expect(alarms).toHaveLength(2);
     expect(failures).toEqual(['door.command/mqtt-actuators: the journal is closed']);
     expect(bus.failureCount).toBe(1);
+    db.close();
+  });
+
+  it('a relay stuck on is journaled with a high alarm at once; its release is journaled and clears the cause', async () => {
+    const { clock, db, journal, bus, failures, alarms, entries } = await setup();
+    const cleared: unknown[] = [];
+    bus.on('alarm.cleared', 'test', (c) => void cleared.push(c));
+    const handlers = new Map<string, (p: Buffer, topic: string) => void>();
+    let brokerUp = true;
+    const mqtt = {
+      clock,
+      handleTopic: (t: string, h: (p: Buffer, topic: string) => void) => void handlers.set(t, h),
+      publish: () => (brokerUp ? Promise.resolve() : Promise.reject(new Error('not connected'))),
+    };
+    new MqttDoorActuators(
+      mqtt,
+      bus,
+      [{ door: 'front', kind: 'tasmota', device: 'strike' }],
+      recordActuations(journal, bus, clock),
+      2000,
+      recordSwitchOffs(journal, bus, clock),
+    ).start();
+    const device = (state: string) =>
+      handlers.get('stat/strike/POWER1')!(Buffer.from(state), 'stat/strike/POWER1');
+
+    bus.emit('door.command', { doorId: 'front', action: 'pulse', ms: 3000, reason: 'test' });
+    await settled();
+    device('ON');
+    await settled();
+    brokerUp = false;
+    clock.advance(3000);
+    await settled();
+    expect(entries('door.actuator-stuck-on').map((e) => e.payload)).toEqual([
+      {
+        door: 'front',
+        outcome: 'stuck',
+        attempts: 1,
+        detail: 'the broker did not take the switch-off: not connected',
+      },
+    ]);
+    expect(alarms).toEqual([
+      expect.objectContaining({ type: 'actuator-stuck-on', priority: 'high', doorId: 'front' }),
+    ]);
+
+    brokerUp = true;
+    clock.advance(1000);
+    await settled();
+    device('OFF');
+    await settled();
+    expect(entries('door.actuator-released').map((e) => e.payload)).toEqual([
+      { door: 'front', outcome: 'released', attempts: 2, detail: null },
+    ]);
+    expect(cleared).toEqual([expect.objectContaining({ type: 'actuator-stuck-on', doorId: 'front' })]);
+    expect(failures).toEqual([]);
+    await journal.close();
     db.close();
   });
 
