@@ -30,6 +30,7 @@ export {
   type ReadableEntry,
   type Redacted,
   redactEntryFor,
+  seesAlarm,
   redactFor,
   rolesFor,
 } from './permissions';

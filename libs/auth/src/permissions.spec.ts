@@ -8,6 +8,7 @@ import {
   permissionsOf,
   redactEntryFor,
   redactFor,
+  seesAlarm,
 } from './permissions';
 
 const DOC = join(__dirname, '..', '..', '..', 'docs', 'permissions.md');
@@ -108,6 +109,54 @@ describe('the permission matrix', () => {
         changes: { levelIds: { from: null, to: ['l'] } },
       });
       expect(redactEntryFor(['reception'], group)).toBe(group);
+    });
+
+    it('tells no role without the watch-list flag that a person is watch-listed, by an alarm or a decision', () => {
+      const alarmRaised = entry(
+        'alarm.raised',
+        [
+          { kind: 'alarm', id: 'a1' },
+          { kind: 'door', id: 'front' },
+          { kind: 'person', id: 'p1' },
+        ],
+        {
+          alarmId: 'a1',
+          type: 'watch-listed-credential-used',
+          priority: 'high',
+          state: 'new',
+          doorId: 'front',
+          cardholderId: 'p1',
+        },
+      );
+      const decided = entry('access.granted', [{ kind: 'person', id: 'p1' }], {
+        cardholderId: 'p1',
+        reason: 'granted',
+        alarms: [
+          { type: 'watch-listed-credential-used', priority: 'high', silent: true },
+          { type: 'anti-passback' },
+        ],
+      });
+      for (const role of ['admin', 'auditor', 'reception'] as const) {
+        expect(redactEntryFor([role], alarmRaised)).toEqual({
+          ...alarmRaised,
+          subjects: [
+            { kind: 'alarm', id: 'a1' },
+            { kind: 'door', id: 'front' },
+          ],
+          payload: { alarmId: 'a1', state: 'new', doorId: 'front' },
+          redacted: ['watchListed'],
+        });
+        const seen = redactEntryFor([role], decided);
+        expect(seen.payload.alarms).toEqual([{ type: 'anti-passback' }]);
+        expect(seen.redacted).toContain('watchListed');
+      }
+      for (const role of ['guard', 'responder', 'facility-manager'] as const) {
+        expect(redactEntryFor([role], alarmRaised).payload).toEqual(alarmRaised.payload);
+        expect(redactEntryFor([role], decided).payload.alarms).toHaveLength(2);
+      }
+      expect(seesAlarm(['auditor'], 'watch-listed-credential-used')).toBe(false);
+      expect(seesAlarm(['auditor'], 'forced-open')).toBe(true);
+      expect(seesAlarm(['auditor', 'guard'], 'watch-listed-credential-used')).toBe(true);
     });
   });
 });

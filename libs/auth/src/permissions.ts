@@ -205,7 +205,8 @@ export type ReadableEntry = JournalEntry & { redacted?: string[] };
  * and names what it lost in `redacted`, so nobody takes it for the signed
  * original. Everything else is returned as it is, the same object.
  */
-export const redactEntryFor = (roles: readonly Role[], entry: JournalEntry): ReadableEntry => {
+export const redactEntryFor = (roles: readonly Role[], rawEntry: JournalEntry): ReadableEntry => {
+  const entry = withoutWatchList(roles, rawEntry);
   if (!entry.subjects.some((s) => PERSONAL_SUBJECTS.has(s.kind))) return entry;
   const hidden = hiddenProperties(roles);
   for (const f of Object.keys(JOURNAL_ALIASES) as Field[])
@@ -213,7 +214,58 @@ export const redactEntryFor = (roles: readonly Role[], entry: JournalEntry): Rea
   if (hidden.size === 0) return entry;
   const removed = new Set<string>();
   const payload = strip(entry.payload, hidden, removed) as JournalEntry['payload'];
-  return removed.size === 0 ? entry : { ...entry, payload, redacted: [...removed].sort() };
+  if (removed.size === 0) return entry;
+  return { ...entry, payload, redacted: [...new Set([...(entry.redacted ?? []), ...removed])].sort() };
+};
+
+/**
+ * Alarms that say a person is on the watch list. A role that may not see the
+ * watch-list flag must not learn it from the alarm queue or the journal either
+ * (an alarm naming a person, or a decision listing this alarm, is the flag).
+ */
+export const WATCH_LIST_ALARMS: ReadonlySet<string> = new Set(['watch-listed-credential-used']);
+
+/** Whether these roles may see an alarm of this type at all. */
+export const seesAlarm = (roles: readonly Role[], alarmType: string): boolean =>
+  !WATCH_LIST_ALARMS.has(alarmType) || seesField(roles, 'watchListed');
+
+/**
+ * An entry as a role without the watch-list flag reads it: a watch-list
+ * alarm's own entries keep only that an alarm changed at a door (no type, no
+ * person), and a decision loses the watch-list alarm it raised.
+ */
+const withoutWatchList = (roles: readonly Role[], entry: JournalEntry): ReadableEntry => {
+  if (seesField(roles, 'watchListed')) return entry;
+  const p = entry.payload as Record<string, JsonValue>;
+  if (entry.type.startsWith('alarm.') && typeof p.type === 'string' && WATCH_LIST_ALARMS.has(p.type)) {
+    const kept = Object.fromEntries(
+      Object.entries(p).filter(([k]) => ['alarmId', 'state', 'doorId', 'at'].includes(k)),
+    ) as JournalEntry['payload'];
+    return {
+      ...entry,
+      subjects: entry.subjects.filter((s) => !PERSONAL_SUBJECTS.has(s.kind)),
+      payload: kept,
+      redacted: ['watchListed'],
+    };
+  }
+  if (
+    Array.isArray(p.alarms) &&
+    p.alarms.some(
+      (a) =>
+        typeof a === 'object' && a !== null && WATCH_LIST_ALARMS.has(String((a as { type?: unknown }).type)),
+    )
+  ) {
+    const alarms = p.alarms.filter(
+      (a) =>
+        !(
+          typeof a === 'object' &&
+          a !== null &&
+          WATCH_LIST_ALARMS.has(String((a as { type?: unknown }).type))
+        ),
+    );
+    return { ...entry, payload: { ...p, alarms } as JournalEntry['payload'], redacted: ['watchListed'] };
+  }
+  return entry;
 };
 
 /** What a caller may do and see, for the console to show only what works. */

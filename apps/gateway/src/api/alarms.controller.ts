@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type Alarm, AlarmsService, instructionsFor } from '@gatehouse/alarms';
-import { type Principal, visibleCategories } from '@gatehouse/auth';
+import { type Principal, seesAlarm, visibleCategories } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Actor, DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
 import { eventInWords, JournalReader, siteTime } from '@gatehouse/journal';
@@ -57,11 +57,23 @@ export class AlarmsController {
       'The alarm queue (open alarms, highest priority and oldest first, each with its instructions), and optionally recent ended ones',
   })
   @ApiQueryOf(ListQuery)
-  list(@Query(zod(ListQuery)) q: z.infer<typeof ListQuery>): AlarmQueue {
+  list(
+    @Query(zod(ListQuery)) q: z.infer<typeof ListQuery>,
+    @CurrentPrincipal() principal: Principal,
+  ): AlarmQueue {
+    const mine = (a: Alarm) => seesAlarm(principal.roles, a.type);
     return {
-      items: this.alarms.queue().map(this.withInstructions),
-      history: q.history ? this.alarms.history(q.history).map(this.withInstructions) : [],
+      items: this.alarms.queue().filter(mine).map(this.withInstructions),
+      history: q.history ? this.alarms.history(q.history).filter(mine).map(this.withInstructions) : [],
     };
+  }
+
+  /** An alarm this caller may see; one whose type alone would tell them more than their role may know is "no such alarm". */
+  private visible(id: string, principal: Principal): Alarm {
+    const alarm = this.alarms.get(alarmId(id));
+    if (!seesAlarm(principal.roles, alarm.type))
+      throw new DomainError('not-found', 'alarm.not-found', 'no such alarm');
+    return alarm;
   }
 
   @Post('acknowledge')
@@ -92,8 +104,8 @@ export class AlarmsController {
 
   @Get(':id')
   @Allow('alarms.read')
-  get(@Param('id') id: string) {
-    return this.withInstructions(this.alarms.get(alarmId(id)));
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.withInstructions(this.visible(id, principal));
   }
 
   @Get(':id/history')
@@ -106,7 +118,7 @@ export class AlarmsController {
     @Param('id') id: string,
     @CurrentPrincipal() principal: Principal,
   ): Promise<AlarmHistoryView> {
-    const alarm = this.alarms.get(alarmId(id));
+    const alarm = this.visible(id, principal);
     const entries = await this.reader.since(
       0,
       { subjects: [{ kind: 'alarm', id: alarm.id }], visibleCategories: visibleCategories(principal.roles) },
