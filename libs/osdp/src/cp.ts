@@ -593,6 +593,8 @@ export class ControlPanel {
     const s = pd.status;
     if (!s.online || s.phase !== 'online' || nowMs - pd.onlineAt < this.options.stableMs) return;
     pd.failures = 0;
+    // A recovered reader shows no error: the failure stays in the journal, not on its status.
+    s.lastError = null;
     if (!s.flapping) return;
     s.flapping = false;
     pd.offlineReports = [];

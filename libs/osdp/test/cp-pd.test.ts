@@ -237,10 +237,14 @@ describe('OSDP control panel against the simulated PD', () => {
     b.run(2000);
     expect(b.cp.status(5)).toMatchObject({ online: false });
     expect(b.cp.status(5)!.counters.retries).toBeGreaterThanOrEqual(2);
+    expect(b.cp.status(5)!.lastError).not.toBeNull();
     b.pds[0]!.faults.silent = false;
     b.run(3000);
     expect(b.cp.status(5)).toMatchObject({ online: true, secure: 'established' });
     expect(b.changes.filter(([, c]) => c === 'offline')).toHaveLength(1);
+    // Recovered once stable: its status no longer shows the old error (the journal keeps it).
+    b.run(60_000);
+    expect(b.cp.status(5)!.lastError).toBeNull();
   });
 
   it('re-establishes the session when the PD drops it (NAK 6) without going offline', () => {
