@@ -1,0 +1,241 @@
+import { denialBursts } from './burst-rules';
+import type { CorrelationEvent, DenialEvent } from './events';
+import { personVerdicts } from './person-rules';
+import type { CorrelationSettings, RuleId } from './settings';
+import { byTime, type Verdict } from './verdict';
+
+/** An alert as the engine has decided it: raised once due, withdrawn when later facts disprove it. */
+export interface Alert extends Verdict {
+  state: 'raised' | 'withdrawn';
+  /** Processing time it was raised. */
+  raisedAt: number;
+}
+
+export interface Withdrawal {
+  alert: Alert;
+  /** The fact whose arrival disproved it. */
+  because: CorrelationEvent;
+  reason: string;
+}
+
+export interface Outcome {
+  raised: Alert[];
+  withdrawn: Withdrawal[];
+}
+
+export interface EngineCounters {
+  observed: number;
+  duplicates: number;
+  /** Logins whose account maps to no person: kept out of every rule. */
+  unmapped: number;
+  /** Logins from a host that maps to no zone: presence rules cannot judge them. */
+  unzoned: number;
+  /** Facts whose time lay further ahead than `maxFutureMs`: taken at their arrival instead. */
+  clockSuspect: number;
+  /** Facts older than the horizon on arrival: too late to judge. */
+  tooLate: number;
+  raised: Record<RuleId, number>;
+  withdrawn: Record<RuleId, number>;
+}
+
+/** A source whose clock runs ahead this much is not believed. */
+const MAX_FUTURE_MS = 5 * 60_000;
+
+/**
+ * The correlation engine: keeps each person's facts (and each reader's and
+ * card's denials) ordered by event time, and after every fact re-evaluates
+ * the rules over the timelines it touched. A verdict that appears is raised
+ * once due (at once, or after its grace when it depends on an absence); a
+ * raised one that no longer holds is withdrawn with the fact that disproved
+ * it; one never raised that no longer holds is dropped silently. Pure and
+ * deterministic: time comes in as arguments.
+ */
+export class CorrelationEngine {
+  private readonly seen = new Set<string>();
+  private readonly timelines = new Map<string, CorrelationEvent[]>();
+  /** Per timeline, the keys of its current verdicts. */
+  private readonly keysOf = new Map<string, Set<string>>();
+  private readonly pending = new Map<string, Verdict>();
+  private readonly alerts = new Map<string, Alert>();
+  readonly counters: EngineCounters;
+
+  constructor(private settings: CorrelationSettings) {
+    const zero = () =>
+      Object.fromEntries(Object.keys(settings.rules).map((r) => [r, 0])) as Record<RuleId, number>;
+    this.counters = {
+      observed: 0,
+      duplicates: 0,
+      unmapped: 0,
+      unzoned: 0,
+      clockSuspect: 0,
+      tooLate: 0,
+      raised: zero(),
+      withdrawn: zero(),
+    };
+  }
+
+  /** New settings from now on; what is raised stays raised until a fact disproves it. */
+  configure(settings: CorrelationSettings): void {
+    this.settings = settings;
+  }
+
+  /**
+   * Marks alerts raised before a restart as raised, so that replaying the
+   * facts they came from does not raise them again (no burst after a restart).
+   */
+  adopt(alerts: readonly Alert[]): void {
+    for (const a of alerts) if (a.state === 'raised') this.alerts.set(a.key, a);
+  }
+
+  /** One fact, at processing time `now`. */
+  observe(fact: CorrelationEvent, now: number): Outcome {
+    const out: Outcome = { raised: [], withdrawn: [] };
+    if (this.seen.has(fact.id)) {
+      this.counters.duplicates++;
+      return out;
+    }
+    this.seen.add(fact.id);
+    this.counters.observed++;
+    if (fact.at > now + MAX_FUTURE_MS) {
+      this.counters.clockSuspect++;
+      fact = { ...fact, at: now };
+    }
+    if (fact.at < now - this.settings.horizonMs) {
+      this.counters.tooLate++;
+      return out;
+    }
+    if (fact.kind === 'login' && fact.personId === null) {
+      this.counters.unmapped++;
+      return out;
+    }
+    if (fact.kind === 'login' && fact.zone === null && !fact.remote) this.counters.unzoned++;
+    for (const timeline of timelinesOf(fact)) {
+      insertSorted(this.timelines, timeline, fact);
+      this.reevaluate(timeline, fact, out);
+    }
+    this.raiseDue(now, out);
+    return out;
+  }
+
+  /** Raises what has waited out its grace; call on a timer. */
+  tick(now: number): Outcome {
+    const out: Outcome = { raised: [], withdrawn: [] };
+    this.raiseDue(now, out);
+    this.prune(now);
+    return out;
+  }
+
+  /** Alerts raised and not withdrawn. */
+  open(): Alert[] {
+    return [...this.alerts.values()].filter((a) => a.state === 'raised');
+  }
+
+  /** Verdicts waiting out their grace. */
+  waiting(): Verdict[] {
+    return [...this.pending.values()];
+  }
+
+  private reevaluate(timeline: string, cause: CorrelationEvent, out: Outcome): void {
+    const facts = this.timelines.get(timeline) ?? [];
+    const verdicts = verdictsFor(timeline, facts, this.settings);
+    const before = this.keysOf.get(timeline) ?? new Set<string>();
+    const after = new Set(verdicts.map((v) => v.key));
+    this.keysOf.set(timeline, after);
+    for (const v of verdicts) {
+      const known = this.alerts.get(v.key);
+      if (known?.state === 'raised') {
+        // Still holds: the evidence may have grown (a late fact that supports it).
+        this.alerts.set(v.key, { ...known, evidence: v.evidence, summary: v.summary });
+        continue;
+      }
+      this.pending.set(v.key, v);
+    }
+    for (const key of before) {
+      if (after.has(key)) continue;
+      this.pending.delete(key);
+      const alert = this.alerts.get(key);
+      if (alert?.state !== 'raised') continue;
+      const withdrawn: Alert = { ...alert, state: 'withdrawn' };
+      this.alerts.set(key, withdrawn);
+      this.counters.withdrawn[alert.rule]++;
+      out.withdrawn.push({ alert: withdrawn, because: cause, reason: disproof(alert, cause) });
+    }
+  }
+
+  private raiseDue(now: number, out: Outcome): void {
+    for (const [key, v] of this.pending) {
+      if (v.dueAt > now) continue;
+      this.pending.delete(key);
+      if (this.alerts.get(key)?.state === 'raised') continue;
+      const alert: Alert = { ...v, state: 'raised', raisedAt: now };
+      this.alerts.set(key, alert);
+      this.counters.raised[v.rule]++;
+      out.raised.push(alert);
+    }
+  }
+
+  /** Forgets facts, verdicts and alerts older than the horizon: bounded memory. */
+  private prune(now: number): void {
+    const oldest = now - this.settings.horizonMs;
+    for (const [timeline, facts] of this.timelines) {
+      const firstKept = facts.findIndex((f) => f.at >= oldest);
+      if (firstKept === 0) continue;
+      const dropped = firstKept === -1 ? facts : facts.slice(0, firstKept);
+      for (const f of dropped) this.seen.delete(f.id);
+      if (firstKept === -1) {
+        this.timelines.delete(timeline);
+        this.keysOf.delete(timeline);
+      } else this.timelines.set(timeline, facts.slice(firstKept));
+    }
+    for (const [key, a] of this.alerts) if (a.at < oldest) this.alerts.delete(key);
+    for (const [key, v] of this.pending) if (v.at < oldest) this.pending.delete(key);
+  }
+}
+
+/** The timelines a fact belongs to: its person's, and a denial's reader and card. */
+const timelinesOf = (f: CorrelationEvent): string[] => {
+  const out: string[] = [];
+  if (f.personId !== null) out.push(`person:${f.personId}`);
+  if (f.kind === 'denial') out.push(`reader:${f.readerId}`, `credential:${f.credentialKey}`);
+  return out;
+};
+
+const verdictsFor = (
+  timeline: string,
+  facts: readonly CorrelationEvent[],
+  s: CorrelationSettings,
+): Verdict[] => {
+  const [scope, id] = splitOnce(timeline);
+  if (scope === 'person') return personVerdicts(id, facts, s);
+  const denials = facts.filter((f): f is DenialEvent => f.kind === 'denial');
+  return denialBursts(scope === 'reader' ? 'reader' : 'credential', denials, s);
+};
+
+const splitOnce = (s: string): [string, string] => {
+  const i = s.indexOf(':');
+  return [s.slice(0, i), s.slice(i + 1)];
+};
+
+const insertSorted = (timelines: Map<string, CorrelationEvent[]>, key: string, fact: CorrelationEvent) => {
+  const list = timelines.get(key) ?? [];
+  let i = list.length;
+  // Facts mostly arrive in order: search from the end.
+  while (i > 0 && byTime(list[i - 1]!, fact) > 0) i--;
+  list.splice(i, 0, fact);
+  timelines.set(key, list);
+};
+
+/** Why a late fact disproved an alert, in words. */
+const disproof = (alert: Alert, cause: CorrelationEvent): string => {
+  const late = `${Math.max(0, Math.round((cause.at - alert.at) / 1000))} s`;
+  switch (cause.kind) {
+    case 'badge':
+      return `a badge at ${cause.doorId} (event time ${new Date(cause.at).toISOString()}) arrived late and changes where the person was`;
+    case 'login':
+      return `a ${cause.action} at ${cause.host} (event time ${new Date(cause.at).toISOString()}, ${late} after the alert's time) arrived late`;
+    case 'status':
+      return 'the person’s status changed';
+    case 'denial':
+      return `a denial at ${cause.readerId} arrived late`;
+  }
+};
