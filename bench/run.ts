@@ -1,4 +1,5 @@
 import { cardLoadBench } from './card-load';
+import { correlationBench, rulesBench } from './correlation';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { journalBench } from './journal';
@@ -21,6 +22,8 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   startup: startupBench,
   notify: notifyBench,
   privacy: privacyBench,
+  correlation: correlationBench,
+  rules: rulesBench,
 };
 
 const main = async () => {

@@ -100,7 +100,7 @@ export class CorrelationEngine {
       this.counters.clockSuspect++;
       fact = { ...fact, at: now };
     }
-    if (fact.at < now - this.settings.horizonMs) {
+    if (fact.at < now - this.settings.horizonMs && fact.kind !== 'status') {
       this.counters.tooLate++;
       return out;
     }
@@ -178,14 +178,15 @@ export class CorrelationEngine {
   private prune(now: number): void {
     const oldest = now - this.settings.horizonMs;
     for (const [timeline, facts] of this.timelines) {
-      const firstKept = facts.findIndex((f) => f.at >= oldest);
-      if (firstKept === 0) continue;
-      const dropped = firstKept === -1 ? facts : facts.slice(0, firstKept);
-      for (const f of dropped) this.seen.delete(f.id);
-      if (firstKept === -1) {
+      if (facts.length === 0 || facts[0]!.at >= oldest) continue;
+      // A person's last status (a leaver) is state, not history: it outlives the horizon.
+      const lastStatus = facts.findLast((f) => f.kind === 'status');
+      const kept = facts.filter((f) => f.at >= oldest || f === lastStatus);
+      for (const f of facts) if (f.at < oldest && f !== lastStatus) this.seen.delete(f.id);
+      if (kept.length === 0) {
         this.timelines.delete(timeline);
         this.keysOf.delete(timeline);
-      } else this.timelines.set(timeline, facts.slice(firstKept));
+      } else this.timelines.set(timeline, kept);
     }
     for (const [key, a] of this.alerts) if (a.at < oldest) this.alerts.delete(key);
     for (const [key, v] of this.pending) if (v.at < oldest) this.pending.delete(key);

@@ -19,3 +19,14 @@ export {
   hours,
   WEEKDAYS,
 } from './factories';
+export {
+  callCentreWeek,
+  runWeek,
+  type Delivery,
+  type Label,
+  scoreWeek,
+  type Week,
+  type WeekOptions,
+  type WeekRun,
+  type WeekScore,
+} from './call-centre-week';
