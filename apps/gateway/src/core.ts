@@ -13,6 +13,7 @@ import type { BrokerSecurity, MqttSensorSource } from '@gatehouse/mqtt';
 import { type Clock, deadLetteringBus, type GatehouseBus, type Log, systemClock } from '@gatehouse/contracts';
 import { type Journal, journalDeadLetters, JournalReader } from '@gatehouse/journal';
 import type { PrivacyKeyring } from '@gatehouse/privacy';
+import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
@@ -34,6 +35,8 @@ export interface Core {
   reader: JournalReader;
   auth: Auth;
   keyring: PrivacyKeyring;
+  /** The correlation rules, unless the site turned them off. */
+  correlation: CorrelationService | null;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -134,6 +137,24 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   );
   alarms.notifyThrough(notifications);
   notifications.start();
+  const reader = new JournalReader(readPool);
+  const correlation = config.correlation.enabled
+    ? new CorrelationService(settingsFrom(config.correlation, config.site.timeZone), {
+        journal,
+        history: reader,
+        bus,
+        clock,
+        doorSides: (doorId) => {
+          try {
+            return access.records.get('access_doors', doorId);
+          } catch {
+            return undefined; // a door deleted since: the grant's own zone still counts
+          }
+        },
+        log,
+      })
+    : null;
+  await correlation?.start();
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
@@ -144,7 +165,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     db,
     readPool,
     journal,
-    reader: new JournalReader(readPool),
+    reader,
+    correlation,
     auth,
     keyring,
     access,
@@ -157,6 +179,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     brokerSecurity: broker.security,
     async close() {
       stopSessionPurge();
+      correlation?.stop();
       await readers.stop();
       doors.stop();
       alarms.stop();

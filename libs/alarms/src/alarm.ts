@@ -1,6 +1,7 @@
 export const PRIORITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const ALARM_STATES = ['new', 'acknowledged', 'resolved', 'false-alarm'] as const;
+/** `withdrawn`: its raiser took it back (later facts disproved it); shown so, never deleted. */
+export const ALARM_STATES = ['new', 'acknowledged', 'resolved', 'false-alarm', 'withdrawn'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
 
 export interface AlarmComment {
@@ -47,8 +48,20 @@ export const dedupeKey = (
     readerId?: string | null;
     sensorId?: string | null;
     cardholderId?: string | null;
+    sourceKey?: string;
   },
-) => [type, src.doorId ?? '', src.readerId ?? '', src.sensorId ?? '', src.cardholderId ?? ''].join('|');
+) =>
+  [
+    type,
+    src.doorId ?? '',
+    src.readerId ?? '',
+    src.sensorId ?? '',
+    src.cardholderId ?? '',
+    src.sourceKey ?? '',
+  ]
+    .join('|')
+    // Keys written before sourceKey existed end at the cardholder: keep them equal.
+    .replace(/\|$/u, '');
 
 /** Higher priority first, then oldest first: the order of the guard's queue. */
 export const queueOrder = (a: Alarm, b: Alarm) =>

@@ -4,6 +4,7 @@ import {
   type Actor,
   type AlarmCleared,
   type AlarmRaised,
+  type AlarmWithdrawn,
   type Clock,
   DomainError,
   type GatehouseBus,
@@ -79,6 +80,7 @@ export class AlarmsService {
     }
     bus.on('alarm.raised', 'alarms', (r) => this.raise(r));
     bus.on('alarm.cleared', 'alarms', (c) => this.cleared(c));
+    bus.on('alarm.withdrawn', 'alarms', (w) => this.withdrawn(w));
   }
 
   private now(): number {
@@ -232,6 +234,27 @@ export class AlarmsService {
     return written.find((a) => a.type === c.type) ?? written[0] ?? null;
   }
 
+  /**
+   * Its raiser took the alarm back (a correlation alert that a late fact
+   * disproved): it leaves the queue as `withdrawn`, with the reason as a
+   * comment, journaled, and stays in the history for whoever saw it.
+   */
+  async withdrawn(w: AlarmWithdrawn): Promise<Alarm | null> {
+    const a = [...this.open.values()].find((x) => x.type === w.type && x.key.endsWith(`|${w.sourceKey}`));
+    if (!a) return null;
+    this.clearTimer(a.id);
+    const next: Alarm = {
+      ...a,
+      state: 'withdrawn',
+      active: false,
+      clearedAt: w.at,
+      resolvedAt: w.at,
+      resolvedBy: 'system',
+      comments: [...a.comments, { by: 'system', at: w.at, text: `withdrawn: ${w.reason}` }],
+    };
+    return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at });
+  }
+
   private causeEnded(a: Alarm, at: number): { next: Alarm; auto: boolean } {
     const auto = a.state === 'new' && this.settings.autoResolve.includes(a.priority);
     const next: Alarm = {
@@ -362,7 +385,7 @@ export class AlarmsService {
     return (
       this.db
         .prepare(
-          "SELECT data FROM alarms WHERE state IN ('resolved', 'false-alarm') ORDER BY raised_at DESC LIMIT ?",
+          "SELECT data FROM alarms WHERE state IN ('resolved', 'false-alarm', 'withdrawn') ORDER BY raised_at DESC LIMIT ?",
         )
         .pluck()
         .all(limit) as string[]

@@ -641,6 +641,81 @@ export const configSchema = z.strictObject({
         "What the guard does, per alarm type (e.g. forced-open: 'Call the duty manager on 2222'); replaces the built-in text for that type",
       ),
   }),
+  correlation: section({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('Compare physical presence with workstation sessions and raise the breaches as alarms'),
+    skewToleranceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(600)
+      .default(30)
+      .describe(
+        'How far the clocks of readers and workstations may disagree before an order of events counts',
+      ),
+    remoteNeedsPresence: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Expect presence on site for remote interactive logons (Windows type 10) to on-site workstations too',
+      ),
+    horizonHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(168)
+      .default(36)
+      .describe('How far back facts are kept to judge late ones again (and replayed after a restart)'),
+    denialBurst: section({
+      count: z
+        .number()
+        .int()
+        .min(2)
+        .max(100)
+        .default(3)
+        .describe('Denials for one card or at one reader that make a burst'),
+      windowMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(1440)
+        .default(10)
+        .describe('The window those denials fall in'),
+    }),
+    rules: z
+      .partialRecord(
+        z.enum([
+          'login-without-badge-in',
+          'login-after-badge-out',
+          'session-after-badge-out',
+          'credential-sharing',
+          'impossible-travel',
+          'denial-burst',
+          'leaver-activity',
+        ]),
+        z.strictObject({
+          enabled: z.boolean().optional(),
+          severity: z.enum(['critical', 'high', 'medium', 'low']).optional(),
+          graceSeconds: z.number().int().min(0).max(3600).optional(),
+        }),
+      )
+      .default({})
+      .describe(
+        'Per rule: enabled, severity (the alarm priority) and grace (how long an alert resting on a missing event waits for late ones)',
+      ),
+    walking: z
+      .array(
+        z.strictObject({
+          from: z.string().min(1).max(64).describe('A reader id'),
+          to: z.string().min(1).max(64).describe('Another reader id'),
+          seconds: z.number().int().min(1).max(86_400).describe('The shortest walk between them, either way'),
+        }),
+      )
+      .default([])
+      .describe('Walking times between readers: two passes closer than this are impossible travel'),
+  }),
   demo: section({
     simulator: z
       .boolean()

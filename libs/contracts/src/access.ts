@@ -53,6 +53,19 @@ export interface AlarmRaised {
   sensorId?: string | null;
   detail?: string;
   at: number;
+  /**
+   * The raiser's own name for this occurrence, where repeats must not fold
+   * into one alarm (each correlation alert is its own alarm, withdrawn on its own).
+   */
+  sourceKey?: string;
+}
+
+/** A raiser takes back an alarm it raised: later facts disproved it (correlation alerts). */
+export interface AlarmWithdrawn {
+  type: string;
+  sourceKey: string;
+  reason: string;
+  at: number;
 }
 
 export interface DoorModeChanged {

@@ -2,6 +2,7 @@ import type {
   AccessDecided,
   AlarmCleared,
   AlarmRaised,
+  AlarmWithdrawn,
   CredentialPresented,
   DoorCommand,
   DoorModeChanged,
@@ -30,6 +31,8 @@ export interface GatehouseEvents {
   'alarm.raised': AlarmRaised;
   /** The cause of an alarm ended (any context → alarms). */
   'alarm.cleared': AlarmCleared;
+  /** An alarm its raiser takes back, with the reason (correlation → alarms). */
+  'alarm.withdrawn': AlarmWithdrawn;
   /** An alarm record changed (alarms → desk, notifications). */
   'alarm.changed': { id: string; state: string; priority: string; type: string; change: string };
   /** A door sensor's state (adapters → doors). */

@@ -13,7 +13,13 @@ export {
   type SubjectKind,
   type SubjectRef,
 } from './journal';
-export { type AccessDecided, type AlarmCleared, type AlarmRaised, type CredentialPresented } from './access';
+export {
+  type AccessDecided,
+  type AlarmCleared,
+  type AlarmRaised,
+  type AlarmWithdrawn,
+  type CredentialPresented,
+} from './access';
 export { GatehouseBus } from './events';
 export { EVENT_BUS, GATEHOUSE_CONFIG } from './tokens';
 export { type DeadLetter, type SensorReading, type SensorSignal } from './sensors';

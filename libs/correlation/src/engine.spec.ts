@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CorrelationEngine } from './engine';
 import type { BadgeEvent, CorrelationEvent, DenialEvent, LoginEvent } from './events';
-import { defaultSettings } from './settings';
+import { defaultSettings, siteDayStart } from './settings';
 
 const T0 = Date.parse('2026-11-30T08:00:00Z');
 const MIN = 60_000;
@@ -255,6 +255,22 @@ describe('correlation engine', () => {
         },
       ),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("the site's day", () => {
+  it('starts at midnight on the clocks of the site', () => {
+    const london = siteDayStart('Europe/London');
+    expect(new Date(london(Date.parse('2026-07-01T12:34:56.789Z'))).toISOString()).toBe(
+      '2026-06-30T23:00:00.000Z',
+    );
+    expect(new Date(london(Date.parse('2026-12-01T00:30:00Z'))).toISOString()).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
+    const sydney = siteDayStart('Australia/Sydney');
+    expect(new Date(sydney(Date.parse('2026-12-01T10:00:00Z'))).toISOString()).toBe(
+      '2026-11-30T13:00:00.000Z',
     );
   });
 });

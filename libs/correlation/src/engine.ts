@@ -13,8 +13,8 @@ export interface Alert extends Verdict {
 
 export interface Withdrawal {
   alert: Alert;
-  /** The fact whose arrival disproved it. */
-  because: CorrelationEvent;
+  /** The fact whose arrival disproved it; null when the replay after a restart did. */
+  because: CorrelationEvent | null;
   reason: string;
 }
 
@@ -51,12 +51,15 @@ const MAX_FUTURE_MS = 5 * 60_000;
  * deterministic: time comes in as arguments.
  */
 export class CorrelationEngine {
-  private readonly seen = new Set<string>();
+  /** Each fact's arrival (processing time), by id: a second delivery is known, and a late one waits its grace. */
+  private readonly arrivedAt = new Map<string, number>();
   private readonly timelines = new Map<string, CorrelationEvent[]>();
   /** Per timeline, the keys of its current verdicts. */
   private readonly keysOf = new Map<string, Set<string>>();
   private readonly pending = new Map<string, Verdict>();
   private readonly alerts = new Map<string, Alert>();
+  /** Alerts raised before a restart, until the replay has judged them again. */
+  private readonly adopted = new Set<string>();
   readonly counters: EngineCounters;
 
   constructor(private settings: CorrelationSettings) {
@@ -84,17 +87,45 @@ export class CorrelationEngine {
    * facts they came from does not raise them again (no burst after a restart).
    */
   adopt(alerts: readonly Alert[]): void {
-    for (const a of alerts) if (a.state === 'raised') this.alerts.set(a.key, a);
+    for (const a of alerts) {
+      if (a.state !== 'raised') continue;
+      this.alerts.set(a.key, a);
+      this.adopted.add(a.key);
+    }
+  }
+
+  /**
+   * After the replay that follows `adopt`: an adopted alert that no verdict
+   * holds any more was disproved by facts that arrived while the gateway was
+   * away, and is withdrawn now, with that reason.
+   */
+  reconcileAdopted(): Withdrawal[] {
+    const held = new Set([...this.keysOf.values()].flatMap((keys) => [...keys]));
+    const out: Withdrawal[] = [];
+    for (const key of this.adopted) {
+      const alert = this.alerts.get(key);
+      if (!alert || alert.state !== 'raised' || held.has(key)) continue;
+      const withdrawn: Alert = { ...alert, state: 'withdrawn' };
+      this.alerts.set(key, withdrawn);
+      this.counters.withdrawn[alert.rule]++;
+      out.push({
+        alert: withdrawn,
+        because: null,
+        reason: 'facts that arrived while the gateway was away no longer support it',
+      });
+    }
+    this.adopted.clear();
+    return out;
   }
 
   /** One fact, at processing time `now`. */
   observe(fact: CorrelationEvent, now: number): Outcome {
     const out: Outcome = { raised: [], withdrawn: [] };
-    if (this.seen.has(fact.id)) {
+    if (this.arrivedAt.has(fact.id)) {
       this.counters.duplicates++;
       return out;
     }
-    this.seen.add(fact.id);
+    this.arrivedAt.set(fact.id, now);
     this.counters.observed++;
     if (fact.at > now + MAX_FUTURE_MS) {
       this.counters.clockSuspect++;
@@ -148,7 +179,7 @@ export class CorrelationEngine {
         this.alerts.set(v.key, { ...known, evidence: v.evidence, summary: v.summary });
         continue;
       }
-      this.pending.set(v.key, v);
+      this.pending.set(v.key, this.waitingForLateFacts(v));
     }
     for (const key of before) {
       if (after.has(key)) continue;
@@ -160,6 +191,18 @@ export class CorrelationEngine {
       this.counters.withdrawn[alert.rule]++;
       out.withdrawn.push({ alert: withdrawn, because: cause, reason: disproof(alert, cause) });
     }
+  }
+
+  /**
+   * An alert that rests on an absence waits its grace from the later of when
+   * its facts happened and when the last of them arrived: a login delivered an
+   * hour late gives the badge-in that may also be late its full grace too.
+   */
+  private waitingForLateFacts(v: Verdict): Verdict {
+    const grace = v.dueAt - v.at;
+    if (grace <= 0) return v;
+    const lastArrival = Math.max(...v.evidence.map((f) => this.arrivedAt.get(f.id) ?? v.at));
+    return lastArrival + grace > v.dueAt ? { ...v, dueAt: lastArrival + grace } : v;
   }
 
   private raiseDue(now: number, out: Outcome): void {
@@ -182,7 +225,7 @@ export class CorrelationEngine {
       // A person's last status (a leaver) is state, not history: it outlives the horizon.
       const lastStatus = facts.findLast((f) => f.kind === 'status');
       const kept = facts.filter((f) => f.at >= oldest || f === lastStatus);
-      for (const f of facts) if (f.at < oldest && f !== lastStatus) this.seen.delete(f.id);
+      for (const f of facts) if (f.at < oldest && f !== lastStatus) this.arrivedAt.delete(f.id);
       if (kept.length === 0) {
         this.timelines.delete(timeline);
         this.keysOf.delete(timeline);

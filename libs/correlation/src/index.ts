@@ -11,9 +11,14 @@ export {
   type CorrelationSettings,
   DEFAULT_RULES,
   defaultSettings,
+  siteDayStart,
+  settingsFrom,
+  type CorrelationConfig,
   RULES,
   type RuleId,
   type RuleSettings,
   type Severity,
 } from './settings';
 export type { Verdict } from './verdict';
+export { type DoorSides, FACT_TYPES, factFromEntry } from './journal-facts';
+export { type CorrelationHistory, type CorrelationJournal, CorrelationService } from './service';

@@ -70,3 +70,64 @@ export const defaultSettings = (overrides: Partial<CorrelationSettings> = {}): C
   horizonMs: 36 * HOUR,
   ...overrides,
 });
+
+/**
+ * Where the site's day starts, in its own time zone: the instant its clocks
+ * showed midnight. On the day clocks change, the hours after the change are
+ * an hour off; "since the start of the day" tolerates that.
+ */
+export const siteDayStart = (timeZone: string) => {
+  const clock = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  return (at: number): number => {
+    const part = (type: string) => Number(clock.formatToParts(at).find((p) => p.type === type)?.value ?? 0);
+    return at - (at % 1000) - ((part('hour') * 60 + part('minute')) * 60 + part('second')) * 1000;
+  };
+};
+
+/** The site's configuration of the rules (the `correlation` section), in the engine's terms. */
+export interface CorrelationConfig {
+  skewToleranceSeconds: number;
+  remoteNeedsPresence: boolean;
+  horizonHours: number;
+  denialBurst: { count: number; windowMinutes: number };
+  rules: Partial<Record<RuleId, { enabled?: boolean; severity?: Severity; graceSeconds?: number }>>;
+  walking: { from: string; to: string; seconds: number }[];
+}
+
+export const settingsFrom = (c: CorrelationConfig, timeZone: string): CorrelationSettings => {
+  const walks = new Map(
+    c.walking.flatMap((w) => [
+      [`${w.from}>${w.to}`, w.seconds * 1000] as const,
+      [`${w.to}>${w.from}`, w.seconds * 1000] as const,
+    ]),
+  );
+  const rules = Object.fromEntries(
+    RULES.map((r) => {
+      const o = c.rules[r] ?? {};
+      const d = DEFAULT_RULES[r];
+      return [
+        r,
+        {
+          enabled: o.enabled ?? d.enabled,
+          severity: o.severity ?? d.severity,
+          graceMs: o.graceSeconds === undefined ? d.graceMs : o.graceSeconds * 1000,
+        },
+      ];
+    }),
+  ) as Record<RuleId, RuleSettings>;
+  return defaultSettings({
+    rules,
+    skewToleranceMs: c.skewToleranceSeconds * 1000,
+    remoteNeedsPresence: c.remoteNeedsPresence,
+    horizonMs: c.horizonHours * HOUR,
+    denialBurst: { count: c.denialBurst.count, windowMs: c.denialBurst.windowMinutes * MINUTE },
+    walkingMs: (a, b) => walks.get(`${a}>${b}`) ?? null,
+    dayStart: siteDayStart(timeZone),
+  });
+};

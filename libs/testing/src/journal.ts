@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Clock } from '@gatehouse/contracts';
+import type { Clock, GatehouseBus } from '@gatehouse/contracts';
 import { Journal, type JournalOptions, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { type Db, openDatabase } from '@gatehouse/storage';
 
@@ -16,12 +16,21 @@ export const openTestJournal = async (
   dir: string,
   clock: Clock,
   options: Partial<JournalOptions> = {},
-): Promise<{ db: Db; journal: Journal }> => {
-  const db = openDatabase({ path: join(dir, 'test.db'), synchronous: 'normal' });
-  const journal = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
-    ...TEST_JOURNAL_OPTIONS,
-    ...options,
-  });
+  /** Where committed entries are announced (`journal.committed`), for parts that follow the journal. */
+  bus?: GatehouseBus,
+): Promise<{ db: Db; journal: Journal; path: string }> => {
+  const path = join(dir, 'test.db');
+  const db = openDatabase({ path, synchronous: 'normal' });
+  const journal = new Journal(
+    new SqliteJournalStore(db),
+    loadOrCreateSigningKey(join(dir, 'k.pem')),
+    clock,
+    {
+      ...TEST_JOURNAL_OPTIONS,
+      ...options,
+    },
+    bus,
+  );
   await journal.open();
-  return { db, journal };
+  return { db, journal, path };
 };

@@ -1,0 +1,80 @@
+import type { JournalEntry } from '@gatehouse/contracts';
+import type { CorrelationEvent } from './events';
+
+/** A door's two sides, as the access site plan has them. */
+export interface DoorSides {
+  zoneIn: string;
+  zoneOut: string;
+}
+
+/** The access model's name for beyond every zone; the rules call it null. */
+const OUTSIDE_ZONE = 'outside';
+const zoneOrNull = (z: string | null | undefined) => (!z || z === OUTSIDE_ZONE ? null : z);
+
+/** The journal types the rules read: a grant (a pass), a denial, a person's state. */
+export const FACT_TYPES = ['access.granted', 'access.denied', 'cardholder.created', 'cardholder.updated'];
+
+type Payload = Record<string, unknown>;
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/**
+ * The fact a journal entry holds for the rules, or null. Its id is the
+ * entry's sequence number, so replaying the journal after a restart and the
+ * live stream meeting it again give one fact, not two.
+ */
+export const factFromEntry = (
+  e: JournalEntry,
+  sides: (doorId: string) => DoorSides | undefined,
+): CorrelationEvent | null => {
+  const p = e.payload as Payload;
+  const id = `j${e.seq}`;
+  const at = num(p.at) ?? Date.parse(e.time);
+  switch (e.type) {
+    case 'access.granted': {
+      const personId = str(p.cardholderId);
+      const doorId = str(p.doorId);
+      const readerId = str(p.readerId);
+      if (!personId || !doorId || !readerId) return null;
+      const door = sides(doorId);
+      const entry = p.direction !== 'exit';
+      return {
+        kind: 'badge',
+        id,
+        at,
+        personId,
+        doorId,
+        readerId,
+        zone: door ? zoneOrNull(entry ? door.zoneIn : door.zoneOut) : zoneOrNull(str(p.presenceZone)),
+        fromZone: door ? zoneOrNull(entry ? door.zoneOut : door.zoneIn) : null,
+      };
+    }
+    case 'access.denied': {
+      const readerId = str(p.readerId);
+      // Waiting for a PIN is not a refusal.
+      if (!readerId || p.reason === 'pin-required') return null;
+      const credential = (p.credential ?? {}) as Payload;
+      return {
+        kind: 'denial',
+        id,
+        at,
+        personId: str(p.cardholderId),
+        credentialKey: `${str(credential.format) ?? '?'}:${str(credential.number) ?? '?'}`,
+        readerId,
+        doorId: str(p.doorId),
+        reason: str(p.reason) ?? 'denied',
+      };
+    }
+    case 'cardholder.created':
+    case 'cardholder.updated': {
+      const personId = str(p.id);
+      const state = ((p.changes ?? {}) as Payload).state as { from?: unknown; to?: unknown } | undefined;
+      if (!personId || !state) return null;
+      const leaver = state.to === 'left';
+      if (!leaver && state.from !== 'left') return null;
+      return { kind: 'status', id, at: Date.parse(e.time), personId, leaver };
+    }
+    default:
+      return null;
+  }
+};

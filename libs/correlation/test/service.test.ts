@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AlarmsService } from '@gatehouse/alarms';
+import { GatehouseBus, ManualClock, type JournalEntryInput } from '@gatehouse/contracts';
+import { CorrelationService, defaultSettings } from '@gatehouse/correlation';
+import { JournalReader } from '@gatehouse/journal';
+import { ReadPool } from '@gatehouse/storage';
+import { openTestJournal } from '@gatehouse/testing';
+
+const T0 = Date.parse('2026-11-30T09:00:00Z');
+const open: (() => Promise<void>)[] = [];
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+/** The gateway's parts around the rules, on a real SQLite file: journal, read pool, alarm queue. */
+const site = async (dir: string, clock: ManualClock) => {
+  const bus = new GatehouseBus();
+  const { db, journal, path } = await openTestJournal(dir, clock, {}, bus);
+  const pool = new ReadPool(path, 1);
+  const alarms = new AlarmsService(db, journal, clock, bus);
+  const service = new CorrelationService(defaultSettings(), {
+    journal,
+    history: new JournalReader(pool),
+    bus,
+    clock,
+    doorSides: (id) => (id === 'front' ? { zoneIn: 'office', zoneOut: 'outside' } : undefined),
+    log: () => undefined,
+  });
+  await service.start();
+  const entries = (type: string) =>
+    (
+      db
+        .prepare('SELECT entry_json FROM journal_entries WHERE type = ? ORDER BY seq')
+        .pluck()
+        .all(type) as string[]
+    ).map((j) => JSON.parse(j) as { payload: Record<string, unknown> });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    service.stop();
+    alarms.stop();
+    await journal.close();
+    await pool.close();
+    db.close();
+  };
+  open.push(close);
+  return { db, bus, journal, alarms, service, entries, close };
+};
+
+const denied = (at: number, readerId = 'front-in'): JournalEntryInput => ({
+  type: 'access.denied',
+  source: 'access',
+  subjects: [{ kind: 'reader', id: readerId }],
+  payload: {
+    reason: 'unknown-card',
+    readerId,
+    doorId: 'front',
+    cardholderId: null,
+    at,
+    credential: { format: 'H10301', number: '99:1' },
+  },
+});
+const granted = (at: number, direction: 'entry' | 'exit'): JournalEntryInput => ({
+  type: 'access.granted',
+  source: 'access',
+  subjects: [{ kind: 'person', id: 'ann' }],
+  payload: { reason: 'granted', readerId: 'front-in', doorId: 'front', direction, cardholderId: 'ann', at },
+});
+
+describe('correlation in the gateway: journal in, alarms out', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'gh-corr-'))));
+  afterEach(async () => {
+    // A failed expectation must not leave the read pool's worker holding the process open.
+    for (const close of open.splice(0)) await close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('raises a denial burst from journaled denials as one alarm, journaled with its evidence', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const s = await site(dir, clock);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(30_000);
+      await s.journal.append(denied(clock.now().getTime()));
+      await settle();
+    }
+    const raised = s.entries('correlation.alert-raised').map((e) => e.payload);
+    expect(raised.map((p) => [p.rule, p.severity])).toEqual([
+      ['denial-burst', 'medium'],
+      ['denial-burst', 'medium'],
+    ]);
+    expect((raised[0]!.evidence as unknown[]).length).toBe(3);
+    expect(s.alarms.queue().map((a) => [a.type, a.readerId, a.detail])).toEqual([
+      ['denial-burst', 'front-in', expect.stringMatching(/^3 denials/)],
+      ['denial-burst', 'front-in', expect.stringMatching(/^3 denials/)],
+    ]);
+    await s.close();
+  });
+
+  it('withdraws a raised alert when a late fact disproves it: the alarm shows as withdrawn with the reason', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const s = await site(dir, clock);
+    // A session open when Ann leaves, raised after its grace...
+    s.service.observe({
+      kind: 'login',
+      id: 'l1',
+      at: T0 - 60 * 60_000,
+      action: 'logon',
+      account: 'corp\\ann',
+      personId: 'ann',
+      host: 'ws-1',
+      zone: 'office',
+      remote: false,
+      sessionKey: '1',
+      source: 'test',
+    });
+    await s.journal.append(granted(T0 - 2 * 60 * 60_000, 'entry'));
+    await s.journal.append(granted(T0, 'exit'));
+    await settle();
+    clock.advance(4 * 60_000);
+    // (the service ticks on its own timer; step it)
+    clock.advance(15_000);
+    await settle();
+    expect(s.alarms.queue().map((a) => a.type)).toEqual(['session-after-badge-out']);
+    // ...then the workstation's lock, sent before the exit, arrives late.
+    s.service.observe({
+      kind: 'login',
+      id: 'l2',
+      at: T0 - 20_000,
+      action: 'lock',
+      account: 'corp\\ann',
+      personId: 'ann',
+      host: 'ws-1',
+      zone: 'office',
+      remote: false,
+      sessionKey: '1',
+      source: 'test',
+    });
+    await settle();
+    expect(s.alarms.queue()).toEqual([]);
+    const [ended] = s.alarms.history(10);
+    expect(ended).toMatchObject({ type: 'session-after-badge-out', state: 'withdrawn' });
+    expect(ended!.comments.at(-1)!.text).toMatch(/^withdrawn: a lock at ws-1/);
+    expect(s.entries('correlation.alert-withdrawn').map((e) => e.payload.rule)).toEqual([
+      'session-after-badge-out',
+    ]);
+    expect(s.entries('alarm.withdrawn')).toHaveLength(1);
+    await s.close();
+  });
+
+  it('after a restart, replays the horizon and raises nothing twice', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const first = await site(dir, clock);
+    for (let i = 0; i < 3; i++) {
+      clock.advance(30_000);
+      await first.journal.append(denied(clock.now().getTime()));
+      await settle();
+    }
+    expect(first.entries('correlation.alert-raised')).toHaveLength(2);
+    await first.close();
+    clock.advance(60_000);
+    const second = await site(dir, clock);
+    await settle();
+    expect(second.entries('correlation.alert-raised')).toHaveLength(2);
+    expect(second.service.engine.open()).toHaveLength(2);
+    // A fourth denial in the same run is the same burst: still no new alert.
+    await second.journal.append(denied(clock.now().getTime()));
+    await settle();
+    expect(second.entries('correlation.alert-raised')).toHaveLength(2);
+    await second.close();
+  });
+});
