@@ -2,7 +2,7 @@ export { type IngestRejection, IngestCounters } from './counters';
 export { SourceAllowList } from './guard/allow-list';
 export { type MonotonicMs, PerSourceRateLimiter, type RateLimit } from './guard/rate-limiter';
 export { type SdElement, type SyslogMessage, type SyslogParse, type SyslogRejection } from './syslog/message';
-export { parseSyslog } from './syslog/parse';
+export { parseSyslog, parseSyslogText } from './syslog/parse';
 export { type FramerOutput, SyslogFramer } from './syslog/framer';
 export { isKnownZone, wallTimeToInstant, type WallTime } from './syslog/zone';
 export {

@@ -23,6 +23,7 @@ interface Bucket {
 export class PerSourceRateLimiter {
   // A Map keeps insertion order: re-inserting on use makes the first key the stalest.
   private readonly buckets = new Map<string, Bucket>();
+  private lastSource: string | null = null;
 
   constructor(
     private readonly limit: RateLimit,
@@ -37,7 +38,9 @@ export class PerSourceRateLimiter {
   take(source: string): boolean {
     const now = this.now();
     const bucket = this.buckets.get(source) ?? { tokens: this.limit.burst, at: now };
-    this.buckets.delete(source);
+    // Moving a key to the end of the Map costs a delete and an insert; a stream from one source needs it once.
+    const alreadyLast = source === this.lastSource;
+    if (!alreadyLast) this.buckets.delete(source);
     bucket.tokens = Math.min(
       this.limit.burst,
       bucket.tokens + ((now - bucket.at) / 1000) * this.limit.perSecond,
@@ -45,7 +48,10 @@ export class PerSourceRateLimiter {
     bucket.at = now;
     const allowed = bucket.tokens >= 1;
     if (allowed) bucket.tokens -= 1;
-    this.buckets.set(source, bucket);
+    if (!alreadyLast) {
+      this.buckets.set(source, bucket);
+      this.lastSource = source;
+    }
     if (this.buckets.size > this.limit.maxSources) this.buckets.delete(this.buckets.keys().next().value!);
     return allowed;
   }

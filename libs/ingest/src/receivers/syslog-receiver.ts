@@ -3,7 +3,8 @@ import type { IngestCounters } from '../counters';
 import { SourceAllowList } from '../guard/allow-list';
 import { PerSourceRateLimiter } from '../guard/rate-limiter';
 import type { SyslogMessage } from '../syslog/message';
-import { parseSyslog } from '../syslog/parse';
+import { parseSyslogText } from '../syslog/parse';
+import { decodeUtf8 } from '../syslog/utf8';
 import type { ListenerOptions } from './options';
 
 /** A parsed syslog message with where it came from and the bytes it came as. */
@@ -45,8 +46,13 @@ export class SyslogIntake {
       this.counters.reject('rate-limited', source);
       return;
     }
+    const text = decodeUtf8(bytes);
+    if (text === null) {
+      this.counters.reject('invalid-utf8', source);
+      return;
+    }
     const now = this.options.clock.now();
-    const parsed = parseSyslog(bytes, { now, zone: this.options.zone });
+    const parsed = parseSyslogText(text, { now, zone: this.options.zone });
     if (!parsed.ok) {
       this.counters.reject(parsed.reason, source);
       return;
@@ -59,7 +65,7 @@ export class SyslogIntake {
         source,
         receivedAt: now.toISOString(),
         message: parsed.message,
-        raw: bytes.toString('utf8'),
+        raw: text,
       }),
     );
   }

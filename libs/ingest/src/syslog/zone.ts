@@ -24,8 +24,28 @@ const formatterFor = (zone: string): Intl.DateTimeFormat => {
   return formatter;
 };
 
+/**
+ * Offsets by zone and quarter hour. Zones change offset only at quarter-hour
+ * instants, so a quarter hour has one offset. Measured (bench ingest): asking
+ * Intl for every message was a quarter of the syslog path's time.
+ */
+const QUARTER_HOUR_MS = 15 * 60_000;
+const offsetCache = new Map<string, number>();
+const MAX_CACHED_OFFSETS = 4096;
+
 /** The zone's offset from UTC at an instant, in milliseconds. */
 const offsetAt = (instantMs: number, zone: string): number => {
+  const key = `${zone}|${Math.floor(instantMs / QUARTER_HOUR_MS)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = computeOffset(instantMs, zone);
+    if (offsetCache.size >= MAX_CACHED_OFFSETS) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+};
+
+const computeOffset = (instantMs: number, zone: string): number => {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(zone).formatToParts(new Date(instantMs))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
