@@ -103,6 +103,29 @@ describe('Beats (Lumberjack v2) listener, with our own test client', () => {
     }
   });
 
+  it('over TLS, an unknown source is closed before any handshake, and a client that distrusts us is a counted handshake failure', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-beats-'));
+    try {
+      const tls = makeTls(dir);
+      const tlsOptions = { cert: readFileSync(tls.serverCert), key: readFileSync(tls.serverKey) };
+      const closed = await listen({ secure: true, tls: tlsOptions, allow: ['192.0.2.0/24'] });
+      await expect(
+        LumberjackTestClient.connect(closed.listener.address.port, { ca: readFileSync(tls.ca) }),
+      ).rejects.toThrow();
+      await until('the refusal', () => closed.listener.counters.rejected('source-not-allowed') === 1);
+      expect(closed.listener.counters.rejected('tls-handshake')).toBe(0);
+      const open = await listen({ secure: true, tls: tlsOptions });
+      // Our own certificate as the only trusted CA: the client refuses the server's.
+      await expect(
+        LumberjackTestClient.connect(open.listener.address.port, { ca: readFileSync(tls.clientCert) }),
+      ).rejects.toThrow();
+      await until('the handshake failure', () => open.listener.counters.rejected('tls-handshake') === 1);
+      expect(open.received).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an event that is not JSON is counted, and the window still acknowledged', async () => {
     const { listener, received } = await listen();
     const beat = await client(listener.address.port);

@@ -1,5 +1,5 @@
-import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer, type Socket } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
 import type { IngestCounters } from '../counters';
 import type { SourceAllowList } from '../guard/allow-list';
 import {
@@ -18,8 +18,10 @@ export interface StreamSession {
 
 /**
  * A TCP or TLS server with the limits every stream listener needs: the
- * allow-list at accept, a connection cap, an idle time-out, and sockets that
- * never throw (an error closes that connection only).
+ * allow-list and the connection cap checked on the bare TCP connection (so
+ * an unknown or surplus peer costs no TLS handshake), an idle time-out that
+ * also ends a stalled handshake, and sockets that never throw (an error
+ * closes that connection only).
  */
 export const startStreamServer = async (
   options: ListenerOptions,
@@ -28,46 +30,62 @@ export const startStreamServer = async (
   allowList: SourceAllowList,
   open: (socket: Socket, source: string) => StreamSession,
 ): Promise<IngestListener> => {
+  if (secure && !options.tls) throw new Error(`listener ${options.name}: TLS needs a certificate and key`);
+  const secureContext = secure ? createSecureContext(options.tls) : null;
   const sockets = new Set<Socket>();
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-  const onConnection = (socket: Socket): void => {
-    const source = socket.remoteAddress ?? 'unknown';
-    socket.on('error', () => socket.destroy());
-    if (!allowList.allows(socket.remoteAddress)) {
+
+  const serve = (socket: Socket, source: string): void => {
+    const session = open(socket, source);
+    socket.on('data', (chunk: Buffer) => session.data(chunk));
+    socket.once('close', () => session.end());
+  };
+
+  const server = createServer((raw) => {
+    const source = raw.remoteAddress ?? 'unknown';
+    raw.on('error', () => raw.destroy());
+    if (!allowList.allows(raw.remoteAddress)) {
       counters.reject('source-not-allowed', source);
-      socket.destroy();
+      raw.destroy();
       return;
     }
     if (sockets.size >= maxConnections) {
       counters.reject('too-many-connections', source);
-      socket.destroy();
+      raw.destroy();
       return;
     }
-    sockets.add(socket);
-    const session = open(socket, source);
-    socket.setTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, () => {
+    sockets.add(raw);
+    raw.once('close', () => sockets.delete(raw));
+    raw.setTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, () => {
       counters.reject('idle-timeout', source);
-      socket.destroy();
+      raw.destroy();
     });
-    socket.on('data', (chunk: Buffer) => session.data(chunk));
-    socket.once('close', () => {
-      sockets.delete(socket);
-      session.end();
+    if (!secureContext) return serve(raw, source);
+    const tlsSocket = new TLSSocket(raw, {
+      isServer: true,
+      secureContext,
+      requestCert: options.tls?.requestCert ?? false,
+      rejectUnauthorized: options.tls?.rejectUnauthorized ?? true,
     });
-  };
-  let server: Server;
-  if (secure) {
-    if (!options.tls) throw new Error(`listener ${options.name}: TLS needs a certificate and key`);
-    const tlsServer = createTlsServer({ ...options.tls, handshakeTimeout: 10_000 }, onConnection);
-    // Plain text or a bad handshake on a TLS port: counted, the socket is already gone.
-    tlsServer.on('tlsClientError', (_error, socket) => {
-      counters.reject('tls-handshake', socket.remoteAddress);
-      socket.destroy();
+    let established = false;
+    let failed = false;
+    // Plain text, a bad handshake, or a client that hangs up because it distrusts
+    // us: counted once, that socket only.
+    const handshakeFailed = () => {
+      if (!established && !failed) counters.reject('tls-handshake', source);
+      failed = true;
+      tlsSocket.destroy();
+      raw.destroy();
+    };
+    tlsSocket.on('error', handshakeFailed);
+    tlsSocket.once('close', () => {
+      if (!established) handshakeFailed();
     });
-    server = tlsServer;
-  } else {
-    server = createTcpServer(onConnection);
-  }
+    tlsSocket.once('secure', () => {
+      established = true;
+      serve(tlsSocket, source);
+    });
+  });
   server.on('error', (error) =>
     options.log?.('error', 'ingest listener error', { listener: options.name, error: error.message }),
   );
