@@ -9,6 +9,6 @@ export {
   type UnknownReason,
 } from './event';
 export { interpretJson, interpretSyslog } from './interpret';
-export { type KeptUnknown, LoginIntake, type LoginIntakeOptions } from './intake';
+export { type KeptUnknown, LoginIntake, type LoginIntakeOptions, type RefusedReason } from './intake';
 export { digestKey, recordKey } from './key';
 export { type SyslogFields } from './syslog-fields';

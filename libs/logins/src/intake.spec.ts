@@ -53,4 +53,22 @@ describe('LoginIntake', () => {
     expect(intake.take(withKey('k1'), 'beats', at)).not.toBeNull();
     expect(intake).toMatchObject({ accepted: 4, duplicates: 1 });
   });
+
+  it('refuses, counts and keeps an event from further in the future than the allowed drift', () => {
+    const intake = new LoginIntake({ maxFutureMs: 60_000 });
+    const occurredAt = new Date('2026-01-05T08:01:02.345Z');
+    const ahead = (ms: number) => new Date(occurredAt.getTime() - ms);
+    expect(intake.take(sample(), 'beats', ahead(61_000))).toBeNull();
+    expect(intake.refused).toEqual({ 'from-the-future': 1 });
+    expect(intake.keptUnknown()).toEqual([
+      {
+        reason: 'from-the-future',
+        raw: fixtureText('winlogbeat/4624-interactive.json'),
+        via: 'beats',
+        at: ahead(61_000).toISOString(),
+      },
+    ]);
+    // Within the drift it passes (and the refused copy did not use up its key).
+    expect(intake.take(sample(), 'beats', ahead(59_000))).not.toBeNull();
+  });
 });
