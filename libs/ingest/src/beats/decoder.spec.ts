@@ -61,7 +61,11 @@ describe('BeatsDecoder (Lumberjack v2)', () => {
   it.each([
     ['a wrong version byte', Buffer.from('1W\0\0\0\x01'), 'beats-bad-version'],
     ['an unknown frame type', Buffer.concat([window(1), Buffer.from('2Z\0\0')]), 'beats-unknown-frame'],
-    ['a window of zero', window(0), 'beats-bad-length'],
+    [
+      'a JSON frame after a window of zero (an empty batch)',
+      Buffer.concat([window(0), json(1, '{}')]),
+      'beats-unexpected-frame',
+    ],
     [
       'a JSON length above the limit',
       Buffer.concat([window(1), Buffer.from('2J'), u32(1), u32(1 << 20)]),

@@ -85,9 +85,8 @@ export class BeatsDecoder {
     if (type === LJ_WINDOW) {
       if (nested) return 'beats-unexpected-frame';
       if (data.length - at < 6) return 'need-more';
-      const size = data.readUInt32BE(at + 2);
-      if (size === 0) return 'beats-bad-length';
-      this.window = size;
+      // go-lumber's server reads a window of zero as an empty batch: nothing to wait for.
+      this.window = data.readUInt32BE(at + 2);
       this.seen = 0;
       return at + 6;
     }
