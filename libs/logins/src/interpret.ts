@@ -25,6 +25,8 @@ export const interpretJson = (value: unknown, raw: string, ctx: InterpretContext
   return { kind: 'unknown', reason: 'unknown-format', raw };
 };
 
+const WINDOWS_SENDERS = /Security-Auditing|MSWinEventLog/i;
+
 /**
  * A syslog message: Windows records as NXLog sends them (structured data, or
  * JSON as the message), Linux auth lines. Other programs' messages are not
@@ -47,5 +49,12 @@ export const interpretSyslog = (
     }
     return interpretJson(value, raw, ctx);
   }
-  return interpretLinuxAuth(message, raw) ?? { kind: 'ignored', reason: 'not-a-login-event' };
+  const linux = interpretLinuxAuth(message, raw);
+  if (linux) return linux;
+  // A Windows record in a shape we do not read (Snare tab-separated, rendered
+  // text only): a login may hide in it, so it is kept for a person, not dropped.
+  if (WINDOWS_SENDERS.test(message.appName ?? '') || WINDOWS_SENDERS.test(body.slice(0, 64))) {
+    return { kind: 'unknown', reason: 'unknown-format', raw };
+  }
+  return { kind: 'ignored', reason: 'not-a-login-event' };
 };

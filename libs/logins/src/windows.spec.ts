@@ -191,6 +191,15 @@ describe('Windows Security events as RFC 5424 text (NXLog to_syslog_ietf)', () =
     expect(interpret(lines[2]!)).toEqual({ kind: 'ignored', reason: 'not-interactive' });
   });
 
+  it('a Windows record in a shape we do not read is unknown and kept, not dropped', () => {
+    const rendered =
+      '<14>1 2026-01-05T09:01:02Z WS-042 Microsoft-Windows-Security-Auditing 788 - - An account was successfully logged on.';
+    expect(interpret(rendered)).toEqual({ kind: 'unknown', reason: 'unknown-format', raw: rendered });
+    const snare =
+      '<13>Jan  5 09:01:02 WS-042 MSWinEventLog\t1\tSecurity\t1240517\tMon Jan 05 09:01:02 2026\t4624';
+    expect(interpret(snare)).toMatchObject({ kind: 'unknown', reason: 'unknown-format' });
+  });
+
   it('NXLog JSON carried as the syslog message is read as NXLog JSON', () => {
     const json = JSON.stringify(JSON.parse(fixtureText('nxlog/4801-unlocked.json')));
     const line = `<14>Jan  5 12:15:41 WS-042 nxlog: ${json}`;
