@@ -142,8 +142,8 @@ export const ingestBench = async (args: string[]) => {
     `workload: ${messages} RFC 3164 auth lines (${round(payload.length / 1e6, 1)} MB) over one TCP connection on loopback`,
   );
   // Warm both paths once so the JIT has seen them before the measured runs.
-  await timed(bareReader(2000), Buffer.from(authLines(2000)));
-  await timed(ingestPath(2000, new LoginIntake()), Buffer.from(authLines(2000)));
+  await timed(bareReader(20_000), Buffer.from(authLines(20_000)));
+  await timed(ingestPath(20_000, new LoginIntake()), Buffer.from(authLines(20_000)));
   const bareMs = await timed(bareReader(messages), payload);
   const intake = new LoginIntake({ rememberKeys: messages });
   const ingestMs = await timed(ingestPath(messages, intake), payload);

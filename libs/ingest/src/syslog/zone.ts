@@ -34,14 +34,20 @@ const offsetCache = new Map<string, number>();
 const MAX_CACHED_OFFSETS = 4096;
 
 /** The zone's offset from UTC at an instant, in milliseconds. */
+let last = { zone: '', quarter: NaN, offset: 0 };
+
 const offsetAt = (instantMs: number, zone: string): number => {
-  const key = `${zone}|${Math.floor(instantMs / QUARTER_HOUR_MS)}`;
+  const quarter = Math.floor(instantMs / QUARTER_HOUR_MS);
+  // A stream's messages mostly fall in the same quarter hour: skip building a key for them.
+  if (quarter === last.quarter && zone === last.zone) return last.offset;
+  const key = `${zone}|${quarter}`;
   let offset = offsetCache.get(key);
   if (offset === undefined) {
     offset = computeOffset(instantMs, zone);
     if (offsetCache.size >= MAX_CACHED_OFFSETS) offsetCache.clear();
     offsetCache.set(key, offset);
   }
+  last = { zone, quarter, offset };
   return offset;
 };
 
