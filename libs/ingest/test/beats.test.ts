@@ -43,7 +43,7 @@ const listen = async (overrides: Partial<BeatsListenerOptions> = {}) => {
   return { listener, received };
 };
 
-const client = async (port: number, options: { ca?: Buffer; localAddress?: string } = {}) => {
+const client = async (port: number, options: Parameters<typeof LumberjackTestClient.connect>[1] = {}) => {
   const connected = await LumberjackTestClient.connect(port, options);
   clients.push(connected);
   return connected;
@@ -121,6 +121,34 @@ describe('Beats (Lumberjack v2) listener, with our own test client', () => {
       ).rejects.toThrow();
       await until('the handshake failure', () => open.listener.counters.rejected('tls-handshake') === 1);
       expect(open.received).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with client certificates required (mutual TLS), a Beat without one is refused and counted; one with it is served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatehouse-beats-'));
+    try {
+      const tls = makeTls(dir);
+      const ca = readFileSync(tls.ca);
+      const { listener, received } = await listen({
+        secure: true,
+        tls: { cert: readFileSync(tls.serverCert), key: readFileSync(tls.serverKey), ca, requestCert: true },
+      });
+      const anonymous = await LumberjackTestClient.connect(listener.address.port, { ca }).catch(() => null);
+      // TLS 1.3 finishes the client's side before the server refuses: the refusal shows as a closed socket.
+      if (anonymous) {
+        clients.push(anonymous);
+        await expect(anonymous.sendBatch([{ a: 1 }], true, 2000)).rejects.toThrow('no acknowledgement');
+      }
+      await until('the refused handshake', () => listener.counters.rejected('tls-handshake') === 1);
+      const known = await client(listener.address.port, {
+        ca,
+        cert: readFileSync(tls.clientCert),
+        key: readFileSync(tls.clientKey),
+      });
+      expect(await known.sendBatch([{ a: 1 }], true)).toBe(1);
+      expect(received).toHaveLength(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

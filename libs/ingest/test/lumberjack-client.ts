@@ -34,11 +34,11 @@ export class LumberjackTestClient {
 
   static connect(
     port: number,
-    options: { ca?: Buffer; localAddress?: string } = {},
+    options: { ca?: Buffer; cert?: Buffer; key?: Buffer; localAddress?: string } = {},
   ): Promise<LumberjackTestClient> {
     return new Promise((resolve, reject) => {
       const socket = options.ca
-        ? connectTls({ port, host: '127.0.0.1', ca: options.ca })
+        ? connectTls({ port, host: '127.0.0.1', ca: options.ca, cert: options.cert, key: options.key })
         : connectTcp({ port, host: '127.0.0.1', localAddress: options.localAddress });
       socket.once(options.ca ? 'secureConnect' : 'connect', () => resolve(new LumberjackTestClient(socket)));
       socket.once('error', reject);
