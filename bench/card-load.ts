@@ -329,6 +329,9 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       longest_gap_gc_ms: loaded.gaps[0]?.gcMs ?? 0,
       // What the code held the loop for, whatever the machine's load added: the most a gap spent on a core.
       gap_max_on_core_ms: round(Math.max(0, ...loaded.gaps.map((g) => g.cpuMs ?? 0)), 1),
+      // A gap less the time the thread only waited for a core: about what a quiet machine would see
+      // (an upper bound: a GC waiting for its helper threads, which wait for a core, still counts).
+      gap_max_less_runqueue_ms: round(Math.max(0, ...loaded.gaps.map((g) => g.ms - (g.waitMs ?? 0))), 1),
       gc_pause_max_ms: round(loaded.gcMaxMs, 1),
       gc_pause_idle_max_ms: round(idle.gcMaxMs, 1),
       import_10k_ms: Math.round(importMs),
