@@ -12,6 +12,7 @@ import type { Actor } from '@gatehouse/contracts';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { createCore, type Core } from '../apps/gateway/src/core';
 import { createServer } from '../apps/gateway/src/server';
+import { describeGap, type Gap, watchGaps } from './card-load-gaps';
 import { freePort } from './startup';
 import { option, percentile, round, say } from './util';
 
@@ -121,6 +122,8 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
   const perBus = option(args, 'pds', 4);
   const cardEveryMs = option(args, 'card-every', 40);
   const idleCards = option(args, 'idle-cards', 300);
+  // With --gap-stacks, a CPU profile of this thread is cut at each long gap to say what ran in it.
+  const gapStacks = args.includes('--gap-stacks');
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-load-'));
   const pds = fork(join(__dirname, 'readers-pds.js'), [dir, '1', String(perBus), KEY], { stdio: 'inherit' });
   const pdsReady = new Promise<void>((r) => pds.once('message', () => r()));
@@ -255,11 +258,19 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       const load = loadavg()[0]!;
       lag.enable();
       gc.observe({ entryTypes: ['gc'] });
+      const gaps = await watchGaps({ stacks: gapStacks });
       await work();
       await sleep(500);
       lag.disable();
       gc.disconnect();
-      return { latencies, stallMs: lag.max / 1e6, gcMaxMs: gcMax, load };
+      return {
+        latencies,
+        stallMs: lag.max / 1e6,
+        delayP99Ms: lag.percentile(99) / 1e6,
+        gcMaxMs: gcMax,
+        load,
+        gaps: await gaps.stop(),
+      };
     };
 
     // Reference: the same cards with the gateway otherwise idle.
@@ -312,6 +323,15 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       card_feedback_max_ms_idle: round(Math.max(...idle.latencies), 2),
       loop_stall_max_ms: round(loaded.stallMs, 1),
       loop_stall_idle_max_ms: round(idle.stallMs, 1),
+      loop_delay_p99_ms: round(loaded.delayP99Ms, 2),
+      loop_delay_idle_p99_ms: round(idle.delayP99Ms, 2),
+      gaps_over_20ms: loaded.gaps.filter((g) => g.ms >= 20).length,
+      longest_gap_gc_ms: loaded.gaps[0]?.gcMs ?? 0,
+      // What the code held the loop for, whatever the machine's load added: the most a gap spent on a core.
+      gap_max_on_core_ms: round(Math.max(0, ...loaded.gaps.map((g) => g.cpuMs ?? 0)), 1),
+      // A gap less the time the thread only waited for a core: about what a quiet machine would see
+      // (an upper bound: a GC waiting for its helper threads, which wait for a core, still counts).
+      gap_max_less_runqueue_ms: round(Math.max(0, ...loaded.gaps.map((g) => g.ms - (g.waitMs ?? 0))), 1),
       gc_pause_max_ms: round(loaded.gcMaxMs, 1),
       gc_pause_idle_max_ms: round(idle.gcMaxMs, 1),
       import_10k_ms: Math.round(importMs),
@@ -328,6 +348,21 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     say(
       `longest event-loop stall under load: ${figures.loop_stall_max_ms} ms, of which the longest GC pause ${figures.gc_pause_max_ms} ms (idle: ${figures.loop_stall_idle_max_ms} ms, GC ${figures.gc_pause_idle_max_ms} ms); target < 20 ms`,
     );
+    say(
+      `event-loop delay p99 under load: ${figures.loop_delay_p99_ms} ms (idle: ${figures.loop_delay_idle_p99_ms} ms); turns late by 10 ms or more: ${loaded.gaps.length} under load, ${idle.gaps.length} idle`,
+    );
+    const longest = (label: string, gaps: Gap[], n: number) => {
+      if (gaps.length === 0) return;
+      say(`longest gaps ${label} (GC time inside each${gapStacks ? ', what ran' : ''}):`);
+      for (const g of gaps.slice(0, n)) say(describeGap(g));
+    };
+    longest('under load', loaded.gaps, 6);
+    longest(
+      'under load, by time on a core (the code, not the machine)',
+      [...loaded.gaps].sort((a, b) => (b.cpuMs ?? 0) - (a.cpuMs ?? 0)),
+      4,
+    );
+    longest('idle', idle.gaps, 2);
     say(
       `meanwhile: ${importRows}-row import applied in ${figures.import_10k_ms} ms; journal export (CSV, ${Math.round(exportBytes / 1e6)} MB) streamed in ${figures.export_ms} ms; machine load average ${figures.load_avg_1m} on ${cpus().length} cores (idle window: ${round(idle.load, 2)})`,
     );

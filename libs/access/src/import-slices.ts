@@ -12,14 +12,33 @@ const SEGMENT_CHARS = 8 * 1024;
  * start) so that a segment ends only where a record ends.
  */
 export const parseCsvInSlices = async (text: string, segmentChars = SEGMENT_CHARS): Promise<CsvRow[]> => {
-  const pause = timeSlicer();
   const rows: CsvRow[] = [];
+  for await (const segment of csvSegments(text, timeSlicer(), segmentChars))
+    for (const row of segment) rows.push(row);
+  return rows;
+};
+
+/**
+ * The rows of a large text a segment at a time, `pause` awaited before each
+ * segment after the first (the caller's slicer: its work on a segment counts in
+ * the same budget). A caller that handles each segment's rows before asking
+ * for the next lets them go while they are young, instead of holding every row
+ * of the file through many collections (an import's GC pauses grow with what
+ * survives). A syntax error is thrown where its segment is reached, with the
+ * line number of the whole text.
+ */
+export async function* csvSegments(
+  text: string,
+  pause: () => Promise<void>,
+  segmentChars = SEGMENT_CHARS,
+): AsyncGenerator<CsvRow[]> {
   let start = 0;
   let line = 0;
   let quoted = false;
   let cellEmpty = true;
   let i = 0;
   while (start < text.length) {
+    if (start > 0) await pause();
     // Scan on from `i` to the first record end past the segment's size, counting lines as parseCsv does.
     let lines = 0;
     let end = text.length;
@@ -47,13 +66,12 @@ export const parseCsvInSlices = async (text: string, segmentChars = SEGMENT_CHAR
         }
       } else cellEmpty = false;
     }
-    for (const row of parseSegment(text.slice(start, end), line)) rows.push(row);
+    const rows = parseSegment(text.slice(start, end), line);
     line += lines;
     start = end;
-    if (start < text.length) await pause();
+    yield rows;
   }
-  return rows;
-};
+}
 
 /** One segment, its line numbers (and those of its errors) counted from the whole text's start. */
 const parseSegment = (segment: string, linesBefore: number): CsvRow[] => {

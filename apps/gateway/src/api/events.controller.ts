@@ -89,16 +89,20 @@ export class EventsController {
       }
     };
     // Entries go out in the order committed, a slice of the event loop at a time: an import's
-    // thousands of entries arrive together, and each costs a redaction and a JSON text.
-    const queued: JournalEntry[] = [];
+    // thousands of entries arrive together, and each costs a redaction and a JSON text. They
+    // wait in the batches they were committed in, and a batch sent is let go at once (kept
+    // until the whole queue was sent, an import's entries all lived through many collections).
+    const queued: (readonly JournalEntry[])[] = [];
     let draining = false;
     const drain = async () => {
       draining = true;
       const pause = timeSlicer();
-      for (let i = 0; i < queued.length && !closed; i++) {
-        send(queued[i]!);
-        if ((i + 1) % ENTRIES_PER_CHECK === 0) await pause();
-      }
+      let sinceCheck = 0;
+      for (let batch = queued.shift(); batch && !closed; batch = queued.shift())
+        for (let i = 0; i < batch.length && !closed; i++) {
+          send(batch[i]!);
+          if (++sinceCheck % ENTRIES_PER_CHECK === 0) await pause();
+        }
       queued.length = 0;
       draining = false;
     };
@@ -106,7 +110,7 @@ export class EventsController {
     this.bus.on('journal.committed', owner, (entries) => {
       if (replaying) held.push(...entries);
       else {
-        for (const entry of entries) queued.push(entry);
+        queued.push(entries);
         if (!draining) void drain();
       }
     });
