@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Braces, Copy, ShieldCheck, X } from 'lucide-react';
 import type { NamedEntryView } from '@gatehouse/api';
 import { useCan } from '../shell/permissions';
-import { actorInWords, rawOf, sentence, sourceInWords, timeSourceInWords } from './words';
+import { actorInWords, rawOf, reasonWorthSaying, sentence, sourceInWords, timeSourceInWords } from './words';
 
 /**
  * One journal entry in words: what happened, who, where, when, who reported
@@ -77,10 +77,10 @@ export const EntryDetail = ({
             <dd>{row.result}</dd>
           </>
         )}
-        {row.reason && (
+        {reasonWorthSaying(entry) && (
           <>
             <dt>Reason</dt>
-            <dd>{row.reason}</dd>
+            <dd>{reasonWorthSaying(entry)}</dd>
           </>
         )}
         <dt>By</dt>
@@ -123,7 +123,7 @@ export const EntryDetail = ({
               guessed.
             </div>
           )}
-          {can('journal.verify') && <a href="#/integrity">Verify the journal</a>}
+          {can('journal.verify') && <a href="#/integrity">Verify entries</a>}
         </div>
       </div>
       <details className="jr-raw">

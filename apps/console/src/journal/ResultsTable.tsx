@@ -1,5 +1,6 @@
 import type { NamedEntryView } from '@gatehouse/api';
 import { ResultBadge } from './ResultBadge';
+import { reasonWorthSaying } from './words';
 
 /** The site's time without its offset (the column header names the zone). */
 const wall = (time: string) => time.replace(/ [+-]\d\d:\d\d$/, '');
@@ -39,7 +40,7 @@ export const ResultsTable = ({
       <tbody>
         {items.map((e) => (
           <tr key={e.seq} className={selectedSeq === e.seq ? 'selected' : undefined} data-seq={e.seq}>
-            <td className="jr-time" title={`${e.time} UTC`}>
+            <td className="jr-time" title={`${e.time} UTC`} data-label="Time">
               {wall(e.row.time)}
             </td>
             <td>
@@ -52,14 +53,14 @@ export const ResultsTable = ({
                 {e.row.event}
               </button>
             </td>
-            <td>{e.row.person}</td>
-            <td>{e.row.card}</td>
-            <td>{e.row.door}</td>
+            <td data-label="Person">{e.row.person}</td>
+            <td data-label="Card">{e.row.card}</td>
+            <td data-label="Door">{e.row.door}</td>
             <td>
               <ResultBadge result={e.row.result} />
             </td>
-            <td>{e.row.reason}</td>
-            <td>{e.row.operator}</td>
+            <td data-label="Reason">{reasonWorthSaying(e)}</td>
+            <td data-label="Operator">{e.row.operator}</td>
           </tr>
         ))}
         {items.length === 0 && empty && (

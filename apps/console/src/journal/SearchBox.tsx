@@ -175,7 +175,7 @@ export const SearchBox = ({
           <button
             type="button"
             className="jr-icon-button"
-            aria-label="Clear the search box"
+            aria-label="Clear what is typed"
             onClick={() => {
               typed.current = false;
               onText('');

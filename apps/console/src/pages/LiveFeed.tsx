@@ -6,7 +6,7 @@ import { EVENT_KINDS, kindOf } from '../journal/kinds';
 import { ResultBadge } from '../journal/ResultBadge';
 import { useNamedEntries } from '../journal/useNamedEntries';
 import { useSiteZone } from '../journal/useSiteZone';
-import { actorInWords, sentence, typeInWords } from '../journal/words';
+import { actorInWords, reasonWorthSaying, sentence, typeInWords } from '../journal/words';
 import { siteDateTime } from '../journal/zone-time';
 import { useLive, type LiveStatus } from '../shell/live';
 import '../journal/journal.css';
@@ -137,7 +137,7 @@ export const LiveFeed = () => {
           </select>
         </label>
         <span className="jr-muted jr-small">
-          The latest {KEEP} are kept here; <a href="#/journal">Journal search</a> has everything.
+          The latest {KEEP} are kept here; the Journal page finds everything older.
         </span>
       </div>
       {down && (
@@ -196,7 +196,7 @@ const LiveItem = ({
       </time>
       <div className="jr-feed-words">
         <span className="jr-feed-sentence">{named ? sentence(named) : `${typeInWords(entry.type)}.`}</span>
-        {named?.row.reason && <span className="jr-muted"> {named.row.reason}</span>}
+        {named && reasonWorthSaying(named) && <span className="jr-muted"> {reasonWorthSaying(named)}</span>}
         {by && <span className="jr-muted"> By {by}.</span>}
       </div>
       {named && <ResultBadge result={named.row.result} />}

@@ -35,6 +35,8 @@ export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zon
 export type { Interpretation } from '@gatehouse/bridge-protocol';
 export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { Alarm, BoardDoor, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
+/** Why a card decision went as it did (the `reason` of access entries). */
+export type DecisionReason = Decision['reason'];
 export type { OperatorView };
 export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
 
