@@ -43,6 +43,23 @@ describe('journal search and live events in headless Chromium (demo site, one OS
   let browser: Browser;
   let admin: Client;
   let fm: Client;
+  /** The site file: the demo site, one OSDP reader at the front door, the site's clocks in Berlin. */
+  const siteLines = () => [
+    'demo:',
+    '  seedSite: true',
+    'site:',
+    '  timeZone: Europe/Berlin',
+    // The responder signs in with a password: the second factor is another test's subject.
+    'auth:',
+    '  totpRequiredRoles: [admin]',
+    'serial:',
+    '  - id: osdp-1',
+    `    path: ${join(dir, 'ttyCP')}`,
+    '    protocol: osdp',
+    '    pollIntervalMs: 50',
+    '    readers:',
+    `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+  ];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-console-journal-'));
@@ -50,26 +67,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       { address: 1, scbk: Uint8Array.from(Buffer.from(FRONT_KEY, 'hex')), serial: 3001 },
     ]).start();
     writeFileSync(join(dir, 'front.key'), FRONT_KEY);
-    gw = await startGatewayWithSite(
-      dir,
-      [
-        'demo:',
-        '  seedSite: true',
-        'site:',
-        '  timeZone: Europe/Berlin',
-        // The responder signs in with a password: the second factor is another test's subject.
-        'auth:',
-        '  totpRequiredRoles: [admin]',
-        'serial:',
-        '  - id: osdp-1',
-        `    path: ${join(dir, 'ttyCP')}`,
-        '    protocol: osdp',
-        '    pollIntervalMs: 50',
-        '    readers:',
-        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
-      ],
-      { timeoutMs: 45_000 },
-    );
+    gw = await startGatewayWithSite(dir, siteLines(), { timeoutMs: 45_000 });
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
     await operatorClient(admin, gw.url, 'rosa', ['responder']);
@@ -287,4 +285,37 @@ describe('journal search and live events in headless Chromium (demo site, one OS
     expect(both.body.error.code).toBe('journal.after-and-cursor');
     expect((await fm.get('/api/v1/journal/search?after=-1')).status).toBe(400);
   });
+
+  it('tells a responder at once when the live stream is down, and adds what happened meanwhile when it is back', async () => {
+    const page = await signIn('rosa');
+    await shot(page, 'live-gap', async () => {
+      await page.getByRole('link', { name: 'Live events' }).click();
+      const state = page.getByTestId('stream-state');
+      await state.getByText('Live', { exact: true }).waitFor();
+      const feed = page.getByTestId('live-feed');
+      expect((await fm.post('/api/v1/journal/notes', { text: 'Before the restart' })).status).toBe(201);
+      await feed.getByText('Before the restart').waitFor();
+
+      // The console may not reconnect before the gap's note is written: its stream is held back meanwhile.
+      await page.route('**/api/v1/events', (route) => route.abort());
+      await gw.stop();
+      await page.getByTestId('live-down').waitFor();
+      await state.getByText(/^Stream down/).waitFor();
+      gw = await startGatewayWithSite(dir, siteLines(), {
+        dataDir: gw.dataDir,
+        timeoutMs: 45_000,
+        env: { GATEHOUSE_HTTP_PORT: String(gw.port) },
+      });
+      expect(
+        (await fm.post('/api/v1/journal/notes', { text: 'Written while the stream was down' })).status,
+      ).toBe(201);
+      await page.unroute('**/api/v1/events');
+
+      await state.getByText('Live', { exact: true }).waitFor({ timeout: 45_000 });
+      await feed.getByText('Written while the stream was down').waitFor();
+      await page.getByText(/^Reconnected: \d+ entr(y|ies) from while the stream was down added\./).waitFor();
+      await page.getByTestId('live-down').waitFor({ state: 'detached' });
+    });
+    await page.context().close();
+  }, 120_000);
 });
