@@ -113,7 +113,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       throw error;
     }
   };
-  const axeAtBothSizes = async (page: Page, where: string): Promise<string[]> => {
+  const axeEverywhere = async (page: Page, where: string): Promise<string[]> => {
     const found: string[] = [];
     for (const size of SIZES) {
       await page.setViewportSize({ width: size.width, height: size.height });
@@ -121,6 +121,11 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       found.push(...(await seriousA11yViolations(page, `${where} at ${size.name}`)));
     }
     await page.setViewportSize({ width: 1920, height: 1080 });
+    // The night shift's dark theme, as the system asks for it.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(tmpdir(), `gatehouse-journal-${where}-dark.png`) });
+    found.push(...(await seriousA11yViolations(page, `${where} in dark`)));
+    await page.emulateMedia({ colorScheme: 'light' });
     return found;
   };
 
@@ -163,7 +168,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       expect(await feed.getByText(/^Access granted/).count()).toBeGreaterThanOrEqual(2);
       await page.getByLabel('Show').selectOption({ label: 'Every kind of event' });
 
-      expect(await axeAtBothSizes(page, 'live')).toEqual([]);
+      expect(await axeEverywhere(page, 'live')).toEqual([]);
     });
     await page.context().close();
   });
@@ -219,7 +224,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       expect(entry.type).toBe('cardholder.created');
       expect(await detail.getByText(String(entry.seq), { exact: true }).count()).toBe(1);
 
-      expect(await axeAtBothSizes(page, 'search')).toEqual([]);
+      expect(await axeEverywhere(page, 'search')).toEqual([]);
 
       // The readable CSV of this search, one click away.
       const href = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');

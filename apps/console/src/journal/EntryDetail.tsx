@@ -41,7 +41,7 @@ export const EntryDetail = ({
         <h3 id="jr-detail-heading" ref={heading} tabIndex={-1}>
           {row.event}
         </h3>
-        <button type="button" className="jr-icon-button" aria-label="Close the entry" onClick={onClose}>
+        <button type="button" className="link jr-icon-button" aria-label="Close the entry" onClick={onClose}>
           <X aria-hidden="true" size={18} />
         </button>
       </header>
@@ -131,7 +131,7 @@ export const EntryDetail = ({
           <Braces aria-hidden="true" size={16} /> Raw JSON
         </summary>
         <div className="jr-raw-actions">
-          <button type="button" className="secondary" onClick={() => void copy()}>
+          <button type="button" className="link jr-copy" onClick={() => void copy()}>
             <Copy aria-hidden="true" size={14} /> Copy raw JSON
           </button>
           <span role="status">{copied}</span>

@@ -46,7 +46,7 @@ export const ResultsTable = ({
             <td>
               <button
                 type="button"
-                className="jr-open"
+                className="link jr-open"
                 aria-expanded={selectedSeq === e.seq}
                 onClick={() => onOpen(e)}
               >

@@ -174,7 +174,7 @@ export const SearchBox = ({
         {text && (
           <button
             type="button"
-            className="jr-icon-button"
+            className="link jr-icon-button"
             aria-label="Clear what is typed"
             onClick={() => {
               typed.current = false;

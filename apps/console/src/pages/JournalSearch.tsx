@@ -170,7 +170,7 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
                 </span>
                 <button
                   type="button"
-                  className="jr-icon-button"
+                  className="link jr-icon-button"
                   aria-label={`Stop searching for ${c.label}`}
                   onClick={() => unchoose(c)}
                 >
