@@ -132,6 +132,11 @@ describe('journal search and live events in headless Chromium (demo site, one OS
   it('shows a responder a card presented at a reader as it happens, in words, pausable', async () => {
     const page = await signIn('rosa');
     await shot(page, 'live', async () => {
+      // A responder lands on the journal, with the raw CSV beside the readable one.
+      await page.getByRole('heading', { name: 'Journal search', level: 2 }).waitFor();
+      expect(await page.getByRole('link', { name: 'Raw CSV' }).getAttribute('href')).toMatch(
+        /format=csv-raw/,
+      );
       await page.getByRole('link', { name: 'Live events' }).click();
       await page.getByRole('heading', { name: 'Live events', level: 2 }).waitFor();
       await page.getByTestId('stream-state').getByText('Live', { exact: true }).waitFor();
@@ -184,6 +189,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await box.fill('Ann A');
       const option = page.getByRole('option', { name: /Ann Archer/ });
       await option.waitFor();
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-journal-suggestions.png') });
       expect(await box.getAttribute('aria-expanded')).toBe('true');
       await box.press('Escape');
       expect(await box.getAttribute('aria-expanded')).toBe('false');
