@@ -252,6 +252,16 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       ).toBe(true);
       // A facility manager gets the readable export only.
       expect(await page.getByRole('link', { name: 'Raw CSV' }).count()).toBe(0);
+
+      // A door's name typed out in full and Enter: the door is chosen, not searched as text.
+      await page.getByRole('button', { name: 'Stop searching for Ann Archer' }).click();
+      await box.fill('Front door');
+      await page.getByRole('option', { name: /Front door/ }).waitFor();
+      await box.press('Enter');
+      await page.getByRole('list', { name: 'Searching for' }).getByText('Front door').waitFor();
+      await results.getByRole('button', { name: 'Door unlocked' }).first().waitFor();
+      const doors = await results.locator('tbody tr td:nth-child(5)').allTextContents();
+      expect(new Set(doors)).toEqual(new Set(['Front door']));
     });
     await page.context().close();
   });

@@ -40,7 +40,8 @@ const SUGGEST_DELAY_MS = 150;
 /**
  * The journal search's one box (ARIA 1.2 combobox with a list popup): typing
  * offers people, doors and cards by name; arrows move through them, Enter
- * chooses one (or, with none highlighted, searches the typed text), Escape
+ * chooses one (with none highlighted, a name typed out in full is chosen, and
+ * other text is searched as text), Escape
  * closes the list and then clears the box.
  */
 export const SearchBox = ({
@@ -119,7 +120,15 @@ export const SearchBox = ({
         return;
       case 'Enter': {
         e.preventDefault();
-        const o = open && active >= 0 ? options[active] : undefined;
+        // Typed out in full, a name is as good as chosen: "Ann Archer" finds every entry about her,
+        // where the text alone finds only those that spell it out.
+        const typedName = text.trim().toLowerCase();
+        const o =
+          open && active >= 0
+            ? options[active]
+            : options.length > 0
+              ? options.find((x) => x.label.toLowerCase() === typedName)
+              : undefined;
         if (o) choose(o);
         else {
           setOpen(false);
