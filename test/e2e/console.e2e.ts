@@ -79,10 +79,7 @@ describe('console in headless Chromium', () => {
     expect(
       (await machine.post('/api/v1/journal/notes', { text: 'Shift note from the e2e test' })).status,
     ).toBe(201);
-    await page
-      .getByTestId('live-feed')
-      .getByText('Shift note from the e2e test')
-      .waitFor({ timeout: 5000 });
+    await page.getByTestId('live-feed').getByText('Shift note from the e2e test').waitFor({ timeout: 5000 });
 
     // Journal search with a filter, and export links carrying the same filter.
     await page.getByRole('link', { name: 'Journal' }).click();
