@@ -33,13 +33,16 @@ export const useNamedEntries = () => {
   const flush = useCallback(() => {
     const seqs = [...wanted.current].sort((a, b) => a - b);
     wanted.current.clear();
-    if (seqs.length === 0) return;
-    const first = seqs[0]!;
-    const last = seqs[seqs.length - 1]!;
-    // Entries a role may not see are not in the answer: asking for the span covers the seqs between.
-    fetchAfter(first - 1, last - first + 1).catch(() => {
-      // The entry stays in the type's words; the stream's state is told by the page.
-    });
+    // Entries a role may not see are not in the answer: asking for a span covers the seqs between.
+    // A span wider than one answer holds is asked for in several.
+    for (let i = 0; i < seqs.length;) {
+      const first = seqs[i]!;
+      let last = first;
+      while (i < seqs.length && seqs[i]! - first < MAX_NAMED) last = seqs[i++]!;
+      fetchAfter(first - 1, last - first + 1).catch(() => {
+        // The entry stays in the type's words; the stream's state is told by the page.
+      });
+    }
   }, [fetchAfter]);
 
   const name = useCallback(
