@@ -1,143 +1,315 @@
-import { useState, type FormEvent } from 'react';
-import type { JournalPageView } from '@gatehouse/api';
-import { api, describeError, type JournalEntry, type Role } from '../api';
-import { EntriesTable } from '../EntriesTable';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { Download, FileJson, RefreshCw, X } from 'lucide-react';
+import type { JournalSearchView, NamedEntryView } from '@gatehouse/api';
+import { api, describeError, type Role } from '../api';
 import { ErrorAlert } from '../Feedback';
+import { EntryDetail } from '../journal/EntryDetail';
+import { EVENT_KINDS } from '../journal/kinds';
+import { ResultsTable } from '../journal/ResultsTable';
+import { KIND_WORD, KindIcon, SearchBox } from '../journal/SearchBox';
+import {
+  EMPTY_SEARCH,
+  mayMatch,
+  problemOf,
+  toParams,
+  WHEN_LABELS,
+  type Chosen,
+  type ResultFilter,
+  type SearchState,
+  type When,
+} from '../journal/search-state';
+import { useSiteZone } from '../journal/useSiteZone';
+import { useLive } from '../shell/live';
+import { useCan } from '../shell/permissions';
+import '../journal/journal.css';
 
-const FIELDS = [
-  'person',
-  'credential',
-  'door',
-  'zone',
-  'workstation',
-  'visitor',
-  'alarm',
-  'operator',
-] as const;
-type Filter = Partial<Record<(typeof FIELDS)[number] | 'from' | 'to' | 'type' | 'q', string>>;
+const PAGE_SIZE = 50;
+/** Roles whose work needs every field of an entry in a spreadsheet (responders, auditors, admins). */
+const RAW_EXPORT_ROLES: readonly Role[] = ['responder', 'auditor', 'admin'];
 
-const toQuery = (f: Filter): URLSearchParams => {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(f)) {
-    if (!v) continue;
-    params.set(k, k === 'from' || k === 'to' ? new Date(v).toISOString() : v);
-  }
-  return params;
-};
+/** What the results were asked with: the API's parameters, and the newest entry the journal had then. */
+interface Applied {
+  params: URLSearchParams;
+  newestSeq: number;
+}
 
+/**
+ * "What happened, who, where": the journal searched in people's words, for the
+ * responder, the auditor and the facility manager (issue 11, item 7). One box
+ * offers people, doors and cards by name; results are in words and in the
+ * site's time; an entry opens in words with its raw JSON one click away; the
+ * readable CSV of the same search is one click away. Live entries that may
+ * belong to the results make them say they are out of date.
+ */
 export const JournalSearch = ({ roles }: { roles: Role[] }) => {
-  const [filter, setFilter] = useState<Filter>({});
-  const [items, setItems] = useState<JournalEntry[]>([]);
+  const can = useCan();
+  const live = useLive();
+  const { subscribe, generation } = live;
+  const { timeZone } = useSiteZone();
+  const [state, setState] = useState<SearchState>(EMPTY_SEARCH);
+  const [items, setItems] = useState<NamedEntryView[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [applied, setApplied] = useState<URLSearchParams | null>(null);
-  const [selected, setSelected] = useState<JournalEntry | null>(null);
+  const [applied, setApplied] = useState<Applied | null>(null);
+  const [selected, setSelected] = useState<NamedEntryView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const canExport = roles.some((r) => ['facility-manager', 'responder', 'admin', 'auditor'].includes(r));
+  const [newSince, setNewSince] = useState(0);
+  const [missedLive, setMissedLive] = useState(false);
+  const opener = useRef<HTMLElement | null>(null);
+  const firstGeneration = useRef(generation);
 
-  const load = async (params: URLSearchParams, after: string | null) => {
+  const load = useCallback(async (params: URLSearchParams, after: string | null) => {
     setBusy(true);
     setError(null);
     try {
       const q = new URLSearchParams(params);
-      q.set('limit', '50');
+      q.set('limit', String(PAGE_SIZE));
       if (after) q.set('cursor', after);
-      const page = await api.get<JournalPageView>(`/api/v1/journal?${q.toString()}`);
+      const page = await api.get<JournalSearchView>(`/api/v1/journal/search?${q.toString()}`);
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
+      if (!after) {
+        setApplied({ params, newestSeq: page.items[0]?.seq ?? 0 });
+        setNewSince(0);
+        setMissedLive(false);
+        setSelected(null);
+      }
     } catch (e) {
       setError(describeError(e));
     } finally {
       setBusy(false);
     }
-  };
+  }, []);
 
-  const search = (e?: FormEvent) => {
+  const search = (next: SearchState = state) => {
+    const problem = problemOf(next, timeZone);
+    if (problem) return setError(problem);
+    void load(toParams(next, timeZone), null);
+  };
+  // The newest entries at once: a responder arrives to look at what just happened.
+  useEffect(() => {
+    void load(toParams(EMPTY_SEARCH, timeZone), null);
+    // Once, on arrival; later searches are asked for.
+  }, []);
+
+  // Live entries that may belong to the results: the results say they are out of date.
+  const appliedRef = useRef(applied);
+  appliedRef.current = applied;
+  useEffect(
+    () =>
+      subscribe((entry) => {
+        const a = appliedRef.current;
+        if (a && entry.seq > a.newestSeq && mayMatch(entry, a.params)) setNewSince((n) => n + 1);
+      }),
+    [subscribe],
+  );
+  // A reconnection: entries of the gap were never seen here.
+  useEffect(() => {
+    if (generation !== firstGeneration.current) setMissedLive(true);
+  }, [generation]);
+
+  const update = (patch: Partial<SearchState>) => setState((s) => ({ ...s, ...patch }));
+  const choose = (c: Chosen) => {
+    const next = { ...state, text: '', chosen: [...state.chosen.filter((x) => x.kind !== c.kind), c] };
+    setState(next);
+    search(next);
+  };
+  const unchoose = (c: Chosen) => {
+    const next = { ...state, chosen: state.chosen.filter((x) => x !== c) };
+    setState(next);
+    search(next);
+  };
+  const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    const params = toQuery(filter);
-    setApplied(params);
-    void load(params, null);
+    search();
   };
+  const toggleKind = (id: string) =>
+    update({ kinds: state.kinds.includes(id) ? state.kinds.filter((k) => k !== id) : [...state.kinds, id] });
 
-  const set = (k: keyof Filter) => (e: { target: { value: string } }) =>
-    setFilter({ ...filter, [k]: e.target.value });
-  const exportHref = (format: 'csv' | 'jsonl') => {
-    const q = new URLSearchParams(applied ?? toQuery(filter));
+  const open = (entry: NamedEntryView) => {
+    opener.current = document.activeElement as HTMLElement | null;
+    setSelected(entry);
+  };
+  const close = () => {
+    setSelected(null);
+    opener.current?.focus();
+  };
+  const exportHref = (format: 'csv' | 'csv-raw' | 'jsonl') => {
+    const q = new URLSearchParams(applied?.params ?? toParams(state, timeZone));
     q.set('format', format);
     return `/api/v1/journal/export?${q.toString()}`;
   };
+  const canExport = can('journal.export');
+  const rawExport = canExport && roles.some((r) => RAW_EXPORT_ROLES.includes(r));
+  const stale = newSince > 0 || missedLive;
 
   return (
-    <section>
+    <section className="jr-page">
       <header className="page-header">
         <h2>Journal search</h2>
       </header>
-      <form className="filters" onSubmit={search}>
-        <label>
-          From
-          <input type="datetime-local" name="from" value={filter.from ?? ''} onChange={set('from')} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" name="to" value={filter.to ?? ''} onChange={set('to')} />
-        </label>
-        <label>
-          Type
-          <input
-            name="type"
-            placeholder="auth.* or door.forced"
-            value={filter.type ?? ''}
-            onChange={set('type')}
+      <form className="jr-search" onSubmit={submit} aria-label="Search the journal">
+        <div className="jr-search-row">
+          <SearchBox
+            text={state.text}
+            onText={(text) => update({ text })}
+            onChoose={choose}
+            onSubmit={() => search()}
           />
-        </label>
-        {FIELDS.map((f) => (
-          <label key={f}>
-            {f[0]!.toUpperCase() + f.slice(1)}
-            <input name={f} value={filter[f] ?? ''} onChange={set(f)} />
+          <button type="submit" disabled={busy}>
+            Search
+          </button>
+        </div>
+        {state.chosen.length > 0 && (
+          <ul className="jr-chips" aria-label="Searching for">
+            {state.chosen.map((c) => (
+              <li key={c.kind} className="jr-chip">
+                <KindIcon kind={c.kind} />
+                <span>
+                  {KIND_WORD[c.kind]}: <strong>{c.label}</strong>
+                </span>
+                <button
+                  type="button"
+                  className="link jr-icon-button"
+                  aria-label={`Stop searching for ${c.label}`}
+                  onClick={() => unchoose(c)}
+                >
+                  <X aria-hidden="true" size={14} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="jr-filters">
+          <label>
+            When
+            <select value={state.when} onChange={(e) => update({ when: e.target.value as When })}>
+              {(Object.keys(WHEN_LABELS) as When[]).map((w) => (
+                <option key={w} value={w}>
+                  {WHEN_LABELS[w]}
+                </option>
+              ))}
+            </select>
           </label>
-        ))}
-        <label className="wide">
-          Text
-          <input name="q" placeholder="any text in the entry" value={filter.q ?? ''} onChange={set('q')} />
-        </label>
-        <div className="actions">
-          <button disabled={busy}>Search</button>
-          {canExport && (
+          {state.when === 'custom' && (
             <>
-              <a className="button secondary" href={exportHref('csv')} download>
-                Export CSV
-              </a>
-              <a className="button secondary" href={exportHref('jsonl')} download>
-                Export JSON Lines
-              </a>
+              <label>
+                From (site time, {timeZone})
+                <input
+                  type="datetime-local"
+                  value={state.from}
+                  onChange={(e) => update({ from: e.target.value })}
+                />
+              </label>
+              <label>
+                Until (site time, {timeZone})
+                <input
+                  type="datetime-local"
+                  value={state.to}
+                  onChange={(e) => update({ to: e.target.value })}
+                />
+              </label>
             </>
           )}
+          <label>
+            Result
+            <select
+              value={state.result}
+              onChange={(e) => update({ result: e.target.value as ResultFilter })}
+              aria-describedby="jr-result-hint"
+            >
+              <option value="any">Any result</option>
+              <option value="granted">Granted</option>
+              <option value="denied">Denied</option>
+            </select>
+          </label>
+          <details className="jr-kinds">
+            <summary>
+              Event kinds: {state.kinds.length === 0 ? 'all' : `${state.kinds.length} chosen`}
+            </summary>
+            <fieldset>
+              <legend>Show only these kinds of event</legend>
+              {EVENT_KINDS.map((k) => (
+                <label key={k.id} className="check">
+                  <input
+                    type="checkbox"
+                    checked={state.kinds.includes(k.id)}
+                    onChange={() => toggleKind(k.id)}
+                  />
+                  {k.label}
+                </label>
+              ))}
+            </fieldset>
+          </details>
         </div>
+        <p id="jr-result-hint" className="jr-muted jr-small">
+          {state.result === 'any'
+            ? 'Times are the site’s clock.'
+            : 'A result shows card and PIN decisions only. Times are the site’s clock.'}
+        </p>
       </form>
       <ErrorAlert error={error} />
-      <EntriesTable
-        entries={items}
-        testId="journal-results"
-        empty={applied && !busy ? 'Nothing matches.' : undefined}
-        selectedSeq={selected?.seq}
-        onSelect={setSelected}
-      />
-      {cursor && (
-        <button disabled={busy} onClick={() => applied && void load(applied, cursor)}>
-          Load older entries
-        </button>
+      {stale && (
+        <div className="jr-stale" role="status" data-testid="results-stale">
+          <RefreshCw aria-hidden="true" size={16} />
+          <span>
+            {newSince > 0
+              ? `${newSince} new ${newSince === 1 ? 'entry' : 'entries'} may belong to these results since the search.`
+              : 'The live stream was interrupted since the search: newer entries may be missing.'}
+          </span>
+          <button type="button" onClick={() => applied && void load(applied.params, null)} disabled={busy}>
+            Refresh results
+          </button>
+        </div>
       )}
-      {selected && (
-        <aside className="detail">
-          <header>
-            <h3>Entry {selected.seq}</h3>
-            <button className="link" onClick={() => setSelected(null)}>
-              Close
+      <div className="jr-results-bar">
+        <span role="status" data-testid="results-count">
+          {busy
+            ? 'Searching…'
+            : applied
+              ? `${items.length} ${items.length === 1 ? 'entry' : 'entries'}${cursor ? ' shown, newest first: more are older' : ', newest first'}`
+              : ''}
+        </span>
+        {canExport && (
+          <span className="jr-exports">
+            <a className="button secondary" href={exportHref('csv')} download>
+              <Download aria-hidden="true" size={14} /> Export CSV
+            </a>
+            {rawExport && (
+              <>
+                <a className="button secondary" href={exportHref('csv-raw')} download>
+                  <FileJson aria-hidden="true" size={14} /> Raw CSV
+                </a>
+                <a className="button secondary" href={exportHref('jsonl')} download>
+                  <FileJson aria-hidden="true" size={14} /> JSON Lines
+                </a>
+              </>
+            )}
+          </span>
+        )}
+      </div>
+      <div className={selected ? 'jr-split' : undefined}>
+        <div>
+          <ResultsTable
+            items={items}
+            timeZone={timeZone}
+            selectedSeq={selected?.seq ?? null}
+            onOpen={open}
+            empty={applied && !busy ? 'Nothing in the journal matches this search.' : null}
+          />
+          {cursor && (
+            <button
+              type="button"
+              className="jr-more"
+              disabled={busy}
+              onClick={() => applied && void load(applied.params, cursor)}
+            >
+              Load older entries
             </button>
-          </header>
-          <pre>{JSON.stringify(selected, null, 2)}</pre>
-        </aside>
-      )}
+          )}
+        </div>
+        {selected && <EntryDetail entry={selected} timeZone={timeZone} onClose={close} />}
+      </div>
     </section>
   );
 };

@@ -2,6 +2,7 @@ import { type AccessIndex, printedCardMatches } from '@gatehouse/access';
 import { hiddenProperties, may } from '@gatehouse/auth';
 import type { Role } from '@gatehouse/auth';
 import type { NameLookup } from '@gatehouse/journal';
+import type { CardMatch, DoorMatch, PersonMatch } from './views';
 
 /**
  * What of the site's names a role may learn from the journal search and its
@@ -18,20 +19,7 @@ export const nameRights = (roles: readonly Role[]) => ({
 });
 export type NameRights = ReturnType<typeof nameRights>;
 
-export interface PersonMatch {
-  id: string;
-  name: string;
-}
-export interface DoorMatch {
-  id: string;
-  name: string;
-  zone: string | null;
-}
-export interface CardMatch {
-  id: string;
-  card: string;
-  person: string | null;
-}
+export type { CardMatch, DoorMatch, PersonMatch };
 
 const cardText = (c: { format: string; number: string }) => `${c.format} ${c.number}`;
 const contains = (value: string, needle: string) => value.toLowerCase().includes(needle);

@@ -5,12 +5,22 @@ import { AccessService } from '@gatehouse/access';
 import type { Principal } from '@gatehouse/auth';
 import { DomainError, GATEHOUSE_CONFIG, type SubjectRef } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { JournalReader, MAX_GROUP_SUBJECTS, MAX_PAGE, namesOf, siteTime } from '@gatehouse/journal';
+import {
+  JournalReader,
+  leafHash,
+  MAX_GROUP_SUBJECTS,
+  MAX_PAGE,
+  namesOf,
+  readableRow,
+  serializeEntry,
+  siteTime,
+} from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { ApiQueryOf, zod } from '../http/validation';
 import { filterShape, readableFor, toFilter } from './journal.controller';
 import { nameRights, SiteNames } from './journal-names';
+import type { JournalSearchView, JournalSuggestions, NamedEntryView } from './views';
 
 const typed = z.string().trim().min(1).max(100);
 const SearchQuery = z.strictObject({
@@ -21,6 +31,14 @@ const SearchQuery = z.strictObject({
     .optional()
     .describe('Entries about the card with this number as printed on the badge ("345", "12-345", hex)'),
   cursor: z.string().max(100).optional().describe('nextCursor of the previous page'),
+  after: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe(
+      'Entries after this sequence number, oldest first (the console names what the live stream brought, and fills a gap after a reconnection)',
+    ),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(50),
 });
 const SuggestQuery = z.strictObject({
@@ -63,7 +81,13 @@ export class JournalSearchController {
   async search(
     @Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>,
     @CurrentPrincipal() principal: Principal,
-  ) {
+  ): Promise<JournalSearchView> {
+    if (query.after !== undefined && query.cursor !== undefined)
+      throw new DomainError(
+        'invalid',
+        'journal.after-and-cursor',
+        'ask either for entries after a sequence number or for the next page, not both',
+      );
     const names = this.namesFor(principal);
     const { rights } = names;
     const people = query.personName === undefined ? undefined : names.people(query.personName);
@@ -85,15 +109,29 @@ export class JournalSearchController {
         );
     }
     const filter = { ...toFilter(query, principal), anyOf: groups };
-    const page = await this.reader.page(filter, query.limit, query.cursor);
+    const page =
+      query.after === undefined
+        ? await this.reader.page(filter, query.limit, query.cursor)
+        : { items: await this.reader.since(query.after, filter, query.limit), nextCursor: null };
     const readable = readableFor(principal, query.q);
     const lookup = names.lookup();
     const zone = this.config.site.timeZone;
+    const items: NamedEntryView[] = [];
+    for (const entry of page.items) {
+      const seen = readable(entry);
+      if (!seen) continue;
+      const entryNames = namesOf(seen, lookup);
+      items.push({
+        ...seen,
+        names: entryNames,
+        siteTime: siteTime(seen.time, zone),
+        row: readableRow(seen, entryNames, zone),
+        // Not for a redacted entry: with the rest of it known, the hash would let a hidden card number be guessed.
+        ...(seen === entry ? { leafHash: leafHash(serializeEntry(entry)).toString('hex') } : {}),
+      });
+    }
     return {
-      items: page.items
-        .map(readable)
-        .filter((e) => e !== null)
-        .map((e) => ({ ...e, names: namesOf(e, lookup), siteTime: siteTime(e.time, zone) })),
+      items,
       nextCursor: page.nextCursor,
       timeZone: zone,
       // What the typed names and numbers were taken to mean, so the console can say "Ann Archer, Ann Bell".
@@ -115,7 +153,7 @@ export class JournalSearchController {
   suggest(
     @Query(zod(SuggestQuery)) query: z.infer<typeof SuggestQuery>,
     @CurrentPrincipal() principal: Principal,
-  ) {
+  ): JournalSuggestions {
     const names = this.namesFor(principal);
     const digits = /\d/.test(query.q);
     return {

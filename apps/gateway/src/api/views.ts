@@ -28,13 +28,15 @@ import type {
 } from '@gatehouse/auth';
 import type { Interpretation } from '@gatehouse/bridge-protocol';
 import type { BoardDoor } from '@gatehouse/doors';
-import type { CheckpointView, VerifyReport } from '@gatehouse/journal';
+import type { CheckpointView, EntryNames, READABLE_COLUMNS, VerifyReport } from '@gatehouse/journal';
 import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 
 export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
 export type { Interpretation } from '@gatehouse/bridge-protocol';
 export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { Alarm, BoardDoor, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
+/** Why a card decision went as it did (the `reason` of access entries). */
+export type DecisionReason = Decision['reason'];
 export type { OperatorView };
 export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
 
@@ -128,6 +130,49 @@ export interface UnlockAccepted {
 
 export interface JournalPageView extends Items<ReadableEntry> {
   nextCursor: string | null;
+}
+/** Matches of what was typed in a journal search (journal-names.ts). */
+export interface PersonMatch {
+  id: string;
+  name: string;
+}
+export interface DoorMatch {
+  id: string;
+  name: string;
+  zone: string | null;
+}
+export interface CardMatch {
+  id: string;
+  card: string;
+  person: string | null;
+}
+/** An entry of the journal search: as the caller may read it, with names, the site's time and the readable row. */
+export type NamedEntryView = ReadableEntry & {
+  names: EntryNames;
+  siteTime: string;
+  /** The readable columns, as the readable CSV export writes them (the same words). */
+  row: Record<(typeof READABLE_COLUMNS)[number], string>;
+  /** The entry's Merkle leaf hash (hex), for checking it against a proof; absent for an entry redacted for the caller. */
+  leafHash?: string;
+};
+/** GET /journal/search. */
+export interface JournalSearchView extends Items<NamedEntryView> {
+  nextCursor: string | null;
+  timeZone: string;
+  matched: {
+    people?: PersonMatch[];
+    peopleCount?: number;
+    doors?: DoorMatch[];
+    doorCount?: number;
+    cards?: CardMatch[];
+    cardCount?: number;
+  };
+}
+/** GET /journal/suggest: what a journal search box offers while typing. */
+export interface JournalSuggestions {
+  people: PersonMatch[];
+  doors: DoorMatch[];
+  cards: CardMatch[];
 }
 /** An alarm as the API answers it: with what the guard does about it. */
 export interface AlarmView extends Alarm {

@@ -1,0 +1,15 @@
+import { CircleCheck, CircleX } from 'lucide-react';
+
+/** Granted and denied by word, colour and icon (colour alone fails the colour-blind). */
+export const ResultBadge = ({ result }: { result: string }) => {
+  if (!result) return null;
+  const granted = result === 'granted';
+  const denied = result === 'denied';
+  return (
+    <span className={`jr-result${granted ? ' granted' : denied ? ' denied' : ''}`}>
+      {granted && <CircleCheck aria-hidden="true" size={14} />}
+      {denied && <CircleX aria-hidden="true" size={14} />}
+      {result}
+    </span>
+  );
+};

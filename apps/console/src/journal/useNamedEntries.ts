@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { JournalSearchView, NamedEntryView } from '@gatehouse/api';
+import { api } from '../api';
+
+/** Wait for a burst of live entries to end before naming them: one request names them all. */
+const NAME_DELAY_MS = 80;
+/** The most entries one request names (the API's page limit). */
+export const MAX_NAMED = 500;
+
+/**
+ * The gateway's words for entries the live stream brought (names, the site's
+ * time, the readable row), asked for by sequence number: `after` the entry
+ * before the first unnamed one. Background reads: watching renews no session.
+ */
+export const useNamedEntries = () => {
+  const [named, setNamed] = useState<ReadonlyMap<number, NamedEntryView>>(new Map());
+  const wanted = useRef(new Set<number>());
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** Entries after `afterSeq` (at most `limit`), named, oldest first. */
+  const fetchAfter = useCallback(async (afterSeq: number, limit: number): Promise<NamedEntryView[]> => {
+    const page = await api.background<JournalSearchView>(
+      `/api/v1/journal/search?after=${afterSeq}&limit=${Math.max(1, Math.min(MAX_NAMED, limit))}`,
+    );
+    setNamed((prev) => {
+      const next = new Map(prev);
+      for (const e of page.items) next.set(e.seq, e);
+      return next;
+    });
+    return page.items;
+  }, []);
+
+  const flush = useCallback(() => {
+    const seqs = [...wanted.current].sort((a, b) => a - b);
+    wanted.current.clear();
+    // Entries a role may not see are not in the answer: asking for a span covers the seqs between.
+    // A span wider than one answer holds is asked for in several.
+    for (let i = 0; i < seqs.length;) {
+      const first = seqs[i]!;
+      let last = first;
+      while (i < seqs.length && seqs[i]! - first < MAX_NAMED) last = seqs[i++]!;
+      fetchAfter(first - 1, last - first + 1).catch(() => {
+        // The entry stays in the type's words; the stream's state is told by the page.
+      });
+    }
+  }, [fetchAfter]);
+
+  const name = useCallback(
+    (seq: number) => {
+      wanted.current.add(seq);
+      clearTimeout(timer.current);
+      timer.current = setTimeout(flush, NAME_DELAY_MS);
+    },
+    [flush],
+  );
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  /** Forgets the names of entries no longer listed, so the map stays as bounded as the list. */
+  const keepOnly = useCallback((seqs: ReadonlySet<number>) => {
+    setNamed((prev) => {
+      if ([...prev.keys()].every((s) => seqs.has(s))) return prev;
+      return new Map([...prev].filter(([s]) => seqs.has(s)));
+    });
+  }, []);
+
+  return { named, name, fetchAfter, keepOnly };
+};

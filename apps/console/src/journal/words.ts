@@ -1,0 +1,120 @@
+import type { JournalEntry } from '../api';
+import type { DecisionReason, NamedEntryView } from '@gatehouse/api';
+
+/**
+ * What the console says of an entry before the gateway's own words for it
+ * have arrived (a live entry is shown at once and named a moment later):
+ * the type read as words, never the dotted name.
+ */
+export const typeInWords = (type: string): string => {
+  const words = type.replace(/[._-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+const TIME_SOURCES: Record<JournalEntry['timeSource'], string> = {
+  gateway: "the gateway's clock",
+  device: "the device's own clock",
+  'device-assumed-zone': "the device's clock (its zone assumed to be the site's)",
+  client: "the client's clock (as the request gave it)",
+};
+/** Whose clock the time of an entry comes from, in words. */
+export const timeSourceInWords = (source: JournalEntry['timeSource']): string =>
+  TIME_SOURCES[source] ?? source;
+
+/** The gateway's own parts, by what people know them as. */
+const SOURCES: Record<string, string> = {
+  http: 'The console or the API',
+  gateway: 'The gateway',
+  main: 'The gateway',
+  cli: 'The command line',
+  access: 'The access records (people, cards, doors)',
+  alarms: 'The alarm service',
+  auth: 'Sign-in and sessions',
+  doors: 'The door service',
+  readers: 'The card readers',
+  serial: 'The serial reader ports',
+  mqtt: 'The door sensors (MQTT broker)',
+  notifications: 'The notifications',
+  'event-bus': 'The gateway',
+  worker: 'The gateway',
+};
+
+/** Who or what reported the entry: a reader or sensor by its door, the console, a part of the gateway. */
+export const sourceInWords = (entry: Pick<NamedEntryView, 'source' | 'names'>): string => {
+  const [kind = '', ...rest] = entry.source.split(':');
+  const id = rest.join(':');
+  const door = entry.names.door ?? entry.names.reader;
+  if (kind === 'reader') return entry.names.reader ? `A reader at ${entry.names.reader}` : 'A card reader';
+  if (kind === 'sensor') return door ? `A sensor at ${door}` : 'A door sensor';
+  if (kind === 'door') return door ? `The door controller of ${door}` : 'A door controller';
+  const known = SOURCES[kind];
+  if (known) return known;
+  return id ? `${typeInWords(kind)} (${id})` : typeInWords(entry.source);
+};
+
+/** Who acted, in words: an operator or token by name, else the system. */
+export const actorInWords = (entry: JournalEntry): string => {
+  const a = entry.actor;
+  if (!a || a.kind === 'system') return a?.name ? `The system (${a.name})` : 'The system';
+  if (a.kind === 'anonymous') return 'Someone not signed in';
+  const name = a.name ?? a.id ?? a.kind;
+  if (a.kind === 'token') return `API token "${name}"`;
+  if (a.kind === 'cli') return `${name} (command line)`;
+  return name;
+};
+
+/**
+ * One sentence for an entry: "Access granted: Ann Archer with card
+ * H10301 21:10100 at Front door." Only what the entry names is said.
+ */
+export const sentence = (e: NamedEntryView): string => {
+  const { row } = e;
+  const card = row.card ? `${row.person ? ' with' : ''} card ${row.card}` : '';
+  const who = `${row.person}${card}`.trim();
+  const where = row.door ? `at ${row.door}` : e.names.zone ? `in ${e.names.zone}` : '';
+  if (who) return `${row.event}: ${who}${where ? ` ${where}` : ''}.`;
+  return where ? `${row.event} ${where}.` : `${row.event}.`;
+};
+
+/** A card decision's reason in words; the record makes the list complete when a reason is added. */
+const REASON_WORDS: Record<DecisionReason, string> = {
+  granted: '',
+  'granted-emergency': 'door in emergency release',
+  'granted-unlocked': 'door was unlocked',
+  'unknown-reader': 'reader not known to the site',
+  'unknown-credential': 'card not known',
+  'credential-suspended': 'card suspended',
+  'credential-lost': 'card reported lost',
+  'credential-revoked': 'card revoked',
+  'credential-expired': 'card expired',
+  'credential-expired-unused': 'card expired after going unused',
+  'credential-not-yet-valid': 'card not valid yet',
+  'cardholder-inactive': 'person not active',
+  'watch-listed': 'person on the watch list',
+  'door-lockdown': 'door in lockdown',
+  'no-access-level': 'no access level for this door',
+  'outside-schedule': 'outside their schedule',
+  holiday: 'a holiday',
+  'pin-required': 'PIN needed',
+  'pin-wrong': 'wrong PIN',
+  'pin-locked-out': 'locked out after wrong PINs',
+  'anti-passback': 'anti-passback: not badged out',
+  'escort-required': 'escort needed',
+};
+
+/** Why, in words: a decision's reason read out (nothing for a plain grant), an operator's reason as written. */
+export const reasonWorthSaying = (e: Pick<NamedEntryView, 'type' | 'row'>): string => {
+  const { reason, result } = e.row;
+  if (!reason || reason === result) return '';
+  if (e.type.startsWith('access.') && reason in REASON_WORDS) {
+    const words = REASON_WORDS[reason as DecisionReason];
+    return words && words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  return reason;
+};
+
+/** The stored entry alone, without the names and words the search adds to it: what "raw" means. */
+export const rawOf = (e: NamedEntryView): JournalEntry => {
+  const { names: _n, siteTime: _s, row: _r, leafHash: _h, ...raw } = e;
+  return raw;
+};
