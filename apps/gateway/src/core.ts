@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
+import {
+  AccessService,
+  AccessStore,
+  importWorkerAvailable,
+  privacySealing,
+  sealClearRecords,
+  workerImportWriter,
+} from '@gatehouse/access';
 import { type Auth, purgeSessionsPeriodically } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
@@ -63,7 +70,10 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   await journal.open({ version: VERSION, site: config.site.name });
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   readPool.takeOverCheckpoints(db);
-  const access = new AccessService(new AccessStore(db), journal, clock, bus);
+  const store = new AccessStore(db, privacySealing(keyring));
+  // Rows an earlier release stored in clear are sealed before the decision index reads them.
+  sealClearRecords(store, (m) => logger.info(m));
+  const access = new AccessService(store, journal, clock, bus);
   if (importWorkerAvailable()) {
     access.records.useImportWriter(
       workerImportWriter(
@@ -74,6 +84,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           journal: config.journal,
         },
         journal,
+        (cardholders) => store.sealCardholders(cardholders),
       ),
     );
   }

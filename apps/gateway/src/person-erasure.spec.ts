@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessService, AccessStore, CardholderInput } from '@gatehouse/access';
+import { AccessService, CardholderInput } from '@gatehouse/access';
 import { type Actor, DomainError, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { type LegalHoldPort, MasterKey, PrivacyKeyring } from '@gatehouse/privacy';
+import type { LegalHoldPort, PrivacyKeyring } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
-import { openTestJournal } from '@gatehouse/testing';
+import { openTestJournal, sealedAccessStore } from '@gatehouse/testing';
 import { personErasure } from './person-erasure';
 
 const officer: Actor = { kind: 'operator', name: 'priya', address: '127.0.0.1' };
@@ -36,8 +36,9 @@ describe('person erasure and legal holds', () => {
     const bus = new GatehouseBus((event, owner, error) =>
       busFailures.push(`${event}/${owner}: ${String(error)}`),
     );
-    access = new AccessService(new AccessStore(db), journal, clock, bus);
-    keyring = PrivacyKeyring.open(db, [MasterKey.generate()]);
+    const sealed = sealedAccessStore(db);
+    keyring = sealed.keyring;
+    access = new AccessService(sealed.store, journal, clock, bus);
   });
   afterEach(async () => {
     expect(busFailures).toEqual([]);
@@ -74,7 +75,8 @@ describe('person erasure and legal holds', () => {
     expect(access.records.get('cardholders', person.id)).toEqual(person);
     expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(0);
     expect(count('SELECT count(*) FROM privacy_erasures')).toBe(0);
-    expect(count('SELECT count(*) FROM privacy_person_keys')).toBe(0);
+    // The person's key (made when the record was first sealed) is kept, and still opens the record.
+    expect(keyring.keyOf(person.id).kind).toBe('key');
     // The refused transaction took nothing else with it: the journal goes on.
     await expect(aPerson()).resolves.toMatchObject({ name: 'Hesper Loakes' });
   });

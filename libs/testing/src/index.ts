@@ -1,5 +1,6 @@
 export { DEMO_DOORS, SimulatedDoorSensors } from './door-sensors';
 export { openTestJournal } from './journal';
+export { sealedAccessStore, TEST_MASTER_KEY } from './access-store';
 export { BridgeHarness, buildBridgeFirmware } from './bridge-harness';
 export { SimulatedPd } from './osdp-pd';
 export { SimulatedOsdpBus } from './osdp-bus';
