@@ -10,7 +10,15 @@ import { configSchema } from '@gatehouse/config';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { openDatabase } from '@gatehouse/storage';
-import { aCardholder, aCredential, aDoor, aLevel, aSchedule, aZone, sealedAccessStore } from '@gatehouse/testing';
+import {
+  aCardholder,
+  aCredential,
+  aDoor,
+  aLevel,
+  aSchedule,
+  aZone,
+  sealedAccessStore,
+} from '@gatehouse/testing';
 import type { PdsAnswer, PdsRequest } from './readers-pds';
 import { benchJournal, option, percentile, round, say } from './util';
 

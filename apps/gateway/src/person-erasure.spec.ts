@@ -92,4 +92,42 @@ describe('person erasure and legal holds', () => {
     );
     expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(1);
   });
+
+  it('leaves the sealed record opening as "erased person" everywhere, found by no search, also after a restart', async () => {
+    const person = await aPerson();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await access.records.setPhoto(person.id, 'image/png', png, officer);
+    const indexed = () => count(`SELECT count(*) FROM privacy_blind_index WHERE person_id = '${person.id}'`);
+    expect(indexed()).toBe(2); // "hesper", "loakes"
+    expect(access.store.cardholdersNamed('hesper').map((c) => c.id)).toEqual([person.id]);
+
+    await access.records.eraseCardholder(person.id, 'DSR-6', officer, personErasure(keyring));
+    const erasedView = {
+      name: 'erased person',
+      employeeNumber: null,
+      department: null,
+      directoryAccount: null,
+    };
+    expect(access.records.get('cardholders', person.id)).toMatchObject({ ...erasedView, hasPhoto: false });
+    expect(access.engine.index.cardholders.get(person.id)).toMatchObject(erasedView);
+    expect(indexed()).toBe(0);
+    expect(access.store.cardholdersNamed('hesper')).toEqual([]);
+    expect(access.records.searchCardholders({ text: 'hesper', fields: ['name'] })).toEqual([]);
+    expect(count(`SELECT count(*) FROM cardholder_photos WHERE cardholder_id = '${person.id}'`)).toBe(0);
+
+    // A later change of what is not personal writes no new key and no envelope.
+    await access.records.updateCardholder(person.id, { kind: 'contractor' }, officer);
+    expect(keyring.keyOf(person.id).kind).toBe('erased');
+    expect(count(`SELECT count(*) FROM cardholders WHERE id = '${person.id}' AND sealed IS NULL`)).toBe(1);
+
+    // At the next start the decision index loads the person as erased.
+    const restarted = new AccessService(
+      sealedAccessStore(db).store,
+      journal,
+      new ManualClock('2026-06-02T09:00:00Z'),
+      new GatehouseBus(),
+    );
+    expect(restarted.engine.index.cardholders.get(person.id)).toMatchObject({ ...erasedView, state: 'left' });
+    expect(restarted.records.searchCardholders({ text: 'hesper', fields: ['name'] })).toEqual([]);
+  });
 });

@@ -34,7 +34,11 @@ export type CardholderOpening = 'clear' | 'erased' | 'unreadable';
  */
 export interface CardholderSealing {
   seal(cardholder: Cardholder): SealedCardholder;
-  open(id: string, clear: CardholderClear, sealed: string | null): { cardholder: Cardholder; opening: CardholderOpening };
+  open(
+    id: string,
+    clear: CardholderClear,
+    sealed: string | null,
+  ): { cardholder: Cardholder; opening: CardholderOpening };
   employeeNumberMac(employeeNumber: string): string;
   /** Whether the person's key was destroyed: nothing personal of theirs may be written again. */
   isErased(personId: string): boolean;

@@ -67,7 +67,8 @@ export const privacySealing = (keyring: PrivacyKeyring): CardholderSealing => {
           directoryAccount: text(f.directoryAccount),
         };
         opening = 'clear';
-      } else [personal, opening] = opened.reason === 'erased' ? [ERASED, 'erased'] : [UNREADABLE, 'unreadable'];
+      } else
+        [personal, opening] = opened.reason === 'erased' ? [ERASED, 'erased'] : [UNREADABLE, 'unreadable'];
     }
     return { cardholder: cardholderOf(clear, personal), opening };
   };

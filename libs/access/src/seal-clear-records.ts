@@ -17,8 +17,9 @@ const MAX_BATCHES = 1_000_000;
  * transaction each: a start killed halfway leaves every row either clear or
  * sealed, and the next start seals the rest (a row is clear while its `data`
  * has a name, a photo while it has no ciphertext). Overwritten content is
- * zeroed (secure_delete), and the WAL, which held the clear pages, is
- * checkpointed and truncated at the end. `log` hears counts, never a value.
+ * zeroed (secure_delete); then the file is rewritten once (VACUUM) and the
+ * WAL, which held the clear pages, checkpointed and truncated. `log` hears
+ * counts, never a value.
  */
 export const sealClearRecords = (store: AccessStore, log: (message: string) => void): SealingReport => {
   const db = store.db;
@@ -40,11 +41,22 @@ export const sealClearRecords = (store: AccessStore, log: (message: string) => v
         return ids.length + photos.length;
       });
       if (done === 0) break;
-      log(`sealing records stored in clear: ${report.cardholders} cardholders, ${report.photos} photos so far`);
+      log(
+        `sealing records stored in clear: ${report.cardholders} cardholders, ${report.photos} photos so far`,
+      );
     }
-    if (report.cardholders + report.photos > 0) {
-      db.pragma('wal_checkpoint(TRUNCATE)');
+    if (report.cardholders + report.photos > 0)
       log(`sealed ${report.cardholders} cardholders and ${report.photos} photos stored in clear`);
+    if (db.prepare("SELECT 1 FROM upgrade_tasks WHERE task = 'vacuum-after-sealing'").get()) {
+      // The pages a rewrite rebalanced may keep old cells in their gaps, and the
+      // indexes migration 8 dropped were freed before: rewriting the file leaves
+      // neither. Done once, after the last row is sealed; the task is struck off
+      // only when it is done, so a start killed in between does it again.
+      log('rewriting the database file so that no clear copy of the sealed rows remains (VACUUM, once)');
+      db.exec('VACUUM');
+      db.prepare("DELETE FROM upgrade_tasks WHERE task = 'vacuum-after-sealing'").run();
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      log('database file rewritten');
     }
   } finally {
     db.pragma('secure_delete = OFF');

@@ -180,9 +180,7 @@ export class AccessStore {
 
   /** Cardholders still stored in clear (written before they were sealed), a batch at a time. */
   clearCardholderIds(limit: number): string[] {
-    return this.prepare(
-      "SELECT id FROM cardholders WHERE json_extract(data, '$.name') IS NOT NULL LIMIT ?",
-    )
+    return this.prepare("SELECT id FROM cardholders WHERE json_extract(data, '$.name') IS NOT NULL LIMIT ?")
       .pluck()
       .all(limit) as string[];
   }

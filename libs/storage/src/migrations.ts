@@ -278,6 +278,13 @@ export const MIGRATIONS: readonly Migration[] = [
       -- A photo is sealed like the fields ('data' is then empty); a row with
       -- 'sealed' NULL is a photo stored before, sealed at the next start.
       ALTER TABLE cardholder_photos ADD COLUMN sealed TEXT;
+      -- Work the gateway owes after a migration, done at its next start. Sealing
+      -- rewrites rows, and SQLite leaves old cell bytes in the gaps of pages it
+      -- rebalances: once the rows are sealed, the file is rewritten (VACUUM).
+      CREATE TABLE upgrade_tasks (task TEXT PRIMARY KEY, since TEXT NOT NULL) STRICT;
+      INSERT INTO upgrade_tasks (task, since)
+        SELECT 'vacuum-after-sealing', datetime('now')
+        WHERE EXISTS (SELECT 1 FROM cardholders) OR EXISTS (SELECT 1 FROM cardholder_photos);
       PRAGMA secure_delete = OFF;
     `,
   },
