@@ -22,6 +22,12 @@ export interface SealedCardholder {
   employeeNumberMac: string | null;
   /** Blind-index digests of the name's tokens (hex). */
   nameDigests: string[];
+  /**
+   * A new person's data key, wrapped by the master key, when the row was
+   * sealed for another writer (`seal(c, { detached: true })`): that writer
+   * stores it with the row, in one transaction.
+   */
+  newKey?: { wrapped: string; keyVersion: number; createdAt: number } | null;
 }
 
 /** How a row's personal fields opened: `unreadable` when the key is missing or the envelope is not the person's. */
@@ -33,7 +39,11 @@ export type CardholderOpening = 'clear' | 'erased' | 'unreadable';
  * a clear one exists only in the privacy benchmark, as the baseline.
  */
 export interface CardholderSealing {
-  seal(cardholder: Cardholder): SealedCardholder;
+  /**
+   * The row to write. `detached`: for a writer on another connection, which
+   * stores a new person's wrapped key with the row (nothing is written here).
+   */
+  seal(cardholder: Cardholder, options?: { detached?: boolean }): SealedCardholder;
   open(
     id: string,
     clear: CardholderClear,

@@ -66,11 +66,11 @@ const WORKER_FILE = join(__dirname, 'import-worker.js');
 /** Records per part of the payload: each part's JSON is made in one step, well within a slice. */
 const RECORDS_PER_PART = 100;
 /**
- * Cardholders sealed per step (one transaction, for the keys of new people):
- * about a millisecond of AES-GCM and HMAC, so sealing a large file never
- * holds the event loop longer than a slice.
+ * Cardholders sealed per step: a few hundred microseconds of AES-GCM and
+ * HMAC (and no write: new people's wrapped keys go to the worker with their
+ * rows), so sealing a large file never holds the event loop beyond a slice.
  */
-const SEALED_PER_STEP = 50;
+const SEALED_PER_STEP = 10;
 
 /** The cardholders sealed between card reads. */
 const sealInSlices = async (

@@ -33,6 +33,7 @@ export {
   type CardholderOpening,
   type CardholderSealing,
   cardholderOf,
+  NO_KEYS,
   PERSONAL_FIELDS,
   type SealedCardholder,
 } from './cardholder-sealing';

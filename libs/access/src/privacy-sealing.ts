@@ -4,6 +4,7 @@ import {
   ERASED_PERSON,
   openFieldBytes,
   openFields,
+  type PersonKey,
   type PrivacyKeyring,
   sealFieldBytes,
   sealFields,
@@ -17,6 +18,7 @@ import {
   cardholderOf,
   clearOf,
   personalOf,
+  type SealedCardholder,
 } from './cardholder-sealing';
 
 /** The envelope's scope: a cardholder record's fields, not a journal entry's. */
@@ -74,13 +76,21 @@ export const privacySealing = (keyring: PrivacyKeyring): CardholderSealing => {
   };
 
   return {
-    seal(c) {
+    seal(c, options = {}) {
       const data = JSON.stringify(clearOf(c));
       // An erased person has nothing personal left, and gets no new key.
       if (keyring.keyOf(c.id).kind === 'erased')
         return { id: c.id, data, sealed: null, employeeNumberMac: null, nameDigests: [] };
-      const key = keyring.keyForWriting(c.id);
+      let key: PersonKey;
+      let newKey: SealedCardholder['newKey'] = null;
+      if (options.detached) {
+        const detached = keyring.keyForDetachedWriting(c.id);
+        key = detached.key;
+        if (detached.newRow)
+          newKey = { ...detached.newRow, wrapped: detached.newRow.wrapped.toString('hex') };
+      } else key = keyring.keyForWriting(c.id);
       return {
+        newKey,
         id: c.id,
         data,
         sealed: sealFields(key, RECORD_SCOPE, personalOf(c)),

@@ -135,15 +135,22 @@ export class AccessStore {
   }
 
   /**
-   * Seals cardholders for a writer that holds no key (the import's worker),
-   * in one transaction: the keys the new people need are made together.
+   * Seals cardholders for a writer that holds no key (the import's worker):
+   * nothing is written here; a new person's wrapped key travels with the row.
    */
   sealCardholders(cardholders: readonly Cardholder[]): SealedCardholder[] {
-    return this.transaction(() => cardholders.map((c) => this.sealing.seal(c)));
+    return cardholders.map((c) => this.sealing.seal(c, { detached: true }));
   }
 
-  /** Writes a row sealed already, with its blind-index rows (in the caller's transaction, if any). */
+  /**
+   * Writes a row sealed already, with its blind-index rows and, for a new
+   * person sealed elsewhere, their wrapped key (in the caller's transaction, if any).
+   */
   putSealedCardholder(row: SealedCardholder): void {
+    if (row.newKey)
+      this.prepare(
+        'INSERT INTO privacy_person_keys (person_id, wrapped, key_version, created_at) VALUES (?, ?, ?, ?)',
+      ).run(row.id, Buffer.from(row.newKey.wrapped, 'hex'), row.newKey.keyVersion, row.newKey.createdAt);
     this.prepare(
       'INSERT INTO cardholders (id, data, sealed, employee_number_mac) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, sealed = excluded.sealed, employee_number_mac = excluded.employee_number_mac',
     ).run(

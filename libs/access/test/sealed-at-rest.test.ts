@@ -15,7 +15,9 @@ import {
 } from '@gatehouse/testing';
 import {
   AccessService,
+  AccessStore,
   applySitePlan,
+  NO_KEYS,
   CardholderImport,
   CardholderInput,
   sealClearRecords,
@@ -141,6 +143,37 @@ describe('cardholders sealed at rest (real SQLite file and WAL)', () => {
     expect(named('quarrington')).toEqual([zoe.id]);
     expect(access.store.cardholdersNamed('zoe quarrington').map((c) => c.id)).toEqual([zoe.id]);
     expect(access.store.cardholdersNamed('Wolstenholme7')).toMatchObject([{ employeeNumber: 'IMP-7007-XQ' }]);
+  });
+
+  it('hands a writer without keys (the import worker) sealed rows with wrapped keys, stored only with the rows', () => {
+    const { store, keyring } = sealedAccessStore(db);
+    const newcomer: Cardholder = {
+      ...PEOPLE[1]!,
+      id: 'newcomer',
+      kind: 'employee',
+      state: 'active',
+      privileged: false,
+      watchListed: false,
+      levelIds: [],
+      groupIds: [],
+      hasPhoto: false,
+    };
+    const [row] = store.sealCardholders([newcomer]);
+    expect(keyring.keyOf('newcomer').kind).toBe('unknown'); // nothing written by sealing
+    expect(JSON.stringify(row)).not.toMatch(/Bartholomew|EMP-BN|Lunar|bnakagawa/);
+    const worker = new AccessStore(db, NO_KEYS);
+    expect(() => worker.put('cardholders', newcomer)).toThrow(/holds no person keys/);
+    // A failed import transaction leaves neither the row nor the key.
+    expect(() =>
+      db.transaction(() => {
+        worker.putSealedCardholder(row!);
+        throw new Error('import failed');
+      })(),
+    ).toThrow('import failed');
+    expect(keyring.keyOf('newcomer').kind).toBe('unknown');
+    db.transaction(() => worker.putSealedCardholder(row!))();
+    expect(store.get('cardholders', 'newcomer')).toEqual(newcomer);
+    expect(store.cardholdersNamed('nakagawa ferreira').map((c) => c.id)).toEqual(['newcomer']);
   });
 
   it('keeps employee numbers unique on their keyed digest, with no clear column to do it', async () => {
