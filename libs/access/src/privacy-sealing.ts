@@ -78,12 +78,14 @@ export const privacySealing = (keyring: PrivacyKeyring): CardholderSealing => {
   return {
     seal(c, options = {}) {
       const data = JSON.stringify(clearOf(c));
+      const found = keyring.keyOf(c.id);
       // An erased person has nothing personal left, and gets no new key.
-      if (keyring.keyOf(c.id).kind === 'erased')
+      if (found.kind === 'erased')
         return { id: c.id, data, sealed: null, employeeNumberMac: null, nameDigests: [] };
       let key: PersonKey;
       let newKey: SealedCardholder['newKey'] = null;
-      if (options.detached) {
+      if (found.kind === 'key') key = found.key;
+      else if (options.detached) {
         const detached = keyring.keyForDetachedWriting(c.id);
         key = detached.key;
         if (detached.newRow)
