@@ -197,14 +197,22 @@ describe('cardholders sealed at rest (real SQLite file and WAL)', () => {
     ).toThrow(/UNIQUE/);
   });
 
-  it('loads at start with every name opened; a row whose key is missing opens as unreadable, the rest as written', async () => {
+  it('loads at start with every name opened; a row whose key is missing, or whose envelope is not its own, opens as unreadable', async () => {
     const zoe = await access.records.createCardholder(
       CardholderInput.parse({ ...PEOPLE[0], levelIds: ['staff'] }),
       fm,
     );
     const bart = await access.records.createCardholder(CardholderInput.parse(PEOPLE[1]), fm);
+    const third = await access.records.createCardholder(
+      CardholderInput.parse({ name: 'Imogen Strand', employeeNumber: 'EMP-IS-1' }),
+      fm,
+    );
     // A key lost (a restore that missed the keys table, a row deleted by hand).
     db.prepare('DELETE FROM privacy_person_keys WHERE person_id = ?').run(bart.id);
+    // An envelope copied onto another person's row (its key exists, but it is bound to Zoë).
+    db.prepare(
+      'UPDATE cardholders SET sealed = (SELECT sealed FROM cardholders WHERE id = ?) WHERE id = ?',
+    ).run(zoe.id, third.id);
     const restarted = new AccessService(sealedAccessStore(db).store, journal, clock, bus);
     expect(restarted.engine.index.cardholders.get(zoe.id)).toMatchObject(PEOPLE[0]!);
     expect(restarted.engine.index.cardholders.get(bart.id)).toMatchObject({
@@ -214,7 +222,11 @@ describe('cardholders sealed at rest (real SQLite file and WAL)', () => {
       state: 'active',
     });
     expect(restarted.records.get('cardholders', bart.id).name).toBe('unreadable');
-    // The rest still decides: Ann's level lets Zoë in.
+    expect(restarted.engine.index.cardholders.get(third.id)).toMatchObject({
+      name: 'unreadable',
+      employeeNumber: null,
+    });
+    // The others load as written: the search in memory finds Zoë by her nickname.
     expect(restarted.records.searchCardholders({ text: 'zed', fields: ['name'] }).map((c) => c.id)).toEqual([
       zoe.id,
     ]);
