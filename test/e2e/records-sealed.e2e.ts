@@ -1,5 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { MIGRATIONS, openDatabase } from '@gatehouse/storage';
 import { type FileHit, scanDatabaseFiles, textNeedles } from '@gatehouse/testing';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
@@ -112,5 +115,64 @@ describe('cardholders sealed at rest (real process, import worker)', () => {
       headers: { cookie: fran.cookie! },
     });
     expect(Buffer.from(await back.arrayBuffer()).equals(PHOTO)).toBe(true);
+  });
+
+  it('seals the clear rows of a database from before migration 8 at its first start, and keeps no clear copy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-e2e-upgrade-'));
+    const path = join(dir, 'gatehouse.db');
+    const old = openDatabase({
+      path,
+      synchronous: 'normal',
+      migrations: MIGRATIONS.filter((m) => m.version <= 7),
+    });
+    const legacy = (i: number) => ({
+      id: `old-${i}`,
+      name: `Upgraded Cadwallader${i} Nightingale`,
+      employeeNumber: `UPG-${9000 + i}-RW`,
+      department: `Upgraded Department Tamarisk${i}`,
+      directoryAccount: `upgraded.tamarisk${i}@corp.example`,
+      kind: 'employee',
+      state: 'active',
+      privileged: false,
+      watchListed: false,
+      levelIds: [],
+      groupIds: [],
+      hasPhoto: false,
+    });
+    old.transaction(() => {
+      for (let i = 0; i < 1200; i++)
+        old
+          .prepare('INSERT INTO cardholders (id, data) VALUES (?, ?)')
+          .run(`old-${i}`, JSON.stringify(legacy(i)));
+    })();
+    old.close();
+    const upgraded = await startGateway({ dataDir: dir, env: { GATEHOUSE_LOG_LEVEL: 'info' } });
+    try {
+      expect(upgraded.output()).toMatch(/sealed 1200 cardholders and 0 photos stored in clear/);
+      expect(upgraded.output()).not.toMatch(/Cadwallader|UPG-9|Tamarisk/);
+      const { client } = await bootstrapAdmin(upgraded.url, upgraded.bootstrapToken!);
+      const manager = await operatorClient(client, upgraded.url, 'fran', ['facility-manager']);
+      const shown = await manager.get<Record<string, unknown>>('/api/v1/access/cardholders/old-777');
+      expect(shown.body).toMatchObject({
+        name: 'Upgraded Cadwallader777 Nightingale',
+        employeeNumber: 'UPG-9777-RW',
+        department: 'Upgraded Department Tamarisk777',
+      });
+    } finally {
+      await upgraded.stop();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      const needles = [0, 1, 499, 777, 1199].flatMap((i) => [
+        ...textNeedles(`name ${i}`, legacy(i).name),
+        ...textNeedles(`number ${i}`, legacy(i).employeeNumber),
+        ...textNeedles(`department ${i}`, legacy(i).department),
+        ...textNeedles(`account ${i}`, legacy(i).directoryAccount),
+      ]);
+      expect(scanDatabaseFiles(db, path, needles)).toEqual([]);
+    } finally {
+      db.close();
+      removeDir(dir);
+    }
   });
 });

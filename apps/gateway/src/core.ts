@@ -68,11 +68,12 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const { db, journal, secrets, auth, keyring } = openFoundation(config, clock, (m) => logger.warn(m), bus);
   journalDeadLetters(bus, journal, log);
   await journal.open({ version: VERSION, site: config.site.name });
+  const store = new AccessStore(db, privacySealing(keyring));
+  // Rows an earlier release stored in clear are sealed before the decision index reads them,
+  // and before the read workers open their connections (the file may be rewritten once).
+  sealClearRecords(store, (m) => logger.info(m));
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   readPool.takeOverCheckpoints(db);
-  const store = new AccessStore(db, privacySealing(keyring));
-  // Rows an earlier release stored in clear are sealed before the decision index reads them.
-  sealClearRecords(store, (m) => logger.info(m));
   const access = new AccessService(store, journal, clock, bus);
   if (importWorkerAvailable()) {
     access.records.useImportWriter(
