@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import {
   AccessEngine,
   AccessIndex,
-  AccessStore,
   type AccessSnapshot,
   type Cardholder,
   type CredentialRecord,
   type Door,
 } from '@gatehouse/access';
 import { openDatabase } from '@gatehouse/storage';
+import { sealedAccessStore } from '@gatehouse/testing';
 import { option, percentile, round, say } from './util';
 
 const ZONES = ['UTC', 'Europe/London', 'America/New_York', 'Asia/Kolkata', 'Europe/Berlin'];
@@ -135,7 +135,7 @@ export const decisionBench = async (args: string[]): Promise<Record<string, numb
     // The store, filled as an import would, then the rebuild from it (read, parse, index).
     const path = join(dir, 'access.db');
     const db = openDatabase({ path, synchronous: 'normal' });
-    const store = new AccessStore(db);
+    const { store } = sealedAccessStore(db);
     store.transaction(() => {
       for (const d of snapshot.doors) store.put('access_doors', d);
       for (const s of snapshot.schedules) store.put('access_schedules', s);

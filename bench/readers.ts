@@ -3,14 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SerialPort } from 'serialport';
-import { AccessService, AccessStore, applySitePlan, type SitePlan } from '@gatehouse/access';
+import { AccessService, applySitePlan, type SitePlan } from '@gatehouse/access';
 import { encode } from '@gatehouse/bridge-protocol';
 import { type Actor, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { configSchema } from '@gatehouse/config';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { ReadersService, type SerialPortConfig } from '@gatehouse/readers';
 import { openDatabase } from '@gatehouse/storage';
-import { aCardholder, aCredential, aDoor, aLevel, aSchedule, aZone } from '@gatehouse/testing';
+import {
+  aCardholder,
+  aCredential,
+  aDoor,
+  aLevel,
+  aSchedule,
+  aZone,
+  sealedAccessStore,
+} from '@gatehouse/testing';
 import type { PdsAnswer, PdsRequest } from './readers-pds';
 import { benchJournal, option, percentile, round, say } from './util';
 
@@ -94,7 +102,7 @@ export const readersBench = async (args: string[]): Promise<Record<string, numbe
     // Subscribed before the access context, so the time is taken when the card frame is read, ahead of the decision.
     const cardAt = new Map<string, number>();
     bus.on('credential.presented', 'bench', (p) => cardAt.set(p.readerId, performance.now()));
-    const access = new AccessService(new AccessStore(db), journal, systemClock, bus);
+    const access = new AccessService(sealedAccessStore(db).store, journal, systemClock, bus);
     const readerCount = buses * perBus;
     await applySitePlan(access.records, benchSite(readerCount, 200), BENCH);
     while (!answers.includes('ready')) await new Promise<void>((r) => waiters.push(r));

@@ -1,5 +1,12 @@
 import type { Logger } from 'pino';
-import { AccessService, AccessStore, importWorkerAvailable, workerImportWriter } from '@gatehouse/access';
+import {
+  AccessService,
+  AccessStore,
+  importWorkerAvailable,
+  privacySealing,
+  sealClearRecords,
+  workerImportWriter,
+} from '@gatehouse/access';
 import { type Auth, purgeSessionsPeriodically } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
@@ -64,9 +71,13 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const { db, journal, secrets, auth, keyring } = openFoundation(config, clock, (m) => logger.warn(m), bus);
   journalDeadLetters(bus, journal, log);
   await journal.open({ version: VERSION, site: config.site.name });
+  const store = new AccessStore(db, privacySealing(keyring));
+  // Rows an earlier release stored in clear are sealed before the decision index reads them,
+  // and before the read workers open their connections (the file may be rewritten once).
+  sealClearRecords(store, (m) => logger.info(m));
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   readPool.takeOverCheckpoints(db);
-  const access = new AccessService(new AccessStore(db), journal, clock, bus);
+  const access = new AccessService(store, journal, clock, bus);
   if (importWorkerAvailable()) {
     access.records.useImportWriter(
       workerImportWriter(
@@ -77,6 +88,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
           journal: config.journal,
         },
         journal,
+        (cardholders) => store.sealCardholders(cardholders),
       ),
     );
   }

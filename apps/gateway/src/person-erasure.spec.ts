@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessService, AccessStore, CardholderInput } from '@gatehouse/access';
+import { AccessService, CardholderInput } from '@gatehouse/access';
 import { type Actor, DomainError, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { type LegalHoldPort, MasterKey, PrivacyKeyring } from '@gatehouse/privacy';
+import type { LegalHoldPort, PrivacyKeyring } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
-import { openTestJournal } from '@gatehouse/testing';
+import { openTestJournal, sealedAccessStore } from '@gatehouse/testing';
 import { personErasure } from './person-erasure';
 
 const officer: Actor = { kind: 'operator', name: 'priya', address: '127.0.0.1' };
@@ -36,8 +36,9 @@ describe('person erasure and legal holds', () => {
     const bus = new GatehouseBus((event, owner, error) =>
       busFailures.push(`${event}/${owner}: ${String(error)}`),
     );
-    access = new AccessService(new AccessStore(db), journal, clock, bus);
-    keyring = PrivacyKeyring.open(db, [MasterKey.generate()]);
+    const sealed = sealedAccessStore(db);
+    keyring = sealed.keyring;
+    access = new AccessService(sealed.store, journal, clock, bus);
   });
   afterEach(async () => {
     expect(busFailures).toEqual([]);
@@ -74,7 +75,8 @@ describe('person erasure and legal holds', () => {
     expect(access.records.get('cardholders', person.id)).toEqual(person);
     expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(0);
     expect(count('SELECT count(*) FROM privacy_erasures')).toBe(0);
-    expect(count('SELECT count(*) FROM privacy_person_keys')).toBe(0);
+    // The person's key (made when the record was first sealed) is kept, and still opens the record.
+    expect(keyring.keyOf(person.id).kind).toBe('key');
     // The refused transaction took nothing else with it: the journal goes on.
     await expect(aPerson()).resolves.toMatchObject({ name: 'Hesper Loakes' });
   });
@@ -89,5 +91,43 @@ describe('person erasure and legal holds', () => {
       'privacy.already-erased',
     );
     expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(1);
+  });
+
+  it('leaves the sealed record opening as "erased person" everywhere, found by no search, also after a restart', async () => {
+    const person = await aPerson();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    await access.records.setPhoto(person.id, 'image/png', png, officer);
+    const indexed = () => count(`SELECT count(*) FROM privacy_blind_index WHERE person_id = '${person.id}'`);
+    expect(indexed()).toBe(2); // "hesper", "loakes"
+    expect(access.store.cardholdersNamed('hesper').map((c) => c.id)).toEqual([person.id]);
+
+    await access.records.eraseCardholder(person.id, 'DSR-6', officer, personErasure(keyring));
+    const erasedView = {
+      name: 'erased person',
+      employeeNumber: null,
+      department: null,
+      directoryAccount: null,
+    };
+    expect(access.records.get('cardholders', person.id)).toMatchObject({ ...erasedView, hasPhoto: false });
+    expect(access.engine.index.cardholders.get(person.id)).toMatchObject(erasedView);
+    expect(indexed()).toBe(0);
+    expect(access.store.cardholdersNamed('hesper')).toEqual([]);
+    expect(access.records.searchCardholders({ text: 'hesper', fields: ['name'] })).toEqual([]);
+    expect(count(`SELECT count(*) FROM cardholder_photos WHERE cardholder_id = '${person.id}'`)).toBe(0);
+
+    // A later change of what is not personal writes no new key and no envelope.
+    await access.records.updateCardholder(person.id, { kind: 'contractor' }, officer);
+    expect(keyring.keyOf(person.id).kind).toBe('erased');
+    expect(count(`SELECT count(*) FROM cardholders WHERE id = '${person.id}' AND sealed IS NULL`)).toBe(1);
+
+    // At the next start the decision index loads the person as erased.
+    const restarted = new AccessService(
+      sealedAccessStore(db).store,
+      journal,
+      new ManualClock('2026-06-02T09:00:00Z'),
+      new GatehouseBus(),
+    );
+    expect(restarted.engine.index.cardholders.get(person.id)).toMatchObject({ ...erasedView, state: 'left' });
+    expect(restarted.records.searchCardholders({ text: 'hesper', fields: ['name'] })).toEqual([]);
   });
 });

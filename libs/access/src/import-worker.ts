@@ -8,6 +8,7 @@ import {
   type ImportWorkerData,
   type ImportWorkerMessage,
 } from './import-writer';
+import { NO_KEYS } from './cardholder-sealing';
 import { AccessStore } from './store';
 
 /** One import transaction on its own connection: every record and its journal entries, or nothing. */
@@ -23,9 +24,9 @@ const run = (data: ImportWorkerData) => {
       data.journal,
     );
     journal.attach();
-    const store = new AccessStore(db);
+    const store = new AccessStore(db, NO_KEYS);
     return journal.appendAll(work.entries, () => {
-      for (const c of work.cardholders) store.put('cardholders', c);
+      for (const c of work.cardholders) store.putSealedCardholder(c);
       for (const c of work.credentials) store.putCredential(c);
     });
   } finally {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type JournalEntry, type JournalEntryInput, timeSlicer } from '@gatehouse/contracts';
+import type { SealedCardholder } from './cardholder-sealing';
 import type { CredentialRecord } from './index-data';
 import type { Cardholder } from './model';
 
@@ -24,12 +25,19 @@ export interface ImportWorkerSettings {
   };
 }
 
-/** What the worker writes: sent as JSON in parts (see `workerImportWriter`). */
+/**
+ * What the worker writes: sent as JSON in parts (see `workerImportWriter`).
+ * The cardholders come sealed, with their blind-index digests: the worker
+ * holds no key, and no personal value crosses to it in clear.
+ */
 export interface ImportWork {
   entries: readonly JournalEntryInput[];
-  cardholders: readonly Cardholder[];
+  cardholders: readonly SealedCardholder[];
   credentials: readonly CredentialRecord[];
 }
+
+/** Seals cardholders for the worker (the gateway's `AccessStore.sealCardholders`). */
+export type CardholderSealer = (cardholders: readonly Cardholder[]) => SealedCardholder[];
 
 /** What the worker receives; also what `import-worker.ts` reads. */
 export interface ImportWorkerData extends ImportWorkerSettings {
@@ -57,6 +65,26 @@ interface ImportJournal {
 const WORKER_FILE = join(__dirname, 'import-worker.js');
 /** Records per part of the payload: each part's JSON is made in one step, well within a slice. */
 const RECORDS_PER_PART = 100;
+/**
+ * Cardholders sealed per step: a few hundred microseconds of AES-GCM and
+ * HMAC (and no write: new people's wrapped keys go to the worker with their
+ * rows), so sealing a large file never holds the event loop beyond a slice.
+ */
+const SEALED_PER_STEP = 10;
+
+/** The cardholders sealed between card reads. */
+const sealInSlices = async (
+  seal: CardholderSealer,
+  cardholders: readonly Cardholder[],
+): Promise<SealedCardholder[]> => {
+  const pause = timeSlicer();
+  const sealed: SealedCardholder[] = [];
+  for (let i = 0; i < cardholders.length; i += SEALED_PER_STEP) {
+    await pause();
+    sealed.push(...seal(cardholders.slice(i, i + SEALED_PER_STEP)));
+  }
+  return sealed;
+};
 
 /** The worker runs from the build only (a worker thread cannot load TypeScript sources). */
 export const importWorkerAvailable = (): boolean => existsSync(WORKER_FILE);
@@ -90,11 +118,21 @@ const encodeWork = async (work: ImportWork): Promise<Uint8Array[]> => {
  * subscribers (in parts, between turns of the loop), before the journal commits
  * what queued and continues the tree after them.
  */
-export const workerImportWriter = (settings: ImportWorkerSettings, journal: ImportJournal): ImportWriter => {
+export const workerImportWriter = (
+  settings: ImportWorkerSettings,
+  journal: ImportJournal,
+  seal: CardholderSealer,
+): ImportWriter => {
   // One import at a time: the journal's pause is not counted, so a second import must not resume it early.
   let previous: Promise<unknown> = Promise.resolve();
   return (entries, cardholders, credentials) => {
-    const next = previous.then(() => writeInWorker(settings, journal, { entries, cardholders, credentials }));
+    const next = previous.then(async () =>
+      writeInWorker(settings, journal, {
+        entries,
+        cardholders: await sealInSlices(seal, cardholders),
+        credentials,
+      }),
+    );
     previous = next.catch(() => undefined);
     return next;
   };

@@ -28,6 +28,17 @@ export {
   ZoneInput,
 } from './schemas';
 export { AccessStore, type DocumentTable } from './store';
+export {
+  type CardholderClear,
+  type CardholderOpening,
+  type CardholderSealing,
+  cardholderOf,
+  NO_KEYS,
+  PERSONAL_FIELDS,
+  type SealedCardholder,
+} from './cardholder-sealing';
+export { privacySealing } from './privacy-sealing';
+export { sealClearRecords, type SealingReport } from './seal-clear-records';
 export { AccessService } from './access.service';
 export type { AccessContext, JournalPort } from './access-context';
 export { AccessRecords } from './records';

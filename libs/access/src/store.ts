@@ -1,4 +1,5 @@
 import type { Db, Statement } from '@gatehouse/storage';
+import type { CardholderClear, CardholderSealing, SealedCardholder } from './cardholder-sealing';
 import type { AccessSnapshot, CredentialRecord } from './index-data';
 import type { AccessLevel, Cardholder, Credential, Door, Group, Holiday, Schedule, Zone } from './model';
 import type { ManualMode, Presence } from './engine';
@@ -23,6 +24,9 @@ export interface DocumentTypes {
 }
 
 type CredentialRow = { data: string; pin_hash: string | null; duress_pin_hash: string | null };
+type CardholderRow = { id: string; data: string; sealed: string | null };
+/** A row written before cardholders were sealed (its `data` still has the name), until the start seals it. */
+type LegacyCardholder = CardholderClear & Partial<Cardholder>;
 
 /**
  * Records with one fixed field order: objects of the same shape share V8's
@@ -64,12 +68,20 @@ export const cardholderFrom = (d: Cardholder): Cardholder => ({
   hasPhoto: d.hasPhoto,
 });
 
-/** Access records in SQLite; the service holds the rules, this only reads and writes. */
+/**
+ * Access records in SQLite; the service holds the rules, this only reads and
+ * writes. A cardholder's personal fields and photo are sealed by `sealing`
+ * on the way in and opened on the way out: the database holds them only as
+ * ciphertext (and keyed digests for uniqueness and search).
+ */
 export class AccessStore {
   /** Statements prepared once: an import puts thousands of rows, and preparing each cost a third of its lock time. */
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    readonly sealing: CardholderSealing,
+  ) {}
 
   private prepare(sql: string): Statement {
     let statement = this.statements.get(sql);
@@ -85,28 +97,104 @@ export class AccessStore {
   }
 
   all<K extends DocumentTable>(table: K): DocumentTypes[K][] {
+    if (table === 'cardholders')
+      return (this.prepare('SELECT id, data, sealed FROM cardholders').all() as CardholderRow[]).map((r) =>
+        this.openRow(r),
+      ) as DocumentTypes[K][];
     return (this.prepare(`SELECT data FROM ${table}`).pluck().all() as string[]).map(
       (d) => JSON.parse(d) as DocumentTypes[K],
     );
   }
   get<K extends DocumentTable>(table: K, id: string): DocumentTypes[K] | undefined {
+    if (table === 'cardholders') {
+      const r = this.prepare('SELECT id, data, sealed FROM cardholders WHERE id = ?').get(id) as
+        CardholderRow | undefined;
+      return r && (this.openRow(r) as DocumentTypes[K]);
+    }
     const data = this.prepare(`SELECT data FROM ${table} WHERE id = ?`).pluck().get(id) as string | undefined;
     return data === undefined ? undefined : (JSON.parse(data) as DocumentTypes[K]);
   }
   put<K extends DocumentTable>(table: K, doc: DocumentTypes[K] & { id: string }): void {
+    if (table === 'cardholders') {
+      this.putSealedCardholder(this.sealing.seal(doc as Cardholder));
+      return;
+    }
     this.prepare(
       `INSERT INTO ${table} (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data`,
     ).run(doc.id, JSON.stringify(doc));
   }
   remove(table: DocumentTable, id: string): boolean {
+    if (table === 'cardholders') this.prepare('DELETE FROM privacy_blind_index WHERE person_id = ?').run(id);
     return this.prepare(`DELETE FROM ${table} WHERE id = ?`).run(id).changes > 0;
   }
 
+  private openRow(r: CardholderRow): Cardholder {
+    const clear = JSON.parse(r.data) as LegacyCardholder;
+    if (typeof clear.name === 'string') return cardholderFrom(clear as Cardholder);
+    return this.sealing.open(r.id, clear, r.sealed).cardholder;
+  }
+
+  /**
+   * Seals cardholders for a writer that holds no key (the import's worker):
+   * nothing is written here; a new person's wrapped key travels with the row.
+   */
+  sealCardholders(cardholders: readonly Cardholder[]): SealedCardholder[] {
+    return cardholders.map((c) => this.sealing.seal(c, { detached: true }));
+  }
+
+  /**
+   * Writes a row sealed already, with its blind-index rows and, for a new
+   * person sealed elsewhere, their wrapped key (in the caller's transaction, if any).
+   */
+  putSealedCardholder(row: SealedCardholder): void {
+    if (row.newKey)
+      this.prepare(
+        'INSERT INTO privacy_person_keys (person_id, wrapped, key_version, created_at) VALUES (?, ?, ?, ?)',
+      ).run(row.id, Buffer.from(row.newKey.wrapped, 'hex'), row.newKey.keyVersion, row.newKey.createdAt);
+    this.prepare(
+      'INSERT INTO cardholders (id, data, sealed, employee_number_mac) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data, sealed = excluded.sealed, employee_number_mac = excluded.employee_number_mac',
+    ).run(
+      row.id,
+      row.data,
+      row.sealed,
+      row.employeeNumberMac === null ? null : Buffer.from(row.employeeNumberMac, 'hex'),
+    );
+    this.prepare('DELETE FROM privacy_blind_index WHERE person_id = ?').run(row.id);
+    const insert = this.prepare(
+      "INSERT OR IGNORE INTO privacy_blind_index (kind, digest, person_id) VALUES ('name', ?, ?)",
+    );
+    for (const d of row.nameDigests) insert.run(Buffer.from(d, 'hex'), row.id);
+  }
+
   cardholderByEmployeeNumber(employeeNumber: string): Cardholder | undefined {
-    const data = this.prepare('SELECT data FROM cardholders WHERE employee_number = ?')
+    const r = this.prepare('SELECT id, data, sealed FROM cardholders WHERE employee_number_mac = ?').get(
+      Buffer.from(this.sealing.employeeNumberMac(employeeNumber), 'hex'),
+    ) as CardholderRow | undefined;
+    return r && this.openRow(r);
+  }
+
+  /**
+   * Cardholders by name through the blind index (whole tokens: "smith",
+   * "anna smith"), for a look-up that does not hold the decision index; the
+   * console's search reads the index in memory, which also finds substrings.
+   */
+  cardholdersNamed(query: string, limit?: number): Cardholder[] {
+    return this.sealing
+      .searchName(query, limit)
+      .map((id) => this.get('cardholders', id))
+      .filter((c): c is Cardholder => c !== undefined);
+  }
+
+  /** Cardholders still stored in clear (written before they were sealed), a batch at a time. */
+  clearCardholderIds(limit: number): string[] {
+    return this.prepare("SELECT id FROM cardholders WHERE json_extract(data, '$.name') IS NOT NULL LIMIT ?")
       .pluck()
-      .get(employeeNumber) as string | undefined;
-    return data === undefined ? undefined : (JSON.parse(data) as Cardholder);
+      .all(limit) as string[];
+  }
+  clearPhotoIds(limit: number): string[] {
+    return this.prepare('SELECT cardholder_id FROM cardholder_photos WHERE sealed IS NULL LIMIT ?')
+      .pluck()
+      .all(limit) as string[];
   }
 
   credentials(): CredentialRecord[] {
@@ -152,21 +240,25 @@ export class AccessStore {
       holidays: this.all('access_holidays'),
       levels: this.all('access_levels'),
       groups: this.all('access_groups'),
-      cardholders: this.all('cardholders').map(cardholderFrom),
+      cardholders: this.all('cardholders'),
       credentials: this.credentials(),
     };
   }
 
+  /** The photo, opened; none when the person was erased or its ciphertext does not open. */
   photo(cardholderId: string): { contentType: string; data: Buffer } | undefined {
-    const r = this.prepare('SELECT content_type, data FROM cardholder_photos WHERE cardholder_id = ?').get(
-      cardholderId,
-    ) as { content_type: string; data: Buffer } | undefined;
-    return r ? { contentType: r.content_type, data: r.data } : undefined;
+    const r = this.prepare(
+      'SELECT content_type, data, sealed FROM cardholder_photos WHERE cardholder_id = ?',
+    ).get(cardholderId) as { content_type: string; data: Buffer; sealed: string | null } | undefined;
+    if (!r) return undefined;
+    if (r.sealed === null) return { contentType: r.content_type, data: r.data };
+    const data = this.sealing.openPhoto(cardholderId, r.sealed);
+    return data ? { contentType: r.content_type, data } : undefined;
   }
   putPhoto(cardholderId: string, contentType: string, data: Buffer): void {
     this.prepare(
-      'INSERT INTO cardholder_photos (cardholder_id, content_type, data) VALUES (?, ?, ?) ON CONFLICT(cardholder_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data',
-    ).run(cardholderId, contentType, data);
+      "INSERT INTO cardholder_photos (cardholder_id, content_type, data, sealed) VALUES (?, ?, X'', ?) ON CONFLICT(cardholder_id) DO UPDATE SET content_type = excluded.content_type, data = excluded.data, sealed = excluded.sealed",
+    ).run(cardholderId, contentType, this.sealing.sealPhoto(cardholderId, data));
   }
 
   removePhoto(cardholderId: string): void {

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { GatehouseBus, ManualClock, type Actor, type AlarmRaised } from '@gatehouse/contracts';
 import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
 import { openDatabase, type Db } from '@gatehouse/storage';
-import { aCredential, aDoor, aSite, entryAndExit } from '@gatehouse/testing';
+import { aCredential, aDoor, aSite, entryAndExit, sealedAccessStore } from '@gatehouse/testing';
 import {
   AccessService,
   applySitePlan,
-  AccessStore,
   CardholderImport,
   CardholderInput,
   CredentialInput,
@@ -53,7 +52,7 @@ describe('AccessService (real SQLite, real journal)', () => {
     bus = new GatehouseBus((event, owner, error) =>
       busFailures.push(`${event}/${owner}: ${(error as Error).message}`),
     );
-    access = new AccessService(new AccessStore(db), journal, clock, bus);
+    access = new AccessService(sealedAccessStore(db).store, journal, clock, bus);
   };
   /** The factories' small site, with a card-and-PIN vault beside the front door (hard anti-passback). */
   const seed = async () => {

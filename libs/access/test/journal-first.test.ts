@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { aSite, openTestJournal } from '@gatehouse/testing';
+import { aSite, openTestJournal, sealedAccessStore } from '@gatehouse/testing';
 import type { Db } from '@gatehouse/storage';
-import { AccessService, AccessStore, applySitePlan } from '@gatehouse/access';
+import { AccessService, applySitePlan } from '@gatehouse/access';
 
 const guard: Actor = { kind: 'operator', name: 'gina', address: '127.0.0.1' };
 
@@ -25,7 +25,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
     clock = new ManualClock('2026-06-01T09:00:00Z');
     ({ db, journal } = await openTestJournal(dir, clock));
     bus = new GatehouseBus();
-    access = new AccessService(new AccessStore(db), journal, clock, bus);
+    access = new AccessService(sealedAccessStore(db).store, journal, clock, bus);
   });
   afterEach(async () => {
     await journal.close();
@@ -62,7 +62,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
     expect(entry.actor).toEqual({ kind: 'system', name: 'built-in' });
     expect(entry.subjects).toEqual([{ kind: 'zone', id: 'outside' }]);
     expect(access.records.get('access_zones', 'outside')).toMatchObject({ name: 'Outside' });
-    new AccessService(new AccessStore(db), journal, clock, bus);
+    new AccessService(sealedAccessStore(db).store, journal, clock, bus);
     expect(count('zone.created')).toBe(1);
   });
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AccessDecided, type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { aCardholder, aCredential, aDoor, openTestJournal } from '@gatehouse/testing';
+import { aCardholder, aCredential, aDoor, openTestJournal, sealedAccessStore } from '@gatehouse/testing';
 import type { Db } from '@gatehouse/storage';
-import { AccessService, AccessStore, applySitePlan } from '@gatehouse/access';
+import { AccessService, applySitePlan } from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
 
 const fm: Actor = { kind: 'operator', name: 'fran', address: '127.0.0.1' };
@@ -29,7 +29,7 @@ describe('an alarm repeated by a decision (real SQLite, real journal)', () => {
     const clock = new ManualClock('2026-06-01T09:00:00Z');
     ({ db, journal } = await openTestJournal(dir, clock));
     const bus = new GatehouseBus();
-    const access = new AccessService(new AccessStore(db), journal, clock, bus);
+    const access = new AccessService(sealedAccessStore(db).store, journal, clock, bus);
     alarms = new AlarmsService(db, journal, clock, bus);
     await applySitePlan(
       access.records,

@@ -69,6 +69,14 @@ export class BlindIndex {
       .subarray(0, DIGEST_BYTES);
   }
 
+  /**
+   * The digests of a name's tokens, for a writer that stores them itself (a
+   * record sealed on the main thread and written by a worker that holds no key).
+   */
+  nameDigests(names: readonly string[]): Buffer[] {
+    return [...new Set(names.flatMap(nameTokens))].map((t) => this.digest('name', t));
+  }
+
   /** Replaces what is indexed for the person (in the caller's transaction, if any). */
   indexPerson(personId: string, person: IndexedPerson): void {
     atomically(this.db, () => {

@@ -163,6 +163,36 @@ export class PrivacyKeyring {
     });
   }
 
+  /**
+   * The person's key for a writer on another connection (the import's worker
+   * thread, which holds no master key): an existing key as `keyForWriting`
+   * gives it, or a new one made and wrapped but not stored, whose wrapped row
+   * that writer stores in the same transaction as what it seals, so a failed
+   * write leaves no key behind. A new key is not cached: until that
+   * transaction commits it exists nowhere else. The caller writes nothing
+   * else for the person meanwhile (imports run alone).
+   */
+  keyForDetachedWriting(personId: string): {
+    key: PersonKey;
+    newRow: { wrapped: Buffer; keyVersion: number; createdAt: number } | null;
+  } {
+    const found = this.keyOf(personId);
+    if (found.kind === 'key') return { key: found.key, newRow: null };
+    if (found.kind === 'erased')
+      throw new DomainError('conflict', 'privacy.person-erased', `person ${personId} was erased`, {
+        personId,
+      });
+    const key = PersonKey.generate(personId);
+    const raw = rawKeyOf(key)!;
+    const wrapped = wrapKey(
+      this.master(this.writeVersion),
+      this.writeVersion,
+      { kind: 'person', id: personId },
+      raw,
+    );
+    return { key, newRow: { wrapped, keyVersion: this.writeVersion, createdAt: this.now() } };
+  }
+
   /** One sealed field of a person, opened; never throws for an erased or unknown person. */
   readField(personId: string, fieldName: string, sealed: string): FieldReading {
     const found = this.keyOf(personId);

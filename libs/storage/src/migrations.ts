@@ -253,4 +253,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX privacy_blind_index_person ON privacy_blind_index (person_id);
     `,
   },
+  {
+    version: 8,
+    name: 'cardholders sealed at rest',
+    sql: `
+      -- Deleted content is overwritten from here on in this connection: the
+      -- indexes dropped below held names and employee numbers in clear.
+      PRAGMA secure_delete = ON;
+      -- A cardholder's personal fields (name, employee number, department,
+      -- directory account) move out of 'data' into 'sealed', one AES-256-GCM
+      -- envelope under the person's data key; 'data' keeps the fields decisions
+      -- need (state, levels, flags). Uniqueness of the employee number holds on
+      -- its keyed HMAC. Rows written before stay as they are until the gateway,
+      -- which holds the keys, seals them at its next start (a row is still
+      -- clear while its 'data' has a name).
+      DROP INDEX cardholders_employee_number;
+      DROP INDEX cardholders_name;
+      ALTER TABLE cardholders DROP COLUMN name;
+      ALTER TABLE cardholders DROP COLUMN employee_number;
+      ALTER TABLE cardholders ADD COLUMN sealed TEXT;
+      ALTER TABLE cardholders ADD COLUMN employee_number_mac BLOB;
+      CREATE UNIQUE INDEX cardholders_employee_number_mac ON cardholders (employee_number_mac)
+        WHERE employee_number_mac IS NOT NULL;
+      -- A photo is sealed like the fields ('data' is then empty); a row with
+      -- 'sealed' NULL is a photo stored before, sealed at the next start.
+      ALTER TABLE cardholder_photos ADD COLUMN sealed TEXT;
+      -- Work the gateway owes after a migration, done at its next start. Sealing
+      -- rewrites rows, and SQLite leaves old cell bytes in the gaps of pages it
+      -- rebalances: once the rows are sealed, the file is rewritten (VACUUM).
+      CREATE TABLE upgrade_tasks (task TEXT PRIMARY KEY, since TEXT NOT NULL) STRICT;
+      INSERT INTO upgrade_tasks (task, since)
+        SELECT 'vacuum-after-sealing', datetime('now')
+        WHERE EXISTS (SELECT 1 FROM cardholders) OR EXISTS (SELECT 1 FROM cardholder_photos);
+      PRAGMA secure_delete = OFF;
+    `,
+  },
 ];

@@ -1,5 +1,7 @@
 export { DEMO_DOORS, SimulatedDoorSensors } from './door-sensors';
 export { openTestJournal } from './journal';
+export { sealedAccessStore, TEST_MASTER_KEY } from './access-store';
+export { type FileHit, type Needle, scanDatabaseFiles, textNeedles } from './file-scan';
 export { BridgeHarness, buildBridgeFirmware } from './bridge-harness';
 export { SimulatedPd } from './osdp-pd';
 export { SimulatedOsdpBus } from './osdp-bus';
