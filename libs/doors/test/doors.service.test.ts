@@ -48,6 +48,40 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     doors.stop();
   });
 
+  it("the board says since when a door is in its phase, and who a grant let through (on the door's entry)", () => {
+    const { doors, read, grant, clock, entries } = setup();
+    expect(doors.board()[0]).toMatchObject({ since: null, lastThrough: null });
+    read('c1', [{ kind: 'contact', open: false }]);
+    clock.advance(2000);
+    grant();
+    expect(doors.board()[0]).toMatchObject({
+      phase: 'unlocked',
+      since: clock.now().toISOString(),
+      lastThrough: null,
+    });
+    clock.advance(1000);
+    read('c1', [{ kind: 'contact', open: true }]);
+    const opened = clock.now().toISOString();
+    expect(doors.board()[0]).toMatchObject({
+      phase: 'open',
+      since: opened,
+      lastThrough: { cardholderId: 'p', at: opened },
+    });
+    const entry = entries.find((e) => e.type === 'door.open')!;
+    expect(entry.payload).toMatchObject({ through: 'p' });
+    expect(entry.subjects).toContainEqual({ kind: 'person', id: 'p' });
+    // A grant is used once: opening again after it ran out is forced, and names nobody new.
+    read('c1', [{ kind: 'contact', open: false }]);
+    clock.advance(10_000);
+    read('c1', [{ kind: 'contact', open: true }]);
+    expect(doors.board()[0]).toMatchObject({
+      phase: 'forced',
+      lastThrough: { cardholderId: 'p', at: opened },
+    });
+    expect(entries.find((e) => e.type === 'door.forced')!.payload).not.toHaveProperty('through');
+    doors.stop();
+  });
+
   it('sensor offline, tamper and low battery raise their alarms once, and clear', () => {
     const { alarms, read, doors } = setup();
     read('c1', [{ kind: 'availability', online: true }]);
