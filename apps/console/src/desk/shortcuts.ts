@@ -1,0 +1,39 @@
+import { useEffect, useRef } from 'react';
+
+/** Where a key is someone typing, not a shortcut: text fields, lists, editable text. */
+const typingIn = (target: EventTarget | null): boolean => {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+};
+
+/**
+ * The desk's single-key shortcuts (keys as `KeyboardEvent.key`). A key never
+ * fires while the operator types in a field, with a modifier held (the
+ * browser's own shortcuts), or while a dialog is open (its own keys).
+ */
+export const useShortcuts = (keys: Record<string, () => void>) => {
+  const current = useRef(keys);
+  current.current = keys;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      const run = current.current[e.key];
+      if (!run) return;
+      e.preventDefault();
+      run();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+};
+
+/** The list the page shows (and "?" opens): what each key does on the desk. */
+export const DESK_SHORTCUTS: [keys: string, what: string][] = [
+  ['A', 'Acknowledge the selected alarm'],
+  ['↓ or J', 'Select the next alarm'],
+  ['↑ or K', 'Select the previous alarm'],
+  ['Enter', "Open the selected alarm's detail and history"],
+  ['/', 'Find a door by name'],
+  ['?', 'Show or hide this list'],
+];
