@@ -116,11 +116,15 @@ export const DoorTile = ({
       <div className="tile-facts tile-sensors">
         <SensorFacts d={d} />
       </div>
-      {d.lastThrough && <LastThrough t={d.lastThrough} now={now} />}
-      {onUnlock && (
-        <button className="link tile-action" onClick={onUnlock} title={`Unlock ${d.name} once`}>
-          Unlock once
-        </button>
+      {(d.lastThrough || onUnlock) && (
+        <div className="tile-foot">
+          {d.lastThrough ? <LastThrough t={d.lastThrough} now={now} /> : <span />}
+          {onUnlock && (
+            <button className="link tile-action" onClick={onUnlock} title={`Unlock ${d.name} once`}>
+              Unlock once
+            </button>
+          )}
+        </div>
       )}
     </div>
   );
