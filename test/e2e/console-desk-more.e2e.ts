@@ -8,7 +8,7 @@ import { encode } from '../../libs/bridge-protocol/src';
 import { aDoor, aZone } from '../../libs/testing/src/factories';
 import { SimulatedOsdpBus } from '../../libs/testing/src';
 import { launchChromium, seriousA11yViolations } from '../support/browser';
-import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
+import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 import { createSite } from '../support/site';
 import { waitFor } from '../support/wait';
@@ -51,6 +51,9 @@ interface PageDocument {
 const FRONT_KEY = '8f1a2b3c4d5e6f708192a3b4c5d6e7f8';
 /** The demo site's 3 doors and 37 more: the 40 doors normal mode must hold on one 1080p screen. */
 const EXTRA_DOORS = 37;
+/** A whole 1x1 PNG: the photo a browser must be able to draw. */
+const ONE_PIXEL_PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 /** The demo's first person (IT, level "always"): granted at the front door at any hour. */
 const ANN = { name: 'Ann Archer', card: encode('H10301', 21, 10100) };
 
@@ -67,6 +70,9 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
   let gw: RunningGateway;
   let browser: Browser;
   let guard: Client;
+  let admin: Client;
+  let fm: Client;
+  let siteLines: string[];
   const suffix = randomBytes(3).toString('hex');
   const frontDevice = `more_front_${suffix}`;
   const floorDevice = `more_floor_${suffix}`;
@@ -79,37 +85,34 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       { address: 1, scbk: Uint8Array.from(Buffer.from(FRONT_KEY, 'hex')), serial: 3101 },
     ]).start();
     writeFileSync(join(dir, 'front.key'), FRONT_KEY);
-    gw = await startGatewayWithSite(
-      dir,
-      [
-        'demo:',
-        '  seedSite: true',
-        'mqtt:',
-        '  url: mqtt://127.0.0.1:1883',
-        `  clientId: gh-desk-more-${suffix}`,
-        `  topicPrefix: gh-desk-more-${suffix}`,
-        'serial:',
-        '  - id: osdp-1',
-        `    path: ${join(dir, 'ttyCP')}`,
-        '    protocol: osdp',
-        '    pollIntervalMs: 50',
-        '    readers:',
-        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
-        'sensors:',
-        '  - id: front-contact',
-        '    door: front-door',
-        '    converter: zigbee2mqtt',
-        `    device: ${frontDevice}`,
-        '  - id: floor-contact',
-        '    door: floor-door',
-        '    converter: zigbee2mqtt',
-        `    device: ${floorDevice}`,
-      ],
-      { timeoutMs: 45_000 },
-    );
-    const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
+    siteLines = [
+      'demo:',
+      '  seedSite: true',
+      'mqtt:',
+      '  url: mqtt://127.0.0.1:1883',
+      `  clientId: gh-desk-more-${suffix}`,
+      `  topicPrefix: gh-desk-more-${suffix}`,
+      'serial:',
+      '  - id: osdp-1',
+      `    path: ${join(dir, 'ttyCP')}`,
+      '    protocol: osdp',
+      '    pollIntervalMs: 50',
+      '    readers:',
+      `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+      'sensors:',
+      '  - id: front-contact',
+      '    door: front-door',
+      '    converter: zigbee2mqtt',
+      `    device: ${frontDevice}`,
+      '  - id: floor-contact',
+      '    door: floor-door',
+      '    converter: zigbee2mqtt',
+      `    device: ${floorDevice}`,
+    ];
+    gw = await startGatewayWithSite(dir, siteLines, { timeoutMs: 45_000 });
+    admin = (await bootstrapAdmin(gw.url, gw.bootstrapToken!)).client;
     guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
-    const fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+    fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
     await createSite(fm, {
       zones: [aZone({ id: 'east-wing', name: 'East wing' })],
       doors: Array.from({ length: EXTRA_DOORS }, (_, i) =>
@@ -208,7 +211,15 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     });
   });
 
-  it('shows the last person through on the tile after a grant and the door opening, and since when', async () => {
+  it('shows the last person through on the tile after a grant and the door opening, with photo, and since when', async () => {
+    const ann = (await fm.get<{ items: { id: string }[] }>('/api/v1/access/cardholders?q=Ann%20Archer')).body
+      .items[0]!.id;
+    const photo = await fetch(`${gw.url}/api/v1/access/cardholders/${ann}/photo`, {
+      method: 'PUT',
+      headers: { cookie: fm.cookie!, 'x-csrf-token': fm.csrf!, 'content-type': 'image/png' },
+      body: Buffer.from(ONE_PIXEL_PNG, 'base64'),
+    });
+    expect(photo.status).toBe(204);
     const page = await openDesk();
     await guarded(page, 'through', async () => {
       const front = page.getByTestId('door-front-door');
@@ -223,12 +234,25 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
         .waitFor();
       contact(frontDevice, false);
       await front.getByText('Secure').waitFor();
-      // Still the last person through once the door is shut again.
+      // Still the last person through once the door is shut again, with the photo a guard may see.
       await front.getByText(ANN.name).waitFor();
-      const board = await guard.get<{ items: { doorId: string; lastThrough: { name: string } | null }[] }>(
-        '/api/v1/doors/board',
+      const img = front.locator('img.through-photo');
+      await waitFor('the photo to load', async () =>
+        (await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)) > 0
+          ? true
+          : undefined,
       );
-      expect(board.body.items.find((d) => d.doorId === 'front-door')?.lastThrough?.name).toBe(ANN.name);
+      const lastThrough = async (who: Client) =>
+        (
+          await who.get<{ items: { doorId: string; lastThrough: Record<string, unknown> | null }[] }>(
+            '/api/v1/doors/board',
+          )
+        ).body.items.find((d) => d.doorId === 'front-door')?.lastThrough;
+      expect(await lastThrough(guard)).toMatchObject({ cardholderId: ann, name: ANN.name, photo: true });
+      // An admin reads names but not photos (permissions.ts): no photo on the admin's board.
+      const seenByAdmin = await lastThrough(admin);
+      expect(seenByAdmin).toMatchObject({ name: ANN.name });
+      expect(seenByAdmin).not.toHaveProperty('photo');
     });
   });
 
@@ -370,5 +394,23 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       });
     }
     expect(found).toEqual([]);
+  });
+
+  it('still names the last person through after a restart (from the journal)', async () => {
+    await gw.stop();
+    gw = await startGatewayWithSite(dir, siteLines, { dataDir: gw.dataDir, timeoutMs: 45_000 });
+    const again = new Client(gw.url);
+    await again.post('/api/v1/auth/login', { username: 'gina', password: PERMANENT_PASSWORD });
+    type Board = { items: { doorId: string; lastThrough: { name: string } | null }[] };
+    // Restored from the journal just after start (a read of its newest door.open entries).
+    const board = await waitFor('the restored last person through', async () => {
+      const r = await again.get<Board>('/api/v1/doors/board');
+      return r.body.items?.find((d) => d.doorId === 'front-door')?.lastThrough ? r : undefined;
+    });
+    expect(board.body.items.find((d) => d.doorId === 'front-door')?.lastThrough).toMatchObject({
+      name: ANN.name,
+    });
+    // A door nobody went through names nobody.
+    expect(board.body.items.find((d) => d.doorId === 'east-3')?.lastThrough).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import {
   type Clock,
   DeadLetterLimiter,
   type GatehouseBus,
+  type JournalEntry,
   type JournalEntryInput,
   type SensorReading,
   type SubjectRef,
@@ -458,6 +459,25 @@ export class DoorsService {
       since: this.changedAt.has(doorId) ? new Date(this.changedAt.get(doorId)!).toISOString() : null,
       lastThrough: this.lastThroughOf(doorId),
     }));
+  }
+
+  /**
+   * The last person through each door, from the journal's newest door.open
+   * entries that name one (newest first), after a restart: the board does not
+   * forget who went through before it. A door someone has gone through since
+   * start keeps what it saw.
+   */
+  restoreLastThrough(entries: readonly Pick<JournalEntry, 'type' | 'subjects' | 'payload'>[]): number {
+    let restored = 0;
+    for (const e of entries) {
+      const doorId = e.subjects.find((s) => s.kind === 'door')?.id;
+      const p = e.payload as Record<string, unknown>;
+      if (e.type !== 'door.open' || !doorId || this.lastThrough.has(doorId)) continue;
+      if (typeof p.through !== 'string' || typeof p.at !== 'number') continue;
+      this.lastThrough.set(doorId, { cardholderId: p.through, at: p.at });
+      restored++;
+    }
+    return restored;
   }
 
   private lastThroughOf(doorId: string): BoardDoor['lastThrough'] {

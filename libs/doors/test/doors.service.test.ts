@@ -82,6 +82,34 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     doors.stop();
   });
 
+  it("restores each door's last person through from the journal's newest door.open entries, never over a live one", () => {
+    const { doors, read, grant, clock } = setup();
+    read('c1', [{ kind: 'contact', open: false }]);
+    const entry = (doorId: string, through: string | null, at: number) => ({
+      type: 'door.open',
+      subjects: [{ kind: 'door' as const, id: doorId }],
+      payload: { phase: 'open', at, ...(through ? { through } : {}) },
+    });
+    const earlier = clock.now().getTime() - 60_000;
+    // Newest first: the newest opening names nobody (a request to exit), the one before names "q".
+    expect(
+      doors.restoreLastThrough([
+        entry('d1', null, earlier + 2),
+        entry('d1', 'q', earlier + 1),
+        entry('d1', 'old', earlier),
+      ]),
+    ).toBe(1);
+    expect(doors.board()[0]!.lastThrough).toEqual({
+      cardholderId: 'q',
+      at: new Date(earlier + 1).toISOString(),
+    });
+    grant();
+    read('c1', [{ kind: 'contact', open: true }]);
+    expect(doors.restoreLastThrough([entry('d1', 'late', earlier + 5)])).toBe(0);
+    expect(doors.board()[0]!.lastThrough?.cardholderId).toBe('p');
+    doors.stop();
+  });
+
   it('sensor offline, tamper and low battery raise their alarms once, and clear', () => {
     const { alarms, read, doors } = setup();
     read('c1', [{ kind: 'availability', online: true }]);
