@@ -291,12 +291,16 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     });
   });
 
-  it('keys: / finds a door, A acknowledges the selected alarm (never while typing), ? lists the keys', async () => {
+  it('keys: / finds a door, j/k and arrows move, Enter opens, A acknowledges the selected alarm (never while typing), ? lists the keys', async () => {
     const page = await openDesk();
     await guarded(page, 'keys', async () => {
       contact(frontDevice, true); // no grant: forced
-      const row = page.getByTestId('alarm-queue').locator('tr', { hasText: 'Forced open' });
-      await row.getByText('Front door', { exact: true }).waitFor();
+      contact(floorDevice, true);
+      const queue = page.getByTestId('alarm-queue');
+      const front = queue.locator('tr', { hasText: 'Forced open' }).filter({ hasText: 'Front door' });
+      const floor = queue.locator('tr', { hasText: 'Forced open' }).filter({ hasText: 'Call floor' });
+      await front.waitFor();
+      await floor.waitFor();
 
       await page.keyboard.press('?');
       expect(await page.getByTestId('shortcut-list').getAttribute('open')).not.toBeNull();
@@ -320,14 +324,45 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       await page.getByLabel('Find door').fill('');
       await page.getByRole('heading', { name: 'Guard desk' }).click();
 
-      expect(await row.getAttribute('data-selected')).toBe('true');
+      // The first row is selected; j and ArrowDown move down, k and ArrowUp move up, bounded.
+      const rows = queue.locator('tbody tr');
+      const selected = () =>
+        rows.evaluateAll((trs) =>
+          trs.findIndex(
+            (tr) => (tr as unknown as { dataset: Record<string, string> }).dataset.selected === 'true',
+          ),
+        );
+      expect(await selected()).toBe(0);
+      await page.keyboard.press('j');
+      expect(await selected()).toBe(1);
+      await page.keyboard.press('k');
+      expect(await selected()).toBe(0);
+      await page.keyboard.press('ArrowDown');
+      expect(await selected()).toBe(1);
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('ArrowUp');
+      expect(await selected()).toBe(0);
+      // Onto the front door's alarm, whichever row it is.
+      if ((await front.getAttribute('data-selected')) !== 'true') await page.keyboard.press('j');
+      expect(await front.getAttribute('data-selected')).toBe('true');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: 'Forced open at Front door: history' }).waitFor();
+
       await page.keyboard.press('a');
       const ask = page.getByRole('dialog', { name: 'Acknowledge Forced open at Front door?' });
       await ask.getByLabel(/Comment/).fill('by key');
       await ask.getByRole('button', { name: 'Acknowledge', exact: true }).click();
       await ask.waitFor({ state: 'detached' });
-      await row.getByText('acknowledged').waitFor();
+      await front.getByText('acknowledged').waitFor();
       contact(frontDevice, false);
+      // The call floor's alarm is left as it was, then resolved so the next tests start without it.
+      expect(await floor.getByText('acknowledged').count()).toBe(0);
+      contact(floorDevice, false);
+      await floor.getByRole('button', { name: 'Resolve', exact: true }).click();
+      const resolve = page.getByRole('dialog', { name: 'Resolve Forced open at Call floor?' });
+      await resolve.getByLabel(/What was found/).fill('shut again');
+      await resolve.getByRole('button', { name: 'Resolve', exact: true }).click();
+      await floor.waitFor({ state: 'detached' });
     });
   });
 

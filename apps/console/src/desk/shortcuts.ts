@@ -6,10 +6,16 @@ const typingIn = (target: EventTarget | null): boolean => {
   return target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
 };
 
+/** Keys a focused link, button or disclosure acts on itself (Enter follows a link, arrows scroll). */
+const CONTROL_KEYS = new Set(['Enter', ' ', 'ArrowUp', 'ArrowDown']);
+const onControl = (target: EventTarget | null): boolean =>
+  target instanceof HTMLElement && target.closest('a, button, summary, [role], dialog') !== null;
+
 /**
  * The desk's single-key shortcuts (keys as `KeyboardEvent.key`). A key never
  * fires while the operator types in a field, with a modifier held (the
- * browser's own shortcuts), or while a dialog is open (its own keys).
+ * browser's own shortcuts), or while a dialog is open (its own keys); Enter
+ * and the arrows are left to a focused link or button (the skip link).
  */
 export const useShortcuts = (keys: Record<string, () => void>) => {
   const current = useRef(keys);
@@ -17,6 +23,7 @@ export const useShortcuts = (keys: Record<string, () => void>) => {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || typingIn(e.target)) return;
+      if (CONTROL_KEYS.has(e.key) && onControl(e.target)) return;
       if (document.querySelector('dialog[open]')) return;
       const run = current.current[e.key];
       if (!run) return;
