@@ -431,7 +431,21 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     expect(found).toEqual([]);
   });
 
-  it('still names the last person through after a restart (from the journal)', async () => {
+  it('shows an erased person as "erased person" on the tile, with no photo', async () => {
+    const ann = (await fm.get<{ items: { id: string }[] }>('/api/v1/access/cardholders?q=Ann%20Archer')).body
+      .items[0]!.id;
+    const erased = await admin.post(`/api/v1/people/${ann}/erase`, { reason: 'leaver asked, ref DSR-7' });
+    expect(erased.status).toBe(200);
+    const page = await openDesk();
+    await guarded(page, 'erased', async () => {
+      const front = page.getByTestId('door-front-door');
+      await front.getByText('erased person', { exact: true }).waitFor();
+      expect(await front.getByText(ANN.name).count()).toBe(0);
+      expect(await front.locator('img.through-photo').count()).toBe(0);
+    });
+  });
+
+  it('still shows the last person through after a restart (from the journal), erased as they are', async () => {
     await gw.stop();
     gw = await startGatewayWithSite(dir, siteLines, { dataDir: gw.dataDir, timeoutMs: 45_000 });
     const again = new Client(gw.url);
@@ -443,7 +457,7 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       return r.body.items?.find((d) => d.doorId === 'front-door')?.lastThrough ? r : undefined;
     });
     expect(board.body.items.find((d) => d.doorId === 'front-door')?.lastThrough).toMatchObject({
-      name: ANN.name,
+      name: 'erased person',
     });
     // A door nobody went through names nobody.
     expect(board.body.items.find((d) => d.doorId === 'east-3')?.lastThrough).toBeNull();
