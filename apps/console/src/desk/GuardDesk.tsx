@@ -10,14 +10,14 @@ import { AlarmQueue } from './AlarmQueue';
 import { DOOR_FILTER_ID, DoorBoard } from './DoorBoard';
 import { siteOverride } from './lockdown';
 import { LockdownBanner } from './LockdownBanner';
-import { applyDoorEntry, throughOf } from './door-delta';
+import { applyDoorEntry, isPhaseEntry, throughOf } from './door-delta';
 import { DESK_SHORTCUTS, useShortcuts } from './shortcuts';
 import { useSiteNames } from './site-names';
 import { useStored } from './useStored';
 import './desk.css';
 
-/** Entries that change the alarm queue or door modes: re-read (door phases come as deltas, below). */
-const RELOAD_TYPES = /^(alarm|access)\./;
+/** Entries that change the alarm queue, door modes or lockdown: re-read (door phases come as deltas, below). */
+const RELOAD_TYPES = /^(alarm|access|door)\./;
 
 /** The guard's desk: every door live, the alarm queue, and the actions the operator's role allows on both. */
 export const GuardDesk = ({ me }: { me: string }) => {
@@ -73,7 +73,8 @@ export const GuardDesk = ({ me }: { me: string }) => {
     const off = subscribe((e) => {
       // A door's phase, since when and who went through come on its entry: applied as they are.
       // A new person's name (and whether the role sees a photo) is the board's to say: re-read.
-      if (e.type.startsWith('door.')) {
+      // A door's mode or a lockdown (door.lockdown-started…) changes what the board reads: re-read.
+      if (isPhaseEntry(e)) {
         setDoors((all) => all.map((d) => applyDoorEntry(d, e)));
         if (!throughOf(e)) return;
       } else if (!RELOAD_TYPES.test(e.type)) return;

@@ -12,6 +12,12 @@ export const throughOf = (e: JournalEntry): string | null => {
   return p && typeof p.through === 'string' ? p.through : null;
 };
 
+/** A door's phase entry (door.secure, door.forced…), as against its mode, lockdown or bounce entries. */
+export const isPhaseEntry = (e: JournalEntry): boolean => {
+  const p = e.payload as Record<string, unknown> | null;
+  return !!p && typeof p.phase === 'string' && e.type === `door.${p.phase}`;
+};
+
 /**
  * A door's phase entry (door.<phase>, payload {phase, at, through?}) applied
  * to its tile as a delta: phase, contact and since when. A person the tile
@@ -19,7 +25,7 @@ export const throughOf = (e: JournalEntry): string | null => {
  */
 export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
   const p = e.payload as Record<string, unknown> | null;
-  if (doorOf(e) !== d.doorId || !p || typeof p.phase !== 'string' || typeof p.at !== 'number') return d;
+  if (!isPhaseEntry(e) || doorOf(e) !== d.doorId || typeof p?.at !== 'number') return d;
   const phase = p.phase as BoardDoor['phase'];
   const at = new Date(p.at).toISOString();
   const through = throughOf(e);
