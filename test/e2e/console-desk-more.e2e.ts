@@ -410,6 +410,27 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     });
   }
 
+  it('shows a lockdown another guard starts (a door entry re-reads the board), and its release', async () => {
+    const page = await openDesk();
+    await guarded(page, 'lockdown-elsewhere', async () => {
+      const started = await guard.post('/api/v1/access/lockdown', {
+        kind: 'lockdown',
+        doors: 'all',
+        reason: 'drill from the other desk',
+      });
+      expect(started.status).toBeLessThan(300);
+      await page
+        .getByTestId('lockdown-banner')
+        .getByText(/drill from the other desk/)
+        .waitFor();
+      await page.getByTestId('override-east-5').waitFor();
+      expect(
+        (await guard.post('/api/v1/access/lockdown/release', { reason: 'drill over' })).status,
+      ).toBeLessThan(300);
+      await page.getByTestId('lockdown-banner').waitFor({ state: 'detached' });
+    });
+  });
+
   it('has no serious or critical axe-core violations on the desk, shift log and forgive screens, light and dark', async () => {
     const found: string[] = [];
     for (const scheme of ['light', 'dark'] as const) {
