@@ -35,7 +35,8 @@ const SensorFacts = ({ d }: { d: BoardDoor }) => {
 /** Who a grant last let through, by name, with a photo for the roles that may see photos. */
 const LastThrough = ({ t, now }: { t: NonNullable<BoardDoor['lastThrough']>; now: number }) => {
   const at = Date.parse(t.at);
-  const who = t.name ?? 'someone no longer on record';
+  // null: the person is not in the records, or this role may not read names: say neither.
+  const who = t.name ?? 'a person (name not shown)';
   return (
     <div className="tile-through" title={`Last through at ${formatClock(at)}`}>
       {t.photo ? (
