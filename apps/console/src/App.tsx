@@ -2,7 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
 import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
 import { Doors } from './pages/Doors';
+import { Forgive } from './desk/Forgive';
 import { GuardDesk } from './desk/GuardDesk';
+import { ShiftLog } from './desk/ShiftLog';
 import { Import } from './pages/Import';
 import { Integrity } from './pages/Integrity';
 import { People } from './pages/People';
@@ -36,6 +38,8 @@ const PAGES: Page[] = [
   { id: 'live', title: 'Live events', action: 'events.stream' },
   { id: 'journal', title: 'Journal', action: 'journal.search' },
   { id: 'desk', title: 'Guard desk', action: 'doors.board' },
+  { id: 'shift-log', title: 'Shift log', action: 'journal.note' },
+  { id: 'passback', title: 'Anti-passback', action: 'doors.control' },
   { id: 'doors', title: 'Doors', action: 'site.read' },
   { id: 'readers', title: 'Readers', action: 'readers.status' },
   { id: 'people', title: 'People', action: 'cardholders.read' },
@@ -190,6 +194,8 @@ export const App = () => {
             {active.id === 'live' && <LiveFeed />}
             {active.id === 'journal' && <JournalSearch roles={roles} />}
             {active.id === 'desk' && <GuardDesk me={session?.operator?.username ?? session?.name ?? ''} />}
+            {active.id === 'shift-log' && <ShiftLog />}
+            {active.id === 'passback' && <Forgive />}
             {active.id === 'doors' && <Doors />}
             {active.id === 'readers' && <Readers />}
             {active.id === 'people' && <People />}

@@ -18,7 +18,7 @@ import {
 import { DoorsService } from '@gatehouse/doors';
 import type { BrokerSecurity, MqttSensorSource } from '@gatehouse/mqtt';
 import { type Clock, deadLetteringBus, type GatehouseBus, type Log, systemClock } from '@gatehouse/contracts';
-import { type Journal, journalDeadLetters, JournalReader } from '@gatehouse/journal';
+import { type Journal, journalDeadLetters, JournalReader, MAX_PAGE } from '@gatehouse/journal';
 import type { PrivacyKeyring } from '@gatehouse/privacy';
 import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
@@ -170,6 +170,13 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
+  // The board's "last through" per door survives a restart: the newest door.open entries naming a person.
+  void reader
+    .page({ types: ['door.open'], text: '"through"' }, MAX_PAGE)
+    .then((page) => doors.restoreLastThrough(page.items))
+    .catch((error: unknown) =>
+      log('warn', 'the doors board could not restore who went through last', { err: error }),
+    );
   return {
     config,
     clock,

@@ -2,6 +2,7 @@ import {
   type Clock,
   DeadLetterLimiter,
   type GatehouseBus,
+  type JournalEntry,
   type JournalEntryInput,
   type SensorReading,
   type SubjectRef,
@@ -36,6 +37,10 @@ export interface BoardDoor {
   open: boolean | null;
   alarms: DoorAlarmType[];
   sensors: SensorHealth[];
+  /** When the door's phase last changed (ISO 8601); null: not since the gateway started. */
+  since: string | null;
+  /** The last person a grant let through this door (granted, then the door opened), and when. */
+  lastThrough: { cardholderId: string; at: string } | null;
 }
 
 export interface SensorHealth {
@@ -79,6 +84,14 @@ const PRIORITY: Record<DoorAlarmType | SensorAlarmType, 'critical' | 'high' | 'm
   'used-while-away': 'low',
 };
 const LOW_BATTERY = 20;
+/** Grants per door kept to tell whose grant an opening used (a few: people queue at a door). */
+const GRANTS_KEPT = 8;
+
+interface PersonGrant {
+  cardholderId: string;
+  at: number;
+  until: number;
+}
 
 /**
  * Runs one state machine per door, fed by sensor readings (any ecosystem),
@@ -100,6 +113,10 @@ export class DoorsService {
   /** Doors some sensor is bound to, and those of them the access context has not defined yet. */
   private readonly boundDoors = new Set<string>();
   private readonly provisional = new Set<string>();
+  /** When each door's phase last changed, and who last went through it on a grant. */
+  private readonly changedAt = new Map<string, number>();
+  private readonly personGrants = new Map<string, PersonGrant[]>();
+  private readonly lastThrough = new Map<string, { cardholderId: string; at: number }>();
 
   constructor(
     private readonly bus: GatehouseBus,
@@ -128,6 +145,8 @@ export class DoorsService {
     }
     bus.on('sensor.reading', 'doors', (r) => this.onReading(r));
     bus.on('access.decided', 'doors', (d) => {
+      if (d.grant && d.doorId && d.cardholderId)
+        this.rememberGrant(d.doorId, d.cardholderId, d.at, d.unlockMs);
       if (d.grant && d.doorId) this.feed(d.doorId, { kind: 'grant', at: d.at, unlockMs: d.unlockMs });
     });
     bus.on('door.command', 'doors', (c) => {
@@ -141,6 +160,26 @@ export class DoorsService {
         at: this.now(),
       }),
     );
+  }
+
+  private rememberGrant(doorId: string, cardholderId: string, at: number, unlockMs: number): void {
+    const unlock =
+      unlockMs || this.doors().find((d) => d.id === doorId)?.unlockMs || DEFAULT_DOOR_TIMING.unlockMs;
+    const kept = [...(this.personGrants.get(doorId) ?? []), { cardholderId, at, until: at + unlock }];
+    this.personGrants.set(doorId, kept.slice(-GRANTS_KEPT));
+  }
+
+  /** The person whose grant an opening at `at` used (the newest running grant), taken so it is used once. */
+  private passerAt(doorId: string, at: number): string | null {
+    const grants = this.personGrants.get(doorId) ?? [];
+    for (let i = grants.length - 1; i >= 0; i--) {
+      const g = grants[i]!;
+      if (g.at <= at && at <= g.until) {
+        grants.splice(i, 1);
+        return g.cardholderId;
+      }
+    }
+    return null;
   }
 
   private now(): number {
@@ -344,11 +383,15 @@ export class DoorsService {
     const subjects: SubjectRef[] = [{ kind: 'door', id: doorId }];
     for (const o of outputs) {
       if (o.kind === 'state') {
+        this.changedAt.set(doorId, o.at);
+        // Granted, then opened: the person is on the door's entry, the board's "last through".
+        const through = o.phase === 'open' ? this.passerAt(doorId, o.at) : null;
+        if (through) this.lastThrough.set(doorId, { cardholderId: through, at: o.at });
         this.record({
           type: `door.${o.phase}`,
           source: `door:${doorId}`,
-          subjects,
-          payload: { phase: o.phase, at: o.at },
+          subjects: through ? [...subjects, { kind: 'person', id: through }] : subjects,
+          payload: { phase: o.phase, at: o.at, ...(through ? { through } : {}) },
         });
       } else if (o.kind === 'bounce') {
         this.record({
@@ -413,7 +456,33 @@ export class DoorsService {
       sensors: [...this.sensors.values()]
         .filter((s) => s.doorId === doorId)
         .map((s) => ({ ...s, neverHeard: silent && s.lastSeen === null })),
+      since: this.changedAt.has(doorId) ? new Date(this.changedAt.get(doorId)!).toISOString() : null,
+      lastThrough: this.lastThroughOf(doorId),
     }));
+  }
+
+  /**
+   * The last person through each door, from the journal's newest door.open
+   * entries that name one (newest first), after a restart: the board does not
+   * forget who went through before it. A door someone has gone through since
+   * start keeps what it saw.
+   */
+  restoreLastThrough(entries: readonly Pick<JournalEntry, 'type' | 'subjects' | 'payload'>[]): number {
+    let restored = 0;
+    for (const e of entries) {
+      const doorId = e.subjects.find((s) => s.kind === 'door')?.id;
+      const p = e.payload as Record<string, unknown>;
+      if (e.type !== 'door.open' || !doorId || this.lastThrough.has(doorId)) continue;
+      if (typeof p.through !== 'string' || typeof p.at !== 'number') continue;
+      this.lastThrough.set(doorId, { cardholderId: p.through, at: p.at });
+      restored++;
+    }
+    return restored;
+  }
+
+  private lastThroughOf(doorId: string): BoardDoor['lastThrough'] {
+    const t = this.lastThrough.get(doorId);
+    return t ? { cardholderId: t.cardholderId, at: new Date(t.at).toISOString() } : null;
   }
 
   stop(): void {

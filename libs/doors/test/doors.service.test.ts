@@ -48,6 +48,68 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     doors.stop();
   });
 
+  it("the board says since when a door is in its phase, and who a grant let through (on the door's entry)", () => {
+    const { doors, read, grant, clock, entries } = setup();
+    expect(doors.board()[0]).toMatchObject({ since: null, lastThrough: null });
+    read('c1', [{ kind: 'contact', open: false }]);
+    clock.advance(2000);
+    grant();
+    expect(doors.board()[0]).toMatchObject({
+      phase: 'unlocked',
+      since: clock.now().toISOString(),
+      lastThrough: null,
+    });
+    clock.advance(1000);
+    read('c1', [{ kind: 'contact', open: true }]);
+    const opened = clock.now().toISOString();
+    expect(doors.board()[0]).toMatchObject({
+      phase: 'open',
+      since: opened,
+      lastThrough: { cardholderId: 'p', at: opened },
+    });
+    const entry = entries.find((e) => e.type === 'door.open')!;
+    expect(entry.payload).toMatchObject({ through: 'p' });
+    expect(entry.subjects).toContainEqual({ kind: 'person', id: 'p' });
+    // A grant is used once: opening again after it ran out is forced, and names nobody new.
+    read('c1', [{ kind: 'contact', open: false }]);
+    clock.advance(10_000);
+    read('c1', [{ kind: 'contact', open: true }]);
+    expect(doors.board()[0]).toMatchObject({
+      phase: 'forced',
+      lastThrough: { cardholderId: 'p', at: opened },
+    });
+    expect(entries.find((e) => e.type === 'door.forced')!.payload).not.toHaveProperty('through');
+    doors.stop();
+  });
+
+  it("restores each door's last person through from the journal's newest door.open entries, never over a live one", () => {
+    const { doors, read, grant, clock } = setup();
+    read('c1', [{ kind: 'contact', open: false }]);
+    const entry = (doorId: string, through: string | null, at: number) => ({
+      type: 'door.open',
+      subjects: [{ kind: 'door' as const, id: doorId }],
+      payload: { phase: 'open', at, ...(through ? { through } : {}) },
+    });
+    const earlier = clock.now().getTime() - 60_000;
+    // Newest first: the newest opening names nobody (a request to exit), the one before names "q".
+    expect(
+      doors.restoreLastThrough([
+        entry('d1', null, earlier + 2),
+        entry('d1', 'q', earlier + 1),
+        entry('d1', 'old', earlier),
+      ]),
+    ).toBe(1);
+    expect(doors.board()[0]!.lastThrough).toEqual({
+      cardholderId: 'q',
+      at: new Date(earlier + 1).toISOString(),
+    });
+    grant();
+    read('c1', [{ kind: 'contact', open: true }]);
+    expect(doors.restoreLastThrough([entry('d1', 'late', earlier + 5)])).toBe(0);
+    expect(doors.board()[0]!.lastThrough?.cardholderId).toBe('p');
+    doors.stop();
+  });
+
   it('sensor offline, tamper and low battery raise their alarms once, and clear', () => {
     const { alarms, read, doors } = setup();
     read('c1', [{ kind: 'availability', online: true }]);

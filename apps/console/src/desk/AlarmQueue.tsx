@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AlarmView as Alarm, BulkAcknowledged } from '@gatehouse/api';
 import { api } from '../api';
 import type { ActionRequest } from '../components/ActionDialog';
 import { formatTime } from '../format';
 import { AlarmDetail } from './AlarmDetail';
 import { age } from './labels';
+import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
 import { useNow } from './useStored';
 
@@ -71,6 +72,37 @@ export const AlarmQueue = ({
     ask({ ...r, run: (t) => post(`/api/v1/alarms/${a.id}/${r.path}`, { ...r.body(t) })() });
   const what = (a: Alarm) => `${typeWords(a.type)}${where(a) ? ` at ${where(a)}` : ''}`;
   const detail = alarms.find((a) => a.id === open);
+  // The row the keys act on (A, Enter); the first alarm until the guard moves.
+  const [selected, setSelected] = useState<string | null>(null);
+  const current = alarms.find((a) => a.id === selected) ?? alarms[0];
+  const move = (by: number) => {
+    if (alarms.length === 0) return;
+    const i = current ? alarms.indexOf(current) : -1;
+    setSelected(alarms[Math.min(alarms.length - 1, Math.max(0, i + by))]!.id);
+  };
+  useEffect(() => {
+    if (current)
+      document.querySelector(`[data-testid="alarm-${current.id}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [current]);
+  const acknowledge = (a: Alarm) =>
+    act(a, {
+      title: `Acknowledge ${what(a)}?`,
+      confirm: 'Acknowledge',
+      reason: 'optional',
+      reasonLabel: 'Comment',
+      done: 'Acknowledged.',
+      path: 'acknowledge',
+      body: (t) => (t ? { comment: t } : {}),
+    });
+  useShortcuts({
+    ArrowDown: () => move(1),
+    j: () => move(1),
+    ArrowUp: () => move(-1),
+    k: () => move(-1),
+    Enter: () => current && setOpen(current.id),
+    a: () => canAct && current?.state === 'new' && acknowledge(current),
+    A: () => canAct && current?.state === 'new' && acknowledge(current),
+  });
   return (
     <>
       {canAct && unacknowledged.length > 0 && (
@@ -83,7 +115,11 @@ export const AlarmQueue = ({
             />
             Select every unacknowledged alarm
           </label>
-          <button disabled={chosen.length === 0} onClick={bulk} title="Acknowledge the selected alarms (A)">
+          <button
+            disabled={chosen.length === 0}
+            onClick={bulk}
+            title="Acknowledge every ticked alarm with one reason"
+          >
             Acknowledge selected ({chosen.length})
           </button>
         </div>
@@ -107,7 +143,12 @@ export const AlarmQueue = ({
         </thead>
         <tbody>
           {alarms.map((a) => (
-            <tr key={a.id} className={`priority-${a.priority}`} data-testid={`alarm-${a.id}`}>
+            <tr
+              key={a.id}
+              className={`priority-${a.priority}${a === current ? ' selected' : ''}`}
+              data-testid={`alarm-${a.id}`}
+              data-selected={a === current ? 'true' : undefined}
+            >
               {canAct && (
                 <td>
                   {a.state === 'new' && (
@@ -125,9 +166,17 @@ export const AlarmQueue = ({
                 {a.escalations ? ` ↑${a.escalations}` : ''}
               </td>
               <td>
-                <button className="link alarm-open" onClick={() => setOpen(a.id)} title="Show its history">
+                <button
+                  className="link alarm-open"
+                  onClick={() => {
+                    setSelected(a.id);
+                    setOpen(a.id);
+                  }}
+                  title="Show its history (Enter on the selected alarm)"
+                >
                   {typeWords(a.type)}
                 </button>
+                {a === current && <span className="sr-only"> (selected)</span>}
                 {a.count > 1 ? ` ×${a.count}` : ''}
                 {a.detail ? ` — ${a.detail}` : ''}
                 <div className="instructions">{a.instructions}</div>
@@ -147,17 +196,8 @@ export const AlarmQueue = ({
                   {a.state === 'new' && (
                     <button
                       className="link"
-                      onClick={() =>
-                        act(a, {
-                          title: `Acknowledge ${what(a)}?`,
-                          confirm: 'Acknowledge',
-                          reason: 'optional',
-                          reasonLabel: 'Comment',
-                          done: 'Acknowledged.',
-                          path: 'acknowledge',
-                          body: (t) => (t ? { comment: t } : {}),
-                        })
-                      }
+                      onClick={() => acknowledge(a)}
+                      title="Acknowledge (A on the selected alarm)"
                     >
                       Acknowledge
                     </button>

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useState } from 'react';
 import type { BoardDoor } from '@gatehouse/api';
 import { DoorTile } from './DoorTile';
 import { needsAttention } from './labels';
@@ -6,19 +6,11 @@ import type { SiteOverride } from './lockdown';
 import type { SiteNames } from './site-names';
 import { useNow, useStored } from './useStored';
 
+/** The door filter's id: the desk's "/" shortcut focuses it. */
+export const DOOR_FILTER_ID = 'door-filter';
+
 const DENSITY = ['normal', 'compact'] as const;
 const SHOW = ['all', 'attention'] as const;
-
-/** Remembers when the board saw each door's phase change; a door first seen has no "since" (it would be a guess). */
-const usePhaseSince = (doors: BoardDoor[]) => {
-  const seen = useRef(new Map<string, { phase: string; since: number | null }>());
-  for (const d of doors) {
-    const was = seen.current.get(d.doorId);
-    if (!was) seen.current.set(d.doorId, { phase: d.phase, since: null });
-    else if (was.phase !== d.phase) seen.current.set(d.doorId, { phase: d.phase, since: Date.now() });
-  }
-  return (doorId: string) => seen.current.get(doorId)?.since ?? null;
-};
 
 /** "Doors now": every door as a tile, filtered by zone and by whether it needs attention, normal or compact. */
 export const DoorBoard = ({
@@ -33,16 +25,32 @@ export const DoorBoard = ({
   unlock: ((d: BoardDoor) => void) | null;
 }) => {
   const now = useNow();
-  const sinceOf = usePhaseSince(doors);
+  const [find, setFind] = useState('');
   const [density, setDensity] = useStored('gatehouse.desk.density', 'normal', DENSITY);
   const [show, setShow] = useStored('gatehouse.desk.show', 'all', SHOW);
   const [zone, setZone] = useStored('gatehouse.desk.zone', '', ['', ...names.zones.map((z) => z.id)]);
+  const needle = find.trim().toLowerCase();
   const shown = doors.filter(
-    (d) => (show === 'all' || needsAttention(d)) && (zone === '' || names.zoneOf(d.doorId)?.id === zone),
+    (d) =>
+      (show === 'all' || needsAttention(d)) &&
+      (zone === '' || names.zoneOf(d.doorId)?.id === zone) &&
+      (needle === '' || d.name.toLowerCase().includes(needle)),
   );
   return (
     <>
       <div className="board-filters" role="group" aria-label="Board filters">
+        <label>
+          Find door
+          <input
+            id={DOOR_FILTER_ID}
+            type="search"
+            value={find}
+            onChange={(e) => setFind(e.target.value)}
+            placeholder="name"
+            title="Find a door by name (/)"
+            size={12}
+          />
+        </label>
         <label>
           Zone
           <select value={zone} onChange={(e) => setZone(e.target.value)}>
@@ -79,7 +87,6 @@ export const DoorBoard = ({
             key={d.doorId}
             door={d}
             zone={names.zoneOf(d.doorId)?.name ?? null}
-            since={sinceOf(d.doorId)}
             now={now}
             override={override}
             onUnlock={unlock ? () => unlock(d) : null}

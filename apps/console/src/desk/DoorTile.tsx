@@ -1,30 +1,84 @@
+import { UserRound } from 'lucide-react';
 import type { BoardDoor } from '@gatehouse/api';
 import { formatClock } from '../format';
+import { batteryIcon, contactIcon, Icon, lockIcon, phaseIcon, signalIcon } from './icons';
 import { age, batteryWord, contactWord, lockWord, sensorsDown, signalWord, stateWord } from './labels';
 import type { SiteOverride } from './lockdown';
 
-/** One door at a glance: name, zone, state in words and colour, since when, lock and contact apart, sensors in words. */
+/** The sensors in few words: each sensor's id names it, and tells which of a door's sensors is silent. */
+const SensorFacts = ({ d }: { d: BoardDoor }) => {
+  if (d.sensors.length === 0) return <span className="hint">No sensor</span>;
+  return (
+    <>
+      {d.sensors.map((s) => {
+        const good = !s.neverHeard && s.online !== false;
+        return (
+          <span key={s.sensorId} className="sensor" title={s.sensorId}>
+            <span className="fact">
+              <Icon of={signalIcon(good)} />
+              {`${s.sensorId}: ${signalWord(s)}`}
+            </span>
+            {s.tamper && <strong className="fact tamper">TAMPER</strong>}
+            {s.battery !== null && (
+              <span className="fact">
+                <Icon of={batteryIcon(s.battery)} />
+                {batteryWord(s.battery)}
+              </span>
+            )}
+          </span>
+        );
+      })}
+    </>
+  );
+};
+
+/** Who a grant last let through, by name, with a photo for the roles that may see photos. */
+const LastThrough = ({ t, now }: { t: NonNullable<BoardDoor['lastThrough']>; now: number }) => {
+  const at = Date.parse(t.at);
+  // null: the person is not in the records, or this role may not read names: say neither.
+  const who = t.name ?? 'a person (name not shown)';
+  return (
+    <div className="tile-through" title={`Last through at ${formatClock(at)}`}>
+      {t.photo ? (
+        <img
+          className="through-photo"
+          src={`/api/v1/access/cardholders/${encodeURIComponent(t.cardholderId)}/photo`}
+          alt=""
+          width={20}
+          height={20}
+          loading="lazy"
+        />
+      ) : (
+        <Icon of={UserRound} />
+      )}
+      <span className="through-name">{who}</span>
+      <span className="since">{age(at, now)} ago</span>
+    </div>
+  );
+};
+
+/** One door at a glance: name, zone, state in words, colour and icon, since when, lock and contact apart, sensors, last person through. */
 export const DoorTile = ({
   door: d,
   zone,
-  since,
   now,
   override,
   onUnlock,
 }: {
   door: BoardDoor;
   zone: string | null;
-  /** When the board saw the state change (null: it has been so since before this screen opened). */
-  since: number | null;
   now: number;
   override: SiteOverride | null;
   onUnlock: (() => void) | null;
 }) => {
   const word = stateWord(d);
+  const offline = word === 'Offline';
   const held = override?.doorIds.has(d.doorId) ? override.kind : null;
+  const since = d.since ? Date.parse(d.since) : null;
+  const locked = lockWord(d) === 'Locked';
   return (
     <div
-      className={`door-tile phase-${d.phase}${word === 'Offline' ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}`}
+      className={`door-tile phase-${d.phase}${offline ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}`}
       data-door={d.doorId}
       data-testid={`door-${d.doorId}`}
     >
@@ -36,11 +90,11 @@ export const DoorTile = ({
       </div>
       <div className="tile-state">
         <span className="phase" data-testid={`phase-${d.doorId}`}>
-          <span className="state-icon" aria-hidden="true" />
+          <Icon of={phaseIcon(d, offline)} className="state-icon" />
           {word}
         </span>
         {since !== null && (
-          <span className="since" title={`since ${formatClock(since)}`}>
+          <span className="since" title={`since ${formatClock(since)}`} data-testid={`since-${d.doorId}`}>
             for {age(since, now)}
           </span>
         )}
@@ -51,26 +105,27 @@ export const DoorTile = ({
         </span>
       )}
       <div className="tile-facts">
-        <span>{lockWord(d)}</span>
-        <span>{contactWord(d)}</span>
+        <span className="fact">
+          <Icon of={lockIcon(locked)} />
+          {lockWord(d)}
+        </span>
+        <span className="fact">
+          <Icon of={contactIcon(d.open)} />
+          {contactWord(d)}
+        </span>
       </div>
-      <div className="hint tile-sensors">
-        {d.sensors.length === 0
-          ? 'No sensor'
-          : d.sensors
-              .map(
-                (s) =>
-                  // The sensor's id is its only name, and tells which of a door's sensors is silent.
-                  `${s.sensorId}: ${[signalWord(s), s.tamper ? 'TAMPER' : null, batteryWord(s.battery)]
-                    .filter(Boolean)
-                    .join(', ')}`,
-              )
-              .join(' · ')}
+      <div className="tile-facts tile-sensors">
+        <SensorFacts d={d} />
       </div>
-      {onUnlock && (
-        <button className="link tile-action" onClick={onUnlock} title={`Unlock ${d.name} once`}>
-          Unlock once
-        </button>
+      {(d.lastThrough || onUnlock) && (
+        <div className="tile-foot">
+          {d.lastThrough ? <LastThrough t={d.lastThrough} now={now} /> : <span />}
+          {onUnlock && (
+            <button className="link tile-action" onClick={onUnlock} title={`Unlock ${d.name} once`}>
+              Unlock once
+            </button>
+          )}
+        </div>
       )}
     </div>
   );

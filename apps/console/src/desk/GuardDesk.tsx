@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AlarmView, AlarmQueue as Queue, BoardDoor, DoorStates, Items } from '@gatehouse/api';
 import { api } from '../api';
 import { ThemeToggle } from '../components/ThemeToggle';
@@ -7,14 +7,17 @@ import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
 import { sounding, useAlarmSound } from './alarm-sound';
 import { AlarmQueue } from './AlarmQueue';
-import { DoorBoard } from './DoorBoard';
+import { DOOR_FILTER_ID, DoorBoard } from './DoorBoard';
 import { siteOverride } from './lockdown';
 import { LockdownBanner } from './LockdownBanner';
+import { applyDoorEntry, isPhaseEntry, throughOf } from './door-delta';
+import { DESK_SHORTCUTS, useShortcuts } from './shortcuts';
 import { useSiteNames } from './site-names';
 import { useStored } from './useStored';
 import './desk.css';
 
-const LIVE_TYPES = /^(door|alarm|access)\./;
+/** Entries that change the alarm queue, door modes or lockdown: re-read (door phases come as deltas, below). */
+const RELOAD_TYPES = /^(alarm|access|door)\./;
 
 /** The guard's desk: every door live, the alarm queue, and the actions the operator's role allows on both. */
 export const GuardDesk = ({ me }: { me: string }) => {
@@ -27,6 +30,16 @@ export const GuardDesk = ({ me }: { me: string }) => {
   const [alarms, setAlarms] = useState<AlarmView[]>([]);
   const [sound, setSound] = useStored('gatehouse.desk.sound', 'on', ['on', 'muted']);
   const { ask, view } = useActionDialog();
+  const shortcutList = useRef<HTMLDetailsElement>(null);
+  useShortcuts({
+    '/': () => document.getElementById(DOOR_FILTER_ID)?.focus(),
+    '?': () => {
+      const list = shortcutList.current;
+      if (!list) return;
+      list.open = !list.open;
+      if (list.open) list.querySelector('summary')?.focus();
+    },
+  });
   const names = useSiteNames(
     live.generation,
     alarms.flatMap((a) => (a.cardholderId ? [a.cardholderId] : [])),
@@ -58,7 +71,14 @@ export const GuardDesk = ({ me }: { me: string }) => {
   useEffect(() => {
     let pending: ReturnType<typeof setTimeout> | null = null;
     const off = subscribe((e) => {
-      if (!LIVE_TYPES.test(e.type) || pending) return;
+      // A door's phase, since when and who went through come on its entry: applied as they are.
+      // A new person's name (and whether the role sees a photo) is the board's to say: re-read.
+      // A door's mode or a lockdown (door.lockdown-started…) changes what the board reads: re-read.
+      if (isPhaseEntry(e)) {
+        setDoors((all) => all.map((d) => applyDoorEntry(d, e)));
+        if (!throughOf(e)) return;
+      } else if (!RELOAD_TYPES.test(e.type)) return;
+      if (pending) return;
       pending = setTimeout(() => {
         pending = null;
         void load().catch(() => undefined);
@@ -134,6 +154,20 @@ export const GuardDesk = ({ me }: { me: string }) => {
         <ThemeToggle />
       </header>
       {view}
+      <details className="shortcuts" ref={shortcutList} data-testid="shortcut-list">
+        <summary>Keyboard shortcuts (?)</summary>
+        <dl>
+          {DESK_SHORTCUTS.map(([keys, what]) => (
+            <div key={keys}>
+              <dt>
+                <kbd>{keys}</kbd>
+              </dt>
+              <dd>{what}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="hint">Keys do nothing while you type in a field or a dialog is open.</p>
+      </details>
       {override && <LockdownBanner override={override} doorCount={doors.length} />}
       <div className="desk-columns">
         <section aria-labelledby="doors-now">

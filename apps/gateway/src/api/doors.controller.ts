@@ -1,21 +1,44 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { type BoardDoor, DoorsService } from '@gatehouse/doors';
+import { AccessService } from '@gatehouse/access';
+import { may, type Principal } from '@gatehouse/auth';
+import { DoorsService } from '@gatehouse/doors';
 import { Allow } from '../http/auth.guard';
-import type { Items } from './views';
+import { CurrentPrincipal } from '../http/request.decorators';
+import type { BoardDoor, Items } from './views';
 
 @ApiTags('doors')
 @Controller('api/v1/doors')
 export class DoorsController {
-  constructor(private readonly doors: DoorsService) {}
+  constructor(
+    private readonly doors: DoorsService,
+    private readonly access: AccessService,
+  ) {}
 
   @Get('board')
   @Allow('doors.board')
   @ApiOperation({
     summary:
-      "Every door's live state (secure, open, held, forced…), its active alarms and its sensors' health",
+      "Every door's live state (secure, open, held, forced…) and since when, its active alarms, its sensors' health, and the last person a grant let through",
   })
-  board(): Items<BoardDoor> {
-    return { items: this.doors.board() };
+  board(@CurrentPrincipal() principal: Principal): Items<BoardDoor> {
+    const people = this.access.engine.index.cardholders;
+    // Names for those who may read people; photos only for the roles the matrix shows them to.
+    const names = may(principal.roles, 'cardholders.read');
+    const photos = may(principal.roles, 'cardholders.photo');
+    return {
+      items: this.doors.board().map((d) => {
+        if (!d.lastThrough) return { ...d, lastThrough: null };
+        const person = people.get(d.lastThrough.cardholderId);
+        return {
+          ...d,
+          lastThrough: {
+            ...d.lastThrough,
+            name: names ? (person?.name ?? null) : null,
+            ...(photos && person?.hasPhoto ? { photo: true } : {}),
+          },
+        };
+      }),
+    };
   }
 }

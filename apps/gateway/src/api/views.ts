@@ -27,14 +27,14 @@ import type {
   TokenView,
 } from '@gatehouse/auth';
 import type { Interpretation } from '@gatehouse/bridge-protocol';
-import type { BoardDoor } from '@gatehouse/doors';
+import type { BoardDoor as BoardDoorState } from '@gatehouse/doors';
 import type { CheckpointView, EntryNames, READABLE_COLUMNS, VerifyReport } from '@gatehouse/journal';
 import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 
 export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
 export type { Interpretation } from '@gatehouse/bridge-protocol';
 export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
-export type { Alarm, BoardDoor, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
+export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
 /** Why a card decision went as it did (the `reason` of access entries). */
 export type DecisionReason = Decision['reason'];
 export type { OperatorView };
@@ -48,6 +48,15 @@ export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, 
 export type BackgroundHeader = 'x-gatehouse-background';
 
 /** A list answer. */
+/**
+ * A door on the guard's board: its live state, and the last person through it
+ * by name ("erased person" once erased), with `photo` only for roles that may
+ * see photos (`cardholders.photo`) and only when there is one.
+ */
+export interface BoardDoor extends Omit<BoardDoorState, 'lastThrough'> {
+  lastThrough: { cardholderId: string; name: string | null; photo?: boolean; at: string } | null;
+}
+
 export interface Items<T> {
   items: T[];
 }

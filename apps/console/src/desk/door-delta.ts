@@ -1,0 +1,40 @@
+import type { BoardDoor } from '@gatehouse/api';
+import type { JournalEntry } from '../api';
+
+/** Phases in which the door's contact is open (the others are closed or unknown). */
+const OPEN_PHASES = new Set(['open', 'held-warning', 'held', 'forced']);
+
+const doorOf = (e: JournalEntry) => e.subjects.find((s) => s.kind === 'door')?.id;
+
+/** The person a door's entry says went through it on a grant (doors.service: `through`). */
+export const throughOf = (e: JournalEntry): string | null => {
+  const p = e.payload as Record<string, unknown> | null;
+  return p && typeof p.through === 'string' ? p.through : null;
+};
+
+/** A door's phase entry (door.secure, door.forced…), as against its mode, lockdown or bounce entries. */
+export const isPhaseEntry = (e: JournalEntry): boolean => {
+  const p = e.payload as Record<string, unknown> | null;
+  return !!p && typeof p.phase === 'string' && e.type === `door.${p.phase}`;
+};
+
+/**
+ * A door's phase entry (door.<phase>, payload {phase, at, through?}) applied
+ * to its tile as a delta: phase, contact and since when. A person the tile
+ * does not show yet is left for the board's re-read, which names them.
+ */
+export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
+  const p = e.payload as Record<string, unknown> | null;
+  if (!isPhaseEntry(e) || doorOf(e) !== d.doorId || typeof p?.at !== 'number') return d;
+  const phase = p.phase as BoardDoor['phase'];
+  const at = new Date(p.at).toISOString();
+  const through = throughOf(e);
+  return {
+    ...d,
+    phase,
+    open: phase === 'unknown' ? d.open : OPEN_PHASES.has(phase),
+    since: at,
+    lastThrough:
+      through && d.lastThrough?.cardholderId === through ? { ...d.lastThrough, at } : d.lastThrough,
+  };
+};
