@@ -189,7 +189,7 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
       expect(await row.getByText('front-door').count()).toBe(0);
       await page.getByText('Sounding until acknowledged').waitFor();
       await waitFor('the page title to carry the alarm count', async () =>
-        (await page.title()).startsWith('(1) ') ? true : undefined,
+        (await page.title()) === '(1) Guard desk — Gatehouse' ? true : undefined,
       );
       // Its age ticks on screen without a re-read.
       const first = await row.getByTestId('alarm-age').textContent();

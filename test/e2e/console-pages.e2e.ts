@@ -90,7 +90,7 @@ describe('each role lands on its job (headless Chromium, demo site)', () => {
         await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
         // Focus follows the page: a screen reader starts at the heading.
         await page.locator('main h2:focus', { hasText: heading }).waitFor();
-        expect(await page.title()).toMatch(new RegExp(`^(\\(\\d+ alarms?\\) )?${title} – Gatehouse$`));
+        expect(await page.title()).toMatch(new RegExp(`^(\\(\\d+\\) )?${title} — Gatehouse$`));
         // The skip link shows when focused and leads to the main content, not away from the page.
         await page.getByRole('link', { name: 'Skip to main content' }).focus();
         await page.getByRole('link', { name: 'Skip to main content' }).and(page.locator(':focus')).waitFor();
