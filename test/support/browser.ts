@@ -49,7 +49,7 @@ export interface ConsoleOptions {
 
 /**
  * A fresh browser context signed in to the console as `username`, on their
- * landing page (the shell's "who" panel shown). A browser prompt (alert,
+ * landing page (the shell shown). A browser prompt (alert,
  * confirm, prompt) anywhere fails the test: the console asks in-page.
  */
 export const openConsole = async (
@@ -76,7 +76,8 @@ export const openConsole = async (
     await page.getByLabel('Six-digit code from your authenticator app').fill(await options.secondFactor());
     await page.getByRole('button', { name: 'Verify' }).click();
   }
-  await page.getByTestId('who').waitFor();
+  // The shell's main region: signed in (the "who" panel is behind the menu button on a phone).
+  await page.locator('#main-content').waitFor();
   return page;
 };
 
