@@ -353,7 +353,8 @@ export const People = () => {
             <ul className="compact" data-testid="person-doors">
               {doors.map((d) => (
                 <li key={d.doorId}>
-                  {d.doorId} {d.now ? '(now)' : '(not at this hour)'}
+                  {siteDoors.find((sd) => sd.id === d.doorId)?.name ?? d.doorId}{' '}
+                  {d.now ? '(now)' : '(not at this hour)'}
                 </li>
               ))}
               {doors.length === 0 && <li>none</li>}
