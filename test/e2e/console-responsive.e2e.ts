@@ -127,6 +127,11 @@ describe('every page fits a phone and a 1024 px screen (headless Chromium, demo 
       expect(await menu.getAttribute('aria-expanded')).toBe('false');
       // Behind the button on a phone: the page list is not in sight until it is opened.
       expect(await page.getByRole('link', { name: link, exact: true }).isVisible()).toBe(false);
+      // Escape closes it again.
+      await menu.click();
+      await page.getByRole('link', { name: link, exact: true }).waitFor();
+      await page.keyboard.press('Escape');
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
       await menu.click();
       expect(await menu.getAttribute('aria-expanded')).toBe('true');
     }

@@ -164,7 +164,16 @@ export const App = () => {
           Skip to main content
         </a>
         <div className="shell">
-          <nav aria-label="Pages" className={menuOpen ? 'menu-open' : undefined}>
+          <nav
+            aria-label="Pages"
+            className={menuOpen ? 'menu-open' : undefined}
+            // Escape closes the phone menu and gives the focus back to its button.
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape' || !menuOpen) return;
+              setMenuOpen(false);
+              document.querySelector<HTMLButtonElement>('.menu-button')?.focus();
+            }}
+          >
             <div className="nav-bar">
               <div className="brand">Gatehouse</div>
               <span className="nav-page" aria-hidden="true">
