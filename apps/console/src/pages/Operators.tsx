@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Operator, type Role } from '../api';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
+import { SitePasswordRules } from '../setup/PasswordRules';
 
 const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
   <span className="roles">
@@ -233,9 +234,11 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
               value={draft.password}
               onChange={(e) => setDraft({ ...draft, password: e.target.value })}
               autoComplete="new-password"
+              aria-describedby="new-operator-password-rules"
               required
             />
           </label>
+          <SitePasswordRules id="new-operator-password-rules" />
           <RolePicker value={draft.roles} onChange={(roles) => setDraft({ ...draft, roles })} />
           <button disabled={busy}>Create operator</button>
           {noteAt('new-operator')}
