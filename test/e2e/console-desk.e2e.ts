@@ -5,8 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { aDoor, aZone } from '../../libs/testing/src/factories';
-import { bootstrapAdmin, operatorClient, PERMANENT_PASSWORD } from '../support/client';
-import { launchChromium, seriousA11yViolations } from '../support/browser';
+import { bootstrapAdmin, operatorClient } from '../support/client';
+import {
+  launchChromium,
+  openConsole,
+  openDesk as openDeskPage,
+  seriousA11yViolations,
+  withFailureShot,
+} from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 import { createSite } from '../support/site';
 import { waitFor } from '../support/wait';
@@ -95,27 +101,13 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
   });
 
   const openDesk = async (colorScheme: 'light' | 'dark' = 'light'): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, colorScheme });
-    const page = await context.newPage();
-    await page.goto(gw.url);
-    await page.getByLabel('User name').fill('gina');
-    await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('who').waitFor();
-    await page.getByRole('link', { name: 'Guard desk' }).click();
+    const page = await openConsole(browser, gw.url, 'gina', { colorScheme });
+    await openDeskPage(page);
     await page.getByTestId('board-count').getByText('50 of 50 doors').waitFor();
     return page;
   };
-  const guarded = async (page: Page, name: string, steps: () => Promise<void>) => {
-    try {
-      await steps();
-    } catch (error) {
-      await page
-        .screenshot({ path: join(tmpdir(), `gatehouse-desk-${name}-failure.png`), fullPage: true })
-        .catch(() => undefined);
-      throw error;
-    }
-  };
+  const guarded = (page: Page, name: string, steps: () => Promise<void>) =>
+    withFailureShot(page, `desk-${name}`, steps);
   /** Whether every tile lies inside the 1080p window and nothing on the page scrolls. */
   const allTilesOnScreen = (page: Page) =>
     page.evaluate(() => {
@@ -189,7 +181,7 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
       expect(await row.getByText('front-door').count()).toBe(0);
       await page.getByText('Sounding until acknowledged').waitFor();
       await waitFor('the page title to carry the alarm count', async () =>
-        (await page.title()).startsWith('(1) ') ? true : undefined,
+        (await page.title()) === '(1) Guard desk — Gatehouse' ? true : undefined,
       );
       // Its age ticks on screen without a re-read.
       const first = await row.getByTestId('alarm-age').textContent();

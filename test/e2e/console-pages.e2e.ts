@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode } from '../../libs/auth/src/totp';
-import { ADMIN_PASSWORD, bootstrapAdmin, operatorClient, PERMANENT_PASSWORD } from '../support/client';
-import { launchChromium, seriousA11yViolations } from '../support/browser';
+import { ADMIN_PASSWORD, bootstrapAdmin, operatorClient } from '../support/client';
+import { launchChromium, openConsole, seriousA11yViolations, withFailureShot } from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 /** Screenshots of each role's landing page, kept for people to look at (not committed). */
@@ -44,33 +44,15 @@ describe('each role lands on its job (headless Chromium, demo site)', () => {
     if (gw) removeDir(gw.dataDir);
   });
 
-  const signIn = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({
-      viewport: { width: SIZES[0]!.width, height: SIZES[0]!.height },
-    });
-    const page = await context.newPage();
-    await page.goto(gw.url);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(username === 'ada' ? ADMIN_PASSWORD : PERMANENT_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    if (username === 'ada') {
-      await page.getByLabel('Six-digit code from your authenticator app').fill(await nextAdminCode());
-      await page.getByRole('button', { name: 'Verify' }).click();
-    }
-    await page.getByTestId('who').waitFor();
-    return page;
-  };
-  const guarded = async (page: Page, name: string, steps: () => Promise<void>) => {
-    try {
-      await steps();
-    } catch (error) {
-      await page
-        .screenshot({ path: join(ARTIFACTS, `${name}-failure.png`), fullPage: true })
-        .catch(() => undefined);
-      throw error;
-    }
-  };
+  const signIn = (username: string): Promise<Page> =>
+    openConsole(
+      browser,
+      gw.url,
+      username,
+      username === 'ada' ? { password: ADMIN_PASSWORD, secondFactor: nextAdminCode } : {},
+    );
+  const guarded = (page: Page, name: string, steps: () => Promise<void>) =>
+    withFailureShot(page, name, steps, ARTIFACTS);
 
   /** Who signs in, their role, the page's heading and the page's name in the title. */
   const LANDINGS: [string, string, string, string][] = [
@@ -90,7 +72,7 @@ describe('each role lands on its job (headless Chromium, demo site)', () => {
         await page.getByRole('heading', { name: heading, level: 2 }).waitFor();
         // Focus follows the page: a screen reader starts at the heading.
         await page.locator('main h2:focus', { hasText: heading }).waitFor();
-        expect(await page.title()).toMatch(new RegExp(`^(\\(\\d+ alarms?\\) )?${title} – Gatehouse$`));
+        expect(await page.title()).toMatch(new RegExp(`^(\\(\\d+\\) )?${title} — Gatehouse$`));
         // The skip link shows when focused and leads to the main content, not away from the page.
         await page.getByRole('link', { name: 'Skip to main content' }).focus();
         await page.getByRole('link', { name: 'Skip to main content' }).and(page.locator(':focus')).waitFor();

@@ -1,8 +1,14 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
-import { launchChromium, seriousA11yViolations } from '../support/browser';
+import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
+import {
+  launchChromium,
+  openConsole,
+  openDesk,
+  seriousA11yViolations,
+  withFailureShot,
+} from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 /**
@@ -32,34 +38,9 @@ describe('console shell in headless Chromium (demo site)', () => {
   });
 
   /** Signs in on a fresh context; a browser prompt anywhere fails the test (dialogs are in-page). */
-  const signIn = async (username: string): Promise<Page> => {
-    const page = await (await browser.newContext()).newPage();
-    page.on('dialog', (d) => {
-      void d.dismiss();
-      throw new Error(`a browser ${d.type()} was shown: ${d.message()}`);
-    });
-    await page.goto(gw.url);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('User name').fill(username);
-    await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  };
-  const guarded = async (page: Page, name: string, steps: () => Promise<void>) => {
-    try {
-      await steps();
-    } catch (error) {
-      await page
-        .screenshot({ path: join(tmpdir(), `gatehouse-shell-${name}-failure.png`), fullPage: true })
-        .catch(() => undefined);
-      throw error;
-    }
-  };
-  const openDesk = async (page: Page) => {
-    await page.getByRole('link', { name: 'Guard desk' }).click();
-    await page.getByTestId('door-board').locator('.door-tile').first().waitFor();
-  };
+  const signIn = (username: string): Promise<Page> => openConsole(browser, gw.url, username);
+  const guarded = (page: Page, name: string, steps: () => Promise<void>) =>
+    withFailureShot(page, `shell-${name}`, steps);
 
   it('asks for a lockdown in a dialog, shows it on every tile and in a site banner, and releases it by name', async () => {
     const page = await signIn('gina');

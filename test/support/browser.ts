@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { PERMANENT_PASSWORD } from './client';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -33,6 +36,76 @@ export const signIn = async (page: Page, base: string, username: string, passwor
   await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+};
+
+export interface ConsoleOptions {
+  /** The operator's password; the permanent one test/support/client.ts gives operators by default. */
+  password?: string;
+  /** A six-digit code for an operator with a second factor, asked for after the password. */
+  secondFactor?: () => string | Promise<string>;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+/**
+ * A fresh browser context signed in to the console as `username`, on their
+ * landing page (the shell shown). A browser prompt (alert,
+ * confirm, prompt) anywhere fails the test: the console asks in-page.
+ */
+export const openConsole = async (
+  browser: Browser,
+  base: string,
+  username: string,
+  options: ConsoleOptions = {},
+): Promise<Page> => {
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1920, height: 1080 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  const page = await context.newPage();
+  page.on('dialog', (d) => {
+    void d.dismiss();
+    throw new Error(`a browser ${d.type()} was shown: ${d.message()}`);
+  });
+  await page.goto(base);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(options.password ?? PERMANENT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (options.secondFactor) {
+    await page.getByLabel('Six-digit code from your authenticator app').fill(await options.secondFactor());
+    await page.getByRole('button', { name: 'Verify' }).click();
+  }
+  // The shell's main region: signed in (the "who" panel is behind the menu button on a phone).
+  await page.locator('#main-content').waitFor();
+  return page;
+};
+
+/** Opens the guard desk from the shell's navigation and waits for its first door tile. */
+export const openDesk = async (page: Page) => {
+  await page.getByRole('link', { name: 'Guard desk' }).click();
+  await page.getByTestId('door-board').locator('.door-tile').first().waitFor();
+};
+
+/**
+ * Runs a test's steps on a page; when they fail, a full-page screenshot of
+ * what the browser showed is kept (in `dir`, the system's tmp by default) for
+ * diagnosis, and the failure is rethrown.
+ */
+export const withFailureShot = async (
+  page: Page,
+  name: string,
+  steps: () => Promise<void>,
+  dir: string = tmpdir(),
+) => {
+  try {
+    await steps();
+  } catch (error) {
+    await page
+      .screenshot({ path: join(dir, `gatehouse-${name}-failure.png`), fullPage: true })
+      .catch(() => undefined);
+    throw error;
+  }
 };
 
 /** What axe-core found on a page, in words a failing test prints. */

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { Menu, X } from 'lucide-react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
 import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
 import { Doors } from './pages/Doors';
@@ -62,6 +63,8 @@ export const App = () => {
   const [error, setError] = useState<string | null>(null);
   const [enrolling, setEnrolling] = useState(false);
   const [permissions, setPermissions] = useState<Permissions | null>(null);
+  // On a phone the page list is behind a menu button (CONSOLE.md); it closes when a page is chosen.
+  const [menuOpen, setMenuOpen] = useState(false);
   const signedIn = view === 'app';
   const live = useLiveConnection(signedIn);
   const clock = useSessionKeeper(session, signedIn);
@@ -80,6 +83,7 @@ export const App = () => {
     ) ??
     visible[0];
   useFocusHeadingOn(signedIn ? (active?.id ?? '') : view);
+  useEffect(() => setMenuOpen(false), [active?.id]);
   useEffect(() => {
     document.title = pageTitle(signedIn && active ? active.title : 'Console', alarms);
   }, [signedIn, active, alarms]);
@@ -164,27 +168,53 @@ export const App = () => {
           Skip to main content
         </a>
         <div className="shell">
-          <nav aria-label="Pages">
-            <div className="brand">Gatehouse</div>
-            <ul>
-              {visible.map((p) => (
-                <li key={p.id}>
-                  <a
-                    href={`#/${p.id}`}
-                    className={p.id === active.id ? 'active' : ''}
-                    aria-current={p.id === active.id ? 'page' : undefined}
-                  >
-                    {p.title}
-                  </a>
-                </li>
-              ))}
-            </ul>
-            <div className="who" data-testid="who">
-              <strong>{session?.operator?.displayName ?? session?.name}</strong>
-              <span>{roles.join(', ')}</span>
-              <button className="link" onClick={() => void signOut()}>
-                Sign out
+          <nav
+            aria-label="Pages"
+            className={menuOpen ? 'menu-open' : undefined}
+            // Escape closes the phone menu and gives the focus back to its button.
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape' || !menuOpen) return;
+              setMenuOpen(false);
+              document.querySelector<HTMLButtonElement>('.menu-button')?.focus();
+            }}
+          >
+            <div className="nav-bar">
+              <div className="brand">Gatehouse</div>
+              <span className="nav-page" aria-hidden="true">
+                {active.title}
+              </span>
+              <button
+                type="button"
+                className="menu-button"
+                aria-expanded={menuOpen}
+                aria-controls="nav-menu"
+                onClick={() => setMenuOpen(!menuOpen)}
+              >
+                {menuOpen ? <X aria-hidden="true" size={18} /> : <Menu aria-hidden="true" size={18} />}
+                Menu
               </button>
+            </div>
+            <div className="nav-menu" id="nav-menu">
+              <ul>
+                {visible.map((p) => (
+                  <li key={p.id}>
+                    <a
+                      href={`#/${p.id}`}
+                      className={p.id === active.id ? 'active' : ''}
+                      aria-current={p.id === active.id ? 'page' : undefined}
+                    >
+                      {p.title}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+              <div className="who" data-testid="who">
+                <strong>{session?.operator?.displayName ?? session?.name}</strong>
+                <span>{roles.join(', ')}</span>
+                <button className="link" onClick={() => void signOut()}>
+                  Sign out
+                </button>
+              </div>
             </div>
           </nav>
           <main id="main-content" tabIndex={-1} className={stale ? 'stale' : undefined}>

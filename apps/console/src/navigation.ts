@@ -70,6 +70,10 @@ export const useOpenAlarmCount = (allowed: boolean, live: LiveConnection): numbe
   return count;
 };
 
-/** "(3 alarms) Guard desk – Gatehouse": the tab tells the open alarm count even when it is not in front. */
+/**
+ * "(3) Guard desk — Gatehouse": the tab tells the open alarm count even when it
+ * is not in front (a taskbar, a locked screen's tab strip). The shell is the
+ * title's one owner; pages do not set it.
+ */
 export const pageTitle = (page: string, alarms: number | null): string =>
-  `${alarms ? `(${alarms} ${alarms === 1 ? 'alarm' : 'alarms'}) ` : ''}${page} – Gatehouse`;
+  `${alarms ? `(${alarms}) ` : ''}${page} — Gatehouse`;

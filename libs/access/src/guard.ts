@@ -15,8 +15,12 @@ export interface PresenceRow {
   cardholderId: string;
   name: string | null;
   zone: string;
+  /** The zone's name for reception's screen (the id when the zone was removed since). */
+  zoneName: string;
   since: string;
   doorId: string;
+  /** The name of the door the person last passed (the id when the door was removed since). */
+  doorName: string;
 }
 
 /** Someone who can open a door at a time, with their name. */
@@ -187,8 +191,10 @@ export class GuardActions {
       cardholderId,
       name: engine.index.cardholders.get(cardholderId)?.name ?? null,
       zone: p.zone,
+      zoneName: engine.index.zones.get(p.zone)?.name ?? p.zone,
       since: new Date(p.at).toISOString(),
       doorId: p.doorId,
+      doorName: engine.index.doors.get(p.doorId)?.name ?? p.doorId,
     }));
   }
 

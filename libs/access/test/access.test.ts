@@ -158,7 +158,13 @@ describe('AccessService (real SQLite, real journal)', () => {
     await journal.close();
     await open();
     expect(access.guard.presenceList()).toEqual([
-      expect.objectContaining({ cardholderId: ann.id, zone: 'lobby' }),
+      // Reception reads names: the zone and the door by name beside their ids.
+      expect.objectContaining({
+        cardholderId: ann.id,
+        zone: 'lobby',
+        zoneName: 'Lobby',
+        doorName: 'Front door',
+      }),
     ]);
     expect(
       (

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { describeError } from '../api';
+import { SitePasswordRules } from '../setup/PasswordRules';
 
 /** What an action asks before it runs: the question, what will happen, and whether a reason is needed. */
 export interface ActionRequest {
@@ -90,6 +91,7 @@ export const ActionDialog = ({
                 autoComplete="new-password"
                 value={reason}
                 onChange={(e) => setReason(e.target.value)}
+                aria-describedby={`${textId}-rules`}
                 required
                 autoFocus
               />
@@ -107,6 +109,7 @@ export const ActionDialog = ({
             )}
           </label>
         )}
+        {request.secret && <SitePasswordRules id={`${textId}-rules`} />}
         {error && (
           <p className="error" role="alert">
             {error}

@@ -1,9 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { describeError } from '../api';
 import { ActionDialog, type ActionRequest } from './ActionDialog';
-
-/** How long a success message stays beside the action that caused it. */
-const FADE_MS = 6000;
+import { ErrorNote, SuccessNote, type Success } from './Notes';
 
 /**
  * Actions that ask first: `ask(request)` opens the dialog (an action with
@@ -12,18 +10,13 @@ const FADE_MS = 6000;
  */
 export const useActionDialog = () => {
   const [request, setRequest] = useState<ActionRequest | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDoneNote] = useState<Success | null>(null);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!done) return;
-    const timer = setTimeout(() => setDone(null), FADE_MS);
-    return () => clearTimeout(timer);
-  }, [done]);
+  const setDone = (text: string) => setDoneNote((s) => ({ text, n: (s?.n ?? 0) + 1 }));
 
   const ask = (r: ActionRequest) => {
     setError(null);
-    setDone(null);
+    setDoneNote(null);
     if (r.reason !== 'none' || r.risky) return setRequest(r);
     r.run('').then(
       () => setDone(r.done),
@@ -42,14 +35,8 @@ export const useActionDialog = () => {
           }}
         />
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      <p className="ok" role="status" data-testid="action-status">
-        {done ?? ''}
-      </p>
+      <ErrorNote error={error} onDismiss={() => setError(null)} />
+      <SuccessNote success={done} testId="action-status" />
     </>
   );
   return { ask, view };

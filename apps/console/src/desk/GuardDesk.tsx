@@ -45,14 +45,6 @@ export const GuardDesk = ({ me }: { me: string }) => {
     alarms.flatMap((a) => (a.cardholderId ? [a.cardholderId] : [])),
   );
   useAlarmSound(alarms, sound === 'muted');
-  // The open alarm count in the tab's title: seen from another tab or a locked screen's taskbar.
-  useEffect(() => {
-    const before = document.title;
-    document.title = alarms.length ? `(${alarms.length}) Alarms · Gatehouse` : 'Doors now · Gatehouse';
-    return () => {
-      document.title = before;
-    };
-  }, [alarms.length]);
 
   const load = useCallback(async () => {
     // Re-reads the console makes by itself: they keep no session alive (api.background).

@@ -30,7 +30,7 @@ export const Doors = () => {
   });
   const [test, setTest] = useState({ readerId: '', format: 'H10301', number: '', at: '' });
   const [decision, setDecision] = useState<Decision | null>(null);
-  const { run, view, busy } = useAction();
+  const { run, view, noteAt, busy } = useAction();
 
   const load = useCallback(async () => {
     const [d, s, z] = await Promise.all([
@@ -69,11 +69,15 @@ export const Doors = () => {
     });
   const createZone = (e: FormEvent) => {
     e.preventDefault();
-    void run(`Zone ${zone.name} added.`, async () => {
-      await api.post('/api/v1/access/zones', { id: idOf(zone), name: zone.name });
-      setZone({ id: '', name: '' });
-      await load();
-    });
+    void run(
+      `Zone ${zone.name} added.`,
+      async () => {
+        await api.post('/api/v1/access/zones', { id: idOf(zone), name: zone.name });
+        setZone({ id: '', name: '' });
+        await load();
+      },
+      'zone',
+    );
   };
   const createDoor = (e: FormEvent) => {
     e.preventDefault();
@@ -81,18 +85,22 @@ export const Doors = () => {
       ...(door.entryReader ? [{ id: door.entryReader, direction: 'entry' }] : []),
       ...(door.exitReader ? [{ id: door.exitReader, direction: 'exit' }] : []),
     ];
-    void run(`Door ${door.name} added.`, async () => {
-      await api.post('/api/v1/access/doors', {
-        id: idOf(door),
-        name: door.name,
-        zoneIn: door.zoneIn,
-        readers,
-        mode: door.mode,
-        antiPassback: door.antiPassback,
-        escortRequired: door.escortRequired,
-      });
-      await load();
-    });
+    void run(
+      `Door ${door.name} added.`,
+      async () => {
+        await api.post('/api/v1/access/doors', {
+          id: idOf(door),
+          name: door.name,
+          zoneIn: door.zoneIn,
+          readers,
+          mode: door.mode,
+          antiPassback: door.antiPassback,
+          escortRequired: door.escortRequired,
+        });
+        await load();
+      },
+      'door',
+    );
   };
   const simulate = (e: FormEvent) => {
     e.preventDefault();
@@ -363,11 +371,13 @@ export const Doors = () => {
               Visitors need an escort
             </label>
             <button disabled={busy}>Add door</button>
+            {noteAt('door')}
           </form>
           <form className="panel" onSubmit={createZone}>
             <h3>Zones: {zones.map((z) => z.name).join(', ')}</h3>
             <NameWithId kind="zone" value={zone} onChange={setZone} />
             <button disabled={busy}>Add zone</button>
+            {noteAt('zone')}
           </form>
         </>
       )}

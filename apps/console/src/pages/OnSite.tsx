@@ -32,7 +32,7 @@ export const OnSite = () => {
 
   const needle = filter.trim().toLowerCase();
   const shown = (rows ?? [])
-    .filter((r) => !needle || `${r.name ?? ''} ${r.zone}`.toLowerCase().includes(needle))
+    .filter((r) => !needle || `${r.name ?? ''} ${r.zoneName} ${r.doorName}`.toLowerCase().includes(needle))
     .sort((a, b) => (a.name ?? a.cardholderId).localeCompare(b.name ?? b.cardholderId));
   return (
     <section>
@@ -63,7 +63,9 @@ export const OnSite = () => {
           {shown.map((r) => (
             <tr key={r.cardholderId}>
               <th scope="row">{r.name ?? 'Name not shown'}</th>
-              <td>{r.zone}</td>
+              <td>
+                {r.zoneName} <span className="hint">(by {r.doorName})</span>
+              </td>
               <td>{formatTime(r.since)}</td>
             </tr>
           ))}

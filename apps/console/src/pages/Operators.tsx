@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Operator, type Role } from '../api';
 import { useActionDialog } from '../components/useActionDialog';
-import { ErrorAlert } from '../Feedback';
+import { ErrorAlert, useAction } from '../Feedback';
+import { SitePasswordRules } from '../setup/PasswordRules';
 
 const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
   <span className="roles">
@@ -22,7 +23,6 @@ const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role
 export const Operators = ({ canEdit }: { canEdit: boolean }) => {
   const [items, setItems] = useState<Operator[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const [draft, setDraft] = useState({
     username: '',
     displayName: '',
@@ -45,24 +45,29 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
   }, []);
   useEffect(refresh, [refresh]);
 
-  const act = async (what: string, fn: () => Promise<unknown>) => {
-    setError(null);
-    setMessage(null);
-    try {
-      await fn();
-      setMessage(what);
-      refresh();
-    } catch (e) {
-      setError(describeError(e));
-    }
-  };
+  const { run, noteAt, busy } = useAction();
+  /** A change from an operator's row; its message shows above the table, the list read again after it. */
+  const act = (what: string, fn: () => Promise<unknown>) =>
+    run(
+      what,
+      async () => {
+        await fn();
+        refresh();
+      },
+      'rows',
+    );
 
   const create = (e: FormEvent) => {
     e.preventDefault();
-    void act(`Created ${draft.username}; they choose their own password at first sign-in.`, async () => {
-      await api.post('/api/v1/operators', draft);
-      setDraft({ username: '', displayName: '', password: '', roles: ['guard'] });
-    });
+    void run(
+      `Created ${draft.username}; they choose their own password at first sign-in.`,
+      async () => {
+        await api.post('/api/v1/operators', draft);
+        setDraft({ username: '', displayName: '', password: '', roles: ['guard'] });
+        refresh();
+      },
+      'new-operator',
+    );
   };
 
   return (
@@ -72,7 +77,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
       </header>
       {dialog.view}
       <ErrorAlert error={error} />
-      {message && <p className="ok">{message}</p>}
+      {noteAt('rows')}
       <table className="entries" data-testid="operators">
         <thead>
           <tr>
@@ -229,11 +234,14 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
               value={draft.password}
               onChange={(e) => setDraft({ ...draft, password: e.target.value })}
               autoComplete="new-password"
+              aria-describedby="new-operator-password-rules"
               required
             />
           </label>
+          <SitePasswordRules id="new-operator-password-rules" />
           <RolePicker value={draft.roles} onChange={(roles) => setDraft({ ...draft, roles })} />
-          <button>Create operator</button>
+          <button disabled={busy}>Create operator</button>
+          {noteAt('new-operator')}
         </form>
       )}
     </section>

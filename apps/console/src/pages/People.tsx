@@ -56,7 +56,7 @@ export const People = () => {
   const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
   const [draft, setDraft] = useState(blank);
   const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
-  const { run, view, busy } = useAction();
+  const { run, view, noteAt, busy } = useAction();
   const dialog = useActionDialog();
 
   const search = useCallback(async (text: string) => {
@@ -103,23 +103,32 @@ export const People = () => {
 
   const create = (e: FormEvent) => {
     e.preventDefault();
-    void run(`Added ${draft.name}.`, async () => {
-      const c = await api.post<Cardholder>('/api/v1/access/cardholders', {
-        ...draft,
-        employeeNumber: draft.employeeNumber || null,
-        department: draft.department || null,
-      });
-      setDraft(blank);
-      await search(q);
-      await open(c.id);
-    });
+    void run(
+      `Added ${draft.name}.`,
+      async () => {
+        const c = await api.post<Cardholder>('/api/v1/access/cardholders', {
+          ...draft,
+          employeeNumber: draft.employeeNumber || null,
+          department: draft.department || null,
+        });
+        setDraft(blank);
+        await search(q);
+        await open(c.id);
+      },
+      'new-person',
+    );
   };
-  const patch = (body: Partial<Cardholder>, done: string) =>
+  /** A change to the open person; its message shows at `at`, beside the control that made it. */
+  const patch = (body: Partial<Cardholder>, done: string, at = 'person') =>
     selected &&
-    void run(done, async () => {
-      await api.patch(`/api/v1/access/cardholders/${selected.id}`, body);
-      await refresh();
-    });
+    void run(
+      done,
+      async () => {
+        await api.patch(`/api/v1/access/cardholders/${selected.id}`, body);
+        await refresh();
+      },
+      at,
+    );
   const setCredState = (c: Credential, state: Credential['state']) => {
     const change = async () => {
       await api.patch(`/api/v1/access/credentials/${c.id}`, { state });
@@ -138,22 +147,26 @@ export const People = () => {
       });
       return;
     }
-    void run(`Credential ${c.number} is ${state}.`, change);
+    void run(`Credential ${c.number} is ${state}.`, change, 'credentials');
   };
   const addCredential = (e: FormEvent) => {
     e.preventDefault();
     if (!selected) return;
-    void run('Credential issued.', async () => {
-      await api.post('/api/v1/access/credentials', {
-        cardholderId: selected.id,
-        format: cred.format,
-        number: cred.number.trim(),
-        pin: cred.pin || null,
-        validUntil: cred.validUntil ? new Date(cred.validUntil).toISOString() : null,
-      });
-      setCred({ format: 'H10301', number: '', pin: '', validUntil: '' });
-      await refresh();
-    });
+    void run(
+      'Credential issued.',
+      async () => {
+        await api.post('/api/v1/access/credentials', {
+          cardholderId: selected.id,
+          format: cred.format,
+          number: cred.number.trim(),
+          pin: cred.pin || null,
+          validUntil: cred.validUntil ? new Date(cred.validUntil).toISOString() : null,
+        });
+        setCred({ format: 'H10301', number: '', pin: '', validUntil: '' });
+        await refresh();
+      },
+      'credentials',
+    );
   };
   // Readers by their door and direction, for enrolling a card by presenting it.
   const readers = useMemo<ReaderChoice[]>(
@@ -169,10 +182,14 @@ export const People = () => {
   );
   const upload = (file: File | undefined) => {
     if (!file || !selected) return;
-    void run('Photo saved.', async () => {
-      await sendFile('PUT', `/api/v1/access/cardholders/${selected.id}/photo`, file, file.type);
-      await refresh();
-    });
+    void run(
+      'Photo saved.',
+      async () => {
+        await sendFile('PUT', `/api/v1/access/cardholders/${selected.id}/photo`, file, file.type);
+        await refresh();
+      },
+      'person',
+    );
   };
 
   return (
@@ -293,6 +310,7 @@ export const People = () => {
                 </label>
               </div>
             )}
+            {noteAt('person')}
             {edit && (
               <PersonEdit
                 person={selected}
@@ -317,11 +335,16 @@ export const People = () => {
                 />
                 <button
                   onClick={() =>
-                    patch({ levelIds: selected.levelIds, groupIds: selected.groupIds }, 'Access changed.')
+                    patch(
+                      { levelIds: selected.levelIds, groupIds: selected.groupIds },
+                      'Access changed.',
+                      'access',
+                    )
                   }
                 >
                   Save access
                 </button>
+                {noteAt('access')}
               </>
             ) : (
               <p>{[...(selected.levelIds ?? []), ...(selected.groupIds ?? [])].join(', ') || 'none'}</p>
@@ -330,7 +353,8 @@ export const People = () => {
             <ul className="compact" data-testid="person-doors">
               {doors.map((d) => (
                 <li key={d.doorId}>
-                  {d.doorId} {d.now ? '(now)' : '(not at this hour)'}
+                  {siteDoors.find((sd) => sd.id === d.doorId)?.name ?? d.doorId}{' '}
+                  {d.now ? '(now)' : '(not at this hour)'}
                 </li>
               ))}
               {doors.length === 0 && <li>none</li>}
@@ -417,6 +441,7 @@ export const People = () => {
                 <button disabled={busy}>Issue credential</button>
               </form>
             )}
+            {noteAt('credentials')}
           </aside>
         )}
       </div>
@@ -468,6 +493,7 @@ export const People = () => {
             onChange={(levelIds) => setDraft({ ...draft, levelIds })}
           />
           <button disabled={busy}>Add person</button>
+          {noteAt('new-person')}
         </form>
       )}
     </section>

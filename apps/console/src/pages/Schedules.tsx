@@ -22,7 +22,7 @@ export const Schedules = () => {
     intervals: [{ days: [1, 2, 3, 4, 5], start: '08:00', end: '18:00' }] as Interval[],
   });
   const [holiday, setHoliday] = useState({ id: '', name: '', date: '' });
-  const { run, view, busy } = useAction();
+  const { run, view, noteAt, busy } = useAction();
   const siteZone = useSiteTimeZone();
   const timeZone = draft.timeZone || siteZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
   const load = useCallback(async () => {
@@ -34,23 +34,31 @@ export const Schedules = () => {
     setDraft({ ...draft, intervals: draft.intervals.map((iv, j) => (j === i ? { ...iv, ...change } : iv)) });
   const save = (e: FormEvent) => {
     e.preventDefault();
-    void run(`Schedule ${draft.name} saved.`, async () => {
-      await api.post('/api/v1/access/schedules', {
-        ...draft,
-        id: idOf(draft),
-        timeZone,
-        holidayIntervals: [],
-      });
-      await load();
-    });
+    void run(
+      `Schedule ${draft.name} saved.`,
+      async () => {
+        await api.post('/api/v1/access/schedules', {
+          ...draft,
+          id: idOf(draft),
+          timeZone,
+          holidayIntervals: [],
+        });
+        await load();
+      },
+      'schedule',
+    );
   };
   const addHoliday = (e: FormEvent) => {
     e.preventDefault();
-    void run(`Holiday ${holiday.name} added.`, async () => {
-      await api.post('/api/v1/access/holidays', { ...holiday, id: idOf(holiday) });
-      setHoliday({ id: '', name: '', date: '' });
-      await load();
-    });
+    void run(
+      `Holiday ${holiday.name} added.`,
+      async () => {
+        await api.post('/api/v1/access/holidays', { ...holiday, id: idOf(holiday) });
+        setHoliday({ id: '', name: '', date: '' });
+        await load();
+      },
+      'holiday',
+    );
   };
   return (
     <section>
@@ -154,6 +162,7 @@ export const Schedules = () => {
               Add interval
             </button>
             <button disabled={busy}>Save schedule</button>
+            {noteAt('schedule')}
           </form>
           <form className="panel" onSubmit={addHoliday}>
             <h3>New holiday</h3>
@@ -169,6 +178,7 @@ export const Schedules = () => {
               />
             </label>
             <button disabled={busy}>Add holiday</button>
+            {noteAt('holiday')}
           </form>
         </>
       )}
@@ -184,7 +194,7 @@ export const Levels = () => {
   const [doors, setDoors] = useState<{ id: string; name: string }[]>([]);
   const [draft, setDraft] = useState({ id: '', name: '', scheduleId: '', doorIds: [] as string[] });
   const [group, setGroup] = useState({ id: '', name: '', levelIds: [] as string[] });
-  const { run, view, busy } = useAction();
+  const { run, view, noteAt, busy } = useAction();
   const load = useCallback(async () => {
     const [l, g, s, d] = await Promise.all([
       api.get<Items<Level>>('/api/v1/access/levels'),
@@ -200,17 +210,25 @@ export const Levels = () => {
   useEffect(() => void load().catch(() => undefined), [load]);
   const saveLevel = (e: FormEvent) => {
     e.preventDefault();
-    void run(`Level ${draft.name} saved.`, async () => {
-      await api.post('/api/v1/access/levels', { ...draft, id: idOf(draft) });
-      await load();
-    });
+    void run(
+      `Level ${draft.name} saved.`,
+      async () => {
+        await api.post('/api/v1/access/levels', { ...draft, id: idOf(draft) });
+        await load();
+      },
+      'level',
+    );
   };
   const saveGroup = (e: FormEvent) => {
     e.preventDefault();
-    void run(`Group ${group.name} saved.`, async () => {
-      await api.post('/api/v1/access/groups', { ...group, id: idOf(group) });
-      await load();
-    });
+    void run(
+      `Group ${group.name} saved.`,
+      async () => {
+        await api.post('/api/v1/access/groups', { ...group, id: idOf(group) });
+        await load();
+      },
+      'group',
+    );
   };
   const toggle = (list: string[], id: string, on: boolean) =>
     on ? [...list, id] : list.filter((x) => x !== id);
@@ -279,6 +297,7 @@ export const Levels = () => {
               ))}
             </span>
             <button disabled={busy}>Save level</button>
+            {noteAt('level')}
           </form>
           <form className="panel" onSubmit={saveGroup}>
             <h3>New group</h3>
@@ -298,6 +317,7 @@ export const Levels = () => {
               ))}
             </span>
             <button disabled={busy}>Save group</button>
+            {noteAt('group')}
           </form>
         </>
       )}

@@ -2,8 +2,9 @@ import { useState, type FormEvent, type ReactNode } from 'react';
 import type { BootstrapAnswer, EnrollmentConfirmed, SignInAnswer } from '@gatehouse/api';
 import { api, describeError, setCsrfToken, type Operator } from '../api';
 import { ErrorAlert } from '../Feedback';
+import { SuccessNote, type Success } from '../components/Notes';
 import { SecretActions } from '../setup/SecretActions';
-import { PasswordRules, repeatProblem, usePasswordPolicy } from '../setup/PasswordRules';
+import { chosenPassword, NewPasswordFields, NO_PASSWORD } from '../setup/NewPasswordFields';
 
 interface StepProps {
   onDone: () => void;
@@ -39,17 +40,14 @@ export const Bootstrap = ({ onDone }: StepProps) => {
   const [token, setToken] = useState('');
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [password, setPassword] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const policy = usePasswordPolicy();
+  const [password, setPassword] = useState(NO_PASSWORD);
   const [created, setCreated] = useState<Operator | null>(null);
   const { error, busy, submit } = useSubmit(async () => {
-    if (password !== repeat) throw new Error('The two passwords differ: type the same password twice.');
     const res = await api.post<BootstrapAnswer>('/api/v1/auth/bootstrap', {
       token: token.trim(),
       username,
       displayName,
-      password,
+      password: chosenPassword(password),
     });
     setCreated(res.operator);
   });
@@ -97,34 +95,7 @@ export const Bootstrap = ({ onDone }: StepProps) => {
             required
           />
         </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="new-password"
-            minLength={policy?.minLength}
-            maxLength={policy?.maxLength}
-            aria-describedby="bootstrap-password-rules"
-            required
-          />
-        </label>
-        <PasswordRules id="bootstrap-password-rules" policy={policy} />
-        <label>
-          Repeat password
-          <input
-            name="repeatPassword"
-            type="password"
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-            autoComplete="new-password"
-            maxLength={policy?.maxLength}
-            required
-          />
-        </label>
-        <ErrorAlert error={repeatProblem(password, repeat)} />
+        <NewPasswordFields value={password} onChange={setPassword} />
         <ErrorAlert error={error} />
         <button disabled={busy}>Create administrator</button>
       </form>
@@ -345,14 +316,13 @@ export const Enroll = ({
 
 export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolean }) => {
   const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
-  const [repeat, setRepeat] = useState('');
-  const [done, setDone] = useState(false);
-  const policy = usePasswordPolicy();
+  const [next, setNext] = useState(NO_PASSWORD);
+  const [done, setDone] = useState<Success | null>(null);
   const { error, busy, submit } = useSubmit(async () => {
-    if (next !== repeat) throw new Error('The two new passwords differ: type the same password twice.');
-    await api.post('/api/v1/auth/password', { currentPassword: current, newPassword: next });
-    setDone(true);
+    await api.post('/api/v1/auth/password', { currentPassword: current, newPassword: chosenPassword(next) });
+    setDone((d) => ({ text: 'Password changed; your other sessions were signed out.', n: (d?.n ?? 0) + 1 }));
+    setCurrent('');
+    setNext(NO_PASSWORD);
     onDone();
   });
   const form = (
@@ -368,37 +338,10 @@ export const ChangePassword = ({ onDone, forced }: StepProps & { forced?: boolea
           required
         />
       </label>
-      <label>
-        New password
-        <input
-          name="newPassword"
-          type="password"
-          value={next}
-          onChange={(e) => setNext(e.target.value)}
-          autoComplete="new-password"
-          minLength={policy?.minLength}
-          maxLength={policy?.maxLength}
-          aria-describedby="new-password-rules"
-          required
-        />
-      </label>
-      <PasswordRules id="new-password-rules" policy={policy} />
-      <label>
-        New password again
-        <input
-          name="repeatPassword"
-          type="password"
-          value={repeat}
-          onChange={(e) => setRepeat(e.target.value)}
-          autoComplete="new-password"
-          maxLength={policy?.maxLength}
-          required
-        />
-      </label>
-      <ErrorAlert error={repeatProblem(next, repeat)} />
+      <NewPasswordFields value={next} onChange={setNext} label="New password" name="newPassword" />
       <ErrorAlert error={error} />
-      {done && !forced && <p className="ok">Password changed; your other sessions were signed out.</p>}
       <button disabled={busy}>Change password</button>
+      {!forced && <SuccessNote success={done} />}
     </form>
   );
   return forced ? <Card title="Choose your own password">{form}</Card> : form;

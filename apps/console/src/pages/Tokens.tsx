@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, describeError, ROLES, type Role } from '../api';
 import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
 import { useActionDialog } from '../components/useActionDialog';
-import { ErrorAlert } from '../Feedback';
+import { ErrorAlert, useAction } from '../Feedback';
 import { SecretActions } from '../setup/SecretActions';
 
 export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
@@ -19,20 +19,23 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
   }, []);
   useEffect(refresh, [refresh]);
 
-  const create = async (e: FormEvent) => {
+  const { run, noteAt, busy } = useAction();
+  const create = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    try {
-      const res = await api.post<TokenCreated>('/api/v1/tokens', {
-        name: draft.name,
-        roles: [draft.role],
-        expiresInDays: draft.expiresInDays,
-      });
-      setShown(res.token);
-      refresh();
-    } catch (err) {
-      setError(describeError(err));
-    }
+    setShown(null);
+    void run(
+      `Token ${draft.name} created.`,
+      async () => {
+        const res = await api.post<TokenCreated>('/api/v1/tokens', {
+          name: draft.name,
+          roles: [draft.role],
+          expiresInDays: draft.expiresInDays,
+        });
+        setShown(res.token);
+        refresh();
+      },
+      'new-token',
+    );
   };
 
   const dialog = useActionDialog();
@@ -61,13 +64,6 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
       </p>
       {dialog.view}
       <ErrorAlert error={error} />
-      {shown && (
-        <div className="ok-box">
-          <p>Copy this token now; it is not shown again:</p>
-          <code data-testid="new-token">{shown}</code>
-          <SecretActions text={shown} fileName="gatehouse-api-token.txt" what="Token" />
-        </div>
-      )}
       <table className="entries">
         <thead>
           <tr>
@@ -105,7 +101,7 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
         </tbody>
       </table>
       {canEdit && (
-        <form className="panel" onSubmit={(e) => void create(e)}>
+        <form className="panel" onSubmit={create}>
           <h3>New token</h3>
           <label>
             Name
@@ -140,7 +136,19 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               onChange={(e) => setDraft({ ...draft, expiresInDays: Number(e.target.value) })}
             />
           </label>
-          <button>Create token</button>
+          <button disabled={busy}>Create token</button>
+          {noteAt('new-token')}
+          {/* The secret stays until put away: it is shown once and must be copied, not faded. */}
+          {shown && (
+            <div className="ok-box new-secret">
+              <p>Copy this token now; it is not shown again:</p>
+              <code data-testid="new-token">{shown}</code>
+              <SecretActions text={shown} fileName="gatehouse-api-token.txt" what="Token" />
+              <button type="button" className="link" onClick={() => setShown(null)}>
+                I have stored it
+              </button>
+            </div>
+          )}
         </form>
       )}
     </section>

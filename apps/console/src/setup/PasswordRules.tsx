@@ -29,7 +29,7 @@ export const usePasswordPolicy = (): PasswordPolicyView | null => {
 /** The rules as a list, shown while a password is chosen (issue 11, item 10). */
 export const PasswordRules = ({ id, policy }: { id: string; policy: PasswordPolicyView | null }) =>
   policy ? (
-    <div id={id} data-testid="password-rules">
+    <div id={id} className="password-rules-box" data-testid="password-rules">
       <p className="hint">A new password must be:</p>
       <ul className="password-rules hint">
         {policy.rules.map((r) => (
@@ -42,3 +42,8 @@ export const PasswordRules = ({ id, policy }: { id: string; policy: PasswordPoli
 /** Said before submitting: the repeat differs, or nothing. */
 export const repeatProblem = (password: string, repeat: string): string | null =>
   repeat && password !== repeat ? 'The two passwords differ.' : null;
+
+/** The site's rules, read and shown where a password is set for someone else (a temporary one). */
+export const SitePasswordRules = ({ id }: { id: string }) => (
+  <PasswordRules id={id} policy={usePasswordPolicy()} />
+);

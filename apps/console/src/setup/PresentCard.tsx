@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { JournalEntry } from '../api';
+import { ErrorNote, SuccessNote, type Success } from '../components/Notes';
 import { useLive } from '../shell/live';
 import './setup.css';
 
@@ -51,24 +52,26 @@ export const PresentCard = ({
   const live = useLive();
   const [readerId, setReaderId] = useState('');
   const [waiting, setWaiting] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
+  // A card read is a success that fades; a timeout or a card already issued is a problem that stays.
+  const [read, setRead] = useState<Success | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
     if (!waiting || !readerId) return;
     const timer = setTimeout(() => {
       setWaiting(false);
-      setNote('No card was read in two minutes; press "Wait for a card" to try again.');
+      setProblem('No card was read in two minutes; press "Wait for a card" to try again.');
     }, WAIT_MS);
     const off = live.subscribe((entry) => {
       const card = cardReadAt(entry, readerId);
       if (!card) return;
       setWaiting(false);
-      setNote(
-        card.alreadyIssued
-          ? `Card ${card.number} is already issued to someone; present a new card.`
-          : `Card ${card.number} read.`,
-      );
-      if (!card.alreadyIssued) onRead(card);
+      if (card.alreadyIssued)
+        setProblem(`Card ${card.number} is already issued to someone; present a new card.`);
+      else {
+        setRead((r) => ({ text: `Card ${card.number} read.`, n: (r?.n ?? 0) + 1 }));
+        onRead(card);
+      }
     });
     return () => {
       clearTimeout(timer);
@@ -105,7 +108,8 @@ export const PresentCard = ({
           type="button"
           disabled={!readerId || live.status !== 'live'}
           onClick={() => {
-            setNote(null);
+            setProblem(null);
+            setRead(null);
             setWaiting(true);
           }}
         >
@@ -117,8 +121,10 @@ export const PresentCard = ({
           ? 'Present the card at the reader now…'
           : live.status !== 'live'
             ? 'The live stream is not connected: type the card number instead.'
-            : note}
+            : ''}
       </p>
+      <SuccessNote success={read} />
+      <ErrorNote error={problem} onDismiss={() => setProblem(null)} />
     </div>
   );
 };

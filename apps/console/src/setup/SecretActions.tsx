@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ErrorNote, SuccessNote, type Success } from '../components/Notes';
 import './setup.css';
 
 /**
@@ -7,16 +8,18 @@ import './setup.css';
  * The download is made in the browser; the secret never goes back to the server.
  */
 export const SecretActions = ({ text, fileName, what }: { text: string; fileName: string; what: string }) => {
-  const [note, setNote] = useState<string | null>(null);
+  const [copied, setCopied] = useState<Success | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
   const copy = () => {
+    setProblem(null);
     // The clipboard needs a secure context (HTTPS or localhost); where it is missing, say so.
     if (!navigator.clipboard) {
-      setNote('This browser cannot copy here: select the text and copy it, or download it.');
+      setProblem('This browser cannot copy here: select the text and copy it, or download it.');
       return;
     }
     navigator.clipboard.writeText(text).then(
-      () => setNote(`${what} copied.`),
-      () => setNote('Copying was refused by the browser: select the text and copy it, or download it.'),
+      () => setCopied((c) => ({ text: `${what} copied.`, n: (c?.n ?? 0) + 1 })),
+      () => setProblem('Copying was refused by the browser: select the text and copy it, or download it.'),
     );
   };
   const download = () => {
@@ -35,9 +38,8 @@ export const SecretActions = ({ text, fileName, what }: { text: string; fileName
       <button type="button" className="secondary" onClick={download}>
         Download {what.toLowerCase()}
       </button>
-      <span className="hint" role="status">
-        {note}
-      </span>
+      <SuccessNote success={copied} />
+      <ErrorNote error={problem} onDismiss={() => setProblem(null)} />
     </div>
   );
 };
