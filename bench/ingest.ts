@@ -167,12 +167,3 @@ export const ingestBench = async (args: string[]) => {
     messages,
   };
 };
-
-if (require.main === module) {
-  ingestBench(process.argv.slice(2))
-    .then((figures) => say(JSON.stringify({ bench: 'ingest', ...figures })))
-    .catch((error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(1);
-    });
-}

@@ -2,6 +2,7 @@ import { cardLoadBench } from './card-load';
 import { correlationBench, rulesBench } from './correlation';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
+import { ingestBench } from './ingest';
 import { journalBench } from './journal';
 import { notifyBench } from './notify';
 import { privacyBench } from './privacy';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   privacy: privacyBench,
   correlation: correlationBench,
   rules: rulesBench,
+  ingest: ingestBench,
 };
 
 const main = async () => {
