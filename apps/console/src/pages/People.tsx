@@ -241,7 +241,20 @@ export const People = () => {
                 onClick={() => void open(c.id)}
                 className={selected?.id === c.id ? 'selected' : ''}
               >
-                <td>{c.name}</td>
+                <td>
+                  {/* The name opens the person: a button, so the row is reachable and openable by keyboard. */}
+                  <button
+                    type="button"
+                    className="link"
+                    aria-current={selected?.id === c.id ? 'true' : undefined}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      void open(c.id);
+                    }}
+                  >
+                    {c.name}
+                  </button>
+                </td>
                 <td>{c.employeeNumber}</td>
                 <td>{c.department}</td>
                 <td>
