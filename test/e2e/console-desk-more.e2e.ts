@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { encode } from '../../libs/bridge-protocol/src';
 import { aDoor, aZone } from '../../libs/testing/src/factories';
 import { SimulatedOsdpBus } from '../../libs/testing/src';
-import { launchChromium, seriousA11yViolations } from '../support/browser';
+import { launchChromium, openConsole, seriousA11yViolations } from '../support/browser';
 import { bootstrapAdmin, Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
 import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 import { createSite } from '../support/site';
@@ -135,19 +135,8 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     if (dir) removeDir(dir);
   });
 
-  const signIn = async (
-    viewport = { width: 1920, height: 1080 },
-    colorScheme: 'light' | 'dark' = 'light',
-  ): Promise<Page> => {
-    const context = await browser.newContext({ viewport, colorScheme });
-    const page = await context.newPage();
-    await page.goto(gw.url);
-    await page.getByLabel('User name').fill('gina');
-    await page.getByLabel('Password').fill(PERMANENT_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('who').waitFor();
-    return page;
-  };
+  const signIn = (viewport = { width: 1920, height: 1080 }, colorScheme: 'light' | 'dark' = 'light') =>
+    openConsole(browser, gw.url, 'gina', { viewport, colorScheme });
   const openDesk = async (viewport?: { width: number; height: number }, scheme?: 'light' | 'dark') => {
     const page = await signIn(viewport, scheme);
     await page.goto(`${gw.url}/#/desk`);
