@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AccessService, AccessStore, CardholderInput } from '@gatehouse/access';
 import { type Actor, DomainError, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
-import { type LegalHoldPort, MasterKey, PrivacyKeyring } from '@gatehouse/privacy';
+import type { LegalHoldPort, PrivacyKeyring } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
 import { openTestJournal } from '@gatehouse/testing';
 import { personErasure } from './person-erasure';
@@ -30,14 +30,14 @@ describe('person erasure and legal holds', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-erasure-'));
     const clock = new ManualClock('2026-06-01T09:00:00Z');
-    ({ db, journal } = await openTestJournal(dir, clock));
+    // The journal's keyring: the one whose keys seal its entries' personal values.
+    ({ db, journal, keyring } = await openTestJournal(dir, clock));
     // A write nobody awaits that fails is kept here, and fails the test after it.
     busFailures = [];
     const bus = new GatehouseBus((event, owner, error) =>
       busFailures.push(`${event}/${owner}: ${String(error)}`),
     );
     access = new AccessService(new AccessStore(db), journal, clock, bus);
-    keyring = PrivacyKeyring.open(db, [MasterKey.generate()]);
   });
   afterEach(async () => {
     expect(busFailures).toEqual([]);
@@ -74,7 +74,9 @@ describe('person erasure and legal holds', () => {
     expect(access.records.get('cardholders', person.id)).toEqual(person);
     expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(0);
     expect(count('SELECT count(*) FROM privacy_erasures')).toBe(0);
-    expect(count('SELECT count(*) FROM privacy_person_keys')).toBe(0);
+    // The key made with the entry that created the person (its name is sealed under it) is untouched.
+    expect(count('SELECT count(*) FROM privacy_person_keys')).toBe(1);
+    expect(keyring.keyOf(person.id).kind).toBe('key');
     // The refused transaction took nothing else with it: the journal goes on.
     await expect(aPerson()).resolves.toMatchObject({ name: 'Hesper Loakes' });
   });

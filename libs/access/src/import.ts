@@ -1,3 +1,4 @@
+import { personalRecord } from './personal-paths';
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import {
@@ -375,6 +376,7 @@ export class CardholderImport {
         payload: JSON.parse(
           JSON.stringify({ id: c.record.id, via: 'import', line: c.line, record: c.record }),
         ),
+        personal: personalRecord(c.record.id, 'record'),
       });
     }
     for (const c of changedCreds) {

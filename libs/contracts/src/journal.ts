@@ -34,6 +34,27 @@ export interface Actor {
   requestId?: string;
 }
 
+/**
+ * Where an entry holds a person's personal values (issue 12): the string
+ * values at `paths` (dotted, inside the payload) are sealed under the person's
+ * data key before the leaf is hashed, each as `{ sealed, commitment }`, so the
+ * leaf covers ciphertext and salted commitments, never the clear value. The
+ * journal seals an input's part and marks it `sealed`; an input that arrives
+ * unsealed at a journal that cannot seal is refused, never stored in clear.
+ */
+export interface PersonalPart {
+  personId: string;
+  paths: string[];
+  /** Set by the journal once the values at `paths` are sealed; never by a producer. */
+  sealed?: true;
+}
+
+/** A personal value in a stored entry: ciphertext of salt ‖ value, and SHA-256(salt ‖ canonical value). */
+export interface SealedValue {
+  sealed: string;
+  commitment: string;
+}
+
 export interface JournalEntryInput {
   /** Dotted lower-case type; its first segment is the category roles are filtered by. */
   type: string;
@@ -46,6 +67,7 @@ export interface JournalEntryInput {
   sourceTime?: string;
   sourceZone?: string;
   timeSource?: TimeSource;
+  personal?: PersonalPart;
 }
 
 /** An entry as stored: the canonical JSON of this object is the Merkle leaf. */
@@ -61,6 +83,15 @@ export interface JournalEntry {
   sourceTime?: string;
   sourceZone?: string;
   timeSource: TimeSource;
+  /** Whose sealed values the payload holds, and where; absent when it holds none. */
+  personal?: {
+    personId: string;
+    paths: string[];
+    /** Only in a view: the values at `paths` are opened, so this is not the signed original. */
+    opened?: true;
+    /** Only in a view: the person was erased, their values show as "erased person". */
+    erased?: true;
+  };
 }
 
 export const entryCategory = (type: string): string => type.split('.', 1)[0] ?? type;

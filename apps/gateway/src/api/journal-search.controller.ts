@@ -5,7 +5,7 @@ import { AccessService } from '@gatehouse/access';
 import type { Principal } from '@gatehouse/auth';
 import { DomainError, GATEHOUSE_CONFIG, type SubjectRef } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { JournalReader, MAX_GROUP_SUBJECTS, MAX_PAGE, namesOf, siteTime } from '@gatehouse/journal';
+import { Journal, JournalReader, MAX_GROUP_SUBJECTS, MAX_PAGE, namesOf, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { ApiQueryOf, zod } from '../http/validation';
@@ -44,6 +44,7 @@ const refused = (what: string) =>
 @Controller('api/v1/journal')
 export class JournalSearchController {
   constructor(
+    private readonly journal: Journal,
     private readonly reader: JournalReader,
     private readonly access: AccessService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
@@ -86,7 +87,7 @@ export class JournalSearchController {
     }
     const filter = { ...toFilter(query, principal), anyOf: groups };
     const page = await this.reader.page(filter, query.limit, query.cursor);
-    const readable = readableFor(principal, query.q);
+    const readable = readableFor(principal, query.q, (e) => this.journal.openForView(e));
     const lookup = names.lookup();
     const zone = this.config.site.timeZone;
     return {
