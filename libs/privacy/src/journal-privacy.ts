@@ -18,10 +18,8 @@ export const journalPrivacy = (keyring: PrivacyKeyring) => ({
   open: (personId: string, path: string, sealed: string) => {
     const found = keyring.keyOf(personId);
     if (found.kind === 'key') return openCommitted(found.key, path, sealed);
-    // No key and no erasure on record (a database restored without its keys): nothing opens it either way.
-    return {
-      ok: false as const,
-      reason: found.kind === 'erased' ? ('erased' as const) : ('unreadable' as const),
-    };
+    // The key is gone: erased, or its row lost (a database restored without its keys). Either way
+    // nothing can open the value again, so it shows as an erased person's.
+    return { ok: false as const, reason: 'erased' as const };
   },
 });
