@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
+import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+
+interface Entry {
+  seq: number;
+  type: string;
+  payload: Record<string, unknown>;
+  personal?: { personId: string; paths: string[]; opened?: boolean; erased?: boolean };
+  disclosed?: Record<string, { value: string; salt: string }>;
+}
+
+/** The value at a dotted path of a payload. */
+const at = (payload: Record<string, unknown>, path: string): unknown =>
+  path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], payload);
+
+/** What a third party computes from a disclosure, with nothing but SHA-256. */
+const commitmentOf = (value: string, salt: string) =>
+  createHash('sha256').update(Buffer.from(salt, 'base64url')).update(JSON.stringify(value)).digest('hex');
+
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Entry);
+
+describe('personal values in the journal, through the API (real process)', () => {
+  let gw: RunningGateway;
+  let admin: Client;
+  let fm: Client;
+  let officer: Client;
+
+  beforeAll(async () => {
+    gw = await startGateway();
+    ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
+    fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+    officer = await operatorClient(admin, gw.url, 'priya', ['privacy-officer']);
+  });
+  afterAll(async () => {
+    await gw.stop();
+    removeDir(gw.dataDir);
+  });
+
+  it('stores sealed values, shows them opened, discloses them checkably, and after an erasure shows "erased person" while verify passes', async () => {
+    const person = await fm.post<{ id: string }>('/api/v1/access/cardholders', {
+      name: 'Perpetua Wendlebury',
+      employeeNumber: 'E-5150',
+      department: 'Cartography',
+    });
+    expect(person.status).toBe(201);
+    const id = person.body.id;
+    const renamed = await fm.patch(`/api/v1/access/cardholders/${id}`, { department: 'Hydrography' });
+    expect(renamed.status).toBe(200);
+
+    // Views open the values.
+    const page = await admin.get<{ items: Entry[] }>(`/api/v1/journal?person=${id}&type=cardholder.*`);
+    const updated = page.body.items.find((e) => e.type === 'cardholder.updated')!;
+    expect(updated.payload.changes).toMatchObject({
+      department: { from: 'Cartography', to: 'Hydrography' },
+    });
+    expect(updated.personal).toMatchObject({ personId: id, opened: true });
+    const byName = await admin.get<{ items: Entry[] }>('/api/v1/journal/search?personName=wendlebury');
+    expect(byName.body.items.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['cardholder.created', 'cardholder.updated']),
+    );
+
+    // The JSON Lines export is the signed form: sealed values, no clear text.
+    const signed = await admin.get(`/api/v1/journal/export?format=jsonl&person=${id}`);
+    expect(signed.status).toBe(200);
+    expect(signed.text).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
+    const signedLines = lines(signed.text);
+    const created = signedLines.find((e) => e.type === 'cardholder.created')!;
+    expect(at(created.payload, 'changes.name.to')).toMatchObject({ sealed: expect.any(String) });
+
+    // Disclosure: each line stays as signed beside `disclosed`, and each value checks against its commitment.
+    const disclosedText = (await admin.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`))
+      .text;
+    const disclosed = lines(disclosedText).find((e) => e.type === 'cardholder.created')!;
+    const { disclosed: values, ...asSigned } = disclosed;
+    expect(JSON.stringify(asSigned)).toBe(
+      signed.text.split('\n').find((l) => l.includes(`"seq":${created.seq},`)),
+    );
+    expect(values!['changes.name.to']!.value).toBe('Perpetua Wendlebury');
+    for (const [path, { value, salt }] of Object.entries(values!))
+      expect(commitmentOf(value, salt)).toBe(
+        (at(asSigned.payload, path) as { commitment: string }).commitment,
+      );
+    expect((await admin.get('/api/v1/journal/export?format=csv&disclose=true')).status).toBe(400);
+
+    // Erase, then every view shows "erased person"; the export spans the erasure.
+    expect((await officer.post(`/api/v1/people/${id}/erase`, { reason: 'DSR-77' })).status).toBe(200);
+    const after = await admin.get<{ items: Entry[] }>(`/api/v1/journal?person=${id}`);
+    const createdAfter = after.body.items.find((e) => e.type === 'cardholder.created')!;
+    expect(at(createdAfter.payload, 'changes.name.to')).toBe('erased person');
+    expect(createdAfter.personal).toMatchObject({ opened: true, erased: true });
+    expect(JSON.stringify(after.body)).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
+    for (const format of ['csv', 'csv-raw', 'jsonl']) {
+      const exported = await admin.get(`/api/v1/journal/export?format=${format}&person=${id}`);
+      expect(exported.status).toBe(200);
+      expect(exported.text).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
+      expect(exported.text).toMatch(/privacy.person-erased|Privacy person erased/);
+    }
+    const rawCsv = (await admin.get(`/api/v1/journal/export?format=csv-raw&person=${id}`)).text;
+    expect(rawCsv).toContain('erased person');
+    // Nothing left to disclose of an erased person.
+    const none = lines(
+      (await admin.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`)).text,
+    );
+    expect(none.every((e) => e.disclosed === undefined)).toBe(true);
+    // A search by the former name finds nobody, and so no entry.
+    const gone = await admin.get<{ items: Entry[]; matched: { peopleCount: number } }>(
+      '/api/v1/journal/search?personName=wendlebury',
+    );
+    expect(gone.body.items).toEqual([]);
+    expect(gone.body.matched.peopleCount).toBe(0);
+
+    const verified = await admin.get<{ ok: boolean }>('/api/v1/journal/verify');
+    expect(verified.body.ok).toBe(true);
+  });
+});
