@@ -70,7 +70,8 @@ describe('personal values in the journal, through the API (real process)', () =>
     expect(signed.text).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
     const signedLines = lines(signed.text);
     const created = signedLines.find((e) => e.type === 'cardholder.created')!;
-    expect(at(created.payload, 'changes.name.to')).toMatchObject({ sealed: expect.any(String) });
+    expect(at(created.payload, 'changes.name.to')).toEqual({ commitment: expect.any(String) });
+    expect(created.personal).toMatchObject({ personId: id, sealed: expect.any(String) });
 
     // Disclosure: each line stays as signed beside `disclosed`, and each value checks against its commitment.
     const disclosedText = (await admin.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`))

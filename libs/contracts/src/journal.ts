@@ -35,23 +35,24 @@ export interface Actor {
 }
 
 /**
- * Where an entry holds a person's personal values (issue 12): the string
- * values at `paths` (dotted, inside the payload) are sealed under the person's
- * data key before the leaf is hashed, each as `{ sealed, commitment }`, so the
- * leaf covers ciphertext and salted commitments, never the clear value. The
- * journal seals an input's part and marks it `sealed`; an input that arrives
- * unsealed at a journal that cannot seal is refused, never stored in clear.
+ * Where an entry holds a person's personal values (issue 12): before the leaf
+ * is hashed, the string values at `paths` (dotted, inside the payload) are
+ * sealed together, with a salt each, under the person's data key, and each is
+ * replaced by `{ commitment }` (SHA-256 of its salt and canonical value), so
+ * the leaf covers ciphertext and salted commitments, never a clear value. The
+ * journal seals a producer's part and puts the ciphertext in `sealed`; an
+ * input that arrives unsealed at a journal that cannot seal is refused, never
+ * stored in clear.
  */
 export interface PersonalPart {
   personId: string;
   paths: string[];
-  /** Set by the journal once the values at `paths` are sealed; never by a producer. */
-  sealed?: true;
+  /** Set by the journal: the values at `paths` with their salts, sealed under the person's key. */
+  sealed?: string;
 }
 
-/** A personal value in a stored entry: ciphertext of salt ‖ value, and SHA-256(salt ‖ canonical value). */
+/** What a personal value's place in a stored entry holds: SHA-256(salt ‖ canonical value), hex. */
 export interface SealedValue {
-  sealed: string;
   commitment: string;
 }
 
@@ -87,6 +88,8 @@ export interface JournalEntry {
   personal?: {
     personId: string;
     paths: string[];
+    /** The values at `paths` with their salts, sealed under the person's key (absent in a view). */
+    sealed?: string;
     /** Only in a view: the values at `paths` are opened, so this is not the signed original. */
     opened?: true;
     /** Only in a view: the person was erased, their values show as "erased person". */

@@ -22,6 +22,7 @@ export {
   type Disclosed,
   disclosuresOf,
   ERASED_VALUE,
+  matchesCommitment,
   openPersonal,
   type PersonalOpener,
   type PersonalOpening,

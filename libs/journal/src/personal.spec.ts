@@ -1,18 +1,18 @@
 import type { JournalEntry, JournalEntryInput } from '@gatehouse/contracts';
-import { openCommitted, PersonKey, sealCommitted } from '@gatehouse/privacy';
+import { journalPrivacy, PersonKey } from '@gatehouse/privacy';
 import { buildEntry } from './entry';
 import { disclosuresOf, openPersonal, type PersonalPrivacy, sealPersonal } from './personal';
 
-/** Real keys in memory: what the keyring's adapter does, without its table. */
+/** The keyring's adapter over real keys held in memory, without the keyring's table. */
 const keysOf = (...ids: string[]): PersonalPrivacy => {
   const keys = new Map(ids.map((id) => [id, PersonKey.generate(id)]));
-  return {
-    seal: (id, path, value) => sealCommitted(keys.get(id)!, path, value),
-    open: (id, path, sealed) => {
+  return journalPrivacy({
+    keyOf: (id) => {
       const key = keys.get(id);
-      return key ? openCommitted(key, path, sealed) : { ok: false, reason: 'erased' };
+      return key ? { kind: 'key', key } : { kind: 'unknown' };
     },
-  };
+    keyForWriting: (id) => keys.get(id)!,
+  });
 };
 
 const input = (paths: string[]): JournalEntryInput => ({
@@ -35,11 +35,15 @@ describe('sealing and opening personal values', () => {
     expect(sealed.personal).toEqual({
       personId: 'p-1',
       paths: ['changes.name.from', 'changes.name.to'],
-      sealed: true,
+      sealed: expect.stringMatching(/^pf1\./),
     });
     const entry = entryOf(sealed);
     expect(JSON.stringify(entry)).not.toMatch(/Ann/);
-    expect(entry.personal).toEqual({ personId: 'p-1', paths: ['changes.name.from', 'changes.name.to'] });
+    expect(entry.personal).toEqual(sealed.personal);
+    expect((entry.payload.changes as { name: unknown }).name).toEqual({
+      from: { commitment: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      to: { commitment: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     expect(openPersonal(entry, keys).payload).toEqual(input([]).payload);
     // Sealing twice does not seal the ciphertext again.
     expect(sealPersonal(sealed, keys)).toBe(sealed);
@@ -59,10 +63,10 @@ describe('sealing and opening personal values', () => {
   it('never throws while opening: an opener that fails shows "unreadable", a missing key "erased person"', () => {
     const entry = entryOf(sealPersonal(input(['changes.name.to']), keysOf('p-1')));
     const failing: PersonalPrivacy = {
-      seal: () => {
+      sealValues: () => {
         throw new Error('unused');
       },
-      open: () => {
+      openValues: () => {
         throw new Error('database is locked');
       },
     };

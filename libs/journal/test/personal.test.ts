@@ -68,13 +68,11 @@ describe('personal values in journal entries (real SQLite)', () => {
     expect(signed.personal).toEqual({
       personId: 'p-ines',
       paths: ['changes.name.to', 'changes.department.to'],
+      sealed: expect.stringMatching(/^pf1\./),
     });
     const to = (signed.payload.changes as Record<string, { to: unknown; from: unknown }>).name!;
     expect(to.from).toBeNull();
-    expect(to.to).toEqual({
-      sealed: expect.stringMatching(/^pf1\./),
-      commitment: expect.stringMatching(/^[0-9a-f]{64}$/),
-    });
+    expect(to.to).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const leaf = db
       .prepare('SELECT leaf_hash FROM journal_entries WHERE seq = ?')
       .pluck()
@@ -87,7 +85,7 @@ describe('personal values in journal entries (real SQLite)', () => {
       department: { from: null, to: 'Treasury' },
       state: { from: null, to: 'active' },
     });
-    expect(view.personal).toEqual({ ...signed.personal, opened: true });
+    expect(view.personal).toEqual({ personId: 'p-ines', paths: signed.personal!.paths, opened: true });
 
     // Neither the database file nor its WAL holds the values.
     await journal.close();
@@ -187,17 +185,31 @@ describe('personal values in journal entries (real SQLite)', () => {
     expect((lostView.payload.changes as Record<string, { to: unknown }>).name!.to).toBe('erased person');
 
     const altered = JSON.parse(stored(kept.seq)) as JournalEntry;
-    const name = (altered.payload.changes as Record<string, { to: { sealed: string } }>).name!.to;
-    name.sealed = name.sealed.slice(0, -4) + (name.sealed.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    const sealed = altered.personal!.sealed!;
+    altered.personal!.sealed = sealed.slice(0, -4) + (sealed.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     const keptView = journal.openForView(altered);
-    expect((keptView.payload.changes as Record<string, { to: unknown }>).name!.to).toBe('unreadable');
-    expect((keptView.payload.changes as Record<string, { to: unknown }>).department!.to).toBe('Audit');
-    // Moved to another path, a ciphertext does not open either.
+    expect(keptView.payload.changes).toMatchObject({
+      name: { to: 'unreadable' },
+      department: { to: 'unreadable' },
+    });
+    // Commitments swapped between paths: the values no longer match them, and show as unreadable.
     const moved = JSON.parse(stored(kept.seq)) as JournalEntry;
     const changes = moved.payload.changes as Record<string, { to: unknown }>;
     [changes.name!.to, changes.department!.to] = [changes.department!.to, changes.name!.to];
-    const movedView = journal.openForView(moved);
-    expect((movedView.payload.changes as Record<string, { to: unknown }>).name!.to).toBe('unreadable');
+    expect(journal.openForView(moved).payload.changes).toMatchObject({
+      name: { to: 'unreadable' },
+      department: { to: 'unreadable' },
+    });
+    // Another entry's ciphertext of the same person does not show as this entry's values.
+    const other = await journal.append(created('p-kept', 'Kit Amory-Vance', 'Audit'));
+    const swapped = JSON.parse(stored(kept.seq)) as JournalEntry;
+    swapped.personal!.sealed = (JSON.parse(stored(other.seq)) as JournalEntry).personal!.sealed!;
+    expect(journal.openForView(swapped).payload.changes).toMatchObject({ name: { to: 'unreadable' } });
+    // The stored entry itself opens as written.
+    expect(journal.openForView(JSON.parse(stored(kept.seq)) as JournalEntry).payload.changes).toMatchObject({
+      name: { to: 'Kit Amory' },
+      department: { to: 'Audit' },
+    });
   });
 
   it('refuses personal values for an erased person, and a journal without keys refuses them rather than store them in clear', async () => {

@@ -1,25 +1,48 @@
-import type { PrivacyKeyring } from './keyring';
-import { openCommitted, sealCommitted } from './commitment';
+import { commit } from './commitment';
+import type { KeyLookup, PrivacyKeyring } from './keyring';
+import type { PersonKey } from './person-key';
+import { openFieldBytes, sealFieldBytes } from './person-key';
+
+/** The keys the journal's sealing needs: a keyring's, or a test's in memory. */
+export type JournalKeys = { keyOf(personId: string): KeyLookup; keyForWriting(personId: string): PersonKey };
+
+/** What the ciphertext of an entry's personal values is bound to, besides the person. */
+const SCOPE = 'journal-entry';
+
+type Opening =
+  | { ok: true; values: Record<string, { value: string; salt: string }> }
+  | { ok: false; reason: 'erased' | 'unreadable' };
 
 /**
  * The journal's sealer and opener (libs/journal, `PersonalPrivacy`) over a
- * keyring: each personal value of an entry sealed with its commitment under
- * the person's key, bound to its path in the payload, so a value copied to
- * another path or another person's entry does not open.
+ * keyring: an entry's personal values, each with a fresh 32-byte salt, sealed
+ * as one AES-256-GCM ciphertext under the person's key (bound to the person),
+ * and one salted SHA-256 commitment per value for the entry's payload.
  */
-export const journalPrivacy = (keyring: PrivacyKeyring) => ({
-  seal: (personId: string, path: string, value: string) => {
-    // A known key comes from the cache without a transaction; only a first value makes one.
+export const journalPrivacy = (keyring: JournalKeys | PrivacyKeyring) => ({
+  sealValues: (personId: string, values: Readonly<Record<string, string>>) => {
+    // A known key comes from the cache without a transaction; only a person's first value makes one.
     const found = keyring.keyOf(personId);
     const key = found.kind === 'key' ? found.key : keyring.keyForWriting(personId);
-    const { sealed, commitment } = sealCommitted(key, path, value);
-    return { sealed, commitment };
+    const inside: Record<string, [string, string]> = {};
+    const commitments: Record<string, string> = {};
+    for (const [path, value] of Object.entries(values)) {
+      const { salt, commitment } = commit(value);
+      inside[path] = [salt, value];
+      commitments[path] = commitment;
+    }
+    return { sealed: sealFieldBytes(key, SCOPE, Buffer.from(JSON.stringify(inside), 'utf8')), commitments };
   },
-  open: (personId: string, path: string, sealed: string) => {
+  openValues: (personId: string, sealed: string): Opening => {
     const found = keyring.keyOf(personId);
-    if (found.kind === 'key') return openCommitted(found.key, path, sealed);
     // The key is gone: erased, or its row lost (a database restored without its keys). Either way
-    // nothing can open the value again, so it shows as an erased person's.
-    return { ok: false as const, reason: 'erased' as const };
+    // nothing can open the values again, so they show as an erased person's.
+    if (found.kind !== 'key') return { ok: false, reason: 'erased' };
+    const opened = openFieldBytes(found.key, SCOPE, sealed);
+    if (!opened.ok) return opened;
+    const inside = JSON.parse(opened.plain.toString('utf8')) as Record<string, [string, string]>;
+    const values: Record<string, { value: string; salt: string }> = {};
+    for (const [path, [salt, value]] of Object.entries(inside)) values[path] = { value, salt };
+    return { ok: true, values };
   },
 });
