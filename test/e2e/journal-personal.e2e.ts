@@ -52,20 +52,27 @@ describe('personal values in the journal, through the API (real process)', () =>
     const renamed = await fm.patch(`/api/v1/access/cardholders/${id}`, { department: 'Hydrography' });
     expect(renamed.status).toBe(200);
 
-    // Views open the values.
-    const page = await admin.get<{ items: Entry[] }>(`/api/v1/journal?person=${id}&type=cardholder.*`);
+    // Views open the values, then redact them by role: an admin does not see departments.
+    const page = await fm.get<{ items: Entry[] }>(`/api/v1/journal?person=${id}&type=cardholder.*`);
     const updated = page.body.items.find((e) => e.type === 'cardholder.updated')!;
     expect(updated.payload.changes).toMatchObject({
       department: { from: 'Cartography', to: 'Hydrography' },
     });
     expect(updated.personal).toMatchObject({ personId: id, opened: true });
-    const byName = await admin.get<{ items: Entry[] }>('/api/v1/journal/search?personName=wendlebury');
+    const adminPage = await admin.get<{ items: (Entry & { redacted?: string[] })[] }>(
+      `/api/v1/journal?person=${id}&type=cardholder.*`,
+    );
+    const adminCreated = adminPage.body.items.find((e) => e.type === 'cardholder.created')!;
+    expect(at(adminCreated.payload, 'changes.name.to')).toBe('Perpetua Wendlebury');
+    expect(adminCreated.redacted).toEqual(expect.arrayContaining(['department', 'employeeNumber']));
+    expect(JSON.stringify(adminPage.body)).not.toMatch(/Cartography|Hydrography|E-5150/);
+    const byName = await fm.get<{ items: Entry[] }>('/api/v1/journal/search?personName=wendlebury');
     expect(byName.body.items.map((e) => e.type)).toEqual(
       expect.arrayContaining(['cardholder.created', 'cardholder.updated']),
     );
 
     // The JSON Lines export is the signed form: sealed values, no clear text.
-    const signed = await admin.get(`/api/v1/journal/export?format=jsonl&person=${id}`);
+    const signed = await fm.get(`/api/v1/journal/export?format=jsonl&person=${id}`);
     expect(signed.status).toBe(200);
     expect(signed.text).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
     const signedLines = lines(signed.text);
@@ -74,7 +81,7 @@ describe('personal values in the journal, through the API (real process)', () =>
     expect(created.personal).toMatchObject({ personId: id, sealed: expect.any(String) });
 
     // Disclosure: each line stays as signed beside `disclosed`, and each value checks against its commitment.
-    const disclosedText = (await admin.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`))
+    const disclosedText = (await fm.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`))
       .text;
     const disclosed = lines(disclosedText).find((e) => e.type === 'cardholder.created')!;
     const { disclosed: values, ...asSigned } = disclosed;
@@ -82,20 +89,27 @@ describe('personal values in the journal, through the API (real process)', () =>
       signed.text.split('\n').find((l) => l.includes(`"seq":${created.seq},`)),
     );
     expect(values!['changes.name.to']!.value).toBe('Perpetua Wendlebury');
+    expect(values!['changes.department.to']!.value).toBe('Cartography');
     for (const [path, { value, salt }] of Object.entries(values!))
       expect(commitmentOf(value, salt)).toBe(
         (at(asSigned.payload, path) as { commitment: string }).commitment,
       );
-    expect((await admin.get('/api/v1/journal/export?format=csv&disclose=true')).status).toBe(400);
+    expect((await fm.get('/api/v1/journal/export?format=csv&disclose=true')).status).toBe(400);
+    // A role that may not see departments gets none disclosed.
+    const adminDisclosed = lines(
+      (await admin.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`)).text,
+    ).find((e) => e.type === 'cardholder.created')!;
+    expect(Object.keys(adminDisclosed.disclosed!)).toEqual(['changes.name.to']);
 
     // Erase, then every view shows "erased person"; the export spans the erasure.
     expect((await officer.post(`/api/v1/people/${id}/erase`, { reason: 'DSR-77' })).status).toBe(200);
-    const after = await admin.get<{ items: Entry[] }>(`/api/v1/journal?person=${id}`);
+    const after = await fm.get<{ items: Entry[] }>(`/api/v1/journal?person=${id}`);
     const createdAfter = after.body.items.find((e) => e.type === 'cardholder.created')!;
     expect(at(createdAfter.payload, 'changes.name.to')).toBe('erased person');
     expect(createdAfter.personal).toMatchObject({ opened: true, erased: true });
     expect(JSON.stringify(after.body)).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
     for (const format of ['csv', 'csv-raw', 'jsonl']) {
+      // An admin sees every category: the export holds entries from before and after the erasure.
       const exported = await admin.get(`/api/v1/journal/export?format=${format}&person=${id}`);
       expect(exported.status).toBe(200);
       expect(exported.text).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
@@ -104,12 +118,10 @@ describe('personal values in the journal, through the API (real process)', () =>
     const rawCsv = (await admin.get(`/api/v1/journal/export?format=csv-raw&person=${id}`)).text;
     expect(rawCsv).toContain('erased person');
     // Nothing left to disclose of an erased person.
-    const none = lines(
-      (await admin.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`)).text,
-    );
+    const none = lines((await fm.get(`/api/v1/journal/export?format=jsonl&disclose=true&person=${id}`)).text);
     expect(none.every((e) => e.disclosed === undefined)).toBe(true);
     // A search by the former name finds nobody, and so no entry.
-    const gone = await admin.get<{ items: Entry[]; matched: { peopleCount: number } }>(
+    const gone = await fm.get<{ items: Entry[]; matched: { peopleCount: number } }>(
       '/api/v1/journal/search?personName=wendlebury',
     );
     expect(gone.body.items).toEqual([]);
