@@ -8,6 +8,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore, verifyDatabase } from '../src';
 import { inclusionProof, verifyInclusion } from '../src/merkle';
+import { openDatabase } from '@gatehouse/storage';
+
+const at = (entry: JournalEntry, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>((node, key) => (node as Record<string, unknown> | null)?.[key], entry.payload);
 
 /** A cardholder's creation as records journal it: the personal values named by path. */
 const created = (id: string, name: string, department: string | null): JournalEntryInput => ({
@@ -243,5 +249,45 @@ describe('personal values in journal entries (real SQLite)', () => {
     expect((journal.openForView(entry!).payload.changes as Record<string, { to: unknown }>).name!.to).toBe(
       'Nell Clear',
     );
+  });
+
+  it('continues a journal written in the old format: old clear entries stay as they were and verify, new ones are sealed', async () => {
+    await opened.journal.close();
+    opened.db.close();
+    rmSync(dir, { recursive: true, force: true });
+    dir = mkdtempSync(join(tmpdir(), 'gh-journal-old-format-'));
+    // The old format: a journal without keys, a cardholder's values in clear in the payload.
+    const db = openDatabase({ path: join(dir, 'test.db'), synchronous: 'normal' });
+    const old = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
+      batchMaxEntries: 10,
+      batchMaxDelayMs: 0,
+      checkpointEveryEntries: 100,
+      checkpointEverySeconds: 60,
+    });
+    await old.open();
+    const { personal: _p, ...clearInput } = created('p-old', 'Olwen Harcourt', 'Survey');
+    const oldEntry = await old.append(clearInput);
+    await old.close();
+    db.close();
+    const before = openDatabase({ path: join(dir, 'test.db'), synchronous: 'normal' });
+    const oldJson = before
+      .prepare('SELECT entry_json FROM journal_entries WHERE seq = ?')
+      .pluck()
+      .get(oldEntry.seq) as string;
+    before.close();
+    expect(oldJson).toContain('Olwen Harcourt');
+
+    opened = await openTestJournal(dir, clock);
+    const fresh = await opened.journal.append(created('p-old', 'Olwen Harcourt-Bligh', 'Survey'));
+    expect(stored(fresh.seq)).not.toContain('Harcourt');
+    // The old entry is untouched (sealing it would break every proof handed out), and shows as written.
+    expect(stored(oldEntry.seq)).toBe(oldJson);
+    const oldView = opened.journal.openForView(JSON.parse(oldJson) as JournalEntry);
+    expect(at(oldView, 'changes.name.to')).toBe('Olwen Harcourt');
+    opened.journal.checkpointNow();
+    const signer = loadOrCreateSigningKey(join(dir, 'k.pem'));
+    const report = await verifyDatabase(opened.db, new Map([[signer.keyId, signer.publicKeyPem]]));
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 });
