@@ -1,4 +1,4 @@
-import { commit } from './commitment';
+import { commitAll } from './commitment';
 import type { KeyLookup, PrivacyKeyring } from './keyring';
 import type { PersonKey } from './person-key';
 import { openFieldBytes, sealFieldBytes } from './person-key';
@@ -26,11 +26,12 @@ export const journalPrivacy = (keyring: JournalKeys | PrivacyKeyring) => ({
     const key = found.kind === 'key' ? found.key : keyring.keyForWriting(personId);
     const inside: Record<string, [string, string]> = {};
     const commitments: Record<string, string> = {};
-    for (const [path, value] of Object.entries(values)) {
-      const { salt, commitment } = commit(value);
-      inside[path] = [salt, value];
-      commitments[path] = commitment;
-    }
+    const paths = Object.keys(values);
+    const committed = commitAll(paths.map((p) => values[p]!));
+    paths.forEach((path, i) => {
+      inside[path] = [committed[i]!.salt, values[path]!];
+      commitments[path] = committed[i]!.commitment;
+    });
     return { sealed: sealFieldBytes(key, SCOPE, Buffer.from(JSON.stringify(inside), 'utf8')), commitments };
   },
   openValues: (personId: string, sealed: string): Opening => {
