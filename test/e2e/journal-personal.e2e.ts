@@ -24,6 +24,39 @@ const lines = (text: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Entry);
 
+/** Entries of the live stream, replayed from the start, until `enough` says so or 10 s pass. */
+const streamed = async (
+  base: string,
+  client: Client,
+  enough: (entries: Entry[]) => boolean,
+): Promise<Entry[]> => {
+  const controller = new AbortController();
+  const res = await fetch(`${base}/api/v1/events`, {
+    headers: { cookie: client.cookie!, 'last-event-id': '0' },
+    signal: controller.signal,
+  });
+  const reader = res.body!.getReader();
+  const entries: Entry[] = [];
+  let text = '';
+  const deadline = Date.now() + 10_000;
+  try {
+    while (!enough(entries) && Date.now() < deadline) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+      let cut: number;
+      while ((cut = text.indexOf('\n\n')) >= 0) {
+        const data = /^data: (.*)$/m.exec(text.slice(0, cut));
+        text = text.slice(cut + 2);
+        if (data && data[1] !== '{}') entries.push(JSON.parse(data[1]!) as Entry);
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  return entries;
+};
+
 describe('personal values in the journal, through the API (real process)', () => {
   let gw: RunningGateway;
   let admin: Client;
@@ -66,6 +99,10 @@ describe('personal values in the journal, through the API (real process)', () =>
     expect(at(adminCreated.payload, 'changes.name.to')).toBe('Perpetua Wendlebury');
     expect(adminCreated.redacted).toEqual(expect.arrayContaining(['department', 'employeeNumber']));
     expect(JSON.stringify(adminPage.body)).not.toMatch(/Cartography|Hydrography|E-5150/);
+    const live = await streamed(gw.url, fm, (es) => es.some((e) => e.type === 'cardholder.updated'));
+    const liveCreated = live.find((e) => e.type === 'cardholder.created' && e.personal?.personId === id)!;
+    expect(at(liveCreated.payload, 'changes.name.to')).toBe('Perpetua Wendlebury');
+    expect(JSON.stringify(live)).not.toContain('"sealed"');
     const byName = await fm.get<{ items: Entry[] }>('/api/v1/journal/search?personName=wendlebury');
     expect(byName.body.items.map((e) => e.type)).toEqual(
       expect.arrayContaining(['cardholder.created', 'cardholder.updated']),
@@ -126,6 +163,12 @@ describe('personal values in the journal, through the API (real process)', () =>
     );
     expect(gone.body.items).toEqual([]);
     expect(gone.body.matched.peopleCount).toBe(0);
+
+    // The live stream's replay shows the erased person too.
+    const replay = await streamed(gw.url, fm, (es) => es.some((e) => e.type === 'cardholder.updated'));
+    const replayed = replay.find((e) => e.type === 'cardholder.created' && e.personal?.personId === id)!;
+    expect(at(replayed.payload, 'changes.name.to')).toBe('erased person');
+    expect(JSON.stringify(replay)).not.toMatch(/Wendlebury|E-5150|Cartography|Hydrography/);
 
     const verified = await admin.get<{ ok: boolean }>('/api/v1/journal/verify');
     expect(verified.body.ok).toBe(true);
