@@ -173,4 +173,33 @@ describe('personal values in the journal, through the API (real process)', () =>
     const verified = await admin.get<{ ok: boolean }>('/api/v1/journal/verify');
     expect(verified.body.ok).toBe(true);
   });
+
+  it('seals an import\u2019s personal values before its worker thread writes them', async () => {
+    const csv = [
+      'employee_number,name,department',
+      'E-7301,Quillon Badenoch,Orrery',
+      'E-7302,Saffi Treharne,Orrery',
+    ].join('\n');
+    const applied = await fm.request(
+      'POST',
+      '/api/v1/access/import?mode=apply&fileName=staff.csv',
+      undefined,
+      {
+        raw: csv,
+        headers: { 'content-type': 'text/csv' },
+      },
+    );
+    expect(applied.status).toBe(200);
+    const signed = await fm.get('/api/v1/journal/export?format=jsonl&type=cardholder.*');
+    const imported = lines(signed.text).filter((e) => e.payload.via === 'import');
+    expect(imported).toHaveLength(2);
+    expect(signed.text).not.toMatch(/Badenoch|Treharne|Orrery|E-730/);
+    expect(imported.map((e) => e.personal?.paths.sort())).toEqual([
+      ['record.department', 'record.employeeNumber', 'record.name'],
+      ['record.department', 'record.employeeNumber', 'record.name'],
+    ]);
+    const shown = await fm.get<{ items: Entry[] }>('/api/v1/journal?type=cardholder.created&q=import');
+    const names = shown.body.items.map((e) => at(e.payload, 'record.name')).filter(Boolean);
+    expect(names.sort()).toEqual(['Quillon Badenoch', 'Saffi Treharne']);
+  });
 });
