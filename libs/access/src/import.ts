@@ -1,4 +1,3 @@
-import { personalRecord } from './personal-paths';
 import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import {
@@ -14,6 +13,7 @@ import type { AccessService } from './access.service';
 import { decodeCsv } from './csv';
 import { parseCsvInSlices } from './import-slices';
 import type { CredentialRecord } from './index-data';
+import { personalRecord } from './personal-paths';
 import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
 import {
