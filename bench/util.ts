@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
+import { journalPrivacy, MasterKey, PrivacyKeyring } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
 
 export const option = (args: string[], name: string, fallback: number): number => {
@@ -25,7 +26,10 @@ export const JOURNAL_DEFAULTS = {
   checkpointEverySeconds: 60,
 };
 
-/** A journal on `db` as the gateway opens it, its signing key in `dir`; not yet opened. */
+/**
+ * A journal on `db` as the gateway opens it, its signing key in `dir`, personal
+ * values sealed under per-person keys (a master key made for the run); not yet opened.
+ */
 export const benchJournal = (db: Db, dir: string, bus = new GatehouseBus()) =>
   new Journal(
     new SqliteJournalStore(db),
@@ -33,4 +37,5 @@ export const benchJournal = (db: Db, dir: string, bus = new GatehouseBus()) =>
     systemClock,
     JOURNAL_DEFAULTS,
     bus,
+    journalPrivacy(PrivacyKeyring.open(db, [MasterKey.generate()])),
   );

@@ -3,7 +3,7 @@ import { type Auth, AuthStore, createAuth, SecretBox } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Clock, GatehouseBus } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
-import { PrivacyKeyring } from '@gatehouse/privacy';
+import { journalPrivacy, PrivacyKeyring } from '@gatehouse/privacy';
 import { type Db, openDatabase } from '@gatehouse/storage';
 import { loadSiteMasterKey } from './master-key';
 
@@ -40,7 +40,14 @@ export const openFoundation = (
     throw error;
   }
   const signer = loadOrCreateSigningKey(config.resolved.signingKeyFile, warn);
-  const journal = new Journal(new SqliteJournalStore(db), signer, clock, config.journal, bus);
+  const journal = new Journal(
+    new SqliteJournalStore(db),
+    signer,
+    clock,
+    config.journal,
+    bus,
+    journalPrivacy(keyring),
+  );
   const secrets = SecretBox.fromFile(join(config.resolved.dataDir, 'keys', 'secrets.key'));
   const auth = createAuth(
     new AuthStore(db),

@@ -30,15 +30,14 @@ describe('person erasure and legal holds', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-erasure-'));
     const clock = new ManualClock('2026-06-01T09:00:00Z');
-    ({ db, journal } = await openTestJournal(dir, clock));
+    // The journal's keyring: the one whose keys seal its entries' personal values.
+    ({ db, journal, keyring } = await openTestJournal(dir, clock));
     // A write nobody awaits that fails is kept here, and fails the test after it.
     busFailures = [];
     const bus = new GatehouseBus((event, owner, error) =>
       busFailures.push(`${event}/${owner}: ${String(error)}`),
     );
-    const sealed = sealedAccessStore(db);
-    keyring = sealed.keyring;
-    access = new AccessService(sealed.store, journal, clock, bus);
+    access = new AccessService(sealedAccessStore(db).store, journal, clock, bus);
   });
   afterEach(async () => {
     expect(busFailures).toEqual([]);
@@ -75,7 +74,8 @@ describe('person erasure and legal holds', () => {
     expect(access.records.get('cardholders', person.id)).toEqual(person);
     expect(count("SELECT count(*) FROM journal_entries WHERE type = 'privacy.person-erased'")).toBe(0);
     expect(count('SELECT count(*) FROM privacy_erasures')).toBe(0);
-    // The person's key (made when the record was first sealed) is kept, and still opens the record.
+    // The person's key (made with the record and the entry that created it) is kept, and still opens both.
+    expect(count('SELECT count(*) FROM privacy_person_keys')).toBe(1);
     expect(keyring.keyOf(person.id).kind).toBe('key');
     // The refused transaction took nothing else with it: the journal goes on.
     await expect(aPerson()).resolves.toMatchObject({ name: 'Hesper Loakes' });

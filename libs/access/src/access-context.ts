@@ -6,6 +6,7 @@ import {
   type JournalEntry,
   type JournalEntryInput,
   type JsonObject,
+  type PersonalPart,
   type SubjectRef,
 } from '@gatehouse/contracts';
 import type { AccessEngine } from './engine';
@@ -14,6 +15,8 @@ import type { AccessStore } from './store';
 export interface JournalPort {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
   appendAll(inputs: readonly JournalEntryInput[], effect: () => void): JournalEntry[];
+  /** An input with its personal values sealed, for entries committed by another writer (an import's worker). */
+  sealAll(inputs: readonly JournalEntryInput[]): JournalEntryInput[];
   addProjector(name: string, project: (entries: readonly JournalEntry[]) => void): void;
 }
 
@@ -40,8 +43,13 @@ export const journalChange = async (
   payload: unknown,
   subjects: SubjectRef[] = [],
   effect?: () => void,
+  /** Where the payload holds a person's personal values: sealed by the journal before hashing. */
+  personal?: PersonalPart,
 ): Promise<void> => {
-  await journal.append({ type, source: 'access', actor, subjects, payload: json(payload) }, effect);
+  await journal.append(
+    { type, source: 'access', actor, subjects, payload: json(payload), ...(personal ? { personal } : {}) },
+    effect,
+  );
 };
 
 /** Refuses a change that names records which do not exist, listing (the first ten of) them. */

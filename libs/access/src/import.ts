@@ -15,6 +15,7 @@ import { decodeCsv } from './csv';
 import type { CsvRow } from './csv';
 import { csvSegments } from './import-slices';
 import type { CredentialRecord } from './index-data';
+import { personalRecord } from './personal-paths';
 import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
 import {
@@ -403,7 +404,9 @@ export class CardholderImport {
         source: 'access',
         actor,
         subjects: [{ kind: 'person' as const, id: c.record.id }],
+        // The journal seals the personal paths in its own copy of the payload.
         payload: json({ id: c.record.id, via: 'import', line: c.line, record: c.record }),
+        personal: personalRecord(c.record.id, 'record'),
       });
     }
     const creds: CredentialRecord[] = [];

@@ -9,6 +9,8 @@ export {
   type JournalEntry,
   type JournalEntryInput,
   type Journaling,
+  type PersonalPart,
+  type SealedValue,
   SUBJECT_KINDS,
   type SubjectKind,
   type SubjectRef,

@@ -34,6 +34,28 @@ export interface Actor {
   requestId?: string;
 }
 
+/**
+ * Where an entry holds a person's personal values (issue 12): before the leaf
+ * is hashed, the string values at `paths` (dotted, inside the payload) are
+ * sealed together, with a salt each, under the person's data key, and each is
+ * replaced by `{ commitment }` (SHA-256 of its salt and canonical value), so
+ * the leaf covers ciphertext and salted commitments, never a clear value. The
+ * journal seals a producer's part and puts the ciphertext in `sealed`; an
+ * input that arrives unsealed at a journal that cannot seal is refused, never
+ * stored in clear.
+ */
+export interface PersonalPart {
+  personId: string;
+  paths: string[];
+  /** Set by the journal: the values at `paths` with their salts, sealed under the person's key. */
+  sealed?: string;
+}
+
+/** What a personal value's place in a stored entry holds: SHA-256(salt ‖ canonical value), hex. */
+export interface SealedValue {
+  commitment: string;
+}
+
 export interface JournalEntryInput {
   /** Dotted lower-case type; its first segment is the category roles are filtered by. */
   type: string;
@@ -46,6 +68,7 @@ export interface JournalEntryInput {
   sourceTime?: string;
   sourceZone?: string;
   timeSource?: TimeSource;
+  personal?: PersonalPart;
 }
 
 /** An entry as stored: the canonical JSON of this object is the Merkle leaf. */
@@ -61,6 +84,17 @@ export interface JournalEntry {
   sourceTime?: string;
   sourceZone?: string;
   timeSource: TimeSource;
+  /** Whose sealed values the payload holds, and where; absent when it holds none. */
+  personal?: {
+    personId: string;
+    paths: string[];
+    /** The values at `paths` with their salts, sealed under the person's key (absent in a view). */
+    sealed?: string;
+    /** Only in a view: the values at `paths` are opened, so this is not the signed original. */
+    opened?: true;
+    /** Only in a view: the person was erased, their values show as "erased person". */
+    erased?: true;
+  };
 }
 
 export const entryCategory = (type: string): string => type.split('.', 1)[0] ?? type;

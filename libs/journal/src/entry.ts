@@ -33,6 +33,20 @@ export const buildEntry = (input: JournalEntryInput, seq: number, time: Date): J
   if (input.actor) entry.actor = input.actor;
   if (input.sourceTime !== undefined) entry.sourceTime = input.sourceTime;
   if (input.sourceZone !== undefined) entry.sourceZone = input.sourceZone;
+  if (input.personal) {
+    // Never stored in clear: a producer's part must have gone through sealPersonal.
+    if (input.personal.sealed === undefined)
+      throw new DomainError(
+        'invalid',
+        'journal.unsealed-personal',
+        `entry "${input.type}" holds unsealed personal values`,
+      );
+    entry.personal = {
+      personId: input.personal.personId,
+      paths: [...input.personal.paths],
+      sealed: input.personal.sealed,
+    };
+  }
   return entry;
 };
 

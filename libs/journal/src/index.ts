@@ -18,3 +18,16 @@ export {
   siteTime,
 } from './readable';
 export { MAX_GROUP_SUBJECTS } from './query';
+export {
+  type Disclosed,
+  disclosuresOf,
+  ERASED_VALUE,
+  matchesCommitment,
+  openPersonal,
+  type PersonalOpener,
+  type PersonalOpening,
+  type PersonalPrivacy,
+  type PersonalSealer,
+  sealPersonal,
+  UNREADABLE_VALUE,
+} from './personal';

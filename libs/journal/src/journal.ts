@@ -14,6 +14,7 @@ import { makeCheckpoint, type CheckpointBody } from './checkpoint';
 import { leafHash, MerkleFrontier } from './merkle';
 import type { CheckpointSigner } from './signer';
 import type { JournalStore } from './store';
+import { type Disclosed, disclosuresOf, openPersonal, type PersonalPrivacy, sealPersonal } from './personal';
 
 /** The first group `resume` commits, before it has timed one: small enough to fit a slice on a slow disk. */
 const FIRST_RESUME_GROUP = 32;
@@ -81,7 +82,34 @@ export class Journal {
     private readonly clock: Clock,
     private readonly options: JournalOptions,
     private readonly bus?: GatehouseBus,
+    /** Seals personal values before their leaf is hashed, and opens them for views (issue 12). */
+    private readonly privacy?: PersonalPrivacy,
   ) {}
+
+  /**
+   * An input with its personal values sealed under the person's key: what
+   * `append` does first, and what an import does before its entries go to a
+   * worker thread (whose journal then stores them as they are).
+   */
+  seal(input: JournalEntryInput): JournalEntryInput {
+    return sealPersonal(input, this.privacy);
+  }
+
+  /** Several inputs sealed in one write transaction: the keys an import's new people get are made together. */
+  sealAll(inputs: readonly JournalEntryInput[]): JournalEntryInput[] {
+    if (!inputs.some((i) => i.personal && !i.personal.sealed)) return [...inputs];
+    return this.store.writeTransaction(() => inputs.map((input) => this.seal(input)));
+  }
+
+  /** An entry as views show it: personal values opened, "erased person" for an erased one. */
+  openForView(entry: JournalEntry): JournalEntry {
+    return openPersonal(entry, this.privacy);
+  }
+
+  /** The values and salts an evidence export discloses for an entry (see `disclosuresOf`). */
+  disclosures(entry: JournalEntry): Record<string, Disclosed> | null {
+    return disclosuresOf(entry, this.privacy);
+  }
 
   get publicKeyPem(): string {
     return this.signer.publicKeyPem;
@@ -167,13 +195,15 @@ export class Journal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry> {
     if (this.closed)
       return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
+    let sealed: JournalEntryInput;
     try {
       validateInput(input);
+      sealed = this.seal(input);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, effect, resolve, reject });
+      this.queue.push({ input: sealed, effect, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -198,9 +228,10 @@ export class Journal {
   appendAll(inputs: readonly JournalEntryInput[], effect: () => void): JournalEntry[] {
     if (this.closed) throw new DomainError('unavailable', 'journal.closed', 'the journal is closed');
     inputs.forEach(validateInput);
+    const sealed = this.sealAll(inputs);
     this.flush();
     let failure: Error | undefined;
-    const batch: Waiting[] = inputs.map((input) => ({
+    const batch: Waiting[] = sealed.map((input) => ({
       input,
       resolve: () => undefined,
       reject: (e) => (failure ??= e),

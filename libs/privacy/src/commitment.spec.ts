@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { commit, openCommitted, sealCommitted, verifyCommitment } from './commitment';
+import { commit, commitAll, openCommitted, sealCommitted, verifyCommitment } from './commitment';
 import { openField, PersonKey } from './person-key';
 
 describe('salted commitments', () => {
@@ -36,5 +36,22 @@ describe('salted commitments', () => {
     expect(openField(key, 'name', sealed).ok).toBe(false);
     key.destroy();
     expect(openCommitted(key, 'name', sealed)).toEqual({ ok: false, reason: 'erased' });
+  });
+
+  it('commits to several values with a salt each from one draw', () => {
+    const values = ['Ana Lima', 'Ana Lima', 'Radiology'];
+    const committed = commitAll(values);
+    expect(new Set(committed.map((c) => c.salt)).size).toBe(3);
+    // Equal values, different salts: the commitments do not show they are equal.
+    expect(committed[0]!.commitment).not.toBe(committed[1]!.commitment);
+    committed.forEach((c, i) => {
+      expect(verifyCommitment(values[i]!, c.salt, c.commitment)).toBe(true);
+      const independent = createHash('sha256')
+        .update(Buffer.from(c.salt, 'base64url'))
+        .update(JSON.stringify(values[i]))
+        .digest('hex');
+      expect(independent).toBe(c.commitment);
+    });
+    expect(commitAll([])).toEqual([]);
   });
 });

@@ -29,6 +29,19 @@ export const commit = (value: string): Commitment => {
   return { salt: salt.toString('base64url'), commitment: digest(salt, value).toString('hex') };
 };
 
+/**
+ * Commitments to several values, their salts drawn in one call to the random
+ * source: a journal entry commits to each of its personal values, and one
+ * draw per entry instead of one per value is measurably cheaper.
+ */
+export const commitAll = (values: readonly string[]): Commitment[] => {
+  const salts = randomBytes(SALT_BYTES * values.length);
+  return values.map((value, i) => {
+    const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
+    return { salt: salt.toString('base64url'), commitment: digest(salt, value).toString('hex') };
+  });
+};
+
 /** Whether a disclosed value and salt are the ones committed to; what a third party runs. */
 export const verifyCommitment = (value: string, salt: string, commitment: string): boolean => {
   const saltBytes = Buffer.from(salt, 'base64url');

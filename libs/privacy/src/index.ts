@@ -53,4 +53,5 @@ export {
   sealFieldBytes,
   sealFields,
 } from './person-key';
+export { type JournalKeys, journalPrivacy } from './journal-privacy';
 export { rotateMasterKey, type RotationOptions, type RotationReport } from './rotation';

@@ -3,16 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ManualClock } from '@gatehouse/contracts';
 import { openTestJournal } from '@gatehouse/testing';
 import { join } from 'node:path';
-import {
-  BlindIndex,
-  MasterKey,
-  nameTokens,
-  normaliseName,
-  PrivacyKeyring,
-  sealCommitted,
-  sealField,
-  sealFieldBytes,
-} from '../src';
+import { BlindIndex, nameTokens, normaliseName, sealCommitted, sealField, sealFieldBytes } from '../src';
 import { freshDatabase } from './support';
 
 /** Values no ciphertext, hash or SQLite structure contains by chance. */
@@ -31,9 +22,9 @@ describe('a copy of the database alone reveals no personal value', () => {
   it('finds none in the database file or the WAL', async () => {
     const clock = new ManualClock();
     const { dir } = freshDatabase('at-rest');
-    const { db, journal } = await openTestJournal(dir, clock);
+    // The journal's keyring: the one whose keys seal its entries' personal values.
+    const { db, journal, keyring } = await openTestJournal(dir, clock);
     const path = join(dir, 'test.db');
-    const keyring = PrivacyKeyring.open(db, [MasterKey.generate()]);
     const index = new BlindIndex(db, keyring);
     const people = Array.from({ length: 25 }, (_, i) => personAt(i));
 

@@ -24,8 +24,8 @@ describe('erasure (real SQLite)', () => {
   it('makes the person\u2019s fields read "erased person" while the journal still verifies', async () => {
     const clock = new ManualClock();
     const { dir } = freshDatabase('erase-journal');
-    const { db, journal } = await openTestJournal(dir, clock);
-    const keyring = PrivacyKeyring.open(db, [MasterKey.generate()], { now: () => clock.now().getTime() });
+    // The journal's keyring: the one whose keys seal its entries' personal values.
+    const { db, journal, keyring } = await openTestJournal(dir, clock);
     const index = new BlindIndex(db, keyring);
 
     const people = ['p-anna', 'p-bo'];

@@ -12,7 +12,7 @@ import {
   timeSlicer,
 } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { JournalReader } from '@gatehouse/journal';
+import { Journal, JournalReader } from '@gatehouse/journal';
 import { Allow, AuthGuard } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { zod } from '../http/validation';
@@ -31,6 +31,7 @@ let nextClient = 1;
 export class EventsController {
   constructor(
     @Inject(EVENT_BUS) private readonly bus: GatehouseBus,
+    private readonly journal: Journal,
     private readonly reader: JournalReader,
     private readonly guard: AuthGuard,
     private readonly metrics: Metrics,
@@ -81,7 +82,7 @@ export class EventsController {
         return;
       lastSent = entry.seq;
       raw.write(
-        `id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(redactEntryFor(principal.roles, entry))}\n\n`,
+        `id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(redactEntryFor(principal.roles, this.journal.openForView(entry)))}\n\n`,
       );
       if (raw.writableLength > MAX_BUFFERED_BYTES) {
         raw.write('event: overflow\ndata: {}\n\n');

@@ -6,6 +6,7 @@ import type { Principal } from '@gatehouse/auth';
 import { DomainError, GATEHOUSE_CONFIG, type SubjectRef } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
+  Journal,
   JournalReader,
   leafHash,
   MAX_GROUP_SUBJECTS,
@@ -62,6 +63,7 @@ const refused = (what: string) =>
 @Controller('api/v1/journal')
 export class JournalSearchController {
   constructor(
+    private readonly journal: Journal,
     private readonly reader: JournalReader,
     private readonly access: AccessService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
@@ -113,7 +115,7 @@ export class JournalSearchController {
       query.after === undefined
         ? await this.reader.page(filter, query.limit, query.cursor)
         : { items: await this.reader.since(query.after, filter, query.limit), nextCursor: null };
-    const readable = readableFor(principal, query.q);
+    const readable = readableFor(principal, query.q, (e) => this.journal.openForView(e));
     const lookup = names.lookup();
     const zone = this.config.site.timeZone;
     const items: NamedEntryView[] = [];
@@ -126,8 +128,9 @@ export class JournalSearchController {
         names: entryNames,
         siteTime: siteTime(seen.time, zone),
         row: readableRow(seen, entryNames, zone),
-        // Not for a redacted entry: with the rest of it known, the hash would let a hidden card number be guessed.
-        ...(seen === entry ? { leafHash: leafHash(serializeEntry(entry)).toString('hex') } : {}),
+        // The stored entry's hash (personal values in it are commitments and ciphertext), but not for a
+        // redacted entry: with the rest of it known, the hash would let a hidden card number be guessed.
+        ...(seen.redacted === undefined ? { leafHash: leafHash(serializeEntry(entry)).toString('hex') } : {}),
       });
     }
     return {

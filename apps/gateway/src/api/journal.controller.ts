@@ -60,6 +60,12 @@ const JournalQuery = z.strictObject({
 });
 const ExportQuery = z.strictObject({
   ...filterShape,
+  disclose: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'JSON Lines only: each entry stays as signed and gains `disclosed` ({path: {value, salt}}) for the personal values your roles may see of a person not erased, so a third party checks each against the commitment at its path (README, "Disclosing a personal value")',
+    ),
   format: z
     .enum(['jsonl', 'csv', 'csv-raw'])
     .default('jsonl')
@@ -89,15 +95,22 @@ export const toFilter = (query: Omit<FilterQuery, 'format'>, principal: Principa
 });
 
 /**
- * What a caller reads of each entry: redacted for its roles (permissions.ts,
- * redactEntryFor); with a free-text filter, only entries that still match
- * once redacted, so that what a search finds never reveals a hidden value.
+ * What a caller reads of each entry: its personal values opened ("erased
+ * person" for an erased one; `open`, the journal's), then redacted for its
+ * roles (permissions.ts, redactEntryFor); with a free-text filter, only
+ * entries that still match once redacted, so that what a search finds never
+ * reveals a hidden value.
  */
-export const readableFor = (principal: Principal, text: string | undefined) => {
+export const readableFor = (
+  principal: Principal,
+  text: string | undefined,
+  open: (entry: JournalEntry) => JournalEntry,
+) => {
   const needle = text?.toLowerCase();
-  return (entry: JournalEntry): ReadableEntry | null => {
+  return (stored: JournalEntry): ReadableEntry | null => {
+    const entry = open(stored);
     const seen = redactEntryFor(principal.roles, entry);
-    if (seen !== entry && needle && !JSON.stringify(seen).toLowerCase().includes(needle)) return null;
+    if (seen !== stored && needle && !JSON.stringify(seen).toLowerCase().includes(needle)) return null;
     return seen;
   };
 };
@@ -127,7 +140,7 @@ export class JournalController {
   ): Promise<JournalPageView> {
     // nextCursor follows the rows read, so a page thinned by redaction still leads to the next one.
     const page = await this.reader.page(toFilter(query, principal), query.limit, query.cursor);
-    const readable = readableFor(principal, query.q);
+    const readable = readableFor(principal, query.q, (e) => this.journal.openForView(e));
     return { ...page, items: page.items.map(readable).filter((e) => e !== null) };
   }
 
@@ -142,26 +155,40 @@ export class JournalController {
     @CurrentActor() actor: Actor,
     @Res() reply: FastifyReply,
   ) {
-    const filter = toFilter(query, principal);
+    const { disclose: discloseParam, ...filterQuery } = query;
+    const disclose = discloseParam === 'true';
+    if (disclose && query.format !== 'jsonl')
+      throw new DomainError(
+        'invalid',
+        'journal.disclose-jsonl-only',
+        'disclosure keeps each entry as signed: ask for format=jsonl',
+      );
+    const filter = toFilter(filterQuery, principal);
     // Exports of personal data are themselves facts worth recording.
     const { visibleCategories: _v, ...described } = filter;
     await this.journal.append({
       type: 'journal.exported',
       source: 'http',
       actor,
-      payload: JSON.parse(JSON.stringify({ format: query.format, filter: described })),
+      payload: JSON.parse(JSON.stringify({ format: query.format, filter: described, disclose })),
     });
+    const journal = this.journal;
     const reader = this.reader;
     const csv = query.format !== 'jsonl';
-    // Entries leave verbatim (canonical, so their leaf hashes can be recomputed) unless the
-    // caller's roles hide a field one of them carries; such an entry is redacted and says so.
+    // JSON Lines leave verbatim (canonical, so their leaf hashes can be recomputed), personal
+    // values sealed as signed, unless the caller's roles hide a field one of them carries; such
+    // an entry is redacted and says so. The CSVs, read by people, show personal values opened.
     const hides = hiddenProperties(principal.roles).size > 0;
-    const readable = readableFor(principal, query.q);
+    const readable = readableFor(principal, query.q, (e) => journal.openForView(e));
+    const asSigned = readableFor(principal, query.q, (e) => e);
     const visibleJson = (json: string): string | null => {
-      if (!hides) return json;
+      if (!hides && !disclose) return json;
       const entry = JSON.parse(json) as JournalEntry;
-      const seen = readable(entry);
-      return seen === entry ? json : seen && JSON.stringify(seen);
+      const seen = asSigned(entry);
+      if (!seen) return null;
+      const disclosed = disclose ? journal.disclosures(seen) : null;
+      if (disclosed) return JSON.stringify({ ...seen, disclosed });
+      return seen === entry ? json : JSON.stringify(seen);
     };
     const csvLine = (json: string): string | null => {
       const seen = readable(JSON.parse(json) as JournalEntry);

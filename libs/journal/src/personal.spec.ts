@@ -1,0 +1,84 @@
+import type { JournalEntry, JournalEntryInput } from '@gatehouse/contracts';
+import { journalPrivacy, PersonKey } from '@gatehouse/privacy';
+import { buildEntry } from './entry';
+import { disclosuresOf, openPersonal, type PersonalPrivacy, sealPersonal } from './personal';
+
+/** The keyring's adapter over real keys held in memory, without the keyring's table. */
+const keysOf = (...ids: string[]): PersonalPrivacy => {
+  const keys = new Map(ids.map((id) => [id, PersonKey.generate(id)]));
+  return journalPrivacy({
+    keyOf: (id) => {
+      const key = keys.get(id);
+      return key ? { kind: 'key', key } : { kind: 'unknown' };
+    },
+    keyForWriting: (id) => keys.get(id)!,
+  });
+};
+
+const input = (paths: string[]): JournalEntryInput => ({
+  type: 'cardholder.updated',
+  source: 'test',
+  subjects: [{ kind: 'person', id: 'p-1' }],
+  payload: { id: 'p-1', changes: { name: { from: 'Ann Old', to: 'Ann New' } }, level: 3 },
+  personal: { personId: 'p-1', paths },
+});
+const entryOf = (i: JournalEntryInput): JournalEntry => buildEntry(i, 1, new Date('2026-06-01T00:00:00Z'));
+
+describe('sealing and opening personal values', () => {
+  it('seals the strings at the paths and opens them back; the entry holds neither value', () => {
+    const keys = keysOf('p-1');
+    const sealed = sealPersonal(
+      input(['changes.name.from', 'changes.name.to', 'level', 'missing.path']),
+      keys,
+    );
+    // A number and an absent path hold nothing to seal and are not listed.
+    expect(sealed.personal).toEqual({
+      personId: 'p-1',
+      paths: ['changes.name.from', 'changes.name.to'],
+      sealed: expect.stringMatching(/^pf1\./),
+    });
+    const entry = entryOf(sealed);
+    expect(JSON.stringify(entry)).not.toMatch(/Ann/);
+    expect(entry.personal).toEqual(sealed.personal);
+    expect((entry.payload.changes as { name: unknown }).name).toEqual({
+      from: { commitment: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      to: { commitment: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
+    expect(openPersonal(entry, keys).payload).toEqual(input([]).payload);
+    // Sealing twice does not seal the ciphertext again.
+    expect(sealPersonal(sealed, keys)).toBe(sealed);
+  });
+
+  it('refuses bad paths, and an unsealed part when building the entry', () => {
+    const keys = keysOf('p-1');
+    expect(() => sealPersonal(input(['changes..to']), keys)).toThrow(/bad personal paths/);
+    expect(() => sealPersonal(input(['a'.repeat(65)]), keys)).toThrow(/bad personal paths/);
+    expect(() => sealPersonal(input(Array.from({ length: 65 }, (_, i) => `f${i}`)), keys)).toThrow(
+      /bad personal paths/,
+    );
+    expect(() => sealPersonal(input(['changes.name.to']), undefined)).toThrow(/no keys to seal/);
+    expect(() => entryOf(input(['changes.name.to']))).toThrow(/unsealed personal values/);
+  });
+
+  it('never throws while opening: an opener that fails shows "unreadable", a missing key "erased person"', () => {
+    const entry = entryOf(sealPersonal(input(['changes.name.to']), keysOf('p-1')));
+    const failing: PersonalPrivacy = {
+      sealValues: () => {
+        throw new Error('unused');
+      },
+      openValues: () => {
+        throw new Error('database is locked');
+      },
+    };
+    expect((openPersonal(entry, failing).payload.changes as { name: { to: string } }).name.to).toBe(
+      'unreadable',
+    );
+    const other = openPersonal(entry, keysOf('p-2'));
+    expect((other.payload.changes as { name: { to: string } }).name.to).toBe('erased person');
+    expect(other.personal).toMatchObject({ opened: true, erased: true });
+    expect(disclosuresOf(entry, keysOf('p-2'))).toBeNull();
+    // An entry without personal values is returned as it is.
+    const plain = entryOf({ type: 'door.opened', source: 'test', payload: { doorId: 'd' } });
+    expect(openPersonal(plain, failing)).toBe(plain);
+  });
+});

@@ -1,0 +1,188 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  DomainError,
+  type JournalEntry,
+  type JournalEntryInput,
+  type JsonObject,
+  type JsonValue,
+} from '@gatehouse/contracts';
+
+/** A value disclosed with its salt: SHA-256(salt ‖ canonical JSON of value) is its commitment. */
+export interface Disclosed {
+  value: string;
+  salt: string;
+}
+
+/**
+ * What the journal needs to seal an entry's personal values: the privacy
+ * keyring, through `journalPrivacy`. One ciphertext per entry (all its values
+ * and their salts) and one commitment per value: a single AES-GCM operation
+ * per entry keeps the journal's append rate.
+ */
+export interface PersonalSealer {
+  sealValues(
+    personId: string,
+    values: Readonly<Record<string, string>>,
+  ): { sealed: string; commitments: Record<string, string> };
+}
+
+export type PersonalOpening =
+  { ok: true; values: Record<string, Disclosed> } | { ok: false; reason: 'erased' | 'unreadable' };
+
+export interface PersonalOpener {
+  openValues(personId: string, sealed: string): PersonalOpening;
+}
+
+export type PersonalPrivacy = PersonalSealer & PersonalOpener;
+
+/** How a value of an erased person shows in every view (the privacy library's ERASED_PERSON). */
+export const ERASED_VALUE = 'erased person';
+export const UNREADABLE_VALUE = 'unreadable';
+
+const MAX_PATHS = 64;
+const PATH = /^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$/;
+const SALT_BYTES = 32;
+
+type Container = Record<string, JsonValue>;
+
+/** The object holding the value at `path`, and its key; null when the path leads nowhere. */
+const locate = (payload: JsonObject, path: string): { parent: Container; key: string } | null => {
+  const keys = path.split('.');
+  let node: JsonValue = payload;
+  for (const k of keys.slice(0, -1)) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return null;
+    node = (node as Container)[k] ?? null;
+  }
+  if (node === null || typeof node !== 'object' || Array.isArray(node)) return null;
+  return { parent: node as Container, key: keys.at(-1)! };
+};
+
+/** The commitment at a path of a stored entry, if that is what the path holds. */
+const commitmentAt = (
+  payload: JsonObject,
+  path: string,
+): { at: { parent: Container; key: string }; commitment: string } | null => {
+  const at = locate(payload, path);
+  const held = at?.parent[at.key];
+  if (!at || held === null || typeof held !== 'object' || Array.isArray(held)) return null;
+  const commitment = (held as Container).commitment;
+  return typeof commitment === 'string' ? { at, commitment } : null;
+};
+
+/**
+ * Whether a disclosed value and salt are the ones committed to: the check a
+ * third party runs (README, "Disclosing a personal value"), made here too so
+ * a ciphertext copied from another entry of the same person never shows as
+ * this entry's value.
+ */
+export const matchesCommitment = (value: string, salt: string, commitment: string): boolean => {
+  const saltBytes = Buffer.from(salt, 'base64url');
+  const expected = Buffer.from(commitment, 'hex');
+  if (saltBytes.length !== SALT_BYTES || expected.length !== 32) return false;
+  const digest = createHash('sha256').update(saltBytes).update(JSON.stringify(value), 'utf8').digest();
+  return timingSafeEqual(digest, expected);
+};
+
+const invalid = (message: string) => new DomainError('invalid', 'journal.invalid-entry', message);
+
+/**
+ * The input with its personal values sealed: each string at one of the paths
+ * replaced by `{ commitment }` in a copy of the payload, the values and salts
+ * sealed together in `personal.sealed`. A path whose value is absent or not a
+ * string (a field cleared to null) seals nothing and is left out of the list,
+ * so the list says exactly where commitments are. Already sealed inputs (an
+ * import sealed before it went to its worker thread) pass unchanged.
+ */
+export const sealPersonal = (
+  input: JournalEntryInput,
+  sealer: PersonalSealer | undefined,
+): JournalEntryInput => {
+  const part = input.personal;
+  if (!part || part.sealed !== undefined) return input;
+  if (!sealer)
+    throw invalid(`entry "${input.type}" holds personal values and this journal has no keys to seal them`);
+  if (part.paths.length > MAX_PATHS || part.paths.some((p) => !PATH.test(p)))
+    throw invalid(`entry "${input.type}" names bad personal paths`);
+  const payload = structuredClone(input.payload ?? {});
+  const values: Record<string, string> = {};
+  const places: [string, { parent: Container; key: string }][] = [];
+  for (const path of new Set(part.paths)) {
+    const at = locate(payload, path);
+    const value = at?.parent[at.key];
+    if (!at || typeof value !== 'string') continue;
+    values[path] = value;
+    places.push([path, at]);
+  }
+  const { personal: _p, ...rest } = input;
+  if (places.length === 0) return { ...rest, payload };
+  const { sealed, commitments } = sealer.sealValues(part.personId, values);
+  for (const [path, at] of places) at.parent[at.key] = { commitment: commitments[path]! };
+  return { ...rest, payload, personal: { personId: part.personId, paths: Object.keys(values), sealed } };
+};
+
+const openAll = (entry: JournalEntry, opener: PersonalOpener | undefined): PersonalOpening => {
+  const part = entry.personal!;
+  if (!opener || typeof part.sealed !== 'string') return { ok: false, reason: 'unreadable' };
+  try {
+    return opener.openValues(part.personId, part.sealed);
+  } catch {
+    return { ok: false, reason: 'unreadable' };
+  }
+};
+
+/**
+ * The entry as a person reads it: each committed value replaced by its clear
+ * value (in the shape its producer wrote), by "erased person" once the
+ * person's key is gone, or by "unreadable" for a ciphertext that does not
+ * open or a value that does not match its commitment. Never throws. The
+ * result is a copy and no longer the signed original (`personal.opened` says
+ * so, and the ciphertext is left out); the stored JSON, whose leaf hash is
+ * what proofs cover, is untouched.
+ */
+export const openPersonal = (entry: JournalEntry, opener: PersonalOpener | undefined): JournalEntry => {
+  const part = entry.personal;
+  if (!part || part.paths.length === 0) return entry;
+  const payload = structuredClone(entry.payload);
+  const opening = openAll(entry, opener);
+  for (const path of part.paths) {
+    const found = commitmentAt(payload, path);
+    if (!found) continue;
+    const disclosed = opening.ok ? opening.values[path] : undefined;
+    found.at.parent[found.at.key] =
+      disclosed && matchesCommitment(disclosed.value, disclosed.salt, found.commitment)
+        ? disclosed.value
+        : !opening.ok && opening.reason === 'erased'
+          ? ERASED_VALUE
+          : UNREADABLE_VALUE;
+  }
+  const { sealed: _s, ...kept } = part;
+  const opened: NonNullable<JournalEntry['personal']> = { ...kept, opened: true };
+  if (!opening.ok && opening.reason === 'erased') opened.erased = true;
+  return { ...entry, payload, personal: opened };
+};
+
+/**
+ * Evidence disclosure (issue 12, item 4): for each commitment still in the
+ * entry (a redacted entry has lost those its reader may not see) of a person
+ * not erased, the clear value and its salt, by path. The entry itself stays
+ * as signed, so its leaf hash and proofs still check; a third party then
+ * checks SHA-256(salt ‖ canonical JSON of value) against the `commitment` at
+ * that path. Null when there is nothing to disclose.
+ */
+export const disclosuresOf = (
+  entry: JournalEntry,
+  opener: PersonalOpener | undefined,
+): Record<string, Disclosed> | null => {
+  const part = entry.personal;
+  if (!part || part.paths.length === 0) return null;
+  const opening = openAll(entry, opener);
+  if (!opening.ok) return null;
+  const out: Record<string, Disclosed> = {};
+  for (const path of part.paths) {
+    const found = commitmentAt(entry.payload, path);
+    const disclosed = opening.values[path];
+    if (found && disclosed && matchesCommitment(disclosed.value, disclosed.salt, found.commitment))
+      out[path] = { value: disclosed.value, salt: disclosed.salt };
+  }
+  return Object.keys(out).length > 0 ? out : null;
+};
