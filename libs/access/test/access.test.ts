@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatehouseBus, ManualClock, type Actor, type AlarmRaised } from '@gatehouse/contracts';
 import { Journal, SqliteJournalStore, loadOrCreateSigningKey } from '@gatehouse/journal';
-import { journalPrivacy, MasterKey, PrivacyKeyring } from '@gatehouse/privacy';
+import { journalPrivacy } from '@gatehouse/privacy';
 import { openDatabase, type Db } from '@gatehouse/storage';
-import { aCredential, aDoor, aSite, entryAndExit, sealedAccessStore } from '@gatehouse/testing';
+import { aCredential, aDoor, aSite, entryAndExit, sealedAccessStore, testKeyring } from '@gatehouse/testing';
 import {
   AccessService,
   applySitePlan,
@@ -27,7 +27,6 @@ describe('AccessService (real SQLite, real journal)', () => {
   /** What the bus was handed as failures: `event/owner: message`. */
   let busFailures: string[];
   let access: AccessService;
-  const masterKey = MasterKey.generate();
   /** Entries as views show them: personal values opened (they are stored sealed). */
   const entries = (type: string) =>
     (
@@ -50,7 +49,7 @@ describe('AccessService (real SQLite, real journal)', () => {
       clock,
       { batchMaxEntries: 500, batchMaxDelayMs: 0, checkpointEveryEntries: 1000, checkpointEverySeconds: 60 },
       undefined,
-      journalPrivacy(PrivacyKeyring.open(db, [masterKey])),
+      journalPrivacy(testKeyring(db)),
     );
     await journal.open();
     busFailures = [];

@@ -1,6 +1,6 @@
 export { DEMO_DOORS, SimulatedDoorSensors } from './door-sensors';
 export { openTestJournal } from './journal';
-export { sealedAccessStore, TEST_MASTER_KEY } from './access-store';
+export { sealedAccessStore, TEST_MASTER_KEY, testKeyring } from './access-store';
 export { type FileHit, type Needle, scanDatabaseFiles, textNeedles } from './file-scan';
 export { BridgeHarness, buildBridgeFirmware } from './bridge-harness';
 export { SimulatedPd } from './osdp-pd';
