@@ -27,7 +27,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   correlation: correlationBench,
   rules: rulesBench,
   ingest: ingestBench,
-  // The journal half of the privacy figures (issue 12) until privacy.ts calls it itself.
+  // The journal half of the privacy figures alone (privacy runs it too).
   'privacy-journal': journalRatioFigures,
 };
 
