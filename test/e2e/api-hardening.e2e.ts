@@ -198,10 +198,14 @@ describe('API hardening (real process)', () => {
         }
         if (role === 'admin') expect(jsonl.text).toContain('"redacted":[');
       }
-      // The facility manager sees every field, so the entries leave as written.
+      // The facility manager sees every field, so the entries leave as written (personal values as the
+      // signed commitments), and asking for disclosure adds each value with its salt.
       const full = await as['facility-manager'].get(`/api/v1/journal/export?${about}`);
-      for (const text of ['"watchListed"', 'E-7731', '7:7731', '"hasPin"']) expect(full.text).toContain(text);
+      for (const text of ['"watchListed"', '7:7731', '"hasPin"']) expect(full.text).toContain(text);
+      expect(full.text).not.toContain('E-7731');
       expect(full.text).not.toContain('"redacted"');
+      const disclosed = await as['facility-manager'].get(`/api/v1/journal/export?${about}&disclose=true`);
+      expect(disclosed.text).toContain('E-7731');
       // What a free-text search finds must not reveal a hidden value.
       const byNumber = (role: Role) => as[role].get<{ items: unknown[] }>('/api/v1/journal?q=E-7731');
       expect((await byNumber('admin')).body.items).toEqual([]);

@@ -105,9 +105,12 @@ const main = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    simulator?.kill('SIGTERM');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
+    // The readers first: a demo reader's pseudo-terminal vanishing with its simulator would
+    // otherwise raise "reader offline" alarms that the next start finds in the queue.
+    await core.readers.stop().catch(() => undefined);
+    simulator?.kill('SIGTERM');
     try {
       await app.close();
       await core.close();

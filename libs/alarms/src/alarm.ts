@@ -76,6 +76,21 @@ export const raisePriority = (p: Priority): Priority => PRIORITIES[Math.max(0, P
  */
 export const INFORMATIONAL_TYPES: ReadonlySet<string> = new Set(['anti-passback']);
 
+/**
+ * Alarms about a condition (a reader or sensor gone, a battery low): once the
+ * condition has ended, nobody is escalated about it; it waits in the queue
+ * for the guard to acknowledge. An event (a forced door, a duress PIN) is
+ * escalated whether or not its cause is still there.
+ */
+export const CONDITION_TYPES: ReadonlySet<string> = new Set([
+  'reader-offline',
+  'reader-power',
+  'reader-secure-channel',
+  'sensor-offline',
+  'sensor-battery-low',
+  'actuator-stuck-on',
+]);
+
 /** The conditions of an open door: when the door closes, each of them ends. */
 export const DOOR_OPEN_TYPES = ['forced-open', 'held-open', 'held-open-warning'] as const;
 

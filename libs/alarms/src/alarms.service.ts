@@ -19,6 +19,7 @@ import {
   coveringType,
   dedupeKey,
   DOOR_OPEN_TYPES,
+  CONDITION_TYPES,
   INFORMATIONAL_TYPES,
   isOpen,
   type Priority,
@@ -276,12 +277,15 @@ export class AlarmsService {
     this.clearTimer(a.id);
     const seconds = this.settings.escalateAfterSeconds[a.priority];
     if (a.state !== 'new' || seconds <= 0 || INFORMATIONAL_TYPES.has(a.type)) return;
+    if (CONDITION_TYPES.has(a.type) && !a.active) return;
     if (a.priority === 'critical' && a.escalations > 0) return;
     const due = a.raisedAt + (a.escalations + 1) * seconds * 1000;
     const cancel = this.clock.after(
       Math.max(0, due - this.now()),
       () => {
         this.timers.delete(a.id);
+        const current = [...this.open.values()].find((x) => x.id === a.id);
+        if (current && CONDITION_TYPES.has(current.type) && !current.active) return;
         void this.escalate(a.id, null, 'not acknowledged in time').catch((error: unknown) =>
           // Never silent: kept as a dead letter naming the escalation, like a failing bus handler.
           this.bus.emit(

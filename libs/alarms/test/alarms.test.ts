@@ -152,6 +152,43 @@ describe('AlarmsService (real SQLite, real journal)', () => {
     again.stop();
   });
 
+  it('escalates no condition that has ended (a reader back online), but still an event whose cause ended', async () => {
+    alarms.stop();
+    const quick = new AlarmsService(db, journal, clock, new GatehouseBus(), {
+      escalateAfterSeconds: { critical: 0, high: 60, medium: 0, low: 0 },
+      autoResolve: [],
+    });
+    const at = clock.now().getTime();
+    const offline = await quick.raise({
+      type: 'reader-offline',
+      priority: 'high',
+      silent: false,
+      readerId: 'r1',
+      at,
+    });
+    const forced = await quick.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'd1',
+      at,
+    });
+    clock.advance(5_000);
+    await quick.cleared({ type: 'reader-offline', readerId: 'r1', at: clock.now().getTime() });
+    await quick.cleared({ type: 'forced-open', doorId: 'd1', at: clock.now().getTime() });
+    clock.advance(60_000);
+    await settle();
+    await settle();
+    expect(quick.get(offline.id)).toMatchObject({
+      priority: 'high',
+      escalations: 0,
+      active: false,
+      state: 'new',
+    });
+    expect(quick.get(forced.id)).toMatchObject({ priority: 'critical', escalations: 1 });
+    quick.stop();
+  });
+
   it('stops escalating at the top: a critical alarm escalates once, one that reached critical no more', async () => {
     const escalations = () => types().filter((t) => t === 'alarm.escalated').length;
     const raised = await alarms.raise({

@@ -112,12 +112,17 @@ export class ReadersService implements PortHost {
     );
   }
 
-  async stop(): Promise<void> {
-    this.stopTicks?.();
-    this.stopTicks = null;
-    await Promise.all(this.ports.map((p) => p.stop()));
-    this.rejections.flushAll();
+  /** Stops once; a second call waits for the first (the gateway stops readers before its simulators). */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.stopTicks?.();
+      this.stopTicks = null;
+      await Promise.all(this.ports.map((p) => p.stop()));
+      this.rejections.flushAll();
+    })();
+    return this.stopping;
   }
+  private stopping: Promise<void> | null = null;
 
   /** Sensor bindings of the bridges' inputs, for the doors context. */
   static sensorBindings(configs: readonly SerialPortConfig[]) {

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -28,7 +28,10 @@ let nextClient = 1;
 
 @ApiTags('events')
 @Controller('api/v1/events')
-export class EventsController {
+export class EventsController implements BeforeApplicationShutdown {
+  /** Every open stream's close: a stopping gateway ends them, so the consoles know at once. */
+  private readonly open = new Set<() => void>();
+
   constructor(
     @Inject(EVENT_BUS) private readonly bus: GatehouseBus,
     private readonly journal: Journal,
@@ -37,6 +40,15 @@ export class EventsController {
     private readonly metrics: Metrics,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
+
+  /**
+   * Before the HTTP server closes: a live stream never ends by itself, so the
+   * server would wait for it until the stop's deadline, and every console
+   * would look live meanwhile. Ended now, each console shows the gateway gone.
+   */
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.open]) close();
+  }
 
   @Get()
   @Allow('events.stream')
@@ -72,6 +84,7 @@ export class EventsController {
     const close = () => {
       if (closed) return;
       closed = true;
+      this.open.delete(close);
       this.bus.off('journal.committed', owner);
       clearInterval(heartbeat);
       this.metrics.sseClients.dec();
@@ -132,6 +145,7 @@ export class EventsController {
     }, HEARTBEAT_MS);
     heartbeat.unref();
     req.raw.on('close', close);
+    this.open.add(close);
 
     if (lastEventId !== undefined) {
       const limit = this.config.events.replayLimit;
