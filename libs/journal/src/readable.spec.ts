@@ -29,6 +29,17 @@ describe('readable journal rows', () => {
     expect(namesOf(decision, {})).toEqual({});
   });
 
+  it('names several subjects of a kind by their count, not by the first of them', () => {
+    const lockdown = {
+      subjects: [
+        { kind: 'door' as const, id: 'lobby' },
+        { kind: 'door' as const, id: 'floor' },
+        { kind: 'door' as const, id: 'server' },
+      ],
+    };
+    expect(namesOf(lockdown, lookup)).toEqual({ door: '3 doors' });
+  });
+
   it('writes a decision as time in the site zone, words, names, card, result and reason', () => {
     expect(readableRow(decision, namesOf(decision, lookup), 'Europe/London')).toEqual({
       time: '2026-06-01 11:00:00 +01:00',

@@ -27,16 +27,32 @@ const SUBJECT_NAMES: Partial<Record<SubjectKind, keyof EntryNames>> = {
   credential: 'card',
 };
 
-/** The names of an entry's subjects (the first of each kind), through `lookup`. */
+/**
+ * The names of an entry's subjects, through `lookup`: one subject of a kind
+ * by its name; several (a site-wide lockdown names every door) as a count,
+ * "3 doors", never as the first of them as if it were the only one.
+ */
 export const namesOf = (entry: Pick<JournalEntry, 'subjects'>, lookup: NameLookup): EntryNames => {
   const names: EntryNames = {};
+  const counts = new Map<keyof EntryNames, number>();
   for (const s of entry.subjects) {
     const key = SUBJECT_NAMES[s.kind];
-    if (!key || names[key] !== undefined) continue;
+    if (!key) continue;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (names[key] !== undefined) continue;
     const name = lookup[key]?.(s.id);
     if (name !== undefined) names[key] = name;
   }
+  for (const [key, n] of counts) if (n > 1) names[key] = `${n} ${PLURALS[key]}`;
   return names;
+};
+
+const PLURALS: Record<keyof EntryNames, string> = {
+  person: 'people',
+  door: 'doors',
+  zone: 'zones',
+  reader: 'readers',
+  card: 'cards',
 };
 
 /**

@@ -5,6 +5,11 @@ import { ErrorAlert } from '../Feedback';
 import { formatTime } from '../format';
 import { useLive } from '../shell/live';
 
+/** The access model's zone beyond every door: someone believed there has left the site. */
+const OUTSIDE_ZONE = 'outside';
+/** Reception may not see the access entries of the live stream: the list is also re-read on this beat. */
+const REREAD_MS = 15_000;
+
 /** Who is on site, where and since when: reception's page, re-read when someone passes a door. */
 export const OnSite = () => {
   // The stream's subscribe is stable; a new generation (a reconnection) re-reads what was missed.
@@ -12,10 +17,14 @@ export const OnSite = () => {
   const [rows, setRows] = useState<PresenceRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
+  const [readAt, setReadAt] = useState<Date | null>(null);
 
   const load = useCallback(async () => {
     try {
-      setRows((await api.background<Items<PresenceRow>>('/api/v1/access/presence')).items);
+      // Whoever last passed a door outwards is not on site: the guard's forgive screen lists them, not this.
+      const all = (await api.background<Items<PresenceRow>>('/api/v1/access/presence')).items;
+      setRows(all.filter((r) => r.zone !== OUTSIDE_ZONE));
+      setReadAt(new Date());
       setError(null);
     } catch (e) {
       setError(describeError(e));
@@ -24,10 +33,15 @@ export const OnSite = () => {
 
   useEffect(() => {
     void load();
+    const beat = setInterval(() => void load(), REREAD_MS);
     // Presence is learned from grants: a granted access (or a presence change) may move someone.
-    return subscribe((entry) => {
+    const off = subscribe((entry) => {
       if (entry.type.startsWith('access.') || entry.type.startsWith('presence.')) void load();
     });
+    return () => {
+      clearInterval(beat);
+      off();
+    };
   }, [load, subscribe, generation]);
 
   const needle = filter.trim().toLowerCase();
@@ -46,6 +60,13 @@ export const OnSite = () => {
           : rows.length === 0
             ? 'Nobody is known to be on site.'
             : `${rows.length} ${rows.length === 1 ? 'person is' : 'people are'} on site.`}
+        {readAt && (
+          <span className="hint">
+            {' '}
+            As of {readAt.toLocaleTimeString(undefined, { hour12: false })}
+            {error ? ': the list could not be read again since, so it may be out of date.' : '.'}
+          </span>
+        )}
       </p>
       <label>
         Find a person or zone{' '}

@@ -27,7 +27,8 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
     username: '',
     displayName: '',
     password: '',
-    roles: ['guard'] as Role[],
+    // Least privilege: no role until the admin chooses one.
+    roles: [] as Role[],
   });
   const [editing, setEditing] = useState<{ id: string; roles: Role[] } | null>(null);
   const dialog = useActionDialog();
@@ -63,7 +64,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
       `Created ${draft.username}; they choose their own password at first sign-in.`,
       async () => {
         await api.post('/api/v1/operators', draft);
-        setDraft({ username: '', displayName: '', password: '', roles: ['guard'] });
+        setDraft({ username: '', displayName: '', password: '', roles: [] });
         refresh();
       },
       'new-operator',
@@ -240,7 +241,8 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
           </label>
           <SitePasswordRules id="new-operator-password-rules" />
           <RolePicker value={draft.roles} onChange={(roles) => setDraft({ ...draft, roles })} />
-          <button disabled={busy}>Create operator</button>
+          {draft.roles.length === 0 && <p className="hint">Choose at least one role.</p>}
+          <button disabled={busy || draft.roles.length === 0}>Create operator</button>
           {noteAt('new-operator')}
         </form>
       )}
