@@ -99,16 +99,20 @@ describe('dates, text and card numbers from clients (real process)', () => {
     expect(cardholders.text).toContain('E77,Eve<U+202E>evE,');
     const csv = await admin.get('/api/v1/journal/export?format=csv-raw&type=cardholder.created');
     expect(csv.text).toContain('Eve<U+202E>evE');
-    const jsonl = await admin.get('/api/v1/journal/export?format=jsonl&type=cardholder.created');
+    // JSON Lines hold the signed entry (the name as its commitment); disclosure adds the value.
+    const jsonl = await admin.get(
+      '/api/v1/journal/export?format=jsonl&type=cardholder.created&disclose=true',
+    );
     for (const text of [cardholders.text, csv.text, jsonl.text])
       expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
-    // The JSONL line is the same JSON value: the name comes back exactly as stored.
+    // The disclosed value is the same JSON value: the name comes back exactly as stored.
     const names = jsonl.text
       .trim()
       .split('\n')
       .map(
         (l) =>
-          (JSON.parse(l) as { payload: { changes?: { name?: { to: string } } } }).payload.changes?.name?.to,
+          (JSON.parse(l) as { disclosed?: Record<string, { value: string }> }).disclosed?.['changes.name.to']
+            ?.value,
       );
     expect(names).toContain('Eve\u202eevE');
   });
