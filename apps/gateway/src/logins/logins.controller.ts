@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import type { Principal } from '@gatehouse/auth';
+import { type Actor, DomainError, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
+import type { GatehouseConfig } from '@gatehouse/config';
+import { interpretJson } from '@gatehouse/logins';
+import { Allow } from '../http/auth.guard';
+import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
+import { ApiJsonBody, ZodPipe } from '../http/validation';
+import { type LoginOutcome, LoginsGateway } from './logins-gateway';
+
+/** One event or a batch; each item is judged alone, so the body only has to be objects. */
+const ItemSchema = z.record(z.string(), z.unknown(), { error: 'each event is a JSON object' });
+const BodySchema = (maxBatch: number) =>
+  z.union([
+    ItemSchema,
+    z.array(z.unknown()).min(1, 'an empty batch').max(maxBatch, `at most ${maxBatch} events`),
+  ]);
+
+type ItemAnswer = LoginOutcome | { outcome: 'failed'; reason: 'not-journaled' };
+
+@ApiTags('logins')
+@Controller('api/v1/logins')
+export class LoginsController {
+  private readonly body: ZodPipe<ReturnType<typeof BodySchema>>;
+
+  constructor(
+    @Inject(LoginsGateway) private readonly logins: LoginsGateway,
+    @Inject(GATEHOUSE_CONFIG) config: GatehouseConfig,
+  ) {
+    this.body = new ZodPipe(BodySchema(config.logins.http.maxBatch));
+  }
+
+  // The body is JSON up to http.bodyLimitBytes (refused with 413 from its headers), at most maxBatch items.
+  @Post()
+  @HttpCode(200)
+  @Allow('logins.ingest')
+  @ApiJsonBody(BodySchema(5000))
+  @ApiOperation({
+    summary:
+      'Workstation login events (Winlogbeat ECS or NXLog JSON), one object or an array; each item answers accepted, duplicate, ignored or unknown with its reason',
+  })
+  async ingest(
+    @Body() raw: unknown,
+    @CurrentPrincipal() principal: Principal,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ results: ItemAnswer[]; counts: Record<string, number> }> {
+    // A login agent is a machine with a token; a person signed in does not post logins.
+    if (principal.kind !== 'token')
+      throw new DomainError('forbidden', 'logins.token-only', 'login events are posted with an API token');
+    const body = this.body.transform(raw);
+    const items = Array.isArray(body) ? body : [body];
+    const arrival = { via: `http:${principal.name}`, sourceAddress: actor.address ?? null };
+    const ctx = { zone: this.logins.zone };
+    // Taken in order (duplicates within a batch are seen as such), journaled together.
+    const pending = items.map((item) =>
+      this.logins.take(interpretJson(item, JSON.stringify(item), ctx), arrival),
+    );
+    const settled = await Promise.allSettled(pending);
+    const results: ItemAnswer[] = settled.map((s) =>
+      s.status === 'fulfilled' ? s.value : { outcome: 'failed', reason: 'not-journaled' },
+    );
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+    return { results, counts };
+  }
+
+  @Get('status')
+  @Allow('logins.status')
+  @ApiOperation({
+    summary:
+      'Login ingest: counters, each listener, accounts that map to nobody, and the unreadable messages kept',
+  })
+  status() {
+    return {
+      counters: this.logins.counters(),
+      listeners: this.logins.listenerStatus(),
+      unmappedAccounts: this.logins.unmappedAccounts(),
+      unknown: this.logins.keptUnknown(),
+    };
+  }
+}
