@@ -10,33 +10,33 @@ import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ZodPipe } from '../http/validation';
 import { type LoginOutcome, LoginsGateway } from './logins-gateway';
 
-/** One event or a batch; each item is judged alone, so the body only has to be objects. */
-const ItemSchema = z.record(z.string(), z.unknown(), { error: 'each event is a JSON object' });
-const BodySchema = (maxBatch: number) =>
-  z.union([
-    ItemSchema,
-    z.array(z.unknown()).min(1, 'an empty batch').max(maxBatch, `at most ${maxBatch} events`),
-  ]);
+/** One event or a batch; each item is judged alone, so a batch only has to be a bounded array. */
+const ItemSchema = z.record(z.string(), z.unknown(), {
+  error: 'an event is a JSON object (or send an array of them)',
+});
+const BatchSchema = (maxBatch: number) =>
+  z.array(z.unknown()).min(1, 'an empty batch').max(maxBatch, `at most ${maxBatch} events in one batch`);
 
 type ItemAnswer = LoginOutcome | { outcome: 'failed'; reason: 'not-journaled' };
 
 @ApiTags('logins')
 @Controller('api/v1/logins')
 export class LoginsController {
-  private readonly body: ZodPipe<ReturnType<typeof BodySchema>>;
+  private readonly single = new ZodPipe(ItemSchema);
+  private readonly batch: ZodPipe<ReturnType<typeof BatchSchema>>;
 
   constructor(
     @Inject(LoginsGateway) private readonly logins: LoginsGateway,
     @Inject(GATEHOUSE_CONFIG) config: GatehouseConfig,
   ) {
-    this.body = new ZodPipe(BodySchema(config.logins.http.maxBatch));
+    this.batch = new ZodPipe(BatchSchema(config.logins.http.maxBatch));
   }
 
   // The body is JSON up to http.bodyLimitBytes (refused with 413 from its headers), at most maxBatch items.
   @Post()
   @HttpCode(200)
   @Allow('logins.ingest')
-  @ApiJsonBody(BodySchema(5000))
+  @ApiJsonBody(z.union([ItemSchema, BatchSchema(5000)]))
   @ApiOperation({
     summary:
       'Workstation login events (Winlogbeat ECS or NXLog JSON), one object or an array; each item answers accepted, duplicate, ignored or unknown with its reason',
@@ -49,8 +49,7 @@ export class LoginsController {
     // A login agent is a machine with a token; a person signed in does not post logins.
     if (principal.kind !== 'token')
       throw new DomainError('forbidden', 'logins.token-only', 'login events are posted with an API token');
-    const body = this.body.transform(raw);
-    const items = Array.isArray(body) ? body : [body];
+    const items: unknown[] = Array.isArray(raw) ? this.batch.transform(raw) : [this.single.transform(raw)];
     const arrival = { via: `http:${principal.name}`, sourceAddress: actor.address ?? null };
     const ctx = { zone: this.logins.zone };
     // Taken in order (duplicates within a batch are seen as such), journaled together.
