@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomInt } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { aCardholder, aZone } from '@gatehouse/testing';
+import { LumberjackTestClient } from '../../libs/ingest/test/lumberjack-client';
+import { makeTls } from '../support/broker';
 import { bootstrapAdmin, Client, operatorClient, tokenClient } from '../support/client';
 import { freePort, removeDir, type RunningGateway, startGatewayWithSite } from '../support/gateway';
 import { createSite } from '../support/site';
@@ -60,11 +62,18 @@ describe('workstation logins into the gateway', () => {
   let admin: Client;
   let agent: Client;
   let syslogPort: number;
+  let udpPort: number;
+  let beatsPort: number;
+  let ca: Buffer;
   let annId: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-logins-'));
     syslogPort = await freePort();
+    udpPort = await freePort();
+    beatsPort = await freePort();
+    const tls = makeTls(dir);
+    ca = readFileSync(tls.ca);
     gw = await startGatewayWithSite(dir, [
       'logins:',
       '  listeners:',
@@ -72,6 +81,17 @@ describe('workstation logins into the gateway', () => {
       '      protocol: syslog-tcp',
       `      port: ${syslogPort}`,
       '      allow: [127.0.0.1/32]',
+      '    - name: ws-udp',
+      '      protocol: syslog-udp',
+      `      port: ${udpPort}`,
+      '      allow: [10.9.9.9/32]',
+      '    - name: ws-beats',
+      '      protocol: beats',
+      `      port: ${beatsPort}`,
+      '      allow: [127.0.0.0/8]',
+      '      tls:',
+      `        certFile: ${tls.serverCert}`,
+      `        keyFile: ${tls.serverKey}`,
       '  workstations:',
       '    ws-7: { zone: floor-2 }',
       '  http:',
@@ -144,7 +164,9 @@ describe('workstation logins into the gateway', () => {
     );
     expect(alarm.cardholderId).toBe(annId);
     const s = await status();
-    expect(s.listeners).toEqual([expect.objectContaining({ listener: 'ws-tcp', accepted: 1 })]);
+    expect(s.listeners).toEqual(
+      expect.arrayContaining([expect.objectContaining({ listener: 'ws-tcp', accepted: 1 })]),
+    );
   });
 
   it('counts and lists an account that maps to nobody, and journals its login without a person', async () => {
@@ -269,5 +291,54 @@ describe('workstation logins into the gateway', () => {
     const metrics = await admin.get('/metrics');
     expect(metrics.text).toContain('gatehouse_logins_accepted 4');
     expect(metrics.text).toContain('gatehouse_logins_listener_accepted{listener="ws-tcp"} 2');
+  });
+
+  it('takes a Winlogbeat batch over Beats with TLS, acknowledged, each event journaled', async () => {
+    const beat = await LumberjackTestClient.connect(beatsPort, { ca });
+    try {
+      const locked = JSON.parse(fixtureText('winlogbeat/4800-locked.json')) as object;
+      const unlocked = JSON.parse(fixtureText('winlogbeat/4801-unlocked.json')) as object;
+      expect(await beat.sendBatch([locked, unlocked], true)).toBe(2);
+    } finally {
+      beat.socket.destroy();
+    }
+    const entries = await waitFor('the lock and unlock entries', async () => {
+      const items = (await journal('type=login.lock,login.unlock')).filter((e) =>
+        String(e.payload.via).startsWith('beats-tls:ws-beats'),
+      );
+      return items.length === 2 ? items : undefined;
+    });
+    expect(entries.map((e) => e.type).sort()).toEqual(['login.lock', 'login.unlock']);
+    expect(entries.every((e) => e.payload.format === 'winlogbeat')).toBe(true);
+    const s = await status();
+    expect(s.listeners).toEqual(
+      expect.arrayContaining([expect.objectContaining({ listener: 'ws-beats', accepted: 2 })]),
+    );
+  });
+
+  it('counts a syslog sender outside the allow-list as refused and takes nothing from it', async () => {
+    const before = (await status()).counters.accepted;
+    const result = spawnSync(
+      'logger',
+      [
+        '--server',
+        '127.0.0.1',
+        '--port',
+        String(udpPort),
+        '--udp',
+        '-t',
+        'sshd[77]',
+        'Accepted password for ann from 10.1.1.1 port 2 ssh2',
+      ],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
+    expect(result.status).toBe(0);
+    const udp = await waitFor('the refusal', async () => {
+      const l = (await status()).listeners.find((x) => x.listener === 'ws-udp') as
+        { accepted: number; rejected: Record<string, number> } | undefined;
+      return l && (l.rejected['source-not-allowed'] ?? 0) > 0 ? l : undefined;
+    });
+    expect(udp).toMatchObject({ accepted: 0, rejected: { 'source-not-allowed': 1 } });
+    expect((await status()).counters.accepted).toBe(before);
   });
 });
