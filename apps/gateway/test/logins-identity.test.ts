@@ -113,6 +113,7 @@ describe('logins: account and workstation identity (real SQLite, journal, access
           subjects: { kind: string; id: string }[];
           payload: Record<string, unknown>;
           timeSource?: string;
+          sourceZone?: string;
         },
     );
 
@@ -145,6 +146,7 @@ describe('logins: account and workstation identity (real SQLite, journal, access
     // NXLog's EventTime has no zone: read in the site's, and said so.
     expect(entries[0]!.payload.occurredAt).toBe('2026-03-02T08:59:00.000Z');
     expect(entries[0]!.timeSource).toBe('device-assumed-zone');
+    expect(entries[0]!.sourceZone).toBe('Europe/Berlin');
     expect(engine.counters.unmapped).toBe(1);
     expect(logins.unmappedAccounts()).toEqual([{ account: 'ann', count: 1, lastSeen: NOW.toISOString() }]);
   });

@@ -62,6 +62,7 @@ export const loginEntry = (
     subjects,
     payload,
     sourceTime: event.occurredAt,
+    ...(event.timeAssumed?.zone ? { sourceZone: event.timeAssumed.zone } : {}),
     timeSource: event.timeAssumed ? 'device-assumed-zone' : 'device',
   };
 };
