@@ -4,6 +4,7 @@ import type { Clock, Log } from '@gatehouse/contracts';
 import {
   type IngestListener,
   type ListenerOptions,
+  type ReceivedSyslog,
   startBeatsListener,
   startStreamSyslog,
   startUdpSyslog,
@@ -62,20 +63,20 @@ export const startLoginListeners = async (
               }),
           }),
         );
-        continue;
+      } else {
+        const transport = l.protocol === 'syslog-udp' ? 'udp' : l.protocol === 'syslog-tcp' ? 'tcp' : 'tls';
+        const options = {
+          ...base,
+          transport,
+          zone: logins.zone,
+          onMessage: (m: ReceivedSyslog) =>
+            logins.takeDetached(interpretSyslog(m.message, m.raw, ctx), {
+              via: `syslog-${m.transport}:${l.name}`,
+              sourceAddress: m.source,
+            }),
+        } as const;
+        started.push(transport === 'udp' ? await startUdpSyslog(options) : await startStreamSyslog(options));
       }
-      const transport = l.protocol === 'syslog-udp' ? 'udp' : l.protocol === 'syslog-tcp' ? 'tcp' : 'tls';
-      const options = {
-        ...base,
-        transport,
-        zone: logins.zone,
-        onMessage: (m: import('@gatehouse/ingest').ReceivedSyslog) =>
-          logins.takeDetached(interpretSyslog(m.message, m.raw, ctx), {
-            via: `syslog-${m.transport}:${l.name}`,
-            sourceAddress: m.source,
-          }),
-      } as const;
-      started.push(transport === 'udp' ? await startUdpSyslog(options) : await startStreamSyslog(options));
       log('info', 'login listener started', {
         name: l.name,
         protocol: l.protocol,
