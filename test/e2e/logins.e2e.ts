@@ -261,6 +261,11 @@ describe('workstation logins into the gateway', () => {
     expect(scalar.status).toBe(400);
     const broken = await agent.request('POST', '/api/v1/logins', undefined, { raw: '{"a":' });
     expect(broken.status).toBe(400);
+    // Larger than http.bodyLimitBytes (1 MiB by default): refused from its length, before parsing.
+    const huge = await agent.request('POST', '/api/v1/logins', undefined, {
+      raw: JSON.stringify({ Message: 'x'.repeat(1024 * 1024 + 10) }),
+    });
+    expect(huge.status).toBe(413);
   });
 
   it('refuses callers who are not a login agent: nobody, a person signed in, a token of another role', async () => {
