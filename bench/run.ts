@@ -3,6 +3,7 @@ import { correlationBench, rulesBench } from './correlation';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { journalBench } from './journal';
+import { loginsBench } from './logins';
 import { notifyBench } from './notify';
 import { privacyBench } from './privacy';
 import { readersBench } from './readers';
@@ -24,6 +25,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   privacy: privacyBench,
   correlation: correlationBench,
   rules: rulesBench,
+  logins: loginsBench,
 };
 
 const main = async () => {
