@@ -18,6 +18,7 @@ interface Entry {
   source: string;
   subjects: { kind: string; id: string }[];
   payload: Record<string, unknown>;
+  actor?: { kind: string; name?: string };
 }
 interface Answer {
   results: { outcome: string; reason?: string; key?: string; mapped?: boolean }[];
@@ -212,6 +213,7 @@ describe('workstation logins into the gateway', () => {
       (e) => e.payload.key === 'rec:ws-042.corp.example.com:security:1240517',
     );
     expect(entries).toHaveLength(1);
+    expect(entries[0]!.actor).toMatchObject({ kind: 'token', name: 'token:nxlog-agent' });
     expect(entries[0]!.payload).toMatchObject({
       format: 'winlogbeat',
       via: 'http:token:nxlog-agent',

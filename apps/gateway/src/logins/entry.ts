@@ -1,4 +1,4 @@
-import type { JournalEntryInput, JsonObject, SubjectRef } from '@gatehouse/contracts';
+import type { Actor, JournalEntryInput, JsonObject, SubjectRef } from '@gatehouse/contracts';
 import type { LoginObserved } from '@gatehouse/logins';
 import type { WorkstationPlace } from './identity';
 
@@ -11,6 +11,8 @@ export interface LoginArrival {
   via: string;
   /** The sender's address as the socket saw it; null when unknown. */
   sourceAddress: string | null;
+  /** The API token that posted it (HTTP only): on record with the fact. */
+  actor?: Actor;
 }
 
 export interface LoginIdentity {
@@ -61,6 +63,7 @@ export const loginEntry = (
     source: `login:${arrival.via}`,
     subjects,
     payload,
+    ...(arrival.actor ? { actor: arrival.actor } : {}),
     sourceTime: event.occurredAt,
     ...(event.timeAssumed?.zone ? { sourceZone: event.timeAssumed.zone } : {}),
     timeSource: event.timeAssumed ? 'device-assumed-zone' : 'device',

@@ -50,7 +50,7 @@ export class LoginsController {
     if (principal.kind !== 'token')
       throw new DomainError('forbidden', 'logins.token-only', 'login events are posted with an API token');
     const items: unknown[] = Array.isArray(raw) ? this.batch.transform(raw) : [this.single.transform(raw)];
-    const arrival = { via: `http:${principal.name}`, sourceAddress: actor.address ?? null };
+    const arrival = { via: `http:${principal.name}`, sourceAddress: actor.address ?? null, actor };
     const ctx = { zone: this.logins.zone };
     // Taken in order (duplicates within a batch are seen as such), journaled together.
     const pending = items.map((item) =>
