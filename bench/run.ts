@@ -4,6 +4,7 @@ import { decisionBench } from './decision';
 import { doorsBench } from './doors';
 import { ingestBench } from './ingest';
 import { journalBench } from './journal';
+import { loginsBench } from './logins';
 import { notifyBench } from './notify';
 import { privacyBench } from './privacy';
 import { journalRatioFigures } from './privacy-journal';
@@ -29,6 +30,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   ingest: ingestBench,
   // The journal half of the privacy figures alone (privacy runs it too).
   'privacy-journal': journalRatioFigures,
+  logins: loginsBench,
 };
 
 const main = async () => {

@@ -8,7 +8,8 @@ import {
   type Field,
   permissionsOf,
 } from '../../libs/auth/src/permissions';
-import { type Role, ROLES } from '../../libs/auth/src/roles';
+// The roles operators hold (login-source is a token-only machine role, covered in logins.e2e.ts).
+import { PERSON_ROLES as ROLES, type Role } from '../../libs/auth/src/roles';
 import { bootstrapAdmin, Client, operatorClient } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 import { createSite } from '../support/site';

@@ -120,6 +120,7 @@ const ROLE_ORDER: Record<Role, number> = {
   admin: 4,
   auditor: 5,
   'privacy-officer': 6,
+  'login-source': 7,
 };
 export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 

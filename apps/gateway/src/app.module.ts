@@ -33,6 +33,8 @@ import type { Core } from './core';
 import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
+import { LoginsController } from './logins/logins.controller';
+import { LoginsGateway } from './logins/logins-gateway';
 import { Metrics } from './metrics';
 import { personErasure } from './person-erasure';
 
@@ -56,6 +58,7 @@ export const CONTROLLERS = [
   AlarmsController,
   ReadersController,
   PasswordPolicyController,
+  LoginsController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -83,6 +86,7 @@ export class AppModule {
         { provide: DoorsService, useValue: core.doors },
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },
+        { provide: LoginsGateway, useValue: core.logins },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -24,6 +24,8 @@ import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
+import { startLoginListeners } from './logins/listeners';
+import { LoginsGateway } from './logins/logins-gateway';
 import { openFoundation } from './foundation';
 import { notificationTargets } from './notification-targets';
 import { resolveSerialPorts } from './serial-ports';
@@ -44,6 +46,8 @@ export interface Core {
   keyring: PrivacyKeyring;
   /** The correlation rules, unless the site turned them off. */
   correlation: CorrelationService | null;
+  /** Workstation logins: the intake the listeners and POST /api/v1/logins feed. */
+  logins: LoginsGateway;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -167,6 +171,15 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       })
     : null;
   await correlation?.start();
+  const logins = new LoginsGateway(config, {
+    journal,
+    correlation,
+    cardholders: () => access.engine.index.cardholders,
+    bus,
+    clock,
+    log,
+  });
+  logins.listeners = await startLoginListeners(config, logins, clock, log);
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
@@ -186,6 +199,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     reader,
     correlation,
+    logins,
     auth,
     keyring,
     access,
@@ -198,6 +212,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     brokerSecurity: broker.security,
     async close() {
       stopSessionPurge();
+      await logins.close();
       correlation?.stop();
       await readers.stop();
       doors.stop();

@@ -15,6 +15,7 @@ import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { installBodyGate } from './http/body-gate';
 import { clientErrorHandler, frameworkErrors } from './http/errors';
+import { registerLogins } from './logins/observability';
 import { Metrics } from './metrics';
 
 /** The alarm notification outbox in health (degraded while a target fails) and /metrics, per target. */
@@ -217,6 +218,7 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   }
 
   registerNotifications(core, health, metrics);
+  registerLogins(core.logins, health, metrics);
 
   if (hasConsole) {
     await app.register(fastifyStatic, {

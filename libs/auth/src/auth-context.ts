@@ -7,7 +7,7 @@ import {
 } from '@gatehouse/contracts';
 import { isLocked, lockoutPolicy, type LockoutPolicy } from './lockout';
 import { passwordProblems } from './password';
-import { isRole, type Role } from './roles';
+import { isRole, PERSON_ROLES, type Role } from './roles';
 import type { SecretBox } from './secret-box';
 import { rolesOf, type AuthRepository, type OperatorRow } from './store';
 import type { OperatorView } from './types';
@@ -59,6 +59,15 @@ export const checkRoles = (roles: readonly string[]): Role[] => {
     );
   }
   return [...new Set(roles)] as Role[];
+};
+
+/** An operator's roles: a machine's role (a login agent's) is for API tokens, never for a person. */
+export const checkPersonRoles = (roles: readonly string[]): Role[] => {
+  const checked = checkRoles(roles);
+  const machine = checked.filter((r) => !PERSON_ROLES.includes(r));
+  if (machine.length > 0)
+    throw fail('invalid', 'auth.bad-roles', `${machine.join(', ')} is for API tokens, not for operators`);
+  return checked;
 };
 
 /**

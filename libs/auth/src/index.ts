@@ -1,4 +1,4 @@
-export { canSeeCategory, type Role, ROLES, visibleCategories } from './roles';
+export { canSeeCategory, PERSON_ROLES, type Role, ROLES, visibleCategories } from './roles';
 export { MAX_PASSWORD_LENGTH, passwordRules, sitePasswordPolicy } from './password';
 export { base32Decode, hotp, totpCode, totpStep } from './totp';
 export { sameSecret } from './secrets';

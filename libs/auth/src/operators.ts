@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '@gatehouse/contracts';
-import { type AuthContext, checkRoles, fail, iso, operatorSubject, usernameTaken } from './auth-context';
+import {
+  type AuthContext,
+  checkPersonRoles,
+  fail,
+  iso,
+  operatorSubject,
+  usernameTaken,
+} from './auth-context';
 import { hashSecret } from './password';
 import { randomToken, sameSecret, sha256 } from './secrets';
 import { rolesOf, type OperatorRow } from './store';
@@ -82,7 +89,7 @@ export class Operators {
     roles: readonly string[];
     mustChangePassword?: boolean;
   }): Promise<OperatorRow> {
-    const roles = checkRoles(input.roles);
+    const roles = checkPersonRoles(input.roles);
     if (this.ctx.store.operatorByName(input.username)) throw usernameTaken(input.username);
     this.ctx.checkPassword(input.password, input.username, input.displayName);
     const now = this.ctx.now();
@@ -162,7 +169,7 @@ export class Operators {
       const oldRoles = rolesOf(row);
       let newRoles = oldRoles;
       if (patch.roles !== undefined) {
-        newRoles = checkRoles(patch.roles);
+        newRoles = checkPersonRoles(patch.roles);
         if (newRoles.join() !== oldRoles.join()) {
           changes.roles = { from: oldRoles, to: newRoles };
           fields.roles = JSON.stringify(newRoles);

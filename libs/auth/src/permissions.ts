@@ -1,5 +1,5 @@
 import type { JournalEntry, JsonValue } from '@gatehouse/contracts';
-import { journalVisibility, ROLES, type Role } from './roles';
+import { journalVisibility, PERSON_ROLES, ROLES, type Role } from './roles';
 
 /**
  * What each role may do and read: the one table that the HTTP guard, the
@@ -10,12 +10,14 @@ import { journalVisibility, ROLES, type Role } from './roles';
  */
 
 const ALL = ROLES;
+/** `login-source` is a machine's (an agent posting logins): its one action, not what every person gets. */
+const PEOPLE = PERSON_ROLES;
 
 export const ACTIONS = {
-  'account.self': { roles: ALL, what: 'own session, password, second factor, permissions' },
-  'events.stream': { roles: ALL, what: 'live events (only the journal categories the role may see)' },
-  'journal.search': { roles: ALL, what: 'search the journal (only the categories the role may see)' },
-  'journal.checkpoints': { roles: ALL, what: 'signed checkpoints' },
+  'account.self': { roles: PEOPLE, what: 'own session, password, second factor, permissions' },
+  'events.stream': { roles: PEOPLE, what: 'live events (only the journal categories the role may see)' },
+  'journal.search': { roles: PEOPLE, what: 'search the journal (only the categories the role may see)' },
+  'journal.checkpoints': { roles: PEOPLE, what: 'signed checkpoints' },
   'journal.export': {
     roles: ['facility-manager', 'responder', 'admin', 'auditor'],
     what: 'export the journal (visible categories)',
@@ -37,7 +39,7 @@ export const ACTIONS = {
     what: 'health details (paths, counters, errors); others get status only',
   },
   'cardholders.read': {
-    roles: ALL,
+    roles: PEOPLE,
     what: 'search and read cardholders (fields below)',
   },
   'cardholders.photo': {
@@ -94,6 +96,14 @@ export const ACTIONS = {
   'readers.capture': { roles: ['facility-manager', 'admin'], what: "download a port's byte capture" },
   'readers.keys': { roles: ['admin'], what: 'reinstall or rotate a reader key' },
   'readers.card-formats': { roles: ['facility-manager', 'admin'], what: 'card format tool' },
+  'logins.ingest': {
+    roles: ['login-source'],
+    what: 'post workstation login events (POST /api/v1/logins; API tokens of login agents)',
+  },
+  'logins.status': {
+    roles: ['admin', 'auditor'],
+    what: 'login ingest counters and the unreadable messages kept',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; what: string }>;
 
 export type Action = keyof typeof ACTIONS;

@@ -2,6 +2,8 @@ import { ROLE_NAMES } from '@gatehouse/config';
 
 export type Role = (typeof ROLE_NAMES)[number];
 export const ROLES: readonly Role[] = ROLE_NAMES;
+/** The roles a person (an operator) may hold; `login-source` is for a login agent's API token only. */
+export const PERSON_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'login-source');
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
 /**
@@ -43,6 +45,8 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
   reception: ['visitor', 'note'],
   // Erasures and the requests behind them; not the movements of the people erased.
   'privacy-officer': ['privacy'],
+  // A login agent posts; it reads nothing back.
+  'login-source': [],
 };
 
 /** Each role's journal categories, for docs/permissions.md. */

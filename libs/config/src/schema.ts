@@ -17,6 +17,8 @@ export const ROLE_NAMES = [
   'admin',
   'auditor',
   'privacy-officer',
+  // A machine, not a person: an agent or shipper posting workstation logins (API tokens only).
+  'login-source',
 ] as const;
 
 /**
@@ -715,6 +717,120 @@ export const configSchema = z.strictObject({
       )
       .default([])
       .describe('Walking times between readers: two passes closer than this are impossible travel'),
+  }),
+  logins: section({
+    listeners: z
+      .array(
+        z.strictObject({
+          name: z
+            .string()
+            .regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes')
+            .describe('Names the listener in counters, logs and journal entries'),
+          protocol: z
+            .enum(['syslog-udp', 'syslog-tcp', 'syslog-tls', 'beats'])
+            .describe(
+              'syslog-udp, syslog-tcp (RFC 6587), syslog-tls (RFC 5425) or beats (Lumberjack v2, Winlogbeat output.logstash)',
+            ),
+          host: z.string().min(1).default('127.0.0.1').describe('Address to listen on'),
+          port: z.number().int().min(1).max(65535).describe('Port to listen on'),
+          allow: z
+            .array(z.string().min(1).max(64))
+            .default([])
+            .describe('Senders allowed (CIDR ranges or addresses); empty allows nobody'),
+          rate: section({
+            perSecond: z
+              .number()
+              .min(0.1)
+              .max(100_000)
+              .default(50)
+              .describe('Messages per second per source'),
+            burst: z
+              .number()
+              .int()
+              .min(1)
+              .max(1_000_000)
+              .default(500)
+              .describe('Messages at once after a quiet spell'),
+            maxSources: z
+              .number()
+              .int()
+              .min(1)
+              .max(1_000_000)
+              .default(10_000)
+              .describe('Sources tracked at once'),
+          }),
+          maxFrameBytes: z
+            .number()
+            .int()
+            .min(1024)
+            .max(1024 * 1024)
+            .default(64 * 1024)
+            .describe('Largest frame accepted; longer ones are dropped and counted'),
+          tls: z
+            .strictObject({
+              certFile: z.string().min(1).describe('PEM certificate chain'),
+              keyFile: z.string().min(1).describe('PEM private key (a secret: keep it owner-readable only)'),
+              caFile: z
+                .string()
+                .default('')
+                .describe('CA (PEM) that client certificates must chain to; empty asks for none'),
+            })
+            .optional()
+            .describe('Required for syslog-tls; optional for beats (Winlogbeat ssl.*)'),
+        }),
+      )
+      .default([])
+      .refine((l) => new Set(l.map((x) => x.name)).size === l.length, 'listener names must be unique')
+      .refine(
+        (l) => l.every((x) => x.protocol !== 'syslog-tls' || x.tls),
+        'a syslog-tls listener needs tls.certFile and tls.keyFile',
+      )
+      .refine(
+        (l) => l.every((x) => !x.tls || x.protocol === 'syslog-tls' || x.protocol === 'beats'),
+        'tls is for syslog-tls and beats listeners only',
+      )
+      .describe('Where workstations and their shippers send login events; none by default'),
+    workstations: z
+      .record(
+        z.string().min(1).max(253).describe('A host name (as the workstation names itself) or an IP address'),
+        z.strictObject({
+          zone: z.string().min(1).max(64).describe('The zone (id) the workstation is in'),
+          acceptedZones: z
+            .array(z.string().min(1).max(64))
+            .max(32)
+            .optional()
+            .describe('Zones that count as being at this workstation (default: its zone)'),
+          remote: z
+            .boolean()
+            .default(false)
+            .describe('A jump host or VPN gateway: sessions on it are remote, presence is not expected'),
+        }),
+      )
+      .default({})
+      .describe('Workstations by host name or address, case-insensitively, to their zones'),
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'unknown IANA time zone')
+      .optional()
+      .describe(
+        "IANA zone assumed for login times without one (NXLog EventTime, RFC 3164); default the site's",
+      ),
+    http: section({
+      maxBatch: z
+        .number()
+        .int()
+        .min(1)
+        .max(5000)
+        .default(500)
+        .describe('Most events in one POST /api/v1/logins (its body is limited by http.bodyLimitBytes)'),
+    }),
+    keepUnknown: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(200)
+      .describe('Unreadable messages kept for an admin to look at (the oldest go first)'),
   }),
   demo: section({
     simulator: z

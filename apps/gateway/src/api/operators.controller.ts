@@ -1,7 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ApiTokens, MAX_PASSWORD_LENGTH, Operators, ROLES, type TokenView } from '@gatehouse/auth';
+import {
+  ApiTokens,
+  MAX_PASSWORD_LENGTH,
+  Operators,
+  PERSON_ROLES,
+  ROLES,
+  type TokenView,
+} from '@gatehouse/auth';
 import { type Actor, DomainError, patchOf, plainText, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor } from '../http/request.decorators';
@@ -9,6 +16,8 @@ import { ApiJsonBody, zod } from '../http/validation';
 import type { TokenCreated } from './views';
 
 const role = z.enum(ROLES as [string, ...string[]]);
+// A login agent's role is for its API token; a person signing in never holds it.
+const personRole = z.enum(PERSON_ROLES as [string, ...string[]]);
 const CreateOperator = z.strictObject({
   username: z
     .string()
@@ -16,7 +25,7 @@ const CreateOperator = z.strictObject({
     .max(64)
     .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
   displayName: plainText({ max: 100 }),
-  roles: z.array(role).min(1).max(6),
+  roles: z.array(personRole).min(1).max(6),
   password: z
     .string()
     .min(1)

@@ -1,0 +1,196 @@
+import type { Cardholder } from '@gatehouse/access';
+import type { GatehouseConfig } from '@gatehouse/config';
+import type { Clock, GatehouseBus, JournalEntry, JournalEntryInput, Log } from '@gatehouse/contracts';
+import type { CorrelationService, LoginEvent, SessionAction } from '@gatehouse/correlation';
+import type { IngestListener } from '@gatehouse/ingest';
+import {
+  type IgnoredReason,
+  type Interpretation,
+  type KeptUnknown,
+  type LoginAction,
+  LoginIntake,
+  type LoginObserved,
+  type RefusedReason,
+  type UnknownReason,
+} from '@gatehouse/logins';
+import { AccountDirectory, WorkstationMap } from './identity';
+import { type LoginArrival, loginEntry } from './entry';
+
+/** What became of one message: each HTTP batch item answers with this. */
+export type LoginOutcome =
+  | { outcome: 'accepted'; key: string; action: LoginAction; mapped: boolean }
+  | { outcome: 'duplicate'; key: string }
+  | { outcome: 'ignored'; reason: IgnoredReason }
+  | { outcome: 'unknown'; reason: UnknownReason | RefusedReason };
+
+/** The session actions the correlation rules read; a failed logon is journaled, not a session. */
+const SESSION_ACTIONS: Partial<Record<LoginAction, SessionAction>> = {
+  logon: 'logon',
+  'session-opened': 'logon',
+  unlock: 'unlock',
+  lock: 'lock',
+  logoff: 'logoff',
+  'session-closed': 'logoff',
+};
+
+/** Accounts that map to nobody, kept (bounded) for an admin to map. */
+const MAX_UNMAPPED_LISTED = 500;
+
+export interface LoginsDeps {
+  journal: { append(input: JournalEntryInput): Promise<JournalEntry> };
+  correlation: Pick<CorrelationService, 'observe'> | null;
+  cardholders: () => ReadonlyMap<string, Cardholder>;
+  bus: GatehouseBus;
+  clock: Clock;
+  log: Log;
+}
+
+/**
+ * Workstation logins as the gateway takes them, whatever carried them:
+ * interpretation → intake (counts, duplicates) → identity (account to person,
+ * workstation to zone) → a journal entry and a fact for the correlation rules.
+ */
+export class LoginsGateway {
+  readonly intake: LoginIntake;
+  readonly accounts: AccountDirectory;
+  readonly workstations: WorkstationMap;
+  /** The zone assumed for login times that carry none. */
+  readonly zone: string;
+  /** The listeners started for `logins.listeners` (none unless configured). */
+  listeners: readonly IngestListener[] = [];
+  private readonly unmapped = new Map<string, { account: string; count: number; lastSeen: string }>();
+  private unmappedCount = 0;
+  private unplacedCount = 0;
+  private journalFailures = 0;
+
+  constructor(
+    config: GatehouseConfig,
+    private readonly deps: LoginsDeps,
+  ) {
+    this.zone = config.logins.timeZone ?? config.site.timeZone;
+    this.intake = new LoginIntake({ keepUnknown: config.logins.keepUnknown });
+    this.accounts = new AccountDirectory(deps.cardholders);
+    this.workstations = new WorkstationMap(config.logins.workstations);
+    // A cardholder created, changed, imported or erased may change whose account is whose.
+    deps.bus.on('journal.committed', 'logins-identity', (entries) => {
+      if (entries.some((e) => e.type.startsWith('cardholder.'))) this.accounts.invalidate();
+    });
+  }
+
+  /**
+   * One interpreted message. Resolves when an accepted fact is journaled (the
+   * HTTP route answers after that); listeners need not wait.
+   */
+  async take(interpretation: Interpretation, arrival: LoginArrival): Promise<LoginOutcome> {
+    if (interpretation.kind !== 'login') {
+      this.intake.take(interpretation, arrival.via, this.deps.clock.now());
+      return interpretation.kind === 'ignored'
+        ? { outcome: 'ignored', reason: interpretation.reason }
+        : { outcome: 'unknown', reason: interpretation.reason };
+    }
+    const before = this.intake.duplicates;
+    const event = this.intake.take(interpretation, arrival.via, this.deps.clock.now());
+    if (!event) {
+      return this.intake.duplicates > before
+        ? { outcome: 'duplicate', key: interpretation.event.key }
+        : { outcome: 'unknown', reason: 'from-the-future' };
+    }
+    const personId = event.account ? this.accounts.personOf(event.account.key) : null;
+    const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
+    if (event.account && !personId) this.countUnmapped(event.account.key);
+    if (!place) this.unplacedCount += 1;
+    this.observe(event, personId, place, arrival);
+    try {
+      await this.deps.journal.append(loginEntry(event, { personId, place }, arrival));
+    } catch (error) {
+      this.journalFailures += 1;
+      throw error;
+    }
+    return { outcome: 'accepted', key: event.key, action: event.action, mapped: personId !== null };
+  }
+
+  /** For listeners: nobody awaits, a failed journal write is counted and logged. */
+  takeDetached(interpretation: Interpretation, arrival: LoginArrival): void {
+    this.take(interpretation, arrival).catch((error: unknown) =>
+      this.deps.log('warn', 'a login could not be journaled', { via: arrival.via, error: String(error) }),
+    );
+  }
+
+  private observe(
+    event: LoginObserved,
+    personId: string | null,
+    place: ReturnType<WorkstationMap['placeOf']>,
+    arrival: LoginArrival,
+  ): void {
+    const action = SESSION_ACTIONS[event.action];
+    // Without an account (logind's "Removed session") there is nobody to judge.
+    if (!action || !event.account || !this.deps.correlation) return;
+    const fact: LoginEvent = {
+      kind: 'login',
+      id: event.key,
+      at: Date.parse(event.occurredAt),
+      action,
+      account: event.account.key,
+      personId,
+      host: event.workstation.host,
+      zone: place?.zone ?? null,
+      ...(place?.acceptedZones ? { acceptedZones: place.acceptedZones } : {}),
+      remote: event.remote || (place?.remote ?? false),
+      sessionKey: event.sessionId ?? event.account.key,
+      source: arrival.sourceAddress ? `${arrival.via} ${arrival.sourceAddress}` : arrival.via,
+    };
+    this.deps.correlation.observe(fact);
+  }
+
+  private countUnmapped(key: string): void {
+    this.unmappedCount += 1;
+    const now = this.deps.clock.now().toISOString();
+    const seen = this.unmapped.get(key);
+    if (seen) {
+      // Re-inserted so the map's first key is the stalest, dropped first when full.
+      this.unmapped.delete(key);
+      this.unmapped.set(key, { ...seen, count: seen.count + 1, lastSeen: now });
+      return;
+    }
+    this.unmapped.set(key, { account: key, count: 1, lastSeen: now });
+    if (this.unmapped.size > MAX_UNMAPPED_LISTED) this.unmapped.delete(this.unmapped.keys().next().value!);
+  }
+
+  /** Every counter, for health, metrics and the status route. */
+  counters() {
+    const i = this.intake;
+    return {
+      accepted: i.accepted,
+      duplicates: i.duplicates,
+      ignored: { ...i.ignored },
+      unknown: { ...i.unknown },
+      refused: { ...i.refused },
+      unmappedAccounts: this.unmappedCount,
+      unplacedWorkstations: this.unplacedCount,
+      journalFailures: this.journalFailures,
+    };
+  }
+
+  /** Accounts seen that map to nobody, most recent first. */
+  unmappedAccounts(): { account: string; count: number; lastSeen: string }[] {
+    return [...this.unmapped.values()].reverse();
+  }
+
+  keptUnknown(): readonly KeptUnknown[] {
+    return this.intake.keptUnknown();
+  }
+
+  /** Each listener's counters: accepted, and refusals by reason. */
+  listenerStatus() {
+    return this.listeners.map((l) => ({
+      ...l.counters.snapshot(),
+      address: l.address,
+      connections: l.connections,
+    }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.listeners.map((l) => l.close()));
+    this.deps.bus.off('journal.committed', 'logins-identity');
+  }
+}
