@@ -11,8 +11,24 @@ export interface DoorSides {
 const OUTSIDE_ZONE = 'outside';
 const zoneOrNull = (z: string | null | undefined) => (!z || z === OUTSIDE_ZONE ? null : z);
 
-/** The journal types the rules read: a grant (a pass), a denial, a person's state. */
-export const FACT_TYPES = ['access.granted', 'access.denied', 'cardholder.created', 'cardholder.updated'];
+/** The journal types the rules read: a grant (a pass), a denial, a person's state, a login. */
+export const FACT_TYPES = [
+  'access.granted',
+  'access.denied',
+  'cardholder.created',
+  'cardholder.updated',
+  'login.*',
+];
+
+/** Login actions as sessions: a failed logon is journaled, not a session. */
+const SESSION_ACTIONS: Record<string, 'logon' | 'unlock' | 'lock' | 'logoff'> = {
+  'login.logon': 'logon',
+  'login.session-opened': 'logon',
+  'login.unlock': 'unlock',
+  'login.lock': 'lock',
+  'login.logoff': 'logoff',
+  'login.session-closed': 'logoff',
+};
 
 type Payload = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
@@ -75,6 +91,42 @@ export const factFromEntry = (
       return { kind: 'status', id, at: Date.parse(e.time), personId, leaver };
     }
     default:
-      return null;
+      return e.type in SESSION_ACTIONS ? loginFact(e, SESSION_ACTIONS[e.type]!) : null;
   }
+};
+
+/**
+ * A login entry as the fact the login intake handed the rules when it
+ * arrived: the same id (the login's key), so the live fact and the one read
+ * back from the journal (after a restart, or committed meanwhile) are one.
+ */
+const loginFact = (
+  e: JournalEntry,
+  action: 'logon' | 'unlock' | 'lock' | 'logoff',
+): CorrelationEvent | null => {
+  const p = e.payload as Payload;
+  const key = str(p.key);
+  const account = str(p.accountKey);
+  const host = str(p.host);
+  const at = Date.parse(str(p.occurredAt) ?? e.time);
+  if (!key || !account || !host || !Number.isFinite(at)) return null;
+  const accepted = Array.isArray(p.acceptedZones)
+    ? p.acceptedZones.filter((z): z is string => typeof z === 'string')
+    : null;
+  const via = str(p.via) ?? 'journal';
+  const address = str(p.sourceAddress);
+  return {
+    kind: 'login',
+    id: key,
+    at,
+    action,
+    account,
+    personId: str(p.personId),
+    host,
+    zone: str(p.zone),
+    ...(accepted ? { acceptedZones: accepted } : {}),
+    remote: p.remote === true,
+    sessionKey: str(p.sessionId) ?? account,
+    source: address ? `${via} ${address}` : via,
+  };
 };

@@ -172,4 +172,59 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     expect(second.entries('correlation.alert-raised')).toHaveLength(2);
     await second.close();
   });
+
+  it('reads logins back from the journal: one fact with the live one, and the sessions survive a restart', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const first = await site(dir, clock);
+    const login = {
+      kind: 'login' as const,
+      id: 'rec:ws-1:security:4711',
+      at: T0 - 60 * 60_000,
+      action: 'logon' as const,
+      account: 'corp\\ann',
+      personId: 'ann',
+      host: 'ws-1',
+      zone: 'office',
+      remote: false,
+      sessionKey: '0x1',
+      source: 'syslog-tcp:main 127.0.0.1',
+    };
+    // As the login intake does: the fact to the rules, then its entry to the journal.
+    first.service.observe(login);
+    await first.journal.append({
+      type: 'login.logon',
+      source: 'login:syslog-tcp:main',
+      subjects: [{ kind: 'person', id: 'ann' }],
+      payload: {
+        action: 'logon',
+        account: 'CORP\\ann',
+        accountKey: 'corp\\ann',
+        acceptedZones: null,
+        personId: 'ann',
+        host: 'ws-1',
+        zone: 'office',
+        remote: false,
+        sessionId: '0x1',
+        key: login.id,
+        via: 'syslog-tcp:main',
+        sourceAddress: '127.0.0.1',
+        occurredAt: new Date(login.at).toISOString(),
+      },
+    });
+    await first.journal.append(granted(T0 - 2 * 60 * 60_000, 'entry'));
+    await settle();
+    expect(first.service.engine.counters).toMatchObject({ observed: 2, duplicates: 1 });
+    await first.close();
+
+    // After a restart the session is known again: leaving with it open raises the alert.
+    const second = await site(dir, clock);
+    await second.journal.append(granted(T0, 'exit'));
+    await settle();
+    clock.advance(4 * 60_000);
+    await settle();
+    clock.advance(15_000);
+    await settle();
+    expect(second.alarms.queue().map((a) => a.type)).toEqual(['session-after-badge-out']);
+    await second.close();
+  });
 });

@@ -4,9 +4,12 @@ import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { SitePasswordRules } from '../setup/PasswordRules';
 
+/** Roles a person can hold: `login-source` is for the API tokens of login agents only (the server refuses it). */
+const PERSON_ROLES = ROLES.filter((r) => r !== 'login-source');
+
 const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
   <span className="roles">
-    {ROLES.map((r) => (
+    {PERSON_ROLES.map((r) => (
       <label key={r} className="check">
         <input
           type="checkbox"

@@ -39,6 +39,10 @@ export const loginEntry = (
   const payload: JsonObject = {
     action: event.action,
     account: event.account?.name ?? null,
+    // What the correlation rules compare and where they expect presence: read back when the
+    // rules replay the journal after a restart.
+    accountKey: event.account?.key ?? null,
+    acceptedZones: identity.place?.acceptedZones ? [...identity.place.acceptedZones] : null,
     personId: identity.personId,
     host: event.workstation.host,
     zone: identity.place?.zone ?? null,
