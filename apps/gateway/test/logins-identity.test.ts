@@ -5,10 +5,11 @@ import { AccessService, CardholderInput } from '@gatehouse/access';
 import { loadConfig } from '@gatehouse/config';
 import { type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import { CorrelationEngine, type LoginEvent, settingsFrom } from '@gatehouse/correlation';
+import { journalPrivacy } from '@gatehouse/privacy';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { interpretJson, interpretSyslog } from '@gatehouse/logins';
 import { type Db, openDatabase } from '@gatehouse/storage';
-import { aCardholder, sealedAccessStore } from '@gatehouse/testing';
+import { aCardholder, sealedAccessStore, testKeyring } from '@gatehouse/testing';
 import { parseSyslogText } from '@gatehouse/ingest';
 import { MAX_RAW_CHARS } from '../src/logins/entry';
 import { WorkstationMap } from '../src/logins/identity';
@@ -66,6 +67,8 @@ describe('logins: account and workstation identity (real SQLite, journal, access
       clock,
       { batchMaxEntries: 500, batchMaxDelayMs: 0, checkpointEveryEntries: 1000, checkpointEverySeconds: 60 },
       bus,
+      // Personal values sealed as the gateway's are, under the store's keyring.
+      journalPrivacy(testKeyring(db)),
     );
     await journal.open();
     access = new AccessService(sealedAccessStore(db).store, journal, clock, bus);

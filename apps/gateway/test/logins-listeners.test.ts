@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@gatehouse/config';
 import { GatehouseBus, systemClock } from '@gatehouse/contracts';
+import { testKeyring } from '@gatehouse/testing';
+import { journalPrivacy } from '@gatehouse/privacy';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { type Db, openDatabase } from '@gatehouse/storage';
 import { freePort } from '../../../test/support/gateway';
@@ -31,6 +33,8 @@ describe('login listeners from the configuration (real sockets on loopback)', ()
       systemClock,
       { batchMaxEntries: 500, batchMaxDelayMs: 0, checkpointEveryEntries: 1000, checkpointEverySeconds: 60 },
       bus,
+      // Personal values sealed as the gateway's are, under the store's keyring.
+      journalPrivacy(testKeyring(db)),
     );
     await journal.open();
     logins = new LoginsGateway(config, {
