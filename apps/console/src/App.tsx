@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { showTimesIn } from './format';
 import { Menu, X } from 'lucide-react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
 import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
@@ -95,6 +96,7 @@ export const App = () => {
       const s = await api.get<SessionInfo>('/api/v1/auth/session');
       setCsrfToken(s.csrfToken);
       setSession(s);
+      showTimesIn(s.site.timeZone);
       if (s.stage === 'full' && !s.mustChangePassword)
         setPermissions(await api.get<Permissions>('/api/v1/auth/permissions'));
       setView(

@@ -1,20 +1,48 @@
 import type { JournalEntry } from './api';
 
-export const formatTime = (iso: string): string => {
-  const d = new Date(iso);
-  return `${d.toLocaleDateString(undefined, { year: 'numeric', month: '2-digit', day: '2-digit' })} ${d.toLocaleTimeString(
-    undefined,
-    {
-      hour12: false,
-    },
-  )}`;
+/**
+ * Every time the console shows reads one way, "2026-11-30 07:09:50", on the
+ * site's clocks (the shell gives the zone once the session is known; until
+ * then the browser's): a guard abroad or a browser in another zone reads what
+ * the site's clocks showed, in one format on every page.
+ */
+let displayZone: string | undefined;
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (): Intl.DateTimeFormat => {
+  const key = displayZone ?? '';
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: displayZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(key, f);
+  }
+  return f;
 };
+
+/** The site's zone for every time shown from now on. */
+export const showTimesIn = (timeZone: string): void => {
+  displayZone = timeZone;
+};
+
+/** A time as the console shows it (an ISO string or epoch milliseconds). */
+export const formatTime = (at: string | number): string => formatter().format(new Date(at));
+
+/** A time of day only, "07:09:50", on the site's clocks. */
+export const formatTimeOfDay = (at: string | number | Date): string =>
+  formatTime(new Date(at).getTime()).slice(11);
 
 export const actorLabel = (e: JournalEntry): string =>
   e.actor
     ? `${e.actor.name ?? e.actor.id ?? e.actor.kind}${e.actor.address ? ` @ ${e.actor.address}` : ''}`
     : e.source;
 
-/** A time of day ("14:02"), in the browser's zone. */
-export const formatClock = (ms: number): string =>
-  new Date(ms).toLocaleTimeString(undefined, { hour12: false, hour: '2-digit', minute: '2-digit' });
+/** A time of day ("14:02"), on the site's clocks. */
+export const formatClock = (ms: number): string => formatTime(ms).slice(11, 16);

@@ -46,6 +46,8 @@ export interface BoardDoor {
 export interface SensorHealth {
   sensorId: string;
   doorId: string;
+  /** What it watches at its door: the contact, or the exit button (request to exit). */
+  role: 'contact' | 'rex';
   online: boolean | null;
   tamper: boolean;
   battery: number | null;
@@ -136,6 +138,7 @@ export class DoorsService {
       this.sensors.set(b.sensorId, {
         sensorId: b.sensorId,
         doorId: b.doorId,
+        role: b.role,
         online: null,
         tamper: false,
         battery: null,

@@ -5,7 +5,10 @@ import { batteryIcon, contactIcon, Icon, lockIcon, phaseIcon, signalIcon } from 
 import { age, batteryWord, contactWord, lockWord, sensorsDown, signalWord, stateWord } from './labels';
 import type { SiteOverride } from './lockdown';
 
-/** The sensors in few words: each sensor's id names it, and tells which of a door's sensors is silent. */
+/** What each sensor watches, in words: a door has one contact and at most one exit button. */
+const SENSOR_WORDS = { contact: 'Contact', rex: 'Exit button' } as const;
+
+/** The sensors in few words: each by what it watches (its id in the tooltip), and which of them is silent. */
 const SensorFacts = ({ d }: { d: BoardDoor }) => {
   if (d.sensors.length === 0) return <span className="hint">No sensor</span>;
   return (
@@ -16,7 +19,7 @@ const SensorFacts = ({ d }: { d: BoardDoor }) => {
           <span key={s.sensorId} className="sensor" title={s.sensorId}>
             <span className="fact">
               <Icon of={signalIcon(good)} />
-              {`${s.sensorId}: ${signalWord(s)}`}
+              {`${SENSOR_WORDS[s.role] ?? 'Sensor'}: ${signalWord(s)}`}
             </span>
             {s.tamper && <strong className="fact tamper">TAMPER</strong>}
             {s.battery !== null && (

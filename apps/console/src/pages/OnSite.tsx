@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Items, PresenceRow } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert } from '../Feedback';
-import { formatTime } from '../format';
+import { formatTime, formatTimeOfDay } from '../format';
 import { useLive } from '../shell/live';
 
 /** The access model's zone beyond every door: someone believed there has left the site. */
@@ -63,7 +63,7 @@ export const OnSite = () => {
         {readAt && (
           <span className="hint">
             {' '}
-            As of {readAt.toLocaleTimeString(undefined, { hour12: false })}
+            As of {formatTimeOfDay(readAt)}
             {error ? ': the list could not be read again since, so it may be out of date.' : '.'}
           </span>
         )}

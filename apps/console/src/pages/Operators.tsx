@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { formatTime } from '../format';
 import { api, describeError, ROLES, type Operator, type Role } from '../api';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
@@ -123,7 +124,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
                 {o.disabled
                   ? 'disabled'
                   : o.lockedUntil
-                    ? `locked until ${new Date(o.lockedUntil).toLocaleTimeString()}`
+                    ? `locked until ${formatTime(o.lockedUntil)}`
                     : 'active'}
               </td>
               {canEdit && (

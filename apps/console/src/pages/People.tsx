@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { formatTime } from '../format';
 import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '@gatehouse/api';
 import { useCan } from '../shell/permissions';
 import { api, sendFile } from '../api';
@@ -384,7 +385,7 @@ export const People = () => {
                       {c.state}
                       {c.hasPin ? ' · PIN' : ''}
                     </td>
-                    <td>{c.lastUsedAt ? `used ${new Date(c.lastUsedAt).toLocaleString()}` : 'never used'}</td>
+                    <td>{c.lastUsedAt ? `used ${formatTime(c.lastUsedAt)}` : 'never used'}</td>
                     {edit && (
                       <td className="row-actions">
                         {c.state !== 'active' && (

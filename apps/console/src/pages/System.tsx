@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { formatTime, formatTimeOfDay } from '../format';
 import type { SystemComponentView, SystemStatusView } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert } from '../Feedback';
@@ -37,15 +38,6 @@ export const formatDuration = (seconds: number): string => {
   return plural(minutes, 'minute');
 };
 
-/** A time in the site's zone, so every operator reads the same clock. */
-const siteTime = (iso: string, timeZone: string) =>
-  new Date(iso).toLocaleString(undefined, {
-    timeZone,
-    hour12: false,
-    dateStyle: 'medium',
-    timeStyle: 'medium',
-  });
-
 /** The admin's system page: every component's health in words and since when, journal, storage, version. */
 export const System = () => {
   const live = useLive();
@@ -82,7 +74,7 @@ export const System = () => {
       <ErrorAlert error={error} />
       {stale && readAt !== null && (
         <p className="system-stale" role="status" data-testid="system-stale">
-          Not current: this is what the gateway said at {new Date(readAt).toLocaleTimeString()}.
+          Not current: this is what the gateway said at {formatTimeOfDay(readAt)}.
         </p>
       )}
       {status && (
@@ -109,7 +101,7 @@ export const System = () => {
                   <td>
                     <span className={`system-state ${c.status}`}>{STATE_WORDS[c.status]}</span>
                   </td>
-                  <td>{c.since ? siteTime(c.since, zone) : '—'}</td>
+                  <td>{c.since ? formatTime(c.since) : '—'}</td>
                   <td>{c.detail ?? ''}</td>
                 </tr>
               ))}
@@ -124,7 +116,7 @@ export const System = () => {
             <dt>Last checkpoint</dt>
             <dd>
               {status.journal.lastCheckpoint
-                ? `${siteTime(status.journal.lastCheckpoint.time, zone)} (${status.journal.lastCheckpoint.treeSize.toLocaleString()} entries); ${status.journal.uncheckpointedEntries.toLocaleString()} since`
+                ? `${formatTime(status.journal.lastCheckpoint.time)}, signing the first ${status.journal.lastCheckpoint.treeSize.toLocaleString()} entries; ${status.journal.uncheckpointedEntries.toLocaleString()} written since, to be signed in the next checkpoint`
                 : 'None yet'}
             </dd>
             <dt>Database</dt>
@@ -141,7 +133,7 @@ export const System = () => {
             <dd>{status.version}</dd>
             <dt>Running for</dt>
             <dd>
-              {formatDuration(status.uptimeSeconds)}, since {siteTime(status.startedAt, zone)}
+              {formatDuration(status.uptimeSeconds)}, since {formatTime(status.startedAt)}
             </dd>
             <dt>Site time zone</dt>
             <dd>{zone}</dd>

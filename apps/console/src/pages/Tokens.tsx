@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { formatTime } from '../format';
 import { api, describeError, ROLES, type Role } from '../api';
 import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
 import { useActionDialog } from '../components/useActionDialog';
@@ -82,10 +83,10 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               <td>{t.name}</td>
               <td>{t.roles.join(', ')}</td>
               <td>
-                {new Date(t.createdAt).toLocaleDateString()} by {t.createdBy}
+                {formatTime(t.createdAt).slice(0, 10)} by {t.createdBy}
               </td>
-              <td>{new Date(t.expiresAt).toLocaleDateString()}</td>
-              <td>{t.lastUsedAt ? new Date(t.lastUsedAt).toLocaleString() : 'never'}</td>
+              <td>{formatTime(t.expiresAt).slice(0, 10)}</td>
+              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
               <td>{t.revokedAt ? 'revoked' : new Date(t.expiresAt) < new Date() ? 'expired' : 'active'}</td>
               {canEdit && (
                 <td>

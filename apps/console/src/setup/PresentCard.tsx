@@ -118,7 +118,7 @@ export const PresentCard = ({
       )}
       <p className="hint" role="status">
         {waiting
-          ? 'Present the card at the reader now…'
+          ? 'Present the card at the reader now (waiting up to two minutes)…'
           : live.status !== 'live'
             ? 'The live stream is not connected: type the card number instead.'
             : ''}
