@@ -28,6 +28,20 @@ export const DEFAULT_INSTRUCTIONS: Readonly<Record<string, string>> = {
     'The lock relay did not confirm it switched. Check whether the door locks; if not, call maintenance and guard the door.',
   'actuator-stuck-on':
     'The lock relay did not switch back off: the door may stand unlocked. Check the door at once and guard it; call maintenance. The gateway keeps trying to switch it off.',
+  'login-without-badge-in':
+    'Someone logged on as this person at a desk on site, but the person has not badged in today. Check who is at that workstation; if it is not them, lock the account with IT and keep the evidence.',
+  'login-after-badge-out':
+    'The desk of a person who has left the zone was unlocked or logged on. Check who is at that workstation now; the person may have shared their password or left the session open.',
+  'session-after-badge-out':
+    'The person left while their session stayed open and unlocked. Lock the workstation (or ask IT to) and remind the person to lock before leaving.',
+  'credential-sharing':
+    'One account is in use at two desks at once, or in a zone the person never entered. Find both workstations and who sits there; one of them is not the account holder.',
+  'impossible-travel':
+    'The same card was used at two doors faster than anyone can walk between them: the card may be cloned. Check both doors on camera and suspend the card if in doubt.',
+  'denial-burst':
+    'A card was refused several times in a few minutes. Check who is at the reader on camera; someone may be trying cards or a cloned one.',
+  'leaver-activity':
+    'A card or account of someone who has left was used. Treat it as an intrusion: find who used it, and have IT disable the account at once.',
   'sensor-offline':
     'A door sensor stopped reporting. Check its battery and radio; until then the door state is unknown.',
   'sensor-tamper': 'A door sensor was opened or moved. Check the sensor in person.',

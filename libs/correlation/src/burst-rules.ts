@@ -22,6 +22,13 @@ export const denialBursts = (
     const last = denials[i]!;
     const first = denials[i - count + 1]!;
     if (last.at - first.at > windowMs) continue;
+    // One card refused again and again at one reader is that reader's burst already: the
+    // card's own alert is for a card tried at several readers (one alarm per burst, not two).
+    if (
+      scope === 'credential' &&
+      new Set(denials.slice(i - count + 1, i + 1).map((d) => d.readerId)).size < 2
+    )
+      continue;
     if (first.at <= runEnd) {
       runEnd = last.at + windowMs;
       continue;
