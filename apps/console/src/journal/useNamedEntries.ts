@@ -30,6 +30,19 @@ export const useNamedEntries = () => {
     return page.items;
   }, []);
 
+  /** The newest entries, named: what a page that has just opened shows before anything arrives. */
+  const fetchLatest = useCallback(async (limit: number): Promise<NamedEntryView[]> => {
+    const page = await api.background<JournalSearchView>(
+      `/api/v1/journal/search?limit=${Math.max(1, Math.min(MAX_NAMED, limit))}`,
+    );
+    setNamed((prev) => {
+      const next = new Map(prev);
+      for (const e of page.items) next.set(e.seq, e);
+      return next;
+    });
+    return page.items;
+  }, []);
+
   const flush = useCallback(() => {
     const seqs = [...wanted.current].sort((a, b) => a - b);
     wanted.current.clear();
@@ -63,5 +76,5 @@ export const useNamedEntries = () => {
     });
   }, []);
 
-  return { named, name, fetchAfter, keepOnly };
+  return { named, name, fetchAfter, fetchLatest, keepOnly };
 };

@@ -31,11 +31,14 @@ const newestFirst = (entries: JournalEntry[]) => [...entries].sort((a, b) => b.s
  * filtered by kind, bounded; it says at once when the stream is down, and
  * after a reconnection fills the gap from the journal.
  */
+/** How many of the latest entries the page shows when it opens. */
+const OPENING_ENTRIES = 20;
+
 export const LiveFeed = () => {
   const live = useLive();
   const { subscribe, generation, status } = live;
   const { timeZone } = useSiteZone();
-  const { named, name, fetchAfter, keepOnly } = useNamedEntries();
+  const { named, name, fetchAfter, fetchLatest, keepOnly } = useNamedEntries();
   const [entries, setEntries] = useState<JournalEntry[]>([]);
   const [held, setHeld] = useState<JournalEntry[]>([]);
   const [paused, setPaused] = useState(false);
@@ -66,6 +69,14 @@ export const LiveFeed = () => {
     // take reads refs and setters only.
     [subscribe, name],
   );
+
+  // On opening, the latest entries, so the page is not empty until the next event.
+  useEffect(() => {
+    fetchLatest(OPENING_ENTRIES)
+      .then(take)
+      .catch(() => setNotice('The latest entries could not be read: new ones show as they arrive.'));
+    // take reads refs and setters only.
+  }, [fetchLatest]);
 
   // Back after a drop: what happened meanwhile is read from the journal, named.
   useEffect(() => {
