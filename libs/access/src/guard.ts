@@ -58,6 +58,15 @@ export class GuardActions {
   async unlockMomentarily(doorId: string, reason: string, actor: Actor): Promise<void> {
     const door = this.ctx.engine.index.doors.get(doorId);
     if (!door) throw notFound('door', doorId);
+    // A lockdown holds every door shut: opening one is a decision to release it (or an
+    // emergency release for that door), not a remote unlock that would slip through it.
+    const held = this.ctx.engine.manualModes.get(doorId);
+    if (held?.mode === 'lockdown' && (held.until === null || held.until > this.ctx.clock.now().getTime()))
+      throw new DomainError(
+        'conflict',
+        'door.in-lockdown',
+        `${door.name} is in a lockdown (started by ${held.by}: ${held.reason}); release the lockdown first, or use an emergency release to open it`,
+      );
     // Journaled (committed) before the strike is told: no door opens on a command that is not on record.
     await journalChange(
       this.ctx.journal,

@@ -184,6 +184,10 @@ describe('AccessService (real SQLite, real journal)', () => {
     await expect(access.guard.lockdown('lockdown', 'all', 'twice', fm)).rejects.toMatchObject({
       code: 'door.lockdown-in-force',
     });
+    // No remote unlock slips through a lockdown.
+    await expect(access.guard.unlockMomentarily('vault', 'let me in', fm)).rejects.toMatchObject({
+      code: 'door.in-lockdown',
+    });
     expect(access.guard.doorStates().find((s) => s.doorId === 'vault')!.manual).toMatchObject({
       by: expect.any(String),
       reason: 'drill',

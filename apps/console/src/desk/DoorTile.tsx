@@ -123,7 +123,8 @@ export const DoorTile = ({
       {(d.lastThrough || onUnlock) && (
         <div className="tile-foot">
           {d.lastThrough ? <LastThrough t={d.lastThrough} now={now} /> : <span />}
-          {onUnlock && (
+          {/* A lockdown holds the door: the gateway refuses a remote unlock, so none is offered. */}
+          {onUnlock && held !== 'lockdown' && (
             <button className="link tile-action" onClick={onUnlock} title={`Unlock ${d.name} once`}>
               Unlock once
             </button>
