@@ -121,7 +121,7 @@ describe('doors in the field (a private Mosquitto)', () => {
       await signIn(page, gw.url, 'gina', PERMANENT_PASSWORD);
       await page.getByRole('link', { name: 'Guard desk' }).click();
       await page.getByTestId('door-annex-4').getByText('Annex door 4').waitFor();
-      await page.getByTestId('door-server-door').getByText('field-silent: Never heard').waitFor();
+      await page.getByTestId('door-server-door').getByText('Contact: Never heard').waitFor();
       expect(await page.getByTestId('door-board').locator('.door-tile').count()).toBe(3 + EXTRA_DOORS);
       expect(await page.getByTestId('door-floor-door').textContent()).not.toContain('Never heard');
     } finally {
