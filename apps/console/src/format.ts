@@ -1,31 +1,14 @@
+import { browserZone, siteDateTime } from './journal/zone-time';
 import type { JournalEntry } from './api';
 
 /**
  * Every time the console shows reads one way, "2026-11-30 07:09:50", on the
  * site's clocks (the shell gives the zone once the session is known; until
  * then the browser's): a guard abroad or a browser in another zone reads what
- * the site's clocks showed, in one format on every page.
+ * the site's clocks showed, in one format on every page (the journal pages'
+ * `siteDateTime`).
  */
 let displayZone: string | undefined;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const formatter = (): Intl.DateTimeFormat => {
-  const key = displayZone ?? '';
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat('sv-SE', {
-      timeZone: displayZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(key, f);
-  }
-  return f;
-};
 
 /** The site's zone for every time shown from now on. */
 export const showTimesIn = (timeZone: string): void => {
@@ -33,7 +16,8 @@ export const showTimesIn = (timeZone: string): void => {
 };
 
 /** A time as the console shows it (an ISO string or epoch milliseconds). */
-export const formatTime = (at: string | number): string => formatter().format(new Date(at));
+export const formatTime = (at: string | number): string =>
+  siteDateTime(new Date(at).toISOString(), displayZone ?? browserZone());
 
 /** A time of day only, "07:09:50", on the site's clocks. */
 export const formatTimeOfDay = (at: string | number | Date): string =>

@@ -57,11 +57,9 @@ export const dedupeKey = (
     src.readerId ?? '',
     src.sensorId ?? '',
     src.cardholderId ?? '',
-    src.sourceKey ?? '',
-  ]
-    .join('|')
-    // Keys written before sourceKey existed end at the cardholder: keep them equal.
-    .replace(/\|$/u, '');
+    // Only where the raiser names its occurrence: keys stored before sourceKey existed stay equal.
+    ...(src.sourceKey === undefined ? [] : [src.sourceKey]),
+  ].join('|');
 
 /** Higher priority first, then oldest first: the order of the guard's queue. */
 export const queueOrder = (a: Alarm, b: Alarm) =>
