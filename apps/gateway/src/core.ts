@@ -24,6 +24,7 @@ import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
+import { siteAccountDigest } from './logins/account-digest';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
 import { openFoundation } from './foundation';
@@ -175,6 +176,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     correlation,
     cardholders: () => access.engine.index.cardholders,
+    accountDigest: siteAccountDigest(keyring),
     bus,
     clock,
     log,

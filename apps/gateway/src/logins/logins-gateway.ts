@@ -14,7 +14,8 @@ import {
   type UnknownReason,
 } from '@gatehouse/logins';
 import { AccountDirectory, WorkstationMap } from './identity';
-import { type LoginArrival, loginEntry } from './entry';
+import type { AccountDigest } from './account-digest';
+import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
 
 /** What became of one message: each HTTP batch item answers with this. */
 export type LoginOutcome =
@@ -40,6 +41,8 @@ export interface LoginsDeps {
   journal: { append(input: JournalEntryInput): Promise<JournalEntry> };
   correlation: Pick<CorrelationService, 'observe'> | null;
   cardholders: () => ReadonlyMap<string, Cardholder>;
+  /** The account's keyed digest: what is kept of an account in clear (see account-digest.ts). */
+  accountDigest: AccountDigest;
   bus: GatehouseBus;
   clock: Clock;
   log: Log;
@@ -96,12 +99,14 @@ export class LoginsGateway {
         : { outcome: 'unknown', reason: 'from-the-future' };
     }
     const personId = event.account ? this.accounts.personOf(event.account.key) : null;
+    const accountDigest = event.account ? this.deps.accountDigest(event.account.key) : null;
     const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
     if (event.account && !personId) this.countUnmapped(event.account.key);
     if (!place) this.unplacedCount += 1;
-    this.observe(event, personId, place, arrival);
+    const identity = { personId, accountDigest, place };
+    this.observe(event, identity, arrival);
     try {
-      await this.deps.journal.append(loginEntry(event, { personId, place }, arrival));
+      await this.deps.journal.append(loginEntry(event, identity, arrival));
     } catch (error) {
       this.journalFailures += 1;
       throw error;
@@ -116,27 +121,24 @@ export class LoginsGateway {
     );
   }
 
-  private observe(
-    event: LoginObserved,
-    personId: string | null,
-    place: ReturnType<WorkstationMap['placeOf']>,
-    arrival: LoginArrival,
-  ): void {
+  private observe(event: LoginObserved, identity: LoginIdentity, arrival: LoginArrival): void {
     const action = SESSION_ACTIONS[event.action];
+    const { personId, accountDigest, place } = identity;
     // Without an account (logind's "Removed session") there is nobody to judge.
-    if (!action || !event.account || !this.deps.correlation) return;
+    if (!action || !accountDigest || !this.deps.correlation) return;
     const fact: LoginEvent = {
       kind: 'login',
       id: event.key,
       at: Date.parse(event.occurredAt),
       action,
-      account: event.account.key,
+      // The digest, as the journal keeps it: a fact read back after a restart names the same account.
+      account: accountDigest,
       personId,
       host: event.workstation.host,
       zone: place?.zone ?? null,
       ...(place?.acceptedZones ? { acceptedZones: place.acceptedZones } : {}),
       remote: event.remote || (place?.remote ?? false),
-      sessionKey: event.sessionId ?? event.account.key,
+      sessionKey: event.sessionId ?? accountDigest,
       source: arrival.sourceAddress ? `${arrival.via} ${arrival.sourceAddress}` : arrival.via,
     };
     this.deps.correlation.observe(fact);
