@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { CorrelationEngine, settingsFrom } from '@gatehouse/correlation';
 import { interpretJson, LoginIntake } from '@gatehouse/logins';
 import { openDatabase } from '@gatehouse/storage';
+import { accountDigester } from '../apps/gateway/src/logins/account-digest';
 import { LoginsGateway } from '../apps/gateway/src/logins/logins-gateway';
 import { benchJournal, option, round, say } from './util';
 
@@ -73,6 +75,7 @@ export const loginsBench = async (args: string[]) => {
         journal,
         correlation: withRules ? { observe: (f) => engine.observe(f, Date.now()) } : null,
         cardholders: () => cardholders,
+        accountDigest: accountDigester(randomBytes(32)),
         bus,
         clock: systemClock,
         log: () => undefined,

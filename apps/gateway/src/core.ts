@@ -181,6 +181,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     clock,
     log,
   });
+  // Who was logged in where at the last stop, before any listener takes a new login.
+  await logins.restoreSessions(reader, (e) => journal.openForView(e));
   logins.listeners = await startLoginListeners(config, logins, clock, log);
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),

@@ -1,7 +1,7 @@
 import type { Cardholder } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Clock, GatehouseBus, JournalEntry, JournalEntryInput, Log } from '@gatehouse/contracts';
-import type { CorrelationService, LoginEvent, SessionAction } from '@gatehouse/correlation';
+import type { CorrelationService, LoginEvent } from '@gatehouse/correlation';
 import type { IngestListener } from '@gatehouse/ingest';
 import {
   type IgnoredReason,
@@ -11,11 +11,20 @@ import {
   LoginIntake,
   type LoginObserved,
   type RefusedReason,
+  SessionTracker,
+  type TrackedSession,
   type UnknownReason,
 } from '@gatehouse/logins';
 import { AccountDirectory, WorkstationMap } from './identity';
 import type { AccountDigest } from './account-digest';
 import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
+import {
+  restoreHorizonMs,
+  restoreSessions,
+  SESSION_ACTIONS,
+  type SessionHistory,
+  sessionTracker,
+} from './sessions';
 
 /** What became of one message: each HTTP batch item answers with this. */
 export type LoginOutcome =
@@ -23,16 +32,6 @@ export type LoginOutcome =
   | { outcome: 'duplicate'; key: string }
   | { outcome: 'ignored'; reason: IgnoredReason }
   | { outcome: 'unknown'; reason: UnknownReason | RefusedReason };
-
-/** The session actions the correlation rules read; a failed logon is journaled, not a session. */
-const SESSION_ACTIONS: Partial<Record<LoginAction, SessionAction>> = {
-  logon: 'logon',
-  'session-opened': 'logon',
-  unlock: 'unlock',
-  lock: 'lock',
-  logoff: 'logoff',
-  'session-closed': 'logoff',
-};
 
 /** Accounts that map to nobody, kept (bounded) for an admin to map. */
 const MAX_UNMAPPED_LISTED = 500;
@@ -59,6 +58,9 @@ export class LoginsGateway {
   readonly workstations: WorkstationMap;
   /** The zone assumed for login times that carry none. */
   readonly zone: string;
+  /** Who is logged in where: open and locked sessions, per person (or unmapped account) and workstation. */
+  readonly sessions: SessionTracker;
+  private readonly sessionHorizonMs: number;
   /** The listeners started for `logins.listeners` (none unless configured). */
   listeners: readonly IngestListener[] = [];
   private readonly unmapped = new Map<string, { account: string; count: number; lastSeen: string }>();
@@ -74,6 +76,8 @@ export class LoginsGateway {
     this.intake = new LoginIntake({ keepUnknown: config.logins.keepUnknown });
     this.accounts = new AccountDirectory(deps.cardholders);
     this.workstations = new WorkstationMap(config.logins.workstations);
+    this.sessions = sessionTracker(config.logins.sessions);
+    this.sessionHorizonMs = restoreHorizonMs(config.logins.sessions);
     // A cardholder created, changed, imported or erased may change whose account is whose.
     deps.bus.on('journal.committed', 'logins-identity', (entries) => {
       if (entries.some((e) => e.type.startsWith('cardholder.'))) this.accounts.invalidate();
@@ -104,6 +108,7 @@ export class LoginsGateway {
     if (event.account && !personId) this.countUnmapped(event.account.key);
     if (!place) this.unplacedCount += 1;
     const identity = { personId, accountDigest, place };
+    this.track(event, identity);
     this.observe(event, identity, arrival);
     try {
       await this.deps.journal.append(loginEntry(event, identity, arrival));
@@ -118,6 +123,44 @@ export class LoginsGateway {
   takeDetached(interpretation: Interpretation, arrival: LoginArrival): void {
     this.take(interpretation, arrival).catch((error: unknown) =>
       this.deps.log('warn', 'a login could not be journaled', { via: arrival.via, error: String(error) }),
+    );
+  }
+
+  /**
+   * The sessions open at the last stop, from the journal: called once at the
+   * start, before any listener takes a message.
+   */
+  async restoreSessions(history: SessionHistory, open: (e: JournalEntry) => JournalEntry): Promise<number> {
+    return restoreSessions(this.sessions, {
+      history,
+      open,
+      now: this.deps.clock.now().getTime(),
+      horizonMs: this.sessionHorizonMs,
+      log: this.deps.log,
+    });
+  }
+
+  /** The sessions tracked now (open and locked), time-outs applied. */
+  trackedSessions(): TrackedSession[] {
+    return this.sessions.list(this.deps.clock.now().getTime());
+  }
+
+  private track(event: LoginObserved, identity: LoginIdentity): void {
+    const action = SESSION_ACTIONS[event.action];
+    if (!action) return;
+    this.sessions.apply(
+      {
+        at: Date.parse(event.occurredAt),
+        action,
+        personId: identity.personId,
+        accountDigest: identity.accountDigest,
+        account: event.account?.name ?? null,
+        host: event.workstation.host,
+        zone: identity.place?.zone ?? null,
+        remote: event.remote || (identity.place?.remote ?? false),
+        sessionId: event.sessionId,
+      },
+      this.deps.clock.now().getTime(),
     );
   }
 
@@ -170,6 +213,7 @@ export class LoginsGateway {
       unmappedAccounts: this.unmappedCount,
       unplacedWorkstations: this.unplacedCount,
       journalFailures: this.journalFailures,
+      sessions: { tracked: this.sessions.size, ...this.sessions.counters },
     };
   }
 
