@@ -27,6 +27,7 @@ import { connectBroker } from './broker';
 import { siteAccountDigest } from './logins/account-digest';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
+import { LoginTopic } from './logins/mqtt-topic';
 import { openFoundation } from './foundation';
 import { notificationTargets } from './notification-targets';
 import { resolveSerialPorts } from './serial-ports';
@@ -181,6 +182,12 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     clock,
     log,
   });
+  if (config.logins.mqtt.topic) {
+    if (broker.mqtt) {
+      logins.topic = new LoginTopic(config.logins.mqtt, config.logins.http.maxBatch, logins, clock, log);
+      logins.topic.attach(broker.mqtt);
+    } else log('warn', 'logins.mqtt.topic is set but no MQTT broker is: no logins are taken by MQTT', {});
+  }
   // Who was logged in where at the last stop, before any listener takes a new login.
   await logins.restoreSessions(reader, (e) => journal.openForView(e));
   logins.listeners = await startLoginListeners(config, logins, clock, log);

@@ -17,6 +17,7 @@ import {
 } from '@gatehouse/logins';
 import { AccountDirectory, WorkstationMap } from './identity';
 import type { AccountDigest } from './account-digest';
+import type { LoginTopic } from './mqtt-topic';
 import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
 import {
   restoreHorizonMs,
@@ -63,6 +64,8 @@ export class LoginsGateway {
   private readonly sessionHorizonMs: number;
   /** The listeners started for `logins.listeners` (none unless configured). */
   listeners: readonly IngestListener[] = [];
+  /** The agents' MQTT topic (`logins.mqtt.topic`), when one is configured and a broker is. */
+  topic: LoginTopic | null = null;
   private readonly unmapped = new Map<string, { account: string; count: number; lastSeen: string }>();
   private unmappedCount = 0;
   private unplacedCount = 0;
@@ -214,6 +217,15 @@ export class LoginsGateway {
       unplacedWorkstations: this.unplacedCount,
       journalFailures: this.journalFailures,
       sessions: { tracked: this.sessions.size, ...this.sessions.counters },
+      ...(this.topic
+        ? {
+            mqtt: {
+              messages: this.topic.counters.messages,
+              events: this.topic.counters.events,
+              rejected: { ...this.topic.counters.rejected },
+            },
+          }
+        : {}),
     };
   }
 
