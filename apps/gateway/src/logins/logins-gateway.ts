@@ -2,7 +2,7 @@ import type { Cardholder } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Clock, GatehouseBus, JournalEntry, JournalEntryInput, Log } from '@gatehouse/contracts';
 import type { CorrelationService, LoginEvent } from '@gatehouse/correlation';
-import type { IngestListener } from '@gatehouse/ingest';
+import type { Backpressure, IngestListener } from '@gatehouse/ingest';
 import {
   type IgnoredReason,
   type Interpretation,
@@ -33,6 +33,14 @@ export type LoginOutcome =
   | { outcome: 'duplicate'; key: string }
   | { outcome: 'ignored'; reason: IgnoredReason }
   | { outcome: 'unknown'; reason: UnknownReason | RefusedReason };
+
+/**
+ * Login facts handed to the journal and not yet committed, past which the
+ * stream listeners stop reading (TCP holds the senders back) until half have
+ * committed: a burst beyond what the journal commits waits in the senders'
+ * buffers and spools, not in the gateway's memory.
+ */
+export const MAX_IN_FLIGHT = 20_000;
 
 /** Accounts that map to nobody, kept (bounded) for an admin to map. */
 const MAX_UNMAPPED_LISTED = 500;
@@ -70,6 +78,16 @@ export class LoginsGateway {
   private unmappedCount = 0;
   private unplacedCount = 0;
   private journalFailures = 0;
+  private inFlight = 0;
+  private freeWaiters: (() => void)[] = [];
+  /** For the stream listeners: busy while MAX_IN_FLIGHT facts wait for the journal. */
+  readonly backpressure: Backpressure = {
+    busy: () => this.inFlight >= MAX_IN_FLIGHT,
+    onceFree: (resume) => {
+      if (this.inFlight < MAX_IN_FLIGHT / 2) resume();
+      else this.freeWaiters.push(resume);
+    },
+  };
 
   constructor(
     config: GatehouseConfig,
@@ -113,11 +131,19 @@ export class LoginsGateway {
     const identity = { personId, accountDigest, place };
     this.track(event, identity);
     this.observe(event, identity, arrival);
+    this.inFlight += 1;
     try {
       await this.deps.journal.append(loginEntry(event, identity, arrival));
     } catch (error) {
       this.journalFailures += 1;
       throw error;
+    } finally {
+      this.inFlight -= 1;
+      if (this.freeWaiters.length > 0 && this.inFlight < MAX_IN_FLIGHT / 2) {
+        const waiting = this.freeWaiters;
+        this.freeWaiters = [];
+        for (const resume of waiting) resume();
+      }
     }
     return { outcome: 'accepted', key: event.key, action: event.action, mapped: personId !== null };
   }
@@ -216,6 +242,8 @@ export class LoginsGateway {
       unmappedAccounts: this.unmappedCount,
       unplacedWorkstations: this.unplacedCount,
       journalFailures: this.journalFailures,
+      /** Accepted facts waiting for their journal commit (the listeners hold off at MAX_IN_FLIGHT). */
+      journalBacklog: this.inFlight,
       sessions: { tracked: this.sessions.size, ...this.sessions.counters },
       ...(this.topic
         ? {
