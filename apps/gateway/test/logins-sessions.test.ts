@@ -37,6 +37,9 @@ const windows = (
   ...(logonType ? { LogonType: String(logonType) } : {}),
 });
 
+// Two gateway starts on a real database: on a loaded machine more than jest's default 5 s.
+jest.setTimeout(30_000);
+
 describe('login sessions (real SQLite journal, kept across a restart)', () => {
   let dir: string;
   let path: string;
