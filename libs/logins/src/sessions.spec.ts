@@ -116,4 +116,12 @@ describe('SessionTracker', () => {
     expect(t.list(T0 + 5).map((s) => s.personId)).toEqual(['p-4', 'p-3', 'p-2']);
     expect(t.counters.evicted).toBe(2);
   });
+
+  it('forgets an erased person’s sessions', () => {
+    const t = tracker();
+    t.apply(fact({}), T0);
+    t.apply(fact({ personId: 'p-bob', accountDigest: 'acct:bob' }), T0);
+    t.forgetPerson('p-ann');
+    expect(t.list(T0).map((s) => s.personId)).toEqual(['p-bob']);
+  });
 });

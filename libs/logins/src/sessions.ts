@@ -186,6 +186,11 @@ export class SessionTracker {
     for (const id of held.ids) this.byId.delete(`${held.host}|${id}`);
   }
 
+  /** Forgets every session of a person (erased): whereabouts are personal data too. */
+  forgetPerson(personId: string): void {
+    for (const held of [...this.sessions.values()]) if (held.personId === personId) this.drop(held);
+  }
+
   /** Ends sessions whose time-out passed; returns how many. */
   expire(now: number): number {
     this.lastSweep = now;

@@ -102,6 +102,10 @@ export class LoginsGateway {
     // A cardholder created, changed, imported or erased may change whose account is whose.
     deps.bus.on('journal.committed', 'logins-identity', (entries) => {
       if (entries.some((e) => e.type.startsWith('cardholder.'))) this.accounts.invalidate();
+      // An erased person's whereabouts go with the rest of their data.
+      for (const e of entries)
+        if (e.type === 'privacy.person-erased' && typeof e.payload.id === 'string')
+          this.sessions.forgetPerson(e.payload.id);
     });
   }
 
