@@ -20,16 +20,16 @@ const socket = connect(workerData.port, '127.0.0.1', () => {
 socket.on('error', (e) => parentPort.postMessage('error ' + e.message));
 `;
 
-const send = (port: number, payload: Buffer) =>
+export const send = (port: number, payload: Buffer) =>
   new Promise<void>((resolve, reject) => {
     const worker = new Worker(SENDER, { eval: true, workerData: { port, payload } });
     worker.on('message', (m: string) => (m.startsWith('error') ? reject(new Error(m)) : undefined));
     worker.on('exit', () => resolve());
   });
 
-const USERS = Array.from({ length: 200 }, (_, i) => `user${i}`);
+export const USERS = Array.from({ length: 200 }, (_, i) => `user${i}`);
 /** Auth log lines as a Linux workstation sends them: sshd accepts, PAM sessions, logind, a cron line to ignore. */
-const authLines = (count: number): string => {
+export const authLines = (count: number): string => {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
     const user = USERS[i % USERS.length]!;
@@ -48,7 +48,7 @@ const authLines = (count: number): string => {
   return lines.join('');
 };
 
-const timed = async (
+export const timed = async (
   start: () => Promise<{ port: number; done: Promise<void>; close: () => Promise<void> }>,
   payload: Buffer,
 ) => {
@@ -62,7 +62,7 @@ const timed = async (
 };
 
 /** The reference: a bare TCP reader that only finds line ends and counts them. */
-const bareReader = (expected: number) => async () => {
+export const bareReader = (expected: number) => async () => {
   let lines = 0;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
@@ -103,7 +103,7 @@ const ingestPath = (expected: number, intake: LoginIntake | null) => async () =>
   return { port: listener.address.port, done, close: () => listener.close() };
 };
 
-const beatsRate = async (events: number, batchSize: number): Promise<number> => {
+export const beatsRate = async (events: number, batchSize: number): Promise<number> => {
   const { LumberjackBenchSender } = await import('./ingest-beats-sender');
   const intake = new LoginIntake();
   const listener = await startBeatsListener({

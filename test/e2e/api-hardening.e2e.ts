@@ -247,6 +247,7 @@ describe('API hardening (real process)', () => {
         'cardholders.photo': `/api/v1/access/cardholders/${cardholderId}/photo`,
         'credentials.read': `/api/v1/access/credentials/${credentialId}`,
         'presence.read': '/api/v1/access/presence',
+        'sessions.read': '/api/v1/sessions',
         'site.read': '/api/v1/access/zones',
         'doors.board': '/api/v1/doors/board',
         'alarms.read': '/api/v1/alarms',

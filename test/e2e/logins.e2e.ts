@@ -151,6 +151,22 @@ describe('workstation logins into the gateway', () => {
     });
     expect(entry.payload.raw).toEqual(expect.stringContaining(`RecordNumber="${record}"`));
 
+    // Who is logged in where: a guard sees Ann at ws-7, not badged in, without her account name
+    // (guards do not see directory accounts); an admin may not see whereabouts at all.
+    const guard = await operatorClient(admin, gw.url, 'gd', ['guard']);
+    const sessions = await guard.get<{ sessions: Record<string, unknown>[] }>('/api/v1/sessions');
+    expect(sessions.status).toBe(200);
+    const ann = sessions.body.sessions.find((s) => s.personId === annId);
+    expect(ann).toMatchObject({
+      name: 'Ann Archer',
+      host: 'ws-7.corp.example.com',
+      zone: 'floor-2',
+      presence: null,
+      badgedInHere: false,
+    });
+    expect(ann).not.toHaveProperty('account');
+    expect((await admin.get('/api/v1/sessions')).status).toBe(403);
+
     // No badge-in today: after the grace (1 s, judged on the rules' tick) the alarm is in the queue.
     const alarm = await waitFor(
       'the login-without-badge-in alarm',

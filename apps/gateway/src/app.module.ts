@@ -35,6 +35,7 @@ import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
+import { SessionsController } from './logins/sessions.controller';
 import { Metrics } from './metrics';
 import { personErasure } from './person-erasure';
 
@@ -59,6 +60,7 @@ export const CONTROLLERS = [
   ReadersController,
   PasswordPolicyController,
   LoginsController,
+  SessionsController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */

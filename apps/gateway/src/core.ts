@@ -24,8 +24,10 @@ import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
+import { siteAccountDigest } from './logins/account-digest';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
+import { LoginTopic } from './logins/mqtt-topic';
 import { openFoundation } from './foundation';
 import { notificationTargets } from './notification-targets';
 import { resolveSerialPorts } from './serial-ports';
@@ -175,10 +177,19 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     journal,
     correlation,
     cardholders: () => access.engine.index.cardholders,
+    accountDigest: siteAccountDigest(keyring),
     bus,
     clock,
     log,
   });
+  if (config.logins.mqtt.topic) {
+    if (broker.mqtt) {
+      logins.topic = new LoginTopic(config.logins.mqtt, config.logins.http.maxBatch, logins, clock, log);
+      logins.topic.attach(broker.mqtt);
+    } else log('warn', 'logins.mqtt.topic is set but no MQTT broker is: no logins are taken by MQTT', {});
+  }
+  // Who was logged in where at the last stop, before any listener takes a new login.
+  await logins.restoreSessions(reader, (e) => journal.openForView(e));
   logins.listeners = await startLoginListeners(config, logins, clock, log);
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),

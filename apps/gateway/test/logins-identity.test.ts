@@ -3,16 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessService, CardholderInput } from '@gatehouse/access';
 import { loadConfig } from '@gatehouse/config';
-import { type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
+import { type Actor, GatehouseBus, type JournalEntry, ManualClock } from '@gatehouse/contracts';
 import { CorrelationEngine, type LoginEvent, settingsFrom } from '@gatehouse/correlation';
 import { journalPrivacy } from '@gatehouse/privacy';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { interpretJson, interpretSyslog } from '@gatehouse/logins';
 import { type Db, openDatabase } from '@gatehouse/storage';
-import { aCardholder, sealedAccessStore, testKeyring } from '@gatehouse/testing';
+import {
+  aCardholder,
+  scanDatabaseFiles,
+  sealedAccessStore,
+  testKeyring,
+  textNeedles,
+} from '@gatehouse/testing';
 import { parseSyslogText } from '@gatehouse/ingest';
 import { MAX_RAW_CHARS } from '../src/logins/entry';
 import { WorkstationMap } from '../src/logins/identity';
+import { siteAccountDigest, unmappedHolder } from '../src/logins/account-digest';
 import { LoginsGateway } from '../src/logins/logins-gateway';
 
 const fm: Actor = { kind: 'operator', name: 'fran', address: '127.0.0.1' };
@@ -83,6 +90,7 @@ describe('logins: account and workstation identity (real SQLite, journal, access
         },
       },
       cardholders: () => access.engine.index.cardholders,
+      accountDigest: siteAccountDigest(testKeyring(db)),
       bus,
       clock,
       log: () => undefined,
@@ -135,17 +143,25 @@ describe('logins: account and workstation identity (real SQLite, journal, access
       outcome: 'accepted',
       mapped: false,
     });
+    // The rules get the account's keyed digest, never its name: one digest per account, whatever the spelling.
+    const digest = siteAccountDigest(testKeyring(db));
     expect(facts.map((f) => [f.account, f.personId])).toEqual([
-      ['corp\\ann', ann.id],
-      ['corp\\bob', bob.id],
-      ['ann', null],
+      [digest('corp\\ann'), ann.id],
+      [digest('corp\\bob'), bob.id],
+      [digest('ann'), null],
     ]);
+    expect(facts[0]!.account).toMatch(/^acct:[0-9a-f]{32}$/);
     const entries = loginEntries();
     expect(entries[0]!.subjects).toEqual([
       { kind: 'person', id: ann.id },
       { kind: 'workstation', id: 'ws-7' },
     ]);
-    expect(entries[0]!.payload).toMatchObject({ account: 'corp\\ANN', personId: ann.id, zone: 'floor-2' });
+    expect(entries[0]!.payload).toMatchObject({
+      account: { commitment: expect.any(String) },
+      accountKey: digest('corp\\ann'),
+      personId: ann.id,
+      zone: 'floor-2',
+    });
     // NXLog's EventTime has no zone: read in the site's, and said so.
     expect(entries[0]!.payload.occurredAt).toBe('2026-03-02T08:59:00.000Z');
     expect(entries[0]!.timeSource).toBe('device-assumed-zone');
@@ -206,7 +222,8 @@ describe('logins: account and workstation identity (real SQLite, journal, access
   it('keeps the raw message bounded and refuses events from the future', async () => {
     const long = { ...nxlog4624('fay', 'CORP', 'ws-7', 40), Message: 'x'.repeat(10_000) };
     await take(long);
-    const [entry] = loginEntries();
+    // Sealed in the journal: read as a view opens it.
+    const [entry] = loginEntries().map((e) => journal.openForView(e as unknown as JournalEntry));
     expect((entry!.payload.raw as string).length).toBe(MAX_RAW_CHARS);
     expect(entry!.payload.rawTruncated).toBe(true);
     const future = { ...nxlog4624('fay', 'CORP', 'ws-7', 41), EventTime: '2026-03-02 11:30:00' };
@@ -214,5 +231,39 @@ describe('logins: account and workstation identity (real SQLite, journal, access
     expect(logins.keptUnknown()).toEqual([
       expect.objectContaining({ reason: 'from-the-future', via: 'http:test' }),
     ]);
+  });
+
+  it('seals account names: a mapped one under the person, one that maps to nobody under its own key; the files hold neither', async () => {
+    const zeb = await person({ name: 'Zeb Quill', directoryAccount: 'CORP\\zebulonq' });
+    expect(await take(nxlog4624('zebulonq', 'CORP', 'ws-7', 50))).toMatchObject({ mapped: true });
+    expect(await take(nxlog4624('quintessav', 'CORP', 'ws-7', 51))).toMatchObject({ mapped: false });
+    const line =
+      '<86>1 2026-03-02T08:58:00Z pc-1 sshd 4242 - - pam_unix(login:session): session opened for user quintessav(uid=1000) by LOGIN(uid=0)';
+    const parsed = parseSyslogText(line, { now: NOW, zone: 'UTC' });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    await logins.take(interpretSyslog(parsed.message, line, { zone: 'UTC' }), {
+      via: 'syslog-tcp:t',
+      sourceAddress: '10.0.0.2',
+    });
+    const stored = loginEntries() as unknown as JournalEntry[];
+    expect(stored.map((e) => e.personal?.personId)).toEqual([
+      zeb.id,
+      unmappedHolder(siteAccountDigest(testKeyring(db))('corp\\quintessav')),
+      unmappedHolder(siteAccountDigest(testKeyring(db))('quintessav')),
+    ]);
+    for (const e of stored) {
+      expect(e.personal!.paths).toEqual(['account', 'raw']);
+      expect(JSON.stringify(e)).not.toMatch(/zebulonq|quintessav/i);
+    }
+    // Whoever may read the journal sees them opened, the name and the raw message as received.
+    const views = stored.map((e) => journal.openForView(e));
+    expect(views.map((v) => v.payload.account)).toEqual(['CORP\\zebulonq', 'CORP\\quintessav', 'quintessav']);
+    expect(views[2]!.payload.raw).toBe(line);
+    await journal.close();
+    const hits = scanDatabaseFiles(db, join(dir, 'l.db'), [
+      ...textNeedles('mapped account', 'zebulonq'),
+      ...textNeedles('unmapped account', 'quintessav'),
+    ]);
+    expect(hits).toEqual([]);
   });
 });

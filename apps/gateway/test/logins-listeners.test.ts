@@ -10,6 +10,7 @@ import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/
 import { type Db, openDatabase } from '@gatehouse/storage';
 import { freePort } from '../../../test/support/gateway';
 import { startLoginListeners } from '../src/logins/listeners';
+import { siteAccountDigest } from '../src/logins/account-digest';
 import { LoginsGateway } from '../src/logins/logins-gateway';
 
 describe('login listeners from the configuration (real sockets on loopback)', () => {
@@ -41,6 +42,7 @@ describe('login listeners from the configuration (real sockets on loopback)', ()
       journal,
       correlation: null,
       cardholders: () => new Map(),
+      accountDigest: siteAccountDigest(testKeyring(db)),
       bus,
       clock: systemClock,
       log: () => undefined,

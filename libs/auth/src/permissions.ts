@@ -100,6 +100,12 @@ export const ACTIONS = {
     roles: ['login-source'],
     what: 'post workstation login events (POST /api/v1/logins; API tokens of login agents)',
   },
+  'sessions.read': {
+    // Whereabouts are personal data: the desk that answers a login-without-badge alarm, and the
+    // responder investigating one; the account name only to roles that see directory accounts.
+    roles: ['guard', 'responder'],
+    what: 'who is logged in at which workstation now, and whether they are badged in',
+  },
   'logins.status': {
     roles: ['admin', 'auditor'],
     what: 'login ingest counters and the unreadable messages kept',

@@ -9,7 +9,14 @@ const problems = (section: unknown) => {
 describe('the logins section', () => {
   it('is off by default: no listener, no workstation, the site zone', () => {
     const r = configSchema.parse({});
-    expect(r.logins).toEqual({ listeners: [], workstations: {}, http: { maxBatch: 500 }, keepUnknown: 200 });
+    expect(r.logins).toEqual({
+      listeners: [],
+      workstations: {},
+      http: { maxBatch: 500 },
+      keepUnknown: 200,
+      sessions: { idleTimeoutMinutes: 720, lockedTimeoutMinutes: 240, maxSessions: 100_000 },
+      mqtt: { topic: '', rate: { perSecond: 50, burst: 500, maxSources: 10_000 }, maxPayloadBytes: 262_144 },
+    });
   });
 
   it('gives a listener loopback, an allow-list that allows nobody, and a rate limit unless set', () => {
@@ -42,6 +49,9 @@ describe('the logins section', () => {
       }),
     ).toEqual(['logins.listeners: listener names must be unique']);
     expect(problems({ timeZone: 'Mars/Olympus' })).toEqual(['logins.timeZone: unknown IANA time zone']);
+    expect(problems({ mqtt: { topic: 'logins/#' } })).toEqual([
+      'logins.mqtt.topic: topic levels of letters, digits, _, - or +',
+    ]);
     expect(problems({ workstations: { 'ws-1': { zone: '' } } })[0]).toMatch(
       /^logins\.workstations\.ws-1\.zone/,
     );

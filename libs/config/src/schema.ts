@@ -831,6 +831,73 @@ export const configSchema = z.strictObject({
       .max(10_000)
       .default(200)
       .describe('Unreadable messages kept for an admin to look at (the oldest go first)'),
+    sessions: section({
+      idleTimeoutMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 60)
+        .default(12 * 60)
+        .describe(
+          'An open session with no login fact for this long is taken as ended (its logoff never came)',
+        ),
+      lockedTimeoutMinutes: z
+        .number()
+        .int()
+        .min(5)
+        .max(7 * 24 * 60)
+        .default(4 * 60)
+        .describe('A locked session with no login fact for this long is forgotten'),
+      maxSessions: z
+        .number()
+        .int()
+        .min(100)
+        .max(1_000_000)
+        .default(100_000)
+        .describe('Sessions tracked at once; past it the stalest is forgotten (counted)'),
+    }),
+    mqtt: section({
+      topic: z
+        .string()
+        .max(200)
+        .regex(
+          /^([A-Za-z0-9_-]+|\+)(\/([A-Za-z0-9_-]+|\+))*$|^$/,
+          'topic levels of letters, digits, _, - or +',
+        )
+        .default('')
+        .describe(
+          'Topic on the site broker (mqtt.url) where agents publish login events, the JSON of POST /api/v1/logins; + matches one level (a topic per agent); empty: none',
+        ),
+      rate: section({
+        perSecond: z
+          .number()
+          .min(0.1)
+          .max(100_000)
+          .default(50)
+          .describe('Events per second per source (client topic)'),
+        burst: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(500)
+          .describe('Events at once after a quiet spell'),
+        maxSources: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(10_000)
+          .describe('Sources tracked at once'),
+      }),
+      maxPayloadBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .max(4 * 1024 * 1024)
+        .default(256 * 1024)
+        .describe('Largest message taken; larger ones are counted and dropped'),
+    }),
   }),
   demo: section({
     simulator: z

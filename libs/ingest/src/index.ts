@@ -9,6 +9,7 @@ export {
   DEFAULT_IDLE_TIMEOUT_MS,
   DEFAULT_MAX_CONNECTIONS,
   DEFAULT_MAX_FRAME_BYTES,
+  type Backpressure,
   type IngestListener,
   type ListenerOptions,
 } from './receivers/options';

@@ -291,6 +291,29 @@ describe('syslog over TCP', () => {
     socket.destroy();
   });
 
+  it('stops reading while what it feeds is busy, past its idle time-out, and reads on once free', async () => {
+    let busy = false;
+    let resume: (() => void) | null = null;
+    const { listener, received } = await listen('tcp', {
+      idleTimeoutMs: 200,
+      backpressure: { busy: () => busy, onceFree: (r) => (resume = r) },
+    });
+    const socket = await rawClient(listener.address.port);
+    busy = true;
+    socket.write('<13>Jan  5 09:00:00 h a: one\n');
+    await until('the first message, then held', () => received.length === 1 && resume !== null);
+    socket.write('<13>Jan  5 09:00:01 h a: two\n');
+    // Held longer than the idle time-out: not read, and not closed as idle.
+    await pause(500);
+    expect(received).toHaveLength(1);
+    expect(listener.counters.rejected('idle-timeout')).toBe(0);
+    busy = false;
+    resume!();
+    await until('the second message', () => received.length === 2);
+    expect(received.map((r) => r.message.message)).toEqual(['one', 'two']);
+    socket.destroy();
+  });
+
   it('a wrong octet count closes the connection and is counted', async () => {
     const { listener, received } = await listen('tcp');
     const socket = await rawClient(listener.address.port);

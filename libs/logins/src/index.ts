@@ -12,3 +12,10 @@ export { interpretJson, interpretSyslog } from './interpret';
 export { type KeptUnknown, LoginIntake, type LoginIntakeOptions, type RefusedReason } from './intake';
 export { digestKey, recordKey } from './key';
 export { type SyslogFields } from './syslog-fields';
+export {
+  type SessionAction,
+  type SessionFact,
+  SessionTracker,
+  type SessionTrackerOptions,
+  type TrackedSession,
+} from './sessions';

@@ -1,5 +1,6 @@
 import type { Actor, JournalEntryInput, JsonObject, SubjectRef } from '@gatehouse/contracts';
 import type { LoginObserved } from '@gatehouse/logins';
+import { UNATTRIBUTED_HOLDER, unmappedHolder } from './account-digest';
 import type { WorkstationPlace } from './identity';
 
 /** The raw message kept in the journal is cut here: evidence, not a log store. */
@@ -17,17 +18,24 @@ export interface LoginArrival {
 
 export interface LoginIdentity {
   personId: string | null;
+  /** The account's keyed digest (`accountDigester`), null when the event names no account. */
+  accountDigest: string | null;
   place: WorkstationPlace | null;
 }
+
+/** The payload fields that hold the account's name: sealed, never stored in clear. */
+export const PERSONAL_LOGIN_PATHS = ['account', 'raw'];
 
 const bounded = (raw: string): { raw: string; rawTruncated?: true } =>
   raw.length <= MAX_RAW_CHARS ? { raw } : { raw: raw.slice(0, MAX_RAW_CHARS), rawTruncated: true };
 
 /**
  * The journal entry for one accepted login fact (`login.logon`, `login.unlock`,
- * ...). The account name is personal data and sits in the one field
- * `account`, so sealing it under the person's key is done in one place (the
- * raw message names it too: whoever seals `account` seals `raw` with it).
+ * ...). The account name is personal data: it sits in `account` and in the raw
+ * message, and both are sealed (README, "Account names"): under the person's
+ * key for a mapped account, under the account's own pseudo-person key for one
+ * that maps to nobody. What stays clear is the account's keyed digest
+ * (`accountKey`), which the rules and the sessions match on.
  */
 export const loginEntry = (
   event: LoginObserved,
@@ -41,7 +49,7 @@ export const loginEntry = (
     account: event.account?.name ?? null,
     // What the correlation rules compare and where they expect presence: read back when the
     // rules replay the journal after a restart.
-    accountKey: event.account?.key ?? null,
+    accountKey: identity.accountDigest,
     acceptedZones: identity.place?.acceptedZones ? [...identity.place.acceptedZones] : null,
     personId: identity.personId,
     host: event.workstation.host,
@@ -71,5 +79,13 @@ export const loginEntry = (
     sourceTime: event.occurredAt,
     ...(event.timeAssumed?.zone ? { sourceZone: event.timeAssumed.zone } : {}),
     timeSource: event.timeAssumed ? 'device-assumed-zone' : 'device',
+    personal: {
+      // No account named (logind's "Removed session"): the raw message is sealed all the same,
+      // under one holder for such messages, since a format may name a user where none is parsed.
+      personId:
+        identity.personId ??
+        (identity.accountDigest ? unmappedHolder(identity.accountDigest) : UNATTRIBUTED_HOLDER),
+      paths: PERSONAL_LOGIN_PATHS,
+    },
   };
 };

@@ -50,6 +50,7 @@ export const startLoginListeners = async (
         tls: tlsOf(l),
         clock,
         log,
+        backpressure: logins.backpressure,
       };
       if (l.protocol === 'beats') {
         started.push(

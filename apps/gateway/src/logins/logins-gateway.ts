@@ -1,8 +1,8 @@
 import type { Cardholder } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Clock, GatehouseBus, JournalEntry, JournalEntryInput, Log } from '@gatehouse/contracts';
-import type { CorrelationService, LoginEvent, SessionAction } from '@gatehouse/correlation';
-import type { IngestListener } from '@gatehouse/ingest';
+import type { CorrelationService, LoginEvent } from '@gatehouse/correlation';
+import type { Backpressure, IngestListener } from '@gatehouse/ingest';
 import {
   type IgnoredReason,
   type Interpretation,
@@ -11,10 +11,21 @@ import {
   LoginIntake,
   type LoginObserved,
   type RefusedReason,
+  SessionTracker,
+  type TrackedSession,
   type UnknownReason,
 } from '@gatehouse/logins';
 import { AccountDirectory, WorkstationMap } from './identity';
-import { type LoginArrival, loginEntry } from './entry';
+import type { AccountDigest } from './account-digest';
+import type { LoginTopic } from './mqtt-topic';
+import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
+import {
+  restoreHorizonMs,
+  restoreSessions,
+  SESSION_ACTIONS,
+  type SessionHistory,
+  sessionTracker,
+} from './sessions';
 
 /** What became of one message: each HTTP batch item answers with this. */
 export type LoginOutcome =
@@ -23,15 +34,13 @@ export type LoginOutcome =
   | { outcome: 'ignored'; reason: IgnoredReason }
   | { outcome: 'unknown'; reason: UnknownReason | RefusedReason };
 
-/** The session actions the correlation rules read; a failed logon is journaled, not a session. */
-const SESSION_ACTIONS: Partial<Record<LoginAction, SessionAction>> = {
-  logon: 'logon',
-  'session-opened': 'logon',
-  unlock: 'unlock',
-  lock: 'lock',
-  logoff: 'logoff',
-  'session-closed': 'logoff',
-};
+/**
+ * Login facts handed to the journal and not yet committed, past which the
+ * stream listeners stop reading (TCP holds the senders back) until half have
+ * committed: a burst beyond what the journal commits waits in the senders'
+ * buffers and spools, not in the gateway's memory.
+ */
+export const MAX_IN_FLIGHT = 20_000;
 
 /** Accounts that map to nobody, kept (bounded) for an admin to map. */
 const MAX_UNMAPPED_LISTED = 500;
@@ -40,6 +49,8 @@ export interface LoginsDeps {
   journal: { append(input: JournalEntryInput): Promise<JournalEntry> };
   correlation: Pick<CorrelationService, 'observe'> | null;
   cardholders: () => ReadonlyMap<string, Cardholder>;
+  /** The account's keyed digest: what is kept of an account in clear (see account-digest.ts). */
+  accountDigest: AccountDigest;
   bus: GatehouseBus;
   clock: Clock;
   log: Log;
@@ -56,12 +67,27 @@ export class LoginsGateway {
   readonly workstations: WorkstationMap;
   /** The zone assumed for login times that carry none. */
   readonly zone: string;
+  /** Who is logged in where: open and locked sessions, per person (or unmapped account) and workstation. */
+  readonly sessions: SessionTracker;
+  private readonly sessionHorizonMs: number;
   /** The listeners started for `logins.listeners` (none unless configured). */
   listeners: readonly IngestListener[] = [];
+  /** The agents' MQTT topic (`logins.mqtt.topic`), when one is configured and a broker is. */
+  topic: LoginTopic | null = null;
   private readonly unmapped = new Map<string, { account: string; count: number; lastSeen: string }>();
   private unmappedCount = 0;
   private unplacedCount = 0;
   private journalFailures = 0;
+  private inFlight = 0;
+  private freeWaiters: (() => void)[] = [];
+  /** For the stream listeners: busy while MAX_IN_FLIGHT facts wait for the journal. */
+  readonly backpressure: Backpressure = {
+    busy: () => this.inFlight >= MAX_IN_FLIGHT,
+    onceFree: (resume) => {
+      if (this.inFlight < MAX_IN_FLIGHT / 2) resume();
+      else this.freeWaiters.push(resume);
+    },
+  };
 
   constructor(
     config: GatehouseConfig,
@@ -71,9 +97,15 @@ export class LoginsGateway {
     this.intake = new LoginIntake({ keepUnknown: config.logins.keepUnknown });
     this.accounts = new AccountDirectory(deps.cardholders);
     this.workstations = new WorkstationMap(config.logins.workstations);
+    this.sessions = sessionTracker(config.logins.sessions);
+    this.sessionHorizonMs = restoreHorizonMs(config.logins.sessions);
     // A cardholder created, changed, imported or erased may change whose account is whose.
     deps.bus.on('journal.committed', 'logins-identity', (entries) => {
       if (entries.some((e) => e.type.startsWith('cardholder.'))) this.accounts.invalidate();
+      // An erased person's whereabouts go with the rest of their data.
+      for (const e of entries)
+        if (e.type === 'privacy.person-erased' && typeof e.payload.id === 'string')
+          this.sessions.forgetPerson(e.payload.id);
     });
   }
 
@@ -96,15 +128,26 @@ export class LoginsGateway {
         : { outcome: 'unknown', reason: 'from-the-future' };
     }
     const personId = event.account ? this.accounts.personOf(event.account.key) : null;
+    const accountDigest = event.account ? this.deps.accountDigest(event.account.key) : null;
     const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
     if (event.account && !personId) this.countUnmapped(event.account.key);
     if (!place) this.unplacedCount += 1;
-    this.observe(event, personId, place, arrival);
+    const identity = { personId, accountDigest, place };
+    this.track(event, identity);
+    this.observe(event, identity, arrival);
+    this.inFlight += 1;
     try {
-      await this.deps.journal.append(loginEntry(event, { personId, place }, arrival));
+      await this.deps.journal.append(loginEntry(event, identity, arrival));
     } catch (error) {
       this.journalFailures += 1;
       throw error;
+    } finally {
+      this.inFlight -= 1;
+      if (this.freeWaiters.length > 0 && this.inFlight < MAX_IN_FLIGHT / 2) {
+        const waiting = this.freeWaiters;
+        this.freeWaiters = [];
+        for (const resume of waiting) resume();
+      }
     }
     return { outcome: 'accepted', key: event.key, action: event.action, mapped: personId !== null };
   }
@@ -116,27 +159,62 @@ export class LoginsGateway {
     );
   }
 
-  private observe(
-    event: LoginObserved,
-    personId: string | null,
-    place: ReturnType<WorkstationMap['placeOf']>,
-    arrival: LoginArrival,
-  ): void {
+  /**
+   * The sessions open at the last stop, from the journal: called once at the
+   * start, before any listener takes a message.
+   */
+  async restoreSessions(history: SessionHistory, open: (e: JournalEntry) => JournalEntry): Promise<number> {
+    return restoreSessions(this.sessions, {
+      history,
+      open,
+      now: this.deps.clock.now().getTime(),
+      horizonMs: this.sessionHorizonMs,
+      log: this.deps.log,
+    });
+  }
+
+  /** The sessions tracked now (open and locked), time-outs applied. */
+  trackedSessions(): TrackedSession[] {
+    return this.sessions.list(this.deps.clock.now().getTime());
+  }
+
+  private track(event: LoginObserved, identity: LoginIdentity): void {
     const action = SESSION_ACTIONS[event.action];
+    if (!action) return;
+    this.sessions.apply(
+      {
+        at: Date.parse(event.occurredAt),
+        action,
+        personId: identity.personId,
+        accountDigest: identity.accountDigest,
+        account: event.account?.name ?? null,
+        host: event.workstation.host,
+        zone: identity.place?.zone ?? null,
+        remote: event.remote || (identity.place?.remote ?? false),
+        sessionId: event.sessionId,
+      },
+      this.deps.clock.now().getTime(),
+    );
+  }
+
+  private observe(event: LoginObserved, identity: LoginIdentity, arrival: LoginArrival): void {
+    const action = SESSION_ACTIONS[event.action];
+    const { personId, accountDigest, place } = identity;
     // Without an account (logind's "Removed session") there is nobody to judge.
-    if (!action || !event.account || !this.deps.correlation) return;
+    if (!action || !accountDigest || !this.deps.correlation) return;
     const fact: LoginEvent = {
       kind: 'login',
       id: event.key,
       at: Date.parse(event.occurredAt),
       action,
-      account: event.account.key,
+      // The digest, as the journal keeps it: a fact read back after a restart names the same account.
+      account: accountDigest,
       personId,
       host: event.workstation.host,
       zone: place?.zone ?? null,
       ...(place?.acceptedZones ? { acceptedZones: place.acceptedZones } : {}),
       remote: event.remote || (place?.remote ?? false),
-      sessionKey: event.sessionId ?? event.account.key,
+      sessionKey: event.sessionId ?? accountDigest,
       source: arrival.sourceAddress ? `${arrival.via} ${arrival.sourceAddress}` : arrival.via,
     };
     this.deps.correlation.observe(fact);
@@ -168,6 +246,18 @@ export class LoginsGateway {
       unmappedAccounts: this.unmappedCount,
       unplacedWorkstations: this.unplacedCount,
       journalFailures: this.journalFailures,
+      /** Accepted facts waiting for their journal commit (the listeners hold off at MAX_IN_FLIGHT). */
+      journalBacklog: this.inFlight,
+      sessions: { tracked: this.sessions.size, ...this.sessions.counters },
+      ...(this.topic
+        ? {
+            mqtt: {
+              messages: this.topic.counters.messages,
+              events: this.topic.counters.events,
+              rejected: { ...this.topic.counters.rejected },
+            },
+          }
+        : {}),
     };
   }
 

@@ -59,4 +59,20 @@ export const registerLogins = (logins: LoginsGateway, health: HealthRegistry, me
     'listener',
     () => Object.fromEntries(logins.listenerStatus().map((l) => [l.listener, sum(l.rejected)])),
   );
+  metrics.observeEach(
+    'gatehouse_logins_mqtt_rejected',
+    'Messages or events on the logins MQTT topic refused, by reason',
+    'reason',
+    () => ({ ...(logins.topic?.counters.rejected ?? {}) }) as Record<string, number>,
+  );
+  metrics.observe(
+    'gatehouse_logins_sessions_open',
+    'Login sessions tracked (open and locked)',
+    () => logins.sessions.size,
+  );
+  metrics.observe(
+    'gatehouse_logins_sessions_timed_out',
+    'Login sessions ended by a time-out (their end never came)',
+    () => logins.sessions.counters.timedOut,
+  );
 };

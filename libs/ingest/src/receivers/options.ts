@@ -23,6 +23,18 @@ export interface ListenerOptions {
   tls?: TlsOptions;
   clock: Clock;
   log?: Log;
+  /**
+   * What the messages go to, when it can fall behind (the journal): while
+   * `busy()`, stream connections stop being read (TCP flow control holds
+   * the senders back) until `onceFree` calls back. UDP cannot be held.
+   */
+  backpressure?: Backpressure;
+}
+
+export interface Backpressure {
+  busy(): boolean;
+  /** Calls `resume` once, when no longer busy. */
+  onceFree(resume: () => void): void;
 }
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;

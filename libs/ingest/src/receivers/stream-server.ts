@@ -35,9 +35,22 @@ export const startStreamServer = async (
   const sockets = new Set<Socket>();
   const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
-  const serve = (socket: Socket, source: string): void => {
+  /** Raw sockets held back by backpressure: silent by our choice, so not idle. */
+  const held = new Set<Socket>();
+  const backpressure = options.backpressure;
+
+  const serve = (socket: Socket, source: string, raw: Socket): void => {
     const session = open(socket, source);
-    socket.on('data', (chunk: Buffer) => session.data(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      session.data(chunk);
+      if (!backpressure?.busy() || held.has(raw)) return;
+      held.add(raw);
+      socket.pause();
+      backpressure.onceFree(() => {
+        held.delete(raw);
+        if (!socket.destroyed) socket.resume();
+      });
+    });
     socket.once('close', () => session.end());
   };
 
@@ -57,10 +70,11 @@ export const startStreamServer = async (
     sockets.add(raw);
     raw.once('close', () => sockets.delete(raw));
     raw.setTimeout(options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, () => {
+      if (held.has(raw)) return;
       counters.reject('idle-timeout', source);
       raw.destroy();
     });
-    if (!secureContext) return serve(raw, source);
+    if (!secureContext) return serve(raw, source, raw);
     const tlsSocket = new TLSSocket(raw, {
       isServer: true,
       secureContext,
@@ -83,7 +97,7 @@ export const startStreamServer = async (
     });
     tlsSocket.once('secure', () => {
       established = true;
-      serve(tlsSocket, source);
+      serve(tlsSocket, source, raw);
     });
   });
   server.on('error', (error) =>
