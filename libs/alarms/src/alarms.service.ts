@@ -26,6 +26,7 @@ import {
   queueOrder,
   raisePriority,
 } from './alarm';
+import { type AlarmCommentSealing, alarmOf, shownAlarm, type StoredAlarm, storedAlarm } from './comment-sealing';
 
 export interface AlarmJournal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
@@ -70,12 +71,14 @@ export class AlarmsService {
     private readonly clock: Clock,
     private readonly bus: GatehouseBus,
     private readonly settings: AlarmSettings = DEFAULT_ALARM_SETTINGS,
+    /** Seals the comments on an alarm about a person under their key (none: such comments are refused). */
+    private readonly sealing: AlarmCommentSealing | null = null,
   ) {
     for (const d of db
       .prepare("SELECT data FROM alarms WHERE state IN ('new', 'acknowledged')")
       .pluck()
       .all() as string[]) {
-      const a = JSON.parse(d) as Alarm;
+      const a = alarmOf(JSON.parse(d) as StoredAlarm, sealing);
       this.open.set(a.key, a);
       this.scheduleEscalation(a);
     }
@@ -102,14 +105,21 @@ export class AlarmsService {
     return s;
   }
 
-  /** Journals a change to an alarm and stores the record in the same transaction. */
+  /**
+   * Journals a change to an alarm and stores the record in the same transaction.
+   * `written`: the payload's fields a person wrote (a comment, a reason), sealed
+   * under the key of the person the alarm is about, as its stored comments are.
+   */
   private async write(
     a: Alarm,
     type: string,
     payload: Record<string, unknown>,
     actor?: Actor,
+    written: readonly string[] = [],
   ): Promise<Alarm> {
     const at = type === 'alarm.raised' ? a.raisedAt : this.now();
+    // Sealed before anything is written: a comment that cannot be kept sealed is refused whole.
+    const row = JSON.stringify(storedAlarm(a, this.sealing));
     await this.journal.append(
       {
         type,
@@ -124,13 +134,16 @@ export class AlarmsService {
           doorId: a.doorId,
           ...payload,
         }),
+        ...(a.cardholderId !== null && written.length > 0
+          ? { personal: { personId: a.cardholderId, paths: [...written] } }
+          : {}),
       },
       () => {
         this.db
           .prepare(
             'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
           )
-          .run(a.id, JSON.stringify(a));
+          .run(a.id, row);
         this.notifications?.enqueue(a, type, at);
       },
     );
@@ -147,7 +160,7 @@ export class AlarmsService {
       type: a.type,
       change: type,
     });
-    return a;
+    return shownAlarm(a, this.sealing);
   }
 
   /** An open alarm whose cause is still there and stands for this one (see `coveringType`). */
@@ -319,6 +332,8 @@ export class AlarmsService {
       'alarm.escalated',
       { from: a.priority, reason, automatic: actor === null },
       actor ?? undefined,
+      // The timer's reason is the alarm service's own words; a guard's may name the person.
+      actor ? ['reason'] : [],
     );
     this.scheduleEscalation(next);
     return next;
@@ -338,7 +353,7 @@ export class AlarmsService {
       comments: comment ? [...a.comments, { by, at: now, text: comment }] : a.comments,
     };
     this.clearTimer(a.id);
-    return this.write(next, 'alarm.acknowledged', { comment: comment ?? null }, actor);
+    return this.write(next, 'alarm.acknowledged', { comment: comment ?? null }, actor, ['comment']);
   }
 
   async comment(id: string, actor: Actor, text: string): Promise<Alarm> {
@@ -349,6 +364,7 @@ export class AlarmsService {
       'alarm.commented',
       { comment: text },
       actor,
+      ['comment'],
     );
   }
 
@@ -369,19 +385,25 @@ export class AlarmsService {
       resolvedBy: by,
       comments: [...a.comments, { by, at: now, text: comment }],
     };
-    return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor);
+    return this.write(
+      next,
+      falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved',
+      { comment },
+      actor,
+      ['comment'],
+    );
   }
 
   get(id: string): Alarm {
     const data = this.db.prepare('SELECT data FROM alarms WHERE id = ?').pluck().get(id) as
       string | undefined;
     if (!data) throw new DomainError('not-found', 'alarm.not-found', 'no such alarm');
-    return JSON.parse(data) as Alarm;
+    return alarmOf(JSON.parse(data) as StoredAlarm, this.sealing);
   }
 
   /** The queue: open alarms, highest priority first, oldest first. */
   queue(): Alarm[] {
-    return [...this.open.values()].sort(queueOrder);
+    return [...this.open.values()].sort(queueOrder).map((a) => shownAlarm(a, this.sealing));
   }
 
   /** Recently ended alarms, newest first. */
@@ -393,7 +415,7 @@ export class AlarmsService {
         )
         .pluck()
         .all(limit) as string[]
-    ).map((d) => JSON.parse(d) as Alarm);
+    ).map((d) => alarmOf(JSON.parse(d) as StoredAlarm, this.sealing));
   }
 
   stop(): void {

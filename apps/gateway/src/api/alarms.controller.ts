@@ -5,7 +5,7 @@ import { type Alarm, AlarmsService, instructionsFor } from '@gatehouse/alarms';
 import { type Principal, seesAlarm, visibleCategories } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Actor, DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
-import { eventInWords, JournalReader, siteTime } from '@gatehouse/journal';
+import { eventInWords, Journal, JournalReader, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
@@ -41,6 +41,7 @@ export class AlarmsController {
   constructor(
     private readonly alarms: AlarmsService,
     private readonly reader: JournalReader,
+    private readonly journal: Journal,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
@@ -128,7 +129,10 @@ export class AlarmsController {
     return {
       alarm: this.withInstructions(alarm),
       timeZone: zone,
-      items: entries.map((e) => {
+      // A comment on an alarm about a person is sealed under their key: opened for the reader
+      // ("erased person" once they were erased).
+      items: entries.map((stored) => {
+        const e = this.journal.openForView(stored);
         const p = e.payload as Record<string, unknown>;
         return {
           seq: e.seq,
