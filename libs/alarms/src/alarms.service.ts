@@ -13,6 +13,7 @@ import {
   type JsonObject,
   type SubjectRef,
 } from '@gatehouse/contracts';
+import { ERASED_PERSON } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
 import {
   type Alarm,
@@ -26,7 +27,13 @@ import {
   queueOrder,
   raisePriority,
 } from './alarm';
-import { type AlarmCommentSealing, alarmOf, shownAlarm, type StoredAlarm, storedAlarm } from './comment-sealing';
+import {
+  type AlarmCommentSealing,
+  alarmOf,
+  shownAlarm,
+  type StoredAlarm,
+  storedAlarm,
+} from './comment-sealing';
 
 export interface AlarmJournal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
@@ -120,6 +127,15 @@ export class AlarmsService {
     const at = type === 'alarm.raised' ? a.raisedAt : this.now();
     // Sealed before anything is written: a comment that cannot be kept sealed is refused whole.
     const row = JSON.stringify(storedAlarm(a, this.sealing));
+    // The person was erased: what a guard writes about them now is not kept either (the alarm can
+    // still be acknowledged and resolved); the entry says "erased person" where the words were.
+    const erased = a.cardholderId !== null && written.length > 0 && this.sealing?.erased(a.cardholderId);
+    const kept: Record<string, unknown> = erased
+      ? {
+          ...payload,
+          ...Object.fromEntries(written.filter((k) => payload[k]).map((k) => [k, ERASED_PERSON])),
+        }
+      : payload;
     await this.journal.append(
       {
         type,
@@ -132,9 +148,9 @@ export class AlarmsService {
           priority: a.priority,
           state: a.state,
           doorId: a.doorId,
-          ...payload,
+          ...kept,
         }),
-        ...(a.cardholderId !== null && written.length > 0
+        ...(a.cardholderId !== null && written.length > 0 && !erased
           ? { personal: { personId: a.cardholderId, paths: [...written] } }
           : {}),
       },
@@ -385,13 +401,9 @@ export class AlarmsService {
       resolvedBy: by,
       comments: [...a.comments, { by, at: now, text: comment }],
     };
-    return this.write(
-      next,
-      falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved',
-      { comment },
-      actor,
-      ['comment'],
-    );
+    return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor, [
+      'comment',
+    ]);
   }
 
   get(id: string): Alarm {

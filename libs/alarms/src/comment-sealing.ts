@@ -80,9 +80,7 @@ const erasedComments = (a: Alarm): Alarm => ({
 
 /** The alarm as shown: the comments of an erased person's alarm as "erased person", even those still in memory. */
 export const shownAlarm = (a: Alarm, sealing: AlarmCommentSealing | null): Alarm =>
-  a.cardholderId !== null && a.comments.length > 0 && sealing?.erased(a.cardholderId)
-    ? erasedComments(a)
-    : a;
+  a.cardholderId !== null && a.comments.length > 0 && sealing?.erased(a.cardholderId) ? erasedComments(a) : a;
 
 /** The alarm as read: sealed texts opened, "erased person" once the person's key is gone. */
 export const alarmOf = (stored: StoredAlarm, sealing: AlarmCommentSealing | null): Alarm => {
@@ -91,6 +89,10 @@ export const alarmOf = (stored: StoredAlarm, sealing: AlarmCommentSealing | null
   const texts =
     sealing && rest.cardholderId !== null ? sealing.open(rest.cardholderId, sealedComments) : 'unreadable';
   const shown = (i: number) =>
-    texts === 'erased' ? ERASED_PERSON : texts === 'unreadable' ? UNREADABLE_FIELD : (texts[i] ?? UNREADABLE_FIELD);
+    texts === 'erased'
+      ? ERASED_PERSON
+      : texts === 'unreadable'
+        ? UNREADABLE_FIELD
+        : (texts[i] ?? UNREADABLE_FIELD);
   return { ...rest, comments: rest.comments.map((c, i) => ({ by: c.by, at: c.at, text: shown(i) })) };
 };
