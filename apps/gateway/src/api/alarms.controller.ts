@@ -11,7 +11,10 @@ import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
 import type { AlarmHistoryView, AlarmQueue, AlarmView, BulkAcknowledged } from './views';
 
-const text = plainText({ max: 1000, multiline: true });
+/** What a guard writes on an alarm (README, "Free text written by operators"). */
+const text = plainText({ max: 1000, multiline: true }).describe(
+  "Sealed under the person's key on an alarm about a person; in clear on any other, so name no person there",
+);
 const Comment = z.strictObject({ comment: text.optional() });
 const Note = z.strictObject({ text });
 const Assign = z.strictObject({ owner: plainText({ max: 64 }).nullable() });

@@ -76,7 +76,9 @@ const ExportQuery = z.strictObject({
     ),
 });
 const NoteBody = z.strictObject({
-  text: plainText({ max: 2000, multiline: true }),
+  text: plainText({ max: 2000, multiline: true }).describe(
+    "Sealed under the person's key when a person is among the subjects; otherwise in clear, so name no person in a general note",
+  ),
   subjects: z
     .array(z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: ref }))
     .max(20)
