@@ -114,8 +114,9 @@ export class AlarmsService {
 
   /**
    * Journals a change to an alarm and stores the record in the same transaction.
-   * `written`: the payload's fields a person wrote (a comment, a reason), sealed
-   * under the key of the person the alarm is about, as its stored comments are.
+   * `written`: the payload's words that may name the person the alarm is about
+   * (a guard's comment or reason, an alert's detail), sealed under their key,
+   * as the stored alarm's words are.
    */
   private async write(
     a: Alarm,
@@ -236,7 +237,10 @@ export class AlarmsService {
       escalations: 0,
       comments: [],
     };
-    await this.write(a, 'alarm.raised', { detail: a.detail, silent: a.silent, at: a.raisedAt });
+    // A correlation alert's detail names the account it saw: sealed with the alarm's other words.
+    await this.write(a, 'alarm.raised', { detail: a.detail, silent: a.silent, at: a.raisedAt }, undefined, [
+      'detail',
+    ]);
     this.scheduleEscalation(a);
     return a;
   }
@@ -282,7 +286,7 @@ export class AlarmsService {
       resolvedBy: 'system',
       comments: [...a.comments, { by: 'system', at: w.at, text: `withdrawn: ${w.reason}` }],
     };
-    return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at });
+    return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at }, undefined, ['reason']);
   }
 
   private causeEnded(a: Alarm, at: number): { next: Alarm; auto: boolean } {

@@ -9,17 +9,18 @@ import {
 import type { Alarm, AlarmComment } from './alarm';
 
 /**
- * What the alarm records need to keep the guards' comments on an alarm about
- * a person (issue 12): the texts sealed under that person's key, so their
- * erasure reaches what was written about them. Who wrote and when stay clear.
+ * What the alarm records need to keep the words of an alarm about a person
+ * (issue 12): its detail (a correlation alert's names the account) and the
+ * guards' comments, sealed under that person's key, so their erasure reaches
+ * what was written about them. Who wrote and when stay clear.
  */
 export interface AlarmCommentSealing {
   /** The texts, in order, as one ciphertext under the person's key; null once the person was erased. */
-  seal(personId: string, texts: readonly string[]): string | null;
+  seal(personId: string, texts: readonly (string | null)[]): string | null;
   /** Whether the person's key was destroyed: nothing written about them may show again. */
   erased(personId: string): boolean;
   /** The texts, or why not: the key was destroyed, or the ciphertext is not this person's. */
-  open(personId: string, sealed: string): string[] | 'erased' | 'unreadable';
+  open(personId: string, sealed: string): (string | null)[] | 'erased' | 'unreadable';
 }
 
 /** What the ciphertext is bound to, besides the person: it opens as nothing else of theirs. */
@@ -40,59 +41,67 @@ export const alarmCommentSealing = (keys: JournalKeys): AlarmCommentSealing => (
     const opened = openFieldBytes(found.key, SCOPE, sealed);
     if (!opened.ok) return opened.reason;
     const texts = JSON.parse(opened.plain.toString('utf8')) as unknown;
-    return Array.isArray(texts) && texts.every((t) => typeof t === 'string') ? texts : 'unreadable';
+    return Array.isArray(texts) && texts.every((t) => t === null || typeof t === 'string')
+      ? (texts as (string | null)[])
+      : 'unreadable';
   },
 });
 
-/** An alarm as stored: the comments' texts of an alarm about a person only as ciphertext. */
+/** An alarm as stored: the detail and comments of an alarm about a person only as ciphertext. */
 export type StoredAlarm = Omit<Alarm, 'comments'> & {
   comments: (Omit<AlarmComment, 'text'> & { text: string | null })[];
-  sealedComments?: string;
+  /** The detail, then each comment's text, sealed as one (`AlarmCommentSealing.seal`). */
+  sealedWords?: string;
 };
 
 /**
- * The row to store. Comments on an alarm about nobody (a forced door) are the
- * site's, and stay in clear; the console asks that they name nobody (README,
- * "Personal values in the journal").
+ * The row to store. The words of an alarm about nobody (a forced door) are the
+ * site's, and stay in clear; the console asks that comments on it name nobody
+ * (README, "Free text written by operators").
  */
 export const storedAlarm = (a: Alarm, sealing: AlarmCommentSealing | null): StoredAlarm => {
-  if (a.cardholderId === null || a.comments.length === 0) return a;
+  if (a.cardholderId === null || (a.detail === null && a.comments.length === 0)) return a;
   if (!sealing)
     throw new DomainError(
       'unavailable',
       'alarm.no-keys',
-      'comments on an alarm about a person are kept only sealed under their key, and this gateway holds no keys',
+      'the words of an alarm about a person are kept only sealed under their key, and this gateway holds no keys',
     );
-  const sealed = sealing.seal(
-    a.cardholderId,
-    a.comments.map((c) => c.text),
-  );
-  // The person was erased (an operator's comment is refused then, by the journal): nothing of what
-  // was written about them is kept, not even a system comment that could quote them.
-  if (sealed === null) return erasedComments(a);
-  return { ...a, comments: a.comments.map(({ by, at }) => ({ by, at, text: null })), sealedComments: sealed };
+  const sealed = sealing.seal(a.cardholderId, [a.detail, ...a.comments.map((c) => c.text)]);
+  // The person was erased: nothing of what was written about them is kept, not even a system
+  // comment or detail that could quote them.
+  if (sealed === null) return erasedWords(a);
+  return {
+    ...a,
+    detail: null,
+    comments: a.comments.map(({ by, at }) => ({ by, at, text: null })),
+    sealedWords: sealed,
+  };
 };
 
-const erasedComments = (a: Alarm): Alarm => ({
+const erasedWords = (a: Alarm): Alarm => ({
   ...a,
+  detail: a.detail === null ? null : ERASED_PERSON,
   comments: a.comments.map(({ by, at }) => ({ by, at, text: ERASED_PERSON })),
 });
 
-/** The alarm as shown: the comments of an erased person's alarm as "erased person", even those still in memory. */
+/** The alarm as shown: an erased person's alarm's words as "erased person", even those still in memory. */
 export const shownAlarm = (a: Alarm, sealing: AlarmCommentSealing | null): Alarm =>
-  a.cardholderId !== null && a.comments.length > 0 && sealing?.erased(a.cardholderId) ? erasedComments(a) : a;
+  a.cardholderId !== null && (a.detail !== null || a.comments.length > 0) && sealing?.erased(a.cardholderId)
+    ? erasedWords(a)
+    : a;
 
-/** The alarm as read: sealed texts opened, "erased person" once the person's key is gone. */
+/** The alarm as read: sealed words opened, "erased person" once the person's key is gone. */
 export const alarmOf = (stored: StoredAlarm, sealing: AlarmCommentSealing | null): Alarm => {
-  const { sealedComments, ...rest } = stored;
-  if (sealedComments === undefined) return rest as Alarm;
+  const { sealedWords, ...rest } = stored;
+  if (sealedWords === undefined) return rest as Alarm;
   const texts =
-    sealing && rest.cardholderId !== null ? sealing.open(rest.cardholderId, sealedComments) : 'unreadable';
-  const shown = (i: number) =>
-    texts === 'erased'
-      ? ERASED_PERSON
-      : texts === 'unreadable'
-        ? UNREADABLE_FIELD
-        : (texts[i] ?? UNREADABLE_FIELD);
-  return { ...rest, comments: rest.comments.map((c, i) => ({ by: c.by, at: c.at, text: shown(i) })) };
+    sealing && rest.cardholderId !== null ? sealing.open(rest.cardholderId, sealedWords) : 'unreadable';
+  const shown = (i: number): string | null =>
+    texts === 'erased' ? ERASED_PERSON : texts === 'unreadable' ? UNREADABLE_FIELD : (texts[i] ?? null);
+  return {
+    ...rest,
+    detail: shown(0),
+    comments: rest.comments.map((c, i) => ({ by: c.by, at: c.at, text: shown(i + 1) ?? UNREADABLE_FIELD })),
+  };
 };

@@ -17,6 +17,11 @@ const ABOUT_HER = {
   escalated: 'Philippa Wrexham-Oyelaran refuses to badge out',
   resolved: 'Philippa Wrexham-Oyelaran escorted off site by Quentavius',
 };
+/** A correlation alert's words: its detail and its withdrawal name the account it saw. */
+const ALERT = {
+  detail: 'login as CORP\\pwrexhamoyelaran at WS-0042 with no badge-in today',
+  withdrawn: 'a badge-in by CORP\\pwrexhamoyelaran arrived late',
+};
 const ABOUT_THE_DOOR = 'Loading bay door slammed by the wind, latch worn';
 
 describe('comments on an alarm about a person are sealed under their key (real SQLite, real journal)', () => {
@@ -92,6 +97,40 @@ describe('comments on an alarm about a person are sealed under their key (real S
     expect(scanDatabaseFiles(db, path, textNeedles('door comment', ABOUT_THE_DOOR)).length).toBeGreaterThan(
       0,
     );
+  });
+
+  it("seals a correlation alert's detail and withdrawal, on record and in the journal", async () => {
+    const alert = await alarms.raise({
+      type: 'login-without-badge-in',
+      priority: 'high',
+      silent: false,
+      cardholderId: PERSON,
+      detail: ALERT.detail,
+      sourceKey: 'alert-1',
+      at: clock.now().getTime(),
+    });
+    await alarms.withdrawn({
+      type: 'login-without-badge-in',
+      sourceKey: 'alert-1',
+      reason: ALERT.withdrawn,
+      at: clock.now().getTime(),
+    });
+    await journal.append({ type: 'test.sync', source: 'test' });
+    const shown = alarms.get(alert.id);
+    expect([shown.state, shown.detail, shown.comments.map((c) => c.text)]).toEqual([
+      'withdrawn',
+      ALERT.detail,
+      [`withdrawn: ${ALERT.withdrawn}`],
+    ]);
+    const opened = entries()
+      .filter((e) => e.type === 'alarm.raised' || e.type === 'alarm.withdrawn')
+      .map((e) => journal.openForView(e).payload);
+    expect(opened.map((p) => p.detail ?? p.reason)).toEqual([ALERT.detail, ALERT.withdrawn]);
+    const needles = [...textNeedles('detail', ALERT.detail), ...textNeedles('withdrawal', ALERT.withdrawn)];
+    expect(scanDatabaseFiles(db, path, needles)).toEqual([]);
+    // Once she is erased, the record's words read "erased person" too.
+    expect(erasePerson(keyring, NO_LEGAL_HOLD, PERSON).kind).toBe('erased');
+    expect(alarms.get(alert.id).detail).toBe('erased person');
   });
 
   it('shows "erased person" once the person is erased, keeps nothing new written about them, and still ends the alarm', async () => {
