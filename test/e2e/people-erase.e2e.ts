@@ -97,6 +97,29 @@ describe('erasing a person (real process)', () => {
     const search = await fm.get<{ total: number }>('/api/v1/access/cardholders?q=quenby');
     expect(search.body.total).toBe(0);
 
+    // An export searching for the former name, or for "erased person", finds no one to seal it under:
+    // the text is withheld, never written in clear, and the export is not refused.
+    for (const q of ['Quenby', 'erased person'])
+      expect((await fm.get(`/api/v1/journal/export?format=csv&q=${encodeURIComponent(q)}`)).status).toBe(200);
+    const exports = await admin.get<{ items: { payload: { filter: Record<string, unknown> } }[] }>(
+      '/api/v1/journal?type=journal.exported&limit=2',
+    );
+    expect(exports.body.items.map((e) => e.payload.filter.textWithheld)).toEqual([
+      { length: 13 },
+      { length: 6 },
+    ]);
+    // Nothing new about an erased person is written: a note about them is refused, as is a forgive.
+    const note = await fm.post('/api/v1/journal/notes', {
+      text: 'seen again',
+      subjects: [{ kind: 'person', id }],
+    });
+    expect([note.status, code(note)]).toEqual([409, 'privacy.person-erased']);
+    const forgive = await guard.post('/api/v1/access/anti-passback/forgive', {
+      cardholderId: id,
+      reason: 'let out',
+    });
+    expect([forgive.status, code(forgive)]).toEqual([409, 'privacy.person-erased']);
+
     const twice = await officer.post(`/api/v1/people/${id}/erase`, { reason: 'again' });
     expect(twice.status).toBe(409);
     expect(code(twice)).toBe('privacy.already-erased');

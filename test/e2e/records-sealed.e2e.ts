@@ -11,6 +11,12 @@ const PHOTO = Buffer.concat([
   Buffer.from('89504e470d0a1a0a', 'hex'),
   Buffer.from('~~e2e-photo-of-ottoline~~'.repeat(30)),
 ]);
+/** What operators write about Ottoline: a guard's forgive reason, a note about her, an export's search. */
+const FORGIVE_REASON = 'Ottoline Featherstonehaugh let out by hand at the loading bay';
+const NOTE_ABOUT_HER = 'Ottoline Featherstonehaugh lost her badge, mobile 07700 900123';
+const EXPORT_QUERY = 'Featherstonehaugh';
+/** A searched text that names nobody on record (an erased person's former name, say): withheld too. */
+const NOBODY_QUERY = 'Zebulon Quarringworth';
 const IMPORTED = Array.from({ length: 300 }, (_, i) => ({
   employeeNumber: `WRK-${50_000 + i}-ZP`,
   name: `Worker Thistlewood${i} Abernathy`,
@@ -23,11 +29,13 @@ describe('cardholders sealed at rest (real process, import worker)', () => {
   let gw: RunningGateway;
   let admin: Client;
   let fm: Client;
+  let guard: Client;
 
   beforeAll(async () => {
     gw = await startGateway();
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
+    guard = await operatorClient(admin, gw.url, 'gil', ['guard']);
   });
   afterAll(async () => {
     await gw.stop();
@@ -63,6 +71,52 @@ describe('cardholders sealed at rest (real process, import worker)', () => {
     );
     expect(found.body.items.map((c) => c.employeeNumber)).toEqual(['WRK-50299-ZP']);
 
+    // Free text about her, sealed under her key; and what an export searched for.
+    const forgiven = await guard.post('/api/v1/access/anti-passback/forgive', {
+      cardholderId: id,
+      reason: FORGIVE_REASON,
+    });
+    expect(forgiven.status).toBe(200);
+    const note = await fm.post('/api/v1/journal/notes', {
+      text: NOTE_ABOUT_HER,
+      subjects: [{ kind: 'person', id }],
+    });
+    expect(note.status).toBe(201);
+    // One key seals a note: a note about two people is refused, as is one about nobody on record.
+    const two = await fm.post<{ error: { code: string } }>('/api/v1/journal/notes', {
+      text: 'both of them',
+      subjects: [
+        { kind: 'person', id },
+        { kind: 'person', id: 'someone-else' },
+      ],
+    });
+    expect([two.status, two.body.error.code]).toEqual([400, 'journal.note-many-people']);
+    const unknown = await fm.post('/api/v1/journal/notes', {
+      text: 'nobody we know',
+      subjects: [{ kind: 'person', id: 'no-such-person' }],
+    });
+    expect(unknown.status).toBe(404);
+    for (const q of [EXPORT_QUERY, NOBODY_QUERY, 'thistlewood'])
+      expect((await fm.get(`/api/v1/journal/export?format=csv&q=${encodeURIComponent(q)}`)).status).toBe(200);
+    // Read back, opened for the operator: the words as written, the export by whom it searched for.
+    const written = await admin.get<{ items: { type: string; payload: Record<string, unknown> }[] }>(
+      `/api/v1/journal?person=${id}&type=note.added,access.passback-forgiven,journal.exported`,
+    );
+    expect(
+      written.body.items.map((e) => [e.type, e.payload.text ?? e.payload.reason ?? e.payload.filter]),
+    ).toEqual([
+      ['journal.exported', { subjects: [], text: EXPORT_QUERY, textPeople: { people: [id], count: 1 } }],
+      ['note.added', NOTE_ABOUT_HER],
+      ['access.passback-forgiven', FORGIVE_REASON],
+    ]);
+    const withheld = await admin.get<{ items: { payload: { filter: Record<string, unknown> } }[] }>(
+      '/api/v1/journal?type=journal.exported&limit=2',
+    );
+    expect(withheld.body.items.map((e) => e.payload.filter)).toEqual([
+      { subjects: [], textWithheld: { length: 11 }, textPeople: { people: expect.any(Array), count: 300 } },
+      { subjects: [], textWithheld: { length: NOBODY_QUERY.length }, textPeople: { people: [], count: 0 } },
+    ]);
+
     // A power cut: nothing is checkpointed on the way out, the WAL stays as it was.
     await gw.kill9();
     const path = join(gw.dataDir, 'gatehouse.db');
@@ -73,6 +127,11 @@ describe('cardholders sealed at rest (real process, import worker)', () => {
         ...textNeedles('employee number', 'EMP-OF-31337'),
         ...textNeedles('department', 'Heraldry & Seals'),
         ...textNeedles('directory account', 'CORP\\ofeatherstonehaugh'),
+        ...textNeedles('forgive reason', FORGIVE_REASON),
+        ...textNeedles('note about her', NOTE_ABOUT_HER),
+        ...textNeedles('export query', EXPORT_QUERY),
+        ...textNeedles('export query naming nobody', NOBODY_QUERY),
+        ...textNeedles('export query naming many', 'thistlewood'),
         { label: 'photo bytes', bytes: PHOTO.subarray(8, 8 + 75) },
         ...IMPORTED.filter((_, i) => i % 50 === 0).flatMap((p) => [
           ...textNeedles(`imported name ${p.name}`, p.name),

@@ -10,6 +10,7 @@ import {
 import { type Auth, purgeSessionsPeriodically } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
+  alarmCommentSealing,
   AlarmsService,
   DEFAULT_ALARM_SETTINGS,
   DEFAULT_OUTBOX_SETTINGS,
@@ -98,10 +99,14 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       ),
     );
   }
-  const alarms = new AlarmsService(db, journal, clock, bus, {
-    ...DEFAULT_ALARM_SETTINGS,
-    escalateAfterSeconds: config.alarms.escalateAfterSeconds,
-  });
+  const alarms = new AlarmsService(
+    db,
+    journal,
+    clock,
+    bus,
+    { ...DEFAULT_ALARM_SETTINGS, escalateAfterSeconds: config.alarms.escalateAfterSeconds },
+    alarmCommentSealing(keyring),
+  );
   const readerKeys = new ReaderKeyStore(db, secrets, (readerId, store) =>
     journal.appendAll(
       [

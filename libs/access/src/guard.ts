@@ -189,6 +189,9 @@ export class GuardActions {
       actor,
       subjects: cardholderId ? [{ kind: 'person', id: cardholderId }] : [],
       payload: json({ cardholderId, reason, forgiven: n }),
+      // A reason about one person may name them: sealed under their key, so their erasure reaches it.
+      // Forgiving everyone is about nobody in particular, and stays in clear (README).
+      ...(cardholderId ? { personal: { personId: cardholderId, paths: ['reason'] } } : {}),
     });
     engine.forgive(cardholderId ?? undefined);
     return n;

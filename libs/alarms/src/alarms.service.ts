@@ -13,6 +13,7 @@ import {
   type JsonObject,
   type SubjectRef,
 } from '@gatehouse/contracts';
+import { ERASED_PERSON } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
 import {
   type Alarm,
@@ -26,6 +27,13 @@ import {
   queueOrder,
   raisePriority,
 } from './alarm';
+import {
+  type AlarmCommentSealing,
+  alarmOf,
+  shownAlarm,
+  type StoredAlarm,
+  storedAlarm,
+} from './comment-sealing';
 
 export interface AlarmJournal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
@@ -70,12 +78,14 @@ export class AlarmsService {
     private readonly clock: Clock,
     private readonly bus: GatehouseBus,
     private readonly settings: AlarmSettings = DEFAULT_ALARM_SETTINGS,
+    /** Seals the comments on an alarm about a person under their key (none: such comments are refused). */
+    private readonly sealing: AlarmCommentSealing | null = null,
   ) {
     for (const d of db
       .prepare("SELECT data FROM alarms WHERE state IN ('new', 'acknowledged')")
       .pluck()
       .all() as string[]) {
-      const a = JSON.parse(d) as Alarm;
+      const a = alarmOf(JSON.parse(d) as StoredAlarm, sealing);
       this.open.set(a.key, a);
       this.scheduleEscalation(a);
     }
@@ -102,14 +112,31 @@ export class AlarmsService {
     return s;
   }
 
-  /** Journals a change to an alarm and stores the record in the same transaction. */
+  /**
+   * Journals a change to an alarm and stores the record in the same transaction.
+   * `written`: the payload's words that may name the person the alarm is about
+   * (a guard's comment or reason, an alert's detail), sealed under their key,
+   * as the stored alarm's words are.
+   */
   private async write(
     a: Alarm,
     type: string,
     payload: Record<string, unknown>,
     actor?: Actor,
+    written: readonly string[] = [],
   ): Promise<Alarm> {
     const at = type === 'alarm.raised' ? a.raisedAt : this.now();
+    // Sealed before anything is written: a comment that cannot be kept sealed is refused whole.
+    const row = JSON.stringify(storedAlarm(a, this.sealing));
+    // The person was erased: what a guard writes about them now is not kept either (the alarm can
+    // still be acknowledged and resolved); the entry says "erased person" where the words were.
+    const erased = a.cardholderId !== null && written.length > 0 && this.sealing?.erased(a.cardholderId);
+    const kept: Record<string, unknown> = erased
+      ? {
+          ...payload,
+          ...Object.fromEntries(written.filter((k) => payload[k]).map((k) => [k, ERASED_PERSON])),
+        }
+      : payload;
     await this.journal.append(
       {
         type,
@@ -122,15 +149,18 @@ export class AlarmsService {
           priority: a.priority,
           state: a.state,
           doorId: a.doorId,
-          ...payload,
+          ...kept,
         }),
+        ...(a.cardholderId !== null && written.length > 0 && !erased
+          ? { personal: { personId: a.cardholderId, paths: [...written] } }
+          : {}),
       },
       () => {
         this.db
           .prepare(
             'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
           )
-          .run(a.id, JSON.stringify(a));
+          .run(a.id, row);
         this.notifications?.enqueue(a, type, at);
       },
     );
@@ -147,7 +177,7 @@ export class AlarmsService {
       type: a.type,
       change: type,
     });
-    return a;
+    return shownAlarm(a, this.sealing);
   }
 
   /** An open alarm whose cause is still there and stands for this one (see `coveringType`). */
@@ -207,7 +237,10 @@ export class AlarmsService {
       escalations: 0,
       comments: [],
     };
-    await this.write(a, 'alarm.raised', { detail: a.detail, silent: a.silent, at: a.raisedAt });
+    // A correlation alert's detail names the account it saw: sealed with the alarm's other words.
+    await this.write(a, 'alarm.raised', { detail: a.detail, silent: a.silent, at: a.raisedAt }, undefined, [
+      'detail',
+    ]);
     this.scheduleEscalation(a);
     return a;
   }
@@ -253,7 +286,7 @@ export class AlarmsService {
       resolvedBy: 'system',
       comments: [...a.comments, { by: 'system', at: w.at, text: `withdrawn: ${w.reason}` }],
     };
-    return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at });
+    return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at }, undefined, ['reason']);
   }
 
   private causeEnded(a: Alarm, at: number): { next: Alarm; auto: boolean } {
@@ -319,6 +352,8 @@ export class AlarmsService {
       'alarm.escalated',
       { from: a.priority, reason, automatic: actor === null },
       actor ?? undefined,
+      // The timer's reason is the alarm service's own words; a guard's may name the person.
+      actor ? ['reason'] : [],
     );
     this.scheduleEscalation(next);
     return next;
@@ -338,7 +373,7 @@ export class AlarmsService {
       comments: comment ? [...a.comments, { by, at: now, text: comment }] : a.comments,
     };
     this.clearTimer(a.id);
-    return this.write(next, 'alarm.acknowledged', { comment: comment ?? null }, actor);
+    return this.write(next, 'alarm.acknowledged', { comment: comment ?? null }, actor, ['comment']);
   }
 
   async comment(id: string, actor: Actor, text: string): Promise<Alarm> {
@@ -349,6 +384,7 @@ export class AlarmsService {
       'alarm.commented',
       { comment: text },
       actor,
+      ['comment'],
     );
   }
 
@@ -369,19 +405,21 @@ export class AlarmsService {
       resolvedBy: by,
       comments: [...a.comments, { by, at: now, text: comment }],
     };
-    return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor);
+    return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor, [
+      'comment',
+    ]);
   }
 
   get(id: string): Alarm {
     const data = this.db.prepare('SELECT data FROM alarms WHERE id = ?').pluck().get(id) as
       string | undefined;
     if (!data) throw new DomainError('not-found', 'alarm.not-found', 'no such alarm');
-    return JSON.parse(data) as Alarm;
+    return alarmOf(JSON.parse(data) as StoredAlarm, this.sealing);
   }
 
   /** The queue: open alarms, highest priority first, oldest first. */
   queue(): Alarm[] {
-    return [...this.open.values()].sort(queueOrder);
+    return [...this.open.values()].sort(queueOrder).map((a) => shownAlarm(a, this.sealing));
   }
 
   /** Recently ended alarms, newest first. */
@@ -393,7 +431,7 @@ export class AlarmsService {
         )
         .pluck()
         .all(limit) as string[]
-    ).map((d) => JSON.parse(d) as Alarm);
+    ).map((d) => alarmOf(JSON.parse(d) as StoredAlarm, this.sealing));
   }
 
   stop(): void {

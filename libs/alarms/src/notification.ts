@@ -5,7 +5,8 @@ export const ENDING_CHANGES: readonly string[] = ['alarm.resolved', 'alarm.false
 
 /**
  * What an outbound message says about one alarm change: the same for every
- * transport. `cardholderId` is null unless the target receives personal data.
+ * transport. `cardholderId`, and the detail of an alarm about a person, are
+ * null unless the target receives personal data.
  */
 export type NotificationDocument = Pick<
   Alarm,
@@ -67,7 +68,8 @@ export const documentFor = (
     readerId: a.readerId,
     sensorId: a.sensorId,
     cardholderId: rules.personalData ? a.cardholderId : null,
-    detail: a.detail,
+    // The detail of an alarm about a person may name them (a correlation alert names the account).
+    detail: a.cardholderId === null || rules.personalData ? a.detail : null,
     silent: a.silent,
     count: a.count,
     escalations: a.escalations,

@@ -63,7 +63,15 @@ describe('what an alarm notification says, and to whom', () => {
       type: 'duress',
       cardholderId: null,
     });
-    expect(documentFor(alarm, 'alarm.raised', 0, { ...all, personalData: true })?.cardholderId).toBe('ch-42');
+    expect(documentFor(alarm, 'alarm.raised', 0, { ...all, personalData: true })).toMatchObject({
+      cardholderId: 'ch-42',
+      detail: 'no grant and no request to exit',
+    });
+    // The detail of an alarm about a person may name them: withheld with the person.
+    expect(documentFor(alarm, 'alarm.raised', 0, all)).toMatchObject({ cardholderId: null, detail: null });
+    expect(documentFor({ ...alarm, cardholderId: null }, 'alarm.raised', 0, all)?.detail).toBe(
+      'no grant and no request to exit',
+    );
     expect(documentFor(alarm, 'alarm.acknowledged', 0, all)).toBeNull();
   });
 
@@ -79,20 +87,26 @@ describe('what an alarm notification says, and to whom', () => {
   });
 
   it('formats RFC 5424 with the configured enterprise number, the delivery id and the change time', () => {
-    const line = formatSyslog(note({ ...alarm, detail: 'quote " and ] bracket' }, 'alarm.raised'), {
-      ...syslog,
-      enterpriseNumber: 61234,
-    });
+    const line = formatSyslog(
+      note({ ...alarm, cardholderId: null, detail: 'quote " and ] bracket' }, 'alarm.raised'),
+      {
+        ...syslog,
+        enterpriseNumber: 61234,
+      },
+    );
     expect(line).toBe(
       '<107>1 2026-06-01T10:00:00.000Z gw1 gatehouse - alarm.raised [alarm@61234 id="0b1c2d3e-0000-4000-8000-000000000001" delivery="d-1" type="forced-open" priority="high" state="new" door="front-door" count="1"] forced-open (high): quote " and ] bracket',
     );
   });
 
   it('escapes CEF: = and \\ in values, line breaks as \\n and \\r, pipes in the header', () => {
-    const cef = formatSyslog(note({ ...alarm, detail: 'a=b\nc|d\r\ne\rf' }, 'alarm.escalated'), {
-      ...syslog,
-      format: 'cef',
-    });
+    const cef = formatSyslog(
+      note({ ...alarm, cardholderId: null, detail: 'a=b\nc|d\r\ne\rf' }, 'alarm.escalated'),
+      {
+        ...syslog,
+        format: 'cef',
+      },
+    );
     expect(cef).toContain('CEF:0|Gatehouse|Gatehouse|0.1.0|forced-open|alarm.escalated forced-open|8|');
     expect(cef).toContain('msg=a\\=b\\nc|d\\ne\\rf');
     expect(cef).toContain('externalId=d-1');

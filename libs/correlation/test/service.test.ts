@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlarmsService } from '@gatehouse/alarms';
+import { alarmCommentSealing, AlarmsService, DEFAULT_ALARM_SETTINGS } from '@gatehouse/alarms';
 import { GatehouseBus, ManualClock, type JournalEntryInput } from '@gatehouse/contracts';
 import { CorrelationService, defaultSettings } from '@gatehouse/correlation';
 import { JournalReader } from '@gatehouse/journal';
@@ -17,9 +17,17 @@ const settle = async () => {
 /** The gateway's parts around the rules, on a real SQLite file: journal, read pool, alarm queue. */
 const site = async (dir: string, clock: ManualClock) => {
   const bus = new GatehouseBus();
-  const { db, journal, path } = await openTestJournal(dir, clock, {}, bus);
+  const { db, journal, path, keyring } = await openTestJournal(dir, clock, {}, bus);
   const pool = new ReadPool(path, 1);
-  const alarms = new AlarmsService(db, journal, clock, bus);
+  // As the gateway has it: a withdrawal's comment on an alarm about a person is sealed under their key.
+  const alarms = new AlarmsService(
+    db,
+    journal,
+    clock,
+    bus,
+    DEFAULT_ALARM_SETTINGS,
+    alarmCommentSealing(keyring),
+  );
   const service = new CorrelationService(defaultSettings(), {
     journal,
     history: new JournalReader(pool),

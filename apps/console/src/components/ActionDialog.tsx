@@ -13,6 +13,8 @@ export interface ActionRequest {
   /** A reason is asked for and journaled: required, optional (a comment), or not asked. */
   reason: 'required' | 'optional' | 'none';
   reasonLabel?: string;
+  /** What becomes of the reason once written (kept in clear, or sealed under a person's key). */
+  reasonHint?: string;
   /** The text asked is a secret (a temporary password), typed in a password field and not journaled. */
   secret?: boolean;
   /** Risky actions get the danger style on their confirm button. */
@@ -104,10 +106,16 @@ export const ActionDialog = ({
                 onChange={(e) => setReason(e.target.value)}
                 aria-required={request.reason === 'required'}
                 aria-invalid={error !== null}
+                aria-describedby={request.reasonHint ? `${textId}-hint` : undefined}
                 autoFocus
               />
             )}
           </label>
+        )}
+        {request.reason !== 'none' && request.reasonHint && (
+          <p className="hint" id={`${textId}-hint`}>
+            {request.reasonHint}
+          </p>
         )}
         {request.secret && <SitePasswordRules id={`${textId}-rules`} />}
         {error && (

@@ -8,6 +8,7 @@ import { age } from './labels';
 import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
 import { useNow } from './useStored';
+import { PERSON_TEXT_HINT, SITE_TEXT_HINT } from '../components/privacy-hints';
 
 /** An alarm type in words ("forced-open" reads "Forced open"). */
 const typeWords = (type: string) => {
@@ -54,6 +55,7 @@ export const AlarmQueue = ({
       consequence: 'Each is acknowledged and journaled with the same reason; the sound stops for them.',
       confirm: 'Acknowledge all',
       reason: 'required',
+      reasonHint: chosen.every((a) => a.cardholderId) ? PERSON_TEXT_HINT : SITE_TEXT_HINT,
       done: `${chosen.length} acknowledged.`,
       run: async (reason) => {
         await api.post<BulkAcknowledged>('/api/v1/alarms/acknowledge', {
@@ -69,7 +71,12 @@ export const AlarmQueue = ({
     await reload();
   };
   const act = (a: Alarm, r: Omit<ActionRequest, 'run'> & { path: string; body: (t: string) => object }) =>
-    ask({ ...r, run: (t) => post(`/api/v1/alarms/${a.id}/${r.path}`, { ...r.body(t) })() });
+    ask({
+      // What is written on an alarm about a person is sealed under their key; on any other, kept in clear.
+      reasonHint: a.cardholderId ? PERSON_TEXT_HINT : SITE_TEXT_HINT,
+      ...r,
+      run: (t) => post(`/api/v1/alarms/${a.id}/${r.path}`, { ...r.body(t) })(),
+    });
   const what = (a: Alarm) => `${typeWords(a.type)}${where(a) ? ` at ${where(a)}` : ''}`;
   const detail = alarms.find((a) => a.id === open);
   // The row the keys act on (A, Enter); the first alarm until the guard moves.

@@ -7,6 +7,7 @@ import { formatTime } from '../format';
 import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
 import { useSiteNames } from './site-names';
+import { PERSON_TEXT_HINT, SITE_TEXT_HINT } from '../components/privacy-hints';
 
 /**
  * Anti-passback forgive: where each person is believed to be (learned from
@@ -49,6 +50,7 @@ export const Forgive = () => {
         : `Gatehouse forgets where all ${rows?.length ?? 0} people are: nobody's next badge is refused as a passback.`,
       confirm: person ? 'Forgive' : 'Forgive everyone',
       reason: 'required',
+      reasonHint: person ? PERSON_TEXT_HINT : SITE_TEXT_HINT,
       risky: !person,
       done: person ? `${person} forgiven.` : 'Everyone forgiven.',
       run: async (reason) => {

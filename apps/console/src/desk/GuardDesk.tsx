@@ -15,6 +15,7 @@ import { DESK_SHORTCUTS, useShortcuts } from './shortcuts';
 import { useSiteNames } from './site-names';
 import { useStored } from './useStored';
 import './desk.css';
+import { SITE_TEXT_HINT } from '../components/privacy-hints';
 
 /** Entries that change the alarm queue, door modes or lockdown: re-read (door phases come as deltas, below). */
 const RELOAD_TYPES = /^(alarm|access|door)\./;
@@ -105,6 +106,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
                 consequence: 'Only privileged credentials will open them until the lockdown is released.',
                 confirm: 'Lock down',
                 reason: 'required',
+                reasonHint: SITE_TEXT_HINT,
                 risky: true,
                 done: 'Lockdown started.',
                 run: post('/api/v1/access/lockdown', { kind: 'lockdown', doors: 'all' }),
@@ -122,6 +124,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
                 consequence: `The ${override.doorIds.size} doors return to their normal mode; none unlocks by itself.`,
                 confirm: 'Release lockdown',
                 reason: 'required',
+                reasonHint: SITE_TEXT_HINT,
                 done: 'Lockdown released.',
                 run: post('/api/v1/access/lockdown/release'),
               })
@@ -176,6 +179,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
                       consequence: 'The door unlocks for its unlock time, then locks again.',
                       confirm: 'Unlock once',
                       reason: 'required',
+                      reasonHint: SITE_TEXT_HINT,
                       done: `${d.name} unlocked.`,
                       run: post(`/api/v1/access/doors/${d.doorId}/unlock`),
                     })

@@ -7,6 +7,7 @@ import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
 import { useSiteNames } from './site-names';
 import { useStored } from './useStored';
+import { SITE_TEXT_HINT } from '../components/privacy-hints';
 
 /** What a shift's occurrence book holds: the notes, and the events a guard handled or must hand over. */
 const SHIFT_TYPES = [
@@ -149,7 +150,7 @@ export const ShiftLog = () => {
           />
           <span id="shift-note-hint" className="hint">
             What happened, what you did, what the next shift must know (up to 2000 characters). Notes are kept
-            in the journal with your name and cannot be changed.
+            in the journal with your name and cannot be changed. {SITE_TEXT_HINT}
           </span>
           {noteError && (
             <p className="error" role="alert">

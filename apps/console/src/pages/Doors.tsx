@@ -7,6 +7,7 @@ import { siteOverride } from '../desk/lockdown';
 import { idOf, NameWithId } from '../setup/NameWithId';
 import { useAction } from '../Feedback';
 import { useCan } from '../shell/permissions';
+import { SITE_TEXT_HINT } from '../components/privacy-hints';
 
 export const Doors = () => {
   const can = useCan();
@@ -54,6 +55,7 @@ export const Doors = () => {
     dialog.ask({
       title,
       reason: 'required',
+      reasonHint: SITE_TEXT_HINT,
       done: `${more.confirm}: done.`,
       ...more,
       run: async (reason) => {

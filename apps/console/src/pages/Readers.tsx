@@ -6,6 +6,7 @@ import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
 import type { InterpretResult, PortRow, ReaderRow } from '../readers-api';
+import { SITE_TEXT_HINT } from '../components/privacy-hints';
 
 const yesNo = (v: boolean | null, yes: string, no: string) => (v === null ? '—' : v ? yes : no);
 const counters = (c: Record<string, number>) =>
@@ -27,6 +28,7 @@ export const Readers = () => {
       consequence: "The new key is installed at the reader's next secure session.",
       confirm: label.charAt(0).toUpperCase() + label.slice(1),
       reason: 'required',
+      reasonHint: SITE_TEXT_HINT,
       risky: true,
       done: `${label}: started for ${reader}`,
       run: (reason) => api.post(`/api/v1/readers/${encodeURIComponent(reader)}/${action}`, { reason }),

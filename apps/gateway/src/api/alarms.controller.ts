@@ -5,13 +5,16 @@ import { type Alarm, AlarmsService, instructionsFor } from '@gatehouse/alarms';
 import { type Principal, seesAlarm, visibleCategories } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Actor, DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
-import { eventInWords, JournalReader, siteTime } from '@gatehouse/journal';
+import { eventInWords, Journal, JournalReader, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
 import type { AlarmHistoryView, AlarmQueue, AlarmView, BulkAcknowledged } from './views';
 
-const text = plainText({ max: 1000, multiline: true });
+/** What a guard writes on an alarm (README, "Free text written by operators"). */
+const text = plainText({ max: 1000, multiline: true }).describe(
+  "Sealed under the person's key on an alarm about a person; in clear on any other, so name no person there",
+);
 const Comment = z.strictObject({ comment: text.optional() });
 const Note = z.strictObject({ text });
 const Assign = z.strictObject({ owner: plainText({ max: 64 }).nullable() });
@@ -41,6 +44,7 @@ export class AlarmsController {
   constructor(
     private readonly alarms: AlarmsService,
     private readonly reader: JournalReader,
+    private readonly journal: Journal,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
   ) {}
 
@@ -128,7 +132,10 @@ export class AlarmsController {
     return {
       alarm: this.withInstructions(alarm),
       timeZone: zone,
-      items: entries.map((e) => {
+      // A comment on an alarm about a person is sealed under their key: opened for the reader
+      // ("erased person" once they were erased).
+      items: entries.map((stored) => {
+        const e = this.journal.openForView(stored);
         const p = e.payload as Record<string, unknown>;
         return {
           seq: e.seq,

@@ -10,7 +10,7 @@ import {
   redactEntryFor,
   visibleCategories,
 } from '@gatehouse/auth';
-import { AccessService } from '@gatehouse/access';
+import { type AccessIndex, AccessService, ERASED_NAME } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
   type Actor,
@@ -18,6 +18,8 @@ import {
   DomainError,
   GATEHOUSE_CONFIG,
   type JournalEntry,
+  type JsonObject,
+  type PersonalPart,
   plainText,
   SUBJECT_KINDS,
   type SubjectKind,
@@ -74,12 +76,62 @@ const ExportQuery = z.strictObject({
     ),
 });
 const NoteBody = z.strictObject({
-  text: plainText({ max: 2000, multiline: true }),
+  text: plainText({ max: 2000, multiline: true }).describe(
+    "Sealed under the person's key when a person is among the subjects; otherwise in clear, so name no person in a general note",
+  ),
   subjects: z
     .array(z.strictObject({ kind: z.enum(SUBJECT_KINDS), id: ref }))
     .max(20)
     .optional(),
 });
+
+/**
+ * The person a note is about, whose key seals its text: at most one, since an
+ * entry's personal values are sealed under one key, and a note sealed under
+ * one person's key would outlive the erasure of another it names.
+ */
+const notePerson = (subjects: readonly { kind: string; id: string }[]): string | null => {
+  const people = [...new Set(subjects.filter((s) => s.kind === 'person').map((s) => s.id))];
+  if (people.length > 1)
+    throw new DomainError(
+      'invalid',
+      'journal.note-many-people',
+      `a note is about one person at most (this one names ${people.length}): write one note per person`,
+    );
+  return people[0] ?? null;
+};
+
+/** How many of the people a searched text names an export's entry lists by id. */
+const MAX_TEXT_PEOPLE = 20;
+
+/**
+ * What an export's journal entry records of the free text it searched for
+ * (`q`), which is often a person's name: the ids of the people whose names
+ * hold it, and the text itself only sealed under the key of the one person it
+ * names, so that person's erasure reaches it. A text that names several
+ * people, or nobody still on record (it may be an erased person's former
+ * name), is withheld: its length is kept, never its letters.
+ */
+export const exportedText = (
+  text: string | undefined,
+  index: AccessIndex,
+): { described: JsonObject; people: string[]; personal: PersonalPart | null } => {
+  if (text === undefined) return { described: {}, people: [], personal: null };
+  // An erased person's record keeps no name (it reads "erased person"), and no key to seal under.
+  const matched = index
+    .searchCardholders({ text: text.toLowerCase(), fields: ['name'] })
+    .filter((c) => c.name !== ERASED_NAME)
+    .map((c) => c.id);
+  const people = matched.slice(0, MAX_TEXT_PEOPLE);
+  const textPeople = { people, count: matched.length };
+  if (matched.length === 1)
+    return {
+      described: { text, textPeople },
+      people,
+      personal: { personId: matched[0]!, paths: ['filter.text'] },
+    };
+  return { described: { textWithheld: { length: [...text].length }, textPeople }, people, personal: null };
+};
 
 type FilterQuery = z.infer<typeof ExportQuery>;
 /** Lines of an export made between two looks at the clock: tens of microseconds each. */
@@ -164,13 +216,19 @@ export class JournalController {
         'disclosure keeps each entry as signed: ask for format=jsonl',
       );
     const filter = toFilter(filterQuery, principal);
-    // Exports of personal data are themselves facts worth recording.
-    const { visibleCategories: _v, ...described } = filter;
+    // Exports of personal data are themselves facts worth recording; the free text searched for
+    // is recorded as exportedText says (often a name: never in clear).
+    const { visibleCategories: _v, text, ...described } = filter;
+    const searched = exportedText(text, this.access.engine.index);
     await this.journal.append({
       type: 'journal.exported',
       source: 'http',
       actor,
-      payload: JSON.parse(JSON.stringify({ format: query.format, filter: described, disclose })),
+      subjects: searched.people.map((id) => ({ kind: 'person' as const, id })),
+      payload: JSON.parse(
+        JSON.stringify({ format: query.format, filter: { ...described, ...searched.described }, disclose }),
+      ) as JsonObject,
+      ...(searched.personal ? { personal: searched.personal } : {}),
     });
     const journal = this.journal;
     const reader = this.reader;
@@ -285,12 +343,19 @@ export class JournalController {
   async note(@Body(zod(NoteBody)) body: z.infer<typeof NoteBody>, @CurrentActor() actor: Actor) {
     if (!this.journal.isOpen)
       throw new DomainError('unavailable', 'journal.closed', 'the journal is not accepting entries');
+    const subjects = body.subjects ?? [];
+    const about = notePerson(subjects);
+    // Its key is made (or found) for a person on record only: a mistyped id is refused, not keyed.
+    if (about) this.access.records.get('cardholders', about);
     const entry = await this.journal.append({
       type: 'note.added',
       source: 'http',
       actor,
-      subjects: body.subjects ?? [],
+      subjects,
       payload: { text: body.text },
+      // A note about a person is sealed under their key (their erasure reaches it); a general
+      // note stays in clear, and the console asks that it name nobody (README).
+      ...(about ? { personal: { personId: about, paths: ['text'] } } : {}),
     });
     return { seq: entry.seq, time: entry.time };
   }

@@ -36,7 +36,9 @@ const UpdateOperator = patchOf(
   CreateOperator.pick({ displayName: true, roles: true }).extend({ disabled: z.boolean() }),
 );
 const ResetSecondFactor = z.strictObject({
-  reason: reasonText.describe('Why (lost phone, left the company): journaled'),
+  reason: reasonText.describe(
+    "Why (lost phone, left the company): journaled in clear with the operator's user name, so name no one else",
+  ),
 });
 const ResetPassword = z.strictObject({ password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
 const CreateToken = z.strictObject({

@@ -13,7 +13,7 @@ export const PERSON_ERASURE = Symbol('PersonErasure');
 
 const EraseRequest = z.strictObject({
   reason: plainText({ min: 3, max: 1000, multiline: true }).describe(
-    'Why (the data subject request, its reference): journaled with the erasure',
+    "Why (the data subject request, its reference): journaled in clear with the erasure, so never the person's name",
   ),
 });
 

@@ -16,7 +16,9 @@ import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
 import type { DoorStates, Items, UnlockAccepted, WhoCanOpen } from '../views';
 import { checkId } from './records.controller';
 
-const Reason = z.strictObject({ reason: reasonText });
+/** A door's reason is the site's record, kept in clear (README, "Free text written by operators"). */
+const doorReason = reasonText.describe("Why: journaled in clear as the site's record, so name no person");
+const Reason = z.strictObject({ reason: doorReason });
 const ModeBody = z.strictObject({
   mode: z
     .enum(['locked', 'card-only', 'card-and-pin', 'unlocked'])
@@ -26,16 +28,18 @@ const ModeBody = z.strictObject({
     .nullable()
     .default(null)
     .describe('ISO time when the mode ends by itself; null: until changed'),
-  reason: reasonText,
+  reason: doorReason,
 });
 const LockdownBody = z.strictObject({
   kind: z.enum(['lockdown', 'emergency']).default('lockdown'),
   doors: z.union([z.literal('all'), z.array(z.string().max(64)).min(1).max(2000)]).default('all'),
-  reason: reasonText,
+  reason: doorReason,
 });
 const ForgiveBody = z.strictObject({
   cardholderId: z.string().max(64).nullable().describe('null forgives everyone'),
-  reason: reasonText,
+  reason: reasonText.describe(
+    "Why: sealed under the person's key when one is named; in clear when forgiving everyone, so name no person then",
+  ),
 });
 const SimulateBody = z.strictObject({
   readerId: z.string().min(1).max(64),
