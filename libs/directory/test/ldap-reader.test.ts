@@ -1,0 +1,127 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configSchema } from '@gatehouse/config';
+import { freePort } from '../../../test/support/gateway';
+import {
+  ADMIN_DN,
+  ADMIN_PASSWORD,
+  baseLdif,
+  groupLdif,
+  personLdif,
+  type Slapd,
+  startSlapd,
+  SUFFIX,
+} from '../../../test/support/slapd';
+import { DirectoryFault, type DirectorySettings, readDirectory } from '../src';
+
+/** The reader against a real OpenLDAP slapd: plain, LDAPS with a test CA, and each way it can fail. */
+describe('reading an OpenLDAP directory', () => {
+  let dir: string;
+  let slapd: Slapd;
+  let ca: string;
+
+  const settings = (over: Record<string, unknown> = {}): DirectorySettings =>
+    configSchema.parse({
+      directory: {
+        enabled: true,
+        kind: 'openldap',
+        url: slapd.url,
+        bindDn: ADMIN_DN,
+        bindPassword: { env: 'UNUSED' },
+        baseDn: `ou=people,${SUFFIX}`,
+        groupBaseDn: `ou=groups,${SUFFIX}`,
+        domain: 'CORP',
+        disabledFilter: '(pwdAccountLockedTime=*)',
+        attributes: { employeeNumber: 'employeeNumber', department: 'ou' },
+        timeoutSeconds: 3,
+        pageSize: 10,
+        ...over,
+      },
+    }).directory;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-slapd-'));
+    slapd = await startSlapd(dir, await freePort(), await freePort());
+    ca = readFileSync(slapd.caFile, 'utf8');
+    const people = Array.from({ length: 25 }, (_, i) => personLdif(`p${i}`, `Person ${i}`, 'Staff', `E${i}`));
+    slapd.modify(
+      [
+        baseLdif(),
+        personLdif('ann', 'Ann Archer', 'Security', 'E100'),
+        personLdif('bob', 'Bob Baker', 'Facilities', 'E101'),
+        ...people,
+        groupLdif('door-staff', ['ann', 'bob']),
+        groupLdif('server-room', ['ann']),
+        `dn: uid=bob,ou=people,${SUFFIX}\nchangetype: modify\nreplace: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n`,
+      ].join('\n'),
+    );
+  });
+
+  afterAll(async () => {
+    await slapd?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads people with their accounts, groups and state, over more than one page', async () => {
+    const answer = await readDirectory(settings(), { password: ADMIN_PASSWORD, ca: null });
+    expect(answer.people).toHaveLength(27);
+    expect(answer.groupCount).toBe(2);
+    const ann = answer.people.find((p) => p.accounts[0] === 'CORP\\ann')!;
+    expect(ann).toEqual({
+      dn: `uid=ann,ou=people,${SUFFIX}`,
+      accounts: ['CORP\\ann', 'ann@corp.example'],
+      name: 'Ann Archer',
+      department: 'Security',
+      employeeNumber: 'E100',
+      disabled: false,
+      groups: expect.arrayContaining(['door-staff', 'server-room', `cn=door-staff,ou=groups,${SUFFIX}`]),
+    });
+    expect(answer.people.find((p) => p.accounts[0] === 'CORP\\bob')!.disabled).toBe(true);
+  });
+
+  it('reads over LDAPS with the configured CA, and refuses a server its CA did not sign', async () => {
+    const tls = settings({ url: slapd.ldapsUrl, caFile: slapd.caFile });
+    const answer = await readDirectory(tls, { password: ADMIN_PASSWORD, ca });
+    expect(answer.people).toHaveLength(27);
+    const refused = await readDirectory(tls, { password: ADMIN_PASSWORD, ca: null }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DirectoryFault);
+    expect((refused as DirectoryFault).kind).toBe('tls');
+  });
+
+  it('a wrong password is a refused bind, and the message does not hold the password', async () => {
+    const wrong = 'not-the-password-42';
+    const fault = (await readDirectory(settings(), { password: wrong, ca: null }).catch((e: unknown) => e)) as DirectoryFault;
+    expect(fault).toBeInstanceOf(DirectoryFault);
+    expect(fault.kind).toBe('bind-refused');
+    expect(fault.message).toContain('49');
+    expect(fault.message).not.toContain(wrong);
+  });
+
+  it('a server that is not there is unreachable', async () => {
+    const port = await freePort();
+    const fault = (await readDirectory(settings({ url: `ldap://127.0.0.1:${port}` }), {
+      password: ADMIN_PASSWORD,
+      ca: null,
+    }).catch((e: unknown) => e)) as DirectoryFault;
+    expect(fault).toBeInstanceOf(DirectoryFault);
+    expect(fault.kind).toBe('unreachable');
+  });
+
+  it('a base that does not exist, a broken filter, or more entries than allowed fail the read', async () => {
+    const secrets = { password: ADMIN_PASSWORD, ca: null };
+    const missing = (await readDirectory(settings({ baseDn: `ou=nobody,${SUFFIX}` }), secrets).catch(
+      (e: unknown) => e,
+    )) as DirectoryFault;
+    expect(missing.kind).toBe('search-failed');
+    const broken = (await readDirectory(settings({ userFilter: '(&(uid=*)' }), secrets).catch(
+      (e: unknown) => e,
+    )) as DirectoryFault;
+    expect(broken).toBeInstanceOf(DirectoryFault);
+    expect(broken.kind).toBe('search-failed');
+    const many = (await readDirectory(settings({ maxEntries: 20 }), secrets).catch(
+      (e: unknown) => e,
+    )) as DirectoryFault;
+    expect(many.kind).toBe('partial');
+  });
+});
