@@ -33,6 +33,7 @@ import type { Core } from './core';
 import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
+import { DIRECTORY_SYNC, DirectoryController } from './directory/directory.controller';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
 import { Metrics } from './metrics';
@@ -59,6 +60,7 @@ export const CONTROLLERS = [
   ReadersController,
   PasswordPolicyController,
   LoginsController,
+  DirectoryController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -87,6 +89,7 @@ export class AppModule {
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },
         { provide: LoginsGateway, useValue: core.logins },
+        { provide: DIRECTORY_SYNC, useValue: { sync: core.directory } },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -24,6 +24,8 @@ import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
+import type { DirectorySync } from '@gatehouse/directory';
+import { createDirectorySync } from './directory/directory-gateway';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
 import { openFoundation } from './foundation';
@@ -48,6 +50,8 @@ export interface Core {
   correlation: CorrelationService | null;
   /** Workstation logins: the intake the listeners and POST /api/v1/logins feed. */
   logins: LoginsGateway;
+  /** Directory sync (people, accounts, group levels, leavers), unless the site has no directory. */
+  directory: DirectorySync | null;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -180,6 +184,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     log,
   });
   logins.listeners = await startLoginListeners(config, logins, clock, log);
+  const directory = createDirectorySync(config, { access, journal, db, bus, clock, log });
+  directory?.start();
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
@@ -200,6 +206,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     reader,
     correlation,
     logins,
+    directory,
     auth,
     keyring,
     access,
@@ -212,6 +219,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     brokerSecurity: broker.security,
     async close() {
       stopSessionPurge();
+      directory?.stop();
+      await directory?.idle();
       await logins.close();
       correlation?.stop();
       await readers.stop();
