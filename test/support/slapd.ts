@@ -31,8 +31,8 @@ const SLAPD = '/usr/sbin/slapd';
  */
 export const startSlapd = async (dir: string, port: number, ldapsPort: number): Promise<Slapd> => {
   if (!existsSync(SLAPD)) throw new Error('slapd is missing: apt-get install -y slapd ldap-utils');
-  const tls = makeTls(dir);
   mkdirSync(join(dir, 'db'), { recursive: true });
+  const tls = makeTls(dir);
   const conf = join(dir, 'slapd.conf');
   writeFileSync(
     conf,

@@ -123,7 +123,7 @@ export class DirectorySync {
   start(): void {
     const every = this.settings.intervalSeconds * 1000;
     const tick = (trigger: Trigger) => {
-      void this.sync(trigger, SYSTEM).catch((error: unknown) =>
+      void this.sync(trigger).catch((error: unknown) =>
         this.ports.log('error', 'directory sync failed unexpectedly', { error: String(error) }),
       );
     };
@@ -137,10 +137,15 @@ export class DirectorySync {
     this.timer = null;
   }
 
-  /** One run; a run asked for while one is going joins it rather than reading the directory twice. */
-  sync(trigger: Trigger, actor: Actor): Promise<SyncRun> {
+  /**
+   * One run; a run asked for while one is going joins it rather than reading
+   * the directory twice. Its changes are the sync's (actor `directory-sync`)
+   * whoever asked: the directory decided them; an operator's request is
+   * journaled apart by the caller.
+   */
+  sync(trigger: Trigger): Promise<SyncRun> {
     if (this.running) return this.running;
-    this.running = this.runOnce(trigger, actor).finally(() => (this.running = null));
+    this.running = this.runOnce(trigger, SYSTEM).finally(() => (this.running = null));
     return this.running;
   }
 

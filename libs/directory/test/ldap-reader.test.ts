@@ -91,7 +91,9 @@ describe('reading an OpenLDAP directory', () => {
 
   it('a wrong password is a refused bind, and the message does not hold the password', async () => {
     const wrong = 'not-the-password-42';
-    const fault = (await readDirectory(settings(), { password: wrong, ca: null }).catch((e: unknown) => e)) as DirectoryFault;
+    const fault = (await readDirectory(settings(), { password: wrong, ca: null }).catch(
+      (e: unknown) => e,
+    )) as DirectoryFault;
     expect(fault).toBeInstanceOf(DirectoryFault);
     expect(fault.kind).toBe('bind-refused');
     expect(fault.message).toContain('49');

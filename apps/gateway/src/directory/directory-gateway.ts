@@ -99,5 +99,5 @@ export const syncOnRequest = async (
   actor: Actor,
 ): Promise<SyncRun> => {
   await journal.append({ type: 'directory.sync-requested', source: 'http', actor, payload: {} });
-  return sync.sync('operator', actor);
+  return sync.sync('operator');
 };
