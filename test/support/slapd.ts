@@ -25,7 +25,8 @@ const SLAPD = '/usr/sbin/slapd';
 
 /**
  * A real OpenLDAP server of Debian's `slapd`, with its own minimal slapd.conf
- * (mdb backend, the ppolicy overlay for `pwdAccountLockedTime`), on loopback
+ * (mdb backend, the ppolicy overlay for `pwdAccountLockedTime`, Debian's
+ * msuser schema for Active Directory's attributes), on loopback
  * ports, plain and LDAPS with a test CA; foreground so that killing its pid
  * ends it. Missing slapd fails loudly: scripts/test-prerequisites.sh installs it.
  */
@@ -37,7 +38,10 @@ export const startSlapd = async (dir: string, port: number, ldapsPort: number): 
   writeFileSync(
     conf,
     [
-      ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include /etc/ldap/schema/${s}.schema`),
+      // msuser: Debian's Active Directory schema (user, group, sAMAccountName, userAccountControl) for AD-shaped entries.
+      ...['core', 'cosine', 'inetorgperson', 'nis', 'msuser'].map(
+        (s) => `include /etc/ldap/schema/${s}.schema`,
+      ),
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
       'moduleload ppolicy',
@@ -149,5 +153,36 @@ export const groupLdif = (cn: string, memberUids: readonly string[]) =>
     'objectClass: groupOfNames',
     `cn: ${cn}`,
     ...memberUids.map((u) => `member: uid=${u},ou=people,${SUFFIX}`),
+    '',
+  ].join('\n');
+
+/**
+ * An Active Directory user as slapd can hold one (msuser schema; sAMAccountName
+ * is in no class there, hence extensibleObject): account, principal name,
+ * userAccountControl (514 = disabled, 512 = normal), memberOf.
+ */
+export const adUserLdif = (
+  base: string,
+  sam: string,
+  name: string,
+  options: { disabled?: boolean; memberOf?: readonly string[]; department?: string } = {},
+) =>
+  [
+    `dn: cn=${name},${base}`,
+    'changetype: add',
+    'objectClass: user',
+    'objectClass: extensibleObject',
+    `cn: ${name}`,
+    `sn: ${name.split(' ').pop()}`,
+    'instanceType: 4',
+    'nTSecurityDescriptor: AA==',
+    `objectCategory: CN=Person,CN=Schema,CN=Configuration,${SUFFIX}`,
+    `sAMAccountName: ${sam}`,
+    `userPrincipalName: ${sam}@corp.example`,
+    `userAccountControl: ${options.disabled ? 514 : 512}`,
+    `displayName: ${name}`,
+    `department: ${options.department ?? 'Staff'}`,
+    `employeeID: AD-${sam}`,
+    ...(options.memberOf ?? []).map((g) => `memberOf: ${g}`),
     '',
   ].join('\n');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { configSchema } from '@gatehouse/config';
 import { freePort } from '../../../test/support/gateway';
 import {
+  adUserLdif,
   ADMIN_DN,
   ADMIN_PASSWORD,
   baseLdif,
@@ -53,6 +54,11 @@ describe('reading an OpenLDAP directory', () => {
         ...people,
         groupLdif('door-staff', ['ann', 'bob']),
         groupLdif('server-room', ['ann']),
+        `dn: ou=ad,${SUFFIX}\nchangetype: add\nobjectClass: organizationalUnit\nou: ad\n`,
+        adUserLdif(`ou=ad,${SUFFIX}`, 'carl', 'Carl Cole', {
+          memberOf: [`CN=Door Staff,OU=Groups,${SUFFIX}`],
+        }),
+        adUserLdif(`ou=ad,${SUFFIX}`, 'dina', 'Dina Dale', { disabled: true }),
         `dn: uid=bob,ou=people,${SUFFIX}\nchangetype: modify\nreplace: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n`,
       ].join('\n'),
     );
@@ -78,6 +84,25 @@ describe('reading an OpenLDAP directory', () => {
       groups: expect.arrayContaining(['door-staff', 'server-room', `cn=door-staff,ou=groups,${SUFFIX}`]),
     });
     expect(answer.people.find((p) => p.accounts[0] === 'CORP\\bob')!.disabled).toBe(true);
+  });
+
+  it('reads Active Directory users: sAMAccountName, userPrincipalName, memberOf, userAccountControl bit 2', async () => {
+    const ad = settings({
+      kind: 'active-directory',
+      baseDn: `ou=ad,${SUFFIX}`,
+      // slapd holds objectCategory as a DN, not AD's `person` shorthand: the site's filter says so.
+      userFilter: '(objectClass=user)',
+      disabledFilter: '',
+      attributes: {},
+    });
+    const answer = await readDirectory(ad, { password: ADMIN_PASSWORD, ca: null });
+    expect(
+      answer.people.map((p) => [p.accounts, p.name, p.department, p.employeeNumber, p.disabled]),
+    ).toEqual([
+      [['CORP\\carl', 'carl@corp.example'], 'Carl Cole', 'Staff', 'AD-carl', false],
+      [['CORP\\dina', 'dina@corp.example'], 'Dina Dale', 'Staff', 'AD-dina', true],
+    ]);
+    expect(answer.people[0]!.groups).toEqual([`cn=door staff,ou=groups,${SUFFIX}`, 'door staff']);
   });
 
   it('reads over LDAPS with the configured CA, and refuses a server its CA did not sign', async () => {
