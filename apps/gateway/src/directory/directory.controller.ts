@@ -21,7 +21,7 @@ export class DirectoryController {
     @Inject(Journal) private readonly journal: Journal,
   ) {}
 
-  private get sync(): DirectorySync {
+  private active(): DirectorySync {
     if (!this.holder.sync)
       throw new DomainError(
         'not-found',
@@ -46,7 +46,7 @@ export class DirectoryController {
     summary: 'Directory accounts that map to no cardholder, as of the last applied sync, for mapping',
   })
   unmapped(): { count: number; accounts: Unmapped[] } {
-    return this.sync.unmapped();
+    return this.active().unmapped();
   }
 
   @Post('sync')
@@ -57,6 +57,6 @@ export class DirectoryController {
       'Sync with the directory now (journaled as the operator’s); answers the run. A run in progress is joined, not repeated',
   })
   run(@CurrentActor() actor: Actor): Promise<SyncRun> {
-    return syncOnRequest(this.sync, this.journal, actor);
+    return syncOnRequest(this.active(), this.journal, actor);
   }
 }
