@@ -27,6 +27,8 @@ export const FAULT_KINDS = [
   'timeout',
   'search-failed',
   'partial',
+  // The bind password or CA file could not be read (removed or unreadable since the start checked it).
+  'secrets',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

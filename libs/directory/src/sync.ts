@@ -1,11 +1,12 @@
-import type {
-  Actor,
-  AlarmRaised,
-  Clock,
-  JournalEntry,
-  JournalEntryInput,
-  JsonObject,
-  Log,
+import {
+  type Actor,
+  type AlarmRaised,
+  type Clock,
+  every,
+  type JournalEntry,
+  type JournalEntryInput,
+  type JsonObject,
+  type Log,
 } from '@gatehouse/contracts';
 import { type DirectoryAnswer, DirectoryFault, type FaultKind } from './answer';
 import { type PersonUpdate, planSync, type Refusal, type SyncCardholder, type Unmapped } from './plan';
@@ -92,6 +93,7 @@ const ALARM_OF: Record<FaultKind, string> = {
   'bind-refused': 'directory-bind-refused',
   'search-failed': 'directory-search-failed',
   partial: 'directory-search-failed',
+  secrets: 'directory-misconfigured',
 };
 
 const asJson = (v: unknown): JsonObject => JSON.parse(JSON.stringify(v)) as JsonObject;
@@ -108,7 +110,8 @@ export class DirectorySync {
   private readonly runs: SyncRun[] = [];
   private unmappedNow: Unmapped[] = [];
   private running: Promise<SyncRun> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private firstRun: (() => void) | null = null;
+  private stopSchedule: (() => void) | null = null;
   /** The last fault journaled, so a directory down for hours is one entry, not one per interval. */
   private lastFaultKind: FaultKind | 'refused' | null = null;
 
@@ -119,22 +122,30 @@ export class DirectorySync {
     this.linked = ports.links.load();
   }
 
-  /** Runs once soon after start, then every interval (unref'd: it never holds the process open). */
+  /**
+   * Runs once at start (the first `tick` of the clock), then every interval of
+   * the injected clock, in the background (it never holds the process open).
+   * A run still going when the next falls due is not doubled.
+   */
   start(): void {
-    const every = this.settings.intervalSeconds * 1000;
-    const tick = (trigger: Trigger) => {
-      void this.sync(trigger).catch((error: unknown) =>
-        this.ports.log('error', 'directory sync failed unexpectedly', { error: String(error) }),
-      );
-    };
-    setImmediate(() => tick('start'));
-    this.timer = setInterval(() => tick('schedule'), every);
-    this.timer.unref();
+    const onError = (error: unknown) =>
+      this.ports.log('error', 'directory sync failed unexpectedly', { error: String(error) });
+    this.firstRun = this.ports.clock.after(0, () => void this.sync('start').catch(onError), true);
+    this.stopSchedule = every(
+      this.ports.clock,
+      this.settings.intervalSeconds * 1000,
+      () => this.sync('schedule'),
+      {
+        background: true,
+        onError,
+      },
+    );
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.firstRun?.();
+    this.stopSchedule?.();
+    this.firstRun = this.stopSchedule = null;
   }
 
   /**

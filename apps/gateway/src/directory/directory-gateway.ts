@@ -25,9 +25,9 @@ export interface DirectoryDeps {
 
 /**
  * The password and CA, read at each sync so a rotated password or CA applies
- * without a restart. A file that cannot be read fails the run like a refused
- * bind would (alarm, nothing applied); its message names the file, never the
- * secret.
+ * without a restart. A file that cannot be read fails the run (alarm
+ * directory-misconfigured, nothing applied); its message names the file, never
+ * the secret.
  */
 const secretsOf = (config: GatehouseConfig['directory'], env: NodeJS.ProcessEnv): DirectorySecrets => ({
   password: config.bindPassword ? readSecret(config.bindPassword, env) : null,
@@ -55,7 +55,7 @@ export const createDirectorySync = (config: GatehouseConfig, deps: DirectoryDeps
           secrets = secretsOf(d, env);
         } catch (error) {
           const what = error instanceof Error ? error.message : String(error);
-          throw new DirectoryFault('bind-refused', `the bind password or CA could not be read: ${what}`);
+          throw new DirectoryFault('secrets', `the bind password or CA could not be read: ${what}`);
         }
         return readDirectory(d, secrets);
       },
