@@ -104,15 +104,19 @@ describe('planning a directory sync', () => {
     expect(planSync(input({ cardholders })).refused).toBeNull();
   });
 
-  it('lists accounts that map to nobody, and does not reinstate a person marked left', () => {
+  it('lists accounts that map to nobody, counts entries with none, and does not reinstate a person marked left', () => {
     const plan = planSync(
       input({
-        answer: { people: [person('zed', { name: 'Zed' }), person('ann')], groupCount: 0 },
+        answer: {
+          people: [person('zed', { name: 'Zed' }), person('ann'), person('svc', { accounts: [] })],
+          groupCount: 0,
+        },
         cardholders: [holder('ann', { state: 'left' })],
       }),
     );
     expect(plan.unmapped).toEqual([{ account: 'CORP\\zed', name: 'Zed', disabled: false }]);
     expect(plan.returned).toEqual(['ann']);
+    expect(plan.withoutAccount).toBe(1);
     expect(plan.updates).toEqual([]);
   });
 });

@@ -49,6 +49,8 @@ export interface SyncPlan {
   linked: string[];
   /** People back in the directory (enabled) whom an earlier sync or an operator marked as left: listed, not reinstated. */
   returned: string[];
+  /** Entries with no account a login could name (no sAMAccountName / uid): counted, not matched. */
+  withoutAccount: number;
   /** Set when the answer must not be applied: nothing in the plan is then. */
   refused: Refusal | null;
 }
@@ -100,13 +102,17 @@ export const planSync = (input: PlanInput): SyncPlan => {
   const linked = new Set<string>();
   const returned: string[] = [];
   const seen = new Set<string>();
+  let withoutAccount = 0;
   for (const person of answer.people) {
+    if (keysOf(person, input.accountKey).length === 0) {
+      withoutAccount += 1;
+      continue;
+    }
     const c = keysOf(person, input.accountKey)
       .map((k) => byKey.get(k))
       .find((x) => x !== undefined);
     if (!c) {
-      if (person.accounts.length > 0)
-        unmapped.push({ account: person.accounts[0]!, name: person.name, disabled: person.disabled });
+      unmapped.push({ account: person.accounts[0]!, name: person.name, disabled: person.disabled });
       continue;
     }
     if (seen.has(c.id)) continue; // two entries for one person: the first wins
@@ -151,5 +157,5 @@ export const planSync = (input: PlanInput): SyncPlan => {
     refused = { reason: 'empty-answer', leavers: leavers.length, linked: linkedCount, allowed };
   else if (leavers.length > allowed)
     refused = { reason: 'too-many-leavers', leavers: leavers.length, linked: linkedCount, allowed };
-  return { updates, leavers, unmapped, linked: [...linked].sort(), returned, refused };
+  return { updates, leavers, unmapped, linked: [...linked].sort(), returned, withoutAccount, refused };
 };

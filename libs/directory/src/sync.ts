@@ -63,6 +63,8 @@ export interface SyncRun {
     unmapped: number;
     returned: number;
     failed: number;
+    /** Entries with no account (counted, not matched). */
+    withoutAccount: number;
   };
   /** The changes of this run (the first 200). */
   changes: SyncChange[];
@@ -202,6 +204,7 @@ export class DirectorySync {
         unmapped: this.unmappedNow.length,
         returned: 0,
         failed: 0,
+        withoutAccount: 0,
       },
       changes: [],
     };
@@ -232,6 +235,7 @@ export class DirectorySync {
       safety: this.settings.safety,
     });
     run.counts.people = answer.people.length;
+    run.counts.withoutAccount = plan.withoutAccount;
     if (plan.refused) {
       run.result = 'refused';
       run.refusal = plan.refused;

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
-import type { AccessService } from '@gatehouse/access';
+import { type AccessService, CardholderPatch } from '@gatehouse/access';
 import { type GatehouseConfig, readSecret } from '@gatehouse/config';
-import type { Actor, Clock, GatehouseBus, JournalEntry, JournalEntryInput, Log } from '@gatehouse/contracts';
+import {
+  type Actor,
+  type Clock,
+  DomainError,
+  type GatehouseBus,
+  type JournalEntry,
+  type JournalEntryInput,
+  type Log,
+} from '@gatehouse/contracts';
 import {
   DirectoryFault,
   type DirectorySecrets,
   DirectorySync,
+  type PersonUpdate,
   readDirectory,
   SqliteLinks,
   type SyncRun,
@@ -63,7 +72,7 @@ export const createDirectorySync = (config: GatehouseConfig, deps: DirectoryDeps
       accountKey: (a) => normaliseAccount(a)?.key ?? null,
       levelExists: (id) => index.levels.has(id),
       updateCardholder: async (id, patch, actor) => {
-        await records.updateCardholder(id, patch, actor);
+        await records.updateCardholder(id, checkedPatch(patch), actor);
       },
       markLeaver: (id, actor) => markLeaver(deps.access, id, actor),
       journal: deps.journal,
@@ -72,6 +81,23 @@ export const createDirectorySync = (config: GatehouseConfig, deps: DirectoryDeps
       clock: deps.clock,
       log: deps.log,
     },
+  );
+};
+
+/**
+ * The directory's values pass the checks an operator's do (length, no control
+ * or bidirectional-override characters): the directory is another party's
+ * data. A refusal names the fields, never the values (they are personal).
+ */
+export const checkedPatch = (patch: PersonUpdate['patch']) => {
+  const r = CardholderPatch.safeParse(patch);
+  if (r.success) return r.data;
+  const fields = [...new Set(r.error.issues.map((i) => String(i.path[0] ?? '?')))];
+  throw new DomainError(
+    'invalid',
+    'directory.value-refused',
+    `the directory's ${fields.join(', ')} for this person cannot be stored (${r.error.issues.map((i) => i.message).join('; ')})`,
+    { fields },
   );
 };
 
