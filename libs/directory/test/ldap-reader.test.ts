@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configSchema } from '@gatehouse/config';
@@ -150,5 +151,41 @@ describe('reading an OpenLDAP directory', () => {
       (e: unknown) => e,
     )) as DirectoryFault;
     expect(many.kind).toBe('partial');
+  });
+
+  /** A loopback server that accepts and then does `behave` with each connection. */
+  const fakeServer = async (behave: (socket: Socket) => void): Promise<{ url: string; server: Server }> => {
+    const server = createServer(behave);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    return { url: `ldap://127.0.0.1:${address.port}`, server };
+  };
+
+  it('a server that accepts and never answers times out; one that answers garbage fails the read, without a crash', async () => {
+    const sockets: Socket[] = [];
+    const silent = await fakeServer((s) => sockets.push(s));
+    const garbage = await fakeServer((s) => {
+      s.on('data', () => s.end(Buffer.from('30ff0201ffdeadbeef0000', 'hex')));
+      s.on('error', () => undefined);
+    });
+    try {
+      const secrets = { password: ADMIN_PASSWORD, ca: null };
+      const hung = (await readDirectory(settings({ url: silent.url, timeoutSeconds: 1 }), secrets).catch(
+        (e: unknown) => e,
+      )) as DirectoryFault;
+      expect(hung).toBeInstanceOf(DirectoryFault);
+      expect(hung.kind).toBe('timeout');
+      const bad = (await readDirectory(settings({ url: garbage.url, timeoutSeconds: 1 }), secrets).catch(
+        (e: unknown) => e,
+      )) as DirectoryFault;
+      expect(bad).toBeInstanceOf(DirectoryFault);
+      // ldapts drops what it cannot parse; the server then closing is what it reports.
+      expect(bad.kind).toBe('unreachable');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.server.close(r));
+      await new Promise((r) => garbage.server.close(r));
+    }
   });
 });
