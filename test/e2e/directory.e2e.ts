@@ -283,6 +283,12 @@ describe('directory sync with a real slapd', () => {
       expect(alarm?.detail).toMatch(/last good mapping is kept/);
       const status = (await admin.get<{ linked: number }>('/api/v1/directory/status')).body;
       expect(status.linked).toBe(6);
+      const health = await admin.get<{ components: Record<string, Record<string, unknown>> }>(
+        '/health/ready',
+      );
+      expect(health.body.components.directory).toMatchObject({ status: 'degraded', linked: 6 });
+      const metrics = await admin.get<string>('/metrics');
+      expect(metrics.text).toMatch(/^gatehouse_directory_linked 6$/m);
     } finally {
       await slapd.start();
     }
@@ -294,6 +300,10 @@ describe('directory sync with a real slapd', () => {
       const run = await sync();
       expect([run.result, run.fault?.kind]).toEqual(['failed', 'bind-refused']);
       expect(JSON.stringify(run)).not.toContain('a-wrong-password-31');
+      // Nor in the gateway's log, where the failure is told (the right password never either).
+      expect(gw.output()).toContain('directory sync could not read the directory');
+      expect(gw.output()).not.toContain('a-wrong-password-31');
+      expect(gw.output()).not.toContain(ADMIN_PASSWORD);
       expect((await alarms()).some((a) => a.type === 'directory-bind-refused')).toBe(true);
       expect((await person('cara')).state).toBe('active');
     } finally {
