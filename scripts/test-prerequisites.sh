@@ -2,7 +2,8 @@
 # Makes sure of every program the test tiers need, before `npm test` runs them:
 # Debian's Chromium for the console tests, Mosquitto for MQTT, socat for
 # pseudo-terminals, the AVR toolchain and simavr for the firmware bridge,
-# rsyslog (and its TLS driver) as a real syslog receiver, openssl for test certificates, and a
+# rsyslog (and its TLS driver) as a real syslog receiver, slapd and ldap-utils as a
+# real directory, openssl for test certificates, and a
 # compiler for native modules. It says exactly what it installs; where it
 # cannot install (not root, no apt-get) it stops at once with the one command
 # to run. A broker on 127.0.0.1:1883 is started when nothing listens there.
@@ -25,6 +26,9 @@ declare -A need_cmd=(
   [simavr]=simavr
   [rsyslogd]=rsyslog
   [logger]=bsdutils
+  # OpenLDAP's server and tools: the directory sync tests start their own slapd.
+  [slapd]=slapd
+  [ldapmodify]=ldap-utils
 )
 # Headers and libraries, by a file each package installs.
 declare -A need_file=(

@@ -3,6 +3,7 @@ import { showTimesIn } from './format';
 import { Menu, X } from 'lucide-react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
 import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
+import { Directory } from './pages/Directory';
 import { Doors } from './pages/Doors';
 import { Forgive } from './desk/Forgive';
 import { GuardDesk } from './desk/GuardDesk';
@@ -48,6 +49,7 @@ const PAGES: Page[] = [
   { id: 'levels', title: 'Access levels', action: 'site.read' },
   { id: 'schedules', title: 'Schedules', action: 'site.read' },
   { id: 'import', title: 'Import', action: 'cardholders.write' },
+  { id: 'directory', title: 'Directory sync', action: 'directory.read' },
   { id: 'integrity', title: 'Integrity', action: 'journal.verify' },
   { id: 'operators', title: 'Operators', action: 'operators.read' },
   { id: 'tokens', title: 'API tokens', action: 'operators.read' },
@@ -234,6 +236,7 @@ export const App = () => {
             {active.id === 'levels' && <Levels />}
             {active.id === 'schedules' && <Schedules />}
             {active.id === 'import' && <Import />}
+            {active.id === 'directory' && <Directory />}
             {active.id === 'integrity' && <Integrity />}
             {active.id === 'operators' && (
               <Operators canEdit={permissions?.actions.includes('operators.write') ?? false} />

@@ -33,6 +33,7 @@ import type { Core } from './core';
 import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
+import { DIRECTORY_SYNC, DirectoryController } from './directory/directory.controller';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
 import { SessionsController } from './logins/sessions.controller';
@@ -61,6 +62,7 @@ export const CONTROLLERS = [
   PasswordPolicyController,
   LoginsController,
   SessionsController,
+  DirectoryController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -89,6 +91,7 @@ export class AppModule {
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },
         { provide: LoginsGateway, useValue: core.logins },
+        { provide: DIRECTORY_SYNC, useValue: { sync: core.directory } },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

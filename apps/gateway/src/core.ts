@@ -26,6 +26,8 @@ import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
 import { siteAccountDigest } from './logins/account-digest';
+import type { DirectorySync } from '@gatehouse/directory';
+import { createDirectorySync } from './directory/directory-gateway';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
 import { LoginTopic } from './logins/mqtt-topic';
@@ -51,6 +53,8 @@ export interface Core {
   correlation: CorrelationService | null;
   /** Workstation logins: the intake the listeners and POST /api/v1/logins feed. */
   logins: LoginsGateway;
+  /** Directory sync (people, accounts, group levels, leavers), unless the site has no directory. */
+  directory: DirectorySync | null;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -196,6 +200,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   // Who was logged in where at the last stop, before any listener takes a new login.
   await logins.restoreSessions(reader, (e) => journal.openForView(e));
   logins.listeners = await startLoginListeners(config, logins, clock, log);
+  const directory = createDirectorySync(config, { access, journal, db, bus, clock, log });
+  directory?.start();
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
@@ -216,6 +222,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     reader,
     correlation,
     logins,
+    directory,
     auth,
     keyring,
     access,
@@ -228,6 +235,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     brokerSecurity: broker.security,
     async close() {
       stopSessionPurge();
+      directory?.stop();
+      await directory?.idle();
       await logins.close();
       correlation?.stop();
       await readers.stop();

@@ -110,6 +110,18 @@ export const ACTIONS = {
     roles: ['admin', 'auditor'],
     what: 'login ingest counters and the unreadable messages kept',
   },
+  'directory.read': {
+    roles: ['facility-manager', 'admin', 'auditor'],
+    what: 'directory sync status, its recent runs and their changes (cardholder ids, no names)',
+  },
+  'directory.unmapped': {
+    roles: ['facility-manager'],
+    what: 'directory accounts (and names) that map to no cardholder, to map them',
+  },
+  'directory.sync': {
+    roles: ['facility-manager', 'admin'],
+    what: 'run a directory sync now (people, accounts, group levels, leavers suspended)',
+  },
 } as const satisfies Record<string, { roles: readonly Role[]; what: string }>;
 
 export type Action = keyof typeof ACTIONS;

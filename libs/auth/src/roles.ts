@@ -41,6 +41,7 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
     'zone',
     'note',
     'presence',
+    'directory',
   ],
   reception: ['visitor', 'note'],
   // Erasures and the requests behind them; not the movements of the people erased.

@@ -899,6 +899,145 @@ export const configSchema = z.strictObject({
         .describe('Largest message taken; larger ones are counted and dropped'),
     }),
   }),
+  directory: section({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Synchronise people, accounts and group levels from an LDAP directory (Active Directory or OpenLDAP)',
+      ),
+    kind: z
+      .enum(['active-directory', 'openldap'])
+      .default('active-directory')
+      .describe(
+        'active-directory: sAMAccountName, userPrincipalName, userAccountControl; openldap: uid, mail, and disabledFilter',
+      ),
+    url: z
+      .string()
+      .regex(/^ldaps?:\/\/[^\s/]+\/?$/, 'ldap://host:port or ldaps://host:port')
+      .default('ldaps://127.0.0.1:636')
+      .describe('The directory server (ldaps:// for TLS from the first byte)'),
+    bindDn: z
+      .string()
+      .max(512)
+      .default('')
+      .describe('The DN the gateway binds as (a read-only service account)'),
+    bindPassword: secretRef
+      .optional()
+      .describe('Its password, from a file or an environment variable; read at each sync, never logged'),
+    caFile: z
+      .string()
+      .default('')
+      .describe(
+        'CA (PEM) that the server certificate must chain to for ldaps://; empty trusts the system CAs',
+      ),
+    baseDn: z.string().max(512).default('').describe('Where people are searched (subtree)'),
+    userFilter: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe(
+        'LDAP filter of people; default (&(objectCategory=person)(objectClass=user)) on AD, (objectClass=inetOrgPerson) on OpenLDAP',
+      ),
+    groupBaseDn: z.string().max(512).default('').describe('Where groups are searched (default baseDn)'),
+    groupFilter: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe(
+        'LDAP filter of groups; default (objectClass=group) on AD, (|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames)) on OpenLDAP',
+      ),
+    disabledFilter: z
+      .string()
+      .max(1024)
+      .default('')
+      .describe(
+        'LDAP filter of disabled people (OpenLDAP, e.g. (pwdAccountLockedTime=*)); AD also reads userAccountControl bit 2',
+      ),
+    domain: z
+      .string()
+      .max(64)
+      .default('')
+      .describe('NetBIOS domain (CORP) that accounts carry as DOMAIN\\user; empty gives bare user names'),
+    attributes: section({
+      name: z
+        .string()
+        .min(1)
+        .max(64)
+        .default('displayName')
+        .describe('Attribute holding the display name (else cn)'),
+      department: z
+        .string()
+        .min(1)
+        .max(64)
+        .default('department')
+        .describe('Attribute holding the department'),
+      employeeNumber: z
+        .string()
+        .min(1)
+        .max(64)
+        .default('employeeID')
+        .describe('Attribute holding the employee number (OpenLDAP: employeeNumber)'),
+    }),
+    groupLevels: z
+      .record(
+        z.string().min(1).max(256).describe('A group, by its cn or its DN (case-insensitive)'),
+        z.array(z.string().min(1).max(64)).max(50).describe('Access level ids its members hold'),
+      )
+      .default({})
+      .describe(
+        'Directory groups to access levels; only levels named here are granted or withdrawn by the sync, others stay as set',
+      ),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(30)
+      .max(86_400)
+      .default(300)
+      .describe('Time between syncs: a leaver is suspended within one interval'),
+    timeoutSeconds: z.number().int().min(1).max(300).default(15).describe('Connect and operation time-out'),
+    pageSize: z
+      .number()
+      .int()
+      .min(10)
+      .max(5000)
+      .default(500)
+      .describe('Entries per page of the paged search'),
+    maxEntries: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(100_000)
+      .describe('Most people read in one sync; more refuses the answer as partial'),
+    safety: section({
+      maxLeaverFraction: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.1)
+        .describe(
+          'Refuse a sync that would make leavers of more than this share of the people linked to the directory (journaled and alarmed instead)',
+        ),
+      alwaysAllow: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .default(3)
+        .describe('So many leavers in one sync are applied whatever the share (small sites)'),
+    }),
+  }).superRefine((d, ctx) => {
+    if (!d.enabled) return;
+    if (!d.baseDn)
+      ctx.addIssue({ code: 'custom', path: ['baseDn'], message: 'a directory sync needs baseDn' });
+    if (d.bindDn && !d.bindPassword)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bindPassword'],
+        message: 'bindDn needs bindPassword ({ file } or { env })',
+      });
+  }),
   demo: section({
     simulator: z
       .boolean()

@@ -53,6 +53,8 @@ export const secretProblems = (config: ParsedConfig, env: NodeJS.ProcessEnv = pr
   const password = config.mqtt.password;
   if (password) attempt(() => readSecret(password, env));
   for (const w of config.notifications.webhooks) attempt(() => readSecret(w.secret, env));
+  const bind = config.directory.enabled ? config.directory.bindPassword : undefined;
+  if (bind) attempt(() => readSecret(bind, env));
   return problems;
 };
 

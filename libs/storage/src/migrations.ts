@@ -288,4 +288,17 @@ export const MIGRATIONS: readonly Migration[] = [
       PRAGMA secure_delete = OFF;
     `,
   },
+  {
+    version: 9,
+    name: 'directory links',
+    sql: `
+      -- The cardholders the directory sync last found in the directory (ids only:
+      -- no account or DN in clear). One linked before and missing from a complete
+      -- answer is a leaver; one never linked (a local account) is never suspended.
+      CREATE TABLE directory_links (
+        cardholder_id TEXT    PRIMARY KEY,
+        linked_at     INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

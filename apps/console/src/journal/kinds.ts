@@ -17,7 +17,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   {
     id: 'people',
     label: 'People and cards',
-    categories: ['cardholder', 'credential', 'visitor', 'presence'],
+    categories: ['cardholder', 'credential', 'visitor', 'presence', 'directory'],
   },
   { id: 'site', label: 'Site set-up', categories: ['zone', 'level', 'schedule', 'group', 'holiday'] },
   { id: 'notes', label: 'Notes', categories: ['note'] },

@@ -28,6 +28,7 @@ const SOURCES: Record<string, string> = {
   main: 'The gateway',
   cli: 'The command line',
   access: 'The access records (people, cards, doors)',
+  directory: 'The directory sync (LDAP)',
   alarms: 'The alarm service',
   auth: 'Sign-in and sessions',
   doors: 'The door service',
