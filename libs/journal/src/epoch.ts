@@ -147,3 +147,61 @@ export const compactAfterRetirement = (db: Db): { walEmptied: boolean } => {
   const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[];
   return { walEmptied: result !== undefined && result.busy === 0 && result.log === 0 };
 };
+
+/**
+ * Writes one epoch as the evidence kept before its retirement, line by line:
+ * first `{"epoch":…}` (its bounds and the public key that verifies it), then
+ * each entry exactly as stored (canonical JSON; its leaf hash is SHA-256 of a
+ * 0x00 byte and the line), then each of its checkpoints as
+ * `{"checkpoint":"<signed body>","hash":…,"signature":…}` (the signature is
+ * over the body string's bytes, the hash is its SHA-256). Returns how many entries.
+ */
+export const exportEpoch = (
+  db: Db,
+  epoch: number,
+  publicKeyPem: string,
+  write: (line: string) => void,
+): { entries: number; firstSeq: number; lastSeq: number } => {
+  const epochs = db.prepare('SELECT * FROM journal_epochs ORDER BY epoch').all() as {
+    epoch: number;
+    first_seq: number;
+    retired_at: number | null;
+  }[];
+  const index = epochs.findIndex((e) => e.epoch === epoch);
+  const target = epochs[index];
+  if (!target)
+    throw new DomainError('not-found', 'journal.unknown-epoch', `the journal has no epoch ${epoch}`);
+  if (target.retired_at !== null)
+    throw new DomainError('conflict', 'journal.epoch-retired', `epoch ${epoch} is already retired`);
+  const next = epochs[index + 1];
+  if (!next)
+    throw new DomainError(
+      'conflict',
+      'journal.epoch-current',
+      `epoch ${epoch} is the current one: only an epoch closed by a later one can be exported whole`,
+    );
+  const firstSeq = target.first_seq;
+  const lastSeq = next.first_seq - 1;
+  write(JSON.stringify({ epoch, firstSeq, lastSeq, publicKey: publicKeyPem }));
+  let entries = 0;
+  const rows = db
+    .prepare('SELECT entry_json FROM journal_entries WHERE seq BETWEEN ? AND ? ORDER BY seq')
+    .pluck()
+    .iterate(firstSeq, lastSeq) as IterableIterator<string>;
+  for (const json of rows) {
+    write(json);
+    entries += 1;
+  }
+  const checkpoints = db
+    .prepare('SELECT body_json, hash, signature FROM journal_checkpoints WHERE epoch = ? ORDER BY id')
+    .all(epoch) as { body_json: string; hash: Buffer; signature: Buffer }[];
+  for (const cp of checkpoints)
+    write(
+      JSON.stringify({
+        checkpoint: cp.body_json,
+        hash: cp.hash.toString('hex'),
+        signature: cp.signature.toString('base64'),
+      }),
+    );
+  return { entries, firstSeq, lastSeq };
+};

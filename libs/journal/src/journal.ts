@@ -150,7 +150,7 @@ export class Journal {
     };
     // A journal written before personal values were sealed (migration 9 says so): its tree is closed
     // and a new epoch begins, so the old one can be retired once exported (README).
-    if (this.store.epochDue()) this.beginEpoch('gateway', 'personal values are sealed from here on');
+    this.beginEpochIfDue('gateway');
     const entry = restarted
       ? await this.append({ type: 'journal.restarted', source: 'gateway', payload: restarted })
       : await this.append({
@@ -502,6 +502,13 @@ export class Journal {
           atMs: this.clock.monotonicMs(),
         }
       : { treeSize: 0, hash: null, time: null, atMs: this.clock.monotonicMs() };
+  }
+
+  /** Begins the epoch a migration left due (a journal from before sealed entries); undefined when none is. */
+  beginEpochIfDue(source: string): JournalEntry | undefined {
+    return this.store.epochDue()
+      ? this.beginEpoch(source, 'personal values are sealed from here on')
+      : undefined;
   }
 
   /**

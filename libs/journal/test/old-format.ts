@@ -16,15 +16,15 @@ import { loadOrCreateSigningKey } from '../src/signer';
 export const writeOldFormatJournal = (
   dir: string,
   inputs: readonly JournalEntryInput[],
-  options: { signedUpTo: number; time: Date },
+  options: { signedUpTo: number; time: Date; file?: string; keyFile?: string },
 ): { path: string; entries: string[] } => {
-  const path = join(dir, 'test.db');
+  const path = join(dir, options.file ?? 'test.db');
   const db = openDatabase({
     path,
     synchronous: 'normal',
     migrations: MIGRATIONS.filter((m) => m.version <= 8),
   });
-  const signer = loadOrCreateSigningKey(join(dir, 'k.pem'));
+  const signer = loadOrCreateSigningKey(options.keyFile ?? join(dir, 'k.pem'));
   const frontier = MerkleFrontier.empty();
   const entries: string[] = [];
   const insert = db.prepare(
