@@ -57,6 +57,32 @@ const locate = (payload: JsonObject, path: string): { parent: Container; key: st
   return { parent: node as Container, key: keys.at(-1)! };
 };
 
+/**
+ * A copy of the payload in which each object on the way to one of the paths
+ * is a copy of its own, so values can be replaced there without touching the
+ * caller's payload; the rest is shared. A deep copy of the whole payload cost
+ * more per entry than the sealing itself.
+ */
+const copyAlong = (payload: JsonObject, paths: Iterable<string>): JsonObject => {
+  const root: Container = { ...payload };
+  const copies = new Set<object>([root]);
+  for (const path of paths) {
+    let node = root;
+    for (const key of path.split('.').slice(0, -1)) {
+      const child = node[key];
+      if (child === null || child === undefined || typeof child !== 'object' || Array.isArray(child)) break;
+      let next = child as Container;
+      if (!copies.has(next)) {
+        next = { ...next };
+        copies.add(next);
+        node[key] = next;
+      }
+      node = next;
+    }
+  }
+  return root;
+};
+
 /** The commitment at a path of a stored entry, if that is what the path holds. */
 const commitmentAt = (
   payload: JsonObject,
@@ -103,10 +129,11 @@ export const sealPersonal = (
     throw invalid(`entry "${input.type}" holds personal values and this journal has no keys to seal them`);
   if (part.paths.length > MAX_PATHS || part.paths.some((p) => !PATH.test(p)))
     throw invalid(`entry "${input.type}" names bad personal paths`);
-  const payload = structuredClone(input.payload ?? {});
+  const paths = new Set(part.paths);
+  const payload = copyAlong(input.payload ?? {}, paths);
   const values: Record<string, string> = {};
   const places: [string, { parent: Container; key: string }][] = [];
-  for (const path of new Set(part.paths)) {
+  for (const path of paths) {
     const at = locate(payload, path);
     const value = at?.parent[at.key];
     if (!at || typeof value !== 'string') continue;

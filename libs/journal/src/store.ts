@@ -81,7 +81,8 @@ export class SqliteJournalStore implements JournalStore {
       ),
       writeState: db.prepare('UPDATE journal_state SET tree_size = ?, frontier = ? WHERE id = 1'),
       insertEntry: db.prepare(
-        'INSERT INTO journal_entries (seq, time_ms, type, category, source, entry_json, leaf_hash) VALUES (@seq, @time_ms, @type, @category, @source, @entry_json, @leaf_hash)',
+        // Positional: binding by name costs a lookup per parameter, on every entry.
+        'INSERT INTO journal_entries (seq, time_ms, type, category, source, entry_json, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertSubject: db.prepare('INSERT INTO journal_subjects (kind, ref, seq) VALUES (?, ?, ?)'),
       lastEntry: db.prepare('SELECT * FROM journal_entries ORDER BY seq DESC LIMIT 1'),
@@ -125,7 +126,15 @@ export class SqliteJournalStore implements JournalStore {
     this.stmts.writeState.run(treeSize, JSON.stringify(frontier));
   }
   insertEntry(row: StoredEntryRow, subjects: readonly SubjectRef[]): void {
-    this.stmts.insertEntry.run(row);
+    this.stmts.insertEntry.run(
+      row.seq,
+      row.time_ms,
+      row.type,
+      row.category,
+      row.source,
+      row.entry_json,
+      row.leaf_hash,
+    );
     for (const s of subjects) this.stmts.insertSubject.run(s.kind, s.id, row.seq);
   }
   lastEntry(): StoredEntryRow | undefined {
