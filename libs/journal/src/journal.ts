@@ -37,13 +37,16 @@ interface Waiting {
 }
 
 export interface JournalStats {
-  /** The current epoch (1 until a journal from before sealed entries began a new one). */
-  epoch: number;
-  /** Leaves of the current epoch's tree. */
+  /**
+   * Entries in the journal, every epoch counted (the last sequence number): the
+   * tree size while there is one epoch, as before epochs.
+   */
   treeSize: number;
-  /** Sequence number of the last entry, all epochs. */
-  lastSeq: number;
+  /** Entries that signed checkpoints cover, every epoch counted (`treeSize` minus this are unsigned). */
   lastCheckpointSize: number;
+  /** The current epoch (1 until a journal from before sealed entries began a new one), and its own tree's size. */
+  epoch: number;
+  epochTreeSize: number;
   lastCheckpointTime: string | null;
   queued: number;
   commits: number;
@@ -144,7 +147,7 @@ export class Journal {
       lastSeq: last.seq,
       lastEntryTime: new Date(last.time_ms).toISOString(),
       previousShutdown: this.previousShutdown(),
-      lastCheckpointSize: this.lastCheckpoint.treeSize,
+      lastCheckpointSize: this.firstSeq - 1 + this.lastCheckpoint.treeSize,
       uncheckpointedEntries: this.frontier.treeSize - this.lastCheckpoint.treeSize,
       ...details,
     };
@@ -617,11 +620,13 @@ export class Journal {
   }
 
   stats(): JournalStats {
+    // Earlier epochs are signed to their end (a new epoch begins only then), so counts before firstSeq are all signed.
+    const before = this.firstSeq - 1;
     return {
+      treeSize: before + this.frontier.treeSize,
+      lastCheckpointSize: before + this.lastCheckpoint.treeSize,
       epoch: this.epoch,
-      treeSize: this.frontier.treeSize,
-      lastSeq: this.firstSeq - 1 + this.frontier.treeSize,
-      lastCheckpointSize: this.lastCheckpoint.treeSize,
+      epochTreeSize: this.frontier.treeSize,
       lastCheckpointTime: this.lastCheckpoint.time,
       queued: this.queue.length,
       commits: this.commits,

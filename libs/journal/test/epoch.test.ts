@@ -111,7 +111,7 @@ describe('journal epochs: a database from before sealed entries (real SQLite)', 
     const restarted = rows<{ type: string }>('SELECT type FROM journal_entries WHERE seq = 7')[0]!;
     expect(restarted.type).toBe('journal.restarted');
     expect(db.prepare('SELECT count(*) FROM upgrade_tasks').pluck().get()).toBe(0);
-    expect(journal.stats()).toMatchObject({ epoch: 2, treeSize: 2, lastSeq: 7 });
+    expect(journal.stats()).toMatchObject({ epoch: 2, epochTreeSize: 2, treeSize: 7, lastCheckpointSize: 7 });
 
     // New entries are sealed; old ones still show as written until retired.
     const fresh = await journal.append(sealedUpdate('p-olwen', 'Olwen Harcourt-Bligh'));
