@@ -1,11 +1,15 @@
 import type { Auth } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
+import type { Journal } from '@gatehouse/journal';
+import type { Db } from '@gatehouse/storage';
 import { systemClock } from '@gatehouse/contracts';
 import { openFoundation } from '../../gateway/src/foundation';
 
 /** What the CLI's writing commands use: the gateway's operators, recorded in its journal. */
 export interface CliRecords {
   auth: Auth;
+  journal: Journal;
+  db: Db;
   /** Commits what the command appended and closes the database. */
   close(): void;
 }
@@ -21,6 +25,8 @@ export const openCliRecords = (config: GatehouseConfig, warn: (message: string) 
   journal.attach();
   return {
     auth,
+    journal,
+    db,
     close() {
       journal.flush();
       db.close();

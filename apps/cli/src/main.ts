@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -11,7 +11,14 @@ import {
   loadConfig,
   type GatehouseConfig,
 } from '@gatehouse/config';
-import { describeProblem, keyIdOf, loadOrCreateSigningKey, verifyDatabase } from '@gatehouse/journal';
+import {
+  compactAfterRetirement,
+  describeProblem,
+  exportEpoch,
+  keyIdOf,
+  loadOrCreateSigningKey,
+  verifyDatabase,
+} from '@gatehouse/journal';
 import { openDatabase } from '@gatehouse/storage';
 import { isDomainError } from '@gatehouse/contracts';
 import { openCliRecords } from './composition';
@@ -23,6 +30,11 @@ const USAGE = `gatehouse <command> [options]
       exit 0 when it verifies, 1 naming the first entry or checkpoint that does not.
   journal public-key
       Print the Ed25519 public key that verifies checkpoints.
+  journal retire-epoch --epoch N --reason TEXT --export FILE
+      With the gateway stopped: write epoch N (entries, checkpoints, public key)
+      to FILE (which must not exist), then remove its entry bodies, keeping their
+      leaf hashes so it still verifies, journal that, and compact the database.
+      For an epoch written before personal values were sealed (see README).
   admin create --username NAME --display-name "Full Name" [--role admin ...]
                (--password-file FILE | --password-stdin)
       Create an operator without the console (headless installs). Default role: admin.
@@ -51,6 +63,12 @@ const verify = async (config: GatehouseConfig, json: boolean, publicKeyFile?: st
       out(
         `journal OK: ${report.entries} entries, ${report.checkpoints} signed checkpoints, root ${report.rootHash}`,
       );
+      if (report.epochs.length > 1)
+        for (const e of report.epochs)
+          out(
+            `  epoch ${e.epoch} from entry ${e.firstSeq}: ${e.entries} entries, ${e.checkpoints} checkpoints, root ${e.rootHash}` +
+              (e.retired ? ` (retired: ${e.retiredEntries} entries kept as leaf hashes only)` : ''),
+          );
       if (report.uncheckpointedEntries > 0)
         out(`note: the last ${report.uncheckpointedEntries} entries are not yet under a signed checkpoint`);
     } else {
@@ -71,6 +89,77 @@ const readPassword = (values: { 'password-file'?: string; 'password-stdin'?: boo
   );
 };
 
+/** Writes lines to a new owner-only file, flushed to disk before it returns. */
+const writeNewFile = (path: string, fill: (write: (line: string) => void) => void): void => {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    fill((line) => writeSync(fd, `${line}\n`));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+};
+
+/**
+ * Retires an epoch of the journal (issue 12, item 5): the export first, then
+ * the removal, then the compaction, each only if the one before succeeded.
+ */
+const retireEpoch = (
+  config: GatehouseConfig,
+  values: { epoch?: string; reason?: string; export?: string },
+): number => {
+  const epoch = Number(values.epoch);
+  if (!Number.isInteger(epoch) || epoch < 1)
+    throw new Error('--epoch N is required: the epoch to retire (journal verify lists them)');
+  const logger = pino({ level: 'warn' }, pino.destination(2));
+  const records = openCliRecords(config, (m) => logger.warn(m));
+  const compact = (): number => {
+    if (!compactAfterRetirement(records.db).walEmptied) {
+      err(
+        'the database is open in another process (is the gateway running?): its WAL may still hold the removed entries; stop it and run this command again (it then only compacts)',
+      );
+      return 1;
+    }
+    out('database compacted: the removed entries are no longer in the file or its WAL');
+    return 0;
+  };
+  try {
+    // Retired already (a compaction that found the database busy): only the compaction is left.
+    const retiredAt = records.db
+      .prepare('SELECT retired_at FROM journal_epochs WHERE epoch = ?')
+      .pluck()
+      .get(epoch) as number | null | undefined;
+    if (retiredAt !== null && retiredAt !== undefined) {
+      out(`epoch ${epoch} is already retired; compacting the database`);
+      return compact();
+    }
+    if (!values.reason?.trim())
+      throw new Error('--reason TEXT is required: it is journaled with the retirement');
+    if (!values.export)
+      throw new Error('--export FILE is required: the epoch is written there before it is removed');
+    // A database upgraded but not yet started: its new epoch begins here.
+    records.journal.beginEpochIfDue('cli');
+    const exportFile = resolve(values.export);
+    let exported = { entries: 0, firstSeq: 0, lastSeq: 0 };
+    writeNewFile(exportFile, (write) => {
+      exported = exportEpoch(records.db, epoch, records.journal.publicKeyPem, write);
+    });
+    out(`wrote epoch ${epoch} (entries ${exported.firstSeq}-${exported.lastSeq}) to ${exportFile}`);
+    const { retired, entry } = records.journal.retireEpoch(epoch, {
+      source: 'cli',
+      actor: { kind: 'cli', name: process.env.SUDO_USER ?? process.env.USER ?? 'cli' },
+      reason: values.reason,
+    });
+    out(
+      `retired epoch ${epoch}: ${retired} entry bodies removed, their leaf hashes kept (journal entry ${entry.seq})`,
+    );
+    records.journal.flush();
+    return compact();
+  } finally {
+    records.close();
+  }
+};
+
 const run = async (argv: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -85,6 +174,9 @@ const run = async (argv: string[]): Promise<number> => {
       'password-file': { type: 'string' },
       'password-stdin': { type: 'boolean' },
       out: { type: 'string' },
+      epoch: { type: 'string' },
+      reason: { type: 'string' },
+      export: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -113,6 +205,7 @@ const run = async (argv: string[]): Promise<number> => {
     out(loadOrCreateSigningKey(config.resolved.signingKeyFile).publicKeyPem.trimEnd());
     return 0;
   }
+  if (group === 'journal' && command === 'retire-epoch') return retireEpoch(config, values);
   if (group === 'admin' && command === 'create') {
     if (!values.username || !values['display-name'])
       throw new Error('--username and --display-name are required');

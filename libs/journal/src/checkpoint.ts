@@ -8,7 +8,12 @@ import type { CheckpointSigner } from './signer';
  * replacing one breaks every later link.
  */
 export interface CheckpointBody {
-  version: 1;
+  /** 1: the first epoch's (as signed before epochs); 2: a later epoch's, which names it. */
+  version: 1 | 2;
+  /** The epoch whose tree this heads (version 2); absent means the first. */
+  epoch?: number;
+  /** Sequence number of the epoch's first entry (version 2): leaf index = seq - firstSeq. */
+  firstSeq?: number;
   treeSize: number;
   rootHash: string;
   time: string;
@@ -30,9 +35,12 @@ export const makeCheckpoint = (
   root: Buffer,
   time: Date,
   previousHash: string | null,
+  /** The epoch and its first sequence number; the first epoch's bodies stay as they were signed before epochs. */
+  epoch: { epoch: number; firstSeq: number } = { epoch: 1, firstSeq: 1 },
 ): { body: CheckpointBody; bodyJson: string; hash: Buffer; signature: Buffer } => {
   const body: CheckpointBody = {
-    version: 1,
+    version: epoch.epoch === 1 ? 1 : 2,
+    ...(epoch.epoch === 1 ? {} : { epoch: epoch.epoch, firstSeq: epoch.firstSeq }),
     treeSize,
     rootHash: root.toString('hex'),
     time: time.toISOString(),

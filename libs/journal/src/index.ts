@@ -1,10 +1,11 @@
 export { leafHash } from './merkle';
 export { keyIdOf, loadOrCreateSigningKey } from './signer';
 export { buildEntry, serializeEntry } from './entry';
-export { SqliteJournalStore } from './store';
+export { type EpochRow, SqliteJournalStore } from './store';
+export { compactAfterRetirement, EPOCH_RETIRED, EPOCH_STARTED, type EpochLink, exportEpoch } from './epoch';
 export { Journal, type JournalOptions } from './journal';
 export { journalDeadLetters } from './dead-letters';
-export { describeProblem, type VerifyProblem, type VerifyReport } from './verifier';
+export { describeProblem, type EpochReport, type VerifyProblem, type VerifyReport } from './verifier';
 export { csvHeader, csvRow, type JournalFilter, type JournalPage, jsonlLine } from './query';
 export { type CheckpointView, JournalReader, MAX_PAGE } from './reader';
 export { type JournalRows, verifyDatabase, verifyStoredJournal } from './stored-verify';

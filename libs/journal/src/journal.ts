@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type Clock,
   DomainError,
   type GatehouseBus,
@@ -11,9 +12,10 @@ import {
 } from '@gatehouse/contracts';
 import { buildEntry, serializeEntry, validateInput } from './entry';
 import { makeCheckpoint, type CheckpointBody } from './checkpoint';
+import { epochStartedInput, epochRetiredInput } from './epoch';
 import { leafHash, MerkleFrontier } from './merkle';
 import type { CheckpointSigner } from './signer';
-import type { JournalStore } from './store';
+import type { JournalStore, TreeState } from './store';
 import { type Disclosed, disclosuresOf, openPersonal, type PersonalPrivacy, sealPersonal } from './personal';
 
 /** The first group `resume` commits, before it has timed one: small enough to fit a slice on a slow disk. */
@@ -35,8 +37,16 @@ interface Waiting {
 }
 
 export interface JournalStats {
+  /**
+   * Entries in the journal, every epoch counted (the last sequence number): the
+   * tree size while there is one epoch, as before epochs.
+   */
   treeSize: number;
+  /** Entries that signed checkpoints cover, every epoch counted (`treeSize` minus this are unsigned). */
   lastCheckpointSize: number;
+  /** The current epoch (1 until a journal from before sealed entries began a new one), and its own tree's size. */
+  epoch: number;
+  epochTreeSize: number;
   lastCheckpointTime: string | null;
   queued: number;
   commits: number;
@@ -54,6 +64,10 @@ export interface JournalStats {
 export class Journal {
   private queue: Waiting[] = [];
   private frontier = MerkleFrontier.empty();
+  /** The current epoch and its first sequence number: the tree's leaf i is entry firstSeq + i. */
+  private epoch = 1;
+  private firstSeq = 1;
+  /** The last checkpoint: its tree size in the current epoch (0 when it closed an earlier one), its hash, which the next links to. */
   private lastCheckpoint: { treeSize: number; hash: string | null; time: string | null; atMs: number } = {
     treeSize: 0,
     hash: null,
@@ -128,19 +142,20 @@ export class Journal {
     this.reload();
     this.opened = true;
     const last = this.store.lastEntry();
-    const entry = last
-      ? await this.append({
-          type: 'journal.restarted',
-          source: 'gateway',
-          payload: {
-            lastSeq: last.seq,
-            lastEntryTime: new Date(last.time_ms).toISOString(),
-            previousShutdown: this.previousShutdown(),
-            lastCheckpointSize: this.lastCheckpoint.treeSize,
-            uncheckpointedEntries: last.seq - this.lastCheckpoint.treeSize,
-            ...details,
-          },
-        })
+    // What the previous run left, said before a new epoch (if one is due) closes its tree.
+    const restarted = last && {
+      lastSeq: last.seq,
+      lastEntryTime: new Date(last.time_ms).toISOString(),
+      previousShutdown: this.previousShutdown(),
+      lastCheckpointSize: this.firstSeq - 1 + this.lastCheckpoint.treeSize,
+      uncheckpointedEntries: this.frontier.treeSize - this.lastCheckpoint.treeSize,
+      ...details,
+    };
+    // A journal written before personal values were sealed (migration 10 says so): its tree is closed
+    // and a new epoch begins, so the old one can be retired once exported (README).
+    this.beginEpochIfDue('gateway');
+    const entry = restarted
+      ? await this.append({ type: 'journal.restarted', source: 'gateway', payload: restarted })
       : await this.append({
           type: 'journal.created',
           source: 'gateway',
@@ -180,7 +195,7 @@ export class Journal {
    */
   attach(source = 'cli'): void {
     this.reload();
-    if (this.frontier.treeSize === 0)
+    if (this.epoch === 1 && this.frontier.treeSize === 0)
       this.appendAll(
         [{ type: 'journal.created', source, payload: { keyId: this.signer.keyId } }],
         () => undefined,
@@ -357,15 +372,14 @@ export class Journal {
   /** One transaction for the batch; returns each stored entry with its waiter (entries that cannot be stored are rejected). */
   private commitBatch(batch: readonly Waiting[], groupEffect?: () => void): [Waiting, JournalEntry][] {
     return this.store.writeTransaction(() => {
-      const state = this.store.readState();
       // Another process (the CLI) may have appended since: continue from what is stored.
-      if (state.treeSize !== this.frontier.treeSize) this.reload();
+      if (this.stale(this.store.readState())) this.reload();
       const frontier = this.frontier.clone();
       const now = this.clock.now();
       const stored: [Waiting, JournalEntry][] = [];
       const rejected: [Waiting, Error][] = [];
       for (const w of batch) {
-        const seq = frontier.treeSize + 1;
+        const seq = this.firstSeq + frontier.treeSize;
         const entry = buildEntry(w.input, seq, now);
         let json: string;
         try {
@@ -415,6 +429,7 @@ export class Journal {
       this.frontier.root(),
       now,
       this.lastCheckpoint.hash,
+      { epoch: this.epoch, firstSeq: this.firstSeq },
     );
     this.store.insertCheckpoint({
       tree_size: cp.body.treeSize,
@@ -422,6 +437,7 @@ export class Journal {
       hash: cp.hash,
       signature: cp.signature,
       key_id: cp.body.keyId,
+      epoch: this.epoch,
     });
     this.lastCheckpoint = {
       treeSize: cp.body.treeSize,
@@ -437,7 +453,7 @@ export class Journal {
     if (this.paused) return undefined;
     this.flush();
     return this.store.writeTransaction(() => {
-      if (this.store.readState().treeSize !== this.frontier.treeSize) this.reload();
+      if (this.stale(this.store.readState())) this.reload();
       return this.frontier.treeSize > this.lastCheckpoint.treeSize ? this.writeCheckpoint() : undefined;
     });
   }
@@ -462,17 +478,28 @@ export class Journal {
     if (this.clock.monotonicMs() - this.lastCheckpoint.atMs < this.options.checkpointEverySeconds * 1000)
       return;
     // Nothing new here or from another writer: no write transaction at all.
-    if (this.queue.length === 0 && this.store.readState().treeSize === this.lastCheckpoint.treeSize) return;
+    if (this.queue.length === 0) {
+      const state = this.store.readState();
+      if (state.epoch === this.epoch && state.treeSize === this.lastCheckpoint.treeSize) return;
+    }
     this.checkpointNow();
+  }
+
+  /** Whether another writer moved the stored tree since this journal last read it. */
+  private stale(state: TreeState): boolean {
+    return state.epoch !== this.epoch || state.treeSize !== this.frontier.treeSize;
   }
 
   private reload(): void {
     const state = this.store.readState();
+    this.epoch = state.epoch;
+    this.firstSeq = state.firstSeq;
     this.frontier = MerkleFrontier.restore(state.treeSize, state.frontier);
     const cp = this.store.lastCheckpoint();
     this.lastCheckpoint = cp
       ? {
-          treeSize: cp.tree_size,
+          // The last checkpoint of an earlier epoch signs none of this tree; the next one still links to it.
+          treeSize: (cp.epoch ?? 1) === state.epoch ? cp.tree_size : 0,
           hash: cp.hash.toString('hex'),
           time: (JSON.parse(cp.body_json) as CheckpointBody).time,
           atMs: this.clock.monotonicMs(),
@@ -480,10 +507,126 @@ export class Journal {
       : { treeSize: 0, hash: null, time: null, atMs: this.clock.monotonicMs() };
   }
 
+  /** Begins the epoch a migration left due (a journal from before sealed entries); undefined when none is. */
+  beginEpochIfDue(source: string): JournalEntry | undefined {
+    return this.store.epochDue()
+      ? this.beginEpoch(source, 'personal values are sealed from here on')
+      : undefined;
+  }
+
+  /**
+   * Closes the current epoch's tree and begins the next (issue 12, item 5),
+   * in one transaction: a checkpoint signs every entry of the closing epoch,
+   * and the new tree's first entry, `journal.epoch-started`, commits to that
+   * checkpoint (its hash, root, size and signature). The old tree is kept as
+   * it is and verifies as before. Clears the migration's "epoch due" task.
+   */
+  beginEpoch(source: string, reason: string): JournalEntry {
+    this.flush();
+    const started = this.inOwnTransaction(() => {
+      this.reload();
+      if (this.frontier.treeSize > this.lastCheckpoint.treeSize) this.writeCheckpoint();
+      const closing = this.store.lastCheckpointOf(this.epoch);
+      const input = epochStartedInput(
+        source,
+        reason,
+        { epoch: this.epoch, firstSeq: this.firstSeq, treeSize: this.frontier.treeSize },
+        closing,
+      );
+      this.store.beginEpoch(
+        this.epoch + 1,
+        this.firstSeq + this.frontier.treeSize,
+        this.clock.now().getTime(),
+      );
+      this.reload();
+      const entry = this.commitOne(input);
+      this.store.epochDone();
+      return entry;
+    });
+    this.bus?.emit('journal.committed', [started]);
+    return started;
+  }
+
+  /**
+   * Retires an earlier epoch (issue 12, item 5): its entries' bodies are
+   * removed (their clear personal values with them) and each leaf hash is
+   * kept, so its tree and signed checkpoints, and inclusion proofs of its
+   * leaves, still verify. Refused for the current epoch, an unknown or
+   * already retired one, or one whose last entries no checkpoint signs.
+   * Journaled as `journal.epoch-retired` with who asked and why. The caller
+   * compacts the file afterwards (`compactAfterRetirement`): removed bytes
+   * otherwise linger in free pages and the WAL.
+   */
+  retireEpoch(
+    epoch: number,
+    by: { source: string; actor?: Actor; reason: string },
+  ): { entry: JournalEntry; retired: number } {
+    this.flush();
+    const done = this.inOwnTransaction(() => {
+      this.reload();
+      const epochs = this.store.epochs();
+      const index = epochs.findIndex((e) => e.epoch === epoch);
+      const target = epochs[index];
+      if (!target)
+        throw new DomainError('not-found', 'journal.unknown-epoch', `the journal has no epoch ${epoch}`);
+      if (epoch >= this.epoch)
+        throw new DomainError(
+          'conflict',
+          'journal.epoch-current',
+          `epoch ${epoch} is the current one: only an epoch closed by a later one can be retired`,
+        );
+      if (target.retired_at !== null)
+        throw new DomainError('conflict', 'journal.epoch-retired', `epoch ${epoch} is already retired`);
+      const lastSeq = epochs[index + 1]!.first_seq - 1;
+      const closing = this.store.lastCheckpointOf(epoch);
+      if (!closing || closing.tree_size !== lastSeq - target.first_seq + 1)
+        throw new DomainError(
+          'conflict',
+          'journal.epoch-unsigned',
+          `epoch ${epoch} has entries no signed checkpoint covers: retiring them would lose them`,
+        );
+      const retired = this.store.retireEntries(target.first_seq, lastSeq);
+      this.store.markRetired(epoch, this.clock.now().getTime());
+      const entry = this.commitOne(
+        epochRetiredInput(by, { epoch, firstSeq: target.first_seq, lastSeq, retired }, closing),
+      );
+      return { entry, retired };
+    });
+    this.bus?.emit('journal.committed', [done.entry]);
+    return done;
+  }
+
+  /** One entry committed inside the caller's transaction; a failure throws (and rolls it all back). */
+  private commitOne(input: JournalEntryInput): JournalEntry {
+    validateInput(input);
+    let failure: Error | undefined;
+    const [pair] = this.commitBatch(
+      [{ input, resolve: () => undefined, reject: (e) => (failure ??= e) }],
+      () => undefined,
+    );
+    if (failure || !pair) throw failure ?? new Error('journal entry not stored');
+    return pair[1];
+  }
+
+  /** A write transaction of this journal's own; on failure the in-memory tree goes back to what is stored. */
+  private inOwnTransaction<T>(fn: () => T): T {
+    if (this.closed) throw new DomainError('unavailable', 'journal.closed', 'the journal is closed');
+    try {
+      return this.store.writeTransaction(fn);
+    } catch (error) {
+      this.reload();
+      throw error;
+    }
+  }
+
   stats(): JournalStats {
+    // Earlier epochs are signed to their end (a new epoch begins only then), so counts before firstSeq are all signed.
+    const before = this.firstSeq - 1;
     return {
-      treeSize: this.frontier.treeSize,
-      lastCheckpointSize: this.lastCheckpoint.treeSize,
+      treeSize: before + this.frontier.treeSize,
+      lastCheckpointSize: before + this.lastCheckpoint.treeSize,
+      epoch: this.epoch,
+      epochTreeSize: this.frontier.treeSize,
       lastCheckpointTime: this.lastCheckpoint.time,
       queued: this.queue.length,
       commits: this.commits,

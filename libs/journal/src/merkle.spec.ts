@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { EMPTY_ROOT, inclusionProof, leafHash, MerkleFrontier, rootOf, verifyInclusion } from './merkle';
 
@@ -61,6 +62,16 @@ describe('Merkle tree (RFC 6962)', () => {
         if (n > 1) expect(verifyInclusion(hashes[index]!, (index + 1) % n, n, proof, root)).toBe(false);
       }),
     );
+  });
+
+  it('hashes a string leaf as its UTF-8 bytes after the 0x00 prefix, as any SHA-256 does', () => {
+    for (const text of ['', '{"a":1}', 'Zoë \u0000 名前 \ud83d\ude00']) {
+      const independent = createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), Buffer.from(text, 'utf8')]))
+        .digest();
+      expect(leafHash(text).equals(independent)).toBe(true);
+      expect(leafHash(Buffer.from(text, 'utf8')).equals(independent)).toBe(true);
+    }
   });
 
   it('refuses a frontier whose hash count does not fit its size', () => {

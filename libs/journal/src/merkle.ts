@@ -1,18 +1,21 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
-/** RFC 6962 / 9162 Merkle tree hashing with domain separation of leaves and nodes. */
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+/** One-shot SHA-256 (a Hash object per call cost more than hashing an entry). */
+const sha256 = (data: string | Buffer): Buffer => hash('sha256', data, 'buffer');
+
+/**
+ * RFC 6962 / 9162 Merkle tree hashing with domain separation of leaves and
+ * nodes. A string leaf is hashed as U+0000 followed by the string, whose
+ * UTF-8 is the 0x00 prefix byte and the string's UTF-8: the same bytes.
+ */
 export const leafHash = (data: Uint8Array | string): Buffer =>
-  createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(data)
-    .digest();
+  typeof data === 'string' ? sha256(`\u0000${data}`) : sha256(Buffer.concat([LEAF, data]));
 
 export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  sha256(Buffer.concat([NODE, left, right]));
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 

@@ -49,6 +49,32 @@ describe('sealing and opening personal values', () => {
     expect(sealPersonal(sealed, keys)).toBe(sealed);
   });
 
+  it("leaves the caller's payload as it was: only the objects on the way to a sealed value are copies", () => {
+    const given = {
+      id: 'p-1',
+      changes: { name: { from: 'Ann Old', to: 'Ann New' }, state: { from: null, to: 'active' } },
+      levels: ['L1'],
+    };
+    const before = JSON.stringify(given);
+    const sealed = sealPersonal(
+      {
+        type: 'cardholder.updated',
+        source: 'test',
+        payload: given,
+        personal: { personId: 'p-1', paths: ['changes.name.to'] },
+      },
+      keysOf('p-1'),
+    );
+    expect(JSON.stringify(given)).toBe(before);
+    const changes = sealed.payload!.changes as Record<string, Record<string, unknown>>;
+    expect(changes.name!.from).toBe('Ann Old');
+    expect(changes.name!.to).toEqual({ commitment: expect.any(String) });
+    expect(changes).not.toBe(given.changes);
+    // What sealing does not touch is shared, not copied.
+    expect(changes.state).toBe(given.changes.state);
+    expect(sealed.payload!.levels).toBe(given.levels);
+  });
+
   it('refuses bad paths, and an unsealed part when building the entry', () => {
     const keys = keysOf('p-1');
     expect(() => sealPersonal(input(['changes..to']), keys)).toThrow(/bad personal paths/);

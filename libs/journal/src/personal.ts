@@ -57,6 +57,35 @@ const locate = (payload: JsonObject, path: string): { parent: Container; key: st
   return { parent: node as Container, key: keys.at(-1)! };
 };
 
+/**
+ * The object holding the value at `path` in `root`, found in one walk that
+ * replaces each object on the way by a copy of its own (once: `copies` holds
+ * those made), so a value can be replaced there without touching the
+ * caller's payload; the rest is shared. A deep copy of the whole payload cost
+ * more per entry than the sealing itself. Null when the path leads nowhere.
+ */
+const locateCopying = (
+  root: Container,
+  path: string,
+  copies: Set<object>,
+): { parent: Container; key: string } | null => {
+  const keys = path.split('.');
+  let node = root;
+  for (let i = 0; i < keys.length - 1; i++) {
+    const child = node[keys[i]!];
+    if (child === null || child === undefined || typeof child !== 'object' || Array.isArray(child))
+      return null;
+    let next = child as Container;
+    if (!copies.has(next)) {
+      next = { ...next };
+      copies.add(next);
+      node[keys[i]!] = next;
+    }
+    node = next;
+  }
+  return { parent: node, key: keys[keys.length - 1]! };
+};
+
 /** The commitment at a path of a stored entry, if that is what the path holds. */
 const commitmentAt = (
   payload: JsonObject,
@@ -103,11 +132,12 @@ export const sealPersonal = (
     throw invalid(`entry "${input.type}" holds personal values and this journal has no keys to seal them`);
   if (part.paths.length > MAX_PATHS || part.paths.some((p) => !PATH.test(p)))
     throw invalid(`entry "${input.type}" names bad personal paths`);
-  const payload = structuredClone(input.payload ?? {});
+  const payload: Container = { ...(input.payload ?? {}) };
+  const copies = new Set<object>([payload]);
   const values: Record<string, string> = {};
   const places: [string, { parent: Container; key: string }][] = [];
   for (const path of new Set(part.paths)) {
-    const at = locate(payload, path);
+    const at = locateCopying(payload, path, copies);
     const value = at?.parent[at.key];
     if (!at || typeof value !== 'string') continue;
     values[path] = value;

@@ -1,5 +1,5 @@
 import type { Db } from '@gatehouse/storage';
-import type { StoredCheckpointRow, StoredEntryRow } from './store';
+import type { EpochRow, StoredCheckpointRow, VerifiedRow } from './store';
 import { verifyJournal, type VerifyReport } from './verifier';
 
 type Params = readonly (string | number)[];
@@ -26,26 +26,43 @@ export const verifyStoredJournal = async (
   rows: JournalRows,
   publicKeys: ReadonlyMap<string, string>,
 ): Promise<VerifyReport> => {
-  const [state] = await rows.all<{ treeSize: number; frontier: string }>(
-    'SELECT tree_size AS treeSize, frontier FROM journal_state WHERE id = 1',
+  const [state] = await rows.all<{ epoch: number; firstSeq: number; treeSize: number; frontier: string }>(
+    'SELECT epoch, first_seq AS firstSeq, tree_size AS treeSize, frontier FROM journal_state WHERE id = 1',
   );
+  const epoch = state?.epoch ?? 1;
   const size = state?.treeSize ?? 0;
+  const lastSeq = (state?.firstSeq ?? 1) - 1 + size;
+  const epochs = await rows.all<EpochRow>('SELECT * FROM journal_epochs WHERE epoch <= ? ORDER BY epoch', [
+    epoch,
+  ]);
   const checkpoints = await rows.all<StoredCheckpointRow>(
-    'SELECT * FROM journal_checkpoints WHERE tree_size <= ? ORDER BY id',
-    [size],
+    'SELECT * FROM journal_checkpoints WHERE epoch < ? OR (epoch = ? AND tree_size <= ?) ORDER BY id',
+    [epoch, epoch, size],
   );
   const [subjects] = await rows.all<{ n: number }>(
     'SELECT count(*) AS n FROM journal_subjects WHERE seq <= ?',
-    [size],
+    [lastSeq],
   );
   return verifyJournal({
-    entries: rows.iterate<StoredEntryRow>(
-      'SELECT * FROM journal_entries WHERE seq <= ? ORDER BY seq',
-      [size],
+    // A retired entry is its kept leaf hash, without a body.
+    entries: rows.iterate<VerifiedRow>(
+      `SELECT seq, time_ms, type, category, source, entry_json, leaf_hash FROM journal_entries WHERE seq <= ?
+       UNION ALL
+       SELECT seq, NULL, NULL, NULL, NULL, NULL, leaf_hash FROM journal_retired_leaves WHERE seq <= ?
+       ORDER BY seq`,
+      [lastSeq, lastSeq],
       1000,
     ),
     checkpoints,
-    state: state ? { treeSize: state.treeSize, frontier: JSON.parse(state.frontier) as string[] } : undefined,
+    epochs,
+    state: state
+      ? {
+          epoch: state.epoch,
+          firstSeq: state.firstSeq,
+          treeSize: state.treeSize,
+          frontier: JSON.parse(state.frontier) as string[],
+        }
+      : undefined,
     subjectRows: subjects?.n ?? 0,
     publicKeys,
   });

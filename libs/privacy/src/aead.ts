@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomFromPool } from './random-pool';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -9,7 +10,7 @@ const TAG_BYTES = 16;
  * to another person, field or key row no longer opens.
  */
 export const seal = (key: Buffer, plain: Buffer, aad: Buffer): Buffer => {
-  const iv = randomBytes(IV_BYTES);
+  const iv = randomFromPool(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);
   const body = Buffer.concat([cipher.update(plain), cipher.final()]);

@@ -299,6 +299,56 @@ export const MIGRATIONS: readonly Migration[] = [
         cardholder_id TEXT    PRIMARY KEY,
         linked_at     INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID;
+      `,
+  },
+  {
+    version: 10,
+    name: 'journal epochs',
+    sql: `
+      -- A journal is a sequence of epochs, each its own RFC 6962 tree over a
+      -- run of consecutive sequence numbers (leaf index = seq - first_seq). An
+      -- epoch after the first begins with a journal.epoch-started entry that
+      -- commits to the last signed checkpoint of the one before (issue 12).
+      -- 'retired_at' is set once the epoch's entry bodies were removed: its
+      -- leaf hashes stay in journal_retired_leaves, so its checkpoints verify.
+      CREATE TABLE journal_epochs (
+        epoch      INTEGER PRIMARY KEY,
+        first_seq  INTEGER NOT NULL UNIQUE,
+        started_at INTEGER NOT NULL,
+        retired_at INTEGER
+      ) STRICT;
+      INSERT INTO journal_epochs (epoch, first_seq, started_at) VALUES (1, 1, 0);
+      ALTER TABLE journal_state ADD COLUMN epoch INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE journal_state ADD COLUMN first_seq INTEGER NOT NULL DEFAULT 1;
+
+      -- Checkpoints name their epoch; a tree size is unique within one epoch.
+      CREATE TABLE journal_checkpoints_by_epoch (
+        id         INTEGER PRIMARY KEY,
+        epoch      INTEGER NOT NULL DEFAULT 1,
+        tree_size  INTEGER NOT NULL,
+        body_json  TEXT    NOT NULL,
+        hash       BLOB    NOT NULL,
+        signature  BLOB    NOT NULL,
+        key_id     TEXT    NOT NULL,
+        UNIQUE (epoch, tree_size)
+      ) STRICT;
+      INSERT INTO journal_checkpoints_by_epoch (id, epoch, tree_size, body_json, hash, signature, key_id)
+        SELECT id, 1, tree_size, body_json, hash, signature, key_id FROM journal_checkpoints;
+      DROP TABLE journal_checkpoints;
+      ALTER TABLE journal_checkpoints_by_epoch RENAME TO journal_checkpoints;
+
+      -- The leaves of retired entries: the hash each entry had, without the entry.
+      CREATE TABLE journal_retired_leaves (
+        seq       INTEGER PRIMARY KEY,
+        leaf_hash BLOB    NOT NULL
+      ) STRICT;
+
+      -- A journal written before personal values were sealed holds them in
+      -- clear: the gateway's next start begins a new epoch (see Journal.open).
+      CREATE TABLE IF NOT EXISTS upgrade_tasks (task TEXT PRIMARY KEY, since TEXT NOT NULL) STRICT;
+      INSERT INTO upgrade_tasks (task, since)
+        SELECT 'journal-epoch-after-sealing', datetime('now')
+        WHERE EXISTS (SELECT 1 FROM journal_entries);
     `,
   },
 ];
