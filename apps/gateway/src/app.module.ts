@@ -33,6 +33,8 @@ import type { Core } from './core';
 import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
+import { GatingController } from './gating/gating.controller';
+import { GatingService } from './gating/gating-service';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
 import { Metrics } from './metrics';
@@ -59,6 +61,7 @@ export const CONTROLLERS = [
   ReadersController,
   PasswordPolicyController,
   LoginsController,
+  GatingController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -87,6 +90,7 @@ export class AppModule {
         { provide: AlarmsService, useValue: core.alarms },
         { provide: ReadersService, useValue: core.readers },
         { provide: LoginsGateway, useValue: core.logins },
+        { provide: GatingService, useValue: core.gating },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -24,6 +24,7 @@ import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { connectBroker } from './broker';
+import { GatingService } from './gating/gating-service';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
 import { openFoundation } from './foundation';
@@ -48,6 +49,8 @@ export interface Core {
   correlation: CorrelationService | null;
   /** Workstation logins: the intake the listeners and POST /api/v1/logins feed. */
   logins: LoginsGateway;
+  /** Login gating: workstations asking before a login goes ahead (answers only when enabled). */
+  gating: GatingService;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -180,6 +183,18 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     log,
   });
   logins.listeners = await startLoginListeners(config, logins, clock, log);
+  const gating = new GatingService(config, {
+    journal,
+    identity: logins,
+    cardholders: () => access.engine.index.cardholders,
+    presenceOf: (personId) => access.engine.presence.get(personId),
+    // Made (and stored wrapped) only on a site that turns gating on.
+    accountDigestKey: config.gating.enabled
+      ? keyring.siteKey('gating', 'gatehouse/gating/account-digest/v1')
+      : Buffer.alloc(0),
+    clock,
+    log,
+  });
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
@@ -200,6 +215,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     reader,
     correlation,
     logins,
+    gating,
     auth,
     keyring,
     access,

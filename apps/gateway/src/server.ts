@@ -15,6 +15,7 @@ import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { installBodyGate } from './http/body-gate';
 import { clientErrorHandler, frameworkErrors } from './http/errors';
+import { registerGating } from './gating/observability';
 import { registerLogins } from './logins/observability';
 import { Metrics } from './metrics';
 
@@ -219,6 +220,7 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
 
   registerNotifications(core, health, metrics);
   registerLogins(core.logins, health, metrics);
+  registerGating(core.gating, health, metrics);
 
   if (hasConsole) {
     await app.register(fastifyStatic, {
