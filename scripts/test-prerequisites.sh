@@ -2,7 +2,8 @@
 # Makes sure of every program the test tiers need, before `npm test` runs them:
 # Debian's Chromium for the console tests, Mosquitto for MQTT, socat for
 # pseudo-terminals, the AVR toolchain and simavr for the firmware bridge,
-# rsyslog (and its TLS driver) as a real syslog receiver, openssl for test certificates, and a
+# rsyslog (and its TLS driver) as a real syslog receiver, openssl for test certificates,
+# pamtester, pam_exec, curl and iproute2 for login gating, and a
 # compiler for native modules. It says exactly what it installs; where it
 # cannot install (not root, no apt-get) it stops at once with the one command
 # to run. A broker on 127.0.0.1:1883 is started when nothing listens there.
@@ -25,6 +26,11 @@ declare -A need_cmd=(
   [simavr]=simavr
   [rsyslogd]=rsyslog
   [logger]=bsdutils
+  # Login gating: the PAM client runs on curl, pamtester drives the real PAM stack,
+  # ip makes the second host (a network namespace on a veth pair).
+  [pamtester]=pamtester
+  [curl]=curl
+  [ip]=iproute2
 )
 # Headers and libraries, by a file each package installs.
 declare -A need_file=(
@@ -34,6 +40,8 @@ declare -A need_file=(
   # rsyslog's TLS driver: the syslog-over-TLS receiver of the notification tests
   # (Debian's multiarch directory: x86_64-linux-gnu, aarch64-linux-gnu).
   [/usr/lib/$(uname -m)-linux-gnu/rsyslog/lmnsd_gtls.so]=rsyslog-gnutls
+  # pam_exec runs the login gating client.
+  [/usr/lib/$(uname -m)-linux-gnu/security/pam_exec.so]=libpam-modules
 )
 
 missing=()

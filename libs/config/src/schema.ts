@@ -87,7 +87,7 @@ const gatingGroup = z.strictObject({
   whenAbsent: z
     .enum(['deny', 'step-up'])
     .default('deny')
-    .describe('The answer for a known, active person not badged into the workstation\'s zone'),
+    .describe("The answer for a known, active person not badged into the workstation's zone"),
   whenUnmapped: z
     .enum(['deny', 'step-up', 'allow'])
     .default('deny')
@@ -906,10 +906,7 @@ export const configSchema = z.strictObject({
     remoteClasses: z
       .record(
         z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes'),
-        z
-          .array(z.string().refine(isRange, 'an address or CIDR range (10.8.0.0/16)'))
-          .min(1)
-          .max(256),
+        z.array(z.string().refine(isRange, 'an address or CIDR range (10.8.0.0/16)')).min(1).max(256),
       )
       .default({})
       .refine((c) => !('remote-host' in c), 'remote-host is the class of workstations marked remote')
@@ -928,7 +925,7 @@ export const configSchema = z.strictObject({
       .min(10)
       .max(86_400)
       .default(600)
-      .describe('How long a question\'s nonce is remembered: the same nonce again is refused as replayed'),
+      .describe("How long a question's nonce is remembered: the same nonce again is refused as replayed"),
   }),
   demo: section({
     simulator: z

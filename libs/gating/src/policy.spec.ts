@@ -18,7 +18,12 @@ const keyOf = (name: string, domain: string | null) => {
 const settings = (over: Partial<GatingSettings> = {}): GatingSettings => ({
   default: base,
   groups: {
-    lab: { ...base, hosts: ['ws-lab-1', 'WS-Lab-2.corp.example.com.'], onUnreachable: 'open', domain: 'CORP' },
+    lab: {
+      ...base,
+      hosts: ['ws-lab-1', 'WS-Lab-2.corp.example.com.'],
+      onUnreachable: 'open',
+      domain: 'CORP',
+    },
   },
   remoteClasses: { vpn: ['10.8.0.0/16', 'fd00:8::/32'], jump: ['192.0.2.10'] },
   presenceMaxAgeHours: 16,

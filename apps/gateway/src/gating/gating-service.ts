@@ -74,7 +74,10 @@ export class GatingService {
     private readonly config: GatehouseConfig,
     private readonly deps: GatingDeps,
   ) {
-    this.policy = new GatingPolicy(config.gating, (name, domain) => normaliseAccount(name, domain)?.key ?? null);
+    this.policy = new GatingPolicy(
+      config.gating,
+      (name, domain) => normaliseAccount(name, domain)?.key ?? null,
+    );
     this.nonces = new NonceWindow(config.gating.replayWindowSeconds * 1000);
   }
 
@@ -102,7 +105,11 @@ export class GatingService {
     // Only for logins on itself: another name must lead to the same configured workstation.
     if (question.host !== undefined && workstations.placeOf(question.host, null) !== place) {
       await this.refuse(host, 'other-host', digest, question, who.actor);
-      throw new DomainError('forbidden', 'gating.other-host', 'a workstation asks about logins on itself only');
+      throw new DomainError(
+        'forbidden',
+        'gating.other-host',
+        'a workstation asks about logins on itself only',
+      );
     }
     const personId = account ? accounts.personOf(account.key) : null;
     const person = personId ? (this.deps.cardholders().get(personId) ?? null) : null;
@@ -124,8 +131,8 @@ export class GatingService {
       group: group.name,
       answer,
       onUnreachable: group.onUnreachable,
-      // The name as given, sealed under the person's key; a mapped person's only.
-      account: person && account ? account.name : null,
+      // The name as the workstation gave it, sealed under the person's key; a mapped person's only.
+      account: person ? question.account : null,
       personId: person ? personId : null,
       accountDigest: person ? null : digest,
       service: question.service ?? null,
@@ -137,7 +144,10 @@ export class GatingService {
       await this.deps.journal.append(gatingEntry(record, who.actor));
     } catch (error) {
       this.count('not-journaled');
-      this.deps.log('warn', 'a gating answer could not be journaled; none given', { host, error: String(error) });
+      this.deps.log('warn', 'a gating answer could not be journaled; none given', {
+        host,
+        error: String(error),
+      });
       throw new DomainError('unavailable', 'gating.not-journaled', 'the answer could not be recorded');
     }
     this.count(answer.reason);
