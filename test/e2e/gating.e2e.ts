@@ -1,11 +1,21 @@
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aCardholder, aZone } from '@gatehouse/testing';
+import {
+  aCardholder,
+  aZone,
+  fetchWithCa,
+  gatingClientAt,
+  makeGatewayTls,
+  makeSecondHost,
+  netnsProblem,
+  pamLogin,
+  type SecondHost,
+  setUpWorkstation,
+  type Workstation,
+} from '@gatehouse/testing';
 import { bootstrapAdmin, type Client, operatorClient, tokenClient } from '../support/client';
-import { removeDir, type RunningGateway, startGatewayWithSite } from '../support/gateway';
-import { fetchWithCa, makeGatewayTls, pamLogin, setUpWorkstation, type Workstation } from '../support/gating';
-import { makeSecondHost, netnsProblem, type SecondHost } from '../support/netns';
+import { removeDir, ROOT, type RunningGateway, startGatewayWithSite } from '../support/gateway';
 import { createSite } from '../support/site';
 
 interface Entry {
@@ -22,6 +32,8 @@ interface Entry {
  * client, then pam_permit), with the gateway up, frozen (slow past the
  * client's deadline) and down, in a fail-closed and a fail-open group.
  */
+const client = gatingClientAt(ROOT);
+
 describe('login gating from a second host through PAM', () => {
   let dir: string;
   let net: SecondHost;
@@ -85,7 +97,15 @@ describe('login gating from a second host through PAM', () => {
     annId = people[0]!.id;
     const token = async (name: string) => (await tokenClient(admin, url, ['workstation'], name)).bearer!;
     const station = async (name: string, host = name, stepUp?: 'deny' | 'pass') => {
-      const ws = setUpWorkstation(dir, { name, host, url, ca: tls.ca, token: await token(host), stepUp });
+      const ws = setUpWorkstation(dir, {
+        name,
+        host,
+        client,
+        url,
+        ca: tls.ca,
+        token: await token(host),
+        stepUp,
+      });
       stations.push(ws);
       return ws;
     };
@@ -138,6 +158,9 @@ describe('login gating from a second host through PAM', () => {
     expect(unknown.output).toContain('(unknown-account)');
     expect(unknown.ok).toBe(false);
     expect(login(closed, 'sam').output).toContain('(not-active)');
+    // Names that need escaping on their way through the shell, curl's config and JSON.
+    expect(login(closed, 'CORP\\ann').output).toContain('(not-present)');
+    expect(login(closed, 'o"brien\\x').output).toContain('(unknown-account)');
     const entries = await journal('type=gating.*');
     const unmapped = entries.find((e) => e.payload.reason === 'unknown-account')!;
     expect(unmapped.payload.account).toBeNull();
@@ -214,7 +237,13 @@ describe('login gating from a second host through PAM', () => {
   });
 
   it('refuses to run with a token file others can read, without asking the gateway', () => {
-    const loose = setUpWorkstation(dir, { name: 'ws-loose', url, ca: join(dir, 'ca.pem'), token: 'ghk_x' });
+    const loose = setUpWorkstation(dir, {
+      name: 'ws-loose',
+      client,
+      url,
+      ca: join(dir, 'ca.pem'),
+      token: 'ghk_x',
+    });
     stations.push(loose);
     chmodSync(loose.tokenFile, 0o644);
     const r = login(loose, 'root');

@@ -3,10 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { ROOT } from './gateway';
 
-/** The client under test, as installed on a workstation. */
-export const GATING_CLIENT = join(ROOT, 'clients', 'pam', 'gatehouse-gating');
+/** The client under test, as installed on a workstation: clients/pam/gatehouse-gating of the repository at `root`. */
+export const gatingClientAt = (root: string) => join(root, 'clients', 'pam', 'gatehouse-gating');
 
 const openssl = (args: string[]) => {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });
@@ -102,6 +101,8 @@ export const setUpWorkstation = (
   dir: string,
   o: {
     name: string;
+    /** Path of the client script (gatingClientAt). */
+    client: string;
     /** The name the client gives for itself (default: name). */
     host?: string;
     url: string;
@@ -140,7 +141,7 @@ export const setUpWorkstation = (
     servicePath,
     [
       '# Written by the gating end-to-end test, removed by it.',
-      `auth requisite pam_exec.so quiet stdout ${GATING_CLIENT} --config ${config}${o.stepUp ? ` --step-up ${o.stepUp}` : ''}`,
+      `auth requisite pam_exec.so quiet stdout ${o.client} --config ${config}${o.stepUp ? ` --step-up ${o.stepUp}` : ''}`,
       'auth required pam_permit.so',
       'account required pam_permit.so',
       '',
