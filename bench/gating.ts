@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -238,6 +238,20 @@ export const gatingBench = async (args: string[]) => {
     for (let i = 0; i < 10; i += 1) pamLogin(prefix, ws.service, 'ann');
     const withClient: number[] = [];
     const bare: number[] = [];
+    const curlOnly: number[] = [];
+    // curl alone from the same host: its start, the TLS handshake with the pinned CA, one round trip.
+    const curlArgv = [
+      ...prefix,
+      'curl',
+      '-sS',
+      '-o',
+      '/dev/null',
+      '--max-time',
+      '5',
+      '--cacert',
+      tls.ca,
+      `${base}/health/live`,
+    ];
     let wrong = 0;
     for (let i = 0; i < logins; i += 1) {
       // Interleaved, so drift on a shared machine falls on both alike. Ann is known and not
@@ -246,6 +260,9 @@ export const gatingBench = async (args: string[]) => {
       if (r.ok || !r.output.includes('(not-present)')) wrong += 1;
       withClient.push(r.ms);
       bare.push(pamLogin(prefix, bareService, 'root').ms);
+      const t0 = process.hrtime.bigint();
+      spawnSync(curlArgv[0]!, curlArgv.slice(1), { timeout: 10_000 });
+      curlOnly.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
     say(
       `${logins} pamtester logins (Ann, known and not badged in: refused) from ${net ? `netns ${net.name}` : 'loopback'}`,
@@ -255,6 +272,9 @@ export const gatingBench = async (args: string[]) => {
     );
     say(
       `  pam_permit alone:       p50 ${round(percentile(bare, 50))} ms, p99 ${round(percentile(bare, 99))} ms`,
+    );
+    say(
+      `  curl alone (TLS, GET /health/live): p50 ${round(percentile(curlOnly, 50))} ms, p99 ${round(percentile(curlOnly, 99))} ms`,
     );
     if (wrong > 0) say(`  ${wrong} logins were not refused as not-present (expected all)`);
 
@@ -290,11 +310,13 @@ export const gatingBench = async (args: string[]) => {
       login_decision_p99_ms: round(percentile(withClient, 99), 1),
       login_decision_p50_ms: round(percentile(withClient, 50), 1),
       pam_permit_only_p99_ms: round(percentile(bare, 99), 1),
+      curl_only_p99_ms: round(percentile(curlOnly, 99), 1),
       login_adds_p99_ms: round(percentile(withClient, 99) - percentile(bare, 99), 1),
       rate_per_s: rate,
       endpoint_p99_ms: round(percentile(decided.latencies, 99), 2),
       endpoint_p50_ms: round(percentile(decided.latencies, 50), 2),
       endpoint_failed: decided.failed,
+      endpoint_sent_per_s: round(decided.achieved),
       bare_http_p99_ms: round(percentile(live.latencies, 99), 2),
       bare_http_p50_ms: round(percentile(live.latencies, 50), 2),
     };
