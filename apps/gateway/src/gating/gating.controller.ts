@@ -2,19 +2,15 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import type { Principal } from '@gatehouse/auth';
-import { type Actor, DomainError } from '@gatehouse/contracts';
+import { type Actor, DomainError, plainText } from '@gatehouse/contracts';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ZodPipe } from '../http/validation';
 import { type GatingReply, GatingService } from './gating-service';
 
-// No control characters anywhere: these values end up in the journal and in operators' views.
-const printable = (max: number) =>
-  z
-    .string()
-    .min(1)
-    .max(max)
-    .regex(/^[^\u0000-\u001f\u007f]+$/, 'printable characters only');
+// The shared rule for client text: no control characters, trimmed, bounded. These values end up
+// in the journal and in operators' views.
+const printable = (max: number) => plainText({ max });
 
 const QuestionSchema = z.strictObject({
   account: printable(256).describe('The account logging in (PAM_USER, or DOMAIN\\user)'),
