@@ -17,6 +17,7 @@ import {
 import { bootstrapAdmin, type Client, operatorClient, tokenClient } from '../support/client';
 import { removeDir, ROOT, type RunningGateway, startGatewayWithSite } from '../support/gateway';
 import { createSite } from '../support/site';
+import { waitFor } from '../support/wait';
 
 interface Entry {
   type: string;
@@ -134,8 +135,12 @@ describe('login gating from a second host through PAM', () => {
     expect(r.ok).toBe(false);
     expect(r.output).toContain('Login refused: badge in to this area first (not-present)');
     expect(r.output).not.toMatch(/floor-2|Floor 2/);
-    const [entry] = await journal(`type=gating.deny&person=${annId}`);
-    expect(entry!.payload).toMatchObject({
+    // The entry rides the next group commit (the answer does not wait for it).
+    const entry = await waitFor(
+      'the gating entry',
+      async () => (await journal(`type=gating.deny&person=${annId}`))[0],
+    );
+    expect(entry.payload).toMatchObject({
       decision: 'deny',
       reason: 'not-present',
       host: 'ws-closed',
@@ -161,7 +166,13 @@ describe('login gating from a second host through PAM', () => {
     // Names that need escaping on their way through the shell, curl's config and JSON.
     expect(login(closed, 'CORP\\ann').output).toContain('(not-present)');
     expect(login(closed, 'o"brien\\x').output).toContain('(unknown-account)');
-    const entries = await journal('type=gating.*');
+    const entries = await waitFor('the gating entries', async () => {
+      const items = await journal('type=gating.*');
+      return items.some((e) => e.payload.reason === 'break-glass') &&
+        items.some((e) => e.payload.reason === 'unknown-account')
+        ? items
+        : undefined;
+    });
     const unmapped = entries.find((e) => e.payload.reason === 'unknown-account')!;
     expect(unmapped.payload.account).toBeNull();
     expect(unmapped.payload.accountDigest).toMatch(/^[0-9a-f]{32}$/);
@@ -173,8 +184,9 @@ describe('login gating from a second host through PAM', () => {
     expect(login(closed, 'ann', '10.8.4.2').ok).toBe(true);
     expect(login(closed, 'ann', '192.0.2.50').ok).toBe(false);
     expect(login(jump, 'ann').ok).toBe(true);
-    const reasons = (await journal('type=gating.allow')).map((e) => e.payload.reason);
-    expect(reasons).toEqual(expect.arrayContaining(['remote-class']));
+    await waitFor('a remote-class entry', async () =>
+      (await journal('type=gating.allow')).find((e) => e.payload.reason === 'remote-class'),
+    );
   });
 
   it('steps up an absent person in the open group: refused without a second factor, passed on to one with', () => {
