@@ -2,6 +2,7 @@ import { cardLoadBench } from './card-load';
 import { correlationBench, rulesBench } from './correlation';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
+import { gatingBench } from './gating';
 import { ingestBench } from './ingest';
 import { journalBench } from './journal';
 import { loginsBench } from './logins';
@@ -31,6 +32,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   // The journal half of the privacy figures alone (privacy runs it too).
   'privacy-journal': journalRatioFigures,
   logins: loginsBench,
+  gating: gatingBench,
 };
 
 const main = async () => {

@@ -3,7 +3,8 @@
 # Debian's Chromium for the console tests, Mosquitto for MQTT, socat for
 # pseudo-terminals, the AVR toolchain and simavr for the firmware bridge,
 # rsyslog (and its TLS driver) as a real syslog receiver, slapd and ldap-utils as a
-# real directory, openssl for test certificates, and a
+# real directory, openssl for test certificates, pamtester, pam_exec, curl and
+# iproute2 for login gating, and a
 # compiler for native modules. It says exactly what it installs; where it
 # cannot install (not root, no apt-get) it stops at once with the one command
 # to run. A broker on 127.0.0.1:1883 is started when nothing listens there.
@@ -29,6 +30,11 @@ declare -A need_cmd=(
   # OpenLDAP's server and tools: the directory sync tests start their own slapd.
   [slapd]=slapd
   [ldapmodify]=ldap-utils
+  # Login gating: the PAM client runs on curl, pamtester drives the real PAM stack,
+  # ip makes the second host (a network namespace on a veth pair).
+  [pamtester]=pamtester
+  [curl]=curl
+  [ip]=iproute2
 )
 # Headers and libraries, by a file each package installs.
 declare -A need_file=(
@@ -38,6 +44,8 @@ declare -A need_file=(
   # rsyslog's TLS driver: the syslog-over-TLS receiver of the notification tests
   # (Debian's multiarch directory: x86_64-linux-gnu, aarch64-linux-gnu).
   [/usr/lib/$(uname -m)-linux-gnu/rsyslog/lmnsd_gtls.so]=rsyslog-gnutls
+  # pam_exec runs the login gating client.
+  [/usr/lib/$(uname -m)-linux-gnu/security/pam_exec.so]=libpam-modules
 )
 
 missing=()

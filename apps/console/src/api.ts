@@ -121,6 +121,7 @@ const ROLE_ORDER: Record<Role, number> = {
   auditor: 5,
   'privacy-officer': 6,
   'login-source': 7,
+  workstation: 8,
 };
 export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 

@@ -34,6 +34,8 @@ import { HealthRegistry } from './health';
 import { AuthGuard } from './http/auth.guard';
 import { AllErrorsFilter } from './http/errors';
 import { DIRECTORY_SYNC, DirectoryController } from './directory/directory.controller';
+import { GatingController } from './gating/gating.controller';
+import { GatingService } from './gating/gating-service';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
 import { SessionsController } from './logins/sessions.controller';
@@ -63,6 +65,7 @@ export const CONTROLLERS = [
   LoginsController,
   SessionsController,
   DirectoryController,
+  GatingController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */
@@ -92,6 +95,7 @@ export class AppModule {
         { provide: ReadersService, useValue: core.readers },
         { provide: LoginsGateway, useValue: core.logins },
         { provide: DIRECTORY_SYNC, useValue: { sync: core.directory } },
+        { provide: GatingService, useValue: core.gating },
         { provide: SessionCookie, useValue: new SessionCookie(Boolean(core.config.http.tls.certFile)) },
         Metrics,
         HealthRegistry,

@@ -28,6 +28,7 @@ import { connectBroker } from './broker';
 import { siteAccountDigest } from './logins/account-digest';
 import type { DirectorySync } from '@gatehouse/directory';
 import { createDirectorySync } from './directory/directory-gateway';
+import { GatingService } from './gating/gating-service';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
 import { LoginTopic } from './logins/mqtt-topic';
@@ -55,6 +56,8 @@ export interface Core {
   logins: LoginsGateway;
   /** Directory sync (people, accounts, group levels, leavers), unless the site has no directory. */
   directory: DirectorySync | null;
+  /** Login gating: workstations asking before a login goes ahead (answers only when enabled). */
+  gating: GatingService;
   access: AccessService;
   doors: DoorsService;
   alarms: AlarmsService;
@@ -202,6 +205,18 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   logins.listeners = await startLoginListeners(config, logins, clock, log);
   const directory = createDirectorySync(config, { access, journal, db, bus, clock, log });
   directory?.start();
+  const gating = new GatingService(config, {
+    journal,
+    identity: logins,
+    cardholders: () => access.engine.index.cardholders,
+    presenceOf: (personId) => access.engine.presence.get(personId),
+    // Made (and stored wrapped) only on a site that turns gating on.
+    accountDigestKey: config.gating.enabled
+      ? keyring.siteKey('gating', 'gatehouse/gating/account-digest/v1')
+      : Buffer.alloc(0),
+    clock,
+    log,
+  });
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );
@@ -223,6 +238,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     correlation,
     logins,
     directory,
+    gating,
     auth,
     keyring,
     access,

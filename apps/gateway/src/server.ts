@@ -16,6 +16,7 @@ import { AuthGuard } from './http/auth.guard';
 import { installBodyGate } from './http/body-gate';
 import { clientErrorHandler, frameworkErrors } from './http/errors';
 import { registerDirectory } from './directory/observability';
+import { registerGating } from './gating/observability';
 import { registerLogins } from './logins/observability';
 import { Metrics } from './metrics';
 
@@ -221,6 +222,7 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
   registerNotifications(core, health, metrics);
   registerLogins(core.logins, health, metrics);
   registerDirectory(core.directory, health, metrics);
+  registerGating(core.gating, health, metrics);
 
   if (hasConsole) {
     await app.register(fastifyStatic, {

@@ -10,7 +10,7 @@ import { journalVisibility, PERSON_ROLES, ROLES, type Role } from './roles';
  */
 
 const ALL = ROLES;
-/** `login-source` is a machine's (an agent posting logins): its one action, not what every person gets. */
+/** `login-source` and `workstation` are machines': each has its one action, not what every person gets. */
 const PEOPLE = PERSON_ROLES;
 
 export const ACTIONS = {
@@ -105,6 +105,14 @@ export const ACTIONS = {
     // responder investigating one; the account name only to roles that see directory accounts.
     roles: ['guard', 'responder'],
     what: 'who is logged in at which workstation now, and whether they are badged in',
+  },
+  'gating.decide': {
+    roles: ['workstation'],
+    what: 'ask whether a login on this workstation may go ahead (POST /api/v1/gating/decide; the token of that workstation only)',
+  },
+  'gating.status': {
+    roles: ['admin', 'auditor'],
+    what: 'login gating counters (questions and answers by reason)',
   },
   'logins.status': {
     roles: ['admin', 'auditor'],

@@ -2,8 +2,10 @@ import { ROLE_NAMES } from '@gatehouse/config';
 
 export type Role = (typeof ROLE_NAMES)[number];
 export const ROLES: readonly Role[] = ROLE_NAMES;
-/** The roles a person (an operator) may hold; `login-source` is for a login agent's API token only. */
-export const PERSON_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'login-source');
+/** Roles of machines, given to API tokens only: a login agent, a workstation asking about its own logins. */
+export const MACHINE_ROLES: readonly Role[] = ['login-source', 'workstation'];
+/** The roles a person (an operator) may hold. */
+export const PERSON_ROLES: readonly Role[] = ROLES.filter((r) => !MACHINE_ROLES.includes(r));
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
 /**
@@ -27,6 +29,8 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
     'note',
     'correlation',
     'presence',
+    // Logins refused or stepped up at the desks: the guard's to follow up.
+    'gating',
   ],
   'facility-manager': [
     'access',
@@ -48,6 +52,8 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
   'privacy-officer': ['privacy'],
   // A login agent posts; it reads nothing back.
   'login-source': [],
+  // A workstation asks one question about its own logins; it reads nothing back.
+  workstation: [],
 };
 
 /** Each role's journal categories, for docs/permissions.md. */

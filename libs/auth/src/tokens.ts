@@ -28,6 +28,14 @@ export class ApiTokens {
   ): Promise<{ token: string; view: TokenView }> {
     const { settings } = this.ctx;
     const roles = checkRoles(input.roles);
+    // A workstation's token is bound to that workstation by its name and asks one question:
+    // with another role beside it, a token stolen from a desk would open more than that desk.
+    if (roles.includes('workstation') && roles.length > 1)
+      throw fail(
+        'invalid',
+        'token.workstation-alone',
+        'a workstation token holds the workstation role alone',
+      );
     if (input.expiresInDays < 1 || input.expiresInDays > settings.tokenMaxDays) {
       throw fail('invalid', 'token.bad-expiry', `a token lives 1 to ${settings.tokenMaxDays} days`);
     }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const isTimeZone = (zone: string): boolean => {
@@ -19,6 +20,8 @@ export const ROLE_NAMES = [
   'privacy-officer',
   // A machine, not a person: an agent or shipper posting workstation logins (API tokens only).
   'login-source',
+  // A machine, not a person: one workstation asking whether a login on itself may go ahead (API tokens only).
+  'workstation',
 ] as const;
 
 /**
@@ -53,6 +56,49 @@ const audience = {
     .describe('Send silent alarms (duress, watch-listed card) to this receiver'),
   personalData: z.boolean().default(false).describe("Include the cardholder's id in what this receiver gets"),
 };
+
+/** An address or CIDR range, v4 or v6. */
+const isRange = (range: string): boolean => {
+  const [address, prefix, ...rest] = range.trim().split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+};
+
+/** One workstation group's login gating policy (gating.default and each of gating.groups). */
+const gatingGroup = z.strictObject({
+  onUnreachable: z
+    .enum(['open', 'closed'])
+    .default('closed')
+    .describe(
+      'What the workstation does when it cannot reach the gateway in time: let logins through (open) or refuse them (closed); told to the client in every answer',
+    ),
+  breakGlass: z
+    .array(z.string().min(1).max(256))
+    .max(100)
+    .default([])
+    .describe('Accounts let in whatever presence says (emergency accounts); every use is journaled'),
+  remoteWithoutPresence: z
+    .array(z.string().regex(/^[a-z0-9-]{1,40}$/))
+    .max(32)
+    .default([])
+    .describe('Remote classes (gating.remoteClasses, or remote-host) whose logins need no presence'),
+  whenAbsent: z
+    .enum(['deny', 'step-up'])
+    .default('deny')
+    .describe("The answer for a known, active person not badged into the workstation's zone"),
+  whenUnmapped: z
+    .enum(['deny', 'step-up', 'allow'])
+    .default('deny')
+    .describe('The answer for an account that maps to no cardholder (local and service accounts)'),
+  domain: z
+    .string()
+    .min(1)
+    .max(253)
+    .optional()
+    .describe('Domain an account without one is read in (PAM gives ann, the directory has CORP\\ann)'),
+});
 
 // prefault({}) parses the empty object through the section, so its own defaults apply.
 const section = <T extends z.ZodRawShape>(shape: T) => z.strictObject(shape).prefault({} as never);
@@ -1037,6 +1083,55 @@ export const configSchema = z.strictObject({
         path: ['bindPassword'],
         message: 'bindDn needs bindPassword ({ file } or { env })',
       });
+  }),
+  gating: section({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Answer workstations asking whether a login may go ahead (POST /api/v1/gating/decide, workstation tokens)',
+      ),
+    default: gatingGroup.prefault({}).describe('The policy of a workstation in no group'),
+    groups: z
+      .record(
+        z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes'),
+        gatingGroup.extend({
+          hosts: z
+            .array(z.string().min(1).max(253))
+            .min(1)
+            .max(10_000)
+            .describe('Workstations of the group, by host name as in logins.workstations'),
+        }),
+      )
+      .default({})
+      .refine((groups) => {
+        const hosts = Object.values(groups).flatMap((g) => g.hosts.map((h) => h.toLowerCase()));
+        return new Set(hosts).size === hosts.length;
+      }, 'a workstation belongs to one group at most')
+      .describe('Workstation groups, each with its own policy'),
+    remoteClasses: z
+      .record(
+        z.string().regex(/^[a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes'),
+        z.array(z.string().refine(isRange, 'an address or CIDR range (10.8.0.0/16)')).min(1).max(256),
+      )
+      .default({})
+      .refine((c) => !('remote-host' in c), 'remote-host is the class of workstations marked remote')
+      .describe(
+        'Remote classes by the address a login comes from (PAM_RHOST): VPN pools, jump hosts. A workstation marked remote in logins.workstations is class remote-host',
+      ),
+    presenceMaxAgeHours: z
+      .number()
+      .min(1)
+      .max(168)
+      .default(16)
+      .describe('A badge-in older than this no longer counts as presence'),
+    replayWindowSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(86_400)
+      .default(600)
+      .describe("How long a question's nonce is remembered: the same nonce again is refused as replayed"),
   }),
   demo: section({
     simulator: z

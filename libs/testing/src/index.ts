@@ -32,3 +32,13 @@ export {
   type WeekRun,
   type WeekScore,
 } from './call-centre-week';
+export {
+  fetchWithCa,
+  gatingClientAt,
+  makeGatewayTls,
+  pamLogin,
+  type PamResult,
+  setUpWorkstation,
+  type Workstation,
+} from './gating-host';
+export { makeSecondHost, netnsProblem, type SecondHost } from './netns';

@@ -5,8 +5,9 @@ import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { SitePasswordRules } from '../setup/PasswordRules';
 
-/** Roles a person can hold: `login-source` is for the API tokens of login agents only (the server refuses it). */
-const PERSON_ROLES = ROLES.filter((r) => r !== 'login-source');
+/** Roles a person can hold: `login-source` and `workstation` are for machines' API tokens only (the server refuses them). */
+const MACHINE_ROLES: readonly Role[] = ['login-source', 'workstation'];
+const PERSON_ROLES = ROLES.filter((r) => !MACHINE_ROLES.includes(r));
 
 const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
   <span className="roles">
