@@ -1,4 +1,5 @@
 import type { RuleId, RuleTally, Severity } from '@gatehouse/correlation';
+export type { RuleId, RuleTally, Severity } from '@gatehouse/correlation';
 
 /** One fact of an alert's evidence chain, with names instead of ids (those the caller may see). */
 export interface EvidenceItemView {
