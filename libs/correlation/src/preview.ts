@@ -117,8 +117,9 @@ export const withProposal = (s: CorrelationSettings, p: RulesProposal): Correlat
   denialBurst: {
     count: p.denialBurst?.count ?? s.denialBurst.count,
     windowMs:
-      p.denialBurst?.windowMinutes === undefined ? s.denialBurst.windowMs : p.denialBurst.windowMinutes * 60_000,
+      p.denialBurst?.windowMinutes === undefined
+        ? s.denialBurst.windowMs
+        : p.denialBurst.windowMinutes * 60_000,
   },
-  skewToleranceMs:
-    p.skewToleranceSeconds === undefined ? s.skewToleranceMs : p.skewToleranceSeconds * 1000,
+  skewToleranceMs: p.skewToleranceSeconds === undefined ? s.skewToleranceMs : p.skewToleranceSeconds * 1000,
 });
