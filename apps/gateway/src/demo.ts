@@ -167,3 +167,18 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
     },
   ];
 };
+
+/**
+ * The simulator's `--workstations` arguments: the first plain syslog TCP,
+ * syslog UDP and Beats listeners the site configured ("-" for a kind it has
+ * not), and the site's zone. None when no listener could take them: the
+ * demo's workstations then stay quiet.
+ */
+export const demoWorkstationArgs = (config: GatehouseConfig): string[] => {
+  const local = config.logins.listeners.filter((l) => l.allow.some((a) => a.startsWith('127.')));
+  const portOf = (protocol: string) =>
+    String(local.find((l) => l.protocol === protocol && !l.tls)?.port ?? '-');
+  const ports = [portOf('syslog-tcp'), portOf('syslog-udp'), portOf('beats')];
+  if (ports.every((p) => p === '-')) return [];
+  return ['--workstations', ...ports, config.site.timeZone];
+};
