@@ -45,9 +45,12 @@ export const TRIPS = [
 ] as const;
 type Trip = (typeof TRIPS)[number];
 
-/** Seconds between the front door and the call floor's door: below the walking time the demo configures. */
-const FLOOR_AFTER_MS = 25_000;
-const LOGON_AFTER_MS = 30_000;
+/**
+ * From the front door to the call floor's door: well above the walking time
+ * the demo configures (15 s), since a loaded machine delays a grant by seconds.
+ */
+const FLOOR_AFTER_MS = 40_000;
+const LOGON_AFTER_MS = 45_000;
 /** A session a trip opened is closed again after this. */
 const CLEAN_UP_MS = 60_000;
 /** At most this many timers wait at once: a scene schedules a few steps, never an unbounded queue. */
@@ -250,9 +253,17 @@ export class SimulatedWorkstations {
   private leave(p: RosterPerson): void {
     const session = this.sessionOf(p);
     if (session) this.logoff(session[0]);
+    this.walkOut(p);
+  }
+
+  /** Out through the floor's door, then the front door (an exit with no way out of the floor is tailgating). */
+  private walkOut(p: RosterPerson, then?: () => void): void {
     this.present.delete(p);
     this.later(3000, () => this.pass('floor-out', p));
-    this.later(6000, () => this.pass('front-out', p));
+    this.later(6000, () => {
+      this.pass('front-out', p);
+      then?.();
+    });
   }
 
   // ---- breaches, now and then ---------------------------------------------------------------
@@ -273,9 +284,7 @@ export class SimulatedWorkstations {
         // Went home without logging off.
         const seat = this.pick(seated);
         if (!seat) return false;
-        const p = seat[1].person!;
-        this.present.delete(p);
-        this.pass('front-out', p);
+        this.walkOut(seat[1].person!);
         this.later(CLEAN_UP_MS, () => this.logoff(seat[0]));
         return true;
       }
@@ -286,12 +295,12 @@ export class SimulatedWorkstations {
         const p = seat[1].person!;
         const desk = seat[1].desk;
         this.logoff(seat[0]);
-        this.present.delete(p);
-        this.pass('front-out', p);
-        this.later(8000, () => {
-          const key = this.logon(p, userOf(p), desk);
-          this.later(CLEAN_UP_MS, () => this.logoff(key));
-        });
+        this.walkOut(p, () =>
+          this.later(8000, () => {
+            const key = this.logon(p, userOf(p), desk);
+            this.later(CLEAN_UP_MS, () => this.logoff(key));
+          }),
+        );
         return true;
       }
       case 'credential-sharing': {
