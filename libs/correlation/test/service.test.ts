@@ -15,12 +15,12 @@ const settle = async () => {
 };
 
 /** The gateway's parts around the rules, on a real SQLite file: journal, read pool, alarm queue. */
-const site = async (dir: string, clock: ManualClock) => {
+const site = async (dir: string, clock: ManualClock, settings = defaultSettings()) => {
   const bus = new GatehouseBus();
   const { db, journal, path } = await openTestJournal(dir, clock, {}, bus);
   const pool = new ReadPool(path, 1);
   const alarms = new AlarmsService(db, journal, clock, bus);
-  const service = new CorrelationService(defaultSettings(), {
+  const service = new CorrelationService(settings, {
     journal,
     history: new JournalReader(pool),
     bus,
@@ -223,4 +223,28 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     expect(second.alarms.queue().map((a) => a.type)).toEqual(['session-after-badge-out']);
     await second.close();
   });
+
+  it('puts the settings in force on record at the first start with them, and again only when they change', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const first = await site(dir, clock);
+    expect(first.entries('correlation.settings-in-force')).toHaveLength(1);
+    await first.close();
+    const same = await site(dir, clock);
+    expect(same.entries('correlation.settings-in-force')).toHaveLength(1);
+    await same.close();
+    const base = defaultSettings();
+    const longer = defaultSettings({
+      rules: {
+        ...base.rules,
+        'login-without-badge-in': { ...base.rules['login-without-badge-in'], graceMs: 300_000 },
+      },
+    });
+    const changed = await site(dir, clock, longer);
+    const recorded = changed.entries('correlation.settings-in-force');
+    expect(recorded).toHaveLength(2);
+    expect(recorded[1]!.payload).toMatchObject({
+      rules: { 'login-without-badge-in': { graceMs: 300_000, enabled: true, severity: 'high' } },
+    });
+    // Three starts on a real SQLite file: more than the default 5 s on a loaded machine.
+  }, 30_000);
 });
