@@ -91,7 +91,7 @@ export const ACTIONS = {
   'alarms.act': { roles: ['guard', 'responder'], what: 'acknowledge, comment, assign, escalate, resolve' },
   'correlation.read': {
     roles: ['guard', 'facility-manager', 'responder'],
-    what: "correlation alerts with their evidence timeline (badges, logins; the account only with the directoryAccount field)",
+    what: 'correlation alerts with their evidence timeline (badges, logins; the account only with the directoryAccount field)',
   },
   'correlation.rules': {
     roles: ['facility-manager', 'responder'],
