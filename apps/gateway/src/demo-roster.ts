@@ -55,7 +55,9 @@ const person = (i: number, first: string, last: string, left = false): RosterPer
 
 /** Call agents (Windows desks) and every eighth person IT (Linux desks), and one leaver. */
 export const DEMO_ROSTER: readonly RosterPerson[] = [
-  ...Array.from({ length: 24 }, (_, i) => person(i, FIRST[i % FIRST.length]!, LAST[Math.floor(i / 3) % LAST.length]!)),
+  ...Array.from({ length: 24 }, (_, i) =>
+    person(i, FIRST[i % FIRST.length]!, LAST[Math.floor(i / 3) % LAST.length]!),
+  ),
   person(25, 'Rory', 'Quill', true),
 ];
 

@@ -122,15 +122,22 @@ export class CorrelationController {
       withdrawn.set(String((w.payload as { key?: unknown }).key), w);
     const names = this.names(principal);
     return {
-      items: page.items.map((e) => names.alert(e, withdrawn.get(String((e.payload as { key?: unknown }).key)))),
+      items: page.items.map((e) =>
+        names.alert(e, withdrawn.get(String((e.payload as { key?: unknown }).key))),
+      ),
       more: page.nextCursor !== null,
     };
   }
 
   @Get('alerts/:seq')
   @Allow('correlation.read')
-  @ApiOperation({ summary: 'One correlation alert (by the journal sequence of its raising) with its evidence' })
-  async get(@Param('seq') seq: string, @CurrentPrincipal() principal: Principal): Promise<CorrelationAlertView> {
+  @ApiOperation({
+    summary: 'One correlation alert (by the journal sequence of its raising) with its evidence',
+  })
+  async get(
+    @Param('seq') seq: string,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<CorrelationAlertView> {
     if (!SEQ.test(seq)) throw noAlert();
     const [raised] = await this.reader.since(Number(seq) - 1, { types: [RAISED] }, 1);
     if (!raised || raised.seq !== Number(seq)) throw noAlert();
@@ -231,12 +238,19 @@ export class CorrelationController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<CorrelationPreviewView> {
     if (this.previewing)
-      throw new DomainError('rate-limited', 'correlation.preview-busy', 'a preview is running; try again shortly');
+      throw new DomainError(
+        'rate-limited',
+        'correlation.preview-busy',
+        'a preview is running; try again shortly',
+      );
     this.previewing = true;
     try {
       const to = this.now();
       const from = to - 7 * DAY;
-      const entries = await this.readAll({ types: FACT_TYPES, from: new Date(from).toISOString() }, MAX_FACTS);
+      const entries = await this.readAll(
+        { types: FACT_TYPES, from: new Date(from).toISOString() },
+        MAX_FACTS,
+      );
       const sides = (doorId: string) => this.access.engine.index.doors.get(doorId);
       const facts: ArrivedFact[] = [];
       for (const e of entries) {
