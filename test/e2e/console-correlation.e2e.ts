@@ -170,8 +170,12 @@ describe('correlation alerts in the console (headless Chromium)', () => {
         .click();
       await page.getByTestId('alarm-detail').waitFor();
       await expectTimeline(page);
-      // A guard may not see directory accounts (permissions.ts): none in the evidence.
-      expect(await page.getByTestId('evidence-timeline').innerText()).not.toContain(ANN.account);
+      // A guard may not see directory accounts (permissions.ts): none on the desk, queue or evidence.
+      expect(await page.locator('main').innerText()).not.toContain(ANN.account);
+      await page
+        .getByText(/session of their account at ws-lobby/)
+        .first()
+        .waitFor();
       expect(await seriousA11yViolations(page, 'desk with evidence')).toEqual([]);
     });
     await page.context().close();

@@ -194,7 +194,7 @@ export class CorrelationService {
       cardholderId: a.personId,
       doorId: first && 'doorId' in first ? first.doorId : null,
       readerId: first && 'readerId' in first ? first.readerId : null,
-      detail: a.summary,
+      detail: withoutAccounts(a),
       at: a.at,
       sourceKey: a.key,
     });
@@ -223,6 +223,18 @@ export class CorrelationService {
     });
   }
 }
+
+/**
+ * The alarm queue's line for an alert: its summary without the directory
+ * accounts it names. The queue is read by roles that may not see accounts
+ * (guards: permissions.ts, `directoryAccount`); the evidence behind the alarm
+ * names them to those who may.
+ */
+const withoutAccounts = (a: Alert): string => {
+  let text = a.summary;
+  for (const f of a.evidence) if (f.kind === 'login') text = text.split(f.account).join('their account');
+  return text;
+};
 
 /** Equal as JSON whatever the order of keys (the journal stores canonical JSON, keys sorted). */
 const sameJson = (a: unknown, b: unknown): boolean => {

@@ -9,6 +9,9 @@ import { ReadPool } from '@gatehouse/storage';
 import { openTestJournal } from '@gatehouse/testing';
 
 const T0 = Date.parse('2026-11-30T09:00:00Z');
+// Each test opens a real SQLite file and a read worker, and some start twice: on a shared,
+// loaded machine that takes longer than jest's 5 s default. Still bounded.
+jest.setTimeout(30_000);
 const open: (() => Promise<void>)[] = [];
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
@@ -245,6 +248,5 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     expect(recorded[1]!.payload).toMatchObject({
       rules: { 'login-without-badge-in': { graceMs: 300_000, enabled: true, severity: 'high' } },
     });
-    // Three starts on a real SQLite file: more than the default 5 s on a loaded machine.
-  }, 30_000);
+  });
 });
