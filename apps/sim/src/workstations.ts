@@ -86,6 +86,7 @@ export class SimulatedWorkstations {
   private trip = 0;
   private record = Math.floor(Date.now() / 1000) % 1_000_000_000;
   private session = 0;
+  private linuxTurn = false;
   readonly counts = { scenes: 0, trips: {} as Record<string, number>, skipped: {} as Record<string, number> };
 
   constructor(
@@ -273,7 +274,13 @@ export class SimulatedWorkstations {
     switch (trip) {
       case 'login-without-badge-in': {
         // Tailgated in behind a colleague: no badge, yet a logon.
-        const p = this.pick(DEMO_ROSTER.filter((x) => !x.left && !this.present.has(x) && !this.sessionOf(x)));
+        // Windows and Linux desks by turns: both kinds of sender trip it.
+        this.linuxTurn = !this.linuxTurn;
+        const p = this.pick(
+          DEMO_ROSTER.filter(
+            (x) => !x.left && x.it === this.linuxTurn && !this.present.has(x) && !this.sessionOf(x),
+          ),
+        );
         const desk = p && this.freeDesk(isLinux(p));
         if (!p || !desk) return false;
         const key = this.logon(p, userOf(p), desk);

@@ -30,6 +30,11 @@ export interface PreviewLimits {
   samplePerRule: number;
   /** Asked every few hundred facts: true stops the replay (bounded time for an HTTP answer). */
   outOfTime: () => boolean;
+  /**
+   * Awaited every few hundred facts: the gateway gives its event loop back
+   * there (door decisions must not wait seconds behind a preview).
+   */
+  breathe?: () => Promise<void>;
 }
 
 /** How often the replay lets graced alerts come due and prunes: a live tick is every 15 s. */
@@ -43,12 +48,12 @@ const CHECK_EVERY = 500;
  * between arrivals and once more at `until`. Pure: nothing is journaled or
  * raised; the gateway's own engine is not touched.
  */
-export const previewRules = (
+export const previewRules = async (
   facts: readonly ArrivedFact[],
   settings: CorrelationSettings,
   until: number,
   limits: PreviewLimits,
-): PreviewResult => {
+): Promise<PreviewResult> => {
   const engine = new CorrelationEngine(settings);
   const raised: Alert[] = [];
   const withdrawnKeys = new Set<string>();
@@ -61,9 +66,12 @@ export const previewRules = (
   };
   const ordered = [...facts].sort((a, b) => a.arrivedAt - b.arrivedAt);
   for (const { fact, arrivedAt } of ordered) {
-    if (replayed % CHECK_EVERY === 0 && replayed > 0 && limits.outOfTime()) {
-      truncated = true;
-      break;
+    if (replayed % CHECK_EVERY === 0 && replayed > 0) {
+      if (limits.outOfTime()) {
+        truncated = true;
+        break;
+      }
+      await limits.breathe?.();
     }
     if (arrivedAt - lastTick >= TICK_EVERY_MS) {
       take(engine.tick(arrivedAt));
