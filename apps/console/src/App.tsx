@@ -4,6 +4,8 @@ import { Menu, X } from 'lucide-react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
 import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
 import { Directory } from './pages/Directory';
+import { Correlation } from './pages/Correlation';
+import { CorrelationRules } from './pages/CorrelationRules';
 import { Doors } from './pages/Doors';
 import { Forgive } from './desk/Forgive';
 import { GuardDesk } from './desk/GuardDesk';
@@ -43,6 +45,8 @@ const PAGES: Page[] = [
   { id: 'desk', title: 'Guard desk', action: 'doors.board' },
   { id: 'shift-log', title: 'Shift log', action: 'journal.note' },
   { id: 'passback', title: 'Anti-passback', action: 'doors.control' },
+  { id: 'correlation', title: 'Correlation alerts', action: 'correlation.read' },
+  { id: 'correlation-rules', title: 'Correlation rules', action: 'correlation.rules' },
   { id: 'doors', title: 'Doors', action: 'site.read' },
   { id: 'readers', title: 'Readers', action: 'readers.status' },
   { id: 'people', title: 'People', action: 'cardholders.read' },
@@ -230,6 +234,8 @@ export const App = () => {
             {active.id === 'desk' && <GuardDesk me={session?.operator?.username ?? session?.name ?? ''} />}
             {active.id === 'shift-log' && <ShiftLog />}
             {active.id === 'passback' && <Forgive />}
+            {active.id === 'correlation' && <Correlation />}
+            {active.id === 'correlation-rules' && <CorrelationRules />}
             {active.id === 'doors' && <Doors />}
             {active.id === 'readers' && <Readers />}
             {active.id === 'people' && <People />}

@@ -19,6 +19,7 @@ import { GuardController } from './api/access/guard.controller';
 import { RECORD_CONTROLLERS } from './api/access/records.controller';
 import { AlarmsController } from './api/alarms.controller';
 import { AuthController } from './api/auth.controller';
+import { CorrelationController } from './api/correlation.controller';
 import { DoorsController } from './api/doors.controller';
 import { EventsController } from './api/events.controller';
 import { JournalController } from './api/journal.controller';
@@ -66,6 +67,7 @@ export const CONTROLLERS = [
   SessionsController,
   DirectoryController,
   GatingController,
+  CorrelationController,
 ];
 
 /** The root module: binds the core's objects as providers; controllers stay thin. */

@@ -4,47 +4,28 @@ import { join } from 'node:path';
 import { type AccessRecords, applySitePlan, type PlannedPerson, type SitePlan } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { Actor } from '@gatehouse/contracts';
+import { DEMO_FACILITY, DEMO_ROSTER } from './demo-roster';
 
 const SEED: Actor = { kind: 'system', name: 'demo-seed' };
-const FIRST = [
-  'Ann',
-  'Bram',
-  'Chloe',
-  'Dev',
-  'Esme',
-  'Farid',
-  'Greta',
-  'Hugo',
-  'Ines',
-  'Jon',
-  'Kofi',
-  'Lena',
-  'Milo',
-  'Nora',
-  'Omar',
-  'Pia',
-];
-const LAST = ['Archer', 'Brook', 'Cole', 'Dale', 'Ellis', 'Frost', 'Grant', 'Hale'];
-
-/** Call agents are in the group of the staff level; every eighth person is IT, with a PIN for the server room. */
+/**
+ * The roster as cardholders: call agents are in the group of the staff level;
+ * IT has a PIN for the server room; the leaver keeps their card and account
+ * mapping (state "left"), as a real leaver's record does until it is erased.
+ */
 const demoPeople = (): PlannedPerson[] =>
-  Array.from({ length: 24 }, (_, i) => {
-    const it = i % 8 === 0;
-    const first = FIRST[i % FIRST.length]!;
-    const last = LAST[Math.floor(i / 3) % LAST.length]!;
-    return {
-      cardholder: {
-        name: `${first} ${last}`,
-        employeeNumber: `CC${1000 + i}`,
-        department: it ? 'IT' : 'Customer service',
-        directoryAccount: `${first.toLowerCase()}.${last.toLowerCase()}`,
-        privileged: it,
-        levelIds: it ? ['it'] : [],
-        groupIds: it ? [] : ['agents'],
-      },
-      credentials: [{ format: 'H10301', number: `21:${10100 + i}`, pin: it ? '2580' : null }],
-    };
-  });
+  DEMO_ROSTER.map((p) => ({
+    cardholder: {
+      name: p.name,
+      employeeNumber: p.employeeNumber,
+      department: p.it ? 'IT' : 'Customer service',
+      directoryAccount: p.account,
+      privileged: p.it,
+      levelIds: p.it ? ['it'] : [],
+      groupIds: p.it ? [] : ['agents'],
+      ...(p.left ? { state: 'left' as const } : {}),
+    },
+    credentials: [{ format: 'H10301', number: `${DEMO_FACILITY}:${p.card}`, pin: p.it ? '2580' : null }],
+  }));
 
 /**
  * A small call-centre floor for the demo: a lobby, an office floor and a server
@@ -185,4 +166,19 @@ export const demoSerialPorts = (dataDir: string): GatehouseConfig['serial'] => {
       inputs: [],
     },
   ];
+};
+
+/**
+ * The simulator's `--workstations` arguments: the first plain syslog TCP,
+ * syslog UDP and Beats listeners the site configured ("-" for a kind it has
+ * not), and the site's zone. None when no listener could take them: the
+ * demo's workstations then stay quiet.
+ */
+export const demoWorkstationArgs = (config: GatehouseConfig): string[] => {
+  const local = config.logins.listeners.filter((l) => l.allow.some((a) => a.startsWith('127.')));
+  const portOf = (protocol: string) =>
+    String(local.find((l) => l.protocol === protocol && !l.tls)?.port ?? '-');
+  const ports = [portOf('syslog-tcp'), portOf('syslog-udp'), portOf('beats')];
+  if (ports.every((p) => p === '-')) return [];
+  return ['--workstations', ...ports, config.site.timeZone];
 };

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@gatehouse/config';
 import { MasterKeyError } from '@gatehouse/privacy';
 import { createCore } from './core';
-import { demoSerialPorts, seedDemoSite } from './demo';
+import { demoSerialPorts, demoWorkstationArgs, seedDemoSite } from './demo';
 import { createServer } from './server';
 import { framedBanner, prettyDestination } from './terminal';
 
@@ -90,12 +90,21 @@ const main = async (): Promise<void> => {
     const readers = config.demo.readers
       ? ['--readers', join(config.resolved.dataDir, 'tty'), join(config.resolved.dataDir, 'keys', 'readers')]
       : [];
-    simulator = fork(join(__dirname, '..', '..', 'sim', 'src', 'main.js'), [core.brokerUrl, ...readers], {
-      stdio: 'inherit',
-    });
+    const workstations = demoWorkstationArgs(config);
+    simulator = fork(
+      join(__dirname, '..', '..', 'sim', 'src', 'main.js'),
+      [core.brokerUrl, ...readers, ...workstations],
+      {
+        stdio: 'inherit',
+      },
+    );
     lines.push(`Simulated door sensors publish to ${core.brokerUrl}.`);
     if (config.demo.readers)
       lines.push('Simulated badge readers: OSDP at the front door, the Wiegand bridge at the call floor.');
+    if (workstations.length > 0)
+      lines.push(
+        'Simulated workstations send logins to the login listeners and now and then trip a correlation rule.',
+      );
   }
   // On a terminal the banner is framed to stand out from the log lines; elsewhere it stays plain.
   if (tty) lines.splice(0, lines.length, ...framedBanner(lines));

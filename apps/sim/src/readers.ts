@@ -10,7 +10,12 @@ export const DEMO_TTY = {
   bridge: 'bridge',
 } as const;
 
+/** The demo's readers: the front door's on OSDP, the call floor's behind the Wiegand bridge. */
+export type DemoReaderId = 'front-in' | 'front-out' | 'floor-in' | 'floor-out';
+
 export interface DemoReaders {
+  /** Presents a card at a reader; false when that reader is not running (its simulator could not start). */
+  present(reader: DemoReaderId, facility: number, card: number): boolean;
   stop(): Promise<void>;
 }
 
@@ -25,6 +30,7 @@ const say = (line: string) => process.stdout.write(`demo readers: ${line}\n`);
 export const startDemoReaders = async (
   dir: string,
   keyDir: string,
+  /** Random badges this often; 0 leaves the badging to a script (the simulated workstations' people). */
   everyMs = 15_000,
 ): Promise<DemoReaders> => {
   mkdirSync(dir, { recursive: true });
@@ -61,30 +67,42 @@ export const startDemoReaders = async (
     say(`Wiegand bridge off: ${built.why} (Debian: gcc-avr avr-libc simavr libsimavr-dev libelf-dev)`);
   }
 
+  const present = (reader: DemoReaderId, facility: number, card: number): boolean => {
+    const bits = encode('H10301', facility, card);
+    switch (reader) {
+      case 'front-in':
+        osdp?.pd(1).presentCard(bits);
+        return osdp !== null;
+      case 'front-out':
+        osdp?.pd(2).presentCard(bits);
+        return osdp !== null;
+      case 'floor-in':
+        bridge?.wiegand(0, bits);
+        return bridge !== null;
+      case 'floor-out':
+        bridge?.wiegand(1, bits);
+        return bridge !== null;
+    }
+  };
+  const readers: DemoReaderId[] = [
+    ...(osdp ? (['front-in', 'front-out'] as const) : []),
+    ...(bridge ? (['floor-in', 'floor-out'] as const) : []),
+  ];
   const badge = () => {
     const stranger = Math.random() < 0.15;
-    const bits = encode(
-      'H10301',
+    const reader = readers[Math.floor(Math.random() * readers.length)];
+    if (!reader) return;
+    present(
+      reader,
       stranger ? 99 : 21,
       stranger ? 4000 + Math.floor(Math.random() * 999) : 10100 + Math.floor(Math.random() * 24),
     );
-    const choices: (() => void)[] = [];
-    if (osdp)
-      choices.push(
-        () => osdp!.pd(1).presentCard(bits),
-        () => osdp!.pd(2).presentCard(bits),
-      );
-    if (bridge)
-      choices.push(
-        () => bridge!.wiegand(0, bits),
-        () => bridge!.wiegand(1, bits),
-      );
-    choices[Math.floor(Math.random() * choices.length)]?.();
   };
-  const timer = setInterval(badge, everyMs);
+  const timer = everyMs > 0 ? setInterval(badge, everyMs) : null;
   return {
+    present,
     async stop() {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       await Promise.all(stops.map((s) => s()));
     },
   };

@@ -89,6 +89,14 @@ export const ACTIONS = {
     what: 'the alarm queue',
   },
   'alarms.act': { roles: ['guard', 'responder'], what: 'acknowledge, comment, assign, escalate, resolve' },
+  'correlation.read': {
+    roles: ['guard', 'facility-manager', 'responder'],
+    what: 'correlation alerts with their evidence timeline (badges, logins; the account only with the directoryAccount field)',
+  },
+  'correlation.rules': {
+    roles: ['facility-manager', 'responder'],
+    what: 'correlation rule settings, per-rule counts, and a preview of what a change would have raised over the last week',
+  },
   'readers.status': {
     roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
     what: 'readers and serial ports',

@@ -130,7 +130,14 @@ describe('correlation engine', () => {
     open.observe(badgeIn(T0), T0);
     open.observe(login(T0 + MIN), T0 + MIN);
     open.observe(badgeOut(T0 + 60 * MIN), T0 + 60 * MIN);
-    expect(open.tick(T0 + 60 * MIN + GRACE).raised.map((a) => a.rule)).toEqual(['session-after-badge-out']);
+    const [left] = open.tick(T0 + 60 * MIN + GRACE).raised;
+    expect(left?.rule).toBe('session-after-badge-out');
+    // The evidence reads as the console draws it: in, logged on, out (and the session still open).
+    expect(left?.evidence.map((f) => (f.kind === 'badge' ? (f.zone ? 'in' : 'out') : f.kind))).toEqual([
+      'in',
+      'login',
+      'out',
+    ]);
 
     const locked = engine();
     locked.observe(badgeIn(T0), T0);

@@ -22,3 +22,11 @@ export {
 export type { Verdict } from './verdict';
 export { type DoorSides, FACT_TYPES, factFromEntry } from './journal-facts';
 export { type CorrelationHistory, type CorrelationJournal, CorrelationService } from './service';
+export {
+  type ArrivedFact,
+  type PreviewResult,
+  previewRules,
+  type RuleTally,
+  type RulesProposal,
+  withProposal,
+} from './preview';

@@ -30,7 +30,7 @@ export const personVerdicts = (
     if (login.action !== 'logon' && login.action !== 'unlock') continue;
     presenceAtLogin(login, badges, s, add);
   }
-  for (const exit of badges) sessionsOpenAtExit(exit, logins, s, add);
+  for (const exit of badges) sessionsOpenAtExit(exit, badges, logins, s, add);
   sharedSessions(logins, s, add);
   impossibleTravel(badges, s, add);
   leaverActivity(facts, add);
@@ -130,6 +130,7 @@ const sessionsOf = (logins: readonly LoginEvent[]) => {
  */
 const sessionsOpenAtExit = (
   exit: BadgeEvent,
+  badges: readonly BadgeEvent[],
   logins: readonly LoginEvent[],
   s: CorrelationSettings,
   add: Add,
@@ -143,11 +144,14 @@ const sessionsOpenAtExit = (
     const opened = session
       .filter((f) => f.at <= exit.at && (f.action === 'logon' || f.action === 'unlock'))
       .at(-1)!;
+    // The entry this exit ends, when known: the evidence then reads in, logged on, out, still open.
+    const zones = zonesOf(first);
+    const entered = badges.filter((b) => b.at <= opened.at + s.skewToleranceMs && enters(b, zones)).at(-1);
     add(
       'session-after-badge-out',
       exit.at,
       `${exit.id}:${first.host}:${first.sessionKey}`,
-      [opened, exit],
+      entered ? [entered, opened, exit] : [opened, exit],
       `session of ${first.account} at ${first.host} still open after leaving ${exit.fromZone}`,
     );
   }

@@ -26,6 +26,7 @@ export interface CorrelationHistory {
 }
 
 const ALERT_TYPES = ['correlation.alert-raised', 'correlation.alert-withdrawn'];
+const SETTINGS_TYPE = 'correlation.settings-in-force';
 const PAGE = 1000;
 const TICK_MS = 15_000;
 
@@ -85,6 +86,7 @@ export class CorrelationService {
     }
     out.withdrawn.push(...this.engine.reconcileAdopted());
     this.publish(out);
+    await this.recordSettings();
     const waiting = this.live ?? [];
     this.live = null;
     for (const fact of waiting) this.observe(fact);
@@ -96,6 +98,26 @@ export class CorrelationService {
       replayed: replayed.length,
       adoptedOpen: this.engine.open().length,
     });
+  }
+
+  /**
+   * The settings are configuration (a file an administrator edits): the first
+   * start with settings unlike the last journaled ones puts them on record, so
+   * a change of the rules is in the journal with when it took effect.
+   */
+  private async recordSettings(): Promise<void> {
+    const s = this.settings;
+    const payload = {
+      rules: s.rules,
+      skewToleranceMs: s.skewToleranceMs,
+      denialBurst: s.denialBurst,
+      remoteNeedsPresence: s.remoteNeedsPresence,
+      horizonMs: s.horizonMs,
+    } as unknown as JsonObject;
+    const recorded = await this.read(new Date(0).toISOString(), [SETTINGS_TYPE]);
+    const last = recorded.at(-1)?.payload;
+    if (last && sameJson(last, payload)) return;
+    await this.deps.journal.append({ type: SETTINGS_TYPE, source: 'correlation', subjects: [], payload });
   }
 
   stop(): void {
@@ -172,7 +194,7 @@ export class CorrelationService {
       cardholderId: a.personId,
       doorId: first && 'doorId' in first ? first.doorId : null,
       readerId: first && 'readerId' in first ? first.readerId : null,
-      detail: a.summary,
+      detail: withoutAccounts(a),
       at: a.at,
       sourceKey: a.key,
     });
@@ -201,6 +223,33 @@ export class CorrelationService {
     });
   }
 }
+
+/**
+ * The alarm queue's line for an alert: its summary without the directory
+ * accounts it names. The queue is read by roles that may not see accounts
+ * (guards: permissions.ts, `directoryAccount`); the evidence behind the alarm
+ * names them to those who may.
+ */
+const withoutAccounts = (a: Alert): string => {
+  let text = a.summary;
+  for (const f of a.evidence) if (f.kind === 'login') text = text.split(f.account).join('their account');
+  return text;
+};
+
+/** Equal as JSON whatever the order of keys (the journal stores canonical JSON, keys sorted). */
+const sameJson = (a: unknown, b: unknown): boolean => {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, sorted(x)]),
+          )
+        : v;
+  return JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+};
 
 const subjectsOf = (a: Alert) => {
   const s: { kind: 'person' | 'door' | 'reader'; id: string }[] = [];

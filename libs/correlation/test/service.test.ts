@@ -9,13 +9,16 @@ import { ReadPool } from '@gatehouse/storage';
 import { openTestJournal } from '@gatehouse/testing';
 
 const T0 = Date.parse('2026-11-30T09:00:00Z');
+// Each test opens a real SQLite file and a read worker, and some start twice: on a shared,
+// loaded machine that takes longer than jest's 5 s default. Still bounded.
+jest.setTimeout(30_000);
 const open: (() => Promise<void>)[] = [];
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
 /** The gateway's parts around the rules, on a real SQLite file: journal, read pool, alarm queue. */
-const site = async (dir: string, clock: ManualClock) => {
+const site = async (dir: string, clock: ManualClock, settings = defaultSettings()) => {
   const bus = new GatehouseBus();
   const { db, journal, path, keyring } = await openTestJournal(dir, clock, {}, bus);
   const pool = new ReadPool(path, 1);
@@ -28,7 +31,7 @@ const site = async (dir: string, clock: ManualClock) => {
     DEFAULT_ALARM_SETTINGS,
     alarmCommentSealing(keyring),
   );
-  const service = new CorrelationService(defaultSettings(), {
+  const service = new CorrelationService(settings, {
     journal,
     history: new JournalReader(pool),
     bus,
@@ -230,5 +233,28 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     await settle();
     expect(second.alarms.queue().map((a) => a.type)).toEqual(['session-after-badge-out']);
     await second.close();
+  });
+
+  it('puts the settings in force on record at the first start with them, and again only when they change', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const first = await site(dir, clock);
+    expect(first.entries('correlation.settings-in-force')).toHaveLength(1);
+    await first.close();
+    const same = await site(dir, clock);
+    expect(same.entries('correlation.settings-in-force')).toHaveLength(1);
+    await same.close();
+    const base = defaultSettings();
+    const longer = defaultSettings({
+      rules: {
+        ...base.rules,
+        'login-without-badge-in': { ...base.rules['login-without-badge-in'], graceMs: 300_000 },
+      },
+    });
+    const changed = await site(dir, clock, longer);
+    const recorded = changed.entries('correlation.settings-in-force');
+    expect(recorded).toHaveLength(2);
+    expect(recorded[1]!.payload).toMatchObject({
+      rules: { 'login-without-badge-in': { graceMs: 300_000, enabled: true, severity: 'high' } },
+    });
   });
 });

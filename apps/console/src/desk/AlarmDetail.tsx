@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AlarmHistoryView } from '@gatehouse/api';
 import { api, describeError } from '../api';
+import { AlarmEvidence } from '../correlation/AlarmEvidence';
 
 /** One alarm's history from the journal, oldest first: who did what, when (site time), and why. */
 export const AlarmDetail = ({
@@ -45,6 +46,7 @@ export const AlarmDetail = ({
             ))}
             {history.items.length === 0 && <li>Nothing journaled for this alarm yet.</li>}
           </ol>
+          <AlarmEvidence alarmId={alarmId} type={history.alarm.type} version={version} />
         </>
       )}
     </section>

@@ -255,3 +255,4 @@ export interface SystemStatusView {
   };
   storage: { databaseBytes: number; walBytes: number; freeBytes: number; totalBytes: number };
 }
+export type * from './correlation-views';
