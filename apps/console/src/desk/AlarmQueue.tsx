@@ -190,7 +190,7 @@ export const AlarmQueue = ({
                 {a.state}
                 {a.active ? '' : ' (cause ended)'}
               </td>
-              <td>{a.owner ?? ''}</td>
+              <td>{a.ownerName ?? ''}</td>
               {canAct && (
                 <td className="row-actions">
                   {a.state === 'new' && (

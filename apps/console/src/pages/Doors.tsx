@@ -181,7 +181,7 @@ export const Doors = () => {
                   {d.zoneOut} → {d.zoneIn}
                 </td>
                 <td className={`mode-${s?.mode}`}>{s?.mode}</td>
-                <td>{s?.manual ? `${s.manual.by}: ${s.manual.reason}` : ''}</td>
+                <td>{s?.manual ? `${s.manual.byName}: ${s.manual.reason}` : ''}</td>
                 <td className="row-actions">
                   {guard && (
                     <button

@@ -118,7 +118,11 @@ export interface CardholderPage {
   total: number;
   items: CardholderView[];
 }
-export interface DoorStates extends Items<DoorState> {
+/** A door's mode now; a mode a person set names them by display name too (`by` is their username). */
+export interface DoorStateView extends Omit<DoorState, 'manual'> {
+  manual: (NonNullable<DoorState['manual']> & { byName: string }) | null;
+}
+export interface DoorStates extends Items<DoorStateView> {
   modes: readonly DoorMode[];
 }
 export interface WhoCanOpen extends Items<WhoCanOpenRow> {
@@ -186,6 +190,8 @@ export interface JournalSuggestions {
 /** An alarm as the API answers it: with what the guard does about it. */
 export interface AlarmView extends Alarm {
   instructions: string;
+  /** The owner by the name they are shown by (`owner` is their username). */
+  ownerName: string | null;
 }
 export interface AlarmQueue extends Items<AlarmView> {
   history: AlarmView[];

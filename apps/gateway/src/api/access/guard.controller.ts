@@ -9,11 +9,13 @@ import {
   GuardActions,
   type PresenceRow,
 } from '@gatehouse/access';
+import { Operators } from '@gatehouse/auth';
 import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
 import type { DoorStates, Items, UnlockAccepted, WhoCanOpen } from '../views';
+import { operatorName } from '../operator-names';
 import { checkId } from './records.controller';
 
 const Reason = z.strictObject({ reason: reasonText });
@@ -59,13 +61,21 @@ export class GuardController {
   constructor(
     private readonly guard: GuardActions,
     private readonly decisions: AccessDecisions,
+    private readonly operators: Operators,
   ) {}
 
   @Get('door-states')
   @Allow('site.read')
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
   doorStates(): DoorStates {
-    return { items: this.guard.doorStates(), modes: DOOR_MODES };
+    // Who set a door's mode, by the name they are shown by (the lockdown banner says who started it).
+    const items = this.guard
+      .doorStates()
+      .map((s) => ({
+        ...s,
+        manual: s.manual && { ...s.manual, byName: operatorName(this.operators, s.manual.by) },
+      }));
+    return { items, modes: DOOR_MODES };
   }
 
   @Post('doors/:id/unlock')
