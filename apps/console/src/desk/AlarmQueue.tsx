@@ -8,12 +8,7 @@ import { age } from './labels';
 import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
 import { useNow } from './useStored';
-
-/** An alarm type in words ("forced-open" reads "Forced open"). */
-const typeWords = (type: string) => {
-  const w = type.replace(/[-_.]/g, ' ');
-  return w.charAt(0).toUpperCase() + w.slice(1);
-};
+import { ALARM_STATE_WORDS, alarmTypeWords as typeWords, PRIORITY_WORDS } from '../words';
 
 /** The alarm queue with the actions a role allowed `alarms.act` takes on each row, each through a dialog. */
 export const AlarmQueue = ({
@@ -162,7 +157,7 @@ export const AlarmQueue = ({
                 </td>
               )}
               <td>
-                {a.priority}
+                {PRIORITY_WORDS[a.priority] ?? a.priority}
                 {a.escalations ? ` ↑${a.escalations}` : ''}
               </td>
               <td>
@@ -187,7 +182,7 @@ export const AlarmQueue = ({
                 {a.count > 1 ? ` (first ${age(a.raisedAt, now)} ago)` : ''}
               </td>
               <td>
-                {a.state}
+                {ALARM_STATE_WORDS[a.state] ?? a.state}
                 {a.active ? '' : ' (cause ended)'}
               </td>
               <td>{a.ownerName ?? ''}</td>

@@ -34,7 +34,7 @@ import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
 export type { Interpretation } from '@gatehouse/bridge-protocol';
 export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
-export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
+export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorMode, DoorState, ImportReport };
 /** Why a card decision went as it did (the `reason` of access entries). */
 export type DecisionReason = Decision['reason'];
 export type { OperatorView };
@@ -133,6 +133,10 @@ export interface DoorAccess {
   doorId: string;
   now: boolean;
   scheduleIds: string[];
+}
+/** What the engine would decide (POST /access/simulate), its reason in the words the journal uses. */
+export interface SimulatedDecision extends Decision {
+  reasonWords: string;
 }
 export interface UnlockAccepted {
   doorId: string;

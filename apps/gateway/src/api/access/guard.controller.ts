@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   AccessDecisions,
-  type Decision,
+  DECISION_REASON_WORDS,
   DOOR_MODES,
   type DoorState,
   GuardActions,
@@ -14,7 +14,7 @@ import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
-import type { DoorStates, Items, UnlockAccepted, WhoCanOpen } from '../views';
+import type { DoorStates, Items, SimulatedDecision, UnlockAccepted, WhoCanOpen } from '../views';
 import { operatorName } from '../operator-names';
 import { checkId } from './records.controller';
 
@@ -69,12 +69,10 @@ export class GuardController {
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
   doorStates(): DoorStates {
     // Who set a door's mode, by the name they are shown by (the lockdown banner says who started it).
-    const items = this.guard
-      .doorStates()
-      .map((s) => ({
-        ...s,
-        manual: s.manual && { ...s.manual, byName: operatorName(this.operators, s.manual.by) },
-      }));
+    const items = this.guard.doorStates().map((s) => ({
+      ...s,
+      manual: s.manual && { ...s.manual, byName: operatorName(this.operators, s.manual.by) },
+    }));
     return { items, modes: DOOR_MODES };
   }
 
@@ -175,13 +173,14 @@ export class GuardController {
     summary: 'What the engine would decide for a credential at a reader (changes nothing, opens nothing)',
   })
   @ApiJsonBody(SimulateBody)
-  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>): Decision {
-    return this.decisions.simulate(
+  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>): SimulatedDecision {
+    const decision = this.decisions.simulate(
       body.readerId,
       body.format,
       body.number,
       at(body.at) ?? Date.now(),
       body.pin,
     );
+    return { ...decision, reasonWords: DECISION_REASON_WORDS[decision.reason] };
   }
 }
