@@ -28,12 +28,14 @@ export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
   if (!isPhaseEntry(e) || doorOf(e) !== d.doorId || typeof p?.at !== 'number') return d;
   const phase = p.phase as BoardDoor['phase'];
   const at = new Date(p.at).toISOString();
+  // A door found after a restart in the phase it had before says since when it has really been so.
+  const since = typeof p.since === 'number' ? new Date(p.since).toISOString() : at;
   const through = throughOf(e);
   return {
     ...d,
     phase,
     open: phase === 'unknown' ? d.open : OPEN_PHASES.has(phase),
-    since: at,
+    since,
     lastThrough:
       through && d.lastThrough?.cardholderId === through ? { ...d.lastThrough, at } : d.lastThrough,
   };
