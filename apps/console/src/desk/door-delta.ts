@@ -19,9 +19,10 @@ export const isPhaseEntry = (e: JournalEntry): boolean => {
 };
 
 /**
- * A door's phase entry (door.<phase>, payload {phase, at, through?}) applied
- * to its tile as a delta: phase, contact and since when. A person the tile
- * does not show yet is left for the board's re-read, which names them.
+ * A door's phase entry (door.<phase>, payload {phase, at, since?, through?})
+ * applied to its tile as a delta: phase, contact, since when, and who went
+ * through (by id: a person the tile does not know yet is named by the desk's
+ * lookup, never by re-reading the whole board).
  */
 export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
   const p = e.payload as Record<string, unknown> | null;
@@ -36,7 +37,11 @@ export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
     phase,
     open: phase === 'unknown' ? d.open : OPEN_PHASES.has(phase),
     since,
-    lastThrough:
-      through && d.lastThrough?.cardholderId === through ? { ...d.lastThrough, at } : d.lastThrough,
+    // A new person through is named by the desk's own lookup of them (site-names), not by a re-read.
+    lastThrough: !through
+      ? d.lastThrough
+      : d.lastThrough?.cardholderId === through
+        ? { ...d.lastThrough, at }
+        : { cardholderId: through, name: null, at },
   };
 };
