@@ -51,9 +51,9 @@ export const GuardDesk = ({ me }: { me: string }) => {
     [
       ...alarms.flatMap((a) => (a.cardholderId ? [a.cardholderId] : [])),
       // People a pushed delta put on a tile: named here, one read each, not by the board's re-read.
-      ...doors.flatMap((d) =>
-        d.lastThrough && d.lastThrough.name === null ? [d.lastThrough.cardholderId] : [],
-      ),
+      ...(can('cardholders.read')
+        ? doors.flatMap((d) => (d.lastThrough?.name === null ? [d.lastThrough.cardholderId] : []))
+        : []),
     ],
     can('cardholders.photo'),
   );
