@@ -2,7 +2,16 @@ import { UserRound } from 'lucide-react';
 import type { BoardDoor } from '@gatehouse/api';
 import { formatClock } from '../format';
 import { batteryIcon, contactIcon, Icon, lockIcon, phaseIcon, signalIcon } from './icons';
-import { age, batteryWord, contactWord, lockWord, sensorsDown, signalWord, stateWord } from './labels';
+import {
+  age,
+  batteryWord,
+  contactWord,
+  lockWord,
+  overrideState,
+  sensorsDown,
+  signalWord,
+  stateWord,
+} from './labels';
 import type { SiteOverride } from './lockdown';
 import type { SiteNames } from './site-names';
 
@@ -87,14 +96,15 @@ export const DoorTile = ({
   onUnlock: (() => void) | null;
   names: Pick<SiteNames, 'person' | 'photo'>;
 }) => {
-  const word = stateWord(d);
-  const offline = word === 'Offline';
   const held = override?.doorIds.has(d.doorId) ? override.kind : null;
+  const word = stateWord(d, held);
+  const offline = word === 'Offline';
+  const overridden = overrideState(d, held);
   const since = d.since ? Date.parse(d.since) : null;
   const locked = lockWord(d) === 'Locked';
   return (
     <div
-      className={`door-tile phase-${d.phase}${offline ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}`}
+      className={`door-tile phase-${d.phase}${offline ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}${overridden && !offline ? ` ${overridden}-open` : ''}`}
       data-door={d.doorId}
       data-testid={`door-${d.doorId}`}
     >
@@ -105,7 +115,15 @@ export const DoorTile = ({
         {zone && <span className="tile-zone">{zone}</span>}
       </div>
       <div className="tile-state">
-        <span className="phase" data-testid={`phase-${d.doorId}`}>
+        <span
+          className="phase"
+          data-testid={`phase-${d.doorId}`}
+          title={
+            overridden === 'lockdown'
+              ? 'Open or unlocked although the site is locked down: check this door now'
+              : undefined
+          }
+        >
           <Icon of={phaseIcon(d, offline)} className="state-icon" />
           {word}
         </span>
