@@ -105,7 +105,7 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
     const page = await signIn('gina');
     await guarded(page, 'guard', async () => {
       await page.getByRole('link', { name: 'Doors' }).click();
-      await page.getByTestId('doors').getByText('Server room').waitFor();
+      await page.getByTestId('doors').getByText('Server room', { exact: true }).waitFor();
       await page.getByRole('button', { name: 'Lockdown', exact: true }).click();
       const ask = page.getByRole('dialog', { name: /^Lock down all \d+ doors of the site\?$/ });
       await ask.getByLabel(/Reason/).fill('intruder reported in the lobby');
