@@ -492,6 +492,24 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     expect(found).toEqual([]);
   });
 
+  it('names readers and lines on the Readers page by their doors, with states and counters in words', async () => {
+    const page = await openConsole(browser, gw.url, 'fran', { viewport: { width: 1920, height: 1080 } });
+    await guarded(page, 'readers', async () => {
+      await page.goto(`${gw.url}/#/readers`);
+      const readers = page.getByTestId('readers');
+      const front = readers.locator('tr', { hasText: 'Front door, entry reader' });
+      await front.getByText('Secure', { exact: true }).waitFor();
+      await front.getByText(/\d+ polls/).waitFor();
+      const ports = page.getByTestId('ports');
+      await ports.getByText('Line of Front door', { exact: true }).waitFor();
+      await ports.getByText('OSDP', { exact: true }).waitFor();
+      // No ids and no counter codes where people read.
+      for (const code of ['front-in', 'osdp-1', 'framesIn', 'polls 1', 'established'])
+        expect(await page.locator('main').getByText(code, { exact: false }).count()).toBe(0);
+      expect(await seriousA11yViolations(page, 'readers')).toEqual([]);
+    });
+  });
+
   it('shows an erased person as "erased person" on the tile, with no photo', async () => {
     const ann = (await fm.get<{ items: { id: string }[] }>('/api/v1/access/cardholders?q=Ann%20Archer')).body
       .items[0]!.id;
