@@ -40,6 +40,8 @@ interface PageDocument<E> {
 
 /** The demo site's 3 doors and 47 more in an "East wing": the 50 doors the board must show on one 1080p screen. */
 const EXTRA_DOORS = 47;
+/** East doors with a sensor: forced, tampered and low on battery, three alarms each. */
+const EAST_SENSORS = [1, 2, 3, 4];
 
 /**
  * The guard's desk at a glance on a 50-door site: tiles in words with zone
@@ -53,6 +55,7 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
   let browser: Browser;
   const suffix = randomBytes(3).toString('hex');
   const device = `desk_front_${suffix}`;
+  const eastDevice = (n: number) => `desk_east${n}_${suffix}`;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-console-desk-'));
@@ -74,6 +77,13 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
         '    door: front-door',
         '    converter: zigbee2mqtt',
         `    device: ${device}`,
+        // Four East doors with sensors of their own: enough alarms to fill the alarm column.
+        ...EAST_SENSORS.flatMap((n) => [
+          `  - id: east-${n}-contact`,
+          `    door: east-${n}`,
+          '    converter: zigbee2mqtt',
+          `    device: ${eastDevice(n)}`,
+        ]),
         '',
       ].join('\n'),
     );
@@ -240,5 +250,54 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
     await page.getByLabel('Theme').selectOption({ label: 'As the system' });
     await page.context().close();
     expect(found).toEqual([]);
+  });
+  it('fits ten alarms and more in the alarm column at 1920x1080 beside 50 compact doors, nothing scrolling', async () => {
+    for (const n of EAST_SENSORS)
+      publish(`zigbee2mqtt/${eastDevice(n)}`, JSON.stringify({ contact: false, tamper: true, battery: 5 }));
+    const page = await openDesk();
+    await guarded(page, 'dense-alarms', async () => {
+      const rows = page.getByTestId('alarm-queue').locator('tbody tr');
+      await waitFor('twelve alarms and more in the queue', async () =>
+        (await rows.count()) >= 12 ? true : undefined,
+      );
+      await page.getByLabel('Compact tiles').check();
+      const seen = await page.evaluate(() => {
+        interface Box {
+          scrollHeight: number;
+          clientHeight: number;
+          getBoundingClientRect(): { top: number; bottom: number };
+        }
+        const doc = (globalThis as unknown as { document: PageDocument<Box> }).document;
+        const bottoms = (selector: string) =>
+          Array.from(doc.querySelectorAll(selector)).map((e) => e.getBoundingClientRect().bottom);
+        return {
+          tiles: bottoms('.door-tile'),
+          alarms: bottoms('[data-testid="alarm-queue"] tbody tr'),
+          scrolls: [doc.scrollingElement, doc.querySelector('main')].some(
+            (el) => el !== null && el.scrollHeight > el.clientHeight + 1,
+          ),
+        };
+      });
+      expect(seen.scrolls).toBe(false);
+      expect(seen.tiles.length).toBe(50);
+      expect(Math.max(...seen.tiles)).toBeLessThanOrEqual(1080);
+      // Every alarm row on screen, at least ten of them: one line each, details on the selected one.
+      expect(seen.alarms.length).toBeGreaterThanOrEqual(12);
+      expect(seen.alarms.filter((b) => b <= 1080).length).toBe(seen.alarms.length);
+      // The selected alarm shows its instructions; the others are one line, their details a click away.
+      const selected = page.locator('[data-testid="alarm-queue"] tbody tr[data-selected="true"]');
+      await selected.getByTestId('alarm-more').waitFor();
+      expect(await page.getByTestId('alarm-more').count()).toBe(1);
+      const other = page
+        .locator('[data-testid="alarm-queue"] tbody tr:not([data-selected="true"])')
+        .filter({ hasText: 'Sensor tamper' })
+        .first();
+      await other.getByRole('button', { name: 'Details' }).click();
+      await other.getByText('Check the sensor in person.').waitFor();
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-desk-dense-alarms.png') });
+      expect(await seriousA11yViolations(page, 'desk with many alarms')).toEqual([]);
+      await page.getByLabel('Compact tiles').uncheck();
+    });
+    await page.context().close();
   });
 });

@@ -196,7 +196,28 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await box.press('ArrowDown');
       expect(await option.getAttribute('aria-selected')).toBe('true');
       expect(await box.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
+      // The search about Ann held back a moment: while it is on its way the page says so, and the
+      // landing page's results it still shows are marked as the previous search's.
+      let release = () => undefined as void;
+      const held = new Promise<void>((r) => (release = r));
+      const aboutAnn = /\/api\/v1\/journal\/search\?.*person=/;
+      await page.route(aboutAnn, async (route) => {
+        await Promise.race([held, new Promise((r) => setTimeout(r, 10_000))]);
+        await route.continue();
+      });
       await box.press('Enter');
+      const count = page.getByTestId('results-count');
+      await count.getByText('Searching… The entries below are from the previous search.').waitFor();
+      expect(await count.getAttribute('aria-live')).toBe('polite');
+      const outdated = page.getByTestId('results');
+      expect(await outdated.getAttribute('data-outdated')).toBe('true');
+      expect(await outdated.getAttribute('aria-busy')).toBe('true');
+      await outdated.getByText('Previous results: a new search is on its way').waitFor();
+      release();
+      await count.getByText(/newest first/).waitFor();
+      expect(await outdated.getAttribute('data-outdated')).toBeNull();
+      expect(await outdated.getAttribute('aria-busy')).toBe('false');
+      await page.unroute(aboutAnn);
 
       await page.getByRole('list', { name: 'Searching for' }).getByText('Ann Archer').waitFor();
       const results = page.getByTestId('journal-results');

@@ -172,7 +172,8 @@ describe('the console’s server side: system page, password rules, the alarm de
     expect(history.status).toBe(200);
     expect(history.body.items.map((h) => [h.change, h.by, h.automatic])).toEqual([
       ['alarm.raised', null, true],
-      ['alarm.acknowledged', 'gina', false],
+      // The guard by the name they are shown by, not their user name.
+      ['alarm.acknowledged', 'gina tester', false],
     ]);
     expect(history.body.items[1]!.text).toBe('both doors checked on camera');
     expect((await guard.get(`/api/v1/alarms/${nobody}/history`)).status).toBe(404);

@@ -115,7 +115,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await page.getByText('Id: loading-dock-east').waitFor();
         await page.locator('select[name="door-zone"]').selectOption({ index: 1 });
         await page.getByRole('button', { name: 'Add door' }).click();
-        await page.getByTestId('doors').getByText('loading-dock-east').waitFor();
+        await page.getByTestId('doors').getByText('Loading dock (east)').waitFor();
         const doors = await fm.get<{ items: { id: string; name: string }[] }>('/api/v1/access/doors');
         expect(doors.body.items).toContainEqual(
           expect.objectContaining({ id: 'loading-dock-east', name: 'Loading dock (east)' }),

@@ -76,7 +76,8 @@ describe('console shell in headless Chromium (demo site)', () => {
 
       const banner = page.getByTestId('lockdown-banner');
       await banner.getByText(`LOCKDOWN IN FORCE · ${tiles} of ${tiles} doors`).waitFor();
-      await banner.getByText(/Started by gina at .*intruder reported in the lobby/).waitFor();
+      // Who started it by the name they are shown by (display name), not their user name.
+      await banner.getByText(/Started by gina tester at .*intruder reported in the lobby/).waitFor();
       expect(await page.getByTestId('door-board').getByText('LOCKDOWN', { exact: true }).count()).toBe(tiles);
       // Not offered twice; the release is named so.
       expect(await page.getByRole('button', { name: 'Lockdown', exact: true }).count()).toBe(0);

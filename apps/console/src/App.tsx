@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { useCellLabels } from './shell/cell-labels';
 import { showTimesIn } from './format';
 import { Menu, X } from 'lucide-react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
@@ -90,6 +91,7 @@ export const App = () => {
     ) ??
     visible[0];
   useFocusHeadingOn(signedIn ? (active?.id ?? '') : view);
+  useCellLabels(signedIn);
   useEffect(() => setMenuOpen(false), [active?.id]);
   useEffect(() => {
     document.title = pageTitle(signedIn && active ? active.title : 'Console', alarms);

@@ -8,7 +8,7 @@ export type {
   CredentialView as Credential,
   Decision,
   Door,
-  DoorState,
+  DoorStateView as DoorState,
   Group,
   Holiday,
   ImportReport,

@@ -23,9 +23,10 @@ export const formatTime = (at: string | number): string =>
 export const formatTimeOfDay = (at: string | number | Date): string =>
   formatTime(new Date(at).getTime()).slice(11);
 
-export const actorLabel = (e: JournalEntry): string =>
+/** Who acted: an operator by display name where the entry carries it (the journal search's `names.operator`). */
+export const actorLabel = (e: JournalEntry & { names?: { operator?: string } }): string =>
   e.actor
-    ? `${e.actor.name ?? e.actor.id ?? e.actor.kind}${e.actor.address ? ` @ ${e.actor.address}` : ''}`
+    ? `${e.names?.operator ?? e.actor.name ?? e.actor.id ?? e.actor.kind}${e.actor.address ? ` @ ${e.actor.address}` : ''}`
     : e.source;
 
 /** A time of day ("14:02"), on the site's clocks. */

@@ -16,7 +16,7 @@ import {
   DEFAULT_OUTBOX_SETTINGS,
   NotificationOutbox,
 } from '@gatehouse/alarms';
-import { DoorsService } from '@gatehouse/doors';
+import { DOOR_PHASE_TYPES, DoorsService } from '@gatehouse/doors';
 import type { BrokerSecurity, MqttSensorSource } from '@gatehouse/mqtt';
 import { type Clock, deadLetteringBus, type GatehouseBus, type Log, systemClock } from '@gatehouse/contracts';
 import { type Journal, journalDeadLetters, JournalReader, MAX_PAGE } from '@gatehouse/journal';
@@ -91,6 +91,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   sealClearRecords(store, (m) => logger.info(m));
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   readPool.takeOverCheckpoints(db);
+  const reader = new JournalReader(readPool);
   const access = new AccessService(store, journal, clock, bus);
   if (importWorkerAvailable()) {
     access.records.useImportWriter(
@@ -146,6 +147,14 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       sensorGraceMs: config.doors.sensorGraceSeconds * 1000,
     },
   );
+  // Each door's phase and since when before this start, read before any sensor or reader reports:
+  // a door still in that phase keeps its "since" across the restart (the board's, and the desk's).
+  await reader
+    .page({ types: [...DOOR_PHASE_TYPES] }, MAX_PAGE)
+    .then((page) => doors.restorePhases(page.items))
+    .catch((error: unknown) =>
+      log('warn', 'the doors board could not restore since when each door is as it is', { err: error }),
+    );
   const readers = new ReadersService(serial, bus, journal, clock, log, readerKeys);
   readers.start();
   const broker = await connectBroker(config, bus, journal, clock, log, () =>
@@ -167,7 +176,6 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   );
   alarms.notifyThrough(notifications);
   notifications.start();
-  const reader = new JournalReader(readPool);
   const correlation = config.correlation.enabled
     ? new CorrelationService(settingsFrom(config.correlation, config.site.timeZone), {
         journal,

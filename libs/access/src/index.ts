@@ -15,6 +15,7 @@ export {
 } from './model';
 export { AccessIndex, type AccessSnapshot, type CredentialRecord } from './index-data';
 export { AccessEngine, type Decision } from './engine';
+export { DECISION_REASON_WORDS } from './reason-words';
 export {
   CardholderInput,
   CardholderPatch,

@@ -148,6 +148,15 @@ export class Operators {
     return this.ctx.store.listOperators().map((r) => this.ctx.view(r));
   }
 
+  /**
+   * The name an operator chose to be shown by, from their username (what the
+   * journal's actor, an alarm's owner and a door's manual mode hold): screens
+   * name people, not accounts. Undefined for a name that is no operator.
+   */
+  displayNameOf(username: string): string | undefined {
+    return this.ctx.store.operatorByName(username)?.display_name;
+  }
+
   getOperator(id: string): OperatorView {
     return this.ctx.view(this.ctx.operator(id));
   }

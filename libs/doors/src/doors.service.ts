@@ -16,6 +16,17 @@ import {
   type DoorOutput,
 } from './door-machine';
 
+/** The journal types of a door's phase entries (door.secure, door.forced…), for reading them back. */
+export const DOOR_PHASE_TYPES: readonly string[] = [
+  'secure',
+  'unlocked',
+  'open',
+  'held-warning',
+  'held',
+  'forced',
+  'closed-unlocked',
+].map((p) => `door.${p}`);
+
 export interface DoorDefinition {
   id: string;
   name: string;
@@ -119,6 +130,14 @@ export class DoorsService {
   private readonly changedAt = new Map<string, number>();
   private readonly personGrants = new Map<string, PersonGrant[]>();
   private readonly lastThrough = new Map<string, { cardholderId: string; at: number }>();
+  /**
+   * Each door's phase and since when before the gateway started (the journal's
+   * newest door.<phase> entry), and how many phase changes each door has made
+   * since start: a door whose first phase after start is the one it had keeps
+   * its old "since" (a restart does not make a door secure "for 3 s").
+   */
+  private readonly phaseBefore = new Map<string, { phase: DoorPhase; at: number }>();
+  private readonly changesSinceStart = new Map<string, number>();
 
   constructor(
     private readonly bus: GatehouseBus,
@@ -386,7 +405,12 @@ export class DoorsService {
     const subjects: SubjectRef[] = [{ kind: 'door', id: doorId }];
     for (const o of outputs) {
       if (o.kind === 'state') {
-        this.changedAt.set(doorId, o.at);
+        const changes = (this.changesSinceStart.get(doorId) ?? 0) + 1;
+        this.changesSinceStart.set(doorId, changes);
+        const before = changes === 1 ? this.phaseBefore.get(doorId) : undefined;
+        // The same phase as before the restart: it has held since then (carried on the entry as `since`).
+        const since = before?.phase === o.phase && before.at <= o.at ? before.at : o.at;
+        this.changedAt.set(doorId, since);
         // Granted, then opened: the person is on the door's entry, the board's "last through".
         const through = o.phase === 'open' ? this.passerAt(doorId, o.at) : null;
         if (through) this.lastThrough.set(doorId, { cardholderId: through, at: o.at });
@@ -394,7 +418,12 @@ export class DoorsService {
           type: `door.${o.phase}`,
           source: `door:${doorId}`,
           subjects: through ? [...subjects, { kind: 'person', id: through }] : subjects,
-          payload: { phase: o.phase, at: o.at, ...(through ? { through } : {}) },
+          payload: {
+            phase: o.phase,
+            at: o.at,
+            ...(since !== o.at ? { since } : {}),
+            ...(through ? { through } : {}),
+          },
         });
       } else if (o.kind === 'bounce') {
         this.record({
@@ -478,6 +507,36 @@ export class DoorsService {
       if (e.type !== 'door.open' || !doorId || this.lastThrough.has(doorId)) continue;
       if (typeof p.through !== 'string' || typeof p.at !== 'number') continue;
       this.lastThrough.set(doorId, { cardholderId: p.through, at: p.at });
+      restored++;
+    }
+    return restored;
+  }
+
+  /**
+   * Each door's phase before a restart, from the journal's newest door.<phase>
+   * entries (newest first): a door that settles in that same phase after start
+   * says since when it has really been so, not since the gateway started. A
+   * door that reported already keeps its "since" if its first phase matches;
+   * one that has changed since start keeps what it saw. Returns how many
+   * doors it learned of.
+   */
+  restorePhases(entries: readonly Pick<JournalEntry, 'type' | 'subjects' | 'payload'>[]): number {
+    const seen = new Set<string>();
+    let restored = 0;
+    for (const e of entries) {
+      const doorId = e.subjects.find((s) => s.kind === 'door')?.id;
+      const p = e.payload as Record<string, unknown> | null;
+      if (!doorId || seen.has(doorId) || !p || typeof p.phase !== 'string' || e.type !== `door.${p.phase}`)
+        continue;
+      const at = typeof p.since === 'number' ? p.since : p.at;
+      if (typeof at !== 'number' || !Number.isFinite(at)) continue;
+      seen.add(doorId);
+      const phase = p.phase as DoorPhase;
+      const changes = this.changesSinceStart.get(doorId) ?? 0;
+      if (changes === 0) this.phaseBefore.set(doorId, { phase, at });
+      else if (changes === 1 && this.machines.get(doorId)?.state.phase === phase)
+        this.changedAt.set(doorId, Math.min(at, this.changedAt.get(doorId) ?? at));
+      else continue;
       restored++;
     }
     return restored;

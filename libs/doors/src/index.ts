@@ -1,2 +1,2 @@
-export { type BoardDoor, DoorsService, type SensorHealth } from './doors.service';
+export { type BoardDoor, DOOR_PHASE_TYPES, DoorsService, type SensorHealth } from './doors.service';
 export { type DoorAlarmType, type DoorPhase } from './door-machine';

@@ -110,6 +110,66 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     doors.stop();
   });
 
+  describe('since when a door is as it is, across a restart', () => {
+    const phaseEntry = (doorId: string, phase: string, at: number, since?: number) => ({
+      type: `door.${phase}`,
+      subjects: [{ kind: 'door' as const, id: doorId }],
+      payload: { phase, at, ...(since !== undefined ? { since } : {}) },
+    });
+
+    it('a door found in the phase it had before the restart keeps its old since, and says so on its entry', () => {
+      const { doors, read, clock, entries } = setup();
+      const before = clock.now().getTime() - 3 * 3600_000;
+      // Newest first: secure three hours ago, open before that; another door's entry is not this one's.
+      expect(
+        doors.restorePhases([
+          phaseEntry('d1', 'secure', before),
+          phaseEntry('d1', 'open', before - 1000),
+          phaseEntry('d2', 'forced', before),
+        ]),
+      ).toBe(2);
+      read('c1', [{ kind: 'contact', open: false }]);
+      expect(doors.board()[0]).toMatchObject({ phase: 'secure', since: new Date(before).toISOString() });
+      expect(entries.at(-1)).toMatchObject({
+        type: 'door.secure',
+        payload: { phase: 'secure', at: clock.now().getTime(), since: before },
+      });
+      // The next change is its own: since then.
+      clock.advance(1000);
+      read('c1', [{ kind: 'contact', open: true }]);
+      expect(doors.board()[0]!.since).toBe(clock.now().toISOString());
+      doors.stop();
+    });
+
+    it('a door found in another phase, or with an entry that is not a phase, starts its since now', () => {
+      const { doors, read, clock } = setup();
+      const before = clock.now().getTime() - 60_000;
+      expect(
+        doors.restorePhases([
+          { type: 'door.lockdown-started', subjects: [{ kind: 'door', id: 'd1' }], payload: { at: before } },
+          phaseEntry('d1', 'held', Number.NaN),
+          phaseEntry('d1', 'open', before),
+        ]),
+      ).toBe(1);
+      read('c1', [{ kind: 'contact', open: false }]);
+      expect(doors.board()[0]).toMatchObject({ phase: 'secure', since: clock.now().toISOString() });
+      doors.stop();
+    });
+
+    it('a restore that comes after the first reading still carries the since; one after a real change does not', () => {
+      const { doors, read, clock } = setup();
+      const before = clock.now().getTime() - 60_000;
+      read('c1', [{ kind: 'contact', open: false }]);
+      expect(doors.restorePhases([phaseEntry('d1', 'secure', before - 5, before)])).toBe(1);
+      expect(doors.board()[0]!.since).toBe(new Date(before).toISOString());
+      clock.advance(1000);
+      read('c1', [{ kind: 'contact', open: true }]);
+      expect(doors.restorePhases([phaseEntry('d1', 'open', before)])).toBe(0);
+      expect(doors.board()[0]!.since).toBe(clock.now().toISOString());
+      doors.stop();
+    });
+  });
+
   it('sensor offline, tamper and low battery raise their alarms once, and clear', () => {
     const { alarms, read, doors } = setup();
     read('c1', [{ kind: 'availability', online: true }]);

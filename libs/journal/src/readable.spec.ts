@@ -53,6 +53,26 @@ describe('readable journal rows', () => {
     });
   });
 
+  it("words a decision's reason with the words given, the console's, and leaves an operator's reason as written", () => {
+    const words = { 'outside-schedule': 'Outside their schedule', granted: '' };
+    expect(readableRow(decision, {}, 'UTC', words).reason).toBe('Outside their schedule');
+    // A reason code with no words is kept rather than dropped; a plain grant says nothing.
+    expect(readableRow({ ...decision, payload: { reason: 'new-code' } }, {}, 'UTC', words).reason).toBe(
+      'new-code',
+    );
+    const grant = { ...decision, type: 'access.granted', payload: { reason: 'granted' } };
+    expect(readableRow(grant, {}, 'UTC', words).reason).toBe('');
+    // Only decisions are worded: an operator who wrote "granted" as a reason is quoted.
+    const note = { ...decision, type: 'door.mode-changed', payload: { reason: 'outside-schedule' } };
+    expect(readableRow(note, {}, 'UTC', words).reason).toBe('outside-schedule');
+  });
+
+  it('names the acting operator by the display name resolved for it, else by the actor as it holds them', () => {
+    const act: JournalEntry = { ...decision, actor: { kind: 'operator', id: 'o1', name: 'gina' } };
+    expect(readableRow(act, { operator: 'Gina Guard' }, 'UTC').operator).toBe('Gina Guard');
+    expect(readableRow(act, {}, 'UTC').operator).toBe('gina');
+  });
+
   it('has the columns of the readable export, in their order', () => {
     expect(Object.keys(readableRow(decision, {}, 'UTC'))).toEqual([...READABLE_COLUMNS]);
   });

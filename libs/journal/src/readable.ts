@@ -8,6 +8,8 @@ export interface EntryNames {
   reader?: string;
   /** The card as printed or as its format writes it ("H10301 12:345"). */
   card?: string;
+  /** The acting operator's display name (the entry's actor holds their username). */
+  operator?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export type NameLookup = Partial<
   Record<'person' | 'door' | 'zone' | 'reader' | 'card', (id: string) => string | undefined>
 >;
 
-const SUBJECT_NAMES: Partial<Record<SubjectKind, keyof EntryNames>> = {
+const SUBJECT_NAMES: Partial<Record<SubjectKind, Exclude<keyof EntryNames, 'operator'>>> = {
   person: 'person',
   door: 'door',
   zone: 'zone',
@@ -53,6 +55,7 @@ const PLURALS: Record<keyof EntryNames, string> = {
   zone: 'zones',
   reader: 'readers',
   card: 'cards',
+  operator: 'operators',
 };
 
 /**
@@ -124,10 +127,17 @@ const resultOf = (entry: JournalEntry): string => {
   return text((entry.payload as Payload).result);
 };
 
-/** Why: a decision's reason, an operator's reason or comment, an alarm's detail. */
-const reasonOf = (entry: JournalEntry): string => {
+/**
+ * Why: a decision's reason in words (`reasonWords`, the access lib's, so the
+ * console and the export say the same), an operator's reason or comment as
+ * written, an alarm's detail.
+ */
+const reasonOf = (entry: JournalEntry, reasonWords: Readonly<Record<string, string>>): string => {
   const p = entry.payload as Payload;
-  return text(p.reason) || text(p.comment) || text(p.detail) || text(p.text);
+  const reason = text(p.reason);
+  if (reason && entry.type.startsWith('access.') && Object.hasOwn(reasonWords, reason))
+    return reasonWords[reason]!;
+  return reason || text(p.comment) || text(p.detail) || text(p.text);
 };
 
 /** The card of an entry: its name when known, else the credential as presented (still there only if the reader may see it). */
@@ -141,7 +151,9 @@ const cardOf = (entry: JournalEntry, names: EntryNames): string => {
   return '';
 };
 
-const operatorOf = (entry: JournalEntry): string => {
+/** Who acted: the operator by the name they are shown by when the caller resolved it, else as the actor holds it. */
+const operatorOf = (entry: JournalEntry, names: EntryNames): string => {
+  if (names.operator) return names.operator;
   const a = entry.actor;
   if (!a || a.kind === 'system' || a.kind === 'anonymous') return '';
   return a.name ?? a.id ?? a.kind;
@@ -168,6 +180,7 @@ export const readableRow = (
   entry: JournalEntry,
   names: EntryNames,
   timeZone: string,
+  reasonWords: Readonly<Record<string, string>> = {},
 ): Record<(typeof READABLE_COLUMNS)[number], string> => ({
   time: siteTime(entry.time, timeZone),
   event: eventInWords(entry.type),
@@ -175,6 +188,6 @@ export const readableRow = (
   card: cardOf(entry, names),
   door: names.door ?? '',
   result: resultOf(entry),
-  reason: reasonOf(entry),
-  operator: operatorOf(entry),
+  reason: reasonOf(entry, reasonWords),
+  operator: operatorOf(entry, names),
 });

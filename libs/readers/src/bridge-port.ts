@@ -40,7 +40,7 @@ export class BridgePort extends SerialReaderPort {
               true,
               'reader-offline',
               a,
-              `no word from the bridge on ${config.id} for ${silentMs} ms`,
+              `no word from the reader's bridge for ${Math.round(silentMs / 1000)} s`,
             );
           if (change === 'online') host.alarm(this, false, 'reader-offline', a, '');
         }
@@ -55,8 +55,9 @@ export class BridgePort extends SerialReaderPort {
           true,
           'bridge-failsafe',
           null,
-          `relay ${relay}${door ? ` (${door})` : ''} ${released ? 'released' : 'locked'} after ${silentMs} ms without the gateway`,
+          `the bridge ${released ? 'released' : 'locked'} the door (relay ${relay}) after ${Math.round(silentMs / 1000)} s without the gateway`,
           released ? 'high' : 'medium',
+          door,
         );
       },
       bridgeError: (code, detail) => host.readerChanged(this, addresses, 'bridge-error', { code, detail }),

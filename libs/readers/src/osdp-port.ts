@@ -85,7 +85,7 @@ export class OsdpPort extends SerialReaderPort {
           true,
           'reader-offline',
           address,
-          `OSDP reader ${address} on ${this.config.id}: ${s.lastError ?? 'no reply'}${
+          `no reply from the reader: ${s.lastError ?? 'silent'}${
             s.flapping ? ' (flapping: further changes are held until it is stable)' : ''
           }`,
         );
@@ -100,7 +100,7 @@ export class OsdpPort extends SerialReaderPort {
           true,
           'reader-secure-channel',
           address,
-          `secure channel with reader ${address} failed: ${s.lastError}`,
+          `the secure channel failed: ${s.lastError}`,
         );
       case 'keyset':
         return h.readerChanged(this, [address], 'key-set', {}); // the key itself is never written anywhere
@@ -111,18 +111,12 @@ export class OsdpPort extends SerialReaderPort {
           true,
           'reader-key-rotation',
           address,
-          `reader ${address} refused its new key: ${s.lastError}`,
+          `the reader refused its new key: ${s.lastError}`,
           'medium',
         );
       case 'tamper':
         h.readerChanged(this, [address], 'tamper', { tamper: s.tamper });
-        return h.alarm(
-          this,
-          s.tamper === true,
-          'reader-tamper',
-          address,
-          `reader ${address} on ${this.config.id} reports tamper`,
-        );
+        return h.alarm(this, s.tamper === true, 'reader-tamper', address, 'the reader reports tampering');
       case 'power':
         h.readerChanged(this, [address], 'power', { power: s.power });
         return h.alarm(
@@ -130,7 +124,7 @@ export class OsdpPort extends SerialReaderPort {
           s.power === false,
           'reader-power',
           address,
-          `reader ${address} on ${this.config.id} reports a power fault`,
+          'the reader reports a power fault',
           'medium',
         );
     }

@@ -88,6 +88,8 @@ export interface PortHost {
     address: number | null,
     detail: string,
     priority?: 'high' | 'medium',
+    /** The door it concerns, when no reader does (a bridge's relay): the alarm names the door. */
+    doorId?: string | null,
   ): void;
   rejected(port: ReaderPort, reason: string, raw: Uint8Array): void;
 }

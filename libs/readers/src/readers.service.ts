@@ -383,12 +383,23 @@ export class ReadersService implements PortHost {
     address: number | null,
     detail: string,
     priority: 'high' | 'medium' = 'high',
+    doorId: string | null = null,
   ): void {
     const readerId =
       address === null ? null : (port.config.readers.find((r) => r.address === address)?.id ?? null);
+    // The detail names no reader or port by id: the alarm's reader (or door) is named by the screen showing it.
+    const where = doorId ? { doorId } : {};
     if (raised)
-      this.bus.emit('alarm.raised', { type, priority, silent: false, readerId, detail, at: this.wall() });
-    else this.bus.emit('alarm.cleared', { type, readerId, at: this.wall() });
+      this.bus.emit('alarm.raised', {
+        type,
+        priority,
+        silent: false,
+        readerId,
+        ...where,
+        detail,
+        at: this.wall(),
+      });
+    else this.bus.emit('alarm.cleared', { type, readerId, ...where, at: this.wall() });
   }
 
   rejected(port: ReaderPort, reason: string, raw: Uint8Array): void {

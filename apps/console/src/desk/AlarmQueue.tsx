@@ -9,12 +9,7 @@ import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
 import { useNow } from './useStored';
 import { PERSON_TEXT_HINT, SITE_TEXT_HINT } from '../components/privacy-hints';
-
-/** An alarm type in words ("forced-open" reads "Forced open"). */
-const typeWords = (type: string) => {
-  const w = type.replace(/[-_.]/g, ' ');
-  return w.charAt(0).toUpperCase() + w.slice(1);
-};
+import { ALARM_STATE_WORDS, alarmTypeWords as typeWords, PRIORITY_WORDS } from '../words';
 
 /** The alarm queue with the actions a role allowed `alarms.act` takes on each row, each through a dialog. */
 export const AlarmQueue = ({
@@ -35,6 +30,14 @@ export const AlarmQueue = ({
   const now = useNow();
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [open, setOpen] = useState<string | null>(null);
+  /** Alarms the guard opened besides the selected one (Details). */
+  const [opened, setOpened] = useState<Set<string>>(new Set());
+  const flip = (id: string) =>
+    setOpened((o) => {
+      const next = new Set(o);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   const unacknowledged = alarms.filter((a) => a.state === 'new');
   const chosen = unacknowledged.filter((a) => picked.has(a.id));
   const toggle = (id: string, on: boolean) =>
@@ -144,63 +147,78 @@ export const AlarmQueue = ({
             <th>Where</th>
             <th>Age</th>
             <th>State</th>
-            <th>Owner</th>
-            {canAct && <th>Actions</th>}
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
-          {alarms.map((a) => (
-            <tr
-              key={a.id}
-              className={`priority-${a.priority}${a === current ? ' selected' : ''}`}
-              data-testid={`alarm-${a.id}`}
-              data-selected={a === current ? 'true' : undefined}
-            >
-              {canAct && (
-                <td>
-                  {a.state === 'new' && (
-                    <input
-                      type="checkbox"
-                      aria-label={`Select ${what(a)}`}
-                      checked={picked.has(a.id)}
-                      onChange={(e) => toggle(a.id, e.target.checked)}
-                    />
+          {alarms.map((a) => {
+            // One line per alarm; the selected one (and any the guard opens) shows its instructions,
+            // detail, owner and every action: ten alarms fit the column on a 1080p screen.
+            const expanded = a === current || opened.has(a.id);
+            return (
+              <tr
+                key={a.id}
+                className={`priority-${a.priority}${a === current ? ' selected' : ''}${expanded ? ' expanded' : ''}`}
+                data-testid={`alarm-${a.id}`}
+                data-selected={a === current ? 'true' : undefined}
+              >
+                {canAct && (
+                  <td className="pick">
+                    {a.state === 'new' && (
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${what(a)}`}
+                        checked={picked.has(a.id)}
+                        onChange={(e) => toggle(a.id, e.target.checked)}
+                      />
+                    )}
+                  </td>
+                )}
+                <td className="prio" data-label="Priority">
+                  {PRIORITY_WORDS[a.priority] ?? a.priority}
+                  {a.escalations ? ` ↑${a.escalations}` : ''}
+                </td>
+                <td className="what" data-label="Alarm">
+                  <button
+                    className="link alarm-open"
+                    onClick={() => {
+                      setSelected(a.id);
+                      setOpen(a.id);
+                    }}
+                    title="Show its history (Enter on the selected alarm)"
+                  >
+                    {typeWords(a.type)}
+                  </button>
+                  {a === current && <span className="sr-only"> (selected)</span>}
+                  {a.count > 1 ? ` ×${a.count}` : ''}
+                  {expanded && (
+                    <div className="alarm-more" data-testid="alarm-more">
+                      {a.detail && <div className="alarm-detail-text">{a.detail}</div>}
+                      <div className="instructions">{a.instructions}</div>
+                      {a.ownerName && <div className="owner">Owner: {a.ownerName}</div>}
+                    </div>
                   )}
                 </td>
-              )}
-              <td>
-                {a.priority}
-                {a.escalations ? ` ↑${a.escalations}` : ''}
-              </td>
-              <td>
-                <button
-                  className="link alarm-open"
-                  onClick={() => {
-                    setSelected(a.id);
-                    setOpen(a.id);
-                  }}
-                  title="Show its history (Enter on the selected alarm)"
+                <td className="where" data-label="Where">
+                  {where(a)}
+                </td>
+                <td
+                  className="age"
+                  data-label="Age"
+                  title={formatTime(new Date(a.raisedAt).toISOString())}
+                  data-testid="alarm-age"
                 >
-                  {typeWords(a.type)}
-                </button>
-                {a === current && <span className="sr-only"> (selected)</span>}
-                {a.count > 1 ? ` ×${a.count}` : ''}
-                {a.detail ? ` — ${a.detail}` : ''}
-                <div className="instructions">{a.instructions}</div>
-              </td>
-              <td>{where(a)}</td>
-              <td title={formatTime(new Date(a.raisedAt).toISOString())} data-testid="alarm-age">
-                {age(a.lastAt, now)}
-                {a.count > 1 ? ` (first ${age(a.raisedAt, now)} ago)` : ''}
-              </td>
-              <td>
-                {a.state}
-                {a.active ? '' : ' (cause ended)'}
-              </td>
-              <td>{a.owner ?? ''}</td>
-              {canAct && (
+                  {age(a.lastAt, now)}
+                  {a.count > 1 ? ` (first ${age(a.raisedAt, now)} ago)` : ''}
+                </td>
+                <td className="state" data-label="State">
+                  {ALARM_STATE_WORDS[a.state] ?? a.state}
+                  {a.active ? '' : ' (cause ended)'}
+                </td>
                 <td className="row-actions">
-                  {a.state === 'new' && (
+                  {canAct && a.state === 'new' && (
                     <button
                       className="link"
                       onClick={() => acknowledge(a)}
@@ -209,79 +227,93 @@ export const AlarmQueue = ({
                       Acknowledge
                     </button>
                   )}
-                  {a.owner !== me && (
+                  {canAct && expanded && (
+                    <>
+                      {a.owner !== me && (
+                        <button
+                          className="link"
+                          onClick={() =>
+                            act(a, {
+                              title: `Take ${what(a)}?`,
+                              consequence: 'You become its owner.',
+                              confirm: 'Assign to me',
+                              reason: 'none',
+                              done: 'Assigned to you.',
+                              path: 'assign',
+                              body: () => ({ owner: me }),
+                            })
+                          }
+                        >
+                          Assign to me
+                        </button>
+                      )}
+                      <button
+                        className="link"
+                        onClick={() =>
+                          act(a, {
+                            title: `Resolve ${what(a)}?`,
+                            confirm: 'Resolve',
+                            reason: 'required',
+                            reasonLabel: 'What was found',
+                            done: 'Resolved.',
+                            path: 'resolve',
+                            body: (t) => ({ comment: t }),
+                          })
+                        }
+                      >
+                        Resolve
+                      </button>
+                      <button
+                        className="link"
+                        onClick={() =>
+                          act(a, {
+                            title: `Mark ${what(a)} as a false alarm?`,
+                            confirm: 'False alarm',
+                            reason: 'required',
+                            reasonLabel: 'Why it is a false alarm',
+                            done: 'Marked as a false alarm.',
+                            path: 'resolve',
+                            body: (t) => ({ comment: t, falseAlarm: true }),
+                          })
+                        }
+                      >
+                        False alarm
+                      </button>
+                      <button
+                        className="link"
+                        onClick={() =>
+                          act(a, {
+                            title: `Escalate ${what(a)}?`,
+                            consequence: 'Its priority rises one step.',
+                            confirm: 'Escalate',
+                            reason: 'required',
+                            done: 'Escalated.',
+                            path: 'escalate',
+                            body: (t) => ({ reason: t }),
+                          })
+                        }
+                      >
+                        Escalate
+                      </button>
+                    </>
+                  )}
+                  {a !== current && (
                     <button
-                      className="link"
-                      onClick={() =>
-                        act(a, {
-                          title: `Take ${what(a)}?`,
-                          consequence: 'You become its owner.',
-                          confirm: 'Assign to me',
-                          reason: 'none',
-                          done: 'Assigned to you.',
-                          path: 'assign',
-                          body: () => ({ owner: me }),
-                        })
-                      }
+                      className="link more-toggle"
+                      aria-expanded={expanded}
+                      onClick={() => flip(a.id)}
+                      title="Instructions, detail and every action"
                     >
-                      Assign to me
+                      {expanded ? 'Less' : 'Details'}
                     </button>
                   )}
-                  <button
-                    className="link"
-                    onClick={() =>
-                      act(a, {
-                        title: `Resolve ${what(a)}?`,
-                        confirm: 'Resolve',
-                        reason: 'required',
-                        reasonLabel: 'What was found',
-                        done: 'Resolved.',
-                        path: 'resolve',
-                        body: (t) => ({ comment: t }),
-                      })
-                    }
-                  >
-                    Resolve
-                  </button>
-                  <button
-                    className="link"
-                    onClick={() =>
-                      act(a, {
-                        title: `Mark ${what(a)} as a false alarm?`,
-                        confirm: 'False alarm',
-                        reason: 'required',
-                        reasonLabel: 'Why it is a false alarm',
-                        done: 'Marked as a false alarm.',
-                        path: 'resolve',
-                        body: (t) => ({ comment: t, falseAlarm: true }),
-                      })
-                    }
-                  >
-                    False alarm
-                  </button>
-                  <button
-                    className="link"
-                    onClick={() =>
-                      act(a, {
-                        title: `Escalate ${what(a)}?`,
-                        consequence: 'Its priority rises one step.',
-                        confirm: 'Escalate',
-                        reason: 'required',
-                        done: 'Escalated.',
-                        path: 'escalate',
-                        body: (t) => ({ reason: t }),
-                      })
-                    }
-                  >
-                    Escalate
-                  </button>
                 </td>
-              )}
-            </tr>
-          ))}
+              </tr>
+            );
+          })}
           {alarms.length === 0 && (
             <tr>
-              <td colSpan={canAct ? 8 : 6} className="empty">
+              <td colSpan={canAct ? 7 : 6} className="empty">
                 No open alarms.
               </td>
             </tr>

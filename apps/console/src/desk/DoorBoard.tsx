@@ -90,6 +90,7 @@ export const DoorBoard = ({
             now={now}
             override={override}
             onUnlock={unlock ? () => unlock(d) : null}
+            names={names}
           />
         ))}
         {shown.length === 0 && <p className="empty">No door matches these filters.</p>}

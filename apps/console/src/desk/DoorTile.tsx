@@ -2,8 +2,18 @@ import { UserRound } from 'lucide-react';
 import type { BoardDoor } from '@gatehouse/api';
 import { formatClock } from '../format';
 import { batteryIcon, contactIcon, Icon, lockIcon, phaseIcon, signalIcon } from './icons';
-import { age, batteryWord, contactWord, lockWord, sensorsDown, signalWord, stateWord } from './labels';
+import {
+  age,
+  batteryWord,
+  contactWord,
+  lockWord,
+  overrideState,
+  sensorsDown,
+  signalWord,
+  stateWord,
+} from './labels';
 import type { SiteOverride } from './lockdown';
+import type { SiteNames } from './site-names';
 
 /** What each sensor watches, in words: a door has one contact and at most one exit button. */
 const SENSOR_WORDS = { contact: 'Contact', rex: 'Exit button' } as const;
@@ -36,13 +46,23 @@ const SensorFacts = ({ d }: { d: BoardDoor }) => {
 };
 
 /** Who a grant last let through, by name, with a photo for the roles that may see photos. */
-const LastThrough = ({ t, now }: { t: NonNullable<BoardDoor['lastThrough']>; now: number }) => {
+const LastThrough = ({
+  t,
+  now,
+  person,
+}: {
+  t: NonNullable<BoardDoor['lastThrough']>;
+  now: number;
+  /** The desk's own lookup, for a person a pushed delta put here (the board named the others). */
+  person: { name: string | null; photo: boolean };
+}) => {
   const at = Date.parse(t.at);
   // null: the person is not in the records, or this role may not read names: say neither.
-  const who = t.name ?? 'a person (name not shown)';
+  const who = t.name ?? person.name ?? 'a person (name not shown)';
+  const photo = t.photo === true || person.photo;
   return (
     <div className="tile-through" title={`Last through at ${formatClock(at)}`}>
-      {t.photo ? (
+      {photo ? (
         <img
           className="through-photo"
           src={`/api/v1/access/cardholders/${encodeURIComponent(t.cardholderId)}/photo`}
@@ -67,21 +87,24 @@ export const DoorTile = ({
   now,
   override,
   onUnlock,
+  names,
 }: {
   door: BoardDoor;
   zone: string | null;
   now: number;
   override: SiteOverride | null;
   onUnlock: (() => void) | null;
+  names: Pick<SiteNames, 'person' | 'photo'>;
 }) => {
-  const word = stateWord(d);
-  const offline = word === 'Offline';
   const held = override?.doorIds.has(d.doorId) ? override.kind : null;
+  const word = stateWord(d, held);
+  const offline = word === 'Offline';
+  const overridden = overrideState(d, held);
   const since = d.since ? Date.parse(d.since) : null;
   const locked = lockWord(d) === 'Locked';
   return (
     <div
-      className={`door-tile phase-${d.phase}${offline ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}`}
+      className={`door-tile phase-${d.phase}${offline ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}${overridden && !offline ? ` ${overridden}-open` : ''}`}
       data-door={d.doorId}
       data-testid={`door-${d.doorId}`}
     >
@@ -92,7 +115,15 @@ export const DoorTile = ({
         {zone && <span className="tile-zone">{zone}</span>}
       </div>
       <div className="tile-state">
-        <span className="phase" data-testid={`phase-${d.doorId}`}>
+        <span
+          className="phase"
+          data-testid={`phase-${d.doorId}`}
+          title={
+            overridden === 'lockdown'
+              ? 'Open or unlocked although the site is locked down: check this door now'
+              : undefined
+          }
+        >
           <Icon of={phaseIcon(d, offline)} className="state-icon" />
           {word}
         </span>
@@ -122,7 +153,18 @@ export const DoorTile = ({
       </div>
       {(d.lastThrough || onUnlock) && (
         <div className="tile-foot">
-          {d.lastThrough ? <LastThrough t={d.lastThrough} now={now} /> : <span />}
+          {d.lastThrough ? (
+            <LastThrough
+              t={d.lastThrough}
+              now={now}
+              person={{
+                name: names.person(d.lastThrough.cardholderId),
+                photo: names.photo(d.lastThrough.cardholderId),
+              }}
+            />
+          ) : (
+            <span />
+          )}
           {/* A lockdown holds the door: the gateway refuses a remote unlock, so none is offered. */}
           {onUnlock && held !== 'lockdown' && (
             <button className="link tile-action" onClick={onUnlock} title={`Unlock ${d.name} once`}>

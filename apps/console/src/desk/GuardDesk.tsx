@@ -10,15 +10,21 @@ import { AlarmQueue } from './AlarmQueue';
 import { DOOR_FILTER_ID, DoorBoard } from './DoorBoard';
 import { siteOverride } from './lockdown';
 import { LockdownBanner } from './LockdownBanner';
-import { applyDoorEntry, isPhaseEntry, throughOf } from './door-delta';
+import { applyDoorEntry, isPhaseEntry } from './door-delta';
 import { DESK_SHORTCUTS, useShortcuts } from './shortcuts';
 import { useSiteNames } from './site-names';
 import { useStored } from './useStored';
 import './desk.css';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
 
-/** Entries that change the alarm queue, door modes or lockdown: re-read (door phases come as deltas, below). */
-const RELOAD_TYPES = /^(alarm|access|door)\./;
+/**
+ * What a pushed entry makes the desk re-read, and only that: an alarm's change
+ * the queue, a door's mode or a lockdown the door modes. Door phases, since
+ * when and who went through come as deltas (door-delta.ts); a card decision
+ * changes nothing the desk shows by itself (its door's phase entry follows).
+ */
+const ALARM_TYPES = /^alarm\./;
+const MODE_TYPES = /^door\.(mode|lockdown|emergency)/;
 
 /** The guard's desk: every door live, the alarm queue, and the actions the operator's role allows on both. */
 export const GuardDesk = ({ me }: { me: string }) => {
@@ -43,47 +49,63 @@ export const GuardDesk = ({ me }: { me: string }) => {
   });
   const names = useSiteNames(
     live.generation,
-    alarms.flatMap((a) => (a.cardholderId ? [a.cardholderId] : [])),
+    [
+      ...alarms.flatMap((a) => (a.cardholderId ? [a.cardholderId] : [])),
+      // People a pushed delta put on a tile: named here, one read each, not by the board's re-read.
+      ...(can('cardholders.read')
+        ? doors.flatMap((d) => (d.lastThrough?.name === null ? [d.lastThrough.cardholderId] : []))
+        : []),
+    ],
+    can('cardholders.photo'),
   );
   useAlarmSound(alarms, sound === 'muted');
 
+  // Re-reads the console makes by itself: they keep no session alive (api.background).
+  const loadStates = useCallback(
+    async () => setStates((await api.background<DoorStates>('/api/v1/access/door-states')).items),
+    [],
+  );
+  const loadAlarms = useCallback(
+    async () => setAlarms((await api.background<Queue>('/api/v1/alarms')).items),
+    [],
+  );
   const load = useCallback(async () => {
-    // Re-reads the console makes by itself: they keep no session alive (api.background).
-    const [b, s, a] = await Promise.all([
+    const [b] = await Promise.all([
       api.background<Items<BoardDoor>>('/api/v1/doors/board'),
-      api.background<DoorStates>('/api/v1/access/door-states'),
-      api.background<Queue>('/api/v1/alarms'),
+      loadStates(),
+      loadAlarms(),
     ]);
     setDoors(b.items);
-    setStates(s.items);
-    setAlarms(a.items);
-  }, []);
+  }, [loadStates, loadAlarms]);
 
   // Read on opening and again after each reconnection (what happened in the gap is not on the stream).
   useEffect(() => void load().catch(() => undefined), [load, live.generation]);
   useEffect(() => {
-    let pending: ReturnType<typeof setTimeout> | null = null;
+    // One re-read of each kind per burst of entries (a lockdown journals one entry per door).
+    const pending = new Map<() => Promise<void>, ReturnType<typeof setTimeout>>();
+    const soon = (read: () => Promise<void>) => {
+      if (pending.has(read)) return;
+      pending.set(
+        read,
+        setTimeout(() => {
+          pending.delete(read);
+          void read().catch(() => undefined);
+        }, 100),
+      );
+    };
     const off = subscribe((e) => {
       // A door's phase, since when and who went through come on its entry: applied as they are.
-      // A new person's name (and whether the role sees a photo) is the board's to say: re-read.
-      // A door's mode or a lockdown (door.lockdown-started…) changes what the board reads: re-read.
-      if (isPhaseEntry(e)) {
-        setDoors((all) => all.map((d) => applyDoorEntry(d, e)));
-        if (!throughOf(e)) return;
-      } else if (!RELOAD_TYPES.test(e.type)) return;
-      if (pending) return;
-      pending = setTimeout(() => {
-        pending = null;
-        void load().catch(() => undefined);
-      }, 100);
+      if (isPhaseEntry(e)) setDoors((all) => all.map((d) => applyDoorEntry(d, e)));
+      else if (ALARM_TYPES.test(e.type)) soon(loadAlarms);
+      else if (MODE_TYPES.test(e.type)) soon(loadStates);
     });
     return () => {
       off();
-      if (pending) clearTimeout(pending);
+      for (const t of pending.values()) clearTimeout(t);
     };
     // On `subscribe` (stable), not on `live`: the shell re-renders for its own reasons (the alarm
     // count in the title), and re-running this would cancel a re-read that is pending.
-  }, [subscribe, load]);
+  }, [subscribe, loadAlarms, loadStates]);
 
   const override = siteOverride(states);
   const post =

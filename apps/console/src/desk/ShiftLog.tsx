@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { JournalPageView } from '@gatehouse/api';
+import type { JournalSearchView, NamedEntryView } from '@gatehouse/api';
 import { api, describeError, type JournalEntry } from '../api';
 import { ErrorAlert } from '../Feedback';
 import { actorLabel, formatTime } from '../format';
@@ -57,7 +57,7 @@ export const ShiftLog = () => {
   const { subscribe, generation } = useLive();
   const names = useSiteNames(generation, []);
   const [hours, setHours] = useStored('gatehouse.shift.hours', '12', HOURS);
-  const [entries, setEntries] = useState<JournalEntry[] | null>(null);
+  const [entries, setEntries] = useState<NamedEntryView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [saving, setSaving] = useState(false);
@@ -71,7 +71,8 @@ export const ShiftLog = () => {
       limit: '200',
     });
     try {
-      setEntries((await api.background<JournalPageView>(`/api/v1/journal?${q.toString()}`)).items);
+      // The search, not the plain journal: its entries name the operator who acted by display name.
+      setEntries((await api.background<JournalSearchView>(`/api/v1/journal/search?${q.toString()}`)).items);
       setError(null);
     } catch (e) {
       setError(describeError(e));

@@ -19,22 +19,29 @@ export const isPhaseEntry = (e: JournalEntry): boolean => {
 };
 
 /**
- * A door's phase entry (door.<phase>, payload {phase, at, through?}) applied
- * to its tile as a delta: phase, contact and since when. A person the tile
- * does not show yet is left for the board's re-read, which names them.
+ * A door's phase entry (door.<phase>, payload {phase, at, since?, through?})
+ * applied to its tile as a delta: phase, contact, since when, and who went
+ * through (by id: a person the tile does not know yet is named by the desk's
+ * lookup, never by re-reading the whole board).
  */
 export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
   const p = e.payload as Record<string, unknown> | null;
   if (!isPhaseEntry(e) || doorOf(e) !== d.doorId || typeof p?.at !== 'number') return d;
   const phase = p.phase as BoardDoor['phase'];
   const at = new Date(p.at).toISOString();
+  // A door found after a restart in the phase it had before says since when it has really been so.
+  const since = typeof p.since === 'number' ? new Date(p.since).toISOString() : at;
   const through = throughOf(e);
   return {
     ...d,
     phase,
     open: phase === 'unknown' ? d.open : OPEN_PHASES.has(phase),
-    since: at,
-    lastThrough:
-      through && d.lastThrough?.cardholderId === through ? { ...d.lastThrough, at } : d.lastThrough,
+    since,
+    // A new person through is named by the desk's own lookup of them (site-names), not by a re-read.
+    lastThrough: !through
+      ? d.lastThrough
+      : d.lastThrough?.cardholderId === through
+        ? { ...d.lastThrough, at }
+        : { cardholderId: through, name: null, at },
   };
 };

@@ -20,11 +20,30 @@ export const sensorsDown = (d: BoardDoor) =>
   d.sensors.some((s) => s.neverHeard || s.online === false || s.tamper);
 export const needsAttention = (d: BoardDoor) => ATTENTION.has(d.phase) || sensorsDown(d);
 
+/** Phases in which a door is not shut and locked: blue (a grant) on a normal day, never in a lockdown. */
+const NOT_SECURED = new Set(['unlocked', 'open', 'closed-unlocked', 'held-warning']);
+
+/**
+ * A door that is open or unlocked while the site holds it: in a lockdown that
+ * is the one thing a guard must see (red, "OPEN IN LOCKDOWN"), never the blue
+ * "Open" of a grant; in an emergency release it is what was asked for (amber).
+ */
+export const overrideState = (d: BoardDoor, held: 'lockdown' | 'emergency' | null) =>
+  held && NOT_SECURED.has(d.phase) ? held : null;
+
 /** The tile's state word: an offline door says Offline rather than its last (stale) phase. */
-export const stateWord = (d: BoardDoor) =>
-  d.sensors.length > 0 && d.sensors.every((s) => s.online === false || s.neverHeard)
-    ? 'Offline'
-    : (PHASE_LABEL[d.phase] ?? d.phase);
+export const stateWord = (d: BoardDoor, held: 'lockdown' | 'emergency' | null = null) => {
+  if (d.sensors.length > 0 && d.sensors.every((s) => s.online === false || s.neverHeard)) return 'Offline';
+  const open = d.open === true || ['open', 'held-warning'].includes(d.phase);
+  switch (overrideState(d, held)) {
+    case 'lockdown':
+      return open ? 'OPEN IN LOCKDOWN' : 'UNLOCKED IN LOCKDOWN';
+    case 'emergency':
+      return open ? 'Open (emergency release)' : 'Unlocked (emergency release)';
+  }
+  if (held === 'lockdown' && d.phase === 'secure') return 'Secure (locked down)';
+  return PHASE_LABEL[d.phase] ?? d.phase;
+};
 
 /** The lock and the contact, each in its own words (a door can be unlocked and shut, or locked and open). */
 export const lockWord = (d: BoardDoor) =>

@@ -1,4 +1,4 @@
-import type { DoorState } from '@gatehouse/api';
+import type { DoorStateView as DoorState } from '@gatehouse/api';
 
 /** A lockdown or emergency release in force: its kind, who started it, why, since when, and its doors. */
 export interface SiteOverride {
@@ -16,7 +16,7 @@ export const siteOverride = (states: DoorState[]): SiteOverride | null => {
   const first = held.reduce((a, b) => ((a.manual!.since ?? 0) <= (b.manual!.since ?? 0) ? a : b)).manual!;
   return {
     kind: first.mode as SiteOverride['kind'],
-    by: first.by,
+    by: first.byName,
     reason: first.reason,
     since: first.since ?? null,
     doorIds: new Set(held.map((s) => s.doorId)),

@@ -8,14 +8,21 @@ export interface SiteNames {
   zoneOf: (doorId: string) => Zone | null;
   readerDoor: (readerId: string | null) => string | null;
   person: (id: string | null) => string | null;
+  /** Whether the console may show this person's photo (the role sees photos and there is one). */
+  photo: (id: string) => boolean;
   zones: Zone[];
 }
 
-/** Reads the site's doors and zones (again after each reconnection), and the names of the people alarms name. */
-export const useSiteNames = (generation: number, cardholderIds: string[]): SiteNames => {
+/**
+ * Reads the site's doors and zones (again after each reconnection), and the
+ * names of the people alarms and the board's pushed deltas name (one read per
+ * person, not the whole board again). `photos`: the role may see photos.
+ */
+export const useSiteNames = (generation: number, cardholderIds: string[], photos = false): SiteNames => {
   const [doors, setDoors] = useState<Door[]>([]);
   const [zones, setZones] = useState<Zone[]>([]);
-  const [people, setPeople] = useState<Record<string, string>>({});
+  // null: not in the records, or this role may not read names: the screen says neither.
+  const [people, setPeople] = useState<Record<string, { name: string | null; photo: boolean }>>({});
   useEffect(() => {
     void Promise.all([
       api.background<Items<Door>>('/api/v1/access/doors'),
@@ -27,14 +34,16 @@ export const useSiteNames = (generation: number, cardholderIds: string[]): SiteN
       })
       .catch(() => undefined);
   }, [generation]);
-  const wanted = cardholderIds.filter((id) => !(id in people)).join(',');
+  const wanted = [...new Set(cardholderIds)].filter((id) => !(id in people)).join(',');
   useEffect(() => {
     for (const id of wanted ? wanted.split(',') : [])
       void api
         .background<CardholderView>(`/api/v1/access/cardholders/${encodeURIComponent(id)}`)
-        .then((c) => setPeople((p) => ({ ...p, [id]: c.name ?? id })))
-        .catch(() => setPeople((p) => ({ ...p, [id]: id })));
-  }, [wanted]);
+        .then((c) =>
+          setPeople((p) => ({ ...p, [id]: { name: c.name ?? null, photo: photos && c.hasPhoto === true } })),
+        )
+        .catch(() => setPeople((p) => ({ ...p, [id]: { name: null, photo: false } })));
+  }, [wanted, photos]);
   const doorById = new Map(doors.map((d) => [d.id, d]));
   const zoneById = new Map(zones.map((z) => [z.id, z]));
   return {
@@ -43,6 +52,7 @@ export const useSiteNames = (generation: number, cardholderIds: string[]): SiteN
     zoneOf: (doorId) => zoneById.get(doorById.get(doorId)?.zoneIn ?? '') ?? null,
     readerDoor: (readerId) =>
       readerId ? (doors.find((d) => d.readers.some((r) => r.id === readerId))?.name ?? null) : null,
-    person: (id) => (id ? (people[id] ?? null) : null),
+    person: (id) => (id ? (people[id]?.name ?? null) : null),
+    photo: (id) => people[id]?.photo ?? false,
   };
 };

@@ -1,5 +1,5 @@
 import type { JournalEntry } from '../api';
-import type { DecisionReason, NamedEntryView } from '@gatehouse/api';
+import type { NamedEntryView } from '@gatehouse/api';
 
 /**
  * What the console says of an entry before the gateway's own words for it
@@ -53,12 +53,12 @@ export const sourceInWords = (entry: Pick<NamedEntryView, 'source' | 'names'>): 
   return id ? `${typeInWords(kind)} (${id})` : typeInWords(entry.source);
 };
 
-/** Who acted, in words: an operator or token by name, else the system. */
-export const actorInWords = (entry: JournalEntry): string => {
+/** Who acted, in words: an operator by the name they are shown by (the gateway's `names.operator`), a token by its name, else the system. */
+export const actorInWords = (entry: JournalEntry & { names?: { operator?: string } }): string => {
   const a = entry.actor;
   if (!a || a.kind === 'system') return a?.name ? `The system (${a.name})` : 'The system';
   if (a.kind === 'anonymous') return 'Someone not signed in';
-  const name = a.name ?? a.id ?? a.kind;
+  const name = entry.names?.operator ?? a.name ?? a.id ?? a.kind;
   if (a.kind === 'token') return `API token "${name}"`;
   if (a.kind === 'cli') return `${name} (command line)`;
   return name;
@@ -77,41 +77,14 @@ export const sentence = (e: NamedEntryView): string => {
   return where ? `${row.event} ${where}.` : `${row.event}.`;
 };
 
-/** A card decision's reason in words; the record makes the list complete when a reason is added. */
-const REASON_WORDS: Record<DecisionReason, string> = {
-  granted: '',
-  'granted-emergency': 'door in emergency release',
-  'granted-unlocked': 'door was unlocked',
-  'unknown-reader': 'reader not known to the site',
-  'unknown-credential': 'card not known',
-  'credential-suspended': 'card suspended',
-  'credential-lost': 'card reported lost',
-  'credential-revoked': 'card revoked',
-  'credential-expired': 'card expired',
-  'credential-expired-unused': 'card expired after going unused',
-  'credential-not-yet-valid': 'card not valid yet',
-  'cardholder-inactive': 'person not active',
-  'watch-listed': 'person on the watch list',
-  'door-lockdown': 'door in lockdown',
-  'no-access-level': 'no access level for this door',
-  'outside-schedule': 'outside their schedule',
-  holiday: 'a holiday',
-  'pin-required': 'PIN needed',
-  'pin-wrong': 'wrong PIN',
-  'pin-locked-out': 'locked out after wrong PINs',
-  'anti-passback': 'anti-passback: not badged out',
-  'escort-required': 'escort needed',
-};
-
-/** Why, in words: a decision's reason read out (nothing for a plain grant), an operator's reason as written. */
-export const reasonWorthSaying = (e: Pick<NamedEntryView, 'type' | 'row'>): string => {
+/**
+ * Why, in words: the readable row's reason, which the gateway words once for
+ * the console and the CSV export alike (a decision's code read out, nothing
+ * for a plain grant; an operator's reason as written).
+ */
+export const reasonWorthSaying = (e: Pick<NamedEntryView, 'row'>): string => {
   const { reason, result } = e.row;
-  if (!reason || reason === result) return '';
-  if (e.type.startsWith('access.') && reason in REASON_WORDS) {
-    const words = REASON_WORDS[reason as DecisionReason];
-    return words && words.charAt(0).toUpperCase() + words.slice(1);
-  }
-  return reason;
+  return !reason || reason === result ? '' : reason;
 };
 
 /** The stored entry alone, without the names and words the search adds to it: what "raw" means. */

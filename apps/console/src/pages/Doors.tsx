@@ -1,13 +1,21 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { DoorStates, Items, WhoCanOpen } from '@gatehouse/api';
+import type { DoorStates, Items, SimulatedDecision, WhoCanOpen } from '@gatehouse/api';
 import { api } from '../api';
-import { FORMATS, type Decision, type Door, type DoorState, type Zone } from '../access-api';
+import { FORMATS, type Door, type DoorState, type Zone } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
 import { siteOverride } from '../desk/lockdown';
 import { idOf, NameWithId } from '../setup/NameWithId';
 import { useAction } from '../Feedback';
 import { useCan } from '../shell/permissions';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
+import {
+  ANTI_PASSBACK_WORDS,
+  DOOR_MODE_WORDS,
+  doorModeWords,
+  doorReadersWords,
+  readerName,
+  alarmTypeWords,
+} from '../words';
 
 export const Doors = () => {
   const can = useCan();
@@ -30,7 +38,8 @@ export const Doors = () => {
     escortRequired: false,
   });
   const [test, setTest] = useState({ readerId: '', format: 'H10301', number: '', at: '' });
-  const [decision, setDecision] = useState<Decision | null>(null);
+  const [decision, setDecision] = useState<SimulatedDecision | null>(null);
+  const [showIds, setShowIds] = useState(false);
   const { run, view, noteAt, busy } = useAction();
 
   const load = useCallback(async () => {
@@ -64,6 +73,7 @@ export const Doors = () => {
       },
     });
   const override = siteOverride(states);
+  const zoneName = (id: string) => zones.find((z) => z.id === id)?.name ?? id;
   const whoCanOpen = (doorId: string) =>
     void run('', async () => {
       const r = await api.get<WhoCanOpen>(`/api/v1/access/doors/${doorId}/who-can-open`);
@@ -108,7 +118,7 @@ export const Doors = () => {
     e.preventDefault();
     void run('', async () =>
       setDecision(
-        await api.post<Decision>('/api/v1/access/simulate', {
+        await api.post<SimulatedDecision>('/api/v1/access/simulate', {
           ...test,
           at: test.at ? new Date(test.at).toISOString() : undefined,
         }),
@@ -159,6 +169,11 @@ export const Doors = () => {
       </header>
       {dialog.view}
       {view}
+      {/* Ids are for installers and the API: behind "advanced", never in the way of names. */}
+      <label className="check advanced-ids">
+        <input type="checkbox" checked={showIds} onChange={(e) => setShowIds(e.target.checked)} />
+        Show ids (advanced)
+      </label>
       <table className="entries" data-testid="doors">
         <thead>
           <tr>
@@ -175,15 +190,24 @@ export const Doors = () => {
             const s = states.find((x) => x.doorId === d.id);
             return (
               <tr key={d.id}>
-                <td>
-                  {d.name} <code>{d.id}</code>
+                <td data-label="Door">
+                  {d.name}
+                  {showIds && (
+                    <small className="ids">
+                      {' '}
+                      <code>{d.id}</code>
+                      {d.readers.length > 0 && <> readers {d.readers.map((r) => r.id).join(', ')}</>}
+                    </small>
+                  )}
                 </td>
-                <td>{d.readers.map((r) => `${r.id} (${r.direction})`).join(', ')}</td>
-                <td>
-                  {d.zoneOut} → {d.zoneIn}
+                <td data-label="Readers">{doorReadersWords(d)}</td>
+                <td data-label="Zones">
+                  {zoneName(d.zoneOut)} → {zoneName(d.zoneIn)}
                 </td>
-                <td className={`mode-${s?.mode}`}>{s?.mode}</td>
-                <td>{s?.manual ? `${s.manual.by}: ${s.manual.reason}` : ''}</td>
+                <td data-label="Mode now" className={`mode-${s?.mode}`}>
+                  {doorModeWords(s?.mode)}
+                </td>
+                <td data-label="Set by">{s?.manual ? `${s.manual.byName}: ${s.manual.reason}` : ''}</td>
                 <td className="row-actions">
                   {guard && (
                     <button
@@ -249,7 +273,7 @@ export const Doors = () => {
       {who && (
         <div className="panel" data-testid="who-can-open">
           <h3>
-            Who can open {who.doorId} now ({who.names.length})
+            Who can open {doors.find((d) => d.id === who.doorId)?.name ?? who.doorId} now ({who.names.length})
           </h3>
           <p>{who.names.slice(0, 200).join(', ') || 'nobody'}</p>
         </div>
@@ -260,12 +284,21 @@ export const Doors = () => {
             <h3>Decision tester</h3>
             <label>
               Reader
-              <input
+              <select
                 name="test-reader"
                 value={test.readerId}
                 onChange={(e) => setTest({ ...test, readerId: e.target.value })}
                 required
-              />
+              >
+                <option value="" />
+                {doors.flatMap((d) =>
+                  d.readers.map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {readerName(r.id, doors)}
+                    </option>
+                  )),
+                )}
+              </select>
             </label>
             <label>
               Format
@@ -300,8 +333,11 @@ export const Doors = () => {
             <button disabled={busy}>Test</button>
             {decision && (
               <p data-testid="decision" className={decision.grant ? 'ok' : 'error'}>
-                {decision.grant ? 'GRANT' : 'DENY'}: {decision.reason}{' '}
-                {decision.alarms.length ? `(alarms: ${decision.alarms.map((a) => a.type).join(', ')})` : ''}
+                {decision.grant ? 'Granted' : 'Denied'}
+                {decision.reasonWords ? `: ${decision.reasonWords}` : ''}{' '}
+                {decision.alarms.length
+                  ? `(alarms: ${decision.alarms.map((a) => alarmTypeWords(a.type)).join(', ')})`
+                  : ''}
               </p>
             )}
           </form>
@@ -347,9 +383,11 @@ export const Doors = () => {
                 value={door.mode}
                 onChange={(e) => setDoor({ ...door, mode: e.target.value })}
               >
-                <option>card-only</option>
-                <option>card-and-pin</option>
-                <option>locked</option>
+                {(['card-only', 'card-and-pin', 'locked'] as const).map((m) => (
+                  <option key={m} value={m}>
+                    {DOOR_MODE_WORDS[m]}
+                  </option>
+                ))}
               </select>
             </label>
             <label>
@@ -359,9 +397,11 @@ export const Doors = () => {
                 value={door.antiPassback}
                 onChange={(e) => setDoor({ ...door, antiPassback: e.target.value })}
               >
-                <option>none</option>
-                <option>soft</option>
-                <option>hard</option>
+                {(['none', 'soft', 'hard'] as const).map((m) => (
+                  <option key={m} value={m}>
+                    {ANTI_PASSBACK_WORDS[m]}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="check">

@@ -53,19 +53,26 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
   const [selected, setSelected] = useState<NamedEntryView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** A new search is on its way: the results shown are the previous search's until it answers. */
+  const [searching, setSearching] = useState(false);
+  /** Only the newest request's answer is shown: a slow earlier search never overwrites a later one. */
+  const latest = useRef(0);
   const [newSince, setNewSince] = useState(0);
   const [missedLive, setMissedLive] = useState(false);
   const opener = useRef<HTMLElement | null>(null);
   const firstGeneration = useRef(generation);
 
   const load = useCallback(async (params: URLSearchParams, after: string | null) => {
+    const request = ++latest.current;
     setBusy(true);
+    if (!after) setSearching(true);
     setError(null);
     try {
       const q = new URLSearchParams(params);
       q.set('limit', String(PAGE_SIZE));
       if (after) q.set('cursor', after);
       const page = await api.get<JournalSearchView>(`/api/v1/journal/search?${q.toString()}`);
+      if (request !== latest.current) return;
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
       if (!after) {
@@ -75,9 +82,12 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         setSelected(null);
       }
     } catch (e) {
-      setError(describeError(e));
+      if (request === latest.current) setError(describeError(e));
     } finally {
-      setBusy(false);
+      if (request === latest.current) {
+        setBusy(false);
+        setSearching(false);
+      }
     }
   }, []);
 
@@ -263,12 +273,16 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         </div>
       )}
       <div className="jr-results-bar">
-        <span role="status" data-testid="results-count">
-          {busy
-            ? 'Searching…'
-            : applied
-              ? `${items.length} ${items.length === 1 ? 'entry' : 'entries'}${cursor ? ' shown, newest first: more are older' : ', newest first'}`
-              : ''}
+        <span role="status" aria-live="polite" data-testid="results-count">
+          {searching
+            ? items.length > 0
+              ? 'Searching… The entries below are from the previous search.'
+              : 'Searching…'
+            : busy
+              ? 'Loading older entries…'
+              : applied
+                ? `${items.length} ${items.length === 1 ? 'entry' : 'entries'}${cursor ? ' shown, newest first: more are older' : ', newest first'}`
+                : ''}
         </span>
         {canExport && (
           <span className="jr-exports">
@@ -289,7 +303,17 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         )}
       </div>
       <div className={selected ? 'jr-split' : undefined}>
-        <div>
+        <div
+          aria-busy={busy}
+          className={searching && items.length > 0 ? 'jr-outdated' : undefined}
+          data-testid="results"
+          data-outdated={searching && items.length > 0 ? 'true' : undefined}
+        >
+          {searching && items.length > 0 && (
+            <p className="jr-outdated-note" aria-hidden="true">
+              Previous results: a new search is on its way
+            </p>
+          )}
           <ResultsTable
             items={items}
             timeZone={timeZone}

@@ -199,7 +199,7 @@ const LiveItem = ({
 }) => {
   const time = siteDateTime(entry.time, timeZone).slice(11);
   const kind = kindOf(entry.type);
-  const by = entry.actor && entry.actor.kind !== 'system' ? actorInWords(entry) : null;
+  const by = entry.actor && entry.actor.kind !== 'system' ? actorInWords(named ?? entry) : null;
   return (
     <li className={`jr-feed-item kind-${kind?.id ?? 'other'}`} data-seq={entry.seq}>
       <time dateTime={entry.time} title={`${siteDateTime(entry.time, timeZone)} (${timeZone})`}>

@@ -8,6 +8,7 @@ import { useActionDialog } from '../components/useActionDialog';
 import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
 import { PresentCard, type CardRead, type ReaderChoice } from '../setup/PresentCard';
+import { CARD_STATE_WORDS, PERSON_KIND_WORDS, PERSON_STATE_WORDS, said } from '../words';
 
 const blank = {
   name: '',
@@ -259,7 +260,7 @@ export const People = () => {
                 <td>{c.employeeNumber}</td>
                 <td>{c.department}</td>
                 <td>
-                  {c.state}
+                  {said(PERSON_STATE_WORDS, c.state)}
                   {c.watchListed ? ' · watch list' : ''}
                 </td>
               </tr>
@@ -284,8 +285,8 @@ export const People = () => {
               />
             )}
             <p className="hint">
-              {selected.kind} · {selected.state} · {selected.employeeNumber ?? 'no employee number'} ·{' '}
-              {selected.directoryAccount ?? 'no account'}
+              {said(PERSON_KIND_WORDS, selected.kind)} · {said(PERSON_STATE_WORDS, selected.state)} ·{' '}
+              {selected.employeeNumber ?? 'no employee number'} · {selected.directoryAccount ?? 'no account'}
             </p>
             {edit && (
               <div className="row-actions">
@@ -382,7 +383,7 @@ export const People = () => {
                       {c.format} {c.number}
                     </td>
                     <td>
-                      {c.state}
+                      {said(CARD_STATE_WORDS, c.state)}
                       {c.hasPin ? ' · PIN' : ''}
                     </td>
                     <td>{c.lastUsedAt ? `used ${formatTime(c.lastUsedAt)}` : 'never used'}</td>
@@ -495,9 +496,11 @@ export const People = () => {
               value={draft.kind}
               onChange={(e) => setDraft({ ...draft, kind: e.target.value })}
             >
-              <option>employee</option>
-              <option>contractor</option>
-              <option>visitor</option>
+              {(['employee', 'contractor', 'visitor'] as const).map((k) => (
+                <option key={k} value={k}>
+                  {PERSON_KIND_WORDS[k]}
+                </option>
+              ))}
             </select>
           </label>
           <Checks

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { ReadersStatus } from '@gatehouse/api';
+import type { Door, Items, ReadersStatus } from '@gatehouse/api';
 import { api } from '../api';
 import { useCan } from '../shell/permissions';
 import { useActionDialog } from '../components/useActionDialog';
@@ -7,13 +7,15 @@ import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
 import type { InterpretResult, PortRow, ReaderRow } from '../readers-api';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
+import {
+  countersInWords,
+  PORT_STATE_WORDS,
+  PROTOCOL_WORDS,
+  readerName,
+  SECURE_CHANNEL_WORDS,
+} from '../words';
 
 const yesNo = (v: boolean | null, yes: string, no: string) => (v === null ? '—' : v ? yes : no);
-const counters = (c: Record<string, number>) =>
-  Object.entries(c)
-    .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${k} ${n}`)
-    .join(', ') || '—';
 
 /** Readers and their buses: state, secure channel, identity, errors; capture download; the card format tool. */
 export const Readers = () => {
@@ -24,17 +26,38 @@ export const Readers = () => {
   /** Key actions are an administrator's, with a reason that goes into the journal. */
   const keyAction = (reader: string, action: 'rotate-key' | 'reinstall-key', label: string) =>
     dialog.ask({
-      title: `${label.charAt(0).toUpperCase()}${label.slice(1)} of ${reader}?`,
+      title: `${label.charAt(0).toUpperCase()}${label.slice(1)} of ${nameOf(reader)}?`,
       consequence: "The new key is installed at the reader's next secure session.",
       confirm: label.charAt(0).toUpperCase() + label.slice(1),
       reason: 'required',
       reasonHint: SITE_TEXT_HINT,
       risky: true,
-      done: `${label}: started for ${reader}`,
+      done: `${label}: started for ${nameOf(reader)}`,
       run: (reason) => api.post(`/api/v1/readers/${encodeURIComponent(reader)}/${action}`, { reason }),
     });
   const [readers, setReaders] = useState<ReaderRow[]>([]);
   const [ports, setPorts] = useState<PortRow[]>([]);
+  /** The site's doors: a reader is named by its door and direction, a line by the doors on it. */
+  const [doors, setDoors] = useState<Door[]>([]);
+  useEffect(() => {
+    void api
+      .get<Items<Door>>('/api/v1/access/doors')
+      .then((d) => setDoors(d.items))
+      .catch(() => undefined);
+  }, []);
+  const nameOf = (readerId: string) => readerName(readerId, doors);
+  /** A line (serial port) by the doors its readers serve. */
+  const lineName = (portId: string) => {
+    const on = [
+      ...new Set(
+        readers
+          .filter((r) => r.port === portId)
+          .map((r) => doors.find((d) => d.readers.some((x) => x.id === r.id))?.name)
+          .filter((n): n is string => !!n),
+      ),
+    ];
+    return on.length ? `Line of ${on.join(', ')}` : 'Line with no door';
+  };
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -65,7 +88,7 @@ export const Readers = () => {
         <thead>
           <tr>
             <th>Reader</th>
-            <th>Port / address</th>
+            <th>Line</th>
             <th>State</th>
             <th>Secure channel</th>
             <th>Model, firmware, serial</th>
@@ -85,39 +108,39 @@ export const Readers = () => {
           )}
           {readers.map((r) => (
             <tr key={r.id} data-reader={r.id}>
-              <td>
-                {r.id} <small>({r.format})</small>
+              <td data-label="Reader" title={`id ${r.id}`}>
+                {nameOf(r.id)} <small>({r.format})</small>
               </td>
-              <td>
-                {r.port} / {r.address}
+              <td data-label="Line" title={`port ${r.port}, address ${r.address}`}>
+                {lineName(r.port)}, address {r.address}
               </td>
-              <td>
+              <td data-label="State">
                 <span className={`badge ${r.online ? 'state-live' : 'state-ended'}`}>
-                  {r.online ? 'online' : 'offline'}
+                  {r.online ? 'Online' : 'Offline'}
                 </span>
               </td>
-              <td>
+              <td data-label="Secure channel">
                 <span
                   className={`badge ${r.secureChannel === 'failed' ? 'state-ended' : r.secureChannel === 'established' ? 'state-live' : ''}`}
                 >
-                  {r.secureChannel}
+                  {SECURE_CHANNEL_WORDS[r.secureChannel] ?? r.secureChannel}
                 </span>
               </td>
-              <td>
+              <td data-label="Model, firmware, serial">
                 {[r.model, r.firmware && `fw ${r.firmware}`, r.serial && `s/n ${r.serial}`]
                   .filter(Boolean)
                   .join(', ') || '—'}
               </td>
-              <td>
-                {yesNo(r.tamper, 'TAMPER', 'ok')} / {yesNo(r.power, 'ok', 'POWER FAULT')}
+              <td data-label="Tamper / power">
+                {yesNo(r.tamper, 'TAMPER', 'No tamper')} / {yesNo(r.power, 'Power good', 'POWER FAULT')}
               </td>
-              <td>{r.lastSeen ? formatTime(r.lastSeen) : 'never'}</td>
-              <td>
+              <td data-label="Last seen">{r.lastSeen ? formatTime(r.lastSeen) : 'Never'}</td>
+              <td data-label="Errors">
                 {r.lastError && <div>{r.lastError}</div>}
-                <small>{counters(r.counters)}</small>
+                <small>{countersInWords(r.counters)}</small>
               </td>
               {admin && (
-                <td>
+                <td data-label="Key">
                   {r.keyManagedByGateway ? (
                     <>
                       <button type="button" onClick={() => keyAction(r.id, 'rotate-key', 'rotate the key')}>
@@ -147,34 +170,36 @@ export const Readers = () => {
       <table className="entries" data-testid="ports">
         <thead>
           <tr>
-            <th>Port</th>
+            <th>Line</th>
             <th>Device</th>
             <th>Protocol</th>
             <th>State</th>
-            <th>Line</th>
+            <th>Line counters</th>
             <th>Capture</th>
           </tr>
         </thead>
         <tbody>
           {ports.map((p) => (
             <tr key={p.id}>
-              <td>{p.id}</td>
-              <td>
+              <td data-label="Line" title={`port ${p.id}`}>
+                {lineName(p.id)}
+              </td>
+              <td data-label="Device">
                 <code>{p.path}</code>
               </td>
-              <td>{p.protocol}</td>
-              <td>
+              <td data-label="Protocol">{PROTOCOL_WORDS[p.protocol] ?? p.protocol}</td>
+              <td data-label="State">
                 <span className={`badge ${p.state === 'open' ? 'state-live' : 'state-ended'}`}>
-                  {p.state}
+                  {PORT_STATE_WORDS[p.state] ?? p.state}
                 </span>
                 {p.lastError && <div>{p.lastError}</div>}
               </td>
-              <td>
+              <td data-label="Line counters">
                 <small>
-                  opened {p.opens}×; {counters(p.counters)}
+                  opened {p.opens}×; {countersInWords(p.counters)}
                 </small>
               </td>
-              <td>
+              <td data-label="Capture">
                 {can('readers.capture') ? (
                   <a href={`/api/v1/readers/ports/${encodeURIComponent(p.id)}/capture`} download>
                     Download ({p.captureRecords} records)

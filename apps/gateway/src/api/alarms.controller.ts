@@ -2,13 +2,14 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { type Alarm, AlarmsService, instructionsFor } from '@gatehouse/alarms';
-import { type Principal, seesAlarm, visibleCategories } from '@gatehouse/auth';
+import { Operators, type Principal, seesAlarm, visibleCategories } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Actor, DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
 import { eventInWords, Journal, JournalReader, siteTime } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
+import { actorDisplayName, operatorName } from './operator-names';
 import type { AlarmHistoryView, AlarmQueue, AlarmView, BulkAcknowledged } from './views';
 
 /** What a guard writes on an alarm (README, "Free text written by operators"). */
@@ -46,12 +47,14 @@ export class AlarmsController {
     private readonly reader: JournalReader,
     private readonly journal: Journal,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    private readonly operators: Operators,
   ) {}
 
-  /** An alarm with what the guard does about it (the site's text for its type, else the built-in one). */
+  /** An alarm with what the guard does about it (the site's text for its type, else the built-in one), its owner by name. */
   private withInstructions = (a: Alarm): AlarmView => ({
     ...a,
     instructions: instructionsFor(a.type, this.config.alarms.instructions),
+    ownerName: a.owner === null ? null : operatorName(this.operators, a.owner),
   });
 
   @Get()
@@ -144,7 +147,9 @@ export class AlarmsController {
           change: e.type,
           what: eventInWords(e.type),
           // Changes the alarm service made by itself (the timer, a closing door) name no operator.
-          by: e.actor ? (e.actor.name ?? e.actor.id ?? e.actor.kind) : null,
+          by: e.actor
+            ? (actorDisplayName(this.operators, e.actor) ?? e.actor.name ?? e.actor.id ?? e.actor.kind)
+            : null,
           automatic: e.actor === undefined,
           priority: p.priority ?? null,
           state: p.state ?? null,

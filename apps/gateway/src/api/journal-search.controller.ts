@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessService } from '@gatehouse/access';
-import type { Principal } from '@gatehouse/auth';
+import { AccessService, DECISION_REASON_WORDS } from '@gatehouse/access';
+import { Operators, type Principal } from '@gatehouse/auth';
 import { DomainError, GATEHOUSE_CONFIG, type SubjectRef } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
@@ -21,6 +21,7 @@ import { CurrentPrincipal } from '../http/request.decorators';
 import { ApiQueryOf, zod } from '../http/validation';
 import { filterShape, readableFor, toFilter } from './journal.controller';
 import { nameRights, SiteNames } from './journal-names';
+import { actorDisplayName } from './operator-names';
 import type { JournalSearchView, JournalSuggestions, NamedEntryView } from './views';
 
 const typed = z.string().trim().min(1).max(100);
@@ -67,6 +68,7 @@ export class JournalSearchController {
     private readonly reader: JournalReader,
     private readonly access: AccessService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    private readonly operators: Operators,
   ) {}
 
   private namesFor(principal: Principal): SiteNames {
@@ -122,12 +124,13 @@ export class JournalSearchController {
     for (const entry of page.items) {
       const seen = readable(entry);
       if (!seen) continue;
-      const entryNames = namesOf(seen, lookup);
+      const operator = actorDisplayName(this.operators, seen.actor);
+      const entryNames = { ...namesOf(seen, lookup), ...(operator ? { operator } : {}) };
       items.push({
         ...seen,
         names: entryNames,
         siteTime: siteTime(seen.time, zone),
-        row: readableRow(seen, entryNames, zone),
+        row: readableRow(seen, entryNames, zone, DECISION_REASON_WORDS),
         // The stored entry's hash (personal values in it are commitments and ciphertext), but not for a
         // redacted entry: with the rest of it known, the hash would let a hidden card number be guessed.
         ...(seen.redacted === undefined ? { leafHash: leafHash(serializeEntry(entry)).toString('hex') } : {}),

@@ -5,12 +5,13 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import {
   hiddenProperties,
+  Operators,
   type Principal,
   type ReadableEntry,
   redactEntryFor,
   visibleCategories,
 } from '@gatehouse/auth';
-import { type AccessIndex, AccessService, ERASED_NAME } from '@gatehouse/access';
+import { type AccessIndex, AccessService, DECISION_REASON_WORDS, ERASED_NAME } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
   type Actor,
@@ -42,6 +43,7 @@ import { Allow, Public } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, listParam, zod } from '../http/validation';
 import { nameRights, SiteNames } from './journal-names';
+import { actorDisplayName } from './operator-names';
 import type { CheckpointView, Items, JournalPageView } from './views';
 
 const ref = z.string().min(1).max(200);
@@ -175,6 +177,7 @@ export class JournalController {
     private readonly reader: JournalReader,
     private readonly access: AccessService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    private readonly operators: Operators,
   ) {
     // The site's time formatter made now, at start: the first one loads time zone data (about
     // 12 ms of work, more when it is read from disk), which held the event loop at the first
@@ -256,10 +259,25 @@ export class JournalController {
     // map reads per line, and the time formatter is kept per zone, so a line stays cheap.
     const lookup = new SiteNames(this.access.engine.index, nameRights(principal.roles)).lookup();
     const timeZone = this.config.site.timeZone;
+    // Operators by display name, each looked up once per export (a few operators, many lines).
+    const operatorNames = new Map<string, string | undefined>();
+    const operators = this.operators;
+    const operatorOf = (e: JournalEntry): string | undefined => {
+      const key = e.actor?.kind === 'operator' ? e.actor.name : undefined;
+      if (key === undefined) return undefined;
+      if (!operatorNames.has(key)) operatorNames.set(key, actorDisplayName(operators, e.actor));
+      return operatorNames.get(key);
+    };
     const readableLine = (json: string): string | null => {
       const seen = readable(JSON.parse(json) as JournalEntry);
       if (!seen) return null;
-      const row = readableRow(seen, namesOf(seen, lookup), timeZone);
+      const operator = operatorOf(seen);
+      const row = readableRow(
+        seen,
+        { ...namesOf(seen, lookup), ...(operator ? { operator } : {}) },
+        timeZone,
+        DECISION_REASON_WORDS,
+      );
       return csvRecord(READABLE_COLUMNS.map((column) => row[column]));
     };
     const jsonlOf = (json: string): string | null => {

@@ -34,7 +34,7 @@ import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
 export type { Interpretation } from '@gatehouse/bridge-protocol';
 export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
-export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorState, ImportReport };
+export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorMode, DoorState, ImportReport };
 /** Why a card decision went as it did (the `reason` of access entries). */
 export type DecisionReason = Decision['reason'];
 export type { OperatorView };
@@ -118,7 +118,11 @@ export interface CardholderPage {
   total: number;
   items: CardholderView[];
 }
-export interface DoorStates extends Items<DoorState> {
+/** A door's mode now; a mode a person set names them by display name too (`by` is their username). */
+export interface DoorStateView extends Omit<DoorState, 'manual'> {
+  manual: (NonNullable<DoorState['manual']> & { byName: string }) | null;
+}
+export interface DoorStates extends Items<DoorStateView> {
   modes: readonly DoorMode[];
 }
 export interface WhoCanOpen extends Items<WhoCanOpenRow> {
@@ -129,6 +133,10 @@ export interface DoorAccess {
   doorId: string;
   now: boolean;
   scheduleIds: string[];
+}
+/** What the engine would decide (POST /access/simulate), its reason in the words the journal uses. */
+export interface SimulatedDecision extends Decision {
+  reasonWords: string;
 }
 export interface UnlockAccepted {
   doorId: string;
@@ -186,6 +194,8 @@ export interface JournalSuggestions {
 /** An alarm as the API answers it: with what the guard does about it. */
 export interface AlarmView extends Alarm {
   instructions: string;
+  /** The owner by the name they are shown by (`owner` is their username). */
+  ownerName: string | null;
 }
 export interface AlarmQueue extends Items<AlarmView> {
   history: AlarmView[];

@@ -3,17 +3,19 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   AccessDecisions,
-  type Decision,
+  DECISION_REASON_WORDS,
   DOOR_MODES,
   type DoorState,
   GuardActions,
   type PresenceRow,
 } from '@gatehouse/access';
+import { Operators } from '@gatehouse/auth';
 import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from '@gatehouse/contracts';
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
-import type { DoorStates, Items, UnlockAccepted, WhoCanOpen } from '../views';
+import type { DoorStates, Items, SimulatedDecision, UnlockAccepted, WhoCanOpen } from '../views';
+import { operatorName } from '../operator-names';
 import { checkId } from './records.controller';
 
 /** A door's reason is the site's record, kept in clear (README, "Free text written by operators"). */
@@ -63,13 +65,19 @@ export class GuardController {
   constructor(
     private readonly guard: GuardActions,
     private readonly decisions: AccessDecisions,
+    private readonly operators: Operators,
   ) {}
 
   @Get('door-states')
   @Allow('site.read')
   @ApiOperation({ summary: 'Every door with its mode now (normal, scheduled, or set by a guard)' })
   doorStates(): DoorStates {
-    return { items: this.guard.doorStates(), modes: DOOR_MODES };
+    // Who set a door's mode, by the name they are shown by (the lockdown banner says who started it).
+    const items = this.guard.doorStates().map((s) => ({
+      ...s,
+      manual: s.manual && { ...s.manual, byName: operatorName(this.operators, s.manual.by) },
+    }));
+    return { items, modes: DOOR_MODES };
   }
 
   @Post('doors/:id/unlock')
@@ -169,13 +177,14 @@ export class GuardController {
     summary: 'What the engine would decide for a credential at a reader (changes nothing, opens nothing)',
   })
   @ApiJsonBody(SimulateBody)
-  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>): Decision {
-    return this.decisions.simulate(
+  simulate(@Body(zod(SimulateBody)) body: z.infer<typeof SimulateBody>): SimulatedDecision {
+    const decision = this.decisions.simulate(
       body.readerId,
       body.format,
       body.number,
       at(body.at) ?? Date.now(),
       body.pin,
     );
+    return { ...decision, reasonWords: DECISION_REASON_WORDS[decision.reason] };
   }
 }

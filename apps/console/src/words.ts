@@ -1,0 +1,146 @@
+import type {
+  Alarm,
+  CardholderView as Cardholder,
+  CredentialView as Credential,
+  Door,
+  DoorMode,
+  PortStatus,
+  ReaderStatus,
+} from '@gatehouse/api';
+
+/**
+ * The console's one mapping from the server's codes to words (CONSOLE.md:
+ * names, never ids). Every page that shows a mode, a reader, a counter or a
+ * state reads it here, so a code reads the same everywhere; the records'
+ * types make each list complete. Card decision reasons are worded by the
+ * gateway itself (libs/access, reason-words.ts), for the console and the
+ * readable export alike.
+ */
+
+export const DOOR_MODE_WORDS: Record<DoorMode, string> = {
+  locked: 'Locked (nobody by card)',
+  'card-only': 'Card',
+  'card-and-pin': 'Card and PIN',
+  unlocked: 'Held unlocked',
+  lockdown: 'LOCKDOWN',
+  emergency: 'Emergency release (open)',
+};
+export const doorModeWords = (mode: string | undefined): string =>
+  mode === undefined ? '' : (DOOR_MODE_WORDS[mode as DoorMode] ?? wordsOfCode(mode));
+
+export const ANTI_PASSBACK_WORDS: Record<Door['antiPassback'], string> = {
+  none: 'None',
+  soft: 'Soft (grants, and says so)',
+  hard: 'Hard (refuses)',
+};
+
+const DIRECTION_WORDS: Record<Door['readers'][number]['direction'], string> = {
+  entry: 'entry reader',
+  exit: 'exit reader',
+};
+
+/** A reader by its door and direction ("Front door, entry reader"); its id only when no door has it. */
+export const readerName = (readerId: string, doors: readonly Door[]): string => {
+  for (const d of doors) {
+    const r = d.readers.find((x) => x.id === readerId);
+    if (r) return `${d.name}, ${DIRECTION_WORDS[r.direction]}`;
+  }
+  return `Reader ${readerId}`;
+};
+/** A door's readers in words: "entry and exit readers". */
+export const doorReadersWords = (d: Door): string =>
+  d.readers.length === 0 ? 'No reader' : d.readers.map((r) => DIRECTION_WORDS[r.direction]).join(', ');
+
+export const SECURE_CHANNEL_WORDS: Record<ReaderStatus['secureChannel'], string> = {
+  none: 'None (card numbers in clear)',
+  handshake: 'Starting',
+  established: 'Secure',
+  failed: 'FAILED',
+};
+
+export const PORT_STATE_WORDS: Record<PortStatus['state'], string> = {
+  closed: 'Closed',
+  opening: 'Opening',
+  open: 'Open',
+  stopped: 'Stopped',
+};
+
+export const PROTOCOL_WORDS: Record<PortStatus['protocol'], string> = {
+  bridge: 'Wiegand bridge',
+  osdp: 'OSDP',
+};
+
+/** The readers' and lines' counters (libs/readers, libs/osdp) in words. */
+const COUNTER_WORDS: Record<string, string> = {
+  framesIn: 'messages received',
+  framesOut: 'messages sent',
+  frames: 'messages',
+  skippedBytes: 'stray bytes skipped',
+  badFrames: 'damaged messages',
+  rejected: 'messages refused',
+  duplicates: 'repeats ignored',
+  bridgeBadFrames: 'damaged messages at the bridge',
+  reboots: 'bridge restarts',
+  polls: 'polls',
+  timeouts: 'no replies',
+  retries: 'retries',
+  naks: 'refusals by the reader',
+  busy: 'busy replies',
+  badMacs: 'failed message checks (secure channel)',
+  sessions: 'secure sessions',
+  mislabelled: 'mislabelled secure replies',
+};
+
+/** A code the console has no words for yet, read as words rather than shown raw ("framesIn" → "frames in"). */
+export const wordsOfCode = (code: string): string =>
+  code
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[-_.]+/g, ' ')
+    .toLowerCase();
+
+/** Counters that are not zero, in words: "1,204 messages received, 2 no replies"; a dash when all are zero. */
+export const countersInWords = (counters: Record<string, number>): string =>
+  Object.entries(counters)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n.toLocaleString('en-GB')} ${COUNTER_WORDS[k] ?? wordsOfCode(k)}`)
+    .join(', ') || '—';
+
+/** An alarm type in words ("forced-open" reads "Forced open"). */
+export const alarmTypeWords = (type: string): string => {
+  const w = wordsOfCode(type);
+  return w.charAt(0).toUpperCase() + w.slice(1);
+};
+
+export const PRIORITY_WORDS: Record<Alarm['priority'], string> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+};
+
+export const ALARM_STATE_WORDS: Record<Alarm['state'], string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+  'false-alarm': 'False alarm',
+  withdrawn: 'Withdrawn (its cause was disproved)',
+};
+
+export const PERSON_STATE_WORDS: Record<Cardholder['state'], string> = {
+  active: 'Active',
+  suspended: 'Suspended',
+  left: 'Left',
+};
+export const PERSON_KIND_WORDS: Record<Cardholder['kind'], string> = {
+  employee: 'Employee',
+  contractor: 'Contractor',
+  visitor: 'Visitor',
+};
+export const CARD_STATE_WORDS: Record<Credential['state'], string> = {
+  active: 'Active',
+  suspended: 'Suspended',
+  lost: 'Reported lost',
+  revoked: 'Revoked',
+};
+/** A code from one of the records above, in words; a code with none read as words. */
+export const said = (words: Record<string, string>, code: string): string => words[code] ?? wordsOfCode(code);
