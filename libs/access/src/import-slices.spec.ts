@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DomainError } from '@gatehouse/contracts';
 import { parseCsv } from './csv';
-import { parseCsvInSlices } from './import-slices';
+import { inTimedBatches, parseCsvInSlices } from './import-slices';
 
 /** Texts made of the characters that matter to CSV: quotes (also in mid-field), separators, CR, LF, CRLF. */
 const csvText = fc
@@ -39,5 +39,44 @@ describe('parseCsvInSlices', () => {
       { line: 2, cells: ['x\ny', '2'] },
       { line: 4, cells: ['c', '3'] },
     ]);
+  });
+});
+
+describe('inTimedBatches', () => {
+  /** A step that costs `msPerItem` of work per item (busy), recording the batch sizes it was given. */
+  const costly = (msPerItem: number, sizes: number[]) => (batch: readonly number[]) => {
+    sizes.push(batch.length);
+    const end = performance.now() + msPerItem * batch.length;
+    while (performance.now() < end);
+    return batch.map((n) => n * 2);
+  };
+
+  it('gives every result in order, whatever the batch sizes', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer(), { maxLength: 300 }), async (items) => {
+        const out = await inTimedBatches(
+          items,
+          (b) => b.map((n) => n + 1),
+          async () => undefined,
+        );
+        expect(out).toEqual(items.map((n) => n + 1));
+      }),
+    );
+  });
+
+  it('makes slow items come in small batches and cheap ones in larger ones, from the first batch of 4', async () => {
+    const slow: number[] = [];
+    const cheap: number[] = [];
+    const items = Array.from({ length: 400 }, (_, i) => i);
+    let pauses = 0;
+    const pause = async () => void (pauses += 1);
+    // 2 ms an item against a 4 ms budget: at most 2 an item batch after the first.
+    await inTimedBatches(items.slice(0, 40), costly(2, slow), pause, 4);
+    await inTimedBatches(items, costly(0.001, cheap), pause, 4);
+    expect(slow[0]).toBe(4);
+    expect(Math.max(...slow.slice(1))).toBeLessThanOrEqual(2);
+    expect(cheap[0]).toBe(4);
+    expect(Math.max(...cheap)).toBeGreaterThan(16);
+    expect(pauses).toBe(slow.length + cheap.length);
   });
 });

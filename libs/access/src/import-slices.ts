@@ -1,4 +1,4 @@
-import { DomainError, timeSlicer } from '@gatehouse/contracts';
+import { DomainError, SLICE_MS, timeSlicer } from '@gatehouse/contracts';
 import { type CsvRow, parseCsv } from './csv';
 
 /** Small enough that one segment is well within a slice of the event loop. */
@@ -87,3 +87,34 @@ const parseSegment = (segment: string, linesBefore: number): CsvRow[] => {
     });
   }
 };
+
+/**
+ * `step` over `items` in batches sized from the last batch's time per item to
+ * take about `budgetMs` each, `pause` awaited before each: for work whose
+ * batches must each run in one step (one write transaction), and whose cost
+ * per item is not known ahead (sealing an entry for a new person makes and
+ * wraps a key; a machine under load is slower). A fixed count was too much
+ * there: 32 entries held the event loop 22 ms on a core. The first batch is
+ * small, and a batch at most doubles the last.
+ */
+export const inTimedBatches = async <T, R>(
+  items: readonly T[],
+  step: (batch: readonly T[]) => readonly R[],
+  pause: () => Promise<void>,
+  budgetMs = SLICE_MS,
+): Promise<R[]> => {
+  const out: R[] = [];
+  let size = FIRST_BATCH;
+  for (let i = 0; i < items.length;) {
+    await pause();
+    const batch = items.slice(i, i + size);
+    const started = performance.now();
+    for (const r of step(batch)) out.push(r);
+    const perItem = (performance.now() - started) / batch.length;
+    i += batch.length;
+    size = Math.max(1, Math.min(size * 2, MAX_BATCH, Math.floor(budgetMs / Math.max(perItem, 1e-3))));
+  }
+  return out;
+};
+const FIRST_BATCH = 4;
+const MAX_BATCH = 256;
