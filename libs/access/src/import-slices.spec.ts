@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DomainError } from '@gatehouse/contracts';
 import { parseCsv } from './csv';
-import { inTimedBatches, parseCsvInSlices } from './import-slices';
+import { inTimeSlices, parseCsvInSlices } from './import-slices';
 
 /** Texts made of the characters that matter to CSV: quotes (also in mid-field), separators, CR, LF, CRLF. */
 const csvText = fc
@@ -42,21 +42,20 @@ describe('parseCsvInSlices', () => {
   });
 });
 
-describe('inTimedBatches', () => {
-  /** A step that costs `msPerItem` of work per item (busy), recording the batch sizes it was given. */
-  const costly = (msPerItem: number, sizes: number[]) => (batch: readonly number[]) => {
-    sizes.push(batch.length);
-    const end = performance.now() + msPerItem * batch.length;
+describe('inTimeSlices', () => {
+  /** A step that costs `ms` of work (busy). */
+  const costly = (ms: number) => (n: number) => {
+    const end = performance.now() + ms;
     while (performance.now() < end);
-    return batch.map((n) => n * 2);
+    return [n * 2];
   };
 
-  it('gives every result in order, whatever the batch sizes', async () => {
+  it('gives every result in order', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer(), { maxLength: 300 }), async (items) => {
-        const out = await inTimedBatches(
+        const out = await inTimeSlices(
           items,
-          (b) => b.map((n) => n + 1),
+          (n) => [n + 1],
           async () => undefined,
         );
         expect(out).toEqual(items.map((n) => n + 1));
@@ -64,19 +63,24 @@ describe('inTimedBatches', () => {
     );
   });
 
-  it('makes slow items come in small batches and cheap ones in larger ones, from the first batch of 4', async () => {
-    const slow: number[] = [];
-    const cheap: number[] = [];
-    const items = Array.from({ length: 400 }, (_, i) => i);
+  it('ends each slice, one call of `around`, once its time is used, whatever an item costs', async () => {
+    const slices: number[] = [];
     let pauses = 0;
     const pause = async () => void (pauses += 1);
-    // 2 ms an item against a 4 ms budget: at most 2 an item batch after the first.
-    await inTimedBatches(items.slice(0, 40), costly(2, slow), pause, 4);
-    await inTimedBatches(items, costly(0.001, cheap), pause, 4);
-    expect(slow[0]).toBe(4);
-    expect(Math.max(...slow.slice(1))).toBeLessThanOrEqual(2);
-    expect(cheap[0]).toBe(4);
-    expect(Math.max(...cheap)).toBeGreaterThan(16);
-    expect(pauses).toBe(slow.length + cheap.length);
+    let stepped = 0;
+    const counting = (slice: () => void) => {
+      const before = stepped;
+      slice();
+      slices.push(stepped - before);
+    };
+    const items = Array.from({ length: 60 }, (_, i) => i);
+    // Cheap items, then dear ones (3 ms against a 4 ms budget): a slice never takes more than two dear ones.
+    const step = (n: number) => (n < 40 ? costly(0.01)(n) : costly(3)(n));
+    const out = await inTimeSlices(items, (n) => ((stepped += 1), step(n)), pause, counting, 4);
+    expect(out).toEqual(items.map((n) => n * 2));
+    expect(pauses).toBe(slices.length);
+    expect(slices.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(slices[0]).toBeGreaterThan(10);
+    expect(Math.max(...slices.slice(-10))).toBeLessThanOrEqual(2);
   });
 });

@@ -89,32 +89,29 @@ const parseSegment = (segment: string, linesBefore: number): CsvRow[] => {
 };
 
 /**
- * `step` over `items` in batches sized from the last batch's time per item to
- * take about `budgetMs` each, `pause` awaited before each: for work whose
- * batches must each run in one step (one write transaction), and whose cost
- * per item is not known ahead (sealing an entry for a new person makes and
- * wraps a key; a machine under load is slower). A fixed count was too much
- * there: 32 entries held the event loop 22 ms on a core. The first batch is
- * small, and a batch at most doubles the last.
+ * `step` over `items` a slice at a time: `pause` awaited, then items one by
+ * one until the slice's time (`budgetMs`) is used, all inside one call of
+ * `around` (a write transaction, say: one commit a slice, not one an item).
+ * For work whose cost per item is not known ahead and varies (sealing for a
+ * person whose key is cached or must be unwrapped or made; a machine under
+ * load): batches of a fixed count, or sized from the last batch's cost, held
+ * the event loop 20-30 ms on a core when the cost rose.
  */
-export const inTimedBatches = async <T, R>(
+export const inTimeSlices = async <T, R>(
   items: readonly T[],
-  step: (batch: readonly T[]) => readonly R[],
+  step: (item: T) => readonly R[],
   pause: () => Promise<void>,
+  around: (slice: () => void) => void = (slice) => slice(),
   budgetMs = SLICE_MS,
 ): Promise<R[]> => {
   const out: R[] = [];
-  let size = FIRST_BATCH;
   for (let i = 0; i < items.length;) {
     await pause();
-    const batch = items.slice(i, i + size);
     const started = performance.now();
-    for (const r of step(batch)) out.push(r);
-    const perItem = (performance.now() - started) / batch.length;
-    i += batch.length;
-    size = Math.max(1, Math.min(size * 2, MAX_BATCH, Math.floor(budgetMs / Math.max(perItem, 1e-3))));
+    around(() => {
+      do for (const r of step(items[i++]!)) out.push(r);
+      while (i < items.length && performance.now() - started < budgetMs);
+    });
   }
   return out;
 };
-const FIRST_BATCH = 4;
-const MAX_BATCH = 256;

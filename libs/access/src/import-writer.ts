@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { type JournalEntry, type JournalEntryInput, timeSlicer } from '@gatehouse/contracts';
 import type { SealedCardholder } from './cardholder-sealing';
 import type { CredentialRecord } from './index-data';
-import { inTimedBatches } from './import-slices';
+import { inTimeSlices } from './import-slices';
 import type { Cardholder } from './model';
 
 /** Writes an import's records and journal entries in one transaction. */
@@ -68,13 +68,13 @@ const WORKER_FILE = join(__dirname, 'import-worker.js');
 const RECORDS_PER_PART = 100;
 /**
  * The cardholders sealed between card reads (AES-GCM and HMAC, and no write:
- * new people's wrapped keys go to the worker with their rows), in batches
- * sized to a slice from what the last one cost.
+ * new people's wrapped keys go to the worker with their rows), one at a time
+ * until each slice's time is used.
  */
 const sealInSlices = (
   seal: CardholderSealer,
   cardholders: readonly Cardholder[],
-): Promise<SealedCardholder[]> => inTimedBatches(cardholders, seal, timeSlicer());
+): Promise<SealedCardholder[]> => inTimeSlices(cardholders, (c) => seal([c]), timeSlicer());
 
 /** The worker runs from the build only (a worker thread cannot load TypeScript sources). */
 export const importWorkerAvailable = (): boolean => existsSync(WORKER_FILE);
