@@ -315,6 +315,9 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       await both;
     });
 
+    // The bus over the whole run (start, seeding and both windows): replies taken for silence show here.
+    const readerCount = (name: string) =>
+      core!.readers.status().readers.reduce((sum, r) => sum + (r.counters[name] ?? 0), 0);
     const figures = {
       card_feedback_p99_ms_under_load: round(percentile(loaded.latencies, 99), 2),
       card_feedback_max_ms_under_load: round(Math.max(...loaded.latencies), 2),
@@ -337,6 +340,9 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       import_10k_ms: Math.round(importMs),
       export_ms: Math.round(exportMs),
       cards_measured: loaded.latencies.length,
+      reader_timeouts: readerCount('timeouts'),
+      reader_replies_refused: readerCount('rejected'),
+      reader_duplicate_replies: readerCount('duplicateReplies'),
       load_avg_1m: round(loaded.load, 2),
     };
     say(
@@ -365,6 +371,9 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     longest('idle', idle.gaps, 2);
     say(
       `meanwhile: ${importRows}-row import applied in ${figures.import_10k_ms} ms; journal export (CSV, ${Math.round(exportBytes / 1e6)} MB) streamed in ${figures.export_ms} ms; machine load average ${figures.load_avg_1m} on ${cpus().length} cores (idle window: ${round(idle.load, 2)})`,
+    );
+    say(
+      `OSDP bus over the whole run: ${figures.reader_timeouts} reply timeouts, ${figures.reader_replies_refused} replies refused, ${figures.reader_duplicate_replies} second answers to a retried command`,
     );
     return figures;
   } finally {

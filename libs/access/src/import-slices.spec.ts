@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DomainError } from '@gatehouse/contracts';
 import { parseCsv } from './csv';
-import { parseCsvInSlices } from './import-slices';
+import { inTimeSlices, parseCsvInSlices } from './import-slices';
 
 /** Texts made of the characters that matter to CSV: quotes (also in mid-field), separators, CR, LF, CRLF. */
 const csvText = fc
@@ -39,5 +39,48 @@ describe('parseCsvInSlices', () => {
       { line: 2, cells: ['x\ny', '2'] },
       { line: 4, cells: ['c', '3'] },
     ]);
+  });
+});
+
+describe('inTimeSlices', () => {
+  /** A step that costs `ms` of work (busy). */
+  const costly = (ms: number) => (n: number) => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+    return [n * 2];
+  };
+
+  it('gives every result in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer(), { maxLength: 300 }), async (items) => {
+        const out = await inTimeSlices(
+          items,
+          (n) => [n + 1],
+          async () => undefined,
+        );
+        expect(out).toEqual(items.map((n) => n + 1));
+      }),
+    );
+  });
+
+  it('ends each slice, one call of `around`, once its time is used, whatever an item costs', async () => {
+    const slices: number[] = [];
+    let pauses = 0;
+    const pause = async () => void (pauses += 1);
+    let stepped = 0;
+    const counting = (slice: () => void) => {
+      const before = stepped;
+      slice();
+      slices.push(stepped - before);
+    };
+    const items = Array.from({ length: 60 }, (_, i) => i);
+    // Cheap items, then dear ones (3 ms against a 4 ms budget): a slice never takes more than two dear ones.
+    const step = (n: number) => (n < 40 ? costly(0.01)(n) : costly(3)(n));
+    const out = await inTimeSlices(items, (n) => ((stepped += 1), step(n)), pause, counting, 4);
+    expect(out).toEqual(items.map((n) => n * 2));
+    expect(pauses).toBe(slices.length);
+    expect(slices.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(slices[0]).toBeGreaterThan(10);
+    expect(Math.max(...slices.slice(-10))).toBeLessThanOrEqual(2);
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError, timeSlicer } from '@gatehouse/contracts';
+import { DomainError, SLICE_MS, timeSlicer } from '@gatehouse/contracts';
 import { type CsvRow, parseCsv } from './csv';
 
 /** Small enough that one segment is well within a slice of the event loop. */
@@ -86,4 +86,32 @@ const parseSegment = (segment: string, linesBefore: number): CsvRow[] => {
       line: at,
     });
   }
+};
+
+/**
+ * `step` over `items` a slice at a time: `pause` awaited, then items one by
+ * one until the slice's time (`budgetMs`) is used, all inside one call of
+ * `around` (a write transaction, say: one commit a slice, not one an item).
+ * For work whose cost per item is not known ahead and varies (sealing for a
+ * person whose key is cached or must be unwrapped or made; a machine under
+ * load): batches of a fixed count, or sized from the last batch's cost, held
+ * the event loop 20-30 ms on a core when the cost rose.
+ */
+export const inTimeSlices = async <T, R>(
+  items: readonly T[],
+  step: (item: T) => readonly R[],
+  pause: () => Promise<void>,
+  around: (slice: () => void) => void = (slice) => slice(),
+  budgetMs = SLICE_MS,
+): Promise<R[]> => {
+  const out: R[] = [];
+  for (let i = 0; i < items.length;) {
+    await pause();
+    const started = performance.now();
+    around(() => {
+      do for (const r of step(items[i++]!)) out.push(r);
+      while (i < items.length && performance.now() - started < budgetMs);
+    });
+  }
+  return out;
 };

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { type JournalEntry, type JournalEntryInput, timeSlicer } from '@gatehouse/contracts';
 import type { SealedCardholder } from './cardholder-sealing';
 import type { CredentialRecord } from './index-data';
+import { inTimeSlices } from './import-slices';
 import type { Cardholder } from './model';
 
 /** Writes an import's records and journal entries in one transaction. */
@@ -66,36 +67,30 @@ const WORKER_FILE = join(__dirname, 'import-worker.js');
 /** Records per part of the payload: each part's JSON is made in one step, well within a slice. */
 const RECORDS_PER_PART = 100;
 /**
- * Cardholders sealed per step: a few hundred microseconds of AES-GCM and
- * HMAC (and no write: new people's wrapped keys go to the worker with their
- * rows), so sealing a large file never holds the event loop beyond a slice.
+ * The cardholders sealed between card reads (AES-GCM and HMAC, and no write:
+ * new people's wrapped keys go to the worker with their rows), one at a time
+ * until each slice's time is used.
  */
-const SEALED_PER_STEP = 10;
-
-/** The cardholders sealed between card reads. */
-const sealInSlices = async (
+const sealInSlices = (
   seal: CardholderSealer,
   cardholders: readonly Cardholder[],
-): Promise<SealedCardholder[]> => {
-  const pause = timeSlicer();
-  const sealed: SealedCardholder[] = [];
-  for (let i = 0; i < cardholders.length; i += SEALED_PER_STEP) {
-    await pause();
-    sealed.push(...seal(cardholders.slice(i, i + SEALED_PER_STEP)));
-  }
-  return sealed;
-};
+): Promise<SealedCardholder[]> => inTimeSlices(cardholders, (c) => seal([c]), timeSlicer());
 
 /** The worker runs from the build only (a worker thread cannot load TypeScript sources). */
 export const importWorkerAvailable = (): boolean => existsSync(WORKER_FILE);
 
-/** JSON of `work` in parts encoded between card reads; the parts are moved to the worker, not copied. */
-const encodeWork = async (work: ImportWork): Promise<Uint8Array[]> => {
+/**
+ * JSON of `work` in parts encoded between card reads; the parts are moved to
+ * the worker, not copied. Each list is taken out of `work` once encoded: only
+ * the bytes stay alive while the worker writes.
+ */
+const encodeWork = async (work: Partial<ImportWork>): Promise<Uint8Array[]> => {
   const pause = timeSlicer();
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [];
   const list = async (name: keyof ImportWork, prefix: string) => {
-    const items = work[name];
+    const items = work[name] ?? [];
+    delete work[name];
     parts.push(encoder.encode(`${prefix}"${name}":[`));
     for (let i = 0; i < items.length; i += RECORDS_PER_PART) {
       await pause();
@@ -127,11 +122,15 @@ export const workerImportWriter = (
   let previous: Promise<unknown> = Promise.resolve();
   return (entries, cardholders, credentials) => {
     const next = previous.then(async () =>
-      writeInWorker(settings, journal, {
-        entries,
-        cardholders: await sealInSlices(seal, cardholders),
-        credentials,
-      }),
+      writeInWorker(
+        settings,
+        journal,
+        await encodeWork({
+          entries,
+          cardholders: await sealInSlices(seal, cardholders),
+          credentials,
+        }),
+      ),
     );
     previous = next.catch(() => undefined);
     return next;
@@ -141,9 +140,8 @@ export const workerImportWriter = (
 const writeInWorker = async (
   settings: ImportWorkerSettings,
   journal: ImportJournal,
-  work: ImportWork,
+  parts: Uint8Array[],
 ): Promise<void> => {
-  const parts = await encodeWork(work);
   const committed: Uint8Array[] = [];
   journal.pause();
   try {

@@ -15,6 +15,7 @@ import { decodeCsv } from './csv';
 import type { CsvRow } from './csv';
 import { csvSegments } from './import-slices';
 import type { CredentialRecord } from './index-data';
+import type { ImportCommit } from './records';
 import { personalRecord } from './personal-paths';
 import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
@@ -78,6 +79,12 @@ interface PlannedCredential {
   action: 'create' | 'update' | 'unchanged';
 }
 
+interface Plan {
+  report: ImportReport;
+  cardholders: PlannedCardholder[];
+  credentials: PlannedCredential[];
+}
+
 const MAX_ERRORS = 500;
 const splitList = (v: string) =>
   v
@@ -112,9 +119,7 @@ export class CardholderImport {
    * Yields to the event loop every few milliseconds of work (parsing included),
    * so a large file does not hold up the decisions of readers meanwhile.
    */
-  async plan(
-    bytes: Buffer,
-  ): Promise<{ report: ImportReport; cardholders: PlannedCardholder[]; credentials: PlannedCredential[] }> {
+  async plan(bytes: Buffer): Promise<Plan> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const pause = timeSlicer();
     // Rows are planned a segment at a time as they are parsed, and let go: held all at once they
@@ -361,7 +366,8 @@ export class CardholderImport {
    * (entries, the index's new records) runs in slices between card reads.
    */
   async apply(bytes: Buffer, actor: Actor, fileName: string): Promise<ImportReport> {
-    const { report, cardholders, credentials } = await this.plan(bytes);
+    let planned: Plan | null = await this.plan(bytes);
+    const report = planned.report;
     if (report.errors.length > 0) {
       throw new DomainError(
         'invalid',
@@ -370,6 +376,19 @@ export class CardholderImport {
         { report },
       );
     }
+    const work = await this.importCommit(planned, actor, fileName);
+    // The plan is let go: the commit takes its entries and records out of `work` as it hands them on.
+    planned = null;
+    await this.access.records.commitImport(work);
+    return { ...report, applied: true };
+  }
+
+  /** The entries and records an applied plan writes, made between card reads. */
+  private async importCommit(
+    { report, cardholders, credentials }: Plan,
+    actor: Actor,
+    fileName: string,
+  ): Promise<ImportCommit> {
     const changedPeople = cardholders.filter((c) => c.action !== 'unchanged');
     const changedCreds = credentials.filter((c) => c.action !== 'unchanged');
     const pause = timeSlicer();
@@ -433,8 +452,7 @@ export class CardholderImport {
         },
       });
     }
-    await this.access.records.commitImport(entries, records, creds, people);
-    return { ...report, applied: true };
+    return { entries, cardholders: records, credentials: creds, indexed: people };
   }
 
   /** Every cardholder with their credentials, in the import's own format (round-trips). */

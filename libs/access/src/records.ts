@@ -13,6 +13,7 @@ import { eraseCardholderNow, type PersonErasure } from './erasure';
 import { type AccessContext, conflict, journalChange, json, notFound, requireAll } from './access-context';
 import type { CardholderTextField, CredentialRecord } from './index-data';
 import type { ImportWriter } from './import-writer';
+import { inTimeSlices } from './import-slices';
 import { personalChanges } from './personal-paths';
 import { type Cardholder, type Credential, type CredentialFormat, OUTSIDE_ZONE } from './model';
 import { validateSchedule } from './schedule';
@@ -30,9 +31,6 @@ import {
   type ZoneInput,
 } from './schemas';
 import type { DocumentTable, DocumentTypes } from './store';
-
-/** Import entries sealed per transaction: one person each, a few tens of microseconds a value. */
-const SEAL_SLICE = 32;
 
 /** PINs are argon2id like passwords; their short length is why the attempts are limited per credential. */
 const PIN_HASH = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -80,6 +78,18 @@ export const ensureOutsideZone = (ctx: Pick<AccessContext, 'store' | 'journal'>)
 };
 
 /**
+ * What an import writes (`AccessRecords.commitImport`): `entries` and
+ * `cardholders` are taken out once used; `indexed` are the cardholders as the
+ * decision index holds them.
+ */
+export interface ImportCommit {
+  entries: readonly JournalEntryInput[];
+  cardholders: readonly Cardholder[];
+  credentials: readonly CredentialRecord[];
+  indexed: readonly Cardholder[];
+}
+
+/**
  * Administration of the site's records (zones, doors, schedules, holidays,
  * levels, groups, cardholders, credentials, photos): each change is journaled
  * with its store write in one transaction, then applied to the decision index.
@@ -120,38 +130,55 @@ export class AccessRecords {
    * undo the import's change of it, and one made while the index takes the
    * import in would be lost from the index.
    */
-  commitImport(
-    entries: readonly JournalEntryInput[],
-    cardholders: readonly Cardholder[],
-    credentials: readonly CredentialRecord[],
-    indexed: readonly Cardholder[],
-  ): Promise<void> {
+  commitImport(work: ImportCommit): Promise<void> {
     return this.exclusive(async () => {
-      // Sealed here: the worker thread's journal has no keys and stores what it is given.
-      if (this.importWriter)
-        await this.importWriter(await this.sealInSlices(entries), cardholders, credentials);
-      else
-        this.ctx.journal.appendAll(entries, () => {
-          for (const c of cardholders) this.ctx.store.put('cardholders', c);
-          for (const c of credentials) this.ctx.store.putCredential(c);
-        });
-      await this.ctx.engine.index.putAll(indexed, credentials, timeSlicer());
+      await this.writeImport(work);
+      await this.ctx.engine.index.putAll(work.indexed, work.credentials, timeSlicer());
     });
   }
 
   /**
-   * An import's entries with their personal values sealed, a few at a time
-   * between turns of the event loop: tens of thousands of values to seal
-   * (and a key to make for each new person) would otherwise hold decisions.
+   * The import's transaction. Its entries and records are taken out of `work`
+   * as they are handed on, and no frame here holds them while the worker
+   * writes or the index takes the import in: kept alive, they were carried
+   * through every collection meanwhile.
    */
-  private async sealInSlices(entries: readonly JournalEntryInput[]): Promise<JournalEntryInput[]> {
-    const sealed: JournalEntryInput[] = [];
-    const pause = timeSlicer();
-    for (let i = 0; i < entries.length; i += SEAL_SLICE) {
-      sealed.push(...this.ctx.journal.sealAll(entries.slice(i, i + SEAL_SLICE)));
-      await pause();
-    }
-    return sealed;
+  private async writeImport(work: ImportCommit): Promise<void> {
+    const take = <K extends 'entries' | 'cardholders'>(key: K): ImportCommit[K] => {
+      const taken = work[key];
+      work[key] = [];
+      return taken;
+    };
+    // Sealed here: the worker thread's journal has no keys and stores what it is given.
+    if (this.importWriter)
+      return this.importWriter(
+        await this.sealInSlices(take('entries')),
+        take('cardholders'),
+        work.credentials,
+      );
+    const cardholders = take('cardholders');
+    this.ctx.journal.appendAll(take('entries'), () => {
+      for (const c of cardholders) this.ctx.store.put('cardholders', c);
+      for (const c of work.credentials) this.ctx.store.putCredential(c);
+    });
+  }
+
+  /**
+   * An import's entries with their personal values sealed between turns of
+   * the event loop: tens of thousands of values to seal, and a key to make
+   * and store for each new person. Each slice is one write transaction that
+   * seals entries until the slice's time is used: a batch of a fixed count
+   * was too long for slow entries (32 new people held the loop 22 ms on a
+   * core), and one transaction per entry would sync the disk for each.
+   */
+  private sealInSlices(entries: readonly JournalEntryInput[]): Promise<JournalEntryInput[]> {
+    // The journal's own transaction for an entry's keys joins the slice's (a savepoint): one commit a slice.
+    return inTimeSlices(
+      entries,
+      (entry) => this.ctx.journal.sealAll([entry]),
+      timeSlicer(),
+      (slice) => this.ctx.store.transaction(slice),
+    );
   }
 
   // ---------- generic documents ----------

@@ -58,6 +58,12 @@ export interface PdStatus {
     sessions: number;
     /** Secure replies labelled with a command's security type whose MAC verified (libosdp before its issue 7 fix). */
     mislabelled: number;
+    /**
+     * Second copies of a reply already taken: a PD answers a retried command
+     * again with the same bytes, and the first answer (late, not lost) was
+     * taken as the answer to the retry. Expected of a slow PD, not refused.
+     */
+    duplicateReplies: number;
   };
 }
 
@@ -95,6 +101,11 @@ export interface CpOptions {
   /** Send the mark byte (0xFF) before each frame, as OSDP 2.2 allows and some readers expect. */
   markByte: boolean;
   random(bytes: number): Uint8Array;
+  /**
+   * The CP was held (not ticked or fed) this long: a reply deadline that
+   * passed meanwhile is judged at the next call, not this one (see `tick`).
+   */
+  heldMs: number;
 }
 
 const DEFAULTS: CpOptions = {
@@ -107,6 +118,7 @@ const DEFAULTS: CpOptions = {
   baudRate: 115_200,
   markByte: false,
   random: (n) => Uint8Array.from(randomBytes(n)),
+  heldMs: 50,
 };
 
 const BUSY_PAUSE_MS = 20;
@@ -148,6 +160,8 @@ class Pd {
   /** A command the PD answered BUSY to: sent again, unchanged. */
   resend: Pending | null = null;
   busyInRow = 0;
+  /** The last reply taken for a command sent more than once, and when: the PD answers each send with these bytes. */
+  retriedReply: { raw: Uint8Array; atMs: number } | null = null;
   /** Failures in a row, not yet followed by stableMs of normal answers: sets the backoff. */
   failures = 0;
   onlineAt = 0;
@@ -188,6 +202,7 @@ class Pd {
         rejected: 0,
         sessions: 0,
         mislabelled: 0,
+        duplicateReplies: 0,
       },
     };
   }
@@ -214,6 +229,10 @@ export class ControlPanel {
   private pending: Pending | null = null;
   private readonly reader = new OsdpReader();
   private turn = 0;
+  /** When the CP last looked at the line (a tick, or bytes fed): a long gap means the process was held. */
+  private lookedAt = -Infinity;
+  /** Per address, the sequence of a command given up on after its tries: its reply, if it comes, is late. */
+  private readonly gaveUp = new Map<number, number>();
   /**
    * The command on the line carries secrets (a handshake, a key, a session
    * under SCBK-D), and so may its echo and answer: until the next command,
@@ -287,6 +306,8 @@ export class ControlPanel {
   }
 
   receive(chunk: Uint8Array, nowMs: number): void {
+    // Reading the line is looking at it: the tick below judges deadlines as usual.
+    this.lookedAt = nowMs;
     this.reader.push(chunk, {
       frame: (frame, raw) => {
         this.line.frames++;
@@ -301,11 +322,25 @@ export class ControlPanel {
     this.tick(nowMs);
   }
 
+  /**
+   * The clock's turn: judges the reply deadline of the command in flight, then
+   * sends the next command if the line is free. A deadline that passed while
+   * the CP was not called for `heldMs` (the process held by a GC pause or a
+   * long task) is judged at the next call: in a turn of the event loop timers
+   * run before I/O, so the reply may have come in time and be waiting, unread,
+   * in the port's buffer. Judged at once, it was taken for silence: the command
+   * went again, the waiting reply was then taken as the answer to the retry,
+   * and the PD's answer to the retry came while another PD was asked ("reply
+   * from a PD that was not asked"); three such stalls in a row took a healthy
+   * PD offline.
+   */
   tick(nowMs: number): void {
+    const held = nowMs - this.lookedAt >= this.options.heldMs;
+    this.lookedAt = nowMs;
     const p = this.pending;
     if (p) {
       const transmitMs = ((p.bytes.length + 32) * 10 * 1000) / this.options.baudRate;
-      if (nowMs - p.sentAt < this.options.replyTimeoutMs + transmitMs) return;
+      if (nowMs - p.sentAt < this.options.replyTimeoutMs + transmitMs || held) return;
       p.pd.status.counters.timeouts++;
       if (p.tries < this.options.tries) {
         // The same bytes with the same sequence: a PD that answered already resends its reply.
@@ -316,8 +351,22 @@ export class ControlPanel {
         return;
       }
       this.pending = null;
+      this.gaveUp.set(p.pd.config.address, p.sequence);
       this.fail(p.pd, nowMs, 'no reply', { offline: true });
     }
+    this.sendNext(nowMs);
+  }
+
+  /**
+   * Sends the next command if none is in flight, judging no deadline: for the
+   * owner that has just queued feedback (the cardholder is waiting), which may
+   * run before the port's buffer is read in its turn of the event loop.
+   */
+  sendQueued(nowMs: number): void {
+    if (!this.pending) this.sendNext(nowMs);
+  }
+
+  private sendNext(nowMs: number): void {
     const waiting = this.pds.find((pd) => pd.queue.length > 0 && pd.status.phase === 'online' && !pd.resend);
     if (waiting) return this.next(waiting, nowMs);
     for (let i = 0; i < this.pds.length; i++) {
@@ -405,9 +454,17 @@ export class ControlPanel {
   private frame(frame: OsdpFrame, raw: Uint8Array, nowMs: number): void {
     if (!frame.reply) return; // our own command echoed by a 2-wire adapter
     const p = this.pending;
+    const known = this.pds.find((x) => x.config.address === frame.address);
     if (frame.address === BROADCAST || !p || frame.address !== p.pd.config.address) {
-      this.events.rejected(frame.address, 'reply from a PD that was not asked', raw);
-      const known = this.pds.find((x) => x.config.address === frame.address);
+      if (known && this.duplicate(known, raw, nowMs)) return;
+      const late = known && this.gaveUp.get(frame.address) === frame.sequence;
+      this.events.rejected(
+        frame.address,
+        late
+          ? `late reply from PD ${frame.address}: its command had gone unanswered through every retry`
+          : 'reply from a PD that was not asked',
+        raw,
+      );
       if (known) known.status.counters.rejected++;
       return;
     }
@@ -426,6 +483,7 @@ export class ControlPanel {
     }
     pd.busyInRow = 0;
     if (frame.sequence !== p.sequence) {
+      if (this.duplicate(pd, raw, nowMs)) return;
       pd.status.counters.rejected++;
       this.events.rejected(pd.config.address, `sequence ${frame.sequence}, expected ${p.sequence}`, raw);
       return;
@@ -449,8 +507,25 @@ export class ControlPanel {
       ({ code, data } = opened);
     }
     this.pending = null;
+    this.gaveUp.delete(pd.config.address);
+    if (p.tries > 1) pd.retriedReply = { raw: raw.slice(), atMs: nowMs };
     pd.status.lastSeenMs = nowMs;
     this.reply(pd, p, frame, code, data, raw, nowMs);
+  }
+
+  /**
+   * The same bytes as the reply just taken for a retried command: the PD's
+   * answer to the other send of it (a PD answers a repeated command with its
+   * reply again), for as long as the sends' answers can take to come.
+   * Counted and dropped; only a reply that answers nothing in flight is
+   * looked at, so a reply to the current command is never taken for one.
+   */
+  private duplicate(pd: Pd, raw: Uint8Array, nowMs: number): boolean {
+    const r = pd.retriedReply;
+    const windowMs = 2 * this.options.tries * this.options.replyTimeoutMs;
+    if (!r || nowMs - r.atMs > windowMs || !sameBytes(r.raw, raw)) return false;
+    pd.status.counters.duplicateReplies++;
+    return true;
   }
 
   private reply(

@@ -71,10 +71,28 @@ const bus = (configs: PdConfig[], pdKeys: (Uint8Array | null)[], markByte = fals
       cp.tick(now);
     }
   };
+  /**
+   * The CP's process held for `ms` (a GC pause, a long task) while the PDs, in
+   * their own process, answer; when it resumes, its timers run before it reads
+   * the line, as in a turn of Node's event loop.
+   */
+  const hold = (ms: number) => {
+    for (const b of toPds.splice(0)) for (const pd of pds) pd.receive(b);
+    now += ms;
+    cp.tick(now);
+    for (const b of toPds.splice(0)) for (const pd of pds) pd.receive(b);
+    const due = toCp.filter((x) => x.at <= now);
+    toCp.splice(0, toCp.length, ...toCp.filter((x) => x.at > now));
+    for (const x of due) {
+      record('rx', x.bytes);
+      cp.receive(x.bytes, now);
+    }
+  };
   return {
     cp,
     pds,
     run,
+    hold,
     seen,
     changes,
     line,
@@ -299,6 +317,71 @@ describe('OSDP control panel against the simulated PD', () => {
     b.line.replyDelayMs = 0;
     b.run(6000);
     expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+  });
+
+  it('does not take a reply waiting in the buffer for silence when its own process was held past the timeout', () => {
+    const addresses = [1, 2, 3];
+    const b = bus(
+      addresses.map((address) => ({ address, scbk: KEY })),
+      addresses.map(() => KEY),
+    );
+    b.run(500);
+    expect(addresses.every((a) => b.cp.status(a)!.secure === 'established')).toBe(true);
+    for (let i = 0; i < 30; i++) {
+      if (i % 5 === 0) b.pds[i % 3]!.presentCard(card);
+      // Held just after a command went out, longer than the 200 ms reply timeout: the reply comes in time, unread.
+      const sent = b.written.length;
+      for (let ms = 0; ms < 200 && b.written.length === sent; ms++) b.run(1);
+      b.hold(250 + (i % 3) * 200);
+    }
+    b.run(300);
+    expect(b.seen.filter((x) => x.startsWith('rejected'))).toEqual([]);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(6);
+    for (const a of addresses)
+      expect(b.cp.status(a)).toMatchObject({
+        online: true,
+        secure: 'established',
+        counters: expect.objectContaining({ timeouts: 0, retries: 0, rejected: 0 }),
+      });
+    expect(b.changes.filter(([, c]) => c === 'offline')).toEqual([]);
+  });
+
+  it("counts a slow PD's second answer to a retried command, without refusing it, while another PD is asked", () => {
+    const b = bus(
+      [
+        { address: 1, scbk: KEY },
+        { address: 2, scbk: KEY },
+      ],
+      [KEY, KEY],
+    );
+    b.run(500);
+    b.line.replyDelayMs = 230; // past the timeout: each command goes twice, and each send is answered
+    b.pds[0]!.presentCard(card);
+    b.run(1500);
+    b.line.replyDelayMs = 0;
+    b.run(500);
+    expect(b.seen.filter((x) => x.startsWith('card'))).toHaveLength(1);
+    expect(b.seen.filter((x) => x.startsWith('rejected'))).toEqual([]);
+    const counters = [b.cp.status(1)!.counters, b.cp.status(2)!.counters];
+    expect(counters[0]!.retries + counters[1]!.retries).toBeGreaterThan(0);
+    expect(counters[0]!.duplicateReplies + counters[1]!.duplicateReplies).toBeGreaterThan(0);
+    expect(b.cp.status(1)).toMatchObject({ online: true, secure: 'established' });
+  });
+
+  it('names a reply that comes after every retry of its command as late', () => {
+    const b = bus(
+      [
+        { address: 1, scbk: null },
+        { address: 2, scbk: null },
+      ],
+      [null, null],
+    );
+    b.run(300);
+    b.line.replyDelayMs = 700; // after the third try's timeout: the CP has given up on that command
+    b.run(800);
+    b.line.replyDelayMs = 0;
+    b.run(500);
+    expect(b.seen.some((x) => /late reply from PD \d: its command had gone unanswered/.test(x))).toBe(true);
   });
 
   it.each([1, 2, 3, 4, 5, 6, 7, 8, 9])('copes with NAK %i to a poll in secure channel', (code) => {

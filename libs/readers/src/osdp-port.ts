@@ -179,7 +179,7 @@ export class OsdpPort extends SerialReaderPort {
       CMD.BUZ,
       encodeBuzzer({ reader: 0, tone: 2, on: f.on, off: f.off, count: f.beeps }),
     );
-    this.cp.tick(this.host.monotonic());
+    this.cp.sendQueued(this.host.monotonic());
   }
 
   pulse(relay: SerialPortConfig['relays'][number], ms: number): void {
@@ -189,7 +189,7 @@ export class OsdpPort extends SerialReaderPort {
       CMD.OUT,
       encodeOutputs([{ output: relay.relay, controlCode: 5, timer: TENTHS(ms) }]),
     );
-    this.cp.tick(this.host.monotonic());
+    this.cp.sendQueued(this.host.monotonic());
   }
 
   status(): PortStatus {
