@@ -120,7 +120,8 @@ describe('journal search in people’s words (real process)', () => {
     // The admin reads every entry but not card numbers: the credential entry arrives redacted, unnamed.
     const a = await admin.get<SearchAnswer>('/api/v1/journal/search?personName=ann%20archer');
     const cred = a.body.items.find((e) => e.type === 'credential.created')!;
-    expect(cred.names).toEqual({ person: 'Ann Archer' });
+    // The acting operator by display name (names.operator), beside the person.
+    expect(cred.names).toEqual({ person: 'Ann Archer', operator: 'fran tester' });
     expect(JSON.stringify(cred)).not.toContain('12:345');
     expect((await admin.get('/api/v1/journal/search?card=345')).status).toBe(403);
     expect((await admin.get<Suggestions>('/api/v1/journal/suggest?q=345')).body.cards).toEqual([]);
