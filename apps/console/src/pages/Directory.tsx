@@ -32,6 +32,8 @@ interface Run {
   counts: Counts;
   changes?: {
     cardholderId: string;
+    /** The person's name; null for a role that may not read people ("erased person" once erased). */
+    name: string | null;
     change: 'updated' | 'left' | 'returned' | 'failed';
     fields?: string[];
     reason?: string;
@@ -168,9 +170,7 @@ export const Directory = () => {
             <tbody>
               {last.changes!.map((c) => (
                 <tr key={`${c.cardholderId}-${c.change}`}>
-                  <td>
-                    <code>{c.cardholderId}</code>
-                  </td>
+                  <td>{c.name ?? 'a person (your role does not show names)'}</td>
                   <td>{changeText(c)}</td>
                 </tr>
               ))}
