@@ -170,7 +170,8 @@ export const Directory = () => {
             <tbody>
               {last.changes!.map((c) => (
                 <tr key={`${c.cardholderId}-${c.change}`}>
-                  <td>{c.name ?? 'a person (your role does not show names)'}</td>
+                  {/* A role that may not read people sees the id alone, as the API gives it. */}
+                  <td>{c.name ?? <code>{c.cardholderId}</code>}</td>
                   <td>{changeText(c)}</td>
                 </tr>
               ))}
