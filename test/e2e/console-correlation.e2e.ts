@@ -173,7 +173,7 @@ describe('correlation alerts in the console (headless Chromium)', () => {
       // A guard may not see directory accounts (permissions.ts): none on the desk, queue or evidence.
       expect(await page.locator('main').innerText()).not.toContain(ANN.account);
       await page
-        .getByText(/session of their account at ws-lobby/)
+        .getByText(/session at ws-lobby\S* still open after leaving lobby/)
         .first()
         .waitFor();
       expect(await seriousA11yViolations(page, 'desk with evidence')).toEqual([]);
@@ -213,6 +213,34 @@ describe('correlation alerts in the console (headless Chromium)', () => {
     const alarms = await admin.get<{ items: { type: string }[] }>('/api/v1/alarms');
     expect(alarms.body.items.filter((a) => a.type === 'session-after-badge-out')).toHaveLength(1);
     await page.context().close();
+  });
+
+  it('never shows the account digest; the account by name only to a role that may see accounts', async () => {
+    const guard = await operatorClient(admin, gw.url, 'gwen', ['guard']);
+    const fm = await operatorClient(admin, gw.url, 'fay', ['facility-manager']);
+    type Alerts = {
+      items: { seq: number; summary: string; evidence: { kind: string; account?: string }[] }[];
+    };
+    // A role that reads correlation alerts without accounts, and one with (permissions.ts).
+    for (const who of [guard, fm]) {
+      const list = await who.get<Alerts>('/api/v1/correlation/alerts');
+      expect(list.status).toBe(200);
+      expect(list.body.items.length).toBeGreaterThan(0);
+      expect(JSON.stringify(list.body)).not.toContain('acct:');
+      const one = await who.get(`/api/v1/correlation/alerts/${list.body.items[0]!.seq}`);
+      expect(JSON.stringify(one.body)).not.toContain('acct:');
+    }
+    for (const who of [admin, guard, fm]) {
+      const alarms = await who.get('/api/v1/alarms');
+      expect(JSON.stringify(alarms.body)).not.toContain('acct:');
+    }
+    const logins = async (who: Client) =>
+      (await who.get<Alerts>('/api/v1/correlation/alerts')).body.items.flatMap((a) =>
+        a.evidence.filter((f) => f.kind === 'login'),
+      );
+    expect((await logins(fm)).map((f) => f.account)).toContain(ANN.account);
+    expect((await logins(guard)).every((f) => f.account === undefined)).toBe(true);
+    expect(JSON.stringify((await guard.get('/api/v1/correlation/alerts')).body)).not.toContain(ANN.account);
   });
 
   it('refuses the rules and the preview to a guard, and a bad proposal with a clear error', async () => {

@@ -272,7 +272,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
         expect(r).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0[12]:00,[A-Z][^,]*,Ann Archer,/);
       expect(rows.some((r) => r.includes(',Cardholder created,'))).toBe(true);
       expect(
-        rows.some((r) => r.includes(',Access granted,Ann Archer,H10301 21:10100,Front door,granted,')),
+        rows.some((r) => r.includes(',Access granted,Ann Archer,H10301 21:10100,Front door,Granted,')),
       ).toBe(true);
       // A facility manager gets the readable export only.
       expect(await page.getByRole('link', { name: 'Raw CSV' }).count()).toBe(0);

@@ -114,6 +114,14 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await page.locator('input[name="door-name"]').fill('Loading dock (east)');
         await page.getByText('Id: loading-dock-east').waitFor();
         await page.locator('select[name="door-zone"]').selectOption({ index: 1 });
+        // Readers are chosen by name from those configured; one already on a door is not offered again.
+        const entry = page.locator('select[name="door-entry-reader"]');
+        const inUse = entry.getByRole('option', { name: 'Front door, entry reader (in use)' });
+        await waitFor('the configured readers offered', async () =>
+          (await inUse.count()) === 1 ? true : undefined,
+        );
+        expect(await inUse.isDisabled()).toBe(true);
+        expect(await entry.locator('option').allInnerTexts()).not.toContain('front-in');
         await page.getByRole('button', { name: 'Add door' }).click();
         await page.getByTestId('doors').getByText('Loading dock (east)').waitFor();
         const doors = await fm.get<{ items: { id: string; name: string }[] }>('/api/v1/access/doors');

@@ -28,7 +28,13 @@ interface Run {
   fault: { kind: string; message: string } | null;
   refusal: { reason: string; leavers: number; linked: number; allowed: number } | null;
   counts: Record<string, number>;
-  changes: { cardholderId: string; change: string; reason?: string; suspendedCredentials?: number }[];
+  changes: {
+    cardholderId: string;
+    name: string | null;
+    change: string;
+    reason?: string;
+    suspendedCredentials?: number;
+  }[];
 }
 interface Person {
   id: string;
@@ -213,12 +219,19 @@ describe('directory sync with a real slapd', () => {
       `dn: uid=ann,ou=people,${SUFFIX}\nchangetype: modify\nreplace: pwdAccountLockedTime\npwdAccountLockedTime: 000001010000Z\n`,
     );
     // The sync asked for applies it; should a scheduled one (every 30 s here) be mid-read, the next ask does.
+    const runs: Run[] = [];
     const ann = await waitFor('ann left after a sync', async () => {
-      await sync();
+      runs.push(await sync());
       const p = await person('ann');
       return p.state === 'left' ? p : undefined;
     });
     expect(ann.credentials?.map((c) => c.state)).toEqual(['suspended']);
+    // The change names the person, not their id (the run that applied it: asked for, or the last one).
+    const status = (await fm.get<{ lastRun: Run }>('/api/v1/directory/status')).body;
+    const left = [...runs, status.lastRun]
+      .flatMap((r) => r.changes)
+      .find((c) => c.cardholderId === ids.get('ann') && c.change === 'left');
+    expect(left?.name).toBe('Ann Person');
     const [leaver] = await journal(`type=directory.leaver&person=${ids.get('ann')!}`);
     expect(leaver!.payload.reason).toBe('disabled');
     expect(leaver!.payload.suspended).toEqual([ann.credentials![0]!.id]);

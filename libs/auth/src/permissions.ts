@@ -128,7 +128,7 @@ export const ACTIONS = {
   },
   'directory.read': {
     roles: ['facility-manager', 'admin', 'auditor'],
-    what: 'directory sync status, its recent runs and their changes (cardholder ids, no names)',
+    what: 'directory sync status, its recent runs and their changes (people by name with cardholders.read, else by id)',
   },
   'directory.unmapped': {
     roles: ['facility-manager'],

@@ -62,7 +62,7 @@ describe('correlation engine', () => {
     expect(e.tick(T0 + GRACE - 1).raised).toEqual([]);
     const { raised } = e.tick(T0 + GRACE);
     expect(raised.map((a) => [a.rule, a.personId, a.summary])).toEqual([
-      ['login-without-badge-in', 'ann', 'login as corp\\ann at ws-101 with no badge-in today'],
+      ['login-without-badge-in', 'ann', 'login at ws-101 with no badge-in today'],
     ]);
     expect(raised[0]!.evidence.map((f) => f.kind)).toEqual(['login']);
   });
@@ -154,7 +154,7 @@ describe('correlation engine', () => {
     const second = login(T0 + 30 * MIN, 'logon', { host: 'ws-205', sessionKey: '9' });
     const { raised } = e.observe(second, T0 + 30 * MIN);
     expect(raised.map((a) => [a.rule, a.summary])).toEqual([
-      ['credential-sharing', 'corp\\ann active at ws-101 and ws-205 at once'],
+      ['credential-sharing', 'one account active at ws-101 and ws-205 at once'],
     ]);
     const { withdrawn } = e.observe(login(T0 + 29 * MIN, 'lock'), T0 + 31 * MIN);
     expect(withdrawn.map((w) => w.alert.rule)).toEqual(['credential-sharing']);
@@ -193,7 +193,7 @@ describe('correlation engine', () => {
     e.observe({ kind: 'status', id: id(), at: T0, personId: 'ann', leaver: true }, T0);
     const { raised } = e.observe(login(T0 + MIN, 'logon', { host: 'ws-9' }), T0 + MIN);
     expect(raised.map((a) => [a.rule, a.severity])).toEqual([['leaver-activity', 'critical']]);
-    expect(raised[0]!.summary).toBe('logon as corp\\ann at ws-9 after the person left');
+    expect(raised[0]!.summary).toBe('logon at ws-9 after the person left');
   });
 
   it('counts duplicates, unmapped accounts and clocks far ahead, and raises nothing for them', () => {

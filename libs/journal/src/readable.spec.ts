@@ -47,7 +47,7 @@ describe('readable journal rows', () => {
       person: 'Ann Archer',
       card: 'H10301 12:345',
       door: 'Lobby',
-      result: 'denied',
+      result: 'Denied',
       reason: 'outside-schedule',
       operator: '',
     });
@@ -93,7 +93,7 @@ describe('readable journal rows', () => {
     expect(readableRow(note, {}, 'UTC')).toMatchObject({
       time: '2026-06-01 10:00:00 +00:00',
       event: 'Alarm acknowledged',
-      result: 'acknowledged',
+      result: 'Acknowledged',
       reason: 'on my way',
       operator: 'gina',
     });

@@ -119,12 +119,18 @@ export const eventInWords = (type: string): string => {
 type Payload = Record<string, unknown>;
 const text = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 
-/** What the entry says happened: granted or denied for decisions, an alarm's new state, else nothing. */
+/** A result code in words, as a person reads a cell: `in-progress` reads "In progress". */
+const codeInWords = (code: string): string => {
+  const words = code.replace(/[._-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
+/** What the entry says happened, in words: granted or denied for decisions, an alarm's new state, else nothing. */
 const resultOf = (entry: JournalEntry): string => {
-  if (entry.type === 'access.granted') return 'granted';
-  if (entry.type === 'access.denied') return 'denied';
-  if (entry.type.startsWith('alarm.')) return text((entry.payload as Payload).state);
-  return text((entry.payload as Payload).result);
+  if (entry.type === 'access.granted') return 'Granted';
+  if (entry.type === 'access.denied') return 'Denied';
+  const p = entry.payload as Payload;
+  return codeInWords(text(entry.type.startsWith('alarm.') ? p.state : p.result));
 };
 
 /**

@@ -32,6 +32,8 @@ interface Run {
   counts: Counts;
   changes?: {
     cardholderId: string;
+    /** The person's name; null for a role that may not read people ("erased person" once erased). */
+    name: string | null;
     change: 'updated' | 'left' | 'returned' | 'failed';
     fields?: string[];
     reason?: string;
@@ -168,9 +170,8 @@ export const Directory = () => {
             <tbody>
               {last.changes!.map((c) => (
                 <tr key={`${c.cardholderId}-${c.change}`}>
-                  <td>
-                    <code>{c.cardholderId}</code>
-                  </td>
+                  {/* A role that may not read people sees the id alone, as the API gives it. */}
+                  <td>{c.name ?? <code>{c.cardholderId}</code>}</td>
                   <td>{changeText(c)}</td>
                 </tr>
               ))}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { DoorStates, Items, SimulatedDecision, WhoCanOpen } from '@gatehouse/api';
+import type { DoorStates, Items, ReadersStatus, SimulatedDecision, WhoCanOpen } from '@gatehouse/api';
 import { api } from '../api';
 import { FORMATS, type Door, type DoorState, type Zone } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
@@ -25,6 +25,8 @@ export const Doors = () => {
   const [doors, setDoors] = useState<Door[]>([]);
   const [states, setStates] = useState<DoorState[]>([]);
   const [zones, setZones] = useState<Zone[]>([]);
+  /** The configured readers, offered by name for a new door's entry and exit. */
+  const [readers, setReaders] = useState<ReadersStatus['readers']>([]);
   const [who, setWho] = useState<{ doorId: string; names: string[] } | null>(null);
   const [zone, setZone] = useState({ id: '', name: '' });
   const [door, setDoor] = useState({
@@ -53,6 +55,28 @@ export const Doors = () => {
     setZones(z.items);
   }, []);
   useEffect(() => void load().catch(() => undefined), [load]);
+  useEffect(() => {
+    if (!edit) return;
+    void api
+      .get<ReadersStatus>('/api/v1/readers')
+      .then((r) => setReaders(r.readers))
+      .catch(() => undefined);
+  }, [edit]);
+  /**
+   * A reader as a choice: by its door when it serves one (then not offered
+   * again, a reader serves one door), else by where it is wired.
+   */
+  const readerOptions = (other: string) =>
+    readers.map((r) => {
+      const onDoor = doors.some((d) => d.readers.some((x) => x.id === r.id));
+      return (
+        <option key={r.id} value={r.id} disabled={onDoor || r.id === other}>
+          {onDoor
+            ? `${readerName(r.id, doors)} (in use)`
+            : `${readerName(r.id, doors)}, ${r.port} address ${r.address}`}
+        </option>
+      );
+    });
 
   /** A guard's action on doors: asked in a dialog with its reason, journaled with it. */
   const guardAction = (
@@ -362,19 +386,25 @@ export const Doors = () => {
             </label>
             <label>
               Entry reader
-              <input
+              <select
                 name="door-entry-reader"
                 value={door.entryReader}
                 onChange={(e) => setDoor({ ...door, entryReader: e.target.value })}
-              />
+              >
+                <option value="">none</option>
+                {readerOptions(door.exitReader)}
+              </select>
             </label>
             <label>
               Exit reader
-              <input
+              <select
                 name="door-exit-reader"
                 value={door.exitReader}
                 onChange={(e) => setDoor({ ...door, exitReader: e.target.value })}
-              />
+              >
+                <option value="">none</option>
+                {readerOptions(door.entryReader)}
+              </select>
             </label>
             <label>
               Mode

@@ -29,22 +29,40 @@ type Stored = Record<string, unknown>;
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
+/** A login fact's account as the rules keep it: a keyed digest (apps/gateway/src/logins/account-digest.ts). */
+const DIGEST = /acct:[0-9a-f]+/g;
+
+/** The account names of login facts (by fact id), opened from the login entries they came from. */
+export type OpenedAccounts = ReadonlyMap<string, string>;
+
 /**
  * Evidence and alerts as one caller may read them: people, doors and zones by
  * name (from the decision index, as fresh as the records), and the directory
- * account only for roles that may see it; a summary naming an account it
- * hides says "their account" instead.
+ * account only for roles that may see it, by its name as opened from the
+ * login entry (the facts hold only a keyed digest, which nobody is shown: a
+ * summary naming one says "their account" instead).
  */
 export class EvidenceNames {
-  private readonly accounts: boolean;
+  readonly accounts: boolean;
   private readonly people: boolean;
 
   constructor(
     private readonly index: AccessIndex,
-    roles: readonly Role[],
+    private readonly roles: readonly Role[],
+    private readonly opened: OpenedAccounts = new Map(),
   ) {
     this.accounts = !hiddenProperties(roles).has('directoryAccount');
     this.people = may(roles, 'cardholders.read');
+  }
+
+  /** The same caller, with the account names opened for the alerts about to be shown. */
+  withAccounts(opened: OpenedAccounts): EvidenceNames {
+    return new EvidenceNames(this.index, this.roles, opened);
+  }
+
+  private account(f: Stored): string | null {
+    const id = str(f.id);
+    return this.accounts && id ? (this.opened.get(id) ?? null) : null;
   }
 
   person(id: string | null): string | null {
@@ -101,7 +119,7 @@ export class EvidenceNames {
           what: `${action.charAt(0).toUpperCase()}${action.slice(1)} at ${host}${f.remote === true ? ' (remote)' : ''}`,
           where: this.zone(f.zone),
           source: str(f.source),
-          ...(this.accounts && str(f.account) ? { account: str(f.account)! } : {}),
+          ...(this.account(f) ? { account: this.account(f)! } : {}),
         };
       }
       default:
@@ -117,13 +135,16 @@ export class EvidenceNames {
 
   /** The summary as this caller may read it. */
   summary(text: string, evidence: Stored[]): string {
-    if (this.accounts) return text;
+    // Alerts raised while the rules still named accounts: a digest becomes the name for those who
+    // may read it, an account in clear (older still) stays only for them; otherwise words.
     let out = text;
     for (const f of evidence) {
-      const account = str(f.account);
-      if (account) out = out.split(account).join('their account');
+      const named = str(f.account);
+      if (!named) continue;
+      const shown = named.startsWith('acct:') ? this.account(f) : this.accounts ? named : null;
+      out = out.split(named).join(shown ?? 'their account');
     }
-    return out;
+    return out.replace(DIGEST, 'their account');
   }
 
   /** A `correlation.alert-raised` entry, with its withdrawal if any. */

@@ -16,7 +16,7 @@ import {
   settingsFrom,
   withProposal,
 } from '@gatehouse/correlation';
-import { type JournalFilter, JournalReader } from '@gatehouse/journal';
+import { Journal, type JournalFilter, JournalReader } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
@@ -46,6 +46,8 @@ const MAX_COUNTED = 50_000;
  */
 const PREVIEW_BUDGET_MS = 20_000;
 const SAMPLE_PER_RULE = 3;
+/** Login entries opened for one answer at most (a list is 200 alerts, most with one or two logins). */
+const MAX_OPENED = 500;
 
 const ListQuery = z.strictObject({ days: z.coerce.number().int().min(1).max(7).default(7) });
 const RuleChange = z.strictObject({
@@ -76,6 +78,7 @@ export class CorrelationController {
 
   constructor(
     private readonly reader: JournalReader,
+    private readonly journal: Journal,
     private readonly access: AccessService,
     private readonly alarms: AlarmsService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
@@ -83,6 +86,41 @@ export class CorrelationController {
 
   private names(principal: Principal) {
     return new EvidenceNames(this.access.engine.index, principal.roles);
+  }
+
+  /**
+   * The caller's names with the account names of the alerts' login evidence,
+   * for a role that may see directory accounts: each opened from the login
+   * entry the fact came from (found by the login's key, which is the fact's
+   * id), since the fact holds only the account's keyed digest. An erased
+   * person's account reads "erased person".
+   */
+  private async namesFor(principal: Principal, raised: readonly JournalEntry[]): Promise<EvidenceNames> {
+    const names = this.names(principal);
+    if (!names.accounts) return names;
+    const opened = new Map<string, string>();
+    for (const e of raised) {
+      const p = e.payload as { personId?: unknown; evidence?: unknown };
+      const evidence = Array.isArray(p.evidence) ? (p.evidence as Record<string, unknown>[]) : [];
+      for (const f of evidence) {
+        if (f.kind !== 'login' || typeof f.id !== 'string' || opened.has(f.id)) continue;
+        if (opened.size >= MAX_OPENED) return names.withAccounts(opened);
+        const [login] = await this.reader.since(
+          0,
+          {
+            types: ['login.*'],
+            text: JSON.stringify(f.id),
+            ...(typeof p.personId === 'string'
+              ? { subjects: [{ kind: 'person' as const, id: p.personId }] }
+              : {}),
+          },
+          1,
+        );
+        const account = login && (this.journal.openForView(login).payload as { account?: unknown }).account;
+        if (typeof account === 'string' && account.length > 0) opened.set(f.id, account);
+      }
+    }
+    return names.withAccounts(opened);
   }
 
   private now(): number {
@@ -125,7 +163,7 @@ export class CorrelationController {
     const withdrawn = new Map<string, JournalEntry>();
     for (const w of await this.readAll({ types: [WITHDRAWN], from }, MAX_COUNTED))
       withdrawn.set(String((w.payload as { key?: unknown }).key), w);
-    const names = this.names(principal);
+    const names = await this.namesFor(principal, page.items);
     return {
       items: page.items.map((e) =>
         names.alert(e, withdrawn.get(String((e.payload as { key?: unknown }).key))),
@@ -146,7 +184,7 @@ export class CorrelationController {
     if (!SEQ.test(seq)) throw noAlert();
     const [raised] = await this.reader.since(Number(seq) - 1, { types: [RAISED] }, 1);
     if (!raised || raised.seq !== Number(seq)) throw noAlert();
-    return this.names(principal).alert(raised, await this.withdrawalOf(raised));
+    return (await this.namesFor(principal, [raised])).alert(raised, await this.withdrawalOf(raised));
   }
 
   @Get('alarms/:alarmId')
@@ -175,7 +213,7 @@ export class CorrelationController {
       1,
     );
     if (!raised) throw noAlert();
-    return this.names(principal).alert(raised, await this.withdrawalOf(raised));
+    return (await this.namesFor(principal, [raised])).alert(raised, await this.withdrawalOf(raised));
   }
 
   @Get('rules')

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AccessService } from '@gatehouse/access';
+import { may, type Principal } from '@gatehouse/auth';
 import { type Actor, DomainError } from '@gatehouse/contracts';
 import type { DirectoryStatus, DirectorySync, SyncRun, Unmapped } from '@gatehouse/directory';
 import { Journal } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
-import { CurrentActor } from '../http/request.decorators';
+import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { syncOnRequest } from './directory-gateway';
 
 /** The directory sync, or null on a site without one (a Nest value cannot be null itself). */
@@ -13,13 +15,37 @@ export interface DirectorySyncHolder {
   sync: DirectorySync | null;
 }
 
+/** A run as the API shows it: each change with its person's name, or null for a role that may not read people. */
+export type NamedRun = Omit<SyncRun, 'changes'> & {
+  changes: (SyncRun['changes'][number] & { name: string | null })[];
+};
+export type NamedStatus = Omit<DirectoryStatus, 'lastRun'> & { lastRun: NamedRun | null };
+
 @ApiTags('directory')
 @Controller('api/v1/directory')
 export class DirectoryController {
   constructor(
     @Inject(DIRECTORY_SYNC) private readonly holder: DirectorySyncHolder,
     @Inject(Journal) private readonly journal: Journal,
+    private readonly access: AccessService,
   ) {}
+
+  /**
+   * A run with each change's person by name, for roles that may read people
+   * (the access index's record: "erased person" once erased); null otherwise,
+   * where the console shows the id alone.
+   */
+  private named(run: SyncRun, principal: Principal): NamedRun {
+    const readsPeople = may(principal.roles, 'cardholders.read');
+    const people = this.access.engine.index.cardholders;
+    return {
+      ...run,
+      changes: run.changes.map((c) => ({
+        ...c,
+        name: readsPeople ? (people.get(c.cardholderId)?.name ?? 'a person no longer on record') : null,
+      })),
+    };
+  }
 
   private active(): DirectorySync {
     if (!this.holder.sync)
@@ -36,8 +62,10 @@ export class DirectoryController {
   @ApiOperation({
     summary: 'Directory sync: the last run (result, counts, changes), the last good one, the recent runs',
   })
-  status(): DirectoryStatus | { enabled: false } {
-    return this.holder.sync ? this.holder.sync.status() : { enabled: false };
+  status(@CurrentPrincipal() principal: Principal): NamedStatus | { enabled: false } {
+    if (!this.holder.sync) return { enabled: false };
+    const s = this.holder.sync.status();
+    return { ...s, lastRun: s.lastRun && this.named(s.lastRun, principal) };
   }
 
   @Get('unmapped')
@@ -56,7 +84,7 @@ export class DirectoryController {
     summary:
       'Sync with the directory now (journaled as the operator’s); answers the run. A run in progress is joined, not repeated',
   })
-  run(@CurrentActor() actor: Actor): Promise<SyncRun> {
-    return syncOnRequest(this.active(), this.journal, actor);
+  async run(@CurrentActor() actor: Actor, @CurrentPrincipal() principal: Principal): Promise<NamedRun> {
+    return this.named(await syncOnRequest(this.active(), this.journal, actor), principal);
   }
 }
