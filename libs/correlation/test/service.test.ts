@@ -240,6 +240,33 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     await s.close();
   });
 
+  it('names no session when the source gave none: the session key is then the account, never passed on', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const s = await site(dir, clock);
+    s.service.observe({
+      kind: 'login',
+      id: 'l1',
+      at: T0 - 60 * 60_000,
+      action: 'logon',
+      account: 'corp\\ann',
+      personId: 'ann',
+      host: 'ws-2',
+      zone: 'office',
+      remote: false,
+      sessionKey: 'corp\\ann',
+      source: 'test',
+    });
+    await s.journal.append(granted(T0 - 2 * 60 * 60_000, 'entry'));
+    await s.journal.append(granted(T0, 'exit'));
+    await settle();
+    clock.advance(4 * 60_000 + 15_000);
+    await settle();
+    expect(s.alarms.queue().map((a) => [a.type, a.workstation])).toEqual([
+      ['session-after-badge-out', { host: 'ws-2', sessionId: null }],
+    ]);
+    await s.close();
+  });
+
   it('after a restart, replays the horizon and raises nothing twice', async () => {
     const clock = new ManualClock(new Date(T0));
     const first = await site(dir, clock);
