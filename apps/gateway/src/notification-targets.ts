@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { type AlarmTransport, mqttTransport, syslogTransport, webhookTransport } from '@gatehouse/alarms';
+import {
+  type AlarmTransport,
+  mqttTransport,
+  syslogTransport,
+  webhookTransport,
+  workstationLockTransport,
+} from '@gatehouse/alarms';
 import { readSecret, type GatehouseConfig } from '@gatehouse/config';
 import type { MqttSensorSource } from '@gatehouse/mqtt';
 import { VERSION } from './version';
@@ -35,5 +41,24 @@ export const notificationTargets = (
       }),
     ),
     ...n.syslog.map((l) => syslogTransport({ ...l, ca: ca(l.caFile), version: VERSION })),
+    ...workstationLock(config),
+  ];
+};
+
+/** The lock webhook of the correlation rules: one more target of the same outbox, when enabled. */
+const workstationLock = (config: GatehouseConfig): AlarmTransport[] => {
+  const w = config.correlation.lockWebhook;
+  if (!w.enabled || !config.correlation.enabled) return [];
+  // The schema refuses an enabled lock webhook without a secret; this keeps the types honest.
+  if (!w.secret) throw new Error('correlation.lockWebhook: no secret');
+  return [
+    workstationLockTransport({
+      url: w.url,
+      secret: readSecret(w.secret),
+      rules: w.rules,
+      ...(w.caFile ? { ca: readFileSync(w.caFile) } : {}),
+      timeoutMs: w.timeoutSeconds * 1000,
+      userAgent: USER_AGENT,
+    }),
   ];
 };

@@ -37,6 +37,8 @@ export interface Alarm {
   resolvedBy: string | null;
   escalations: number;
   comments: AlarmComment[];
+  /** The workstation session it is about, when its raiser named one (absent on older records). */
+  workstation?: { host: string; sessionId: string | null };
 }
 
 export const isOpen = (a: Pick<Alarm, 'state'>) => a.state === 'new' || a.state === 'acknowledged';

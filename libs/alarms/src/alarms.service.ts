@@ -236,6 +236,9 @@ export class AlarmsService {
       resolvedBy: null,
       escalations: 0,
       comments: [],
+      ...(r.workstation
+        ? { workstation: { host: r.workstation.host, sessionId: r.workstation.sessionId } }
+        : {}),
     };
     // A correlation alert's detail names the account it saw: sealed with the alarm's other words.
     await this.write(a, 'alarm.raised', { detail: a.detail, silent: a.silent, at: a.raisedAt }, undefined, [

@@ -13,3 +13,10 @@ export {
 export { type AudienceRules, documentFor, type Notification } from './notification';
 export { DEFAULT_OUTBOX_SETTINGS, NotificationOutbox, type OutboxSettings } from './outbox';
 export { DEFAULT_INSTRUCTIONS, instructionsFor } from './instructions';
+export {
+  DEFAULT_LOCK_RULES,
+  lockDocumentFor,
+  type WorkstationLockDocument,
+  type WorkstationLockOptions,
+  workstationLockTransport,
+} from './workstation-lock';

@@ -5,6 +5,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
+import type { JsonObject } from '@gatehouse/contracts';
+import type { Alarm } from './alarm';
 import type { AudienceRules, Notification, NotificationDocument } from './notification';
 
 /**
@@ -16,6 +18,12 @@ export interface AlarmTransport extends AudienceRules {
   name: string;
   send(n: Notification): Promise<void>;
   close?(): void;
+  /** Its own document for a change (null: not for this target), instead of the alarm's. */
+  document?(a: Alarm, change: string, at: number): JsonObject | null;
+  /** The alarm's withdrawal cancels what is still queued for it (a request that no longer holds). */
+  withdrawCancels?: boolean;
+  /** Each request and its outcome journaled (an action on the site, not a message about one). */
+  journalOutcome?: boolean;
 }
 
 export class DeliveryError extends Error {

@@ -35,6 +35,8 @@ export interface TargetStats {
   delivered: number;
   failures: number;
   givenUp: number;
+  /** Set aside because their alarm was withdrawn first (workstation-lock requests). */
+  cancelled: number;
   failingSince: string | null;
   lastError: string | null;
   nextAttemptAt: string | null;
@@ -47,6 +49,7 @@ interface Row {
   change: string;
   document: string;
   created_at: number;
+  attempts: number;
 }
 
 interface Target {
@@ -62,6 +65,7 @@ interface Target {
   delivered: number;
   failures: number;
   givenUp: number;
+  cancelled: number;
 }
 
 const BATCH = 64;
@@ -112,6 +116,7 @@ export class NotificationOutbox {
         delivered: 0,
         failures: 0,
         givenUp: 0,
+        cancelled: 0,
       });
     }
   }
@@ -126,8 +131,32 @@ export class NotificationOutbox {
       'INSERT INTO notification_outbox (delivery_id, target, alarm_id, change, document, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     for (const t of this.targets.values()) {
-      const doc = documentFor(a, change, at, t.transport);
+      if (change === 'alarm.withdrawn' && t.transport.withdrawCancels) this.cancel(t, a.id, at);
+      const doc = t.transport.document
+        ? t.transport.document(a, change, at)
+        : documentFor(a, change, at, t.transport);
       if (doc) insert.run(randomUUID(), t.transport.name, a.id, change, JSON.stringify(doc), at);
+    }
+  }
+
+  /**
+   * What is still queued for a withdrawn alarm: set aside in the withdrawal's
+   * transaction (whose journal entry says why), so it is never sent. One being
+   * sent at this moment is past recall, as is one delivered.
+   */
+  private cancel(t: Target, alarmId: string, at: number): void {
+    const cancelled = this.db
+      .prepare(
+        "UPDATE notification_outbox SET given_up_at = ?, last_error = 'alarm withdrawn before delivery' WHERE target = ? AND alarm_id = ? AND given_up_at IS NULL AND seq > ?",
+      )
+      .run(at, t.transport.name, alarmId, t.after).changes;
+    if (cancelled > 0) {
+      t.cancelled += cancelled;
+      this.log('notification cancelled: alarm withdrawn before delivery', {
+        target: t.transport.name,
+        alarmId,
+        count: cancelled,
+      });
     }
   }
 
@@ -137,7 +166,7 @@ export class NotificationOutbox {
     const names = [...this.targets.keys()];
     const orphans = this.db
       .prepare(
-        `SELECT seq, delivery_id, alarm_id, change, document, created_at, target FROM notification_outbox
+        `SELECT seq, delivery_id, alarm_id, change, document, created_at, attempts, target FROM notification_outbox
          WHERE given_up_at IS NULL AND target NOT IN (SELECT value FROM json_each(?)) ORDER BY seq`,
       )
       .all(JSON.stringify(names)) as (Row & { target: string })[];
@@ -168,7 +197,7 @@ export class NotificationOutbox {
         if (this.stopped) return;
         const rows = this.db
           .prepare(
-            `SELECT seq, delivery_id, alarm_id, change, document, created_at FROM notification_outbox
+            `SELECT seq, delivery_id, alarm_id, change, document, created_at, attempts FROM notification_outbox
              WHERE target = ? AND given_up_at IS NULL AND seq > ? ORDER BY seq LIMIT ${BATCH}`,
           )
           .all(t.transport.name, t.after) as Row[];
@@ -179,6 +208,8 @@ export class NotificationOutbox {
             this.giveUp([row], t, t.lastError ?? 'not sent within the horizon');
             continue;
           }
+          if (t.transport.withdrawCancels && !this.pending(row)) continue;
+          if (t.transport.journalOutcome && row.attempts === 0) this.journalOutcome(t, row, 'requested');
           try {
             await this.send(t, row);
           } catch (error) {
@@ -209,7 +240,51 @@ export class NotificationOutbox {
     });
   }
 
+  /** Still to send: a row read in a batch may have been cancelled while an earlier one was sent. */
+  private pending(row: Row): boolean {
+    return (
+      this.db.prepare('SELECT given_up_at FROM notification_outbox WHERE seq = ?').pluck().get(row.seq) ===
+      null
+    );
+  }
+
+  /** `notification.requested` / `.delivered` for a target whose sends are actions: ids and times, no secret. */
+  private journalOutcome(t: Target, row: Row, outcome: 'requested' | 'delivered'): void {
+    // The journal failing must not stop the sending; it raises its own health alarm.
+    try {
+      this.record(t, row, outcome);
+    } catch (error) {
+      this.log('notification outcome not journaled', {
+        target: t.transport.name,
+        outcome,
+        err: String(error),
+      });
+    }
+  }
+
+  private record(t: Target, row: Row, outcome: 'requested' | 'delivered'): void {
+    this.journal.appendAll(
+      [
+        {
+          type: `notification.${outcome}`,
+          source: 'notifications',
+          subjects: [{ kind: 'alarm', id: row.alarm_id }],
+          payload: {
+            target: t.transport.name,
+            deliveryId: row.delivery_id,
+            alarmId: row.alarm_id,
+            change: row.change,
+            queuedAt: new Date(row.created_at).toISOString(),
+            ...(outcome === 'delivered' ? { attempts: row.attempts + 1 } : {}),
+          } satisfies JsonObject,
+        },
+      ],
+      () => undefined,
+    );
+  }
+
   private delivered(t: Target, row: Row): void {
+    if (t.transport.journalOutcome) this.journalOutcome(t, row, 'delivered');
     t.after = row.seq;
     t.delivered += 1;
     t.consecutiveFailures = 0;
@@ -280,7 +355,7 @@ export class NotificationOutbox {
     for (;;) {
       const rows = this.db
         .prepare(
-          `SELECT seq, delivery_id, alarm_id, change, document, created_at FROM notification_outbox
+          `SELECT seq, delivery_id, alarm_id, change, document, created_at, attempts FROM notification_outbox
            WHERE target = ? AND given_up_at IS NULL AND seq > ? AND created_at < ? ORDER BY seq LIMIT 500`,
         )
         .all(t.transport.name, t.after, before) as Row[];
@@ -362,6 +437,7 @@ export class NotificationOutbox {
       delivered: t.delivered,
       failures: t.failures,
       givenUp: t.givenUp,
+      cancelled: t.cancelled,
       failingSince: iso(t.failingSince),
       lastError: t.lastError,
       nextAttemptAt: iso(t.nextAttemptAt),

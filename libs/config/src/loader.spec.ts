@@ -262,3 +262,50 @@ describe('security profiles', () => {
     ]);
   });
 });
+
+describe('correlation lock webhook', () => {
+  const site = (text: string) => file('lock.yaml', `correlation:\n  lockWebhook:\n${text}`);
+  it('is off by default, and on only for session-after-badge-out', () => {
+    const c = loadConfig({ env: {} });
+    expect(c.correlation.lockWebhook).toMatchObject({ enabled: false, rules: ['session-after-badge-out'] });
+  });
+
+  it('refuses an enabled one without a secret or url, or with plain http off loopback, naming the key', () => {
+    const noSecret = problemsOf(() =>
+      loadConfig({ siteFile: site('    enabled: true\n    url: https://agents.example/lock\n'), env: {} }),
+    );
+    expect(noSecret.join('\n')).toMatch(/correlation\.lockWebhook\.secret: .*needs a secret/);
+    const noUrl = problemsOf(() =>
+      loadConfig({ siteFile: site('    enabled: true\n    secret: { env: LOCK_KEY }\n'), env: {} }),
+    );
+    expect(noUrl.join('\n')).toMatch(/correlation\.lockWebhook\.url: .*valid url/);
+    const plain = problemsOf(() =>
+      loadConfig({
+        siteFile: site('    enabled: true\n    url: http://10.0.0.5/lock\n    secret: { env: LOCK_KEY }\n'),
+        env: {},
+      }),
+    );
+    expect(plain.join('\n')).toMatch(/correlation\.lockWebhook\.url: .*must be https/);
+    const rule = problemsOf(() => loadConfig({ siteFile: site('    rules: [denial-burst]\n'), env: {} }));
+    expect(rule.join('\n')).toMatch(/correlation\.lockWebhook\.rules/);
+    const loopback = loadConfig({
+      siteFile: site('    enabled: true\n    url: http://127.0.0.1:9/lock\n    secret: { env: LOCK_KEY }\n'),
+      env: {},
+    });
+    expect(loopback.correlation.lockWebhook.enabled).toBe(true);
+  });
+
+  it('refuses at start a secret that is missing or short, never showing it', () => {
+    const c = loadConfig({
+      siteFile: site(
+        '    enabled: true\n    url: https://agents.example/lock\n    secret: { env: LOCK_KEY }\n',
+      ),
+      env: {},
+    });
+    expect(secretProblems(c, {})).toEqual(['secret variable LOCK_KEY is not set']);
+    const short = secretProblems(c, { LOCK_KEY: 'hunter2' });
+    expect(short).toEqual([expect.stringMatching(/lockWebhook\.secret: shorter than 16/)]);
+    expect(short.join('')).not.toContain('hunter2');
+    expect(secretProblems(c, { LOCK_KEY: 'a'.repeat(32) })).toEqual([]);
+  });
+});

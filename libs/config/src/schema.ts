@@ -763,6 +763,61 @@ export const configSchema = z.strictObject({
       )
       .default([])
       .describe('Walking times between readers: two passes closer than this are impossible travel'),
+    lockWebhook: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe('Ask the workstation to lock its session when one of the rules below raises an alert'),
+        url: z
+          .string()
+          .default('')
+          .describe(
+            'Receiver of the signed lock request (a workstation agent or its manager): https, or http on loopback only',
+          ),
+        secret: secretRef
+          .optional()
+          .describe('HMAC-SHA256 key for the X-Gatehouse-Signature header, from a file or a variable'),
+        caFile: z
+          .string()
+          .default('')
+          .describe("CA certificate (PEM) that signed the receiver's certificate, for a private PKI"),
+        timeoutSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(60)
+          .default(5)
+          .describe('An attempt with no answer within this time fails (and is retried)'),
+        rules: z
+          .array(
+            z.enum([
+              'session-after-badge-out',
+              'login-after-badge-out',
+              'login-without-badge-in',
+              'credential-sharing',
+              'leaver-activity',
+            ]),
+          )
+          .min(1)
+          .default(['session-after-badge-out'])
+          .describe('The rules whose raised alerts ask for a lock (those about a workstation session)'),
+      })
+      .superRefine((w, ctx) => {
+        if (!w.enabled) return;
+        const problem = (path: string, message: string) =>
+          ctx.addIssue({ code: 'custom', path: [path], message });
+        if (!w.secret) problem('secret', 'an enabled lock webhook needs a secret to sign its requests');
+        const url = URL.canParse(w.url) ? new URL(w.url) : null;
+        if (!url) return problem('url', 'an enabled lock webhook needs a valid url');
+        if (url.username || url.password)
+          problem('url', 'no credentials in the url: the requests are signed');
+        const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+        if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+          problem('url', 'the lock webhook must be https (http only to a receiver on loopback, for a test)');
+      })
+      .prefault({} as never)
+      .describe('Tell the workstation to lock through a signed webhook (off by default)'),
   }),
   logins: section({
     listeners: z

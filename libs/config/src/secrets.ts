@@ -53,6 +53,17 @@ export const secretProblems = (config: ParsedConfig, env: NodeJS.ProcessEnv = pr
   const password = config.mqtt.password;
   if (password) attempt(() => readSecret(password, env));
   for (const w of config.notifications.webhooks) attempt(() => readSecret(w.secret, env));
+  const lock = config.correlation.lockWebhook;
+  if (lock.enabled && lock.secret) {
+    const secret = lock.secret;
+    attempt(() => {
+      // A short key makes a signature anyone could forge by trying; the key itself is never in the message.
+      if (readSecret(secret, env).length < 16)
+        throw new ConfigError([
+          'correlation.lockWebhook.secret: shorter than 16 characters; make one with `openssl rand -hex 32`',
+        ]);
+    });
+  }
   const bind = config.directory.enabled ? config.directory.bindPassword : undefined;
   if (bind) attempt(() => readSecret(bind, env));
   return problems;

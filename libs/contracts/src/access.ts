@@ -58,6 +58,11 @@ export interface AlarmRaised {
    * into one alarm (each correlation alert is its own alarm, withdrawn on its own).
    */
   sourceKey?: string;
+  /**
+   * The workstation session the alarm is about (a correlation alert on a
+   * session): what a workstation-lock target needs, and nothing of the person.
+   */
+  workstation?: { host: string; sessionId: string | null };
 }
 
 /** A raiser takes back an alarm it raised: later facts disproved it (correlation alerts). */

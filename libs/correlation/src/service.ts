@@ -197,6 +197,7 @@ export class CorrelationService {
       detail: withoutAccounts(a),
       at: a.at,
       sourceKey: a.key,
+      ...workstationOf(a),
     });
   }
 
@@ -234,6 +235,18 @@ const withoutAccounts = (a: Alert): string => {
   let text = a.summary;
   for (const f of a.evidence) if (f.kind === 'login') text = text.split(f.account).join('their account');
   return text;
+};
+
+/**
+ * The workstation session an alert is about (its latest login fact), for a
+ * workstation-lock target. The session key stands in for the account when a
+ * source gave no session id: then no id is passed on, never the account.
+ */
+const workstationOf = (a: Alert): { workstation?: { host: string; sessionId: string | null } } => {
+  const login = a.evidence.filter((f) => f.kind === 'login').at(-1);
+  if (!login) return {};
+  const sessionId = login.sessionKey && login.sessionKey !== login.account ? login.sessionKey : null;
+  return { workstation: { host: login.host, sessionId } };
 };
 
 /** Equal as JSON whatever the order of keys (the journal stores canonical JSON, keys sorted). */

@@ -1,7 +1,17 @@
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alarmCommentSealing, AlarmsService, DEFAULT_ALARM_SETTINGS } from '@gatehouse/alarms';
+import {
+  alarmCommentSealing,
+  AlarmsService,
+  DEFAULT_ALARM_SETTINGS,
+  DEFAULT_LOCK_RULES,
+  NotificationOutbox,
+  workstationLockTransport,
+} from '@gatehouse/alarms';
 import { GatehouseBus, ManualClock, type JournalEntryInput } from '@gatehouse/contracts';
 import { CorrelationService, defaultSettings } from '@gatehouse/correlation';
 import { JournalReader } from '@gatehouse/journal';
@@ -132,6 +142,8 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     clock.advance(15_000);
     await settle();
     expect(s.alarms.queue().map((a) => a.type)).toEqual(['session-after-badge-out']);
+    // The session it is about, for a workstation-lock target: host and session id, no account.
+    expect(s.alarms.queue()[0]!.workstation).toEqual({ host: 'ws-1', sessionId: '1' });
     // ...then the workstation's lock, sent before the exit, arrives late.
     s.service.observe({
       kind: 'login',
@@ -155,6 +167,103 @@ describe('correlation in the gateway: journal in, alarms out', () => {
       'session-after-badge-out',
     ]);
     expect(s.entries('alarm.withdrawn')).toHaveLength(1);
+    await s.close();
+  });
+
+  it('asks the workstation to lock through the outbox once the alert is raised: host and session, signed, no account', async () => {
+    const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    open.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
+    const clock = new ManualClock(new Date(T0));
+    const s = await site(dir, clock);
+    const outbox = new NotificationOutbox(s.db, s.journal, clock, s.bus, [
+      workstationLockTransport({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/lock`,
+        secret: 'correlation-lock-secret',
+        rules: DEFAULT_LOCK_RULES,
+        userAgent: 'Gatehouse/test',
+      }),
+    ]);
+    s.alarms.notifyThrough(outbox);
+    outbox.start();
+    open.unshift(async () => outbox.stop());
+    s.service.observe({
+      kind: 'login',
+      id: 'l1',
+      at: T0 - 60 * 60_000,
+      action: 'logon',
+      account: 'corp\\ann',
+      personId: 'ann',
+      host: 'ws-1',
+      zone: 'office',
+      remote: false,
+      sessionKey: '7',
+      source: 'test',
+    });
+    await s.journal.append(granted(T0 - 2 * 60 * 60_000, 'entry'));
+    await s.journal.append(granted(T0, 'exit'));
+    await settle();
+    // Within the grace nothing is raised, so nothing is asked.
+    clock.advance(60_000);
+    await settle();
+    expect(got).toHaveLength(0);
+    clock.advance(3 * 60_000 + 15_000);
+    for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(got).toHaveLength(1);
+    const { headers, body } = got[0]!;
+    const expected = createHmac('sha256', 'correlation-lock-secret')
+      .update(`${String(headers['x-gatehouse-timestamp'])}.${body}`)
+      .digest('hex');
+    expect(headers['x-gatehouse-signature']).toBe(`sha256=${expected}`);
+    expect(JSON.parse(body)).toMatchObject({
+      kind: 'workstation-lock',
+      rule: 'session-after-badge-out',
+      workstation: 'ws-1',
+      sessionId: '7',
+      alertId: s.alarms.queue()[0]!.id,
+    });
+    expect(body).not.toMatch(/ann/);
+    await s.close();
+  });
+
+  it('names no session when the source gave none: the session key is then the account, never passed on', async () => {
+    const clock = new ManualClock(new Date(T0));
+    const s = await site(dir, clock);
+    s.service.observe({
+      kind: 'login',
+      id: 'l1',
+      at: T0 - 60 * 60_000,
+      action: 'logon',
+      account: 'corp\\ann',
+      personId: 'ann',
+      host: 'ws-2',
+      zone: 'office',
+      remote: false,
+      sessionKey: 'corp\\ann',
+      source: 'test',
+    });
+    await s.journal.append(granted(T0 - 2 * 60 * 60_000, 'entry'));
+    await s.journal.append(granted(T0, 'exit'));
+    await settle();
+    clock.advance(4 * 60_000 + 15_000);
+    await settle();
+    expect(s.alarms.queue().map((a) => [a.type, a.workstation])).toEqual([
+      ['session-after-badge-out', { host: 'ws-2', sessionId: null }],
+    ]);
     await s.close();
   });
 
