@@ -28,6 +28,8 @@ import { LiveContext, useLiveConnection } from './shell/live';
 import { PermissionsContext } from './shell/permissions';
 import { useSessionKeeper } from './shell/session-keeper';
 import { StatusBanner } from './shell/StatusBanner';
+import { useSiteOverride } from './shell/site-override';
+import { LockdownBanner } from './desk/LockdownBanner';
 
 type View = 'loading' | 'bootstrap' | 'login' | 'totp' | 'enroll' | 'password' | 'app' | 'error';
 
@@ -77,6 +79,8 @@ export const App = () => {
   const live = useLiveConnection(signedIn);
   const clock = useSessionKeeper(session, signedIn);
   const alarms = useOpenAlarmCount(signedIn && (permissions?.actions.includes('alarms.read') ?? false), live);
+  // A lockdown is shown on every page of whoever may see door modes (issue 11), kept live by the shell.
+  const siteHold = useSiteOverride(live, signedIn && (permissions?.actions.includes('site.read') ?? false));
   const roles = session?.roles ?? [];
   const visible = PAGES.filter((p) => permissions?.actions.includes(p.action));
   const active: Page | undefined =
@@ -229,6 +233,9 @@ export const App = () => {
           </nav>
           <main id="main-content" tabIndex={-1} className={stale ? 'stale' : undefined}>
             <StatusBanner live={live} clock={clock} onSignIn={() => void refresh()} />
+            {siteHold.override && (
+              <LockdownBanner override={siteHold.override} doorCount={siteHold.doorCount} />
+            )}
             {active.id === 'system' && <System />}
             {active.id === 'on-site' && <OnSite />}
             {active.id === 'live' && <LiveFeed />}

@@ -4,12 +4,12 @@ import { api } from '../api';
 import { ThemeToggle } from '../components/ThemeToggle';
 import { useActionDialog } from '../components/useActionDialog';
 import { useLive } from '../shell/live';
+import { MODE_TYPES } from '../shell/site-override';
 import { useCan } from '../shell/permissions';
 import { sounding, useAlarmSound } from './alarm-sound';
 import { AlarmQueue } from './AlarmQueue';
 import { DOOR_FILTER_ID, DoorBoard } from './DoorBoard';
 import { siteOverride } from './lockdown';
-import { LockdownBanner } from './LockdownBanner';
 import { applyDoorEntry, isPhaseEntry } from './door-delta';
 import { DESK_SHORTCUTS, useShortcuts } from './shortcuts';
 import { useSiteNames } from './site-names';
@@ -24,7 +24,6 @@ import { SITE_TEXT_HINT } from '../components/privacy-hints';
  * changes nothing the desk shows by itself (its door's phase entry follows).
  */
 const ALARM_TYPES = /^alarm\./;
-const MODE_TYPES = /^door\.(mode|lockdown|emergency)/;
 
 /** The guard's desk: every door live, the alarm queue, and the actions the operator's role allows on both. */
 export const GuardDesk = ({ me }: { me: string }) => {
@@ -185,7 +184,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
         </dl>
         <p className="hint">Keys do nothing while you type in a field or a dialog is open.</p>
       </details>
-      {override && <LockdownBanner override={override} doorCount={doors.length} />}
+      {/* The lockdown banner itself is the shell's: above every page, this one included. */}
       <div className="desk-columns">
         <section aria-labelledby="doors-now">
           <h3 id="doors-now">Doors now</h3>

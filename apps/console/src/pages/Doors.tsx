@@ -6,7 +6,9 @@ import { useActionDialog } from '../components/useActionDialog';
 import { siteOverride } from '../desk/lockdown';
 import { idOf, NameWithId } from '../setup/NameWithId';
 import { useAction } from '../Feedback';
+import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
+import { useModeRereads } from '../shell/site-override';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
 import {
   ANTI_PASSBACK_WORDS,
@@ -44,16 +46,22 @@ export const Doors = () => {
   const [showIds, setShowIds] = useState(false);
   const { run, view, noteAt, busy } = useAction();
 
+  // Door modes are re-read by themselves (on opening, on every mode or lockdown entry pushed, after a
+  // reconnection): a lockdown started or released elsewhere shows here at once. They keep no session alive.
+  const loadStates = useCallback(
+    async () => setStates((await api.background<DoorStates>('/api/v1/access/door-states')).items),
+    [],
+  );
+  useModeRereads(useLive(), loadStates);
   const load = useCallback(async () => {
-    const [d, s, z] = await Promise.all([
+    const [d, z] = await Promise.all([
       api.get<Items<Door>>('/api/v1/access/doors'),
-      api.get<DoorStates>('/api/v1/access/door-states'),
       api.get<Items<Zone>>('/api/v1/access/zones'),
+      loadStates(),
     ]);
     setDoors(d.items);
-    setStates(s.items);
     setZones(z.items);
-  }, []);
+  }, [loadStates]);
   useEffect(() => void load().catch(() => undefined), [load]);
   useEffect(() => {
     if (!edit) return;
@@ -212,6 +220,7 @@ export const Doors = () => {
         <tbody>
           {doors.map((d) => {
             const s = states.find((x) => x.doorId === d.id);
+            const held = s?.manual?.mode === 'lockdown';
             return (
               <tr key={d.id}>
                 <td data-label="Door">
@@ -233,7 +242,9 @@ export const Doors = () => {
                 </td>
                 <td data-label="Set by">{s?.manual ? `${s.manual.byName}: ${s.manual.reason}` : ''}</td>
                 <td className="row-actions">
-                  {guard && (
+                  {/* A lockdown holds the door: the gateway refuses to unlock it, so no unlock is offered. */}
+                  {guard && held && <span className="hint">Release the lockdown to unlock</span>}
+                  {guard && !held && (
                     <button
                       className="link"
                       onClick={() =>
@@ -251,7 +262,7 @@ export const Doors = () => {
                       Unlock once
                     </button>
                   )}
-                  {guard && (
+                  {guard && !held && (
                     <button
                       className="link"
                       onClick={() =>
