@@ -1,17 +1,18 @@
 import type { Browser, Page } from 'playwright-core';
-import { bootstrapAdmin, operatorClient } from '../support/client';
+import { bootstrapAdmin, operatorClient, type Client } from '../support/client';
 import { launchChromium, openConsole, withFailureShot } from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 describe('facility manager and guard pages in headless Chromium (demo site)', () => {
   let gw: RunningGateway;
   let browser: Browser;
+  let guard: Client;
 
   beforeAll(async () => {
     gw = await startGateway({ env: { GATEHOUSE_DEMO_SEED_SITE: 'true' } });
     const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
     await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
-    await operatorClient(admin, gw.url, 'gina', ['guard']);
+    guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -124,6 +125,65 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
       expect(await page.getByTestId('doors').locator('td.mode-lockdown').count()).toBe(0);
       // Guards see no editing forms.
       expect(await page.getByRole('button', { name: 'Add door' }).count()).toBe(0);
+    });
+  });
+
+  it('shows a lockdown started elsewhere on every page at once, offers no unlock in it, and shows its release', async () => {
+    const desk = await signIn('gina');
+    const office = await signIn('fran');
+    await guarded(desk, 'lockdown-live-guard', async () => {
+      await guarded(office, 'lockdown-live-manager', async () => {
+        await desk.getByRole('link', { name: 'Doors' }).click();
+        const doors = desk.getByTestId('doors');
+        await doors.getByText('Server room', { exact: true }).waitFor();
+        expect(await doors.getByRole('button', { name: 'Unlock once' }).count()).toBe(3);
+        await office.getByRole('link', { name: 'People' }).click();
+        await office.getByTestId('people').getByText('Ann Archer').waitFor();
+        expect(await office.getByTestId('lockdown-banner').count()).toBe(0);
+
+        // Started through the API (another desk): no page is reloaded or clicked.
+        const started = await guard.post('/api/v1/access/lockdown', {
+          kind: 'lockdown',
+          doors: 'all',
+          reason: 'smoke in the stairwell',
+        });
+        expect(started.status).toBe(200);
+        await doors.locator('td.mode-lockdown').nth(2).waitFor();
+        // The banner on pages other than the desk, for another role too: who by display name, and why.
+        for (const page of [desk, office])
+          await page
+            .getByTestId('lockdown-banner')
+            .getByText(/Started by gina tester at .*smoke in the stairwell/)
+            .waitFor();
+        // The gateway refuses to unlock a door in a lockdown: no unlock is offered, and why is said.
+        expect(await doors.getByRole('button', { name: /^Unlock/ }).count()).toBe(0);
+        expect(await doors.getByText('Release the lockdown to unlock').count()).toBe(3);
+        // Still there on the other pages the guard opens.
+        for (const link of ['Journal', 'Who is on site']) {
+          await desk.getByRole('link', { name: link, exact: true }).click();
+          await desk
+            .getByTestId('lockdown-banner')
+            .getByText(/smoke in the stairwell/)
+            .waitFor();
+        }
+
+        // A second start is refused, naming who started the first by the name they are shown by.
+        const again = await guard.post('/api/v1/access/lockdown', { kind: 'lockdown', reason: 'twice' });
+        expect(again.status).toBe(409);
+        expect(again.text).toContain('started by gina tester: smoke in the stairwell');
+        expect(again.text).not.toContain('started by gina:');
+
+        await desk.getByRole('link', { name: 'Doors' }).click();
+        await doors.locator('td.mode-lockdown').nth(2).waitFor();
+        const released = await guard.post('/api/v1/access/lockdown/release', { reason: 'false alarm' });
+        expect(released.status).toBe(200);
+        await doors.locator('td.mode-card-and-pin').waitFor();
+        expect(await doors.locator('td.mode-lockdown').count()).toBe(0);
+        expect(await doors.getByText('LOCKDOWN', { exact: true }).count()).toBe(0);
+        await doors.getByRole('button', { name: 'Unlock once' }).nth(2).waitFor();
+        for (const page of [desk, office])
+          await page.getByTestId('lockdown-banner').waitFor({ state: 'detached' });
+      });
     });
   });
 
