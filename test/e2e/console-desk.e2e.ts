@@ -38,6 +38,46 @@ interface PageDocument<E> {
   documentElement: { dataset: Record<string, string | undefined> };
 }
 
+/** How wide the page and the main pane scroll (scrollWidth), against the window's and the pane's own width. */
+const sideways = (page: Page) =>
+  page.evaluate(() => {
+    interface Pane {
+      scrollWidth: number;
+      clientWidth: number;
+    }
+    const g = globalThis as unknown as { document: PageDocument<Pane>; innerWidth: number };
+    const main = g.document.querySelector('main');
+    return {
+      window: g.innerWidth,
+      page: g.document.scrollingElement?.scrollWidth ?? 0,
+      main: main?.scrollWidth ?? 0,
+      mainWidth: main?.clientWidth ?? 0,
+    };
+  });
+
+/** The desk as first seen, scrolled to its top: alarms listed, the lowest one's bottom, tiles in the window. */
+const firstScreen = (page: Page) =>
+  page.evaluate(() => {
+    interface Box {
+      scrollTop: number;
+      getBoundingClientRect(): { top: number; bottom: number; height: number };
+    }
+    const g = globalThis as unknown as { document: PageDocument<Box>; innerHeight: number };
+    const doc = g.document;
+    for (const el of [doc.scrollingElement, doc.querySelector('main')]) if (el) el.scrollTop = 0;
+    const rows = Array.from(doc.querySelectorAll('[data-testid="alarm-queue"] tbody tr'));
+    const listed = rows.filter((r) => r.getBoundingClientRect().height > 0);
+    return {
+      alarms: rows.length,
+      listed: listed.length,
+      lowestAlarm: Math.max(...listed.map((r) => r.getBoundingClientRect().bottom)),
+      tilesInView: Array.from(doc.querySelectorAll('.door-tile')).filter((t) => {
+        const r = t.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= g.innerHeight;
+      }).length,
+    };
+  });
+
 /** The demo site's 3 doors and 47 more in an "East wing": the 50 doors the board must show on one 1080p screen. */
 const EXTRA_DOORS = 47;
 /** East doors with a sensor: forced, tampered and low on battery, three alarms each. */
@@ -296,6 +336,36 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
       await other.getByText('Check the sensor in person.').waitFor();
       await page.screenshot({ path: join(tmpdir(), 'gatehouse-desk-dense-alarms.png') });
       expect(await seriousA11yViolations(page, 'desk with many alarms')).toEqual([]);
+      // Nothing sideways with every alarm's actions and compact on, at desktop, tablet and phone
+      // widths: neither the page nor the main pane (the tester saw "False alarm" cut at 1920).
+      for (const size of [
+        { width: 1920, height: 1080 },
+        { width: 1024, height: 768 },
+        { width: 390, height: 844 },
+      ]) {
+        await page.setViewportSize(size);
+        const wide = await sideways(page);
+        expect({ size, page: wide.page > wide.window, main: wide.main > wide.mainWidth + 1 }).toEqual({
+          size,
+          page: false,
+          main: false,
+        });
+      }
+      // A tablet: the first alarms (the highest priority first), then the board in the same first screen.
+      await page.setViewportSize({ width: 1024, height: 768 });
+      const first = await firstScreen(page);
+      expect(first.alarms).toBe(seen.alarms.length);
+      expect(first.listed).toBe(3);
+      // Every alarm listed (the newest of the highest priority among them) is in the first screen.
+      expect(first.lowestAlarm).toBeLessThanOrEqual(768);
+      expect(first.tilesInView).toBeGreaterThanOrEqual(1);
+      await page.screenshot({ path: join(tmpdir(), 'gatehouse-desk-dense-alarms-tablet.png') });
+      // The rest a tap away, and back.
+      await page.getByTestId('alarm-all').getByText(`All ${seen.alarms.length} alarms`).click();
+      expect((await firstScreen(page)).listed).toBe(seen.alarms.length);
+      await page.getByTestId('alarm-all').click();
+      expect((await firstScreen(page)).listed).toBe(3);
+      await page.setViewportSize({ width: 1920, height: 1080 });
       await page.getByLabel('Compact tiles').uncheck();
     });
     await page.context().close();

@@ -4,6 +4,7 @@ import { api } from '../api';
 import type { ActionRequest } from '../components/ActionDialog';
 import { formatTime } from '../format';
 import { AlarmDetail } from './AlarmDetail';
+import { NARROW_ALARMS, pinnedAlarms } from './alarm-cap';
 import { age } from './labels';
 import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
@@ -82,6 +83,10 @@ export const AlarmQueue = ({
     });
   const what = (a: Alarm) => `${typeWords(a.type)}${where(a) ? ` at ${where(a)}` : ''}`;
   const detail = alarms.find((a) => a.id === open);
+  // Tablet and phone list a few alarms so the board stays in view (desk.css hides the rest there).
+  const [all, setAll] = useState(false);
+  const pinned = pinnedAlarms(alarms);
+  const capped = !all && alarms.length > NARROW_ALARMS;
   // The row the keys act on (A, Enter); the first alarm until the guard moves.
   const [selected, setSelected] = useState<string | null>(null);
   const current = alarms.find((a) => a.id === selected) ?? alarms[0];
@@ -134,7 +139,7 @@ export const AlarmQueue = ({
           </button>
         </div>
       )}
-      <table className="entries alarm-table" data-testid="alarm-queue">
+      <table className={`entries alarm-table${capped ? ' capped' : ''}`} data-testid="alarm-queue">
         <thead>
           <tr>
             {canAct && (
@@ -160,7 +165,7 @@ export const AlarmQueue = ({
             return (
               <tr
                 key={a.id}
-                className={`priority-${a.priority}${a === current ? ' selected' : ''}${expanded ? ' expanded' : ''}`}
+                className={`priority-${a.priority}${a === current ? ' selected' : ''}${expanded ? ' expanded' : ''}${pinned.has(a.id) ? ' pinned' : ''}`}
                 data-testid={`alarm-${a.id}`}
                 data-selected={a === current ? 'true' : undefined}
               >
@@ -320,6 +325,16 @@ export const AlarmQueue = ({
           )}
         </tbody>
       </table>
+      {alarms.length > NARROW_ALARMS && (
+        <button
+          className="link alarm-all"
+          aria-expanded={all}
+          onClick={() => setAll((v) => !v)}
+          data-testid="alarm-all"
+        >
+          {all ? `Only the ${NARROW_ALARMS} first alarms` : `All ${alarms.length} alarms`}
+        </button>
+      )}
       {detail && (
         <AlarmDetail
           alarmId={detail.id}
