@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AlarmView, AlarmQueue as Queue, BoardDoor, DoorStates, Items } from '@gatehouse/api';
 import { api } from '../api';
+import { useLatestRead } from '../latest-read';
 import { ThemeToggle } from '../components/ThemeToggle';
 import { useActionDialog } from '../components/useActionDialog';
 import { useLive } from '../shell/live';
@@ -60,13 +61,13 @@ export const GuardDesk = ({ me }: { me: string }) => {
   useAlarmSound(alarms, sound === 'muted');
 
   // Re-reads the console makes by itself: they keep no session alive (api.background).
-  const loadStates = useCallback(
-    async () => setStates((await api.background<DoorStates>('/api/v1/access/door-states')).items),
-    [],
+  const loadStates = useLatestRead(
+    () => api.background<DoorStates>('/api/v1/access/door-states'),
+    (r) => setStates(r.items),
   );
-  const loadAlarms = useCallback(
-    async () => setAlarms((await api.background<Queue>('/api/v1/alarms')).items),
-    [],
+  const loadAlarms = useLatestRead(
+    () => api.background<Queue>('/api/v1/alarms'),
+    (r) => setAlarms(r.items),
   );
   const load = useCallback(async () => {
     const [b] = await Promise.all([

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { DoorStates, Items, ReadersStatus, SimulatedDecision, WhoCanOpen } from '@gatehouse/api';
 import { api } from '../api';
+import { useLatestRead } from '../latest-read';
 import { FORMATS, type Door, type DoorState, type Zone } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
 import { siteOverride } from '../desk/lockdown';
@@ -48,9 +49,9 @@ export const Doors = () => {
 
   // Door modes are re-read by themselves (on opening, on every mode or lockdown entry pushed, after a
   // reconnection): a lockdown started or released elsewhere shows here at once. They keep no session alive.
-  const loadStates = useCallback(
-    async () => setStates((await api.background<DoorStates>('/api/v1/access/door-states')).items),
-    [],
+  const loadStates = useLatestRead(
+    () => api.background<DoorStates>('/api/v1/access/door-states'),
+    (r) => setStates(r.items),
   );
   useModeRereads(useLive(), loadStates);
   const load = useCallback(async () => {

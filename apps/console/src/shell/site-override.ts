@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { DoorStates } from '@gatehouse/api';
 import { api, type JournalEntry } from '../api';
+import { useLatestRead } from '../latest-read';
 import { siteOverride, type SiteOverride } from '../desk/lockdown';
 import type { LiveConnection } from './live';
 
@@ -49,9 +50,9 @@ export const useSiteOverride = (
 ): { override: SiteOverride | null; doorCount: number } => {
   const [states, setStates] = useState<DoorStates['items']>([]);
   // A re-read the console makes by itself: it keeps no session alive (api.background).
-  const read = useCallback(
-    async () => setStates((await api.background<DoorStates>('/api/v1/access/door-states')).items),
-    [],
+  const read = useLatestRead(
+    () => api.background<DoorStates>('/api/v1/access/door-states'),
+    (r) => setStates(r.items),
   );
   useModeRereads(live, read, allowed);
   useEffect(() => {
