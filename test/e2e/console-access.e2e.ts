@@ -157,6 +157,8 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
             .waitFor();
         // The gateway refuses to unlock a door in a lockdown: no unlock is offered, and why is said.
         expect(await doors.getByRole('button', { name: /^Unlock/ }).count()).toBe(0);
+        // Nor "Normal", which would end the lockdown on one door (the gateway refuses that too).
+        expect(await doors.getByRole('button', { name: 'Normal', exact: true }).count()).toBe(0);
         expect(await doors.getByText('Release the lockdown to unlock').count()).toBe(3);
         // Still there on the other pages the guard opens.
         for (const link of ['Journal', 'Who is on site']) {

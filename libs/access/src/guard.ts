@@ -60,8 +60,8 @@ export class GuardActions {
     if (!door) throw notFound('door', doorId);
     // A lockdown holds every door shut: opening one is a decision to release it (or an
     // emergency release for that door), not a remote unlock that would slip through it.
-    const held = this.ctx.engine.manualModes.get(doorId);
-    if (held?.mode === 'lockdown' && (held.until === null || held.until > this.ctx.clock.now().getTime()))
+    const held = this.heldBy(doorId);
+    if (held?.mode === 'lockdown')
       throw new DomainError(
         'conflict',
         'door.in-lockdown',
@@ -108,6 +108,14 @@ export class GuardActions {
     }
   }
 
+  /** The lockdown or emergency release holding a door now, if any. */
+  private heldBy(doorId: string) {
+    const held = this.ctx.engine.manualModes.get(doorId);
+    if (held?.mode !== 'lockdown' && held?.mode !== 'emergency') return undefined;
+    if (held.until !== null && held.until <= this.ctx.clock.now().getTime()) return undefined;
+    return held;
+  }
+
   /** A guard's mode for a door: unlocked, locked, card-and-PIN…, until a time or until changed; null returns to normal. */
   async setDoorMode(
     doorId: string,
@@ -125,6 +133,19 @@ export class GuardActions {
       );
     if (untilMs !== null && untilMs <= this.ctx.clock.now().getTime())
       throw new DomainError('invalid', 'door.until-past', 'the end of a manual mode must be in the future');
+    // A guard's mode would replace the lockdown (or emergency release) on this one door: "unlocked"
+    // or "normal" would open a door a lockdown holds shut, "locked" would shut one an evacuation
+    // holds open. Only releasing the lockdown or emergency release itself ends it.
+    const held = this.heldBy(doorId);
+    if (held) {
+      const door = this.ctx.engine.index.doors.get(doorId)!;
+      const what = held.mode === 'lockdown' ? 'a lockdown' : 'an emergency release';
+      throw new DomainError(
+        'conflict',
+        held.mode === 'lockdown' ? 'door.in-lockdown' : 'door.in-emergency',
+        `${door.name} is in ${what} (started by ${held.by}: ${held.reason}); release it first to set the door's mode`,
+      );
+    }
     return this.setModes(
       [doorId],
       mode,

@@ -184,10 +184,15 @@ describe('AccessService (real SQLite, real journal)', () => {
     await expect(access.guard.lockdown('lockdown', 'all', 'twice', fm)).rejects.toMatchObject({
       code: 'door.lockdown-in-force',
     });
-    // No remote unlock slips through a lockdown.
+    // No remote unlock slips through a lockdown, nor a guard's mode set on one door of it.
     await expect(access.guard.unlockMomentarily('vault', 'let me in', fm)).rejects.toMatchObject({
       code: 'door.in-lockdown',
     });
+    for (const mode of ['unlocked', null] as const)
+      await expect(access.guard.setDoorMode('vault', mode, null, 'let me in', fm)).rejects.toMatchObject({
+        code: 'door.in-lockdown',
+      });
+    expect(access.guard.doorStates().find((s) => s.doorId === 'vault')!.mode).toBe('lockdown');
     expect(access.guard.doorStates().find((s) => s.doorId === 'vault')!.manual).toMatchObject({
       by: expect.any(String),
       reason: 'drill',

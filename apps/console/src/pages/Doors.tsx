@@ -282,7 +282,8 @@ export const Doors = () => {
                       Unlock 1 h
                     </button>
                   )}
-                  {guard && s?.manual && (
+                  {/* A lockdown or emergency release ends only by its release, not door by door. */}
+                  {guard && s?.manual && s.manual.mode !== 'lockdown' && s.manual.mode !== 'emergency' && (
                     <button
                       className="link"
                       onClick={() =>

@@ -51,7 +51,12 @@ const SimulateBody = z.strictObject({
   pin: z.enum(['ok', 'wrong', 'duress']).optional(),
 });
 /** Refusals that name who started the lockdown or emergency release in force. */
-const HELD_REFUSALS = new Set(['door.lockdown-in-force', 'door.emergency-in-force', 'door.in-lockdown']);
+const HELD_REFUSALS = new Set([
+  'door.lockdown-in-force',
+  'door.emergency-in-force',
+  'door.in-lockdown',
+  'door.in-emergency',
+]);
 const AtQuery = z.strictObject({ at: isoInstant.optional() });
 const at = (v?: string | null): number | null => {
   if (!v) return null;
