@@ -24,6 +24,7 @@ import type { PrivacyKeyring } from '@gatehouse/privacy';
 import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
 import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
+import { operatorName } from './api/operator-names';
 import { connectBroker } from './broker';
 import { siteAccountDigest } from './logins/account-digest';
 import type { DirectorySync } from '@gatehouse/directory';
@@ -92,7 +93,9 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const readPool = new ReadPool(config.resolved.sqlitePath, config.storage.readWorkers);
   readPool.takeOverCheckpoints(db);
   const reader = new JournalReader(readPool);
-  const access = new AccessService(store, journal, clock, bus);
+  const access = new AccessService(store, journal, clock, bus, (username) =>
+    operatorName(auth.operators, username),
+  );
   if (importWorkerAvailable()) {
     access.records.useImportWriter(
       workerImportWriter(

@@ -27,6 +27,8 @@ export interface AccessContext {
   readonly clock: Clock;
   readonly engine: AccessEngine;
   readonly bus: GatehouseBus;
+  /** An operator's user name as people know them (display name), for messages that name who did something. */
+  readonly operatorName: (username: string) => string;
 }
 
 export const notFound = (what: string, id: string) =>

@@ -25,10 +25,11 @@ export class AccessService {
     journal: JournalPort,
     clock: Clock,
     bus: GatehouseBus,
+    operatorName: (username: string) => string = (username) => username,
   ) {
     ensureOutsideZone({ store, journal });
     this.engine = new AccessEngine(AccessIndex.build(store.snapshot()));
-    const ctx: AccessContext = { store, journal, clock, engine: this.engine, bus };
+    const ctx: AccessContext = { store, journal, clock, engine: this.engine, bus, operatorName };
     this.records = new AccessRecords(ctx);
     this.guard = new GuardActions(ctx);
     this.decisions = new AccessDecisions(ctx);

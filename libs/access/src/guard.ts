@@ -65,7 +65,7 @@ export class GuardActions {
       throw new DomainError(
         'conflict',
         'door.in-lockdown',
-        `${door.name} is in a lockdown (started by ${held.by}: ${held.reason}); release the lockdown first, or use an emergency release to open it`,
+        `${door.name} is in a lockdown (started by ${this.ctx.operatorName(held.by)}: ${held.reason}); release the lockdown first, or use an emergency release to open it`,
       );
     // Journaled (committed) before the strike is told: no door opens on a command that is not on record.
     await journalChange(
@@ -143,7 +143,7 @@ export class GuardActions {
       throw new DomainError(
         'conflict',
         held.mode === 'lockdown' ? 'door.in-lockdown' : 'door.in-emergency',
-        `${door.name} is in ${what} (started by ${held.by}: ${held.reason}); release it first to set the door's mode`,
+        `${door.name} is in ${what} (started by ${this.ctx.operatorName(held.by)}: ${held.reason}); release it first to set the door's mode`,
       );
     }
     return this.setModes(
@@ -167,7 +167,7 @@ export class GuardActions {
       throw new DomainError(
         'conflict',
         `door.${kind}-in-force`,
-        `${kind === 'lockdown' ? 'a lockdown' : 'an emergency release'} is already in force (started by ${inForce.by}: ${inForce.reason}); release it first`,
+        `${kind === 'lockdown' ? 'a lockdown' : 'an emergency release'} is already in force (started by ${this.ctx.operatorName(inForce.by)}: ${inForce.reason}); release it first`,
       );
     return this.setModes(
       ids,

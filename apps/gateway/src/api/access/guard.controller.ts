@@ -50,13 +50,6 @@ const SimulateBody = z.strictObject({
   at: isoInstant.optional(),
   pin: z.enum(['ok', 'wrong', 'duress']).optional(),
 });
-/** Refusals that name who started the lockdown or emergency release in force. */
-const HELD_REFUSALS = new Set([
-  'door.lockdown-in-force',
-  'door.emergency-in-force',
-  'door.in-lockdown',
-  'door.in-emergency',
-]);
 const AtQuery = z.strictObject({ at: isoInstant.optional() });
 const at = (v?: string | null): number | null => {
   if (!v) return null;
@@ -97,9 +90,7 @@ export class GuardController {
     @Body(zod(Reason)) body: z.infer<typeof Reason>,
     @CurrentActor() actor: Actor,
   ): Promise<UnlockAccepted> {
-    await this.guard.unlockMomentarily(checkId(id, 'door'), body.reason, actor).catch((e: unknown) => {
-      throw this.namedByDisplayName(e);
-    });
+    await this.guard.unlockMomentarily(checkId(id, 'door'), body.reason, actor);
     return { doorId: id, accepted: true };
   }
 
@@ -130,9 +121,7 @@ export class GuardController {
     @Body(zod(LockdownBody)) body: z.infer<typeof LockdownBody>,
     @CurrentActor() actor: Actor,
   ): Promise<Items<DoorState>> {
-    await this.guard.lockdown(body.kind, body.doors, body.reason, actor).catch((e: unknown) => {
-      throw this.namedByDisplayName(e);
-    });
+    await this.guard.lockdown(body.kind, body.doors, body.reason, actor);
     return { items: this.guard.doorStates() };
   }
 
@@ -146,26 +135,6 @@ export class GuardController {
   ): Promise<Items<DoorState>> {
     await this.guard.releaseLockdown(body.reason, actor);
     return { items: this.guard.doorStates() };
-  }
-
-  /**
-   * A refusal because a lockdown (or emergency release) is in force names who
-   * started it: by the name they are shown by, as the banner does (issue 11),
-   * not by their user name. Any other error passes as it is.
-   */
-  private namedByDisplayName(e: unknown): unknown {
-    if (!(e instanceof DomainError) || !HELD_REFUSALS.has(e.code)) return e;
-    const by = new Set(
-      this.guard
-        .doorStates()
-        .flatMap((s) =>
-          s.manual?.mode === 'lockdown' || s.manual?.mode === 'emergency' ? [s.manual.by] : [],
-        ),
-    );
-    let message = e.message;
-    for (const name of by)
-      message = message.replace(`(started by ${name}:`, `(started by ${operatorName(this.operators, name)}:`);
-    return new DomainError(e.kind, e.code, message, e.details);
   }
 
   @Post('anti-passback/forgive')
