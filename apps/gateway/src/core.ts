@@ -199,7 +199,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const logins = new LoginsGateway(config, {
     journal,
     correlation,
-    cardholders: () => access.engine.index.cardholders,
+    cardholders: () => access.lookup.cardholders,
     accountDigest: siteAccountDigest(keyring),
     bus,
     clock,
@@ -219,7 +219,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
   const gating = new GatingService(config, {
     journal,
     identity: logins,
-    cardholders: () => access.engine.index.cardholders,
+    cardholders: () => access.lookup.cardholders,
     presenceOf: (personId) => access.engine.presence.get(personId),
     // Made (and stored wrapped) only on a site that turns gating on.
     accountDigestKey: config.gating.enabled

@@ -3,7 +3,7 @@ import type { AccessContext, JournalPort } from './access-context';
 import { AccessDecisions } from './decisions';
 import { AccessEngine } from './engine';
 import { GuardActions } from './guard';
-import { AccessIndex } from './index-data';
+import { AccessIndex, type SiteLookup } from './index-data';
 import { AccessRecords, ensureOutsideZone } from './records';
 import type { AccessStore } from './store';
 
@@ -33,5 +33,10 @@ export class AccessService {
     this.records = new AccessRecords(ctx);
     this.guard = new GuardActions(ctx);
     this.decisions = new AccessDecisions(ctx);
+  }
+
+  /** The site's records by id, read only, for the names controllers and other parts show. */
+  get lookup(): SiteLookup {
+    return this.engine.index;
   }
 }

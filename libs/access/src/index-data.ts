@@ -23,6 +23,27 @@ export interface AccessSnapshot {
 /** The cardholder fields a search looks in. */
 export type CardholderTextField = 'name' | 'employeeNumber' | 'department' | 'directoryAccount';
 
+/**
+ * What the rest of the gateway reads of the decision index: the site's
+ * records by id, as fresh as the records, and the cardholder search. Read
+ * only, and without PIN hashes: the index changes through `AccessRecords`
+ * (`apply`/`remove`), never through one of its readers.
+ */
+export interface SiteLookup {
+  readonly cardholders: ReadonlyMap<string, Cardholder>;
+  readonly credentialsById: ReadonlyMap<string, Credential>;
+  readonly doors: ReadonlyMap<string, Door>;
+  readonly zones: ReadonlyMap<string, Zone>;
+  readonly levelRecords: ReadonlyMap<string, AccessLevel>;
+  /** A reader by id: its door and the direction it reads. */
+  readonly readers: ReadonlyMap<string, { door: Door; direction: 'entry' | 'exit' }>;
+  searchCardholders(query: {
+    text?: string;
+    fields: readonly CardholderTextField[];
+    state?: Cardholder['state'];
+  }): Cardholder[];
+}
+
 interface LevelEntry {
   scheduleId: string;
   doors: ReadonlySet<string>;
@@ -53,7 +74,7 @@ const COPY_STEP = 1000;
  * slice at a time, which then replace the maps in one step (a decision sees the
  * old people and credentials or the new, never half).
  */
-export class AccessIndex {
+export class AccessIndex implements SiteLookup {
   readonly zones = new Map<string, Zone>();
   readonly doors = new Map<string, Door>();
   readonly readers = new Map<string, { door: Door; direction: 'entry' | 'exit' }>();

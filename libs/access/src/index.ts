@@ -13,7 +13,7 @@ export {
   type ScheduleInterval,
   type Zone,
 } from './model';
-export { AccessIndex, type AccessSnapshot, type CredentialRecord } from './index-data';
+export { AccessIndex, type AccessSnapshot, type CredentialRecord, type SiteLookup } from './index-data';
 export { AccessEngine, type Decision } from './engine';
 export { DECISION_REASON_WORDS } from './reason-words';
 export {

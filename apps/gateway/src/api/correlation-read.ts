@@ -1,4 +1,4 @@
-import type { AccessIndex } from '@gatehouse/access';
+import type { SiteLookup } from '@gatehouse/access';
 import { hiddenProperties, may, type Role } from '@gatehouse/auth';
 import type { JournalEntry } from '@gatehouse/contracts';
 import { RULES, type RuleId, type Severity } from '@gatehouse/correlation';
@@ -47,7 +47,7 @@ export class EvidenceNames {
   private readonly people: boolean;
 
   constructor(
-    private readonly index: AccessIndex,
+    private readonly index: SiteLookup,
     private readonly roles: readonly Role[],
     private readonly opened: OpenedAccounts = new Map(),
   ) {

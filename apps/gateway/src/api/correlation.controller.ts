@@ -85,7 +85,7 @@ export class CorrelationController {
   ) {}
 
   private names(principal: Principal) {
-    return new EvidenceNames(this.access.engine.index, principal.roles);
+    return new EvidenceNames(this.access.lookup, principal.roles);
   }
 
   /**
@@ -294,7 +294,7 @@ export class CorrelationController {
         { types: FACT_TYPES, from: new Date(from).toISOString() },
         MAX_FACTS,
       );
-      const sides = (doorId: string) => this.access.engine.index.doors.get(doorId);
+      const sides = (doorId: string) => this.access.lookup.doors.get(doorId);
       const facts: ArrivedFact[] = [];
       for (const e of entries) {
         const fact = factFromEntry(e, sides);

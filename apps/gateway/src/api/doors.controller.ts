@@ -22,7 +22,7 @@ export class DoorsController {
       "Every door's live state (secure, open, held, forced…) and since when, its active alarms, its sensors' health, and the last person a grant let through",
   })
   board(@CurrentPrincipal() principal: Principal): Items<BoardDoor> {
-    const people = this.access.engine.index.cardholders;
+    const people = this.access.lookup.cardholders;
     // Names for those who may read people; photos only for the roles the matrix shows them to.
     const names = may(principal.roles, 'cardholders.read');
     const photos = may(principal.roles, 'cardholders.photo');

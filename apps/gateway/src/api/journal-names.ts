@@ -1,4 +1,4 @@
-import { type AccessIndex, printedCardMatches } from '@gatehouse/access';
+import { printedCardMatches, type SiteLookup } from '@gatehouse/access';
 import { hiddenProperties, may } from '@gatehouse/auth';
 import type { Role } from '@gatehouse/auth';
 import type { NameLookup } from '@gatehouse/journal';
@@ -31,7 +31,7 @@ const contains = (value: string, needle: string) => value.toLowerCase().includes
  */
 export class SiteNames {
   constructor(
-    private readonly index: AccessIndex,
+    private readonly index: SiteLookup,
     readonly rights: NameRights,
   ) {}
 

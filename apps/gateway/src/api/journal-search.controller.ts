@@ -72,7 +72,7 @@ export class JournalSearchController {
   ) {}
 
   private namesFor(principal: Principal): SiteNames {
-    return new SiteNames(this.access.engine.index, nameRights(principal.roles));
+    return new SiteNames(this.access.lookup, nameRights(principal.roles));
   }
 
   @Get('search')

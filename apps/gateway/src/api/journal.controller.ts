@@ -11,7 +11,7 @@ import {
   redactEntryFor,
   visibleCategories,
 } from '@gatehouse/auth';
-import { type AccessIndex, AccessService, DECISION_REASON_WORDS, ERASED_NAME } from '@gatehouse/access';
+import { AccessService, DECISION_REASON_WORDS, ERASED_NAME, type SiteLookup } from '@gatehouse/access';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
   type Actor,
@@ -116,7 +116,7 @@ const MAX_TEXT_PEOPLE = 20;
  */
 export const exportedText = (
   text: string | undefined,
-  index: AccessIndex,
+  index: SiteLookup,
 ): { described: JsonObject; people: string[]; personal: PersonalPart | null } => {
   if (text === undefined) return { described: {}, people: [], personal: null };
   // An erased person's record keeps no name (it reads "erased person"), and no key to seal under.
@@ -220,7 +220,7 @@ export class JournalController {
     // Exports of personal data are themselves facts worth recording; the free text searched for
     // is recorded as exportedText says (often a name: never in clear).
     const { visibleCategories: _v, text, ...described } = filter;
-    const searched = exportedText(text, this.access.engine.index);
+    const searched = exportedText(text, this.access.lookup);
     await this.journal.append({
       type: 'journal.exported',
       source: 'http',
@@ -255,7 +255,7 @@ export class JournalController {
     };
     // Names as this caller may see them (nameRights), resolved from the in-memory index: a few
     // map reads per line, and the time formatter is kept per zone, so a line stays cheap.
-    const lookup = new SiteNames(this.access.engine.index, nameRights(principal.roles)).lookup();
+    const lookup = new SiteNames(this.access.lookup, nameRights(principal.roles)).lookup();
     const timeZone = this.config.site.timeZone;
     // Operators by display name, each looked up once per export (a few operators, many lines).
     const operatorNames = new Map<string, string | undefined>();

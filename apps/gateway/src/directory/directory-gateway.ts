@@ -53,7 +53,7 @@ export const createDirectorySync = (config: GatehouseConfig, deps: DirectoryDeps
   const d = config.directory;
   if (!d.enabled) return null;
   const records = deps.access.records;
-  const index = deps.access.engine.index;
+  const site = deps.access.lookup;
   const env = deps.env ?? process.env;
   return new DirectorySync(
     { intervalSeconds: d.intervalSeconds, groupLevels: d.groupLevels, safety: d.safety, url: d.url },
@@ -68,9 +68,9 @@ export const createDirectorySync = (config: GatehouseConfig, deps: DirectoryDeps
         }
         return readDirectory(d, secrets);
       },
-      cardholders: () => index.cardholders.values(),
+      cardholders: () => site.cardholders.values(),
       accountKey: (a) => normaliseAccount(a)?.key ?? null,
-      levelExists: (id) => index.levels.has(id),
+      levelExists: (id) => site.levelRecords.has(id),
       updateCardholder: async (id, patch, actor) => {
         await records.updateCardholder(id, checkedPatch(patch), actor);
       },

@@ -37,7 +37,7 @@ export class DirectoryController {
    */
   private named(run: SyncRun, principal: Principal): NamedRun {
     const readsPeople = may(principal.roles, 'cardholders.read');
-    const people = this.access.engine.index.cardholders;
+    const people = this.access.lookup.cardholders;
     return {
       ...run,
       changes: run.changes.map((c) => ({
