@@ -11,7 +11,7 @@ import { AlarmsService } from '@gatehouse/alarms';
 import { ApiTokens, Operators, SignIn } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
 import { ReadersService } from '@gatehouse/readers';
-import { EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
+import { CLOCK, EVENT_BUS, GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Journal, JournalReader } from '@gatehouse/journal';
 import { ReadPool } from '@gatehouse/storage';
 import { CardholdersController } from './api/access/cardholders.controller';
@@ -79,6 +79,7 @@ export class AppModule {
       controllers: CONTROLLERS,
       providers: [
         { provide: GATEHOUSE_CONFIG, useValue: core.config },
+        { provide: CLOCK, useValue: core.clock },
         { provide: EVENT_BUS, useValue: core.bus },
         { provide: Journal, useValue: core.journal },
         { provide: JournalReader, useValue: core.reader },

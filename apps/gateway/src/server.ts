@@ -221,7 +221,7 @@ export const createServer = async (core: Core, logger: Logger): Promise<NestFast
 
   registerNotifications(core, health, metrics);
   registerLogins(core.logins, health, metrics);
-  registerDirectory(core.directory, health, metrics);
+  registerDirectory(core.directory, health, metrics, core.clock);
   registerGating(core.gating, health, metrics);
 
   if (hasConsole) {

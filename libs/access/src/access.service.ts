@@ -23,7 +23,7 @@ export class AccessService {
   constructor(
     readonly store: AccessStore,
     journal: JournalPort,
-    clock: Clock,
+    readonly clock: Clock,
     bus: GatehouseBus,
     operatorName: (username: string) => string = (username) => username,
   ) {

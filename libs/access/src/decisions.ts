@@ -185,8 +185,17 @@ export class AccessDecisions {
     return d;
   }
 
-  /** A decision as it would be made, without changing any state or opening anything (the facility manager's tester). */
-  simulate(readerId: string, format: string, number: string, at: number, pin?: PinOutcome): Decision {
+  /**
+   * A decision as it would be made at `at` (now by the clock), without changing
+   * any state or opening anything (the facility manager's tester).
+   */
+  simulate(
+    readerId: string,
+    format: string,
+    number: string,
+    at = this.ctx.clock.now().getTime(),
+    pin?: PinOutcome,
+  ): Decision {
     const probe = new AccessEngine(this.engine.index);
     for (const [k, v] of this.engine.manualModes) probe.manualModes.set(k, v);
     for (const [k, v] of this.engine.presence) probe.presence.set(k, v);

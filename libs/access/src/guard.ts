@@ -231,11 +231,14 @@ export class GuardActions {
     }));
   }
 
-  /** Who can open a door at a time, with their names, from the decision index. */
-  whoCanOpen(doorId: string, at: number): WhoCanOpenRow[] {
+  /** Who can open a door at `at` (now by the clock), with their names, from the decision index. */
+  whoCanOpen(doorId: string, at = this.ctx.clock.now().getTime()): { at: string; items: WhoCanOpenRow[] } {
     const { engine } = this.ctx;
-    return engine
-      .whoCanOpen(doorId, at)
-      .map((id) => ({ id, name: engine.index.cardholders.get(id)?.name ?? null }));
+    return {
+      at: new Date(at).toISOString(),
+      items: engine
+        .whoCanOpen(doorId, at)
+        .map((id) => ({ id, name: engine.index.cardholders.get(id)?.name ?? null })),
+    };
   }
 }

@@ -152,7 +152,7 @@ export class CardholderImport {
     const people = new Map<string, PlannedCardholder>();
     const credentials: PlannedCredential[] = [];
     const seenCredentials = new Map<string, number>();
-    const now = Date.now();
+    const now = this.access.clock.now().getTime();
     const stored = await this.storedLookups(pause);
     const planRow = (row: CsvRow): void => {
       const get = (c: string) =>

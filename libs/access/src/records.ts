@@ -202,8 +202,8 @@ export class AccessRecords {
     return this.ctx.engine.index.searchCardholders(query);
   }
 
-  /** Which doors a cardholder can open, and whether at `at`, from the decision index. */
-  doorsOf(cardholderId: string, at: number) {
+  /** Which doors a cardholder can open, and whether at `at` (now by the clock), from the decision index. */
+  doorsOf(cardholderId: string, at = this.ctx.clock.now().getTime()) {
     return this.ctx.engine.doorsOf(cardholderId, at);
   }
 

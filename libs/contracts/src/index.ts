@@ -23,7 +23,7 @@ export {
   type CredentialPresented,
 } from './access';
 export { GatehouseBus } from './events';
-export { EVENT_BUS, GATEHOUSE_CONFIG } from './tokens';
+export { CLOCK, EVENT_BUS, GATEHOUSE_CONFIG } from './tokens';
 export { type DeadLetter, type SensorReading, type SensorSignal } from './sensors';
 export {
   BIDI_CONTROLS,

@@ -6,7 +6,7 @@ import { AccessService } from '@gatehouse/access';
 import { AlarmsService } from '@gatehouse/alarms';
 import { type Principal, seesAlarm } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
-import { DomainError, GATEHOUSE_CONFIG, type JournalEntry } from '@gatehouse/contracts';
+import { CLOCK, type Clock, DomainError, GATEHOUSE_CONFIG, type JournalEntry } from '@gatehouse/contracts';
 import {
   type ArrivedFact,
   factFromEntry,
@@ -82,6 +82,7 @@ export class CorrelationController {
     private readonly access: AccessService,
     private readonly alarms: AlarmsService,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private names(principal: Principal) {
@@ -124,7 +125,7 @@ export class CorrelationController {
   }
 
   private now(): number {
-    return Date.now();
+    return this.clock.now().getTime();
   }
 
   /** Entries of a filter oldest first, a page at a time, at most `cap`. */

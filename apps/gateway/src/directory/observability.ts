@@ -1,3 +1,4 @@
+import type { Clock } from '@gatehouse/contracts';
 import type { DirectorySync } from '@gatehouse/directory';
 import type { HealthRegistry } from '../health';
 import type { Metrics } from '../metrics';
@@ -10,6 +11,7 @@ export const registerDirectory = (
   sync: DirectorySync | null,
   health: HealthRegistry,
   metrics: Metrics,
+  clock: Clock,
 ): void => {
   if (!sync) return;
   health.register('directory', () => {
@@ -42,7 +44,7 @@ export const registerDirectory = (
     'Seconds since a directory answer was last applied (-1: never)',
     () => {
       const at = sync.status().lastGoodAt;
-      return at ? Math.round((Date.now() - Date.parse(at)) / 1000) : -1;
+      return at ? Math.round((clock.now().getTime() - Date.parse(at)) / 1000) : -1;
     },
   );
 };

@@ -166,8 +166,7 @@ export class GuardController {
   @ApiOperation({ summary: 'Who can open this door at a time (now by default), from the decision index' })
   @ApiQueryOf(AtQuery)
   whoCanOpen(@Param('id') id: string, @Query(zod(AtQuery)) query: z.infer<typeof AtQuery>): WhoCanOpen {
-    const when = at(query.at) ?? Date.now();
-    return { at: new Date(when).toISOString(), items: this.guard.whoCanOpen(checkId(id, 'door'), when) };
+    return this.guard.whoCanOpen(checkId(id, 'door'), at(query.at) ?? undefined);
   }
 
   @Post('simulate')
@@ -182,7 +181,7 @@ export class GuardController {
       body.readerId,
       body.format,
       body.number,
-      at(body.at) ?? Date.now(),
+      at(body.at) ?? undefined,
       body.pin,
     );
     return { ...decision, reasonWords: DECISION_REASON_WORDS[decision.reason] };
