@@ -22,7 +22,7 @@ import { type Clock, deadLetteringBus, type GatehouseBus, type Log, systemClock 
 import { type Journal, journalDeadLetters, JournalReader, MAX_PAGE } from '@gatehouse/journal';
 import type { PrivacyKeyring } from '@gatehouse/privacy';
 import { CorrelationService, settingsFrom } from '@gatehouse/correlation';
-import { ReaderKeyStore, ReadersService } from '@gatehouse/readers';
+import { journalKeyMade, ReaderKeyStore, ReadersService } from '@gatehouse/readers';
 import { type Db, ReadPool } from '@gatehouse/storage';
 import { operatorName } from './api/operator-names';
 import { connectBroker } from './broker';
@@ -118,19 +118,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     { ...DEFAULT_ALARM_SETTINGS, escalateAfterSeconds: config.alarms.escalateAfterSeconds },
     alarmCommentSealing(keyring),
   );
-  const readerKeys = new ReaderKeyStore(db, secrets, (readerId, store) =>
-    journal.appendAll(
-      [
-        {
-          type: 'reader.key-made',
-          source: 'gateway',
-          subjects: [{ kind: 'reader', id: readerId }],
-          payload: { readerId },
-        },
-      ],
-      store,
-    ),
-  );
+  const readerKeys = new ReaderKeyStore(db, secrets, journalKeyMade(journal), clock);
   const serial = resolveSerialPorts(config, readerKeys);
   const doors = new DoorsService(
     bus,

@@ -1,3 +1,3 @@
 export { type PortStatus, type ReaderStatus, type SerialPortConfig } from './port';
 export { ReadersService } from './readers.service';
-export { ReaderKeyStore } from './reader-keys';
+export { journalKeyMade, type KeyJournal, ReaderKeyStore } from './reader-keys';

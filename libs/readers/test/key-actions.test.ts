@@ -6,7 +6,7 @@ import { type Actor, GatehouseBus, ManualClock } from '@gatehouse/contracts';
 import type { Journal } from '@gatehouse/journal';
 import type { Db } from '@gatehouse/storage';
 import { openTestJournal } from '@gatehouse/testing';
-import { ReaderKeyStore, ReadersService, type SerialPortConfig } from '../src';
+import { journalKeyMade, ReaderKeyStore, ReadersService, type SerialPortConfig } from '../src';
 
 const admin: Actor = { kind: 'operator', name: 'ada', address: '127.0.0.1' };
 const action = { actor: admin, reason: 'reader replaced after vandalism', source: 'http' };
@@ -82,15 +82,15 @@ describe('reader key actions: journal first (real SQLite, real journal)', () => 
     expect(hex(keys.keyFor('front-in').key)).toBe(hex(after.key));
   });
 
-  it('records a key being made, without the key, in the transaction that stores it', async () => {
-    const made = new ReaderKeyStore(db, SecretBox.fromFile(join(dir, 'secrets.key')), (readerId, store) =>
-      journal.appendAll(
-        [{ type: 'reader.key-made', source: 'gateway', subjects: [{ kind: 'reader', id: readerId }] }],
-        store,
-      ),
-    );
+  it('records a key being made, without the key, in the transaction that stores it, at the clock’s time', async () => {
+    const clock = new ManualClock('2026-06-02T10:00:00Z');
+    const secrets = SecretBox.fromFile(join(dir, 'secrets.key'));
+    const made = new ReaderKeyStore(db, secrets, journalKeyMade(journal), clock);
     const key = hex(made.keyFor('floor-in').key)!;
     expect(made.keyFor('floor-in').key).toHaveLength(16); // made once
+    expect(db.prepare("SELECT created_at FROM reader_keys WHERE reader_id = 'floor-in'").pluck().get()).toBe(
+      Date.parse('2026-06-02T10:00:00Z'),
+    );
     const rows = db
       .prepare("SELECT entry_json FROM journal_entries WHERE type = 'reader.key-made'")
       .pluck()
