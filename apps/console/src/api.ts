@@ -1,9 +1,5 @@
 /** Thin client of the gateway's API: one error shape, the CSRF header on every mutation. */
-import type { BackgroundHeader, Role } from '@gatehouse/api';
-
-export interface ApiErrorBody {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
+import type { BackgroundHeader, ErrorBody, Role } from '@gatehouse/api';
 
 export class ApiError extends Error {
   constructor(
@@ -41,7 +37,7 @@ const answer = async <T>(res: Response): Promise<T> => {
   const text = await res.text();
   const data: unknown = text ? parseForDisplay(text) : undefined;
   if (!res.ok) {
-    const e = (data as ApiErrorBody | undefined)?.error;
+    const e = (data as ErrorBody | undefined)?.error;
     throw new ApiError(
       res.status,
       e?.code ?? `http.${res.status}`,

@@ -1,5 +1,5 @@
 export { canSeeCategory, PERSON_ROLES, type Role, ROLES, visibleCategories } from './roles';
-export { MAX_PASSWORD_LENGTH, passwordRules, sitePasswordPolicy } from './password';
+export { MAX_PASSWORD_LENGTH, type PasswordRuleSet, passwordRules, sitePasswordPolicy } from './password';
 export { base32Decode, hotp, totpCode, totpStep } from './totp';
 export { sameSecret } from './secrets';
 export { SecretBox } from './secret-box';

@@ -57,7 +57,15 @@ export const sitePasswordPolicy = (passwordMinLength: number, securityProfile: s
  * The rules of {@link passwordProblems} in words, for a form to show before a
  * password is chosen (issue 11, item 10): the same policy, the same limits.
  */
-export const passwordRules = (policy: PasswordPolicy) => ({
+/** A password policy in limits and words, as the console shows it while a password is chosen. */
+export interface PasswordRuleSet {
+  minLength: number;
+  maxLength: number;
+  lettersAndDigits: boolean;
+  rules: string[];
+}
+
+export const passwordRules = (policy: PasswordPolicy): PasswordRuleSet => ({
   minLength: policy.minLength,
   maxLength: MAX_PASSWORD_LENGTH,
   lettersAndDigits: policy.lettersAndDigits === true,

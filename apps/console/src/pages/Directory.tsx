@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { DirectoryRunView, DirectoryStatusView, UnmappedAccounts } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
@@ -6,57 +7,9 @@ import { useCan } from '../shell/permissions';
 // The label-value grid of the system page (one look for facts about a component).
 import './System.css';
 
-/**
- * The shapes of GET /api/v1/directory/status and /unmapped
- * (libs/directory/src/sync.ts), written here because the console imports
- * types only from the gateway's views, and the directory lib carries the LDAP
- * client with it.
- */
-interface Counts {
-  people: number;
-  linked: number;
-  updated: number;
-  leavers: number;
-  suspendedCredentials: number;
-  unmapped: number;
-  returned: number;
-  failed: number;
-}
-interface Run {
-  at: string;
-  trigger: 'schedule' | 'operator' | 'start';
-  result: 'applied' | 'unchanged' | 'refused' | 'failed';
-  durationMs: number;
-  fault: { kind: string; message: string } | null;
-  refusal: { reason: string; leavers: number; linked: number; allowed: number } | null;
-  counts: Counts;
-  changes?: {
-    cardholderId: string;
-    /** The person's name; null for a role that may not read people ("erased person" once erased). */
-    name: string | null;
-    change: 'updated' | 'left' | 'returned' | 'failed';
-    fields?: string[];
-    reason?: string;
-    suspendedCredentials?: number;
-    error?: string;
-  }[];
-}
-type Status =
-  | { enabled: false }
-  | {
-      enabled: true;
-      url: string;
-      intervalSeconds: number;
-      running: boolean;
-      lastRun: Run | null;
-      lastGoodAt: string | null;
-      linked: number;
-      history: Run[];
-    };
-interface Unmapped {
-  count: number;
-  accounts: { account: string; name: string | null; disabled: boolean }[];
-}
+/** A run as the history lists it (without its changes) or as the last run (with them). */
+type Run = Omit<DirectoryRunView, 'changes'>;
+type Change = DirectoryRunView['changes'][number];
 
 const RESULT: Record<Run['result'], string> = {
   applied: 'Applied',
@@ -75,7 +28,7 @@ const why = (r: Run): string =>
         : `${r.refusal.leavers} of ${r.refusal.linked} linked people would have left at once (at most ${r.refusal.allowed})`
       : '';
 
-const changeText = (c: NonNullable<Run['changes']>[number]): string =>
+const changeText = (c: Change): string =>
   c.change === 'left'
     ? `left (${c.reason === 'disabled' ? 'disabled in the directory' : 'removed from the directory'}), ${c.suspendedCredentials ?? 0} card(s) suspended`
     : c.change === 'updated'
@@ -87,20 +40,20 @@ const changeText = (c: NonNullable<Run['changes']>[number]): string =>
 /** Directory sync: the last run and its changes, recent runs, sync now, and the accounts to map. */
 export const Directory = () => {
   const can = useCan();
-  const [status, setStatus] = useState<Status | null>(null);
-  const [unmapped, setUnmapped] = useState<Unmapped | null>(null);
+  const [status, setStatus] = useState<DirectoryStatusView | null>(null);
+  const [unmapped, setUnmapped] = useState<UnmappedAccounts | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { run, busy, noteAt } = useAction();
   const mayMap = can('directory.unmapped');
 
   const refresh = useCallback(() => {
     api
-      .get<Status>('/api/v1/directory/status')
+      .get<DirectoryStatusView>('/api/v1/directory/status')
       .then(setStatus)
       .catch((e: unknown) => setError(describeError(e)));
     if (mayMap)
       api
-        .get<Unmapped>('/api/v1/directory/unmapped')
+        .get<UnmappedAccounts>('/api/v1/directory/unmapped')
         .then(setUnmapped)
         .catch(() => setUnmapped(null));
   }, [mayMap]);
@@ -110,7 +63,7 @@ export const Directory = () => {
     void run(
       'Directory synced.',
       async () => {
-        await api.post<Run>('/api/v1/directory/sync', {});
+        await api.post<DirectoryRunView>('/api/v1/directory/sync', {});
         refresh();
       },
       'sync',
@@ -157,7 +110,7 @@ export const Directory = () => {
           <dd>{status.linked}</dd>
         </dl>
       )}
-      {last && (last.changes?.length ?? 0) > 0 && (
+      {last && last.changes.length > 0 && (
         <>
           <h3>Changes of the last run</h3>
           <table className="entries">
@@ -168,7 +121,7 @@ export const Directory = () => {
               </tr>
             </thead>
             <tbody>
-              {last.changes!.map((c) => (
+              {last.changes.map((c) => (
                 <tr key={`${c.cardholderId}-${c.change}`}>
                   {/* A role that may not read people sees the id alone, as the API gives it. */}
                   <td>{c.name ?? <code>{c.cardholderId}</code>}</td>

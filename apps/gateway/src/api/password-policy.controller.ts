@@ -4,6 +4,7 @@ import { passwordRules, sitePasswordPolicy } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Public } from '../http/auth.guard';
+import type { PasswordPolicyView } from './views';
 
 /**
  * The password rules, for the console to show while one is chosen (issue 11,
@@ -21,7 +22,7 @@ export class PasswordPolicyController {
     summary:
       'The rules a new password must meet, in words and limits, to show before one is chosen (also before the first administrator exists)',
   })
-  passwordPolicy() {
+  passwordPolicy(): PasswordPolicyView {
     return passwordRules(
       sitePasswordPolicy(this.config.auth.passwordMinLength, this.config.security.profile),
     );

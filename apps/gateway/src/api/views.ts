@@ -19,6 +19,7 @@ import type { Alarm } from '@gatehouse/alarms';
 import type {
   Action,
   OperatorView,
+  PasswordRuleSet,
   Permissions,
   ReadableEntry,
   Redacted,
@@ -27,6 +28,7 @@ import type {
   TokenView,
 } from '@gatehouse/auth';
 import type { Interpretation } from '@gatehouse/bridge-protocol';
+import type { DirectoryStatus, SyncRun, Unmapped } from '@gatehouse/directory';
 import type { BoardDoor as BoardDoorState } from '@gatehouse/doors';
 import type { CheckpointView, EntryNames, READABLE_COLUMNS, VerifyReport } from '@gatehouse/journal';
 import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
@@ -47,7 +49,11 @@ export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, 
  */
 export type BackgroundHeader = 'x-gatehouse-background';
 
-/** A list answer. */
+/** Every refusal and failure, whatever the route: a stable code, a message in words, details by code. */
+export interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
 /**
  * A door on the guard's board: its live state, and the last person through it
  * by name ("erased person" once erased), with `photo` only for roles that may
@@ -57,6 +63,7 @@ export interface BoardDoor extends Omit<BoardDoorState, 'lastThrough'> {
   lastThrough: { cardholderId: string; name: string | null; photo?: boolean; at: string } | null;
 }
 
+/** A list answer. */
 export interface Items<T> {
   items: T[];
 }
@@ -102,6 +109,8 @@ export interface SessionView {
   /** The site's name and IANA time zone: forms default to it (a new schedule runs in the site's zone). */
   site: { name: string; timeZone: string };
 }
+/** GET /auth/password-policy: the rules a new password must meet (public). */
+export type PasswordPolicyView = PasswordRuleSet;
 export interface TokenCreated {
   /** The secret, shown once. */
   token: string;
@@ -265,4 +274,20 @@ export interface SystemStatusView {
   };
   storage: { databaseBytes: number; walBytes: number; freeBytes: number; totalBytes: number };
 }
+
+// --- directory --------------------------------------------------------------
+
+/** A sync run with each change's person by name, or null for a role that may not read people. */
+export type DirectoryRunView = Omit<SyncRun, 'changes'> & {
+  changes: (SyncRun['changes'][number] & { name: string | null })[];
+};
+/** GET /directory/status: the sync's state and its last runs, or that the site has none. */
+export type DirectoryStatusView =
+  (Omit<DirectoryStatus, 'lastRun'> & { lastRun: DirectoryRunView | null }) | { enabled: false };
+/** GET /directory/unmapped: directory accounts that map to no cardholder. */
+export interface UnmappedAccounts {
+  count: number;
+  accounts: Unmapped[];
+}
+
 export type * from './correlation-views';

@@ -3,10 +3,7 @@ import type { Duplex } from 'node:stream';
 import { HttpException, type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorKind, isDomainError } from '@gatehouse/contracts';
-
-export interface ErrorBody {
-  error: { code: string; message: string; details: Record<string, unknown> };
-}
+import type { ErrorBody } from '../api/views';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
