@@ -14,6 +14,7 @@ import {
 import {
   compactAfterRetirement,
   describeProblem,
+  epochRetired,
   exportEpoch,
   keyIdOf,
   loadOrCreateSigningKey,
@@ -125,11 +126,7 @@ const retireEpoch = (
   };
   try {
     // Retired already (a compaction that found the database busy): only the compaction is left.
-    const retiredAt = records.db
-      .prepare('SELECT retired_at FROM journal_epochs WHERE epoch = ?')
-      .pluck()
-      .get(epoch) as number | null | undefined;
-    if (retiredAt !== null && retiredAt !== undefined) {
+    if (epochRetired(records.db, epoch)) {
       out(`epoch ${epoch} is already retired; compacting the database`);
       return compact();
     }

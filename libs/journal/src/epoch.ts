@@ -148,6 +148,10 @@ export const compactAfterRetirement = (db: Db): { walEmptied: boolean } => {
   return { walEmptied: result !== undefined && result.busy === 0 && result.log === 0 };
 };
 
+/** Whether the epoch is retired already: a retirement whose compaction found the database busy has only that left. */
+export const epochRetired = (db: Db, epoch: number): boolean =>
+  (db.prepare('SELECT retired_at FROM journal_epochs WHERE epoch = ?').pluck().get(epoch) ?? null) !== null;
+
 /**
  * Writes one epoch as the evidence kept before its retirement, line by line:
  * first `{"epoch":…}` (its bounds and the public key that verifies it), then

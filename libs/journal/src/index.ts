@@ -2,7 +2,14 @@ export { leafHash } from './merkle';
 export { keyIdOf, loadOrCreateSigningKey } from './signer';
 export { buildEntry, serializeEntry } from './entry';
 export { type EpochRow, SqliteJournalStore } from './store';
-export { compactAfterRetirement, EPOCH_RETIRED, EPOCH_STARTED, type EpochLink, exportEpoch } from './epoch';
+export {
+  compactAfterRetirement,
+  EPOCH_RETIRED,
+  EPOCH_STARTED,
+  type EpochLink,
+  epochRetired,
+  exportEpoch,
+} from './epoch';
 export { Journal, type JournalOptions } from './journal';
 export { journalDeadLetters } from './dead-letters';
 export { describeProblem, type EpochReport, type VerifyProblem, type VerifyReport } from './verifier';
