@@ -1,5 +1,7 @@
+import { aCredential, aDoor, aZone } from '../../libs/testing/src/factories';
 import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { createSite } from '../support/site';
 
 interface Named {
   type: string;
@@ -28,30 +30,16 @@ describe('journal search in people’s words (real process)', () => {
     ({ client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
     fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
     reception = await operatorClient(admin, gw.url, 'remy', ['reception']);
-    expect((await fm.post('/api/v1/access/zones', { id: 'ground', name: 'Ground floor' })).status).toBe(201);
-    expect(
-      (
-        await fm.post('/api/v1/access/doors', {
-          id: 'lobby-1',
-          name: 'Front lobby',
-          zoneIn: 'ground',
-          readers: [{ id: 'lobby-1-in', direction: 'entry' }],
-        })
-      ).status,
-    ).toBe(201);
-    const people: Record<string, string> = {};
-    for (const name of ['Ann Archer', 'Joanna Bell', 'Bob Carter']) {
-      const created = await fm.post<{ id: string }>('/api/v1/access/cardholders', { name });
-      expect(created.status).toBe(201);
-      people[name] = created.body.id;
-    }
-    for (const [name, number] of [
-      ['Ann Archer', '12:345'],
-      ['Bob Carter', '12:999'],
-    ] as const) {
-      const card = { cardholderId: people[name], format: 'H10301', number };
-      expect((await fm.post('/api/v1/access/credentials', card)).status).toBe(201);
-    }
+    // Names only: the searches below must find these people by nothing else.
+    await createSite(fm, {
+      zones: [aZone({ id: 'ground', name: 'Ground floor' })],
+      doors: [aDoor({ id: 'lobby-1', name: 'Front lobby', zoneIn: 'ground' })],
+      people: [
+        { cardholder: { name: 'Ann Archer' }, credentials: [aCredential({ number: '12:345' })] },
+        { cardholder: { name: 'Joanna Bell' } },
+        { cardholder: { name: 'Bob Carter' }, credentials: [aCredential({ number: '12:999' })] },
+      ],
+    });
   });
   afterAll(async () => {
     await gw.stop();

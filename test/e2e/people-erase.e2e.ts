@@ -1,5 +1,16 @@
+import {
+  aCardholder,
+  aCredential,
+  aDoor,
+  aLevel,
+  aSchedule,
+  aZone,
+  hours,
+  WEEKDAYS,
+} from '../../libs/testing/src/factories';
 import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
+import { createSite } from '../support/site';
 
 interface ErrorShape {
   error: { code: string; message: string };
@@ -27,41 +38,40 @@ describe('erasing a person (real process)', () => {
   });
 
   it('clears the person everywhere, revokes their cards, journals why, and keeps the journal verifiable', async () => {
-    expect((await fm.post('/api/v1/access/zones', { id: 'lab', name: 'Lab' })).status).toBe(201);
-    expect(
-      (
-        await fm.post('/api/v1/access/doors', {
+    const [person] = await createSite(fm, {
+      zones: [aZone({ id: 'lab', name: 'Lab' })],
+      schedules: [
+        aSchedule({
+          id: 'office',
+          name: 'Office hours',
+          timeZone: 'Europe/London',
+          intervals: [hours(WEEKDAYS, '07:00', '19:00')],
+        }),
+      ],
+      doors: [
+        aDoor({
           id: 'lab-door',
           name: 'Lab door',
           zoneIn: 'lab',
           readers: [{ id: 'lab-in', direction: 'entry' }],
-        })
-      ).status,
-    ).toBe(201);
-    const schedule = await fm.post('/api/v1/access/schedules', {
-      id: 'office',
-      name: 'Office hours',
-      timeZone: 'Europe/London',
-      intervals: [{ days: [1, 2, 3, 4, 5], start: '07:00', end: '19:00' }],
+        }),
+      ],
+      levels: [aLevel({ id: 'lab-all', name: 'Lab', scheduleId: 'office', doorIds: ['lab-door'] })],
+      people: [
+        {
+          cardholder: aCardholder({
+            name: 'Orsolya Quenby',
+            employeeNumber: 'E-9917',
+            department: 'Radiochemistry',
+            directoryAccount: 'CORP\\oquenby',
+            levelIds: ['lab-all'],
+          }),
+          credentials: [aCredential({ number: '7:4242' })],
+        },
+      ],
     });
-    expect(schedule.status).toBe(201);
-    const level = { id: 'lab-all', name: 'Lab', scheduleId: 'office', doorIds: ['lab-door'] };
-    expect((await fm.post('/api/v1/access/levels', level)).status).toBe(201);
-    const person = await fm.post<{ id: string }>('/api/v1/access/cardholders', {
-      name: 'Orsolya Quenby',
-      employeeNumber: 'E-9917',
-      department: 'Radiochemistry',
-      directoryAccount: 'CORP\\oquenby',
-      levelIds: ['lab-all'],
-    });
-    expect(person.status).toBe(201);
-    const id = person.body.id;
-    const card = await fm.post<{ id: string }>('/api/v1/access/credentials', {
-      cardholderId: id,
-      format: 'H10301',
-      number: '7:4242',
-    });
-    expect(card.status).toBe(201);
+    const id = person!.id;
+    const cardId = person!.credentialIds[0]!;
     const read = { readerId: 'lab-in', format: 'H10301', number: '7:4242', at: WEEKDAY };
     expect((await fm.post('/api/v1/access/simulate', read)).body).toMatchObject({ grant: true });
 
@@ -131,7 +141,7 @@ describe('erasing a person (real process)', () => {
     expect(journal.body.items[0]!.payload).toMatchObject({
       id,
       reason: 'data subject request DSR-1',
-      credentialsRevoked: [card.body.id],
+      credentialsRevoked: [cardId],
     });
     const verified = await admin.get<{ ok: boolean }>('/api/v1/journal/verify');
     expect(verified.body.ok).toBe(true);
