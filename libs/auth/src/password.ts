@@ -53,11 +53,19 @@ export const sitePasswordPolicy = (passwordMinLength: number, securityProfile: s
   lettersAndDigits: securityProfile === 'pci',
 });
 
+/** GET /api/v1/auth/password-policy: the limits a form enforces, and the rules in words to show. */
+export interface PasswordPolicyView {
+  minLength: number;
+  maxLength: number;
+  lettersAndDigits: boolean;
+  rules: string[];
+}
+
 /**
  * The rules of {@link passwordProblems} in words, for a form to show before a
  * password is chosen (issue 11, item 10): the same policy, the same limits.
  */
-export const passwordRules = (policy: PasswordPolicy) => ({
+export const passwordRules = (policy: PasswordPolicy): PasswordPolicyView => ({
   minLength: policy.minLength,
   maxLength: MAX_PASSWORD_LENGTH,
   lettersAndDigits: policy.lettersAndDigits === true,

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { DirectoryStatusView as Status, DirectoryUnmapped as Unmapped, NamedRun } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
@@ -6,57 +7,8 @@ import { useCan } from '../shell/permissions';
 // The label-value grid of the system page (one look for facts about a component).
 import './System.css';
 
-/**
- * The shapes of GET /api/v1/directory/status and /unmapped
- * (libs/directory/src/sync.ts), written here because the console imports
- * types only from the gateway's views, and the directory lib carries the LDAP
- * client with it.
- */
-interface Counts {
-  people: number;
-  linked: number;
-  updated: number;
-  leavers: number;
-  suspendedCredentials: number;
-  unmapped: number;
-  returned: number;
-  failed: number;
-}
-interface Run {
-  at: string;
-  trigger: 'schedule' | 'operator' | 'start';
-  result: 'applied' | 'unchanged' | 'refused' | 'failed';
-  durationMs: number;
-  fault: { kind: string; message: string } | null;
-  refusal: { reason: string; leavers: number; linked: number; allowed: number } | null;
-  counts: Counts;
-  changes?: {
-    cardholderId: string;
-    /** The person's name; null for a role that may not read people ("erased person" once erased). */
-    name: string | null;
-    change: 'updated' | 'left' | 'returned' | 'failed';
-    fields?: string[];
-    reason?: string;
-    suspendedCredentials?: number;
-    error?: string;
-  }[];
-}
-type Status =
-  | { enabled: false }
-  | {
-      enabled: true;
-      url: string;
-      intervalSeconds: number;
-      running: boolean;
-      lastRun: Run | null;
-      lastGoodAt: string | null;
-      linked: number;
-      history: Run[];
-    };
-interface Unmapped {
-  count: number;
-  accounts: { account: string; name: string | null; disabled: boolean }[];
-}
+/** A run as the page shows it: the last one with its changes, the recent ones without. */
+type Run = Omit<NamedRun, 'changes'> & Partial<Pick<NamedRun, 'changes'>>;
 
 const RESULT: Record<Run['result'], string> = {
   applied: 'Applied',
@@ -110,7 +62,7 @@ export const Directory = () => {
     void run(
       'Directory synced.',
       async () => {
-        await api.post<Run>('/api/v1/directory/sync', {});
+        await api.post<NamedRun>('/api/v1/directory/sync', {});
         refresh();
       },
       'sync',
@@ -170,8 +122,8 @@ export const Directory = () => {
             <tbody>
               {last.changes!.map((c) => (
                 <tr key={`${c.cardholderId}-${c.change}`}>
-                  {/* A role that may not read people sees the id alone, as the API gives it. */}
-                  <td>{c.name ?? <code>{c.cardholderId}</code>}</td>
+                  {/* A role that may not read people gets no name from the API; an id would tell it nothing. */}
+                  <td>{c.name ?? 'A person (names are not shown to your role)'}</td>
                   <td>{changeText(c)}</td>
                 </tr>
               ))}

@@ -1,16 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { PasswordPolicyView } from '@gatehouse/api';
 import { api } from '../api';
 import './setup.css';
 
-/** The answer of GET /api/v1/auth/password-policy (public: shown before the first administrator exists). */
-export interface PasswordPolicyView {
-  minLength: number;
-  maxLength: number;
-  lettersAndDigits: boolean;
-  rules: string[];
-}
-
-/** The site's password rules, or null until they are known (the server checks them either way). */
+/** The site's password rules (GET /api/v1/auth/password-policy, public), or null until they are known (the server checks them either way). */
 export const usePasswordPolicy = (): PasswordPolicyView | null => {
   const [policy, setPolicy] = useState<PasswordPolicyView | null>(null);
   useEffect(() => {

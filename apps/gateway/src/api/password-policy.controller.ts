@@ -1,6 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { passwordRules, sitePasswordPolicy } from '@gatehouse/auth';
+import { type PasswordPolicyView, passwordRules, sitePasswordPolicy } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Public } from '../http/auth.guard';
@@ -21,7 +21,7 @@ export class PasswordPolicyController {
     summary:
       'The rules a new password must meet, in words and limits, to show before one is chosen (also before the first administrator exists)',
   })
-  passwordPolicy() {
+  passwordPolicy(): PasswordPolicyView {
     return passwordRules(
       sitePasswordPolicy(this.config.auth.passwordMinLength, this.config.security.profile),
     );

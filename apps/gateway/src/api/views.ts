@@ -19,6 +19,7 @@ import type { Alarm } from '@gatehouse/alarms';
 import type {
   Action,
   OperatorView,
+  PasswordPolicyView,
   Permissions,
   ReadableEntry,
   Redacted,
@@ -27,8 +28,10 @@ import type {
   TokenView,
 } from '@gatehouse/auth';
 import type { Interpretation } from '@gatehouse/bridge-protocol';
+import type { DirectoryStatus, SyncRun, Unmapped } from '@gatehouse/directory';
 import type { BoardDoor as BoardDoorState } from '@gatehouse/doors';
 import type { CheckpointView, EntryNames, READABLE_COLUMNS, VerifyReport } from '@gatehouse/journal';
+import type { MqttConnectionState } from '@gatehouse/mqtt';
 import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 
 export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
@@ -37,7 +40,7 @@ export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorMode, DoorState, ImportReport };
 /** Why a card decision went as it did (the `reason` of access entries). */
 export type DecisionReason = Decision['reason'];
-export type { OperatorView };
+export type { OperatorView, PasswordPolicyView };
 export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
 
 /**
@@ -65,6 +68,8 @@ export interface Items<T> {
 
 export interface BootstrapState {
   pending: boolean;
+  /** While pending: what the printed token looks like, for the form to say before it is sent. */
+  token?: { length: number; prefix: string };
 }
 export interface BootstrapAnswer {
   operator: OperatorView;
@@ -240,6 +245,21 @@ export interface CardBitsInterpretation {
   formats: { name: string; bits: number }[];
 }
 
+// --- directory ----------------------------------------------------------------
+
+/** A directory sync run as the API shows it: each change with its person's name, or null for a role that may not read people. */
+export type NamedRun = Omit<SyncRun, 'changes'> & {
+  changes: (SyncRun['changes'][number] & { name: string | null })[];
+};
+export type NamedStatus = Omit<DirectoryStatus, 'lastRun'> & { lastRun: NamedRun | null };
+/** GET /directory/status. */
+export type DirectoryStatusView = NamedStatus | { enabled: false };
+/** GET /directory/unmapped. */
+export interface DirectoryUnmapped {
+  count: number;
+  accounts: Unmapped[];
+}
+
 // --- system -----------------------------------------------------------------
 
 /** One component's health on the system page: up, degraded or down, why, and since when. */
@@ -249,6 +269,13 @@ export interface SystemComponentView {
   since?: string;
   [key: string]: unknown;
 }
+/** The MQTT broker the gateway listens to, from its health probe. */
+export interface BrokerView {
+  status: SystemComponentView['status'];
+  state: MqttConnectionState;
+  since: string | null;
+  lastError: string | null;
+}
 /** GET /api/v1/system: the admin's system page. */
 export interface SystemStatusView {
   status: 'ready' | 'not-ready';
@@ -257,6 +284,10 @@ export interface SystemStatusView {
   startedAt: string;
   uptimeSeconds: number;
   components: Record<string, SystemComponentView>;
+  /** Every reader and serial line (OSDP, Wiegand bridge); null on a site without serial readers. */
+  readers: ReadersStatus | null;
+  /** Null on a site without an MQTT broker. */
+  broker: BrokerView | null;
   journal: {
     open: boolean;
     entries: number;

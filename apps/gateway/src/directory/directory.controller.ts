@@ -3,10 +3,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessService } from '@gatehouse/access';
 import { may, type Principal } from '@gatehouse/auth';
 import { type Actor, DomainError } from '@gatehouse/contracts';
-import type { DirectoryStatus, DirectorySync, SyncRun, Unmapped } from '@gatehouse/directory';
+import type { DirectorySync, SyncRun } from '@gatehouse/directory';
 import { Journal } from '@gatehouse/journal';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
+import type { DirectoryStatusView, DirectoryUnmapped, NamedRun } from '../api/views';
 import { syncOnRequest } from './directory-gateway';
 
 /** The directory sync, or null on a site without one (a Nest value cannot be null itself). */
@@ -14,12 +15,6 @@ export const DIRECTORY_SYNC = Symbol('DIRECTORY_SYNC');
 export interface DirectorySyncHolder {
   sync: DirectorySync | null;
 }
-
-/** A run as the API shows it: each change with its person's name, or null for a role that may not read people. */
-export type NamedRun = Omit<SyncRun, 'changes'> & {
-  changes: (SyncRun['changes'][number] & { name: string | null })[];
-};
-export type NamedStatus = Omit<DirectoryStatus, 'lastRun'> & { lastRun: NamedRun | null };
 
 @ApiTags('directory')
 @Controller('api/v1/directory')
@@ -62,7 +57,7 @@ export class DirectoryController {
   @ApiOperation({
     summary: 'Directory sync: the last run (result, counts, changes), the last good one, the recent runs',
   })
-  status(@CurrentPrincipal() principal: Principal): NamedStatus | { enabled: false } {
+  status(@CurrentPrincipal() principal: Principal): DirectoryStatusView {
     if (!this.holder.sync) return { enabled: false };
     const s = this.holder.sync.status();
     return { ...s, lastRun: s.lastRun && this.named(s.lastRun, principal) };
@@ -73,7 +68,7 @@ export class DirectoryController {
   @ApiOperation({
     summary: 'Directory accounts that map to no cardholder, as of the last applied sync, for mapping',
   })
-  unmapped(): { count: number; accounts: Unmapped[] } {
+  unmapped(): DirectoryUnmapped {
     return this.active().unmapped();
   }
 
