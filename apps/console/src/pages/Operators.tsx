@@ -84,7 +84,7 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
   const create = (e: FormEvent) => {
     e.preventDefault();
     void run(
-      `Created ${draft.username}; they choose their own password at first sign-in.`,
+      `Created ${draft.displayName} (user name ${draft.username}); they choose their own password at first sign-in.`,
       async () => {
         await api.post('/api/v1/operators', draft);
         setDraft({ username: '', displayName: '', password: '', roles: [] });
@@ -146,14 +146,14 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
                 )}
               </td>
               <td>
-                {o.totpEnrolled ? 'enrolled' : o.totpRequired ? 'required, not yet set up' : 'optional'}
+                {o.totpEnrolled ? 'Enrolled' : o.totpRequired ? 'Required, not yet set up' : 'Optional'}
               </td>
               <td>
                 {o.disabled
-                  ? 'disabled'
+                  ? 'Disabled'
                   : o.lockedUntil
-                    ? `locked until ${formatTime(o.lockedUntil)}`
-                    : 'active'}
+                    ? `Locked until ${formatTime(o.lockedUntil)}`
+                    : 'Active'}
               </td>
               {canEdit && (
                 <td className="row-actions">
@@ -174,13 +174,13 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
                                 api.patch(`/api/v1/operators/${o.id}`, { disabled: false }),
                               )
                             : dialog.ask({
-                                title: `Disable ${o.username}?`,
+                                title: `Disable ${o.displayName} (${o.username})?`,
                                 consequence:
                                   'Their sessions end and they cannot sign in until enabled again.',
                                 confirm: 'Disable',
                                 reason: 'none',
                                 risky: true,
-                                done: `${o.username} disabled.`,
+                                done: `${o.displayName} disabled.`,
                                 run: confirmed(() =>
                                   api.patch(`/api/v1/operators/${o.id}`, { disabled: true }),
                                 ),
@@ -193,7 +193,7 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
                         className="link"
                         onClick={() =>
                           dialog.ask({
-                            title: `Reset the password of ${o.username}?`,
+                            title: `Reset the password of ${o.displayName}?`,
                             consequence:
                               'Their sessions end; they must change this temporary password at sign-in.',
                             confirm: 'Reset password',
@@ -215,7 +215,7 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
                           className="link"
                           onClick={() =>
                             dialog.ask({
-                              title: `Remove the second factor of ${o.username}?`,
+                              title: `Remove the second factor of ${o.displayName}?`,
                               consequence: 'They must enrol an authenticator again at their next sign-in.',
                               confirm: 'Reset 2FA',
                               reason: 'required',

@@ -95,8 +95,8 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
                 {formatTime(t.createdAt).slice(0, 10)} by {madeBy(t.createdBy)}
               </td>
               <td>{formatTime(t.expiresAt).slice(0, 10)}</td>
-              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
-              <td>{t.revokedAt ? 'revoked' : new Date(t.expiresAt) < new Date() ? 'expired' : 'active'}</td>
+              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'Never'}</td>
+              <td>{t.revokedAt ? 'Revoked' : new Date(t.expiresAt) < new Date() ? 'Expired' : 'Active'}</td>
               {canEdit && (
                 <td>
                   {!t.revokedAt && (
