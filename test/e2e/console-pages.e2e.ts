@@ -98,10 +98,22 @@ describe('each role lands on its job (headless Chromium, demo site)', () => {
     const page = await signIn('ada');
     await guarded(page, 'system', async () => {
       const components = page.getByTestId('system-components');
-      await components.getByRole('rowheader', { name: 'journal' }).waitFor();
+      // Components by name, never by the code the gateway files them under ("journal", "mqtt").
+      await components.getByRole('rowheader', { name: 'Journal', exact: true }).waitFor();
+      await components.getByRole('rowheader', { name: 'MQTT broker', exact: true }).waitFor();
+      expect(
+        (await components.getByRole('rowheader').allTextContents()).filter((h) => /^[a-z]/.test(h)),
+      ).toEqual([]);
       expect(await components.getByText('Working', { exact: true }).count()).toBeGreaterThan(0);
       const facts = page.getByTestId('system-facts');
-      for (const term of ['Journal', 'Last checkpoint', 'Database', 'Disk free', 'Version', 'Running for'])
+      for (const term of [
+        'Journal size',
+        'Last checkpoint',
+        'Database',
+        'Disk free',
+        'Version',
+        'Running for',
+      ])
         await facts.getByText(term, { exact: true }).waitFor();
       await facts
         .getByText(/\d[\d,]* entries/)

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bootstrapAdmin, type Client, operatorClient } from '../support/client';
+import { bootstrapAdmin, type Client, operatorClient, tokenClient } from '../support/client';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 import { waitFor } from '../support/wait';
 
@@ -102,8 +102,15 @@ describe('the console’s server side: system page, password rules, the alarm de
       components: Record<string, { status: string; since: string }>;
       journal: { entries: number; lastCheckpoint: unknown };
       storage: { databaseBytes: number; freeBytes: number; totalBytes: number };
+      broker: { status: string; state: string; since: string | null } | null;
+      readers: unknown;
     }>('/api/v1/system');
     expect(r.status).toBe(200);
+    // The broker as its own row of the page, typed; a site without serial readers says it has none.
+    expect(r.body.broker).toEqual(
+      expect.objectContaining({ status: 'up', state: 'connected', since: expect.any(String) }),
+    );
+    expect(r.body.readers).toBeNull();
     expect(r.body.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(Object.keys(r.body.components)).toEqual(expect.arrayContaining(['storage', 'journal', 'mqtt']));
     expect(r.body.components.journal!.since).toEqual(expect.any(String));
@@ -114,6 +121,33 @@ describe('the console’s server side: system page, password rules, the alarm de
     expect((await auditor.get('/api/v1/system')).status).toBe(200);
     expect((await guard.get('/api/v1/system')).status).toBe(403);
     expect((await fetch(`${gw.url}/api/v1/system`)).status).toBe(401);
+  });
+
+  it('refuses an administrator what would lock them out of their own account, and a token revoking itself, with the reason', async () => {
+    const me = await admin.get<{ operator: { id: string } }>('/api/v1/auth/session');
+    const own = `/api/v1/operators/${me.body.operator.id}`;
+    const refused = (r: { status: number; body: unknown }, why: RegExp) => {
+      expect(r.status).toBe(409);
+      expect(r.body).toMatchObject({
+        error: { code: 'operator.self-lockout', message: expect.stringMatching(why) },
+      });
+    };
+    refused(await admin.patch(own, { disabled: true }), /cannot disable your own account/);
+    refused(await admin.patch(own, { roles: ['auditor'] }), /cannot remove your own admin role/);
+    refused(await admin.post(`${own}/password`, { password: 'granite lantern harbour 7' }), /My account/);
+    refused(await admin.post(`${own}/second-factor/reset`, { reason: 'lost phone' }), /My account/);
+    // Still signed in, still an administrator.
+    expect((await admin.get<{ roles: string[] }>('/api/v1/auth/session')).body.roles).toEqual(['admin']);
+
+    const machine = await tokenClient(admin, gw.url, ['admin'], 'rotating');
+    const tokens = await admin.get<{ items: { id: string; name: string }[] }>('/api/v1/tokens');
+    const itself = tokens.body.items.find((t) => t.name === 'rotating')!;
+    const selfRevoke = await machine.post(`/api/v1/tokens/${itself.id}/revoke`);
+    expect(selfRevoke.status).toBe(409);
+    expect(selfRevoke.body).toMatchObject({ error: { code: 'token.self-revoke' } });
+    expect((await machine.get('/api/v1/tokens')).status).toBe(200);
+    expect((await admin.post(`/api/v1/tokens/${itself.id}/revoke`)).status).toBe(200);
+    expect((await machine.get('/api/v1/tokens')).status).toBe(401);
   });
 
   it('acknowledges forced doors in bulk, each journaled, with instructions and a history naming the guard', async () => {

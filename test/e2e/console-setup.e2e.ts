@@ -4,8 +4,15 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { encode } from '../../libs/bridge-protocol/src';
 import { SimulatedOsdpBus } from '../../libs/testing/src';
-import { launchChromium, seriousA11yViolations } from '../support/browser';
-import { bootstrapAdmin, type Client, operatorClient, PERMANENT_PASSWORD } from '../support/client';
+import { totpCode } from '../../libs/auth/src/totp';
+import { launchChromium, openConsole, seriousA11yViolations, withFailureShot } from '../support/browser';
+import {
+  ADMIN_PASSWORD,
+  bootstrapAdmin,
+  type Client,
+  operatorClient,
+  PERMANENT_PASSWORD,
+} from '../support/client';
 import { removeDir, startGatewayWithSite, type RunningGateway } from '../support/gateway';
 import { waitFor } from '../support/wait';
 
@@ -22,6 +29,11 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
   let bus: SimulatedOsdpBus;
   let gw: RunningGateway;
   let browser: Browser;
+  /** The first administrator, made by the facility manager's tests' set-up (the bootstrap form is tested first). */
+  let admin: Client;
+  let adminSecret: string;
+  /** The second factor's time step the bootstrap spent: a code is good once. */
+  let adminStepSpent = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-console-setup-'));
@@ -67,7 +79,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
     }
   };
 
-  it('shows the password rules on first start and refuses a repeat that differs', async () => {
+  it('shows the password rules on first start, refuses a repeat that differs, and a token cut short in words', async () => {
     const page = await (await browser.newContext()).newPage();
     await shot(page, 'setup-bootstrap', async () => {
       await page.goto(gw.url);
@@ -85,6 +97,23 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
       await page.getByText(/type the same password twice/).waitFor();
       expect(await page.getByLabel('Password', { exact: true }).getAttribute('minlength')).toBe('12');
       expect(await seriousA11yViolations(page, 'bootstrap form')).toEqual([]);
+
+      // What the token looks like is said before sending; a token cut short when copied is refused in words.
+      await page.getByText(/The one-time code of 36 characters starting with “gbt_”/).waitFor();
+      await page.getByLabel('Repeat password').fill('violet anchor meadow 42');
+      await page.getByLabel('Bootstrap token').fill(gw.bootstrapToken!.slice(0, 20));
+      await page.getByRole('button', { name: 'Create administrator' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Bootstrap token' });
+      await alert.waitFor();
+      const said = (await alert.textContent()) ?? '';
+      expect(said).toMatch(
+        /Bootstrap token: must be the 36-character code starting with "gbt_" that the gateway printed when it started/,
+      );
+      expect(said).not.toMatch(/(^|[.:] )token:|Too small|Invalid|regex|pattern|body/);
+      for (const width of [1920, 390]) {
+        await page.setViewportSize({ width, height: 1000 });
+        expect(await seriousA11yViolations(page, `bootstrap error at ${width}px`)).toEqual([]);
+      }
     });
     // Nothing was sent: the first administrator is still to be created.
     const state = (await (await fetch(`${gw.url}/api/v1/auth/bootstrap`)).json()) as { pending: boolean };
@@ -95,7 +124,8 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
     let fm: Client;
     let page: Page;
     beforeAll(async () => {
-      const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
+      ({ client: admin, secret: adminSecret } = await bootstrapAdmin(gw.url, gw.bootstrapToken!));
+      adminStepSpent = Math.floor(Date.now() / 30_000);
       fm = await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
       page = await (await browser.newContext()).newPage();
       await page.goto(gw.url);
@@ -131,17 +161,69 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         expect(await seriousA11yViolations(page, 'doors')).toEqual([]);
 
         await page.getByRole('link', { name: 'Schedules' }).click();
-        await page.getByText("The site's time zone is Europe/Berlin.").waitFor();
-        expect(await page.locator('input[name="schedule-zone"]').inputValue()).toBe('Europe/Berlin');
+        await page.getByText(/^The site's time zone is Europe\/Berlin;/).waitFor();
+        // The zone is chosen from a list, the site's selected; times are labelled time inputs.
+        expect(await page.locator('select[name="schedule-zone"]').inputValue()).toBe('Europe/Berlin');
         await page.locator('input[name="schedule-name"]').fill('Night shift');
+        const interval = page.getByRole('group', { name: 'Interval 1' });
+        const from = interval.getByLabel('From', { exact: true });
+        const until = interval.getByLabel('until', { exact: true });
+        expect([await from.getAttribute('type'), await until.getAttribute('type')]).toEqual(['time', 'time']);
+        await from.fill('22:00');
+        // Until midnight: 00:00 in the time input, "24:00" for the API.
+        await until.fill('00:00');
         await page.getByRole('button', { name: 'Save schedule' }).click();
-        await page.getByTestId('schedules').getByText('night-shift').waitFor();
-        const schedules = await fm.get<{ items: { id: string; timeZone: string }[] }>(
+        const list = page.getByTestId('schedules');
+        await list.getByText('Mon Tue Wed Thu Fri 22:00–midnight').waitFor();
+        expect(await list.getByText('night-shift').count()).toBe(0);
+        await page.getByLabel('Show ids (advanced)').check();
+        await list.getByText('night-shift', { exact: true }).waitFor();
+        await page.getByLabel('Show ids (advanced)').uncheck();
+        const schedules = await fm.get<{ items: { id: string; timeZone: string; intervals: unknown[] }[] }>(
           '/api/v1/access/schedules',
         );
         expect(schedules.body.items).toContainEqual(
-          expect.objectContaining({ id: 'night-shift', timeZone: 'Europe/Berlin' }),
+          expect.objectContaining({
+            id: 'night-shift',
+            timeZone: 'Europe/Berlin',
+            intervals: [{ days: [1, 2, 3, 4, 5], start: '22:00', end: '24:00' }],
+          }),
         );
+        for (const width of [1920, 390]) {
+          await page.setViewportSize({ width, height: 1000 });
+          expect(await seriousA11yViolations(page, `schedules at ${width}px`)).toEqual([]);
+        }
+        await page.setViewportSize({ width: 1920, height: 1080 });
+      });
+    });
+
+    it('lists access levels and groups by the names of their schedules, doors and levels, ids under advanced', async () => {
+      await shot(page, 'setup-levels', async () => {
+        await page.getByRole('link', { name: 'Access levels' }).click();
+        const form = page.locator('form', { has: page.getByRole('heading', { name: 'New access level' }) });
+        await form.locator('input[name="level-name"]').fill('Night cleaners');
+        await form.locator('select[name="level-schedule"]').selectOption({ label: 'Night shift' });
+        await form.getByLabel('Front door', { exact: true }).check();
+        await form.getByRole('button', { name: 'Save level' }).click();
+        const row = page.getByTestId('levels').getByRole('row', { name: /Night cleaners/ });
+        await row.getByText('Night shift', { exact: true }).waitFor();
+        await row.getByText('Front door', { exact: true }).waitFor();
+        for (const id of ['night-cleaners', 'night-shift', 'front-door'])
+          expect(await row.getByText(id).count()).toBe(0);
+        await page.getByLabel('Show ids (advanced)').check();
+        await row.getByText('night-shift', { exact: true }).waitFor();
+        await page.getByLabel('Show ids (advanced)').uncheck();
+
+        const group = page.locator('form', { has: page.getByRole('heading', { name: 'New group' }) });
+        await group.locator('input[name="group-name"]').fill('Cleaning crew');
+        await group.getByLabel('Night cleaners', { exact: true }).check();
+        await group.getByRole('button', { name: 'Save group' }).click();
+        await page.getByTestId('groups').getByText('Cleaning crew: Night cleaners').waitFor();
+        for (const width of [1920, 390]) {
+          await page.setViewportSize({ width, height: 1000 });
+          expect(await seriousA11yViolations(page, `access levels at ${width}px`)).toEqual([]);
+        }
+        await page.setViewportSize({ width: 1920, height: 1080 });
       });
     });
 
@@ -179,6 +261,121 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await detail.getByRole('button', { name: 'Issue credential' }).click();
         await detail.getByText('H10301 21:4242').waitFor();
         expect(await seriousA11yViolations(page, 'people with a person open')).toEqual([]);
+      });
+    });
+  });
+  describe('an administrator', () => {
+    let page: Page;
+    beforeAll(async () => {
+      page = await openConsole(browser, gw.url, 'ada', {
+        password: ADMIN_PASSWORD,
+        secondFactor: async () => {
+          while (Math.floor(Date.now() / 30_000) <= adminStepSpent)
+            await new Promise((r) => setTimeout(r, 500));
+          return totpCode(adminSecret, Date.now());
+        },
+      });
+    }, 60_000);
+    afterAll(() => page?.context().close());
+
+    const axeAtBothWidths = async (where: string) => {
+      const found: string[] = [];
+      for (const width of [1920, 390]) {
+        await page.setViewportSize({ width, height: 1000 });
+        found.push(...(await seriousA11yViolations(page, `${where} at ${width}px`)));
+      }
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      expect(found).toEqual([]);
+    };
+
+    it('lands on the system page: every component by name, the reader by its door, the broker and bridge said', async () => {
+      await withFailureShot(page, 'setup-system', async () => {
+        await page.getByRole('heading', { name: 'System', level: 2 }).waitFor();
+        const components = page.getByTestId('system-components');
+        for (const name of ['Readers', 'MQTT broker', 'Wiegand bridge', 'Storage (the database)', 'Journal'])
+          await components.getByRole('rowheader', { name, exact: true }).waitFor();
+        // No component by the code the gateway files it under.
+        const heads = await components.getByRole('rowheader').allTextContents();
+        expect(heads.filter((h) => /^[a-z]/.test(h))).toEqual([]);
+        await components
+          .locator('tr[data-component="bridge"]')
+          .getByText('Not configured', { exact: true })
+          .waitFor();
+        await components.locator('tr[data-component="readers"]').getByText('All 1 online').waitFor();
+        const readers = page.getByTestId('system-readers');
+        const front = readers.getByRole('row', { name: /Front door, entry reader/ });
+        await front.getByText('Online', { exact: true }).waitFor();
+        await front.getByText('Secure', { exact: true }).waitFor();
+        expect(await readers.getByText('front-in').count()).toBe(0);
+        await page
+          .getByTestId('system-lines')
+          .getByRole('rowheader', { name: 'Line of Front door' })
+          .waitFor();
+        await page
+          .getByTestId('system-facts')
+          .getByText(/^[\d,]+ entries$/)
+          .waitFor();
+        await axeAtBothWidths('system');
+      });
+    });
+
+    it('is not offered disabling or resetting their own account, and the gateway refuses it too', async () => {
+      await withFailureShot(page, 'setup-operators', async () => {
+        await page.getByRole('link', { name: 'Operators' }).click();
+        const table = page.getByTestId('operators');
+        const mine = table.getByRole('row', { name: /Ada Admin/ });
+        const theirs = table.getByRole('row', { name: /fran tester/ });
+        await theirs.getByRole('button', { name: 'Disable' }).waitFor();
+        await mine.getByText(/Your own account/).waitFor();
+        for (const action of ['Disable', 'Reset password', 'Reset 2FA'])
+          expect(await mine.getByRole('button', { name: action }).count()).toBe(0);
+        // Roles in words; her own admin role stays ticked and cannot be unticked here.
+        await theirs.getByText('Facility manager', { exact: true }).waitFor();
+        await mine.getByRole('button', { name: 'Roles' }).click();
+        expect(await mine.getByLabel('Administrator', { exact: true }).isDisabled()).toBe(true);
+        expect(await mine.getByLabel('Administrator', { exact: true }).isChecked()).toBe(true);
+        await axeAtBothWidths('operators');
+
+        // A request made anyway (an old tab, a script) is refused with the reason, in words on the page too.
+        const refusal = await page.evaluate(async () => {
+          const session = (await (await fetch('/api/v1/auth/session')).json()) as {
+            csrfToken: string;
+            operator: { id: string };
+          };
+          const res = await fetch(`/api/v1/operators/${session.operator.id}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+            body: JSON.stringify({ disabled: true }),
+          });
+          return {
+            status: res.status,
+            body: (await res.json()) as { error: { code: string; message: string } },
+          };
+        });
+        expect(refusal.status).toBe(409);
+        expect(refusal.body.error.code).toBe('operator.self-lockout');
+        expect(refusal.body.error.message).toMatch(/cannot disable your own account/);
+        expect((await admin.get<{ stage: string }>('/api/v1/auth/session')).body.stage).toBe('full');
+      });
+    });
+
+    it('offers API token roles in words and lists a new token with its role and maker by name', async () => {
+      await withFailureShot(page, 'setup-tokens', async () => {
+        await page.getByRole('link', { name: 'API tokens' }).click();
+        const role = page.locator('select[name="token-role"]');
+        const labels = await role.locator('option').allTextContents();
+        expect(labels).toContain('Facility manager');
+        expect(labels.filter((l) => /^[a-z]/.test(l))).toEqual([]);
+        for (const code of ['facility-manager', 'privacy-officer', 'login-source', 'admin'])
+          expect(labels).not.toContain(code);
+        await page.locator('input[name="token-name"]').fill('Door report');
+        await role.selectOption({ label: 'Auditor' });
+        await page.getByRole('button', { name: 'Create token' }).click();
+        await page.getByTestId('new-token').waitFor();
+        const row = page.getByRole('row', { name: /Door report/ });
+        await row.getByText('Auditor', { exact: true }).waitFor();
+        await row.getByText(/by Ada Admin/).waitFor();
+        await axeAtBothWidths('tokens');
       });
     });
   });

@@ -120,7 +120,8 @@ describe('console in headless Chromium', () => {
     await page.locator('input[name="newPassword"]').fill('granite lantern harbour');
     await page.locator('input[name="repeatPassword"]').fill('granite lantern harbour');
     await page.getByRole('button', { name: 'Change password' }).click();
-    await page.getByTestId('who').getByText('reception', { exact: true }).waitFor();
+    // Roles in words, not the API's codes.
+    await page.getByTestId('who').getByText('Reception', { exact: true }).waitFor();
     await expect(page.getByRole('link', { name: 'Operators' }).count()).resolves.toBe(0);
     await expect(page.getByRole('link', { name: 'Integrity' }).count()).resolves.toBe(0);
 

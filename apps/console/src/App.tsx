@@ -30,6 +30,7 @@ import { useSessionKeeper } from './shell/session-keeper';
 import { StatusBanner } from './shell/StatusBanner';
 import { useSiteOverride } from './shell/site-override';
 import { LockdownBanner } from './desk/LockdownBanner';
+import { rolesInWords } from './words';
 
 type View = 'loading' | 'bootstrap' | 'login' | 'totp' | 'enroll' | 'password' | 'app' | 'error';
 
@@ -72,6 +73,8 @@ export const App = () => {
   const [page, setPage] = useState(currentHash());
   const [error, setError] = useState<string | null>(null);
   const [enrolling, setEnrolling] = useState(false);
+  /** What the printed bootstrap token looks like, while the first administrator is to be created. */
+  const [bootToken, setBootToken] = useState<BootstrapState['token'] | null>(null);
   const [permissions, setPermissions] = useState<Permissions | null>(null);
   // On a phone the page list is behind a menu button (CONSOLE.md); it closes when a page is chosen.
   const [menuOpen, setMenuOpen] = useState(false);
@@ -104,7 +107,10 @@ export const App = () => {
   const refresh = useCallback(async () => {
     try {
       const boot = await api.get<BootstrapState>('/api/v1/auth/bootstrap');
-      if (boot.pending) return setView('bootstrap');
+      if (boot.pending) {
+        setBootToken(boot.token ?? null);
+        return setView('bootstrap');
+      }
       const s = await api.get<SessionInfo>('/api/v1/auth/session');
       setCsrfToken(s.csrfToken);
       setSession(s);
@@ -154,7 +160,7 @@ export const App = () => {
     case 'error':
       return <p className="error">The gateway did not answer: {error}</p>;
     case 'bootstrap':
-      return <Bootstrap onDone={done} />;
+      return <Bootstrap onDone={done} token={bootToken} />;
     case 'login':
       return <Login onDone={done} />;
     case 'totp':
@@ -224,7 +230,7 @@ export const App = () => {
               </ul>
               <div className="who" data-testid="who">
                 <strong>{session?.operator?.displayName ?? session?.name}</strong>
-                <span>{roles.join(', ')}</span>
+                <span>{rolesInWords(roles)}</span>
                 <button className="link" onClick={() => void signOut()}>
                   Sign out
                 </button>
@@ -254,7 +260,10 @@ export const App = () => {
             {active.id === 'directory' && <Directory />}
             {active.id === 'integrity' && <Integrity />}
             {active.id === 'operators' && (
-              <Operators canEdit={permissions?.actions.includes('operators.write') ?? false} />
+              <Operators
+                canEdit={permissions?.actions.includes('operators.write') ?? false}
+                me={session?.operator?.id}
+              />
             )}
             {active.id === 'tokens' && (
               <Tokens canEdit={permissions?.actions.includes('operators.write') ?? false} />
@@ -265,7 +274,7 @@ export const App = () => {
                   <h2>My account</h2>
                 </header>
                 <p>
-                  Signed in as <strong>{session?.operator?.username}</strong> ({roles.join(', ')}). Second
+                  Signed in as <strong>{session?.operator?.username}</strong> ({rolesInWords(roles)}). Second
                   factor: {session?.operator?.totpEnrolled ? 'enrolled' : 'not set up'}.
                 </p>
                 <h3>Second factor</h3>

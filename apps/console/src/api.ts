@@ -121,25 +121,57 @@ const ROLE_ORDER: Record<Role, number> = {
 };
 export const ROLES = (Object.keys(ROLE_ORDER) as Role[]).sort((a, b) => ROLE_ORDER[a] - ROLE_ORDER[b]);
 
-/** A schema's complaint in words ("Too small: expected string to have >=1 characters" is not). */
-const inWords = (message: string): string =>
-  message
-    .replace(/^Too small: expected string to have >=1 characters?$/, 'is required')
-    .replace(/^Too small: expected string to have >=(\d+) characters$/, 'needs at least $1 characters')
-    .replace(/^Too big: expected string to have <=(\d+) characters$/, 'is at most $1 characters')
-    .replace(/^Invalid input: expected (\w+), received undefined$/, 'is required');
-const fieldName = (path: string) => {
-  const last = path.split('.').pop() ?? path;
-  const words = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+/**
+ * Fields whose name in the API is not what the form calls them. The gateway
+ * says what is wrong with a field in words ("must be at least 12 characters",
+ * issueInWords in libs/contracts); the console names the field.
+ */
+const FIELD_WORDS: Record<string, string> = {
+  token: 'Bootstrap token',
+  username: 'User name',
+  displayName: 'Full name',
+  newPassword: 'New password',
+  currentPassword: 'Current password',
+  expiresInDays: 'Days valid',
+  zoneIn: 'Zone',
+  zoneOut: 'Zone left',
+  scheduleId: 'Schedule',
+  doorIds: 'Doors',
+  levelIds: 'Access levels',
+  timeZone: 'Time zone',
+  cardholderId: 'Person',
+  readerId: 'Reader',
+  doorId: 'Door',
+};
+const camelWords = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+const sentence = (text: string) => {
+  const t = text.trim();
+  return t ? `${t.charAt(0).toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}` : t;
+};
+/** A field's path in words: "intervals.0.start" is "Interval 1, start"; "(body)", the whole request. */
+export const fieldWords = (path: string): string => {
+  if (/^\(\w+\)$/.test(path)) return 'The request';
+  const words: string[] = [];
+  for (const part of path.split('.')) {
+    const last = words.length - 1;
+    if (/^\d+$/.test(part) && last >= 0)
+      words[last] = `${words[last]!.replace(/s$/, '')} ${Number(part) + 1}`;
+    else words.push(FIELD_WORDS[part] ?? camelWords(part));
+  }
+  const text = words.join(', ');
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 };
 
-/** An error as the operator reads it: the server's sentence, or each refused field in words, never a schema path. */
+/**
+ * An error as the operator reads it, the one place every page's errors pass
+ * through: each refused field by its name and what is wrong with it, the
+ * gateway's sentence otherwise; never a schema path or a code.
+ */
 export const describeError = (e: unknown): string => {
   if (e instanceof ApiError && e.code === 'request.invalid' && Array.isArray(e.details.issues))
     return (e.details.issues as { path: string; message: string }[])
-      .map((i) => `${fieldName(i.path)} ${inWords(i.message)}.`)
+      .map((i) => sentence(`${fieldWords(i.path)}: ${i.message}`))
       .join(' ');
   if (e instanceof TypeError) return 'The gateway did not answer (network error). Try again when it is back.';
-  return e instanceof Error ? e.message : String(e);
+  return sentence(e instanceof Error ? e.message : String(e));
 };

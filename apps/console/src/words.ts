@@ -6,6 +6,7 @@ import type {
   DoorMode,
   PortStatus,
   ReaderStatus,
+  Role,
 } from '@gatehouse/api';
 
 /**
@@ -46,6 +47,22 @@ export const readerName = (readerId: string, doors: readonly Door[]): string => 
     if (r) return `${d.name}, ${DIRECTION_WORDS[r.direction]}`;
   }
   return `Reader ${readerId}`;
+};
+/** A serial line by the doors its readers serve ("Line of Front door, Server room"). */
+export const lineName = (
+  portId: string,
+  readers: readonly { id: string; port: string }[],
+  doors: readonly Door[],
+): string => {
+  const on = [
+    ...new Set(
+      readers
+        .filter((r) => r.port === portId)
+        .map((r) => doors.find((d) => d.readers.some((x) => x.id === r.id))?.name)
+        .filter((n): n is string => !!n),
+    ),
+  ];
+  return on.length ? `Line of ${on.join(', ')}` : 'Line with no door';
 };
 /** A door's readers in words: "entry and exit readers". */
 export const doorReadersWords = (d: Door): string =>
@@ -144,3 +161,39 @@ export const CARD_STATE_WORDS: Record<Credential['state'], string> = {
 };
 /** A code from one of the records above, in words; a code with none read as words. */
 export const said = (words: Record<string, string>, code: string): string => words[code] ?? wordsOfCode(code);
+
+/** Operators' and tokens' roles in words: what the person or machine does, not the code the API takes. */
+export const ROLE_WORDS: Record<Role, string> = {
+  reception: 'Reception',
+  guard: 'Guard',
+  'facility-manager': 'Facility manager',
+  responder: 'Responder',
+  admin: 'Administrator',
+  auditor: 'Auditor',
+  'privacy-officer': 'Privacy officer',
+  'login-source': 'Login source (a machine sending sign-ins)',
+  workstation: 'Workstation (a desk asking about its own sign-ins)',
+};
+/** Roles in words, in the order given: "Guard, Auditor". */
+export const rolesInWords = (roles: readonly string[]): string =>
+  roles.map((r) => said(ROLE_WORDS, r)).join(', ') || 'No role';
+
+/**
+ * The gateway's health components (apps/gateway/src/server.ts and the
+ * observability files register them) by what a person calls them.
+ */
+export const COMPONENT_WORDS: Record<string, string> = {
+  storage: 'Storage (the database)',
+  journal: 'Journal',
+  readers: 'Readers',
+  mqtt: 'MQTT broker',
+  notifications: 'Alarm notifications',
+  logins: 'Sign-in reports from computers',
+  directory: 'Directory sync',
+  gating: 'Sign-in gating at desks',
+};
+/** A component by its name in words; one the console does not know yet read as words, capitalised. */
+export const componentWords = (id: string): string => {
+  const w = said(COMPONENT_WORDS, id);
+  return w.charAt(0).toUpperCase() + w.slice(1);
+};

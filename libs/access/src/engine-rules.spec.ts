@@ -145,7 +145,7 @@ describe('schedules', () => {
           ],
         }),
       ),
-    ).toMatch(/intervals\[1\] overlaps intervals\[0\] on weekday 2/);
+    ).toMatch(/^interval 2 overlaps interval 1 on Tuesday$/);
     expect(
       problem(() => validateSchedule({ ...base, intervals: [{ days: [8], start: '08:00', end: '12:00' }] })),
     ).toMatch(/ISO weekdays/);

@@ -18,23 +18,30 @@ export const isTimeZone = (zone: string): boolean => {
 const bad = (message: string, details: Record<string, unknown> = {}) =>
   new DomainError('invalid', 'schedule.invalid', message, details);
 
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
 /**
  * Refuses what a schedule cannot mean: unknown zones, malformed times, inverted
  * or empty intervals, and intervals of one day that overlap (a typo more often
  * than an intention; the error names both). An interval ending at midnight is
- * written "24:00"; one that runs past midnight is two intervals.
+ * written "24:00"; one that runs past midnight is two intervals. The messages
+ * name intervals as a person counts them ("interval 2", from 1), for the
+ * console to show as they are; `details` keeps the index from 0.
  */
 export const validateIntervals = (intervals: readonly ScheduleInterval[], label: string): void => {
   const perDay = new Map<number, { start: number; end: number; index: number }[]>();
+  const named = (index: number) => `${label} ${index + 1}`;
   intervals.forEach((iv, index) => {
     if (!TIME.test(iv.start) || !TIME.test(iv.end) || iv.start === '24:00') {
-      throw bad(`${label}[${index}]: times are "HH:MM" (00:00 to 24:00)`, { index });
+      throw bad(`${named(index)}: times are HH:MM, from 00:00 to 24:00 (midnight at the end of the day)`, {
+        index,
+      });
     }
     const start = minutesOf(iv.start);
     const end = minutesOf(iv.end);
     if (end <= start) {
       throw bad(
-        `${label}[${index}]: ends (${iv.end}) at or before it starts (${iv.start}); split an overnight interval at 24:00`,
+        `${named(index)} ends (${iv.end}) at or before it starts (${iv.start}); split an overnight interval at midnight (24:00) into two`,
         { index },
       );
     }
@@ -43,13 +50,15 @@ export const validateIntervals = (intervals: readonly ScheduleInterval[], label:
       iv.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7) ||
       new Set(iv.days).size !== iv.days.length
     ) {
-      throw bad(`${label}[${index}]: days are distinct ISO weekdays 1 (Monday) to 7 (Sunday)`, { index });
+      throw bad(`${named(index)} needs at least one day, each once (ISO weekdays 1, Monday, to 7, Sunday)`, {
+        index,
+      });
     }
     for (const day of iv.days) {
       const list = perDay.get(day) ?? [];
       const clash = list.find((o) => start < o.end && o.start < end);
       if (clash) {
-        throw bad(`${label}[${index}] overlaps ${label}[${clash.index}] on weekday ${day}`, {
+        throw bad(`${named(index)} overlaps ${named(clash.index)} on ${WEEKDAY_NAMES[day - 1]}`, {
           index,
           other: clash.index,
           day,
@@ -63,8 +72,8 @@ export const validateIntervals = (intervals: readonly ScheduleInterval[], label:
 
 export const validateSchedule = (s: Pick<Schedule, 'timeZone' | 'intervals' | 'holidayIntervals'>): void => {
   if (!isTimeZone(s.timeZone)) throw bad(`unknown time zone "${s.timeZone}"`, { timeZone: s.timeZone });
-  validateIntervals(s.intervals, 'intervals');
-  validateIntervals(s.holidayIntervals, 'holidayIntervals');
+  validateIntervals(s.intervals, 'interval');
+  validateIntervals(s.holidayIntervals, 'holiday interval');
 };
 
 export interface LocalTime {

@@ -1,5 +1,5 @@
 export { canSeeCategory, PERSON_ROLES, type Role, ROLES, visibleCategories } from './roles';
-export { MAX_PASSWORD_LENGTH, type PasswordRuleSet, passwordRules, sitePasswordPolicy } from './password';
+export { MAX_PASSWORD_LENGTH, passwordRules, type PasswordPolicyView, sitePasswordPolicy } from './password';
 export { base32Decode, hotp, totpCode, totpStep } from './totp';
 export { sameSecret } from './secrets';
 export { SecretBox } from './secret-box';
@@ -15,7 +15,7 @@ export {
 } from './types';
 export { type Auth, createAuth } from './auth';
 export type { AuthSettings } from './auth-context';
-export { Operators } from './operators';
+export { BOOTSTRAP_PREFIX, BOOTSTRAP_TOKEN_LENGTH, BOOTSTRAP_TOKEN_PATTERN, Operators } from './operators';
 export { SignIn } from './sign-in';
 export { ApiTokens } from './tokens';
 export { purgeSessionsPeriodically, SESSION_PURGE_EVERY_MS } from './session-purge';

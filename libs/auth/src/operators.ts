@@ -13,6 +13,23 @@ import { randomToken, sameSecret, sha256 } from './secrets';
 import { rolesOf, type OperatorRow } from './store';
 import { actorOf, type OperatorView, type RequestContext } from './types';
 
+/** The bootstrap token as issueBootstrapToken makes it: "gbt_" and 24 random bytes in base64url (36 characters). */
+export const BOOTSTRAP_PREFIX = 'gbt_';
+const BOOTSTRAP_BYTES = 24;
+export const BOOTSTRAP_TOKEN_LENGTH = BOOTSTRAP_PREFIX.length + Math.ceil((BOOTSTRAP_BYTES * 4) / 3);
+export const BOOTSTRAP_TOKEN_PATTERN = new RegExp(
+  `^${BOOTSTRAP_PREFIX}[A-Za-z0-9_-]{${BOOTSTRAP_TOKEN_LENGTH - BOOTSTRAP_PREFIX.length}}$`,
+);
+
+/** The operator making a request acts on their own account (a signed-in session, not a token or the CLI). */
+const isSelf = (id: string, actor: Actor): boolean => actor.kind === 'operator' && actor.id === id;
+/**
+ * What an administrator may not do to their own account from a session: each
+ * would end the session they act from or take away the right to undo it, and
+ * another administrator (or the CLI on the gateway) can do it for them.
+ */
+const selfLockout = (message: string) => fail('conflict', 'operator.self-lockout', message);
+
 /**
  * The operators' administration: the first-start bootstrap, creating operators,
  * changing their names, roles and state, and an administrator's resets
@@ -35,7 +52,7 @@ export class Operators {
         store.clearBootstrapToken();
         return null;
       }
-      const token = `gbt_${randomToken(24)}`;
+      const token = `${BOOTSTRAP_PREFIX}${randomToken(BOOTSTRAP_BYTES)}`;
       const expiresAt = this.ctx.now() + settings.bootstrapTokenHours * 3_600_000;
       await this.ctx.record(
         'auth.bootstrap-token-issued',
@@ -184,6 +201,16 @@ export class Operators {
           fields.roles = JSON.stringify(newRoles);
         }
       }
+      if (isSelf(id, actor)) {
+        if (patch.disabled === true && row.disabled === 0)
+          throw selfLockout(
+            'you cannot disable your own account: your session would end at once. Another administrator can disable it',
+          );
+        if (oldRoles.includes('admin') && !newRoles.includes('admin'))
+          throw selfLockout(
+            'you cannot remove your own admin role: you could not give it back. Another administrator can remove it',
+          );
+      }
       if (patch.disabled !== undefined && (patch.disabled ? 1 : 0) !== row.disabled) {
         changes.disabled = { from: row.disabled === 1, to: patch.disabled };
         fields.disabled = patch.disabled ? 1 : 0;
@@ -218,6 +245,10 @@ export class Operators {
 
   async resetPassword(id: string, password: string, actor: Actor): Promise<OperatorView> {
     const { store } = this.ctx;
+    if (isSelf(id, actor))
+      throw selfLockout(
+        'you cannot reset your own password here: it would end your session. Change it under My account',
+      );
     const target = this.ctx.operator(id);
     this.ctx.checkPassword(password, target.username, target.display_name);
     const hash = await hashSecret(password);
@@ -248,6 +279,12 @@ export class Operators {
   /** An administrator removes an operator's second factor (a lost phone); they enrol again at next sign-in. */
   resetSecondFactor(id: string, reason: string, actor: Actor): Promise<OperatorView> {
     const { store } = this.ctx;
+    if (isSelf(id, actor))
+      return Promise.reject(
+        selfLockout(
+          'you cannot reset your own second factor here: it would end your session. Replace your authenticator app under My account',
+        ),
+      );
     return this.ctx.serial(async () => {
       const row = this.ctx.operator(id);
       await this.ctx.record(

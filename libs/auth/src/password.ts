@@ -53,19 +53,19 @@ export const sitePasswordPolicy = (passwordMinLength: number, securityProfile: s
   lettersAndDigits: securityProfile === 'pci',
 });
 
-/**
- * The rules of {@link passwordProblems} in words, for a form to show before a
- * password is chosen (issue 11, item 10): the same policy, the same limits.
- */
-/** A password policy in limits and words, as the console shows it while a password is chosen. */
-export interface PasswordRuleSet {
+/** GET /api/v1/auth/password-policy: the limits a form enforces, and the rules in words to show. */
+export interface PasswordPolicyView {
   minLength: number;
   maxLength: number;
   lettersAndDigits: boolean;
   rules: string[];
 }
 
-export const passwordRules = (policy: PasswordPolicy): PasswordRuleSet => ({
+/**
+ * The rules of {@link passwordProblems} in words, for a form to show before a
+ * password is chosen (issue 11, item 10): the same policy, the same limits.
+ */
+export const passwordRules = (policy: PasswordPolicy): PasswordPolicyView => ({
   minLength: policy.minLength,
   maxLength: MAX_PASSWORD_LENGTH,
   lettersAndDigits: policy.lettersAndDigits === true,

@@ -74,6 +74,13 @@ export class ApiTokens {
     return this.ctx.serial(async () => {
       const row = store.tokenById(id);
       if (!row) throw fail('not-found', 'token.not-found', 'no such token');
+      // The machine would lose its access in the middle of its own request, with nothing to undo it.
+      if (actor.kind === 'token' && actor.id === id)
+        throw fail(
+          'conflict',
+          'token.self-revoke',
+          'a token cannot revoke itself: revoke it from the console or with another token',
+        );
       if (row.revoked_at === null) {
         await this.ctx.record('token.revoked', actor, { tokenId: id, name: row.name }, [], () =>
           store.revokeToken(id, this.ctx.now()),

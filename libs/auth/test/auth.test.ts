@@ -181,6 +181,49 @@ describe('auth: operators, sign-in and tokens (real SQLite, real journal)', () =
     ).rejects.toMatchObject({ code: 'auth.bad-roles' });
   });
 
+  it('refuses an administrator what would lock them out of their own account, with the reason, and journals nothing', async () => {
+    const create = (username: string) =>
+      operators.createOperator(
+        { username, displayName: username, password: 'violet anchor meadow 42', roles: ['admin'] },
+        cli,
+      );
+    const ada = await create('ada');
+    const bob = await create('bob');
+    const asAda = { kind: 'operator' as const, id: ada.id, name: 'ada' };
+    const before = types().length;
+    const selfLockout = (why: RegExp) => ({ kind: 'conflict', code: 'operator.self-lockout', message: why });
+    // Another administrator exists: the last-admin rule would let each of these through.
+    await expect(operators.updateOperator(ada.id, { disabled: true }, asAda)).rejects.toMatchObject(
+      selfLockout(/cannot disable your own account/),
+    );
+    await expect(operators.updateOperator(ada.id, { roles: ['auditor'] }, asAda)).rejects.toMatchObject(
+      selfLockout(/cannot remove your own admin role/),
+    );
+    await expect(operators.resetPassword(ada.id, 'granite lantern harbour 7', asAda)).rejects.toMatchObject(
+      selfLockout(/Change it under My account/),
+    );
+    await expect(operators.resetSecondFactor(ada.id, 'lost phone', asAda)).rejects.toMatchObject(
+      selfLockout(/under My account/),
+    );
+    expect(types()).toHaveLength(before);
+    // What does not lock her out is hers to change; the same changes to another administrator are allowed.
+    await operators.updateOperator(ada.id, { displayName: 'Ada L.', roles: ['admin', 'auditor'] }, asAda);
+    await operators.updateOperator(bob.id, { roles: ['auditor'] }, asAda);
+    await operators.updateOperator(bob.id, { disabled: true }, asAda);
+    expect(
+      (await operators.resetPassword(bob.id, 'granite lantern harbour 7', asAda)).mustChangePassword,
+    ).toBe(true);
+
+    // A token cannot revoke itself; another caller can.
+    const { token, view } = await tokens.createToken({ name: 'ci', roles: ['admin'], expiresInDays: 1 }, cli);
+    const itself = tokens.resolveToken(token)!;
+    await expect(
+      tokens.revokeToken(view.id, { kind: 'token', id: itself.id, name: itself.name }),
+    ).rejects.toMatchObject({ code: 'token.self-revoke' });
+    expect(tokens.resolveToken(token)).not.toBeNull();
+    expect((await tokens.revokeToken(view.id, asAda)).revokedAt).not.toBeNull();
+  });
+
   it('keeps at least one active admin and journals what changed', async () => {
     const ada = await operators.createOperator(
       { username: 'ada', displayName: 'Ada', password: 'violet anchor meadow 42', roles: ['admin'] },

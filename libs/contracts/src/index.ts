@@ -37,6 +37,7 @@ export {
   replacementOf,
   shownAsText,
 } from './input';
+export { issueInWords } from './issue-words';
 export { deadLetteringBus, DeadLetterLimiter, handlerFailure } from './dead-letters';
 export { type Log } from './log';
 export { nextTurn, SLICE_MS, timeSlicer } from './time-slicer';

@@ -1,4 +1,4 @@
-export { brokerSecurity, type BrokerSecurity, MqttSensorSource } from './client';
+export { brokerSecurity, type BrokerSecurity, type MqttConnectionState, MqttSensorSource } from './client';
 export { type EmbeddedBroker, startEmbeddedBroker } from './embedded-broker';
 export { DoorStatePublisher } from './publisher';
 export { MqttDoorActuators } from './actuators';

@@ -123,8 +123,8 @@ export const Directory = () => {
             <tbody>
               {last.changes.map((c) => (
                 <tr key={`${c.cardholderId}-${c.change}`}>
-                  {/* A role that may not read people sees the id alone, as the API gives it. */}
-                  <td>{c.name ?? <code>{c.cardholderId}</code>}</td>
+                  {/* A role that may not read people gets no name from the API; an id would tell it nothing. */}
+                  <td>{c.name ?? 'A person (names are not shown to your role)'}</td>
                   <td>{changeText(c)}</td>
                 </tr>
               ))}

@@ -6,6 +6,8 @@ import { FORMATS, type Door, type DoorState, type Zone } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
 import { siteOverride } from '../desk/lockdown';
 import { idOf, NameWithId } from '../setup/NameWithId';
+import { useShowIds } from '../components/AdvancedIds';
+import { useSiteInstant } from '../setup/site';
 import { useAction } from '../Feedback';
 import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
@@ -16,6 +18,7 @@ import {
   DOOR_MODE_WORDS,
   doorModeWords,
   doorReadersWords,
+  lineName,
   readerName,
   alarmTypeWords,
 } from '../words';
@@ -44,7 +47,8 @@ export const Doors = () => {
   });
   const [test, setTest] = useState({ readerId: '', format: 'H10301', number: '', at: '' });
   const [decision, setDecision] = useState<SimulatedDecision | null>(null);
-  const [showIds, setShowIds] = useState(false);
+  const showIds = useShowIds();
+  const siteInstant = useSiteInstant();
   const { run, view, noteAt, busy } = useAction();
 
   // Door modes are re-read by themselves (on opening, on every mode or lockdown entry pushed, after a
@@ -82,7 +86,7 @@ export const Doors = () => {
         <option key={r.id} value={r.id} disabled={onDoor || r.id === other}>
           {onDoor
             ? `${readerName(r.id, doors)} (in use)`
-            : `${readerName(r.id, doors)}, ${r.port} address ${r.address}`}
+            : `${readerName(r.id, doors)}, ${lineName(r.port, readers, doors)}, address ${r.address}`}
         </option>
       );
     });
@@ -153,7 +157,7 @@ export const Doors = () => {
       setDecision(
         await api.post<SimulatedDecision>('/api/v1/access/simulate', {
           ...test,
-          at: test.at ? new Date(test.at).toISOString() : undefined,
+          at: siteInstant(test.at) ?? undefined,
         }),
       ),
     );
@@ -202,11 +206,7 @@ export const Doors = () => {
       </header>
       {dialog.view}
       {view}
-      {/* Ids are for installers and the API: behind "advanced", never in the way of names. */}
-      <label className="check advanced-ids">
-        <input type="checkbox" checked={showIds} onChange={(e) => setShowIds(e.target.checked)} />
-        Show ids (advanced)
-      </label>
+      {showIds.toggle}
       <table className="entries" data-testid="doors">
         <thead>
           <tr>
@@ -226,12 +226,9 @@ export const Doors = () => {
               <tr key={d.id}>
                 <td data-label="Door">
                   {d.name}
-                  {showIds && (
-                    <small className="ids">
-                      {' '}
-                      <code>{d.id}</code>
-                      {d.readers.length > 0 && <> readers {d.readers.map((r) => r.id).join(', ')}</>}
-                    </small>
+                  {showIds.ids(d.id)}
+                  {showIds.shown && d.readers.length > 0 && (
+                    <small className="ids"> readers {d.readers.map((r) => r.id).join(', ')}</small>
                   )}
                 </td>
                 <td data-label="Readers">{doorReadersWords(d)}</td>
@@ -359,7 +356,7 @@ export const Doors = () => {
               />
             </label>
             <label>
-              At (empty: now)
+              At, on the site's clocks (empty: now)
               <input
                 name="test-at"
                 type="datetime-local"

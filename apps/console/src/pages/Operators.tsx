@@ -1,15 +1,26 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { formatTime } from '../format';
 import { api, describeError, ROLES, type Operator, type Role } from '../api';
+import type { Items } from '@gatehouse/api';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { SitePasswordRules } from '../setup/PasswordRules';
+import { ROLE_WORDS, rolesInWords } from '../words';
 
 /** Roles a person can hold: `login-source` and `workstation` are for machines' API tokens only (the server refuses them). */
 const MACHINE_ROLES: readonly Role[] = ['login-source', 'workstation'];
 const PERSON_ROLES = ROLES.filter((r) => !MACHINE_ROLES.includes(r));
 
-const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role[]) => void }) => (
+/** `keep`: a role that cannot be taken away here (an administrator's own admin role), shown checked and fixed. */
+const RolePicker = ({
+  value,
+  onChange,
+  keep,
+}: {
+  value: Role[];
+  onChange: (roles: Role[]) => void;
+  keep?: Role;
+}) => (
   <span className="roles">
     {PERSON_ROLES.map((r) => (
       <label key={r} className="check">
@@ -17,15 +28,22 @@ const RolePicker = ({ value, onChange }: { value: Role[]; onChange: (roles: Role
           type="checkbox"
           name={`role-${r}`}
           checked={value.includes(r)}
+          disabled={r === keep}
           onChange={(e) => onChange(e.target.checked ? [...value, r] : value.filter((x) => x !== r))}
         />
-        {r}
+        {ROLE_WORDS[r]}
       </label>
     ))}
   </span>
 );
 
-export const Operators = ({ canEdit }: { canEdit: boolean }) => {
+/**
+ * The operators, and an administrator's actions on them. `me` is the signed-in
+ * operator's id: nothing that would lock them out of their own account is
+ * offered on their row (disable, reset their password or second factor, give up
+ * the admin role); the gateway refuses those too (operator.self-lockout).
+ */
+export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) => {
   const [items, setItems] = useState<Operator[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState({
@@ -45,7 +63,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
 
   const refresh = useCallback(() => {
     api
-      .get<{ items: Operator[] }>('/api/v1/operators')
+      .get<Items<Operator>>('/api/v1/operators')
       .then((r) => setItems(r.items))
       .catch((e: unknown) => setError(describeError(e)));
   }, []);
@@ -66,7 +84,7 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
   const create = (e: FormEvent) => {
     e.preventDefault();
     void run(
-      `Created ${draft.username}; they choose their own password at first sign-in.`,
+      `Created ${draft.displayName} (user name ${draft.username}); they choose their own password at first sign-in.`,
       async () => {
         await api.post('/api/v1/operators', draft);
         setDraft({ username: '', displayName: '', password: '', roles: [] });
@@ -103,7 +121,16 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
               <td>
                 {editing?.id === o.id ? (
                   <>
-                    <RolePicker value={editing.roles} onChange={(roles) => setEditing({ id: o.id, roles })} />
+                    <RolePicker
+                      value={editing.roles}
+                      onChange={(roles) => setEditing({ id: o.id, roles })}
+                      keep={o.id === me && o.roles.includes('admin') ? 'admin' : undefined}
+                    />
+                    {o.id === me && o.roles.includes('admin') && (
+                      <p className="hint">
+                        Your own admin role can be removed by another administrator only.
+                      </p>
+                    )}
                     <button
                       onClick={() =>
                         void act('Roles changed.', () =>
@@ -115,85 +142,96 @@ export const Operators = ({ canEdit }: { canEdit: boolean }) => {
                     </button>
                   </>
                 ) : (
-                  o.roles.join(', ')
+                  rolesInWords(o.roles)
                 )}
               </td>
               <td>
-                {o.totpEnrolled ? 'enrolled' : o.totpRequired ? 'required, not yet set up' : 'optional'}
+                {o.totpEnrolled ? 'Enrolled' : o.totpRequired ? 'Required, not yet set up' : 'Optional'}
               </td>
               <td>
                 {o.disabled
-                  ? 'disabled'
+                  ? 'Disabled'
                   : o.lockedUntil
-                    ? `locked until ${formatTime(o.lockedUntil)}`
-                    : 'active'}
+                    ? `Locked until ${formatTime(o.lockedUntil)}`
+                    : 'Active'}
               </td>
               {canEdit && (
                 <td className="row-actions">
                   <button className="link" onClick={() => setEditing({ id: o.id, roles: o.roles })}>
                     Roles
                   </button>
-                  <button
-                    className="link"
-                    onClick={() =>
-                      o.disabled
-                        ? void act('Enabled.', () =>
-                            api.patch(`/api/v1/operators/${o.id}`, { disabled: false }),
-                          )
-                        : dialog.ask({
-                            title: `Disable ${o.username}?`,
-                            consequence: 'Their sessions end and they cannot sign in until enabled again.',
-                            confirm: 'Disable',
-                            reason: 'none',
+                  {o.id === me ? (
+                    <span className="hint">
+                      Your own account: change your password and second factor under My account.
+                    </span>
+                  ) : (
+                    <>
+                      <button
+                        className="link"
+                        onClick={() =>
+                          o.disabled
+                            ? void act('Enabled.', () =>
+                                api.patch(`/api/v1/operators/${o.id}`, { disabled: false }),
+                              )
+                            : dialog.ask({
+                                title: `Disable ${o.displayName} (${o.username})?`,
+                                consequence:
+                                  'Their sessions end and they cannot sign in until enabled again.',
+                                confirm: 'Disable',
+                                reason: 'none',
+                                risky: true,
+                                done: `${o.displayName} disabled.`,
+                                run: confirmed(() =>
+                                  api.patch(`/api/v1/operators/${o.id}`, { disabled: true }),
+                                ),
+                              })
+                        }
+                      >
+                        {o.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                      <button
+                        className="link"
+                        onClick={() =>
+                          dialog.ask({
+                            title: `Reset the password of ${o.displayName}?`,
+                            consequence:
+                              'Their sessions end; they must change this temporary password at sign-in.',
+                            confirm: 'Reset password',
+                            reason: 'required',
+                            reasonLabel: 'Temporary password',
+                            secret: true,
                             risky: true,
-                            done: `${o.username} disabled.`,
-                            run: confirmed(() => api.patch(`/api/v1/operators/${o.id}`, { disabled: true })),
+                            done: 'Password reset; their sessions ended.',
+                            run: confirmed((password) =>
+                              api.post(`/api/v1/operators/${o.id}/password`, { password }),
+                            ),
                           })
-                    }
-                  >
-                    {o.disabled ? 'Enable' : 'Disable'}
-                  </button>
-                  <button
-                    className="link"
-                    onClick={() =>
-                      dialog.ask({
-                        title: `Reset the password of ${o.username}?`,
-                        consequence:
-                          'Their sessions end; they must change this temporary password at sign-in.',
-                        confirm: 'Reset password',
-                        reason: 'required',
-                        reasonLabel: 'Temporary password',
-                        secret: true,
-                        risky: true,
-                        done: 'Password reset; their sessions ended.',
-                        run: confirmed((password) =>
-                          api.post(`/api/v1/operators/${o.id}/password`, { password }),
-                        ),
-                      })
-                    }
-                  >
-                    Reset password
-                  </button>
-                  {o.totpEnrolled && (
-                    <button
-                      className="link"
-                      onClick={() =>
-                        dialog.ask({
-                          title: `Remove the second factor of ${o.username}?`,
-                          consequence: 'They must enrol an authenticator again at their next sign-in.',
-                          confirm: 'Reset 2FA',
-                          reason: 'required',
-                          reasonLabel: 'Why (lost phone, …)',
-                          risky: true,
-                          done: 'Second factor removed.',
-                          run: confirmed((reason) =>
-                            api.post(`/api/v1/operators/${o.id}/second-factor/reset`, { reason }),
-                          ),
-                        })
-                      }
-                    >
-                      Reset 2FA
-                    </button>
+                        }
+                      >
+                        Reset password
+                      </button>
+                      {o.totpEnrolled && (
+                        <button
+                          className="link"
+                          onClick={() =>
+                            dialog.ask({
+                              title: `Remove the second factor of ${o.displayName}?`,
+                              consequence: 'They must enrol an authenticator again at their next sign-in.',
+                              confirm: 'Reset 2FA',
+                              reason: 'required',
+                              reasonLabel: 'Why (lost phone, …)',
+                              risky: true,
+                              done: 'Second factor removed.',
+                              run: confirmed((reason) =>
+                                api.post(`/api/v1/operators/${o.id}/second-factor/reset`, { reason }),
+                              ),
+                            })
+                          }
+                        >
+                          Reset 2FA
+                        </button>
+                      )}
+                    </>
                   )}
                   {o.lockedUntil && (
                     <button

@@ -7,8 +7,9 @@ import { FORMATS, type Cardholder, type Credential, type Group, type Level } fro
 import { useActionDialog } from '../components/useActionDialog';
 import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
+import { useSiteInstant } from '../setup/site';
 import { PresentCard, type CardRead, type ReaderChoice } from '../setup/PresentCard';
-import { CARD_STATE_WORDS, PERSON_KIND_WORDS, PERSON_STATE_WORDS, said } from '../words';
+import { CARD_STATE_WORDS, PERSON_KIND_WORDS, PERSON_STATE_WORDS, readerName, said } from '../words';
 
 const blank = {
   name: '',
@@ -58,6 +59,7 @@ export const People = () => {
   const [doors, setDoors] = useState<{ doorId: string; now: boolean }[]>([]);
   const [draft, setDraft] = useState(blank);
   const [cred, setCred] = useState({ format: 'H10301', number: '', pin: '', validUntil: '' });
+  const siteInstant = useSiteInstant();
   const { run, view, noteAt, busy } = useAction();
   const dialog = useActionDialog();
 
@@ -72,11 +74,11 @@ export const People = () => {
     void search('');
     if (can('site.read')) {
       api
-        .get<{ items: Level[] }>('/api/v1/access/levels')
+        .get<Items<Level>>('/api/v1/access/levels')
         .then((r) => setLevels(r.items))
         .catch(() => undefined);
       api
-        .get<{ items: Group[] }>('/api/v1/access/groups')
+        .get<Items<Group>>('/api/v1/access/groups')
         .then((r) => setGroups(r.items))
         .catch(() => undefined);
       api
@@ -162,7 +164,7 @@ export const People = () => {
           format: cred.format,
           number: cred.number.trim(),
           pin: cred.pin || null,
-          validUntil: cred.validUntil ? new Date(cred.validUntil).toISOString() : null,
+          validUntil: siteInstant(cred.validUntil),
         });
         setCred({ format: 'H10301', number: '', pin: '', validUntil: '' });
         await refresh();
@@ -172,10 +174,7 @@ export const People = () => {
   };
   // Readers by their door and direction, for enrolling a card by presenting it.
   const readers = useMemo<ReaderChoice[]>(
-    () =>
-      siteDoors.flatMap((d) =>
-        d.readers.map((r) => ({ id: r.id, label: `${d.name} (${r.direction}) · ${r.id}` })),
-      ),
+    () => siteDoors.flatMap((d) => d.readers.map((r) => ({ id: r.id, label: readerName(r.id, siteDoors) }))),
     [siteDoors],
   );
   const cardPresented = useCallback(
@@ -362,7 +361,12 @@ export const People = () => {
                 {noteAt('access')}
               </>
             ) : (
-              <p>{[...(selected.levelIds ?? []), ...(selected.groupIds ?? [])].join(', ') || 'none'}</p>
+              <p>
+                {[
+                  ...(selected.levelIds ?? []).map((id) => levels.find((l) => l.id === id)?.name ?? id),
+                  ...(selected.groupIds ?? []).map((id) => groups.find((g) => g.id === id)?.name ?? id),
+                ].join(', ') || 'none'}
+              </p>
             )}
             <h4>Doors this person can open</h4>
             <ul className="compact" data-testid="person-doors">
@@ -447,9 +451,9 @@ export const People = () => {
                 />
                 <input
                   name="credential-until"
-                  aria-label="Valid until (optional)"
+                  aria-label="Valid until, on the site's clocks (optional)"
                   type="datetime-local"
-                  title="valid until (optional)"
+                  title="Valid until, on the site's clocks (optional)"
                   value={cred.validUntil}
                   onChange={(e) => setCred({ ...cred, validUntil: e.target.value })}
                 />

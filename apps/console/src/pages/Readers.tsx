@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { Door, Items, ReadersStatus } from '@gatehouse/api';
-import { api } from '../api';
+import { api, describeError } from '../api';
 import { useCan } from '../shell/permissions';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
@@ -9,6 +9,7 @@ import type { InterpretResult, PortRow, ReaderRow } from '../readers-api';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
 import {
   countersInWords,
+  lineName,
   PORT_STATE_WORDS,
   PROTOCOL_WORDS,
   readerName,
@@ -46,18 +47,7 @@ export const Readers = () => {
       .catch(() => undefined);
   }, []);
   const nameOf = (readerId: string) => readerName(readerId, doors);
-  /** A line (serial port) by the doors its readers serve. */
-  const lineName = (portId: string) => {
-    const on = [
-      ...new Set(
-        readers
-          .filter((r) => r.port === portId)
-          .map((r) => doors.find((d) => d.readers.some((x) => x.id === r.id))?.name)
-          .filter((n): n is string => !!n),
-      ),
-    ];
-    return on.length ? `Line of ${on.join(', ')}` : 'Line with no door';
-  };
+  const lineOf = (portId: string) => lineName(portId, readers, doors);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -67,7 +57,7 @@ export const Readers = () => {
       setPorts(s.ports);
       setError(null);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e));
     }
   }, []);
 
@@ -112,7 +102,7 @@ export const Readers = () => {
                 {nameOf(r.id)} <small>({r.format})</small>
               </td>
               <td data-label="Line" title={`port ${r.port}, address ${r.address}`}>
-                {lineName(r.port)}, address {r.address}
+                {lineOf(r.port)}, address {r.address}
               </td>
               <td data-label="State">
                 <span className={`badge ${r.online ? 'state-live' : 'state-ended'}`}>
@@ -182,7 +172,7 @@ export const Readers = () => {
           {ports.map((p) => (
             <tr key={p.id}>
               <td data-label="Line" title={`port ${p.id}`}>
-                {lineName(p.id)}
+                {lineOf(p.id)}
               </td>
               <td data-label="Device">
                 <code>{p.path}</code>

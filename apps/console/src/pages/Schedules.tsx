@@ -5,10 +5,30 @@ import { api } from '../api';
 import { WEEKDAYS, type Group, type Holiday, type Interval, type Level, type Schedule } from '../access-api';
 import { useAction } from '../Feedback';
 import { idOf, NameWithId } from '../setup/NameWithId';
+import { useShowIds } from '../components/AdvancedIds';
 import { useSiteTimeZone } from '../setup/site';
 
 const describe = (ivs: Interval[]) =>
-  ivs.map((i) => `${i.days.map((d) => WEEKDAYS[d - 1]).join(' ')} ${i.start}–${i.end}`).join('; ') || 'never';
+  ivs
+    .map(
+      (i) =>
+        `${i.days.map((d) => WEEKDAYS[d - 1]).join(' ')} ${i.start}–${i.end === '24:00' ? 'midnight' : i.end}`,
+    )
+    .join('; ') || 'never';
+
+/**
+ * An interval's end as a time input holds it and as the API takes it: the API
+ * writes the end of the day "24:00", which a time input cannot hold; there it
+ * is 00:00, which can never end an interval otherwise (an end comes after its start).
+ */
+const endShown = (end: string) => (end === '24:00' ? '00:00' : end);
+const endSent = (value: string) => (value === '00:00' ? '24:00' : value);
+
+/** The zones a schedule can run in: the browser's list, with the site's own first whatever the list holds. */
+const zonesWith = (siteZone: string | null): string[] => {
+  const known = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return siteZone ? [siteZone, ...known.filter((z) => z !== siteZone)] : known;
+};
 
 export const Schedules = () => {
   const edit = useCan()('site.write');
@@ -23,8 +43,10 @@ export const Schedules = () => {
   });
   const [holiday, setHoliday] = useState({ id: '', name: '', date: '' });
   const { run, view, noteAt, busy } = useAction();
+  const showIds = useShowIds();
   const siteZone = useSiteTimeZone();
   const timeZone = draft.timeZone || siteZone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zones = zonesWith(siteZone ?? timeZone);
   const load = useCallback(async () => {
     setSchedules((await api.get<Items<Schedule>>('/api/v1/access/schedules')).items);
     setHolidays((await api.get<Items<Holiday>>('/api/v1/access/holidays')).items);
@@ -66,6 +88,7 @@ export const Schedules = () => {
         <h2>Schedules and holidays</h2>
       </header>
       {view}
+      {showIds.toggle}
       <table className="entries" data-testid="schedules">
         <thead>
           <tr>
@@ -78,7 +101,8 @@ export const Schedules = () => {
           {schedules.map((s) => (
             <tr key={s.id}>
               <td>
-                {s.name} <code>{s.id}</code>
+                {s.name}
+                {showIds.ids(s.id)}
               </td>
               <td>{s.timeZone}</td>
               <td>{describe(s.intervals)}</td>
@@ -95,19 +119,27 @@ export const Schedules = () => {
             <NameWithId kind="schedule" value={draft} onChange={(v) => setDraft({ ...draft, ...v })} />
             <label>
               Time zone
-              <input
+              <select
                 name="schedule-zone"
                 value={timeZone}
                 aria-describedby="schedule-zone-hint"
                 onChange={(e) => setDraft({ ...draft, timeZone: e.target.value })}
                 required
-              />
+              >
+                {zones.map((z) => (
+                  <option key={z} value={z}>
+                    {z === siteZone ? `${z} (the site's)` : z}
+                  </option>
+                ))}
+              </select>
             </label>
             <p className="hint" id="schedule-zone-hint">
-              {siteZone ? `The site's time zone is ${siteZone}.` : 'An IANA time zone, e.g. Europe/Berlin.'}
+              {siteZone
+                ? `The site's time zone is ${siteZone}; times below are wall-clock times there.`
+                : 'Times below are wall-clock times in this zone.'}
             </p>
             {draft.intervals.map((iv, i) => (
-              <div className="interval" key={i}>
+              <div className="interval" key={i} role="group" aria-label={`Interval ${i + 1}`}>
                 {WEEKDAYS.map((d, k) => (
                   <label key={d} className="check">
                     <input
@@ -124,31 +156,33 @@ export const Schedules = () => {
                     {d}
                   </label>
                 ))}
-                {/* Text, not type="time": an interval may end at 24:00, which a time input cannot hold. */}
                 <label className="inline">
                   From
                   <input
+                    type="time"
                     name={`interval-${i}-start`}
                     value={iv.start}
                     onChange={(e) => setInterval(i, { start: e.target.value })}
-                    size={5}
-                    inputMode="numeric"
-                    placeholder="hh:mm"
+                    required
                   />
                 </label>
                 <label className="inline">
                   until
                   <input
+                    type="time"
                     name={`interval-${i}-end`}
-                    value={iv.end}
-                    onChange={(e) => setInterval(i, { end: e.target.value })}
-                    size={5}
-                    inputMode="numeric"
-                    placeholder="hh:mm"
+                    value={endShown(iv.end)}
+                    aria-describedby="interval-end-hint"
+                    onChange={(e) => setInterval(i, { end: endSent(e.target.value) })}
+                    required
                   />
                 </label>
               </div>
             ))}
+            <p className="hint" id="interval-end-hint">
+              Until 00:00 means until midnight, the end of the day; hours past midnight are a second interval
+              on the next day.
+            </p>
             <button
               type="button"
               className="link"
@@ -195,6 +229,10 @@ export const Levels = () => {
   const [draft, setDraft] = useState({ id: '', name: '', scheduleId: '', doorIds: [] as string[] });
   const [group, setGroup] = useState({ id: '', name: '', levelIds: [] as string[] });
   const { run, view, noteAt, busy } = useAction();
+  const showIds = useShowIds();
+  /** A record by its name; its id only when the name is not known (a record removed since). */
+  const nameIn = (list: readonly { id: string; name: string }[], id: string) =>
+    list.find((x) => x.id === id)?.name ?? id;
   const load = useCallback(async () => {
     const [l, g, s, d] = await Promise.all([
       api.get<Items<Level>>('/api/v1/access/levels'),
@@ -238,6 +276,7 @@ export const Levels = () => {
         <h2>Access levels and groups</h2>
       </header>
       {view}
+      {showIds.toggle}
       <table className="entries" data-testid="levels">
         <thead>
           <tr>
@@ -250,16 +289,31 @@ export const Levels = () => {
           {levels.map((l) => (
             <tr key={l.id}>
               <td>
-                {l.name} <code>{l.id}</code>
+                {l.name}
+                {showIds.ids(l.id)}
               </td>
-              <td>{l.scheduleId}</td>
-              <td>{l.doorIds.join(', ')}</td>
+              <td>
+                {nameIn(schedules, l.scheduleId)}
+                {showIds.ids(l.scheduleId)}
+              </td>
+              <td>
+                {l.doorIds.map((d) => nameIn(doors, d)).join(', ') || 'No door'}
+                {showIds.ids(...l.doorIds)}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <h3>Groups</h3>
-      <p>{groups.map((g) => `${g.name} (${g.levelIds.join(', ')})`).join(' · ') || 'none'}</p>
+      <ul className="compact" data-testid="groups">
+        {groups.map((g) => (
+          <li key={g.id}>
+            {g.name}: {g.levelIds.map((l) => nameIn(levels, l)).join(', ') || 'no level'}
+            {showIds.ids(g.id)}
+          </li>
+        ))}
+        {groups.length === 0 && <li>None</li>}
+      </ul>
       {edit && (
         <>
           <form className="panel" onSubmit={saveLevel}>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
-import type { BootstrapAnswer, EnrollmentConfirmed, SignInAnswer } from '@gatehouse/api';
+import type { BootstrapAnswer, BootstrapState, EnrollmentConfirmed, SignInAnswer } from '@gatehouse/api';
 import { api, describeError, setCsrfToken, type Operator } from '../api';
 import { ErrorAlert } from '../Feedback';
 import { SuccessNote, type Success } from '../components/Notes';
@@ -36,7 +36,11 @@ const useSubmit = (action: () => Promise<void>) => {
   return { error, busy, submit };
 };
 
-export const Bootstrap = ({ onDone }: StepProps) => {
+/** `token`: what the printed token looks like (GET /auth/bootstrap), said beside its field before anything is sent. */
+export const Bootstrap = ({
+  onDone,
+  token: shape,
+}: StepProps & { token?: BootstrapState['token'] | null }) => {
   const [token, setToken] = useState('');
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -64,7 +68,6 @@ export const Bootstrap = ({ onDone }: StepProps) => {
   }
   return (
     <Card title="First start: create the administrator">
-      <p className="hint">Use the one-time bootstrap token the gateway printed when it started.</p>
       <form onSubmit={submit}>
         <label>
           Bootstrap token
@@ -73,9 +76,17 @@ export const Bootstrap = ({ onDone }: StepProps) => {
             value={token}
             onChange={(e) => setToken(e.target.value)}
             autoComplete="off"
+            spellCheck={false}
+            aria-describedby="bootstrap-token-hint"
             required
           />
         </label>
+        <p className="hint" id="bootstrap-token-hint">
+          {shape
+            ? `The one-time code of ${shape.length} characters starting with “${shape.prefix}” that the gateway printed after “BOOTSTRAP TOKEN:” when it started.`
+            : 'The one-time code the gateway printed after “BOOTSTRAP TOKEN:” when it started.'}{' '}
+          It is not in the log files; a restart prints a new one.
+        </p>
         <label>
           User name
           <input

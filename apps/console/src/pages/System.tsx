@@ -1,18 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { formatTime, formatTimeOfDay } from '../format';
-import type { SystemComponentView, SystemStatusView } from '@gatehouse/api';
+import type { Door, Items, SystemStatusView } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert } from '../Feedback';
 import { useLive } from '../shell/live';
+import { useCan } from '../shell/permissions';
+import { lineName, PORT_STATE_WORDS, PROTOCOL_WORDS, readerName, SECURE_CHANNEL_WORDS } from '../words';
+import { componentRows, type ComponentRow } from './system-rows';
 import './System.css';
 
 /** Re-read this often: health changes without a journal entry (a disk filling, a probe going down). */
 const REFRESH_MS = 10_000;
 
-const STATE_WORDS: Record<SystemComponentView['status'], string> = {
+const STATE_WORDS: Record<ComponentRow['status'], string> = {
   up: 'Working',
   degraded: 'Working with problems',
   down: 'Not working',
+  absent: 'Not configured',
 };
 
 /** "3.2 GB": sizes in words a person reads at a glance. */
@@ -41,7 +45,18 @@ export const formatDuration = (seconds: number): string => {
 /** The admin's system page: every component's health in words and since when, journal, storage, version. */
 export const System = () => {
   const live = useLive();
+  const can = useCan();
   const [status, setStatus] = useState<SystemStatusView | null>(null);
+  /** The site's doors: readers and lines are named by the doors they serve. */
+  const [doors, setDoors] = useState<Door[]>([]);
+  const readsSite = can('site.read');
+  useEffect(() => {
+    if (!readsSite) return;
+    void api
+      .background<Items<Door>>('/api/v1/access/doors')
+      .then((d) => setDoors(d.items))
+      .catch(() => undefined);
+  }, [readsSite, live.generation]);
   const [readAt, setReadAt] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -64,10 +79,12 @@ export const System = () => {
 
   const stale = live.status !== 'live' || error !== null;
   const zone = status?.site.timeZone ?? 'UTC';
-  const components = Object.entries(status?.components ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const rows = status ? componentRows(status, doors) : [];
+  const readers = status?.readers?.readers ?? [];
+  const ports = status?.readers?.ports ?? [];
   const freeShare = status ? status.storage.freeBytes / Math.max(status.storage.totalBytes, 1) : 1;
   return (
-    <section className="system-page">
+    <section className={stale ? 'system-page system-not-current' : 'system-page'}>
       <header className="page-header">
         <h2>System</h2>
       </header>
@@ -95,23 +112,84 @@ export const System = () => {
               </tr>
             </thead>
             <tbody>
-              {components.map(([name, c]) => (
-                <tr key={name}>
-                  <th scope="row">{name}</th>
+              {rows.map((c) => (
+                <tr key={c.key} data-component={c.key}>
+                  <th scope="row">{c.name}</th>
                   <td>
                     <span className={`system-state ${c.status}`}>{STATE_WORDS[c.status]}</span>
                   </td>
                   <td>{c.since ? formatTime(c.since) : '—'}</td>
-                  <td>{c.detail ?? ''}</td>
+                  <td>{c.detail}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          {readers.length > 0 && (
+            <>
+              <h3>Readers</h3>
+              <table className="entries" data-testid="system-readers">
+                <thead>
+                  <tr>
+                    <th scope="col">Reader</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Last heard</th>
+                    <th scope="col">Secure channel</th>
+                    <th scope="col">Line</th>
+                    <th scope="col">Last problem</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {readers.map((r) => (
+                    <tr key={r.id}>
+                      <th scope="row">{readerName(r.id, doors)}</th>
+                      <td>
+                        <span className={`system-state ${r.online ? 'up' : 'down'}`}>
+                          {r.online ? 'Online' : 'Offline'}
+                        </span>
+                      </td>
+                      <td>{r.lastSeen ? formatTime(r.lastSeen) : 'Never'}</td>
+                      <td>{SECURE_CHANNEL_WORDS[r.secureChannel]}</td>
+                      <td>
+                        {lineName(r.port, readers, doors)}, address {r.address}
+                      </td>
+                      <td>{r.lastError ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <h3>Reader lines</h3>
+              <table className="entries" data-testid="system-lines">
+                <thead>
+                  <tr>
+                    <th scope="col">Line</th>
+                    <th scope="col">Kind</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Last problem</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {ports.map((p) => (
+                    <tr key={p.id}>
+                      <th scope="row">{lineName(p.id, readers, doors)}</th>
+                      <td>{PROTOCOL_WORDS[p.protocol]}</td>
+                      <td>
+                        <span className={`system-state ${p.state === 'open' ? 'up' : 'down'}`}>
+                          {PORT_STATE_WORDS[p.state]}
+                        </span>
+                      </td>
+                      <td>{p.lastError ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
           <h3>Journal and storage</h3>
           <dl className="system-facts" data-testid="system-facts">
-            <dt>Journal</dt>
+            <dt>Journal size</dt>
             <dd>
-              {status.journal.open ? 'Open' : 'Closed'}, {status.journal.entries.toLocaleString()} entries
+              {status.journal.entries.toLocaleString('en-GB')} entries
+              {status.journal.open ? '' : ' (closed: nothing new can be recorded)'}
             </dd>
             <dt>Last checkpoint</dt>
             <dd>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { formatTime } from '../format';
-import { api, describeError, ROLES, type Role } from '../api';
+import { api, describeError, ROLES, type Operator, type Role } from '../api';
 import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
+import { ROLE_WORDS, rolesInWords } from '../words';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { SecretActions } from '../setup/SecretActions';
@@ -12,12 +13,20 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ name: '', role: 'auditor' as Role, expiresInDays: 90 });
 
+  /** Who made a token, by the name they are shown by (the token records their user name). */
+  const [operators, setOperators] = useState<Operator[]>([]);
   const refresh = useCallback(() => {
     api
       .get<Items<TokenView>>('/api/v1/tokens')
       .then((r) => setItems(r.items))
       .catch((e: unknown) => setError(describeError(e)));
+    api
+      .get<Items<Operator>>('/api/v1/operators')
+      .then((r) => setOperators(r.items))
+      .catch(() => undefined);
   }, []);
+  const madeBy = (username: string) =>
+    operators.find((o) => o.username === username)?.displayName ?? username;
   useEffect(refresh, [refresh]);
 
   const { run, noteAt, busy } = useAction();
@@ -81,13 +90,13 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
           {items.map((t) => (
             <tr key={t.id}>
               <td>{t.name}</td>
-              <td>{t.roles.join(', ')}</td>
+              <td>{rolesInWords(t.roles)}</td>
               <td>
-                {formatTime(t.createdAt).slice(0, 10)} by {t.createdBy}
+                {formatTime(t.createdAt).slice(0, 10)} by {madeBy(t.createdBy)}
               </td>
               <td>{formatTime(t.expiresAt).slice(0, 10)}</td>
-              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'never'}</td>
-              <td>{t.revokedAt ? 'revoked' : new Date(t.expiresAt) < new Date() ? 'expired' : 'active'}</td>
+              <td>{t.lastUsedAt ? formatTime(t.lastUsedAt) : 'Never'}</td>
+              <td>{t.revokedAt ? 'Revoked' : new Date(t.expiresAt) < new Date() ? 'Expired' : 'Active'}</td>
               {canEdit && (
                 <td>
                   {!t.revokedAt && (
@@ -122,7 +131,9 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               onChange={(e) => setDraft({ ...draft, role: e.target.value as Role })}
             >
               {ROLES.map((r) => (
-                <option key={r}>{r}</option>
+                <option key={r} value={r}>
+                  {ROLE_WORDS[r]}
+                </option>
               ))}
             </select>
           </label>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, type SessionInfo } from '../api';
+import { browserZone, siteLocalToIso } from '../journal/zone-time';
 
 /**
  * The site's IANA time zone, from the session view: a new schedule runs in the
@@ -18,4 +19,14 @@ export const useSiteTimeZone = (): string | null => {
     };
   }, []);
   return zone;
+};
+
+/**
+ * A `datetime-local` value as the site's clocks read it, not the browser's (a
+ * manager abroad who types "09:00" means nine at the site), in ISO 8601 UTC;
+ * null for an empty or malformed value.
+ */
+export const useSiteInstant = (): ((local: string) => string | null) => {
+  const zone = useSiteTimeZone() ?? browserZone();
+  return (local: string) => (local ? siteLocalToIso(local, zone) : null);
 };

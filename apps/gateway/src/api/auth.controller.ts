@@ -4,6 +4,9 @@ import type { FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import {
+  BOOTSTRAP_PREFIX,
+  BOOTSTRAP_TOKEN_LENGTH,
+  BOOTSTRAP_TOKEN_PATTERN,
   MAX_PASSWORD_LENGTH,
   Operators,
   permissionsOf,
@@ -37,7 +40,7 @@ const username = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only');
+  .regex(/^[A-Za-z0-9._@-]+$/, 'must be letters, digits and . _ @ - only');
 const password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 const LoginBody = z.strictObject({ username: z.string().min(1).max(64), password });
 const SecondFactorBody = z
@@ -58,15 +61,19 @@ const EnrollmentBody = z
     currentPassword: password.optional(),
     code: z
       .string()
-      .regex(/^\d{6}$/, 'six digits')
+      .regex(/^\d{6}$/, 'must be the six digits your authenticator app shows')
       .optional(),
     recoveryCode: z.string().min(8).max(20).optional(),
   })
   .refine((b) => b.code === undefined || b.recoveryCode === undefined, 'send code or recoveryCode, not both');
-const ConfirmBody = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'six digits') });
+const ConfirmBody = z.strictObject({
+  code: z.string().regex(/^\d{6}$/, 'must be the six digits your authenticator app shows'),
+});
 const PasswordBody = z.strictObject({ currentPassword: password, newPassword: password });
+/** Said in words when the token is not even of the right shape (a part missed when copying it, a space inside). */
+export const BOOTSTRAP_TOKEN_WORDS = `must be the ${BOOTSTRAP_TOKEN_LENGTH}-character code starting with "${BOOTSTRAP_PREFIX}" that the gateway printed when it started (in its start banner); copy it whole`;
 export const BootstrapBody = z.strictObject({
-  token: z.string().min(10).max(100),
+  token: z.string().trim().regex(BOOTSTRAP_TOKEN_PATTERN, BOOTSTRAP_TOKEN_WORDS),
   username,
   displayName: plainText({ max: 100 }),
   password,
@@ -110,7 +117,9 @@ export class AuthController {
   @Public()
   @ApiOperation({ summary: 'Whether the first administrator still has to be created' })
   bootstrapState(): BootstrapState {
-    return { pending: this.operators.bootstrapPending() };
+    return this.operators.bootstrapPending()
+      ? { pending: true, token: { length: BOOTSTRAP_TOKEN_LENGTH, prefix: BOOTSTRAP_PREFIX } }
+      : { pending: false };
   }
 
   @Post('bootstrap')

@@ -23,7 +23,7 @@ const CreateOperator = z.strictObject({
     .string()
     .min(1)
     .max(64)
-    .regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits and . _ @ - only'),
+    .regex(/^[A-Za-z0-9._@-]+$/, 'must be letters, digits and . _ @ - only'),
   displayName: plainText({ max: 100 }),
   roles: z.array(personRole).min(1).max(6),
   password: z

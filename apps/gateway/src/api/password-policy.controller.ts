@@ -1,10 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { passwordRules, sitePasswordPolicy } from '@gatehouse/auth';
+import { type PasswordPolicyView, passwordRules, sitePasswordPolicy } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { GATEHOUSE_CONFIG } from '@gatehouse/contracts';
 import { Public } from '../http/auth.guard';
-import type { PasswordPolicyView } from './views';
 
 /**
  * The password rules, for the console to show while one is chosen (issue 11,

@@ -6,12 +6,24 @@ import { may, type Principal } from '@gatehouse/auth';
 import { GATEHOUSE_CONFIG, DomainError } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { Journal } from '@gatehouse/journal';
+import { ReadersService } from '@gatehouse/readers';
 import { VERSION } from '../core';
 import { Allow, Public } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
-import { HealthRegistry } from '../health';
+import { type ComponentHealth, HealthRegistry } from '../health';
 import { Metrics } from '../metrics';
-import type { SystemStatusView } from './views';
+import type { BrokerView, SystemStatusView } from './views';
+
+/** The MQTT broker's connection as its health probe tells it (server.ts), typed for the system page. */
+const brokerOf = (mqtt: ComponentHealth | undefined): BrokerView | null =>
+  mqtt
+    ? {
+        status: mqtt.status,
+        state: typeof mqtt.state === 'string' ? (mqtt.state as BrokerView['state']) : 'closed',
+        since: mqtt.since ?? null,
+        lastError: typeof mqtt.lastError === 'string' ? mqtt.lastError : null,
+      }
+    : null;
 
 @ApiTags('system')
 @Controller()
@@ -21,6 +33,7 @@ export class SystemController {
     private readonly metrics: Metrics,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
     private readonly journal: Journal,
+    @Inject(ReadersService) private readonly readers: ReadersService,
   ) {}
 
   @Get('api/v1/system')
@@ -49,6 +62,9 @@ export class SystemController {
       startedAt: new Date(Date.now() - uptimeSeconds * 1000).toISOString(),
       uptimeSeconds,
       components,
+      // Each reader and line by itself: the console names them by their doors (a site without serial readers has none).
+      readers: this.config.serial.length > 0 ? this.readers.status() : null,
+      broker: brokerOf(components.mqtt),
       journal: {
         open: this.journal.isOpen,
         entries: stats.treeSize,

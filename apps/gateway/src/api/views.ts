@@ -19,7 +19,7 @@ import type { Alarm } from '@gatehouse/alarms';
 import type {
   Action,
   OperatorView,
-  PasswordRuleSet,
+  PasswordPolicyView,
   Permissions,
   ReadableEntry,
   Redacted,
@@ -31,6 +31,7 @@ import type { Interpretation } from '@gatehouse/bridge-protocol';
 import type { DirectoryStatus, SyncRun, Unmapped } from '@gatehouse/directory';
 import type { BoardDoor as BoardDoorState } from '@gatehouse/doors';
 import type { CheckpointView, EntryNames, READABLE_COLUMNS, VerifyReport } from '@gatehouse/journal';
+import type { MqttConnectionState } from '@gatehouse/mqtt';
 import type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 
 export type { AccessLevel, Door, Group, Holiday, Schedule, ScheduleInterval, Zone } from '@gatehouse/access';
@@ -39,7 +40,7 @@ export type { PortStatus, ReaderStatus } from '@gatehouse/readers';
 export type { Alarm, CheckpointView, CredentialFormat, Decision, DoorMode, DoorState, ImportReport };
 /** Why a card decision went as it did (the `reason` of access entries). */
 export type DecisionReason = Decision['reason'];
-export type { OperatorView };
+export type { OperatorView, PasswordPolicyView };
 export type { Action, Permissions, PresenceRow, ReadableEntry, Role, TokenView, VerifyReport, WhoCanOpenRow };
 
 /**
@@ -72,6 +73,8 @@ export interface Items<T> {
 
 export interface BootstrapState {
   pending: boolean;
+  /** While pending: what the printed token looks like, for the form to say before it is sent. */
+  token?: { length: number; prefix: string };
 }
 export interface BootstrapAnswer {
   operator: OperatorView;
@@ -109,8 +112,6 @@ export interface SessionView {
   /** The site's name and IANA time zone: forms default to it (a new schedule runs in the site's zone). */
   site: { name: string; timeZone: string };
 }
-/** GET /auth/password-policy: the rules a new password must meet (public). */
-export type PasswordPolicyView = PasswordRuleSet;
 export interface TokenCreated {
   /** The secret, shown once. */
   token: string;
@@ -258,6 +259,13 @@ export interface SystemComponentView {
   since?: string;
   [key: string]: unknown;
 }
+/** The MQTT broker the gateway listens to, from its health probe. */
+export interface BrokerView {
+  status: SystemComponentView['status'];
+  state: MqttConnectionState;
+  since: string | null;
+  lastError: string | null;
+}
 /** GET /api/v1/system: the admin's system page. */
 export interface SystemStatusView {
   status: 'ready' | 'not-ready';
@@ -266,6 +274,10 @@ export interface SystemStatusView {
   startedAt: string;
   uptimeSeconds: number;
   components: Record<string, SystemComponentView>;
+  /** Every reader and serial line (OSDP, Wiegand bridge); null on a site without serial readers. */
+  readers: ReadersStatus | null;
+  /** Null on a site without an MQTT broker. */
+  broker: BrokerView | null;
   journal: {
     open: boolean;
     entries: number;

@@ -36,4 +36,20 @@ describe('request validation', () => {
     });
     expect(refusal(pipe, 'text', 'body').details).toMatchObject({ in: 'body', issues: [{ path: '(body)' }] });
   });
+
+  it('says each problem in words, a schema’s own message first, and names unknown fields', () => {
+    const pipe = new ZodPipe(
+      z.strictObject({
+        token: z.string().regex(/^gbt_/, 'must be the code the gateway printed'),
+        password: z.string().min(12),
+        username: z.string().min(1),
+      }),
+    );
+    expect(refusal(pipe, { token: 'x', password: 'short', extra: 1 }, 'body').details.issues).toEqual([
+      { in: 'body', path: 'token', message: 'must be the code the gateway printed' },
+      { in: 'body', path: 'password', message: 'must be at least 12 characters' },
+      { in: 'body', path: 'username', message: 'is required' },
+      { in: 'body', path: '(body)', message: 'has unknown field(s): extra' },
+    ]);
+  });
 });
