@@ -2,6 +2,7 @@ import { cardLoadBench } from './card-load';
 import { correlationBench, rulesBench } from './correlation';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
+import { exportOpenBench } from './export-open';
 import { gatingBench } from './gating';
 import { ingestBench } from './ingest';
 import { journalBench } from './journal';
@@ -33,6 +34,8 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   'privacy-journal': journalRatioFigures,
   logins: loginsBench,
   gating: gatingBench,
+  // The export's opening of personal values, measured by what it allocates.
+  'export-open': exportOpenBench,
 };
 
 const main = async () => {
