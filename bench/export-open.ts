@@ -116,7 +116,9 @@ export const exportOpenBench = async (args: string[]): Promise<Record<string, nu
       journalPrivacy(PrivacyKeyring.open(db, [master])),
     );
     const rows = db
-      .prepare("SELECT entry_json FROM journal_entries WHERE seq >= ? AND type = 'cardholder.created' ORDER BY seq")
+      .prepare(
+        "SELECT entry_json FROM journal_entries WHERE seq >= ? AND type = 'cardholder.created' ORDER BY seq",
+      )
       .pluck()
       .all(written[0]!.seq) as string[];
     let opened = 0;
