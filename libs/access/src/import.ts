@@ -419,7 +419,8 @@ export class CardholderImport {
       records.push(c.record);
       people.push(c.action === 'create' ? c.record : cardholderFrom(c.record));
       entries.push({
-        type: `cardholder.${c.action === 'create' ? 'created' : 'updated'}`,
+        // Whole constants, not a string made per entry (each alive until the commit).
+        type: c.action === 'create' ? 'cardholder.created' : 'cardholder.updated',
         source: 'access',
         actor,
         subjects: [{ kind: 'person' as const, id: c.record.id }],
@@ -433,7 +434,7 @@ export class CardholderImport {
       await pause();
       creds.push(c.record);
       entries.push({
-        type: `credential.${c.action === 'create' ? 'created' : 'updated'}`,
+        type: c.action === 'create' ? 'credential.created' : 'credential.updated',
         source: 'access',
         actor,
         subjects: [
