@@ -11,12 +11,12 @@ import { JOURNAL_DEFAULTS, option, round, say } from './util';
 const FIELDS = ['name', 'employeeNumber', 'department', 'directoryAccount'] as const;
 
 /** What the V8 heap did while `work` ran: bytes allocated, scavenges, what they kept. */
-const heapDuring = (work: () => void) => {
+export const heapDuring = async (work: () => Promise<void> | void) => {
   const profiler = new GCProfiler();
   const start = process.memoryUsage().heapUsed;
   profiler.start();
   const cpu = process.cpuUsage();
-  work();
+  await work();
   const used = process.cpuUsage(cpu);
   const end = process.memoryUsage().heapUsed;
   const stats = profiler.stop()?.statistics ?? [];
@@ -27,6 +27,7 @@ const heapDuring = (work: () => void) => {
   let scavengeMicros = 0;
   let scavengeMaxMicros = 0;
   let survived = 0;
+  let copiedMax = 0;
   for (const s of stats) {
     allocated += s.beforeGC.heapStatistics.usedHeapSize - before;
     before = s.afterGC.heapStatistics.usedHeapSize;
@@ -34,7 +35,12 @@ const heapDuring = (work: () => void) => {
     scavenges += 1;
     scavengeMicros += s.cost;
     scavengeMaxMicros = Math.max(scavengeMaxMicros, s.cost);
-    survived += s.afterGC.heapSpaceStatistics.find((x) => x.spaceName === 'new_space')!.spaceUsedSize;
+    const young = s.afterGC.heapSpaceStatistics.find((x) => x.spaceName === 'new_space')!.spaceUsedSize;
+    survived += young;
+    // What one scavenge copied: kept in the young generation, or promoted (the old generation's growth).
+    const old = (x: typeof s.beforeGC) =>
+      x.heapSpaceStatistics.find((y) => y.spaceName === 'old_space')!.spaceUsedSize;
+    copiedMax = Math.max(copiedMax, young + Math.max(0, old(s.afterGC) - old(s.beforeGC)));
   }
   allocated += end - before;
   return {
@@ -43,6 +49,7 @@ const heapDuring = (work: () => void) => {
     scavengeMs: scavengeMicros / 1000,
     scavengeMaxMs: scavengeMaxMicros / 1000,
     survivedPerScavenge: scavenges > 0 ? survived / scavenges : 0,
+    copiedMax,
     cpuMs: (used.user + used.system) / 1000,
   };
 };
@@ -134,7 +141,7 @@ export const exportOpenBench = async (args: string[]): Promise<Record<string, nu
     // One warm-up round for the JIT, then the measured ones.
     for (const json of rows.slice(0, 500)) reopened.openForView(JSON.parse(json) as JournalEntry);
     globalThis.gc?.();
-    const heap = heapDuring(open);
+    const heap = await heapDuring(open);
     const lines = rows.length * rounds;
     if (opened !== lines || sink === 0) throw new Error(`opened ${opened} of ${lines}`);
     const figures = {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import {
   type Actor,
@@ -16,6 +15,7 @@ import type { CsvRow } from './csv';
 import { csvSegments } from './import-slices';
 import type { CredentialRecord } from './index-data';
 import type { ImportCommit } from './records';
+import { newId } from './ids';
 import { personalRecord } from './personal-paths';
 import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
@@ -210,7 +210,7 @@ export class CardholderImport {
         const record: Cardholder = existing
           ? { ...existing, ...fields }
           : {
-              id: randomUUID(),
+              id: newId(),
               name: fields.name,
               employeeNumber,
               department: fields.department,
@@ -275,7 +275,7 @@ export class CardholderImport {
       const record: CredentialRecord = current
         ? { ...current, state: credState as CredentialState, validFrom, validUntil }
         : {
-            id: randomUUID(),
+            id: newId(),
             cardholderId: owner.id,
             format: format as CredentialFormat,
             number,
