@@ -303,7 +303,7 @@ export class CardholderImport {
         rowCount += 1;
         // Past the error cap, rows are still counted and parsed: a syntax error further on is still reported.
         if (errors.length >= MAX_ERRORS) continue;
-        await pause();
+        if (pause.due()) await pause();
         planRow(rows[i]!);
       }
     };
@@ -415,7 +415,7 @@ export class CardholderImport {
     // The index's records: a new record is already in the index's form; an updated one keeps the stored fields' order.
     const people: Cardholder[] = [];
     for (const c of changedPeople) {
-      await pause();
+      if (pause.due()) await pause();
       records.push(c.record);
       people.push(c.action === 'create' ? c.record : cardholderFrom(c.record));
       entries.push({
@@ -431,7 +431,7 @@ export class CardholderImport {
     }
     const creds: CredentialRecord[] = [];
     for (const c of changedCreds) {
-      await pause();
+      if (pause.due()) await pause();
       creds.push(c.record);
       entries.push({
         type: c.action === 'create' ? 'credential.created' : 'credential.updated',
