@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AccessService, CardholderImport, ScheduleInput } from '@gatehouse/access';
+import { AccessService, CardholderImport, ScheduleInput, workerImportWriter } from '@gatehouse/access';
 import { type Actor, GatehouseBus, systemClock } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
 import { journalPrivacy } from '@gatehouse/privacy';
@@ -27,8 +27,8 @@ const peopleCsv = (prefix: string, count: number, fc: number): Buffer =>
 /**
  * An import's heap, measured by what it allocates and what its scavenges copy
  * (not by the wall clock): a `rows`-row file of new cardholders planned, then
- * applied (sealing, the journal's entries and records in this thread's
- * transaction, the index), on a sealed store. The longest scavenge and the
+ * applied as the gateway applies it (sealing, the entries and records
+ * committed by the import worker, the index), on a sealed store. The longest scavenge and the
  * most one copied are what a card waits for while an import starts.
  */
 export const importHeapBench = async (args: string[]): Promise<Record<string, number>> => {
@@ -45,7 +45,21 @@ export const importHeapBench = async (args: string[]): Promise<Record<string, nu
       journalPrivacy(testKeyring(db)),
     );
     await journal.open();
-    const access = new AccessService(sealedAccessStore(db).store, journal, systemClock, new GatehouseBus());
+    const { store } = sealedAccessStore(db);
+    const access = new AccessService(store, journal, systemClock, new GatehouseBus());
+    // As the gateway writes an import: sealed here, committed by a worker thread on its own connection.
+    access.records.useImportWriter(
+      workerImportWriter(
+        {
+          sqlitePath: join(dir, 'site.db'),
+          synchronous: 'normal',
+          signingKeyFile: join(dir, 'k.pem'),
+          journal: JOURNAL_DEFAULTS,
+        },
+        journal,
+        (cardholders) => store.sealCardholders(cardholders),
+      ),
+    );
     await access.records.saveSchedule(
       ScheduleInput.parse({
         id: 'always',
