@@ -2,7 +2,9 @@ import { cardLoadBench } from './card-load';
 import { correlationBench, rulesBench } from './correlation';
 import { decisionBench } from './decision';
 import { doorsBench } from './doors';
+import { exportOpenBench } from './export-open';
 import { gatingBench } from './gating';
+import { importHeapBench } from './import-heap';
 import { ingestBench } from './ingest';
 import { journalBench } from './journal';
 import { loginsBench } from './logins';
@@ -33,6 +35,10 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, number 
   'privacy-journal': journalRatioFigures,
   logins: loginsBench,
   gating: gatingBench,
+  // The export's opening of personal values, measured by what it allocates.
+  'export-open': exportOpenBench,
+  // An import's heap: what it allocates, keeps, and what its scavenges copy.
+  'import-heap': importHeapBench,
 };
 
 const main = async () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import {
   type Actor,
@@ -17,6 +16,7 @@ import type { CsvRow } from './csv';
 import { csvSegments } from './import-slices';
 import type { CredentialRecord } from './index-data';
 import type { ImportCommit } from './records';
+import { newId } from './ids';
 import { personalRecord } from './personal-paths';
 import { checkCredentialNumber } from './schemas';
 import { cardholderFrom } from './store';
@@ -215,7 +215,7 @@ export class CardholderImport {
         const record: Cardholder = existing
           ? { ...existing, ...fields }
           : {
-              id: randomUUID(),
+              id: newId(),
               name: fields.name,
               employeeNumber,
               department: fields.department,
@@ -280,7 +280,7 @@ export class CardholderImport {
       const record: CredentialRecord = current
         ? { ...current, state: credState as CredentialState, validFrom, validUntil }
         : {
-            id: randomUUID(),
+            id: newId(),
             cardholderId: owner.id,
             format: format as CredentialFormat,
             number,
@@ -308,7 +308,7 @@ export class CardholderImport {
         rowCount += 1;
         // Past the error cap, rows are still counted and parsed: a syntax error further on is still reported.
         if (errors.length >= MAX_ERRORS) continue;
-        await pause();
+        if (pause.due()) await pause();
         planRow(rows[i]!);
       }
     };
@@ -420,11 +420,12 @@ export class CardholderImport {
     // The index's records: a new record is already in the index's form; an updated one keeps the stored fields' order.
     const people: Cardholder[] = [];
     for (const c of changedPeople) {
-      await pause();
+      if (pause.due()) await pause();
       records.push(c.record);
       people.push(c.action === 'create' ? c.record : cardholderFrom(c.record));
       entries.push({
-        type: `cardholder.${c.action === 'create' ? 'created' : 'updated'}`,
+        // Whole constants, not a string made per entry (each alive until the commit).
+        type: c.action === 'create' ? 'cardholder.created' : 'cardholder.updated',
         source: 'access',
         actor,
         subjects: [{ kind: 'person' as const, id: c.record.id }],
@@ -435,10 +436,10 @@ export class CardholderImport {
     }
     const creds: CredentialRecord[] = [];
     for (const c of changedCreds) {
-      await pause();
+      if (pause.due()) await pause();
       creds.push(c.record);
       entries.push({
-        type: `credential.${c.action === 'create' ? 'created' : 'updated'}`,
+        type: c.action === 'create' ? 'credential.created' : 'credential.updated',
         source: 'access',
         actor,
         subjects: [

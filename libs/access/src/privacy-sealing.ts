@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import {
   BlindIndex,
   ERASED_PERSON,
+  hmacSha256,
   openFieldBytes,
   openFields,
   type PersonKey,
@@ -48,9 +48,8 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
  */
 export const privacySealing = (keyring: PrivacyKeyring): CardholderSealing => {
   const blind = new BlindIndex(keyring.db, keyring);
-  const macKey = keyring.siteKey('blind-index', EMPLOYEE_NUMBER_LABEL);
-  const employeeNumberMac = (n: string) =>
-    createHmac('sha256', macKey).update(n, 'utf8').digest().subarray(0, MAC_BYTES).toString('hex');
+  const mac = hmacSha256(keyring.siteKey('blind-index', EMPLOYEE_NUMBER_LABEL));
+  const employeeNumberMac = (n: string) => mac(n).subarray(0, MAC_BYTES).toString('hex');
 
   const open = (id: string, clear: CardholderClear, sealed: string | null) => {
     const found = keyring.keyOf(id);

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import argon2 from 'argon2';
 import {
@@ -13,6 +12,7 @@ import { eraseCardholderNow, type PersonErasure } from './erasure';
 import { type AccessContext, conflict, journalChange, json, notFound, requireAll } from './access-context';
 import type { CardholderTextField, CredentialRecord } from './index-data';
 import type { ImportWriter } from './import-writer';
+import { newId } from './ids';
 import { inTimeSlices } from './import-slices';
 import { personalChanges } from './personal-paths';
 import { type Cardholder, type Credential, type CredentialFormat, OUTSIDE_ZONE } from './model';
@@ -390,7 +390,7 @@ export class AccessRecords {
           `employee number ${input.employeeNumber} is taken`,
         );
       }
-      const c: Cardholder = { ...input, id: input.id ?? randomUUID(), hasPhoto: false };
+      const c: Cardholder = { ...input, id: input.id ?? newId(), hasPhoto: false };
       return this.save('cardholders', c, actor, 'create');
     });
   }
@@ -511,7 +511,7 @@ export class AccessRecords {
           'the duress PIN must differ from the PIN',
         );
       const record: CredentialRecord = {
-        id: input.id ?? randomUUID(),
+        id: input.id ?? newId(),
         cardholderId: input.cardholderId,
         format: input.format,
         number,

@@ -40,4 +40,4 @@ export {
 export { issueInWords } from './issue-words';
 export { deadLetteringBus, DeadLetterLimiter, handlerFailure } from './dead-letters';
 export { type Log } from './log';
-export { nextTurn, SLICE_MS, timeSlicer } from './time-slicer';
+export { nextTurn, SLICE_MS, type TimeSlicer, timeSlicer } from './time-slicer';

@@ -21,6 +21,21 @@ describe('timeSlicer', () => {
     expect(log).toEqual([]);
   });
 
+  it('says whether it would yield: not while the budget lasts, then until it has yielded', async () => {
+    expect(timeSlicer(0).due()).toBe(true);
+    const pause = timeSlicer(150);
+    expect(pause.due()).toBe(false);
+    // The budget spent by work (a bounded busy loop on the clock the slicer reads).
+    const until = performance.now() + 160;
+    let spins = 0;
+    while (performance.now() < until) spins += 1;
+    expect(spins).toBeGreaterThan(0);
+    expect(pause.due()).toBe(true);
+    expect(pause.due()).toBe(true);
+    await pause();
+    expect(pause.due()).toBe(false);
+  });
+
   it('lets the event loop turn once the budget is spent', async () => {
     const log: string[] = [];
     setImmediate(() => log.push('turn'));

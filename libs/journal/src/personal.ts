@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import {
   DomainError,
   type JournalEntry,
@@ -108,8 +108,11 @@ export const matchesCommitment = (value: string, salt: string, commitment: strin
   const saltBytes = Buffer.from(salt, 'base64url');
   const expected = Buffer.from(commitment, 'hex');
   if (saltBytes.length !== SALT_BYTES || expected.length !== 32) return false;
-  const digest = createHash('sha256').update(saltBytes).update(JSON.stringify(value), 'utf8').digest();
-  return timingSafeEqual(digest, expected);
+  // One-shot hashing, as the sealing's commitments are made: a Hash object per value is a native
+  // handle that every young-generation collection has to process (an export checks four per line,
+  // and each collection took 1.5 ms per 10,000 of them against 0.2 ms without).
+  const canonical = Buffer.from(JSON.stringify(value), 'utf8');
+  return timingSafeEqual(hash('sha256', Buffer.concat([saltBytes, canonical]), 'buffer'), expected);
 };
 
 const invalid = (message: string) => new DomainError('invalid', 'journal.invalid-entry', message);
@@ -165,20 +168,26 @@ const openAll = (entry: JournalEntry, opener: PersonalOpener | undefined): Perso
  * value (in the shape its producer wrote), by "erased person" once the
  * person's key is gone, or by "unreadable" for a ciphertext that does not
  * open or a value that does not match its commitment. Never throws. The
- * result is a copy and no longer the signed original (`personal.opened` says
- * so, and the ciphertext is left out); the stored JSON, whose leaf hash is
- * what proofs cover, is untouched.
+ * result is a new entry and no longer the signed original (`personal.opened`
+ * says so, and the ciphertext is left out): the objects on the way to an
+ * opened value are copies, the rest is shared with `entry` (neither is
+ * changed afterwards); the stored JSON, whose leaf hash is what proofs
+ * cover, is untouched.
  */
 export const openPersonal = (entry: JournalEntry, opener: PersonalOpener | undefined): JournalEntry => {
   const part = entry.personal;
   if (!part || part.paths.length === 0) return entry;
-  const payload = structuredClone(entry.payload);
+  // Copies of the objects on the way to each opened value only (as sealing makes them), not a deep
+  // copy of the payload: an export opens tens of thousands of entries in a row.
+  const payload: Container = { ...entry.payload };
+  const copies = new Set<object>([payload]);
   const opening = openAll(entry, opener);
   for (const path of part.paths) {
-    const found = commitmentAt(payload, path);
-    if (!found) continue;
+    const found = commitmentAt(entry.payload, path);
+    const at = found && locateCopying(payload, path, copies);
+    if (!found || !at) continue;
     const disclosed = opening.ok ? opening.values[path] : undefined;
-    found.at.parent[found.at.key] =
+    at.parent[at.key] =
       disclosed && matchesCommitment(disclosed.value, disclosed.salt, found.commitment)
         ? disclosed.value
         : !opening.ok && opening.reason === 'erased'

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { JournalEntry } from '@gatehouse/contracts';
 import { eventInWords, namesOf, READABLE_COLUMNS, readableRow, siteTime } from './readable';
 
@@ -105,5 +106,72 @@ describe('readable journal rows', () => {
     expect(eventInWords('door.mode-changed')).toBe('Door mode changed');
     expect(siteTime('not a time', 'UTC')).toBe('not a time');
     expect(siteTime('2026-01-15T23:30:00Z', 'Asia/Kolkata')).toBe('2026-01-16 05:00:00 +05:30');
+  });
+});
+
+describe('siteTime, a minute formatted once', () => {
+  /** What Intl says, part by part: the formatting before the minute was kept. */
+  const reference = (iso: string, timeZone: string): string => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        timeZoneName: 'longOffset',
+      })
+        .formatToParts(new Date(iso))
+        .map((p) => [p.type, p.value]),
+    );
+    const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
+  };
+  const ZONES = [
+    'UTC',
+    'Europe/London',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'Europe/Amsterdam',
+  ];
+  // Around offset changes (DST, Lord Howe's half hour), and historic offsets with seconds (Amsterdam 1937, New York 1883).
+  const AROUND = [
+    Date.UTC(2026, 2, 29, 1, 0),
+    Date.UTC(2026, 9, 25, 1, 0),
+    Date.UTC(2026, 2, 8, 7, 0),
+    Date.UTC(2026, 3, 4, 15, 0),
+    Date.UTC(1937, 5, 30, 22, 0),
+    Date.UTC(1883, 10, 18, 17, 0),
+  ];
+
+  it('gives what Intl gives, for times in order as an export reads them, across offset changes', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.constantFrom(...AROUND),
+        fc.array(fc.integer({ min: -3_600_000, max: 3_600_000 }), { minLength: 1, maxLength: 40 }),
+        (zone, around, offsets) => {
+          for (const d of [...offsets].sort((a, b) => a - b)) {
+            const iso = new Date(around + d).toISOString();
+            expect(siteTime(iso, zone)).toBe(reference(iso, zone));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives what Intl gives for any time, in any order', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ZONES), fc.integer({ min: -5e12, max: 5e12 }), (zone, ms) => {
+        const iso = new Date(ms).toISOString();
+        expect(siteTime(iso, zone)).toBe(reference(iso, zone));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

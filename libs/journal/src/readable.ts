@@ -82,17 +82,54 @@ const siteFormatter = (timeZone: string): Intl.DateTimeFormat => {
   return formatter;
 };
 
-/** A time as the site's clocks show it, with the offset: "2026-06-01 11:00:00 +01:00". */
-export const siteTime = (iso: string, timeZone: string): string => {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return iso;
+/** A time as the site's clocks show it, formatted by Intl (the reference). */
+const formatSiteTime = (at: Date, timeZone: string) => {
   const parts = Object.fromEntries(
     siteFormatter(timeZone)
       .formatToParts(at)
       .map((p) => [p.type, p.value]),
   );
   const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second} ${offset}`;
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`,
+    second: String(parts.second),
+    offset,
+  };
+};
+
+const MINUTE_MS = 60_000;
+/** Per zone, the last minute formatted: its start (ms), "YYYY-MM-DD HH:MM", and the offset. */
+const lastMinutes = new Map<string, { start: number; day: string; offset: string }>();
+
+/**
+ * A time as the site's clocks show it, with the offset: "2026-06-01 11:00:00 +01:00".
+ * An export formats every line, and Intl's parts cost more than the rest of a
+ * line: the minute is formatted once and kept per zone, and a time in the same
+ * minute only adds its seconds (the UTC ones). A minute that is not one local
+ * minute at one offset (a historic offset with seconds, a change of offset
+ * inside it) is formatted in full.
+ */
+export const siteTime = (iso: string, timeZone: string): string => {
+  const at = new Date(iso);
+  const ms = at.getTime();
+  if (Number.isNaN(ms)) return iso;
+  const start = Math.floor(ms / MINUTE_MS) * MINUTE_MS;
+  let minute = lastMinutes.get(timeZone);
+  if (minute?.start !== start) {
+    const first = formatSiteTime(new Date(start), timeZone);
+    const last = formatSiteTime(new Date(start + MINUTE_MS - 1000), timeZone);
+    // Its first and last second in the same local minute, at one offset: the offset is whole
+    // minutes (one with seconds, as historic local mean times have, moves the local minute's
+    // boundary inside the UTC one) and does not change within it.
+    if (first.offset !== last.offset || first.day !== last.day) {
+      const whole = formatSiteTime(at, timeZone);
+      return `${whole.day}:${whole.second} ${whole.offset}`;
+    }
+    minute = { start, day: first.day, offset: first.offset };
+    lastMinutes.set(timeZone, minute);
+  }
+  const seconds = Math.floor((ms - start) / 1000);
+  return `${minute.day}:${seconds < 10 ? '0' : ''}${seconds} ${minute.offset}`;
 };
 
 /** Entry types a person reads differently from their dotted name. */

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import type { Db, Statement } from '@gatehouse/storage';
 import { atomically } from './atomically';
+import { hmacSha256 } from './hmac';
 import type { PrivacyKeyring } from './keyring';
 import { nameTokens, normaliseCardNumber } from './normalise';
 
@@ -33,7 +33,7 @@ export interface IndexedPerson {
  * search computes the same HMACs and looks them up by index.
  */
 export class BlindIndex {
-  private readonly keys: Record<BlindIndexKind, Buffer>;
+  private readonly macs: Record<BlindIndexKind, (message: string) => Buffer>;
   private readonly insert: Statement;
   private readonly removeAll: Statement;
   private readonly byCard: Statement;
@@ -44,9 +44,9 @@ export class BlindIndex {
     private readonly db: Db,
     keyring: PrivacyKeyring,
   ) {
-    this.keys = {
-      name: keyring.siteKey('blind-index', BLIND_INDEX_LABELS.name),
-      card: keyring.siteKey('blind-index', BLIND_INDEX_LABELS.card),
+    this.macs = {
+      name: hmacSha256(keyring.siteKey('blind-index', BLIND_INDEX_LABELS.name)),
+      card: hmacSha256(keyring.siteKey('blind-index', BLIND_INDEX_LABELS.card)),
     };
     this.insert = db.prepare(
       'INSERT OR IGNORE INTO privacy_blind_index (kind, digest, person_id) VALUES (?, ?, ?)',
@@ -63,10 +63,7 @@ export class BlindIndex {
   }
 
   private digest(kind: BlindIndexKind, normalised: string): Buffer {
-    return createHmac('sha256', this.keys[kind])
-      .update(normalised, 'utf8')
-      .digest()
-      .subarray(0, DIGEST_BYTES);
+    return this.macs[kind](normalised).subarray(0, DIGEST_BYTES);
   }
 
   /**

@@ -14,6 +14,7 @@ export {
   sealCommitted,
   verifyCommitment,
 } from './commitment';
+export { hmacSha256 } from './hmac';
 export {
   erasePerson,
   type ErasureResult,

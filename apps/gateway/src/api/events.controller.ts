@@ -115,7 +115,7 @@ export class EventsController implements BeforeApplicationShutdown {
       for (let batch = queued.shift(); batch && !closed; batch = queued.shift())
         for (let i = 0; i < batch.length && !closed; i++) {
           send(batch[i]!);
-          await pause();
+          if (pause.due()) await pause();
         }
       queued.length = 0;
       draining = false;
