@@ -62,6 +62,24 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as JsonObject;
 const fail = (code: string, message: string) => new DomainError('conflict', code, message);
 
+/** How a change is stored (see `write`). */
+interface Only {
+  /**
+   * A change that must happen once (an escalation step, an acknowledgement) applies only if the
+   * stored record is still as it was read: a conditional update in the entry's transaction, so two
+   * calls (two timers, a timer and a guard, a service restarted beside one still running) cannot
+   * both apply; the one that finds it changed is refused, and its entry is not written.
+   */
+  expected?: Expected;
+  /**
+   * The only fields the change sets (an escalation, a cause that ended): stored with json_set and
+   * laid over the alarm as held when it commits, so what landed meanwhile (a repeat's count, the
+   * door closing, an escalation) is kept, not overwritten by a copy read before it. Never the
+   * words: they are sealed as one.
+   */
+  fields?: readonly (keyof Alarm)[];
+}
+
 /** What a change expects of the stored record: it applies only if the record is still so (see `write`). */
 interface Expected {
   state: AlarmState;
@@ -137,14 +155,9 @@ export class AlarmsService {
     payload: Record<string, unknown>,
     actor?: Actor,
     written: readonly string[] = [],
-    /**
-     * A change that must happen once (an escalation step, an acknowledgement) applies only if the
-     * stored record is still as it was read: a conditional update in the entry's transaction, so two
-     * calls (two timers, a timer and a guard, a service restarted beside one still running) cannot
-     * both apply; the one that finds it changed is refused, and its entry is not written.
-     */
-    expected?: Expected,
+    only: Only = {},
   ): Promise<Alarm> {
+    const { expected, fields } = only;
     const at = type === 'alarm.raised' ? a.raisedAt : this.now();
     // Sealed before anything is written: a comment that cannot be kept sealed is refused whole.
     const row = JSON.stringify(storedAlarm(a, this.sealing));
@@ -176,36 +189,49 @@ export class AlarmsService {
           : {}),
       },
       () => {
-        if (expected) {
-          const { changes } = this.db
-            .prepare(
-              "UPDATE alarms SET data = ? WHERE id = ? AND state = ? AND json_extract(data, '$.escalations') = ?",
-            )
-            .run(row, a.id, expected.state, expected.escalations);
-          if (changes === 0) throw expected.refused();
-        } else
-          this.db
-            .prepare(
-              'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
-            )
-            .run(a.id, row);
+        const stored = this.store(a, row, only);
+        if (expected && stored === 0) throw expected.refused();
         this.notifications?.enqueue(a, type, at);
       },
     );
     this.notifications?.kick();
-    if (isOpen(a)) this.open.set(a.key, a);
+    const held = this.open.get(a.key);
+    const now: Alarm =
+      fields && held?.id === a.id ? { ...held, ...Object.fromEntries(fields.map((f) => [f, a[f]])) } : a;
+    if (isOpen(now)) this.open.set(now.key, now);
     else {
-      this.open.delete(a.key);
-      this.clearTimer(a.id);
+      this.open.delete(now.key);
+      this.clearTimer(now.id);
     }
     this.bus.emit('alarm.changed', {
-      id: a.id,
-      state: a.state,
-      priority: a.priority,
-      type: a.type,
+      id: now.id,
+      state: now.state,
+      priority: now.priority,
+      type: now.type,
       change: type,
     });
-    return shownAlarm(a, this.sealing);
+    return shownAlarm(now, this.sealing);
+  }
+
+  /** The record, written in the entry's transaction (see `write`); how many rows changed. */
+  private store(a: Alarm, row: string, { expected, fields }: Only): number {
+    const condition = expected ? " AND state = ? AND json_extract(data, '$.escalations') = ?" : '';
+    const expectedArgs = expected ? [expected.state, expected.escalations] : [];
+    if (fields) {
+      const paths = fields.map((f) => `'$.${f}', json(?)`).join(', ');
+      return this.db
+        .prepare(`UPDATE alarms SET data = json_set(data, ${paths}) WHERE id = ?${condition}`)
+        .run(...fields.map((f) => JSON.stringify(a[f] ?? null)), a.id, ...expectedArgs).changes;
+    }
+    if (expected)
+      return this.db
+        .prepare(`UPDATE alarms SET data = ? WHERE id = ?${condition}`)
+        .run(row, a.id, ...expectedArgs).changes;
+    return this.db
+      .prepare(
+        'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
+      )
+      .run(a.id, row).changes;
   }
 
   /** An open alarm whose cause is still there and stands for this one (see `coveringType`). */
@@ -295,7 +321,18 @@ export class AlarmsService {
       .map((a) => this.causeEnded(a, c.at));
     const written = await Promise.all(
       ended.map(({ next, auto }) =>
-        this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto }),
+        this.write(
+          next,
+          auto ? 'alarm.resolved' : 'alarm.cause-ended',
+          { at: c.at, automatic: auto },
+          undefined,
+          [],
+          {
+            fields: auto
+              ? ['active', 'clearedAt', 'state', 'resolvedAt', 'resolvedBy']
+              : ['active', 'clearedAt'],
+          },
+        ),
       ),
     );
     return written.find((a) => a.type === c.type) ?? written[0] ?? null;
@@ -464,10 +501,15 @@ export class AlarmsService {
       actor ?? undefined,
       // The timer's reason is the alarm service's own words; a guard's may name the person.
       actor ? ['reason'] : [],
-      { state: a.state, escalations: a.escalations, refused: changedMeanwhile },
+      {
+        expected: { state: a.state, escalations: a.escalations, refused: changedMeanwhile },
+        fields: ['priority', 'escalations', 'stepFrom'],
+      },
     );
-    this.scheduleEscalation(next);
-    return next;
+    const held = this.open.get(next.key);
+    const now = held?.id === next.id ? held : next;
+    this.scheduleEscalation(now);
+    return now;
   }
 
   /** Once: two guards (or one guard's bulk and single acknowledgement) at once, and the second is refused. */
@@ -495,11 +537,7 @@ export class AlarmsService {
           { comment: comment ?? null },
           actor,
           ['comment'],
-          {
-            state: 'new',
-            escalations: a.escalations,
-            refused: changedMeanwhile,
-          },
+          { expected: { state: 'new', escalations: a.escalations, refused: changedMeanwhile } },
         );
       } catch (error) {
         // Not acknowledged after all: its escalation goes on from the record as it is.

@@ -165,6 +165,20 @@ describe('alarm escalation, one per step (real SQLite, real journal, ManualClock
     expect(escalated()).toHaveLength(2);
   });
 
+  it('a door that closes while its escalation is being written keeps both: escalated, and its cause ended', async () => {
+    const alarms = start();
+    const a = await alarms.raise(alarm({ type: 'forced-open', priority: 'high' }));
+    clock.advance(60_000);
+    // The escalation's entry is on its way to the journal (a few promise turns), not committed yet.
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    await alarms.cleared({ type: 'forced-open', doorId: 'd1', at: clock.now().getTime() });
+    await settle();
+    expect(escalated()).toEqual(['high→critical']);
+    const both = { priority: 'critical', escalations: 1, active: false };
+    expect(alarms.get(a.id)).toMatchObject(both);
+    expect(alarms.queue()[0]).toMatchObject(both);
+  });
+
   it('acknowledged by two guards at once: one acknowledgement, and no escalation after it', async () => {
     const alarms = start();
     const a = await alarms.raise(alarm({ priority: 'high' }));
