@@ -475,11 +475,14 @@ export class AlarmsService {
   /**
    * A guard raises the priority one step and announces it again. Refused at
    * the top (critical has nowhere to go: the guard calls the supervisor), and
-   * when the alarm changed while the guard decided (another escalated it).
+   * when it is no longer at `from`, the priority the guard saw (another
+   * escalated it, or the same request came twice).
    */
-  escalate(id: string, actor: Actor, reason: string): Promise<Alarm> {
+  escalate(id: string, actor: Actor, reason: string, from?: Priority): Promise<Alarm> {
     return this.serial(id, async () => {
       const a = this.openById(id);
+      // The step the guard saw, once: a request sent twice (a double click, a retry) finds it taken.
+      if (from !== undefined && a.priority !== from) throw changedMeanwhile();
       if (a.priority === 'critical')
         throw fail('alarm.at-top-priority', 'this alarm is critical already, the top priority');
       return shownAlarm(await this.escalateNow(a, actor, reason), this.sealing);

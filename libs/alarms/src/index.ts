@@ -1,4 +1,4 @@
-export { type Alarm } from './alarm';
+export { type Alarm, PRIORITIES } from './alarm';
 export { type AlarmSettings, AlarmsService, DEFAULT_ALARM_SETTINGS } from './alarms.service';
 export { type AlarmCommentSealing, alarmCommentSealing } from './comment-sealing';
 export {

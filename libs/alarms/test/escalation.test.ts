@@ -165,6 +165,21 @@ describe('alarm escalation, one per step (real SQLite, real journal, ManualClock
     expect(escalated()).toHaveLength(2);
   });
 
+  it('a guard’s escalation sent twice (a double click, a retry) takes one step', async () => {
+    const alarms = start();
+    const a = await alarms.raise(alarm());
+    const twice = await Promise.allSettled([
+      alarms.escalate(a.id, gina, 'nobody answers', 'medium'),
+      alarms.escalate(a.id, gina, 'nobody answers', 'medium'),
+    ]);
+    expect(
+      twice.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok')).sort(),
+    ).toEqual(['alarm.changed-meanwhile', 'ok']);
+    await settle();
+    expect(escalated()).toEqual(['medium→high']);
+    expect(alarms.get(a.id)).toMatchObject({ priority: 'high', escalations: 1 });
+  });
+
   it('a door that closes while its escalation is being written keeps both: escalated, and its cause ended', async () => {
     const alarms = start();
     const a = await alarms.raise(alarm({ type: 'forced-open', priority: 'high' }));

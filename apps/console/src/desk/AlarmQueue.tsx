@@ -320,7 +320,8 @@ export const AlarmQueue = ({
                               reason: 'required',
                               done: 'Escalated.',
                               path: 'escalate',
-                              body: (t) => ({ reason: t }),
+                              // The priority seen: sent twice, the request escalates once.
+                              body: (t) => ({ reason: t, from: a.priority }),
                             })
                           }
                         >
