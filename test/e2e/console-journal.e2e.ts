@@ -178,6 +178,19 @@ describe('journal search and live events in headless Chromium (demo site, one OS
     await page.context().close();
   });
 
+  /**
+   * The results' person (or door) column once every row names `name`: the
+   * previous search's rows stay listed until the new search answers.
+   */
+  const resultsOnly = (page: Page, column: 'person' | 'door', name: string) =>
+    waitFor(`results with ${name} only`, async () => {
+      const cells = await page
+        .getByTestId('journal-results')
+        .locator(`tbody tr td:nth-child(${column === 'person' ? 3 : 5})`)
+        .allTextContents();
+      return cells.length > 0 && cells.every((c) => c === name) ? cells : undefined;
+    });
+
   it("lets a facility manager find a person's entries through a suggestion, read one in words, its raw JSON, and export the readable CSV", async () => {
     const page = await signIn('fran');
     await shot(page, 'search', async () => {
@@ -222,10 +235,7 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await page.getByRole('list', { name: 'Searching for' }).getByText('Ann Archer').waitFor();
       const results = page.getByTestId('journal-results');
       // The landing page's results stay until the search for Ann answers: wait for hers alone.
-      const people = await waitFor('results about Ann Archer only', async () => {
-        const cells = await results.locator('tbody tr td:nth-child(3)').allTextContents();
-        return cells.length > 0 && cells.every((p) => p === 'Ann Archer') ? cells : undefined;
-      });
+      const people = await resultsOnly(page, 'person', 'Ann Archer');
       expect(new Set(people)).toEqual(new Set(['Ann Archer']));
       await results.getByRole('button', { name: 'Cardholder created' }).first().waitFor();
       await results.getByRole('columnheader', { name: 'Time (Europe/Berlin)' }).waitFor();
@@ -284,8 +294,47 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await box.press('Enter');
       await page.getByRole('list', { name: 'Searching for' }).getByText('Front door').waitFor();
       await results.getByRole('button', { name: 'Door unlocked' }).first().waitFor();
-      const doors = await results.locator('tbody tr td:nth-child(5)').allTextContents();
+      // The search before (every entry) stays listed until the door's answers: wait for the door's alone.
+      const doors = await resultsOnly(page, 'door', 'Front door');
       expect(new Set(doors)).toEqual(new Set(['Front door']));
+    });
+    await page.context().close();
+  });
+
+  it('turns a name typed as text into a search about that person, and offers the people part of a name fits', async () => {
+    const page = await signIn('fran');
+    await shot(page, 'typed-name', async () => {
+      await page.getByRole('link', { name: 'Journal' }).click();
+      await page.getByRole('heading', { name: 'Journal search', level: 2 }).waitFor();
+      const box = page.getByRole('combobox', { name: /Search by a person, door or card number/ });
+      const results = page.getByTestId('journal-results');
+
+      // Typed out and searched as text, not chosen: a name is sealed in every entry, so the text
+      // alone finds none; the page searches by the person it names, and says so.
+      await box.fill('Bram Archer');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page
+        .getByTestId('searched-as-person')
+        .getByText('no entry spells out “Bram Archer”: showing the entries about the person Bram Archer', {
+          exact: false,
+        })
+        .waitFor();
+      await page.getByRole('list', { name: 'Searching for' }).getByText('Bram Archer').waitFor();
+      await resultsOnly(page, 'person', 'Bram Archer');
+      await results.getByRole('button', { name: 'Cardholder created' }).first().waitFor();
+
+      // Part of a name that fits two people: each is offered by name, and one click searches by them.
+      await page.getByRole('button', { name: 'Stop searching for Bram Archer' }).click();
+      await box.fill('Ann');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      const offer = page.getByTestId('did-you-mean');
+      await offer.getByRole('button', { name: 'Did you mean the person Ann Archer?' }).waitFor();
+      expect(await seriousA11yViolations(page, 'journal, people offered')).toEqual([]);
+      await offer.getByRole('button', { name: 'Did you mean the person Ann Frost?' }).click();
+      await offer.waitFor({ state: 'detached' });
+      await page.getByRole('list', { name: 'Searching for' }).getByText('Ann Frost').waitFor();
+      await resultsOnly(page, 'person', 'Ann Frost');
+      expect(await seriousA11yViolations(page, 'journal, searched by a person')).toEqual([]);
     });
     await page.context().close();
   });

@@ -11,7 +11,14 @@ interface Named {
 }
 interface SearchAnswer {
   items: Named[];
-  matched: { people?: { name: string }[]; peopleCount?: number; cards?: { card: string }[] };
+  matched: {
+    people?: { name: string }[];
+    peopleCount?: number;
+    cards?: { card: string }[];
+    textPeople?: { id: string; name: string }[];
+    textPeopleCount?: number;
+  };
+  nextCursor: string | null;
 }
 interface Suggestions {
   people: { id: string; name: string }[];
@@ -113,6 +120,26 @@ describe('journal search in people’s words (real process)', () => {
     expect(JSON.stringify(cred)).not.toContain('12:345');
     expect((await admin.get('/api/v1/journal/search?card=345')).status).toBe(403);
     expect((await admin.get<Suggestions>('/api/v1/journal/suggest?q=345')).body.cards).toEqual([]);
+  });
+
+  it('says which people a free text names, since a name is sealed and the text finds no entry about them', async () => {
+    const typed = await fm.get<SearchAnswer>('/api/v1/journal/search?q=Bob%20Carter');
+    expect(typed.status).toBe(200);
+    expect(typed.body.items).toEqual([]);
+    expect(typed.body.matched.textPeople!.map((p) => p.name)).toEqual(['Bob Carter']);
+    expect(typed.body.matched.textPeopleCount).toBe(1);
+    const part = await fm.get<SearchAnswer>('/api/v1/journal/search?q=%20ann%20&limit=1');
+    expect(part.body.matched.textPeople!.map((p) => p.name)).toEqual(['Ann Archer', 'Joanna Bell']);
+    // A text naming nobody says nothing of people; nor does a later page (the first said it).
+    const door = await fm.get<SearchAnswer>('/api/v1/journal/search?q=lobby');
+    expect(door.body.matched.textPeople).toBeUndefined();
+    const all = await fm.get<SearchAnswer>('/api/v1/journal/search?q=a&limit=1');
+    expect(all.body.nextCursor).not.toBeNull();
+    const next = await fm.get<SearchAnswer>(
+      `/api/v1/journal/search?q=a&limit=1&cursor=${encodeURIComponent(all.body.nextCursor!)}`,
+    );
+    expect(next.status).toBe(200);
+    expect(next.body.matched.textPeople).toBeUndefined();
   });
 
   it('refuses unknown parameters and needs a session', async () => {

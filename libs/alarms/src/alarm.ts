@@ -36,6 +36,14 @@ export interface Alarm {
   resolvedAt: number | null;
   resolvedBy: string | null;
   escalations: number;
+  /**
+   * When the current escalation step began, on the gateway's clock: when the
+   * alarm entered the queue, then when it last escalated. The escalation timer
+   * counts from it, never from `raisedAt` (the occurrence's own time: a
+   * correlation alert's fact may be minutes old when it is judged). Absent on
+   * records stored before it existed: `raisedAt` stands in.
+   */
+  stepFrom?: number;
   comments: AlarmComment[];
   /** The workstation session it is about, when its raiser named one (absent on older records). */
   workstation?: { host: string; sessionId: string | null };
@@ -71,10 +79,12 @@ export const raisePriority = (p: Priority): Priority => PRIORITIES[Math.max(0, P
 
 /**
  * Alarm types that record something the site allowed to happen (a soft
- * anti-passback grant let the person through): the guard sees them, but they
- * are never escalated by the timer, whatever the priority's escalation time.
+ * anti-passback grant let the person through), or warn of an alarm that
+ * follows by itself (the held-open pre-alarm: "held open" comes after it and
+ * escalates in its own right): the guard sees them, but they are never
+ * escalated by the timer, whatever the priority's escalation time.
  */
-export const INFORMATIONAL_TYPES: ReadonlySet<string> = new Set(['anti-passback']);
+export const INFORMATIONAL_TYPES: ReadonlySet<string> = new Set(['anti-passback', 'held-open-warning']);
 
 /**
  * Alarms about a condition (a reader or sensor gone, a battery low): once the

@@ -17,6 +17,7 @@ import { ERASED_PERSON } from '@gatehouse/privacy';
 import type { Db } from '@gatehouse/storage';
 import {
   type Alarm,
+  type AlarmState,
   coveringType,
   dedupeKey,
   DOOR_OPEN_TYPES,
@@ -61,6 +62,34 @@ export const DEFAULT_ALARM_SETTINGS: AlarmSettings = {
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as JsonObject;
 const fail = (code: string, message: string) => new DomainError('conflict', code, message);
 
+/** How a change is stored (see `write`). */
+interface Only {
+  /**
+   * A change that must happen once (an escalation step, an acknowledgement) applies only if the
+   * stored record is still as it was read: a conditional update in the entry's transaction, so two
+   * calls (two timers, a timer and a guard, a service restarted beside one still running) cannot
+   * both apply; the one that finds it changed is refused, and its entry is not written.
+   */
+  expected?: Expected;
+  /**
+   * The only fields the change sets (an escalation, a cause that ended): stored with json_set and
+   * laid over the alarm as held when it commits, so what landed meanwhile (a repeat's count, the
+   * door closing, an escalation) is kept, not overwritten by a copy read before it. Never the
+   * words: they are sealed as one.
+   */
+  fields?: readonly (keyof Alarm)[];
+}
+
+/** What a change expects of the stored record: it applies only if the record is still so (see `write`). */
+interface Expected {
+  state: AlarmState;
+  escalations: number;
+  /** The answer when the record changed meanwhile. */
+  refused: () => DomainError;
+}
+const changedMeanwhile = () =>
+  fail('alarm.changed-meanwhile', 'this alarm was escalated or acknowledged meanwhile: look at it again');
+
 /**
  * The alarm queue: every source raises alarms on the bus; this keeps their
  * records (de-duplicated, cleared when the cause ends, escalated when nobody
@@ -70,6 +99,8 @@ const fail = (code: string, message: string) => new DomainError('conflict', code
 export class AlarmsService {
   private readonly open = new Map<string, Alarm>();
   private readonly timers = new Map<string, () => void>();
+  /** Per alarm, the tail of its changes in progress: each reads what the one before it wrote. */
+  private readonly pending = new Map<string, Promise<unknown>>();
   private notifications: AlarmNotifications | null = null;
 
   constructor(
@@ -87,7 +118,7 @@ export class AlarmsService {
       .all() as string[]) {
       const a = alarmOf(JSON.parse(d) as StoredAlarm, sealing);
       this.open.set(a.key, a);
-      this.scheduleEscalation(a);
+      this.scheduleEscalation(a, true);
     }
     bus.on('alarm.raised', 'alarms', (r) => this.raise(r));
     bus.on('alarm.cleared', 'alarms', (c) => this.cleared(c));
@@ -124,7 +155,9 @@ export class AlarmsService {
     payload: Record<string, unknown>,
     actor?: Actor,
     written: readonly string[] = [],
+    only: Only = {},
   ): Promise<Alarm> {
+    const { expected, fields } = only;
     const at = type === 'alarm.raised' ? a.raisedAt : this.now();
     // Sealed before anything is written: a comment that cannot be kept sealed is refused whole.
     const row = JSON.stringify(storedAlarm(a, this.sealing));
@@ -156,28 +189,49 @@ export class AlarmsService {
           : {}),
       },
       () => {
-        this.db
-          .prepare(
-            'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
-          )
-          .run(a.id, row);
+        const stored = this.store(a, row, only);
+        if (expected && stored === 0) throw expected.refused();
         this.notifications?.enqueue(a, type, at);
       },
     );
     this.notifications?.kick();
-    if (isOpen(a)) this.open.set(a.key, a);
+    const held = this.open.get(a.key);
+    const now: Alarm =
+      fields && held?.id === a.id ? { ...held, ...Object.fromEntries(fields.map((f) => [f, a[f]])) } : a;
+    if (isOpen(now)) this.open.set(now.key, now);
     else {
-      this.open.delete(a.key);
-      this.clearTimer(a.id);
+      this.open.delete(now.key);
+      this.clearTimer(now.id);
     }
     this.bus.emit('alarm.changed', {
-      id: a.id,
-      state: a.state,
-      priority: a.priority,
-      type: a.type,
+      id: now.id,
+      state: now.state,
+      priority: now.priority,
+      type: now.type,
       change: type,
     });
-    return shownAlarm(a, this.sealing);
+    return shownAlarm(now, this.sealing);
+  }
+
+  /** The record, written in the entry's transaction (see `write`); how many rows changed. */
+  private store(a: Alarm, row: string, { expected, fields }: Only): number {
+    const condition = expected ? " AND state = ? AND json_extract(data, '$.escalations') = ?" : '';
+    const expectedArgs = expected ? [expected.state, expected.escalations] : [];
+    if (fields) {
+      const paths = fields.map((f) => `'$.${f}', json(?)`).join(', ');
+      return this.db
+        .prepare(`UPDATE alarms SET data = json_set(data, ${paths}) WHERE id = ?${condition}`)
+        .run(...fields.map((f) => JSON.stringify(a[f] ?? null)), a.id, ...expectedArgs).changes;
+    }
+    if (expected)
+      return this.db
+        .prepare(`UPDATE alarms SET data = ? WHERE id = ?${condition}`)
+        .run(row, a.id, ...expectedArgs).changes;
+    return this.db
+      .prepare(
+        'INSERT INTO alarms (id, data) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET data = excluded.data',
+      )
+      .run(a.id, row).changes;
   }
 
   /** An open alarm whose cause is still there and stands for this one (see `coveringType`). */
@@ -235,6 +289,8 @@ export class AlarmsService {
       resolvedAt: null,
       resolvedBy: null,
       escalations: 0,
+      // The first step counts from now, when the queue learns of it, not from the occurrence's time.
+      stepFrom: this.now(),
       comments: [],
       ...(r.workstation
         ? { workstation: { host: r.workstation.host, sessionId: r.workstation.sessionId } }
@@ -265,7 +321,18 @@ export class AlarmsService {
       .map((a) => this.causeEnded(a, c.at));
     const written = await Promise.all(
       ended.map(({ next, auto }) =>
-        this.write(next, auto ? 'alarm.resolved' : 'alarm.cause-ended', { at: c.at, automatic: auto }),
+        this.write(
+          next,
+          auto ? 'alarm.resolved' : 'alarm.cause-ended',
+          { at: c.at, automatic: auto },
+          undefined,
+          [],
+          {
+            fields: auto
+              ? ['active', 'clearedAt', 'state', 'resolvedAt', 'resolvedBy']
+              : ['active', 'clearedAt'],
+          },
+        ),
       ),
     );
     return written.find((a) => a.type === c.type) ?? written[0] ?? null;
@@ -305,24 +372,36 @@ export class AlarmsService {
   }
 
   /**
-   * Escalation stops at the top: once critical, an alarm escalates by itself only
-   * if it was raised critical and never escalated (one call to the supervisor),
-   * so an alarm nobody acknowledges does not re-notify forever.
+   * Arms the timer of the alarm's next escalation step. Each step counts from
+   * when the step began (`stepFrom`: the alarm entered the queue or last
+   * escalated), with the escalation time of the priority it has now: a medium
+   * alarm escalated to high after five minutes waits high's full time before
+   * the next step, never "raisedAt + 2 × high" (already past, so it went on to
+   * critical in the same second). Escalation stops at the top: once critical,
+   * an alarm escalates by itself only if it was raised critical and never
+   * escalated (one call to the supervisor). Informational causes never
+   * escalate, nor a condition that has ended.
+   *
+   * `restored`: the record was read at start. A step that fell due while the
+   * gateway was down waits its full time from now: nobody could acknowledge
+   * anything then (the console had no gateway), and a restart escalating every
+   * open alarm at once would flood the queue and the supervisors' phones.
    */
-  private scheduleEscalation(a: Alarm): void {
+  private scheduleEscalation(a: Alarm, restored = false): void {
     this.clearTimer(a.id);
     const seconds = this.settings.escalateAfterSeconds[a.priority];
     if (a.state !== 'new' || seconds <= 0 || INFORMATIONAL_TYPES.has(a.type)) return;
     if (CONDITION_TYPES.has(a.type) && !a.active) return;
     if (a.priority === 'critical' && a.escalations > 0) return;
-    const due = a.raisedAt + (a.escalations + 1) * seconds * 1000;
+    const now = this.now();
+    const stepDue = (a.stepFrom ?? a.raisedAt) + seconds * 1000;
+    const due = restored && stepDue <= now ? now + seconds * 1000 : stepDue;
+    const step = a.escalations;
     const cancel = this.clock.after(
-      Math.max(0, due - this.now()),
+      Math.max(0, due - now),
       () => {
-        this.timers.delete(a.id);
-        const current = [...this.open.values()].find((x) => x.id === a.id);
-        if (current && CONDITION_TYPES.has(current.type) && !current.active) return;
-        void this.escalate(a.id, null, 'not acknowledged in time').catch((error: unknown) =>
+        if (this.timers.get(a.id) === cancel) this.timers.delete(a.id);
+        void this.escalateStep(a.id, step).catch((error: unknown) =>
           // Never silent: kept as a dead letter naming the escalation, like a failing bus handler.
           this.bus.emit(
             'device.dead-letter',
@@ -333,6 +412,53 @@ export class AlarmsService {
       true,
     );
     this.timers.set(a.id, cancel);
+  }
+
+  /**
+   * The timer's escalation of step `step` (the alarm's escalation count when it
+   * was armed): applied once, whatever else fires. A step already taken, an
+   * alarm acknowledged, ended or gone quiet meanwhile is left as it is. When
+   * the stored record shows another instance took the step (a service started
+   * beside one still running), the record is read again and its own next step
+   * armed from it.
+   */
+  private escalateStep(id: string, step: number): Promise<void> {
+    return this.serial(id, async () => {
+      const current = [...this.open.values()].find((x) => x.id === id);
+      if (!current || current.state !== 'new' || current.escalations !== step) return;
+      if (INFORMATIONAL_TYPES.has(current.type)) return;
+      if (CONDITION_TYPES.has(current.type) && !current.active) return;
+      try {
+        await this.escalateNow(current, null, 'not acknowledged in time');
+      } catch (error) {
+        if (!(error instanceof DomainError) || error.code !== 'alarm.changed-meanwhile') throw error;
+        this.reread(id);
+      }
+    });
+  }
+
+  /** The stored record replaces what memory held of an alarm (another writer changed it). */
+  private reread(id: string): void {
+    const stored = this.get(id);
+    const held = [...this.open.values()].find((x) => x.id === id);
+    if (held) this.open.delete(held.key);
+    if (!isOpen(stored)) return this.clearTimer(id);
+    this.open.set(stored.key, stored);
+    this.scheduleEscalation(stored);
+  }
+
+  /** Runs the changes of one alarm one after another, in the order asked. */
+  private serial<T>(id: string, run: () => Promise<T>): Promise<T> {
+    const result = (this.pending.get(id) ?? Promise.resolve()).then(run);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.set(id, tail);
+    void tail.then(() => {
+      if (this.pending.get(id) === tail) this.pending.delete(id);
+    });
+    return result;
   }
 
   private clearTimer(id: string): void {
@@ -346,10 +472,31 @@ export class AlarmsService {
     throw fail('alarm.closed', `alarm ${stored.id} is ${stored.state}`);
   }
 
-  /** Raises the priority one step (not past critical) and announces it again; by a guard, or by the timer. */
-  async escalate(id: string, actor: Actor | null, reason: string): Promise<Alarm> {
-    const a = this.openById(id);
-    const next: Alarm = { ...a, priority: raisePriority(a.priority), escalations: a.escalations + 1 };
+  /**
+   * A guard raises the priority one step and announces it again. Refused at
+   * the top (critical has nowhere to go: the guard calls the supervisor), and
+   * when it is no longer at `from`, the priority the guard saw (another
+   * escalated it, or the same request came twice).
+   */
+  escalate(id: string, actor: Actor, reason: string, from?: Priority): Promise<Alarm> {
+    return this.serial(id, async () => {
+      const a = this.openById(id);
+      // The step the guard saw, once: a request sent twice (a double click, a retry) finds it taken.
+      if (from !== undefined && a.priority !== from) throw changedMeanwhile();
+      if (a.priority === 'critical')
+        throw fail('alarm.at-top-priority', 'this alarm is critical already, the top priority');
+      return shownAlarm(await this.escalateNow(a, actor, reason), this.sealing);
+    });
+  }
+
+  /** One step up (never past critical), once: conditional on the stored record being `a` still. */
+  private async escalateNow(a: Alarm, actor: Actor | null, reason: string): Promise<Alarm> {
+    const next: Alarm = {
+      ...a,
+      priority: raisePriority(a.priority),
+      escalations: a.escalations + 1,
+      stepFrom: this.now(),
+    };
     await this.write(
       next,
       'alarm.escalated',
@@ -357,60 +504,90 @@ export class AlarmsService {
       actor ?? undefined,
       // The timer's reason is the alarm service's own words; a guard's may name the person.
       actor ? ['reason'] : [],
+      {
+        expected: { state: a.state, escalations: a.escalations, refused: changedMeanwhile },
+        fields: ['priority', 'escalations', 'stepFrom'],
+      },
     );
-    this.scheduleEscalation(next);
-    return next;
+    const held = this.open.get(next.key);
+    const now = held?.id === next.id ? held : next;
+    this.scheduleEscalation(now);
+    return now;
   }
 
-  async acknowledge(id: string, actor: Actor, comment?: string): Promise<Alarm> {
-    const a = this.openById(id);
-    if (a.state !== 'new') throw fail('alarm.already-acknowledged', 'this alarm is already acknowledged');
-    const by = actor.name ?? actor.id ?? 'unknown';
-    const now = this.now();
-    const next: Alarm = {
-      ...a,
-      state: 'acknowledged',
-      acknowledgedAt: now,
-      acknowledgedBy: by,
-      owner: a.owner ?? by,
-      comments: comment ? [...a.comments, { by, at: now, text: comment }] : a.comments,
-    };
-    this.clearTimer(a.id);
-    return this.write(next, 'alarm.acknowledged', { comment: comment ?? null }, actor, ['comment']);
+  /** Once: two guards (or one guard's bulk and single acknowledgement) at once, and the second is refused. */
+  acknowledge(id: string, actor: Actor, comment?: string): Promise<Alarm> {
+    // Stopped at once: a step that falls due while this waits its turn finds the alarm acknowledged.
+    this.clearTimer(id);
+    return this.serial(id, async () => {
+      const a = this.openById(id);
+      const already = () => fail('alarm.already-acknowledged', 'this alarm is already acknowledged');
+      if (a.state !== 'new') throw already();
+      const by = actor.name ?? actor.id ?? 'unknown';
+      const now = this.now();
+      const next: Alarm = {
+        ...a,
+        state: 'acknowledged',
+        acknowledgedAt: now,
+        acknowledgedBy: by,
+        owner: a.owner ?? by,
+        comments: comment ? [...a.comments, { by, at: now, text: comment }] : a.comments,
+      };
+      try {
+        return await this.write(
+          next,
+          'alarm.acknowledged',
+          { comment: comment ?? null },
+          actor,
+          ['comment'],
+          { expected: { state: 'new', escalations: a.escalations, refused: changedMeanwhile } },
+        );
+      } catch (error) {
+        // Not acknowledged after all: its escalation goes on from the record as it is.
+        this.reread(id);
+        throw error;
+      }
+    });
   }
 
-  async comment(id: string, actor: Actor, text: string): Promise<Alarm> {
-    const a = this.get(id);
-    const by = actor.name ?? actor.id ?? 'unknown';
-    return this.write(
-      { ...a, comments: [...a.comments, { by, at: this.now(), text }] },
-      'alarm.commented',
-      { comment: text },
-      actor,
-      ['comment'],
-    );
+  comment(id: string, actor: Actor, text: string): Promise<Alarm> {
+    return this.serial(id, async () => {
+      const a = this.get(id);
+      const by = actor.name ?? actor.id ?? 'unknown';
+      return this.write(
+        { ...a, comments: [...a.comments, { by, at: this.now(), text }] },
+        'alarm.commented',
+        { comment: text },
+        actor,
+        ['comment'],
+      );
+    });
   }
 
-  async assign(id: string, actor: Actor, owner: string | null): Promise<Alarm> {
-    const a = this.openById(id);
-    return this.write({ ...a, owner }, 'alarm.assigned', { from: a.owner, to: owner }, actor);
+  assign(id: string, actor: Actor, owner: string | null): Promise<Alarm> {
+    return this.serial(id, async () => {
+      const a = this.openById(id);
+      return this.write({ ...a, owner }, 'alarm.assigned', { from: a.owner, to: owner }, actor);
+    });
   }
 
   /** Ends an alarm: resolved, or a false alarm. A comment says what was found. */
-  async resolve(id: string, actor: Actor, comment: string, falseAlarm: boolean): Promise<Alarm> {
-    const a = this.openById(id);
-    const by = actor.name ?? actor.id ?? 'unknown';
-    const now = this.now();
-    const next: Alarm = {
-      ...a,
-      state: falseAlarm ? 'false-alarm' : 'resolved',
-      resolvedAt: now,
-      resolvedBy: by,
-      comments: [...a.comments, { by, at: now, text: comment }],
-    };
-    return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor, [
-      'comment',
-    ]);
+  resolve(id: string, actor: Actor, comment: string, falseAlarm: boolean): Promise<Alarm> {
+    return this.serial(id, async () => {
+      const a = this.openById(id);
+      const by = actor.name ?? actor.id ?? 'unknown';
+      const now = this.now();
+      const next: Alarm = {
+        ...a,
+        state: falseAlarm ? 'false-alarm' : 'resolved',
+        resolvedAt: now,
+        resolvedBy: by,
+        comments: [...a.comments, { by, at: now, text: comment }],
+      };
+      return this.write(next, falseAlarm ? 'alarm.false-alarm' : 'alarm.resolved', { comment }, actor, [
+        'comment',
+      ]);
+    });
   }
 
   get(id: string): Alarm {

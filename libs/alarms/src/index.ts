@@ -1,5 +1,5 @@
-export { type Alarm } from './alarm';
-export { AlarmsService, DEFAULT_ALARM_SETTINGS } from './alarms.service';
+export { type Alarm, PRIORITIES } from './alarm';
+export { type AlarmSettings, AlarmsService, DEFAULT_ALARM_SETTINGS } from './alarms.service';
 export { type AlarmCommentSealing, alarmCommentSealing } from './comment-sealing';
 export {
   type AlarmTransport,

@@ -266,8 +266,12 @@ export class Journal {
       if (committed.length > 0) this.bus?.emit('journal.committed', committed);
       return committed;
     } catch (error) {
-      this.failedCommits += 1;
-      this.lastCommitError = (error as Error).message;
+      // An effect that refuses (a conditional change that found its record changed meanwhile: an alarm
+      // escalated by another timer) is an answer to its caller, not a failing disk: health stays as it is.
+      if (!(error instanceof DomainError)) {
+        this.failedCommits += 1;
+        this.lastCommitError = (error as Error).message;
+      }
       // Nothing of this batch was acknowledged; the in-memory tree goes back to what is stored.
       this.reload();
       for (const w of batch) w.reject(error as Error);

@@ -4,11 +4,11 @@ import { api } from '../api';
 import type { ActionRequest } from '../components/ActionDialog';
 import { formatTime } from '../format';
 import { AlarmDetail } from './AlarmDetail';
-import { NARROW_ALARMS, pinnedAlarms } from './alarm-cap';
+import { NARROW_ALARMS, NARROW_DESK, pinnedAlarms, visibleAlarms } from './alarm-cap';
 import { age } from './labels';
 import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
-import { useNow } from './useStored';
+import { useMedia, useNow } from './useStored';
 import { PERSON_TEXT_HINT, SITE_TEXT_HINT } from '../components/privacy-hints';
 import { ALARM_STATE_WORDS, alarmTypeWords as typeWords, PRIORITY_WORDS } from '../words';
 
@@ -39,8 +39,6 @@ export const AlarmQueue = ({
       if (!next.delete(id)) next.add(id);
       return next;
     });
-  const unacknowledged = alarms.filter((a) => a.state === 'new');
-  const chosen = unacknowledged.filter((a) => picked.has(a.id));
   const toggle = (id: string, on: boolean) =>
     setPicked((p) => {
       const next = new Set(p);
@@ -90,6 +88,21 @@ export const AlarmQueue = ({
   // The row the keys act on (A, Enter); the first alarm until the guard moves.
   const [selected, setSelected] = useState<string | null>(null);
   const current = alarms.find((a) => a.id === selected) ?? alarms[0];
+  // Bulk acknowledgement takes only the alarms the guard can see, as Genetec Security Desk acts on
+  // the rows selected in its alarm list: an acknowledgement says "I have looked at this", and on a
+  // phone showing three alarms, ticking "every" one must not acknowledge nine nobody has read (and
+  // silence their sound). The box says how many more are not shown; "All N alarms" lists them.
+  const narrow = useMedia(NARROW_DESK);
+  const unacknowledged = alarms.filter((a) => a.state === 'new');
+  const shownUnacknowledged = visibleAlarms(alarms, {
+    narrow,
+    all,
+    selectedId: current?.id ?? null,
+  }).filter((a) => a.state === 'new');
+  const notShown = unacknowledged.length - shownUnacknowledged.length;
+  // A tick on an alarm since hidden (the list folded, a newer alarm took its place) does not count.
+  const chosen = shownUnacknowledged.filter((a) => picked.has(a.id));
+  const plural = (n: number) => `${n} unacknowledged alarm${n === 1 ? '' : 's'}`;
   const move = (by: number) => {
     if (alarms.length === 0) return;
     const i = current ? alarms.indexOf(current) : -1;
@@ -122,14 +135,25 @@ export const AlarmQueue = ({
     <>
       {canAct && unacknowledged.length > 0 && (
         <div className="bulk-bar">
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={chosen.length === unacknowledged.length}
-              onChange={(e) => setPicked(new Set(e.target.checked ? unacknowledged.map((a) => a.id) : []))}
-            />
-            Select every unacknowledged alarm
-          </label>
+          {shownUnacknowledged.length > 0 ? (
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={chosen.length === shownUnacknowledged.length}
+                onChange={(e) =>
+                  setPicked(new Set(e.target.checked ? shownUnacknowledged.map((a) => a.id) : []))
+                }
+                data-testid="select-shown"
+              />
+              {notShown === 0
+                ? 'Select every unacknowledged alarm'
+                : `Select the ${plural(shownUnacknowledged.length)} shown (${notShown} more not shown)`}
+            </label>
+          ) : (
+            <span data-testid="none-shown">
+              {plural(notShown)} not shown: “All {alarms.length} alarms” lists them
+            </span>
+          )}
           <button
             disabled={chosen.length === 0}
             onClick={bulk}
@@ -284,22 +308,26 @@ export const AlarmQueue = ({
                       >
                         False alarm
                       </button>
-                      <button
-                        className="link"
-                        onClick={() =>
-                          act(a, {
-                            title: `Escalate ${what(a)}?`,
-                            consequence: 'Its priority rises one step.',
-                            confirm: 'Escalate',
-                            reason: 'required',
-                            done: 'Escalated.',
-                            path: 'escalate',
-                            body: (t) => ({ reason: t }),
-                          })
-                        }
-                      >
-                        Escalate
-                      </button>
+                      {/* Critical is the top: the gateway refuses to escalate it further. */}
+                      {a.priority !== 'critical' && (
+                        <button
+                          className="link"
+                          onClick={() =>
+                            act(a, {
+                              title: `Escalate ${what(a)}?`,
+                              consequence: 'Its priority rises one step.',
+                              confirm: 'Escalate',
+                              reason: 'required',
+                              done: 'Escalated.',
+                              path: 'escalate',
+                              // The priority seen: sent twice, the request escalates once.
+                              body: (t) => ({ reason: t, from: a.priority }),
+                            })
+                          }
+                        >
+                          Escalate
+                        </button>
+                      )}
                     </>
                   )}
                   {a !== current && (

@@ -1,5 +1,5 @@
 import type { AlarmView } from '@gatehouse/api';
-import { pinnedAlarms } from './alarm-cap';
+import { pinnedAlarms, visibleAlarms } from './alarm-cap';
 
 const alarm = (id: string, priority: string, raisedAt: number) => ({ id, priority, raisedAt }) as AlarmView;
 
@@ -25,5 +25,15 @@ describe('the alarms a narrow desk keeps listed', () => {
     expect([...pinnedAlarms(queue)].sort()).toEqual(['h1', 'l1', 'm1']);
     expect([...pinnedAlarms(queue.slice(0, 2))].sort()).toEqual(['h1', 'm1']);
     expect(pinnedAlarms([]).size).toBe(0);
+  });
+  it('says which alarms a guard sees: all on a wide screen or with All open, else the pinned and the selected', () => {
+    const queue = ['a', 'b', 'c', 'd', 'e'].map((id, i) => alarm(id, 'high', i));
+    const ids = (v: Parameters<typeof visibleAlarms>[1]) => visibleAlarms(queue, v).map((a) => a.id);
+    expect(ids({ narrow: false, all: false, selectedId: null })).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(ids({ narrow: true, all: true, selectedId: null })).toEqual(['a', 'b', 'c', 'd', 'e']);
+    // Pinned: the newest of the top priority (e), then the first two.
+    expect(ids({ narrow: true, all: false, selectedId: null })).toEqual(['a', 'b', 'e']);
+    expect(ids({ narrow: true, all: false, selectedId: 'd' })).toEqual(['a', 'b', 'd', 'e']);
+    expect(visibleAlarms(queue.slice(0, 3), { narrow: true, all: false, selectedId: null })).toHaveLength(3);
   });
 });

@@ -19,3 +19,16 @@ export const useNow = (everyMs = 1000) => {
   }, [everyMs]);
   return now;
 };
+
+/** Whether a CSS media query holds, kept up to date as the window is resized or turned. */
+export const useMedia = (query: string) => {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const update = () => setMatches(list.matches);
+    update();
+    list.addEventListener('change', update);
+    return () => list.removeEventListener('change', update);
+  }, [query]);
+  return matches;
+};

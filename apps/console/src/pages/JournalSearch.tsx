@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { Download, FileJson, RefreshCw, X } from 'lucide-react';
-import type { JournalSearchView, NamedEntryView } from '@gatehouse/api';
+import { Download, FileJson, RefreshCw, User, X } from 'lucide-react';
+import type { JournalSearchView, NamedEntryView, PersonMatch } from '@gatehouse/api';
 import { api, describeError, type Role } from '../api';
 import { ErrorAlert } from '../Feedback';
 import { EntryDetail } from '../journal/EntryDetail';
@@ -26,6 +26,20 @@ import '../journal/journal.css';
 const PAGE_SIZE = 50;
 /** Roles whose work needs every field of an entry in a spreadsheet (responders, auditors, admins). */
 const RAW_EXPORT_ROLES: readonly Role[] = ['responder', 'auditor', 'admin'];
+
+/** How many people a typed text names the page offers by name; more means "type more of it". */
+const OFFERED_PEOPLE = 5;
+
+/**
+ * People a searched text names (a person's name is sealed in the journal, so
+ * the text itself finds no entry about them), and how many entries it found.
+ */
+interface PeopleOffer {
+  text: string;
+  people: PersonMatch[];
+  count: number;
+  found: number;
+}
 
 /** What the results were asked with: the API's parameters, and the newest entry the journal had then. */
 interface Applied {
@@ -61,6 +75,9 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
   const [missedLive, setMissedLive] = useState(false);
   const opener = useRef<HTMLElement | null>(null);
   const firstGeneration = useRef(generation);
+  const [offer, setOffer] = useState<PeopleOffer | null>(null);
+  /** The typed text named one person and found nothing: the search is about that person now, and says so. */
+  const [asPerson, setAsPerson] = useState<{ text: string; name: string } | null>(null);
 
   const load = useCallback(async (params: URLSearchParams, after: string | null) => {
     const request = ++latest.current;
@@ -76,6 +93,13 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
       if (!after) {
+        const text = params.get('q');
+        const people = page.matched.textPeople ?? [];
+        setOffer(
+          text && !params.has('person') && people.length > 0
+            ? { text, people, count: page.matched.textPeopleCount ?? people.length, found: page.items.length }
+            : null,
+        );
         setApplied({ params, newestSeq: page.items[0]?.seq ?? 0 });
         setNewSince(0);
         setMissedLive(false);
@@ -119,20 +143,34 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
   }, [generation]);
 
   const update = (patch: Partial<SearchState>) => setState((s) => ({ ...s, ...patch }));
-  const choose = (c: Chosen) => {
+  const choose = (c: Chosen, because: { text: string; name: string } | null = null) => {
+    setAsPerson(because);
     const next = { ...state, text: '', chosen: [...state.chosen.filter((x) => x.kind !== c.kind), c] };
     setState(next);
     search(next);
   };
   const unchoose = (c: Chosen) => {
+    setAsPerson(null);
     const next = { ...state, chosen: state.chosen.filter((x) => x !== c) };
     setState(next);
     search(next);
   };
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
+    setAsPerson(null);
     search();
   };
+  // A name typed as text (not chosen from the suggestions) finds no entry, the name being sealed: when
+  // it names one person and found nothing else, the search is by that person, as the guard meant.
+  const onlyPerson = offer && offer.count === 1 && offer.found === 0 ? offer.people[0] : undefined;
+  useEffect(() => {
+    if (!offer || !onlyPerson) return;
+    choose(
+      { kind: 'person', id: onlyPerson.id, label: onlyPerson.name },
+      { text: offer.text, name: onlyPerson.name },
+    );
+    // Once per answer that names one person.
+  }, [offer]);
   const toggleKind = (id: string) =>
     update({ kinds: state.kinds.includes(id) ? state.kinds.filter((k) => k !== id) : [...state.kinds, id] });
 
@@ -164,7 +202,7 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
             text={state.text}
             onText={(text) => update({ text })}
             onChoose={choose}
-            onSubmit={() => search()}
+            onSubmit={() => submit()}
           />
           <button type="submit" disabled={busy}>
             Search
@@ -259,6 +297,38 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         </p>
       </form>
       <ErrorAlert error={error} />
+      {asPerson && (
+        <p className="jr-notice" role="status" data-testid="searched-as-person">
+          <User aria-hidden="true" size={16} />
+          <span>
+            Names are sealed in the journal, so no entry spells out “{asPerson.text}”: showing the entries
+            about the person {asPerson.name}.
+          </span>
+        </p>
+      )}
+      {offer && !onlyPerson && (
+        <div className="jr-notice jr-did-you-mean" data-testid="did-you-mean">
+          <User aria-hidden="true" size={16} />
+          <span>
+            Names are sealed in the journal: text finds no entry about a person.
+            {offer.count > OFFERED_PEOPLE &&
+              ` “${offer.text}” names ${offer.count} people: type more of the name.`}
+          </span>
+          <ul aria-label={`People named “${offer.text}”`}>
+            {offer.people.slice(0, OFFERED_PEOPLE).map((p) => (
+              <li key={p.id}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => choose({ kind: 'person', id: p.id, label: p.name })}
+                >
+                  Did you mean the person {p.name}?
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {stale && (
         <div className="jr-stale" role="status" data-testid="results-stale">
           <RefreshCw aria-hidden="true" size={16} />

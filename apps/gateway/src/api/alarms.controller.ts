@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { type Alarm, AlarmsService, instructionsFor } from '@gatehouse/alarms';
+import { type Alarm, AlarmsService, instructionsFor, PRIORITIES } from '@gatehouse/alarms';
 import { Operators, type Principal, seesAlarm, visibleCategories } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import { type Actor, DomainError, GATEHOUSE_CONFIG, plainText } from '@gatehouse/contracts';
@@ -20,7 +20,15 @@ const Comment = z.strictObject({ comment: text.optional() });
 const Note = z.strictObject({ text });
 const Assign = z.strictObject({ owner: plainText({ max: 64 }).nullable() });
 const Resolve = z.strictObject({ comment: text, falseAlarm: z.boolean().default(false) });
-const Reason = z.strictObject({ reason: text });
+const Escalate = z.strictObject({
+  reason: text,
+  from: z
+    .enum(PRIORITIES)
+    .optional()
+    .describe(
+      'The priority the guard saw: refused (alarm.changed-meanwhile) if it is no longer so, so a repeated request escalates once',
+    ),
+});
 const ListQuery = z.strictObject({ history: z.coerce.number().int().min(0).max(500).default(0) });
 const MAX_BULK = 100;
 const BulkAcknowledge = z.strictObject({
@@ -200,13 +208,13 @@ export class AlarmsController {
   @Post(':id/escalate')
   @Allow('alarms.act')
   @HttpCode(200)
-  @ApiJsonBody(Reason)
+  @ApiJsonBody(Escalate)
   escalate(
     @Param('id') id: string,
-    @Body(zod(Reason)) body: z.infer<typeof Reason>,
+    @Body(zod(Escalate)) body: z.infer<typeof Escalate>,
     @CurrentActor() actor: Actor,
   ) {
-    return this.alarms.escalate(alarmId(id), actor, body.reason);
+    return this.alarms.escalate(alarmId(id), actor, body.reason, body.from);
   }
 
   @Post(':id/resolve')

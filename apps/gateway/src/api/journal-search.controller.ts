@@ -97,6 +97,10 @@ export class JournalSearchController {
     const people = query.personName === undefined ? undefined : names.people(query.personName);
     const doors = query.doorName === undefined ? undefined : names.doors(query.doorName);
     const cards = query.card === undefined ? undefined : names.cards(query.card);
+    // Free text never matches a name (sealed in the journal): who it names is said beside the results.
+    const firstPage = query.cursor === undefined && query.after === undefined;
+    const text = query.q?.trim();
+    const textPeople = text && firstPage ? names.people(text) : [];
     if (people && !rights.people) throw refused("a person's name");
     if (doors && !rights.doors) throw refused("a door's name");
     if (cards && !rights.cards) throw refused('card number');
@@ -145,6 +149,9 @@ export class JournalSearchController {
         ...(people ? { people: people.slice(0, SHOWN_MATCHES), peopleCount: people.length } : {}),
         ...(doors ? { doors: doors.slice(0, SHOWN_MATCHES), doorCount: doors.length } : {}),
         ...(cards ? { cards: cards.slice(0, SHOWN_MATCHES), cardCount: cards.length } : {}),
+        ...(textPeople.length > 0
+          ? { textPeople: textPeople.slice(0, SHOWN_MATCHES), textPeopleCount: textPeople.length }
+          : {}),
       },
     };
   }

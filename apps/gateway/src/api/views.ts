@@ -193,6 +193,14 @@ export interface JournalSearchView extends Items<NamedEntryView> {
     doorCount?: number;
     cards?: CardMatch[];
     cardCount?: number;
+    /**
+     * People whose names hold the free text `q` (first page only). A person's
+     * name is sealed in the journal, so the text itself finds it nowhere: the
+     * console offers these as "Did you mean the person …?", or searches by the
+     * one it names.
+     */
+    textPeople?: PersonMatch[];
+    textPeopleCount?: number;
   };
 }
 /** GET /journal/suggest: what a journal search box offers while typing. */
