@@ -396,7 +396,7 @@ static void remember_policy(const struct config *c, const char *told) {
   char tmp[4096], path[4096];
   snprintf(tmp, sizeof tmp, "%s/.on_unreachable.%d", c->state_dir, (int)getpid());
   snprintf(path, sizeof path, "%s/on_unreachable", c->state_dir);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
   int ok = write(fd, told, strlen(told)) == (ssize_t)strlen(told) && write(fd, "\n", 1) == 1;
   close(fd);
