@@ -3,8 +3,8 @@
 # Debian's Chromium for the console tests, Mosquitto for MQTT, socat for
 # pseudo-terminals, the AVR toolchain and simavr for the firmware bridge,
 # rsyslog (and its TLS driver) as a real syslog receiver, slapd and ldap-utils as a
-# real directory, openssl for test certificates, pamtester, pam_exec, curl and
-# iproute2 for login gating, and a
+# real directory, openssl for test certificates, pamtester, pam_exec, curl,
+# libssl-dev and iproute2 for login gating, and a
 # compiler for native modules. It says exactly what it installs; where it
 # cannot install (not root, no apt-get) it stops at once with the one command
 # to run. A broker on 127.0.0.1:1883 is started when nothing listens there.
@@ -46,6 +46,8 @@ declare -A need_file=(
   [/usr/lib/$(uname -m)-linux-gnu/rsyslog/lmnsd_gtls.so]=rsyslog-gnutls
   # pam_exec runs the login gating client.
   [/usr/lib/$(uname -m)-linux-gnu/security/pam_exec.so]=libpam-modules
+  # OpenSSL's headers and static libraries: the compiled login gating client is built by its tests.
+  [/usr/include/openssl/ssl.h]=libssl-dev
 )
 
 missing=()

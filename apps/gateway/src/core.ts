@@ -216,6 +216,8 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     clock,
     log,
   });
+  // Nonces answered before this start, before the gateway listens (a restart does not reopen replay).
+  await gating.start(reader);
   const stopSessionPurge = purgeSessionsPeriodically(auth.signIn, clock, (error) =>
     logger.warn({ error: String(error) }, 'expired sessions not purged'),
   );

@@ -1186,7 +1186,31 @@ export const configSchema = z.strictObject({
       .min(10)
       .max(86_400)
       .default(600)
-      .describe("How long a question's nonce is remembered: the same nonce again is refused as replayed"),
+      .describe(
+        "How far a question's time may be from the gateway's clock (else refused as stale); its nonce is remembered, across restarts, for twice this, and the same nonce again is refused as replayed",
+      ),
+    rateLimit: z
+      .strictObject({
+        perSecond: z
+          .number()
+          .positive()
+          .max(10_000)
+          .default(1)
+          .describe('Questions a workstation token may ask per second, sustained'),
+        burst: z
+          .number()
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(30)
+          .describe(
+            'Questions a workstation token may ask at once (a jump host with many logins at the hour)',
+          ),
+      })
+      .prefault({})
+      .describe(
+        'Per workstation token: questions past it are refused with 429 and Retry-After (a stolen or looping token cannot flood the gateway or enumerate accounts fast); one gating.rate-limited entry per burst',
+      ),
   }),
   demo: section({
     simulator: z

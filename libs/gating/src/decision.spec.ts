@@ -21,6 +21,7 @@ const facts = (over: Partial<GatingFacts> = {}): GatingFacts => ({
   presence: { zone: 'floor-2', at: NOW - HOUR },
   acceptedZones: ['floor-2'],
   remoteClass: null,
+  stale: false,
   replayed: false,
   now: NOW,
   ...over,
@@ -46,7 +47,7 @@ describe('the gating decision', () => {
     });
   });
 
-  it('lets break-glass accounts in before anything else is known, and never lets a replay in', () => {
+  it('lets break-glass accounts in before anything else is known, and never lets a replay or a stale question in', () => {
     expect(decide(facts({ accountKey: 'root', person: null, presence: null }), group())).toEqual({
       decision: 'allow',
       reason: 'break-glass',
@@ -54,6 +55,10 @@ describe('the gating decision', () => {
     expect(decide(facts({ accountKey: 'root', replayed: true }), group())).toEqual({
       decision: 'deny',
       reason: 'replayed',
+    });
+    expect(decide(facts({ accountKey: 'root', stale: true }), group())).toEqual({
+      decision: 'deny',
+      reason: 'stale',
     });
   });
 

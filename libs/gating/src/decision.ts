@@ -24,6 +24,7 @@ export const GATING_REASONS = [
   'not-active',
   'bad-account',
   'replayed',
+  'stale',
 ] as const;
 export type GatingReason = (typeof GATING_REASONS)[number];
 
@@ -58,6 +59,8 @@ export interface GatingFacts {
   acceptedZones: readonly string[];
   /** The remote class the login arrives through, if any (`remote-host`, `vpn`, ...). */
   remoteClass: string | null;
+  /** The question's time is further from the gateway's clock than the replay window allows. */
+  stale: boolean;
   /** The same question (its nonce) was asked before: an answer is never given twice. */
   replayed: boolean;
   now: number;
@@ -71,7 +74,7 @@ export interface GatingAnswer {
 const answer = (decision: GatingDecision, reason: GatingReason): GatingAnswer => ({ decision, reason });
 
 /**
- * The decision. Order is the contract: a replay and an unreadable account are
+ * The decision. Order is the contract: a question out of its time, a replay and an unreadable account are
  * refused first; break-glass accounts are let in before anything that could
  * fail in an emergency (the directory, the badge system); then the person
  * must exist and be active; a remote class allowed without presence passes;
@@ -79,6 +82,7 @@ const answer = (decision: GatingDecision, reason: GatingReason): GatingAnswer =>
  * an absent person.
  */
 export const decide = (facts: GatingFacts, policy: GroupPolicy): GatingAnswer => {
+  if (facts.stale) return answer('deny', 'stale');
   if (facts.replayed) return answer('deny', 'replayed');
   if (facts.accountKey === null) return answer('deny', 'bad-account');
   if (policy.breakGlass.has(facts.accountKey)) return answer('allow', 'break-glass');

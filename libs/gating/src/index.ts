@@ -19,3 +19,4 @@ export {
   REMOTE_HOST_CLASS,
 } from './policy';
 export { NonceWindow } from './replay';
+export { type Admission, TokenBuckets } from './rate';

@@ -1,4 +1,5 @@
 import { GatingPolicy, type GatingSettings, type GroupSettings, REMOTE_HOST_CLASS } from './policy';
+import { TokenBuckets } from './rate';
 import { NonceWindow } from './replay';
 
 const base: GroupSettings = {
@@ -69,17 +70,56 @@ describe('the gating policy', () => {
 });
 
 describe('the nonce window', () => {
-  it('answers a nonce once per host within the window, and forgets it after', () => {
+  it('answers a nonce once per host for two windows, and forgets it after', () => {
     const w = new NonceWindow(1000, 3);
     expect(w.replayed('ws-1', 'abcdefgh', 0)).toBe(false);
-    expect(w.replayed('ws-1', 'abcdefgh', 500)).toBe(true);
-    expect(w.replayed('ws-2', 'abcdefgh', 500)).toBe(false);
-    expect(w.replayed('ws-1', 'abcdefgh', 1600)).toBe(false);
+    expect(w.replayed('ws-1', 'abcdefgh', 1500)).toBe(true);
+    expect(w.replayed('ws-2', 'abcdefgh', 1500)).toBe(false);
+    expect(w.replayed('ws-1', 'abcdefgh', 2100)).toBe(false);
   });
 
-  it('stays bounded under a flood', () => {
+  it('calls a question stale more than one window from the gateway clock, either way', () => {
+    const w = new NonceWindow(1000);
+    expect(w.stale(5000, 6000)).toBe(false);
+    expect(w.stale(7000, 6000)).toBe(false);
+    expect(w.stale(4999, 6000)).toBe(true);
+    expect(w.stale(7001, 6000)).toBe(true);
+  });
+
+  it('takes back nonces answered before a restart, except those past memory', () => {
+    const w = new NonceWindow(1000);
+    w.remember('ws-1', 'old-nonce-1', 0, 2500);
+    w.remember('ws-1', 'kept-nonce-1', 1000, 2500);
+    expect(w.replayed('ws-1', 'kept-nonce-1', 2500)).toBe(true);
+    expect(w.replayed('ws-1', 'old-nonce-1', 2500)).toBe(false);
+  });
+
+  it('stays bounded under a flood, and one host flooding forgets only its own nonces', () => {
     const w = new NonceWindow(60_000, 3);
+    w.replayed('ws-2', 'quiet-nonce', 0);
     for (let i = 0; i < 100; i += 1) w.replayed('ws-1', `nonce-${i}-xx`, i);
-    expect(w.size).toBe(3);
+    expect(w.size).toBe(4);
+    expect(w.replayed('ws-2', 'quiet-nonce', 200)).toBe(true);
+  });
+});
+
+describe('the token buckets', () => {
+  it('lets a burst through, refuses past it with the wait, refills at the rate, and says when a burst starts', () => {
+    const b = new TokenBuckets(2, 3);
+    for (let i = 0; i < 3; i += 1) expect(b.take('t1', 0)).toEqual({ admitted: true });
+    expect(b.take('t1', 0)).toEqual({ admitted: false, retryAfterMs: 500, burstStarted: true });
+    expect(b.take('t1', 100)).toEqual({ admitted: false, retryAfterMs: 400, burstStarted: false });
+    // Another token is not touched by the first one's flood.
+    expect(b.take('t2', 100)).toEqual({ admitted: true });
+    expect(b.take('t1', 600)).toEqual({ admitted: true });
+    expect(b.take('t1', 600)).toMatchObject({ admitted: false, burstStarted: true });
+  });
+
+  it('never holds more than the burst, however long a token was quiet', () => {
+    const b = new TokenBuckets(1, 2);
+    b.take('t1', 0);
+    let admitted = 0;
+    for (let i = 0; i < 10; i += 1) if (b.take('t1', 3_600_000).admitted) admitted += 1;
+    expect(admitted).toBe(2);
   });
 });

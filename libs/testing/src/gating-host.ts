@@ -4,8 +4,22 @@ import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 
-/** The client under test, as installed on a workstation: clients/pam/gatehouse-gating of the repository at `root`. */
+/** The shell client, as installed on a workstation: clients/pam/gatehouse-gating of the repository at `root`. */
 export const gatingClientAt = (root: string) => join(root, 'clients', 'pam', 'gatehouse-gating');
+
+/**
+ * The compiled client (clients/pam/gatehouse-gating.c) built into `dir` by the
+ * repository's Makefile, as an installer builds it; its path.
+ */
+export const buildGatingClient = (root: string, dir: string): string => {
+  const out = join(dir, 'gatehouse-gating');
+  const r = spawnSync('make', ['-s', '-C', join(root, 'clients', 'pam'), `OUT=${out}`], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`building the compiled gating client failed:\n${r.stdout}${r.stderr}`);
+  return out;
+};
 
 const openssl = (args: string[]) => {
   const r = spawnSync('openssl', args, { encoding: 'utf8' });

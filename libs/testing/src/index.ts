@@ -33,6 +33,7 @@ export {
   type WeekScore,
 } from './call-centre-week';
 export {
+  buildGatingClient,
   fetchWithCa,
   gatingClientAt,
   makeGatewayTls,

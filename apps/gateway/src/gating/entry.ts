@@ -1,6 +1,9 @@
 import type { Actor, JournalEntryInput, JsonObject, SubjectRef } from '@gatehouse/contracts';
 import type { GatingAnswer, Unreachable } from '@gatehouse/gating';
 
+/** The entries of answered questions (each holds its nonce, read back at start). */
+export const GATING_ENTRY_TYPES = ['gating.allow', 'gating.deny', 'gating.step-up'] as const;
+
 /** One answered question, as the journal keeps it. */
 export interface GatingRecord {
   host: string;
@@ -65,5 +68,21 @@ export const refusalEntry = (
   source: `gating:${r.host}`,
   subjects: [{ kind: 'workstation', id: r.host }],
   payload: { reason: r.reason, host: r.host, askedHost: r.askedHost, accountDigest: r.accountDigest },
+  actor,
+});
+
+/**
+ * `gating.rate-limited`: a workstation token went past its bucket. One entry
+ * at the first refusal of a burst; the refusals after it are counted
+ * (`gatehouse_gating_answers{outcome="rate-limited"}`), not journaled.
+ */
+export const rateLimitedEntry = (
+  r: { host: string; perSecond: number; burst: number },
+  actor: Actor,
+): JournalEntryInput => ({
+  type: 'gating.rate-limited',
+  source: `gating:${r.host}`,
+  subjects: [{ kind: 'workstation', id: r.host }],
+  payload: { host: r.host, perSecond: r.perSecond, burst: r.burst },
   actor,
 });

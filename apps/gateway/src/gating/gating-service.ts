@@ -15,11 +15,12 @@ import {
   type GatingAnswer,
   type GatingReason,
   NonceWindow,
+  TokenBuckets,
   type Unreachable,
 } from '@gatehouse/gating';
 import { normaliseAccount } from '@gatehouse/logins';
 import type { AccountDirectory, WorkstationMap } from '../logins/identity';
-import { type GatingRecord, gatingEntry, refusalEntry } from './entry';
+import { GATING_ENTRY_TYPES, type GatingRecord, gatingEntry, rateLimitedEntry, refusalEntry } from './entry';
 
 /** What a workstation asks: the account logging in on itself, and how the login arrives. */
 export interface GatingQuestion {
@@ -31,13 +32,15 @@ export interface GatingQuestion {
   /** Where the login comes from (PAM_RHOST): a remote class is judged by it. */
   rhost?: string | undefined;
   /** Chosen by the client per question and echoed: an answer is for one question only. */
-  nonce?: string | undefined;
+  nonce: string;
+  /** When the client asked (Unix seconds): outside the replay window of the gateway's clock, refused as stale. */
+  time: number;
 }
 
 /** The answer a workstation gets: a decision and a code, never where the person is. */
 export interface GatingReply extends GatingAnswer {
   onUnreachable: Unreachable;
-  nonce: string | null;
+  nonce: string;
 }
 
 export interface GatingDeps {
@@ -56,7 +59,14 @@ export interface GatingDeps {
 /** The workstation an API token speaks for: its name (`token:<name>` as the principal shows it). */
 export const tokenHost = (principalName: string): string => principalName.replace(/^token:/, '');
 
-type Counted = GatingReason | 'refused' | 'not-journaled';
+/** The journal read back at start: answered questions' nonces within memory. */
+export interface GatingHistory {
+  /** Entries after `afterSeq` of these types from `from` on, oldest first, at most `limit`. */
+  since(afterSeq: number, filter: { from: string; types: string[] }, limit: number): Promise<JournalEntry[]>;
+}
+
+type Counted = GatingReason | 'refused' | 'not-journaled' | 'rate-limited';
+const PAGE = 1000;
 
 /**
  * Login gating as the gateway runs it: the facts (identity from login ingest,
@@ -67,6 +77,7 @@ type Counted = GatingReason | 'refused' | 'not-journaled';
 export class GatingService {
   readonly policy: GatingPolicy;
   private readonly nonces: NonceWindow;
+  private readonly buckets: TokenBuckets;
   private readonly counts = new Map<string, number>();
 
   constructor(
@@ -78,6 +89,64 @@ export class GatingService {
       (name, domain) => normaliseAccount(name, domain)?.key ?? null,
     );
     this.nonces = new NonceWindow(config.gating.replayWindowSeconds * 1000);
+    this.buckets = new TokenBuckets(config.gating.rateLimit.perSecond, config.gating.rateLimit.burst);
+  }
+
+  /**
+   * Takes back the nonces answered within memory before this start, from
+   * their journal entries: a question captured before a restart is still
+   * `replayed` after it. Runs before the gateway listens.
+   */
+  async start(history: GatingHistory): Promise<void> {
+    if (!this.enabled) return;
+    const now = this.deps.clock.now().getTime();
+    const from = new Date(now - this.nonces.memoryMs).toISOString();
+    let after = 0;
+    let taken = 0;
+    for (;;) {
+      const page = await history.since(after, { from, types: [...GATING_ENTRY_TYPES] }, PAGE);
+      for (const e of page) {
+        const { host, nonce } = e.payload as { host?: unknown; nonce?: unknown };
+        if (typeof host !== 'string' || typeof nonce !== 'string') continue;
+        this.nonces.remember(host, nonce, Date.parse(e.time), now);
+        taken += 1;
+      }
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.seq;
+    }
+    this.deps.log('info', 'gating took back the nonces answered before this start', { nonces: taken });
+  }
+
+  /**
+   * The token's bucket, before the question is read: past it, 429 with the
+   * wait. The first refusal of a burst is journaled and logged; the rest are
+   * counted (an entry per refused request would let a flood fill the journal).
+   */
+  async admit(who: { tokenId: string; tokenName: string; actor: Actor }): Promise<void> {
+    if (!this.enabled) throw new DomainError('unavailable', 'gating.off', 'login gating is not enabled here');
+    const a = this.buckets.take(who.tokenId, this.deps.clock.now().getTime());
+    if (a.admitted) return;
+    this.count('rate-limited');
+    const host = tokenHost(who.tokenName);
+    if (a.burstStarted) {
+      const { rateLimit } = this.config.gating;
+      this.deps.log('warn', 'a workstation token is asking faster than its rate limit', { host });
+      await this.deps.journal
+        .append(rateLimitedEntry({ host, ...rateLimit }, who.actor))
+        .catch((error: unknown) =>
+          this.deps.log('error', 'a gating rate limit could not be journaled', {
+            host,
+            error: String(error),
+          }),
+        );
+    }
+    const retryAfterSeconds = Math.max(1, Math.ceil(a.retryAfterMs / 1000));
+    throw new DomainError(
+      'rate-limited',
+      'gating.rate-limited',
+      'this workstation asks faster than its rate limit; ask again later',
+      { retryAfterSeconds },
+    );
   }
 
   get enabled(): boolean {
@@ -113,6 +182,7 @@ export class GatingService {
     const personId = account ? accounts.personOf(account.key) : null;
     const person = personId ? (this.deps.cardholders().get(personId) ?? null) : null;
     const remoteClass = this.policy.remoteClassOf(place.remote, question.rhost ?? null);
+    const stale = this.nonces.stale(question.time * 1000, now);
     const answer = decide(
       {
         accountKey: account?.key ?? null,
@@ -120,7 +190,9 @@ export class GatingService {
         presence: personId ? (this.deps.presenceOf(personId) ?? null) : null,
         acceptedZones: place.acceptedZones ?? [place.zone],
         remoteClass,
-        replayed: question.nonce !== undefined && this.nonces.replayed(host, question.nonce, now),
+        stale,
+        // A stale question's nonce is not kept: it would be refused anyway, and memory is for the window.
+        replayed: !stale && this.nonces.replayed(host, question.nonce, now),
         now,
       },
       group,
@@ -137,7 +209,7 @@ export class GatingService {
       service: question.service ?? null,
       rhost: question.rhost ?? null,
       remoteClass,
-      nonce: question.nonce ?? null,
+      nonce: question.nonce,
     };
     // Queued for the next group commit, not awaited: like a door's decision, a login's answer
     // never waits on the disk (measured: waiting for the commit, ~170 ms median under load,
@@ -147,7 +219,7 @@ export class GatingService {
       this.deps.log('error', 'a gating answer could not be journaled', { host, error: String(error) });
     });
     this.count(answer.reason);
-    return { ...answer, onUnreachable: group.onUnreachable, nonce: question.nonce ?? null };
+    return { ...answer, onUnreachable: group.onUnreachable, nonce: question.nonce };
   }
 
   /** Questions answered by reason, refusals, and answers the journal failed to record. */

@@ -20,8 +20,17 @@ const QuestionSchema = z.strictObject({
   nonce: z
     .string()
     .regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, - or _')
-    .optional()
-    .describe('Chosen by the client per question; echoed, and refused as replayed when seen again'),
+    .describe(
+      'New for every question (96 random bits or more); echoed, and refused as replayed when seen again',
+    ),
+  time: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 40)
+    .describe(
+      "When the client asked, Unix seconds: further than gating.replayWindowSeconds from the gateway's clock, refused as stale",
+    ),
 });
 
 @ApiTags('gating')
@@ -47,7 +56,10 @@ export class GatingController {
     // The role is for tokens only; the check stays so that a person could never ask even if given it.
     if (principal.kind !== 'token')
       throw new DomainError('forbidden', 'gating.token-only', 'a workstation asks with its own API token');
-    return this.gating.decide(this.question.transform(raw), { tokenName: principal.name, actor });
+    const who = { tokenId: principal.id, tokenName: principal.name, actor };
+    // The bucket before the question is validated: malformed questions count against a flood too.
+    await this.gating.admit(who);
+    return this.gating.decide(this.question.transform(raw), who);
   }
 
   @Get('status')

@@ -137,6 +137,10 @@ export class AllErrorsFilter implements ExceptionFilter {
     const { status, body } = toErrorResponse(error, String(req.id));
     if (status >= 500) this.logger.error({ err: error, reqId: req.id }, 'request failed');
     if (reply.sent || reply.raw.headersSent) return;
+    // A refusal for going too fast says when to come back (RFC 9110 §10.2.3), in whole seconds.
+    const retryAfter = body.error.details.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number')
+      void reply.header('retry-after', String(retryAfter));
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }
