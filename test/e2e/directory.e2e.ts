@@ -202,11 +202,31 @@ describe('directory sync with a real slapd', () => {
       await withFailureShot(page, 'directory-page', async () => {
         await page.getByRole('link', { name: 'Directory sync' }).click();
         await page.getByRole('heading', { name: 'Directory sync', level: 2 }).waitFor();
-        await page.getByTestId('unmapped-accounts').getByText('CORP\\zed').waitFor();
+        // The first sync's changes, people by name.
+        const changes = page.getByTestId('directory-changes');
+        await changes
+          .locator('tr', { hasText: 'Ann Person' })
+          .getByText(/updated: .*department/)
+          .waitFor();
+        await page
+          .getByTestId('directory-unmapped')
+          .getByText('1 directory account(s) map to nobody.')
+          .waitFor();
         await page.getByRole('button', { name: 'Sync now' }).click();
         await page.getByTestId('note-sync').getByText('Directory synced.').waitFor();
-        await page.getByTestId('directory-status').getByText('No changes').waitFor();
+        await page
+          .getByTestId('directory-status')
+          .getByText(/: No changes/)
+          .waitFor();
+        // A quiet run does not hide the last run that changed someone.
+        await page.getByRole('heading', { name: 'Last changes', level: 3 }).waitFor();
+        await changes.getByText('Ann Person').waitFor();
         expect(await seriousA11yViolations(page, 'directory sync')).toEqual([]);
+        // The account to map, from the directory, with its name there.
+        await page.getByRole('link', { name: 'Accounts and workstations to map' }).click();
+        const zed = page.getByTestId('accounts-to-map').locator('tr', { hasText: 'CORP\\zed' });
+        await zed.getByText('Zed Nobody').waitFor();
+        expect(await seriousA11yViolations(page, 'accounts to map')).toEqual([]);
       });
       await page.context().close();
     } finally {

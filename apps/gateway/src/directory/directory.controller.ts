@@ -3,8 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessService } from '@gatehouse/access';
 import { may, type Principal } from '@gatehouse/auth';
 import { type Actor, DomainError } from '@gatehouse/contracts';
-import type { DirectoryStatus, DirectorySync, SyncRun, Unmapped } from '@gatehouse/directory';
+import type { DirectorySync, SyncRun, Unmapped } from '@gatehouse/directory';
 import { Journal } from '@gatehouse/journal';
+import type { DirectoryStatusView, NamedRun } from '../api/views';
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { syncOnRequest } from './directory-gateway';
@@ -14,12 +15,6 @@ export const DIRECTORY_SYNC = Symbol('DIRECTORY_SYNC');
 export interface DirectorySyncHolder {
   sync: DirectorySync | null;
 }
-
-/** A run as the API shows it: each change with its person's name, or null for a role that may not read people. */
-export type NamedRun = Omit<SyncRun, 'changes'> & {
-  changes: (SyncRun['changes'][number] & { name: string | null })[];
-};
-export type NamedStatus = Omit<DirectoryStatus, 'lastRun'> & { lastRun: NamedRun | null };
 
 @ApiTags('directory')
 @Controller('api/v1/directory')
@@ -60,12 +55,17 @@ export class DirectoryController {
   @Get('status')
   @Allow('directory.read')
   @ApiOperation({
-    summary: 'Directory sync: the last run (result, counts, changes), the last good one, the recent runs',
+    summary:
+      'Directory sync: the last run (result, counts, changes), the last run that changed someone, the last good one, the recent runs',
   })
-  status(@CurrentPrincipal() principal: Principal): NamedStatus | { enabled: false } {
+  status(@CurrentPrincipal() principal: Principal): DirectoryStatusView {
     if (!this.holder.sync) return { enabled: false };
     const s = this.holder.sync.status();
-    return { ...s, lastRun: s.lastRun && this.named(s.lastRun, principal) };
+    return {
+      ...s,
+      lastRun: s.lastRun && this.named(s.lastRun, principal),
+      lastChanges: s.lastChanges && this.named(s.lastChanges, principal),
+    };
   }
 
   @Get('unmapped')
