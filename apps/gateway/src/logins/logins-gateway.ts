@@ -116,14 +116,16 @@ export class LoginsGateway {
    * HTTP route answers after that); listeners need not wait.
    */
   async take(interpretation: Interpretation, arrival: LoginArrival): Promise<LoginOutcome> {
+    // One look at the clock per message: at tens of thousands a second each is a Date to collect.
+    const now = this.deps.clock.now();
     if (interpretation.kind !== 'login') {
-      this.intake.take(interpretation, arrival.via, this.deps.clock.now());
+      this.intake.take(interpretation, arrival.via, now);
       return interpretation.kind === 'ignored'
         ? { outcome: 'ignored', reason: interpretation.reason }
         : { outcome: 'unknown', reason: interpretation.reason };
     }
     const before = this.intake.duplicates;
-    const event = this.intake.take(interpretation, arrival.via, this.deps.clock.now());
+    const event = this.intake.take(interpretation, arrival.via, now);
     if (!event) {
       return this.intake.duplicates > before
         ? { outcome: 'duplicate', key: interpretation.event.key }
@@ -134,14 +136,14 @@ export class LoginsGateway {
     const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
     if (event.account && !personId) {
       this.unmappedCount += 1;
-      this.unmapped.note(event.account.key, this.deps.clock.now().getTime());
+      this.unmapped.note(event.account.key, now.getTime());
     }
     if (!place) {
       this.unplacedCount += 1;
-      this.unplaced.note(event.workstation.host, this.deps.clock.now().getTime(), arrival.sourceAddress);
+      this.unplaced.note(event.workstation.host, now.getTime(), arrival.sourceAddress);
     }
     const identity = { personId, accountDigest, place };
-    this.track(event, identity);
+    this.track(event, identity, now.getTime());
     this.observe(event, identity, arrival);
     this.inFlight += 1;
     try {
@@ -186,7 +188,7 @@ export class LoginsGateway {
     return this.sessions.list(this.deps.clock.now().getTime());
   }
 
-  private track(event: LoginObserved, identity: LoginIdentity): void {
+  private track(event: LoginObserved, identity: LoginIdentity, now: number): void {
     const action = SESSION_ACTIONS[event.action];
     if (!action) return;
     this.sessions.apply(
@@ -201,7 +203,7 @@ export class LoginsGateway {
         remote: event.remote || (identity.place?.remote ?? false),
         sessionId: event.sessionId,
       },
-      this.deps.clock.now().getTime(),
+      now,
     );
   }
 
