@@ -2,6 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { AccountToMap, CardholderPage, CardholderView } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert } from '../Feedback';
+import './sessions.css';
 
 /** Typing settles this long before the people are searched. */
 const SEARCH_DELAY_MS = 250;
