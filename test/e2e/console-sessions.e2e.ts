@@ -1,12 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { encode } from '../../libs/bridge-protocol/src';
 import { fixtureText } from '../../libs/logins/src/fixtures';
-import { SimulatedOsdpBus } from '../../libs/testing/src';
+import type { SimulatedOsdpBus } from '../../libs/testing/src';
 import { launchChromium, openConsole, seriousA11yViolations, withFailureShot } from '../support/browser';
 import { bootstrapAdmin, type Client, operatorClient, tokenClient } from '../support/client';
+import { frontReaderOnline, startFrontReader } from '../support/front-reader';
 import { removeDir, type RunningGateway, startGatewayWithSite } from '../support/gateway';
 import { waitFor } from '../support/wait';
 
@@ -81,22 +82,14 @@ describe('the console’s sessions and mapping pages', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-sessions-'));
-    writeFileSync(join(dir, 'front.key'), FRONT_KEY);
-    bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
-      { address: 1, scbk: Uint8Array.from(Buffer.from(FRONT_KEY, 'hex')), serial: 3101 },
-    ]).start();
+    const front = await startFrontReader(dir, FRONT_KEY, 3101);
+    bus = front.bus;
     gw = await startGatewayWithSite(
       dir,
       [
         'demo:',
         '  seedSite: true',
-        'serial:',
-        '  - id: osdp-1',
-        `    path: ${join(dir, 'ttyCP')}`,
-        '    protocol: osdp',
-        '    pollIntervalMs: 50',
-        '    readers:',
-        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+        ...front.siteLines,
         'logins:',
         '  workstations:',
         '    ws-ann: { zone: lobby }',
@@ -111,14 +104,7 @@ describe('the console’s sessions and mapping pages', () => {
     await person('Ann Archer', 'CORP\\ann', 40001);
     await person('Bob Baker', 'CORP\\bob', 40002);
     await person('Zoe Zed', null, null);
-    await waitFor(
-      'the reader online',
-      async () => {
-        const r = await fm.get<{ readers: { id: string; online: boolean }[] }>('/api/v1/readers');
-        return r.body.readers.find((x) => x.id === 'front-in')?.online ? true : undefined;
-      },
-      20_000,
-    );
+    await frontReaderOnline(fm);
     await badgeIn('Ann Archer', 40001);
     await logon('ann', 'ws-ann');
     await logon('bob', 'ws-bob');

@@ -1,10 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
 import type { DirectoryStatusView, NamedRun } from '@gatehouse/api';
-import { api, describeError } from '../api';
+import { api, type JournalEntry } from '../api';
 import { ErrorAlert, useAction } from '../Feedback';
-import { formatTime, formatTimeOfDay } from '../format';
-import { useLatestRead } from '../latest-read';
-import { useLive } from '../shell/live';
+import { formatTime } from '../format';
+import { AsOf, useLiveRead } from '../shell/live-read';
 import { useCan } from '../shell/permissions';
 // The label-value grid of the system page (one look for facts about a component).
 import './System.css';
@@ -14,6 +12,8 @@ import './System.css';
  * the page it ran: the status is also re-read on this beat.
  */
 const REREAD_MS = 60_000;
+/** A sync that changed something journals directory.* (and cardholder.* for each person). */
+const syncEntry = (entry: JournalEntry) => entry.type.startsWith('directory.');
 
 const RESULT: Record<NamedRun['result'], string> = {
   applied: 'Applied',
@@ -93,40 +93,23 @@ const Changes = ({ run, title }: { run: NamedRun; title: string }) => (
 /** Directory sync: its state, the last run and the last changes, recent runs, sync now; a link to what is left to map. */
 export const Directory = () => {
   const can = useCan();
-  const { subscribe, generation } = useLive();
-  const [status, setStatus] = useState<DirectoryStatusView | null>(null);
-  const [readAt, setReadAt] = useState<Date | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    value: status,
+    readAt,
+    error,
+    reload,
+  } = useLiveRead<DirectoryStatusView>('/api/v1/directory/status', {
+    beatMs: REREAD_MS,
+    rereadOn: syncEntry,
+  });
   const { run, busy, noteAt } = useAction();
-  const read = useLatestRead(
-    () => api.background<DirectoryStatusView>('/api/v1/directory/status'),
-    (s) => {
-      setStatus(s);
-      setReadAt(new Date());
-      setError(null);
-    },
-  );
-  const load = useCallback(() => read().catch((e: unknown) => setError(describeError(e))), [read]);
-
-  useEffect(() => {
-    void load();
-    const beat = setInterval(() => void load(), REREAD_MS);
-    // A sync that changed something journals directory.* (and cardholder.* for each person).
-    const off = subscribe((entry) => {
-      if (entry.type.startsWith('directory.')) void load();
-    });
-    return () => {
-      clearInterval(beat);
-      off();
-    };
-  }, [load, subscribe, generation]);
 
   const syncNow = () =>
     void run(
       'Directory synced.',
       async () => {
         await api.post<NamedRun>('/api/v1/directory/sync', {});
-        await load();
+        await reload();
       },
       'sync',
     );
@@ -187,10 +170,9 @@ export const Directory = () => {
           <dd>{changes ? formatTime(changes.at) : 'none since the gateway started'}</dd>
           {readAt && (
             <>
-              <dt>As of</dt>
+              <dt>Read</dt>
               <dd>
-                {formatTimeOfDay(readAt)}
-                {error && ': the status could not be read again since, so it may be out of date'}
+                <AsOf readAt={readAt} error={error} what="status" />
               </dd>
             </>
           )}

@@ -1,12 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useState } from 'react';
 import { CircleHelp, Globe, MapPin, ShieldAlert, ShieldCheck, type LucideIcon } from 'lucide-react';
 import type { SessionRowView, SessionsView } from '@gatehouse/api';
-import { api, describeError } from '../api';
+import type { JournalEntry } from '../api';
 import { ErrorAlert } from '../Feedback';
-import { formatTime, formatTimeOfDay } from '../format';
-import { useLatestRead } from '../latest-read';
-import { useLive } from '../shell/live';
-import { coalesced } from './coalesce';
+import { formatTime } from '../format';
+import { AsOf, useLiveRead } from '../shell/live-read';
 import { byStanding, type Standing, standingOf, standingWords } from './standing';
 import './sessions.css';
 
@@ -18,6 +16,7 @@ import './sessions.css';
  */
 const REREAD_MS = 60_000;
 const PUSHED = ['access.', 'presence.', 'alarm.', 'correlation.'];
+const pushed = (entry: JournalEntry) => PUSHED.some((p) => entry.type.startsWith(p));
 
 const ICON: Record<Standing, LucideIcon> = {
   'not-badged-in': ShieldAlert,
@@ -34,36 +33,13 @@ const who = (s: SessionRowView) =>
 
 /** Who is logged in where right now, and whether each is badged in: the breach stands out at the top. */
 export const SessionsNow = () => {
-  const { subscribe, onNotice, generation } = useLive();
-  const [rows, setRows] = useState<SessionRowView[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [readAt, setReadAt] = useState<Date | null>(null);
+  const { value, readAt, error } = useLiveRead<SessionsView>('/api/v1/sessions', {
+    beatMs: REREAD_MS,
+    rereadOn: pushed,
+    notice: 'sessions',
+  });
+  const rows: SessionRowView[] | null = value?.sessions ?? null;
   const [filter, setFilter] = useState('');
-  const read = useLatestRead(
-    () => api.background<SessionsView>('/api/v1/sessions'),
-    (r) => {
-      setRows(r.sessions);
-      setReadAt(new Date());
-      setError(null);
-    },
-  );
-
-  // A flood of logins is a notice per committed batch: one read at a time, and one more after it.
-  const reread = useMemo(() => coalesced(read), [read]);
-  useEffect(() => {
-    const load = () => void reread().catch((e: unknown) => setError(describeError(e)));
-    load();
-    const beat = setInterval(load, REREAD_MS);
-    const off = subscribe((entry) => {
-      if (PUSHED.some((p) => entry.type.startsWith(p))) load();
-    });
-    const offNotice = onNotice('sessions', load);
-    return () => {
-      clearInterval(beat);
-      off();
-      offNotice();
-    };
-  }, [reread, subscribe, onNotice, generation]);
 
   const needle = filter.trim().toLowerCase();
   const shown = (rows ?? [])
@@ -94,13 +70,7 @@ export const SessionsNow = () => {
               : `${breaches} people are logged in without a badge-in.`}
           </strong>
         )}
-        {readAt && (
-          <span className="hint">
-            {' '}
-            As of {formatTimeOfDay(readAt)}
-            {error ? ': the list could not be read again since, so it may be out of date.' : '.'}
-          </span>
-        )}
+        <AsOf readAt={readAt} error={error} />
       </p>
       <label>
         Find a person, workstation or zone{' '}

@@ -1,16 +1,17 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { AccountToMap, ToMapView } from '@gatehouse/api';
-import { api, describeError } from '../api';
+import { api, type JournalEntry } from '../api';
 import { ErrorAlert, useAction } from '../Feedback';
-import { formatTime, formatTimeOfDay } from '../format';
-import { useLatestRead } from '../latest-read';
-import { useLive } from '../shell/live';
+import { formatTime } from '../format';
+import { AsOf, useLiveRead } from '../shell/live-read';
 import { useCan } from '../shell/permissions';
 import { MapAccount } from './MapAccount';
 
 /** Logins are not in the facility manager's stream: the list is re-read on this beat too. */
 const REREAD_MS = 15_000;
 
+const changesPeople = (entry: JournalEntry) =>
+  entry.type.startsWith('cardholder.') || entry.type.startsWith('directory.');
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -20,33 +21,14 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  */
 export const ToMap = () => {
   const can = useCan();
-  const { subscribe, generation } = useLive();
-  const [view, setView] = useState<ToMapView | null>(null);
-  const [readAt, setReadAt] = useState<Date | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    value: view,
+    readAt,
+    error,
+    reload,
+  } = useLiveRead<ToMapView>('/api/v1/mapping', { beatMs: REREAD_MS, rereadOn: changesPeople });
   const [mapping, setMapping] = useState<AccountToMap | null>(null);
   const { noteAt, run } = useAction();
-  const read = useLatestRead(
-    () => api.background<ToMapView>('/api/v1/mapping'),
-    (v) => {
-      setView(v);
-      setReadAt(new Date());
-      setError(null);
-    },
-  );
-  const load = useCallback(() => read().catch((e: unknown) => setError(describeError(e))), [read]);
-
-  useEffect(() => {
-    void load();
-    const beat = setInterval(() => void load(), REREAD_MS);
-    const off = subscribe((entry) => {
-      if (entry.type.startsWith('cardholder.') || entry.type.startsWith('directory.')) void load();
-    });
-    return () => {
-      clearInterval(beat);
-      off();
-    };
-  }, [load, subscribe, generation]);
 
   const accounts = view?.accounts ?? [];
   const workstations = view?.workstations ?? [];
@@ -60,13 +42,7 @@ export const ToMap = () => {
         {view === null
           ? 'Reading…'
           : `${plural(accounts.length, 'account maps', 'accounts map')} to nobody; ${plural(workstations.length, 'workstation is', 'workstations are')} in no zone.`}
-        {readAt && (
-          <span className="hint">
-            {' '}
-            As of {formatTimeOfDay(readAt)}
-            {error ? ': the list could not be read again since, so it may be out of date.' : '.'}
-          </span>
-        )}
+        <AsOf readAt={readAt} error={error} />
       </p>
 
       <h3>Accounts that map to nobody</h3>
@@ -131,7 +107,7 @@ export const ToMap = () => {
               async () => {
                 await api.post('/api/v1/mapping/accounts', { account: mapping.account, cardholderId });
                 setMapping(null);
-                await load();
+                await reload();
               },
               'map',
             )

@@ -20,9 +20,17 @@ export class SeenList {
 
   note(key: string, at: number, sourceAddress: string | null = null): void {
     const held = this.seen.get(key);
-    // Re-inserted so the map's first key is the stalest, dropped first when full.
-    if (held) this.seen.delete(key);
-    this.seen.set(key, { key, count: (held?.count ?? 0) + 1, lastSeen: at, sourceAddress });
+    if (held) {
+      // Changed in place (this runs per message), and re-inserted so the map's first key is the
+      // stalest, dropped first when full.
+      held.count += 1;
+      held.lastSeen = at;
+      held.sourceAddress = sourceAddress;
+      this.seen.delete(key);
+      this.seen.set(key, held);
+      return;
+    }
+    this.seen.set(key, { key, count: 1, lastSeen: at, sourceAddress });
     if (this.seen.size > this.max) this.seen.delete(this.seen.keys().next().value!);
   }
 
