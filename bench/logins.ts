@@ -110,14 +110,25 @@ export const loginsBench = async (args: string[]) => {
     );
     // Warm both paths once so the JIT has seen them before the measured runs (other keys: no duplicates).
     await timed(bareReader(20_000), Buffer.from(authLines(20_000)));
+    // CPU time of the whole process (the sender is in it too, alike in both): on a loaded machine the
+    // rates measure the neighbours as well, the CPU time per message much less.
+    const cpu0 = process.cpuUsage();
     const bareMs = await timed(bareReader(messages), payload);
+    const cpu1 = process.cpuUsage();
     const p0 = performance.now();
     const fullMs = await timed(fullPath(messages, logins), payload);
     const wallMs = performance.now() - p0;
+    const cpu2 = process.cpuUsage();
+    const cpuUs = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => b.user - a.user + b.system - a.system;
+    const bareCpuPerMsg = cpuUs(cpu0, cpu1) / messages;
+    const fullCpuPerMsg = cpuUs(cpu1, cpu2) / messages;
     const c = logins.counters();
     const msgsPerS = (messages / fullMs) * 1000;
     const bareMsgsPerS = (messages / bareMs) * 1000;
-    say(`bare TCP line reader: ${round(bareMsgsPerS, 0)} msgs/s`);
+    say(`bare TCP line reader: ${round(bareMsgsPerS, 0)} msgs/s, ${round(bareCpuPerMsg, 2)} µs CPU/msg`);
+    say(
+      `full path CPU: ${round(fullCpuPerMsg, 2)} µs/msg (the sender's share included, as in the bare run's)`,
+    );
     say(
       `full path (listener, parsing, intake, identity, sessions, ${withJournal ? 'sealed journal' : 'NO journal'}): ${round(msgsPerS, 0)} msgs/s (${round(wallMs, 0)} ms; accepted ${c.accepted}, ignored ${JSON.stringify(c.ignored)}, sessions ${c.sessions.tracked}, journal failures ${c.journalFailures})`,
     );
@@ -128,6 +139,8 @@ export const loginsBench = async (args: string[]) => {
       msgs_per_s: round(msgsPerS, 0),
       bare_reader_msgs_per_s: round(bareMsgsPerS, 0),
       ratio: round(msgsPerS / bareMsgsPerS, 2),
+      cpu_us_per_msg: round(fullCpuPerMsg, 2),
+      bare_cpu_us_per_msg: round(bareCpuPerMsg, 2),
       beats_events_per_s: round(beats, 0),
       messages,
       accepted: c.accepted,

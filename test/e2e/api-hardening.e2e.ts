@@ -248,6 +248,7 @@ describe('API hardening (real process)', () => {
         'credentials.read': `/api/v1/access/credentials/${credentialId}`,
         'presence.read': '/api/v1/access/presence',
         'sessions.read': '/api/v1/sessions',
+        'directory.unmapped': '/api/v1/mapping',
         'site.read': '/api/v1/access/zones',
         'doors.board': '/api/v1/doors/board',
         'alarms.read': '/api/v1/alarms',

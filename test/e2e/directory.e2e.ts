@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from '../../libs/bridge-protocol/src';
 import { fixtureText } from '../../libs/logins/src/fixtures';
-import { SimulatedOsdpBus } from '../../libs/testing/src';
+import type { SimulatedOsdpBus } from '../../libs/testing/src';
 import { launchChromium, openConsole, seriousA11yViolations, withFailureShot } from '../support/browser';
 import { bootstrapAdmin, type Client, operatorClient, tokenClient } from '../support/client';
+import { frontReaderOnline, startFrontReader } from '../support/front-reader';
 import { freePort, removeDir, type RunningGateway, startGatewayWithSite } from '../support/gateway';
 import {
   ADMIN_DN,
@@ -89,22 +90,14 @@ describe('directory sync with a real slapd', () => {
       ].join('\n'),
     );
     writeFileSync(passwordFile(), `${ADMIN_PASSWORD}\n`, { mode: 0o600 });
-    writeFileSync(join(dir, 'front.key'), FRONT_KEY);
-    bus = await new SimulatedOsdpBus(join(dir, 'ttyCP'), join(dir, 'ttyPD'), [
-      { address: 1, scbk: Uint8Array.from(Buffer.from(FRONT_KEY, 'hex')), serial: 3001 },
-    ]).start();
+    const front = await startFrontReader(dir, FRONT_KEY, 3001);
+    bus = front.bus;
     gw = await startGatewayWithSite(
       dir,
       [
         'demo:',
         '  seedSite: true',
-        'serial:',
-        '  - id: osdp-1',
-        `    path: ${join(dir, 'ttyCP')}`,
-        '    protocol: osdp',
-        '    pollIntervalMs: 50',
-        '    readers:',
-        `      - { id: front-in, address: 1, scbk: { file: ${join(dir, 'front.key')} } }`,
+        ...front.siteLines,
         'directory:',
         '  enabled: true',
         '  kind: openldap',
@@ -139,14 +132,7 @@ describe('directory sync with a real slapd', () => {
       const card = await fm.post('/api/v1/access/credentials', { ...cardOf(i), cardholderId: c.body.id });
       expect(card.status).toBe(201);
     }
-    await waitFor(
-      'the reader online',
-      async () => {
-        const r = await fm.get<{ readers: { id: string; online: boolean }[] }>('/api/v1/readers');
-        return r.body.readers.find((x) => x.id === 'front-in')?.online ? true : undefined;
-      },
-      20_000,
-    );
+    await frontReaderOnline(fm);
   }, 120_000);
 
   afterAll(async () => {
@@ -202,11 +188,31 @@ describe('directory sync with a real slapd', () => {
       await withFailureShot(page, 'directory-page', async () => {
         await page.getByRole('link', { name: 'Directory sync' }).click();
         await page.getByRole('heading', { name: 'Directory sync', level: 2 }).waitFor();
-        await page.getByTestId('unmapped-accounts').getByText('CORP\\zed').waitFor();
+        // The first sync's changes, people by name.
+        const changes = page.getByTestId('directory-changes');
+        await changes
+          .locator('tr', { hasText: 'Ann Person' })
+          .getByText(/updated: .*department/)
+          .waitFor();
+        await page
+          .getByTestId('directory-unmapped')
+          .getByText('1 directory account(s) map to nobody.')
+          .waitFor();
         await page.getByRole('button', { name: 'Sync now' }).click();
         await page.getByTestId('note-sync').getByText('Directory synced.').waitFor();
-        await page.getByTestId('directory-status').getByText('No changes').waitFor();
+        await page
+          .getByTestId('directory-status')
+          .getByText(/: No changes/)
+          .waitFor();
+        // A quiet run does not hide the last run that changed someone.
+        await page.getByRole('heading', { name: 'Last changes', level: 3 }).waitFor();
+        await changes.getByText('Ann Person').waitFor();
         expect(await seriousA11yViolations(page, 'directory sync')).toEqual([]);
+        // The account to map, from the directory, with its name there.
+        await page.getByRole('link', { name: 'Accounts and workstations to map' }).click();
+        const zed = page.getByTestId('accounts-to-map').locator('tr', { hasText: 'CORP\\zed' });
+        await zed.getByText('Zed Nobody').waitFor();
+        expect(await seriousA11yViolations(page, 'accounts to map')).toEqual([]);
       });
       await page.context().close();
     } finally {

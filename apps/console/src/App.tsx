@@ -20,6 +20,8 @@ import { LiveFeed } from './pages/LiveFeed';
 import { OnSite } from './pages/OnSite';
 import { Operators } from './pages/Operators';
 import { Readers } from './pages/Readers';
+import { SessionsNow } from './sessions/SessionsNow';
+import { ToMap } from './sessions/ToMap';
 import { Bootstrap, ChangePassword, Enroll, Login, SecondFactor } from './pages/SignIn';
 import { System } from './pages/System';
 import { Tokens } from './pages/Tokens';
@@ -44,6 +46,7 @@ interface Page {
 const PAGES: Page[] = [
   { id: 'system', title: 'System', action: 'system.status' },
   { id: 'on-site', title: 'Who is on site', action: 'presence.read' },
+  { id: 'sessions', title: 'Sessions now', action: 'sessions.read' },
   { id: 'live', title: 'Live events', action: 'events.stream' },
   { id: 'journal', title: 'Journal', action: 'journal.search' },
   { id: 'desk', title: 'Guard desk', action: 'doors.board' },
@@ -58,6 +61,7 @@ const PAGES: Page[] = [
   { id: 'schedules', title: 'Schedules', action: 'site.read' },
   { id: 'import', title: 'Import', action: 'cardholders.write' },
   { id: 'directory', title: 'Directory sync', action: 'directory.read' },
+  { id: 'to-map', title: 'Accounts to map', action: 'directory.unmapped' },
   { id: 'integrity', title: 'Integrity', action: 'journal.verify' },
   { id: 'operators', title: 'Operators', action: 'operators.read' },
   { id: 'tokens', title: 'API tokens', action: 'operators.read' },
@@ -244,6 +248,7 @@ export const App = () => {
             )}
             {active.id === 'system' && <System />}
             {active.id === 'on-site' && <OnSite />}
+            {active.id === 'sessions' && <SessionsNow />}
             {active.id === 'live' && <LiveFeed />}
             {active.id === 'journal' && <JournalSearch roles={roles} />}
             {active.id === 'desk' && <GuardDesk me={session?.operator?.username ?? session?.name ?? ''} />}
@@ -258,6 +263,7 @@ export const App = () => {
             {active.id === 'schedules' && <Schedules />}
             {active.id === 'import' && <Import />}
             {active.id === 'directory' && <Directory />}
+            {active.id === 'to-map' && <ToMap />}
             {active.id === 'integrity' && <Integrity />}
             {active.id === 'operators' && (
               <Operators

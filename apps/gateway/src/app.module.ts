@@ -39,6 +39,7 @@ import { GatingController } from './gating/gating.controller';
 import { GatingService } from './gating/gating-service';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
+import { MappingController } from './logins/mapping.controller';
 import { SessionsController } from './logins/sessions.controller';
 import { Metrics } from './metrics';
 import { personErasure } from './person-erasure';
@@ -65,6 +66,7 @@ export const CONTROLLERS = [
   PasswordPolicyController,
   LoginsController,
   SessionsController,
+  MappingController,
   DirectoryController,
   GatingController,
   CorrelationController,

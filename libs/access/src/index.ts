@@ -11,6 +11,7 @@ export {
   type Holiday,
   type Schedule,
   type ScheduleInterval,
+  OUTSIDE_ZONE,
   type Zone,
 } from './model';
 export { AccessIndex, type AccessSnapshot, type CredentialRecord, type SiteLookup } from './index-data';

@@ -132,7 +132,12 @@ export const ACTIONS = {
   },
   'directory.unmapped': {
     roles: ['facility-manager'],
-    what: 'directory accounts (and names) that map to no cardholder, to map them',
+    what: 'accounts (from the directory, with their names, and from logins) that map to no cardholder, and workstations no zone holds, to map them',
+  },
+  'accounts.map': {
+    // The facility manager keeps the people's records; mapping sets one field of one (journaled, sealed).
+    roles: ['facility-manager'],
+    what: "map an account to a cardholder (sets the person's directory account; journaled as their change)",
   },
   'directory.sync': {
     roles: ['facility-manager', 'admin'],

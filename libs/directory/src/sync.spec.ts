@@ -121,6 +121,20 @@ describe('the directory sync runner', () => {
     expect(h.journaled).toHaveLength(1);
   });
 
+  it('keeps the last run that changed someone for the status, past the quiet runs after it', async () => {
+    // The first answer renames ann; the second matches the (unchanged) fake record: nothing to do.
+    const h = harness([answer(person('ann', { name: 'Ann Archer' })), answer(person('ann'))], ['ann']);
+    expect(h.sync.status().lastChanges).toBeNull();
+    const changed = await h.sync.sync('start');
+    expect(changed.changes).toEqual([{ cardholderId: 'ann', change: 'updated', fields: ['name'] }]);
+    h.clock.advance(300_000);
+    const quiet = await h.sync.sync('schedule');
+    expect([quiet.result, quiet.changes]).toEqual(['unchanged', []]);
+    const status = h.sync.status();
+    expect(status.lastRun).toBe(quiet);
+    expect(status.lastChanges).toBe(changed);
+  });
+
   it('a directory down alarms at every run, journals once per cause, keeps the links, and says when it is back', async () => {
     const h = harness([answer(person('ann')), down, down, answer(person('ann'))], ['ann']);
     await h.sync.sync('start');

@@ -76,6 +76,11 @@ export interface DirectoryStatus {
   intervalSeconds: number;
   running: boolean;
   lastRun: SyncRun | null;
+  /**
+   * The latest run that changed someone (or failed to), with its changes: a
+   * quiet run every few minutes must not hide what the last real change was.
+   */
+  lastChanges: SyncRun | null;
   /** When an answer was last applied; the links from it are what the next run compares with. */
   lastGoodAt: string | null;
   linked: number;
@@ -110,6 +115,7 @@ export class DirectorySync {
   private linked: Set<string>;
   private lastGoodAt: string | null = null;
   private readonly runs: SyncRun[] = [];
+  private lastChanges: SyncRun | null = null;
   private unmappedNow: Unmapped[] = [];
   private running: Promise<SyncRun> | null = null;
   private firstRun: (() => void) | null = null;
@@ -175,6 +181,7 @@ export class DirectorySync {
       intervalSeconds: this.settings.intervalSeconds,
       running: this.running !== null,
       lastRun: last,
+      lastChanges: this.lastChanges,
       lastGoodAt: this.lastGoodAt,
       linked: this.linked.size,
       history: this.runs.map(({ changes: _changes, ...rest }) => rest),
@@ -220,6 +227,7 @@ export class DirectorySync {
     }
     run.durationMs = this.ports.clock.now().getTime() - started;
     this.runs.unshift(run);
+    if (run.changes.length > 0) this.lastChanges = run;
     this.runs.length = Math.min(this.runs.length, HISTORY);
     return run;
   }

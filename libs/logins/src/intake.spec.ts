@@ -54,6 +54,19 @@ describe('LoginIntake', () => {
     expect(intake).toMatchObject({ accepted: 4, duplicates: 1 });
   });
 
+  it('remembers at least the latest half of its limit and at most the limit, at any count', () => {
+    const intake = new LoginIntake({ rememberKeys: 10 });
+    const withKey = (key: string): Interpretation => {
+      const interpretation = sample();
+      if (interpretation.kind !== 'login') throw new Error('fixture is a login');
+      return { kind: 'login', event: { ...interpretation.event, key } };
+    };
+    for (let i = 0; i < 1000; i++) intake.take(withKey(`k${i}`), 'beats', at);
+    for (let i = 995; i < 1000; i++) expect(intake.take(withKey(`k${i}`), 'beats', at)).toBeNull();
+    expect(intake.take(withKey('k989'), 'beats', at)).not.toBeNull();
+    expect(intake).toMatchObject({ accepted: 1001, duplicates: 5 });
+  });
+
   it('refuses, counts and keeps an event from further in the future than the allowed drift', () => {
     const intake = new LoginIntake({ maxFutureMs: 60_000 });
     const occurredAt = new Date('2026-01-05T08:01:02.345Z');

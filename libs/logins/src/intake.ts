@@ -1,7 +1,10 @@
 import type { IgnoredReason, Interpretation, LoginObserved, UnknownReason } from './event';
 
 export interface LoginIntakeOptions {
-  /** Keys remembered for duplicate detection (a Beats resend comes within one window). Default 100,000. */
+  /**
+   * Keys remembered for duplicate detection (a Beats resend comes within one
+   * window): the latest half of them at least, all at most. Default 100,000.
+   */
   rememberKeys?: number;
   /** Unknown messages kept for a person to look at; the oldest go first. Default 200. */
   keepUnknown?: number;
@@ -33,7 +36,14 @@ export class LoginIntake {
   readonly ignored: Partial<Record<IgnoredReason, number>> = {};
   readonly unknown: Partial<Record<UnknownReason, number>> = {};
   readonly refused: Partial<Record<RefusedReason, number>> = {};
-  private readonly seen = new Set<string>();
+  /**
+   * Two generations of keys: when the newer holds half the limit, the older is
+   * dropped whole. Forgetting the oldest key one by one from a Set costs a scan
+   * over the deleted slots before it on every message once the limit is
+   * reached (measured: a tenth of the login path's time past 100,000 keys).
+   */
+  private seen = new Set<string>();
+  private older = new Set<string>();
   private readonly kept: KeptUnknown[] = [];
   private readonly rememberKeys: number;
   private readonly keepUnknown: number;
@@ -62,13 +72,15 @@ export class LoginIntake {
       this.keep('from-the-future', raw, via, at);
       return null;
     }
-    if (this.seen.has(key)) {
+    if (this.seen.has(key) || this.older.has(key)) {
       this.duplicates += 1;
       return null;
     }
     this.seen.add(key);
-    // A Set iterates in insertion order: the first key is the oldest.
-    if (this.seen.size > this.rememberKeys) this.seen.delete(this.seen.values().next().value!);
+    if (this.seen.size >= Math.ceil(this.rememberKeys / 2)) {
+      this.older = this.seen;
+      this.seen = new Set();
+    }
     this.accepted += 1;
     return interpretation.event;
   }

@@ -1,4 +1,4 @@
-import { type SessionFact, SessionTracker } from './sessions';
+import { MAX_IDS_PER_SESSION, type SessionFact, SessionTracker } from './sessions';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
@@ -35,6 +35,23 @@ describe('SessionTracker', () => {
     t.apply(fact({ action: 'logoff', sessionId: '0x1', at: T0 + MIN }), T0 + MIN);
     expect(t.list(T0 + MIN)).toEqual([]);
     expect(t.counters).toMatchObject({ opened: 1, closed: 1 });
+  });
+
+  it('keeps a bounded number of logon ids per session: the oldest is forgotten, its late logoff unmatched', () => {
+    const t = tracker();
+    const n = MAX_IDS_PER_SESSION + 3;
+    for (let i = 0; i < n; i++) t.apply(fact({ sessionId: `sshd:${i}`, at: T0 + i }), T0 + i);
+    const [s] = t.list(T0 + n);
+    expect(s!.sessionIds).toHaveLength(MAX_IDS_PER_SESSION);
+    expect(s!.sessionIds[0]).toBe('sshd:3');
+    expect(t.counters).toMatchObject({ opened: 1, idsForgotten: 3 });
+    t.apply(fact({ action: 'logoff', sessionId: 'sshd:0', at: T0 + n }), T0 + n);
+    expect(t.counters.unmatchedEnds).toBe(1);
+    // Every id kept ends it: the last logoff closes the session.
+    for (let i = 3; i < n; i++)
+      t.apply(fact({ action: 'logoff', sessionId: `sshd:${i}`, at: T0 + n + i }), T0 + n + i);
+    expect(t.list(T0 + 2 * n)).toEqual([]);
+    expect(t.counters.closed).toBe(1);
   });
 
   it('a lock ends the open stretch, an unlock starts a new one; Windows’ short unlock logon does not end it', () => {

@@ -60,6 +60,13 @@ interface Held {
 
 /** Expiry is looked at no more often than this while facts flow (and always before a listing). */
 const SWEEP_EVERY_MS = 30_000;
+/**
+ * Logon ids kept per session. A session whose logons never end (a sender that
+ * drops logoffs, SSH logins by the thousand) would otherwise grow without
+ * bound and slow every fact with its garbage; past this the oldest id is
+ * forgotten (counted), and its late logoff is an unmatched end.
+ */
+export const MAX_IDS_PER_SESSION = 32;
 
 /**
  * Interactive sessions per person (or unmapped account) and workstation:
@@ -83,6 +90,8 @@ export class SessionTracker {
     unmatchedEnds: 0,
     /** A lock or logoff older than the start it would end (arrived out of order). */
     stale: 0,
+    /** Logon ids forgotten because a session held MAX_IDS_PER_SESSION. */
+    idsForgotten: 0,
   };
   private readonly sessions = new Map<string, Held>();
   /** `host|sessionId` → session key: how an end that names no account finds its session. */
@@ -176,9 +185,15 @@ export class SessionTracker {
   }
 
   private addId(held: Held, sessionId: string | null): void {
-    if (!sessionId) return;
+    if (!sessionId || held.ids.has(sessionId)) return;
     held.ids.add(sessionId);
     this.byId.set(`${held.host}|${sessionId}`, held.key);
+    if (held.ids.size <= MAX_IDS_PER_SESSION) return;
+    // A Set iterates in insertion order: the first id is the oldest.
+    const oldest = held.ids.values().next().value!;
+    held.ids.delete(oldest);
+    this.byId.delete(`${held.host}|${oldest}`);
+    this.counters.idsForgotten += 1;
   }
 
   private drop(held: Held): void {

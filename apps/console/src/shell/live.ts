@@ -14,8 +14,16 @@ export interface LiveConnection {
   /** Counts reconnections: a page re-reads what it shows when this changes (it missed the gap). */
   generation: number;
   subscribe: (listener: (entry: JournalEntry) => void) => () => void;
+  /**
+   * A change the stream tells of without its entries: `sessions` (logins came in; their entries
+   * hold account names, so the role that reads sessions may not read them). Re-read on it.
+   */
+  onNotice: (what: Notice, listener: () => void) => () => void;
   retryNow: () => void;
 }
+
+/** The changes the stream tells of by name only (events.controller.ts). */
+export type Notice = 'sessions';
 
 /**
  * The one live stream of the signed-in console (SSE). A drop is reported at once
@@ -27,6 +35,7 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const [generation, setGeneration] = useState(0);
   const listeners = useRef(new Set<(entry: JournalEntry) => void>());
+  const noticed = useRef(new Set<{ what: Notice; listener: () => void }>());
   const retry = useRef<() => void>(() => undefined);
 
   useEffect(() => {
@@ -79,6 +88,9 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
         const entry = parseForDisplay<JournalEntry>((ev as MessageEvent<string>).data);
         listeners.current.forEach((l) => l(entry));
       });
+      source.addEventListener('sessions', () =>
+        noticed.current.forEach((n) => n.what === 'sessions' && n.listener()),
+      );
       source.addEventListener('end', ended);
     }
     retry.current = open;
@@ -96,12 +108,17 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
     listeners.current.add(listener);
     return () => void listeners.current.delete(listener);
   }, []);
+  const onNotice = useCallback((what: Notice, listener: () => void) => {
+    const held = { what, listener };
+    noticed.current.add(held);
+    return () => void noticed.current.delete(held);
+  }, []);
   const retryNow = useCallback(() => retry.current(), []);
   // One object while nothing in it changes: pages that depend on the connection do not re-run
   // their effects (and drop what those had pending) whenever the shell re-renders.
   return useMemo(
-    () => ({ status, retryAt, generation, subscribe, retryNow }),
-    [status, retryAt, generation, subscribe, retryNow],
+    () => ({ status, retryAt, generation, subscribe, onNotice, retryNow }),
+    [status, retryAt, generation, subscribe, onNotice, retryNow],
   );
 };
 

@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Controller, Get, Inject, Query, Req, Re
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { canSeeCategory, redactEntryFor, visibleCategories, type Principal } from '@gatehouse/auth';
+import { canSeeCategory, may, redactEntryFor, visibleCategories, type Principal } from '@gatehouse/auth';
 import {
   EVENT_BUS,
   GatehouseBus,
@@ -121,7 +121,13 @@ export class EventsController implements BeforeApplicationShutdown {
       draining = false;
     };
     this.metrics.sseClients.inc();
+    // Login entries hold account names, which not every reader of sessions may see (a guard's
+    // categories leave them out): whoever may read the sessions is told they changed, no more,
+    // once per committed batch that holds a login, and reads them again (GET /api/v1/sessions).
+    const watchesSessions = may(principal.roles, 'sessions.read');
     this.bus.on('journal.committed', owner, (entries) => {
+      if (watchesSessions && !closed && entries.some((e) => e.type.startsWith('login.')))
+        raw.write('event: sessions\ndata: {}\n\n');
       if (replaying) held.push(...entries);
       else {
         queued.push(entries);

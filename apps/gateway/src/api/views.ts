@@ -295,19 +295,93 @@ export interface SystemStatusView {
   storage: { databaseBytes: number; walBytes: number; freeBytes: number; totalBytes: number };
 }
 
-// --- directory --------------------------------------------------------------
+// --- logins and directory ----------------------------------------------------
 
-/** A sync run with each change's person by name, or null for a role that may not read people. */
+/** Badged in: where the access decisions last saw the person on site, by zone name too. */
+export interface BadgePresence {
+  zone: string;
+  /** The zone's name (its id when the zone was removed since). */
+  zoneName: string;
+  since: string;
+}
+/** One open session (GET /sessions): who is logged in at which workstation, and whether badged in. */
+export interface SessionRowView {
+  personId: string | null;
+  /** The person's name; null for an account that maps to nobody. */
+  name: string | null;
+  /** The account as received: only for roles that may see directory accounts, and only while known. */
+  account?: string | null;
+  /** The account's keyed digest: what an unmapped account is told apart by (a key, never shown). */
+  accountKey: string;
+  host: string;
+  zone: string | null;
+  /** The workstation's zone by name; null when the site has not placed the workstation. */
+  zoneName: string | null;
+  remote: boolean;
+  since: string;
+  lastSeen: string;
+  /** Badged in (on site): null when not, or when the last door passed led out of the site. */
+  presence: BadgePresence | null;
+  /** Whether the person's badge-in zone is the workstation's (null when either is unknown). */
+  badgedInHere: boolean | null;
+}
+export interface SessionsView {
+  sessions: SessionRowView[];
+  counters: Record<string, number>;
+}
+
+/** A directory sync run with each change's person by name (null for a role that may not read people). */
 export type DirectoryRunView = Omit<SyncRun, 'changes'> & {
   changes: (SyncRun['changes'][number] & { name: string | null })[];
 };
-/** GET /directory/status: the sync's state and its last runs, or that the site has none. */
-export type DirectoryStatusView =
-  (Omit<DirectoryStatus, 'lastRun'> & { lastRun: DirectoryRunView | null }) | { enabled: false };
+/** GET /directory/status: the sync, its last run and the last run that changed something, named. */
+export type NamedStatus = Omit<DirectoryStatus, 'lastRun' | 'lastChanges'> & {
+  lastRun: DirectoryRunView | null;
+  lastChanges: DirectoryRunView | null;
+};
+export type DirectoryStatusView = NamedStatus | { enabled: false };
+
 /** GET /directory/unmapped: directory accounts that map to no cardholder. */
 export interface UnmappedAccounts {
   count: number;
   accounts: Unmapped[];
+}
+
+/** An account that maps to no cardholder: from the directory (with its name there), from logins, or both. */
+export interface AccountToMap {
+  /** As the directory spells it, else as logins normalised it (`corp\\ann`). */
+  account: string;
+  /** The name the directory gives the account; null when the directory does not know it. */
+  directoryName: string | null;
+  /** Disabled in the directory (null when the directory does not know it). */
+  disabled: boolean | null;
+  /** Logins seen with it since the gateway started, and the last one. */
+  logins: number;
+  lastLogin: string | null;
+}
+/** A workstation that sent logins and that no zone holds (`logins.workstations`). */
+export interface WorkstationToPlace {
+  host: string;
+  logins: number;
+  lastSeen: string;
+  sourceAddress: string | null;
+}
+/** GET /mapping: what is left to map. */
+export interface ToMapView {
+  accounts: AccountToMap[];
+  workstations: WorkstationToPlace[];
+  /** Whether the site syncs a directory (else the accounts come from logins only). */
+  directory: boolean;
+  /** When the directory's list was made (its last good sync); null without one. */
+  directoryAsOf: string | null;
+}
+/** POST /mapping/accounts: the account now maps to this person. */
+export interface AccountMapped {
+  cardholderId: string;
+  name: string;
+  account: string;
+  /** The account the person had before, when this replaced one (the person keeps one account). */
+  replaced: string | null;
 }
 
 export type * from './correlation-views';

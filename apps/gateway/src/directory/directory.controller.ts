@@ -32,7 +32,7 @@ export class DirectoryController {
    */
   private named(run: SyncRun, principal: Principal): DirectoryRunView {
     const readsPeople = may(principal.roles, 'cardholders.read');
-    const people = this.access.lookup.cardholders;
+    const people = this.access.engine.index.cardholders;
     return {
       ...run,
       changes: run.changes.map((c) => ({
@@ -55,12 +55,17 @@ export class DirectoryController {
   @Get('status')
   @Allow('directory.read')
   @ApiOperation({
-    summary: 'Directory sync: the last run (result, counts, changes), the last good one, the recent runs',
+    summary:
+      'Directory sync: the last run (result, counts, changes), the last run that changed someone, the last good one, the recent runs',
   })
   status(@CurrentPrincipal() principal: Principal): DirectoryStatusView {
     if (!this.holder.sync) return { enabled: false };
     const s = this.holder.sync.status();
-    return { ...s, lastRun: s.lastRun && this.named(s.lastRun, principal) };
+    return {
+      ...s,
+      lastRun: s.lastRun && this.named(s.lastRun, principal),
+      lastChanges: s.lastChanges && this.named(s.lastChanges, principal),
+    };
   }
 
   @Get('unmapped')

@@ -16,6 +16,7 @@ import {
   type UnknownReason,
 } from '@gatehouse/logins';
 import { AccountDirectory, WorkstationMap } from './identity';
+import { SeenList } from './seen-list';
 import type { AccountDigest } from './account-digest';
 import type { LoginTopic } from './mqtt-topic';
 import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
@@ -42,7 +43,7 @@ export type LoginOutcome =
  */
 export const MAX_IN_FLIGHT = 20_000;
 
-/** Accounts that map to nobody, kept (bounded) for an admin to map. */
+/** Accounts that map to nobody, and workstations no zone holds, kept (bounded) for mapping. */
 const MAX_UNMAPPED_LISTED = 500;
 
 export interface LoginsDeps {
@@ -74,7 +75,8 @@ export class LoginsGateway {
   listeners: readonly IngestListener[] = [];
   /** The agents' MQTT topic (`logins.mqtt.topic`), when one is configured and a broker is. */
   topic: LoginTopic | null = null;
-  private readonly unmapped = new Map<string, { account: string; count: number; lastSeen: string }>();
+  private readonly unmapped = new SeenList(MAX_UNMAPPED_LISTED);
+  private readonly unplaced = new SeenList(MAX_UNMAPPED_LISTED);
   private unmappedCount = 0;
   private unplacedCount = 0;
   private journalFailures = 0;
@@ -114,14 +116,16 @@ export class LoginsGateway {
    * HTTP route answers after that); listeners need not wait.
    */
   async take(interpretation: Interpretation, arrival: LoginArrival): Promise<LoginOutcome> {
+    // One look at the clock per message: at tens of thousands a second each is a Date to collect.
+    const now = this.deps.clock.now();
     if (interpretation.kind !== 'login') {
-      this.intake.take(interpretation, arrival.via, this.deps.clock.now());
+      this.intake.take(interpretation, arrival.via, now);
       return interpretation.kind === 'ignored'
         ? { outcome: 'ignored', reason: interpretation.reason }
         : { outcome: 'unknown', reason: interpretation.reason };
     }
     const before = this.intake.duplicates;
-    const event = this.intake.take(interpretation, arrival.via, this.deps.clock.now());
+    const event = this.intake.take(interpretation, arrival.via, now);
     if (!event) {
       return this.intake.duplicates > before
         ? { outcome: 'duplicate', key: interpretation.event.key }
@@ -130,10 +134,16 @@ export class LoginsGateway {
     const personId = event.account ? this.accounts.personOf(event.account.key) : null;
     const accountDigest = event.account ? this.deps.accountDigest(event.account.key) : null;
     const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
-    if (event.account && !personId) this.countUnmapped(event.account.key);
-    if (!place) this.unplacedCount += 1;
+    if (event.account && !personId) {
+      this.unmappedCount += 1;
+      this.unmapped.note(event.account.key, now.getTime());
+    }
+    if (!place) {
+      this.unplacedCount += 1;
+      this.unplaced.note(event.workstation.host, now.getTime(), arrival.sourceAddress);
+    }
     const identity = { personId, accountDigest, place };
-    this.track(event, identity);
+    this.track(event, identity, now.getTime());
     this.observe(event, identity, arrival);
     this.inFlight += 1;
     try {
@@ -178,7 +188,7 @@ export class LoginsGateway {
     return this.sessions.list(this.deps.clock.now().getTime());
   }
 
-  private track(event: LoginObserved, identity: LoginIdentity): void {
+  private track(event: LoginObserved, identity: LoginIdentity, now: number): void {
     const action = SESSION_ACTIONS[event.action];
     if (!action) return;
     this.sessions.apply(
@@ -193,7 +203,7 @@ export class LoginsGateway {
         remote: event.remote || (identity.place?.remote ?? false),
         sessionId: event.sessionId,
       },
-      this.deps.clock.now().getTime(),
+      now,
     );
   }
 
@@ -218,20 +228,6 @@ export class LoginsGateway {
       source: arrival.sourceAddress ? `${arrival.via} ${arrival.sourceAddress}` : arrival.via,
     };
     this.deps.correlation.observe(fact);
-  }
-
-  private countUnmapped(key: string): void {
-    this.unmappedCount += 1;
-    const now = this.deps.clock.now().toISOString();
-    const seen = this.unmapped.get(key);
-    if (seen) {
-      // Re-inserted so the map's first key is the stalest, dropped first when full.
-      this.unmapped.delete(key);
-      this.unmapped.set(key, { ...seen, count: seen.count + 1, lastSeen: now });
-      return;
-    }
-    this.unmapped.set(key, { account: key, count: 1, lastSeen: now });
-    if (this.unmapped.size > MAX_UNMAPPED_LISTED) this.unmapped.delete(this.unmapped.keys().next().value!);
   }
 
   /** Every counter, for health, metrics and the status route. */
@@ -261,9 +257,25 @@ export class LoginsGateway {
     };
   }
 
-  /** Accounts seen that map to nobody, most recent first. */
+  /**
+   * Accounts seen that map to nobody (their normalised key, `corp\\ann`), most
+   * recent first; one mapped since is left out at once, not after a restart.
+   */
   unmappedAccounts(): { account: string; count: number; lastSeen: string }[] {
-    return [...this.unmapped.values()].reverse();
+    return this.unmapped
+      .list()
+      .filter((a) => this.accounts.personOf(a.key) === null)
+      .map((a) => ({ account: a.key, count: a.count, lastSeen: new Date(a.lastSeen).toISOString() }));
+  }
+
+  /** Workstations that sent logins and that no zone holds (`logins.workstations`), most recent first. */
+  unplacedWorkstations(): { host: string; count: number; lastSeen: string; sourceAddress: string | null }[] {
+    return this.unplaced.list().map((w) => ({
+      host: w.key,
+      count: w.count,
+      lastSeen: new Date(w.lastSeen).toISOString(),
+      sourceAddress: w.sourceAddress,
+    }));
   }
 
   keptUnknown(): readonly KeptUnknown[] {

@@ -75,4 +75,9 @@ export const registerLogins = (logins: LoginsGateway, health: HealthRegistry, me
     'Login sessions ended by a time-out (their end never came)',
     () => logins.sessions.counters.timedOut,
   );
+  metrics.observe(
+    'gatehouse_logins_session_ids_forgotten',
+    'Logon ids a session forgot, holding its most (their logoffs then end nothing)',
+    () => logins.sessions.counters.idsForgotten,
+  );
 };

@@ -1,29 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessService } from '@gatehouse/access';
+import { AccessService, OUTSIDE_ZONE } from '@gatehouse/access';
 import { hiddenProperties, type Principal } from '@gatehouse/auth';
+import type { SessionRowView, SessionsView } from '../api/views';
 import { Allow } from '../http/auth.guard';
 import { CurrentPrincipal } from '../http/request.decorators';
 import { LoginsGateway } from './logins-gateway';
-
-/** One open session as the API answers it. */
-export interface SessionRow {
-  personId: string | null;
-  name: string | null;
-  /** The account as received: only for roles that may see directory accounts, and only while known. */
-  account?: string | null;
-  /** The account's keyed digest: what an unmapped account is told apart by. */
-  accountKey: string;
-  host: string;
-  zone: string | null;
-  remote: boolean;
-  since: string;
-  lastSeen: string;
-  /** Badged in: the presence the access decisions keep (zone and since), null when not on site. */
-  presence: { zone: string; since: string } | null;
-  /** Whether the person's badge-in zone is the workstation's (null when either is unknown). */
-  badgedInHere: boolean | null;
-}
 
 @ApiTags('logins')
 @Controller('api/v1/sessions')
@@ -39,18 +21,18 @@ export class SessionsController {
     summary:
       'Who is logged in where now (open interactive sessions per person and workstation), and whether they are badged in',
   })
-  list(@CurrentPrincipal() principal: Principal): {
-    sessions: SessionRow[];
-    counters: Record<string, number>;
-  } {
+  list(@CurrentPrincipal() principal: Principal): SessionsView {
     const { presence, index } = this.access.engine;
+    const zoneName = (id: string) => index.zones.get(id)?.name ?? id;
     // The account's name is the directory account: shown to whoever may read that field, no one else.
     const showAccount = !hiddenProperties(principal.roles).has('directoryAccount');
     const sessions = this.logins
       .trackedSessions()
       .filter((s) => s.state === 'open')
-      .map((s): SessionRow => {
-        const badge = s.personId ? presence.get(s.personId) : undefined;
+      .map((s): SessionRowView => {
+        const seen = s.personId ? presence.get(s.personId) : undefined;
+        // Last seen passing a door out of the site: not badged in, whatever came before.
+        const badge = seen && seen.zone !== OUTSIDE_ZONE ? seen : undefined;
         return {
           personId: s.personId,
           name: s.personId ? (index.cardholders.get(s.personId)?.name ?? null) : null,
@@ -58,10 +40,13 @@ export class SessionsController {
           accountKey: s.accountDigest,
           host: s.host,
           zone: s.zone,
+          zoneName: s.zone ? zoneName(s.zone) : null,
           remote: s.remote,
           since: new Date(s.since).toISOString(),
           lastSeen: new Date(s.lastSeen).toISOString(),
-          presence: badge ? { zone: badge.zone, since: new Date(badge.at).toISOString() } : null,
+          presence: badge
+            ? { zone: badge.zone, zoneName: zoneName(badge.zone), since: new Date(badge.at).toISOString() }
+            : null,
           badgedInHere: !s.personId || !s.zone ? null : badge?.zone === s.zone,
         };
       });

@@ -35,7 +35,9 @@ export const parseRfc3164 = (
   if (bsd) {
     const month = MONTHS.indexOf(bsd[1]!) + 1;
     if (month === 0) return { ok: false, reason: 'bad-timestamp' };
+    // One object per message, its year changed in place when it must be last year's.
     const wall = {
+      year: ctx.now.getUTCFullYear(),
       month,
       day: Number(bsd[2]!.trim()),
       hour: Number(bsd[3]),
@@ -43,12 +45,12 @@ export const parseRfc3164 = (
       second: Number(bsd[5]),
       ms: bsd[6] ? Math.round(Number(bsd[6]) * 1000) : 0,
     };
-    let year = ctx.now.getUTCFullYear();
-    let instant = wallTimeToInstant({ ...wall, year }, ctx.zone);
+    let instant = wallTimeToInstant(wall, ctx.zone);
     if (instant - ctx.now.getTime() > 24 * 3600_000) {
-      year -= 1;
-      instant = wallTimeToInstant({ ...wall, year }, ctx.zone);
+      wall.year -= 1;
+      instant = wallTimeToInstant(wall, ctx.zone);
     }
+    const year = wall.year;
     if (Number.isNaN(instant)) return { ok: false, reason: 'bad-timestamp' };
     timestamp = new Date(instant).toISOString();
     assumed = { year, zone: ctx.zone };
@@ -65,7 +67,11 @@ export const parseRfc3164 = (
   if (!host) return { ok: false, reason: 'not-syslog' };
   rest = rest.slice(host[0].length);
   const tag = TAG.exec(rest);
-  const message = (tag ? rest.slice(tag[0].length) : rest).replace(/^ /, '').replace(/\r?\n$/, '');
+  // One leading space and a trailing line end off, by looking at the ends (two regex replaces
+  // per message were a measurable share of the path).
+  let message = tag ? rest.slice(tag[0].length) : rest;
+  if (message.charCodeAt(0) === 0x20) message = message.slice(1);
+  if (message.endsWith('\n')) message = message.slice(0, message.endsWith('\r\n') ? -2 : -1);
   return {
     ok: true,
     message: {
