@@ -43,7 +43,7 @@ export class DenialTimeline implements Timeline {
   }
 
   prune(oldest: number): CorrelationEvent[] {
-    const split = forgetOlder(this.denials, oldest);
+    const split = forgetOlder(this.denials, oldest, false);
     if (!split) return [];
     this.denials = split.kept as DenialEvent[];
     this.forgot = true;

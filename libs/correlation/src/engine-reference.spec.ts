@@ -198,4 +198,53 @@ describe('the incremental engine against the whole-timeline reference (fast-chec
     expect(outcomes[1]!.raised.map((a) => a.rule)).toEqual(['impossible-travel']);
     expect(engine.open()).toEqual(reference.open());
   });
+
+  it("judges the exits again when forgetting a session's first fact changes what the session is (remote, then on site)", () => {
+    const s = defaultSettings({ horizonMs: 20 * MIN });
+    const session = (id: string, at: number, action: SessionAction, remote: boolean): CorrelationEvent => ({
+      kind: 'login',
+      id,
+      at,
+      action,
+      account: 'acct:a',
+      personId: 'ann',
+      host: 'h1',
+      zone: 'z1',
+      remote,
+      sessionKey: 's1',
+      source: 'test',
+    });
+    const pass = (id: string, at: number, into: string | null, from: string | null): CorrelationEvent => ({
+      kind: 'badge',
+      id,
+      at,
+      personId: 'ann',
+      doorId: 'door-r1',
+      readerId: 'r1',
+      zone: into,
+      fromZone: from,
+    });
+    const engine = new CorrelationEngine(s);
+    const reference = referenceEngine(s);
+    const steps: [CorrelationEvent | null, number][] = [
+      [session('logon', T0, 'logon', true), T0],
+      [pass('in', T0 + 9 * MIN, 'z1', null), T0 + 9 * MIN],
+      [session('unlock', T0 + 10 * MIN, 'unlock', false), T0 + 10 * MIN],
+      [pass('out', T0 + 15 * MIN, null, 'z1'), T0 + 15 * MIN],
+      // The horizon forgets the remote logon: the session's first fact is now on site...
+      [null, T0 + 20 * MIN + 30_000],
+      // ...and the person's next fact judges the exit again.
+      [pass('back', T0 + 21 * MIN, 'z1', null), T0 + 21 * MIN],
+    ];
+    const outcomes = steps.map(([f, now]) => {
+      const o = f ? engine.observe(f, now) : engine.tick(now);
+      expect(o).toEqual(f ? reference.observe(f, now) : reference.tick(now));
+      expect(engine.waiting()).toEqual(reference.waiting());
+      return o;
+    });
+    // Its grace from the exit has passed: raised at once.
+    expect(outcomes.at(-1)!.raised.map((a) => [a.rule, a.evidence.map((f) => f.id)])).toEqual([
+      ['session-after-badge-out', ['in', 'unlock', 'out']],
+    ]);
+  });
 });

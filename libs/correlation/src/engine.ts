@@ -1,5 +1,6 @@
 import { DenialTimeline } from './denial-timeline';
 import type { CorrelationEvent } from './events';
+import { ForgetQueue } from './forget-queue';
 import { PersonTimeline } from './person-timeline';
 import type { CorrelationSettings, RuleId } from './settings';
 import type { Timeline } from './timeline';
@@ -62,6 +63,7 @@ export class CorrelationEngine {
   /** Each fact's arrival (processing time), by id: a second delivery is known, and a late one waits its grace. */
   private readonly arrivedAt = new Map<string, number>();
   private readonly timelines = new Map<string, Timeline>();
+  private readonly forgetting = new ForgetQueue();
   private readonly pending = new Map<string, Verdict>();
   private readonly alerts = new Map<string, Alert>();
   /** Journal sequence numbers learned from a second delivery (a login's entry, committed after its fact). */
@@ -161,6 +163,8 @@ export class CorrelationEngine {
         this.timelines.set(key, timeline);
       }
       timeline.add(fact, this.settings);
+      // A new status may make the person's previous last status forgettable: look at the next tick.
+      this.forgetting.push(fact.kind === 'status' ? Number.NEGATIVE_INFINITY : fact.at, key);
       this.reevaluate(timeline, fact, out);
     }
     this.raiseDue(now, out);
@@ -254,7 +258,9 @@ export class CorrelationEngine {
   /** Forgets facts, verdicts and alerts older than the horizon: bounded memory. */
   private prune(now: number): void {
     const oldest = now - this.settings.horizonMs;
-    for (const [key, timeline] of this.timelines) {
+    for (const key of this.forgetting.due(oldest)) {
+      const timeline = this.timelines.get(key);
+      if (!timeline) continue;
       for (const f of timeline.prune(oldest)) {
         this.arrivedAt.delete(f.id);
         this.seqs.delete(f.id);

@@ -8,6 +8,7 @@ import {
   sharedPair,
   travelPair,
   verdictMaker,
+  zonesOf,
 } from './person-rules';
 import type { CorrelationSettings } from './settings';
 import { firstAtOrAfter, insertByTime, positionOf } from './sorted';
@@ -37,6 +38,10 @@ const byRank = (a: Ranked, b: Ranked): number => {
 };
 
 const opens = (l: LoginEvent) => l.action === 'logon' || l.action === 'unlock';
+
+/** Whether two facts of one session make the rules judge it alike as its first fact. */
+const judgedAlike = (a: LoginEvent, b: LoginEvent) =>
+  a.remote === b.remote && zonesOf(a).join('\u0000') === zonesOf(b).join('\u0000');
 
 /*
  * A person's rules are judged per trigger, each a scope of its own:
@@ -69,6 +74,8 @@ export class PersonTimeline implements Timeline {
   /** Pair scopes by their two sessions, and the pair scopes holding a verdict by session. */
   private readonly pairs = new Map<string, readonly [string, string]>();
   private readonly pairsOf = new Map<string, Set<string>>();
+  /** Each pair scope's name, made once (sessions are paired again at every login). */
+  private readonly pairNames = new Map<string, Map<string, string>>();
   private readonly dirty = new Set<string>();
   private readonly dirtySessions = new Set<string>();
   private readonly dayStarts = new Map<string, number>();
@@ -145,42 +152,58 @@ export class PersonTimeline implements Timeline {
   }
 
   prune(oldest: number): CorrelationEvent[] {
-    const split = forgetOlder(this.facts, oldest);
+    const split = forgetOlder(this.facts, oldest, this.statuses > 0);
     if (!split) return [];
     this.facts = split.kept;
+    const gone = new Set<string>();
+    const shortened = new Set<string>();
     let lastForgottenPass = Number.NEGATIVE_INFINITY;
-    let forgotLogins = false;
     for (const f of split.forgotten) {
       this.byId.delete(f.id);
+      gone.add(f.id);
       if (f.kind === 'badge') {
         lastForgottenPass = Math.max(lastForgottenPass, f.at);
         this.dirty.add(`t:${f.id}`).add(`x:${f.id}`);
       } else if (f.kind === 'login') {
-        forgotLogins = true;
         this.dayStarts.delete(f.id);
         this.dirty.add(`p:${f.id}`);
-        this.dirtySessions.add(sessionOf(f));
+        shortened.add(sessionOf(f));
       } else if (f.kind === 'status') this.statuses--;
     }
-    // Only a person's last status outlives the horizon, and it is never a pass or a login.
-    this.badges = this.badges.filter((b) => b.at >= oldest);
-    this.openings = this.openings.filter((l) => l.at >= oldest);
-    for (const key of this.dirtySessions) {
-      const kept = (this.sessions.get(key) ?? []).filter((l) => l.at >= oldest);
-      if (kept.length > 0) this.sessions.set(key, kept);
-      else this.sessions.delete(key);
+    // Only a person's last status outlives the horizon, and it is never a pass or a login:
+    // what is forgotten of the passes, openings and sessions is a prefix of each.
+    this.badges = this.badges.slice(firstAtOrAfter(this.badges, oldest));
+    this.openings = this.openings.slice(firstAtOrAfter(this.openings, oldest));
+    let firstChanged = false;
+    for (const key of shortened) {
+      this.dirtySessions.add(key);
+      const session = this.sessions.get(key)!;
+      const kept = session.slice(firstAtOrAfter(session, oldest));
+      if (kept.length > 0) {
+        this.sessions.set(key, kept);
+        firstChanged ||= !judgedAlike(session[0]!, kept[0]!);
+      } else {
+        this.sessions.delete(key);
+        this.pairNames.delete(key);
+        for (const named of this.pairNames.values()) named.delete(key);
+      }
     }
-    this.ordered = null;
-    // What the forgotten facts were evidence for, or part of the state of: every exit's sessions
-    // and entries, the presence at logins whose day began before a forgotten pass, the pass after it.
-    if (forgotLogins || lastForgottenPass > Number.NEGATIVE_INFINITY) this.exitsFrom(oldest);
-    if (lastForgottenPass > Number.NEGATIVE_INFINITY)
+    if (shortened.size > 0) this.ordered = null;
+    // Sessions at an exit: what a forgotten fact was evidence for (the entry, the opening); a
+    // session whose first fact now says otherwise (remote, zones) changes every exit.
+    if (firstChanged) this.exitsFrom(oldest);
+    else
+      for (const [scope, held] of this.scopes)
+        if (scope.startsWith('x:') && held.some((r) => r.verdict.evidence.some((f) => gone.has(f.id))))
+          this.dirty.add(scope);
+    // Presence at logins whose day began before a forgotten pass; travel from a forgotten pass.
+    if (lastForgottenPass > Number.NEGATIVE_INFINITY) {
       for (const l of this.openings) {
         const since = this.dayStarts.get(l.id);
         if (since === undefined || since <= lastForgottenPass) this.dirty.add(`p:${l.id}`);
       }
-    if (lastForgottenPass > Number.NEGATIVE_INFINITY && this.badges[0])
-      this.dirty.add(`t:${this.badges[0].id}`);
+      if (this.badges[0]) this.dirty.add(`t:${this.badges[0].id}`);
+    }
     return split.forgotten;
   }
 
@@ -217,9 +240,14 @@ export class PersonTimeline implements Timeline {
   }
 
   private pairScope(a: string, b: string): string {
-    const pair = a < b ? ([a, b] as const) : ([b, a] as const);
-    const scope = `s:${JSON.stringify(pair)}`;
-    if (!this.pairs.has(scope)) this.pairs.set(scope, pair);
+    const [x, y] = a < b ? [a, b] : [b, a];
+    let scope = this.pairNames.get(x)?.get(y);
+    if (scope === undefined) {
+      scope = `s:${JSON.stringify([x, y])}`;
+      const named = this.pairNames.get(x) ?? new Map<string, string>();
+      this.pairNames.set(x, named.set(y, scope));
+    }
+    if (!this.pairs.has(scope)) this.pairs.set(scope, [x, y]);
     return scope;
   }
 

@@ -1,5 +1,6 @@
 import type { CorrelationEvent } from './events';
 import type { CorrelationSettings } from './settings';
+import { firstAtOrAfter } from './sorted';
 import type { Verdict } from './verdict';
 
 /** What judging a timeline again found: the verdicts it judged, as they were and as they are. */
@@ -34,8 +35,14 @@ export interface Timeline {
 export const forgetOlder = (
   facts: readonly CorrelationEvent[],
   oldest: number,
+  /** False when the timeline holds no status: what to forget is then a prefix, found by halving. */
+  mayHoldStatus = true,
 ): { kept: CorrelationEvent[]; forgotten: CorrelationEvent[] } | null => {
   if (facts.length === 0 || facts[0]!.at >= oldest) return null;
+  if (!mayHoldStatus) {
+    const cut = firstAtOrAfter(facts, oldest);
+    return { kept: facts.slice(cut), forgotten: facts.slice(0, cut) };
+  }
   const lastStatus = facts.findLast((f) => f.kind === 'status');
   const kept: CorrelationEvent[] = [];
   const forgotten: CorrelationEvent[] = [];
