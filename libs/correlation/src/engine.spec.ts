@@ -147,6 +147,16 @@ describe('correlation engine', () => {
     expect(locked.tick(T0 + 60 * MIN + GRACE).raised).toEqual([]);
   });
 
+  it('judges an exit between a lock and an unlock just after it (within the skew) without failing: not still open', () => {
+    const e = engine();
+    e.observe(badgeIn(T0), T0);
+    // The session's logon is older than anything heard: its first fact is a lock.
+    e.observe(login(T0 + MIN, 'lock'), T0 + MIN);
+    e.observe(badgeOut(T0 + 10 * MIN), T0 + 10 * MIN);
+    e.observe(login(T0 + 10 * MIN + 10_000, 'unlock'), T0 + 10 * MIN + 10_000);
+    expect(e.tick(T0 + 30 * MIN).raised).toEqual([]);
+  });
+
   it('raises one account active at two workstations at once, at once; a late lock that ends the overlap withdraws it', () => {
     const e = engine();
     e.observe(badgeIn(T0), T0);

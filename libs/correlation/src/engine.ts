@@ -1,8 +1,10 @@
-import { denialBursts } from './burst-rules';
-import type { CorrelationEvent, DenialEvent } from './events';
-import { personVerdicts } from './person-rules';
+import { DenialTimeline } from './denial-timeline';
+import type { CorrelationEvent } from './events';
+import { ForgetQueue } from './forget-queue';
+import { PersonTimeline } from './person-timeline';
 import type { CorrelationSettings, RuleId } from './settings';
-import { byTime, type Verdict } from './verdict';
+import type { Timeline } from './timeline';
+import type { Verdict } from './verdict';
 
 /** An alert as the engine has decided it: raised once due, withdrawn when later facts disprove it. */
 export interface Alert extends Verdict {
@@ -41,10 +43,17 @@ export interface EngineCounters {
 /** A source whose clock runs ahead this much is not believed. */
 const MAX_FUTURE_MS = 5 * 60_000;
 
+/** How timelines are kept and judged: incrementally, unless a test asks for its reference. */
+export interface EngineOptions {
+  personTimeline?: (personId: string) => Timeline;
+  denialTimeline?: (scope: 'reader' | 'credential') => Timeline;
+}
+
 /**
  * The correlation engine: keeps each person's facts (and each reader's and
  * card's denials) ordered by event time, and after every fact re-evaluates
- * the rules over the timelines it touched. A verdict that appears is raised
+ * the rules over the timelines it touched, only what the fact can change
+ * (person-timeline.ts, denial-timeline.ts). A verdict that appears is raised
  * once due (at once, or after its grace when it depends on an absence); a
  * raised one that no longer holds is withdrawn with the fact that disproved
  * it; one never raised that no longer holds is dropped silently. Pure and
@@ -53,16 +62,20 @@ const MAX_FUTURE_MS = 5 * 60_000;
 export class CorrelationEngine {
   /** Each fact's arrival (processing time), by id: a second delivery is known, and a late one waits its grace. */
   private readonly arrivedAt = new Map<string, number>();
-  private readonly timelines = new Map<string, CorrelationEvent[]>();
-  /** Per timeline, the keys of its current verdicts. */
-  private readonly keysOf = new Map<string, Set<string>>();
+  private readonly timelines = new Map<string, Timeline>();
+  private readonly forgetting = new ForgetQueue();
   private readonly pending = new Map<string, Verdict>();
   private readonly alerts = new Map<string, Alert>();
+  /** Journal sequence numbers learned from a second delivery (a login's entry, committed after its fact). */
+  private readonly seqs = new Map<string, number>();
   /** Alerts raised before a restart, until the replay has judged them again. */
   private readonly adopted = new Set<string>();
   readonly counters: EngineCounters;
 
-  constructor(private settings: CorrelationSettings) {
+  constructor(
+    private settings: CorrelationSettings,
+    private readonly options: EngineOptions = {},
+  ) {
     const zero = () =>
       Object.fromEntries(Object.keys(settings.rules).map((r) => [r, 0])) as Record<RuleId, number>;
     this.counters = {
@@ -80,6 +93,7 @@ export class CorrelationEngine {
   /** New settings from now on; what is raised stays raised until a fact disproves it. */
   configure(settings: CorrelationSettings): void {
     this.settings = settings;
+    for (const timeline of this.timelines.values()) timeline.invalidate();
   }
 
   /**
@@ -100,7 +114,7 @@ export class CorrelationEngine {
    * away, and is withdrawn now, with that reason.
    */
   reconcileAdopted(): Withdrawal[] {
-    const held = new Set([...this.keysOf.values()].flatMap((keys) => [...keys]));
+    const held = new Set([...this.timelines.values()].flatMap((t) => [...t.keys()]));
     const out: Withdrawal[] = [];
     for (const key of this.adopted) {
       const alert = this.alerts.get(key);
@@ -123,6 +137,8 @@ export class CorrelationEngine {
     const out: Outcome = { raised: [], withdrawn: [] };
     if (this.arrivedAt.has(fact.id)) {
       this.counters.duplicates++;
+      if (fact.seq !== undefined && this.kept(fact, now) && !this.seqs.has(fact.id))
+        this.seqs.set(fact.id, fact.seq);
       return out;
     }
     this.arrivedAt.set(fact.id, now);
@@ -140,12 +156,24 @@ export class CorrelationEngine {
       return out;
     }
     if (fact.kind === 'login' && fact.zone === null && !fact.remote) this.counters.unzoned++;
-    for (const timeline of timelinesOf(fact)) {
-      insertSorted(this.timelines, timeline, fact);
+    for (const key of timelinesOf(fact)) {
+      let timeline = this.timelines.get(key);
+      if (!timeline) {
+        timeline = this.timelineFor(key);
+        this.timelines.set(key, timeline);
+      }
+      timeline.add(fact, this.settings);
+      // A new status may make the person's previous last status forgettable: look at the next tick.
+      this.forgetting.push(fact.kind === 'status' ? Number.NEGATIVE_INFINITY : fact.at, key);
       this.reevaluate(timeline, fact, out);
     }
     this.raiseDue(now, out);
     return out;
+  }
+
+  /** Whether a fact lies in some timeline (and is forgotten with it): a second delivery's seq is kept only then. */
+  private kept(fact: CorrelationEvent, now: number): boolean {
+    return (fact.personId !== null || fact.kind === 'denial') && fact.at >= now - this.settings.horizonMs;
   }
 
   /** Raises what has waited out its grace; call on a timer. */
@@ -154,6 +182,11 @@ export class CorrelationEngine {
     this.raiseDue(now, out);
     this.prune(now);
     return out;
+  }
+
+  /** The journal entry a fact came from, when known: the alert's evidence links to it. */
+  seqOf(fact: CorrelationEvent): number | undefined {
+    return fact.seq ?? this.seqs.get(fact.id);
   }
 
   /** Alerts raised and not withdrawn. */
@@ -166,12 +199,17 @@ export class CorrelationEngine {
     return [...this.pending.values()];
   }
 
-  private reevaluate(timeline: string, cause: CorrelationEvent, out: Outcome): void {
-    const facts = this.timelines.get(timeline) ?? [];
-    const verdicts = verdictsFor(timeline, facts, this.settings);
-    const before = this.keysOf.get(timeline) ?? new Set<string>();
+  private timelineFor(key: string): Timeline {
+    const [scope, id] = splitOnce(key);
+    if (scope === 'person') return this.options.personTimeline?.(id) ?? new PersonTimeline(id);
+    const kind = scope === 'reader' ? 'reader' : 'credential';
+    return this.options.denialTimeline?.(kind) ?? new DenialTimeline(kind);
+  }
+
+  /** Judges again what the fact can change: what appears waits or is raised, what disappears is withdrawn. */
+  private reevaluate(timeline: Timeline, cause: CorrelationEvent, out: Outcome): void {
+    const { before, after: verdicts } = timeline.judge(this.settings);
     const after = new Set(verdicts.map((v) => v.key));
-    this.keysOf.set(timeline, after);
     for (const v of verdicts) {
       const known = this.alerts.get(v.key);
       if (known?.state === 'raised') {
@@ -220,16 +258,14 @@ export class CorrelationEngine {
   /** Forgets facts, verdicts and alerts older than the horizon: bounded memory. */
   private prune(now: number): void {
     const oldest = now - this.settings.horizonMs;
-    for (const [timeline, facts] of this.timelines) {
-      if (facts.length === 0 || facts[0]!.at >= oldest) continue;
-      // A person's last status (a leaver) is state, not history: it outlives the horizon.
-      const lastStatus = facts.findLast((f) => f.kind === 'status');
-      const kept = facts.filter((f) => f.at >= oldest || f === lastStatus);
-      for (const f of facts) if (f.at < oldest && f !== lastStatus) this.arrivedAt.delete(f.id);
-      if (kept.length === 0) {
-        this.timelines.delete(timeline);
-        this.keysOf.delete(timeline);
-      } else this.timelines.set(timeline, kept);
+    for (const key of this.forgetting.due(oldest)) {
+      const timeline = this.timelines.get(key);
+      if (!timeline) continue;
+      for (const f of timeline.prune(oldest)) {
+        this.arrivedAt.delete(f.id);
+        this.seqs.delete(f.id);
+      }
+      if (timeline.size === 0) this.timelines.delete(key);
     }
     for (const [key, a] of this.alerts) if (a.at < oldest) this.alerts.delete(key);
     for (const [key, v] of this.pending) if (v.at < oldest) this.pending.delete(key);
@@ -244,29 +280,9 @@ const timelinesOf = (f: CorrelationEvent): string[] => {
   return out;
 };
 
-const verdictsFor = (
-  timeline: string,
-  facts: readonly CorrelationEvent[],
-  s: CorrelationSettings,
-): Verdict[] => {
-  const [scope, id] = splitOnce(timeline);
-  if (scope === 'person') return personVerdicts(id, facts, s);
-  const denials = facts.filter((f): f is DenialEvent => f.kind === 'denial');
-  return denialBursts(scope === 'reader' ? 'reader' : 'credential', denials, s);
-};
-
 const splitOnce = (s: string): [string, string] => {
   const i = s.indexOf(':');
   return [s.slice(0, i), s.slice(i + 1)];
-};
-
-const insertSorted = (timelines: Map<string, CorrelationEvent[]>, key: string, fact: CorrelationEvent) => {
-  const list = timelines.get(key) ?? [];
-  let i = list.length;
-  // Facts mostly arrive in order: search from the end.
-  while (i > 0 && byTime(list[i - 1]!, fact) > 0) i--;
-  list.splice(i, 0, fact);
-  timelines.set(key, list);
 };
 
 /** Why a late fact disproved an alert, in words. */

@@ -6,8 +6,18 @@
  * not by arrival, so a late or reordered delivery lands where it belongs.
  */
 
+/**
+ * The journal entry a fact came from, by its sequence number (what the
+ * evidence of an alert links to). A login reaches the rules before its entry
+ * is committed; the entry's seq is learned when the journal hands the same
+ * fact over again (CorrelationEngine.seqOf).
+ */
+interface FromJournal {
+  seq?: number;
+}
+
 /** A person passed a door (a grant that was used), into `zone` or out of `fromZone`. */
-export interface BadgeEvent {
+export interface BadgeEvent extends FromJournal {
   kind: 'badge';
   /** Unique per fact (the journal sequence, or the source's own id): a second delivery is ignored. */
   id: string;
@@ -22,7 +32,7 @@ export interface BadgeEvent {
 }
 
 /** A card refused at a reader. */
-export interface DenialEvent {
+export interface DenialEvent extends FromJournal {
   kind: 'denial';
   id: string;
   at: number;
@@ -37,7 +47,7 @@ export interface DenialEvent {
 /** What a workstation reported about a session. */
 export type SessionAction = 'logon' | 'unlock' | 'lock' | 'logoff';
 
-export interface LoginEvent {
+export interface LoginEvent extends FromJournal {
   kind: 'login';
   id: string;
   at: number;
@@ -63,7 +73,7 @@ export interface LoginEvent {
 }
 
 /** A person left the organisation (a leaver), or came back. */
-export interface StatusEvent {
+export interface StatusEvent extends FromJournal {
   kind: 'status';
   id: string;
   at: number;

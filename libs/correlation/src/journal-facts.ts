@@ -57,6 +57,7 @@ export const factFromEntry = (
       return {
         kind: 'badge',
         id,
+        seq: e.seq,
         at,
         personId,
         doorId,
@@ -73,6 +74,7 @@ export const factFromEntry = (
       return {
         kind: 'denial',
         id,
+        seq: e.seq,
         at,
         personId: str(p.cardholderId),
         credentialKey: `${str(credential.format) ?? '?'}:${str(credential.number) ?? '?'}`,
@@ -88,7 +90,7 @@ export const factFromEntry = (
       if (!personId || !state) return null;
       const leaver = state.to === 'left';
       if (!leaver && state.from !== 'left') return null;
-      return { kind: 'status', id, at: Date.parse(e.time), personId, leaver };
+      return { kind: 'status', id, seq: e.seq, at: Date.parse(e.time), personId, leaver };
     }
     default:
       return e.type in SESSION_ACTIONS ? loginFact(e, SESSION_ACTIONS[e.type]!) : null;
@@ -118,6 +120,7 @@ const loginFact = (
   return {
     kind: 'login',
     id: key,
+    seq: e.seq,
     at,
     action,
     account,

@@ -1,17 +1,19 @@
 import type { BadgeEvent, CorrelationEvent, LoginEvent, StatusEvent } from './events';
 import type { CorrelationSettings, RuleId } from './settings';
+import { firstAfter, firstAtOrAfter } from './sorted';
 import type { Verdict } from './verdict';
 
-/** The rules over one person's facts, sorted by event time. */
-export const personVerdicts = (
-  personId: string,
-  facts: readonly CorrelationEvent[],
-  s: CorrelationSettings,
-): Verdict[] => {
-  const badges = facts.filter((f): f is BadgeEvent => f.kind === 'badge');
-  const logins = facts.filter((f): f is LoginEvent => f.kind === 'login');
-  const out: Verdict[] = [];
-  const add: Add = (rule, at, trigger, evidence, summary, waitsLike = rule) => {
+/**
+ * The person rules, each judging one trigger (a login, an exit, a pair of
+ * sessions, a pair of passes) from the facts it depends on, so the engine can
+ * judge again only what a new fact can change (person-timeline.ts). Every
+ * list is in event-time order (`byTime`).
+ */
+
+/** Makes the verdicts of one person's rules into `out`. */
+export const verdictMaker =
+  (personId: string, s: CorrelationSettings, out: Verdict[]): Add =>
+  (rule, at, trigger, evidence, summary, waitsLike = rule) => {
     const r = s.rules[rule];
     if (!r.enabled) return;
     out.push({
@@ -26,19 +28,8 @@ export const personVerdicts = (
     });
   };
 
-  for (const login of logins) {
-    if (login.action !== 'logon' && login.action !== 'unlock') continue;
-    presenceAtLogin(login, badges, s, add);
-  }
-  for (const exit of badges) sessionsOpenAtExit(exit, badges, logins, s, add);
-  sharedSessions(logins, s, add);
-  impossibleTravel(badges, s, add);
-  leaverActivity(facts, add);
-  return out;
-};
-
 /** `waitsLike`: the rule whose grace applies, where a rule's verdict also rests on an absence. */
-type Add = (
+export type Add = (
   rule: RuleId,
   at: number,
   trigger: string,
@@ -47,13 +38,22 @@ type Add = (
   waitsLike?: RuleId,
 ) => void;
 
-const zonesOf = (login: LoginEvent): readonly string[] =>
+export const zonesOf = (login: LoginEvent): readonly string[] =>
   login.acceptedZones ?? (login.zone === null ? [] : [login.zone]);
 
-const enters = (b: BadgeEvent, zones: readonly string[]) =>
+export const enters = (b: BadgeEvent, zones: readonly string[]) =>
   b.zone !== null && zones.includes(b.zone) && !(b.fromZone !== null && zones.includes(b.fromZone));
 const leaves = (b: BadgeEvent, zones: readonly string[]) =>
   b.fromZone !== null && zones.includes(b.fromZone) && !(b.zone !== null && zones.includes(b.zone));
+
+/** The passes of `login`'s day (from `since`, its start) up to the login and the skew after it. */
+export const passesBefore = (
+  badges: readonly BadgeEvent[],
+  login: LoginEvent,
+  since: number,
+  s: CorrelationSettings,
+): readonly BadgeEvent[] =>
+  badges.slice(firstAtOrAfter(badges, since), firstAfter(badges, login.at + s.skewToleranceMs));
 
 /**
  * A login or unlock at a workstation on site: the person must have entered
@@ -62,17 +62,17 @@ const leaves = (b: BadgeEvent, zones: readonly string[]) =>
  * session in a zone the person never entered (credential sharing); a last
  * move out of the zone is a login after badge-out.
  */
-const presenceAtLogin = (
+export const presenceAtLogin = (
   login: LoginEvent,
-  badges: readonly BadgeEvent[],
+  /** The person's passes from the start of the login's day to the login (and the skew after it). */
+  today: readonly BadgeEvent[],
   s: CorrelationSettings,
   add: Add,
 ) => {
+  if (login.action !== 'logon' && login.action !== 'unlock') return;
   if (login.remote && !s.remoteNeedsPresence) return;
   const zones = zonesOf(login);
   if (zones.length === 0) return;
-  const since = s.dayStart(login.at);
-  const today = badges.filter((b) => b.at >= since && b.at <= login.at + s.skewToleranceMs);
   const relevant = today.filter((b) => enters(b, zones) || leaves(b, zones));
   const last = relevant.at(-1);
   // No account in the words: the fact's account is a keyed digest, and people read these lines.
@@ -113,41 +113,37 @@ const sessionState = (facts: readonly LoginEvent[], at: number): 'active' | 'loc
   return state;
 };
 
-const sessionsOf = (logins: readonly LoginEvent[]) => {
-  const sessions = new Map<string, LoginEvent[]>();
-  for (const l of logins) {
-    const key = `${l.host}\u0000${l.sessionKey}`;
-    const list = sessions.get(key) ?? [];
-    list.push(l);
-    sessions.set(key, list);
-  }
-  return [...sessions.values()];
-};
+/** Which session a login fact belongs to: its host's session id. */
+export const sessionOf = (l: LoginEvent): string => `${l.host}\u0000${l.sessionKey}`;
 
 /**
  * The person leaves a zone while a session of theirs at a workstation in it
  * is still active (logged on and not locked) a little after: someone else may
  * use it. A lock or logoff that arrives late within the grace disproves it.
  */
-const sessionsOpenAtExit = (
+export const sessionsOpenAtExit = (
   exit: BadgeEvent,
   badges: readonly BadgeEvent[],
-  logins: readonly LoginEvent[],
+  /** The person's sessions, in the order of their first facts. */
+  sessions: readonly (readonly LoginEvent[])[],
   s: CorrelationSettings,
   add: Add,
 ) => {
   if (exit.fromZone === null) return;
-  for (const session of sessionsOf(logins)) {
+  for (const session of sessions) {
     const first = session[0]!;
     if (first.remote || !leaves(exit, zonesOf(first))) continue;
     if (first.at > exit.at) continue;
     if (sessionState(session, exit.at + s.skewToleranceMs) !== 'active') continue;
     const opened = session
       .filter((f) => f.at <= exit.at && (f.action === 'logon' || f.action === 'unlock'))
-      .at(-1)!;
+      .at(-1);
+    // Known locked or ended at the exit, active only within the skew after it: not "still open"
+    // (as an unlock that soon after an exit is not "after" it).
+    if (!opened) continue;
     // The entry this exit ends, when known: the evidence then reads in, logged on, out, still open.
     const zones = zonesOf(first);
-    const entered = badges.filter((b) => b.at <= opened.at + s.skewToleranceMs && enters(b, zones)).at(-1);
+    const entered = lastEntering(badges, opened.at + s.skewToleranceMs, zones);
     add(
       'session-after-badge-out',
       exit.at,
@@ -156,6 +152,12 @@ const sessionsOpenAtExit = (
       `session at ${first.host} still open after leaving ${exit.fromZone}`,
     );
   }
+};
+
+/** The last pass into `zones` at or before `upTo`. */
+const lastEntering = (badges: readonly BadgeEvent[], upTo: number, zones: readonly string[]) => {
+  for (let i = firstAfter(badges, upTo) - 1; i >= 0; i--) if (enters(badges[i]!, zones)) return badges[i];
+  return undefined;
 };
 
 /** Intervals in which a session was active (unlocked), from its facts. */
@@ -174,26 +176,28 @@ const activeIntervals = (session: readonly LoginEvent[]): [number, number, Login
   return out;
 };
 
-/** One account active at two workstations on site at once: two people, one credential. */
-const sharedSessions = (logins: readonly LoginEvent[], s: CorrelationSettings, add: Add) => {
-  const sessions = sessionsOf(logins).filter((x) => !x[0]!.remote);
-  for (let i = 0; i < sessions.length; i++)
-    for (let j = i + 1; j < sessions.length; j++) {
-      const a = sessions[i]!;
-      const b = sessions[j]!;
-      if (a[0]!.account !== b[0]!.account || a[0]!.host === b[0]!.host) continue;
-      const overlap = firstOverlap(activeIntervals(a), activeIntervals(b), s.skewToleranceMs);
-      if (!overlap) continue;
-      const [x, y] = overlap;
-      const [first, second] = x.at <= y.at ? [x, y] : [y, x];
-      add(
-        'credential-sharing',
-        second.at,
-        `${first.id}+${second.id}`,
-        [first, second],
-        `one account active at ${first.host} and ${second.host} at once`,
-      );
-    }
+/**
+ * One account active at two workstations on site at once: two people, one
+ * credential. `a` is the session whose first fact came first; neither is remote.
+ */
+export const sharedPair = (
+  a: readonly LoginEvent[],
+  b: readonly LoginEvent[],
+  s: CorrelationSettings,
+  add: Add,
+) => {
+  if (a[0]!.account !== b[0]!.account || a[0]!.host === b[0]!.host) return;
+  const overlap = firstOverlap(activeIntervals(a), activeIntervals(b), s.skewToleranceMs);
+  if (!overlap) return;
+  const [x, y] = overlap;
+  const [first, second] = x.at <= y.at ? [x, y] : [y, x];
+  add(
+    'credential-sharing',
+    second.at,
+    `${first.id}+${second.id}`,
+    [first, second],
+    `one account active at ${first.host} and ${second.host} at once`,
+  );
 };
 
 const firstOverlap = (
@@ -206,26 +210,22 @@ const firstOverlap = (
   return null;
 };
 
-/** Two passes closer in time than the walk between their readers. */
-const impossibleTravel = (badges: readonly BadgeEvent[], s: CorrelationSettings, add: Add) => {
-  for (let i = 1; i < badges.length; i++) {
-    const a = badges[i - 1]!;
-    const b = badges[i]!;
-    if (a.readerId === b.readerId) continue;
-    const walk = s.walkingMs(a.readerId, b.readerId) ?? s.walkingMs(b.readerId, a.readerId);
-    if (walk === null || b.at - a.at >= walk) continue;
-    add(
-      'impossible-travel',
-      b.at,
-      `${a.id}+${b.id}`,
-      [a, b],
-      `passed ${a.doorId} then ${b.doorId} ${Math.round((b.at - a.at) / 1000)} s apart; the walk takes ${Math.round(walk / 1000)} s`,
-    );
-  }
+/** Two consecutive passes closer in time than the walk between their readers. */
+export const travelPair = (a: BadgeEvent, b: BadgeEvent, s: CorrelationSettings, add: Add) => {
+  if (a.readerId === b.readerId) return;
+  const walk = s.walkingMs(a.readerId, b.readerId) ?? s.walkingMs(b.readerId, a.readerId);
+  if (walk === null || b.at - a.at >= walk) return;
+  add(
+    'impossible-travel',
+    b.at,
+    `${a.id}+${b.id}`,
+    [a, b],
+    `passed ${a.doorId} then ${b.doorId} ${Math.round((b.at - a.at) / 1000)} s apart; the walk takes ${Math.round(walk / 1000)} s`,
+  );
 };
 
 /** Anything done with a leaver's card or account after they left. */
-const leaverActivity = (facts: readonly CorrelationEvent[], add: Add) => {
+export const leaverActivity = (facts: readonly CorrelationEvent[], add: Add) => {
   let left: StatusEvent | null = null;
   for (const f of facts) {
     if (f.kind === 'status') left = f.leaver ? f : null;

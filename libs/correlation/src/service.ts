@@ -182,7 +182,7 @@ export class CorrelationService {
         dueAt: a.dueAt,
         raisedAt: a.raisedAt,
         summary: a.summary,
-        evidence: a.evidence.map(evidenceOf),
+        evidence: a.evidence.map((f) => evidenceOf(f, this.engine.seqOf(f))),
       } as unknown as JsonObject,
     };
     bus.track(entry.type, 'correlation', journal.append(entry), { key: a.key });
@@ -212,7 +212,7 @@ export class CorrelationService {
         rule: w.alert.rule,
         personId: w.alert.personId,
         reason: w.reason,
-        because: w.because ? evidenceOf(w.because) : null,
+        because: w.because ? evidenceOf(w.because, this.engine.seqOf(w.because)) : null,
       } as unknown as JsonObject,
     };
     bus.track(entry.type, 'correlation', journal.append(entry), { key: w.alert.key });
@@ -276,8 +276,16 @@ const subjectsOf = (a: Alert) => {
   return s;
 };
 
-/** A fact as the alert's evidence chain shows it: what, when, where, from which source. */
-const evidenceOf = (f: CorrelationEvent) => {
+/**
+ * A fact as the alert's evidence chain shows it: what, when, where, from
+ * which source, and the journal entry it came from (by seq) when known.
+ */
+const evidenceOf = (f: CorrelationEvent, seq: number | undefined) => ({
+  ...(seq === undefined ? {} : { seq }),
+  ...evidenceFields(f),
+});
+
+const evidenceFields = (f: CorrelationEvent) => {
   switch (f.kind) {
     case 'badge':
       return {

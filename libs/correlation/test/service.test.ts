@@ -344,6 +344,59 @@ describe('correlation in the gateway: journal in, alarms out', () => {
     await second.close();
   });
 
+  it("names each fact of an alert's evidence by its journal entry's seq, a login's learned when its entry comes round", async () => {
+    const clock = new ManualClock(new Date(T0));
+    const s = await site(dir, clock);
+    const entered = await s.journal.append(granted(T0 - 2 * 60 * 60_000, 'entry'));
+    const login = {
+      kind: 'login' as const,
+      id: 'rec:ws-1:security:4712',
+      at: T0 - 60 * 60_000,
+      action: 'logon' as const,
+      account: 'acct:0a0b',
+      personId: 'ann',
+      host: 'ws-1',
+      zone: 'office',
+      remote: false,
+      sessionKey: '0x2',
+      source: 'syslog-tcp:main 127.0.0.1',
+    };
+    // As the login intake does: the fact to the rules first (no seq yet), then its entry to the journal.
+    s.service.observe(login);
+    const logged = await s.journal.append({
+      type: 'login.logon',
+      source: 'login:syslog-tcp:main',
+      subjects: [{ kind: 'person', id: 'ann' }],
+      payload: {
+        action: 'logon',
+        accountKey: login.account,
+        personId: 'ann',
+        host: 'ws-1',
+        zone: 'office',
+        remote: false,
+        sessionId: '0x2',
+        key: login.id,
+        via: 'syslog-tcp:main',
+        sourceAddress: '127.0.0.1',
+        occurredAt: new Date(login.at).toISOString(),
+      },
+    });
+    const left = await s.journal.append(granted(T0, 'exit'));
+    await settle();
+    clock.advance(4 * 60_000);
+    await settle();
+    clock.advance(15_000);
+    await settle();
+    const [raised] = s.entries('correlation.alert-raised').map((e) => e.payload);
+    expect(raised).toMatchObject({ rule: 'session-after-badge-out' });
+    expect((raised!.evidence as { id: string; seq?: number }[]).map((f) => [f.id, f.seq])).toEqual([
+      [`j${entered.seq}`, entered.seq],
+      [login.id, logged.seq],
+      [`j${left.seq}`, left.seq],
+    ]);
+    await s.close();
+  });
+
   it('puts the settings in force on record at the first start with them, and again only when they change', async () => {
     const clock = new ManualClock(new Date(T0));
     const first = await site(dir, clock);

@@ -86,6 +86,11 @@ export class EvidenceNames {
   }
 
   item(f: Stored): EvidenceItemView {
+    const entry = typeof f.seq === 'number' && Number.isSafeInteger(f.seq) ? { entrySeq: f.seq } : {};
+    return { ...this.itemFields(f), ...entry };
+  }
+
+  private itemFields(f: Stored): EvidenceItemView {
     const at = num(f.at);
     switch (f.kind) {
       case 'badge': {

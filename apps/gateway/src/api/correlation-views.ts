@@ -12,6 +12,8 @@ export interface EvidenceItemView {
   where: string | null;
   /** Which source told us: a reader's door, a syslog sender, the directory. */
   source: string | null;
+  /** The journal entry the fact came from (its seq), when the rules knew it: the entry behind the evidence. */
+  entrySeq?: number;
   /** A badge: into a zone (in) or out of one (out). */
   direction?: 'in' | 'out';
   /** A login: the action (logon, unlock, lock, logoff). */

@@ -92,8 +92,8 @@ export class CorrelationController {
   /**
    * The caller's names with the account names of the alerts' login evidence,
    * for a role that may see directory accounts: each opened from the login
-   * entry the fact came from (found by the login's key, which is the fact's
-   * id), since the fact holds only the account's keyed digest. An erased
+   * entry the fact came from (read by the entry's seq, which the evidence
+   * keeps), since the fact holds only the account's keyed digest. An erased
    * person's account reads "erased person".
    */
   private async namesFor(principal: Principal, raised: readonly JournalEntry[]): Promise<EvidenceNames> {
@@ -106,22 +106,39 @@ export class CorrelationController {
       for (const f of evidence) {
         if (f.kind !== 'login' || typeof f.id !== 'string' || opened.has(f.id)) continue;
         if (opened.size >= MAX_OPENED) return names.withAccounts(opened);
-        const [login] = await this.reader.since(
-          0,
-          {
-            types: ['login.*'],
-            text: JSON.stringify(f.id),
-            ...(typeof p.personId === 'string'
-              ? { subjects: [{ kind: 'person' as const, id: p.personId }] }
-              : {}),
-          },
-          1,
-        );
+        const login = await this.loginEntryOf(f, p.personId);
         const account = login && (this.journal.openForView(login).payload as { account?: unknown }).account;
         if (typeof account === 'string' && account.length > 0) opened.set(f.id, account);
       }
     }
     return names.withAccounts(opened);
+  }
+
+  /**
+   * The login entry a login fact of the evidence came from: by its seq. An
+   * alert raised before its evidence carried seqs (an older gateway), or at
+   * once on a login not yet committed, has none: then by the login's key.
+   */
+  private async loginEntryOf(
+    f: Record<string, unknown>,
+    personId: unknown,
+  ): Promise<JournalEntry | undefined> {
+    const isLogin = (e: JournalEntry | undefined) =>
+      e !== undefined && e.type.startsWith('login.') && (e.payload as { key?: unknown }).key === f.id;
+    if (typeof f.seq === 'number' && Number.isSafeInteger(f.seq) && f.seq > 0) {
+      const [entry] = await this.reader.since(f.seq - 1, {}, 1);
+      return entry?.seq === f.seq && isLogin(entry) ? entry : undefined;
+    }
+    const [found] = await this.reader.since(
+      0,
+      {
+        types: ['login.*'],
+        text: JSON.stringify(f.id),
+        ...(typeof personId === 'string' ? { subjects: [{ kind: 'person' as const, id: personId }] } : {}),
+      },
+      1,
+    );
+    return isLogin(found) ? found : undefined;
   }
 
   private now(): number {
