@@ -14,8 +14,15 @@ const sha256 = (data: string | Buffer): Buffer => hash('sha256', data, 'buffer')
 export const leafHash = (data: Uint8Array | string): Buffer =>
   typeof data === 'string' ? sha256(`\u0000${data}`) : sha256(Buffer.concat([LEAF, data]));
 
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  sha256(Buffer.concat([NODE, left, right]));
+/** 0x01 ‖ left ‖ right for two SHA-256 hashes, written in place: a node per leaf on average, a new buffer for each cost more than its hash. */
+const nodeInput = Buffer.alloc(65, 1);
+
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer => {
+  if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE, left, right]));
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
+};
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
