@@ -11,6 +11,7 @@ import { type Auth, purgeSessionsPeriodically } from '@gatehouse/auth';
 import type { GatehouseConfig } from '@gatehouse/config';
 import {
   alarmCommentSealing,
+  notificationSealing,
   AlarmsService,
   DEFAULT_ALARM_SETTINGS,
   DEFAULT_OUTBOX_SETTINGS,
@@ -164,6 +165,7 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
       failingAlarmAfterMs: config.notifications.failingAlarmAfterSeconds * 1000,
     },
     (message, detail) => logger.warn(detail, message),
+    notificationSealing(keyring),
   );
   alarms.notifyThrough(notifications);
   notifications.start();

@@ -25,20 +25,22 @@ export interface AlarmCommentSealing {
 
 /** What the ciphertext is bound to, besides the person: it opens as nothing else of theirs. */
 const SCOPE = 'alarm-comments';
+/** A queued notification's detail: bound apart from the alarm's words, so neither opens as the other. */
+const NOTIFICATION_SCOPE = 'notification-detail';
 
-/** The sealing over the privacy keys (the gateway's keyring, or a test's). */
-export const alarmCommentSealing = (keys: JournalKeys): AlarmCommentSealing => ({
+/** Texts about a person sealed under their key, bound to `scope`. */
+const wordsSealing = (keys: JournalKeys, scope: string): AlarmCommentSealing => ({
   seal: (personId, texts) => {
     const found = keys.keyOf(personId);
     if (found.kind === 'erased') return null;
     const key = found.kind === 'key' ? found.key : keys.keyForWriting(personId);
-    return sealFieldBytes(key, SCOPE, Buffer.from(JSON.stringify(texts), 'utf8'));
+    return sealFieldBytes(key, scope, Buffer.from(JSON.stringify(texts), 'utf8'));
   },
   erased: (personId) => keys.keyOf(personId).kind === 'erased',
   open: (personId, sealed) => {
     const found = keys.keyOf(personId);
     if (found.kind !== 'key') return 'erased';
-    const opened = openFieldBytes(found.key, SCOPE, sealed);
+    const opened = openFieldBytes(found.key, scope, sealed);
     if (!opened.ok) return opened.reason;
     const texts = JSON.parse(opened.plain.toString('utf8')) as unknown;
     return Array.isArray(texts) && texts.every((t) => t === null || typeof t === 'string')
@@ -46,6 +48,13 @@ export const alarmCommentSealing = (keys: JournalKeys): AlarmCommentSealing => (
       : 'unreadable';
   },
 });
+
+/** The sealing over the privacy keys (the gateway's keyring, or a test's). */
+export const alarmCommentSealing = (keys: JournalKeys): AlarmCommentSealing => wordsSealing(keys, SCOPE);
+
+/** The same for the alarm detail a notification carries while it waits in the outbox (`NotificationOutbox`). */
+export const notificationSealing = (keys: JournalKeys): AlarmCommentSealing =>
+  wordsSealing(keys, NOTIFICATION_SCOPE);
 
 /** An alarm as stored: the detail and comments of an alarm about a person only as ciphertext. */
 export type StoredAlarm = Omit<Alarm, 'comments'> & {

@@ -1,6 +1,6 @@
 export { type Alarm, PRIORITIES } from './alarm';
 export { type AlarmSettings, AlarmsService, DEFAULT_ALARM_SETTINGS } from './alarms.service';
-export { type AlarmCommentSealing, alarmCommentSealing } from './comment-sealing';
+export { type AlarmCommentSealing, alarmCommentSealing, notificationSealing } from './comment-sealing';
 export {
   type AlarmTransport,
   DeliveryError,

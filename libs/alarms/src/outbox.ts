@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Clock, GatehouseBus, JournalEntry, JournalEntryInput, JsonObject } from '@gatehouse/contracts';
 import type { Db } from '@gatehouse/storage';
 import type { Alarm } from './alarm';
+import type { AlarmCommentSealing } from './comment-sealing';
 import { documentFor, type NotificationDocument } from './notification';
+import { documentToSend, documentToStore } from './outbox-sealing';
 import { type AlarmTransport, DeliveryError } from './notifier';
 
 export interface OutboxJournal {
@@ -100,6 +102,8 @@ export class NotificationOutbox {
     transports: readonly AlarmTransport[],
     private readonly settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
     private readonly log: (message: string, detail: Record<string, unknown>) => void = () => undefined,
+    /** Seals the detail of an alarm about a person while it waits (`notificationSealing`; none: it is left out). */
+    private readonly sealing: AlarmCommentSealing | null = null,
   ) {
     for (const transport of transports) {
       if (this.targets.has(transport.name))
@@ -135,7 +139,15 @@ export class NotificationOutbox {
       const doc = t.transport.document
         ? t.transport.document(a, change, at)
         : documentFor(a, change, at, t.transport);
-      if (doc) insert.run(randomUUID(), t.transport.name, a.id, change, JSON.stringify(doc), at);
+      if (doc)
+        insert.run(
+          randomUUID(),
+          t.transport.name,
+          a.id,
+          change,
+          JSON.stringify(documentToStore(doc, a, this.sealing)),
+          at,
+        );
     }
   }
 
@@ -234,7 +246,10 @@ export class NotificationOutbox {
         true,
       );
       t.transport
-        .send({ deliveryId: row.delivery_id, document: JSON.parse(row.document) as NotificationDocument })
+        .send({
+          deliveryId: row.delivery_id,
+          document: documentToSend(row.document, this.sealing) as unknown as NotificationDocument,
+        })
         .then(resolve, reject)
         .finally(cancel);
     });

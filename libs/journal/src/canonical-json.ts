@@ -1,4 +1,28 @@
 /**
+ * `"key":` for each object key seen, so the same few hundred keys that every
+ * entry repeats are quoted once, not on every entry. Bounded: a payload keyed
+ * by ids (a map of doors) stops adding once the table is full.
+ */
+const keyPrefixes = new Map<string, string>();
+const MAX_KEY_PREFIXES = 4096;
+
+const keyPrefix = (k: string): string => {
+  let prefix = keyPrefixes.get(k);
+  if (prefix === undefined) {
+    prefix = `${JSON.stringify(k)}:`;
+    if (keyPrefixes.size < MAX_KEY_PREFIXES) keyPrefixes.set(k, prefix);
+  }
+  return prefix;
+};
+
+/** The keys in UTF-16 code unit order, as JCS asks (the default sort's and `<`'s order); most come sorted already. */
+const sortedKeys = (record: Record<string, unknown>): string[] => {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
+};
+
+/**
  * Canonical JSON in the manner of RFC 8785 (JCS): object keys sorted by UTF-16
  * code units, no insignificant white space, ECMAScript number formatting. The
  * same fact always yields the same bytes, so its hash is stable across
@@ -29,8 +53,7 @@ export const canonicalJson = (value: unknown): string => {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      // Default sort compares UTF-16 code units, as JCS asks.
-      const keys = Object.keys(record).sort();
+      const keys = sortedKeys(record);
       let out = '{';
       let first = true;
       for (const k of keys) {
@@ -38,7 +61,8 @@ export const canonicalJson = (value: unknown): string => {
         if (v === undefined) continue;
         if (!first) out += ',';
         first = false;
-        out += `${JSON.stringify(k)}:${canonicalJson(v)}`;
+        out += keyPrefix(k);
+        out += canonicalJson(v);
       }
       return `${out}}`;
     }

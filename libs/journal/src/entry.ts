@@ -20,10 +20,14 @@ export const validateInput = (input: JournalEntryInput): void => {
 };
 
 /** Builds the stored entry; only defined fields are kept, so the canonical form has no nulls for absent values. */
-export const buildEntry = (input: JournalEntryInput, seq: number, time: Date): JournalEntry => {
+export const buildEntry = (input: JournalEntryInput, seq: number, time: Date): JournalEntry =>
+  buildEntryAt(input, seq, time.toISOString());
+
+/** `buildEntry` with the time already written (ISO 8601): a group commit's entries share one. */
+export const buildEntryAt = (input: JournalEntryInput, seq: number, time: string): JournalEntry => {
   const entry: JournalEntry = {
     seq,
-    time: time.toISOString(),
+    time,
     type: input.type,
     source: input.source,
     subjects: dedupeSubjects(input.subjects ?? []),
@@ -51,6 +55,8 @@ export const buildEntry = (input: JournalEntryInput, seq: number, time: Date): J
 };
 
 const dedupeSubjects = (subjects: JournalEntryInput['subjects'] & object) => {
+  // Most entries name one subject: nothing to compare, and no set to build per entry.
+  if (subjects.length < 2) return [...subjects];
   const seen = new Set<string>();
   return subjects.filter((s) => {
     const key = `${s.kind}\u0000${s.id}`;
@@ -62,7 +68,8 @@ const dedupeSubjects = (subjects: JournalEntryInput['subjects'] & object) => {
 
 export const serializeEntry = (entry: JournalEntry): string => {
   const json = canonicalJson(entry);
-  if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: a short string needs no count.
+  if (json.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
     throw new DomainError(
       'too-large',
       'journal.entry-too-large',

@@ -10,7 +10,7 @@ import {
   every,
   timeSlicer,
 } from '@gatehouse/contracts';
-import { buildEntry, serializeEntry, validateInput } from './entry';
+import { buildEntryAt, serializeEntry, validateInput } from './entry';
 import { makeCheckpoint, type CheckpointBody } from './checkpoint';
 import { epochStartedInput, epochRetiredInput } from './epoch';
 import { leafHash, MerkleFrontier } from './merkle';
@@ -380,11 +380,13 @@ export class Journal {
       if (this.stale(this.store.readState())) this.reload();
       const frontier = this.frontier.clone();
       const now = this.clock.now();
+      const time = now.toISOString();
+      const timeMs = now.getTime();
       const stored: [Waiting, JournalEntry][] = [];
       const rejected: [Waiting, Error][] = [];
       for (const w of batch) {
         const seq = this.firstSeq + frontier.treeSize;
-        const entry = buildEntry(w.input, seq, now);
+        const entry = buildEntryAt(w.input, seq, time);
         let json: string;
         try {
           json = serializeEntry(entry);
@@ -396,7 +398,7 @@ export class Journal {
         this.store.insertEntry(
           {
             seq,
-            time_ms: now.getTime(),
+            time_ms: timeMs,
             type: entry.type,
             category: entryCategory(entry.type),
             source: entry.source,

@@ -12,10 +12,33 @@ const sha256 = (data: string | Buffer): Buffer => hash('sha256', data, 'buffer')
  * UTF-8 is the 0x00 prefix byte and the string's UTF-8: the same bytes.
  */
 export const leafHash = (data: Uint8Array | string): Buffer =>
-  typeof data === 'string' ? sha256(`\u0000${data}`) : sha256(Buffer.concat([LEAF, data]));
+  typeof data === 'string' ? sha256(leafBytes(data)) : sha256(Buffer.concat([LEAF, data]));
 
-export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer =>
-  sha256(Buffer.concat([NODE, left, right]));
+/** Where a string leaf's bytes are written to be hashed: kept between calls, grown when an entry needs more. */
+let leafInput = Buffer.alloc(8192);
+
+/**
+ * 0x00 ‖ UTF-8 of the string, in the reused buffer. Writing the string out
+ * also flattens it where it lies: canonical JSON is built by appending, and
+ * hashing `"\0" + json` copied it into a new string and left the entry's own
+ * JSON as a chain of pieces for SQLite to walk again when it stores it.
+ */
+const leafBytes = (data: string): Buffer => {
+  // At most 3 bytes of UTF-8 per UTF-16 code unit.
+  if (data.length * 3 + 1 > leafInput.length) leafInput = Buffer.alloc(data.length * 3 + 1);
+  leafInput[0] = 0;
+  return leafInput.subarray(0, 1 + leafInput.write(data, 1, 'utf8'));
+};
+
+/** 0x01 ‖ left ‖ right for two SHA-256 hashes, written in place: a node per leaf on average, a new buffer for each cost more than its hash. */
+const nodeInput = Buffer.alloc(65, 1);
+
+export const nodeHash = (left: Uint8Array, right: Uint8Array): Buffer => {
+  if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE, left, right]));
+  nodeInput.set(left, 1);
+  nodeInput.set(right, 33);
+  return sha256(nodeInput);
+};
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 

@@ -13,8 +13,15 @@ export const seal = (key: Buffer, plain: Buffer, aad: Buffer): Buffer => {
   const iv = randomFromPool(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  const body = cipher.update(plain);
+  // GCM is a stream mode: `final` gives no bytes, only the tag; written into one buffer, not concatenated twice.
+  const tail = cipher.final();
+  const out = Buffer.allocUnsafe(IV_BYTES + TAG_BYTES + body.length + tail.length);
+  iv.copy(out, 0);
+  cipher.getAuthTag().copy(out, IV_BYTES);
+  body.copy(out, IV_BYTES + TAG_BYTES);
+  tail.copy(out, IV_BYTES + TAG_BYTES + body.length);
+  return out;
 };
 
 /** The plain bytes, or null when the key, the additional data or the bytes are not the sealed ones. */

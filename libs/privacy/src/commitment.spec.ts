@@ -39,9 +39,10 @@ describe('salted commitments', () => {
   });
 
   it('commits to several values with a salt each from one draw', () => {
-    const values = ['Ana Lima', 'Ana Lima', 'Radiology'];
+    // Beside short ASCII: UTF-8 of several bytes, a quote to escape, and one longer than the reused buffer.
+    const values = ['Ana Lima', 'Ana Lima', 'Radiology', 'Zoë "Ærø" 😀', `${'x'.repeat(5000)}€`, 'B'];
     const committed = commitAll(values);
-    expect(new Set(committed.map((c) => c.salt)).size).toBe(3);
+    expect(new Set(committed.map((c) => c.salt)).size).toBe(values.length);
     // Equal values, different salts: the commitments do not show they are equal.
     expect(committed[0]!.commitment).not.toBe(committed[1]!.commitment);
     committed.forEach((c, i) => {

@@ -32,15 +32,33 @@ export const commit = (value: string): Commitment => {
 };
 
 /**
+ * Bytes to hash a salt and a value in, kept between calls: a commitment wrote
+ * salt and value into a new buffer of their own (three allocations and copies
+ * per value, four values per journal entry). Grown when a value needs more.
+ */
+let scratch = Buffer.allocUnsafe(1024);
+
+/**
  * Commitments to several values, their salts drawn in one call to the random
  * source: a journal entry commits to each of its personal values, and one
- * draw per entry instead of one per value is measurably cheaper.
+ * draw per entry instead of one per value is measurably cheaper. Each value's
+ * canonical bytes are written after its salt in one reused buffer, and the
+ * digest comes out as hex directly.
  */
 export const commitAll = (values: readonly string[]): Commitment[] => {
   const salts = randomFromPool(SALT_BYTES * values.length);
   return values.map((value, i) => {
     const salt = salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES);
-    return { salt: salt.toString('base64url'), commitment: digest(salt, value).toString('hex') };
+    const json = JSON.stringify(value);
+    // At most 3 bytes of UTF-8 per UTF-16 code unit.
+    const room = SALT_BYTES + json.length * 3;
+    if (room > scratch.length) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
+    salt.copy(scratch, 0);
+    const end = SALT_BYTES + scratch.write(json, SALT_BYTES, 'utf8');
+    const commitment = hash('sha256', scratch.subarray(0, end), 'hex');
+    // The value's bytes do not outlive the call in the shared buffer.
+    scratch.fill(0, 0, end);
+    return { salt: salt.toString('base64url'), commitment };
   });
 };
 
