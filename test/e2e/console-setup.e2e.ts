@@ -319,6 +319,37 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
       });
     });
 
+    it('says "Loading…" on the Readers page until its first answer, and shows a device path only under advanced', async () => {
+      await withFailureShot(page, 'setup-readers', async () => {
+        // The answer held back: the page says it is loading, never that no reader is configured.
+        let release: () => void = () => undefined;
+        const held = new Promise<void>((r) => (release = r));
+        await page.route('**/api/v1/readers', async (route) => {
+          await held;
+          await route.continue();
+        });
+        await page.getByRole('link', { name: 'Readers', exact: true }).click();
+        const readers = page.getByTestId('readers');
+        await readers.getByText('Loading…').waitFor();
+        expect(await page.getByText('No serial readers are configured.').count()).toBe(0);
+        release();
+        await readers.getByText(/Front door, entry reader/).waitFor();
+        await page.unroute('**/api/v1/readers');
+        expect(await page.getByText('Loading…').count()).toBe(0);
+
+        // The line by its door; where it is plugged in is the installer's, under advanced.
+        const path = join(dir, 'ttyCP');
+        const ports = page.getByTestId('ports');
+        await ports.getByText('Line of Front door').waitFor();
+        expect(await page.locator('main').innerText()).not.toContain(path);
+        await axeAtBothWidths('readers');
+        await page.getByLabel('Show ids (advanced)').check();
+        await ports.getByText(path).waitFor();
+        await readers.getByText('front-in').waitFor();
+        await page.getByLabel('Show ids (advanced)').uncheck();
+      });
+    });
+
     it('is not offered disabling or resetting their own account, and the gateway refuses it too', async () => {
       await withFailureShot(page, 'setup-operators', async () => {
         await page.getByRole('link', { name: 'Operators' }).click();

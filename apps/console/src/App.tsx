@@ -3,7 +3,7 @@ import { useCellLabels } from './shell/cell-labels';
 import { showTimesIn } from './format';
 import { Menu, X } from 'lucide-react';
 import type { Action, BootstrapState, Permissions } from '@gatehouse/api';
-import { api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
+import { announceSignedOut, api, ApiError, describeError, setCsrfToken, type SessionInfo } from './api';
 import { Directory } from './pages/Directory';
 import { Correlation } from './pages/Correlation';
 import { CorrelationRules } from './pages/CorrelationRules';
@@ -86,8 +86,11 @@ export const App = () => {
   const live = useLiveConnection(signedIn);
   const clock = useSessionKeeper(session, signedIn);
   const alarms = useOpenAlarmCount(signedIn && (permissions?.actions.includes('alarms.read') ?? false), live);
-  // A lockdown is shown on every page of whoever may see door modes (issue 11), kept live by the shell.
-  const siteHold = useSiteOverride(live, signedIn && (permissions?.actions.includes('site.read') ?? false));
+  // A lockdown is shown on every page to every signed-in role (issue 11), kept live by the shell.
+  const siteHold = useSiteOverride(
+    live,
+    signedIn && (permissions?.actions.includes('site.override') ?? false),
+  );
   const roles = session?.roles ?? [];
   const visible = PAGES.filter((p) => permissions?.actions.includes(p.action));
   const active: Page | undefined =
@@ -152,6 +155,7 @@ export const App = () => {
     try {
       await api.post('/api/v1/auth/logout');
     } finally {
+      announceSignedOut();
       setCsrfToken(null);
       await refresh();
     }

@@ -58,6 +58,17 @@ export const onSessionEnded = (listener: () => void): (() => void) => {
   return () => sessionEndListeners.delete(listener);
 };
 
+/**
+ * The console's tabs in this browser share one session (one cookie): a sign-out in one
+ * ends it in all, and each is told at once rather than at its stream's next heartbeat.
+ */
+const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('gatehouse-session');
+tabs?.addEventListener('message', (ev: MessageEvent) => {
+  if (ev.data === 'signed-out' && csrfToken !== null) sessionEndListeners.forEach((l) => l());
+});
+/** Tells the other tabs this one signed out. */
+export const announceSignedOut = () => tabs?.postMessage('signed-out');
+
 const request = async <T>(method: string, path: string, body?: unknown, background = false): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (background) headers[BACKGROUND] = '1';
@@ -81,6 +92,7 @@ export const sendFile = async <T>(method: string, path: string, body: Blob, type
     headers: { 'content-type': type, ...(csrfToken ? { 'x-csrf-token': csrfToken } : {}) },
     credentials: 'same-origin',
   });
+  if (res.status === 401 && csrfToken !== null) sessionEndListeners.forEach((l) => l());
   return answer<T>(res);
 };
 

@@ -71,6 +71,12 @@ export const ACTIONS = {
     roles: ['guard', 'facility-manager', 'responder', 'admin', 'auditor'],
     what: 'zones, doors, schedules, holidays, levels, groups, door modes, who can open a door',
   },
+  'site.override': {
+    // Site-wide safety information: whoever is signed in must know a lockdown is in force
+    // (reception sends visitors away), though not every role may read the doors themselves.
+    roles: PEOPLE,
+    what: 'whether a lockdown or emergency release is in force: who started it, when, why, how many doors',
+  },
   'site.write': {
     roles: ['facility-manager'],
     what: 'change zones, doors, schedules, holidays, levels, groups',

@@ -1,5 +1,8 @@
 import { useState } from 'react';
 import type { BoardDoor } from '@gatehouse/api';
+import { EmptyNote } from '../components/NotYetRead';
+import { formatTimeOfDay } from '../format';
+import { useLive } from '../shell/live';
 import { DoorTile } from './DoorTile';
 import { needsAttention } from './labels';
 import type { SiteOverride } from './lockdown';
@@ -15,16 +18,21 @@ const SHOW = ['all', 'attention'] as const;
 /** "Doors now": every door as a tile, filtered by zone and by whether it needs attention, normal or compact. */
 export const DoorBoard = ({
   doors,
+  read,
   names,
   override,
   unlock,
 }: {
   doors: BoardDoor[];
+  /** The board answered once (before, "Loading…"). */
+  read: boolean;
   names: SiteNames;
   override: SiteOverride | null;
   unlock: ((d: BoardDoor) => void) | null;
 }) => {
+  // While the board is stale (stream down, session ended), ages stop where the board last knew them.
   const now = useNow();
+  const stale = useLive().status !== 'live';
   const [find, setFind] = useState('');
   const [density, setDensity] = useStored('gatehouse.desk.density', 'normal', DENSITY);
   const [show, setShow] = useStored('gatehouse.desk.show', 'all', SHOW);
@@ -79,6 +87,7 @@ export const DoorBoard = ({
         </label>
         <span className="hint" data-testid="board-count">
           {shown.length} of {doors.length} doors
+          {stale && read && ` · as of ${formatTimeOfDay(now)}, not live`}
         </span>
       </div>
       <div className={`board ${density}`} data-testid="door-board">
@@ -93,7 +102,7 @@ export const DoorBoard = ({
             names={names}
           />
         ))}
-        {shown.length === 0 && <p className="empty">No door matches these filters.</p>}
+        {shown.length === 0 && <EmptyNote read={read}>No door matches these filters.</EmptyNote>}
       </div>
     </>
   );

@@ -33,6 +33,8 @@ export const GuardDesk = ({ me }: { me: string }) => {
   const { subscribe } = live;
   const controlsDoors = can('doors.control');
   const [doors, setDoors] = useState<BoardDoor[]>([]);
+  /** Whether the board answered once: before, the board says "Loading…", not that no door matches. */
+  const [boardRead, setBoardRead] = useState(false);
   const [states, setStates] = useState<DoorStates['items']>([]);
   const [alarms, setAlarms] = useState<AlarmView[]>([]);
   const [sound, setSound] = useStored('gatehouse.desk.sound', 'on', ['on', 'muted']);
@@ -76,6 +78,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
       loadAlarms(),
     ]);
     setDoors(b.items);
+    setBoardRead(true);
   }, [loadStates, loadAlarms]);
 
   // Read on opening and again after each reconnection (what happened in the gap is not on the stream).
@@ -191,6 +194,7 @@ export const GuardDesk = ({ me }: { me: string }) => {
           <h3 id="doors-now">Doors now</h3>
           <DoorBoard
             doors={doors}
+            read={boardRead}
             names={names}
             override={override}
             unlock={

@@ -2,10 +2,11 @@ import { useEffect, useState } from 'react';
 import { api, describeError } from '../api';
 import { formatTime } from '../format';
 import type { CheckpointView, Items, VerifyReport } from '@gatehouse/api';
+import { EmptyRow } from '../components/NotYetRead';
 import { ErrorAlert } from '../Feedback';
 
 export const Integrity = () => {
-  const [checkpoints, setCheckpoints] = useState<CheckpointView[]>([]);
+  const [checkpoints, setCheckpoints] = useState<CheckpointView[] | null>(null);
   const [report, setReport] = useState<VerifyReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -70,7 +71,12 @@ export const Integrity = () => {
           </tr>
         </thead>
         <tbody>
-          {checkpoints.map((c) => (
+          {(checkpoints ?? []).length === 0 && (
+            <EmptyRow read={checkpoints !== null} colSpan={5}>
+              No checkpoint signed yet.
+            </EmptyRow>
+          )}
+          {(checkpoints ?? []).map((c) => (
             <tr key={c.id}>
               <td>{c.id}</td>
               <td>{formatTime(c.time)}</td>

@@ -5,6 +5,7 @@ import type { Items } from '@gatehouse/api';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
 import { SitePasswordRules } from '../setup/PasswordRules';
+import { EmptyRow } from '../components/NotYetRead';
 import { ROLE_WORDS, rolesInWords } from '../words';
 
 /** Roles a person can hold: `login-source` and `workstation` are for machines' API tokens only (the server refuses them). */
@@ -44,7 +45,7 @@ const RolePicker = ({
  * the admin role); the gateway refuses those too (operator.self-lockout).
  */
 export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) => {
-  const [items, setItems] = useState<Operator[]>([]);
+  const [items, setItems] = useState<Operator[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState({
     username: '',
@@ -114,7 +115,12 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
           </tr>
         </thead>
         <tbody>
-          {items.map((o) => (
+          {(items ?? []).length === 0 && (
+            <EmptyRow read={items !== null} colSpan={canEdit ? 6 : 5}>
+              No operator.
+            </EmptyRow>
+          )}
+          {(items ?? []).map((o) => (
             <tr key={o.id}>
               <td>{o.username}</td>
               <td>{o.displayName}</td>

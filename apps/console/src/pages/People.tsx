@@ -9,6 +9,7 @@ import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
 import { useSiteInstant } from '../setup/site';
 import { PresentCard, type CardRead, type ReaderChoice } from '../setup/PresentCard';
+import { EmptyRow } from '../components/NotYetRead';
 import { CARD_STATE_WORDS, PERSON_KIND_WORDS, PERSON_STATE_WORDS, readerName, said } from '../words';
 
 const blank = {
@@ -52,6 +53,8 @@ export const People = () => {
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Cardholder[]>([]);
   const [total, setTotal] = useState(0);
+  /** Whether the first search answered: "Nobody matches." only then, "Loading…" before. */
+  const [searched, setSearched] = useState(false);
   const [levels, setLevels] = useState<Level[]>([]);
   const [groups, setGroups] = useState<Group[]>([]);
   const [siteDoors, setSiteDoors] = useState<Door[]>([]);
@@ -69,6 +72,7 @@ export const People = () => {
     );
     setItems(r.items);
     setTotal(r.total);
+    setSearched(true);
   }, []);
   useEffect(() => {
     void search('');
@@ -265,11 +269,9 @@ export const People = () => {
               </tr>
             ))}
             {items.length === 0 && (
-              <tr>
-                <td colSpan={4} className="empty">
-                  Nobody matches.
-                </td>
-              </tr>
+              <EmptyRow read={searched} colSpan={4}>
+                Nobody matches.
+              </EmptyRow>
             )}
           </tbody>
         </table>

@@ -7,6 +7,8 @@ import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
 import type { InterpretResult, PortRow, ReaderRow } from '../readers-api';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
+import { useShowIds } from '../components/AdvancedIds';
+import { EmptyRow } from '../components/NotYetRead';
 import {
   countersInWords,
   lineName,
@@ -36,7 +38,9 @@ export const Readers = () => {
       done: `${label}: started for ${nameOf(reader)}`,
       run: (reason) => api.post(`/api/v1/readers/${encodeURIComponent(reader)}/${action}`, { reason }),
     });
-  const [readers, setReaders] = useState<ReaderRow[]>([]);
+  const showIds = useShowIds();
+  /** null until the first answer: the page says "Loading…" meanwhile, not that there are no readers. */
+  const [readers, setReaders] = useState<ReaderRow[] | null>(null);
   const [ports, setPorts] = useState<PortRow[]>([]);
   /** The site's doors: a reader is named by its door and direction, a line by the doors on it. */
   const [doors, setDoors] = useState<Door[]>([]);
@@ -47,7 +51,7 @@ export const Readers = () => {
       .catch(() => undefined);
   }, []);
   const nameOf = (readerId: string) => readerName(readerId, doors);
-  const lineOf = (portId: string) => lineName(portId, readers, doors);
+  const lineOf = (portId: string) => lineName(portId, readers ?? [], doors);
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(async () => {
@@ -71,6 +75,7 @@ export const Readers = () => {
     <section>
       <header className="page-header">
         <h2>Readers</h2>
+        {showIds.toggle}
       </header>
       <ErrorAlert error={error} />
       {dialog.view}
@@ -89,20 +94,20 @@ export const Readers = () => {
           </tr>
         </thead>
         <tbody>
-          {readers.length === 0 && (
-            <tr>
-              <td className="empty" colSpan={admin ? 9 : 8}>
-                No serial readers are configured.
-              </td>
-            </tr>
+          {(readers ?? []).length === 0 && (
+            <EmptyRow read={readers !== null} colSpan={admin ? 9 : 8}>
+              No serial readers are configured.
+            </EmptyRow>
           )}
-          {readers.map((r) => (
+          {(readers ?? []).map((r) => (
             <tr key={r.id} data-reader={r.id}>
-              <td data-label="Reader" title={`id ${r.id}`}>
+              <td data-label="Reader">
                 {nameOf(r.id)} <small>({r.format})</small>
+                {showIds.ids(r.id)}
               </td>
-              <td data-label="Line" title={`port ${r.port}, address ${r.address}`}>
+              <td data-label="Line">
                 {lineOf(r.port)}, address {r.address}
+                {showIds.ids(r.port)}
               </td>
               <td data-label="State">
                 <span className={`badge ${r.online ? 'state-live' : 'state-ended'}`}>
@@ -161,7 +166,8 @@ export const Readers = () => {
         <thead>
           <tr>
             <th>Line</th>
-            <th>Device</th>
+            {/* Where the line is plugged in, for the installer: a device path says nothing to an operator. */}
+            {showIds.shown && <th>Device</th>}
             <th>Protocol</th>
             <th>State</th>
             <th>Line counters</th>
@@ -169,14 +175,22 @@ export const Readers = () => {
           </tr>
         </thead>
         <tbody>
+          {ports.length === 0 && (
+            <EmptyRow read={readers !== null} colSpan={showIds.shown ? 6 : 5}>
+              No serial port is configured.
+            </EmptyRow>
+          )}
           {ports.map((p) => (
             <tr key={p.id}>
-              <td data-label="Line" title={`port ${p.id}`}>
+              <td data-label="Line">
                 {lineOf(p.id)}
+                {showIds.ids(p.id)}
               </td>
-              <td data-label="Device">
-                <code>{p.path}</code>
-              </td>
+              {showIds.shown && (
+                <td data-label="Device">
+                  <code>{p.path}</code>
+                </td>
+              )}
               <td data-label="Protocol">{PROTOCOL_WORDS[p.protocol] ?? p.protocol}</td>
               <td data-label="State">
                 <span className={`badge ${p.state === 'open' ? 'state-live' : 'state-ended'}`}>

@@ -226,6 +226,8 @@ export const Levels = () => {
   const [groups, setGroups] = useState<Group[]>([]);
   const [schedules, setSchedules] = useState<Schedule[]>([]);
   const [doors, setDoors] = useState<{ id: string; name: string }[]>([]);
+  /** Whether the first read answered: "None" only then, "Loading…" before. */
+  const [read, setRead] = useState(false);
   const [draft, setDraft] = useState({ id: '', name: '', scheduleId: '', doorIds: [] as string[] });
   const [group, setGroup] = useState({ id: '', name: '', levelIds: [] as string[] });
   const { run, view, noteAt, busy } = useAction();
@@ -244,6 +246,7 @@ export const Levels = () => {
     setGroups(g.items);
     setSchedules(s.items);
     setDoors(d.items);
+    setRead(true);
   }, []);
   useEffect(() => void load().catch(() => undefined), [load]);
   const saveLevel = (e: FormEvent) => {
@@ -312,7 +315,7 @@ export const Levels = () => {
             {showIds.ids(g.id)}
           </li>
         ))}
-        {groups.length === 0 && <li>None</li>}
+        {groups.length === 0 && <li aria-busy={!read}>{read ? 'None' : 'Loading…'}</li>}
       </ul>
       {edit && (
         <>

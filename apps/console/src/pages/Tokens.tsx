@@ -5,10 +5,11 @@ import type { Items, TokenCreated, TokenView } from '@gatehouse/api';
 import { ROLE_WORDS, rolesInWords } from '../words';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
+import { EmptyRow } from '../components/NotYetRead';
 import { SecretActions } from '../setup/SecretActions';
 
 export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
-  const [items, setItems] = useState<TokenView[]>([]);
+  const [items, setItems] = useState<TokenView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const [draft, setDraft] = useState({ name: '', role: 'auditor' as Role, expiresInDays: 90 });
@@ -87,7 +88,12 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
           </tr>
         </thead>
         <tbody>
-          {items.map((t) => (
+          {(items ?? []).length === 0 && (
+            <EmptyRow read={items !== null} colSpan={canEdit ? 7 : 6}>
+              No API token yet.
+            </EmptyRow>
+          )}
+          {(items ?? []).map((t) => (
             <tr key={t.id}>
               <td>{t.name}</td>
               <td>{rolesInWords(t.roles)}</td>

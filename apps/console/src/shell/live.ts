@@ -1,11 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { api, ApiError, onSessionEnded, parseForDisplay, type JournalEntry } from '../api';
+import { retryWaitMs } from './retry';
 
 /** Whether what the console shows is live, and if not, why. */
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'gateway-down' | 'session-ended';
-
-/** Seconds between attempts after a drop, growing so a restarting gateway is not hammered. */
-const RETRY_STEPS_S = [2, 4, 8, 15, 30];
 
 export interface LiveConnection {
   status: LiveStatus;
@@ -22,8 +20,11 @@ export interface LiveConnection {
   retryNow: () => void;
 }
 
-/** The changes the stream tells of by name only (events.controller.ts). */
-export type Notice = 'sessions';
+/**
+ * The changes the stream tells of by name only (events.controller.ts): `sessions`, and
+ * `override` (a door's mode changed: the site's lockdown may have started or ended).
+ */
+export type Notice = 'sessions' | 'override';
 
 /**
  * The one live stream of the signed-in console (SSE). A drop is reported at once
@@ -53,7 +54,7 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
       setRetryAt(null);
     };
     const schedule = (why: LiveStatus) => {
-      const wait = RETRY_STEPS_S[Math.min(failures++, RETRY_STEPS_S.length - 1)]! * 1000;
+      const wait = retryWaitMs(failures++);
       setStatus(why);
       setRetryAt(Date.now() + wait);
       timer = setTimeout(open, wait);
@@ -72,6 +73,8 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
       if (stopped) return;
       clearTimeout(timer);
       source?.close();
+      // Trying now: no countdown to show until this attempt fails.
+      setRetryAt(null);
       source = new EventSource('/api/v1/events');
       source.onopen = () => {
         if (failures > 0) setGeneration((g) => g + 1);
@@ -88,9 +91,8 @@ export const useLiveConnection = (active: boolean): LiveConnection => {
         const entry = parseForDisplay<JournalEntry>((ev as MessageEvent<string>).data);
         listeners.current.forEach((l) => l(entry));
       });
-      source.addEventListener('sessions', () =>
-        noticed.current.forEach((n) => n.what === 'sessions' && n.listener()),
-      );
+      for (const what of ['sessions', 'override'] as const)
+        source.addEventListener(what, () => noticed.current.forEach((n) => n.what === what && n.listener()));
       source.addEventListener('end', ended);
     }
     retry.current = open;

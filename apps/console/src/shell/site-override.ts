@@ -1,8 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { DoorStates } from '@gatehouse/api';
+import type { SiteOverrideView } from '@gatehouse/api';
 import { api, type JournalEntry } from '../api';
 import { useLatestRead } from '../latest-read';
-import { siteOverride, type SiteOverride } from '../desk/lockdown';
 import type { LiveConnection } from './live';
 
 /** The entries that change a door's mode: a guard's mode, a lockdown or emergency release, their end. */
@@ -39,24 +38,40 @@ export const useModeRereads = (live: LiveConnection, read: () => Promise<void>, 
   }, [subscribe, read, active]);
 };
 
+/** The override the shell's banner shows: who started it, when, why, how many doors of how many. */
+export type SiteHold = SiteOverrideView;
+
 /**
  * The lockdown or emergency release in force for the whole site, kept live for
- * the shell's banner (issue 11: visible on every page, not only the desk).
- * Only for an operator who may read door modes; null otherwise.
+ * the shell's banner (issue 11: visible on every page, to every signed-in role,
+ * reception included, which may not read the doors themselves). Read from the
+ * one answer every role may read, again whenever the stream says a door's mode
+ * changed (a notice, not the entry: not every role may see door entries) and
+ * after each reconnection (the gap was missed).
  */
-export const useSiteOverride = (
-  live: LiveConnection,
-  allowed: boolean,
-): { override: SiteOverride | null; doorCount: number } => {
-  const [states, setStates] = useState<DoorStates['items']>([]);
+export const useSiteOverride = (live: LiveConnection, active: boolean): SiteHold => {
+  const [hold, setHold] = useState<SiteHold>({ override: null, doorCount: 0 });
   // A re-read the console makes by itself: it keeps no session alive (api.background).
-  const read = useLatestRead(
-    () => api.background<DoorStates>('/api/v1/access/door-states'),
-    (r) => setStates(r.items),
-  );
-  useModeRereads(live, read, allowed);
+  const read = useLatestRead(() => api.background<SiteHold>('/api/v1/access/site-override'), setHold);
+  const { onNotice, generation } = live;
   useEffect(() => {
-    if (!allowed) setStates([]);
-  }, [allowed]);
-  return { override: allowed ? siteOverride(states) : null, doorCount: states.length };
+    if (!active) {
+      setHold({ override: null, doorCount: 0 });
+      return;
+    }
+    void read().catch(() => undefined);
+    // A lockdown is one notice per committed batch of door entries: one re-read per burst.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = onNotice('override', () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        void read().catch(() => undefined);
+      }, BURST_MS);
+    });
+    return () => {
+      off();
+      clearTimeout(timer);
+    };
+  }, [read, onNotice, generation, active]);
+  return hold;
 };

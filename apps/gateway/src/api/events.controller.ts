@@ -23,6 +23,10 @@ const HEARTBEAT_MS = 15_000;
 /** A client this far behind is cut off rather than buffered without bound; it reconnects and resumes. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 let nextClient = 1;
+/** Entries that change a door's mode: whoever may see the lockdown banner is told to read it again. */
+const MODE_CHANGE = /^door\.(mode|lockdown|emergency)/;
+/** Entries after which a session or token may have ended (a sign-out, a disabled operator, a revoked token). */
+const MAY_END_SESSIONS = /^(auth|operator|token)\./;
 
 @ApiTags('events')
 @Controller('api/v1/events')
@@ -120,34 +124,43 @@ export class EventsController implements BeforeApplicationShutdown {
       queued.length = 0;
       draining = false;
     };
-    this.metrics.sseClients.inc();
-    // Login entries hold account names, which not every reader of sessions may see (a guard's
-    // categories leave them out): whoever may read the sessions is told they changed, no more,
-    // once per committed batch that holds a login, and reads them again (GET /api/v1/sessions).
-    const watchesSessions = may(principal.roles, 'sessions.read');
-    this.bus.on('journal.committed', owner, (entries) => {
-      if (watchesSessions && !closed && entries.some((e) => e.type.startsWith('login.')))
-        raw.write('event: sessions\ndata: {}\n\n');
-      if (replaying) held.push(...entries);
-      else {
-        queued.push(entries);
-        if (!draining) void drain();
-      }
-    });
-    // The session or token can end while the stream is open: check it with each heartbeat.
-    const heartbeat = setInterval(() => {
+    // The session or token can end while the stream is open: checked with each heartbeat, and at
+    // once after an entry that may have ended it (a sign-out in another tab ends this stream now).
+    const endIfSignedOut = (): boolean => {
       let still: Principal | undefined;
       try {
         still = this.guard.authenticate(req);
       } catch {
         still = undefined;
       }
-      if (!still || still.stage !== 'full') {
-        raw.write('event: end\ndata: {"reason":"session ended"}\n\n');
-        close();
-        return;
+      if (still && still.stage === 'full') return false;
+      raw.write('event: end\ndata: {"reason":"session ended"}\n\n');
+      close();
+      return true;
+    };
+    this.metrics.sseClients.inc();
+    // Login entries hold account names, which not every reader of sessions may see (a guard's
+    // categories leave them out): whoever may read the sessions is told they changed, no more,
+    // once per committed batch that holds a login, and reads them again (GET /api/v1/sessions).
+    const watchesSessions = may(principal.roles, 'sessions.read');
+    // A lockdown is for every signed-in role to see, though not every role may read door entries:
+    // each is told the site's override may have changed, no more (GET /api/v1/access/site-override).
+    const watchesOverride = may(principal.roles, 'site.override');
+    this.bus.on('journal.committed', owner, (entries) => {
+      if (closed) return;
+      if (entries.some((e) => MAY_END_SESSIONS.test(e.type)) && endIfSignedOut()) return;
+      if (watchesSessions && entries.some((e) => e.type.startsWith('login.')))
+        raw.write('event: sessions\ndata: {}\n\n');
+      if (watchesOverride && entries.some((e) => MODE_CHANGE.test(e.type)))
+        raw.write('event: override\ndata: {}\n\n');
+      if (replaying) held.push(...entries);
+      else {
+        queued.push(entries);
+        if (!draining) void drain();
       }
-      raw.write(': keep-alive\n\n');
+    });
+    const heartbeat = setInterval(() => {
+      if (!endIfSignedOut()) raw.write(': keep-alive\n\n');
     }, HEARTBEAT_MS);
     heartbeat.unref();
     req.raw.on('close', close);

@@ -135,6 +135,21 @@ export interface DoorStateView extends Omit<DoorState, 'manual'> {
 export interface DoorStates extends Items<DoorStateView> {
   modes: readonly DoorMode[];
 }
+/**
+ * The lockdown or emergency release in force, as the banner every signed-in role sees tells it:
+ * its kind, who started it, when, why, and how many doors of how many; no door named.
+ */
+export interface SiteOverrideView {
+  override: {
+    kind: 'lockdown' | 'emergency';
+    byName: string;
+    reason: string;
+    since: number | null;
+    doors: number;
+  } | null;
+  /** Every door of the site (the banner says "3 of 12 doors"). */
+  doorCount: number;
+}
 export interface WhoCanOpen extends Items<WhoCanOpenRow> {
   at: string;
 }

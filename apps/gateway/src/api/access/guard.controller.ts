@@ -14,7 +14,14 @@ import { type Actor, DomainError, isoInstant, parseIsoInstant, reasonText } from
 import { Allow } from '../../http/auth.guard';
 import { CurrentActor } from '../../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../../http/validation';
-import type { DoorStates, Items, SimulatedDecision, UnlockAccepted, WhoCanOpen } from '../views';
+import type {
+  DoorStates,
+  Items,
+  SimulatedDecision,
+  SiteOverrideView,
+  UnlockAccepted,
+  WhoCanOpen,
+} from '../views';
 import { operatorName } from '../operator-names';
 import { checkId } from './records.controller';
 
@@ -78,6 +85,32 @@ export class GuardController {
       manual: s.manual && { ...s.manual, byName: operatorName(this.operators, s.manual.by) },
     }));
     return { items, modes: DOOR_MODES };
+  }
+
+  @Get('site-override')
+  @Allow('site.override')
+  @ApiOperation({
+    summary:
+      'The lockdown or emergency release in force, if any: who started it, when, why, how many doors (every signed-in role)',
+  })
+  siteOverride(): SiteOverrideView {
+    const states = this.guard.doorStates();
+    const held = states.filter((s) => s.manual?.mode === 'lockdown' || s.manual?.mode === 'emergency');
+    // The earliest door's start names it (a lockdown of all doors starts them together).
+    const first = held.map((s) => s.manual!).sort((a, b) => (a.since ?? 0) - (b.since ?? 0))[0];
+    return {
+      override:
+        first === undefined
+          ? null
+          : {
+              kind: first.mode as 'lockdown' | 'emergency',
+              byName: operatorName(this.operators, first.by),
+              reason: first.reason,
+              since: first.since ?? null,
+              doors: held.length,
+            },
+      doorCount: states.length,
+    };
   }
 
   @Post('doors/:id/unlock')
