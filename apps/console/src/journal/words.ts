@@ -83,6 +83,6 @@ export const reasonWorthSaying = (e: Pick<NamedEntryView, 'row'>): string => {
 
 /** The stored entry alone, without the names and words the search adds to it: what "raw" means. */
 export const rawOf = (e: NamedEntryView): JournalEntry => {
-  const { names: _n, siteTime: _s, row: _r, leafHash: _h, ...raw } = e;
+  const { names: _n, siteTime: _s, row: _r, line: _l, leafHash: _h, ...raw } = e;
   return raw;
 };
