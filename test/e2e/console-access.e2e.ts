@@ -56,6 +56,12 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
       await page.getByLabel('Show ids (advanced)').check();
       await doors.getByText('front-door', { exact: true }).waitFor();
       await page.getByLabel('Show ids (advanced)').uncheck();
+      // Card formats in words, as people know the cards ("26-bit H10301", "PIN only"), never the codes.
+      const formats = await page.locator('select[name="test-format"] option').allTextContents();
+      expect(formats).toEqual(
+        expect.arrayContaining(['26-bit H10301', 'PIN only (no card)', 'Raw bits (any length)']),
+      );
+      expect(formats.filter((f) => ['raw', 'pin-only', 'H10301'].includes(f))).toEqual([]);
       // The reader by its door and direction, never by its id.
       await page.locator('select[name="test-reader"]').selectOption({ label: 'Front door, entry reader' });
       await page.locator('input[name="test-number"]').fill('21:59999');

@@ -170,6 +170,20 @@ describe('correlation alerts in the console (headless Chromium)', () => {
         .click();
       await page.getByTestId('alarm-detail').waitFor();
       await expectTimeline(page);
+      // Where is the workstation and its zone, who is the person: never the person as the place.
+      const row = page
+        .getByTestId('alarm-queue')
+        .locator('tbody tr', { hasText: /Session after badge out/i })
+        .first();
+      expect(await row.locator('td.where').innerText()).toMatch(/^workstation ws-lobby\S* in Lobby$/i);
+      expect(await row.locator('td.who').innerText()).toBe(ANN.name);
+      const title = await page.getByTestId('alarm-detail').locator('h3').innerText();
+      expect(title).toMatch(/ at workstation ws-lobby\S* in Lobby: Ann Archer: history/i);
+      expect(title).not.toMatch(new RegExp(` at ${ANN.name}`));
+      // One priority: the detail and its evidence say the row's ("High", never "HIGH" beside "Critical ↑1").
+      const priority = (await row.locator('td.prio').innerText()).trim();
+      expect(title).toContain(`(${priority})`);
+      expect(await page.getByTestId('evidence-timeline').locator('.severity').innerText()).toBe(priority);
       // A guard may not see directory accounts (permissions.ts): none on the desk, queue or evidence.
       expect(await page.locator('main').innerText()).not.toContain(ANN.account);
       await page
@@ -199,8 +213,20 @@ describe('correlation alerts in the console (headless Chromium)', () => {
         counts.getByRole('row', { name: /Session still open after badge-out/ }).innerText(),
       ).resolves.toMatch(/1 \/ 1/);
       await page.getByText('Read-only here').waitFor();
+      // Who changes the rules and where, in words: no file, key or command for the facility manager.
+      const how = page.getByTestId('how-to-change');
+      expect(await how.innerText()).toContain('changed by your administrator');
+      expect(await how.innerText()).not.toMatch(/site\.yaml|npm run|config check|graceSeconds|correlation\./);
       // In force: 1 s grace; an hour's grace would not have raised it yet.
       await page.getByLabel('Session still open after badge-out grace in seconds').fill('3600');
+      // The exact lines for the administrator only behind "Show ids (advanced)".
+      await how.getByLabel('Show ids (advanced)').check();
+      await page
+        .getByTestId('setting-keys')
+        .getByText('correlation.rules.session-after-badge-out.graceSeconds: 3600')
+        .waitFor();
+      await how.getByLabel('Show ids (advanced)').uncheck();
+      expect(await page.getByTestId('setting-keys').count()).toBe(0);
       await page.getByRole('button', { name: 'Preview over the last 7 days' }).click();
       const result = page.getByTestId('preview-result');
       await result.waitFor({ timeout: 20_000 });

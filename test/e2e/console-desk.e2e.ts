@@ -56,6 +56,55 @@ const sideways = (page: Page) =>
   });
 
 /** The desk as first seen, scrolled to its top: alarms listed, the lowest one's bottom, tiles in the window. */
+/**
+ * Words cut across lines in the alarm queue's cells ("Ackno/wledg/ed"): a
+ * word whose text spans two line boxes. Wrapping belongs at spaces.
+ */
+const brokenWords = (page: Page) =>
+  page.evaluate(() => {
+    interface TextNode {
+      textContent: string | null;
+    }
+    interface Rects {
+      getClientRects(): ArrayLike<{ top: number; width: number }>;
+      setStart(n: TextNode, o: number): void;
+      setEnd(n: TextNode, o: number): void;
+    }
+    interface Walker {
+      nextNode(): TextNode | null;
+    }
+    const g = globalThis as unknown as {
+      document: PageDocument<unknown> & {
+        createRange(): Rects;
+        createTreeWalker(root: unknown, what: number): Walker;
+      };
+    };
+    const doc = g.document;
+    const broken: string[] = [];
+    const cells = Array.from(
+      doc.querySelectorAll('[data-testid="alarm-queue"] tbody td:is(.state, .where, .who, .age, .prio)'),
+    );
+    for (const cell of cells) {
+      const walker = doc.createTreeWalker(cell, 4 /* NodeFilter.SHOW_TEXT */);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent ?? '';
+        for (const m of text.matchAll(/\S+/g)) {
+          const range = doc.createRange();
+          const at = m.index ?? 0;
+          range.setStart(node, at);
+          range.setEnd(node, at + m[0].length);
+          const tops = new Set(
+            Array.from(range.getClientRects())
+              .filter((r) => r.width > 0)
+              .map((r) => Math.round(r.top)),
+          );
+          if (tops.size > 1) broken.push(m[0]);
+        }
+      }
+    }
+    return broken;
+  });
+
 const firstScreen = (page: Page) =>
   page.evaluate(() => {
     interface Box {
@@ -350,6 +399,52 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
           page: false,
           main: false,
         });
+      }
+      // One acknowledged: below every unacknowledged alarm of its priority, and its state never cut mid-word.
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      const firstRow = page.getByTestId('alarm-queue').locator('tbody tr').first();
+      const acknowledgedId = await firstRow.getAttribute('data-testid');
+      await firstRow.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+      const ask = page.getByRole('dialog', { name: /^Acknowledge .+\?$/ });
+      await ask.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+      await ask.waitFor({ state: 'detached' });
+      const acknowledged = page.getByTestId(acknowledgedId!);
+      await acknowledged.locator('td.state', { hasText: 'Acknowledged' }).waitFor();
+      const order = await page
+        .getByTestId('alarm-queue')
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => {
+            const el = tr as unknown as {
+              className: string;
+              querySelector(s: string): { textContent: string } | null;
+            };
+            return {
+              priority: /priority-(\w+)/.exec(el.className)?.[1] ?? '',
+              acknowledged: (el.querySelector('td.state')?.textContent ?? '').startsWith('Acknowledged'),
+            };
+          }),
+        );
+      const ackedAt = order.findIndex((r) => r.acknowledged);
+      const samePriorityNewBelow = order
+        .slice(ackedAt + 1)
+        .some((r) => r.priority === order[ackedAt]!.priority && !r.acknowledged);
+      expect(samePriorityNewBelow).toBe(false);
+      for (const size of [
+        { width: 1920, height: 1080 },
+        { width: 1024, height: 768 },
+      ]) {
+        await page.setViewportSize(size);
+        if (size.width === 1024) await page.getByTestId('alarm-all').click();
+        expect({ size, broken: await brokenWords(page) }).toEqual({ size, broken: [] });
+        // Whole words, and still nothing sideways.
+        const wide = await sideways(page);
+        expect({ size, page: wide.page > wide.window, main: wide.main > wide.mainWidth + 1 }).toEqual({
+          size,
+          page: false,
+          main: false,
+        });
+        if (size.width === 1024) await page.getByTestId('alarm-all').click();
       }
       // A tablet: the first alarms (the highest priority first), then the board in the same first screen.
       await page.setViewportSize({ width: 1024, height: 768 });

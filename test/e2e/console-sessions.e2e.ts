@@ -194,6 +194,12 @@ describe('the console’s sessions and mapping pages', () => {
         const accounts = page.getByTestId('accounts-to-map');
         await accounts.getByRole('rowheader', { name: 'corp\\zed' }).waitFor();
         await page.getByTestId('workstations-to-place').getByText('ws-zed').waitFor();
+        // Who places a workstation, in words; the configuration key only behind "Show ids (advanced)".
+        const hint = page.getByText('Your administrator places each workstation in a zone');
+        expect(await hint.innerText()).not.toMatch(/site file|logins\.workstations/);
+        await page.getByLabel('Show ids (advanced)').check();
+        await hint.getByText('logins.workstations', { exact: false }).waitFor();
+        await page.getByLabel('Show ids (advanced)').uncheck();
         await expect(page.getByTestId('to-map-summary').textContent()).resolves.toContain(
           '1 account maps to nobody; 1 workstation is in no zone.',
         );

@@ -15,8 +15,8 @@ interface SearchAnswer {
     people?: { name: string }[];
     peopleCount?: number;
     cards?: { card: string }[];
-    textPeople?: { id: string; name: string }[];
-    textPeopleCount?: number;
+    textNames?: { kind: 'person' | 'door'; id: string; name: string }[];
+    textNamesCount?: number;
   };
   nextCursor: string | null;
 }
@@ -122,24 +122,35 @@ describe('journal search in people’s words (real process)', () => {
     expect((await admin.get<Suggestions>('/api/v1/journal/suggest?q=345')).body.cards).toEqual([]);
   });
 
-  it('says which people a free text names, since a name is sealed and the text finds no entry about them', async () => {
+  it('says which people and doors a free text names, since entries hold their ids and the text finds none of their events', async () => {
+    const named = (a: { body: SearchAnswer }) => a.body.matched.textNames?.map((n) => `${n.kind} ${n.name}`);
     const typed = await fm.get<SearchAnswer>('/api/v1/journal/search?q=Bob%20Carter');
     expect(typed.status).toBe(200);
     expect(typed.body.items).toEqual([]);
-    expect(typed.body.matched.textPeople!.map((p) => p.name)).toEqual(['Bob Carter']);
-    expect(typed.body.matched.textPeopleCount).toBe(1);
+    expect(named(typed)).toEqual(['person Bob Carter']);
+    expect(typed.body.matched.textNamesCount).toBe(1);
     const part = await fm.get<SearchAnswer>('/api/v1/journal/search?q=%20ann%20&limit=1');
-    expect(part.body.matched.textPeople!.map((p) => p.name)).toEqual(['Ann Archer', 'Joanna Bell']);
-    // A text naming nobody says nothing of people; nor does a later page (the first said it).
+    expect(named(part)).toEqual(['person Ann Archer', 'person Joanna Bell']);
+    // A door by its name, the same way; a role that may not see doors learns none.
     const door = await fm.get<SearchAnswer>('/api/v1/journal/search?q=lobby');
-    expect(door.body.matched.textPeople).toBeUndefined();
+    expect(named(door)).toEqual(['door Front lobby']);
+    expect(door.body.matched.textNames![0]).toMatchObject({
+      kind: 'door',
+      id: 'lobby-1',
+      zone: 'Ground floor',
+    });
+    const hidden = await reception.get<SearchAnswer>('/api/v1/journal/search?q=lobby');
+    expect(hidden.body.matched.textNames).toBeUndefined();
+    // A text naming nothing says nothing.
+    const nothing = await fm.get<SearchAnswer>('/api/v1/journal/search?q=zzqx');
+    expect(nothing.body.matched.textNames).toBeUndefined();
     const all = await fm.get<SearchAnswer>('/api/v1/journal/search?q=a&limit=1');
     expect(all.body.nextCursor).not.toBeNull();
     const next = await fm.get<SearchAnswer>(
       `/api/v1/journal/search?q=a&limit=1&cursor=${encodeURIComponent(all.body.nextCursor!)}`,
     );
     expect(next.status).toBe(200);
-    expect(next.body.matched.textPeople).toBeUndefined();
+    expect(next.body.matched.textNames).toBeUndefined();
   });
 
   it('refuses unknown parameters and needs a session', async () => {

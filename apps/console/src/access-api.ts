@@ -30,4 +30,14 @@ const FORMAT_ORDER: Record<CredentialFormat, number> = {
 export const FORMATS = (Object.keys(FORMAT_ORDER) as CredentialFormat[]).sort(
   (a, b) => FORMAT_ORDER[a] - FORMAT_ORDER[b],
 );
+/** A card format as the people who hold the cards know it: its bit length and name, never the code alone. */
+export const FORMAT_WORDS: Record<CredentialFormat, string> = {
+  H10301: '26-bit H10301',
+  H10306: '34-bit H10306',
+  H10302: '37-bit H10302',
+  'C1000-35': '35-bit Corporate 1000',
+  'C1000-48': '48-bit Corporate 1000',
+  raw: 'Raw bits (any length)',
+  'pin-only': 'PIN only (no card)',
+};
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];

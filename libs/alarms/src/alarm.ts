@@ -72,8 +72,18 @@ export const dedupeKey = (
   ].join('|');
 
 /** Higher priority first, then oldest first: the order of the guard's queue. */
-export const queueOrder = (a: Alarm, b: Alarm) =>
-  PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || a.raisedAt - b.raisedAt;
+/**
+ * The queue's order: by priority; within one, the alarms nobody has
+ * acknowledged yet above those someone is handling (a new Critical "Forced
+ * open" never sits below an acknowledged Critical); newest first within each.
+ */
+export const queueOrder = (
+  a: Pick<Alarm, 'priority' | 'state' | 'raisedAt'>,
+  b: Pick<Alarm, 'priority' | 'state' | 'raisedAt'>,
+) =>
+  PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) ||
+  Number(a.state !== 'new') - Number(b.state !== 'new') ||
+  b.raisedAt - a.raisedAt;
 
 export const raisePriority = (p: Priority): Priority => PRIORITIES[Math.max(0, PRIORITIES.indexOf(p) - 1)]!;
 

@@ -40,7 +40,7 @@ describe('AlarmsService (real SQLite, real journal)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps one alarm per cause, counts repeats, and orders the queue by priority then age', async () => {
+  it('keeps one alarm per cause, counts repeats, and orders the queue by priority, then newest first', async () => {
     const at = clock.now().getTime();
     await alarms.raise({ type: 'held-open', priority: 'medium', silent: false, doorId: 'd1', at });
     await alarms.raise({ type: 'held-open', priority: 'medium', silent: false, doorId: 'd1', at: at + 1000 });

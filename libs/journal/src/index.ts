@@ -25,6 +25,7 @@ export {
   readableRow,
   siteTime,
 } from './readable';
+export { entryLine, STATE_LINE_TYPES, stateLine, subjectOf } from './entry-line';
 export { MAX_GROUP_SUBJECTS } from './query';
 export {
   type Disclosed,

@@ -1,4 +1,5 @@
 import type { JournalEntry, SubjectKind } from '@gatehouse/contracts';
+import { stateLine } from './entry-line';
 
 /** The names an entry's subjects stand for, as far as the reader may know them. */
 export interface EntryNames {
@@ -141,6 +142,23 @@ const EVENT_WORDS: Record<string, string> = {
   'alarm.false-alarm': 'Alarm closed as false alarm',
   'door.forced-open': 'Door forced open',
   'door.held-open': 'Door held open',
+  // A door's phases (door.<phase>): what the door is now, never the machine's names.
+  'door.secure': 'Door closed and locked',
+  'door.unlocked': 'Door unlocked',
+  'door.open': 'Door open',
+  'door.held-warning': 'Door held open (warning)',
+  'door.held': 'Door held open',
+  'door.forced': 'Door forced open',
+  'door.closed-unlocked': 'Door closed, still unlocked',
+  'door.unknown': 'Door state unknown',
+  // A workstation's login facts (login.<action>): what the person did at it.
+  'login.logon': 'Logged on',
+  'login.logoff': 'Logged off',
+  'login.lock': 'Workstation locked',
+  'login.unlock': 'Workstation unlocked',
+  'login.logon-failed': 'Logon failed',
+  'login.session-opened': 'Remote session opened',
+  'login.session-closed': 'Remote session closed',
   'note.added': 'Note',
   'journal.exported': 'Journal exported',
 };
@@ -226,7 +244,8 @@ export const readableRow = (
   reasonWords: Readonly<Record<string, string>> = {},
 ): Record<(typeof READABLE_COLUMNS)[number], string> => ({
   time: siteTime(entry.time, timeZone),
-  event: eventInWords(entry.type),
+  // A device's change names the device and its new state ("Front door entry reader: tamper cleared").
+  event: stateLine(entry, names) ?? eventInWords(entry.type),
   person: names.person ?? '',
   card: cardOf(entry, names),
   door: names.door ?? '',

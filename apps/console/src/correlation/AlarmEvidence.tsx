@@ -14,10 +14,13 @@ export const AlarmEvidence = ({
   alarmId,
   type,
   version,
+  priority,
 }: {
   alarmId: string;
   type: string;
   version: string;
+  /** The alarm's priority now (escalated since, perhaps): said instead of the rule's severity. */
+  priority: { level: string; words: string };
 }) => {
   const can = useCan();
   const wanted = isCorrelationAlarm(type) && can('correlation.read');
@@ -40,7 +43,7 @@ export const AlarmEvidence = ({
   if (!wanted) return null;
   if (error) return <p className="error">{error}</p>;
   return alert ? (
-    <EvidenceTimeline alert={alert} headingLevel={4} />
+    <EvidenceTimeline alert={alert} headingLevel={4} priority={priority} />
   ) : (
     <p className="loading">Loading the evidence…</p>
   );

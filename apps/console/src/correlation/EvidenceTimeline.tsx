@@ -1,5 +1,6 @@
 import type { CorrelationAlertView, EvidenceItemView } from '@gatehouse/api';
 import { formatTime } from '../format';
+import { PRIORITY_WORDS } from '../words';
 import { RULE_NAMES } from './rules';
 import './correlation.css';
 
@@ -40,9 +41,12 @@ const stillOpen = (a: CorrelationAlertView): boolean => {
 export const EvidenceTimeline = ({
   alert,
   headingLevel = 3,
+  priority,
 }: {
   alert: CorrelationAlertView;
   headingLevel?: 3 | 4;
+  /** The alarm's priority now, where the timeline is an alarm's detail; else the rule's severity is said. */
+  priority?: { level: string; words: string };
 }) => {
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
   return (
@@ -56,8 +60,10 @@ export const EvidenceTimeline = ({
         {alert.person ? `: ${alert.person}` : ''}
       </Heading>
       <p className="evidence-summary">
-        <span className={`severity severity-${alert.severity}`}>{alert.severity}</span> Happened{' '}
-        <time dateTime={new Date(alert.at).toISOString()}>{formatTime(alert.at)}</time>, raised{' '}
+        <span className={`severity severity-${priority?.level ?? alert.severity}`}>
+          {priority?.words ?? PRIORITY_WORDS[alert.severity] ?? alert.severity}
+        </span>{' '}
+        Happened <time dateTime={new Date(alert.at).toISOString()}>{formatTime(alert.at)}</time>, raised{' '}
         <time dateTime={new Date(alert.raisedAt).toISOString()}>{formatTime(alert.raisedAt)}</time>.{' '}
         {alert.summary}
       </p>

@@ -8,12 +8,15 @@ export const AlarmDetail = ({
   alarmId,
   version,
   title,
+  priority,
   onClose,
 }: {
   alarmId: string;
   /** Changes whenever the alarm does (acknowledged, escalated, repeated): the history is read again. */
   version: string;
   title: string;
+  /** Its priority now, as its row says it ("Critical ↑1"): the evidence's rule severity is only where it began. */
+  priority: { level: string; words: string };
   onClose: () => void;
 }) => {
   const [history, setHistory] = useState<AlarmHistoryView | null>(null);
@@ -27,7 +30,9 @@ export const AlarmDetail = ({
   return (
     <section className="alarm-detail" aria-label={`History of ${title}`} data-testid="alarm-detail">
       <header className="page-header">
-        <h3>{title}: history</h3>
+        <h3>
+          {title}: history <span className="alarm-detail-priority">({priority.words})</span>
+        </h3>
         <button className="link" onClick={onClose}>
           Close
         </button>
@@ -46,7 +51,7 @@ export const AlarmDetail = ({
             ))}
             {history.items.length === 0 && <li>Nothing journaled for this alarm yet.</li>}
           </ol>
-          <AlarmEvidence alarmId={alarmId} type={history.alarm.type} version={version} />
+          <AlarmEvidence alarmId={alarmId} type={history.alarm.type} version={version} priority={priority} />
         </>
       )}
     </section>

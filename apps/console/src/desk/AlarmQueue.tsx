@@ -10,7 +10,8 @@ import { useShortcuts } from './shortcuts';
 import type { SiteNames } from './site-names';
 import { useMedia, useNow } from './useStored';
 import { PERSON_TEXT_HINT, SITE_TEXT_HINT } from '../components/privacy-hints';
-import { ALARM_STATE_WORDS, alarmTypeWords as typeWords, PRIORITY_WORDS } from '../words';
+import { alarmTypeWords as typeWords } from '../words';
+import { alarmPriority, alarmState, alarmTitle, alarmWhere, alarmWho } from './alarm-words';
 
 /** The alarm queue with the actions a role allowed `alarms.act` takes on each row, each through a dialog. */
 export const AlarmQueue = ({
@@ -46,11 +47,6 @@ export const AlarmQueue = ({
       else next.delete(id);
       return next;
     });
-  const where = (a: Alarm) =>
-    names.door(a.doorId) ??
-    (a.readerId ? `reader at ${names.readerDoor(a.readerId) ?? 'an unknown door'}` : null) ??
-    (a.cardholderId ? names.person(a.cardholderId) : null) ??
-    '';
   const bulk = () =>
     ask({
       title: `Acknowledge ${chosen.length} alarm${chosen.length === 1 ? '' : 's'}?`,
@@ -79,7 +75,7 @@ export const AlarmQueue = ({
       ...r,
       run: (t) => post(`/api/v1/alarms/${a.id}/${r.path}`, { ...r.body(t) })(),
     });
-  const what = (a: Alarm) => `${typeWords(a.type)}${where(a) ? ` at ${where(a)}` : ''}`;
+  const what = (a: Alarm) => alarmTitle(a, names);
   const detail = alarms.find((a) => a.id === open);
   // Tablet and phone list a few alarms so the board stays in view (desk.css hides the rest there).
   const [all, setAll] = useState(false);
@@ -174,6 +170,7 @@ export const AlarmQueue = ({
             <th>Priority</th>
             <th>Alarm</th>
             <th>Where</th>
+            <th>Who</th>
             <th>Age</th>
             <th>State</th>
             <th>
@@ -206,8 +203,7 @@ export const AlarmQueue = ({
                   </td>
                 )}
                 <td className="prio" data-label="Priority">
-                  {PRIORITY_WORDS[a.priority] ?? a.priority}
-                  {a.escalations ? ` ↑${a.escalations}` : ''}
+                  {alarmPriority(a)}
                 </td>
                 <td className="what" data-label="Alarm">
                   <button
@@ -231,7 +227,10 @@ export const AlarmQueue = ({
                   )}
                 </td>
                 <td className="where" data-label="Where">
-                  {where(a)}
+                  {alarmWhere(a, names)}
+                </td>
+                <td className="who" data-label="Who">
+                  {alarmWho(a, names)}
                 </td>
                 <td
                   className="age"
@@ -243,8 +242,7 @@ export const AlarmQueue = ({
                   {a.count > 1 ? ` (first ${age(a.raisedAt, now)} ago)` : ''}
                 </td>
                 <td className="state" data-label="State">
-                  {ALARM_STATE_WORDS[a.state] ?? a.state}
-                  {a.active ? '' : ' (cause ended)'}
+                  {alarmState(a)}
                 </td>
                 <td className="row-actions">
                   {canAct && a.state === 'new' && (
@@ -346,7 +344,7 @@ export const AlarmQueue = ({
           })}
           {alarms.length === 0 && (
             <tr>
-              <td colSpan={canAct ? 7 : 6} className="empty">
+              <td colSpan={canAct ? 8 : 7} className="empty">
                 No open alarms.
               </td>
             </tr>
@@ -368,6 +366,7 @@ export const AlarmQueue = ({
           alarmId={detail.id}
           version={`${detail.state}|${detail.count}|${detail.escalations}|${detail.owner}|${detail.comments.length}`}
           title={what(detail)}
+          priority={{ level: detail.priority, words: alarmPriority(detail) }}
           onClose={() => setOpen(null)}
         />
       )}

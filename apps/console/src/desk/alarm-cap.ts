@@ -5,36 +5,13 @@ export const NARROW_ALARMS = 3;
 /** Where the desk lists only those (desk.css: the same width). */
 export const NARROW_DESK = '(max-width: 1199px)';
 
-const RANK = ['critical', 'high', 'medium', 'low'];
-const rank = (p: string) => {
-  const i = RANK.indexOf(p);
-  return i < 0 ? RANK.length : i;
-};
-
 /**
- * The alarms a narrow screen keeps listed: the newest of the highest priority
- * open (the queue lists the oldest first within a priority, so a fresh
- * critical alarm could sit below the cut), then the queue's first ones, up to
- * `max`. The queue's order is kept; the others are one tap away.
+ * The alarms a narrow screen keeps listed: the queue's first `max`. The queue
+ * puts the unacknowledged of the highest priority first, newest first
+ * (queueOrder), so a fresh critical alarm is always among them.
  */
-export const pinnedAlarms = (alarms: readonly AlarmView[], max = NARROW_ALARMS): Set<string> => {
-  const pinned = new Set<string>();
-  let newest: AlarmView | undefined;
-  for (const a of alarms) {
-    if (
-      !newest ||
-      rank(a.priority) < rank(newest.priority) ||
-      (rank(a.priority) === rank(newest.priority) && a.raisedAt > newest.raisedAt)
-    )
-      newest = a;
-  }
-  if (newest && max > 0) pinned.add(newest.id);
-  for (const a of alarms) {
-    if (pinned.size >= max) break;
-    pinned.add(a.id);
-  }
-  return pinned;
-};
+export const pinnedAlarms = (alarms: readonly AlarmView[], max = NARROW_ALARMS): Set<string> =>
+  new Set(alarms.slice(0, Math.max(0, max)).map((a) => a.id));
 
 /**
  * The alarms the guard can see in the queue: every one on a wide screen or

@@ -6,7 +6,8 @@ import { api } from '../api';
 export interface SiteNames {
   door: (id: string | null) => string | null;
   zoneOf: (doorId: string) => Zone | null;
-  readerDoor: (readerId: string | null) => string | null;
+  /** A reader by its door and direction ("Front door entry reader"), as the journal names it. */
+  reader: (readerId: string | null) => string | null;
   person: (id: string | null) => string | null;
   /** Whether the console may show this person's photo (the role sees photos and there is one). */
   photo: (id: string) => boolean;
@@ -50,8 +51,14 @@ export const useSiteNames = (generation: number, cardholderIds: string[], photos
     zones,
     door: (id) => (id ? (doorById.get(id)?.name ?? id) : null),
     zoneOf: (doorId) => zoneById.get(doorById.get(doorId)?.zoneIn ?? '') ?? null,
-    readerDoor: (readerId) =>
-      readerId ? (doors.find((d) => d.readers.some((r) => r.id === readerId))?.name ?? null) : null,
+    reader: (readerId) => {
+      if (!readerId) return null;
+      for (const d of doors) {
+        const r = d.readers.find((x) => x.id === readerId);
+        if (r) return `${d.name} ${r.direction} reader`;
+      }
+      return null;
+    },
     person: (id) => (id ? (people[id]?.name ?? null) : null),
     photo: (id) => people[id]?.photo ?? false,
   };

@@ -45,7 +45,7 @@ export const sourceInWords = (entry: Pick<NamedEntryView, 'source' | 'names'>): 
   const [kind = '', ...rest] = entry.source.split(':');
   const id = rest.join(':');
   const door = entry.names.door ?? entry.names.reader;
-  if (kind === 'reader') return entry.names.reader ? `A reader at ${entry.names.reader}` : 'A card reader';
+  if (kind === 'reader') return entry.names.reader ?? 'A card reader';
   if (kind === 'sensor') return door ? `A sensor at ${door}` : 'A door sensor';
   if (kind === 'door') return door ? `The door controller of ${door}` : 'A door controller';
   const known = SOURCES[kind];
@@ -65,17 +65,11 @@ export const actorInWords = (entry: JournalEntry & { names?: { operator?: string
 };
 
 /**
- * One sentence for an entry: "Access granted: Ann Archer with card
- * H10301 21:10100 at Front door." Only what the entry names is said.
+ * One sentence for an entry, as the gateway words it (`entryLine`): it names
+ * the entry's subject and, for a device, its new state ("Front door entry
+ * reader: tamper cleared."), the same in Live events, the Journal and the CSV.
  */
-export const sentence = (e: NamedEntryView): string => {
-  const { row } = e;
-  const card = row.card ? `${row.person ? ' with' : ''} card ${row.card}` : '';
-  const who = `${row.person}${card}`.trim();
-  const where = row.door ? `at ${row.door}` : e.names.zone ? `in ${e.names.zone}` : '';
-  if (who) return `${row.event}: ${who}${where ? ` ${where}` : ''}.`;
-  return where ? `${row.event} ${where}.` : `${row.event}.`;
-};
+export const sentence = (e: Pick<NamedEntryView, 'line'>): string => e.line;
 
 /**
  * Why, in words: the readable row's reason, which the gateway words once for
@@ -89,6 +83,6 @@ export const reasonWorthSaying = (e: Pick<NamedEntryView, 'row'>): string => {
 
 /** The stored entry alone, without the names and words the search adds to it: what "raw" means. */
 export const rawOf = (e: NamedEntryView): JournalEntry => {
-  const { names: _n, siteTime: _s, row: _r, leafHash: _h, ...raw } = e;
+  const { names: _n, siteTime: _s, row: _r, line: _l, leafHash: _h, ...raw } = e;
   return raw;
 };

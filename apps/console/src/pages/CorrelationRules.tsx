@@ -2,8 +2,11 @@ import { useEffect, useState } from 'react';
 import type { CorrelationPreviewView, CorrelationRulesView, RuleId, Severity } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { RULE_NAMES } from '../correlation/rules';
+import { changedSettingLines } from '../correlation/setting-keys';
+import { useShowIds } from '../components/AdvancedIds';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
+import { PRIORITY_WORDS } from '../words';
 import '../correlation/correlation.css';
 
 type Draft = Record<RuleId, { enabled: boolean; severity: Severity; graceSeconds: number }>;
@@ -40,6 +43,7 @@ export const CorrelationRules = () => {
   const [preview, setPreview] = useState<CorrelationPreviewView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { run, busy, noteAt } = useAction();
+  const advanced = useShowIds();
   useEffect(() => {
     api
       .get<CorrelationRulesView>('/api/v1/correlation/rules')
@@ -60,6 +64,7 @@ export const CorrelationRules = () => {
         {!error && <p className="loading">Loading…</p>}
       </section>
     );
+  const changes = changedSettingLines(view, draft, burst);
   const set = (rule: RuleId, change: Partial<Draft[RuleId]>) =>
     setDraft({ ...draft, [rule]: { ...draft[rule], ...change } });
   const runPreview = () =>
@@ -81,15 +86,32 @@ export const CorrelationRules = () => {
       </header>
       {!view.enabled && (
         <p className="warning">
-          The rules are turned off on this site (correlation.enabled: false): nothing is raised.
+          The rules are turned off on this site: nothing is raised.
+          {advanced.ids('correlation.enabled: false')}
         </p>
       )}
-      <div className="panel">
+      <div className="panel" data-testid="how-to-change">
         <h3>How to change them</h3>
         <p>
-          Read-only here: the rules live in the <code>{view.source.section}</code> section of{' '}
-          <code>{view.source.file}</code>. {view.source.howToChange}
+          Read-only here: rule settings are changed by your administrator in the site’s configuration, and the
+          change is on record from the moment the gateway starts with it. Try a change below first: the
+          preview shows what it would have raised over the last week. Then ask your administrator to make it.
         </p>
+        {advanced.toggle}
+        {advanced.shown && (
+          <div className="ids" data-testid="setting-keys">
+            <p>
+              For the administrator: the <code>{view.source.section}</code> section of{' '}
+              <code>{view.source.file}</code>. {view.source.howToChange}
+            </p>
+            {changes.length > 0 && (
+              <>
+                <p>The change tried here, as configuration lines:</p>
+                <pre>{changes.join('\n')}</pre>
+              </>
+            )}
+          </div>
+        )}
       </div>
 
       <h3 id="rules-heading">Settings, and a change to try</h3>
@@ -122,7 +144,9 @@ export const CorrelationRules = () => {
                   onChange={(e) => set(r.rule, { severity: e.target.value as Severity })}
                 >
                   {SEVERITIES.map((s) => (
-                    <option key={s}>{s}</option>
+                    <option key={s} value={s}>
+                      {PRIORITY_WORDS[s]}
+                    </option>
                   ))}
                 </select>
               </td>
@@ -145,8 +169,8 @@ export const CorrelationRules = () => {
                 )}
               </td>
               <td>
-                {r.enabled ? 'on' : 'off'}, {r.severity}
-                {r.waitsForAbsence ? `, ${r.graceSeconds} s` : ''}
+                {r.enabled ? 'On' : 'Off'}, {PRIORITY_WORDS[r.severity]}
+                {r.waitsForAbsence ? `, ${r.graceSeconds} s grace` : ''}
               </td>
             </tr>
           ))}

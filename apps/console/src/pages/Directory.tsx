@@ -1,5 +1,6 @@
 import type { DirectoryStatusView, DirectoryRunView } from '@gatehouse/api';
 import { api, type JournalEntry } from '../api';
+import { useShowIds } from '../components/AdvancedIds';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
 import { AsOf, useLiveRead } from '../shell/live-read';
@@ -103,6 +104,7 @@ export const Directory = () => {
     rereadOn: syncEntry,
   });
   const { run, busy, noteAt } = useAction();
+  const advanced = useShowIds();
 
   const syncNow = () =>
     void run(
@@ -120,7 +122,11 @@ export const Directory = () => {
         <header className="page-header">
           <h2>Directory sync</h2>
         </header>
-        <p>This site has no directory configured (directory.enabled in the site file).</p>
+        <p>
+          This site takes no people from a directory: your administrator turns directory sync on in the site’s
+          configuration.{advanced.ids('directory.enabled')}
+        </p>
+        {advanced.toggle}
       </section>
     );
   const last = status?.lastRun ?? null;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { DoorStates, Items, ReadersStatus, SimulatedDecision, WhoCanOpen } from '@gatehouse/api';
 import { api } from '../api';
 import { useLatestRead } from '../latest-read';
-import { FORMATS, type Door, type DoorState, type Zone } from '../access-api';
+import { FORMAT_WORDS, FORMATS, type Door, type DoorState, type Zone } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
 import { siteOverride } from '../desk/lockdown';
 import { idOf, NameWithId } from '../setup/NameWithId';
@@ -342,7 +342,9 @@ export const Doors = () => {
                 onChange={(e) => setTest({ ...test, format: e.target.value })}
               >
                 {FORMATS.map((f) => (
-                  <option key={f}>{f}</option>
+                  <option key={f} value={f}>
+                    {FORMAT_WORDS[f]}
+                  </option>
                 ))}
               </select>
             </label>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { Download, FileJson, RefreshCw, User, X } from 'lucide-react';
-import type { JournalSearchView, NamedEntryView, PersonMatch } from '@gatehouse/api';
+import { DoorOpen, Download, FileJson, RefreshCw, User, X } from 'lucide-react';
+import type { JournalSearchView, NamedEntryView, TextNameMatch } from '@gatehouse/api';
 import { api, describeError, type Role } from '../api';
 import { ErrorAlert } from '../Feedback';
 import { EntryDetail } from '../journal/EntryDetail';
@@ -18,6 +18,7 @@ import {
   type SearchState,
   type When,
 } from '../journal/search-state';
+import { meantName, namedInWords, type NamesOffer } from '../journal/text-names';
 import { useSiteZone } from '../journal/useSiteZone';
 import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
@@ -27,19 +28,15 @@ const PAGE_SIZE = 50;
 /** Roles whose work needs every field of an entry in a spreadsheet (responders, auditors, admins). */
 const RAW_EXPORT_ROLES: readonly Role[] = ['responder', 'auditor', 'admin'];
 
-/** How many people a typed text names the page offers by name; more means "type more of it". */
-const OFFERED_PEOPLE = 5;
+/** How many people, and how many doors, a typed text names the page offers by name; more means "type more of it". */
+const OFFERED_NAMES = 5;
+/** The first few of each kind: many people named "fro" never hide the door "Front door". */
+const offered = (names: readonly TextNameMatch[]) =>
+  (['person', 'door'] as const).flatMap((kind) =>
+    names.filter((n) => n.kind === kind).slice(0, OFFERED_NAMES),
+  );
 
-/**
- * People a searched text names (a person's name is sealed in the journal, so
- * the text itself finds no entry about them), and how many entries it found.
- */
-interface PeopleOffer {
-  text: string;
-  people: PersonMatch[];
-  count: number;
-  found: number;
-}
+const chosenOf = (n: TextNameMatch): Chosen => ({ kind: n.kind, id: n.id, label: n.name });
 
 /** What the results were asked with: the API's parameters, and the newest entry the journal had then. */
 interface Applied {
@@ -75,9 +72,9 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
   const [missedLive, setMissedLive] = useState(false);
   const opener = useRef<HTMLElement | null>(null);
   const firstGeneration = useRef(generation);
-  const [offer, setOffer] = useState<PeopleOffer | null>(null);
-  /** The typed text named one person and found nothing: the search is about that person now, and says so. */
-  const [asPerson, setAsPerson] = useState<{ text: string; name: string } | null>(null);
+  const [offer, setOffer] = useState<NamesOffer | null>(null);
+  /** The typed text meant one person or door: the search is about it now, and says so. */
+  const [asNamed, setAsNamed] = useState<{ text: string; named: TextNameMatch } | null>(null);
 
   const load = useCallback(async (params: URLSearchParams, after: string | null) => {
     const request = ++latest.current;
@@ -94,10 +91,10 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
       setCursor(page.nextCursor);
       if (!after) {
         const text = params.get('q');
-        const people = page.matched.textPeople ?? [];
+        const names = page.matched.textNames ?? [];
         setOffer(
-          text && !params.has('person') && people.length > 0
-            ? { text, people, count: page.matched.textPeopleCount ?? people.length, found: page.items.length }
+          text && names.length > 0
+            ? { text, names, count: page.matched.textNamesCount ?? names.length, found: page.items.length }
             : null,
         );
         setApplied({ params, newestSeq: page.items[0]?.seq ?? 0 });
@@ -143,33 +140,31 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
   }, [generation]);
 
   const update = (patch: Partial<SearchState>) => setState((s) => ({ ...s, ...patch }));
-  const choose = (c: Chosen, because: { text: string; name: string } | null = null) => {
-    setAsPerson(because);
+  const choose = (c: Chosen, because: { text: string; named: TextNameMatch } | null = null) => {
+    setAsNamed(because);
     const next = { ...state, text: '', chosen: [...state.chosen.filter((x) => x.kind !== c.kind), c] };
     setState(next);
     search(next);
   };
   const unchoose = (c: Chosen) => {
-    setAsPerson(null);
+    setAsNamed(null);
     const next = { ...state, chosen: state.chosen.filter((x) => x !== c) };
     setState(next);
     search(next);
   };
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
-    setAsPerson(null);
+    setAsNamed(null);
     search();
   };
-  // A name typed as text (not chosen from the suggestions) finds no entry, the name being sealed: when
-  // it names one person and found nothing else, the search is by that person, as the guard meant.
-  const onlyPerson = offer && offer.count === 1 && offer.found === 0 ? offer.people[0] : undefined;
+  // A name typed as text (not chosen from the suggestions) finds none of its events: entries hold ids
+  // (a person's name is sealed besides). When the text surely means one person or door, the search is
+  // by it, as the guard meant; else the page offers what it names.
+  const meant = meantName(offer);
   useEffect(() => {
-    if (!offer || !onlyPerson) return;
-    choose(
-      { kind: 'person', id: onlyPerson.id, label: onlyPerson.name },
-      { text: offer.text, name: onlyPerson.name },
-    );
-    // Once per answer that names one person.
+    if (!offer || !meant) return;
+    choose(chosenOf(meant), { text: offer.text, named: meant });
+    // Once per answer that means one record.
   }, [offer]);
   const toggleKind = (id: string) =>
     update({ kinds: state.kinds.includes(id) ? state.kinds.filter((k) => k !== id) : [...state.kinds, id] });
@@ -297,32 +292,32 @@ export const JournalSearch = ({ roles }: { roles: Role[] }) => {
         </p>
       </form>
       <ErrorAlert error={error} />
-      {asPerson && (
-        <p className="jr-notice" role="status" data-testid="searched-as-person">
-          <User aria-hidden="true" size={16} />
+      {asNamed && (
+        <p className="jr-notice" role="status" data-testid="searched-as-named">
+          {asNamed.named.kind === 'door' ? (
+            <DoorOpen aria-hidden="true" size={16} />
+          ) : (
+            <User aria-hidden="true" size={16} />
+          )}
           <span>
-            Names are sealed in the journal, so no entry spells out “{asPerson.text}”: showing the entries
-            about the person {asPerson.name}.
+            Entries name people and doors by their records, so text finds none of their events: showing the
+            entries about {namedInWords(asNamed.named)} (typed “{asNamed.text}”).
           </span>
         </p>
       )}
-      {offer && !onlyPerson && (
+      {offer && !meant && (
         <div className="jr-notice jr-did-you-mean" data-testid="did-you-mean">
           <User aria-hidden="true" size={16} />
           <span>
-            Names are sealed in the journal: text finds no entry about a person.
-            {offer.count > OFFERED_PEOPLE &&
-              ` “${offer.text}” names ${offer.count} people: type more of the name.`}
+            Entries name people and doors by their records: text finds none of their events.
+            {offer.count > offered(offer.names).length &&
+              ` “${offer.text}” names ${offer.count} people and doors: type more of the name.`}
           </span>
-          <ul aria-label={`People named “${offer.text}”`}>
-            {offer.people.slice(0, OFFERED_PEOPLE).map((p) => (
-              <li key={p.id}>
-                <button
-                  type="button"
-                  className="link"
-                  onClick={() => choose({ kind: 'person', id: p.id, label: p.name })}
-                >
-                  Did you mean the person {p.name}?
+          <ul aria-label={`Named “${offer.text}”`}>
+            {offered(offer.names).map((n) => (
+              <li key={`${n.kind}:${n.id}`}>
+                <button type="button" className="link" onClick={() => choose(chosenOf(n))}>
+                  Did you mean {namedInWords(n)}?
                 </button>
               </li>
             ))}

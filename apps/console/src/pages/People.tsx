@@ -3,7 +3,14 @@ import { formatTime } from '../format';
 import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '@gatehouse/api';
 import { useCan } from '../shell/permissions';
 import { api, sendFile } from '../api';
-import { FORMATS, type Cardholder, type Credential, type Group, type Level } from '../access-api';
+import {
+  FORMAT_WORDS,
+  FORMATS,
+  type Cardholder,
+  type Credential,
+  type Group,
+  type Level,
+} from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
 import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
@@ -431,7 +438,9 @@ export const People = () => {
                   onChange={(e) => setCred({ ...cred, format: e.target.value })}
                 >
                   {FORMATS.map((f) => (
-                    <option key={f}>{f}</option>
+                    <option key={f} value={f}>
+                      {FORMAT_WORDS[f]}
+                    </option>
                   ))}
                 </select>
                 <input

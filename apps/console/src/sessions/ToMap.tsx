@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AccountToMap, ToMapView } from '@gatehouse/api';
 import { api, type JournalEntry } from '../api';
+import { useShowIds } from '../components/AdvancedIds';
 import { ErrorAlert, useAction } from '../Feedback';
 import { formatTime } from '../format';
 import { AsOf, useLiveRead } from '../shell/live-read';
@@ -29,6 +30,7 @@ export const ToMap = () => {
   } = useLiveRead<ToMapView>('/api/v1/mapping', { beatMs: REREAD_MS, rereadOn: changesPeople });
   const [mapping, setMapping] = useState<AccountToMap | null>(null);
   const { noteAt, run } = useAction();
+  const advanced = useShowIds();
 
   const accounts = view?.accounts ?? [];
   const workstations = view?.workstations ?? [];
@@ -118,10 +120,11 @@ export const ToMap = () => {
 
       <h3>Workstations in no zone</h3>
       <p className="hint">
-        Their logins cannot be compared with where people badged in. Place each in the site file, under{' '}
-        <code>logins.workstations</code> (for example <code>ws-12: {'{ zone: floor-1 }'}</code>); the gateway
-        reads it when it starts.
+        Their logins cannot be compared with where people badged in. Your administrator places each
+        workstation in a zone in the site’s configuration; the gateway reads it when it starts.
+        {advanced.ids('logins.workstations', 'ws-12: { zone: floor-1 }')}
       </p>
+      {advanced.toggle}
       <table className="entries" data-testid="workstations-to-place">
         <thead>
           <tr>

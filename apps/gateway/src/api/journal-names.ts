@@ -21,6 +21,8 @@ export type NameRights = ReturnType<typeof nameRights>;
 
 export type { CardMatch, DoorMatch, PersonMatch };
 
+const readerName = (r: { door: { name: string }; direction: string } | undefined) =>
+  r && `${r.door.name} ${r.direction} reader`;
 const cardText = (c: { format: string; number: string }) => `${c.format} ${c.number}`;
 const contains = (value: string, needle: string) => value.toLowerCase().includes(needle);
 
@@ -42,7 +44,8 @@ export class SiteNames {
       ...(rights.people ? { person: (id: string) => index.cardholders.get(id)?.name } : {}),
       ...(rights.doors ? { door: (id: string) => index.doors.get(id)?.name } : {}),
       ...(rights.zones ? { zone } : {}),
-      ...(rights.doors ? { reader: (id: string) => index.readers.get(id)?.door.name } : {}),
+      // A reader by its door and direction, "Front door entry reader": a door has two.
+      ...(rights.doors ? { reader: (id: string) => readerName(index.readers.get(id)) } : {}),
       ...(rights.cards
         ? {
             card: (id: string) => {

@@ -11,6 +11,7 @@ import {
   leafHash,
   MAX_GROUP_SUBJECTS,
   MAX_PAGE,
+  entryLine,
   namesOf,
   readableRow,
   serializeEntry,
@@ -22,7 +23,7 @@ import { ApiQueryOf, zod } from '../http/validation';
 import { filterShape, readableFor, toFilter } from './journal.controller';
 import { nameRights, SiteNames } from './journal-names';
 import { actorDisplayName } from './operator-names';
-import type { JournalSearchView, JournalSuggestions, NamedEntryView } from './views';
+import type { JournalSearchView, JournalSuggestions, NamedEntryView, TextNameMatch } from './views';
 
 const typed = z.string().trim().min(1).max(100);
 const SearchQuery = z.strictObject({
@@ -97,10 +98,18 @@ export class JournalSearchController {
     const people = query.personName === undefined ? undefined : names.people(query.personName);
     const doors = query.doorName === undefined ? undefined : names.doors(query.doorName);
     const cards = query.card === undefined ? undefined : names.cards(query.card);
-    // Free text never matches a name (sealed in the journal): who it names is said beside the results.
+    // Free text never matches a name (sealed in the journal) nor a door's events (they hold its id): who
+    // and what it names is said beside the results.
     const firstPage = query.cursor === undefined && query.after === undefined;
     const text = query.q?.trim();
+    // One list for what the text names: people, then doors (a role sees only the kinds it may), each
+    // kind cut to what is shown so a common text's many people do not hide the door it names.
     const textPeople = text && firstPage ? names.people(text) : [];
+    const textDoors = text && firstPage ? names.doors(text) : [];
+    const textNames: TextNameMatch[] = [
+      ...textPeople.slice(0, SHOWN_MATCHES).map((p) => ({ kind: 'person' as const, ...p })),
+      ...textDoors.slice(0, SHOWN_MATCHES).map((d) => ({ kind: 'door' as const, ...d })),
+    ];
     if (people && !rights.people) throw refused("a person's name");
     if (doors && !rights.doors) throw refused("a door's name");
     if (cards && !rights.cards) throw refused('card number');
@@ -130,11 +139,13 @@ export class JournalSearchController {
       if (!seen) continue;
       const operator = actorDisplayName(this.operators, seen.actor);
       const entryNames = { ...namesOf(seen, lookup), ...(operator ? { operator } : {}) };
+      const row = readableRow(seen, entryNames, zone, DECISION_REASON_WORDS);
       items.push({
         ...seen,
         names: entryNames,
         siteTime: siteTime(seen.time, zone),
-        row: readableRow(seen, entryNames, zone, DECISION_REASON_WORDS),
+        row,
+        line: entryLine(seen, entryNames, row),
         // The stored entry's hash (personal values in it are commitments and ciphertext), but not for a
         // redacted entry: with the rest of it known, the hash would let a hidden card number be guessed.
         ...(seen.redacted === undefined ? { leafHash: leafHash(serializeEntry(entry)).toString('hex') } : {}),
@@ -149,9 +160,7 @@ export class JournalSearchController {
         ...(people ? { people: people.slice(0, SHOWN_MATCHES), peopleCount: people.length } : {}),
         ...(doors ? { doors: doors.slice(0, SHOWN_MATCHES), doorCount: doors.length } : {}),
         ...(cards ? { cards: cards.slice(0, SHOWN_MATCHES), cardCount: cards.length } : {}),
-        ...(textPeople.length > 0
-          ? { textPeople: textPeople.slice(0, SHOWN_MATCHES), textPeopleCount: textPeople.length }
-          : {}),
+        ...(textNames.length > 0 ? { textNames, textNamesCount: textPeople.length + textDoors.length } : {}),
       },
     };
   }

@@ -183,6 +183,12 @@ export interface DoorMatch {
   name: string;
   zone: string | null;
 }
+/**
+ * A record the free text of a journal search names (a person or a door): the
+ * entries hold ids, so the text itself finds what is about it only where its
+ * name was written out (a door's creation), never its events.
+ */
+export type TextNameMatch = ({ kind: 'person' } & PersonMatch) | ({ kind: 'door' } & DoorMatch);
 export interface CardMatch {
   id: string;
   card: string;
@@ -194,6 +200,8 @@ export type NamedEntryView = ReadableEntry & {
   siteTime: string;
   /** The readable columns, as the readable CSV export writes them (the same words). */
   row: Record<(typeof READABLE_COLUMNS)[number], string>;
+  /** The entry in one sentence, naming its subject and its state (`entryLine`): what every list of entries shows. */
+  line: string;
   /** The entry's Merkle leaf hash (hex), for checking it against a proof; absent for an entry redacted for the caller. */
   leafHash?: string;
 };
@@ -209,13 +217,13 @@ export interface JournalSearchView extends Items<NamedEntryView> {
     cards?: CardMatch[];
     cardCount?: number;
     /**
-     * People whose names hold the free text `q` (first page only). A person's
-     * name is sealed in the journal, so the text itself finds it nowhere: the
-     * console offers these as "Did you mean the person …?", or searches by the
-     * one it names.
+     * People and doors whose names hold the free text `q` (first page only),
+     * people first. Entries name them by id (a person's name is sealed), so the
+     * text finds their events nowhere: the console offers these as "Did you
+     * mean the door …?", or searches by the one it names.
      */
-    textPeople?: PersonMatch[];
-    textPeopleCount?: number;
+    textNames?: TextNameMatch[];
+    textNamesCount?: number;
   };
 }
 /** GET /journal/suggest: what a journal search box offers while typing. */
@@ -229,6 +237,8 @@ export interface AlarmView extends Alarm {
   instructions: string;
   /** The owner by the name they are shown by (`owner` is their username). */
   ownerName: string | null;
+  /** The zone (id) the site placed the alarm's workstation in; null for no workstation or one not placed. */
+  workstationZone: string | null;
 }
 export interface AlarmQueue extends Items<AlarmView> {
   history: AlarmView[];
