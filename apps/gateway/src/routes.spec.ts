@@ -11,7 +11,9 @@ describe('every endpoint declares who may call it', () => {
     for (const controller of CONTROLLERS) {
       const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = (controller.prototype as unknown as Record<string, unknown>)[name];
+        // The descriptor's value, not the property: reading a getter on the prototype would run it
+        // without an instance (a controller's lazily built lookup did, and threw).
+        const handler: unknown = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value;
         if (
           name === 'constructor' ||
           typeof handler !== 'function' ||
