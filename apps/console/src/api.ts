@@ -63,6 +63,9 @@ export const onSessionEnded = (listener: () => void): (() => void) => {
  * ends it in all, and each is told at once rather than at its stream's next heartbeat.
  */
 const tabs = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('gatehouse-session');
+// Under Node (the console's unit tests import this module) an open channel keeps the process
+// alive, and jest never exited after the suite; browsers have no unref and need none.
+(tabs as { unref?: () => void } | null)?.unref?.();
 tabs?.addEventListener('message', (ev: MessageEvent) => {
   if (ev.data === 'signed-out' && csrfToken !== null) sessionEndListeners.forEach((l) => l());
 });
