@@ -16,7 +16,10 @@ const at = (payload: Record<string, unknown>, path: string): unknown =>
 
 /** What a third party computes from a disclosure, with nothing but SHA-256. */
 const commitmentOf = (value: string, salt: string) =>
-  createHash('sha256').update(Buffer.from(salt, 'base64url')).update(JSON.stringify(value)).digest('hex');
+  createHash('sha256')
+    .update(Buffer.from(salt, 'base64url'))
+    .update(JSON.stringify(value))
+    .digest('base64url');
 
 const lines = (text: string) =>
   text

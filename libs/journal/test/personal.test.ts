@@ -2,11 +2,11 @@ import { createHash, createPublicKey, verify as verifySignature } from 'node:cry
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError, type JournalEntry, type JournalEntryInput, ManualClock } from '@gatehouse/contracts';
-import { erasePerson, NO_LEGAL_HOLD } from '@gatehouse/privacy';
+import { commit, erasePerson, NO_LEGAL_HOLD, type PrivacyKeyring, sealFieldBytes } from '@gatehouse/privacy';
 import { openTestJournal } from '@gatehouse/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { Journal, loadOrCreateSigningKey, SqliteJournalStore, verifyDatabase } from '../src';
+import { Journal, loadOrCreateSigningKey, sealPersonal, SqliteJournalStore, verifyDatabase } from '../src';
 import { inclusionProof, verifyInclusion } from '../src/merkle';
 import { openDatabase } from '@gatehouse/storage';
 
@@ -39,11 +39,35 @@ const independentLeaf = (json: string) =>
   createHash('sha256')
     .update(Buffer.concat([Buffer.from([0]), Buffer.from(json, 'utf8')]))
     .digest();
-const independentCommitment = (value: string, salt: string) =>
+const independentCommitment = (value: string, salt: string, encoding: 'hex' | 'base64url' = 'base64url') =>
   createHash('sha256')
     .update(Buffer.from(salt, 'base64url'))
     .update(JSON.stringify(value), 'utf8')
-    .digest('hex');
+    .digest(encoding);
+
+/**
+ * Format 1, as the journal sealed entries before format 2, written out here
+ * from the library's primitives: a salt per value (hex commitments) sealed
+ * with its value as {path: [salt, value]}. Its inputs go to `append` already
+ * sealed, so the journal stores them as they are, as entries already stored.
+ */
+const sealV1 = (keyring: PrivacyKeyring, input: JournalEntryInput): JournalEntryInput =>
+  sealPersonal(input, {
+    sealValues: (personId, values) => {
+      const key = keyring.keyForWriting(personId);
+      const inside: Record<string, [string, string]> = {};
+      const commitments: Record<string, string> = {};
+      for (const [path, value] of Object.entries(values)) {
+        const { salt, commitment } = commit(value);
+        inside[path] = [salt, value];
+        commitments[path] = commitment;
+      }
+      return {
+        sealed: sealFieldBytes(key, 'journal-entry', Buffer.from(JSON.stringify(inside))),
+        commitments,
+      };
+    },
+  });
 
 describe('personal values in journal entries (real SQLite)', () => {
   let dir: string;
@@ -74,11 +98,12 @@ describe('personal values in journal entries (real SQLite)', () => {
     expect(signed.personal).toEqual({
       personId: 'p-ines',
       paths: ['changes.name.to', 'changes.department.to'],
-      sealed: expect.stringMatching(/^pf1\./),
+      sealed: expect.stringMatching(/^j2\.[A-Za-z0-9_-]+$/),
     });
     const to = (signed.payload.changes as Record<string, { to: unknown; from: unknown }>).name!;
     expect(to.from).toBeNull();
-    expect(to.to).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // Format 2: the commitment in base64url (format 1's were hex, and still check: see below).
+    expect(to.to).toEqual({ commitment: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const leaf = db
       .prepare('SELECT leaf_hash FROM journal_entries WHERE seq = ?')
       .pluck()
@@ -289,5 +314,58 @@ describe('personal values in journal entries (real SQLite)', () => {
     const report = await verifyDatabase(opened.db, new Map([[signer.keyId, signer.publicKeyPem]]));
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
+  });
+  it('keeps entries sealed in format 1 beside format 2 ones: both open, disclose and verify, and erasure makes both unopenable', async () => {
+    const { journal, db, keyring } = opened;
+    const old = await journal.append(sealV1(keyring, created('p-ada', 'Ada Pellow', 'Survey')));
+    const current = await journal.append(created('p-ada', 'Ada Pellow-Rhys', 'Survey'));
+    journal.checkpointNow();
+    const oldJson = stored(old.seq);
+    const newJson = stored(current.seq);
+    const oldSigned = JSON.parse(oldJson) as JournalEntry;
+    const newSigned = JSON.parse(newJson) as JournalEntry;
+    // Stored exactly as sealed: format 1 with its `pf1.` ciphertext and hex commitments.
+    expect(oldSigned.personal!.sealed).toMatch(/^pf1\./);
+    expect(at(oldSigned, 'changes.name.to')).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(newSigned.personal!.sealed).toMatch(/^j2\./);
+    expect(newJson.length).toBeLessThan(oldJson.length);
+
+    expect(at(journal.openForView(oldSigned), 'changes.name.to')).toBe('Ada Pellow');
+    expect(at(journal.openForView(newSigned), 'changes.name.to')).toBe('Ada Pellow-Rhys');
+    const oldName = journal.disclosures(oldSigned)!['changes.name.to']!;
+    const newName = journal.disclosures(newSigned)!['changes.name.to']!;
+    expect(independentCommitment(oldName.value, oldName.salt, 'hex')).toBe(
+      (at(oldSigned, 'changes.name.to') as { commitment: string }).commitment,
+    );
+    expect(independentCommitment(newName.value, newName.salt)).toBe(
+      (at(newSigned, 'changes.name.to') as { commitment: string }).commitment,
+    );
+    // Format 2's salts, derived from one seed per entry, are still one per value: disclosing one discloses no other.
+    const newDept = journal.disclosures(newSigned)!['changes.department.to']!;
+    expect(Buffer.from(newName.salt, 'base64url')).toHaveLength(32);
+    expect(newDept.salt).not.toBe(newName.salt);
+    expect(independentCommitment(newName.value, newDept.salt)).not.toBe(
+      (at(newSigned, 'changes.name.to') as { commitment: string }).commitment,
+    );
+
+    const signer = loadOrCreateSigningKey(join(dir, 'k.pem'));
+    const keys = new Map([[signer.keyId, signer.publicKeyPem]]);
+    expect((await verifyDatabase(db, keys)).problems).toEqual([]);
+
+    // Erased: neither format opens or discloses any more; the stored entries and the journal's proofs are unchanged.
+    expect(erasePerson(keyring, NO_LEGAL_HOLD, 'p-ada', () => clock.now().getTime()).kind).toBe('erased');
+    keyring.forget('p-ada');
+    for (const [seq, json] of [
+      [old.seq, oldJson],
+      [current.seq, newJson],
+    ] as const) {
+      expect(stored(seq)).toBe(json);
+      const signed = JSON.parse(json) as JournalEntry;
+      expect(at(journal.openForView(signed), 'changes.name.to')).toBe('erased person');
+      expect(journal.disclosures(signed)).toBeNull();
+    }
+    const after = await verifyDatabase(db, keys);
+    expect(after.problems).toEqual([]);
+    expect(after.ok).toBe(true);
   });
 });

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { commit, commitAll, openCommitted, sealCommitted, verifyCommitment } from './commitment';
+import {
+  commit,
+  commitAll,
+  commitWithSeed,
+  derivedSalt,
+  openCommitted,
+  sealCommitted,
+  verifyCommitment,
+} from './commitment';
 import { openField, PersonKey } from './person-key';
 
 describe('salted commitments', () => {
@@ -54,5 +62,32 @@ describe('salted commitments', () => {
       expect(independent).toBe(c.commitment);
     });
     expect(commitAll([])).toEqual([]);
+  });
+  it("format 2: commits to an entry's values with salts derived from one seed, in base64url", () => {
+    const values = ['Ana Lima', 'Ana Lima', 'Zoë "Ærø" 😀', `${'x'.repeat(5000)}€`];
+    const { seed, commitments, json } = commitWithSeed(values);
+    expect(seed).toHaveLength(32);
+    expect(JSON.parse(json)).toEqual(values);
+    const salts = values.map((_, i) => derivedSalt(seed, i));
+    expect(new Set(salts).size).toBe(values.length);
+    // Equal values, different salts: the commitments do not show they are equal.
+    expect(commitments[0]).not.toBe(commitments[1]);
+    commitments.forEach((c, i) => {
+      expect(c).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(verifyCommitment(values[i]!, salts[i]!, c)).toBe(true);
+      // The salt is SHA-256(label ‖ seed ‖ index), the commitment SHA-256(salt ‖ JSON): any SHA-256 checks both.
+      const salt = createHash('sha256')
+        .update('gatehouse.journal.salt.v2\u0000')
+        .update(seed)
+        .update(Buffer.from([i]))
+        .digest();
+      expect(salt.toString('base64url')).toBe(salts[i]);
+      expect(createHash('sha256').update(salt).update(JSON.stringify(values[i])).digest('base64url')).toBe(c);
+    });
+    // Another entry's seed gives other salts.
+    expect(derivedSalt(commitWithSeed(['Ana Lima']).seed, 0)).not.toBe(salts[0]);
+    expect(verifyCommitment('Ana Lima', salts[1]!, commitments[0]!)).toBe(false);
+    expect(() => derivedSalt(Buffer.alloc(16), 0)).toThrow(RangeError);
+    expect(() => derivedSalt(seed, 256)).toThrow(RangeError);
   });
 });

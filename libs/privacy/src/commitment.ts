@@ -62,11 +62,82 @@ export const commitAll = (values: readonly string[]): Commitment[] => {
   });
 };
 
+/** Bytes of a salt seed: one per journal entry (format 2), sealed with its values. */
+export const SEED_BYTES = 32;
+
+/** Domain label of a derived salt: SHA-256(label ‖ seed ‖ index) is never any other hash's input. */
+const SALT_LABEL = Buffer.from('gatehouse.journal.salt.v2\u0000', 'utf8');
+const SEED_AT = SALT_LABEL.length;
+const INDEX_AT = SEED_AT + SEED_BYTES;
+
+/** label ‖ seed ‖ index, the seed and index written in place for each salt. */
+const saltInput = Buffer.alloc(INDEX_AT + 1);
+SALT_LABEL.copy(saltInput, 0);
+
+/**
+ * The salt of value `index` (0-255) of an entry, as a one-byte-per-byte
+ * string: written straight into the commitment's input, where a Buffer per
+ * salt cost more than the hash that makes it. Salts derived from a secret seed
+ * by a one-way function: disclosing one value's salt tells nothing of the
+ * others' (each is a separate SHA-256 of the seed), and without the seed,
+ * which exists only inside the entry's ciphertext, no salt can be recomputed.
+ */
+const derivedSaltLatin1 = (seed: Buffer, index: number): string => {
+  if (seed.length !== SEED_BYTES || index < 0 || index > 255) throw new RangeError('bad salt seed or index');
+  seed.copy(saltInput, SEED_AT);
+  saltInput[INDEX_AT] = index;
+  // 'binary' is latin1: one character per byte.
+  const salt = hash('sha256', saltInput, 'binary');
+  saltInput.fill(0, SEED_AT);
+  return salt;
+};
+
+/** The salt of value `index` of an entry whose seed is `seed`, base64url: what a disclosure gives. */
+export const derivedSalt = (seed: Buffer, index: number): string =>
+  Buffer.from(derivedSaltLatin1(seed, index), 'latin1').toString('base64url');
+
+/**
+ * Commitments to an entry's values (format 2): one random seed for the
+ * entry, value i's salt derived from it (`derivedSalt`), and the commitment
+ * SHA-256(salt ‖ canonical JSON of value) as before, base64url. What is
+ * sealed is the seed alone, not a salt per value: the ciphertext, which the
+ * entry's leaf hashes and every row stores, was mostly salts. `json` is the
+ * values' JSON array, made from the same strings, for the sealer.
+ */
+export const commitWithSeed = (
+  values: readonly string[],
+): { seed: Buffer; commitments: string[]; json: string } => {
+  const seed = randomFromPool(SEED_BYTES);
+  let list = '[';
+  const commitments = values.map((value, i) => {
+    const json = JSON.stringify(value);
+    list += i === 0 ? json : `,${json}`;
+    const room = SALT_BYTES + json.length * 3;
+    if (room > scratch.length) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
+    scratch.write(derivedSaltLatin1(seed, i), 0, SALT_BYTES, 'latin1');
+    const end = SALT_BYTES + scratch.write(json, SALT_BYTES, 'utf8');
+    const commitment = hash('sha256', scratch.subarray(0, end), 'base64url');
+    scratch.fill(0, 0, end);
+    return commitment;
+  });
+  return { seed, commitments, json: `${list}]` };
+};
+
+/** A commitment's 32 bytes from its hex (format 1) or base64url (format 2) form; null when it is neither. */
+export const commitmentBytes = (commitment: string): Buffer | null => {
+  if (commitment.length === 64 && /^[0-9a-f]{64}$/.test(commitment)) return Buffer.from(commitment, 'hex');
+  if (commitment.length === 43 && /^[A-Za-z0-9_-]{43}$/.test(commitment)) {
+    const bytes = Buffer.from(commitment, 'base64url');
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
+};
+
 /** Whether a disclosed value and salt are the ones committed to; what a third party runs. */
 export const verifyCommitment = (value: string, salt: string, commitment: string): boolean => {
   const saltBytes = Buffer.from(salt, 'base64url');
-  const expected = Buffer.from(commitment, 'hex');
-  if (saltBytes.length !== SALT_BYTES || expected.length !== 32) return false;
+  const expected = commitmentBytes(commitment);
+  if (saltBytes.length !== SALT_BYTES || !expected) return false;
   return timingSafeEqual(digest(saltBytes, value), expected);
 };
 

@@ -71,24 +71,32 @@ export type FieldOpening = { ok: true; value: string } | { ok: false; reason: 'e
 
 /** What a ciphertext holds; part of its additional data, so none opens as another. */
 export type SealKind = 'field' | 'committed' | 'envelope';
-type BytesOpening = { ok: true; plain: Buffer } | { ok: false; reason: 'erased' | 'unreadable' };
+export type BytesOpening = { ok: true; plain: Buffer } | { ok: false; reason: 'erased' | 'unreadable' };
 
 const sealedAad = (personId: string, kind: SealKind, name: string) =>
   aadOf('gatehouse.sealed.v1', personId, kind, name);
 
-export const sealAs = (key: PersonKey, kind: SealKind, name: string, plain: Buffer): string => {
+/** iv ‖ tag ‖ ciphertext of `plain` under the person's key, bound to (person, kind, name), as bytes. */
+export const sealBytesAs = (key: PersonKey, kind: SealKind, name: string, plain: Buffer): Buffer => {
   const raw = rawKeyOf(key);
   if (!raw) throw new ErasedKeyError(key.personId);
-  return FIELD_PREFIX + seal(raw, plain, sealedAad(key.personId, kind, name)).toString('base64url');
+  return seal(raw, plain, sealedAad(key.personId, kind, name));
 };
 
-export const openAs = (key: PersonKey, kind: SealKind, name: string, sealed: string): BytesOpening => {
+export const openBytesAs = (key: PersonKey, kind: SealKind, name: string, sealed: Buffer): BytesOpening => {
   const raw = rawKeyOf(key);
   if (!raw) return { ok: false, reason: 'erased' };
-  if (!sealed.startsWith(FIELD_PREFIX)) return { ok: false, reason: 'unreadable' };
-  const bytes = Buffer.from(sealed.slice(FIELD_PREFIX.length), 'base64url');
-  const plain = open(raw, bytes, sealedAad(key.personId, kind, name));
+  const plain = open(raw, sealed, sealedAad(key.personId, kind, name));
   return plain ? { ok: true, plain } : { ok: false, reason: 'unreadable' };
+};
+
+export const sealAs = (key: PersonKey, kind: SealKind, name: string, plain: Buffer): string =>
+  FIELD_PREFIX + sealBytesAs(key, kind, name, plain).toString('base64url');
+
+export const openAs = (key: PersonKey, kind: SealKind, name: string, sealed: string): BytesOpening => {
+  if (!rawKeyOf(key)) return { ok: false, reason: 'erased' };
+  if (!sealed.startsWith(FIELD_PREFIX)) return { ok: false, reason: 'unreadable' };
+  return openBytesAs(key, kind, name, Buffer.from(sealed.slice(FIELD_PREFIX.length), 'base64url'));
 };
 
 /** A personal field that is bytes (a photo). */
