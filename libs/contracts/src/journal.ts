@@ -37,17 +37,18 @@ export interface Actor {
 /**
  * Where an entry holds a person's personal values (issue 12): before the leaf
  * is hashed, the string values at `paths` (dotted, inside the payload) are
- * sealed together, with a salt each, under the person's data key, and each is
- * replaced by `{ commitment }` (SHA-256 of its salt and canonical value), so
- * the leaf covers ciphertext and salted commitments, never a clear value. The
- * journal seals a producer's part and puts the ciphertext in `sealed`; an
- * input that arrives unsealed at a journal that cannot seal is refused, never
- * stored in clear.
+ * sealed together under the person's data key, with a salt each (format 1) or
+ * the seed each one's salt derives from (format 2, README "Sealed entry
+ * formats"), and each is replaced by `{ commitment }` (SHA-256 of its salt and
+ * canonical value), so the leaf covers ciphertext and salted commitments,
+ * never a clear value. The journal seals a producer's part and puts the
+ * ciphertext in `sealed`; an input that arrives unsealed at a journal that
+ * cannot seal is refused, never stored in clear.
  */
 export interface PersonalPart {
   personId: string;
   paths: string[];
-  /** Set by the journal: the values at `paths` with their salts, sealed under the person's key. */
+  /** Set by the journal: the values at `paths` with their salts (or the salts' seed), sealed under the person's key. */
   sealed?: string;
 }
 
@@ -88,7 +89,7 @@ export interface JournalEntry {
   personal?: {
     personId: string;
     paths: string[];
-    /** The values at `paths` with their salts, sealed under the person's key (absent in a view). */
+    /** The values at `paths` with their salts (or the salts' seed), sealed under the person's key (absent in a view). */
     sealed?: string;
     /** Only in a view: the values at `paths` are opened, so this is not the signed original. */
     opened?: true;
