@@ -107,19 +107,24 @@ export const derivedSalt = (seed: Buffer, index: number): string =>
 export const commitWithSeed = (
   values: readonly string[],
 ): { seed: Buffer; commitments: string[]; json: string } => {
+  if (values.length > 256) throw new RangeError('at most 256 values share a seed');
   const seed = randomFromPool(SEED_BYTES);
   let list = '[';
+  // The seed written once for all the entry's salts (`derivedSaltLatin1` writes it per salt).
+  seed.copy(saltInput, SEED_AT);
   const commitments = values.map((value, i) => {
     const json = JSON.stringify(value);
     list += i === 0 ? json : `,${json}`;
     const room = SALT_BYTES + json.length * 3;
     if (room > scratch.length) scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
-    scratch.write(derivedSaltLatin1(seed, i), 0, SALT_BYTES, 'latin1');
+    saltInput[INDEX_AT] = i;
+    scratch.write(hash('sha256', saltInput, 'binary'), 0, SALT_BYTES, 'latin1');
     const end = SALT_BYTES + scratch.write(json, SALT_BYTES, 'utf8');
     const commitment = hash('sha256', scratch.subarray(0, end), 'base64url');
     scratch.fill(0, 0, end);
     return commitment;
   });
+  saltInput.fill(0, SEED_AT);
   return { seed, commitments, json: `${list}]` };
 };
 
