@@ -575,7 +575,7 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     await guarded(page, 'readers', async () => {
       await page.goto(`${gw.url}/#/readers`);
       const readers = page.getByTestId('readers');
-      const front = readers.locator('tr', { hasText: 'Front door, entry reader' });
+      const front = readers.locator('tr', { hasText: 'Front door entry reader' });
       await front.getByText('Secure', { exact: true }).waitFor();
       await front.getByText(/\d+ polls/).waitFor();
       const ports = page.getByTestId('ports');

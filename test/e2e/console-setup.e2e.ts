@@ -146,7 +146,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await page.locator('select[name="door-zone"]').selectOption({ index: 1 });
         // Readers are chosen by name from those configured; one already on a door is not offered again.
         const entry = page.locator('select[name="door-entry-reader"]');
-        const inUse = entry.getByRole('option', { name: 'Front door, entry reader (in use)' });
+        const inUse = entry.getByRole('option', { name: 'Front door entry reader (in use)' });
         await waitFor('the configured readers offered', async () =>
           (await inUse.count()) === 1 ? true : undefined,
         );
@@ -303,7 +303,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
           .waitFor();
         await components.locator('tr[data-component="readers"]').getByText('All 1 online').waitFor();
         const readers = page.getByTestId('system-readers');
-        const front = readers.getByRole('row', { name: /Front door, entry reader/ });
+        const front = readers.getByRole('row', { name: /Front door entry reader/ });
         await front.getByText('Online', { exact: true }).waitFor();
         await front.getByText('Secure', { exact: true }).waitFor();
         expect(await readers.getByText('front-in').count()).toBe(0);
@@ -333,7 +333,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await readers.getByText('Loading…').waitFor();
         expect(await page.getByText('No serial readers are configured.').count()).toBe(0);
         release();
-        await readers.getByText(/Front door, entry reader/).waitFor();
+        await readers.getByText(/Front door entry reader/).waitFor();
         await page.unroute('**/api/v1/readers');
         expect(await page.getByText('Loading…').count()).toBe(0);
 
