@@ -142,18 +142,18 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await page.getByTestId('stream-state').getByText('Live', { exact: true }).waitFor();
 
       // Every line the feed ever paints is kept: an entry must not show its bare type first.
-      await page.evaluate(() => {
-        const seen: string[] = [];
-        (window as unknown as { feedLines: string[] }).feedLines = seen;
-        const feedNode = document.querySelector('[data-testid="live-feed"]')!;
+      // (A script as text: the tests' compiler has no DOM types.)
+      await page.evaluate(`(() => {
+        const seen = (window.feedLines = []);
+        const feedNode = document.querySelector('[data-testid="live-feed"]');
         new MutationObserver(() =>
-          feedNode.querySelectorAll('.jr-feed-sentence').forEach((n) => seen.push(n.textContent ?? '')),
+          feedNode.querySelectorAll('.jr-feed-sentence').forEach((n) => seen.push(n.textContent)),
         ).observe(feedNode, { subtree: true, childList: true, characterData: true });
-      });
+      })()`);
       bus.pd(1).presentCard(ANN_CARD);
       const feed = page.getByTestId('live-feed');
       await feed.getByText('Access granted: Ann Archer with card H10301 21:10100 at Front door.').waitFor();
-      const painted = await page.evaluate(() => (window as unknown as { feedLines: string[] }).feedLines);
+      const painted = (await page.evaluate('window.feedLines')) as string[];
       expect(painted).toContain('Access granted: Ann Archer with card H10301 21:10100 at Front door.');
       // Before words from the first paint, the grant showed as its type ("Access granted.") a moment.
       expect(painted.filter((l) => l === 'Access granted.')).toEqual([]);

@@ -12,6 +12,7 @@ import {
   type Level,
 } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
+import { forgetPhoto } from '../desk/photo-thumbs';
 import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
 import { useSiteInstant } from '../setup/site';
@@ -198,6 +199,7 @@ export const People = () => {
       'Photo saved.',
       async () => {
         await sendFile('PUT', `/api/v1/access/cardholders/${selected.id}/photo`, file, file.type);
+        forgetPhoto(selected.id);
         await refresh();
       },
       'person',
