@@ -264,18 +264,30 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
               name="new-username"
               value={draft.username}
               onChange={(e) => setDraft({ ...draft, username: e.target.value })}
+              maxLength={64}
+              pattern="[A-Za-z0-9._@\-]+"
+              aria-describedby="new-username-limits"
               required
             />
           </label>
+          {/* The gateway's limits (operators.controller.ts), said before sending rather than refused after. */}
+          <p className="hint" id="new-username-limits" data-testid="username-limits">
+            Up to 64 letters, digits and . _ @ - (no spaces).
+          </p>
           <label>
             Full name
             <input
               name="new-displayName"
               value={draft.displayName}
               onChange={(e) => setDraft({ ...draft, displayName: e.target.value })}
+              maxLength={100}
+              aria-describedby="new-displayName-limits"
               required
             />
           </label>
+          <p className="hint" id="new-displayName-limits">
+            Up to 100 characters, as colleagues know them.
+          </p>
           <label>
             Temporary password
             <input
