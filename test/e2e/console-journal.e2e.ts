@@ -366,6 +366,13 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await feed.getByText('Front door entry reader: power fault.').waitFor();
       bus.pd(1).setPowerFault(false);
       await feed.getByText('Front door entry reader: power restored.').waitFor();
+      // Its first report, at start, was normal power: not "restored" (nothing had been lost). The
+      // restoration above is the only one.
+      const powerLines = (await page.evaluate(
+        `fetch('/api/v1/journal/search?type=reader.power&limit=100').then((r) => r.json()).then((p) => p.items.map((e) => e.line))`,
+      )) as string[];
+      expect(powerLines.at(-1)).toBe('Front door entry reader: power normal.');
+      expect(powerLines.filter((l) => l.endsWith('power restored.'))).toHaveLength(1);
       const lines = await feed.locator('.jr-feed-sentence').allTextContents();
       // No reader line without its reader or its state ("Reader tamper.").
       expect(lines.filter((l) => /^Reader [a-z -]+\.$/.test(l))).toEqual([]);
