@@ -88,7 +88,13 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         .getByTestId('password-rules')
         .getByText(/^at least 12 characters/)
         .waitFor();
+      // The user name's limits are said before sending, and held by the field.
+      await page
+        .getByTestId('username-limits')
+        .getByText(/^Up to 64 letters, digits and \. _ @ -/)
+        .waitFor();
       await page.getByLabel('User name').fill('ada');
+      expect(await page.getByLabel('User name').getAttribute('maxlength')).toBe('64');
       await page.getByLabel('Full name').fill('Ada Admin');
       await page.getByLabel('Password', { exact: true }).fill('violet anchor meadow 42');
       await page.getByLabel('Repeat password').fill('violet anchor meadow 43');
@@ -394,6 +400,8 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
       await withFailureShot(page, 'setup-tokens', async () => {
         await page.getByRole('link', { name: 'API tokens' }).click();
         const role = page.locator('select[name="token-role"]');
+        // The page renders after the click: its options are read once there.
+        await role.locator('option').first().waitFor({ state: 'attached' });
         const labels = await role.locator('option').allTextContents();
         expect(labels).toContain('Facility manager');
         expect(labels.filter((l) => /^[a-z]/.test(l))).toEqual([]);
