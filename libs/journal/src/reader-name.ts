@@ -4,5 +4,4 @@
  * and the console's `readerName` (apps/console/src/words.ts, which may not
  * import server code) is held to it by reader-name.spec.ts.
  */
-export const readerLabel = (doorName: string, direction: string): string =>
-  `${doorName} ${direction} reader`;
+export const readerLabel = (doorName: string, direction: string): string => `${doorName} ${direction} reader`;
