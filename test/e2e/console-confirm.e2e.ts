@@ -8,7 +8,7 @@ import {
   operatorClient,
   PERMANENT_PASSWORD,
 } from '../support/client';
-import { launchChromium, openConsole, withFailureShot } from '../support/browser';
+import { launchChromium, openConsole, seriousA11yViolations, withFailureShot } from '../support/browser';
 import { removeDir, startGateway, type RunningGateway } from '../support/gateway';
 
 /**
@@ -133,6 +133,7 @@ describe('confirmations, limits, secrets and the keyboard (headless Chromium, de
         .getByTestId('token-days-limits')
         .getByText('From 1 to 3650 days', { exact: false })
         .waitFor();
+      expect(await seriousA11yViolations(page, 'tokens with limits')).toEqual([]);
       await page.getByLabel('Name', { exact: true }).fill('Badge printer');
       await page.getByLabel('Role').selectOption('guard');
       await page.getByRole('button', { name: 'Create token' }).click();
@@ -168,6 +169,7 @@ describe('confirmations, limits, secrets and the keyboard (headless Chromium, de
       await page.getByRole('button', { name: 'Erase personal data…' }).click();
       const erase = page.getByRole('dialog', { name: 'Erase Ann Archer for good?' });
       await erase.getByText(/cannot be undone/).waitFor();
+      expect(await seriousA11yViolations(page, 'erase dialog')).toEqual([]);
       await erase.getByLabel(/Reason/).fill('data subject request DSR-11');
       await erase.getByRole('button', { name: 'Erase for good' }).click();
       await erase.waitFor({ state: 'detached' });

@@ -230,6 +230,7 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       await front.getByText(ANN.name).waitFor();
       await front.getByTestId('through-initials').getByText('AA', { exact: true }).waitFor();
       expect(boardReads).toBe(0);
+      expect(await seriousA11yViolations(page, 'tile with initials')).toEqual([]);
     });
     await page.context().close();
 
