@@ -137,6 +137,23 @@ const alarmNamed = (p: Payload, names: EntryNames): string => {
   return `${named.charAt(0).toUpperCase()}${named.slice(1)}${person}`;
 };
 
+/**
+ * An alarm entry's event for the readable export, which has no "which alarm"
+ * column (the door and person have theirs): "Forced open alarm acknowledged".
+ * `undefined` for other entries, or an alarm entry without its type.
+ */
+export const alarmEvent = (entry: Pick<JournalEntry, 'type' | 'payload'>): string | undefined => {
+  if (!entry.type.startsWith('alarm.')) return undefined;
+  const type = said(((entry.payload ?? {}) as Payload).type);
+  if (!type) return undefined;
+  const what = type.replace(/[-_.]+/g, ' ').toLowerCase();
+  const verb =
+    entry.type === 'alarm.raised'
+      ? 'raised'
+      : (ALARM_VERBS[entry.type] ?? entry.type.slice('alarm.'.length).replace(/[-_.]+/g, ' '));
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)} alarm ${verb}`;
+};
+
 /** A sentence's tail without its own full stop, so the line ends with one. */
 const clause = (text: string): string => text.trim().replace(/[.\s]+$/, '');
 

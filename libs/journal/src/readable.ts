@@ -1,5 +1,5 @@
 import type { JournalEntry, SubjectKind } from '@gatehouse/contracts';
-import { stateLine } from './entry-line';
+import { alarmEvent, stateLine } from './entry-line';
 
 /** The names an entry's subjects stand for, as far as the reader may know them. */
 export interface EntryNames {
@@ -268,7 +268,8 @@ export const readableRow = (
 ): Record<(typeof READABLE_COLUMNS)[number], string> => ({
   time: siteTime(entry.time, timeZone),
   // A device's change names the device and its new state ("Front door entry reader: tamper cleared").
-  event: stateLine(entry, names) ?? eventInWords(entry.type),
+  // An alarm's says which alarm ("Forced open alarm acknowledged"): the export has no column for it.
+  event: stateLine(entry, names) ?? alarmEvent(entry) ?? eventInWords(entry.type),
   person: names.person ?? '',
   card: cardOf(entry, names),
   door: names.door ?? '',
