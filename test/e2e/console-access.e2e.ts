@@ -63,7 +63,7 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
       );
       expect(formats.filter((f) => ['raw', 'pin-only', 'H10301'].includes(f))).toEqual([]);
       // The reader by its door and direction, never by its id.
-      await page.locator('select[name="test-reader"]').selectOption({ label: 'Front door, entry reader' });
+      await page.locator('select[name="test-reader"]').selectOption({ label: 'Front door entry reader' });
       await page.locator('input[name="test-number"]').fill('21:59999');
       await page.locator('input[name="test-at"]').fill('2026-06-03T10:00');
       await page.getByRole('button', { name: 'Test' }).click();

@@ -204,15 +204,9 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     });
   });
 
-  it('shows the last person through on the tile after a grant and the door opening, with photo, and since when', async () => {
+  it('shows the last person through on the tile after a grant and the door opening, with initials, then a photo thumbnail read once, and since when', async () => {
     const ann = (await fm.get<{ items: { id: string }[] }>('/api/v1/access/cardholders?q=Ann%20Archer')).body
       .items[0]!.id;
-    const photo = await fetch(`${gw.url}/api/v1/access/cardholders/${ann}/photo`, {
-      method: 'PUT',
-      headers: { cookie: fm.cookie!, 'x-csrf-token': fm.csrf!, 'content-type': 'image/png' },
-      body: Buffer.from(ONE_PIXEL_PNG, 'base64'),
-    });
-    expect(photo.status).toBe(204);
     const page = await openDesk();
     await guarded(page, 'through', async () => {
       const front = page.getByTestId('door-front-door');
@@ -232,7 +226,31 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
         .waitFor();
       contact(frontDevice, false);
       await front.getByText('Secure').waitFor();
-      // Still the last person through once the door is shut again, with the photo a guard may see.
+      // Still the last person through once the door is shut again; no photo yet: her initials.
+      await front.getByText(ANN.name).waitFor();
+      await front.getByTestId('through-initials').getByText('AA', { exact: true }).waitFor();
+      expect(boardReads).toBe(0);
+      expect(await seriousA11yViolations(page, 'tile with initials')).toEqual([]);
+    });
+    await page.context().close();
+
+    const photo = await fetch(`${gw.url}/api/v1/access/cardholders/${ann}/photo`, {
+      method: 'PUT',
+      headers: { cookie: fm.cookie!, 'x-csrf-token': fm.csrf!, 'content-type': 'image/png' },
+      body: Buffer.from(ONE_PIXEL_PNG, 'base64'),
+    });
+    expect(photo.status).toBe(204);
+    const withPhoto = await signIn();
+    await guarded(withPhoto, 'through-photo', async () => {
+      // The photo is read once, in the background (no session renewed), and shrunk to a thumbnail.
+      const photoReads: string[] = [];
+      withPhoto.on('request', (r) => {
+        if (new URL(r.url()).pathname.endsWith('/photo'))
+          photoReads.push(r.headers()['x-gatehouse-background'] ?? '');
+      });
+      await withPhoto.goto(`${gw.url}/#/desk`);
+      await withPhoto.getByTestId('board-count').getByText('40 of 40 doors').waitFor();
+      const front = withPhoto.getByTestId('door-front-door');
       await front.getByText(ANN.name).waitFor();
       const img = front.locator('img.through-photo');
       await waitFor('the photo to load', async () =>
@@ -240,7 +258,19 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
           ? true
           : undefined,
       );
-      expect(boardReads).toBe(0);
+      // A thumbnail made in the browser (48 px square, not the uploaded file), kept as an object URL.
+      expect(await img.evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBe(48);
+      expect(await img.getAttribute('src')).toMatch(/^blob:/);
+      expect(await front.getByTestId('through-initials').count()).toBe(0);
+      // The board moves on (a second grant and opening re-render the tile): no second read.
+      osdp.pd(1).presentCard(ANN.card);
+      await front.getByText('Unlocked (grant)').waitFor();
+      contact(frontDevice, true);
+      await withPhoto.getByTestId('phase-front-door').getByText(/open/i).waitFor();
+      contact(frontDevice, false);
+      await front.getByText('Secure').waitFor();
+      await img.waitFor();
+      expect(photoReads).toEqual(['1']);
       const lastThrough = async (who: Client) =>
         (
           await who.get<{ items: { doorId: string; lastThrough: Record<string, unknown> | null }[] }>(
@@ -575,7 +605,7 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
     await guarded(page, 'readers', async () => {
       await page.goto(`${gw.url}/#/readers`);
       const readers = page.getByTestId('readers');
-      const front = readers.locator('tr', { hasText: 'Front door, entry reader' });
+      const front = readers.locator('tr', { hasText: 'Front door entry reader' });
       await front.getByText('Secure', { exact: true }).waitFor();
       await front.getByText(/\d+ polls/).waitFor();
       const ports = page.getByTestId('ports');
@@ -599,6 +629,7 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       await front.getByText('erased person', { exact: true }).waitFor();
       expect(await front.getByText(ANN.name).count()).toBe(0);
       expect(await front.locator('img.through-photo').count()).toBe(0);
+      expect(await front.getByTestId('through-initials').count()).toBe(0);
     });
   });
 

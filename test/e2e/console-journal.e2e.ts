@@ -141,9 +141,22 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await page.getByRole('heading', { name: 'Live events', level: 2 }).waitFor();
       await page.getByTestId('stream-state').getByText('Live', { exact: true }).waitFor();
 
+      // Every line the feed ever paints is kept: an entry must not show its bare type first.
+      // (A script as text: the tests' compiler has no DOM types.)
+      await page.evaluate(`(() => {
+        const seen = (window.feedLines = []);
+        const feedNode = document.querySelector('[data-testid="live-feed"]');
+        new MutationObserver(() =>
+          feedNode.querySelectorAll('.jr-feed-sentence').forEach((n) => seen.push(n.textContent)),
+        ).observe(feedNode, { subtree: true, childList: true, characterData: true });
+      })()`);
       bus.pd(1).presentCard(ANN_CARD);
       const feed = page.getByTestId('live-feed');
       await feed.getByText('Access granted: Ann Archer with card H10301 21:10100 at Front door.').waitFor();
+      const painted = (await page.evaluate('window.feedLines')) as string[];
+      expect(painted).toContain('Access granted: Ann Archer with card H10301 21:10100 at Front door.');
+      // Before words from the first paint, the grant showed as its type ("Access granted.") a moment.
+      expect(painted.filter((l) => l === 'Access granted.')).toEqual([]);
       await feed.locator('.jr-result.granted', { hasText: 'granted' }).first().waitFor();
       // Names, never ids or key=value.
       expect(await feed.getByText(/front-door|front-in|=/).count()).toBe(0);
@@ -353,6 +366,13 @@ describe('journal search and live events in headless Chromium (demo site, one OS
       await feed.getByText('Front door entry reader: power fault.').waitFor();
       bus.pd(1).setPowerFault(false);
       await feed.getByText('Front door entry reader: power restored.').waitFor();
+      // Its first report, at start, was normal power: not "restored" (nothing had been lost). The
+      // restoration above is the only one.
+      const powerLines = (await page.evaluate(
+        `fetch('/api/v1/journal/search?type=reader.power&limit=100').then((r) => r.json()).then((p) => p.items.map((e) => e.line))`,
+      )) as string[];
+      expect(powerLines.at(-1)).toBe('Front door entry reader: power normal.');
+      expect(powerLines.filter((l) => l.endsWith('power restored.'))).toHaveLength(1);
       const lines = await feed.locator('.jr-feed-sentence').allTextContents();
       // No reader line without its reader or its state ("Reader tamper.").
       expect(lines.filter((l) => /^Reader [a-z -]+\.$/.test(l))).toEqual([]);

@@ -88,7 +88,13 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         .getByTestId('password-rules')
         .getByText(/^at least 12 characters/)
         .waitFor();
+      // The user name's limits are said before sending, and held by the field.
+      await page
+        .getByTestId('username-limits')
+        .getByText(/^Up to 64 letters, digits and \. _ @ -/)
+        .waitFor();
       await page.getByLabel('User name').fill('ada');
+      expect(await page.getByLabel('User name').getAttribute('maxlength')).toBe('64');
       await page.getByLabel('Full name').fill('Ada Admin');
       await page.getByLabel('Password', { exact: true }).fill('violet anchor meadow 42');
       await page.getByLabel('Repeat password').fill('violet anchor meadow 43');
@@ -146,7 +152,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await page.locator('select[name="door-zone"]').selectOption({ index: 1 });
         // Readers are chosen by name from those configured; one already on a door is not offered again.
         const entry = page.locator('select[name="door-entry-reader"]');
-        const inUse = entry.getByRole('option', { name: 'Front door, entry reader (in use)' });
+        const inUse = entry.getByRole('option', { name: 'Front door entry reader (in use)' });
         await waitFor('the configured readers offered', async () =>
           (await inUse.count()) === 1 ? true : undefined,
         );
@@ -303,7 +309,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
           .waitFor();
         await components.locator('tr[data-component="readers"]').getByText('All 1 online').waitFor();
         const readers = page.getByTestId('system-readers');
-        const front = readers.getByRole('row', { name: /Front door, entry reader/ });
+        const front = readers.getByRole('row', { name: /Front door entry reader/ });
         await front.getByText('Online', { exact: true }).waitFor();
         await front.getByText('Secure', { exact: true }).waitFor();
         expect(await readers.getByText('front-in').count()).toBe(0);
@@ -333,7 +339,7 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
         await readers.getByText('Loading…').waitFor();
         expect(await page.getByText('No serial readers are configured.').count()).toBe(0);
         release();
-        await readers.getByText(/Front door, entry reader/).waitFor();
+        await readers.getByText(/Front door entry reader/).waitFor();
         await page.unroute('**/api/v1/readers');
         expect(await page.getByText('Loading…').count()).toBe(0);
 
@@ -394,6 +400,8 @@ describe('console set-up in headless Chromium (demo site, one OSDP reader)', () 
       await withFailureShot(page, 'setup-tokens', async () => {
         await page.getByRole('link', { name: 'API tokens' }).click();
         const role = page.locator('select[name="token-role"]');
+        // The page renders after the click: its options are read once there.
+        await role.locator('option').first().waitFor({ state: 'attached' });
         const labels = await role.locator('option').allTextContents();
         expect(labels).toContain('Facility manager');
         expect(labels.filter((l) => /^[a-z]/.test(l))).toEqual([]);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -58,6 +59,19 @@ describe('console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByTestId('recovery-codes').locator('li').nth(9).waitFor();
     expect(await page.getByTestId('recovery-codes').locator('li').count()).toBe(10);
+    // Shown once: downloaded as they are listed, not typed off the screen.
+    const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download codes' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('gatehouse-recovery-codes.txt');
+    expect(
+      readFileSync((await download.path())!, 'utf8')
+        .trim()
+        .split('\n'),
+    ).toEqual(codes);
+    await page.getByRole('button', { name: 'Copy codes' }).waitFor();
     await page.getByRole('button', { name: 'I have stored them' }).click();
 
     // Navigation by role: an admin sees every page.

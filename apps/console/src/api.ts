@@ -99,6 +99,13 @@ export const sendFile = async <T>(method: string, path: string, body: Blob, type
   return answer<T>(res);
 };
 
+/** A file the console reads by itself (a photo for the desk): its bytes, no session renewed. */
+export const backgroundFile = async (path: string): Promise<Blob> => {
+  const res = await fetch(path, { headers: { [BACKGROUND]: '1' }, credentials: 'same-origin' });
+  if (!res.ok) throw new ApiError(res.status, `http.${res.status}`, res.statusText, {});
+  return res.blob();
+};
+
 export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),

@@ -40,14 +40,24 @@ const DIRECTION_WORDS: Record<Door['readers'][number]['direction'], string> = {
   exit: 'exit reader',
 };
 
-/** A reader by its door and direction ("Front door, entry reader"); its id only when no door has it. */
-export const readerName = (readerId: string, doors: readonly Door[]): string => {
+/**
+ * A reader by its door and direction ("Front door entry reader"): the journal's
+ * wording (libs/journal reader-name.ts, held to this by its spec), so a reader
+ * reads the same on every page, in every journal line and in the export.
+ */
+export const readerLabel = (doorName: string, direction: Door['readers'][number]['direction']): string =>
+  `${doorName} ${DIRECTION_WORDS[direction]}`;
+/** A reader of the site's doors by its name; null when no door has it. */
+export const namedReader = (readerId: string, doors: readonly Door[]): string | null => {
   for (const d of doors) {
     const r = d.readers.find((x) => x.id === readerId);
-    if (r) return `${d.name}, ${DIRECTION_WORDS[r.direction]}`;
+    if (r) return readerLabel(d.name, r.direction);
   }
-  return `Reader ${readerId}`;
+  return null;
 };
+/** A reader by its name (`readerLabel`); its id only when no door has it. */
+export const readerName = (readerId: string, doors: readonly Door[]): string =>
+  namedReader(readerId, doors) ?? `Reader ${readerId}`;
 /** A serial line by the doors its readers serve ("Line of Front door, Server room"). */
 export const lineName = (
   portId: string,

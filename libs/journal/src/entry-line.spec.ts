@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEntry } from '@gatehouse/contracts';
 import { entryLine, STATE_LINE_TYPES } from './entry-line';
-import { eventInWords, type EntryNames, readableRow } from './readable';
+import { eventInWords, type EntryNames, type NameLookup, readableRow } from './readable';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -176,9 +176,16 @@ describe('device states in words', () => {
     );
   });
 
-  it("says a reader's power as a fault or restored", () => {
-    expect(lineOf(entry('reader.power', { power: true }), reader)).toBe(
+  it("says a reader's power as a fault, restored only after a fault, else normal", () => {
+    expect(lineOf(entry('reader.power', { power: true, was: false }), reader)).toBe(
       'Front door entry reader: power restored.',
+    );
+    // The first report (nothing before it), or one from before `was` was kept: nothing was lost.
+    expect(lineOf(entry('reader.power', { power: true }), reader)).toBe(
+      'Front door entry reader: power normal.',
+    );
+    expect(lineOf(entry('reader.power', { power: true, was: true }), reader)).toBe(
+      'Front door entry reader: power normal.',
     );
     expect(lineOf(entry('reader.power', { power: false }), reader)).toBe(
       'Front door entry reader: power fault.',
@@ -209,5 +216,79 @@ describe('device states in words', () => {
     expect(lineOf(granted, { person: 'Ann Archer', door: 'Front door' })).toBe(
       'Access granted: Ann Archer at Front door.',
     );
+  });
+});
+
+describe('alarm lines say which alarm', () => {
+  const ada = { actor: { kind: 'operator' as const, id: 'op-1', name: 'ada' } };
+  const alarmEntry = (type: string, payload: Record<string, unknown>, by = true): JournalEntry => ({
+    ...entry(type, {
+      alarmId: 'a-1',
+      type: 'forced-open',
+      priority: 'high',
+      state: 'acknowledged',
+      ...payload,
+    }),
+    ...(by ? ada : {}),
+  });
+  const named = { door: 'Front door', operator: 'Ada Admin' };
+
+  it('names the alarm, who acted and why: never a bare "Alarm acknowledged"', () => {
+    expect(lineOf(alarmEntry('alarm.acknowledged', { comment: 'wind, checked.' }), named)).toBe(
+      'Front door forced open acknowledged by Ada Admin: wind, checked.',
+    );
+    expect(lineOf(alarmEntry('alarm.resolved', { comment: null }), named)).toBe(
+      'Front door forced open resolved by Ada Admin.',
+    );
+    expect(lineOf(alarmEntry('alarm.false-alarm', { comment: 'test' }), named)).toBe(
+      'Front door forced open closed as false alarm by Ada Admin: test.',
+    );
+    expect(lineOf(alarmEntry('alarm.assigned', { from: null, to: 'gina' }), named)).toBe(
+      'Front door forced open assigned to gina by Ada Admin.',
+    );
+  });
+
+  it('names a raised alarm and its escalation by the system, a reader alarm by its reader', () => {
+    const raised = alarmEntry('alarm.raised', { detail: 'the door opened without a grant' }, false);
+    expect(lineOf(raised, { door: 'Front door' })).toBe(
+      'Alarm raised: Front door forced open: the door opened without a grant.',
+    );
+    expect(
+      lineOf(alarmEntry('alarm.escalated', { priority: 'critical' }, false), { door: 'Front door' }),
+    ).toBe('Front door forced open escalated (now critical).');
+    const reader = alarmEntry('alarm.cause-ended', { type: 'reader-offline' }, false);
+    expect(lineOf(reader, { door: 'Front door', reader: 'Front door entry reader' })).toBe(
+      'Front door entry reader offline cause ended.',
+    );
+    // Where the role may see no place: the alarm by its type, still which one.
+    expect(lineOf(alarmEntry('alarm.acknowledged', { comment: null }), { operator: 'Ada Admin' })).toBe(
+      'Forced open alarm acknowledged by Ada Admin.',
+    );
+  });
+});
+
+describe("the gateway's own free text names readers and zones, not their ids", () => {
+  const lookup: NameLookup = {
+    reader: (id) => (id === 'front-in' ? 'Front door entry reader' : undefined),
+    zone: (id) => (id === 'lobby' ? 'Lobby' : undefined),
+  };
+  const raised = (detail: string, actor?: JournalEntry['actor']): JournalEntry => ({
+    ...entry('alarm.raised', { alarmId: 'a-1', type: 'tailgating', detail }),
+    ...(actor ? { actor } : {}),
+  });
+
+  it('reads ids in an alarm detail as names in the line and the readable row', () => {
+    const e = raised('card refused at front-in, last seen in lobby');
+    const row = readableRow(e, { door: 'Front door' }, 'UTC', {}, lookup);
+    expect(row.reason).toBe('card refused at Front door entry reader, last seen in Lobby');
+    expect(entryLine(e, { door: 'Front door' }, row)).toBe(
+      'Alarm raised: Front door tailgating: card refused at Front door entry reader, last seen in Lobby.',
+    );
+  });
+
+  it("keeps an operator's words as written, and an id the caller may not name as it is", () => {
+    const mine = raised('front-in looked fine', { kind: 'operator', id: 'op-1', name: 'ada' });
+    expect(readableRow(mine, {}, 'UTC', {}, lookup).reason).toBe('front-in looked fine');
+    expect(readableRow(raised('at front-in'), {}, 'UTC', {}, {}).reason).toBe('at front-in');
   });
 });

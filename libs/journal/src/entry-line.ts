@@ -45,8 +45,16 @@ const STATES: Record<string, (p: Payload) => string> = {
   'reader.offline': () => 'offline',
   'reader.tamper': (p) =>
     on(p, 'tamper') === false ? 'tamper cleared' : on(p, 'tamper') ? 'tamper reported' : 'tamper changed',
+  // Restored only after a fault the reader reported (`was: false`): its first report, or one
+  // journaled before `was` was kept, is normal power, not a restoration of something never lost.
   'reader.power': (p) =>
-    on(p, 'power') === false ? 'power fault' : on(p, 'power') ? 'power restored' : 'power changed',
+    on(p, 'power') === false
+      ? 'power fault'
+      : on(p, 'power')
+        ? on(p, 'was') === false
+          ? 'power restored'
+          : 'power normal'
+        : 'power changed',
   'reader.secure-channel': () => 'secure channel established',
   'reader.secure-channel-failed': () => 'secure channel failed',
   'reader.key-set': () => 'new key installed',
@@ -100,6 +108,77 @@ export const stateLine = (
 /** The entry types worded as a state change (for tests that go over every one). */
 export const STATE_LINE_TYPES: readonly string[] = Object.keys(STATES);
 
+/** What happened to an alarm, by entry type: "acknowledged", "closed as false alarm". */
+const ALARM_VERBS: Record<string, string> = {
+  'alarm.acknowledged': 'acknowledged',
+  'alarm.commented': 'commented on',
+  'alarm.assigned': 'assigned',
+  'alarm.escalated': 'escalated',
+  'alarm.resolved': 'resolved',
+  'alarm.false-alarm': 'closed as false alarm',
+  'alarm.cause-ended': 'cause ended',
+  'alarm.withdrawn': 'withdrawn (its cause was disproved)',
+};
+
+/**
+ * Which alarm, by where and what: "Front door forced open", "Front door entry
+ * reader offline" (a reader's alarm by the reader, its type's "reader" not
+ * said twice), "Tailgating alarm" where no place is named; the person it is
+ * about in brackets.
+ */
+const alarmNamed = (p: Payload, names: EntryNames): string => {
+  const type = said(p.type);
+  const words = type.replace(/[-_.]+/g, ' ').toLowerCase();
+  const byReader = type.startsWith('reader-') && names.reader;
+  const where = byReader ? names.reader : (names.door ?? names.reader ?? names.zone);
+  const what = byReader ? words.replace(/^reader /, '') : words;
+  const named = where ? `${where} ${what || 'alarm'}` : `${what ? `${what} alarm` : 'An alarm'}`;
+  const person = names.person ? ` (${names.person})` : '';
+  return `${named.charAt(0).toUpperCase()}${named.slice(1)}${person}`;
+};
+
+/**
+ * An alarm entry's event for the readable export, which has no "which alarm"
+ * column (the door and person have theirs): "Forced open alarm acknowledged".
+ * `undefined` for other entries, or an alarm entry without its type.
+ */
+export const alarmEvent = (entry: Pick<JournalEntry, 'type' | 'payload'>): string | undefined => {
+  if (!entry.type.startsWith('alarm.')) return undefined;
+  const type = said(((entry.payload ?? {}) as Payload).type);
+  if (!type) return undefined;
+  const what = type.replace(/[-_.]+/g, ' ').toLowerCase();
+  const verb =
+    entry.type === 'alarm.raised'
+      ? 'raised'
+      : (ALARM_VERBS[entry.type] ?? entry.type.slice('alarm.'.length).replace(/[-_.]+/g, ' '));
+  return `${what.charAt(0).toUpperCase()}${what.slice(1)} alarm ${verb}`;
+};
+
+/** A sentence's tail without its own full stop, so the line ends with one. */
+const clause = (text: string): string => text.trim().replace(/[.\s]+$/, '');
+
+/**
+ * An alarm's entry says which alarm and what was done to it, by whom and why:
+ * "Front door forced open acknowledged by Ada Admin: checked, wind.". Never a
+ * bare "Alarm acknowledged".
+ */
+const alarmLine = (
+  entry: Pick<JournalEntry, 'type' | 'payload'>,
+  names: EntryNames,
+  row: { operator: string; reason: string },
+): string | undefined => {
+  if (!entry.type.startsWith('alarm.')) return undefined;
+  const p = (entry.payload ?? {}) as Payload;
+  const alarm = alarmNamed(p, names);
+  const why = row.reason ? `: ${clause(row.reason)}` : '';
+  if (entry.type === 'alarm.raised') return `Alarm raised: ${alarm}${why}.`;
+  const verb = ALARM_VERBS[entry.type] ?? entry.type.slice('alarm.'.length).replace(/[-_.]+/g, ' ');
+  const to = entry.type === 'alarm.assigned' && said(p.to) ? ` to ${said(p.to)}` : '';
+  const now = entry.type === 'alarm.escalated' && said(p.priority) ? ` (now ${said(p.priority)})` : '';
+  const by = row.operator ? ` by ${row.operator}` : '';
+  return `${alarm} ${verb}${to}${now}${by}${why}.`;
+};
+
 /**
  * One sentence for an entry, the same in Live events, the Journal and its
  * detail: a device's state change by its subject ("Front door entry reader:
@@ -110,10 +189,12 @@ export const STATE_LINE_TYPES: readonly string[] = Object.keys(STATES);
 export const entryLine = (
   entry: Pick<JournalEntry, 'type' | 'payload'>,
   names: EntryNames,
-  row: { event: string; person: string; card: string; door: string },
+  row: { event: string; person: string; card: string; door: string; operator: string; reason: string },
 ): string => {
   const stated = stateLine(entry, names);
   if (stated) return `${stated}.`;
+  const alarm = alarmLine(entry, names, row);
+  if (alarm) return alarm;
   const card = row.card ? `${row.person ? ' with' : ''} card ${row.card}` : '';
   const who = `${row.person}${card}`.trim();
   const where = row.door

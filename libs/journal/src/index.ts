@@ -23,9 +23,11 @@ export {
   namesOf,
   READABLE_COLUMNS,
   readableRow,
+  namesInText,
   siteTime,
 } from './readable';
 export { entryLine, STATE_LINE_TYPES, stateLine, subjectOf } from './entry-line';
+export { readerLabel } from './reader-name';
 export { MAX_GROUP_SUBJECTS } from './query';
 export {
   type Disclosed,

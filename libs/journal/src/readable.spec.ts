@@ -89,11 +89,12 @@ describe('readable journal rows', () => {
       type: 'alarm.acknowledged',
       subjects: [],
       actor: { kind: 'operator', id: 'o1', name: 'gina' },
-      payload: { state: 'acknowledged', comment: 'on my way' },
+      payload: { type: 'forced-open', state: 'acknowledged', comment: 'on my way' },
     };
     expect(readableRow(note, {}, 'UTC')).toMatchObject({
       time: '2026-06-01 10:00:00 +00:00',
-      event: 'Alarm acknowledged',
+      // Which alarm: the export has no column for its type.
+      event: 'Forced open alarm acknowledged',
       result: 'Acknowledged',
       reason: 'on my way',
       operator: 'gina',

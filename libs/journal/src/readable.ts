@@ -1,5 +1,5 @@
 import type { JournalEntry, SubjectKind } from '@gatehouse/contracts';
-import { stateLine } from './entry-line';
+import { alarmEvent, stateLine } from './entry-line';
 
 /** The names an entry's subjects stand for, as far as the reader may know them. */
 export interface EntryNames {
@@ -193,12 +193,34 @@ const resultOf = (entry: JournalEntry): string => {
  * console and the export say the same), an operator's reason or comment as
  * written, an alarm's detail.
  */
-const reasonOf = (entry: JournalEntry, reasonWords: Readonly<Record<string, string>>): string => {
+const reasonOf = (
+  entry: JournalEntry,
+  reasonWords: Readonly<Record<string, string>>,
+  lookup: NameLookup,
+): string => {
   const p = entry.payload as Payload;
   const reason = text(p.reason);
   if (reason && entry.type.startsWith('access.') && Object.hasOwn(reasonWords, reason))
     return reasonWords[reason]!;
-  return reason || text(p.comment) || text(p.detail) || text(p.text);
+  const said = reason || text(p.comment) || text(p.detail) || text(p.text);
+  // A person's words stay as written; the gateway's own ("card refused at front-in") name places.
+  const a = entry.actor;
+  const byPerson = a && a.kind !== 'system' && a.kind !== 'anonymous';
+  return byPerson ? said : namesInText(said, lookup);
+};
+
+/** A token that may be a reader's, zone's or door's id ("front-in", "lobby", "door_2"). */
+const ID_TOKEN = /[A-Za-z0-9][A-Za-z0-9_-]*/g;
+
+/**
+ * The gateway's own free text with the readers, zones and doors it names by
+ * id read by their names, as far as `lookup` (the caller's rights) knows them:
+ * "card refused at front-in" reads "card refused at Front door entry reader".
+ * Ids stay in the raw entry, one click away.
+ */
+export const namesInText = (said: string, lookup: NameLookup): string => {
+  if (!said || (!lookup.reader && !lookup.zone && !lookup.door)) return said;
+  return said.replace(ID_TOKEN, (t) => lookup.reader?.(t) ?? lookup.door?.(t) ?? lookup.zone?.(t) ?? t);
 };
 
 /** The card of an entry: its name when known, else the credential as presented (still there only if the reader may see it). */
@@ -242,14 +264,16 @@ export const readableRow = (
   names: EntryNames,
   timeZone: string,
   reasonWords: Readonly<Record<string, string>> = {},
+  lookup: NameLookup = {},
 ): Record<(typeof READABLE_COLUMNS)[number], string> => ({
   time: siteTime(entry.time, timeZone),
   // A device's change names the device and its new state ("Front door entry reader: tamper cleared").
-  event: stateLine(entry, names) ?? eventInWords(entry.type),
+  // An alarm's says which alarm ("Forced open alarm acknowledged"): the export has no column for it.
+  event: stateLine(entry, names) ?? alarmEvent(entry) ?? eventInWords(entry.type),
   person: names.person ?? '',
   card: cardOf(entry, names),
   door: names.door ?? '',
   result: resultOf(entry),
-  reason: reasonOf(entry, reasonWords),
+  reason: reasonOf(entry, reasonWords, lookup),
   operator: operatorOf(entry, names),
 });

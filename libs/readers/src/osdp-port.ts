@@ -64,6 +64,9 @@ export class OsdpPort extends SerialReaderPort {
     );
   }
 
+  /** Each reader's last reported power (by address), so a report says what it was before. */
+  private readonly powerSeen = new Map<number, boolean>();
+
   private changed(address: number, change: string, s: PdStatus): void {
     const h = this.host;
     switch (change) {
@@ -117,8 +120,12 @@ export class OsdpPort extends SerialReaderPort {
       case 'tamper':
         h.readerChanged(this, [address], 'tamper', { tamper: s.tamper });
         return h.alarm(this, s.tamper === true, 'reader-tamper', address, 'the reader reports tampering');
-      case 'power':
-        h.readerChanged(this, [address], 'power', { power: s.power });
+      case 'power': {
+        // What it reported before, when it had: the first report is the power as it is, not a
+        // restoration (the journal says "restored" only after a fault).
+        const was = this.powerSeen.get(address);
+        if (s.power !== null) this.powerSeen.set(address, s.power);
+        h.readerChanged(this, [address], 'power', { power: s.power, ...(was === undefined ? {} : { was }) });
         return h.alarm(
           this,
           s.power === false,
@@ -127,6 +134,7 @@ export class OsdpPort extends SerialReaderPort {
           'the reader reports a power fault',
           'medium',
         );
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { UserRound } from 'lucide-react';
 import type { BoardDoor } from '@gatehouse/api';
 import { formatClock } from '../format';
@@ -13,6 +14,7 @@ import {
   stateWord,
 } from './labels';
 import type { SiteOverride } from './lockdown';
+import { initialsOf, usePhotoThumb } from './photo-thumbs';
 import type { SiteNames } from './site-names';
 
 /** What each sensor watches, in words: a door has one contact and at most one exit button. */
@@ -45,7 +47,15 @@ const SensorFacts = ({ d }: { d: BoardDoor }) => {
   );
 };
 
-/** Who a grant last let through, by name, with a photo for the roles that may see photos. */
+/** The API's name for a person whose data was erased (libs/access ERASED_NAME): said as such, no photo. */
+const ERASED = 'erased person';
+
+/**
+ * Who a grant last let through, by name, with their photo for the roles that
+ * may see photos (a small thumbnail read once per person, when the tile is
+ * near the screen), their initials where there is none; an erased person is
+ * said so, with neither.
+ */
 const LastThrough = ({
   t,
   now,
@@ -57,20 +67,33 @@ const LastThrough = ({
   person: { name: string | null; photo: boolean };
 }) => {
   const at = Date.parse(t.at);
+  const name = t.name ?? person.name;
+  const erased = t.erased === true || name === ERASED;
+  const box = useRef<HTMLDivElement>(null);
+  const thumb = usePhotoThumb(t.cardholderId, !erased && (t.photo === true || person.photo), box);
   // null: the person is not in the records, or this role may not read names: say neither.
-  const who = t.name ?? person.name ?? 'a person (name not shown)';
-  const photo = t.photo === true || person.photo;
+  const who = erased ? ERASED : (name ?? 'a person (name not shown)');
+  const initials = !erased && name ? initialsOf(name) : '';
   return (
-    <div className="tile-through" title={`Last through at ${formatClock(at)}`}>
-      {photo ? (
+    <div
+      className="tile-through"
+      title={`Last through at ${formatClock(at)}`}
+      ref={box}
+      data-testid="last-through"
+    >
+      {thumb ? (
         <img
           className="through-photo"
-          src={`/api/v1/access/cardholders/${encodeURIComponent(t.cardholderId)}/photo`}
+          src={thumb}
           alt=""
           width={20}
           height={20}
-          loading="lazy"
+          data-testid="through-photo"
         />
+      ) : initials ? (
+        <span className="through-photo through-initials" aria-hidden="true" data-testid="through-initials">
+          {initials}
+        </span>
       ) : (
         <Icon of={UserRound} />
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CardholderView, Door, Items, Zone } from '@gatehouse/api';
 import { api } from '../api';
+import { namedReader } from '../words';
 
 /** What the desk shows instead of ids: doors with their zone, readers by their door, people by name. */
 export interface SiteNames {
@@ -53,11 +54,7 @@ export const useSiteNames = (generation: number, cardholderIds: string[], photos
     zoneOf: (doorId) => zoneById.get(doorById.get(doorId)?.zoneIn ?? '') ?? null,
     reader: (readerId) => {
       if (!readerId) return null;
-      for (const d of doors) {
-        const r = d.readers.find((x) => x.id === readerId);
-        if (r) return `${d.name} ${r.direction} reader`;
-      }
-      return null;
+      return namedReader(readerId, doors);
     },
     person: (id) => (id ? (people[id]?.name ?? null) : null),
     photo: (id) => people[id]?.photo ?? false,

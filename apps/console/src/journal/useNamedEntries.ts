@@ -43,6 +43,12 @@ export const useNamedEntries = () => {
     return page.items;
   }, []);
 
+  /** Entries the gateway did not name (its answer failed, or left them out): shown in their type's words. */
+  const [failed, setFailed] = useState<ReadonlySet<number>>(new Set());
+  const unnamed = useCallback((seqs: number[]) => {
+    if (seqs.length > 0) setFailed((prev) => new Set([...prev, ...seqs]));
+  }, []);
+
   const flush = useCallback(() => {
     const seqs = [...wanted.current].sort((a, b) => a - b);
     wanted.current.clear();
@@ -52,11 +58,15 @@ export const useNamedEntries = () => {
       const first = seqs[i]!;
       let last = first;
       while (i < seqs.length && seqs[i]! - first < MAX_NAMED) last = seqs[i++]!;
-      fetchAfter(first - 1, last - first + 1).catch(() => {
-        // The entry stays in the type's words; the stream's state is told by the page.
-      });
+      const asked = seqs.slice(seqs.indexOf(first), i);
+      fetchAfter(first - 1, last - first + 1).then(
+        // Entries the answer did not hold (this role may not see them) are not waited for.
+        (got) => unnamed(asked.filter((s) => !got.some((e) => e.seq === s))),
+        // The entries show in their type's words rather than never; the stream's state is told by the page.
+        () => unnamed(asked),
+      );
     }
-  }, [fetchAfter]);
+  }, [fetchAfter, unnamed]);
 
   const name = useCallback(
     (seq: number) => {
@@ -74,7 +84,10 @@ export const useNamedEntries = () => {
       if ([...prev.keys()].every((s) => seqs.has(s))) return prev;
       return new Map([...prev].filter(([s]) => seqs.has(s)));
     });
+    setFailed((prev) =>
+      [...prev].every((s) => seqs.has(s)) ? prev : new Set([...prev].filter((s) => seqs.has(s))),
+    );
   }, []);
 
-  return { named, name, fetchAfter, fetchLatest, keepOnly };
+  return { named, failed, name, fetchAfter, fetchLatest, keepOnly };
 };

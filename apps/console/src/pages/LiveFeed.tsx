@@ -38,7 +38,7 @@ export const LiveFeed = () => {
   const live = useLive();
   const { subscribe, generation, status } = live;
   const { timeZone } = useSiteZone();
-  const { named, name, fetchAfter, fetchLatest, keepOnly } = useNamedEntries();
+  const { named, failed, name, fetchAfter, fetchLatest, keepOnly } = useNamedEntries();
   const [entries, setEntries] = useState<JournalEntry[]>([]);
   const [held, setHeld] = useState<JournalEntry[]>([]);
   const [paused, setPaused] = useState(false);
@@ -108,9 +108,15 @@ export const LiveFeed = () => {
     setHeld([]);
     setPaused(false);
   };
+  // An entry shows once the gateway has worded it (a moment after it arrives): never its bare type
+  // first and words a moment later. One the gateway could not word shows in its type's words.
+  const worded = useMemo(
+    () => entries.filter((e) => named.has(e.seq) || failed.has(e.seq)),
+    [entries, named, failed],
+  );
   const shown = useMemo(
-    () => (kind === 'all' ? entries : entries.filter((e) => kindOf(e.type)?.id === kind)),
-    [entries, kind],
+    () => (kind === 'all' ? worded : worded.filter((e) => kindOf(e.type)?.id === kind)),
+    [worded, kind],
   );
   const down = status !== 'live' && status !== 'connecting';
 
@@ -179,7 +185,7 @@ export const LiveFeed = () => {
         ))}
         {shown.length === 0 && (
           <li className="jr-empty">
-            {entries.length === 0 ? 'Waiting for events…' : 'No event of this kind yet.'}
+            {worded.length === 0 ? 'Waiting for events…' : 'No event of this kind yet.'}
           </li>
         )}
       </ol>

@@ -4,6 +4,7 @@ import { api, describeError, ROLES, type Operator, type Role } from '../api';
 import type { Items } from '@gatehouse/api';
 import { useActionDialog } from '../components/useActionDialog';
 import { ErrorAlert, useAction } from '../Feedback';
+import { DISPLAY_NAME_LIMITS, USERNAME_LIMITS } from '../setup/limits';
 import { SitePasswordRules } from '../setup/PasswordRules';
 import { EmptyRow } from '../components/NotYetRead';
 import { ROLE_WORDS, rolesInWords } from '../words';
@@ -264,18 +265,29 @@ export const Operators = ({ canEdit, me }: { canEdit: boolean; me?: string }) =>
               name="new-username"
               value={draft.username}
               onChange={(e) => setDraft({ ...draft, username: e.target.value })}
+              maxLength={USERNAME_LIMITS.maxLength}
+              pattern={USERNAME_LIMITS.pattern}
+              aria-describedby="new-username-limits"
               required
             />
           </label>
+          <p className="hint" id="new-username-limits" data-testid="username-limits">
+            {USERNAME_LIMITS.words}
+          </p>
           <label>
             Full name
             <input
               name="new-displayName"
               value={draft.displayName}
               onChange={(e) => setDraft({ ...draft, displayName: e.target.value })}
+              maxLength={DISPLAY_NAME_LIMITS.maxLength}
+              aria-describedby="new-displayName-limits"
               required
             />
           </label>
+          <p className="hint" id="new-displayName-limits">
+            {DISPLAY_NAME_LIMITS.words}
+          </p>
           <label>
             Temporary password
             <input

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { formatTime } from '../format';
 import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '@gatehouse/api';
 import { useCan } from '../shell/permissions';
@@ -12,6 +12,7 @@ import {
   type Level,
 } from '../access-api';
 import { useActionDialog } from '../components/useActionDialog';
+import { forgetPhoto } from '../desk/photo-thumbs';
 import { useAction } from '../Feedback';
 import { PersonEdit } from '../setup/PersonEdit';
 import { useSiteInstant } from '../setup/site';
@@ -54,6 +55,9 @@ const Checks = ({
   </span>
 );
 
+/** The API's name for a person whose data was erased (libs/access ERASED_NAME): nothing left to erase. */
+const ERASED = 'erased person';
+
 export const People = () => {
   const can = useCan();
   const edit = can('cardholders.write');
@@ -72,6 +76,14 @@ export const People = () => {
   const siteInstant = useSiteInstant();
   const { run, view, noteAt, busy } = useAction();
   const dialog = useActionDialog();
+  /** Focus follows a person opened from the list (Enter on their name) to their detail; a re-read leaves it. */
+  const openedByHand = useRef(false);
+  const detailHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (!selected || !openedByHand.current) return;
+    openedByHand.current = false;
+    detailHeading.current?.focus();
+  }, [selected]);
 
   const search = useCallback(async (text: string) => {
     const r = await api.get<CardholderPage>(
@@ -198,6 +210,7 @@ export const People = () => {
       'Photo saved.',
       async () => {
         await sendFile('PUT', `/api/v1/access/cardholders/${selected.id}/photo`, file, file.type);
+        forgetPhoto(selected.id);
         await refresh();
       },
       'person',
@@ -261,6 +274,7 @@ export const People = () => {
                     aria-current={selected?.id === c.id ? 'true' : undefined}
                     onClick={(e) => {
                       e.stopPropagation();
+                      openedByHand.current = true;
                       void open(c.id);
                     }}
                   >
@@ -284,7 +298,9 @@ export const People = () => {
         </table>
         {selected && (
           <aside className="panel detail-panel" data-testid="person-detail">
-            <h3>{selected.name}</h3>
+            <h3 ref={detailHeading} tabIndex={-1} data-testid="person-detail-heading">
+              {selected.name}
+            </h3>
             {selected.hasPhoto && (
               <img
                 className="photo"
@@ -331,6 +347,34 @@ export const People = () => {
                     onChange={(e) => upload(e.target.files?.[0])}
                   />
                 </label>
+              </div>
+            )}
+            {can('people.erase') && selected.name !== ERASED && (
+              <div className="row-actions">
+                <button
+                  className="danger"
+                  onClick={() =>
+                    dialog.ask({
+                      title: `Erase ${selected.name} for good?`,
+                      consequence:
+                        'Their name, employee number, department, account and photo are cleared and their data key destroyed; every card of theirs is revoked. This cannot be undone. The journal keeps its proofs and says "erased person".',
+                      confirm: 'Erase for good',
+                      reason: 'required',
+                      reasonLabel: 'Reason (the request and its reference)',
+                      reasonHint:
+                        "Journaled in clear with the erasure: the request's reference, never the person's name.",
+                      risky: true,
+                      done: 'Erased: their personal data is gone.',
+                      run: async (reason) => {
+                        await api.post(`/api/v1/people/${encodeURIComponent(selected.id)}/erase`, { reason });
+                        forgetPhoto(selected.id);
+                        await refresh();
+                      },
+                    })
+                  }
+                >
+                  Erase personal data…
+                </button>
               </div>
             )}
             {noteAt('person')}

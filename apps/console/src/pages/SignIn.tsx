@@ -3,6 +3,7 @@ import type { BootstrapAnswer, BootstrapState, EnrollmentConfirmed, SignInAnswer
 import { api, describeError, setCsrfToken, type Operator } from '../api';
 import { ErrorAlert } from '../Feedback';
 import { SuccessNote, type Success } from '../components/Notes';
+import { DISPLAY_NAME_LIMITS, USERNAME_LIMITS } from '../setup/limits';
 import { SecretActions } from '../setup/SecretActions';
 import { chosenPassword, NewPasswordFields, NO_PASSWORD } from '../setup/NewPasswordFields';
 
@@ -94,18 +95,29 @@ export const Bootstrap = ({
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             autoComplete="username"
+            maxLength={USERNAME_LIMITS.maxLength}
+            pattern={USERNAME_LIMITS.pattern}
+            aria-describedby="bootstrap-username-limits"
             required
           />
         </label>
+        <p className="hint" id="bootstrap-username-limits" data-testid="username-limits">
+          {USERNAME_LIMITS.words}
+        </p>
         <label>
           Full name
           <input
             name="displayName"
             value={displayName}
             onChange={(e) => setDisplayName(e.target.value)}
+            maxLength={DISPLAY_NAME_LIMITS.maxLength}
+            aria-describedby="bootstrap-displayName-limits"
             required
           />
         </label>
+        <p className="hint" id="bootstrap-displayName-limits">
+          {DISPLAY_NAME_LIMITS.words}
+        </p>
         <NewPasswordFields value={password} onChange={setPassword} />
         <ErrorAlert error={error} />
         <button disabled={busy}>Create administrator</button>

@@ -126,9 +126,14 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               value={draft.name}
               maxLength={100}
               onChange={(e) => setDraft({ ...draft, name: e.target.value })}
+              aria-describedby="token-name-limits"
               required
             />
           </label>
+          {/* The gateway's limits (operators.controller.ts), said before sending rather than refused after. */}
+          <p className="hint" id="token-name-limits">
+            Up to 100 characters: what the machine is and where (“badge printer, reception”).
+          </p>
           <label>
             Role
             <select
@@ -152,8 +157,12 @@ export const Tokens = ({ canEdit }: { canEdit: boolean }) => {
               max={3650}
               value={draft.expiresInDays}
               onChange={(e) => setDraft({ ...draft, expiresInDays: Number(e.target.value) })}
+              aria-describedby="token-days-limits"
             />
           </label>
+          <p className="hint" id="token-days-limits" data-testid="token-days-limits">
+            From 1 to 3650 days (ten years); the token stops working after that.
+          </p>
           <button disabled={busy}>Create token</button>
           {noteAt('new-token')}
           {/* The secret stays until put away: it is shown once and must be copied, not faded. */}

@@ -85,7 +85,7 @@ describe('the system page’s components', () => {
       name: 'Readers',
       status: 'degraded',
       since: '2026-11-30T09:00:00Z',
-      detail: '1 of 2 offline: Loading dock, entry reader',
+      detail: '1 of 2 offline: Loading dock entry reader',
     });
     expect(rows[1]).toMatchObject({
       name: 'MQTT broker',

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessService } from '@gatehouse/access';
+import { AccessService, ERASED_NAME } from '@gatehouse/access';
 import { may, type Principal } from '@gatehouse/auth';
 import { DoorsService } from '@gatehouse/doors';
 import { Allow } from '../http/auth.guard';
@@ -30,12 +30,15 @@ export class DoorsController {
       items: this.doors.board().map((d) => {
         if (!d.lastThrough) return { ...d, lastThrough: null };
         const person = people.get(d.lastThrough.cardholderId);
+        // Erased: no personal data is left to show, and "erased person" reveals none, so every role is told.
+        const erased = person?.name === ERASED_NAME;
         return {
           ...d,
           lastThrough: {
             ...d.lastThrough,
-            name: names ? (person?.name ?? null) : null,
-            ...(photos && person?.hasPhoto ? { photo: true } : {}),
+            name: names || erased ? (person?.name ?? null) : null,
+            ...(photos && person?.hasPhoto && !erased ? { photo: true } : {}),
+            ...(erased ? { erased: true } : {}),
           },
         };
       }),

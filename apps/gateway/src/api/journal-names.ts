@@ -1,7 +1,7 @@
 import { printedCardMatches, type SiteLookup } from '@gatehouse/access';
 import { hiddenProperties, may } from '@gatehouse/auth';
 import type { Role } from '@gatehouse/auth';
-import type { NameLookup } from '@gatehouse/journal';
+import { readerLabel, type NameLookup } from '@gatehouse/journal';
 import type { CardMatch, DoorMatch, PersonMatch } from './views';
 
 /**
@@ -22,7 +22,7 @@ export type NameRights = ReturnType<typeof nameRights>;
 export type { CardMatch, DoorMatch, PersonMatch };
 
 const readerName = (r: { door: { name: string }; direction: string } | undefined) =>
-  r && `${r.door.name} ${r.direction} reader`;
+  r && readerLabel(r.door.name, r.direction);
 const cardText = (c: { format: string; number: string }) => `${c.format} ${c.number}`;
 const contains = (value: string, needle: string) => value.toLowerCase().includes(needle);
 

@@ -139,7 +139,7 @@ export class JournalSearchController {
       if (!seen) continue;
       const operator = actorDisplayName(this.operators, seen.actor);
       const entryNames = { ...namesOf(seen, lookup), ...(operator ? { operator } : {}) };
-      const row = readableRow(seen, entryNames, zone, DECISION_REASON_WORDS);
+      const row = readableRow(seen, entryNames, zone, DECISION_REASON_WORDS, lookup);
       items.push({
         ...seen,
         names: entryNames,

@@ -275,6 +275,7 @@ export class JournalController {
         { ...namesOf(seen, lookup), ...(operator ? { operator } : {}) },
         timeZone,
         DECISION_REASON_WORDS,
+        lookup,
       );
       return csvRecord(READABLE_COLUMNS.map((column) => row[column]));
     };

@@ -61,7 +61,14 @@ export interface ErrorBody {
  * see photos (`cardholders.photo`) and only when there is one.
  */
 export interface BoardDoor extends Omit<BoardDoorState, 'lastThrough'> {
-  lastThrough: { cardholderId: string; name: string | null; photo?: boolean; at: string } | null;
+  lastThrough: {
+    cardholderId: string;
+    name: string | null;
+    photo?: boolean;
+    /** The person's data was erased: said so to every role, with no photo. */
+    erased?: boolean;
+    at: string;
+  } | null;
 }
 
 /** A list answer. */
