@@ -21,12 +21,19 @@ export interface WorkstationPlace {
  */
 export class AccountDirectory {
   private byKey: Map<string, string> | null = null;
+  /** Counts the rebuilds: who acts on a changed mapping (sessions to attribute) compares it. */
+  generation = 0;
   private builtFrom: ReadonlyMap<string, Cardholder> | null = null;
 
   constructor(private readonly cardholders: () => ReadonlyMap<string, Cardholder>) {}
 
   invalidate(): void {
     this.byKey = null;
+  }
+
+  /** Every mapped account: its normalised key and the cardholder id it maps to. */
+  mapped(): IterableIterator<[string, string]> {
+    return this.map().entries();
   }
 
   /** The cardholder id for a normalised account key (`corp\ann`), or null. */
@@ -48,6 +55,7 @@ export class AccountDirectory {
     }
     this.byKey = next;
     this.builtFrom = current;
+    this.generation += 1;
     return next;
   }
 }

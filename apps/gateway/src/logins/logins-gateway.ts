@@ -19,7 +19,7 @@ import { AccountDirectory, WorkstationMap } from './identity';
 import { SeenList } from './seen-list';
 import type { AccountDigest } from './account-digest';
 import type { LoginTopic } from './mqtt-topic';
-import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
+import { type LoginArrival, type LoginIdentity, loginEntry, sessionAttributedEntry } from './entry';
 import {
   restoreHorizonMs,
   restoreSessions,
@@ -42,6 +42,9 @@ export type LoginOutcome =
  * buffers and spools, not in the gateway's memory.
  */
 export const MAX_IN_FLIGHT = 20_000;
+
+/** Account digests remembered (account key → digest). */
+const MAX_DIGESTS = 50_000;
 
 /** Accounts that map to nobody, and workstations no zone holds, kept (bounded) for mapping. */
 const MAX_UNMAPPED_LISTED = 500;
@@ -77,6 +80,9 @@ export class LoginsGateway {
   topic: LoginTopic | null = null;
   private readonly unmapped = new SeenList(MAX_UNMAPPED_LISTED);
   private readonly unplaced = new SeenList(MAX_UNMAPPED_LISTED);
+  private readonly digests = new Map<string, string>();
+  /** The identity map's generation whose mapped accounts' sessions were attributed. */
+  private attributedGeneration = 0;
   private unmappedCount = 0;
   private unplacedCount = 0;
   private journalFailures = 0;
@@ -103,7 +109,12 @@ export class LoginsGateway {
     this.sessionHorizonMs = restoreHorizonMs(config.logins.sessions);
     // A cardholder created, changed, imported or erased may change whose account is whose.
     deps.bus.on('journal.committed', 'logins-identity', (entries) => {
-      if (entries.some((e) => e.type.startsWith('cardholder.'))) this.accounts.invalidate();
+      if (entries.some((e) => e.type.startsWith('cardholder.'))) {
+        this.accounts.invalidate();
+        // The access index takes the change in after its entry commits (an import's, after its
+        // slices): looked at once that has run; a login or a listing meanwhile looks itself.
+        setImmediate(() => void this.attributeSessions());
+      }
       // An erased person's whereabouts go with the rest of their data.
       for (const e of entries)
         if (e.type === 'privacy.person-erased' && typeof e.payload.id === 'string')
@@ -132,7 +143,7 @@ export class LoginsGateway {
         : { outcome: 'unknown', reason: 'from-the-future' };
     }
     const personId = event.account ? this.accounts.personOf(event.account.key) : null;
-    const accountDigest = event.account ? this.deps.accountDigest(event.account.key) : null;
+    const accountDigest = event.account ? this.digestOf(event.account.key) : null;
     const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
     if (event.account && !personId) {
       this.unmappedCount += 1;
@@ -142,6 +153,8 @@ export class LoginsGateway {
       this.unplacedCount += 1;
       this.unplaced.note(event.workstation.host, now.getTime(), arrival.sourceAddress);
     }
+    // The identity map was rebuilt for this login (a change not yet looked at): sessions first.
+    if (this.accounts.generation !== this.attributedGeneration) void this.attributeSessions();
     const identity = { personId, accountDigest, place };
     this.track(event, identity, now.getTime());
     this.observe(event, identity, arrival);
@@ -160,6 +173,58 @@ export class LoginsGateway {
       }
     }
     return { outcome: 'accepted', key: event.key, action: event.action, mapped: personId !== null };
+  }
+
+  /**
+   * After accounts were mapped or unmapped (a cardholder changed, imported,
+   * synced from the directory, or mapped on the console): the identity map is
+   * rebuilt, and the open sessions of accounts that mapped to nobody and map
+   * to a person now become that person's at once, each journaled. Resolves
+   * when those entries are committed.
+   */
+  remapAccounts(): Promise<number> {
+    this.accounts.invalidate();
+    return this.attributeSessions();
+  }
+
+  /** Open sessions of accounts mapped since the identity map was last looked at become their person's. */
+  private async attributeSessions(): Promise<number> {
+    const mapped = this.accounts.mapped(); // rebuilt here when the cardholders changed
+    if (this.accounts.generation === this.attributedGeneration) return 0;
+    this.attributedGeneration = this.accounts.generation;
+    const waiting = this.sessions.unmappedDigests();
+    if (waiting.size === 0) return 0;
+    const appends: Promise<JournalEntry>[] = [];
+    for (const [key, personId] of mapped) {
+      const digest = this.digestOf(key);
+      if (!waiting.has(digest)) continue;
+      for (const session of this.sessions.attribute(digest, personId))
+        appends.push(this.deps.journal.append(sessionAttributedEntry(session)));
+    }
+    const results = await Promise.allSettled(appends);
+    for (const r of results)
+      if (r.status === 'rejected') {
+        this.journalFailures += 1;
+        this.deps.log('warn', 'a session attributed to its person could not be journaled', {
+          error: String(r.reason),
+        });
+      }
+    return appends.length;
+  }
+
+  /**
+   * The account's keyed digest, remembered: an HMAC per login was a measurable
+   * share of the path, and a site has a bounded set of accounts (past
+   * MAX_DIGESTS kept, a flood of invented names, the memory starts over).
+   */
+  private digestOf(accountKey: string): string {
+    let digest = this.digests.get(accountKey);
+    if (digest === undefined) {
+      if (this.digests.size >= MAX_DIGESTS) this.digests.clear();
+      digest = this.deps.accountDigest(accountKey);
+      this.digests.set(accountKey, digest);
+    }
+    return digest;
   }
 
   /** For listeners: nobody awaits, a failed journal write is counted and logged. */
@@ -185,6 +250,7 @@ export class LoginsGateway {
 
   /** The sessions tracked now (open and locked), time-outs applied. */
   trackedSessions(): TrackedSession[] {
+    void this.attributeSessions();
     return this.sessions.list(this.deps.clock.now().getTime());
   }
 
