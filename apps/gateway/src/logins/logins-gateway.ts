@@ -17,6 +17,7 @@ import {
 } from '@gatehouse/logins';
 import { AccountDirectory, WorkstationMap } from './identity';
 import { SeenList } from './seen-list';
+import type { WorkstationPlaces } from './workstation-places';
 import type { AccountDigest } from './account-digest';
 import type { LoginTopic } from './mqtt-topic';
 import { type LoginArrival, type LoginIdentity, loginEntry, sessionAttributedEntry } from './entry';
@@ -76,6 +77,8 @@ export class LoginsGateway {
   private readonly sessionHorizonMs: number;
   /** The listeners started for `logins.listeners` (none unless configured). */
   listeners: readonly IngestListener[] = [];
+  /** The console's placings of workstations (set at the start, where a database is). */
+  places: WorkstationPlaces | null = null;
   /** The agents' MQTT topic (`logins.mqtt.topic`), when one is configured and a broker is. */
   topic: LoginTopic | null = null;
   private readonly unmapped = new SeenList(MAX_UNMAPPED_LISTED);
@@ -336,12 +339,16 @@ export class LoginsGateway {
 
   /** Workstations that sent logins and that no zone holds (`logins.workstations`), most recent first. */
   unplacedWorkstations(): { host: string; count: number; lastSeen: string; sourceAddress: string | null }[] {
-    return this.unplaced.list().map((w) => ({
-      host: w.key,
-      count: w.count,
-      lastSeen: new Date(w.lastSeen).toISOString(),
-      sourceAddress: w.sourceAddress,
-    }));
+    // One placed since is left out at once.
+    return this.unplaced
+      .list()
+      .filter((w) => this.workstations.placeOf(w.key, w.sourceAddress) === null)
+      .map((w) => ({
+        host: w.key,
+        count: w.count,
+        lastSeen: new Date(w.lastSeen).toISOString(),
+        sourceAddress: w.sourceAddress,
+      }));
   }
 
   keptUnknown(): readonly KeptUnknown[] {
