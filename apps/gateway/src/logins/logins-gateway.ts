@@ -44,9 +44,6 @@ export type LoginOutcome =
  */
 export const MAX_IN_FLIGHT = 20_000;
 
-/** Account digests remembered (account key → digest). */
-const MAX_DIGESTS = 50_000;
-
 /** Accounts that map to nobody, and workstations no zone holds, kept (bounded) for mapping. */
 const MAX_UNMAPPED_LISTED = 500;
 
@@ -83,7 +80,6 @@ export class LoginsGateway {
   topic: LoginTopic | null = null;
   private readonly unmapped = new SeenList(MAX_UNMAPPED_LISTED);
   private readonly unplaced = new SeenList(MAX_UNMAPPED_LISTED);
-  private readonly digests = new Map<string, string>();
   /** The identity map's generation whose mapped accounts' sessions were attributed. */
   private attributedGeneration = 0;
   private unmappedCount = 0;
@@ -146,7 +142,7 @@ export class LoginsGateway {
         : { outcome: 'unknown', reason: 'from-the-future' };
     }
     const personId = event.account ? this.accounts.personOf(event.account.key) : null;
-    const accountDigest = event.account ? this.digestOf(event.account.key) : null;
+    const accountDigest = event.account ? this.deps.accountDigest(event.account.key) : null;
     const place = this.workstations.placeOf(event.workstation.host, arrival.sourceAddress);
     if (event.account && !personId) {
       this.unmappedCount += 1;
@@ -199,7 +195,7 @@ export class LoginsGateway {
     if (waiting.size === 0) return 0;
     const appends: Promise<JournalEntry>[] = [];
     for (const [key, personId] of mapped) {
-      const digest = this.digestOf(key);
+      const digest = this.deps.accountDigest(key);
       if (!waiting.has(digest)) continue;
       for (const session of this.sessions.attribute(digest, personId))
         appends.push(this.deps.journal.append(sessionAttributedEntry(session)));
@@ -213,21 +209,6 @@ export class LoginsGateway {
         });
       }
     return appends.length;
-  }
-
-  /**
-   * The account's keyed digest, remembered: an HMAC per login was a measurable
-   * share of the path, and a site has a bounded set of accounts (past
-   * MAX_DIGESTS kept, a flood of invented names, the memory starts over).
-   */
-  private digestOf(accountKey: string): string {
-    let digest = this.digests.get(accountKey);
-    if (digest === undefined) {
-      if (this.digests.size >= MAX_DIGESTS) this.digests.clear();
-      digest = this.deps.accountDigest(accountKey);
-      this.digests.set(accountKey, digest);
-    }
-    return digest;
   }
 
   /** For listeners: nobody awaits, a failed journal write is counted and logged. */
