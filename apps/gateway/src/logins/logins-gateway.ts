@@ -155,8 +155,10 @@ export class LoginsGateway {
     // The identity map was rebuilt for this login (a change not yet looked at): sessions first.
     if (this.accounts.generation !== this.attributedGeneration) void this.attributeSessions();
     const identity = { personId, accountDigest, place };
-    this.track(event, identity, now.getTime());
-    this.observe(event, identity, arrival);
+    // The sender's time read once for the sessions and the rules.
+    const at = Date.parse(event.occurredAt);
+    this.track(event, at, identity, now.getTime());
+    this.observe(event, at, identity, arrival);
     this.inFlight += 1;
     try {
       await this.deps.journal.append(loginEntry(event, identity, arrival));
@@ -238,12 +240,12 @@ export class LoginsGateway {
     return this.sessions.list(this.deps.clock.now().getTime());
   }
 
-  private track(event: LoginObserved, identity: LoginIdentity, now: number): void {
+  private track(event: LoginObserved, at: number, identity: LoginIdentity, now: number): void {
     const action = SESSION_ACTIONS[event.action];
     if (!action) return;
     this.sessions.apply(
       {
-        at: Date.parse(event.occurredAt),
+        at,
         action,
         personId: identity.personId,
         accountDigest: identity.accountDigest,
@@ -257,7 +259,7 @@ export class LoginsGateway {
     );
   }
 
-  private observe(event: LoginObserved, identity: LoginIdentity, arrival: LoginArrival): void {
+  private observe(event: LoginObserved, at: number, identity: LoginIdentity, arrival: LoginArrival): void {
     const action = SESSION_ACTIONS[event.action];
     const { personId, accountDigest, place } = identity;
     // Without an account (logind's "Removed session") there is nobody to judge.
@@ -265,7 +267,7 @@ export class LoginsGateway {
     const fact: LoginEvent = {
       kind: 'login',
       id: event.key,
-      at: Date.parse(event.occurredAt),
+      at,
       action,
       // The digest, as the journal keeps it: a fact read back after a restart names the same account.
       account: accountDigest,
