@@ -197,7 +197,9 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     log,
   });
   // The workstations placed on the console, beside the site file's, before any login is taken.
-  logins.places = new WorkstationPlaces(db, journal, logins.workstations, clock);
+  logins.places = new WorkstationPlaces(db, journal, logins.workstations, clock, (host) =>
+    logins.relocateSessions(host),
+  );
   logins.places.load();
   if (config.logins.mqtt.topic) {
     if (broker.mqtt) {

@@ -53,7 +53,9 @@ describe('workstations placed on the console (real SQLite journal, kept across a
       clock,
       log: () => undefined,
     });
-    logins.places = new WorkstationPlaces(db, journal, logins.workstations, clock);
+    logins.places = new WorkstationPlaces(db, journal, logins.workstations, clock, (host) =>
+      logins.relocateSessions(host),
+    );
     logins.places.load();
     open = { db, journal, logins };
     return { db, journal, logins, places: logins.places };
@@ -106,6 +108,8 @@ describe('workstations placed on the console (real SQLite journal, kept across a
     await places.place('10.9.0.1', { zone: null, remote: true }, fm);
     // What is left to place leaves them out at once; the next logins carry the place.
     expect(logins.unplacedWorkstations()).toEqual([]);
+    // The session already open there is in the zone at once, not at its next login.
+    expect(zoneOf(logins, 'ws-9.corp.example.com')).toBe('floor-3');
     expect(logins.workstations.placeOf('ws-9.corp.example.com', null)).toEqual({
       zone: 'floor-3',
       remote: false,

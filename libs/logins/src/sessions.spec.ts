@@ -194,4 +194,16 @@ describe('SessionTracker', () => {
     );
     expect(t.list(T0 + 6 * MIN)).toEqual([]);
   });
+  it('moves the open sessions of a workstation placed since to its zone, leaving the others', () => {
+    const t = tracker();
+    t.apply(fact({ host: 'ws-9', zone: null }), T0);
+    t.apply(fact({ host: 'ws-7', zone: 'floor-2' }), T0);
+    const placed = (host: string) => (host === 'ws-9' ? { zone: 'floor-3', remote: false } : null);
+    expect(t.relocate(placed)).toBe(1);
+    expect(t.relocate(placed)).toBe(0);
+    expect(t.list(T0).map((s) => [s.host, s.zone, s.remote])).toEqual([
+      ['ws-9', 'floor-3', false],
+      ['ws-7', 'floor-2', false],
+    ]);
+  });
 });

@@ -241,6 +241,25 @@ export class SessionTracker {
     return done;
   }
 
+  /**
+   * Sessions on workstations placed (or taken back) since they opened: their
+   * zone as placed now, and remote if either the login or the place says so.
+   * `placeOf` answers null for a host to leave as it is. Returns how many changed.
+   */
+  relocate(placeOf: (host: string) => { zone: string | null; remote: boolean } | null): number {
+    let changed = 0;
+    for (const held of this.sessions.values()) {
+      const place = placeOf(held.host);
+      if (!place) continue;
+      const remote = held.remote || place.remote;
+      if (held.zone === place.zone && held.remote === remote) continue;
+      held.zone = place.zone;
+      held.remote = remote;
+      changed += 1;
+    }
+    return changed;
+  }
+
   /** Forgets every session of a person (erased): whereabouts are personal data too. */
   forgetPerson(personId: string): void {
     for (const held of [...this.sessions.values()]) if (held.personId === personId) this.drop(held);

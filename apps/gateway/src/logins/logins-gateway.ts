@@ -15,7 +15,7 @@ import {
   type TrackedSession,
   type UnknownReason,
 } from '@gatehouse/logins';
-import { AccountDirectory, WorkstationMap } from './identity';
+import { AccountDirectory, hostKey, WorkstationMap } from './identity';
 import { SeenList } from './seen-list';
 import type { WorkstationPlaces } from './workstation-places';
 import type { AccountDigest } from './account-digest';
@@ -43,6 +43,9 @@ export type LoginOutcome =
  * buffers and spools, not in the gateway's memory.
  */
 export const MAX_IN_FLIGHT = 20_000;
+
+/** A workstation taken out of its zone: its sessions are in none. */
+const NOWHERE = { zone: null, remote: false } as const;
 
 /** Accounts that map to nobody, and workstations no zone holds, kept (bounded) for mapping. */
 const MAX_UNMAPPED_LISTED = 500;
@@ -225,12 +228,30 @@ export class LoginsGateway {
    * start, before any listener takes a message.
    */
   async restoreSessions(history: SessionHistory, open: (e: JournalEntry) => JournalEntry): Promise<number> {
-    return restoreSessions(this.sessions, {
+    const restored = await restoreSessions(this.sessions, {
       history,
       open,
       now: this.deps.clock.now().getTime(),
       horizonMs: this.sessionHorizonMs,
       log: this.deps.log,
+    });
+    this.relocateSessions();
+    return restored;
+  }
+
+  /**
+   * Open sessions on a workstation placed or taken back on the console take
+   * its place now (the guard's "Sessions now" at once, not at the next login);
+   * without a host, every session on a placed workstation (after a restart,
+   * the placings made since those sessions' logins).
+   */
+  relocateSessions(changedHost?: string): number {
+    const changed = changedHost === undefined ? null : hostKey(changedHost);
+    return this.sessions.relocate((host) => {
+      const place = this.workstations.placeOf(host, null);
+      if (changed === null) return place;
+      if (hostKey(host) !== changed && hostKey(host).split('.')[0] !== changed) return null;
+      return place ?? NOWHERE;
     });
   }
 

@@ -50,6 +50,8 @@ export class WorkstationPlaces {
     },
     private readonly map: WorkstationMap,
     private readonly clock: Clock,
+    /** Told each host placed or taken back, once it is in the map (the open sessions move). */
+    private readonly onChange: (host: string) => void = () => undefined,
   ) {}
 
   /** Puts the stored placings in the map: once at the start, before any login is taken. */
@@ -101,6 +103,7 @@ export class WorkstationPlaces {
           .run(row.host, row.zone, row.remote, row.set_by, row.set_at),
     );
     this.map.set(key, placeOf(row));
+    this.onChange(key);
     return view(row);
   }
 
@@ -120,6 +123,7 @@ export class WorkstationPlaces {
       () => this.db.prepare('DELETE FROM workstation_places WHERE host = ?').run(key),
     );
     this.map.remove(key);
+    this.onChange(key);
     return true;
   }
 
