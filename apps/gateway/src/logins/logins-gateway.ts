@@ -85,6 +85,7 @@ export class LoginsGateway {
   private readonly unplaced = new SeenList(MAX_UNMAPPED_LISTED);
   /** The identity map's generation whose mapped accounts' sessions were attributed. */
   private attributedGeneration = 0;
+  private closed = false;
   private unmappedCount = 0;
   private unplacedCount = 0;
   private journalFailures = 0;
@@ -193,6 +194,7 @@ export class LoginsGateway {
 
   /** Open sessions of accounts mapped since the identity map was last looked at become their person's. */
   private async attributeSessions(): Promise<number> {
+    if (this.closed) return 0; // a look scheduled before the stop: the journal is closing
     const mapped = this.accounts.mapped(); // rebuilt here when the cardholders changed
     if (this.accounts.generation === this.attributedGeneration) return 0;
     this.attributedGeneration = this.accounts.generation;
@@ -369,6 +371,7 @@ export class LoginsGateway {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled(this.listeners.map((l) => l.close()));
     this.deps.bus.off('journal.committed', 'logins-identity');
   }
