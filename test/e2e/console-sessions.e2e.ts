@@ -193,7 +193,7 @@ describe('the console’s sessions and mapping pages', () => {
         await page.getByRole('heading', { name: 'Accounts and workstations to map', level: 2 }).waitFor();
         const accounts = page.getByTestId('accounts-to-map');
         await accounts.getByRole('rowheader', { name: 'corp\\zed' }).waitFor();
-        await page.getByTestId('workstations-to-place').getByText('ws-zed').waitFor();
+        await page.getByTestId('workstations-to-place').getByRole('rowheader', { name: 'ws-zed' }).waitFor();
         // Who places a workstation, in words; the configuration key only behind "Show ids (advanced)".
         const hint = page.getByText('Your administrator places each workstation in a zone');
         expect(await hint.innerText()).not.toMatch(/site file|logins\.workstations/);
@@ -236,6 +236,37 @@ describe('the console’s sessions and mapping pages', () => {
       return r.body.sessions.find((s) => s.name === 'Zoe Zed') ? r.body.sessions : undefined;
     });
     expect(sessions.find((s) => s.name === 'Zoe Zed')?.host).toBe('ws-ann');
+  }, 90_000);
+
+  it('places a workstation in a zone picked by name, at once and journaled as the facility manager’s', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await openConsole(browser, gw.url, 'fran');
+      await withFailureShot(page, 'place-workstation', async () => {
+        await page.getByRole('link', { name: 'Accounts to map' }).click();
+        const list = page.getByTestId('workstations-to-place');
+        await list.getByRole('rowheader', { name: 'ws-zed' }).waitFor();
+        await page.getByRole('button', { name: 'Place ws-zed' }).click();
+        await page.getByLabel('Zone').selectOption({ label: 'Lobby' });
+        expect(await seriousA11yViolations(page, 'placing a workstation')).toEqual([]);
+        await page.getByRole('button', { name: 'Place it' }).click();
+        await page.getByTestId('note-place').getByText('ws-zed is placed: in Lobby.').waitFor();
+        await list.getByText('Every workstation seen is in a zone.').waitFor();
+      });
+      await page.context().close();
+    } finally {
+      await browser.close();
+    }
+    const placed = (await admin.get<{ items: Entry[] }>('/api/v1/journal?type=workstation.placed')).body
+      .items;
+    expect(placed.map((e) => [e.actor?.name, e.payload.host, e.payload.zone])).toEqual([
+      ['fran', 'ws-zed', 'lobby'],
+    ]);
+    // The guard sees and places nothing of it.
+    const guard = await operatorClient(admin, gw.url, 'gil', ['guard']);
+    expect((await guard.post('/api/v1/mapping/workstations', { host: 'ws-zed', remote: true })).status).toBe(
+      403,
+    );
   }, 90_000);
 
   it('refuses a mapping that is not the facility manager’s, names no account, or takes another’s', async () => {

@@ -40,6 +40,7 @@ import { GatingService } from './gating/gating-service';
 import { LoginsController } from './logins/logins.controller';
 import { LoginsGateway } from './logins/logins-gateway';
 import { MappingController } from './logins/mapping.controller';
+import { WorkstationsController } from './logins/workstations.controller';
 import { SessionsController } from './logins/sessions.controller';
 import { Metrics } from './metrics';
 import { personErasure } from './person-erasure';
@@ -67,6 +68,7 @@ export const CONTROLLERS = [
   LoginsController,
   SessionsController,
   MappingController,
+  WorkstationsController,
   DirectoryController,
   GatingController,
   CorrelationController,

@@ -33,6 +33,7 @@ import { createDirectorySync } from './directory/directory-gateway';
 import { GatingService } from './gating/gating-service';
 import { startLoginListeners } from './logins/listeners';
 import { LoginsGateway } from './logins/logins-gateway';
+import { WorkstationPlaces } from './logins/workstation-places';
 import { LoginTopic } from './logins/mqtt-topic';
 import { openFoundation } from './foundation';
 import { notificationTargets } from './notification-targets';
@@ -195,6 +196,11 @@ export const createCore = async (config: GatehouseConfig, options: CoreOptions):
     clock,
     log,
   });
+  // The workstations placed on the console, beside the site file's, before any login is taken.
+  logins.places = new WorkstationPlaces(db, journal, logins.workstations, clock, (host) =>
+    logins.relocateSessions(host),
+  );
+  logins.places.load();
   if (config.logins.mqtt.topic) {
     if (broker.mqtt) {
       logins.topic = new LoginTopic(config.logins.mqtt, config.logins.http.maxBatch, logins, clock, log);

@@ -167,4 +167,50 @@ describe('login sessions (real SQLite journal, kept across a restart)', () => {
     expect(summary(again.logins)).toEqual([]);
     expect(again.logins.counters().sessions).toMatchObject({ opened: 1, timedOut: 1 });
   });
+  it('an account mapped while its session is open makes the session the person’s at once, journaled, and so after a restart', async () => {
+    const { access, logins, pool } = await start();
+    await take(logins, windows(4624, 'eve', 'ws-7', 1, '0x40', 1, 2));
+    await take(logins, windows(4624, 'eve', 'ws-8', 2, '0x41', 2, 10));
+    expect(summary(logins).map((s) => s[0])).toEqual(['CORP\\eve', 'CORP\\eve']);
+    // The directory sync, a CSV import and the console all land as a cardholder change.
+    const eve = await access.records.createCardholder(
+      CardholderInput.parse(aCardholder({ name: 'Eve Ek', directoryAccount: 'eve@corp' })),
+      fm,
+    );
+    expect(summary(logins)).toEqual([
+      [eve.id, 'ws-8', 'open', '2026-03-02T08:02:00.000Z'],
+      [eve.id, 'ws-7', 'open', '2026-03-02T08:01:00.000Z'],
+    ]);
+    const attributed = async () =>
+      new JournalReader(pool).since(0, { types: ['login.session-attributed'] }, 10);
+    for (let i = 0; i < 50 && (await attributed()).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const entries = await attributed();
+    expect(entries.map((e) => [e.subjects, e.payload.host, e.payload.personId]).sort()).toEqual([
+      [
+        [
+          { kind: 'person', id: eve.id },
+          { kind: 'workstation', id: 'ws-7' },
+        ],
+        'ws-7',
+        eve.id,
+      ],
+      [
+        [
+          { kind: 'person', id: eve.id },
+          { kind: 'workstation', id: 'ws-8' },
+        ],
+        'ws-8',
+        eve.id,
+      ],
+    ]);
+    // The logoff of the session opened before the mapping still ends it.
+    await take(logins, windows(4634, 'eve', 'ws-8', 3, '0x41', 3, 10));
+    const before = summary(logins);
+    expect(before).toEqual([[eve.id, 'ws-7', 'open', '2026-03-02T08:01:00.000Z']]);
+
+    await stop();
+    const again = await start();
+    expect(summary(again.logins)).toEqual(before);
+  });
 });

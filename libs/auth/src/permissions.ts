@@ -145,6 +145,11 @@ export const ACTIONS = {
     roles: ['facility-manager'],
     what: "map an account to a cardholder (sets the person's directory account; journaled as their change)",
   },
+  'workstations.map': {
+    // The facility manager keeps the site plan: which workstation stands in which zone.
+    roles: ['facility-manager'],
+    what: 'place a workstation (host name or address) in a zone or mark it remote (jump host, VPN), or take that back; journaled',
+  },
   'directory.sync': {
     roles: ['facility-manager', 'admin'],
     what: 'run a directory sync now (people, accounts, group levels, leavers suspended)',

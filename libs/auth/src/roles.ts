@@ -46,6 +46,8 @@ const VISIBILITY: Record<Role, 'all' | readonly string[]> = {
     'note',
     'presence',
     'directory',
+    // The workstations they placed in zones.
+    'workstation',
   ],
   reception: ['visitor', 'note'],
   // Erasures and the requests behind them; not the movements of the people erased.

@@ -141,4 +141,69 @@ describe('SessionTracker', () => {
     t.forgetPerson('p-ann');
     expect(t.list(T0).map((s) => s.personId)).toEqual(['p-bob']);
   });
+  it('an account mapped while its session is open makes the session the person’s at once, ends still matched', () => {
+    const t = tracker();
+    const unmapped = { personId: null, accountDigest: 'acct:zed', account: 'CORP\\zed' };
+    t.apply(fact({ ...unmapped, sessionId: '0x9' }), T0);
+    t.apply(fact({ ...unmapped, host: 'ws-8', sessionId: '0xa' }), T0);
+    t.apply(fact({ personId: null, accountDigest: 'acct:other', host: 'ws-9' }), T0);
+    expect(t.unmappedDigests()).toEqual(new Set(['acct:zed', 'acct:other']));
+    const done = t.attribute('acct:zed', 'p-zed');
+    expect(done.map((s) => [s.personId, s.host]).sort()).toEqual([
+      ['p-zed', 'ws-7'],
+      ['p-zed', 'ws-8'],
+    ]);
+    expect(t.unmappedDigests()).toEqual(new Set(['acct:other']));
+    expect(t.attribute('acct:zed', 'p-zed')).toEqual([]);
+    // The next logon of the now mapped account joins the same session; its logoff ends it by id.
+    t.apply(fact({ ...unmapped, personId: 'p-zed', sessionId: '0xb', at: T0 + MIN }), T0 + MIN);
+    t.apply(
+      fact({ action: 'logoff', personId: null, accountDigest: null, sessionId: '0x9', at: T0 + 2 * MIN }),
+      T0 + 2 * MIN,
+    );
+    t.apply(
+      fact({ action: 'logoff', personId: null, accountDigest: null, sessionId: '0xb', at: T0 + 2 * MIN }),
+      T0 + 2 * MIN,
+    );
+    expect(t.list(T0 + 3 * MIN).map((s) => [s.host, s.personId])).toEqual([
+      ['ws-9', null],
+      ['ws-8', 'p-zed'],
+    ]);
+    expect(t.counters).toMatchObject({ opened: 3, closed: 1, unmatchedEnds: 0 });
+  });
+
+  it('an attributed session meets the person’s own on that workstation: one session, open, its ids joined', () => {
+    const t = tracker();
+    t.apply(fact({ sessionId: '0x1', at: T0 + MIN }), T0 + MIN);
+    t.apply(fact({ action: 'lock', sessionId: '0x1', at: T0 + 2 * MIN }), T0 + 2 * MIN);
+    t.apply(
+      fact({ personId: null, accountDigest: 'acct:ann-admin', sessionId: 'sshd:5', at: T0 }),
+      T0 + 2 * MIN,
+    );
+    t.attribute('acct:ann-admin', 'p-ann');
+    expect(t.list(T0 + 3 * MIN)).toEqual([
+      expect.objectContaining({ personId: 'p-ann', state: 'open', since: T0, sessionIds: ['0x1', 'sshd:5'] }),
+    ]);
+    t.apply(
+      fact({ action: 'logoff', accountDigest: null, sessionId: 'sshd:5', at: T0 + 4 * MIN }),
+      T0 + 4 * MIN,
+    );
+    t.apply(
+      fact({ action: 'logoff', accountDigest: null, sessionId: '0x1', at: T0 + 5 * MIN }),
+      T0 + 5 * MIN,
+    );
+    expect(t.list(T0 + 6 * MIN)).toEqual([]);
+  });
+  it('moves the open sessions of a workstation placed since to its zone, leaving the others', () => {
+    const t = tracker();
+    t.apply(fact({ host: 'ws-9', zone: null }), T0);
+    t.apply(fact({ host: 'ws-7', zone: 'floor-2' }), T0);
+    const placed = (host: string) => (host === 'ws-9' ? { zone: 'floor-3', remote: false } : null);
+    expect(t.relocate(placed)).toBe(1);
+    expect(t.relocate(placed)).toBe(0);
+    expect(t.list(T0).map((s) => [s.host, s.zone, s.remote])).toEqual([
+      ['ws-9', 'floor-3', false],
+      ['ws-7', 'floor-2', false],
+    ]);
+  });
 });

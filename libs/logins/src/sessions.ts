@@ -201,6 +201,65 @@ export class SessionTracker {
     for (const id of held.ids) this.byId.delete(`${held.host}|${id}`);
   }
 
+  /** The account digests of the sessions open or locked for an account that maps to nobody. */
+  unmappedDigests(): Set<string> {
+    const digests = new Set<string>();
+    for (const held of this.sessions.values()) if (held.personId === null) digests.add(held.accountDigest);
+    return digests;
+  }
+
+  /**
+   * An account mapped to a person since its sessions began: they become the
+   * person's at once (not at the account's next logon), each re-keyed to the
+   * person and workstation. Where the person already had a session on that
+   * workstation (under another account of theirs) the two become one: ids
+   * joined, open if either was. Returns the sessions attributed.
+   */
+  attribute(accountDigest: string, personId: string): TrackedSession[] {
+    const done: TrackedSession[] = [];
+    for (const held of [...this.sessions.values()]) {
+      if (held.personId !== null || held.accountDigest !== accountDigest) continue;
+      this.sessions.delete(held.key);
+      const key = `${personId}|${held.host}`;
+      const into = this.sessions.get(key);
+      if (into) {
+        if (held.state === 'open' && into.state === 'locked') {
+          into.state = 'open';
+          into.since = held.since;
+        } else if (held.state === into.state) into.since = Math.min(into.since, held.since);
+        into.lastSeen = Math.max(into.lastSeen, held.lastSeen);
+        for (const id of held.ids) this.addId(into, id);
+        for (const id of into.ids) this.byId.set(`${into.host}|${id}`, key);
+      } else {
+        held.key = key;
+        held.personId = personId;
+        this.sessions.set(key, held);
+        for (const id of held.ids) this.byId.set(`${held.host}|${id}`, key);
+      }
+      done.push(view(into ?? held));
+    }
+    return done;
+  }
+
+  /**
+   * Sessions on workstations placed (or taken back) since they opened: their
+   * zone as placed now, and remote if either the login or the place says so.
+   * `placeOf` answers null for a host to leave as it is. Returns how many changed.
+   */
+  relocate(placeOf: (host: string) => { zone: string | null; remote: boolean } | null): number {
+    let changed = 0;
+    for (const held of this.sessions.values()) {
+      const place = placeOf(held.host);
+      if (!place) continue;
+      const remote = held.remote || place.remote;
+      if (held.zone === place.zone && held.remote === remote) continue;
+      held.zone = place.zone;
+      held.remote = remote;
+      changed += 1;
+    }
+    return changed;
+  }
+
   /** Forgets every session of a person (erased): whereabouts are personal data too. */
   forgetPerson(personId: string): void {
     for (const held of [...this.sessions.values()]) if (held.personId === personId) this.drop(held);
@@ -223,23 +282,23 @@ export class SessionTracker {
   /** Every tracked session (open and locked), after expiring what timed out, most recently started first. */
   list(now: number): TrackedSession[] {
     this.expire(now);
-    return [...this.sessions.values()]
-      .map((h) => ({
-        personId: h.personId,
-        accountDigest: h.accountDigest,
-        account: h.account,
-        host: h.host,
-        zone: h.zone,
-        remote: h.remote,
-        state: h.state,
-        since: h.since,
-        lastSeen: h.lastSeen,
-        sessionIds: [...h.ids],
-      }))
-      .sort((a, b) => b.since - a.since);
+    return [...this.sessions.values()].map(view).sort((a, b) => b.since - a.since);
   }
 
   get size(): number {
     return this.sessions.size;
   }
 }
+
+const view = (h: Held): TrackedSession => ({
+  personId: h.personId,
+  accountDigest: h.accountDigest,
+  account: h.account,
+  host: h.host,
+  zone: h.zone,
+  remote: h.remote,
+  state: h.state,
+  since: h.since,
+  lastSeen: h.lastSeen,
+  sessionIds: [...h.ids],
+});

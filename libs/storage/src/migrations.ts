@@ -351,4 +351,21 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE EXISTS (SELECT 1 FROM journal_entries);
     `,
   },
+  {
+    version: 11,
+    name: 'workstation places',
+    sql: `
+      -- Workstations the facility manager placed in a zone, or marked remote (a
+      -- jump host, a VPN gateway), from the console: beside the site file's
+      -- logins.workstations, and before it for the same host. Host names and
+      -- addresses only, no person; each change is journaled (workstation.*).
+      CREATE TABLE workstation_places (
+        host   TEXT    PRIMARY KEY,
+        zone   TEXT,
+        remote INTEGER NOT NULL,
+        set_by TEXT    NOT NULL,
+        set_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AccountToMap, ToMapView } from '@gatehouse/api';
+import type { AccountToMap, ToMapView, WorkstationToPlace } from '@gatehouse/api';
 import { api, type JournalEntry } from '../api';
 import { useShowIds } from '../components/AdvancedIds';
 import { ErrorAlert, useAction } from '../Feedback';
@@ -7,12 +7,15 @@ import { formatTime } from '../format';
 import { AsOf, useLiveRead } from '../shell/live-read';
 import { useCan } from '../shell/permissions';
 import { MapAccount } from './MapAccount';
+import { PlaceWorkstation } from './PlaceWorkstation';
 
 /** Logins are not in the facility manager's stream: the list is re-read on this beat too. */
 const REREAD_MS = 15_000;
 
 const changesPeople = (entry: JournalEntry) =>
-  entry.type.startsWith('cardholder.') || entry.type.startsWith('directory.');
+  entry.type.startsWith('cardholder.') ||
+  entry.type.startsWith('directory.') ||
+  entry.type.startsWith('workstation.');
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -29,6 +32,7 @@ export const ToMap = () => {
     reload,
   } = useLiveRead<ToMapView>('/api/v1/mapping', { beatMs: REREAD_MS, rereadOn: changesPeople });
   const [mapping, setMapping] = useState<AccountToMap | null>(null);
+  const [placing, setPlacing] = useState<WorkstationToPlace | null>(null);
   const { noteAt, run } = useAction();
   const advanced = useShowIds();
 
@@ -122,6 +126,8 @@ export const ToMap = () => {
       <p className="hint">
         Their logins cannot be compared with where people badged in. Your administrator places each
         workstation in a zone in the site’s configuration; the gateway reads it when it starts.
+        {can('workstations.map') &&
+          ' You can also place one here: it holds at once, and over the configuration for that workstation.'}
         {advanced.ids('logins.workstations', 'ws-12: { zone: floor-1 }')}
       </p>
       {advanced.toggle}
@@ -132,26 +138,54 @@ export const ToMap = () => {
             <th scope="col">Sent from</th>
             <th scope="col">Logins</th>
             <th scope="col">Last seen</th>
+            <th scope="col">
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {view && workstations.length === 0 && (
             <tr>
-              <td colSpan={4} className="empty">
+              <td colSpan={5} className="empty">
                 Every workstation seen is in a zone.
               </td>
             </tr>
           )}
           {workstations.map((w) => (
-            <tr key={w.host}>
+            <tr key={w.host} className={placing?.host === w.host ? 'selected' : undefined}>
               <th scope="row">{w.host}</th>
               <td>{w.sourceAddress ?? 'the HTTP route or MQTT'}</td>
               <td>{w.logins}</td>
               <td>{formatTime(w.lastSeen)}</td>
+              <td className="row-actions">
+                {can('workstations.map') && (
+                  <button type="button" onClick={() => setPlacing(w)}>
+                    Place<span className="sr-only"> {w.host}</span>
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      {placing && (
+        <PlaceWorkstation
+          workstation={placing}
+          onCancel={() => setPlacing(null)}
+          onPlace={(place, words) =>
+            void run(
+              `${placing.host} is placed: ${words}.`,
+              async () => {
+                await api.post('/api/v1/mapping/workstations', { host: placing.host, ...place });
+                setPlacing(null);
+                await reload();
+              },
+              'place',
+            )
+          }
+        />
+      )}
+      {noteAt('place')}
     </section>
   );
 };

@@ -9,7 +9,7 @@ import { eventInWords, Journal, JournalReader, siteTime } from '@gatehouse/journ
 import { Allow } from '../http/auth.guard';
 import { CurrentActor, CurrentPrincipal } from '../http/request.decorators';
 import { ApiJsonBody, ApiQueryOf, zod } from '../http/validation';
-import { WorkstationMap } from '../logins/identity';
+import { LoginsGateway } from '../logins/logins-gateway';
 import { actorDisplayName, operatorName } from './operator-names';
 import type { AlarmHistoryView, AlarmQueue, AlarmView, BulkAcknowledged } from './views';
 
@@ -57,21 +57,19 @@ export class AlarmsController {
     private readonly journal: Journal,
     @Inject(GATEHOUSE_CONFIG) private readonly config: GatehouseConfig,
     private readonly operators: Operators,
+    // Where the site placed a workstation: the site file's and the console's placings, as the logins have them.
+    @Inject(LoginsGateway) private readonly logins: LoginsGateway,
   ) {}
 
   /** An alarm with what the guard does about it (the site's text for its type, else the built-in one), its owner by name. */
-  private placesOf?: WorkstationMap;
-  /** Where the site placed a workstation (`logins.workstations`): read from the config once. */
-  private get places(): WorkstationMap {
-    return (this.placesOf ??= new WorkstationMap(this.config.logins.workstations));
-  }
-
   private withInstructions = (a: Alarm): AlarmView => ({
     ...a,
     instructions: instructionsFor(a.type, this.config.alarms.instructions),
     ownerName: a.owner === null ? null : operatorName(this.operators, a.owner),
     // A login alarm happened at a workstation: its zone is where, the person who.
-    workstationZone: a.workstation ? (this.places.placeOf(a.workstation.host, null)?.zone ?? null) : null,
+    workstationZone: a.workstation
+      ? (this.logins.workstations.placeOf(a.workstation.host, null)?.zone ?? null)
+      : null,
   });
 
   @Get()

@@ -398,6 +398,15 @@ export interface WorkstationToPlace {
   lastSeen: string;
   sourceAddress: string | null;
 }
+/** A workstation placed on the console (GET and POST /mapping/workstations). */
+export interface WorkstationPlaced {
+  host: string;
+  /** Null for a remote host in no zone. */
+  zone: string | null;
+  remote: boolean;
+  setBy: string;
+  setAt: string;
+}
 /** GET /mapping: what is left to map. */
 export interface ToMapView {
   accounts: AccountToMap[];

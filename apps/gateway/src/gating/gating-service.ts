@@ -188,7 +188,8 @@ export class GatingService {
         accountKey: account?.key ?? null,
         person,
         presence: personId ? (this.deps.presenceOf(personId) ?? null) : null,
-        acceptedZones: place.acceptedZones ?? [place.zone],
+        // A remote host placed in no zone is at no zone: presence anywhere on site does not place anyone there.
+        acceptedZones: place.acceptedZones ?? (place.zone ? [place.zone] : []),
         remoteClass,
         stale,
         // A stale question's nonce is not kept: it would be refused anyway, and memory is for the window.

@@ -1,5 +1,5 @@
 import type { Actor, JournalEntryInput, JsonObject, SubjectRef } from '@gatehouse/contracts';
-import type { LoginObserved } from '@gatehouse/logins';
+import type { LoginObserved, TrackedSession } from '@gatehouse/logins';
 import { UNATTRIBUTED_HOLDER, unmappedHolder } from './account-digest';
 import type { WorkstationPlace } from './identity';
 
@@ -89,3 +89,30 @@ export const loginEntry = (
     },
   };
 };
+
+/** The entry type of a session that became a person's when its account was mapped. */
+export const SESSION_ATTRIBUTED = 'login.session-attributed';
+
+/**
+ * A session opened by an account that mapped to nobody, the person's now that
+ * the account is mapped (console, directory sync, CSV import): on record, and
+ * read back at a restart so the rebuilt sessions agree. It holds the account's
+ * digest and the person's id, no name, so nothing in it is sealed.
+ */
+export const sessionAttributedEntry = (session: TrackedSession): JournalEntryInput => ({
+  type: SESSION_ATTRIBUTED,
+  source: 'login:identity',
+  subjects: [
+    { kind: 'person', id: session.personId! },
+    { kind: 'workstation', id: session.host },
+  ],
+  payload: {
+    accountKey: session.accountDigest,
+    personId: session.personId,
+    host: session.host,
+    zone: session.zone,
+    remote: session.remote,
+    state: session.state,
+    since: new Date(session.since).toISOString(),
+  },
+});

@@ -5,7 +5,8 @@ import { normaliseAccount } from '@gatehouse/logins';
 
 /** Where a workstation is, as the site configured it. */
 export interface WorkstationPlace {
-  zone: string;
+  /** Null for a remote host placed in no zone (a VPN gateway is in none the site has). */
+  zone: string | null;
   acceptedZones?: readonly string[];
   /** A jump host or VPN gateway: its sessions are remote. */
   remote: boolean;
@@ -21,12 +22,19 @@ export interface WorkstationPlace {
  */
 export class AccountDirectory {
   private byKey: Map<string, string> | null = null;
+  /** Counts the rebuilds: who acts on a changed mapping (sessions to attribute) compares it. */
+  generation = 0;
   private builtFrom: ReadonlyMap<string, Cardholder> | null = null;
 
   constructor(private readonly cardholders: () => ReadonlyMap<string, Cardholder>) {}
 
   invalidate(): void {
     this.byKey = null;
+  }
+
+  /** Every mapped account: its normalised key and the cardholder id it maps to. */
+  mapped(): IterableIterator<[string, string]> {
+    return this.map().entries();
   }
 
   /** The cardholder id for a normalised account key (`corp\ann`), or null. */
@@ -48,19 +56,44 @@ export class AccountDirectory {
     }
     this.byKey = next;
     this.builtFrom = current;
+    this.generation += 1;
     return next;
   }
 }
 
 /** Canonical form of a configured or reported host: lower case, no trailing dot. */
-const hostKey = (host: string): string => host.trim().toLowerCase().replace(/\.$/, '');
+export const hostKey = (host: string): string => host.trim().toLowerCase().replace(/\.$/, '');
 
-/** Workstations by host name or address (case-insensitive), from `logins.workstations`. */
+/**
+ * Workstations by host name or address (case-insensitive): the site file's
+ * `logins.workstations`, and those placed on the console (`set`), which come
+ * first for the same host: the facility manager's latest word.
+ */
 export class WorkstationMap {
   private readonly byName = new Map<string, WorkstationPlace>();
+  private readonly placed = new Map<string, WorkstationPlace>();
 
   constructor(workstations: GatehouseConfig['logins']['workstations']) {
     for (const [name, place] of Object.entries(workstations)) this.byName.set(hostKey(name), place);
+  }
+
+  /** Places a workstation (console); replaces an earlier placing of that host. */
+  set(host: string, place: WorkstationPlace): void {
+    this.placed.set(hostKey(host), place);
+  }
+
+  /** Takes a console placing back: the site file's, if it has the host, holds again. */
+  remove(host: string): boolean {
+    return this.placed.delete(hostKey(host));
+  }
+
+  /** The site file's place of exactly this host (no console placing, no short name). */
+  configured(host: string): WorkstationPlace | null {
+    return this.byName.get(hostKey(host)) ?? null;
+  }
+
+  private get(key: string): WorkstationPlace | undefined {
+    return this.placed.get(key) ?? this.byName.get(key);
   }
 
   /**
@@ -70,14 +103,14 @@ export class WorkstationMap {
    */
   placeOf(host: string, sourceAddress: string | null): WorkstationPlace | null {
     const key = hostKey(host);
-    const found = this.byName.get(key);
+    const found = this.get(key);
     if (found) return found;
     if (!isIP(key)) {
       const short = key.split('.')[0]!;
-      const byShort = short !== key ? this.byName.get(short) : undefined;
+      const byShort = short !== key ? this.get(short) : undefined;
       if (byShort) return byShort;
     }
-    return sourceAddress ? (this.byName.get(hostKey(unmapV4(sourceAddress))) ?? null) : null;
+    return sourceAddress ? (this.get(hostKey(unmapV4(sourceAddress))) ?? null) : null;
   }
 }
 

@@ -15,11 +15,12 @@ import {
   type TrackedSession,
   type UnknownReason,
 } from '@gatehouse/logins';
-import { AccountDirectory, WorkstationMap } from './identity';
+import { AccountDirectory, hostKey, WorkstationMap } from './identity';
 import { SeenList } from './seen-list';
+import type { WorkstationPlaces } from './workstation-places';
 import type { AccountDigest } from './account-digest';
 import type { LoginTopic } from './mqtt-topic';
-import { type LoginArrival, type LoginIdentity, loginEntry } from './entry';
+import { type LoginArrival, type LoginIdentity, loginEntry, sessionAttributedEntry } from './entry';
 import {
   restoreHorizonMs,
   restoreSessions,
@@ -42,6 +43,9 @@ export type LoginOutcome =
  * buffers and spools, not in the gateway's memory.
  */
 export const MAX_IN_FLIGHT = 20_000;
+
+/** A workstation taken out of its zone: its sessions are in none. */
+const NOWHERE = { zone: null, remote: false } as const;
 
 /** Accounts that map to nobody, and workstations no zone holds, kept (bounded) for mapping. */
 const MAX_UNMAPPED_LISTED = 500;
@@ -73,10 +77,15 @@ export class LoginsGateway {
   private readonly sessionHorizonMs: number;
   /** The listeners started for `logins.listeners` (none unless configured). */
   listeners: readonly IngestListener[] = [];
+  /** The console's placings of workstations (set at the start, where a database is). */
+  places: WorkstationPlaces | null = null;
   /** The agents' MQTT topic (`logins.mqtt.topic`), when one is configured and a broker is. */
   topic: LoginTopic | null = null;
   private readonly unmapped = new SeenList(MAX_UNMAPPED_LISTED);
   private readonly unplaced = new SeenList(MAX_UNMAPPED_LISTED);
+  /** The identity map's generation whose mapped accounts' sessions were attributed. */
+  private attributedGeneration = 0;
+  private closed = false;
   private unmappedCount = 0;
   private unplacedCount = 0;
   private journalFailures = 0;
@@ -103,7 +112,12 @@ export class LoginsGateway {
     this.sessionHorizonMs = restoreHorizonMs(config.logins.sessions);
     // A cardholder created, changed, imported or erased may change whose account is whose.
     deps.bus.on('journal.committed', 'logins-identity', (entries) => {
-      if (entries.some((e) => e.type.startsWith('cardholder.'))) this.accounts.invalidate();
+      if (entries.some((e) => e.type.startsWith('cardholder.'))) {
+        this.accounts.invalidate();
+        // The access index takes the change in after its entry commits (an import's, after its
+        // slices): looked at once that has run; a login or a listing meanwhile looks itself.
+        setImmediate(() => void this.attributeSessions());
+      }
       // An erased person's whereabouts go with the rest of their data.
       for (const e of entries)
         if (e.type === 'privacy.person-erased' && typeof e.payload.id === 'string')
@@ -142,9 +156,13 @@ export class LoginsGateway {
       this.unplacedCount += 1;
       this.unplaced.note(event.workstation.host, now.getTime(), arrival.sourceAddress);
     }
+    // The identity map was rebuilt for this login (a change not yet looked at): sessions first.
+    if (this.accounts.generation !== this.attributedGeneration) void this.attributeSessions();
     const identity = { personId, accountDigest, place };
-    this.track(event, identity, now.getTime());
-    this.observe(event, identity, arrival);
+    // The sender's time read once for the sessions and the rules.
+    const at = Date.parse(event.occurredAt);
+    this.track(event, at, identity, now.getTime());
+    this.observe(event, at, identity, arrival);
     this.inFlight += 1;
     try {
       await this.deps.journal.append(loginEntry(event, identity, arrival));
@@ -162,6 +180,44 @@ export class LoginsGateway {
     return { outcome: 'accepted', key: event.key, action: event.action, mapped: personId !== null };
   }
 
+  /**
+   * After accounts were mapped or unmapped (a cardholder changed, imported,
+   * synced from the directory, or mapped on the console): the identity map is
+   * rebuilt, and the open sessions of accounts that mapped to nobody and map
+   * to a person now become that person's at once, each journaled. Resolves
+   * when those entries are committed.
+   */
+  remapAccounts(): Promise<number> {
+    this.accounts.invalidate();
+    return this.attributeSessions();
+  }
+
+  /** Open sessions of accounts mapped since the identity map was last looked at become their person's. */
+  private async attributeSessions(): Promise<number> {
+    if (this.closed) return 0; // a look scheduled before the stop: the journal is closing
+    const mapped = this.accounts.mapped(); // rebuilt here when the cardholders changed
+    if (this.accounts.generation === this.attributedGeneration) return 0;
+    this.attributedGeneration = this.accounts.generation;
+    const waiting = this.sessions.unmappedDigests();
+    if (waiting.size === 0) return 0;
+    const appends: Promise<JournalEntry>[] = [];
+    for (const [key, personId] of mapped) {
+      const digest = this.deps.accountDigest(key);
+      if (!waiting.has(digest)) continue;
+      for (const session of this.sessions.attribute(digest, personId))
+        appends.push(this.deps.journal.append(sessionAttributedEntry(session)));
+    }
+    const results = await Promise.allSettled(appends);
+    for (const r of results)
+      if (r.status === 'rejected') {
+        this.journalFailures += 1;
+        this.deps.log('warn', 'a session attributed to its person could not be journaled', {
+          error: String(r.reason),
+        });
+      }
+    return appends.length;
+  }
+
   /** For listeners: nobody awaits, a failed journal write is counted and logged. */
   takeDetached(interpretation: Interpretation, arrival: LoginArrival): void {
     this.take(interpretation, arrival).catch((error: unknown) =>
@@ -174,26 +230,45 @@ export class LoginsGateway {
    * start, before any listener takes a message.
    */
   async restoreSessions(history: SessionHistory, open: (e: JournalEntry) => JournalEntry): Promise<number> {
-    return restoreSessions(this.sessions, {
+    const restored = await restoreSessions(this.sessions, {
       history,
       open,
       now: this.deps.clock.now().getTime(),
       horizonMs: this.sessionHorizonMs,
       log: this.deps.log,
     });
+    this.relocateSessions();
+    return restored;
+  }
+
+  /**
+   * Open sessions on a workstation placed or taken back on the console take
+   * its place now (the guard's "Sessions now" at once, not at the next login);
+   * without a host, every session on a placed workstation (after a restart,
+   * the placings made since those sessions' logins).
+   */
+  relocateSessions(changedHost?: string): number {
+    const changed = changedHost === undefined ? null : hostKey(changedHost);
+    return this.sessions.relocate((host) => {
+      const place = this.workstations.placeOf(host, null);
+      if (changed === null) return place;
+      if (hostKey(host) !== changed && hostKey(host).split('.')[0] !== changed) return null;
+      return place ?? NOWHERE;
+    });
   }
 
   /** The sessions tracked now (open and locked), time-outs applied. */
   trackedSessions(): TrackedSession[] {
+    void this.attributeSessions();
     return this.sessions.list(this.deps.clock.now().getTime());
   }
 
-  private track(event: LoginObserved, identity: LoginIdentity, now: number): void {
+  private track(event: LoginObserved, at: number, identity: LoginIdentity, now: number): void {
     const action = SESSION_ACTIONS[event.action];
     if (!action) return;
     this.sessions.apply(
       {
-        at: Date.parse(event.occurredAt),
+        at,
         action,
         personId: identity.personId,
         accountDigest: identity.accountDigest,
@@ -207,7 +282,7 @@ export class LoginsGateway {
     );
   }
 
-  private observe(event: LoginObserved, identity: LoginIdentity, arrival: LoginArrival): void {
+  private observe(event: LoginObserved, at: number, identity: LoginIdentity, arrival: LoginArrival): void {
     const action = SESSION_ACTIONS[event.action];
     const { personId, accountDigest, place } = identity;
     // Without an account (logind's "Removed session") there is nobody to judge.
@@ -215,7 +290,7 @@ export class LoginsGateway {
     const fact: LoginEvent = {
       kind: 'login',
       id: event.key,
-      at: Date.parse(event.occurredAt),
+      at,
       action,
       // The digest, as the journal keeps it: a fact read back after a restart names the same account.
       account: accountDigest,
@@ -270,12 +345,16 @@ export class LoginsGateway {
 
   /** Workstations that sent logins and that no zone holds (`logins.workstations`), most recent first. */
   unplacedWorkstations(): { host: string; count: number; lastSeen: string; sourceAddress: string | null }[] {
-    return this.unplaced.list().map((w) => ({
-      host: w.key,
-      count: w.count,
-      lastSeen: new Date(w.lastSeen).toISOString(),
-      sourceAddress: w.sourceAddress,
-    }));
+    // One placed since is left out at once.
+    return this.unplaced
+      .list()
+      .filter((w) => this.workstations.placeOf(w.key, w.sourceAddress) === null)
+      .map((w) => ({
+        host: w.key,
+        count: w.count,
+        lastSeen: new Date(w.lastSeen).toISOString(),
+        sourceAddress: w.sourceAddress,
+      }));
   }
 
   keptUnknown(): readonly KeptUnknown[] {
@@ -292,6 +371,7 @@ export class LoginsGateway {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled(this.listeners.map((l) => l.close()));
     this.deps.bus.off('journal.committed', 'logins-identity');
   }

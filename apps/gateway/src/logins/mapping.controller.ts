@@ -124,9 +124,9 @@ export class MappingController {
     const before = person.directoryAccount;
     if (keyOf(before) !== key)
       await records.updateCardholder(person.id, { directoryAccount: body.account }, actor);
-    // The identity map is rebuilt when the change commits; rebuilt now too, so the next login and
-    // the list to map agree with this answer at once.
-    this.logins.accounts.invalidate();
+    // The identity map is rebuilt when the change commits; rebuilt now too, so the next login, the
+    // list to map and the account's open sessions (now the person's, journaled) agree with this answer.
+    await this.logins.remapAccounts();
     return {
       cardholderId: person.id,
       name: person.name,

@@ -1,5 +1,6 @@
 import type { GatehouseConfig } from '@gatehouse/config';
 import type { JournalEntry, Log } from '@gatehouse/contracts';
+import { SESSION_ATTRIBUTED } from './entry';
 import { type LoginAction, type SessionAction, type SessionFact, SessionTracker } from '@gatehouse/logins';
 
 /** The login actions that open or end a session; a failed logon does neither. */
@@ -81,6 +82,13 @@ export const restoreSessions = async (
   while (read < MAX_RESTORED) {
     const page = await deps.history.since(after, { from, types: ['login.*'] }, PAGE);
     for (const entry of page) {
+      if (entry.type === SESSION_ATTRIBUTED) {
+        const p = entry.payload as Payload;
+        const account = str(p.accountKey);
+        const personId = str(p.personId);
+        if (account && personId) tracker.attribute(account, personId);
+        continue;
+      }
       const fact = sessionFactOf(deps.open(entry));
       if (fact) tracker.apply(fact, deps.now);
     }
