@@ -54,6 +54,7 @@ const CATEGORIES = [
   'sensor',
   'token',
   'visitor',
+  'workstation',
   'zone',
 ];
 

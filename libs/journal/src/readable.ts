@@ -159,6 +159,10 @@ const EVENT_WORDS: Record<string, string> = {
   'login.logon-failed': 'Logon failed',
   'login.session-opened': 'Remote session opened',
   'login.session-closed': 'Remote session closed',
+  // A session that opened before its account was mapped, now the mapped person's.
+  'login.session-attributed': 'Session attributed to its person',
+  'workstation.placed': 'Workstation placed in a zone',
+  'workstation.unplaced': 'Workstation placing taken back',
   'note.added': 'Note',
   'journal.exported': 'Journal exported',
 };
