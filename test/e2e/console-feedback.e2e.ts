@@ -89,7 +89,11 @@ describe('success fades, errors stay (headless Chromium, demo site)', () => {
       // Another form: gone, well before it would have faded.
       const other = page.locator('form', { has: page.getByRole('heading', { name: 'New schedule' }) });
       await other.getByLabel('Name').first().click();
-      await waitFor('the note to end', async () => ((await note.textContent()) === '' ? true : undefined), 2000);
+      await waitFor(
+        'the note to end',
+        async () => ((await note.textContent()) === '' ? true : undefined),
+        2000,
+      );
       expect(await note.getAttribute('data-phase')).toBe('faded');
     });
     await page.context().close();

@@ -92,7 +92,9 @@ describe('journal search in people’s words (real process)', () => {
       expect(r.body.matched.cards?.map((c) => c.card)).toEqual(['H10301 12:345']);
     }
     // Another format's card of that number is not this one.
-    const other = await fm.get<SearchAnswer>(`/api/v1/journal/search?q=${encodeURIComponent('H10302 12:345')}`);
+    const other = await fm.get<SearchAnswer>(
+      `/api/v1/journal/search?q=${encodeURIComponent('H10302 12:345')}`,
+    );
     expect(other.body.items).toEqual([]);
   });
 

@@ -84,8 +84,7 @@ export const AlarmQueue = ({
   // The row the keys act on (A, Enter); the first unacknowledged alarm until the guard moves (not an
   // acknowledged one the queue puts above it, which a tablet would then list beside the pinned ones).
   const [selected, setSelected] = useState<string | null>(null);
-  const current =
-    alarms.find((a) => a.id === selected) ?? alarms.find((a) => a.state === 'new') ?? alarms[0];
+  const current = alarms.find((a) => a.id === selected) ?? alarms.find((a) => a.state === 'new') ?? alarms[0];
   // Bulk acknowledgement takes only the alarms the guard can see, as Genetec Security Desk acts on
   // the rows selected in its alarm list: an acknowledgement says "I have looked at this", and on a
   // phone showing three alarms, ticking "every" one must not acknowledge nine nobody has read (and

@@ -3,6 +3,8 @@ import type { BoardDoor } from '@gatehouse/api';
 import { EmptyNote } from '../components/NotYetRead';
 import { formatTimeOfDay } from '../format';
 import { useLive } from '../shell/live';
+import { useCan } from '../shell/permissions';
+import { DoorDetail } from './DoorDetail';
 import { DoorTile } from './DoorTile';
 import { needsAttention } from './labels';
 import type { SiteOverride } from './lockdown';
@@ -37,6 +39,10 @@ export const DoorBoard = ({
   const now = useNow();
   const stale = useLive().status !== 'live';
   const [find, setFind] = useState('');
+  const can = useCan();
+  /** The door whose detail is open: the board's own record, so the detail stays live. */
+  const [opened, setOpened] = useState<string | null>(null);
+  const openedDoor = doors.find((d) => d.doorId === opened) ?? null;
   const [density, setDensity] = useStored('gatehouse.desk.density', 'auto', DENSITY);
   const [show, setShow] = useStored('gatehouse.desk.show', 'all', SHOW);
   const [zone, setZone] = useStored('gatehouse.desk.zone', '', ['', ...names.zones.map((z) => z.id)]);
@@ -115,11 +121,22 @@ export const DoorBoard = ({
             now={now}
             override={override}
             onUnlock={unlock ? () => unlock(d) : null}
+            onOpen={() => setOpened(d.doorId)}
             names={names}
           />
         ))}
         {shown.length === 0 && <EmptyNote read={read}>No door matches these filters.</EmptyNote>}
       </div>
+      {openedDoor && (
+        <DoorDetail
+          door={openedDoor}
+          zone={names.zoneOf(openedDoor.doorId)?.name ?? null}
+          now={now}
+          override={override}
+          canSearch={can('journal.search')}
+          onClose={() => setOpened(null)}
+        />
+      )}
     </>
   );
 };
