@@ -86,6 +86,11 @@ export class ReadersService implements PortHost {
     bus.on('door.command', 'readers', (c) => {
       if (c.action === 'pulse') this.pulse(c.doorId, c.ms ?? 5000);
     });
+    // A lockdown holds the door shut now: a relay a grant released a moment before is cut at once
+    // (0 ms: the bridge drops it, OSDP aborts the timed output), not left open for its unlock time.
+    bus.on('door.mode-changed', 'readers', (m) => {
+      if (m.mode === 'lockdown') this.pulse(m.doorId, 0);
+    });
   }
 
   monotonic(): number {
