@@ -244,4 +244,22 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
     });
     await page.context().close();
   });
+
+  it('shows each door’s state in words on the Doors page, live from the pushed stream', async () => {
+    const page = await openConsole(browser, gw.url, 'fran');
+    await withFailureShot(page, 'audit-doors-state', async () => {
+      await page.goto(`${gw.url}/#/doors`);
+      const cell = page.getByTestId('state-east-1');
+      await cell.waitFor();
+      publish(`zigbee2mqtt/${device}`, JSON.stringify({ contact: true }));
+      await cell.getByText('Secure').waitFor();
+      await cell.getByText('Locked, closed').waitFor();
+      // Forced while the page is open: it says so without a reload.
+      publish(`zigbee2mqtt/${device}`, JSON.stringify({ contact: false }));
+      await cell.getByText('FORCED OPEN').waitFor();
+      await cell.getByText('Locked, open').waitFor();
+      await page.getByTestId('state-front-door').waitFor();
+    });
+    await page.context().close();
+  });
 });
