@@ -203,6 +203,11 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
       expect(seen.tilesLeftOfMain).toBe(0);
       expect(seen.actionsOffScreen).toBe(0);
       expect(await row.getByRole('button', { name: 'Acknowledge', exact: true }).isVisible()).toBe(true);
+      // Its history opens from the row and Escape closes it, as it closes a dialog.
+      await row.getByRole('button', { name: 'Forced open' }).click();
+      await page.getByTestId('alarm-detail').waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('alarm-detail').waitFor({ state: 'detached' });
     });
     await page.context().close();
   });

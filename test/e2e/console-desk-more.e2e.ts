@@ -454,7 +454,7 @@ describe('guard desk, more (40 doors, OSDP reader, real broker)', () => {
       await page.getByTestId('select-shown').check();
       await page.getByRole('button', { name: 'Acknowledge selected (3)' }).click();
       const ask = page.getByRole('dialog', { name: 'Acknowledge 3 alarms?' });
-      await ask.getByLabel(/Reason/).fill('seen on the phone');
+      await ask.getByLabel(/Comment/).fill('seen on the phone');
       await ask.getByRole('button', { name: 'Acknowledge all' }).click();
       await ask.waitFor({ state: 'detached' });
       // The three the guard saw are acknowledged; the three not shown still wait for someone to look.

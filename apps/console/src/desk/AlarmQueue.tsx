@@ -52,13 +52,15 @@ export const AlarmQueue = ({
       title: `Acknowledge ${chosen.length} alarm${chosen.length === 1 ? '' : 's'}?`,
       consequence: 'Each is acknowledged and journaled with the same reason; the sound stops for them.',
       confirm: 'Acknowledge all',
-      reason: 'required',
+      // As for one alarm: a comment if the guard has one to write, not a reason asked for.
+      reason: 'optional',
+      reasonLabel: 'Comment',
       reasonHint: chosen.every((a) => a.cardholderId) ? PERSON_TEXT_HINT : SITE_TEXT_HINT,
       done: `${chosen.length} acknowledged.`,
       run: async (reason) => {
         await api.post<BulkAcknowledged>('/api/v1/alarms/acknowledge', {
           ids: chosen.map((a) => a.id),
-          reason,
+          ...(reason ? { reason } : {}),
         });
         setPicked(new Set());
         await reload();
