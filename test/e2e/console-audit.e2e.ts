@@ -267,4 +267,20 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
     });
     await page.context().close();
   });
+
+  it('says so when a role opens the address of a page it may not use, rather than silently landing', async () => {
+    const page = await openConsole(browser, gw.url, 'gina');
+    await withFailureShot(page, 'audit-page-refused', async () => {
+      await page.goto(`${gw.url}/#/system`);
+      await page
+        .getByTestId('page-refused')
+        .getByText('Your role cannot open “System”: this is your Guard desk page instead.')
+        .waitFor();
+      await page.getByRole('heading', { name: 'Guard desk', level: 2 }).waitFor();
+      // Gone once the guard moves on to a page of their own.
+      await page.getByRole('link', { name: 'Shift log' }).click();
+      await page.getByTestId('page-refused').waitFor({ state: 'detached' });
+    });
+    await page.context().close();
+  });
 });
