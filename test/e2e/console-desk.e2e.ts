@@ -301,7 +301,7 @@ describe('guard desk in headless Chromium (50 doors, real broker)', () => {
       await row.getByLabel(/^Select Forced open at Front door/).check();
       await page.getByRole('button', { name: 'Acknowledge selected (1)' }).click();
       const ask = page.getByRole('dialog', { name: 'Acknowledge 1 alarm?' });
-      await ask.getByLabel(/Reason/).fill('seen on camera, a delivery');
+      await ask.getByLabel(/Comment/).fill('seen on camera, a delivery');
       await ask.getByRole('button', { name: 'Acknowledge all' }).click();
       await ask.waitFor({ state: 'detached' });
       await row.getByText('acknowledged').waitFor();

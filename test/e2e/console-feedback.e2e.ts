@@ -6,8 +6,10 @@ import { waitFor } from '../support/wait';
 
 /**
  * Feedback belongs to the action (CONSOLE.md, "Forms and dialogs"): a success
- * shows beside the form that caused it and fades, still readable in a live
- * region; an error is in words beside its form and stays until dismissed.
+ * shows beside the form that caused it (in a live region) and fades, and goes
+ * at once when the operator moves on to another form or item (it must not stay
+ * under something it is not about); an error is in words beside its form and
+ * stays until dismissed.
  */
 describe('success fades, errors stay (headless Chromium, demo site)', () => {
   let gw: RunningGateway;
@@ -25,7 +27,7 @@ describe('success fades, errors stay (headless Chromium, demo site)', () => {
     if (gw) removeDir(gw.dataDir);
   });
 
-  it('shows a new holiday’s success beside its form, fades it out of sight but not out of the live region; a refused one stays in words until dismissed', async () => {
+  it('shows a new holiday’s success beside its form and fades it; a refused one stays in words until dismissed', async () => {
     const page = await openConsole(browser, gw.url, 'fran');
     await withFailureShot(page, 'feedback', async () => {
       await page.getByRole('link', { name: 'Schedules' }).click();
@@ -41,7 +43,7 @@ describe('success fades, errors stay (headless Chromium, demo site)', () => {
       // Nothing said at the top of the page about it.
       expect(await page.locator('section > .success-note').allTextContents()).toEqual(['']);
 
-      // A few seconds later it is out of sight, and still the live region's text.
+      // A few seconds later it is gone (it was said in the live region when it came).
       await waitFor(
         'the success note to fade',
         async () => ((await note.getAttribute('data-phase')) === 'faded' ? true : undefined),
@@ -49,7 +51,7 @@ describe('success fades, errors stay (headless Chromium, demo site)', () => {
       );
       const box = await note.boundingBox();
       expect(box === null || box.width <= 1).toBe(true);
-      expect(await note.textContent()).toBe('Holiday Founders day added.');
+      expect(await note.textContent()).toBe('');
 
       // The same holiday again: refused beside the form, in words, without a validation path.
       await form.getByLabel('Name').fill('Founders day');
@@ -67,6 +69,32 @@ describe('success fades, errors stay (headless Chromium, demo site)', () => {
       expect(await alert.isVisible()).toBe(true);
       await alert.getByRole('button', { name: 'Dismiss' }).click();
       await alert.waitFor({ state: 'detached' });
+    });
+    await page.context().close();
+  });
+
+  it('ends a success at once when the operator moves on to another form (the subject changed), not seconds later under it', async () => {
+    const page = await openConsole(browser, gw.url, 'fran');
+    await withFailureShot(page, 'feedback-subject', async () => {
+      await page.getByRole('link', { name: 'Schedules' }).click();
+      const form = page.locator('form', { has: page.getByRole('heading', { name: 'New holiday' }) });
+      await form.getByLabel('Name').fill('Harvest day');
+      await form.getByLabel('Date').fill('2026-10-01');
+      await form.getByRole('button', { name: 'Add holiday' }).click();
+      const note = form.getByRole('status');
+      await note.getByText('Holiday Harvest day added.').waitFor();
+      // Still in its form: it stays.
+      await form.getByLabel('Date').click();
+      expect(await note.textContent()).toBe('Holiday Harvest day added.');
+      // Another form: gone, well before it would have faded.
+      const other = page.locator('form', { has: page.getByRole('heading', { name: 'New schedule' }) });
+      await other.getByLabel('Name').first().click();
+      await waitFor(
+        'the note to end',
+        async () => ((await note.textContent()) === '' ? true : undefined),
+        2000,
+      );
+      expect(await note.getAttribute('data-phase')).toBe('faded');
     });
     await page.context().close();
   });

@@ -105,6 +105,11 @@ describe('each role lands on its job (headless Chromium, demo site)', () => {
         (await components.getByRole('rowheader').allTextContents()).filter((h) => /^[a-z]/.test(h)),
       ).toEqual([]);
       expect(await components.getByText('Working', { exact: true }).count()).toBeGreaterThan(0);
+      // Unchanged since the gateway started: said so, with the start time (not the time the page was opened).
+      await components
+        .locator('tr[data-component="journal"]')
+        .getByText(/^since start at \d\d:\d\d$/)
+        .waitFor();
       const facts = page.getByTestId('system-facts');
       for (const term of [
         'Journal size',

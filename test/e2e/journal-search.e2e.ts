@@ -80,6 +80,24 @@ describe('journal search in people’s words (real process)', () => {
     expect(none.body.items).toEqual([]);
   });
 
+  it('finds a card typed in the search box as the console prints it, its format first (not as free text)', async () => {
+    for (const printed of ['H10301 12:345', 'h10301 12-345']) {
+      const r = await fm.get<SearchAnswer & { matched: { cards?: { card: string }[] } }>(
+        `/api/v1/journal/search?q=${encodeURIComponent(printed)}`,
+      );
+      expect(r.status).toBe(200);
+      expect(r.body.items.map((e) => [e.type, e.names.person, e.names.card])).toEqual([
+        ['credential.created', 'Ann Archer', 'H10301 12:345'],
+      ]);
+      expect(r.body.matched.cards?.map((c) => c.card)).toEqual(['H10301 12:345']);
+    }
+    // Another format's card of that number is not this one.
+    const other = await fm.get<SearchAnswer>(
+      `/api/v1/journal/search?q=${encodeURIComponent('H10302 12:345')}`,
+    );
+    expect(other.body.items).toEqual([]);
+  });
+
   it('finds a door by its name and combines name filters (entries about both)', async () => {
     const door = await fm.get<SearchAnswer>('/api/v1/journal/search?doorName=lobby');
     expect(door.body.items.map((e) => [e.type, e.names.door])).toEqual([['door.created', 'Front lobby']]);

@@ -203,6 +203,29 @@ describe('OSDP readers in secure channel', () => {
     expect(pd.outputs.buzzer).toMatchObject({ count: 1 });
   });
 
+  it('cuts the output at once when a lockdown starts just after a grant, and the door no longer reads unlocked', async () => {
+    const guard = await operatorClient(admin, gw.url, 'gwen', ['guard']);
+    const pd = bus.pd(1);
+    pd.outputs.outputs.length = 0;
+    pd.presentCard(encode('H10301', 21, 10100));
+    await waitFor('the output pulse', async () => (pd.outputs.outputs.length > 0 ? true : undefined));
+    const started = await guard.post('/api/v1/access/lockdown', {
+      kind: 'lockdown',
+      doors: 'all',
+      reason: 'drill',
+    });
+    try {
+      expect(started.status).toBeLessThan(300);
+      // Control code 1: off now, aborting the 5 s timed output the grant started.
+      await waitFor('the output cut', async () => (pd.outputs.outputs.length > 1 ? true : undefined));
+      expect(pd.outputs.outputs[1]).toEqual({ output: 0, controlCode: 1, timer: 0 });
+      const board = await guard.get<{ items: { doorId: string; phase: string }[] }>('/api/v1/doors/board');
+      expect(board.body.items.find((d) => d.doorId === 'front-door')?.phase).not.toBe('unlocked');
+    } finally {
+      await guard.post('/api/v1/access/lockdown/release', { reason: 'drill over' });
+    }
+  });
+
   it('denies an unknown card: red LED, three beeps, no output', async () => {
     const pd = bus.pd(1);
     pd.outputs.outputs.length = 0;

@@ -104,6 +104,10 @@ export const App = () => {
         ),
     ) ??
     visible[0];
+  // An address of a page this role may not open (a bookmark, a link from a colleague): said, not
+  // silently replaced by the landing page.
+  const refused =
+    permissions && page && active && page !== active.id ? (PAGES.find((p) => p.id === page) ?? null) : null;
   useFocusHeadingOn(signedIn ? (active?.id ?? '') : view);
   useCellLabels(signedIn);
   useEffect(() => setMenuOpen(false), [active?.id]);
@@ -249,6 +253,11 @@ export const App = () => {
             <StatusBanner live={live} clock={clock} onSignIn={() => void refresh()} />
             {siteHold.override && (
               <LockdownBanner override={siteHold.override} doorCount={siteHold.doorCount} />
+            )}
+            {refused && (
+              <p className="hint page-refused" role="status" data-testid="page-refused">
+                Your role cannot open “{refused.title}”: this is your {active.title} page instead.
+              </p>
             )}
             {active.id === 'system' && <System />}
             {active.id === 'on-site' && <OnSite />}

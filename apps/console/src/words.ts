@@ -125,11 +125,18 @@ export const wordsOfCode = (code: string): string =>
     .replace(/[-_.]+/g, ' ')
     .toLowerCase();
 
+/** The counted nouns of COUNTER_WORDS, and each one's singular: "1 damaged message", not "1 damaged messages". */
+const COUNTED = /\b(messages|bytes|repeats|restarts|polls|replies|retries|refusals|checks|sessions)\b/;
+const oneOrMany = (words: string, n: number): string =>
+  n === 1
+    ? words.replace(COUNTED, (w) => (w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.slice(0, -1)))
+    : words;
+
 /** Counters that are not zero, in words: "1,204 messages received, 2 no replies"; a dash when all are zero. */
 export const countersInWords = (counters: Record<string, number>): string =>
   Object.entries(counters)
     .filter(([, n]) => n > 0)
-    .map(([k, n]) => `${n.toLocaleString('en-GB')} ${COUNTER_WORDS[k] ?? wordsOfCode(k)}`)
+    .map(([k, n]) => `${n.toLocaleString('en-GB')} ${oneOrMany(COUNTER_WORDS[k] ?? wordsOfCode(k), n)}`)
     .join(', ') || '—';
 
 /** An alarm type in words ("forced-open" reads "Forced open"). */

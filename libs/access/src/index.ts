@@ -50,4 +50,4 @@ export { AccessDecisions } from './decisions';
 export { type DoorState, GuardActions, type PresenceRow, type WhoCanOpenRow } from './guard';
 export { CardholderImport, type ImportReport } from './import';
 export { importWorkerAvailable, workerImportWriter } from './import-writer';
-export { printedCardMatches } from './printed-card';
+export { isPrintedWithFormat, printedCardMatches } from './printed-card';

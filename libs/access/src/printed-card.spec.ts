@@ -21,6 +21,16 @@ describe('a card number as printed on a badge', () => {
     expect(printedCardMatches(h10302, '1-123456789')).toBe(false);
   });
 
+  it('finds a card as the console prints it, its format first, and only among cards of that format', () => {
+    expect(printedCardMatches(h10301, 'H10301 12:345')).toBe(true);
+    expect(printedCardMatches(h10301, 'h10301  12:0345')).toBe(true);
+    expect(printedCardMatches(h10301, 'H10302 12:345')).toBe(false);
+    expect(printedCardMatches(h10302, 'H10302 123456789')).toBe(true);
+    expect(printedCardMatches(raw, 'raw 26:864383c0')).toBe(true);
+    expect(printedCardMatches(h10301, 'H10301 12:3', true)).toBe(true);
+    expect(printedCardMatches(pin, 'pin-only 345')).toBe(false);
+  });
+
   it('matches numbers being typed only when asked for suggestions', () => {
     expect(printedCardMatches(h10301, '34', true)).toBe(true);
     expect(printedCardMatches(h10301, '12-', true)).toBe(true);

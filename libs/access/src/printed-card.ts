@@ -1,6 +1,15 @@
-import type { Credential } from './model';
+import { CREDENTIAL_FORMATS, type Credential } from './model';
 
 const stripZeros = (digits: string) => digits.replace(/^0+(?=\d)/, '');
+
+/** A format's name before the number, as the console prints a card ("H10301 21:10102"). */
+const FORMAT_PREFIX = new RegExp(`^(${CREDENTIAL_FORMATS.join('|')})\\s+(\\S.*)$`, 'i');
+
+/** Whether a text is a card number with its format first ("H10301 21:10102"), as the console prints cards. */
+export const isPrintedWithFormat = (text: string): boolean => {
+  const named = FORMAT_PREFIX.exec(text.trim());
+  return named !== null && /\d/.test(named[2]!);
+};
 
 /**
  * Whether a credential is the card whose number someone reads off a badge.
@@ -15,8 +24,14 @@ export const printedCardMatches = (
   printed: string,
   prefix = false,
 ): boolean => {
-  const typed = printed.trim().toLowerCase();
+  let typed = printed.trim().toLowerCase();
   if (typed === '' || credential.format === 'pin-only') return false;
+  // Copied from the console or a report with its format first: that format's cards only.
+  const named = FORMAT_PREFIX.exec(typed);
+  if (named) {
+    if (named[1] !== credential.format.toLowerCase()) return false;
+    typed = named[2]!.trim();
+  }
   const same = (stored: string, given: string) => (prefix ? stored.startsWith(given) : stored === given);
   if (credential.format === 'raw') {
     const hex = typed.replace(/[\s:-]/g, '');

@@ -223,6 +223,23 @@ describe('door state machine', () => {
     expect(alarms(run(m, [{ kind: 'contact', open: true, at: 0 }], 500))).toEqual(['forced-open']);
   });
 
+  it('a lockdown relocks a door a card unlocked a moment before at once, and an opening after it is forced', () => {
+    const m = make();
+    settle(m);
+    const granted = run(m, [{ kind: 'grant', at: 1000 }], 1000);
+    expect(phases(granted)).toEqual(['unlocked']);
+    // 1 s into a 5 s unlock: secure now, not at 6000.
+    const locked = m.feed({ kind: 'mode', unlocked: false, relock: true, at: 2000 });
+    expect(phases(locked)).toEqual(['secure']);
+    expect(m.state.phase).toBe('secure');
+    expect(alarms(run(m, [{ kind: 'contact', open: true, at: 3000 }], 3500))).toEqual(['forced-open']);
+    // A mode that does not relock (a guard's "locked") leaves a running unlock to its time.
+    const other = make();
+    settle(other);
+    run(other, [{ kind: 'grant', at: 1000 }], 1000);
+    expect(phases(other.feed({ kind: 'mode', unlocked: false, at: 2000 }))).toEqual([]);
+  });
+
   it('an unlocked mode: no forced or held alarms, closed-unlocked when shut', () => {
     const m = make();
     settle(m);

@@ -33,7 +33,11 @@ export type DoorInput =
   | { kind: 'contact'; open: boolean; at: number; arrivedAt?: number; unjudged?: boolean }
   | { kind: 'grant'; at: number; unlockMs?: number }
   | { kind: 'rex'; at: number }
-  | { kind: 'mode'; unlocked: boolean; at: number }
+  /**
+   * `relock`: the mode holds the door shut at once (a lockdown): an unlock a
+   * card granted just before ends now, not when its unlock time runs out.
+   */
+  | { kind: 'mode'; unlocked: boolean; at: number; relock?: boolean }
   /** A lock that reports its own state (a monitored strike or smart lock). */
   | { kind: 'lock'; locked: boolean; at: number }
   | { kind: 'passage'; count: number; at: number };
@@ -105,6 +109,11 @@ export class DoorMachine {
         return out;
       case 'mode':
         this.modeUnlocked = input.unlocked;
+        if (input.relock) {
+          // The grants end too: an opening after this is forced (one before it, reported late, is not).
+          this.unlockedUntil = Math.min(this.unlockedUntil, input.at);
+          for (const g of this.grants) g.until = Math.min(g.until, input.at);
+        }
         if (!this.open) this.setPhase(this.lockedPhaseAt(input.at), input.at, out);
         else if (input.unlocked) this.clearHeld(input.at, out);
         return out;

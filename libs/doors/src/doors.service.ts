@@ -179,6 +179,9 @@ export class DoorsService {
       this.feed(m.doorId, {
         kind: 'mode',
         unlocked: m.mode === 'unlocked' || m.mode === 'emergency',
+        // A lockdown relocks at once: a door a card unlocked a moment before is not left open for
+        // the rest of its unlock time (the readers cut its relay on the same event).
+        relock: m.mode === 'lockdown',
         at: this.now(),
       }),
     );

@@ -187,6 +187,20 @@ describe('DoorsService: sensors, grants and modes into door machines', () => {
     doors.stop();
   });
 
+  it('a lockdown relocks a door a card unlocked just before: secure at once, an opening after it forced', () => {
+    const { bus, alarms, read, doors, grant, clock } = setup();
+    read('c1', [{ kind: 'contact', open: false }]);
+    grant();
+    expect(doors.board()[0]!.phase).toBe('unlocked');
+    clock.advance(1000);
+    bus.emit('door.mode-changed', { doorId: 'd1', mode: 'lockdown', until: null, by: 'g', reason: 'drill' });
+    expect(doors.board()[0]).toMatchObject({ phase: 'secure', since: clock.now().toISOString() });
+    clock.advance(1000);
+    read('c1', [{ kind: 'contact', open: true }]);
+    expect(alarms.map((a) => a.type)).toEqual(['forced-open']);
+    doors.stop();
+  });
+
   it('an unlocked mode suppresses forced and held alarms; readings for unknown sensors are ignored', () => {
     const { bus, alarms, read, doors } = setup();
     read('c1', [{ kind: 'contact', open: false }]);

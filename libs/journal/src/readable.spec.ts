@@ -102,6 +102,17 @@ describe('readable journal rows', () => {
     expect(readableRow({ ...note, actor: { kind: 'system' } }, {}, 'UTC').operator).toBe('');
   });
 
+  it('says an alarm whose cause ended has its cause ended, not "New" (its unchanged state)', () => {
+    const ended: JournalEntry = {
+      ...decision,
+      type: 'alarm.cause-ended',
+      subjects: [],
+      actor: { kind: 'system' },
+      payload: { state: 'new' },
+    };
+    expect(readableRow(ended, {}, 'UTC').result).toBe('Cause ended');
+  });
+
   it('puts words on types it has no table entry for, and keeps an unreadable time as given', () => {
     expect(eventInWords('cardholder.updated')).toBe('Cardholder updated');
     expect(eventInWords('door.mode-changed')).toBe('Door mode changed');

@@ -188,6 +188,8 @@ const codeInWords = (code: string): string => {
 const resultOf = (entry: JournalEntry): string => {
   if (entry.type === 'access.granted') return 'Granted';
   if (entry.type === 'access.denied') return 'Denied';
+  // The alarm's state did not change (still New, waiting to be acknowledged): what ended is its cause.
+  if (entry.type === 'alarm.cause-ended') return 'Cause ended';
   const p = entry.payload as Payload;
   return codeInWords(text(entry.type.startsWith('alarm.') ? p.state : p.result));
 };

@@ -191,11 +191,16 @@ export class OsdpPort extends SerialReaderPort {
   }
 
   pulse(relay: SerialPortConfig['relays'][number], ms: number): void {
-    // Control code 5: on now, off when the timer (in 100 ms) runs out.
+    // Control code 5: on now, off when the timer (in 100 ms) runs out; 0 ms is "off now": control
+    // code 1, permanent off, aborting a timed output still running (a lockdown relocks at once).
     this.cp.send(
       relay.address,
       CMD.OUT,
-      encodeOutputs([{ output: relay.relay, controlCode: 5, timer: TENTHS(ms) }]),
+      encodeOutputs([
+        ms > 0
+          ? { output: relay.relay, controlCode: 5, timer: TENTHS(ms) }
+          : { output: relay.relay, controlCode: 1, timer: 0 },
+      ]),
     );
     this.cp.sendQueued(this.host.monotonic());
   }

@@ -63,6 +63,8 @@ export interface PortStatus {
   captureRecords: number;
   /** The line's own counters: frames, bytes skipped, frames that failed their check. */
   counters: Record<string, number>;
+  /** When the line entered its state (the readers service's record of its changes); null before any. */
+  since?: string | null;
 }
 
 export type Feedback = 'grant' | 'deny' | 'pin';

@@ -86,6 +86,11 @@ export class ReadersService implements PortHost {
     bus.on('door.command', 'readers', (c) => {
       if (c.action === 'pulse') this.pulse(c.doorId, c.ms ?? 5000);
     });
+    // A lockdown holds the door shut now: a relay a grant released a moment before is cut at once
+    // (0 ms: the bridge drops it, OSDP aborts the timed output), not left open for its unlock time.
+    bus.on('door.mode-changed', 'readers', (m) => {
+      if (m.mode === 'lockdown') this.pulse(m.doorId, 0);
+    });
   }
 
   monotonic(): number {
@@ -153,7 +158,14 @@ export class ReadersService implements PortHost {
         };
       });
     });
-    return { ports: this.ports.map((p) => p.status()), readers };
+    return {
+      ports: this.ports.map((p) => {
+        const st = p.status();
+        const since = this.portSince.get(p);
+        return { ...st, since: since?.state === st.state ? since.at : null };
+      }),
+      readers,
+    };
   }
 
   /**
@@ -337,7 +349,12 @@ export class ReadersService implements PortHost {
   /** What the journal last said of each port's line: a reopen that fails again is no news. */
   private readonly reportedLine = new Map<ReaderPort, 'open' | 'closed'>();
 
+  /** When each port's line entered its state, for the system page's "since". */
+  private readonly portSince = new Map<ReaderPort, { state: ChannelState; at: string }>();
+
   portState(port: ReaderPort, state: ChannelState, detail?: string): void {
+    if (this.portSince.get(port)?.state !== state)
+      this.portSince.set(port, { state, at: new Date(this.wall()).toISOString() });
     if (state === 'opening' || state === 'stopped') return;
     // A port that stays away fails every reopen (backoff up to 30 s, for as long as it is away): the journal
     // and the log get the change, the port's status keeps the latest reason.

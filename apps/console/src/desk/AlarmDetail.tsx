@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useShortcuts } from './shortcuts';
 import type { AlarmHistoryView } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { AlarmEvidence } from '../correlation/AlarmEvidence';
@@ -21,6 +22,8 @@ export const AlarmDetail = ({
 }) => {
   const [history, setHistory] = useState<AlarmHistoryView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Escape closes it, as it closes a dialog (not while one is open: Escape is the dialog's then).
+  useShortcuts({ Escape: onClose });
   useEffect(() => {
     api
       .get<AlarmHistoryView>(`/api/v1/alarms/${encodeURIComponent(alarmId)}/history`)

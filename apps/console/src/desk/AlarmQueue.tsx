@@ -52,13 +52,15 @@ export const AlarmQueue = ({
       title: `Acknowledge ${chosen.length} alarm${chosen.length === 1 ? '' : 's'}?`,
       consequence: 'Each is acknowledged and journaled with the same reason; the sound stops for them.',
       confirm: 'Acknowledge all',
-      reason: 'required',
+      // As for one alarm: a comment if the guard has one to write, not a reason asked for.
+      reason: 'optional',
+      reasonLabel: 'Comment',
       reasonHint: chosen.every((a) => a.cardholderId) ? PERSON_TEXT_HINT : SITE_TEXT_HINT,
       done: `${chosen.length} acknowledged.`,
       run: async (reason) => {
         await api.post<BulkAcknowledged>('/api/v1/alarms/acknowledge', {
           ids: chosen.map((a) => a.id),
-          reason,
+          ...(reason ? { reason } : {}),
         });
         setPicked(new Set());
         await reload();
@@ -81,9 +83,10 @@ export const AlarmQueue = ({
   const [all, setAll] = useState(false);
   const pinned = pinnedAlarms(alarms);
   const capped = !all && alarms.length > NARROW_ALARMS;
-  // The row the keys act on (A, Enter); the first alarm until the guard moves.
+  // The row the keys act on (A, Enter); the first unacknowledged alarm until the guard moves (not an
+  // acknowledged one the queue puts above it, which a tablet would then list beside the pinned ones).
   const [selected, setSelected] = useState<string | null>(null);
-  const current = alarms.find((a) => a.id === selected) ?? alarms[0];
+  const current = alarms.find((a) => a.id === selected) ?? alarms.find((a) => a.state === 'new') ?? alarms[0];
   // Bulk acknowledgement takes only the alarms the guard can see, as Genetec Security Desk acts on
   // the rows selected in its alarm list: an acknowledgement says "I have looked at this", and on a
   // phone showing three alarms, ticking "every" one must not acknowledge nine nobody has read (and

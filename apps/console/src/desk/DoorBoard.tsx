@@ -3,6 +3,8 @@ import type { BoardDoor } from '@gatehouse/api';
 import { EmptyNote } from '../components/NotYetRead';
 import { formatTimeOfDay } from '../format';
 import { useLive } from '../shell/live';
+import { useCan } from '../shell/permissions';
+import { DoorDetail } from './DoorDetail';
 import { DoorTile } from './DoorTile';
 import { needsAttention } from './labels';
 import type { SiteOverride } from './lockdown';
@@ -12,7 +14,10 @@ import { useNow, useStored } from './useStored';
 /** The door filter's id: the desk's "/" shortcut focuses it. */
 export const DOOR_FILTER_ID = 'door-filter';
 
-const DENSITY = ['normal', 'compact'] as const;
+/** 'auto': normal tiles up to NORMAL_MAX doors shown, compact above (the operator's own choice overrides it). */
+const DENSITY = ['auto', 'normal', 'compact'] as const;
+/** The most normal tiles that fit one 1920x1080 screen beside the alarm column (test/e2e/console-desk-more). */
+export const NORMAL_MAX = 40;
 const SHOW = ['all', 'attention'] as const;
 
 /** "Doors now": every door as a tile, filtered by zone and by whether it needs attention, normal or compact. */
@@ -34,7 +39,11 @@ export const DoorBoard = ({
   const now = useNow();
   const stale = useLive().status !== 'live';
   const [find, setFind] = useState('');
-  const [density, setDensity] = useStored('gatehouse.desk.density', 'normal', DENSITY);
+  const can = useCan();
+  /** The door whose detail is open: the board's own record, so the detail stays live. */
+  const [opened, setOpened] = useState<string | null>(null);
+  const openedDoor = doors.find((d) => d.doorId === opened) ?? null;
+  const [density, setDensity] = useStored('gatehouse.desk.density', 'auto', DENSITY);
   const [show, setShow] = useStored('gatehouse.desk.show', 'all', SHOW);
   const [zone, setZone] = useStored('gatehouse.desk.zone', '', ['', ...names.zones.map((z) => z.id)]);
   const needle = find.trim().toLowerCase();
@@ -44,6 +53,9 @@ export const DoorBoard = ({
       (zone === '' || names.zoneOf(d.doorId)?.id === zone) &&
       (needle === '' || d.name.toLowerCase().includes(needle)),
   );
+  // Above NORMAL_MAX doors normal tiles no longer fit a 1080p screen: compact unless the operator chose.
+  const autoCompact = density === 'auto' && shown.length > NORMAL_MAX;
+  const compact = density === 'compact' || autoCompact;
   return (
     <>
       <div className="board-filters" role="group" aria-label="Board filters">
@@ -80,17 +92,27 @@ export const DoorBoard = ({
         <label className="check">
           <input
             type="checkbox"
-            checked={density === 'compact'}
+            checked={compact}
             onChange={(e) => setDensity(e.target.checked ? 'compact' : 'normal')}
           />
           Compact tiles
+          {autoCompact && (
+            <span className="hint" data-testid="auto-compact">
+              {' '}
+              (automatic above {NORMAL_MAX} doors)
+            </span>
+          )}
         </label>
         <span className="hint" data-testid="board-count">
           {shown.length} of {doors.length} doors
           {stale && read && ` · as of ${formatTimeOfDay(now)}, not live`}
         </span>
       </div>
-      <div className={`board ${density}`} data-testid="door-board">
+      <div
+        className={`board ${compact ? 'compact' : 'normal'}`}
+        data-testid="door-board"
+        data-density={autoCompact ? 'compact-auto' : compact ? 'compact' : 'normal'}
+      >
         {shown.map((d) => (
           <DoorTile
             key={d.doorId}
@@ -99,11 +121,22 @@ export const DoorBoard = ({
             now={now}
             override={override}
             onUnlock={unlock ? () => unlock(d) : null}
+            onOpen={() => setOpened(d.doorId)}
             names={names}
           />
         ))}
         {shown.length === 0 && <EmptyNote read={read}>No door matches these filters.</EmptyNote>}
       </div>
+      {openedDoor && (
+        <DoorDetail
+          door={openedDoor}
+          zone={names.zoneOf(openedDoor.doorId)?.name ?? null}
+          now={now}
+          override={override}
+          canSearch={can('journal.search')}
+          onClose={() => setOpened(null)}
+        />
+      )}
     </>
   );
 };

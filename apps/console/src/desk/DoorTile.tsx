@@ -110,6 +110,7 @@ export const DoorTile = ({
   now,
   override,
   onUnlock,
+  onOpen,
   names,
 }: {
   door: BoardDoor;
@@ -117,6 +118,8 @@ export const DoorTile = ({
   now: number;
   override: SiteOverride | null;
   onUnlock: (() => void) | null;
+  /** Opens the door's detail: the name is a button (Tab, Enter), and a click anywhere on the tile opens it too. */
+  onOpen: () => void;
   names: Pick<SiteNames, 'person' | 'photo'>;
 }) => {
   const held = override?.doorIds.has(d.doorId) ? override.kind : null;
@@ -130,11 +133,20 @@ export const DoorTile = ({
       className={`door-tile phase-${d.phase}${offline ? ' offline' : ''}${sensorsDown(d) ? ' sensor-silent' : ''}${held ? ` ${held}` : ''}${overridden && !offline ? ` ${overridden}-open` : ''}`}
       data-door={d.doorId}
       data-testid={`door-${d.doorId}`}
+      onClick={(e) => {
+        // Its own buttons (Unlock once) act; anywhere else on the tile opens the detail.
+        if (!(e.target instanceof Element && e.target.closest('button, a, input'))) onOpen();
+      }}
     >
       <div className="tile-head">
-        <strong className="tile-name" title={d.name}>
+        <button
+          type="button"
+          className="link tile-name"
+          title={`${d.name}: state, history and last people through`}
+          onClick={onOpen}
+        >
           {d.name}
-        </strong>
+        </button>
         {zone && <span className="tile-zone">{zone}</span>}
       </div>
       <div className="tile-state">

@@ -6,12 +6,19 @@ export const NARROW_ALARMS = 3;
 export const NARROW_DESK = '(max-width: 1199px)';
 
 /**
- * The alarms a narrow screen keeps listed: the queue's first `max`. The queue
- * puts the unacknowledged of the highest priority first, newest first
- * (queueOrder), so a fresh critical alarm is always among them.
+ * The alarms a narrow screen keeps listed: the first `max` unacknowledged in
+ * the queue's order (highest priority, newest first: a fresh critical alarm is
+ * always among them), then acknowledged ones only if room is left. The queue
+ * alone would not do: it puts an acknowledged critical alarm above a new high
+ * one, and a tablet listed three alarms someone handles while saying "5
+ * unacknowledged alarms not shown".
  */
 export const pinnedAlarms = (alarms: readonly AlarmView[], max = NARROW_ALARMS): Set<string> =>
-  new Set(alarms.slice(0, Math.max(0, max)).map((a) => a.id));
+  new Set(
+    [...alarms.filter((a) => a.state === 'new'), ...alarms.filter((a) => a.state !== 'new')]
+      .slice(0, Math.max(0, max))
+      .map((a) => a.id),
+  );
 
 /**
  * The alarms the guard can see in the queue: every one on a wide screen or

@@ -41,6 +41,7 @@ export const DESK_SHORTCUTS: [keys: string, what: string][] = [
   ['↓ or J', 'Select the next alarm'],
   ['↑ or K', 'Select the previous alarm'],
   ['Enter', "Open the selected alarm's detail and history"],
+  ['Esc', "Close the alarm's history"],
   ['/', 'Find a door by name'],
   ['?', 'Show or hide this list'],
 ];

@@ -1,5 +1,12 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { DoorStates, Items, ReadersStatus, SimulatedDecision, WhoCanOpen } from '@gatehouse/api';
+import type {
+  BoardDoor,
+  DoorStates,
+  Items,
+  ReadersStatus,
+  SimulatedDecision,
+  WhoCanOpen,
+} from '@gatehouse/api';
 import { api } from '../api';
 import { useLatestRead } from '../latest-read';
 import { FORMAT_WORDS, FORMATS, type Door, type DoorState, type Zone } from '../access-api';
@@ -12,6 +19,9 @@ import { useAction } from '../Feedback';
 import { useLive } from '../shell/live';
 import { useCan } from '../shell/permissions';
 import { useModeRereads } from '../shell/site-override';
+import { contactWord, lockWord, stateWord } from '../desk/labels';
+import { useLiveDoors } from '../desk/useLiveDoors';
+import { formatClock } from '../format';
 import { SITE_TEXT_HINT } from '../components/privacy-hints';
 import {
   ANTI_PASSBACK_WORDS,
@@ -27,6 +37,8 @@ export const Doors = () => {
   const can = useCan();
   const edit = can('site.write');
   const guard = can('doors.control');
+  // Each door's state now, live from the stream the desk uses (the mode alone says nothing of a forced door).
+  const board = useLiveDoors(can('doors.board'));
   const dialog = useActionDialog();
   const [doors, setDoors] = useState<Door[]>([]);
   const [states, setStates] = useState<DoorState[]>([]);
@@ -213,6 +225,7 @@ export const Doors = () => {
             <th>Door</th>
             <th>Readers</th>
             <th>Zones</th>
+            {board && <th>State now</th>}
             <th>Mode now</th>
             <th>Set by</th>
             <th />
@@ -235,6 +248,12 @@ export const Doors = () => {
                 <td data-label="Zones">
                   {zoneName(d.zoneOut)} → {zoneName(d.zoneIn)}
                 </td>
+                {board && (
+                  <DoorStateCell
+                    door={board.get(d.id)}
+                    held={held ? 'lockdown' : s?.manual?.mode === 'emergency' ? 'emergency' : null}
+                  />
+                )}
                 <td data-label="Mode now" className={`mode-${s?.mode}`}>
                   {doorModeWords(s?.mode)}
                 </td>
@@ -468,3 +487,27 @@ export const Doors = () => {
     </section>
   );
 };
+
+/** A door's state in words (open, closed, forced, held; locked or not) and since when, live. */
+const DoorStateCell = ({
+  door,
+  held,
+}: {
+  door: BoardDoor | undefined;
+  held: 'lockdown' | 'emergency' | null;
+}) => (
+  <td data-label="State now" data-testid={door ? `state-${door.doorId}` : undefined}>
+    {door ? (
+      <>
+        <strong className={`phase-${door.phase}`}>{stateWord(door, held)}</strong>
+        {door.since && ` since ${formatClock(Date.parse(door.since))}`}
+        <br />
+        <span className="hint">
+          {lockWord(door)}, {contactWord(door).toLowerCase()}
+        </span>
+      </>
+    ) : (
+      <span className="hint">Not on the board yet</span>
+    )}
+  </td>
+);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { formatTime, formatTimeOfDay } from '../format';
+import { formatClock, formatTime, formatTimeOfDay } from '../format';
 import type { Door, Items, SystemStatusView } from '@gatehouse/api';
 import { api, describeError } from '../api';
 import { ErrorAlert } from '../Feedback';
@@ -40,6 +40,21 @@ export const formatDuration = (seconds: number): string => {
   if (days > 0) return `${plural(days, 'day')} ${plural(hours, 'hour')}`;
   if (hours > 0) return `${plural(hours, 'hour')} ${plural(minutes, 'minute')}`;
   return plural(minutes, 'minute');
+};
+
+/**
+ * Since when a component is in its state, in words: a time when the change was
+ * seen, "since start at 16:20" when it has not changed since the gateway
+ * started, and a word (not "—") when the gateway cannot tell.
+ */
+const sinceWords = (c: ComponentRow, startedAt: string): string => {
+  if (c.status === 'absent') return '';
+  if (c.sinceStart || !c.since) {
+    const start = Date.parse(startedAt);
+    // A time of day while it is today's; a gateway up for days says the date too.
+    return `since start at ${Date.now() - start < 20 * 3_600_000 ? formatClock(start) : formatTime(start)}`;
+  }
+  return formatTime(c.since);
 };
 
 /** The admin's system page: every component's health in words and since when, journal, storage, version. */
@@ -118,7 +133,7 @@ export const System = () => {
                   <td>
                     <span className={`system-state ${c.status}`}>{STATE_WORDS[c.status]}</span>
                   </td>
-                  <td>{c.since ? formatTime(c.since) : '—'}</td>
+                  <td data-testid={`since-${c.key}`}>{sinceWords(c, status.startedAt)}</td>
                   <td>{c.detail}</td>
                 </tr>
               ))}

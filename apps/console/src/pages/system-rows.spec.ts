@@ -66,11 +66,15 @@ describe('the system page’s components', () => {
       status({
         components: {
           readers: { status: 'degraded', since: '2026-11-30T09:00:00Z', detail: 'offline: dock-in' },
+          journal: { status: 'up', since: '2026-11-30T08:00:00Z', sinceStart: true },
           mqtt: { status: 'degraded' },
         },
         readers: {
           readers: [reader('front-in', 'osdp-1', true), reader('dock-in', 'wiegand-1', false)],
-          ports: [port('osdp-1', 'osdp', 'open'), port('wiegand-1', 'bridge', 'closed')],
+          ports: [
+            port('osdp-1', 'osdp', 'open'),
+            { ...port('wiegand-1', 'bridge', 'closed'), since: '2026-11-30T09:02:00Z' },
+          ],
         },
         broker: {
           status: 'degraded',
@@ -92,7 +96,13 @@ describe('the system page’s components', () => {
       status: 'degraded',
       detail: 'Connection lost, reconnecting. ECONNREFUSED',
     });
-    expect(rows[2]).toMatchObject({ name: 'Wiegand bridge (Line of Loading dock)', status: 'down' });
+    // The bridge line's own time of its change (it said "—").
+    expect(rows[2]).toMatchObject({
+      name: 'Wiegand bridge (Line of Loading dock)',
+      status: 'down',
+      since: '2026-11-30T09:02:00Z',
+    });
+    expect(rows.find((r) => r.key === 'journal')).toMatchObject({ sinceStart: true });
     expect(rows.map((r) => r.detail).join(' ')).not.toMatch(/dock-in|wiegand-1|mqtt/);
   });
 });

@@ -8,6 +8,8 @@ export interface ComponentRow {
   /** `absent`: the site has none configured (no serial readers, no broker, no bridge). */
   status: 'up' | 'degraded' | 'down' | 'absent';
   since: string | null;
+  /** Unchanged since the gateway started: `since` is the start, said so ("since start at 16:20"). */
+  sinceStart?: boolean;
   detail: string;
 }
 
@@ -47,6 +49,7 @@ const readersRow = (s: SystemStatusView, doors: readonly Door[]): ComponentRow =
     name: 'Readers',
     status: health?.status ?? (offline.length > 0 ? 'degraded' : 'up'),
     since: health?.since ?? null,
+    sinceStart: health?.sinceStart === true,
     detail: joined(
       offline.length === 0
         ? `All ${all.length} online`
@@ -94,7 +97,7 @@ const bridgeRows = (s: SystemStatusView, doors: readonly Door[]): ComponentRow[]
       key: `bridge-${p.id}`,
       name: `Wiegand bridge (${lineName(p.id, s.readers?.readers ?? [], doors)})`,
       status: PORT_HEALTH[p.state] ?? 'down',
-      since: null,
+      since: p.since ?? null,
       detail: joined(PORT_STATE_WORDS[p.state], p.lastError, counted === '—' ? null : counted),
     };
   });
@@ -113,7 +116,16 @@ export const componentRows = (s: SystemStatusView, doors: readonly Door[]): Comp
   const of = (key: string): ComponentRow[] => {
     const c = s.components[key];
     return c
-      ? [{ key, name: componentWords(key), status: c.status, since: c.since ?? null, detail: c.detail ?? '' }]
+      ? [
+          {
+            key,
+            name: componentWords(key),
+            status: c.status,
+            since: c.since ?? null,
+            sinceStart: c.sinceStart === true,
+            detail: c.detail ?? '',
+          },
+        ]
       : [];
   };
   const journal = of('journal').map((r) => ({

@@ -38,7 +38,8 @@ const BulkAcknowledge = z.strictObject({
     .min(1)
     .max(MAX_BULK)
     .refine((ids) => new Set(ids).size === ids.length, 'each alarm once'),
-  reason: text,
+  // Optional, as one alarm's comment is: acknowledging says "I have seen it", not why.
+  reason: text.optional(),
 });
 /** The most changes an alarm's history lists (its repeats are counted on it, not journaled apart). */
 const MAX_HISTORY = 500;
@@ -103,7 +104,7 @@ export class AlarmsController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Acknowledge several alarms with one reason; each is journaled on its own, and each answers for itself (one already acknowledged does not stop the others)',
+      'Acknowledge several alarms with one optional comment; each is journaled on its own, and each answers for itself (one already acknowledged does not stop the others)',
   })
   @ApiJsonBody(BulkAcknowledge)
   async acknowledgeMany(

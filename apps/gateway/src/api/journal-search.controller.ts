@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessService, DECISION_REASON_WORDS } from '@gatehouse/access';
+import { AccessService, DECISION_REASON_WORDS, isPrintedWithFormat } from '@gatehouse/access';
 import { Operators, type Principal } from '@gatehouse/auth';
 import { DomainError, GATEHOUSE_CONFIG, type SubjectRef } from '@gatehouse/contracts';
 import type { GatehouseConfig } from '@gatehouse/config';
@@ -84,17 +84,23 @@ export class JournalSearchController {
   })
   @ApiQueryOf(SearchQuery)
   async search(
-    @Query(zod(SearchQuery)) query: z.infer<typeof SearchQuery>,
+    @Query(zod(SearchQuery)) asked: z.infer<typeof SearchQuery>,
     @CurrentPrincipal() principal: Principal,
   ): Promise<JournalSearchView> {
+    const names = this.namesFor(principal);
+    const { rights } = names;
+    // A card copied as the console prints it ("H10301 21:10102"): no entry's text holds the format
+    // and the number together, so as free text it found nothing; it is searched as that card.
+    const query =
+      asked.q !== undefined && asked.card === undefined && rights.cards && isPrintedWithFormat(asked.q)
+        ? { ...asked, card: asked.q.trim(), q: undefined }
+        : asked;
     if (query.after !== undefined && query.cursor !== undefined)
       throw new DomainError(
         'invalid',
         'journal.after-and-cursor',
         'ask either for entries after a sequence number or for the next page, not both',
       );
-    const names = this.namesFor(principal);
-    const { rights } = names;
     const people = query.personName === undefined ? undefined : names.people(query.personName);
     const doors = query.doorName === undefined ? undefined : names.doors(query.doorName);
     const cards = query.card === undefined ? undefined : names.cards(query.card);

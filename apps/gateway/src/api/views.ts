@@ -297,6 +297,8 @@ export interface SystemComponentView {
   status: 'up' | 'down' | 'degraded';
   detail?: string;
   since?: string;
+  /** Unchanged since the gateway started: `since` is the start, not a change seen. */
+  sinceStart?: boolean;
   [key: string]: unknown;
 }
 /** The MQTT broker the gateway listens to, from its health probe. */
