@@ -210,4 +210,28 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
       expect(await detail.getByText('H10301 21:70000').count()).toBe(0);
     });
   });
+  it('leaves out the People columns a role may not see instead of showing them empty', async () => {
+    const desk = await signIn('gina');
+    const office = await signIn('fran');
+    await guarded(desk, 'people-columns-guard', async () => {
+      await desk.getByRole('link', { name: 'People' }).click();
+      await desk.getByTestId('people').getByText('Ann Archer').click();
+      await desk.getByTestId('person-detail-heading').waitFor();
+      const guardHeads = await desk.getByTestId('people').locator('thead th').allTextContents();
+      // A guard sees departments but not employee numbers or directory accounts (docs/permissions.md).
+      expect(guardHeads).toEqual(['Name', 'Department', 'State']);
+      expect(
+        await desk
+          .getByTestId('person-detail')
+          .getByText(/employee number|no account/)
+          .count(),
+      ).toBe(0);
+    });
+    await guarded(office, 'people-columns-manager', async () => {
+      await office.getByRole('link', { name: 'People' }).click();
+      await office.getByTestId('people').getByText('Ann Archer').waitFor();
+      const managerHeads = await office.getByTestId('people').locator('thead th').allTextContents();
+      expect(managerHeads).toEqual(['Name', 'Employee #', 'Department', 'State']);
+    });
+  });
 });

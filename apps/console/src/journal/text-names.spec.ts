@@ -14,6 +14,8 @@ describe('what a typed text names in the journal search', () => {
   it('says a door with its zone and a person by name', () => {
     expect(namedInWords(door)).toBe('the door Front door (Lobby)');
     expect(namedInWords({ ...door, zone: null })).toBe('the door Front door');
+    // A door named like the zone it leads into is said once, not "Server room (Server room)".
+    expect(namedInWords({ ...door, name: 'Server room', zone: 'server room' })).toBe('the door Server room');
     expect(namedInWords(ann)).toBe('the person Ann Frost');
   });
 

@@ -12,9 +12,16 @@ export interface NamesOffer {
   found: number;
 }
 
-/** A named record in words, for "Did you mean …?" and the notice: "the door Front door (Lobby)". */
-export const namedInWords = (n: TextNameMatch): string =>
-  n.kind === 'person' ? `the person ${n.name}` : `the door ${n.name}${n.zone ? ` (${n.zone})` : ''}`;
+/**
+ * A named record in words, for "Did you mean …?" and the notice: "the door
+ * Front door (Lobby)". The zone only where it adds something: a door named
+ * like its zone ("Server room" into "Server room") is said once.
+ */
+export const namedInWords = (n: TextNameMatch): string => {
+  if (n.kind === 'person') return `the person ${n.name}`;
+  const zone = n.zone && n.zone.trim().toLowerCase() !== n.name.trim().toLowerCase() ? ` (${n.zone})` : '';
+  return `the door ${n.name}${zone}`;
+};
 
 /**
  * The one record a text surely means, to search by it at once: the text names

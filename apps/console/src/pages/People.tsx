@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { formatTime } from '../format';
 import type { CardholderDetail, CardholderPage, Door, DoorAccess, Items } from '@gatehouse/api';
-import { useCan } from '../shell/permissions';
+import { useCan, useSees } from '../shell/permissions';
 import { api, sendFile } from '../api';
 import {
   FORMAT_WORDS,
@@ -60,6 +60,7 @@ const ERASED = 'erased person';
 
 export const People = () => {
   const can = useCan();
+  const sees = useSees();
   const edit = can('cardholders.write');
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Cardholder[]>([]);
@@ -254,8 +255,8 @@ export const People = () => {
           <thead>
             <tr>
               <th>Name</th>
-              <th>Employee #</th>
-              <th>Department</th>
+              {sees('employeeNumber') && <th>Employee #</th>}
+              {sees('department') && <th>Department</th>}
               <th>State</th>
             </tr>
           </thead>
@@ -281,8 +282,8 @@ export const People = () => {
                     {c.name}
                   </button>
                 </td>
-                <td>{c.employeeNumber}</td>
-                <td>{c.department}</td>
+                {sees('employeeNumber') && <td>{c.employeeNumber}</td>}
+                {sees('department') && <td>{c.department}</td>}
                 <td>
                   {said(PERSON_STATE_WORDS, c.state)}
                   {c.watchListed ? ' · watch list' : ''}
@@ -290,7 +291,10 @@ export const People = () => {
               </tr>
             ))}
             {items.length === 0 && (
-              <EmptyRow read={searched} colSpan={4}>
+              <EmptyRow
+                read={searched}
+                colSpan={2 + Number(sees('employeeNumber')) + Number(sees('department'))}
+              >
                 Nobody matches.
               </EmptyRow>
             )}
@@ -309,8 +313,12 @@ export const People = () => {
               />
             )}
             <p className="hint">
-              {said(PERSON_KIND_WORDS, selected.kind)} · {said(PERSON_STATE_WORDS, selected.state)} ·{' '}
-              {selected.employeeNumber ?? 'no employee number'} · {selected.directoryAccount ?? 'no account'}
+              {[
+                said(PERSON_KIND_WORDS, selected.kind),
+                said(PERSON_STATE_WORDS, selected.state),
+                ...(sees('employeeNumber') ? [selected.employeeNumber ?? 'no employee number'] : []),
+                ...(sees('directoryAccount') ? [selected.directoryAccount ?? 'no account'] : []),
+              ].join(' · ')}
             </p>
             {edit && (
               <div className="row-actions">

@@ -12,3 +12,13 @@ export const useCan = () => {
   const permissions = useContext(PermissionsContext);
   return (action: Action): boolean => permissions?.actions.includes(action) ?? false;
 };
+
+/**
+ * Whether the operator's role sees a cardholder field (the same matrix's
+ * field half): a column the server blanks for this role is not shown empty,
+ * as if the person had no employee number, but left out.
+ */
+export const useSees = () => {
+  const permissions = useContext(PermissionsContext);
+  return (field: Permissions['fields'][number]): boolean => permissions?.fields.includes(field) ?? false;
+};
