@@ -11,6 +11,7 @@ import { loadConfig } from '@gatehouse/config';
 import type { Actor } from '@gatehouse/contracts';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { createCore, type Core } from '../apps/gateway/src/core';
+import { applyGcSettings, GC_FLAGS } from '../apps/gateway/src/gc-settings';
 import { createServer } from '../apps/gateway/src/server';
 import { describeGap, type Gap, watchGaps } from './card-load-gaps';
 import { freePort } from './startup';
@@ -34,8 +35,8 @@ const peopleCsv = (prefix: string, count: number, fc: number): Buffer =>
   );
 
 /** The HTTP clients, in their own process (load-clients.ts): a request, and its answer when it comes. */
-const startClients = async (dir: string) => {
-  const child = fork(join(__dirname, 'load-clients.js'), [], { stdio: 'inherit' });
+const startClients = async (dir: string, nice: number) => {
+  const child = fork(join(__dirname, 'load-clients.js'), [String(nice)], { stdio: 'inherit' });
   await new Promise((r) => child.once('message', r));
   let nextId = 1;
   const waiting = new Map<number, (m: ClientReply) => void>();
@@ -124,10 +125,18 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
   const idleCards = option(args, 'idle-cards', 300);
   // With --gap-stacks, a CPU profile of this thread is cut at each long gap to say what ran in it.
   const gapStacks = args.includes('--gap-stacks');
+  // The load generators (PDs, HTTP clients) stand for other machines: by default they run at nice 10,
+  // so they take a core only when the gateway leaves one (`--load-nice 0`: the same priority).
+  const loadNice = option(args, 'load-nice', 10);
+  // The gateway's own collector settings (main.ts applies them); `--node-gc-defaults` runs without.
+  const gcSettings = !args.includes('--node-gc-defaults');
+  if (gcSettings) applyGcSettings();
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-load-'));
-  const pds = fork(join(__dirname, 'readers-pds.js'), [dir, '1', String(perBus), KEY], { stdio: 'inherit' });
+  const pds = fork(join(__dirname, 'readers-pds.js'), [dir, '1', String(perBus), KEY, String(loadNice)], {
+    stdio: 'inherit',
+  });
   const pdsReady = new Promise<void>((r) => pds.once('message', () => r()));
-  const clients = await startClients(dir);
+  const clients = await startClients(dir, loadNice);
   let core: Core | null = null;
   let app: Awaited<ReturnType<typeof createServer>> | null = null;
   try {
@@ -201,7 +210,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       await sleep(50);
     }
     say(
-      `workload: the gateway in this process (core + HTTP) with ${population} cardholders and ${core.journal.stats().treeSize} journal entries; ${perBus} OSDP readers in secure channel on one pseudo-terminal bus polled every 100 ms (PDs in their own process); a card every ${cardEveryMs} ms at a random reader (80% known); one live-events (SSE) subscriber`,
+      `workload: the gateway in this process (core + HTTP) with ${population} cardholders and ${core.journal.stats().treeSize} journal entries; ${perBus} OSDP readers in secure channel on one pseudo-terminal bus polled every 100 ms (PDs in their own process); a card every ${cardEveryMs} ms at a random reader (80% known); one live-events (SSE) subscriber; PDs and HTTP clients at nice ${loadNice}; gateway GC flags: ${gcSettings ? GC_FLAGS.join(' ') : 'none (Node defaults)'}`,
     );
 
     // The line: the last bytes read per port (a card's reply completes there), the LED written per reader.
@@ -344,6 +353,8 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       reader_replies_refused: readerCount('rejected'),
       reader_duplicate_replies: readerCount('duplicateReplies'),
       load_avg_1m: round(loaded.load, 2),
+      load_nice: loadNice,
+      gc_settings: gcSettings ? 1 : 0,
     };
     say(
       `card reply read -> LED frame written, under load: p50 ${figures.card_feedback_p50_ms_under_load} ms, p99 ${figures.card_feedback_p99_ms_under_load} ms, max ${figures.card_feedback_max_ms_under_load} ms over ${loaded.latencies.length} of ${presented - before} cards`,
