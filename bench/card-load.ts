@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import pino from 'pino';
 import { DoorInput, ScheduleInput } from '@gatehouse/access';
 import { encode } from '@gatehouse/bridge-protocol';
@@ -257,12 +257,19 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     };
     const lag = monitorEventLoopDelay({ resolution: 1 });
     let gcMax = 0;
+    // Young collections apart: the gateway's GC settings are about them (gc-settings.ts).
+    let minorMax = 0;
     const gc = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+      for (const e of list.getEntries()) {
+        gcMax = Math.max(gcMax, e.duration);
+        if ((e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
+          minorMax = Math.max(minorMax, e.duration);
+      }
     });
     const window = async (work: () => Promise<unknown>) => {
       latencies = [];
       gcMax = 0;
+      minorMax = 0;
       lag.reset();
       const load = loadavg()[0]!;
       lag.enable();
@@ -277,6 +284,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
         stallMs: lag.max / 1e6,
         delayP99Ms: lag.percentile(99) / 1e6,
         gcMaxMs: gcMax,
+        minorMaxMs: minorMax,
         load,
         gaps: await gaps.stop(),
       };
@@ -346,6 +354,8 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       gap_max_less_runqueue_ms: round(Math.max(0, ...loaded.gaps.map((g) => g.ms - (g.waitMs ?? 0))), 1),
       gc_pause_max_ms: round(loaded.gcMaxMs, 1),
       gc_pause_idle_max_ms: round(idle.gcMaxMs, 1),
+      gc_minor_max_ms: round(loaded.minorMaxMs, 1),
+      gc_minor_idle_max_ms: round(idle.minorMaxMs, 1),
       import_10k_ms: Math.round(importMs),
       export_ms: Math.round(exportMs),
       cards_measured: loaded.latencies.length,
