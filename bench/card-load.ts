@@ -124,9 +124,10 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
   const idleCards = option(args, 'idle-cards', 300);
   // With --gap-stacks, a CPU profile of this thread is cut at each long gap to say what ran in it.
   const gapStacks = args.includes('--gap-stacks');
-  // The load generators (PDs, HTTP clients) stand for other machines: by default they run at nice 10,
-  // so they take a core only when the gateway leaves one (`--load-nice 0`: the same priority).
-  const loadNice = option(args, 'load-nice', 10);
+  // The load generators (PDs, HTTP clients) stand for other machines; `--load-nice 10` runs them at
+  // that lower priority, so they take a core only when the gateway leaves one. Not the default: in
+  // runs U (BENCHMARKS.md) it was not shown to help, and did worse in three runs of five.
+  const loadNice = option(args, 'load-nice', 0);
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-load-'));
   const pds = fork(join(__dirname, 'readers-pds.js'), [dir, '1', String(perBus), KEY, String(loadNice)], {
     stdio: 'inherit',
