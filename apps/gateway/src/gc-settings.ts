@@ -15,7 +15,8 @@ import { setFlagsFromString } from 'node:v8';
  * thread copies it in a few milliseconds. Measured (BENCHMARKS.md, card-load,
  * runs U): idle scavenges' median pause 3.2 -> 1.0 ms under load; the longest
  * stall under the import and export 53-98 ms against 135-193 ms in three
- * alternating pairs at load 4. Not shown on a quiet machine. Marking stays
+ * alternating pairs at load 4, 46-47 ms against 53-60 ms in two at load 2-3.
+ * Not shown on a quiet machine. Marking stays
  * concurrent (beside the loop, not in its pauses).
  *
  * V8 reads this flag at every scavenge, so setting it after the start holds
