@@ -11,7 +11,6 @@ import { loadConfig } from '@gatehouse/config';
 import type { Actor } from '@gatehouse/contracts';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { createCore, type Core } from '../apps/gateway/src/core';
-import { applyGcSettings, GC_FLAGS } from '../apps/gateway/src/gc-settings';
 import { createServer } from '../apps/gateway/src/server';
 import { describeGap, type Gap, watchGaps } from './card-load-gaps';
 import { freePort } from './startup';
@@ -129,9 +128,6 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
   // that lower priority, so they take a core only when the gateway leaves one. Not the default: in
   // runs U (BENCHMARKS.md) it was not shown to help, and did worse in five pairs of eight.
   const loadNice = option(args, 'load-nice', 0);
-  // The gateway's own collector settings (main.ts applies them); `--node-gc-defaults` runs without.
-  const gcSettings = !args.includes('--node-gc-defaults');
-  if (gcSettings) applyGcSettings();
   const dir = mkdtempSync(join(tmpdir(), 'gh-bench-load-'));
   const pds = fork(join(__dirname, 'readers-pds.js'), [dir, '1', String(perBus), KEY, String(loadNice)], {
     stdio: 'inherit',
@@ -211,7 +207,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       await sleep(50);
     }
     say(
-      `workload: the gateway in this process (core + HTTP) with ${population} cardholders and ${core.journal.stats().treeSize} journal entries; ${perBus} OSDP readers in secure channel on one pseudo-terminal bus polled every 100 ms (PDs in their own process); a card every ${cardEveryMs} ms at a random reader (80% known); one live-events (SSE) subscriber; PDs and HTTP clients at nice ${loadNice}; gateway GC flags: ${gcSettings ? GC_FLAGS.join(' ') : 'none (Node defaults)'}`,
+      `workload: the gateway in this process (core + HTTP) with ${population} cardholders and ${core.journal.stats().treeSize} journal entries; ${perBus} OSDP readers in secure channel on one pseudo-terminal bus polled every 100 ms (PDs in their own process); a card every ${cardEveryMs} ms at a random reader (80% known); one live-events (SSE) subscriber; PDs and HTTP clients at nice ${loadNice}`,
     );
 
     // The line: the last bytes read per port (a card's reply completes there), the LED written per reader.
@@ -258,7 +254,7 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
     };
     const lag = monitorEventLoopDelay({ resolution: 1 });
     let gcMax = 0;
-    // Young collections apart: the gateway's GC settings are about them (gc-settings.ts).
+    // Young collections apart: a mark-compact in the same window hides them in gcMax.
     let minorMax = 0;
     const gc = new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -365,7 +361,6 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       reader_duplicate_replies: readerCount('duplicateReplies'),
       load_avg_1m: round(loaded.load, 2),
       load_nice: loadNice,
-      gc_settings: gcSettings ? 1 : 0,
     };
     say(
       `card reply read -> LED frame written, under load: p50 ${figures.card_feedback_p50_ms_under_load} ms, p99 ${figures.card_feedback_p99_ms_under_load} ms, max ${figures.card_feedback_max_ms_under_load} ms over ${loaded.latencies.length} of ${presented - before} cards`,

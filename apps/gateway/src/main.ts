@@ -6,7 +6,6 @@ import { checkSecrets, ConfigError, loadConfig, type GatehouseConfig } from '@ga
 import { MasterKeyError } from '@gatehouse/privacy';
 import { createCore } from './core';
 import { demoSerialPorts, demoWorkstationArgs, seedDemoSite } from './demo';
-import { applyGcSettings } from './gc-settings';
 import { createServer } from './server';
 import { framedBanner, prettyDestination } from './terminal';
 
@@ -26,7 +25,6 @@ const REDACT = [
 ];
 
 const main = async (): Promise<void> => {
-  applyGcSettings();
   // --config wins, then GATEHOUSE_CONFIG, then --default-config (what `npm start` uses for the demo site).
   const siteFile = argValue('--config') ?? process.env.GATEHOUSE_CONFIG ?? argValue('--default-config');
   let config: GatehouseConfig;
