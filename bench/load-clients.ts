@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { lowerOwnPriority } from './load-priority';
 
 /**
  * The HTTP clients of `npm run bench -- card-load`, in their own process so that
  * what they cost (spawning, reading the export, parsing the stream) is not
  * counted as the gateway's. Requests come over IPC; each answer goes back with
- * its id.
+ * its id. argv: [nice], the priority it runs at (`lowerOwnPriority`).
  */
 type Request =
   | { id: number; op: 'import'; url: string; token: string; file: string }
@@ -51,4 +52,5 @@ process.on('message', (m: Request) => {
     (e: unknown) => reply({ id: m.id, error: String(e) }),
   );
 });
+lowerOwnPriority(Number(process.argv[2] ?? 0));
 process.send!('ready');

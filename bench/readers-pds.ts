@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SerialPort } from 'serialport';
 import { CMD, REPLY } from '@gatehouse/osdp';
 import { SimulatedOsdpBus } from '@gatehouse/testing';
+import { lowerOwnPriority } from './load-priority';
 
 export type PdsRequest = { bus: number; address: number; bits: number[] } | 'rtt' | 'stop';
 export type PdsAnswer = 'ready' | { rtt: number[] } | { wire: number[] };
@@ -49,10 +50,12 @@ const ptyRoundTrip = async (path: string, count: number): Promise<number[]> => {
  * readers, and one more pseudo-terminal pair for the reference round trip.
  * It times the wire as a reader sees it: from writing the reply that carries
  * a card to reading the LED command that answers it.
- * argv: <dir> <buses> <pds per bus> <key hex>. Cards come in over IPC.
+ * argv: <dir> <buses> <pds per bus> <key hex> [nice]. Cards come in over IPC.
+ * With a nice value, the PDs run at that lower priority once their lines are
+ * up (`lowerOwnPriority`; the socat processes keep theirs).
  */
 const main = async () => {
-  const [dir, busCount, perBus, keyHex] = process.argv.slice(2);
+  const [dir, busCount, perBus, keyHex, nice] = process.argv.slice(2);
   const key = Uint8Array.from(Buffer.from(keyHex!, 'hex'));
   const buses: SimulatedOsdpBus[] = [];
   const wire: number[] = [];
@@ -77,6 +80,7 @@ const main = async () => {
   ]);
   while (!existsSync(join(dir!, 'echo-a')) || !existsSync(join(dir!, 'echo-b')))
     await new Promise((r) => setTimeout(r, 20));
+  lowerOwnPriority(Number(nice ?? 0));
   const answer = (a: PdsAnswer) => process.send!(a);
   process.on('message', (m: PdsRequest) => {
     if (m === 'rtt') return void ptyRoundTrip(join(dir!, 'echo-a'), 2000).then((rtt) => answer({ rtt }));
