@@ -240,6 +240,23 @@ describe('door state machine', () => {
     expect(phases(other.feed({ kind: 'mode', unlocked: false, at: 2000 }))).toEqual([]);
   });
 
+  it('a door with no contact data never reads secure: a lockdown, its release and a grant leave its state unknown', () => {
+    const m = make();
+    // No sensor ever reported: a lockdown relocks the lock, but nobody knows the door is shut.
+    const out = [
+      ...m.feed({ kind: 'mode', unlocked: false, relock: true, at: 1000 }),
+      ...m.feed({ kind: 'mode', unlocked: false, at: 2000 }),
+      ...run(m, [{ kind: 'grant', at: 3000 }], 9000),
+      ...m.feed({ kind: 'mode', unlocked: true, at: 10_000 }),
+      ...m.feed({ kind: 'mode', unlocked: false, relock: true, at: 11_000 }),
+    ];
+    // Only the grant's own unlock shows; every state change carries the contact as unknown.
+    expect(phases(out)).toEqual(['unlocked', 'unknown']);
+    expect(out.filter((o) => o.kind === 'state').every((o) => (o as { open: unknown }).open === null)).toBe(true);
+    expect(m.state).toMatchObject({ phase: 'unknown', open: null });
+    expect(m.nextDue()).toBeNull();
+  });
+
   it('an unlocked mode: no forced or held alarms, closed-unlocked when shut', () => {
     const m = make();
     settle(m);

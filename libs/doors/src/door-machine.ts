@@ -43,7 +43,8 @@ export type DoorInput =
   | { kind: 'passage'; count: number; at: number };
 
 export type DoorOutput =
-  | { kind: 'state'; door: string; phase: DoorPhase; at: number }
+  /** `open`: the contact as the machine knows it then (null: no contact data), for views that show it apart. */
+  | { kind: 'state'; door: string; phase: DoorPhase; at: number; open: boolean | null }
   /** A contact change that went back within the debounce time: recorded, not acted on. */
   | { kind: 'bounce'; door: string; open: boolean; at: number; back: number }
   | { kind: 'alarm'; door: string; type: DoorAlarmType; at: number; detail?: string }
@@ -265,6 +266,10 @@ export class DoorMachine {
 
   private lockedPhaseAt(at: number): DoorPhase {
     if (this.open) return this.phase;
+    // No contact data: "secure" would tell a guard the door is shut, which nobody knows. A grant
+    // running still says the lock is released; otherwise the state stays unknown (a lockdown, its
+    // release or a grant's end does not make a door without a sensor a closed one).
+    if (this.open === null) return at < this.unlockedUntil ? 'unlocked' : 'unknown';
     if (this.modeUnlocked) return 'closed-unlocked';
     if (at < this.unlockedUntil) return 'unlocked';
     // Closed, no grant running, yet the lock says it is open: not secure.
@@ -290,6 +295,6 @@ export class DoorMachine {
   private setPhase(phase: DoorPhase, at: number, out: DoorOutput[]): void {
     if (phase === this.phase) return;
     this.phase = phase;
-    out.push({ kind: 'state', door: this.settings.id, phase, at });
+    out.push({ kind: 'state', door: this.settings.id, phase, at, open: this.open });
   }
 }

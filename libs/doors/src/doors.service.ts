@@ -424,6 +424,8 @@ export class DoorsService {
           payload: {
             phase: o.phase,
             at: o.at,
+            // The contact apart from the phase: a door without a sensor is "unlocked" with no known contact.
+            open: o.open,
             ...(since !== o.at ? { since } : {}),
             ...(through ? { through } : {}),
           },

@@ -35,7 +35,13 @@ export const applyDoorEntry = (d: BoardDoor, e: JournalEntry): BoardDoor => {
   return {
     ...d,
     phase,
-    open: phase === 'unknown' ? d.open : OPEN_PHASES.has(phase),
+    // The entry's own contact where it has one (null: no sensor data); older entries by their phase.
+    open:
+      p.open === null || typeof p.open === 'boolean'
+        ? (p.open as boolean | null)
+        : phase === 'unknown'
+          ? d.open
+          : OPEN_PHASES.has(phase),
     since,
     // A new person through is named by the desk's own lookup of them (site-names), not by a re-read.
     lastThrough: !through
