@@ -195,6 +195,14 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
             (t) => t.getBoundingClientRect().left < left,
           ).length,
           actionsOffScreen: ack.filter((b) => b.getBoundingClientRect().right > g.innerWidth).length,
+          // Inside the page is not enough: the alarm column must not hide half its own Acknowledge.
+          column: doc.querySelector('.alarm-column')!.scrollWidth,
+          columnWidth: doc.querySelector('.alarm-column')!.clientWidth,
+          actionsClipped: ack.filter(
+            (b) =>
+              b.getBoundingClientRect().right >
+              doc.querySelector('.alarm-column')!.getBoundingClientRect().right,
+          ).length,
         };
       });
       expect(seen.page).toBeLessThanOrEqual(seen.window);
@@ -202,6 +210,8 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
       expect(seen.scrollLeft).toBe(0);
       expect(seen.tilesLeftOfMain).toBe(0);
       expect(seen.actionsOffScreen).toBe(0);
+      expect(seen.column).toBeLessThanOrEqual(seen.columnWidth);
+      expect(seen.actionsClipped).toBe(0);
       expect(await row.getByRole('button', { name: 'Acknowledge', exact: true }).isVisible()).toBe(true);
       // Its history opens from the row and Escape closes it, as it closes a dialog.
       await row.getByRole('button', { name: 'Forced open' }).click();
@@ -231,6 +241,17 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
       expect(await seriousA11yViolations(page, 'door detail')).toEqual([]);
       await page.keyboard.press('Escape');
       await detail.waitFor({ state: 'detached' });
+      // Focus goes back to the tile it came from, not to the top of the page (audit 2).
+      await waitFor('focus back on the tile', async () =>
+        (await page.evaluate(() => {
+          const active = (
+            globalThis as unknown as { document: { activeElement: { textContent: string } | null } }
+          ).document.activeElement;
+          return active?.textContent ?? '';
+        })) === 'Front door'
+          ? true
+          : undefined,
+      );
       // A click anywhere on a tile (not on its buttons) opens it too.
       // The forced door (the test before): live state, and the forcing in its history.
       await page.getByTestId('door-east-1').locator('.tile-state').click();
@@ -246,6 +267,31 @@ describe('guard desk after the audit (50 doors, real broker)', () => {
         .waitFor();
       await detail.getByRole('button', { name: 'Close' }).click();
       await detail.waitFor({ state: 'detached' });
+    });
+    await page.context().close();
+  });
+
+  it('takes a keyboard user from the desk heading to the alarms in one key, past fifty tiles', async () => {
+    const page = await openDesk();
+    await withFailureShot(page, 'audit-skip-to-alarms', async () => {
+      const activeText = () =>
+        page.evaluate(
+          () =>
+            (globalThis as unknown as { document: { activeElement: { textContent: string } | null } })
+              .document.activeElement?.textContent ?? '',
+        );
+      await page.getByRole('heading', { name: 'Guard desk' }).focus();
+      await page.keyboard.press('Tab');
+      expect(await activeText()).toBe('Skip to the alarms');
+      await page.keyboard.press('Enter');
+      expect(await activeText()).toMatch(/^Alarms \(\d+\)$/);
+      // From there an alarm's Acknowledge is a few keys away, not 114.
+      let presses = 0;
+      while (presses < 12 && (await activeText()) !== 'Acknowledge') {
+        await page.keyboard.press('Tab');
+        presses += 1;
+      }
+      expect(await activeText()).toBe('Acknowledge');
     });
     await page.context().close();
   });

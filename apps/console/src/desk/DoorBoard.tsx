@@ -134,7 +134,16 @@ export const DoorBoard = ({
           now={now}
           override={override}
           canSearch={can('journal.search')}
-          onClose={() => setOpened(null)}
+          onClose={() => {
+            const id = openedDoor.doorId;
+            setOpened(null);
+            // Back to the tile it was opened from: a keyboard user goes on from there, not from the top of the page.
+            requestAnimationFrame(() =>
+              document
+                .querySelector<HTMLElement>(`[data-testid="door-${CSS.escape(id)}"] .tile-name`)
+                ?.focus(),
+            );
+          }}
         />
       )}
     </>
