@@ -13,6 +13,7 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
     const { client: admin } = await bootstrapAdmin(gw.url, gw.bootstrapToken!);
     await operatorClient(admin, gw.url, 'fran', ['facility-manager']);
     guard = await operatorClient(admin, gw.url, 'gina', ['guard']);
+    await operatorClient(admin, gw.url, 'rita', ['reception']);
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -226,6 +227,16 @@ describe('facility manager and guard pages in headless Chromium (demo site)', ()
           .getByText(/employee number|no account/)
           .count(),
       ).toBe(0);
+    });
+    // Reception may not see cards: the detail says so, rather than an empty list that reads "no cards".
+    const reception = await signIn('rita');
+    await guarded(reception, 'people-cards-reception', async () => {
+      await reception.getByRole('link', { name: 'People' }).click();
+      await reception.getByTestId('people').getByText('Ann Archer').click();
+      await reception
+        .getByTestId('credentials-hidden')
+        .getByText('Cards are not shown to your role.')
+        .waitFor();
     });
     await guarded(office, 'people-columns-manager', async () => {
       await office.getByRole('link', { name: 'People' }).click();

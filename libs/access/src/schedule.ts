@@ -41,7 +41,7 @@ export const validateIntervals = (intervals: readonly ScheduleInterval[], label:
     const end = minutesOf(iv.end);
     if (end <= start) {
       throw bad(
-        `${named(index)} ends (${iv.end}) at or before it starts (${iv.start}); split an overnight interval at midnight (24:00) into two`,
+        `${named(index)} ends (${iv.end}) at or before it starts (${iv.start}); split an overnight interval at midnight into two (the first ends at midnight: 00:00 as the console's end time, 24:00 in the API)`,
         { index },
       );
     }

@@ -440,6 +440,15 @@ export const People = () => {
               {doors.length === 0 && <li>none</li>}
             </ul>
             <h4>Credentials</h4>
+            {/* An empty list would read "this person has no cards" to a role the server hides them from. */}
+            {!sees('credentials') && (
+              <p className="hint" data-testid="credentials-hidden">
+                Cards are not shown to your role.
+              </p>
+            )}
+            {sees('credentials') && (selected.credentials ?? []).length === 0 && (
+              <p className="hint">No cards.</p>
+            )}
             <table className="entries">
               <tbody>
                 {(selected.credentials ?? []).map((c) => (
