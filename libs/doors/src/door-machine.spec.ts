@@ -252,7 +252,9 @@ describe('door state machine', () => {
     ];
     // Only the grant's own unlock shows; every state change carries the contact as unknown.
     expect(phases(out)).toEqual(['unlocked', 'unknown']);
-    expect(out.filter((o) => o.kind === 'state').every((o) => (o as { open: unknown }).open === null)).toBe(true);
+    expect(out.filter((o) => o.kind === 'state').every((o) => (o as { open: unknown }).open === null)).toBe(
+      true,
+    );
     expect(m.state).toMatchObject({ phase: 'unknown', open: null });
     expect(m.nextDue()).toBeNull();
   });
