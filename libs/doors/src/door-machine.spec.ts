@@ -250,13 +250,18 @@ describe('door state machine', () => {
       ...m.feed({ kind: 'mode', unlocked: true, at: 10_000 }),
       ...m.feed({ kind: 'mode', unlocked: false, relock: true, at: 11_000 }),
     ];
-    // Only the grant's own unlock shows; every state change carries the contact as unknown.
-    expect(phases(out)).toEqual(['unlocked', 'unknown']);
+    // Only a released lock shows (the grant, the unlocked mode); every state change carries the contact as unknown.
+    expect(phases(out)).toEqual(['unlocked', 'unknown', 'unlocked', 'unknown']);
     expect(out.filter((o) => o.kind === 'state').every((o) => (o as { open: unknown }).open === null)).toBe(
       true,
     );
     expect(m.state).toMatchObject({ phase: 'unknown', open: null });
     expect(m.nextDue()).toBeNull();
+    // An unlocked mode on such a door reads unlocked, with no timer due (it ends by its own input).
+    const moded = make();
+    expect(phases(moded.feed({ kind: 'mode', unlocked: true, at: 1000 }))).toEqual(['unlocked']);
+    expect(moded.nextDue()).toBeNull();
+    expect(phases(moded.tick(60_000))).toEqual([]);
   });
 
   it('an unlocked mode: no forced or held alarms, closed-unlocked when shut', () => {

@@ -216,7 +216,8 @@ export class DoorMachine {
         due.push(this.openedAt + this.settings.heldOpenMs - this.settings.preAlarmMs);
       if (!this.active.has('held-open')) due.push(this.openedAt + this.settings.heldOpenMs);
     }
-    if (!this.open && this.phase === 'unlocked') due.push(this.unlockedUntil);
+    // An unlocked mode ends by its own input, not by a time (due at once for ever otherwise).
+    if (!this.open && this.phase === 'unlocked' && !this.modeUnlocked) due.push(this.unlockedUntil);
     return due.length ? Math.min(...due) : null;
   }
 
@@ -266,10 +267,11 @@ export class DoorMachine {
 
   private lockedPhaseAt(at: number): DoorPhase {
     if (this.open) return this.phase;
-    // No contact data: "secure" would tell a guard the door is shut, which nobody knows. A grant
-    // running still says the lock is released; otherwise the state stays unknown (a lockdown, its
-    // release or a grant's end does not make a door without a sensor a closed one).
-    if (this.open === null) return at < this.unlockedUntil ? 'unlocked' : 'unknown';
+    // No contact data: "secure" or "closed-unlocked" would tell a guard the door is shut, which
+    // nobody knows. A released lock (a grant running, an unlocked mode) still reads unlocked;
+    // otherwise the state stays unknown (a lockdown, its release or a grant's end does not make a
+    // door without a sensor a closed one).
+    if (this.open === null) return this.modeUnlocked || at < this.unlockedUntil ? 'unlocked' : 'unknown';
     if (this.modeUnlocked) return 'closed-unlocked';
     if (at < this.unlockedUntil) return 'unlocked';
     // Closed, no grant running, yet the lock says it is open: not secure.

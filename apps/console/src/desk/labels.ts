@@ -42,6 +42,8 @@ export const stateWord = (d: BoardDoor, held: 'lockdown' | 'emergency' | null = 
       return open ? 'Open (emergency release)' : 'Unlocked (emergency release)';
   }
   if (held === 'lockdown' && d.phase === 'secure') return 'Secure (locked down)';
+  // Without contact data the machine cannot tell a grant from an unlocked mode: no "(grant)".
+  if (d.phase === 'unlocked' && d.open === null) return 'Unlocked';
   return PHASE_LABEL[d.phase] ?? d.phase;
 };
 
