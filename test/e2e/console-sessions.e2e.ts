@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { encode } from '../../libs/bridge-protocol/src';
-import { fixtureText } from '../../libs/logins/src/fixtures';
 import type { SimulatedOsdpBus } from '../../libs/testing/src';
 import { launchChromium, openConsole, seriousA11yViolations, withFailureShot } from '../support/browser';
 import { bootstrapAdmin, type Client, operatorClient, tokenClient } from '../support/client';
 import { frontReaderOnline, startFrontReader } from '../support/front-reader';
 import { removeDir, type RunningGateway, startGatewayWithSite } from '../support/gateway';
+import { winlogbeatLogon } from '../support/logins';
 import { waitFor } from '../support/wait';
 
 const FRONT_KEY = '4d5e6f708192a3b4c5d6e7f88f1a2b3c';
@@ -43,20 +43,10 @@ describe('the console’s sessions and mapping pages', () => {
   /** A Windows interactive logon (4624, type 2) of `user` at `host`, now, as Winlogbeat ships it. */
   const logon = async (user: string, host: string) => {
     record += 1;
-    const doc = JSON.parse(fixtureText('winlogbeat/4624-interactive.json')) as {
-      '@timestamp': string;
-      host: { name: string };
-      winlog: { computer_name: string; record_id: string; event_data: Record<string, string> };
-      user: { name: string };
-    };
-    doc['@timestamp'] = new Date().toISOString();
-    doc.host.name = host;
-    doc.winlog.computer_name = host;
-    doc.winlog.record_id = String(record);
-    doc.winlog.event_data.TargetUserName = user;
-    doc.winlog.event_data.TargetLogonId = `0x${record.toString(16)}`;
-    doc.user.name = user;
-    const r = await agent.post<{ results: { outcome: string }[] }>('/api/v1/logins', doc);
+    const r = await agent.post<{ results: { outcome: string }[] }>(
+      '/api/v1/logins',
+      winlogbeatLogon(user, host, record),
+    );
     expect([r.status, r.body.results[0]?.outcome]).toEqual([200, 'accepted']);
   };
   const person = async (name: string, account: string | null, n: number | null) => {
