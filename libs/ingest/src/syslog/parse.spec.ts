@@ -114,6 +114,40 @@ describe('parseSyslog: RFC 3164', () => {
     expect(july).toMatchObject({ ok: true, message: { timestamp: '2026-07-01T10:00:00.000Z' } });
   });
 
+  it('keeps each zone and quarter hour its own offset when messages of several interleave', () => {
+    // The offsets are cached for the last quarter hours asked: a stale one would shift a time by hours.
+    const at = (line: string, zone: string, now: string) =>
+      parseSyslog(Buffer.from(line), { now: new Date(now), zone });
+    const cases: [string, string, string, string][] = [
+      ['<13>Jan  5 09:00:00 h app: x', 'Europe/Zurich', '2026-01-06T00:00:00Z', '2026-01-05T08:00:00.000Z'],
+      [
+        '<13>Jan  5 09:00:00 h app: x',
+        'America/New_York',
+        '2026-01-06T00:00:00Z',
+        '2026-01-05T14:00:00.000Z',
+      ],
+      ['<13>Jul  1 12:00:00 h app: x', 'Europe/Zurich', '2026-07-02T00:00:00Z', '2026-07-01T10:00:00.000Z'],
+      ['<13>Jan  5 09:00:00 h app: x', 'UTC', '2026-01-06T00:00:00Z', '2026-01-05T09:00:00.000Z'],
+      ['<13>Jan  5 09:00:00 h app: x', 'Europe/Zurich', '2026-01-06T00:00:00Z', '2026-01-05T08:00:00.000Z'],
+      [
+        '<13>Jul  1 12:00:00 h app: x',
+        'America/New_York',
+        '2026-07-02T00:00:00Z',
+        '2026-07-01T16:00:00.000Z',
+      ],
+      ['<13>Jan  5 09:15:00 h app: x', 'Europe/Zurich', '2026-01-06T00:00:00Z', '2026-01-05T08:15:00.000Z'],
+      [
+        '<13>Jan  5 09:00:00 h app: x',
+        'America/New_York',
+        '2026-01-06T00:00:00Z',
+        '2026-01-05T14:00:00.000Z',
+      ],
+    ];
+    for (let round = 0; round < 2; round++)
+      for (const [line, zone, now, timestamp] of cases)
+        expect(at(line, zone, now)).toMatchObject({ ok: true, message: { timestamp } });
+  });
+
   it('reads rsyslog forward format (RFC 3339 time) without assuming anything', () => {
     expect(parse('<13>2026-01-05T09:00:00.5+01:00 h app[7]: x')).toMatchObject({
       ok: true,

@@ -33,13 +33,21 @@ const QUARTER_HOUR_MS = 15 * 60_000;
 const offsetCache = new Map<string, number>();
 const MAX_CACHED_OFFSETS = 4096;
 
-/** The zone's offset from UTC at an instant, in milliseconds. */
-let last = { zone: '', quarter: NaN, offset: 0 };
+/**
+ * The last two quarter hours asked for, in place: a wall time is settled in
+ * two rounds (wallTimeToInstant), at the guess and at the guess less the
+ * offset, which lie in different quarter hours wherever the offset is not
+ * zero; one slot thrashed between them and built a key and an object at each
+ * of a message's two calls (measured: 1.4 µs a message in the logins bench).
+ */
+const recent = { zone: ['', ''], quarter: [NaN, NaN], offset: [0, 0], next: 0 };
 
+/** The zone's offset from UTC at an instant, in milliseconds. */
 const offsetAt = (instantMs: number, zone: string): number => {
   const quarter = Math.floor(instantMs / QUARTER_HOUR_MS);
-  // A stream's messages mostly fall in the same quarter hour: skip building a key for them.
-  if (quarter === last.quarter && zone === last.zone) return last.offset;
+  // A stream's messages mostly fall in the same quarter hours: skip building a key for them.
+  if (quarter === recent.quarter[0] && zone === recent.zone[0]) return recent.offset[0]!;
+  if (quarter === recent.quarter[1] && zone === recent.zone[1]) return recent.offset[1]!;
   const key = `${zone}|${quarter}`;
   let offset = offsetCache.get(key);
   if (offset === undefined) {
@@ -47,7 +55,11 @@ const offsetAt = (instantMs: number, zone: string): number => {
     if (offsetCache.size >= MAX_CACHED_OFFSETS) offsetCache.clear();
     offsetCache.set(key, offset);
   }
-  last = { zone, quarter, offset };
+  const slot = recent.next;
+  recent.zone[slot] = zone;
+  recent.quarter[slot] = quarter;
+  recent.offset[slot] = offset;
+  recent.next = 1 - slot;
   return offset;
 };
 
