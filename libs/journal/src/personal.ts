@@ -24,6 +24,12 @@ export interface PersonalSealer {
     personId: string,
     values: Readonly<Record<string, string>>,
   ): { sealed: string; commitments: Record<string, string> };
+  /**
+   * The same, the values as a list in the order of their paths and the
+   * commitments in that order: what the journal calls when the sealer has it
+   * (no object keyed by path made and read back per entry).
+   */
+  sealList?(personId: string, values: readonly string[]): { sealed: string; commitments: readonly string[] };
 }
 
 export type PersonalOpening =
@@ -47,24 +53,19 @@ const SALT_BYTES = 32;
 type Container = Record<string, JsonValue>;
 
 /**
- * Each path's keys, split once: the same few paths (a cardholder's four
- * fields) come with every entry, and splitting them again per entry was a
- * measurable part of sealing. Bounded like canonical JSON's key table.
+ * Each valid path's keys, split once: the same few paths (a cardholder's four
+ * fields) come with every entry, and checking and splitting them again per
+ * entry was a measurable part of sealing. A path in the table was checked
+ * against PATH; one lookup gives both. Bounded like canonical JSON's key table.
  */
 const splitPaths = new Map<string, readonly string[]>();
 const MAX_SPLIT_PATHS = 4096;
-/** Paths already checked against PATH (bounded too): the check per path and entry was another such part. */
-const validPaths = new Set<string>();
-const isValidPath = (path: string): boolean => {
-  if (validPaths.has(path)) return true;
-  if (!PATH.test(path)) return false;
-  if (validPaths.size < MAX_SPLIT_PATHS) validPaths.add(path);
-  return true;
-};
 
-const keysOf = (path: string): readonly string[] => {
+/** The path's keys, or null when it is not a valid path. */
+const checkedKeys = (path: string): readonly string[] | null => {
   let keys = splitPaths.get(path);
   if (keys === undefined) {
+    if (typeof path !== 'string' || !PATH.test(path)) return null;
     keys = path.split('.');
     if (splitPaths.size < MAX_SPLIT_PATHS) splitPaths.set(path, keys);
   }
@@ -92,10 +93,9 @@ const locate = (payload: JsonObject, path: string): { parent: Container; key: st
  */
 const locateCopying = (
   root: Container,
-  path: string,
+  keys: readonly string[],
   copies: Set<object>,
 ): { parent: Container; key: string } | null => {
-  const keys = keysOf(path);
   let node = root;
   for (let i = 0; i < keys.length - 1; i++) {
     const child = node[keys[i]!];
@@ -167,29 +167,53 @@ export const sealPersonal = (
   if (!part || part.sealed !== undefined) return input;
   if (!sealer)
     throw invalid(`entry "${input.type}" holds personal values and this journal has no keys to seal them`);
-  if (part.paths.length > MAX_PATHS || !part.paths.every(isValidPath))
-    throw invalid(`entry "${input.type}" names bad personal paths`);
+  const paths = part.paths;
+  if (paths.length > MAX_PATHS) throw invalid(`entry "${input.type}" names bad personal paths`);
+  const keyLists: (readonly string[])[] = [];
+  for (const path of paths) {
+    const keys = checkedKeys(path);
+    if (keys === null) throw invalid(`entry "${input.type}" names bad personal paths`);
+    keyLists.push(keys);
+  }
   const payload: Container = { ...(input.payload ?? {}) };
   const copies = new Set<object>([payload]);
-  const values: Record<string, string> = {};
-  const places: [string, { parent: Container; key: string }][] = [];
-  for (const path of part.paths) {
+  // In the order of the paths: the sealed list and the commitments follow it.
+  const kept: string[] = [];
+  const values: string[] = [];
+  const places: { parent: Container; key: string }[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
     // A path named twice is sealed once (its value is still the string the first time round).
-    if (Object.hasOwn(values, path)) continue;
-    const at = locateCopying(payload, path, copies);
+    if (kept.includes(path)) continue;
+    const at = locateCopying(payload, keyLists[i]!, copies);
     const value = at?.parent[at.key];
     if (!at || typeof value !== 'string') continue;
-    values[path] = value;
-    places.push([path, at]);
+    kept.push(path);
+    values.push(value);
+    places.push(at);
   }
   if (places.length === 0) {
     const { personal: _p, ...rest } = input;
     return { ...rest, payload };
   }
-  const { sealed, commitments } = sealer.sealValues(part.personId, values);
-  for (const [path, at] of places) at.parent[at.key] = { commitment: commitments[path]! };
+  const { sealed, commitments } = sealWith(sealer, part.personId, kept, values);
+  for (let i = 0; i < places.length; i++) places[i]!.parent[places[i]!.key] = { commitment: commitments[i]! };
   // A spread and an override: leaving `personal` out by a rest pattern copied the input the slow way.
-  return { ...input, payload, personal: { personId: part.personId, paths: Object.keys(values), sealed } };
+  return { ...input, payload, personal: { personId: part.personId, paths: kept, sealed } };
+};
+
+/** The sealer's list form when it has one, else its form keyed by path. */
+const sealWith = (
+  sealer: PersonalSealer,
+  personId: string,
+  paths: readonly string[],
+  values: readonly string[],
+): { sealed: string; commitments: readonly string[] } => {
+  if (sealer.sealList) return sealer.sealList(personId, values);
+  const byPath: Record<string, string> = {};
+  paths.forEach((path, i) => (byPath[path] = values[i]!));
+  const { sealed, commitments } = sealer.sealValues(personId, byPath);
+  return { sealed, commitments: paths.map((path) => commitments[path]!) };
 };
 
 const openAll = (entry: JournalEntry, opener: PersonalOpener | undefined): PersonalOpening => {
@@ -223,7 +247,7 @@ export const openPersonal = (entry: JournalEntry, opener: PersonalOpener | undef
   const opening = openAll(entry, opener);
   for (const path of part.paths) {
     const found = commitmentAt(entry.payload, path);
-    const at = found && locateCopying(payload, path, copies);
+    const at = found && locateCopying(payload, checkedKeys(path) ?? path.split('.'), copies);
     if (!found || !at) continue;
     const disclosed = opening.ok ? opening.values[path] : undefined;
     at.parent[at.key] =

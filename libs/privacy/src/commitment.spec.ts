@@ -90,4 +90,17 @@ describe('salted commitments', () => {
     expect(() => derivedSalt(Buffer.alloc(16), 0)).toThrow(RangeError);
     expect(() => derivedSalt(seed, 256)).toThrow(RangeError);
   });
+  it('format 2: the same commitments whatever the lengths of the values before (its buffer reused and grown)', () => {
+    const lengths = [3, 40, 3, 900, 40, 1500, 3, 70_000, 40, 3];
+    for (const n of lengths) {
+      const values = [`${'é'.repeat(n)}`, 'a', `${'z'.repeat(n + 1)}"`];
+      const { seed, commitments } = commitWithSeed(values);
+      commitments.forEach((c, i) => {
+        const salt = Buffer.from(derivedSalt(seed, i), 'base64url');
+        expect(createHash('sha256').update(salt).update(JSON.stringify(values[i])).digest('base64url')).toBe(
+          c,
+        );
+      });
+    }
+  });
 });

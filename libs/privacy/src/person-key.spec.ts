@@ -19,6 +19,13 @@ describe('person keys and sealed fields', () => {
     const sealed = sealField(alice, 'department', 'Finance');
     const sameKeyOtherPerson = new PersonKey('p-bob', raw);
     expect(openField(alice, 'name', sealed)).toEqual({ ok: false, reason: 'unreadable' });
+    // The key keeps the additional data it last used: switching field and kind back and forth changes it.
+    expect(openField(alice, 'department', sealed)).toEqual({ ok: true, value: 'Finance' });
+    const named = sealField(alice, 'name', 'Alice');
+    expect(openFields(alice, 'name', sealFields(alice, 'name', { name: 'A' }))).toMatchObject({ ok: true });
+    expect(openField(alice, 'department', named)).toEqual({ ok: false, reason: 'unreadable' });
+    expect(openField(alice, 'name', named)).toEqual({ ok: true, value: 'Alice' });
+    expect(openFields(alice, 'name', named)).toEqual({ ok: false, reason: 'unreadable' });
     expect(openField(sameKeyOtherPerson, 'department', sealed)).toEqual({ ok: false, reason: 'unreadable' });
     expect(openField(PersonKey.generate('p-alice'), 'department', sealed)).toEqual({
       ok: false,
