@@ -32,9 +32,9 @@ export interface Foundation {
  * key again, on the event loop: a SQLite read and an AES-GCM opening per line,
  * whose native Decipher and Buffers every young collection then has to
  * finalise (measured by `npm run bench -- card-load`, BENCHMARKS.md). About
- * 200 bytes a key.
+ * 400 bytes a key with its id and map entry: 26 MB at most.
  */
-const PERSON_KEYS_KEPT = 100_000;
+const PERSON_KEYS_KEPT = 65_536;
 
 export const openFoundation = (
   config: GatehouseConfig,
