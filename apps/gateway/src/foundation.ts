@@ -24,6 +24,18 @@ export interface Foundation {
   keyring: PrivacyKeyring;
 }
 
+/**
+ * Unwrapped person keys kept in memory (the keyring's cache, least recently used
+ * out first). Sized for a site's whole population: at the keyring's default of
+ * 4,096, an export or a live-events fan-out over more people than that (an
+ * import of 10,000, a journal of 20,000 cardholders) unwrapped each person's
+ * key again, on the event loop: a SQLite read and an AES-GCM opening per line,
+ * whose native Decipher and Buffers every young collection then has to
+ * finalise (measured by `npm run bench -- card-load`, BENCHMARKS.md). About
+ * 400 bytes a key with its id and map entry: 26 MB at most.
+ */
+const PERSON_KEYS_KEPT = 65_536;
+
 export const openFoundation = (
   config: GatehouseConfig,
   clock: Clock,
@@ -34,7 +46,7 @@ export const openFoundation = (
   const db = openDatabase({ path: config.resolved.sqlitePath, synchronous: config.storage.synchronous });
   let keyring: PrivacyKeyring;
   try {
-    keyring = PrivacyKeyring.open(db, [masterKey]);
+    keyring = PrivacyKeyring.open(db, [masterKey], { cacheSize: PERSON_KEYS_KEPT });
   } catch (error) {
     db.close();
     throw error;

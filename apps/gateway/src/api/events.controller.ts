@@ -92,18 +92,22 @@ export class EventsController implements BeforeApplicationShutdown {
       this.metrics.sseClients.dec();
       raw.end();
     };
-    const send = (entry: JournalEntry) => {
+    /** The entry's event as this client may read it; empty when it is not for this client, or already sent. */
+    const eventOf = (entry: JournalEntry): string => {
       if (closed || entry.seq <= lastSent || !canSeeCategory(principal.roles, entryCategory(entry.type)))
-        return;
+        return '';
       lastSent = entry.seq;
-      raw.write(
-        `id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(redactEntryFor(principal.roles, this.journal.openForView(entry)))}\n\n`,
-      );
+      return `id: ${entry.seq}\nevent: entry\ndata: ${JSON.stringify(redactEntryFor(principal.roles, this.journal.openForView(entry)))}\n\n`;
+    };
+    const write = (events: string) => {
+      if (closed || events.length === 0) return;
+      raw.write(events);
       if (raw.writableLength > MAX_BUFFERED_BYTES) {
         raw.write('event: overflow\ndata: {}\n\n');
         close();
       }
     };
+    const send = (entry: JournalEntry) => write(eventOf(entry));
     // Entries go out in the order committed, a slice of the event loop at a time: an import's
     // thousands of entries arrive together, and each costs a redaction and a JSON text. They
     // wait in the batches they were committed in, and a batch sent is let go at once (kept
@@ -116,11 +120,21 @@ export class EventsController implements BeforeApplicationShutdown {
       // A look at the clock after every entry (tens of nanoseconds): an entry with personal values
       // is opened under its person's key (a key unwrapped for each new person of an import), so a
       // fixed count of them held the loop 20 ms on a loaded machine.
+      // A slice's events leave in one write, before it yields (an import's 20,001 entries were as
+      // many chunks of the response, each framed and queued on the socket: about 4.5 us of the
+      // event loop's CPU per event more); whatever else this stream writes meanwhile comes after
+      // them, as it did.
+      let events = '';
       for (let batch = queued.shift(); batch && !closed; batch = queued.shift())
         for (let i = 0; i < batch.length && !closed; i++) {
-          send(batch[i]!);
-          if (pause.due()) await pause();
+          events += eventOf(batch[i]!);
+          if (pause.due()) {
+            write(events);
+            events = '';
+            await pause();
+          }
         }
+      write(events);
       queued.length = 0;
       draining = false;
     };
