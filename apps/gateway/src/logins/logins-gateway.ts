@@ -85,6 +85,8 @@ export class LoginsGateway {
   private readonly unplaced = new SeenList(MAX_UNMAPPED_LISTED);
   /** The identity map's generation whose mapped accounts' sessions were attributed. */
   private attributedGeneration = 0;
+  /** A look at changed accounts is scheduled (`attributeSessions`). */
+  private attributeDue = false;
   private closed = false;
   private unmappedCount = 0;
   private unplacedCount = 0;
@@ -112,11 +114,28 @@ export class LoginsGateway {
     this.sessionHorizonMs = restoreHorizonMs(config.logins.sessions);
     // A cardholder created, changed, imported or erased may change whose account is whose.
     deps.bus.on('journal.committed', 'logins-identity', (entries) => {
-      if (entries.some((e) => e.type.startsWith('cardholder.'))) {
-        this.accounts.invalidate();
+      let changed = false;
+      const people: string[] = [];
+      for (const e of entries) {
+        // An import's summary: its rows have entries of their own.
+        if (!e.type.startsWith('cardholder.') || e.type === 'cardholder.imported') continue;
+        changed = true;
+        const person = e.subjects.find((s) => s.kind === 'person');
+        if (person) people.push(person.id);
+        else this.accounts.invalidate();
+      }
+      if (changed) {
+        this.accounts.changed(people);
         // The access index takes the change in after its entry commits (an import's, after its
-        // slices): looked at once that has run; a login or a listing meanwhile looks itself.
-        setImmediate(() => void this.attributeSessions());
+        // slices): looked at once that has run, one look for however many parts came meanwhile;
+        // a login or a listing meanwhile looks itself.
+        if (!this.attributeDue) {
+          this.attributeDue = true;
+          setImmediate(() => {
+            this.attributeDue = false;
+            void this.attributeSessions();
+          });
+        }
       }
       // An erased person's whereabouts go with the rest of their data.
       for (const e of entries)
