@@ -1,4 +1,4 @@
-import { hash, timingSafeEqual } from 'node:crypto';
+import { hash } from 'node:crypto';
 import {
   DomainError,
   type JournalEntry,
@@ -124,11 +124,10 @@ const commitmentAt = (
   return typeof commitment === 'string' ? { at, commitment } : null;
 };
 
-/** A commitment's 32 bytes: hex (entries of format 1) or base64url (format 2); null when it is neither. */
-const commitmentBytes = (commitment: string): Buffer | null => {
-  if (commitment.length === 64 && /^[0-9a-f]{64}$/.test(commitment)) return Buffer.from(commitment, 'hex');
-  if (commitment.length === 43 && /^[A-Za-z0-9_-]{43}$/.test(commitment))
-    return Buffer.from(commitment, 'base64url');
+/** How a commitment is written: hex (entries of format 1) or base64url (format 2); null when it is neither. */
+const commitmentForm = (commitment: string): 'hex' | 'base64url' | null => {
+  if (commitment.length === 64 && /^[0-9a-f]{64}$/.test(commitment)) return 'hex';
+  if (commitment.length === 43 && /^[A-Za-z0-9_-]{43}$/.test(commitment)) return 'base64url';
   return null;
 };
 
@@ -140,13 +139,14 @@ const commitmentBytes = (commitment: string): Buffer | null => {
  */
 export const matchesCommitment = (value: string, salt: string, commitment: string): boolean => {
   const saltBytes = Buffer.from(salt, 'base64url');
-  const expected = commitmentBytes(commitment);
-  if (saltBytes.length !== SALT_BYTES || !expected) return false;
-  // One-shot hashing, as the sealing's commitments are made: a Hash object per value is a native
-  // handle that every young-generation collection has to process (an export checks four per line,
-  // and each collection took 1.5 ms per 10,000 of them against 0.2 ms without).
+  const form = commitmentForm(commitment);
+  if (saltBytes.length !== SALT_BYTES || !form) return false;
+  // One-shot hashing straight to the commitment's own text: a Hash object, or a digest as a Buffer
+  // (memory of its own outside the heap), per value is what every young-generation collection has to
+  // finalise or sweep (an export checks four per line; each collection took 1.5 ms per 10,000 Hash
+  // objects against 0.2 ms without). A plain comparison: the commitment is public, in the signed entry.
   const canonical = Buffer.from(JSON.stringify(value), 'utf8');
-  return timingSafeEqual(hash('sha256', Buffer.concat([saltBytes, canonical]), 'buffer'), expected);
+  return hash('sha256', Buffer.concat([saltBytes, canonical]), form) === commitment;
 };
 
 const invalid = (message: string) => new DomainError('invalid', 'journal.invalid-entry', message);

@@ -31,7 +31,10 @@ export const open = (key: Buffer, sealed: Buffer, aad: Buffer): Buffer | null =>
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+    const plain = decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES));
+    // `final` checks the tag; GCM gives no bytes there, so the plain bytes are not copied again.
+    const tail = decipher.final();
+    return tail.length === 0 ? plain : Buffer.concat([plain, tail]);
   } catch {
     return null;
   }
