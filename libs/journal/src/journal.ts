@@ -210,18 +210,15 @@ export class Journal {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry> {
     if (this.closed)
       return Promise.reject(new DomainError('unavailable', 'journal.closed', 'the journal is closed'));
+    let sealed: JournalEntryInput;
     try {
       validateInput(input);
-      // Sealed when its group commits (`commitNext`), not here: entries sealed on arrival stayed
-      // alive, copies and ciphertexts, until their group's turn, and every young-generation
-      // collection meanwhile copied them. A journal without keys still refuses one at once.
-      if (input.personal && input.personal.sealed === undefined && !this.privacy)
-        sealPersonal(input, undefined);
+      sealed = this.seal(input);
     } catch (error) {
       return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, effect, resolve, reject });
+      this.queue.push({ input: sealed, effect, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -367,25 +364,13 @@ export class Journal {
     // An entry with an effect commits alone, so an effect that fails takes no other entry with it.
     const firstEffect = this.queue.findIndex((w) => w.effect !== undefined);
     const size = firstEffect === 0 ? 1 : firstEffect > 0 ? Math.min(firstEffect, maxEntries) : maxEntries;
-    const taken = this.queue.splice(0, size);
-    // Personal values sealed now, each entry on its own (outside the commit's transaction, as on
-    // arrival before: a person's first key is made in its own). One that cannot be sealed (an erased
-    // person, a bad path) fails alone, as an entry that cannot be stored does.
-    const batch: Waiting[] = [];
-    for (const w of taken) {
-      try {
-        w.input = this.seal(w.input);
-        batch.push(w);
-      } catch (error) {
-        w.reject(error as Error);
-      }
-    }
+    const batch = this.queue.splice(0, size);
     try {
       this.commitGroup(batch);
     } catch {
       // Already rejected to each waiting caller; the next batch goes on.
     }
-    return taken.length;
+    return batch.length;
   }
 
   /** One transaction for the batch; returns each stored entry with its waiter (entries that cannot be stored are rejected). */

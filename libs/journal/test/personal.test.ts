@@ -248,17 +248,9 @@ describe('personal values in journal entries (real SQLite)', () => {
     await journal.append(created('p-gone', 'Gwen Ash', null));
     erasePerson(keyring, NO_LEGAL_HOLD, 'p-gone');
     keyring.forget('p-gone');
-    // Sealed when its group commits: the refused entry fails alone, the one queued after it commits.
-    const gone = journal.append(created('p-gone', 'Gwen Ash', null));
-    const next = journal.append(created('p-next', 'Nico Next', null));
-    await expect(gone).rejects.toMatchObject({
+    await expect(journal.append(created('p-gone', 'Gwen Ash', null))).rejects.toMatchObject({
       code: 'privacy.person-erased',
     });
-    const nextEntry = await next;
-    expect(JSON.stringify(nextEntry)).not.toContain('Nico');
-    expect((journal.openForView(nextEntry).payload.changes as Record<string, { to: unknown }>).name!.to).toBe(
-      'Nico Next',
-    );
 
     const size = db.prepare('SELECT count(*) FROM journal_entries').pluck().get() as number;
     const bare = new Journal(new SqliteJournalStore(db), loadOrCreateSigningKey(join(dir, 'k.pem')), clock, {
