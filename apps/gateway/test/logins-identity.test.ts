@@ -21,6 +21,7 @@ import { MAX_RAW_CHARS } from '../src/logins/entry';
 import { WorkstationMap } from '../src/logins/identity';
 import { siteAccountDigest, unmappedHolder } from '../src/logins/account-digest';
 import { LoginsGateway } from '../src/logins/logins-gateway';
+import { personErasure } from '../src/person-erasure';
 
 const fm: Actor = { kind: 'operator', name: 'fran', address: '127.0.0.1' };
 const NOW = new Date('2026-03-02T09:00:00Z');
@@ -178,6 +179,18 @@ describe('logins: account and workstation identity (real SQLite, journal, access
     expect(await take(nxlog4624('cara', 'CORP', 'ws-7', 12))).toMatchObject({ mapped: false });
     expect(await take(nxlog4624('ccole', 'CORP', 'ws-7', 13))).toMatchObject({ mapped: true });
     expect(facts.at(-1)!.personId).toBe(cara.id);
+  });
+
+  it('forgets the account of an erased person, even when only other cardholders change afterwards', async () => {
+    const ines = await person({ name: 'Ines Ito', directoryAccount: 'CORP\\ines' });
+    expect(await take(nxlog4624('ines', 'CORP', 'ws-7', 30))).toMatchObject({ mapped: true });
+    await access.records.eraseCardholder(ines.id, 'DSR-9', fm, personErasure(testKeyring(db)));
+    // Another person changed after the erasure: the account map is updated person by person.
+    await person({ name: 'Jon Jay', directoryAccount: 'CORP\\jon' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await take(nxlog4624('ines', 'CORP', 'ws-7', 31))).toMatchObject({ mapped: false });
+    expect(facts.at(-1)!.personId).toBeNull();
+    expect(await take(nxlog4624('jon', 'CORP', 'ws-7', 32))).toMatchObject({ mapped: true });
   });
 
   it('places workstations by name, short name or sending address, and marks jump hosts remote', async () => {

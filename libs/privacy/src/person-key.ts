@@ -5,6 +5,13 @@ import { aadOf, open, seal } from './aead';
 const FIELD_PREFIX = 'pf1.';
 let readRaw: (key: PersonKey) => Buffer | null;
 
+/** A copy in memory of its own (outside the shared pool), for bytes kept as long as a key is. */
+const ownCopy = (bytes: Buffer): Buffer => {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
+};
+
 /**
  * One person's AES-256-GCM data key, in the clear only inside this process.
  * The bytes live in a private field (`#raw`), never in a property: JSON, logs,
@@ -30,7 +37,9 @@ export class PersonKey {
     raw: Buffer,
   ) {
     if (raw.length !== 32) throw new Error('a person key has 32 bytes');
-    this.#raw = Buffer.from(raw);
+    // Memory of its own, not a slice of Node's shared 8 KiB pool: a key kept for hours (the gateway
+    // keeps a whole site's) would keep its pool block alive, up to 8 KiB a key.
+    this.#raw = ownCopy(raw);
   }
 
   static {
@@ -49,7 +58,7 @@ export class PersonKey {
   /** The additional data binding a ciphertext to this person, kind and name (see `sealedAad`). */
   aadOf(kind: SealKind, name: string): Buffer {
     if (this.#aad === null || this.#aadKind !== kind || this.#aadName !== name) {
-      this.#aad = sealedAad(this.personId, kind, name);
+      this.#aad = ownCopy(sealedAad(this.personId, kind, name));
       this.#aadKind = kind;
       this.#aadName = name;
     }

@@ -117,8 +117,12 @@ export class LoginsGateway {
       let changed = false;
       const people: string[] = [];
       for (const e of entries) {
-        // An import's summary: its rows have entries of their own.
-        if (!e.type.startsWith('cardholder.') || e.type === 'cardholder.imported') continue;
+        // An import's summary: its rows have entries of their own. An erasure clears the person's
+        // directory account in the index's record in place: a change of that person like any other.
+        const changesPerson =
+          (e.type.startsWith('cardholder.') && e.type !== 'cardholder.imported') ||
+          e.type === 'privacy.person-erased';
+        if (!changesPerson) continue;
         changed = true;
         const person = e.subjects.find((s) => s.kind === 'person');
         if (person) people.push(person.id);
