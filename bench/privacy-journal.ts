@@ -92,7 +92,7 @@ const journalPerSecond = async (dir: string, entries: number, sealed: boolean): 
   );
   await journal.open();
   // The people's keys exist already (made with their records), as on a running site.
-  if (sealed) for (let i = 0; i < PEOPLE; i++) privacy!.sealValues(`ch-${i}`, { warm: 'x' });
+  if (sealed) for (let i = 0; i < PEOPLE; i++) privacy!.sealValues(`ch-${i}`, ['warm'], ['x']);
   const waves = 10;
   const per = Math.ceil(entries / waves);
   const rate = await timed(entries, async () => {

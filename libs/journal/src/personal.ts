@@ -20,16 +20,18 @@ export interface Disclosed {
  * per entry keeps the journal's append rate.
  */
 export interface PersonalSealer {
+  /**
+   * Seals an entry's values, given in the order of their paths (`paths[i]`
+   * holds `values[i]`); the commitments come back in that order. A list, not
+   * an object keyed by path: none is made and read back per entry, and no key
+   * order of the engine's (integer-like keys first) can reorder the values
+   * against the paths that format 2 opens them by.
+   */
   sealValues(
     personId: string,
-    values: Readonly<Record<string, string>>,
-  ): { sealed: string; commitments: Record<string, string> };
-  /**
-   * The same, the values as a list in the order of their paths and the
-   * commitments in that order: what the journal calls when the sealer has it
-   * (no object keyed by path made and read back per entry).
-   */
-  sealList?(personId: string, values: readonly string[]): { sealed: string; commitments: readonly string[] };
+    paths: readonly string[],
+    values: readonly string[],
+  ): { sealed: string; commitments: readonly string[] };
 }
 
 export type PersonalOpening =
@@ -196,24 +198,10 @@ export const sealPersonal = (
     const { personal: _p, ...rest } = input;
     return { ...rest, payload };
   }
-  const { sealed, commitments } = sealWith(sealer, part.personId, kept, values);
+  const { sealed, commitments } = sealer.sealValues(part.personId, kept, values);
   for (let i = 0; i < places.length; i++) places[i]!.parent[places[i]!.key] = { commitment: commitments[i]! };
   // A spread and an override: leaving `personal` out by a rest pattern copied the input the slow way.
   return { ...input, payload, personal: { personId: part.personId, paths: kept, sealed } };
-};
-
-/** The sealer's list form when it has one, else its form keyed by path. */
-const sealWith = (
-  sealer: PersonalSealer,
-  personId: string,
-  paths: readonly string[],
-  values: readonly string[],
-): { sealed: string; commitments: readonly string[] } => {
-  if (sealer.sealList) return sealer.sealList(personId, values);
-  const byPath: Record<string, string> = {};
-  paths.forEach((path, i) => (byPath[path] = values[i]!));
-  const { sealed, commitments } = sealer.sealValues(personId, byPath);
-  return { sealed, commitments: paths.map((path) => commitments[path]!) };
 };
 
 const openAll = (entry: JournalEntry, opener: PersonalOpener | undefined): PersonalOpening => {

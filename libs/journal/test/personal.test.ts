@@ -53,15 +53,14 @@ const independentCommitment = (value: string, salt: string, encoding: 'hex' | 'b
  */
 const sealV1 = (keyring: PrivacyKeyring, input: JournalEntryInput): JournalEntryInput =>
   sealPersonal(input, {
-    sealValues: (personId, values) => {
+    sealValues: (personId, paths, values) => {
       const key = keyring.keyForWriting(personId);
       const inside: Record<string, [string, string]> = {};
-      const commitments: Record<string, string> = {};
-      for (const [path, value] of Object.entries(values)) {
+      const commitments = values.map((value, i) => {
         const { salt, commitment } = commit(value);
-        inside[path] = [salt, value];
-        commitments[path] = commitment;
-      }
+        inside[paths[i]!] = [salt, value];
+        return commitment;
+      });
       return {
         sealed: sealFieldBytes(key, 'journal-entry', Buffer.from(JSON.stringify(inside))),
         commitments,

@@ -57,9 +57,9 @@ const openV2 = (key: PersonKey, sealed: string, paths: readonly string[]): Openi
  * entries"). Entries sealed before (format 1, a salt per value inside the
  * ciphertext) still open.
  */
-export const journalPrivacy = (keyring: JournalKeys | PrivacyKeyring) => {
-  /** The values, in the order of the entry's paths, sealed; their commitments in that order. */
-  const sealList = (personId: string, values: readonly string[]) => {
+export const journalPrivacy = (keyring: JournalKeys | PrivacyKeyring) => ({
+  /** The values, in the order of the entry's paths (which the entry keeps), sealed; their commitments in that order. */
+  sealValues: (personId: string, _paths: readonly string[], values: readonly string[]) => {
     // A known key comes from the cache without a transaction; only a person's first value makes one.
     const found = keyring.keyOf(personId);
     const key = found.kind === 'key' ? found.key : keyring.keyForWriting(personId);
@@ -70,25 +70,12 @@ export const journalPrivacy = (keyring: JournalKeys | PrivacyKeyring) => {
     const sealed = V2 + sealBytesAs(key, 'field', SCOPE_V2, plain).toString('base64url');
     plain.fill(0);
     return { sealed, commitments };
-  };
-  return {
-    sealList,
-    sealValues: (personId: string, values: Readonly<Record<string, string>>) => {
-      const paths = Object.keys(values);
-      const { sealed, commitments: made } = sealList(
-        personId,
-        paths.map((p) => values[p]!),
-      );
-      const commitments: Record<string, string> = {};
-      paths.forEach((path, i) => (commitments[path] = made[i]!));
-      return { sealed, commitments };
-    },
-    openValues: (personId: string, sealed: string, paths: readonly string[] = []): Opening => {
-      const found = keyring.keyOf(personId);
-      // The key is gone: erased, or its row lost (a database restored without its keys). Either way
-      // nothing can open the values again, so they show as an erased person's.
-      if (found.kind !== 'key') return { ok: false, reason: 'erased' };
-      return sealed.startsWith(V2) ? openV2(found.key, sealed, paths) : openV1(found.key, sealed);
-    },
-  };
-};
+  },
+  openValues: (personId: string, sealed: string, paths: readonly string[] = []): Opening => {
+    const found = keyring.keyOf(personId);
+    // The key is gone: erased, or its row lost (a database restored without its keys). Either way
+    // nothing can open the values again, so they show as an erased person's.
+    if (found.kind !== 'key') return { ok: false, reason: 'erased' };
+    return sealed.startsWith(V2) ? openV2(found.key, sealed, paths) : openV1(found.key, sealed);
+  },
+});
