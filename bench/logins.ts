@@ -9,25 +9,13 @@ import { GatehouseBus, type JournalEntry, systemClock } from '@gatehouse/contrac
 import { startStreamSyslog } from '@gatehouse/ingest';
 import { interpretSyslog } from '@gatehouse/logins';
 import { openDatabase } from '@gatehouse/storage';
+import { aCardholderRecord } from '@gatehouse/testing';
 import { accountDigester } from '../apps/gateway/src/logins/account-digest';
 import { LoginsGateway } from '../apps/gateway/src/logins/logins-gateway';
 import { authLines, bareReader, beatsRate, timed, USERS } from './ingest';
 import { benchJournal, option, round, say } from './util';
 
-const person = (i: number): Cardholder => ({
-  id: `p-${i}`,
-  name: `Person ${i}`,
-  employeeNumber: null,
-  department: null,
-  directoryAccount: USERS[i]!,
-  kind: 'employee',
-  state: 'active',
-  privileged: false,
-  watchListed: false,
-  levelIds: [],
-  groupIds: [],
-  hasPhoto: false,
-});
+const person = (i: number): Cardholder => aCardholderRecord(`p-${i}`, { directoryAccount: USERS[i]! });
 
 const ZONE = 'Europe/Zurich';
 

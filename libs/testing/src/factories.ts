@@ -1,4 +1,4 @@
-import type { PlannedPerson, SitePlan } from '@gatehouse/access';
+import type { Cardholder as CardholderRecord, PlannedPerson, SitePlan } from '@gatehouse/access';
 
 /*
  * Test data as the API and the records take it (the zod input types of
@@ -86,6 +86,23 @@ export const aCardholder = (over: Partial<Cardholder> = {}): Cardholder => {
   const n = next();
   return { name: `Person ${n}`, employeeNumber: `EMP-${n}`, ...over };
 };
+
+/** A cardholder as the access index holds it (every field present): an active employee with nothing else set. */
+export const aCardholderRecord = (id: string, over: Partial<CardholderRecord> = {}): CardholderRecord => ({
+  id,
+  name: `Person ${id}`,
+  employeeNumber: null,
+  department: null,
+  directoryAccount: null,
+  kind: 'employee',
+  state: 'active',
+  privileged: false,
+  watchListed: false,
+  levelIds: [],
+  groupIds: [],
+  hasPhoto: false,
+  ...over,
+});
 
 /** An active H10301 card (facility 7) with a number of its own; a PIN only when given. */
 export const aCredential = (over: Partial<Credential> = {}): Credential => ({

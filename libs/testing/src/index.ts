@@ -8,6 +8,7 @@ export { SimulatedOsdpBus } from './osdp-bus';
 export { recoverKeysFromCapture } from './osdp-capture-attack';
 export {
   aCardholder,
+  aCardholderRecord,
   aCredential,
   aDoor,
   aGroup,

@@ -1,20 +1,9 @@
 import type { Cardholder } from '@gatehouse/access';
+import { aCardholderRecord } from '@gatehouse/testing';
 import { AccountDirectory } from './identity';
 
-const person = (id: string, directoryAccount: string | null): Cardholder => ({
-  id,
-  name: `Person ${id}`,
-  employeeNumber: null,
-  department: null,
-  directoryAccount,
-  kind: 'employee',
-  state: 'active',
-  privileged: false,
-  watchListed: false,
-  levelIds: [],
-  groupIds: [],
-  hasPhoto: false,
-});
+const person = (id: string, directoryAccount: string | null): Cardholder =>
+  aCardholderRecord(id, { directoryAccount });
 
 /** The index's map as the access index keeps it: changed in place for one person, swapped for an import. */
 const site = (...people: Cardholder[]) => {
