@@ -117,6 +117,9 @@ export class LoginsGateway {
       let changed = false;
       const people: string[] = [];
       for (const e of entries) {
+        // An erased person's whereabouts go with the rest of their data.
+        if (e.type === 'privacy.person-erased' && typeof e.payload.id === 'string')
+          this.sessions.forgetPerson(e.payload.id);
         // An import's summary: its rows have entries of their own. An erasure clears the person's
         // directory account in the index's record in place: a change of that person like any other.
         const changesPerson =
@@ -141,10 +144,6 @@ export class LoginsGateway {
           });
         }
       }
-      // An erased person's whereabouts go with the rest of their data.
-      for (const e of entries)
-        if (e.type === 'privacy.person-erased' && typeof e.payload.id === 'string')
-          this.sessions.forgetPerson(e.payload.id);
     });
   }
 
