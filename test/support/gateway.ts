@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { YOUNG_GENERATION_FLAG } from '../../apps/gateway/src/young-generation';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const GATEWAY_MAIN = join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js');
@@ -45,25 +46,31 @@ export interface StartOptions {
   env?: Record<string, string>;
   args?: string[];
   timeoutMs?: number;
+  /** Node's own flags; by default the ones the README starts the gateway with. */
+  nodeArgs?: string[];
 }
 
 /** Starts the built gateway as its own process and waits for its "ready" banner. */
 export const startGateway = async (options: StartOptions = {}): Promise<RunningGateway> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'gh-e2e-'));
   const port = await freePort();
-  const child = spawn(process.execPath, [GATEWAY_MAIN, ...(options.args ?? [])], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      GATEHOUSE_DATA_DIR: dataDir,
-      GATEHOUSE_HTTP_PORT: String(port),
-      GATEHOUSE_LOG_LEVEL: 'warn',
-      GATEHOUSE_STORAGE_SYNCHRONOUS: 'normal',
-      GATEHOUSE_MASTER_KEY: E2E_MASTER_KEY,
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? [YOUNG_GENERATION_FLAG]), GATEWAY_MAIN, ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        GATEHOUSE_DATA_DIR: dataDir,
+        GATEHOUSE_HTTP_PORT: String(port),
+        GATEHOUSE_LOG_LEVEL: 'warn',
+        GATEHOUSE_STORAGE_SYNCHRONOUS: 'normal',
+        GATEHOUSE_MASTER_KEY: E2E_MASTER_KEY,
+        ...options.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));

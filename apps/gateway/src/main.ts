@@ -8,6 +8,7 @@ import { createCore } from './core';
 import { demoSerialPorts, demoWorkstationArgs, seedDemoSite } from './demo';
 import { createServer } from './server';
 import { framedBanner, prettyDestination } from './terminal';
+import { UNBOUNDED_YOUNG_GENERATION_WARNING, youngGenerationBounded } from './young-generation';
 
 const argValue = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -46,6 +47,7 @@ const main = async (): Promise<void> => {
   };
   const logger = tty ? pino(logOptions, prettyDestination(process.stdout)) : pino(logOptions);
   const started = performance.now();
+  if (!youngGenerationBounded()) logger.warn(UNBOUNDED_YOUNG_GENERATION_WARNING);
   if (config.demo.readers)
     config = { ...config, serial: [...config.serial, ...demoSerialPorts(config.resolved.dataDir)] };
   // Secrets are read as `config check` reads them: a missing or short key file is a configuration error (exit 2).
