@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { systemClock } from '@gatehouse/contracts';
 import { Journal, loadOrCreateSigningKey, SqliteJournalStore } from '@gatehouse/journal';
-import { lowerThisThreadPriority, openDatabase } from '@gatehouse/storage';
+import { openDatabase } from '@gatehouse/storage';
 import {
   ENTRIES_PER_PART,
   type ImportWork,
@@ -37,8 +37,6 @@ const run = (data: ImportWorkerData) => {
 if (parentPort) {
   const port = parentPort;
   const send = (m: ImportWorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-  // The import yields a busy core to the event loop (see thread-priority.ts in the storage library).
-  lowerThisThreadPriority();
   try {
     const committed = run(workerData as ImportWorkerData);
     const encoder = new TextEncoder();

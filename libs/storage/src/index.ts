@@ -1,4 +1,3 @@
 export { type Db, migrate, type Statement, MigrationError, openDatabase } from './database';
 export { MIGRATIONS } from './migrations';
 export { ReadPool } from './read-pool';
-export { BACKGROUND_NICE, lowerThisThreadPriority } from './thread-priority';

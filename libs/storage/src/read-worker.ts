@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadReply, ReadRequest, ReadWorkerData } from './read-messages';
-import { lowerThisThreadPriority } from './thread-priority';
 
 /**
  * A read pool worker: a generic "run this read-only SQL" executor on its own
@@ -27,8 +26,6 @@ const take = (rows: Iterator<unknown>, n: number): { rows: unknown[]; done: bool
 };
 
 const serve = (port: NonNullable<typeof parentPort>, data: ReadWorkerData): void => {
-  // Exports and searches yield a busy core to the event loop (see thread-priority.ts).
-  lowerThisThreadPriority();
   const db = new Database(data.path, { readonly: true, fileMustExist: true });
   db.pragma('busy_timeout = 5000');
   db.pragma('query_only = ON');
