@@ -3,14 +3,20 @@
  * in slices, so that card reads, decisions and timers get a turn between them.
  */
 
-/** How long a slice of such work may hold the event loop. */
-export const SLICE_MS = 4;
+/**
+ * How long a slice of such work may hold the event loop. A turn can carry more
+ * than a slice (a journal commit, a card, live events), so the longest gap is a
+ * few slices' worth: with 4 ms, the card-load bench's longest gap under an
+ * import and an export was 15-18 ms, with 2 ms 13-15 ms (the export took about
+ * 7% longer). BENCHMARKS.md, 2026-12-01.
+ */
+export const SLICE_MS = 2;
 
 /**
  * Work waiting for its next slice, oldest first. One slice runs per turn of the
  * event loop, whoever it belongs to: when an import, an export and a fan-out
  * all yield at once, a turn carries one of their slices, not one of each
- * (three 4 ms slices back to back would hold the loop for 12 ms).
+ * (three slices back to back would hold the loop three times as long).
  */
 const waiting: (() => void)[] = [];
 let turnBooked = false;
