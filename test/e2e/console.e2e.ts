@@ -100,6 +100,9 @@ describe('console in headless Chromium', () => {
     await page.getByLabel('Text').fill('Shift note');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByTestId('journal-results').getByRole('button', { name: 'Note' }).first().waitFor();
+    // The newest entries, shown on arrival before any search, hold the note too: the row above can
+    // be theirs. The export links take the search's filter once its answer is in.
+    await page.locator('.jr-exports a[href*="q="]').first().waitFor({ timeout: 10_000 });
     const csvHref = await page.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
     expect(csvHref).toContain('format=csv');
     expect(csvHref).toContain('q=Shift+note');
