@@ -12,6 +12,7 @@ import type { Actor } from '@gatehouse/contracts';
 import { CMD, decodeOsdp } from '@gatehouse/osdp';
 import { createCore, type Core } from '../apps/gateway/src/core';
 import { createServer } from '../apps/gateway/src/server';
+import { youngGenerationBounded } from '../apps/gateway/src/young-generation';
 import { describeGap, type Gap, watchGaps } from './card-load-gaps';
 import { freePort } from './startup';
 import { option, percentile, round, say } from './util';
@@ -361,6 +362,8 @@ export const cardLoadBench = async (args: string[]): Promise<Record<string, numb
       reader_duplicate_replies: readerCount('duplicateReplies'),
       load_avg_1m: round(loaded.load, 2),
       load_nice: loadNice,
+      // 1 when node had the young-generation flag the gateway is started with (see young-generation.ts): the stall depends on it.
+      young_generation_bounded: youngGenerationBounded() ? 1 : 0,
     };
     say(
       `card reply read -> LED frame written, under load: p50 ${figures.card_feedback_p50_ms_under_load} ms, p99 ${figures.card_feedback_p99_ms_under_load} ms, max ${figures.card_feedback_max_ms_under_load} ms over ${loaded.latencies.length} of ${presented - before} cards`,

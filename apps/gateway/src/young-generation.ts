@@ -9,8 +9,8 @@
  * on their own and made gaps of 26-45 ms with the work around them; capped at
  * 2 MiB they are smaller and more frequent, and the longest gap had a median
  * of 16.3 ms over 19 runs against 20.9 ms without (`npm run bench --
- * card-load`, BENCHMARKS.md, 2026-12-01). Login ingest
- * and the sealed journal's throughput moved within their run-to-run noise.
+ * card-load`, BENCHMARKS.md, 2026-12-01). Login ingest and the sealed
+ * journal's throughput moved within their run-to-run noise.
  *
  * V8 fixes the young generation's size when the process starts, so the flag
  * must be on the command line or in NODE_OPTIONS; `npm start`, `npm run bench`

@@ -6,9 +6,9 @@
 /**
  * How long a slice of such work may hold the event loop. A turn can carry more
  * than a slice (a journal commit, a card, live events), so the longest gap is a
- * few slices' worth: with 4 ms, the card-load bench's longest gap under an
- * import and an export was 15-18 ms, with 2 ms 13-15 ms (the export took about
- * 7% longer). BENCHMARKS.md, 2026-12-01.
+ * few slices' worth: the card-load bench's longest gap under an import and an
+ * export had a median of 16.3 ms with 4 ms slices and 13.4 ms with 2 ms (the
+ * export took about 7% longer). BENCHMARKS.md, 2026-12-01.
  */
 export const SLICE_MS = 2;
 
