@@ -59,6 +59,18 @@ describe('bridge firmware in simavr', () => {
     await new Promise<void>((r, j) => port.open((e) => (e ? j(e) : r())));
     send({ type: 'ping' });
     await next('HELLO', (m) => m.type === 'hello', 0);
+    // At boot the bridge reports each input's settled level (20 ms in) and
+    // re-sends each report twice, 200 ms apart, until it is acknowledged.
+    // Opening the port flushes what came before, so a boot report's retry can
+    // arrive after HELLO, in the middle of the first test (CI once heard door
+    // A "closed" twice that way). A heartbeat one second in comes after every
+    // boot retry: the tests start from there.
+    await next(
+      'a heartbeat after the boot reports',
+      (m) => m.type === 'heartbeat' && m.uptimeS >= 1,
+      0,
+      10_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
