@@ -592,6 +592,63 @@ export class AccessRecords {
     });
   }
 
+  /**
+   * A leaver (the directory says the account was disabled or removed): the
+   * cardholder's state becomes "left", each of their active credentials is
+   * suspended on its own record (so the card's state says why too), and
+   * `record(suspended)` (the caller's entry saying why) is journaled, all in one
+   * transaction. Made apart, a stop between them left a leaver whose reason was
+   * never recorded, or whose cards were never suspended (a later sync sees
+   * someone who already left). Returns the ids of the credentials suspended.
+   */
+  markLeaver(
+    id: string,
+    actor: Actor,
+    record: (suspended: readonly string[]) => JournalEntryInput,
+  ): Promise<string[]> {
+    return this.exclusive(async () => {
+      const before = this.get('cardholders', id);
+      const after: Cardholder = { ...before, state: 'left' };
+      const cards = this.ctx.store
+        .credentialsOf(id)
+        .filter((c) => c.state === 'active')
+        .map((c) => ({ before: c, after: { ...c, state: 'suspended' } as CredentialRecord }));
+      const suspended = cards.map((c) => c.before.id);
+      const entries: JournalEntryInput[] = [];
+      const changes = diff(before, after);
+      if (Object.keys(changes).length > 0)
+        entries.push({
+          type: 'cardholder.updated',
+          source: 'access',
+          actor,
+          subjects: [{ kind: 'person', id }],
+          payload: json({ id, changes }),
+        });
+      for (const c of cards)
+        entries.push({
+          type: 'credential.updated',
+          source: 'access',
+          actor,
+          subjects: [
+            { kind: 'credential', id: c.before.id },
+            { kind: 'person', id },
+          ],
+          payload: json({
+            id: c.before.id,
+            changes: diff(this.credentialView(c.before), this.credentialView(c.after)),
+          }),
+        });
+      entries.push(record(suspended));
+      this.ctx.journal.appendAll(entries, () => {
+        this.ctx.store.put('cardholders', after);
+        for (const c of cards) this.ctx.store.putCredential(c.after);
+      });
+      this.ctx.engine.index.apply('cardholders', after);
+      for (const c of cards) this.ctx.engine.index.putCredential(c.after);
+      return suspended;
+    });
+  }
+
   deleteCredential(id: string, actor: Actor): Promise<void> {
     return this.exclusive(async () => {
       const c = this.ctx.store.credential(id);

@@ -96,6 +96,53 @@ describe('access: journal first (real SQLite, real journal)', () => {
     expect(access.guard.presenceList().map((p) => p.cardholderId)).toEqual([ann]);
   });
 
+  it("marks a leaver, suspends the cards and records the directory's reason in one commit, or changes nothing", async () => {
+    const ann = await seedGrant();
+    const card = access.records.credentialsOf(ann)[0]!;
+    const reason = (suspended: readonly string[], extra: Record<string, unknown> = {}) => ({
+      type: 'directory.leaver',
+      source: 'directory',
+      subjects: [{ kind: 'person' as const, id: ann }],
+      payload: { cardholderId: ann, reason: 'disabled', suspended: [...suspended], ...extra },
+    });
+    const entriesBefore = count('cardholder.updated') + count('credential.updated');
+
+    // A reason that cannot be stored (canonical JSON has no NaN) fails inside the commit: nothing of it stays.
+    await expect(
+      access.records.markLeaver(ann, guard, (s) => reason(s, { score: Number.NaN })),
+    ).rejects.toThrow(/NaN/);
+    expect(access.records.get('cardholders', ann).state).toBe('active');
+    expect(access.records.getCredential(card.id).state).toBe('active');
+    expect(count('cardholder.updated') + count('credential.updated') + count('directory.leaver')).toBe(
+      entriesBefore,
+    );
+
+    expect(await access.records.markLeaver(ann, guard, (s) => reason(s))).toEqual([card.id]);
+    const rows = db
+      .prepare(
+        "SELECT seq, type, time_ms FROM journal_entries WHERE type IN ('cardholder.updated', 'credential.updated', 'directory.leaver') ORDER BY seq DESC LIMIT 3",
+      )
+      .all() as { seq: number; type: string }[];
+    // Consecutive, in the order the change happened: one group, one transaction.
+    expect(rows.reverse().map((r) => r.type)).toEqual([
+      'cardholder.updated',
+      'credential.updated',
+      'directory.leaver',
+    ]);
+    expect(rows[2]!.seq - rows[0]!.seq).toBe(2);
+    expect(access.records.get('cardholders', ann).state).toBe('left');
+    expect(access.records.getCredential(card.id).state).toBe('suspended');
+    // The decision index took it in too: the card is refused at once.
+    clock.advance(60_000);
+    const d = await access.decisions.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      at: clock.now().getTime(),
+    });
+    expect(d.grant).toBe(false);
+  });
+
   it('sends a remote unlock to the door only after its entry is committed, and not at all when it cannot be', async () => {
     await seedGrant();
     const onRecordWhenSent: number[] = [];

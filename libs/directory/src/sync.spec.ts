@@ -51,8 +51,10 @@ const harness = (answers: (() => Promise<DirectoryAnswer>)[], people: string[]) 
       updates.push(id);
       return Promise.resolve();
     },
-    markLeaver: (id) => {
+    // Like the records' leaver: the sync's entry is journaled with the change, in its transaction.
+    markLeaver: (id, _actor, record) => {
       leavers.push(id);
+      journaled.push(record([`card-of-${id}`]));
       return Promise.resolve([`card-of-${id}`]);
     },
     journal: {

@@ -19,8 +19,16 @@ export interface DirectoryPorts {
   levelExists(id: string): boolean;
   /** Changes a cardholder's fields (journaled by access, as any change of a cardholder). */
   updateCardholder(id: string, patch: PersonUpdate['patch'], actor: Actor): Promise<void>;
-  /** Marks a cardholder left and suspends their active credentials; the ids suspended. */
-  markLeaver(id: string, actor: Actor): Promise<string[]>;
+  /**
+   * Marks a cardholder left, suspends their active credentials and journals
+   * `record(suspended)`, the sync's entry saying why, in the same transaction;
+   * the ids suspended.
+   */
+  markLeaver(
+    id: string,
+    actor: Actor,
+    record: (suspended: readonly string[]) => JournalEntryInput,
+  ): Promise<string[]>;
   journal: { append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry> };
   links: { load(): Set<string>; replace(ids: readonly string[], at: number): void };
   raise(alarm: AlarmRaised): void;
@@ -269,7 +277,23 @@ export class DirectorySync {
     }
     for (const l of plan.leavers) {
       try {
-        const suspended = await this.ports.markLeaver(l.cardholderId, actor);
+        // The reason commits with the state change: a stop between them must not lose it.
+        const suspended = await this.ports.markLeaver(l.cardholderId, actor, (cards) => ({
+          type: 'directory.leaver',
+          source: 'directory',
+          actor,
+          subjects: [
+            { kind: 'person', id: l.cardholderId },
+            ...cards.map((id) => ({ kind: 'credential' as const, id })),
+          ],
+          payload: asJson({
+            cardholderId: l.cardholderId,
+            reason: l.reason,
+            account: l.account,
+            suspended: [...cards],
+          }),
+          ...(l.account ? { personal: { personId: l.cardholderId, paths: ['account'] } } : {}),
+        }));
         run.counts.leavers += 1;
         run.counts.suspendedCredentials += suspended.length;
         note({
@@ -277,17 +301,6 @@ export class DirectorySync {
           change: 'left',
           reason: l.reason,
           suspendedCredentials: suspended.length,
-        });
-        await this.ports.journal.append({
-          type: 'directory.leaver',
-          source: 'directory',
-          actor,
-          subjects: [
-            { kind: 'person', id: l.cardholderId },
-            ...suspended.map((id) => ({ kind: 'credential' as const, id })),
-          ],
-          payload: asJson({ cardholderId: l.cardholderId, reason: l.reason, account: l.account, suspended }),
-          ...(l.account ? { personal: { personId: l.cardholderId, paths: ['account'] } } : {}),
         });
       } catch (error) {
         run.counts.failed += 1;

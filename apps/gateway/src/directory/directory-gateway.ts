@@ -74,7 +74,7 @@ export const createDirectorySync = (config: GatehouseConfig, deps: DirectoryDeps
       updateCardholder: async (id, patch, actor) => {
         await records.updateCardholder(id, checkedPatch(patch), actor);
       },
-      markLeaver: (id, actor) => markLeaver(deps.access, id, actor),
+      markLeaver: (id, actor, record) => deps.access.records.markLeaver(id, actor, record),
       journal: deps.journal,
       links: new SqliteLinks(deps.db),
       raise: (alarm) => deps.bus.emit('alarm.raised', alarm),
@@ -99,23 +99,6 @@ export const checkedPatch = (patch: PersonUpdate['patch']) => {
     `the directory's ${fields.join(', ')} for this person cannot be stored (${r.error.issues.map((i) => i.message).join('; ')})`,
     { fields },
   );
-};
-
-/**
- * A leaver: the cardholder first (one write, and every card of theirs is
- * refused as `cardholder-inactive` from then on), then each active card
- * suspended on its own record, so the card's state says why too.
- */
-const markLeaver = async (access: AccessService, id: string, actor: Actor): Promise<string[]> => {
-  const records = access.records;
-  await records.updateCardholder(id, { state: 'left' }, actor);
-  const suspended: string[] = [];
-  for (const c of records.credentialsOf(id)) {
-    if (c.state !== 'active') continue;
-    await records.updateCredential(c.id, { state: 'suspended' }, actor);
-    suspended.push(c.id);
-  }
-  return suspended;
 };
 
 /** An operator's request for a sync now: journaled as theirs, then run (or joined, when one is running). */
