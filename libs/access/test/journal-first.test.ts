@@ -116,6 +116,16 @@ describe('access: journal first (real SQLite, real journal)', () => {
     expect(count('cardholder.updated') + count('credential.updated') + count('directory.leaver')).toBe(
       entriesBefore,
     );
+    // Nor did the decision index take anything in: Ann is inside, so her card meets anti-passback.
+    clock.advance(60_000);
+    expect(
+      await access.decisions.present({
+        readerId: 'front-in',
+        format: 'H10301',
+        number: '12:345',
+        at: clock.now().getTime(),
+      }),
+    ).toMatchObject({ grant: false, reason: 'anti-passback' });
 
     expect(await access.records.markLeaver(ann, guard, (s) => reason(s))).toEqual([card.id]);
     const rows = db
@@ -140,7 +150,8 @@ describe('access: journal first (real SQLite, real journal)', () => {
       number: '12:345',
       at: clock.now().getTime(),
     });
-    expect(d.grant).toBe(false);
+    // Refused for the suspension itself, which the engine checks before anti-passback.
+    expect(d).toMatchObject({ grant: false, reason: 'credential-suspended' });
   });
 
   it('sends a remote unlock to the door only after its entry is committed, and not at all when it cannot be', async () => {
