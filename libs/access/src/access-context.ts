@@ -15,6 +15,8 @@ import type { AccessStore } from './store';
 export interface JournalPort {
   append(input: JournalEntryInput, effect?: () => void): Promise<JournalEntry>;
   appendAll(inputs: readonly JournalEntryInput[], effect: () => void): JournalEntry[];
+  /** Resolves once what queued during a pause (an import) is committed; see `Journal.settled`. */
+  settled?(): Promise<void>;
   /** An input with its personal values sealed, for entries committed by another writer (an import's worker). */
   sealAll(inputs: readonly JournalEntryInput[]): JournalEntryInput[];
   addProjector(name: string, project: (entries: readonly JournalEntry[]) => void): void;

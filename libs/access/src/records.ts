@@ -607,6 +607,9 @@ export class AccessRecords {
     record: (suspended: readonly string[]) => JournalEntryInput,
   ): Promise<string[]> {
     return this.exclusive(async () => {
+      // After an import, its backlog commits in slices first: `appendAll` would commit it in one go.
+      // Nothing awaits between here and the commit, so what is read below is what commits.
+      await this.ctx.journal.settled?.();
       const before = this.get('cardholders', id);
       const after: Cardholder = { ...before, state: 'left' };
       const cards = this.ctx.store

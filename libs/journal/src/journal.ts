@@ -85,6 +85,8 @@ export class Journal {
   private paused = false;
   /** `resume` is committing what queued during a pause, group by group, between other work. */
   private draining = false;
+  /** Waiting for the journal to be neither held nor draining (see `settled`). */
+  private settledWaiters: (() => void)[] = [];
   private readonly projectors = new Map<string, (entries: readonly JournalEntry[]) => void>();
   private commits = 0;
   private failedCommits = 0;
@@ -319,7 +321,20 @@ export class Journal {
       }
     } finally {
       this.draining = false;
+      if (!this.paused) for (const resolve of this.settledWaiters.splice(0)) resolve();
     }
+  }
+
+  /**
+   * Resolves once the journal is neither held nor committing what queued while
+   * held (see `drain`). An `appendAll` commits everything queued first, in one
+   * go: one made right after an import would commit the import's backlog in a
+   * single turn, the stall the drain is there to avoid. Callers that can wait
+   * (a directory leaver) wait for this first.
+   */
+  settled(): Promise<void> {
+    if (!this.paused && !this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   /**
@@ -658,5 +673,6 @@ export class Journal {
       this.checkpointNow();
     }
     this.closed = true;
+    for (const resolve of this.settledWaiters.splice(0)) resolve();
   }
 }

@@ -403,6 +403,26 @@ describe('Journal on a real SQLite file', () => {
     expect((await verifyDb(db, journal.publicKeyPem, journal.keyId)).ok).toBe(true);
   });
 
+  it('is settled once nothing is held or draining: what queued during a pause is committed by then', async () => {
+    const journal = make();
+    await journal.open();
+    await journal.settled(); // neither held nor draining: at once
+    journal.pause();
+    const appends = Array.from({ length: 300 }, (_, i) =>
+      journal.append({ type: 'test.fact', source: 'test', payload: { i } }),
+    );
+    let settled = false;
+    const settling = journal.settled().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false); // held
+    journal.resume();
+    expect(settled).toBe(false); // draining, group by group
+    await settling;
+    expect(journal.stats().queued).toBe(0);
+    expect((await Promise.all(appends)).map((e) => e.payload.i)).toEqual([...Array(300).keys()]);
+    await journal.close();
+  });
+
   it('holds commits while another connection writes, then continues the tree after it', async () => {
     const journal = make();
     await journal.open();
