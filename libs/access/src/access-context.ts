@@ -39,6 +39,23 @@ export const conflict = (code: string, message: string, details: Record<string, 
   new DomainError('conflict', code, message, details);
 export const json = (v: unknown): JsonObject => JSON.parse(JSON.stringify(v ?? {})) as JsonObject;
 
+/** The journal entry of a change of records (what `journalChange` appends, or a group commits together). */
+export const changeEntry = (
+  type: string,
+  actor: Actor,
+  payload: unknown,
+  subjects: SubjectRef[] = [],
+  /** Where the payload holds a person's personal values: sealed by the journal before hashing. */
+  personal?: PersonalPart,
+): JournalEntryInput => ({
+  type,
+  source: 'access',
+  actor,
+  subjects,
+  payload: json(payload),
+  ...(personal ? { personal } : {}),
+});
+
 /** Journals a change; `effect` writes it to the store in the same transaction (journal first, never one without the other). */
 export const journalChange = async (
   journal: JournalPort,
@@ -47,13 +64,9 @@ export const journalChange = async (
   payload: unknown,
   subjects: SubjectRef[] = [],
   effect?: () => void,
-  /** Where the payload holds a person's personal values: sealed by the journal before hashing. */
   personal?: PersonalPart,
 ): Promise<void> => {
-  await journal.append(
-    { type, source: 'access', actor, subjects, payload: json(payload), ...(personal ? { personal } : {}) },
-    effect,
-  );
+  await journal.append(changeEntry(type, actor, payload, subjects, personal), effect);
 };
 
 /** Refuses a change that names records which do not exist, listing (the first ten of) them. */

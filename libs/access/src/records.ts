@@ -9,7 +9,15 @@ import {
   timeSlicer,
 } from '@gatehouse/contracts';
 import { eraseCardholderNow, type PersonErasure } from './erasure';
-import { type AccessContext, conflict, journalChange, json, notFound, requireAll } from './access-context';
+import {
+  type AccessContext,
+  changeEntry,
+  conflict,
+  journalChange,
+  json,
+  notFound,
+  requireAll,
+} from './access-context';
 import type { CardholderTextField, CredentialRecord } from './index-data';
 import type { ImportWriter } from './import-writer';
 import { newId } from './ids';
@@ -617,30 +625,23 @@ export class AccessRecords {
         .filter((c) => c.state === 'active')
         .map((c) => ({ before: c, after: { ...c, state: 'suspended' } as CredentialRecord }));
       const suspended = cards.map((c) => c.before.id);
+      // The entries `updateCardholder` and `updateCredential` would write, committed together.
       const entries: JournalEntryInput[] = [];
       const changes = diff(before, after);
       if (Object.keys(changes).length > 0)
-        entries.push({
-          type: 'cardholder.updated',
-          source: 'access',
-          actor,
-          subjects: [{ kind: 'person', id }],
-          payload: json({ id, changes }),
-        });
+        entries.push(changeEntry('cardholder.updated', actor, { id, changes }, [{ kind: 'person', id }]));
       for (const c of cards)
-        entries.push({
-          type: 'credential.updated',
-          source: 'access',
-          actor,
-          subjects: [
-            { kind: 'credential', id: c.before.id },
-            { kind: 'person', id },
-          ],
-          payload: json({
-            id: c.before.id,
-            changes: diff(this.credentialView(c.before), this.credentialView(c.after)),
-          }),
-        });
+        entries.push(
+          changeEntry(
+            'credential.updated',
+            actor,
+            { id: c.before.id, changes: diff(this.credentialView(c.before), this.credentialView(c.after)) },
+            [
+              { kind: 'credential', id: c.before.id },
+              { kind: 'person', id },
+            ],
+          ),
+        );
       entries.push(record(suspended));
       this.ctx.journal.appendAll(entries, () => {
         this.ctx.store.put('cardholders', after);

@@ -33,6 +33,15 @@ describe('access: journal first (real SQLite, real journal)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Ann's card at the front door's entry reader, now by the test's clock. */
+  const presentAnnsCard = () =>
+    access.decisions.present({
+      readerId: 'front-in',
+      format: 'H10301',
+      number: '12:345',
+      at: clock.now().getTime(),
+    });
+
   const seedGrant = async () => {
     const site = aSite();
     const [ann] = await applySitePlan(
@@ -40,12 +49,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
       { ...site, doors: [{ ...site.doors[0]!, antiPassback: 'hard' }] },
       guard,
     );
-    const d = await access.decisions.present({
-      readerId: 'front-in',
-      format: 'H10301',
-      number: '12:345',
-      at: clock.now().getTime(),
-    });
+    const d = await presentAnnsCard();
     expect(d.grant).toBe(true);
     await journal.append({ type: 'test.sync', source: 'test' });
     return ann!.cardholder.id;
@@ -84,12 +88,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
 
     // Again in, then a journal that refuses: the forgiveness is refused and nothing is forgotten.
     clock.advance(60_000);
-    await access.decisions.present({
-      readerId: 'front-in',
-      format: 'H10301',
-      number: '12:345',
-      at: clock.now().getTime(),
-    });
+    await presentAnnsCard();
     await journal.append({ type: 'test.sync', source: 'test' });
     await journal.close();
     await expect(access.guard.forgive(null, 'reset after drill', guard)).rejects.toThrow(/closed/);
@@ -118,14 +117,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
     );
     // Nor did the decision index take anything in: Ann is inside, so her card meets anti-passback.
     clock.advance(60_000);
-    expect(
-      await access.decisions.present({
-        readerId: 'front-in',
-        format: 'H10301',
-        number: '12:345',
-        at: clock.now().getTime(),
-      }),
-    ).toMatchObject({ grant: false, reason: 'anti-passback' });
+    expect(await presentAnnsCard()).toMatchObject({ grant: false, reason: 'anti-passback' });
 
     expect(await access.records.markLeaver(ann, guard, (s) => reason(s))).toEqual([card.id]);
     const rows = db
@@ -144,12 +136,7 @@ describe('access: journal first (real SQLite, real journal)', () => {
     expect(access.records.getCredential(card.id).state).toBe('suspended');
     // The decision index took it in too: the card is refused at once.
     clock.advance(60_000);
-    const d = await access.decisions.present({
-      readerId: 'front-in',
-      format: 'H10301',
-      number: '12:345',
-      at: clock.now().getTime(),
-    });
+    const d = await presentAnnsCard();
     // Refused for the suspension itself, which the engine checks before anti-passback.
     expect(d).toMatchObject({ grant: false, reason: 'credential-suspended' });
   });
