@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, copyInKeyOrder } from './canonical-json';
 
 /** The definition, written plainly (sorted keys, JSON.stringify for every leaf): what the fast form must equal. */
 const reference = (value: unknown): string => {
@@ -54,5 +54,72 @@ describe('canonicalJson', () => {
         expect(canonicalJson(JSON.parse(once))).toBe(once);
       }),
     );
+  });
+
+  it('writes values whose keys are already in order natively, with the same bytes as the definition', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        // Parsed back from canonical JSON, every object's keys are in order: the native writer's case.
+        const inOrder: unknown = JSON.parse(reference(value));
+        expect(canonicalJson(inOrder)).toBe(reference(value));
+      }),
+      { numRuns: 500 },
+    );
+    // Integer-like keys come first in an object's own order, so "10" before "9" is out of order there.
+    expect(canonicalJson(JSON.parse('{"10":1,"9":2}'))).toBe('{"10":1,"9":2}');
+    expect(canonicalJson({ a: undefined, b: [undefined, 1] })).toBe('{"b":[null,1]}');
+  });
+
+  it('leaves to the sorting writer what the native one would write otherwise', () => {
+    class Named {
+      constructor(readonly a: string) {}
+      toJSON() {
+        return 'not canonical';
+      }
+    }
+    // A class, a Buffer, a Date: the native writer would call toJSON; canonical JSON takes own keys.
+    expect(canonicalJson({ a: new Named('x') })).toBe('{"a":{"a":"x"}}');
+    expect(canonicalJson({ b: Buffer.from([7]) })).toBe('{"b":{"0":7}}');
+    expect(canonicalJson({ c: new Date(0) })).toBe('{"c":{}}');
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare.a = 1;
+    expect(canonicalJson({ d: bare })).toBe('{"d":{"a":1}}');
+    // What canonical JSON cannot hold still throws, whatever the key order.
+    expect(() => canonicalJson({ a: 1, b: Number.POSITIVE_INFINITY })).toThrow();
+    expect(() => canonicalJson({ a: 1, b: () => 1 })).toThrow();
+    expect(() => canonicalJson({ a: [1n] })).toThrow();
+  });
+
+  it('ignores a key inherited from a polluted Object.prototype, as before', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.zzPolluted = 1;
+    proto.aaPolluted = 2;
+    try {
+      expect(canonicalJson({ b: 1, c: { d: 2 } })).toBe('{"b":1,"c":{"d":2}}');
+      expect(canonicalJson({ c: 1, b: 2 })).toBe('{"b":2,"c":1}');
+    } finally {
+      delete proto.zzPolluted;
+      delete proto.aaPolluted;
+    }
+  });
+
+  it('copies an object with its keys in order, the same value, without touching the original', () => {
+    // Keys that are not array indices: an engine keeps those first, in numeric order, whatever is done.
+    const named = fc.string().filter((k) => !/^(0|[1-9][0-9]*)$/.test(k));
+    fc.assert(
+      fc.property(fc.dictionary(named, fc.jsonValue()), (record) => {
+        const before = JSON.stringify(record);
+        const copy = copyInKeyOrder(record);
+        expect(copy).not.toBe(record);
+        expect(copy).toEqual(record);
+        expect(Object.keys(copy)).toEqual(Object.keys(record).sort());
+        expect(canonicalJson(copy)).toBe(canonicalJson(record));
+        expect(JSON.stringify(record)).toBe(before);
+      }),
+      { numRuns: 300 },
+    );
+    const indexed = { b: 1, '10': 2, a: 3, '9': 4 };
+    expect(copyInKeyOrder(indexed)).toEqual(indexed);
+    expect(canonicalJson(copyInKeyOrder(indexed))).toBe('{"10":2,"9":4,"a":3,"b":1}');
   });
 });

@@ -1,5 +1,5 @@
 import { DomainError, SUBJECT_KINDS, type JournalEntry, type JournalEntryInput } from '@gatehouse/contracts';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson, copyInKeyOrder } from './canonical-json';
 
 const TYPE_PATTERN = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+){1,5}$/;
 const SUBJECT_KIND_SET = new Set<string>(SUBJECT_KINDS);
@@ -25,18 +25,11 @@ export const buildEntry = (input: JournalEntryInput, seq: number, time: Date): J
 
 /** `buildEntry` with the time already written (ISO 8601): a group commit's entries share one. */
 export const buildEntryAt = (input: JournalEntryInput, seq: number, time: string): JournalEntry => {
-  const entry: JournalEntry = {
-    seq,
-    time,
-    type: input.type,
-    source: input.source,
-    subjects: dedupeSubjects(input.subjects ?? []),
-    payload: input.payload ?? {},
-    timeSource: input.timeSource ?? 'gateway',
-  };
+  // Keys set in canonical (sorted) order, optional ones in their place: canonical JSON then finds every
+  // key already sorted and sorts nothing, where an entry's eleven keys were sorted on every append.
+  const entry = {} as JournalEntry;
   if (input.actor) entry.actor = input.actor;
-  if (input.sourceTime !== undefined) entry.sourceTime = input.sourceTime;
-  if (input.sourceZone !== undefined) entry.sourceZone = input.sourceZone;
+  entry.payload = input.payload ?? {};
   if (input.personal) {
     // Never stored in clear: a producer's part must have gone through sealPersonal.
     if (input.personal.sealed === undefined)
@@ -46,24 +39,35 @@ export const buildEntryAt = (input: JournalEntryInput, seq: number, time: string
         `entry "${input.type}" holds unsealed personal values`,
       );
     entry.personal = {
-      personId: input.personal.personId,
       paths: [...input.personal.paths],
+      personId: input.personal.personId,
       sealed: input.personal.sealed,
     };
   }
+  entry.seq = seq;
+  entry.source = input.source;
+  if (input.sourceTime !== undefined) entry.sourceTime = input.sourceTime;
+  if (input.sourceZone !== undefined) entry.sourceZone = input.sourceZone;
+  entry.subjects = dedupeSubjects(input.subjects ?? []);
+  entry.time = time;
+  entry.timeSource = input.timeSource ?? 'gateway';
+  entry.type = input.type;
   return entry;
 };
 
+/** The subjects once each, each a copy in key order (`{ id, kind }`: see `copyInKeyOrder`). */
 const dedupeSubjects = (subjects: JournalEntryInput['subjects'] & object) => {
   // Most entries name one subject: nothing to compare, and no set to build per entry.
-  if (subjects.length < 2) return [...subjects];
+  if (subjects.length < 2) return subjects.map(copyInKeyOrder);
   const seen = new Set<string>();
-  return subjects.filter((s) => {
-    const key = `${s.kind}\u0000${s.id}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return subjects
+    .filter((s) => {
+      const key = `${s.kind}\u0000${s.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map(copyInKeyOrder);
 };
 
 export const serializeEntry = (entry: JournalEntry): string => {

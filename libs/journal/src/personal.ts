@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { copyInKeyOrder } from './canonical-json';
 import {
   DomainError,
   type JournalEntry,
@@ -87,31 +88,29 @@ const locate = (payload: JsonObject, path: string): { parent: Container; key: st
 };
 
 /**
- * The object holding the value at `path` in `root`, found in one walk that
- * replaces each object on the way by a copy of its own (once: `copies` holds
- * those made), so a value can be replaced there without touching the
- * caller's payload; the rest is shared. A deep copy of the whole payload cost
- * more per entry than the sealing itself. Null when the path leads nowhere.
+ * The object holding the value at `keys` (a path's) in `root`, found in one
+ * walk that replaces each object on the way by a copy of its own (once:
+ * `copies` holds those made; a list, as an entry's few paths share most of
+ * their way), so a value can be replaced there without touching the caller's
+ * payload; the rest is shared. A deep copy of the whole payload cost more per
+ * entry than the sealing itself. Null when the path leads nowhere.
  */
-const locateCopying = (
-  root: Container,
-  keys: readonly string[],
-  copies: Set<object>,
-): { parent: Container; key: string } | null => {
+const parentCopying = (root: Container, keys: readonly string[], copies: object[]): Container | null => {
   let node = root;
   for (let i = 0; i < keys.length - 1; i++) {
     const child = node[keys[i]!];
     if (child === null || child === undefined || typeof child !== 'object' || Array.isArray(child))
       return null;
     let next = child as Container;
-    if (!copies.has(next)) {
-      next = { ...next };
-      copies.add(next);
+    if (!copies.includes(next)) {
+      // In key order, as the journal builds its own objects: canonical JSON then writes them natively.
+      next = copyInKeyOrder(next);
+      copies.push(next);
       node[keys[i]!] = next;
     }
     node = next;
   }
-  return { parent: node, key: keys[keys.length - 1]! };
+  return node;
 };
 
 /** The commitment at a path of a stored entry, if that is what the path holds. */
@@ -177,29 +176,33 @@ export const sealPersonal = (
     if (keys === null) throw invalid(`entry "${input.type}" names bad personal paths`);
     keyLists.push(keys);
   }
-  const payload: Container = { ...(input.payload ?? {}) };
-  const copies = new Set<object>([payload]);
+  const payload: Container = copyInKeyOrder(input.payload ?? {});
+  const copies: object[] = [payload];
   // In the order of the paths: the sealed list and the commitments follow it.
   const kept: string[] = [];
   const values: string[] = [];
-  const places: { parent: Container; key: string }[] = [];
+  const parents: Container[] = [];
+  const names: string[] = [];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
     // A path named twice is sealed once (its value is still the string the first time round).
     if (kept.includes(path)) continue;
-    const at = locateCopying(payload, keyLists[i]!, copies);
-    const value = at?.parent[at.key];
-    if (!at || typeof value !== 'string') continue;
+    const keys = keyLists[i]!;
+    const parent = parentCopying(payload, keys, copies);
+    const name = keys[keys.length - 1]!;
+    const value = parent?.[name];
+    if (!parent || typeof value !== 'string') continue;
     kept.push(path);
     values.push(value);
-    places.push(at);
+    parents.push(parent);
+    names.push(name);
   }
-  if (places.length === 0) {
+  if (parents.length === 0) {
     const { personal: _p, ...rest } = input;
     return { ...rest, payload };
   }
   const { sealed, commitments } = sealer.sealValues(part.personId, kept, values);
-  for (let i = 0; i < places.length; i++) places[i]!.parent[places[i]!.key] = { commitment: commitments[i]! };
+  for (let i = 0; i < parents.length; i++) parents[i]![names[i]!] = { commitment: commitments[i]! };
   // A spread and an override: leaving `personal` out by a rest pattern copied the input the slow way.
   return { ...input, payload, personal: { personId: part.personId, paths: kept, sealed } };
 };
@@ -231,14 +234,15 @@ export const openPersonal = (entry: JournalEntry, opener: PersonalOpener | undef
   // Copies of the objects on the way to each opened value only (as sealing makes them), not a deep
   // copy of the payload: an export opens tens of thousands of entries in a row.
   const payload: Container = { ...entry.payload };
-  const copies = new Set<object>([payload]);
+  const copies: object[] = [payload];
   const opening = openAll(entry, opener);
   for (const path of part.paths) {
     const found = commitmentAt(entry.payload, path);
-    const at = found && locateCopying(payload, checkedKeys(path) ?? path.split('.'), copies);
-    if (!found || !at) continue;
+    const keys = checkedKeys(path) ?? path.split('.');
+    const parent = found && parentCopying(payload, keys, copies);
+    if (!found || !parent) continue;
     const disclosed = opening.ok ? opening.values[path] : undefined;
-    at.parent[at.key] =
+    parent[keys[keys.length - 1]!] =
       disclosed && matchesCommitment(disclosed.value, disclosed.salt, found.commitment)
         ? disclosed.value
         : !opening.ok && opening.reason === 'erased'
