@@ -37,8 +37,9 @@ export interface Actor {
 /**
  * Where an entry holds a person's personal values (issue 12): before the leaf
  * is hashed, the string values at `paths` (dotted, inside the payload) are
- * sealed together under the person's data key, with a salt each (format 1) or
- * the seed each one's salt derives from (format 2, README "Sealed entry
+ * sealed together under the person's data key, with a salt each (format 1),
+ * the seed each one's salt derives from (format 2) or under the person's
+ * keystream, which gives the salts too (format 3, README "Sealed entry
  * formats"), and each is replaced by `{ commitment }` (SHA-256 of its salt and
  * canonical value), so the leaf covers ciphertext and salted commitments,
  * never a clear value. The journal seals a producer's part and puts the

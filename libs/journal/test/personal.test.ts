@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify as verifySignature } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DomainError, type JournalEntry, type JournalEntryInput, ManualClock } from '@gatehouse/contracts';
@@ -68,6 +68,33 @@ const sealV1 = (keyring: PrivacyKeyring, input: JournalEntryInput): JournalEntry
     },
   });
 
+/**
+ * Format 2, as the journal sealed entries before format 3, written out here
+ * from the README's description: one random seed per entry, value i's salt
+ * SHA-256("gatehouse.journal.salt.v2" ‖ 0x00 ‖ seed ‖ i), and the seed with
+ * the JSON list of the values sealed with AES-GCM under the scope
+ * `journal-entry.v2`.
+ */
+const sealV2 = (keyring: PrivacyKeyring, input: JournalEntryInput): JournalEntryInput =>
+  sealPersonal(input, {
+    sealValues: (personId, _paths, values) => {
+      const key = keyring.keyForWriting(personId);
+      const seed = randomBytes(32);
+      const commitments = values.map((value, i) => {
+        const salt = createHash('sha256')
+          .update('gatehouse.journal.salt.v2\u0000')
+          .update(seed)
+          .update(Buffer.from([i]))
+          .digest();
+        return independentCommitment(value, salt.toString('base64url'));
+      });
+      const plain = Buffer.concat([seed, Buffer.from(JSON.stringify(values))]);
+      // sealFieldBytes gives `pf1.` and the bytes format 2 keeps after `j2.` (the same AES-GCM, its own scope).
+      const sealed = `j2.${sealFieldBytes(key, 'journal-entry.v2', plain).slice('pf1.'.length)}`;
+      return { sealed, commitments };
+    },
+  });
+
 describe('personal values in journal entries (real SQLite)', () => {
   let dir: string;
   let clock: ManualClock;
@@ -97,11 +124,11 @@ describe('personal values in journal entries (real SQLite)', () => {
     expect(signed.personal).toEqual({
       personId: 'p-ines',
       paths: ['changes.name.to', 'changes.department.to'],
-      sealed: expect.stringMatching(/^j2\.[A-Za-z0-9_-]+$/),
+      sealed: expect.stringMatching(/^j3\.[A-Za-z0-9_-]{22}\.\d+\.[A-Za-z0-9_-]+$/),
     });
     const to = (signed.payload.changes as Record<string, { to: unknown; from: unknown }>).name!;
     expect(to.from).toBeNull();
-    // Format 2: the commitment in base64url (format 1's were hex, and still check: see below).
+    // Format 3: the commitment in base64url (format 1's were hex, and still check: see below).
     expect(to.to).toEqual({ commitment: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
     const leaf = db
       .prepare('SELECT leaf_hash FROM journal_entries WHERE seq = ?')
@@ -314,38 +341,47 @@ describe('personal values in journal entries (real SQLite)', () => {
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
   });
-  it('keeps entries sealed in format 1 beside format 2 ones: both open, disclose and verify, and erasure makes both unopenable', async () => {
+  it('keeps entries sealed in formats 1 and 2 beside format 3 ones: all open, disclose and verify, and erasure makes all unopenable', async () => {
     const { journal, db, keyring } = opened;
     const old = await journal.append(sealV1(keyring, created('p-ada', 'Ada Pellow', 'Survey')));
-    const current = await journal.append(created('p-ada', 'Ada Pellow-Rhys', 'Survey'));
+    const second = await journal.append(sealV2(keyring, created('p-ada', 'Ada Pellow-Rhys', 'Survey')));
+    const current = await journal.append(created('p-ada', 'Ada Rhys', 'Survey'));
     journal.checkpointNow();
     const oldJson = stored(old.seq);
+    const secondJson = stored(second.seq);
     const newJson = stored(current.seq);
     const oldSigned = JSON.parse(oldJson) as JournalEntry;
+    const secondSigned = JSON.parse(secondJson) as JournalEntry;
     const newSigned = JSON.parse(newJson) as JournalEntry;
-    // Stored exactly as sealed: format 1 with its `pf1.` ciphertext and hex commitments.
+    // Stored exactly as sealed: format 1 with its `pf1.` ciphertext and hex commitments, format 2 with `j2.`.
     expect(oldSigned.personal!.sealed).toMatch(/^pf1\./);
     expect(at(oldSigned, 'changes.name.to')).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(newSigned.personal!.sealed).toMatch(/^j2\./);
-    expect(newJson.length).toBeLessThan(oldJson.length);
+    expect(secondSigned.personal!.sealed).toMatch(/^j2\./);
+    expect(newSigned.personal!.sealed).toMatch(/^j3\./);
+    // Format 3 holds no nonce, tag or seed per entry: its ciphertext is the list's length.
+    expect(newJson.length).toBeLessThan(secondJson.length);
+    expect(secondJson.length).toBeLessThan(oldJson.length);
 
     expect(at(journal.openForView(oldSigned), 'changes.name.to')).toBe('Ada Pellow');
-    expect(at(journal.openForView(newSigned), 'changes.name.to')).toBe('Ada Pellow-Rhys');
+    expect(at(journal.openForView(secondSigned), 'changes.name.to')).toBe('Ada Pellow-Rhys');
+    expect(at(journal.openForView(newSigned), 'changes.name.to')).toBe('Ada Rhys');
     const oldName = journal.disclosures(oldSigned)!['changes.name.to']!;
-    const newName = journal.disclosures(newSigned)!['changes.name.to']!;
     expect(independentCommitment(oldName.value, oldName.salt, 'hex')).toBe(
       (at(oldSigned, 'changes.name.to') as { commitment: string }).commitment,
     );
-    expect(independentCommitment(newName.value, newName.salt)).toBe(
-      (at(newSigned, 'changes.name.to') as { commitment: string }).commitment,
-    );
-    // Format 2's salts, derived from one seed per entry, are still one per value: disclosing one discloses no other.
-    const newDept = journal.disclosures(newSigned)!['changes.department.to']!;
-    expect(Buffer.from(newName.salt, 'base64url')).toHaveLength(32);
-    expect(newDept.salt).not.toBe(newName.salt);
-    expect(independentCommitment(newName.value, newDept.salt)).not.toBe(
-      (at(newSigned, 'changes.name.to') as { commitment: string }).commitment,
-    );
+    for (const signed of [secondSigned, newSigned]) {
+      const name = journal.disclosures(signed)!['changes.name.to']!;
+      expect(independentCommitment(name.value, name.salt)).toBe(
+        (at(signed, 'changes.name.to') as { commitment: string }).commitment,
+      );
+      // One salt per value: disclosing one discloses no other.
+      const dept = journal.disclosures(signed)!['changes.department.to']!;
+      expect(Buffer.from(name.salt, 'base64url')).toHaveLength(32);
+      expect(dept.salt).not.toBe(name.salt);
+      expect(independentCommitment(name.value, dept.salt)).not.toBe(
+        (at(signed, 'changes.name.to') as { commitment: string }).commitment,
+      );
+    }
 
     const signer = loadOrCreateSigningKey(join(dir, 'k.pem'));
     const keys = new Map([[signer.keyId, signer.publicKeyPem]]);
@@ -356,6 +392,7 @@ describe('personal values in journal entries (real SQLite)', () => {
     keyring.forget('p-ada');
     for (const [seq, json] of [
       [old.seq, oldJson],
+      [second.seq, secondJson],
       [current.seq, newJson],
     ] as const) {
       expect(stored(seq)).toBe(json);

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   commit,
   commitAll,
-  commitWithSeed,
+  commitWithSalts,
   derivedSalt,
   openCommitted,
   sealCommitted,
@@ -63,40 +63,64 @@ describe('salted commitments', () => {
     });
     expect(commitAll([])).toEqual([]);
   });
-  it("format 2: commits to an entry's values with salts derived from one seed, in base64url", () => {
-    const values = ['Ana Lima', 'Ana Lima', 'Zoë "Ærø" 😀', `${'x'.repeat(5000)}€`];
-    const { seed, commitments, json } = commitWithSeed(values);
-    expect(seed).toHaveLength(32);
-    expect(JSON.parse(json)).toEqual(values);
-    const salts = values.map((_, i) => derivedSalt(seed, i));
-    expect(new Set(salts).size).toBe(values.length);
-    // Equal values, different salts: the commitments do not show they are equal.
-    expect(commitments[0]).not.toBe(commitments[1]);
-    commitments.forEach((c, i) => {
-      expect(c).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      expect(verifyCommitment(values[i]!, salts[i]!, c)).toBe(true);
-      // The salt is SHA-256(label ‖ seed ‖ index), the commitment SHA-256(salt ‖ JSON): any SHA-256 checks both.
+  it('format 2: a salt is SHA-256(label ‖ seed ‖ index), so each value of an entry has its own', () => {
+    const seed = randomBytes(32);
+    const salts = [0, 1, 2, 255].map((i) => derivedSalt(seed, i));
+    expect(new Set(salts).size).toBe(4);
+    [0, 1, 2, 255].forEach((i, n) => {
       const salt = createHash('sha256')
         .update('gatehouse.journal.salt.v2\u0000')
         .update(seed)
         .update(Buffer.from([i]))
         .digest();
-      expect(salt.toString('base64url')).toBe(salts[i]);
-      expect(createHash('sha256').update(salt).update(JSON.stringify(values[i])).digest('base64url')).toBe(c);
+      expect(salt.toString('base64url')).toBe(salts[n]);
     });
-    // Another entry's seed gives other salts.
-    expect(derivedSalt(commitWithSeed(['Ana Lima']).seed, 0)).not.toBe(salts[0]);
-    expect(verifyCommitment('Ana Lima', salts[1]!, commitments[0]!)).toBe(false);
+    expect(derivedSalt(randomBytes(32), 0)).not.toBe(salts[0]);
     expect(() => derivedSalt(Buffer.alloc(16), 0)).toThrow(RangeError);
     expect(() => derivedSalt(seed, 256)).toThrow(RangeError);
   });
-  it('format 2: the same commitments whatever the lengths of the values before (its buffer reused and grown)', () => {
+  it("format 3: commits to an entry's values with the salts given, in base64url, as any SHA-256 computes it", () => {
+    const values = ['Ana Lima', 'Ana Lima', 'Zoë "Ærø" 😀', `${'x'.repeat(5000)}€`];
+    const salts = randomBytes(32 * values.length);
+    const commitments = commitWithSalts(
+      salts,
+      0,
+      values.map((v) => JSON.stringify(v)),
+    );
+    // Equal values, different salts: the commitments do not show they are equal.
+    expect(commitments[0]).not.toBe(commitments[1]);
+    commitments.forEach((c, i) => {
+      const salt = salts.subarray(32 * i, 32 * i + 32);
+      expect(c).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(verifyCommitment(values[i]!, salt.toString('base64url'), c)).toBe(true);
+      expect(createHash('sha256').update(salt).update(JSON.stringify(values[i])).digest('base64url')).toBe(c);
+    });
+    expect(verifyCommitment('Ana Lima', salts.subarray(32, 64).toString('base64url'), commitments[0]!)).toBe(
+      false,
+    );
+    expect(() => commitWithSalts(randomBytes(40), 9, ['"a"'])).toThrow(RangeError);
+    // Salts further in a buffer (a keystream block) are read from where they are.
+    const block = Buffer.concat([randomBytes(7), salts]);
+    expect(
+      commitWithSalts(
+        block,
+        7,
+        values.map((v) => JSON.stringify(v)),
+      ),
+    ).toEqual(commitments);
+  });
+  it('format 3: the same commitments whatever the lengths of the values before (its buffer reused and grown)', () => {
     const lengths = [3, 40, 3, 900, 40, 1500, 3, 70_000, 40, 3];
     for (const n of lengths) {
       const values = [`${'é'.repeat(n)}`, 'a', `${'z'.repeat(n + 1)}"`];
-      const { seed, commitments } = commitWithSeed(values);
+      const salts = randomBytes(32 * values.length);
+      const commitments = commitWithSalts(
+        salts,
+        0,
+        values.map((v) => JSON.stringify(v)),
+      );
       commitments.forEach((c, i) => {
-        const salt = Buffer.from(derivedSalt(seed, i), 'base64url');
+        const salt = salts.subarray(32 * i, 32 * i + 32);
         expect(createHash('sha256').update(salt).update(JSON.stringify(values[i])).digest('base64url')).toBe(
           c,
         );

@@ -2,7 +2,8 @@ import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { randomFromPool } from './random-pool';
 import { openAs, type PersonKey, sealAs } from './person-key';
 
-const SALT_BYTES = 32;
+/** Bytes of a commitment's salt. */
+export const SALT_BYTES = 32;
 
 export interface Commitment {
   /** 32 random bytes, base64url: disclosed with the value, otherwise kept sealed. */
@@ -78,7 +79,7 @@ export const commitAll = (values: readonly string[]): Commitment[] => {
   });
 };
 
-/** Bytes of a salt seed: one per journal entry (format 2), sealed with its values. */
+/** Bytes of a salt seed: one per journal entry of format 2, sealed with its values. */
 export const SEED_BYTES = 32;
 
 /** Domain label of a derived salt: SHA-256(label ‖ seed ‖ index) is never any other hash's input. */
@@ -113,42 +114,36 @@ export const derivedSalt = (seed: Buffer, index: number): string =>
   Buffer.from(derivedSaltLatin1(seed, index), 'latin1').toString('base64url');
 
 /**
- * Commitments to an entry's values (format 2): one random seed for the
- * entry, value i's salt derived from it (`derivedSalt`), and the commitment
- * SHA-256(salt ‖ canonical JSON of value) as before, base64url. What is
- * sealed is the seed alone, not a salt per value: the ciphertext, which the
- * entry's leaf hashes and every row stores, was mostly salts. `json` is the
- * values' JSON array, made from the same strings, for the sealer.
+ * Commitments to an entry's values (format 3): value i's salt is bytes
+ * [at + 32i, at + 32i + 32) of `salts` (keystream, key-stream.ts) and its commitment
+ * SHA-256(salt ‖ canonical JSON of the value), base64url. `jsons` are the
+ * values' canonical JSON (JSON.stringify of each string), which the sealer
+ * has made for the sealed list anyway. Each value's input is written into one
+ * reused buffer and wiped once, after the last.
  */
-export const commitWithSeed = (
-  values: readonly string[],
-): { seed: Buffer; commitments: string[]; json: string } => {
-  if (values.length > 256) throw new RangeError('at most 256 values share a seed');
-  const seed = randomFromPool(SEED_BYTES);
-  let list = '[';
-  // The seed written once for all the entry's salts (`derivedSaltLatin1` writes it per salt).
-  seed.copy(saltInput, SEED_AT);
+export const commitWithSalts = (salts: Buffer, at: number, jsons: readonly string[]): string[] => {
+  if (at < 0 || salts.length < at + SALT_BYTES * jsons.length)
+    throw new RangeError('one 32-byte salt per value');
   const commitments: string[] = [];
-  // How far the values' bytes reached in the shared buffer: wiped once, after the last value.
   let used = 0;
-  for (let i = 0; i < values.length; i++) {
-    const json = JSON.stringify(values[i]);
-    list += i === 0 ? json : `,${json}`;
+  for (let i = 0; i < jsons.length; i++) {
+    const json = jsons[i]!;
+    // At most 3 bytes of UTF-8 per UTF-16 code unit.
     const room = SALT_BYTES + json.length * 3;
     if (room > scratch.length) {
       scratch.fill(0, 0, used);
       scratch = Buffer.allocUnsafe(Math.max(room, scratch.length * 2));
       used = 0;
     }
-    saltInput[INDEX_AT] = i;
-    scratch.write(hash('sha256', saltInput, 'binary'), 0, SALT_BYTES, 'latin1');
+    // 32 bytes by a loop: Buffer#copy's checks cost more than the copy at this size.
+    const from = at + i * SALT_BYTES;
+    for (let b = 0; b < SALT_BYTES; b++) scratch[b] = salts[from + b]!;
     const end = SALT_BYTES + scratch.write(json, SALT_BYTES, 'utf8');
     if (end > used) used = end;
     commitments.push(hash('sha256', scratchView(end), 'base64url'));
   }
   scratch.fill(0, 0, used);
-  saltInput.fill(0, SEED_AT);
-  return { seed, commitments, json: `${list}]` };
+  return commitments;
 };
 
 /** A commitment's 32 bytes from its hex (format 1) or base64url (format 2) form; null when it is neither. */

@@ -4,6 +4,12 @@ import { aadOf, open, seal } from './aead';
 
 const FIELD_PREFIX = 'pf1.';
 let readRaw: (key: PersonKey) => Buffer | null;
+/** What a key holds of its journal keystream (key-stream.ts): wiped when the key is destroyed. */
+export interface StreamState {
+  wipe(): void;
+}
+let readStream: (key: PersonKey) => StreamState | null;
+let writeStream: (key: PersonKey, stream: StreamState) => void;
 
 /** A copy in memory of its own (outside the shared pool), for bytes kept as long as a key is. */
 const ownCopy = (bytes: Buffer): Buffer => {
@@ -31,6 +37,11 @@ export class PersonKey {
   #aadKind: SealKind | null = null;
   #aadName = '';
   #aad: Buffer | null = null;
+  /**
+   * The journal's keystream under this key (key-stream.ts), made on first use:
+   * dropped with the key, so an erased person's stream dies with the key.
+   */
+  #stream: StreamState | null = null;
 
   constructor(
     readonly personId: string,
@@ -45,6 +56,10 @@ export class PersonKey {
   static {
     // The one way in from outside the class, kept in this module (see `rawKeyOf`).
     readRaw = (key) => key.#raw;
+    readStream = (key) => (key.#raw === null ? null : key.#stream);
+    writeStream = (key, stream) => {
+      if (key.#raw !== null) key.#stream = stream;
+    };
   }
 
   static generate(personId: string): PersonKey {
@@ -69,6 +84,8 @@ export class PersonKey {
   destroy(): void {
     this.#raw?.fill(0);
     this.#raw = null;
+    this.#stream?.wipe();
+    this.#stream = null;
   }
 
   toJSON(): { personId: string; key: string } {
@@ -86,6 +103,10 @@ export class PersonKey {
 
 /** The raw bytes, for wrapping under the master key; not exported from the library. */
 export const rawKeyOf = (key: PersonKey): Buffer | null => readRaw(key);
+
+/** The key's journal keystream state (key-stream.ts); not exported from the library. */
+export const streamStateOf = (key: PersonKey): StreamState | null => readStream(key);
+export const setStreamState = (key: PersonKey, stream: StreamState): void => writeStream(key, stream);
 
 export class ErasedKeyError extends Error {
   constructor(readonly personId: string) {
