@@ -44,31 +44,32 @@ export const loginEntry = (
 ): JournalEntryInput => {
   const subjects: SubjectRef[] = [{ kind: 'workstation', id: event.workstation.host }];
   if (identity.personId) subjects.unshift({ kind: 'person', id: identity.personId });
+  // Keys in canonical order, so the journal writes the entry natively (libs/journal, canonical-json.ts).
   const payload: JsonObject = {
-    action: event.action,
-    account: event.account?.name ?? null,
     // What the correlation rules compare and where they expect presence: read back when the
     // rules replay the journal after a restart.
-    accountKey: identity.accountDigest,
     acceptedZones: identity.place?.acceptedZones ? [...identity.place.acceptedZones] : null,
-    personId: identity.personId,
-    host: event.workstation.host,
-    zone: identity.place?.zone ?? null,
-    remote: event.remote || (identity.place?.remote ?? false),
-    sessionId: event.sessionId,
+    account: event.account?.name ?? null,
+    accountKey: identity.accountDigest,
+    action: event.action,
     clientAddress: event.clientAddress,
-    os: event.os,
-    format: event.source.format,
     eventId: event.source.eventId ?? null,
-    logonType: event.source.logonType ?? null,
-    service: event.source.service ?? null,
     failure: event.source.failure ?? null,
+    format: event.source.format,
+    host: event.workstation.host,
     key: event.key,
-    via: arrival.via,
-    sourceAddress: arrival.sourceAddress,
+    logonType: event.source.logonType ?? null,
     occurredAt: event.occurredAt,
-    timeAssumed: event.timeAssumed,
+    os: event.os,
+    personId: identity.personId,
     ...bounded(event.raw),
+    remote: event.remote || (identity.place?.remote ?? false),
+    service: event.source.service ?? null,
+    sessionId: event.sessionId,
+    sourceAddress: arrival.sourceAddress,
+    timeAssumed: event.timeAssumed,
+    via: arrival.via,
+    zone: identity.place?.zone ?? null,
   };
   return {
     type: `login.${event.action}`,
