@@ -59,11 +59,16 @@ const clearSealing: CardholderSealing = {
 type Mode = 'clear' | 'sealed';
 const MODES: readonly Mode[] = ['clear', 'sealed'];
 
-const openStore = (dir: string, mode: Mode, label: string): { db: Db; store: AccessStore } => {
+const openStore = (
+  dir: string,
+  mode: Mode,
+  label: string,
+): { db: Db; store: AccessStore; keyring: PrivacyKeyring } => {
   const db = openDatabase({ path: join(dir, `${mode}-${label}.db`), synchronous: 'full' });
-  const sealing =
-    mode === 'clear' ? clearSealing : privacySealing(PrivacyKeyring.open(db, [MasterKey.generate()]));
-  return { db, store: new AccessStore(db, sealing) };
+  // One master key per database: the records' sealing and the journal's share the keyring.
+  const keyring = PrivacyKeyring.open(db, [MasterKey.generate()]);
+  const sealing = mode === 'clear' ? clearSealing : privacySealing(keyring);
+  return { db, store: new AccessStore(db, sealing), keyring };
 };
 
 const person = (i: number): Cardholder => {
@@ -121,8 +126,8 @@ const site = {
 
 /** Seconds for `count` operator creates through the records (journal entry and store write, each committed). */
 const recordWrites = async (dir: string, mode: Mode, count: number, label: string) => {
-  const { db, store } = openStore(dir, mode, `records-${label}`);
-  const journal = benchJournal(db, dir);
+  const { db, store, keyring } = openStore(dir, mode, `records-${label}`);
+  const journal = benchJournal(db, dir, undefined, keyring);
   await journal.open();
   const access = new AccessService(store, journal, systemClock, new GatehouseBus());
   await applySitePlan(access.records, site, actor);

@@ -28,14 +28,21 @@ export const JOURNAL_DEFAULTS = {
 
 /**
  * A journal on `db` as the gateway opens it, its signing key in `dir`, personal
- * values sealed under per-person keys (a master key made for the run); not yet opened.
+ * values sealed under per-person keys: the keyring given (the one the
+ * database's records are sealed with: a database has one master key), or one
+ * under a master key made for the run; not yet opened.
  */
-export const benchJournal = (db: Db, dir: string, bus = new GatehouseBus()) =>
+export const benchJournal = (
+  db: Db,
+  dir: string,
+  bus = new GatehouseBus(),
+  keyring: PrivacyKeyring = PrivacyKeyring.open(db, [MasterKey.generate()]),
+) =>
   new Journal(
     new SqliteJournalStore(db),
     loadOrCreateSigningKey(join(dir, 'k.pem')),
     systemClock,
     JOURNAL_DEFAULTS,
     bus,
-    journalPrivacy(PrivacyKeyring.open(db, [MasterKey.generate()])),
+    journalPrivacy(keyring),
   );
