@@ -122,4 +122,40 @@ describe('canonicalJson', () => {
     expect(copyInKeyOrder(indexed)).toEqual(indexed);
     expect(canonicalJson(copyInKeyOrder(indexed))).toBe('{"10":2,"9":4,"a":3,"b":1}');
   });
+
+  it('never lets a toJSON, however hidden, or an array-like object change the bytes', () => {
+    const own = { b: 1 };
+    Object.defineProperty(own, 'toJSON', { value: () => 'own', enumerable: false });
+    expect(canonicalJson({ a: own })).toBe('{"a":{"b":1}}');
+    const list = [1, 2];
+    Object.defineProperty(list, 'toJSON', { value: () => 'list', enumerable: false });
+    expect(canonicalJson({ a: list })).toBe('{"a":[1,2]}');
+    const arrayLike = Object.create(Array.prototype) as Record<string, unknown>;
+    arrayLike.b = 1;
+    arrayLike.a = 2;
+    expect(canonicalJson({ x: arrayLike })).toBe('{"x":{"a":2,"b":1}}');
+    for (const proto of [Object.prototype, Array.prototype]) {
+      Object.defineProperty(proto, 'toJSON', {
+        value: () => 'polluted',
+        enumerable: false,
+        configurable: true,
+      });
+      try {
+        expect(canonicalJson({ a: [1, 'x'], b: { c: null } })).toBe('{"a":[1,"x"],"b":{"c":null}}');
+        expect(canonicalJson([{ a: 1 }])).toBe('[{"a":1}]');
+      } finally {
+        delete (proto as { toJSON?: unknown }).toJSON;
+      }
+    }
+  });
+
+  it("copies an own __proto__ key as a key, never as the copy's prototype", () => {
+    const parsed = JSON.parse('{"text":"t","__proto__":{"isAdmin":true}}') as Record<string, unknown>;
+    const copy = copyInKeyOrder(parsed);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    expect(Object.keys(copy)).toEqual(['__proto__', 'text']);
+    expect(canonicalJson(copy)).toBe(canonicalJson(parsed));
+    expect(canonicalJson(copy)).toBe('{"__proto__":{"isAdmin":true},"text":"t"}');
+  });
 });

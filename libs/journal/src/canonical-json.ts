@@ -64,7 +64,9 @@ export const canonicalJson = (value: unknown): string =>
  * strings and numbers as canonical JSON does (which uses it for them).
  * Allocates nothing: for-in on a plain object walks its cached keys. A key
  * inherited from a polluted `Object.prototype` comes after the own ones and
- * can only make the check fail, never pass an own key out of order.
+ * can only make the check fail, never pass an own key out of order. An
+ * accessor property is read here and again by the writer: journal payloads
+ * are data, and one whose getter answers differently each time is not.
  */
 const inOrder = (value: unknown): boolean => {
   if (value === null) return true;
@@ -75,11 +77,14 @@ const inOrder = (value: unknown): boolean => {
     case 'number':
       return Number.isFinite(value);
     case 'object': {
+      // `JSON.stringify` would call a `toJSON` (own, inherited or not enumerable: a polluted
+      // prototype's too), which canonical JSON never does.
+      if ((value as { toJSON?: unknown }).toJSON !== undefined) return false;
       const proto: unknown = Object.getPrototypeOf(value);
-      if (proto === Array.prototype) {
-        const list = value as unknown[];
-        for (let i = 0; i < list.length; i++) {
-          const item = list[i];
+      if (Array.isArray(value)) {
+        if (proto !== Array.prototype) return false;
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
           if (item !== undefined && !inOrder(item)) return false;
         }
         return true;
@@ -171,6 +176,17 @@ export const copyInKeyOrder = <T extends object>(record: T): T => {
     keys[k + 1] = key;
   }
   const copy = {} as T;
-  for (const key of keys) copy[key] = record[key];
+  for (const key of keys) {
+    // An own `__proto__` (JSON.parse makes one) is a key like any other: assigning it would set the
+    // copy's prototype instead, and lose the key.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, {
+        value: record[key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = record[key];
+  }
   return copy;
 };

@@ -1,4 +1,4 @@
-import type { JournalEntry, JournalEntryInput } from '@gatehouse/contracts';
+import type { JournalEntry, JournalEntryInput, JsonValue } from '@gatehouse/contracts';
 import { journalPrivacy, PersonKey } from '@gatehouse/privacy';
 import { buildEntry } from './entry';
 import { disclosuresOf, openPersonal, type PersonalPrivacy, sealPersonal } from './personal';
@@ -106,5 +106,33 @@ describe('sealing and opening personal values', () => {
     // An entry without personal values is returned as it is.
     const plain = entryOf({ type: 'door.opened', source: 'test', payload: { doorId: 'd' } });
     expect(openPersonal(plain, failing)).toBe(plain);
+  });
+
+  it('opens all of an entry or nothing: one altered byte, anywhere, makes every value unreadable', () => {
+    const keys = keysOf('p-1');
+    const entry = entryOf(sealPersonal(input(['changes.name.from', 'changes.name.to']), keys));
+    const sealed = entry.personal!.sealed!;
+    const body = sealed.slice(sealed.lastIndexOf('.') + 1);
+    const shown = (e: JournalEntry) => (openPersonal(e, keys).payload.changes as { name: unknown }).name;
+    expect(shown(entry)).toEqual({ from: 'Ann Old', to: 'Ann New' });
+    // Each byte of the ciphertext flipped in turn (one bit, as someone writing the database would):
+    // whether the list still parses or not, neither value shows and nothing is disclosed.
+    const bytes = Buffer.from(body, 'base64url');
+    for (let i = 0; i < bytes.length; i++) {
+      const altered = Buffer.from(bytes);
+      altered[i] = altered[i]! ^ 0x01;
+      const text = `${sealed.slice(0, sealed.lastIndexOf('.') + 1)}${altered.toString('base64url')}`;
+      const tampered: JournalEntry = { ...entry, personal: { ...entry.personal!, sealed: text } };
+      expect(shown(tampered)).toEqual({ from: 'unreadable', to: 'unreadable' });
+      expect(disclosuresOf(tampered, keys)).toBeNull();
+    }
+    // A commitment of another value: the same answer for the entry's other value too.
+    const changes = entry.payload.changes as { name: { from: JsonValue; to: JsonValue } };
+    const swapped: JournalEntry = {
+      ...entry,
+      payload: { ...entry.payload, changes: { name: { from: changes.name.to, to: changes.name.to } } },
+    };
+    expect(shown(swapped)).toEqual({ from: 'unreadable', to: 'unreadable' });
+    expect(disclosuresOf(swapped, keys)).toBeNull();
   });
 });

@@ -218,10 +218,38 @@ const openAll = (entry: JournalEntry, opener: PersonalOpener | undefined): Perso
 };
 
 /**
+ * The entry's opened values, each checked against the commitment at its path,
+ * all or nothing: one value that does not match (or a path the opening does
+ * not give) makes the whole entry unreadable. Why all: a ciphertext of format
+ * 3 carries no tag of its own (the commitments are what authenticate it), and
+ * showing the values that still matched after one was altered told whoever
+ * can write the database something about the altered one (whether it still
+ * parsed), so with role redaction after opening, a value one may not see could
+ * be read byte by byte from the ones one may. Any alteration now gives one
+ * answer. A path whose commitment is not in the entry (redacted away before
+ * disclosure) is left out, not a failure.
+ */
+const checkedOpening = (entry: JournalEntry, opener: PersonalOpener | undefined): PersonalOpening => {
+  const opening = openAll(entry, opener);
+  if (!opening.ok) return opening;
+  const checked: Record<string, Disclosed> = {};
+  for (const path of entry.personal!.paths) {
+    const found = commitmentAt(entry.payload, path);
+    if (!found) continue;
+    const disclosed = opening.values[path];
+    if (!disclosed || !matchesCommitment(disclosed.value, disclosed.salt, found.commitment))
+      return { ok: false, reason: 'unreadable' };
+    checked[path] = disclosed;
+  }
+  return { ok: true, values: checked };
+};
+
+/**
  * The entry as a person reads it: each committed value replaced by its clear
  * value (in the shape its producer wrote), by "erased person" once the
- * person's key is gone, or by "unreadable" for a ciphertext that does not
- * open or a value that does not match its commitment. Never throws. The
+ * person's key is gone, or by "unreadable" (every value of the entry) for a
+ * ciphertext that does not open or a value that does not match its
+ * commitment (see `checkedOpening`). Never throws. The
  * result is a new entry and no longer the signed original (`personal.opened`
  * says so, and the ciphertext is left out): the objects on the way to an
  * opened value are copies, the rest is shared with `entry` (neither is
@@ -235,19 +263,17 @@ export const openPersonal = (entry: JournalEntry, opener: PersonalOpener | undef
   // copy of the payload: an export opens tens of thousands of entries in a row.
   const payload: Container = { ...entry.payload };
   const copies: object[] = [payload];
-  const opening = openAll(entry, opener);
+  const opening = checkedOpening(entry, opener);
   for (const path of part.paths) {
     const found = commitmentAt(entry.payload, path);
     const keys = checkedKeys(path) ?? path.split('.');
     const parent = found && parentCopying(payload, keys, copies);
     if (!found || !parent) continue;
-    const disclosed = opening.ok ? opening.values[path] : undefined;
-    parent[keys[keys.length - 1]!] =
-      disclosed && matchesCommitment(disclosed.value, disclosed.salt, found.commitment)
-        ? disclosed.value
-        : !opening.ok && opening.reason === 'erased'
-          ? ERASED_VALUE
-          : UNREADABLE_VALUE;
+    parent[keys[keys.length - 1]!] = opening.ok
+      ? opening.values[path]!.value
+      : opening.reason === 'erased'
+        ? ERASED_VALUE
+        : UNREADABLE_VALUE;
   }
   const { sealed: _s, ...kept } = part;
   const opened: NonNullable<JournalEntry['personal']> = { ...kept, opened: true };
@@ -269,14 +295,9 @@ export const disclosuresOf = (
 ): Record<string, Disclosed> | null => {
   const part = entry.personal;
   if (!part || part.paths.length === 0) return null;
-  const opening = openAll(entry, opener);
+  const opening = checkedOpening(entry, opener);
   if (!opening.ok) return null;
   const out: Record<string, Disclosed> = {};
-  for (const path of part.paths) {
-    const found = commitmentAt(entry.payload, path);
-    const disclosed = opening.values[path];
-    if (found && disclosed && matchesCommitment(disclosed.value, disclosed.salt, found.commitment))
-      out[path] = { value: disclosed.value, salt: disclosed.salt };
-  }
+  for (const [path, { value, salt }] of Object.entries(opening.values)) out[path] = { value, salt };
   return Object.keys(out).length > 0 ? out : null;
 };

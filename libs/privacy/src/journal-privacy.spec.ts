@@ -160,4 +160,19 @@ describe("format 3: journal entries sealed with the person's keystream", () => {
     expect(taken.block.every((b) => b === 0)).toBe(true);
     expect(() => takeKeystream(key, 64)).toThrow(ErasedKeyError);
   });
+
+  it('starts a new stream before one would pass its limit: every byte handed out lies inside its stream', () => {
+    const key = PersonKey.generate('p-7');
+    const limit = 4096;
+    const counters = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const n = [40, 700, 1500, 3000][i % 4]!;
+      const taken = takeKeystream(key, n, limit);
+      expect(taken.offset + n).toBeLessThanOrEqual(limit);
+      expect(taken.at + n).toBeLessThanOrEqual(taken.block.length);
+      counters.add(taken.counter);
+    }
+    expect(counters.size).toBeGreaterThan(10);
+    expect(() => takeKeystream(key, limit + 1, limit)).toThrow(RangeError);
+  });
 });

@@ -98,6 +98,8 @@ const openV3 = (key: PersonKey, sealed: string, paths: readonly string[]): Openi
   const body = Buffer.from(found[3]!, 'base64url');
   const input = Buffer.alloc(saltBytes + body.length);
   body.copy(input, saltBytes);
+  // The key destroyed between the lookup and here (erased meanwhile): erased, as the lookup would say.
+  if (key.destroyed) return { ok: false, reason: 'erased' };
   const out = openStreamed(key, { counter: found[1]!, offset: Number(found[2]) }, input);
   if (!out) return unreadable;
   const opening = valuesOf(parsed(out.subarray(saltBytes).toString('utf8')), paths, (i) =>

@@ -81,23 +81,25 @@ export interface StreamPosition {
  * journal entry's salts) takes them from here too: keystream nobody else ever
  * sees, and disclosing them discloses no other bytes of it.
  */
-export const takeKeystream = (key: PersonKey, n: number): { block: Buffer; at: number } & StreamPosition => {
+export const takeKeystream = (
+  key: PersonKey,
+  n: number,
+  /** Bytes a stream covers: STREAM_BYTES, smaller only in a test of the change of streams. */
+  limit = STREAM_BYTES,
+): { block: Buffer; at: number } & StreamPosition => {
   const stream = streamOf(key);
-  if (n > STREAM_BYTES) throw new RangeError('too many bytes for one keystream');
+  if (n > limit) throw new RangeError('too many bytes for one keystream');
   const ahead = Math.max(BLOCK_AHEAD, n);
-  if (stream.cipher === null || stream.blockOffset + ahead > STREAM_BYTES) {
-    const counter = randomFromPool(COUNTER_BYTES);
-    stream.cipher = createCipheriv('aes-256-ctr', stream.key, counter);
-    stream.counter = counter.toString('base64url');
-    stream.offset = 0;
-    stream.blockOffset = 0;
-    stream.block.fill(0);
-    stream.block = Buffer.alloc(0);
-  }
-  if (stream.offset + n > stream.blockOffset + stream.block.length) {
+  if (stream.cipher === null || stream.offset + n > stream.blockOffset + stream.block.length) {
     // What is left of the block is skipped: the cipher is already past it.
     stream.block.fill(0);
-    stream.blockOffset += stream.block.length;
+    const next = stream.blockOffset + stream.block.length;
+    if (stream.cipher === null || next + ahead > limit) {
+      const counter = randomFromPool(COUNTER_BYTES);
+      stream.cipher = createCipheriv('aes-256-ctr', stream.key, counter);
+      stream.counter = counter.toString('base64url');
+      stream.blockOffset = 0;
+    } else stream.blockOffset = next;
     stream.block = stream.cipher.update(ahead === BLOCK_AHEAD ? ZEROS : Buffer.alloc(ahead));
     stream.offset = stream.blockOffset;
   }
@@ -132,5 +134,8 @@ export const openStreamed = (key: PersonKey, position: StreamPosition, bytes: Bu
   const skip = offset % BLOCK_BYTES;
   const decipher = createDecipheriv('aes-256-ctr', streamOf(key).key, counter);
   const input = skip === 0 ? bytes : Buffer.concat([Buffer.alloc(skip), bytes]);
-  return decipher.update(input).subarray(skip);
+  const out = decipher.update(input);
+  // The keystream before the position is another entry's: not left lying in the buffer handed back.
+  out.fill(0, 0, skip);
+  return out.subarray(skip);
 };
