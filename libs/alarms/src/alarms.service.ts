@@ -196,11 +196,17 @@ export class AlarmsService {
     );
     this.notifications?.kick();
     const held = this.open.get(a.key);
-    const now: Alarm =
-      fields && held?.id === a.id ? { ...held, ...Object.fromEntries(fields.map((f) => [f, a[f]])) } : a;
+    // A change of some fields lays them over the alarm as held now. One no longer held (a guard
+    // resolved it while this waited for its commit, its key perhaps taken by a new alarm since) is
+    // as stored: a cause that ended never puts a resolved alarm back in the queue.
+    const now: Alarm = !fields
+      ? a
+      : held?.id === a.id
+        ? { ...held, ...Object.fromEntries(fields.map((f) => [f, a[f]])) }
+        : this.get(a.id);
     if (isOpen(now)) this.open.set(now.key, now);
     else {
-      this.open.delete(now.key);
+      if (held?.id === now.id) this.open.delete(now.key);
       this.clearTimer(now.id);
     }
     this.bus.emit('alarm.changed', {

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GatehouseBus, ManualClock, type Actor } from '@gatehouse/contracts';
+import type { Journal } from '@gatehouse/journal';
+import { openTestJournal } from '@gatehouse/testing';
+import type { Db } from '@gatehouse/storage';
+import { AlarmsService } from '@gatehouse/alarms';
+
+const gina: Actor = { kind: 'operator', name: 'gina', address: '127.0.0.1' };
+
+/**
+ * A guard resolves a door's alarm just as the door closes (CI saw it in the
+ * console: the row came back after "Resolved."). The resolve commits first;
+ * the cause's end, read before it, commits next and used to put the alarm
+ * back in the queue as new, while the database said resolved.
+ */
+describe('an alarm resolved while its cause ends (real SQLite and journal)', () => {
+  let dir: string;
+  let db: Db;
+  let clock: ManualClock;
+  let journal: Journal;
+  let bus: GatehouseBus;
+  let alarms: AlarmsService;
+  const stored = (id: string) =>
+    JSON.parse(db.prepare('SELECT data FROM alarms WHERE id = ?').pluck().get(id) as string) as Record<
+      string,
+      unknown
+    >;
+  const turns = async (n: number) => {
+    for (let i = 0; i < n; i++) await Promise.resolve();
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-alarms-race-'));
+    clock = new ManualClock('2026-06-01T09:00:00Z');
+    ({ db, journal } = await openTestJournal(dir, clock, { batchMaxEntries: 100 }));
+    bus = new GatehouseBus();
+    alarms = new AlarmsService(db, journal, clock, bus);
+  });
+  afterEach(async () => {
+    alarms.stop();
+    await journal.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const order of ['resolve, then the cause ends', 'the cause ends, then resolve'] as const)
+    it(`${order}: the alarm is resolved and leaves the queue`, async () => {
+      const at = clock.now().getTime();
+      const a = await alarms.raise({
+        type: 'forced-open',
+        priority: 'high',
+        silent: false,
+        doorId: 'floor',
+        at,
+      });
+      let resolving: Promise<unknown>;
+      let clearing: Promise<unknown>;
+      if (order === 'resolve, then the cause ends') {
+        // The resolve has read the alarm and queued its entry; the door's close lands before that
+        // entry commits (the journal's group-commit window).
+        resolving = alarms.resolve(a.id, gina, 'shut again', false);
+        await turns(5);
+        clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+      } else {
+        clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+        resolving = alarms.resolve(a.id, gina, 'shut again', false);
+      }
+      const [resolved, cleared] = await Promise.allSettled([resolving, clearing]);
+      expect(resolved.status).toBe('fulfilled');
+      expect(cleared.status).toBe('fulfilled');
+      expect(stored(a.id)).toMatchObject({ state: 'resolved', active: false });
+      expect(alarms.queue()).toEqual([]);
+      expect(alarms.get(a.id)).toMatchObject({ state: 'resolved', active: false });
+    });
+
+  it('a late end of an old cause leaves a new alarm on the same door alone', async () => {
+    const at = clock.now().getTime();
+    const first = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'floor',
+      at,
+    });
+    const resolving = alarms.resolve(first.id, gina, 'shut again', false);
+    await turns(5);
+    const clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+    await Promise.all([resolving, clearing]);
+    const second = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'floor',
+      at: at + 2000,
+    });
+    expect(alarms.queue().map((q) => q.id)).toEqual([second.id]);
+  });
+});
