@@ -325,22 +325,7 @@ export class AlarmsService {
       .map((type) => this.open.get(dedupeKey(type, c)))
       .filter((a): a is Alarm => a !== undefined && a.active)
       .map((a) => this.causeEnded(a, c.at));
-    const written = await Promise.all(
-      ended.map(({ next, auto }) =>
-        this.write(
-          next,
-          auto ? 'alarm.resolved' : 'alarm.cause-ended',
-          { at: c.at, automatic: auto },
-          undefined,
-          [],
-          {
-            fields: auto
-              ? ['active', 'clearedAt', 'state', 'resolvedAt', 'resolvedBy']
-              : ['active', 'clearedAt'],
-          },
-        ),
-      ),
-    );
+    const written = await Promise.all(ended.map((e) => this.endCause(e, c.at)));
     return written.find((a) => a.type === c.type) ?? written[0] ?? null;
   }
 
@@ -365,7 +350,7 @@ export class AlarmsService {
     return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at }, undefined, ['reason']);
   }
 
-  private causeEnded(a: Alarm, at: number): { next: Alarm; auto: boolean } {
+  private causeEnded(a: Alarm, at: number): { read: Alarm; next: Alarm; auto: boolean } {
     const auto = a.state === 'new' && this.settings.autoResolve.includes(a.priority);
     const next: Alarm = {
       ...a,
@@ -374,7 +359,47 @@ export class AlarmsService {
       ...(auto ? { state: 'resolved' as const, resolvedAt: at, resolvedBy: 'system' } : {}),
     };
     this.open.set(a.key, next);
-    return { next, auto };
+    return { read: a, next, auto };
+  }
+
+  /**
+   * Records that an alarm's cause ended: the two fields alone, or, for a
+   * priority that resolves itself, the resolution too, but only if nobody
+   * acted on the alarm meanwhile (a guard's resolve, acknowledgement or an
+   * escalation committed between the read and this write). A guard who
+   * resolved it as the door closed keeps the resolution, with their name and
+   * words; the cause's end is recorded beside it.
+   */
+  private async endCause(e: { read: Alarm; next: Alarm; auto: boolean }, at: number): Promise<Alarm> {
+    const ended = (base: Alarm) =>
+      this.write(
+        { ...base, active: false, clearedAt: at },
+        'alarm.cause-ended',
+        { at, automatic: false },
+        undefined,
+        [],
+        {
+          fields: ['active', 'clearedAt'],
+        },
+      );
+    if (!e.auto) return ended(e.next);
+    try {
+      return await this.write(e.next, 'alarm.resolved', { at, automatic: true }, undefined, [], {
+        expected: { state: e.read.state, escalations: e.read.escalations, refused: changedMeanwhile },
+        fields: ['active', 'clearedAt', 'state', 'resolvedAt', 'resolvedBy'],
+      });
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'alarm.changed-meanwhile') throw error;
+      // What is stored is what happened: held again as stored (the resolution this read made for
+      // itself never happened), then only the cause's end laid over it.
+      const stored = this.get(e.read.id);
+      const held = this.open.get(stored.key);
+      if (held?.id === stored.id) {
+        if (isOpen(stored)) this.open.set(stored.key, stored);
+        else this.open.delete(stored.key);
+      }
+      return ended(stored);
+    }
   }
 
   /**

@@ -97,4 +97,37 @@ describe('an alarm resolved while its cause ends (real SQLite and journal)', () 
     });
     expect(alarms.queue().map((q) => q.id)).toEqual([second.id]);
   });
+
+  it("a priority that resolves itself when its cause ends keeps the guard's resolution when the guard was first", async () => {
+    const at = clock.now().getTime();
+    const a = await alarms.raise({ type: 'held-open', priority: 'low', silent: false, doorId: 'floor', at });
+    const resolving = alarms.resolve(a.id, gina, 'closed it myself', false);
+    await turns(5);
+    const clearing = alarms.cleared({ type: 'held-open', doorId: 'floor', at: at + 1000 });
+    const [resolved, cleared] = await Promise.allSettled([resolving, clearing]);
+    expect(resolved.status).toBe('fulfilled');
+    expect(cleared.status).toBe('fulfilled');
+    expect(stored(a.id)).toMatchObject({
+      state: 'resolved',
+      resolvedBy: 'gina',
+      active: false,
+      clearedAt: at + 1000,
+    });
+    expect(alarms.queue()).toEqual([]);
+    // On record: the guard's resolution, then the cause's end; no resolution by the system.
+    const entries = db
+      .prepare("SELECT type, entry_json FROM journal_entries WHERE type LIKE 'alarm.%' ORDER BY seq")
+      .all() as { type: string; entry_json: string }[];
+    expect(entries.map((e) => e.type)).toEqual(['alarm.raised', 'alarm.resolved', 'alarm.cause-ended']);
+    const resolution = JSON.parse(entries[1]!.entry_json) as { actor?: { name?: string } };
+    expect(resolution.actor?.name).toBe('gina');
+  });
+
+  it('a priority that resolves itself still does when nobody acted on it', async () => {
+    const at = clock.now().getTime();
+    const a = await alarms.raise({ type: 'held-open', priority: 'low', silent: false, doorId: 'floor', at });
+    await alarms.cleared({ type: 'held-open', doorId: 'floor', at: at + 1000 });
+    expect(stored(a.id)).toMatchObject({ state: 'resolved', resolvedBy: 'system', active: false });
+    expect(alarms.queue()).toEqual([]);
+  });
 });
