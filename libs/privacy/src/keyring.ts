@@ -4,7 +4,7 @@ import type { Db, Statement } from '@gatehouse/storage';
 import { atomically } from './atomically';
 import { type MasterKey, MasterKeyError } from './master-key';
 import { matchMasterKeys, readMasterVersions, versionsInUse } from './master-versions';
-import { openField, PersonKey, rawKeyOf } from './person-key';
+import { dropStreamOf, openField, PersonKey, rawKeyOf } from './person-key';
 import { unwrapKey, type WrapSubject, wrapKey } from './wrap';
 
 export type KeyLookup =
@@ -119,7 +119,12 @@ export class PrivacyKeyring {
   private remember(key: PersonKey): PersonKey {
     this.cache.delete(key.personId);
     this.cache.set(key.personId, key);
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+    if (this.cache.size > this.cacheSize) {
+      const [oldest, evicted] = this.cache.entries().next().value!;
+      this.cache.delete(oldest);
+      // Its journal keystream (derived key, keystream made ahead) is not left for the collector.
+      dropStreamOf(evicted);
+    }
     return key;
   }
 

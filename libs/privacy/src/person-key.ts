@@ -10,6 +10,7 @@ export interface StreamState {
 }
 let readStream: (key: PersonKey) => StreamState | null;
 let writeStream: (key: PersonKey, stream: StreamState) => void;
+let dropStream: (key: PersonKey) => void;
 
 /** A copy in memory of its own (outside the shared pool), for bytes kept as long as a key is. */
 const ownCopy = (bytes: Buffer): Buffer => {
@@ -60,6 +61,10 @@ export class PersonKey {
     writeStream = (key, stream) => {
       if (key.#raw !== null) key.#stream = stream;
     };
+    dropStream = (key) => {
+      key.#stream?.wipe();
+      key.#stream = null;
+    };
   }
 
   static generate(personId: string): PersonKey {
@@ -107,6 +112,12 @@ export const rawKeyOf = (key: PersonKey): Buffer | null => readRaw(key);
 /** The key's journal keystream state (key-stream.ts); not exported from the library. */
 export const streamStateOf = (key: PersonKey): StreamState | null => readStream(key);
 export const setStreamState = (key: PersonKey, stream: StreamState): void => writeStream(key, stream);
+/**
+ * Wipes and forgets the key's keystream (its derived key, the block made
+ * ahead) without destroying the key: for a key the keyring lets go of, which
+ * may still be held a moment longer; a later use starts a new stream.
+ */
+export const dropStreamOf = (key: PersonKey): void => dropStream(key);
 
 export class ErasedKeyError extends Error {
   constructor(readonly personId: string) {

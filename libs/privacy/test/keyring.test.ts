@@ -1,5 +1,6 @@
 import { DomainError } from '@gatehouse/contracts';
 import { MasterKey, PrivacyKeyring, openField, sealField } from '../src';
+import { takeKeystream } from '../src/key-stream';
 import { freshDatabase, privacyTables, reopen } from './support';
 import { problemOf } from './problem-of';
 
@@ -64,6 +65,23 @@ describe('privacy keyring (real SQLite)', () => {
     expect(keyring.keyOf('p-gone')).toEqual({ kind: 'erased', erasedAt: 1 });
     expect(() => keyring.keyForWriting('p-gone')).toThrow(DomainError);
     expect(db.prepare('SELECT count(*) FROM privacy_person_keys').pluck().get()).toBe(0);
+    db.close();
+  });
+
+  it('wipes the journal keystream of a key it lets go of from its cache; the key still works', () => {
+    const { db } = freshDatabase('evicted-stream');
+    const keyring = PrivacyKeyring.open(db, [MasterKey.generate()], { cacheSize: 2 });
+    const first = keyring.keyForWriting('p-1');
+    const taken = takeKeystream(first, 32);
+    expect(taken.block.some((b) => b !== 0)).toBe(true);
+    keyring.keyForWriting('p-2');
+    keyring.keyForWriting('p-3');
+    // p-1 left the cache: the keystream made ahead for it is zeros now.
+    expect(taken.block.every((b) => b === 0)).toBe(true);
+    // Whoever still holds the key object gets a new stream, never the old one's bytes again.
+    const again = takeKeystream(first, 32);
+    expect(again.counter).not.toBe(taken.counter);
+    expect(first.destroyed).toBe(false);
     db.close();
   });
 });
