@@ -204,8 +204,10 @@ export class AlarmsService {
       : held?.id === a.id
         ? { ...held, ...Object.fromEntries(fields.map((f) => [f, a[f]])) }
         : this.get(a.id);
-    if (isOpen(now)) this.open.set(now.key, now);
-    else {
+    // Another alarm that took the key since (this one left the queue meanwhile) is never replaced.
+    if (isOpen(now)) {
+      if (!held || held.id === now.id) this.open.set(now.key, now);
+    } else {
       if (held?.id === now.id) this.open.delete(now.key);
       this.clearTimer(now.id);
     }
@@ -250,28 +252,41 @@ export class AlarmsService {
   async raise(r: AlarmRaised): Promise<Alarm> {
     const key = dedupeKey(r.type, r);
     const existing = this.open.get(key) ?? this.covering(r);
-    if (existing) {
-      // A repeat of an open alarm: counted on it, not a new alarm in the queue.
-      const repeated: Alarm = {
-        ...existing,
-        count: existing.count + 1,
-        lastAt: r.at,
-        active: true,
-        clearedAt: null,
-      };
-      this.open.set(existing.key, repeated);
-      // The repeat's cause is journaled by its source (the decision, the door event); the count on the
-      // record rides that group commit, so the reader's feedback never waits for this write.
-      this.journal.alongside(
-        () =>
-          void this.db
-            .prepare(
-              "UPDATE alarms SET data = json_set(data, '$.count', ?, '$.lastAt', ?, '$.active', json('true'), '$.clearedAt', NULL) WHERE id = ?",
-            )
-            .run(repeated.count, repeated.lastAt, repeated.id),
-      );
-      return repeated;
-    }
+    if (!existing) return this.raiseNew(r, key);
+    // A change of that alarm is still committing (a guard resolving it, its cause ending): the
+    // occurrence waits for it, so it is never counted on an alarm that is leaving the queue.
+    if (this.pending.has(existing.id))
+      return this.serial(existing.id, async () => {
+        const now = this.open.get(key) ?? this.covering(r);
+        return now ? this.repeat(now, r) : this.raiseNew(r, key);
+      });
+    return this.repeat(existing, r);
+  }
+
+  /** A repeat of an open alarm: counted on it, not a new alarm in the queue. */
+  private repeat(existing: Alarm, r: AlarmRaised): Alarm {
+    const repeated: Alarm = {
+      ...existing,
+      count: existing.count + 1,
+      lastAt: r.at,
+      active: true,
+      clearedAt: null,
+    };
+    this.open.set(existing.key, repeated);
+    // The repeat's cause is journaled by its source (the decision, the door event); the count on the
+    // record rides that group commit, so the reader's feedback never waits for this write.
+    this.journal.alongside(
+      () =>
+        void this.db
+          .prepare(
+            "UPDATE alarms SET data = json_set(data, '$.count', ?, '$.lastAt', ?, '$.active', json('true'), '$.clearedAt', NULL) WHERE id = ?",
+          )
+          .run(repeated.count, repeated.lastAt, repeated.id),
+    );
+    return repeated;
+  }
+
+  private async raiseNew(r: AlarmRaised, key: string): Promise<Alarm> {
     const a: Alarm = {
       id: randomUUID(),
       key,
@@ -320,57 +335,61 @@ export class AlarmsService {
   async cleared(c: AlarmCleared): Promise<Alarm | null> {
     const family = c.doorId && (DOOR_OPEN_TYPES as readonly string[]).includes(c.type);
     const types = family ? DOOR_OPEN_TYPES : [c.type];
-    // Marked ended in memory at once: the door's other clears, emitted with this one, find nothing left to end.
-    const ended = types
+    const found = types
       .map((type) => this.open.get(dedupeKey(type, c)))
-      .filter((a): a is Alarm => a !== undefined && a.active)
-      .map((a) => this.causeEnded(a, c.at));
-    const written = await Promise.all(ended.map((e) => this.endCause(e, c.at)));
-    return written.find((a) => a.type === c.type) ?? written[0] ?? null;
+      .filter((a): a is Alarm => a !== undefined && a.active);
+    // In each alarm's turn, after the changes already asked of it (a guard's resolve, an
+    // escalation): the end is recorded on the alarm as they left it, or not at all once it left
+    // the queue. The door's other clears, emitted with this one, find it ended and do nothing.
+    const written = await Promise.all(found.map((a) => this.serial(a.id, () => this.endCause(a.id, c.at))));
+    const ended = written.filter((a): a is Alarm => a !== null);
+    return ended.find((a) => a.type === c.type) ?? ended[0] ?? null;
+  }
+
+  /** The open alarm with this id as memory holds it now, if it is still open. */
+  private heldById(id: string): Alarm | undefined {
+    for (const a of this.open.values()) if (a.id === id) return a;
+    return undefined;
   }
 
   /**
    * Its raiser took the alarm back (a correlation alert that a late fact
    * disproved): it leaves the queue as `withdrawn`, with the reason as a
-   * comment, journaled, and stays in the history for whoever saw it.
+   * comment, journaled, and stays in the history for whoever saw it. In the
+   * alarm's turn: a guard who resolved it first keeps the resolution.
    */
   async withdrawn(w: AlarmWithdrawn): Promise<Alarm | null> {
-    const a = [...this.open.values()].find((x) => x.type === w.type && x.key.endsWith(`|${w.sourceKey}`));
-    if (!a) return null;
-    this.clearTimer(a.id);
-    const next: Alarm = {
-      ...a,
-      state: 'withdrawn',
-      active: false,
-      clearedAt: w.at,
-      resolvedAt: w.at,
-      resolvedBy: 'system',
-      comments: [...a.comments, { by: 'system', at: w.at, text: `withdrawn: ${w.reason}` }],
-    };
-    return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at }, undefined, ['reason']);
-  }
-
-  private causeEnded(a: Alarm, at: number): { read: Alarm; next: Alarm; auto: boolean } {
-    const auto = a.state === 'new' && this.settings.autoResolve.includes(a.priority);
-    const next: Alarm = {
-      ...a,
-      active: false,
-      clearedAt: at,
-      ...(auto ? { state: 'resolved' as const, resolvedAt: at, resolvedBy: 'system' } : {}),
-    };
-    this.open.set(a.key, next);
-    return { read: a, next, auto };
+    const found = [...this.open.values()].find((x) => x.type === w.type && x.key.endsWith(`|${w.sourceKey}`));
+    if (!found) return null;
+    return this.serial(found.id, async () => {
+      const a = this.heldById(found.id);
+      if (!a) return null;
+      this.clearTimer(a.id);
+      const next: Alarm = {
+        ...a,
+        state: 'withdrawn',
+        active: false,
+        clearedAt: w.at,
+        resolvedAt: w.at,
+        resolvedBy: 'system',
+        comments: [...a.comments, { by: 'system', at: w.at, text: `withdrawn: ${w.reason}` }],
+      };
+      return this.write(next, 'alarm.withdrawn', { reason: w.reason, at: w.at }, undefined, ['reason']);
+    });
   }
 
   /**
-   * Records that an alarm's cause ended: the two fields alone, or, for a
-   * priority that resolves itself, the resolution too, but only if nobody
-   * acted on the alarm meanwhile (a guard's resolve, acknowledgement or an
-   * escalation committed between the read and this write). A guard who
-   * resolved it as the door closed keeps the resolution, with their name and
-   * words; the cause's end is recorded beside it.
+   * Records that an alarm's cause ended, on the alarm as it is now (run in its
+   * turn: see `cleared`; one resolved meanwhile as stored): the two fields alone, or, for a priority that
+   * resolves itself and an alarm nobody acted on, the resolution too. The
+   * resolution is conditional on the stored record as read (another process
+   * may have acted on it): refused, the cause's end alone is recorded.
    */
-  private async endCause(e: { read: Alarm; next: Alarm; auto: boolean }, at: number): Promise<Alarm> {
+  private async endCause(id: string, at: number): Promise<Alarm | null> {
+    // One that left the queue meanwhile (a guard resolved it) still learns that its cause ended.
+    const held = this.heldById(id);
+    const a = held ?? this.get(id);
+    if (!a.active) return null;
     const ended = (base: Alarm) =>
       this.write(
         { ...base, active: false, clearedAt: at },
@@ -382,23 +401,31 @@ export class AlarmsService {
           fields: ['active', 'clearedAt'],
         },
       );
-    if (!e.auto) return ended(e.next);
+    const auto = held !== undefined && a.state === 'new' && this.settings.autoResolve.includes(a.priority);
+    if (!auto) return ended(a);
+    const next: Alarm = {
+      ...a,
+      active: false,
+      clearedAt: at,
+      state: 'resolved',
+      resolvedAt: at,
+      resolvedBy: 'system',
+    };
     try {
-      return await this.write(e.next, 'alarm.resolved', { at, automatic: true }, undefined, [], {
-        expected: { state: e.read.state, escalations: e.read.escalations, refused: changedMeanwhile },
+      return await this.write(next, 'alarm.resolved', { at, automatic: true }, undefined, [], {
+        expected: { state: a.state, escalations: a.escalations, refused: changedMeanwhile },
         fields: ['active', 'clearedAt', 'state', 'resolvedAt', 'resolvedBy'],
       });
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'alarm.changed-meanwhile') throw error;
-      // What is stored is what happened: held again as stored (the resolution this read made for
-      // itself never happened), then only the cause's end laid over it.
-      const stored = this.get(e.read.id);
+      // What is stored is what happened: held as stored, then only the cause's end laid over it.
+      const stored = this.get(id);
       const held = this.open.get(stored.key);
       if (held?.id === stored.id) {
         if (isOpen(stored)) this.open.set(stored.key, stored);
         else this.open.delete(stored.key);
       }
-      return ended(stored);
+      return isOpen(stored) && stored.active ? ended(stored) : null;
     }
   }
 

@@ -130,4 +130,88 @@ describe('an alarm resolved while its cause ends (real SQLite and journal)', () 
     expect(stored(a.id)).toMatchObject({ state: 'resolved', resolvedBy: 'system', active: false });
     expect(alarms.queue()).toEqual([]);
   });
+
+  const journalTypes = () =>
+    (
+      db
+        .prepare("SELECT type, entry_json FROM journal_entries WHERE type LIKE 'alarm.%' ORDER BY seq")
+        .all() as { type: string; entry_json: string }[]
+    ).map((e) => `${e.type}:${(JSON.parse(e.entry_json) as { payload: { state: string } }).payload.state}`);
+
+  it('records the end of the cause of an alarm resolved a moment before, as resolved', async () => {
+    const at = clock.now().getTime();
+    const a = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'floor',
+      at,
+    });
+    const resolving = alarms.resolve(a.id, gina, 'shut again', false);
+    await turns(5);
+    await Promise.all([resolving, alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 })]);
+    expect(journalTypes()).toEqual([
+      'alarm.raised:new',
+      'alarm.resolved:resolved',
+      'alarm.cause-ended:resolved',
+    ]);
+    expect(stored(a.id)).toMatchObject({ state: 'resolved', active: false, clearedAt: at + 1000 });
+  });
+
+  it("a guard's comment right after the cause ended keeps the end", async () => {
+    const at = clock.now().getTime();
+    const a = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'floor',
+      at,
+    });
+    const clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+    await Promise.all([clearing, alarms.comment(a.id, gina, 'on my way')]);
+    expect(stored(a.id)).toMatchObject({ state: 'new', active: false, clearedAt: at + 1000 });
+    expect(alarms.queue().map((q) => [q.id, q.active])).toEqual([[a.id, false]]);
+  });
+
+  it('an occurrence while the alarm is being resolved raises a new alarm, never counted on the leaving one', async () => {
+    const at = clock.now().getTime();
+    const a = await alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'floor',
+      at,
+    });
+    const resolving = alarms.resolve(a.id, gina, 'shut again', false);
+    await turns(5);
+    const clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+    const again = alarms.raise({
+      type: 'forced-open',
+      priority: 'high',
+      silent: false,
+      doorId: 'floor',
+      at: at + 1200,
+    });
+    const [, , raised] = await Promise.all([resolving, clearing, again]);
+    expect(raised.id).not.toBe(a.id);
+    expect(alarms.queue().map((q) => [q.id, q.state, q.active])).toEqual([[raised.id, 'new', true]]);
+    expect(stored(a.id)).toMatchObject({ state: 'resolved', count: 1 });
+  });
+
+  it("a withdrawal after a guard's resolution keeps the resolution, name and words", async () => {
+    const at = clock.now().getTime();
+    const a = await alarms.raise({ type: 'rule-x', priority: 'medium', silent: false, sourceKey: 'k1', at });
+    const resolving = alarms.resolve(a.id, gina, 'checked it', false);
+    await turns(5);
+    const withdrawing = alarms.withdrawn({
+      type: 'rule-x',
+      sourceKey: 'k1',
+      reason: 'late badge',
+      at: at + 1000,
+    });
+    const [, withdrawn] = await Promise.all([resolving, withdrawing]);
+    expect(withdrawn).toBeNull();
+    expect(stored(a.id)).toMatchObject({ state: 'resolved', resolvedBy: 'gina' });
+    expect(journalTypes()).toEqual(['alarm.raised:new', 'alarm.resolved:resolved']);
+  });
 });
