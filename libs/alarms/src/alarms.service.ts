@@ -419,12 +419,8 @@ export class AlarmsService {
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'alarm.changed-meanwhile') throw error;
       // What is stored is what happened: held as stored, then only the cause's end laid over it.
+      this.reread(id);
       const stored = this.get(id);
-      const held = this.open.get(stored.key);
-      if (held?.id === stored.id) {
-        if (isOpen(stored)) this.open.set(stored.key, stored);
-        else this.open.delete(stored.key);
-      }
       return isOpen(stored) && stored.active ? ended(stored) : null;
     }
   }
@@ -482,7 +478,7 @@ export class AlarmsService {
    */
   private escalateStep(id: string, step: number): Promise<void> {
     return this.serial(id, async () => {
-      const current = [...this.open.values()].find((x) => x.id === id);
+      const current = this.heldById(id);
       if (!current || current.state !== 'new' || current.escalations !== step) return;
       if (INFORMATIONAL_TYPES.has(current.type)) return;
       if (CONDITION_TYPES.has(current.type) && !current.active) return;
@@ -498,7 +494,7 @@ export class AlarmsService {
   /** The stored record replaces what memory held of an alarm (another writer changed it). */
   private reread(id: string): void {
     const stored = this.get(id);
-    const held = [...this.open.values()].find((x) => x.id === id);
+    const held = this.heldById(id);
     if (held) this.open.delete(held.key);
     if (!isOpen(stored)) return this.clearTimer(id);
     this.open.set(stored.key, stored);
@@ -525,7 +521,8 @@ export class AlarmsService {
   }
 
   private openById(id: string): Alarm {
-    for (const a of this.open.values()) if (a.id === id) return a;
+    const held = this.heldById(id);
+    if (held) return held;
     const stored = this.get(id);
     throw fail('alarm.closed', `alarm ${stored.id} is ${stored.state}`);
   }

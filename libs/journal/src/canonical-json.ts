@@ -167,14 +167,7 @@ export const copyInKeyOrder = <T extends object>(record: T): T => {
     previous = key;
   }
   if (sorted) return { ...record };
-  // Insertion: `sort` made a work array of its own, several times the size of this one.
-  const keys = Object.keys(record) as (keyof T & string)[];
-  for (let j = 1; j < keys.length; j++) {
-    const key = keys[j]!;
-    let k = j - 1;
-    for (; k >= 0 && keys[k]! > key; k--) keys[k + 1] = keys[k]!;
-    keys[k + 1] = key;
-  }
+  const keys = sortedKeys(record as Record<string, unknown>) as (keyof T & string)[];
   const copy = {} as T;
   for (const key of keys) {
     // An own `__proto__` (JSON.parse makes one) is a key like any other: assigning it would set the
