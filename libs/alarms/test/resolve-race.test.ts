@@ -30,6 +30,32 @@ describe('an alarm resolved while its cause ends (real SQLite and journal)', () 
   const turns = async (n: number) => {
     for (let i = 0; i < n; i++) await Promise.resolve();
   };
+  /** The start of each test (the clock is new each time): events are placed after it. */
+  const T0 = Date.parse('2026-06-01T09:00:00Z');
+  const doorAlarm = (type: 'forced-open' | 'held-open', priority: 'high' | 'low', after = 0) =>
+    alarms.raise({ type, priority, silent: false, doorId: 'floor', at: T0 + after });
+  const doorCloses = (type: 'forced-open' | 'held-open' = 'forced-open') =>
+    alarms.cleared({ type, doorId: 'floor', at: T0 + 1000 });
+  /**
+   * A guard's resolve that has read the alarm and queued its entry, not yet
+   * committed (the journal's group-commit window): what comes next lands in it.
+   */
+  const resolveQueued = async (id: string, words: string) => {
+    const resolving = alarms.resolve(id, gina, words, false);
+    await turns(5);
+    return { resolving };
+  };
+  /** The alarm entries on record, each with the state it names. */
+  const alarmEntries = () =>
+    (
+      db
+        .prepare("SELECT type, entry_json FROM journal_entries WHERE type LIKE 'alarm.%' ORDER BY seq")
+        .all() as { type: string; entry_json: string }[]
+    ).map((e) => ({
+      type: e.type,
+      entry: JSON.parse(e.entry_json) as { payload: { state: string }; actor?: { name?: string } },
+    }));
+  const journalTypes = () => alarmEntries().map((e) => `${e.type}:${e.entry.payload.state}`);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'gh-alarms-race-'));
@@ -47,24 +73,14 @@ describe('an alarm resolved while its cause ends (real SQLite and journal)', () 
 
   for (const order of ['resolve, then the cause ends', 'the cause ends, then resolve'] as const)
     it(`${order}: the alarm is resolved and leaves the queue`, async () => {
-      const at = clock.now().getTime();
-      const a = await alarms.raise({
-        type: 'forced-open',
-        priority: 'high',
-        silent: false,
-        doorId: 'floor',
-        at,
-      });
+      const a = await doorAlarm('forced-open', 'high');
       let resolving: Promise<unknown>;
       let clearing: Promise<unknown>;
       if (order === 'resolve, then the cause ends') {
-        // The resolve has read the alarm and queued its entry; the door's close lands before that
-        // entry commits (the journal's group-commit window).
-        resolving = alarms.resolve(a.id, gina, 'shut again', false);
-        await turns(5);
-        clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+        ({ resolving } = await resolveQueued(a.id, 'shut again'));
+        clearing = doorCloses();
       } else {
-        clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
+        clearing = doorCloses();
         resolving = alarms.resolve(a.id, gina, 'shut again', false);
       }
       const [resolved, cleared] = await Promise.allSettled([resolving, clearing]);
@@ -76,122 +92,63 @@ describe('an alarm resolved while its cause ends (real SQLite and journal)', () 
     });
 
   it('a late end of an old cause leaves a new alarm on the same door alone', async () => {
-    const at = clock.now().getTime();
-    const first = await alarms.raise({
-      type: 'forced-open',
-      priority: 'high',
-      silent: false,
-      doorId: 'floor',
-      at,
-    });
-    const resolving = alarms.resolve(first.id, gina, 'shut again', false);
-    await turns(5);
-    const clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
-    await Promise.all([resolving, clearing]);
-    const second = await alarms.raise({
-      type: 'forced-open',
-      priority: 'high',
-      silent: false,
-      doorId: 'floor',
-      at: at + 2000,
-    });
+    const first = await doorAlarm('forced-open', 'high');
+    const { resolving } = await resolveQueued(first.id, 'shut again');
+    await Promise.all([resolving, doorCloses()]);
+    const second = await doorAlarm('forced-open', 'high', 2000);
     expect(alarms.queue().map((q) => q.id)).toEqual([second.id]);
   });
 
   it("a priority that resolves itself when its cause ends keeps the guard's resolution when the guard was first", async () => {
-    const at = clock.now().getTime();
-    const a = await alarms.raise({ type: 'held-open', priority: 'low', silent: false, doorId: 'floor', at });
-    const resolving = alarms.resolve(a.id, gina, 'closed it myself', false);
-    await turns(5);
-    const clearing = alarms.cleared({ type: 'held-open', doorId: 'floor', at: at + 1000 });
-    const [resolved, cleared] = await Promise.allSettled([resolving, clearing]);
+    const a = await doorAlarm('held-open', 'low');
+    const { resolving } = await resolveQueued(a.id, 'closed it myself');
+    const [resolved, cleared] = await Promise.allSettled([resolving, doorCloses('held-open')]);
     expect(resolved.status).toBe('fulfilled');
     expect(cleared.status).toBe('fulfilled');
     expect(stored(a.id)).toMatchObject({
       state: 'resolved',
       resolvedBy: 'gina',
       active: false,
-      clearedAt: at + 1000,
+      clearedAt: T0 + 1000,
     });
     expect(alarms.queue()).toEqual([]);
     // On record: the guard's resolution, then the cause's end; no resolution by the system.
-    const entries = db
-      .prepare("SELECT type, entry_json FROM journal_entries WHERE type LIKE 'alarm.%' ORDER BY seq")
-      .all() as { type: string; entry_json: string }[];
+    const entries = alarmEntries();
     expect(entries.map((e) => e.type)).toEqual(['alarm.raised', 'alarm.resolved', 'alarm.cause-ended']);
-    const resolution = JSON.parse(entries[1]!.entry_json) as { actor?: { name?: string } };
-    expect(resolution.actor?.name).toBe('gina');
+    expect(entries[1]!.entry.actor?.name).toBe('gina');
   });
 
   it('a priority that resolves itself still does when nobody acted on it', async () => {
-    const at = clock.now().getTime();
-    const a = await alarms.raise({ type: 'held-open', priority: 'low', silent: false, doorId: 'floor', at });
-    await alarms.cleared({ type: 'held-open', doorId: 'floor', at: at + 1000 });
+    const a = await doorAlarm('held-open', 'low');
+    await doorCloses('held-open');
     expect(stored(a.id)).toMatchObject({ state: 'resolved', resolvedBy: 'system', active: false });
     expect(alarms.queue()).toEqual([]);
   });
 
-  const journalTypes = () =>
-    (
-      db
-        .prepare("SELECT type, entry_json FROM journal_entries WHERE type LIKE 'alarm.%' ORDER BY seq")
-        .all() as { type: string; entry_json: string }[]
-    ).map((e) => `${e.type}:${(JSON.parse(e.entry_json) as { payload: { state: string } }).payload.state}`);
-
   it('records the end of the cause of an alarm resolved a moment before, as resolved', async () => {
-    const at = clock.now().getTime();
-    const a = await alarms.raise({
-      type: 'forced-open',
-      priority: 'high',
-      silent: false,
-      doorId: 'floor',
-      at,
-    });
-    const resolving = alarms.resolve(a.id, gina, 'shut again', false);
-    await turns(5);
-    await Promise.all([resolving, alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 })]);
+    const a = await doorAlarm('forced-open', 'high');
+    const { resolving } = await resolveQueued(a.id, 'shut again');
+    await Promise.all([resolving, doorCloses()]);
     expect(journalTypes()).toEqual([
       'alarm.raised:new',
       'alarm.resolved:resolved',
       'alarm.cause-ended:resolved',
     ]);
-    expect(stored(a.id)).toMatchObject({ state: 'resolved', active: false, clearedAt: at + 1000 });
+    expect(stored(a.id)).toMatchObject({ state: 'resolved', active: false, clearedAt: T0 + 1000 });
   });
 
   it("a guard's comment right after the cause ended keeps the end", async () => {
-    const at = clock.now().getTime();
-    const a = await alarms.raise({
-      type: 'forced-open',
-      priority: 'high',
-      silent: false,
-      doorId: 'floor',
-      at,
-    });
-    const clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
-    await Promise.all([clearing, alarms.comment(a.id, gina, 'on my way')]);
-    expect(stored(a.id)).toMatchObject({ state: 'new', active: false, clearedAt: at + 1000 });
+    const a = await doorAlarm('forced-open', 'high');
+    await Promise.all([doorCloses(), alarms.comment(a.id, gina, 'on my way')]);
+    expect(stored(a.id)).toMatchObject({ state: 'new', active: false, clearedAt: T0 + 1000 });
     expect(alarms.queue().map((q) => [q.id, q.active])).toEqual([[a.id, false]]);
   });
 
   it('an occurrence while the alarm is being resolved raises a new alarm, never counted on the leaving one', async () => {
-    const at = clock.now().getTime();
-    const a = await alarms.raise({
-      type: 'forced-open',
-      priority: 'high',
-      silent: false,
-      doorId: 'floor',
-      at,
-    });
-    const resolving = alarms.resolve(a.id, gina, 'shut again', false);
-    await turns(5);
-    const clearing = alarms.cleared({ type: 'forced-open', doorId: 'floor', at: at + 1000 });
-    const again = alarms.raise({
-      type: 'forced-open',
-      priority: 'high',
-      silent: false,
-      doorId: 'floor',
-      at: at + 1200,
-    });
+    const a = await doorAlarm('forced-open', 'high');
+    const { resolving } = await resolveQueued(a.id, 'shut again');
+    const clearing = doorCloses();
+    const again = doorAlarm('forced-open', 'high', 1200);
     const [, , raised] = await Promise.all([resolving, clearing, again]);
     expect(raised.id).not.toBe(a.id);
     expect(alarms.queue().map((q) => [q.id, q.state, q.active])).toEqual([[raised.id, 'new', true]]);
@@ -199,15 +156,19 @@ describe('an alarm resolved while its cause ends (real SQLite and journal)', () 
   });
 
   it("a withdrawal after a guard's resolution keeps the resolution, name and words", async () => {
-    const at = clock.now().getTime();
-    const a = await alarms.raise({ type: 'rule-x', priority: 'medium', silent: false, sourceKey: 'k1', at });
-    const resolving = alarms.resolve(a.id, gina, 'checked it', false);
-    await turns(5);
+    const a = await alarms.raise({
+      type: 'rule-x',
+      priority: 'medium',
+      silent: false,
+      sourceKey: 'k1',
+      at: T0,
+    });
+    const { resolving } = await resolveQueued(a.id, 'checked it');
     const withdrawing = alarms.withdrawn({
       type: 'rule-x',
       sourceKey: 'k1',
       reason: 'late badge',
-      at: at + 1000,
+      at: T0 + 1000,
     });
     const [, withdrawn] = await Promise.all([resolving, withdrawing]);
     expect(withdrawn).toBeNull();
